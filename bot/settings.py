@@ -1,0 +1,121 @@
+"""Process settings, read from the environment and `.env` (pydantic-settings).
+
+Every setting is documented in `.env.example` and the README. Secrets are `SecretStr`, so
+they never appear in a repr, a log line or an error message.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+TOKEN_HELP = (
+    "set DISCORD_TOKEN to the bot token from the Discord developer portal "
+    "(Applications > your app > Bot > Reset Token)"
+)
+
+
+class SettingsError(Exception):
+    """Raised when the settings are missing or invalid; the message names every bad setting."""
+
+
+class Settings(BaseSettings):
+    """Everything the process needs to start. Per-guild options live in the database instead."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    discord_token: SecretStr | None = Field(default=None, description=TOKEN_HELP)
+    database_path: Path = Path("./data/filmbot.sqlite3")
+    dev_guild_id: int | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+
+    # Screening (see the README's "Screening" section).
+    toxicity_backend: Literal["detoxify", "embedded"] = "detoxify"
+    toxicity_model: Literal[
+        "original", "unbiased", "multilingual", "original-small", "unbiased-small"
+    ] = "original"
+    toxicity_checkpoint: Path | None = None
+    toxicity_hf_dir: Path | None = None
+    toxicity_quantize: Literal["none", "int8"] = "none"
+    toxicity_fallback: Literal["on", "off"] = "on"
+
+    # Live film data (optional).
+    tmdb_api_key: SecretStr | None = None
+    tmdb_base_url: str = "https://api.themoviedb.org/3"
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("dev_guild_id", "toxicity_checkpoint", "toxicity_hf_dir", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("discord_token", "tmdb_api_key", mode="before")
+    @classmethod
+    def _blank_secret_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    def require_token(self) -> str:
+        """The token for a real connection; raises SettingsError naming the fix if unusable."""
+        if self.discord_token is None:
+            raise SettingsError(f"DISCORD_TOKEN is missing: {TOKEN_HELP}.")
+        token = self.discord_token.get_secret_value().strip()
+        if token.count(".") != 2 or " " in token or len(token) < 50:
+            raise SettingsError(
+                "DISCORD_TOKEN does not look like a bot token (three dot-separated parts, "
+                f"about 70 characters): {TOKEN_HELP}."
+            )
+        return token
+
+    def prepare_database_folder(self) -> None:
+        """Create the database's folder; SettingsError if it cannot be created or written."""
+        folder = self.database_path.expanduser().resolve().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SettingsError(
+                f"DATABASE_PATH: cannot create folder {folder} ({exc.strerror}); "
+                "point DATABASE_PATH at a writable location."
+            ) from None
+        probe = folder / ".filmbot-write-test"
+        try:
+            probe.touch()
+            probe.unlink()
+        except OSError as exc:
+            raise SettingsError(
+                f"DATABASE_PATH: folder {folder} is not writable ({exc.strerror}); "
+                "point DATABASE_PATH at a writable location."
+            ) from None
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings; on failure raise SettingsError listing every bad setting and its fix."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            name = "_".join(str(part) for part in error["loc"]).upper()
+            lines.append(f"  {name}: {error['msg']} (got {_safe_input(name, error)})")
+        raise SettingsError("Invalid settings:\n" + "\n".join(lines)) from None
+
+
+def _safe_input(name: str, error: dict) -> str:
+    if "TOKEN" in name or "KEY" in name:
+        return "a hidden value"
+    return repr(error.get("input"))[:80]
+
+
+def configure_logging(level: str) -> None:
+    """Plain one-line logging for the process; discord.py's loggers follow the same level."""
+    logging.basicConfig(
+        level=level,
+        format="%(asctime)s %(levelname)-8s %(name)s: %(message)s",
+    )

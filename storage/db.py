@@ -1,0 +1,64 @@
+"""The one place a SQLite connection is opened."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+
+class DatabaseError(Exception):
+    """A database that cannot be used as it is; the message says why and what to do."""
+
+
+def check_is_sqlite(path: Path) -> None:
+    """Refuse a file that exists but is not a SQLite database, before SQLite touches it."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if header != SQLITE_HEADER:
+        raise DatabaseError(
+            f"{path} is not a SQLite database (its first bytes are not the SQLite header); "
+            "it was left untouched. Point DATABASE_PATH at another file or move this one away."
+        )
+
+
+async def connect(path: Path | str) -> aiosqlite.Connection:
+    """Open a connection with WAL, foreign keys and a busy timeout; rows behave like dicts."""
+    path = Path(path) if str(path) != ":memory:" else path
+    if isinstance(path, Path):
+        check_is_sqlite(path)
+    conn = await aiosqlite.connect(str(path), isolation_level=None)
+    conn.row_factory = aiosqlite.Row
+    try:
+        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        if isinstance(path, Path):
+            await conn.execute("PRAGMA journal_mode = WAL")
+        await conn.execute("PRAGMA synchronous = NORMAL")
+    except Exception as exc:
+        await conn.close()
+        raise DatabaseError(f"{path} cannot be opened as a database: {exc}") from None
+    return conn
+
+
+@contextlib.asynccontextmanager
+async def transaction(conn: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Connection]:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception."""
+    await conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        await conn.rollback()
+        raise
+    else:
+        await conn.commit()

@@ -1,0 +1,125 @@
+"""Numbered SQL migrations keyed on PRAGMA user_version, each applied in one transaction.
+
+Files live in storage/migrations/ as NNN-name.sql; the number is the schema version it leads to.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import aiosqlite
+
+from storage.db import DatabaseError
+
+log = logging.getLogger(__name__)
+
+MIGRATION_NAME = re.compile(r"^(\d{3})-([a-z0-9-]+)\.sql$")
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+@dataclass(frozen=True)
+class SchemaStatus:
+    current: int
+    latest: int
+    pending: list[str]
+
+
+def available_migrations(folder: Path | None = None) -> list[Migration]:
+    """All migration files, ordered by number; duplicate numbers are a programming error."""
+    if folder is None:
+        files = [
+            (entry.name, entry.read_text(encoding="utf-8"))
+            for entry in resources.files("storage").joinpath("migrations").iterdir()
+        ]
+    else:
+        files = [(p.name, p.read_text(encoding="utf-8")) for p in folder.iterdir()]
+    found: dict[int, Migration] = {}
+    for name, sql in files:
+        match = MIGRATION_NAME.match(name)
+        if not match:
+            continue
+        version = int(match.group(1))
+        if version in found:
+            raise RuntimeError(f"two migrations numbered {version:03d}")
+        found[version] = Migration(version, match.group(2), sql)
+    return [found[v] for v in sorted(found)]
+
+
+async def schema_version(conn: aiosqlite.Connection) -> int:
+    async with conn.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0])
+
+
+async def status(conn: aiosqlite.Connection, folder: Path | None = None) -> SchemaStatus:
+    """Where the database stands against the code's migrations."""
+    migrations = available_migrations(folder)
+    current = await schema_version(conn)
+    latest = migrations[-1].version if migrations else 0
+    pending = [f"{m.version:03d}-{m.name}" for m in migrations if m.version > current]
+    return SchemaStatus(current, latest, pending)
+
+
+async def migrate(conn: aiosqlite.Connection, folder: Path | None = None) -> list[str]:
+    """Apply every pending migration; refuse a database newer than the code. Returns names applied."""
+    migrations = available_migrations(folder)
+    latest = migrations[-1].version if migrations else 0
+    current = await schema_version(conn)
+    if current > latest:
+        raise DatabaseError(
+            f"the database is at schema version {current} but this code only knows up to "
+            f"{latest}; it was left untouched. Upgrade filmbot, or use a backup made for this version."
+        )
+    applied = []
+    for migration in migrations:
+        if migration.version <= current:
+            continue
+        await _apply(conn, migration)
+        applied.append(f"{migration.version:03d}-{migration.name}")
+        log.info("applied migration %03d-%s", migration.version, migration.name)
+    return applied
+
+
+async def _apply(conn: aiosqlite.Connection, migration: Migration) -> None:
+    # executescript would commit implicitly; split statements so the whole file is one transaction.
+    statements = _split_statements(migration.sql)
+    await conn.execute("BEGIN IMMEDIATE")
+    try:
+        for statement in statements:
+            await conn.execute(statement)
+        await conn.execute(f"PRAGMA user_version = {migration.version}")
+    except Exception as exc:
+        await conn.rollback()
+        raise DatabaseError(
+            f"migration {migration.version:03d}-{migration.name} failed and was rolled back: {exc}"
+        ) from exc
+    await conn.commit()
+
+
+def _split_statements(sql: str) -> list[str]:
+    """Split a script into complete statements (handles triggers' inner semicolons)."""
+    statements, buffer = [], ""
+    for line in sql.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip() and not buffer.strip().startswith("--"):
+        statements.append(buffer.strip())
+    return [s for s in statements if _has_code(s)]
+
+
+def _has_code(statement: str) -> bool:
+    return any(line.strip() and not line.strip().startswith("--") for line in statement.splitlines())
