@@ -1,0 +1,1 @@
+"""The film catalog: model, search, summaries with spoiler levels, importers."""
