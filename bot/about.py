@@ -1,0 +1,57 @@
+"""What `/about` reports: version, uptime, database state, screening backend."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot import __version__
+from bot.services import Services
+from storage import migrate
+
+
+@dataclass(frozen=True)
+class AboutInfo:
+    version: str
+    uptime: str
+    schema_version: int
+    latest_schema: int
+    database_bytes: int
+    database_path: str
+    screening_backend: str
+    command_sync: str
+
+
+async def collect(services: Services, uptime_seconds: float, command_sync: str) -> AboutInfo:
+    state = await migrate.status(services.conn)
+    path = services.database_path
+    size = sum(p.stat().st_size for p in (path, path.with_name(path.name + "-wal")) if p.exists())
+    return AboutInfo(
+        version=__version__,
+        uptime=format_duration(uptime_seconds),
+        schema_version=state.current,
+        latest_schema=state.latest,
+        database_bytes=size,
+        database_path=str(path),
+        screening_backend=services.screening_backend,
+        command_sync=command_sync,
+    )
+
+
+def format_duration(seconds: float) -> str:
+    """ "3d 4h 5m", "2m 10s", "12s": the two largest units that are not zero."""
+    seconds = int(seconds)
+    units = (("d", 86400), ("h", 3600), ("m", 60), ("s", 1))
+    parts = []
+    for suffix, size in units:
+        amount, seconds = divmod(seconds, size)
+        if amount or (suffix == "s" and not parts):
+            parts.append(f"{amount}{suffix}")
+    return " ".join(parts[:2])
+
+
+def format_bytes(size: int) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size} B"

@@ -1,0 +1,132 @@
+"""The gateway websocket: HELLO, heartbeats, IDENTIFY -> READY + GUILD_CREATE, RESUME, dispatch.
+
+Frames are plain JSON text: discord.py only decompresses binary frames. Events dispatched while
+no client is connected are buffered and replayed on RESUME, as Discord does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from bot.sandbox.emulator.snowflakes import make_snowflake
+
+log = logging.getLogger(__name__)
+
+DISPATCH, HEARTBEAT, IDENTIFY, RESUME, RECONNECT, INVALID_SESSION, HELLO, HEARTBEAT_ACK = (
+    0,
+    1,
+    2,
+    6,
+    7,
+    9,
+    10,
+    11,
+)
+HEARTBEAT_INTERVAL_MS = 41250
+RESUME_BUFFER = 1000
+
+
+class Gateway:
+    """One bot session at a time; `dispatch` sends an event to it (or buffers it for RESUME)."""
+
+    def __init__(
+        self,
+        ready_payload: Callable[[str], dict],
+        guild_payload: Callable[[], dict],
+        on_change: Callable[[], Any],
+    ) -> None:
+        self._ready_payload = ready_payload
+        self._guild_payload = guild_payload
+        self._on_change = on_change
+        self.socket: web.WebSocketResponse | None = None
+        self.session_id: str | None = None
+        self.sequence = 0
+        self.identified = asyncio.Event()
+        self.connections = 0  # how many times a client connected (reconnects included)
+        self.resumes = 0
+        self.identifies = 0
+        self._buffer: list[dict] = []
+        self._send_lock = asyncio.Lock()  # keeps frames in sequence order
+
+    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse(autoping=True, max_msg_size=0)
+        await socket.prepare(request)
+        self.connections += 1
+        await socket.send_str(
+            json.dumps({"op": HELLO, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}})
+        )
+        try:
+            async for frame in socket:
+                if frame.type != WSMsgType.TEXT:
+                    continue
+                await self._receive(socket, json.loads(frame.data))
+        finally:
+            if self.socket is socket:
+                self.socket = None
+                self.identified.clear()
+        return socket
+
+    async def _receive(self, socket: web.WebSocketResponse, payload: dict) -> None:
+        op, data = payload.get("op"), payload.get("d")
+        if op == HEARTBEAT:
+            await socket.send_str(json.dumps({"op": HEARTBEAT_ACK}))
+        elif op == IDENTIFY:
+            await self._identify(socket)
+        elif op == RESUME:
+            await self._resume(socket, data)
+
+    async def _identify(self, socket: web.WebSocketResponse) -> None:
+        self.identifies += 1
+        self.socket = socket
+        self.session_id = make_snowflake()
+        self.sequence = 0
+        self._buffer.clear()
+        await self._send_event("READY", self._ready_payload(self.session_id))
+        await self._send_event("GUILD_CREATE", self._guild_payload())
+        self.identified.set()
+        await self._on_change()
+
+    async def _resume(self, socket: web.WebSocketResponse, data: dict) -> None:
+        if data.get("session_id") != self.session_id:
+            await socket.send_str(json.dumps({"op": INVALID_SESSION, "d": False}))
+            return
+        self.resumes += 1
+        self.socket = socket
+        missed = [e for e in self._buffer if e["s"] > int(data.get("seq") or 0)]
+        for event in missed:
+            await socket.send_str(json.dumps(event))
+        await self._send_event("RESUMED", {})
+        self.identified.set()
+        await self._on_change()
+
+    async def dispatch(self, event: str, data: dict) -> None:
+        """Send an event to the connected bot, or keep it for the RESUME that will follow."""
+        await self._send_event(event, data)
+
+    async def _send_event(self, event: str, data: dict) -> None:
+        async with self._send_lock:
+            self.sequence += 1
+            frame = {"op": DISPATCH, "t": event, "s": self.sequence, "d": data}
+            self._buffer.append(frame)
+            del self._buffer[:-RESUME_BUFFER]
+            if self.socket is not None and not self.socket.closed:
+                try:
+                    await self.socket.send_str(json.dumps(frame))
+                except ConnectionResetError:
+                    log.debug("gateway socket gone while sending %s; kept for resume", event)
+
+    async def drop(self, code: int = 4000) -> None:
+        """Close the connection as Discord does on a hiccup; the client resumes by itself."""
+        socket, self.socket = self.socket, None
+        self.identified.clear()
+        if socket is not None:
+            await socket.close(code=code, message=b"emulator dropped the connection")
+
+    async def close(self) -> None:
+        await self.drop(code=1001)

@@ -1,0 +1,233 @@
+"""Creating, editing and deleting messages, with the gateway events Discord would send.
+
+Also works out who a message would really ping, honouring `allowed_mentions` as Discord does,
+so tests can assert that the bot never pings anyone it was not asked to.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from bot.sandbox.emulator.snowflakes import iso, make_snowflake
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from bot.sandbox.emulator.server import Emulator
+
+USER_MENTION = re.compile(r"<@!?(\d+)>")
+ROLE_MENTION = re.compile(r"<@&(\d+)>")
+EVERYONE = re.compile(r"@(everyone|here)")
+REPLY, DEFAULT = 19, 0
+EPHEMERAL = 1 << 6
+
+
+@dataclass
+class SentFile:
+    attachment_id: str
+    filename: str
+    data: bytes
+
+
+@dataclass
+class MessageStore:
+    emu: Emulator
+    pings: dict[str, set[str]] = field(default_factory=dict)
+    deleted: dict[str, dict] = field(default_factory=dict)
+    files: dict[str, SentFile] = field(default_factory=dict)
+
+    async def create(
+        self,
+        channel_id: str,
+        author: dict,
+        body: dict,
+        *,
+        files: list[dict] | None = None,
+        extra: dict | None = None,
+        at: datetime | None = None,
+        dispatch: bool = True,
+    ) -> dict:
+        """Store a message as Discord would and send MESSAGE_CREATE (ephemeral ones are kept
+        aside and never dispatched)."""
+        world = self.emu.world
+        flags = int(body.get("flags") or 0)
+        message = {
+            "id": make_snowflake(at),
+            "channel_id": channel_id,
+            "type": DEFAULT,
+            "content": body.get("content") or "",
+            "timestamp": iso(at),
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": self._attachments(files or [], body),
+            "embeds": body.get("embeds") or [],
+            "components": body.get("components") or [],
+            "pinned": False,
+            "flags": flags,
+            **author,
+            **(extra or {}),
+        }
+        if channel_id in world.channels and world.channels[channel_id].get("guild_id"):
+            message["guild_id"] = world.guild["id"]
+        self._attach_reference(message, body.get("message_reference"))
+        self._apply_mentions(message, body.get("allowed_mentions"))
+        if flags & EPHEMERAL:
+            world.ephemeral[message["id"]] = message
+            return message
+        world.messages.setdefault(channel_id, {})[message["id"]] = message
+        channel = world.channels.get(channel_id)
+        if channel is not None:
+            channel["last_message_id"] = message["id"]
+            if "message_count" in channel:
+                message["position"] = channel["message_count"]
+                channel["message_count"] += 1
+                channel["total_message_sent"] = channel.get("total_message_sent", 0) + 1
+        if dispatch:
+            await self.emu.gateway.dispatch("MESSAGE_CREATE", message)
+        return message
+
+    async def edit(self, message: dict, body: dict, *, files: list[dict] | None = None) -> dict:
+        """Apply an edit (content, embeds, components, flags) and send MESSAGE_UPDATE."""
+        for key in ("content", "embeds", "components", "flags"):
+            if key in body and body[key] is not None:
+                message[key] = body[key]
+        if files or "attachments" in body:
+            message["attachments"] = self._attachments(files or [], body)
+        message["edited_timestamp"] = iso()
+        if "allowed_mentions" in body or "content" in body:
+            self._apply_mentions(message, body.get("allowed_mentions"))
+        if not message["flags"] & EPHEMERAL:
+            await self.emu.gateway.dispatch("MESSAGE_UPDATE", message)
+        await self.emu.recorder.notify()
+        return message
+
+    async def delete(self, channel_id: str, message_id: str) -> dict:
+        """Remove a message and send MESSAGE_DELETE; the emulator keeps a copy for tests."""
+        message = self.emu.world.messages.get(channel_id, {}).pop(message_id, None)
+        if message is None:
+            message = self.emu.world.ephemeral.pop(message_id, None)
+            if message is None:
+                from bot.sandbox.emulator.rest import unknown
+
+                raise unknown("Message", 10008)
+            return message
+        self.deleted[message_id] = message
+        self._forget_references(message_id)
+        payload = {"id": message_id, "channel_id": channel_id}
+        if "guild_id" in message:
+            payload["guild_id"] = message["guild_id"]
+        await self.emu.gateway.dispatch("MESSAGE_DELETE", payload)
+        await self.emu.recorder.notify()
+        return message
+
+    async def bulk_delete(self, channel_id: str, message_ids: list[str]) -> None:
+        channel_messages = self.emu.world.messages.get(channel_id, {})
+        for message_id in message_ids:
+            message = channel_messages.pop(message_id, None)
+            if message is not None:
+                self.deleted[message_id] = message
+                self._forget_references(message_id)
+        await self.emu.gateway.dispatch(
+            "MESSAGE_DELETE_BULK",
+            {
+                "ids": message_ids,
+                "channel_id": channel_id,
+                "guild_id": self.emu.world.guild["id"],
+            },
+        )
+        await self.emu.recorder.notify()
+
+    # --- details --------------------------------------------------------------------------
+    def _attach_reference(self, message: dict, reference: dict | None) -> None:
+        if not reference or not reference.get("message_id"):
+            return
+        parent_id = str(reference["message_id"])
+        parent = self.emu.world.find_message(parent_id)
+        message["type"] = REPLY
+        message["message_reference"] = {
+            "type": 0,
+            "message_id": parent_id,
+            "channel_id": str(reference.get("channel_id") or message["channel_id"]),
+            "guild_id": self.emu.world.guild["id"],
+        }
+        message["referenced_message"] = _without_reference(parent) if parent else None
+
+    def _forget_references(self, message_id: str) -> None:
+        # Discord reports a deleted parent as null; discord.py turns that into DeletedReferencedMessage.
+        for channel_messages in self.emu.world.messages.values():
+            for message in channel_messages.values():
+                ref = message.get("referenced_message")
+                if ref and ref.get("id") == message_id:
+                    message["referenced_message"] = None
+
+    def _apply_mentions(self, message: dict, allowed: dict | None) -> None:
+        content = message["content"]
+        users = set(USER_MENTION.findall(content))
+        roles = set(ROLE_MENTION.findall(content))
+        everyone = bool(EVERYONE.search(content))
+        pings: set[str] = set()
+        parse = {"users", "roles", "everyone"} if allowed is None else set(allowed.get("parse", []))
+        allowed_users = set(map(str, (allowed or {}).get("users", [])))
+        allowed_roles = set(map(str, (allowed or {}).get("roles", [])))
+        pings |= {f"user:{u}" for u in users if "users" in parse or u in allowed_users}
+        pings |= {f"role:{r}" for r in roles if "roles" in parse or r in allowed_roles}
+        if everyone and "everyone" in parse:
+            pings.add("everyone")
+        parent = message.get("referenced_message")
+        replied_user = True if allowed is None else bool(allowed.get("replied_user", False))
+        if parent and replied_user:
+            pings.add(f"user:{parent['author']['id']}")
+        world = self.emu.world
+        message["mentions"] = [
+            world.users[p[5:]].payload
+            for p in pings
+            if p.startswith("user:") and p[5:] in world.users
+        ]
+        message["mention_roles"] = [p[5:] for p in pings if p.startswith("role:")]
+        message["mention_everyone"] = "everyone" in pings
+        self.pings[message["id"]] = pings
+
+    def _attachments(self, files: list[dict], body: dict) -> list[dict]:
+        attachments = []
+        for index, file in enumerate(files):
+            attachment_id = make_snowflake()
+            self.files[attachment_id] = SentFile(attachment_id, file["filename"], file["data"])
+            attachments.append(
+                {
+                    "id": attachment_id,
+                    "filename": file["filename"],
+                    "size": len(file["data"]),
+                    "url": f"https://cdn.example.invalid/attachments/{attachment_id}/{file['filename']}",
+                    "proxy_url": f"https://media.example.invalid/{attachment_id}/{file['filename']}",
+                    "content_type": _guess_type(file["filename"]),
+                    "description": _describe(body, index),
+                }
+            )
+        return attachments
+
+
+def _without_reference(message: dict) -> dict:
+    return {k: v for k, v in message.items() if k != "referenced_message"}
+
+
+def _guess_type(filename: str) -> str:
+    ext = filename.rsplit(".", 1)[-1].lower()
+    return {
+        "html": "text/html",
+        "json": "application/json",
+        "md": "text/markdown",
+        "txt": "text/plain",
+        "png": "image/png",
+    }.get(ext, "application/octet-stream")
+
+
+def _describe(body: dict, index: int) -> Any:
+    for attachment in body.get("attachments") or []:
+        if str(attachment.get("id")) == str(index):
+            return attachment.get("description")
+    return None

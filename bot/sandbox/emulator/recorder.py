@@ -1,0 +1,92 @@
+"""Every request the bot makes is recorded; tests await what they expect instead of sleeping."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+DEFAULT_TIMEOUT = 10.0
+
+
+@dataclass
+class RecordedRequest:
+    method: str
+    path: str  # without the /api/v10 prefix, e.g. /channels/1/messages
+    query: dict[str, str]
+    json: Any
+    files: list[dict] = field(default_factory=list)
+    status: int = 0
+    response: Any = None
+
+
+@dataclass
+class Fault:
+    """An error to answer instead of handling a request (see Emulator.inject_error)."""
+
+    method: str
+    path: re.Pattern[str]
+    status: int
+    code: int
+    message: str
+    retry_after: float | None
+    remaining: int
+
+    def matches(self, method: str, path: str) -> bool:
+        return self.remaining != 0 and self.method in (method, "*") and bool(self.path.search(path))
+
+
+class Recorder:
+    """A log of requests and a way to wait for one that matches, without sleeping."""
+
+    def __init__(self) -> None:
+        self.requests: list[RecordedRequest] = []
+        self._changed = asyncio.Condition()
+
+    async def record(self, request: RecordedRequest) -> None:
+        self.requests.append(request)
+        await self.notify()
+
+    async def notify(self) -> None:
+        """Wake every waiter: something in the world changed."""
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def wait_until(
+        self, predicate: Callable[[], Any], timeout: float = DEFAULT_TIMEOUT
+    ) -> Any:
+        """Wait until `predicate()` returns something truthy, re-checked at every change."""
+        async with self._changed:
+            return await asyncio.wait_for(self._changed.wait_for(predicate), timeout)
+
+    def find(
+        self,
+        method: str,
+        path: str,
+        predicate: Callable[[RecordedRequest], bool] | None = None,
+        *,
+        since: int = 0,
+    ) -> list[RecordedRequest]:
+        pattern = re.compile(path)
+        return [
+            r
+            for r in self.requests[since:]
+            if r.method == method and pattern.search(r.path) and (predicate is None or predicate(r))
+        ]
+
+    async def wait_for(
+        self,
+        method: str,
+        path: str,
+        predicate: Callable[[RecordedRequest], bool] | None = None,
+        *,
+        since: int = 0,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> RecordedRequest:
+        """The first request (after index `since`) matching method, path regex and predicate."""
+        found = await self.wait_until(
+            lambda: self.find(method, path, predicate, since=since), timeout
+        )
+        return found[0]

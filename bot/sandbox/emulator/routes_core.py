@@ -1,0 +1,130 @@
+"""Users, the application, DMs and application commands."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.sandbox.emulator.rest import ApiError, ApiRequest, router, unknown
+from bot.sandbox.emulator.snowflakes import make_snowflake
+from bot.sandbox.emulator.world import DM
+
+if TYPE_CHECKING:
+    from bot.sandbox.emulator.server import Emulator
+
+
+@router.route("GET", "/users/@me")
+async def current_user(emu: Emulator, api: ApiRequest) -> dict:
+    return emu.world.bot_user
+
+
+@router.route("GET", "/users/{user_id}")
+async def get_user(emu: Emulator, api: ApiRequest, user_id: str) -> dict:
+    state = emu.world.users.get(user_id)
+    if state is None:
+        raise unknown("User", 10013)
+    return state.payload
+
+
+@router.route("GET", "/oauth2/applications/@me")
+async def application_info(emu: Emulator, api: ApiRequest) -> dict:
+    owner = emu.world.users[emu.world.guild["owner_id"]].payload
+    return {
+        "id": emu.world.application_id,
+        "name": "FilmBot",
+        "icon": None,
+        "description": "A film club bot (emulated)",
+        "rpc_origins": [],
+        "bot_public": True,
+        "bot_require_code_grant": False,
+        "owner": owner,
+        "summary": "",
+        "verify_key": "00",
+        "team": None,
+        "flags": 0,
+        "tags": [],
+        "bot": emu.world.bot_user,
+    }
+
+
+@router.route("POST", "/users/@me/channels")
+async def open_dm(emu: Emulator, api: ApiRequest) -> dict:
+    recipient = str(api.json().get("recipient_id"))
+    state = emu.world.users.get(recipient)
+    if state is None:
+        raise unknown("User", 10013)
+    channel = emu.world.dm_channels.get(recipient)
+    if channel is None:
+        channel = {
+            "id": make_snowflake(),
+            "type": DM,
+            "recipients": [state.payload],
+            "last_message_id": None,
+            "flags": 0,
+        }
+        emu.world.dm_channels[recipient] = channel
+        emu.world.messages[channel["id"]] = {}
+    return channel
+
+
+def dm_recipient(emu: Emulator, channel_id: str) -> str | None:
+    for user_id, channel in emu.world.dm_channels.items():
+        if channel["id"] == channel_id:
+            return user_id
+    return None
+
+
+# --- application commands -------------------------------------------------------------------
+def _store_commands(emu: Emulator, guild_id: str | None, payloads: list[dict]) -> list[dict]:
+    stored = []
+    previous = {c["name"]: c for c in emu.world.commands.get(guild_id, [])}
+    for payload in payloads:
+        command_id = previous.get(payload["name"], {}).get("id") or make_snowflake()
+        stored.append(
+            {
+                "type": 1,
+                "description": "",
+                "options": [],
+                "default_member_permissions": None,
+                "dm_permission": True,
+                "nsfw": False,
+                **payload,
+                "id": command_id,
+                "application_id": emu.world.application_id,
+                "version": make_snowflake(),
+                **({"guild_id": guild_id} if guild_id else {}),
+            }
+        )
+    _check_commands(stored)
+    emu.world.commands[guild_id] = stored
+    return stored
+
+
+def _check_commands(commands: list[dict]) -> None:
+    seen = set()
+    for command in commands:
+        key = (command["type"], command["name"])
+        if key in seen:
+            raise ApiError(400, 50035, f"Invalid Form Body: duplicate command {command['name']}")
+        seen.add(key)
+        if len(command.get("options") or []) > 25:
+            raise ApiError(400, 50035, f"Invalid Form Body: {command['name']} has over 25 options")
+
+
+@router.route("PUT", "/applications/{app_id}/commands")
+async def sync_global(emu: Emulator, api: ApiRequest, app_id: str) -> list[dict]:
+    return _store_commands(emu, None, api.body or [])
+
+
+@router.route("PUT", "/applications/{app_id}/guilds/{guild_id}/commands")
+async def sync_guild(emu: Emulator, api: ApiRequest, app_id: str, guild_id: str) -> list[dict]:
+    return _store_commands(emu, guild_id, api.body or [])
+
+
+@router.route("GET", "/applications/{app_id}/commands")
+async def list_global(emu: Emulator, api: ApiRequest, app_id: str) -> list[dict]:
+    return emu.world.commands.get(None, [])
+
+
+@router.route("GET", "/applications/{app_id}/guilds/{guild_id}/commands")
+async def list_guild(emu: Emulator, api: ApiRequest, app_id: str, guild_id: str) -> list[dict]:
+    return emu.world.commands.get(guild_id, [])

@@ -1,0 +1,161 @@
+"""Interaction callbacks, original-response edits and follow-ups."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.sandbox.emulator import interactions as kinds
+from bot.sandbox.emulator.interactions import InteractionRecord
+from bot.sandbox.emulator.rest import ApiError, ApiRequest, router, unknown
+
+if TYPE_CHECKING:
+    from bot.sandbox.emulator.server import Emulator
+
+
+def _record(
+    emu: Emulator, interaction_id: str | None = None, token: str | None = None
+) -> InteractionRecord:
+    for record in emu.interactions.values():
+        assert isinstance(record, InteractionRecord)
+        if (interaction_id and record.id == interaction_id) or (token and record.token == token):
+            return record
+    raise unknown("Interaction", 10062)
+
+
+def _bot_author(emu: Emulator, record: InteractionRecord) -> dict:
+    if record.channel_id in emu.world.channels:
+        return emu.world.author_fields(emu.world.bot_user["id"])
+    return {"author": emu.world.bot_user}
+
+
+async def _respond_with_message(
+    emu: Emulator,
+    record: InteractionRecord,
+    data: dict,
+    files: list[dict],
+    *,
+    loading: bool = False,
+) -> dict:
+    flags = int(data.get("flags") or 0) | (kinds.LOADING if loading else 0)
+    metadata = {
+        "id": record.id,
+        "type": record.type,
+        "user": emu.world.users[record.user_id].payload,
+        "authorizing_integration_owners": {"0": emu.world.guild["id"]},
+    }
+    return await emu.store.create(
+        record.channel_id,
+        _bot_author(emu, record),
+        {**data, "flags": flags},
+        files=files,
+        extra={"interaction_metadata": metadata, "application_id": emu.world.application_id},
+    )
+
+
+@router.route("POST", "/interactions/{interaction_id}/{token}/callback")
+async def callback(emu: Emulator, api: ApiRequest, interaction_id: str, token: str) -> dict:
+    record = _record(emu, interaction_id=interaction_id)
+    if record.token != token:
+        raise unknown("Webhook", 10015)
+    if record.acknowledged:
+        raise ApiError(400, 40060, "Interaction has already been acknowledged.")
+    body = api.json()
+    kind, data = body.get("type"), body.get("data") or {}
+    record.callback_type = kind
+    resource: dict = {"type": kind}
+    if kind == kinds.MESSAGE:
+        record.original = await _respond_with_message(emu, record, data, api.files)
+        resource["message"] = record.original
+    elif kind == kinds.DEFERRED_MESSAGE:
+        record.original = await _respond_with_message(emu, record, data, [], loading=True)
+        resource["message"] = record.original
+    elif kind == kinds.UPDATE_MESSAGE:
+        record.updated_message = await _update_component_message(emu, record, data, api.files)
+        resource["message"] = record.updated_message
+    elif kind == kinds.AUTOCOMPLETE:
+        record.choices = data.get("choices") or []
+        _check_choices(record.choices)
+    elif kind == kinds.MODAL:
+        record.modal = data
+    await emu.recorder.notify()
+    original = record.original or {}
+    return {
+        "interaction": {
+            "id": record.id,
+            "type": record.type,
+            "response_message_id": original.get("id"),
+            "response_message_loading": kind == kinds.DEFERRED_MESSAGE,
+            "response_message_ephemeral": bool(int(original.get("flags") or 0) & kinds.EPHEMERAL),
+        },
+        "resource": resource,
+    }
+
+
+def _check_choices(choices: list[dict]) -> None:
+    if len(choices) > 25:
+        raise ApiError(400, 50035, "Invalid Form Body: choices: Must be 25 or fewer in length.")
+    for choice in choices:
+        if not 1 <= len(choice.get("name", "")) <= 100 or len(str(choice.get("value", ""))) > 100:
+            raise ApiError(400, 50035, "Invalid Form Body: choices: name 1-100, value up to 100")
+
+
+async def _update_component_message(
+    emu: Emulator, record: InteractionRecord, data: dict, files: list[dict]
+) -> dict:
+    message_id = record.payload["message"]["id"]
+    message = emu.world.find_message(message_id)
+    if message is None:
+        raise unknown("Message", 10008)
+    return await emu.store.edit(message, data, files=files)
+
+
+async def followup(emu: Emulator, api: ApiRequest, token: str) -> dict:
+    record = _record(emu, token=token)
+    if not record.acknowledged:
+        raise unknown("Webhook", 10015)
+    message = await _respond_with_message(emu, record, api.json(), api.files)
+    record.followups.append(message)
+    await emu.recorder.notify()
+    return message
+
+
+def _response_message(emu: Emulator, record: InteractionRecord, message_id: str) -> dict:
+    if message_id == "@original":
+        message = record.original or (
+            record.payload.get("message")
+            if record.callback_type in (kinds.DEFERRED_UPDATE, kinds.UPDATE_MESSAGE)
+            else None
+        )
+        if message is not None:
+            message = emu.world.find_message(message["id"]) or message
+    else:
+        message = next((m for m in record.followups if m["id"] == message_id), None)
+    if message is None:
+        raise unknown("Message", 10008)
+    return message
+
+
+async def edit_response(emu: Emulator, api: ApiRequest, token: str, message_id: str) -> dict:
+    record = _record(emu, token=token)
+    message = _response_message(emu, record, message_id)
+    body = api.json()
+    if message["flags"] & kinds.LOADING:
+        body = {**body, "flags": message["flags"] & ~kinds.LOADING}
+    edited = await emu.store.edit(message, body, files=api.files)
+    if (
+        record.callback_type in (kinds.DEFERRED_UPDATE, kinds.UPDATE_MESSAGE)
+        and message_id == "@original"
+    ):
+        record.updated_message = edited
+    await emu.recorder.notify()
+    return edited
+
+
+def get_response(emu: Emulator, token: str, message_id: str) -> dict:
+    return _response_message(emu, _record(emu, token=token), message_id)
+
+
+async def delete_response(emu: Emulator, token: str, message_id: str) -> None:
+    record = _record(emu, token=token)
+    message = _response_message(emu, record, message_id)
+    await emu.store.delete(message["channel_id"], message["id"])

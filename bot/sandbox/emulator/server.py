@@ -1,0 +1,181 @@
+"""The emulator process: an aiohttp server with Discord's REST API and gateway, in-process.
+
+The unmodified discord.py client talks to it once `install()` points discord.py's REST base and
+gateway URL here. Tests and the sandbox act as members through the methods of `MemberActions`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import discord
+import yarl
+from aiohttp import web
+
+from bot.sandbox.emulator import rest
+from bot.sandbox.emulator.actions import MemberActions
+from bot.sandbox.emulator.gateway import Gateway
+from bot.sandbox.emulator.messages import MessageStore
+from bot.sandbox.emulator.recorder import Fault, RecordedRequest, Recorder
+from bot.sandbox.emulator.world import World
+
+log = logging.getLogger(__name__)
+
+BOT_TOKEN = "MTAxMDEwMTAxMDEwMTAxMDEw.emulat.or-token-for-the-local-sandbox-only-000000"
+
+
+class Emulator(MemberActions):
+    """A fake Discord with one guild; `await start()`, then `with install(): ...` the client."""
+
+    def __init__(self, world: World | None = None, *, token: str = BOT_TOKEN) -> None:
+        self.world = world or World.default()
+        self.token = token
+        self.recorder = Recorder()
+        self.store = MessageStore(self)
+        self.gateway = Gateway(self._ready_payload, self.world.guild_payload, self.recorder.notify)
+        self.faults: list[Fault] = []
+        self.interactions: dict[str, object] = {}
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+        rest.load_route_modules()
+
+    # --- lifetime -----------------------------------------------------------------------
+    async def start(self) -> None:
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_get("/gateway", self.gateway.handle)
+        app.router.add_route("*", rest.API_PREFIX + "/{tail:.*}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        log.debug("emulator listening on 127.0.0.1:%d", self.port)
+
+    async def stop(self) -> None:
+        await self.gateway.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> Emulator:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}{rest.API_PREFIX}"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    @contextlib.contextmanager
+    def install(self) -> Iterator[None]:
+        """Point discord.py (process-global settings) at this emulator; restored on exit."""
+        old_base, old_gateway = (
+            discord.http.Route.BASE,
+            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY,
+        )
+        discord.http.Route.BASE = self.base_url
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self.gateway_url)
+        try:
+            yield
+        finally:
+            discord.http.Route.BASE = old_base
+            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_gateway
+
+    # --- faults and connection drops ------------------------------------------------------
+    def inject_error(
+        self,
+        method: str,
+        path: str,
+        status: int,
+        *,
+        code: int = 0,
+        message: str | None = None,
+        times: int = 1,
+        retry_after: float | None = None,
+    ) -> Fault:
+        """Answer the next `times` requests matching method and path regex with an error."""
+        fault = Fault(
+            method,
+            re.compile(path),
+            status,
+            code,
+            message or _status_text(status),
+            retry_after,
+            times,
+        )
+        self.faults.append(fault)
+        return fault
+
+    async def drop_gateway(self, code: int = 4000) -> None:
+        """Cut the gateway connection; discord.py reconnects and resumes on its own."""
+        await self.gateway.drop(code)
+
+    async def wait_connected(self, timeout: float = 10.0) -> None:
+        await self.recorder.wait_until(self.gateway.identified.is_set, timeout)
+
+    # --- REST -----------------------------------------------------------------------------
+    async def _handle(self, request: web.Request) -> web.Response:
+        api = await rest.read_request(request)
+        record = RecordedRequest(api.method, api.path, api.query, api.body, api.files)
+        response = await self._answer(request, api, record)
+        record.status = response.status
+        await self.recorder.record(record)
+        return response
+
+    async def _answer(
+        self, request: web.Request, api: rest.ApiRequest, record: RecordedRequest
+    ) -> web.Response:
+        fault = next((f for f in self.faults if f.matches(api.method, api.path)), None)
+        if fault is not None:
+            fault.remaining -= 1
+            return rest.error_response(
+                rest.ApiError(fault.status, fault.code, fault.message), fault.retry_after
+            )
+        auth = request.headers.get("Authorization")
+        if api.bot and auth != f"Bot {self.token}":
+            return rest.error_response(rest.ApiError(401, 0, "401: Unauthorized"))
+        try:
+            result = await rest.dispatch_request(self, api)
+        except rest.ApiError as error:
+            record.response = {"code": error.code, "message": error.message}
+            return rest.error_response(error)
+        record.response = result
+        return rest.json_response(result, 204 if result is None else 200)
+
+    def _ready_payload(self, session_id: str) -> dict:
+        return {
+            "v": 10,
+            "user": self.world.bot_user,
+            "session_id": session_id,
+            "resume_gateway_url": self.gateway_url,
+            "shard": [0, 1],
+            "guilds": [{"id": self.world.guild["id"], "unavailable": True}],
+            "application": {"id": self.world.application_id, "flags": 0},
+            "private_channels": [],
+            "relationships": [],
+            "user_settings": {},
+            "session_type": "normal",
+            "geo_ordered_rtc_regions": [],
+        }
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+def _status_text(status: int) -> str:
+    return {
+        403: "Missing Permissions",
+        404: "Unknown",
+        429: "You are being rate limited.",
+        500: "Internal Server Error",
+    }.get(status, f"error {status}")

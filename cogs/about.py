@@ -1,0 +1,33 @@
+"""`/about`: version, uptime, database state and the active screening backend."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.about import collect, format_bytes
+from bot.app import FilmBot
+
+
+class About(commands.Cog):
+    def __init__(self, bot: FilmBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="about")
+    async def about(self, interaction: discord.Interaction) -> None:
+        """Show the bot's version, uptime, database state and screening backend."""
+        info = await collect(self.bot.services, self.bot.uptime_seconds, self.bot.last_sync)
+        embed = discord.Embed(title=f"FilmBot {info.version}", colour=discord.Colour.dark_teal())
+        embed.add_field(name="Uptime", value=info.uptime)
+        schema = f"schema v{info.schema_version}"
+        if info.schema_version != info.latest_schema:
+            schema += f" (code knows v{info.latest_schema})"
+        embed.add_field(name="Database", value=f"{schema}, {format_bytes(info.database_bytes)}")
+        embed.add_field(name="Screening", value=info.screening_backend[:1024], inline=False)
+        embed.set_footer(text=f"Commands: {info.command_sync}")
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
+async def setup(bot: FilmBot) -> None:
+    await bot.add_cog(About(bot))
