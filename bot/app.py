@@ -43,6 +43,8 @@ class FilmBot(commands.Bot):
     """The Discord client. Cogs reach the core through `bot.services`."""
 
     def __init__(self, *, settings: Settings, services: Services, **options: object) -> None:
+        # The bot never joins voice: don't warn at every start that voice libraries are missing.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=bot_intents(),

@@ -15,7 +15,6 @@ import aiosqlite
 
 from bot.settings import Settings
 from storage import migrate
-from storage.db import connect
 from storage.meta import ErrorReportRepository, MetaRepository
 
 log = logging.getLogger(__name__)
@@ -54,7 +53,7 @@ class Services:
 async def open_services(settings: Settings) -> Services:
     """Connect to the database and build the services (migrations run in the bot's setup_hook)."""
     settings.prepare_database_folder()
-    conn = await connect(settings.database_path)
+    conn = await migrate.open_database(settings.database_path)
     return Services(
         settings=settings,
         conn=conn,

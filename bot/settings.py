@@ -104,6 +104,9 @@ def load_settings(**overrides: object) -> Settings:
         for error in exc.errors():
             name = "_".join(str(part) for part in error["loc"]).upper()
             lines.append(f"  {name}: {error['msg']} (got {_safe_input(name, error)})")
+        lines.append(
+            "Fix them in the environment or in .env (every setting is described in .env.example)."
+        )
         raise SettingsError("Invalid settings:\n" + "\n".join(lines)) from None
 
 

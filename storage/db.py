@@ -32,8 +32,11 @@ def check_is_sqlite(path: Path) -> None:
         )
 
 
-async def connect(path: Path | str) -> aiosqlite.Connection:
-    """Open a connection with WAL, foreign keys and a busy timeout; rows behave like dicts."""
+async def connect(path: Path | str, *, wal: bool = True) -> aiosqlite.Connection:
+    """Open a connection with WAL, foreign keys and a busy timeout; rows behave like dicts.
+
+    With wal=False the file is not modified at all (used to inspect a database before trusting it).
+    """
     path = Path(path) if str(path) != ":memory:" else path
     if isinstance(path, Path):
         check_is_sqlite(path)
@@ -42,13 +45,18 @@ async def connect(path: Path | str) -> aiosqlite.Connection:
     try:
         await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         await conn.execute("PRAGMA foreign_keys = ON")
-        if isinstance(path, Path):
-            await conn.execute("PRAGMA journal_mode = WAL")
         await conn.execute("PRAGMA synchronous = NORMAL")
+        await conn.execute("SELECT count(*) FROM sqlite_master")  # reads the file: fails if corrupt
+        if wal and isinstance(path, Path):
+            await enable_wal(conn)
     except Exception as exc:
         await conn.close()
         raise DatabaseError(f"{path} cannot be opened as a database: {exc}") from None
     return conn
+
+
+async def enable_wal(conn: aiosqlite.Connection) -> None:
+    await conn.execute("PRAGMA journal_mode = WAL")
 
 
 @contextlib.asynccontextmanager

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from storage.db import DatabaseError
+from storage.db import DatabaseError, connect, enable_wal
 
 log = logging.getLogger(__name__)
 
@@ -71,9 +71,20 @@ async def status(conn: aiosqlite.Connection, folder: Path | None = None) -> Sche
     return SchemaStatus(current, latest, pending)
 
 
-async def migrate(conn: aiosqlite.Connection, folder: Path | None = None) -> list[str]:
-    """Apply every pending migration; refuse a database newer than the code. Returns names applied."""
-    migrations = available_migrations(folder)
+async def open_database(path: Path) -> aiosqlite.Connection:
+    """Connect, refusing (before changing a byte) a file that is not SQLite or is newer than
+    the code; then switch to WAL. Migrations are applied separately, by `migrate`."""
+    conn = await connect(path, wal=False)
+    try:
+        await _refuse_newer(conn, available_migrations())
+        await enable_wal(conn)
+    except BaseException:
+        await conn.close()
+        raise
+    return conn
+
+
+async def _refuse_newer(conn: aiosqlite.Connection, migrations: list[Migration]) -> int:
     latest = migrations[-1].version if migrations else 0
     current = await schema_version(conn)
     if current > latest:
@@ -81,6 +92,13 @@ async def migrate(conn: aiosqlite.Connection, folder: Path | None = None) -> lis
             f"the database is at schema version {current} but this code only knows up to "
             f"{latest}; it was left untouched. Upgrade filmbot, or use a backup made for this version."
         )
+    return current
+
+
+async def migrate(conn: aiosqlite.Connection, folder: Path | None = None) -> list[str]:
+    """Apply every pending migration; refuse a database newer than the code. Returns names applied."""
+    migrations = available_migrations(folder)
+    current = await _refuse_newer(conn, migrations)
     applied = []
     for migration in migrations:
         if migration.version <= current:

@@ -7,6 +7,7 @@ so tests can assert that the bot never pings anyone it was not asked to.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +38,12 @@ class MessageStore:
     pings: dict[str, set[str]] = field(default_factory=dict)
     deleted: dict[str, dict] = field(default_factory=dict)
     files: dict[str, SentFile] = field(default_factory=dict)
+    # Called with ("create" | "edit" | "delete", message): the sandbox prints its transcript from these.
+    listeners: list[Callable[[str, dict], None]] = field(default_factory=list)
+
+    def _tell(self, kind: str, message: dict) -> None:
+        for listener in self.listeners:
+            listener(kind, message)
 
     async def create(
         self,
@@ -78,6 +85,7 @@ class MessageStore:
         self._apply_mentions(message, body.get("allowed_mentions"))
         if flags & EPHEMERAL:
             world.ephemeral[message["id"]] = message
+            self._tell("create", message)
             return message
         world.messages.setdefault(channel_id, {})[message["id"]] = message
         channel = world.channels.get(channel_id)
@@ -87,6 +95,7 @@ class MessageStore:
                 message["position"] = channel["message_count"]
                 channel["message_count"] += 1
                 channel["total_message_sent"] = channel.get("total_message_sent", 0) + 1
+        self._tell("create", message)
         if dispatch:
             await self.emu.gateway.dispatch("MESSAGE_CREATE", message)
         return message
@@ -101,6 +110,7 @@ class MessageStore:
         message["edited_timestamp"] = iso()
         if "allowed_mentions" in body or "content" in body:
             self._apply_mentions(message, body.get("allowed_mentions"))
+        self._tell("edit", message)
         if not message["flags"] & EPHEMERAL:
             await self.emu.gateway.dispatch("MESSAGE_UPDATE", message)
         await self.emu.recorder.notify()
@@ -118,6 +128,7 @@ class MessageStore:
             return message
         self.deleted[message_id] = message
         self._forget_references(message_id)
+        self._tell("delete", message)
         payload = {"id": message_id, "channel_id": channel_id}
         if "guild_id" in message:
             payload["guild_id"] = message["guild_id"]
@@ -132,6 +143,7 @@ class MessageStore:
             if message is not None:
                 self.deleted[message_id] = message
                 self._forget_references(message_id)
+                self._tell("delete", message)
         await self.emu.gateway.dispatch(
             "MESSAGE_DELETE_BULK",
             {

@@ -1,0 +1,201 @@
+"""The sandbox's little language: one action per line, typed at the prompt or read from a script.
+
+as Mona                      act as another member
+in film-talk                 move to a channel (or a thread, by name)
+Hello everyone!              post (same as `say Hello everyone!`)
+reply 3 I agree              reply to message [3]
+edit 3 new text / delete 3   change or remove message [3] (as its author)
+/film info title:"Never Let Me Go"
+                             run a slash command; autocompleted options take the first choice
+click 5 Approve              click the button labelled Approve on message [5]
+choose 5 VALUE               pick VALUE in the select menu on message [5]
+menu "Report message" 4      use a message context menu on message [4]
+usermenu "NAME" Alice        use a user context menu on a member
+modal reason=spoilers        fill in and submit the last modal the bot showed
+expect some text             (scripts) fail unless the bot's last output contains it
+members / channels / help / quit
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shlex
+from typing import Any
+
+from bot.sandbox.emulator import Emulator, InteractionRecord
+from bot.sandbox.transcript import Transcript
+
+QUIET_SECONDS = 0.25
+MAX_SETTLE_SECONDS = 8.0
+
+
+class ScriptError(Exception):
+    """A line the sandbox cannot carry out; the message says why."""
+
+
+class SandboxSession:
+    def __init__(
+        self,
+        emu: Emulator,
+        transcript: Transcript,
+        *,
+        user: str = "Alice",
+        channel: str = "general",
+    ) -> None:
+        self.emu, self.transcript = emu, transcript
+        self.user, self.channel = user, channel
+        self.last_record: InteractionRecord | None = None
+
+    async def run_line(self, line: str) -> bool:
+        """Carry out one line; returns False when the user asked to quit."""
+        line = line.strip()
+        if not line or line.startswith("#"):
+            return True
+        word, _, rest = line.partition(" ")
+        if word in ("quit", "exit"):
+            return False
+        handler = getattr(self, f"_do_{word}", None)
+        if line.startswith("/"):
+            await self._slash(line[1:])
+        elif handler is not None:
+            await handler(rest.strip())
+        else:
+            await self._do_say(line)
+        await self.settle()
+        return True
+
+    async def settle(self) -> None:
+        """Wait until the bot has been quiet for a moment (the sandbox only; tests await events)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + MAX_SETTLE_SECONDS
+        while loop.time() < deadline:
+            seen = len(self.emu.recorder.requests)
+            try:
+                await self.emu.recorder.wait_until(
+                    lambda seen=seen: len(self.emu.recorder.requests) > seen, QUIET_SECONDS
+                )
+            except TimeoutError:
+                return
+
+    # --- actions ------------------------------------------------------------------------
+    async def _do_as(self, name: str) -> None:
+        self.emu.resolve_user(name)
+        self.user = name
+        self.transcript.write(f"(you are now {name})")
+
+    async def _do_in(self, name: str) -> None:
+        self.emu.resolve_channel(name.lstrip("#"))
+        self.channel = name.lstrip("#")
+        self.transcript.write(f"(you are now in #{self.channel})")
+
+    async def _do_say(self, text: str) -> None:
+        await self.emu.post(self.user, self.channel, text)
+
+    async def _do_reply(self, rest: str) -> None:
+        number, _, text = rest.partition(" ")
+        parent = self.transcript.message(_number(number))
+        await self.emu.post(self.user, parent["channel_id"], text, reply_to=parent)
+
+    async def _do_edit(self, rest: str) -> None:
+        number, _, text = rest.partition(" ")
+        await self.emu.edit(self.transcript.message(_number(number)), text)
+
+    async def _do_delete(self, rest: str) -> None:
+        await self.emu.delete(self.transcript.message(_number(rest)))
+
+    async def _do_click(self, rest: str) -> None:
+        number, _, label = rest.partition(" ")
+        message = self.transcript.message(_number(number))
+        self.last_record = await self.emu.click(self.user, message, label=label.strip())
+        await self._await_answer(self.last_record)
+
+    async def _do_choose(self, rest: str) -> None:
+        number, _, value = rest.partition(" ")
+        message = self.transcript.message(_number(number))
+        select = next(
+            (
+                c
+                for row in message.get("components") or []
+                for c in row.get("components") or []
+                if c.get("type") == 3
+            ),
+            None,
+        )
+        if select is None:
+            raise ScriptError(f"message [{number}] has no select menu")
+        self.last_record = await self.emu.choose(self.user, message, select["custom_id"], [value])
+        await self._await_answer(self.last_record)
+
+    async def _do_menu(self, rest: str) -> None:
+        name, number = shlex.split(rest)
+        target = self.transcript.message(_number(number))
+        self.last_record = await self.emu.context_menu(self.user, name, target)
+        await self._await_answer(self.last_record)
+
+    async def _do_usermenu(self, rest: str) -> None:
+        name, member = shlex.split(rest)
+        self.last_record = await self.emu.context_menu(self.user, name, member, self.channel)
+        await self._await_answer(self.last_record)
+
+    async def _do_modal(self, rest: str) -> None:
+        if self.last_record is None or self.last_record.modal is None:
+            raise ScriptError("the bot has not shown a form (modal) to fill in")
+        values = dict(part.split("=", 1) for part in shlex.split(rest) if "=" in part)
+        self.last_record = await self.emu.submit_modal(self.user, self.last_record, values)
+        await self._await_answer(self.last_record)
+
+    async def _do_expect(self, text: str) -> None:
+        if text.lower() not in self.transcript.last_bot_text.lower():
+            raise ScriptError(f"expected the bot's last output to contain {text!r}")
+
+    async def _do_members(self, rest: str) -> None:
+        names = [m["user"]["global_name"] for m in self.emu.world.members.values()]
+        self.transcript.write("members: " + ", ".join(names))
+
+    async def _do_channels(self, rest: str) -> None:
+        names = [c["name"] for c in self.emu.world.channels.values()]
+        self.transcript.write("channels: " + ", ".join(names))
+
+    async def _do_help(self, rest: str) -> None:
+        self.transcript.write(__doc__ or "")
+
+    # --- slash commands ----------------------------------------------------------------
+    async def _slash(self, text: str) -> None:
+        words = shlex.split(text)
+        path = [w for w in words if ":" not in w]
+        options: dict[str, Any] = dict(w.split(":", 1) for w in words if ":" in w)
+        command = " ".join(path)
+        for name, value in list(options.items()):
+            options[name] = await self._autocompleted(command, name, value, options)
+        self.last_record = await self.emu.slash(self.user, command, self.channel, **options)
+        await self._await_answer(self.last_record)
+
+    async def _autocompleted(self, command: str, name: str, value: str, options: dict) -> Any:
+        """For an autocompleted option, ask the bot and take its first choice, as a user would."""
+        if not self._has_autocomplete(command, name):
+            return value
+        choices = await self.emu.autocomplete(
+            self.user, command, name, self.channel, **{**options, name: value}
+        )
+        if not choices:
+            return value
+        self.transcript.write(f"(autocomplete for {name}: picked {choices[0]['name']!r})")
+        return choices[0]["value"]
+
+    def _has_autocomplete(self, command: str, name: str) -> bool:
+        words = command.split()
+        schema = self.emu._find_command(words[0], 1)
+        for word in words[1:]:
+            schema = next((o for o in schema.get("options") or [] if o["name"] == word), {})
+        option = next((o for o in schema.get("options") or [] if o["name"] == name), {})
+        return bool(option.get("autocomplete"))
+
+    async def _await_answer(self, record: InteractionRecord) -> None:
+        await record.wait(lambda r: r.messages() or r.modal or r.callback_type in (6,))
+
+
+def _number(text: str) -> int:
+    try:
+        return int(text.strip().strip("[]"))
+    except ValueError:
+        raise ScriptError(f"expected a message number like 3, got {text!r}") from None
