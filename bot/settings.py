@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     database_path: Path = Path("./data/filmbot.sqlite3")
     dev_guild_id: int | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    # Point the client at another Discord-compatible endpoint (the local emulator, in tests).
+    discord_api_base: str | None = None
+    discord_gateway_url: str | None = None
 
     # Screening (see the README's "Screening" section).
     toxicity_backend: Literal["detoxify", "embedded"] = "detoxify"
@@ -52,7 +55,14 @@ class Settings(BaseSettings):
     def _upper_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("dev_guild_id", "toxicity_checkpoint", "toxicity_hf_dir", mode="before")
+    @field_validator(
+        "dev_guild_id",
+        "toxicity_checkpoint",
+        "toxicity_hf_dir",
+        "discord_api_base",
+        "discord_gateway_url",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -46,7 +46,8 @@ async def connect(path: Path | str, *, wal: bool = True) -> aiosqlite.Connection
         await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         await conn.execute("PRAGMA foreign_keys = ON")
         await conn.execute("PRAGMA synchronous = NORMAL")
-        await conn.execute("SELECT count(*) FROM sqlite_master")  # reads the file: fails if corrupt
+        async with conn.execute("SELECT count(*) FROM sqlite_master") as cursor:
+            await cursor.fetchone()  # reads the file: fails here if it is corrupt
         if wal and isinstance(path, Path):
             await enable_wal(conn)
     except Exception as exc:

@@ -9,6 +9,7 @@ import logging
 import signal
 
 import discord
+import yarl
 
 from bot.app import FilmBot
 from bot.cli._common import CommandFailed, run_command, settings_or_fail
@@ -45,6 +46,7 @@ def handle(args: argparse.Namespace) -> int:
 
 async def serve(settings: Settings, token: str) -> None:
     """Run until Discord closes us or a signal asks us to stop; services are always closed."""
+    _use_endpoints(settings)
     services = await open_services(settings)
     try:
         async with FilmBot(settings=settings, services=services) as bot:
@@ -62,6 +64,14 @@ async def serve(settings: Settings, token: str) -> None:
     finally:
         await services.aclose()
         log.info("stopped; database closed")
+
+
+def _use_endpoints(settings: Settings) -> None:
+    """DISCORD_API_BASE / DISCORD_GATEWAY_URL: talk to a Discord-compatible server instead."""
+    if settings.discord_api_base:
+        discord.http.Route.BASE = settings.discord_api_base.rstrip("/")
+    if settings.discord_gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
 
 
 def _stop_on_signals(bot: FilmBot) -> None:
