@@ -102,6 +102,6 @@ async def test_rate_limited_request_is_retried(emu, bot):
 
 async def test_nothing_the_bot_sends_pings_anyone_by_default(emu, bot):
     channel = bot.get_channel(int(emu.world.channel_id("general")))
-    await channel.send("@everyone <@&1> <@%s> look" % emu.world.user_id("Alice"))
+    await channel.send(f"@everyone <@&1> <@{emu.world.user_id('Alice')}> look")
     sent = await emu.wait_for_message("general", predicate=lambda m: "look" in m["content"])
     assert emu.pings(sent) == set()
