@@ -134,7 +134,7 @@ class SandboxSession:
 
     async def _do_usermenu(self, rest: str) -> None:
         name, member = shlex.split(rest)
-        self.last_record = await self.emu.context_menu(self.user, name, member, self.channel)
+        self.last_record = await self.emu.context_menu(self.user, name, member, where=self.channel)
         await self._await_answer(self.last_record)
 
     async def _do_modal(self, rest: str) -> None:
@@ -167,7 +167,7 @@ class SandboxSession:
         command = " ".join(path)
         for name, value in list(options.items()):
             options[name] = await self._autocompleted(command, name, value, options)
-        self.last_record = await self.emu.slash(self.user, command, self.channel, **options)
+        self.last_record = await self.emu.slash(self.user, command, where=self.channel, **options)
         await self._await_answer(self.last_record)
 
     async def _autocompleted(self, command: str, name: str, value: str, options: dict) -> Any:

@@ -63,51 +63,50 @@ class MemberActions:
 
     # --- application commands ----------------------------------------------------------
     async def slash(
-        self: Emulator, user: str, command: str, channel: str = "general", **options: Any
+        self: Emulator, user: str, command: str, where: str = "general", **options: Any
     ) -> InteractionRecord:
-        """Run `/command sub` with options, as `user` in `channel`."""
+        """Run `/command sub` with options, as `user` in channel `where`."""
         data = self._command_data(command, options, focused=None)
-        return await self._interact(user, channel, APP_COMMAND, data)
+        return await self._interact(user, where, APP_COMMAND, data)
 
     async def autocomplete(
         self: Emulator,
         user: str,
         command: str,
         focused: str,
-        channel: str = "general",
+        where: str = "general",
         **options: Any,
     ) -> list[dict]:
         """Type into option `focused`; returns the choices the bot offered."""
         data = self._command_data(command, options, focused=focused)
-        record = await self._interact(user, channel, AUTOCOMPLETE, data)
+        record = await self._interact(user, where, AUTOCOMPLETE, data)
         return await record.autocomplete_choices()
 
     async def context_menu(
-        self: Emulator, user: str, name: str, target: dict | str, channel: str | None = None
+        self: Emulator, user: str, name: str, target: dict | str, where: str | None = None
     ) -> InteractionRecord:
         """Use a message context menu (target = message) or user menu (target = user)."""
         if isinstance(target, dict):
             command = self._find_command(name, MESSAGE_MENU)
-            resolved = {"messages": {target["id"]: target}}
+            target = self.world.find_message(target["id"]) or target
             data = {
-                "id": command["id"],
                 "name": name,
                 "type": MESSAGE_MENU,
                 "target_id": target["id"],
-                "resolved": resolved,
+                "resolved": {"messages": {target["id"]: target}},
             }
-            channel = channel or target["channel_id"]
+            where = where or target["channel_id"]
         else:
             command = self._find_command(name, USER_MENU)
             target_id = self.resolve_user(target)
             data = {
-                "id": command["id"],
                 "name": name,
                 "type": USER_MENU,
                 "target_id": target_id,
-                "resolved": self._resolved_user(target_id, channel or "general"),
+                "resolved": self._resolved_user(target_id, where or "general"),
             }
-        return await self._interact(user, channel or "general", APP_COMMAND, data)
+        data.update(_identity(command))
+        return await self._interact(user, where or "general", APP_COMMAND, data)
 
     # --- components and modals -----------------------------------------------------------
     async def click(
@@ -240,12 +239,7 @@ class MemberActions:
     ) -> dict:
         names = path.split()
         command = self._find_command(names[0], SLASH)
-        data: dict[str, Any] = {
-            "id": command["id"],
-            "name": command["name"],
-            "type": SLASH,
-            "guild_id": self.world.guild["id"],
-        }
+        data: dict[str, Any] = {"name": command["name"], "type": SLASH, **_identity(command)}
         schema, container = command, data
         for name in names[1:]:
             schema = _option(schema, name, (SUBCOMMAND, GROUP))
@@ -293,6 +287,14 @@ class MemberActions:
             member = self.world.member_with_permissions(user_id, self.resolve_channel(channel))
             resolved["members"] = {user_id: {k: v for k, v in member.items() if k != "user"}}
         return resolved
+
+
+def _identity(command: dict) -> dict:
+    """The command's id, and its guild when it was registered for one guild only."""
+    identity = {"id": command["id"]}
+    if command.get("guild_id"):
+        identity["guild_id"] = command["guild_id"]
+    return identity
 
 
 def _option(schema: dict, name: str, kinds: tuple[int, ...] | None) -> dict:

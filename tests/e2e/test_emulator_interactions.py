@@ -1,0 +1,160 @@
+"""Every interaction shape the features rely on, exercised with commands defined in the test."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import discord
+import pytest
+from discord import app_commands
+
+from bot.sandbox.emulator.interactions import message_text
+
+
+async def add(bot, *commands) -> None:
+    guild = discord.Object(bot.settings.dev_guild_id)
+    for command in commands:
+        bot.tree.add_command(command, guild=guild)
+    await bot.sync_commands()
+
+
+async def test_options_are_typed_and_resolved(emu, bot):
+    @app_commands.command(name="probe", description="echo options")
+    async def probe(
+        interaction: discord.Interaction,
+        text: str,
+        count: int,
+        member: discord.Member,
+        channel: discord.TextChannel,
+    ) -> None:
+        await interaction.response.send_message(
+            f"{text}|{count}|{member.display_name}|{channel.name}"
+        )
+
+    await add(bot, probe)
+    record = await emu.slash(
+        "Alice", "probe", text="hi", count=3, member="Bob", channel="film-talk"
+    )
+    assert await record.text() == "hi|3|Bob|film-talk"
+    assert not await record.is_ephemeral()
+    assert record.original["id"] in emu.world.messages[emu.world.channel_id("general")]
+
+
+async def test_misspelt_option_is_refused_like_discord_would():
+    from bot.sandbox.emulator import Emulator
+    from bot.sandbox.emulator.actions import CommandNotFound
+
+    emu = Emulator()
+    with pytest.raises(CommandNotFound):
+        emu._command_data("nothing", {}, None)
+
+
+async def test_autocomplete_choices(emu, bot):
+    films = ["Never Let Me Go", "Network", "Nomadland", "Notorious"]
+
+    async def suggest(interaction: discord.Interaction, current: str):
+        return [
+            app_commands.Choice(name=f, value=f) for f in films if f.lower().startswith(current)
+        ]
+
+    @app_commands.command(name="pick", description="pick a film")
+    @app_commands.autocomplete(film=suggest)
+    async def pick(interaction: discord.Interaction, film: str) -> None:
+        await interaction.response.send_message(film)
+
+    await add(bot, pick)
+    choices = await emu.autocomplete("Alice", "pick", focused="film", film="ne")
+    assert [c["name"] for c in choices] == ["Never Let Me Go", "Network"]
+
+
+class Poll(discord.ui.View):
+    @discord.ui.button(label="Yes", custom_id="poll:yes")
+    async def yes(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        await interaction.response.edit_message(content="voted yes", view=None)
+
+    @discord.ui.select(
+        custom_id="poll:film",
+        options=[
+            discord.SelectOption(label="Never Let Me Go", value="nlmg"),
+            discord.SelectOption(label="Gattaca", value="gattaca"),
+        ],
+    )
+    async def film(self, interaction: discord.Interaction, select: discord.ui.Select) -> None:
+        await interaction.response.send_message(f"picked {select.values[0]}", ephemeral=True)
+
+
+async def test_buttons_and_selects(emu, bot):
+    @app_commands.command(name="poll", description="a poll")
+    async def poll(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("Seen it?", view=Poll())
+
+    await add(bot, poll)
+    message = await (await emu.slash("Alice", "poll")).reply()
+    chosen = await emu.choose("Bob", message, "poll:film", ["gattaca"])
+    assert await chosen.text() == "picked gattaca" and await chosen.is_ephemeral()
+    clicked = await emu.click("Bob", message, label="Yes")
+    updated = await clicked.reply()
+    assert updated["content"] == "voted yes" and updated["components"] == []
+
+
+class Reason(discord.ui.Modal, title="Why?"):
+    reason = discord.ui.TextInput(label="Reason", custom_id="reason")
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(f"reason: {self.reason.value}", ephemeral=True)
+
+
+async def test_modals_and_context_menus(emu, bot):
+    @app_commands.context_menu(name="Flag this")
+    async def flag(interaction: discord.Interaction, message: discord.Message) -> None:
+        await interaction.response.send_modal(Reason())
+
+    @app_commands.context_menu(name="Who is this")
+    async def who(interaction: discord.Interaction, member: discord.Member) -> None:
+        await interaction.response.send_message(f"that is {member.display_name}", ephemeral=True)
+
+    await add(bot, flag, who)
+    target = await emu.post("Bob", "general", "something rude")
+    shown = await emu.context_menu("Alice", "Flag this", target)
+    assert (await shown.modal_shown())["title"] == "Why?"
+    submitted = await emu.submit_modal("Alice", shown, {"reason": "spoilers"})
+    assert await submitted.text() == "reason: spoilers"
+    menu = await emu.context_menu("Mona", "Who is this", "Carol", where="general")
+    assert await menu.text() == "that is Carol"
+
+
+async def test_deferral_followups_and_original_edits(emu, bot):
+    @app_commands.command(name="slow", description="defers")
+    async def slow(interaction: discord.Interaction) -> None:
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        await interaction.edit_original_response(content="done thinking")
+        await interaction.followup.send("and one more thing", ephemeral=True)
+
+    await add(bot, slow)
+    record = await emu.slash("Alice", "slow")
+    first, second = await record.replies(2)
+    assert (first["content"], second["content"]) == ("done thinking", "and one more thing")
+    assert all(m["flags"] & 64 for m in (first, second))
+
+
+async def test_history_and_bulk_delete_skip_old_messages(emu, bot):
+    old = await emu.post("Alice", "general", "ancient", at=datetime.now(UTC) - timedelta(days=20))
+    recent = [await emu.post("Bob", "general", f"recent {i}") for i in range(3)]
+    channel = bot.get_channel(int(emu.world.channel_id("general")))
+    history = [m async for m in channel.history(limit=10)]
+    assert [m.content for m in history][-1] == "ancient"
+    with pytest.raises(discord.HTTPException) as refused:
+        await channel.delete_messages([discord.Object(int(m["id"])) for m in [old, *recent]])
+    assert refused.value.code == 50034
+    await channel.delete_messages([discord.Object(int(m["id"])) for m in recent])
+    assert [m["content"] for m in emu.messages_in("general")] == ["ancient"]
+
+
+async def test_embeds_over_the_limit_are_refused(emu, bot):
+    channel = bot.get_channel(int(emu.world.channel_id("general")))
+    with pytest.raises(discord.HTTPException) as refused:
+        await channel.send(embed=discord.Embed(description="x" * 4097))
+    assert refused.value.status == 400
+    await channel.send(embed=discord.Embed(title="ok", description="fits"))
+    sent = await emu.wait_for_message("general")
+    assert "fits" in message_text(sent)
