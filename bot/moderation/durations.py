@@ -116,20 +116,20 @@ def _total_seconds(cleaned: str, shown: str) -> float:
     return total
 
 
-_NAMED_UNITS = (("year", YEAR), ("week", WEEK))
 _PARTS = (("day", DAY), ("hour", HOUR), ("minute", MINUTE), ("second", 1))
 
 
 def format_duration(duration: timedelta) -> str:
-    """A duration as a member reads it: "1 hour 30 minutes", "2 days", "4 weeks"."""
+    """A duration as a member reads it: "1 hour 30 minutes", "2 weeks", "28 days", "1 year"."""
     seconds = round(duration.total_seconds())
     if seconds < 0:
         raise ValueError("a negative duration has no human form")
     if seconds == 0:
         return "0 seconds"
-    for name, size in _NAMED_UNITS:
-        if seconds % size == 0:
-            return _plural(seconds // size, name)
+    if seconds % YEAR == 0:
+        return _plural(seconds // YEAR, "year")
+    if seconds % WEEK == 0 and seconds < 4 * WEEK:  # "2 weeks", but "28 days" reads better
+        return _plural(seconds // WEEK, "week")
     words = []
     for name, size in _PARTS:
         count, seconds = divmod(seconds, size)
