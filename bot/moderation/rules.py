@@ -19,16 +19,16 @@ ACTIONS = (
     "purge", "lock", "unlock",
 )  # fmt: skip
 
-# How the action reads in "You can't ___ yourself."
+# How the action reads in "You can't ___.", with {who} the person acted on.
 _VERBS = {
-    "warn": "warn",
-    "note": "add a note about",
-    "timeout": "time out",
-    "untimeout": "remove the timeout of",
-    "kick": "kick",
-    "ban": "ban",
-    "tempban": "ban",
-    "unban": "unban",
+    "warn": "warn {who}",
+    "note": "add a note about {who}",
+    "timeout": "time {who} out",
+    "untimeout": "lift the timeout on {who}",
+    "kick": "kick {who}",
+    "ban": "ban {who}",
+    "tempban": "ban {who}",
+    "unban": "unban {who}",
 }
 # Actions that need the member in the server (a ban or a note works with a bare user id).
 _NEEDS_MEMBER = frozenset({"timeout", "untimeout", "kick"})
@@ -92,25 +92,26 @@ def check_target(
     """Refuse acting on oneself, the bot, the owner, someone absent or not below both of us."""
     verb = _VERBS[action]
     if target.id == moderator.id:
-        raise PermissionDenied(f"You can't {verb} yourself.")
+        raise PermissionDenied(f"You can't {verb.format(who='yourself')}.")
     if target.id == bot.id:
-        raise PermissionDenied(f"I can't {verb} myself.")
+        raise PermissionDenied(f"I can't {verb.format(who='myself')}.")
+    them = verb.format(who="them")
     if target.id == owner_id:
-        raise PermissionDenied(f"{target.name} owns this server, so nobody can {verb} them.")
+        raise PermissionDenied(f"{target.name} owns this server, so nobody can {them}.")
     if target.top_role_position is None:
         if action in _NEEDS_MEMBER:
             raise InvalidInput(
-                f"{target.name} is not in this server (they may have left), so I can't {verb} "
-                "them. You can still ban them by id or add a note."
+                f"{target.name} is not in this server (they may have left). Someone who is "
+                "not a member can still be banned by id, warned or noted."
             )
         return
     if moderator.id != owner_id and not _below(target, moderator):
         raise PermissionDenied(
-            f"{target.name}'s highest role is not below yours, so you can't {verb} them."
+            f"{target.name}'s highest role is not below yours, so you can't {them}."
         )
     if action in _BOT_ACTS and not _below(target, bot):
         raise PermissionDenied(
-            f"{target.name}'s highest role is not below mine, so I can't {verb} them: "
+            f"{target.name}'s highest role is not below mine, so I can't {them}: "
             "move my role above theirs in Server Settings > Roles."
         )
 
