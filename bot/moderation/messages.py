@@ -139,7 +139,7 @@ def escalation_reply(case: Case) -> str:
     """Added to the reply when a warning made the ladder take its next step."""
     cited = ", ".join(f"#{n}" for n in case.cites)
     return (
-        f"This warning reached the escalation ladder: the bot {case.type.past_tense} them"
+        f"This warning reached the escalation ladder: {case.type.label.lower()}"
         f"{_duration_phrase(case.duration)} (case #{case.number}, citing {cited})."
     )
 
