@@ -24,8 +24,6 @@ from bot.moderation.model import (
     ACTIVE_WHEN_RECORDED,
     BAN_TYPES,
     HISTORY_PAGE_SIZE,
-    REASON_MAX,
-    TIMED_TYPES,
     TIMEOUT_TYPES,
     WARNING_TYPES,
     Amendment,
@@ -35,13 +33,14 @@ from bot.moderation.model import (
     HistoryPage,
     NewCase,
     VoidResult,
+    check_new_case,
+    check_reason,
 )
 from storage.db import transaction
 
 log = logging.getLogger(__name__)
 
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
-_CHANNEL_TYPES = frozenset({CaseType.PURGE, CaseType.LOCK, CaseType.UNLOCK})
 _LOCKS: weakref.WeakKeyDictionary[aiosqlite.Connection, asyncio.Lock] = weakref.WeakKeyDictionary()
 
 
@@ -54,21 +53,6 @@ def to_db_time(moment: datetime) -> str:
 
 def from_db_time(text: str | None) -> datetime | None:
     return None if text is None else datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=UTC)
-
-
-def check_reason(reason: str, *, required: bool = True, what: str = "reason") -> str:
-    """The reason stripped; InvalidInput if it is missing (when required) or too long."""
-    reason = reason.strip()
-    if required and not reason:
-        raise InvalidInput(
-            f"A {what} is required: say briefly why, so the case can be understood later."
-        )
-    if len(reason) > REASON_MAX:
-        raise InvalidInput(
-            f"The {what} is {len(reason):,} characters long; the limit is {REASON_MAX:,}. "
-            f"Shorten it by {len(reason) - REASON_MAX:,} characters."
-        )
-    return reason
 
 
 def _connection_lock(conn: aiosqlite.Connection) -> asyncio.Lock:
@@ -97,7 +81,7 @@ class CaseWriter:
 
     async def add_case(self, new: NewCase, now: datetime) -> Case:
         """Record a case with the guild's next number; ends what it replaces or lifts."""
-        reason = _check_new_case(new)
+        reason = check_new_case(new)
         number = await self._next_number(new.guild_id)
         expires = None if new.duration is None else to_db_time(now + new.duration)
         cursor = await self._conn.execute(
@@ -362,22 +346,6 @@ class CaseRepository:
         ) as cursor:
             row = await cursor.fetchone()
         return int(row[0])
-
-
-def _check_new_case(new: NewCase) -> str:
-    """The cleaned reason; InvalidInput (user's fault) or ValueError (caller's bug)."""
-    kind = CaseType(new.type)
-    reason = check_reason(new.reason, required=kind != CaseType.NOTE)
-    if kind in _CHANNEL_TYPES:
-        if new.channel_id is None:
-            raise ValueError(f"a {kind} case needs channel_id")
-    elif new.member_id is None:
-        raise ValueError(f"a {kind} case needs member_id")
-    if (kind in TIMED_TYPES) != (new.duration is not None):
-        raise ValueError(f"a {kind} case {'needs' if kind in TIMED_TYPES else 'takes no'} duration")
-    if new.duration is not None and new.duration.total_seconds() <= 0:
-        raise ValueError("a case's duration must be positive")
-    return reason
 
 
 def _case_from_row(

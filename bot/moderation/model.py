@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.errors import InvalidInput
+
 REASON_MAX = 1000  # characters; the issue's limit for a case reason
 APPEAL_TEXT_MAX = 1000  # characters; sent inside the member's DM
 HISTORY_PAGE_SIZE = 10  # cases per `/mod history` page
@@ -107,6 +109,7 @@ ACTIVE_WHEN_RECORDED = frozenset(
 WARNING_TYPES = frozenset({CaseType.WARN, CaseType.AUTO_WARN})
 TIMEOUT_TYPES = frozenset({CaseType.TIMEOUT, CaseType.AUTO_TIMEOUT})
 BAN_TYPES = frozenset({CaseType.BAN, CaseType.AUTO_BAN, CaseType.TEMPBAN, CaseType.AUTO_TEMPBAN})
+CHANNEL_TYPES = frozenset({CaseType.PURGE, CaseType.LOCK, CaseType.UNLOCK})
 # Types whose member is told by DM (the issue's list; automatic versions included).
 DM_TYPES = frozenset(
     {CaseType.WARN, CaseType.TIMEOUT, CaseType.KICK, CaseType.BAN, CaseType.TEMPBAN}
@@ -245,3 +248,34 @@ class ModConfig:
     appeal_text: str | None = None
     discussion_starter_role_id: int | None = None
     ladder_customised: bool = False
+
+
+def check_reason(reason: str, *, required: bool = True, what: str = "reason") -> str:
+    """The reason stripped; InvalidInput if it is missing (when required) or too long."""
+    reason = reason.strip()
+    if required and not reason:
+        raise InvalidInput(
+            f"A {what} is required: say briefly why, so the case can be understood later."
+        )
+    if len(reason) > REASON_MAX:
+        raise InvalidInput(
+            f"The {what} is {len(reason):,} characters long; the limit is {REASON_MAX:,}. "
+            f"Shorten it by {len(reason) - REASON_MAX:,} characters."
+        )
+    return reason
+
+
+def check_new_case(new: NewCase) -> str:
+    """The cleaned reason; InvalidInput (user's fault) or ValueError (caller's bug)."""
+    kind = CaseType(new.type)
+    reason = check_reason(new.reason, required=kind != CaseType.NOTE)
+    if kind in CHANNEL_TYPES:
+        if new.channel_id is None:
+            raise ValueError(f"a {kind} case needs channel_id")
+    elif new.member_id is None:
+        raise ValueError(f"a {kind} case needs member_id")
+    if (kind in TIMED_TYPES) != (new.duration is not None):
+        raise ValueError(f"a {kind} case {'needs' if kind in TIMED_TYPES else 'takes no'} duration")
+    if new.duration is not None and new.duration.total_seconds() <= 0:
+        raise ValueError("a case's duration must be positive")
+    return reason
