@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.errors import InvalidInput
 from bot.moderation.durations import format_duration, parse_duration
@@ -79,3 +81,9 @@ def test_format_for_humans(duration, shown):
 def test_parse_then_format_round_trip():
     for text in ("10m", "1h30m", "2 days", "1w", "3d4h"):
         assert parse_duration(format_duration(parse_duration(text))) == parse_duration(text)
+
+
+@given(st.integers(min_value=60, max_value=28 * 24 * 3600))
+def test_every_timeout_length_reads_back_from_its_human_form(seconds):
+    duration = timedelta(seconds=seconds)
+    assert parse_duration(format_duration(duration)) == duration
