@@ -1,0 +1,185 @@
+"""Who may act on whom, and what the bot needs to be allowed to: pure functions on plain values.
+
+Each check raises PermissionDenied (or InvalidInput) with a message a moderator reads as is,
+and returns None when the action may go ahead. The cog gathers the plain facts (ids, top role
+positions, permission names as discord.py spells them) and calls these before doing anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from bot import limits
+from bot.errors import InvalidInput, PermissionDenied
+from bot.moderation.model import ModConfig
+
+ACTIONS = (
+    "warn", "note", "timeout", "untimeout", "kick", "ban", "tempban", "unban",
+    "purge", "lock", "unlock",
+)  # fmt: skip
+
+# How the action reads in "You can't ___.", with {who} the person acted on.
+_VERBS = {
+    "warn": "warn {who}",
+    "note": "add a note about {who}",
+    "timeout": "time {who} out",
+    "untimeout": "lift the timeout on {who}",
+    "kick": "kick {who}",
+    "ban": "ban {who}",
+    "tempban": "ban {who}",
+    "unban": "unban {who}",
+}
+# Actions that need the member in the server (a ban or a note works with a bare user id).
+_NEEDS_MEMBER = frozenset({"timeout", "untimeout", "kick"})
+# Actions the bot performs on Discord, so its own top role must be above the target's.
+_BOT_ACTS = frozenset({"timeout", "untimeout", "kick", "ban", "tempban"})
+
+BOT_PERMISSIONS = {
+    "warn": (),
+    "note": (),
+    "timeout": ("moderate_members",),
+    "untimeout": ("moderate_members",),
+    "kick": ("kick_members",),
+    "ban": ("ban_members",),
+    "tempban": ("ban_members",),
+    "unban": ("ban_members",),
+    "purge": ("manage_messages", "read_message_history"),
+    "lock": ("manage_threads",),
+    "unlock": ("manage_threads",),
+}
+# How the action reads in "I can't ___ here".
+_BOT_DOES = {
+    "timeout": "time members out",
+    "untimeout": "remove timeouts",
+    "kick": "kick members",
+    "ban": "ban members",
+    "tempban": "ban members",
+    "unban": "unban members",
+    "purge": "delete messages",
+    "lock": "lock threads",
+    "unlock": "unlock threads",
+}
+# Discord's names for permissions, as shown in Server Settings > Roles.
+PERMISSION_NAMES = {
+    "administrator": "Administrator",
+    "moderate_members": "Timeout Members",
+    "kick_members": "Kick Members",
+    "ban_members": "Ban Members",
+    "manage_messages": "Manage Messages",
+    "read_message_history": "Read Message History",
+    "manage_threads": "Manage Threads",
+    "send_messages": "Send Messages",
+    "embed_links": "Embed Links",
+}
+MODERATION_PERMISSION = "moderate_members"  # the /mod group's default permission
+BAN_DELETE_MAX_DAYS = limits.BAN_DELETE_MAX_SECONDS // (24 * 3600)
+PURGE_MAX = 1000  # our choice: a bigger clean-up is a job for a channel clone
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone an action involves. `top_role_position` is None when they are not a member."""
+
+    id: int
+    name: str
+    top_role_position: int | None = 0
+
+
+def check_target(
+    action: str, *, moderator: Person, target: Person, bot: Person, owner_id: int
+) -> None:
+    """Refuse acting on oneself, the bot, the owner, someone absent or not below both of us."""
+    verb = _VERBS[action]
+    if target.id == moderator.id:
+        raise PermissionDenied(f"You can't {verb.format(who='yourself')}.")
+    if target.id == bot.id:
+        raise PermissionDenied(f"I can't {verb.format(who='myself')}.")
+    them = verb.format(who="them")
+    if target.id == owner_id:
+        raise PermissionDenied(f"{target.name} owns this server, so nobody can {them}.")
+    if target.top_role_position is None:
+        if action in _NEEDS_MEMBER:
+            raise InvalidInput(
+                f"{target.name} is not in this server (they may have left). Someone who is "
+                "not a member can still be banned by id, warned or noted."
+            )
+        return
+    if moderator.id != owner_id and not _below(target, moderator):
+        raise PermissionDenied(
+            f"{target.name}'s highest role is not below yours, so you can't {them}."
+        )
+    if action in _BOT_ACTS and not _below(target, bot):
+        raise PermissionDenied(
+            f"{target.name}'s highest role is not below mine, so I can't {them}: "
+            "move my role above theirs in Server Settings > Roles."
+        )
+
+
+def _below(target: Person, other: Person) -> bool:
+    return (
+        other.top_role_position is not None
+        and target.top_role_position is not None
+        and target.top_role_position < other.top_role_position
+    )
+
+
+def check_bot_permissions(action: str, granted: Collection[str]) -> None:
+    """PermissionDenied naming every permission the bot lacks for `action`."""
+    if "administrator" in granted:
+        return
+    missing = [name for name in BOT_PERMISSIONS[action] if name not in granted]
+    if not missing:
+        return
+    names = [f"**{PERMISSION_NAMES.get(name, name)}**" for name in missing]
+    listed = " and ".join(names)
+    noun = "permission" if len(names) == 1 else "permissions"
+    raise PermissionDenied(
+        f"I can't {_BOT_DOES[action]} here: I need the {listed} {noun}. "
+        "Ask an admin to give it to my role (Server Settings > Roles)."
+    )
+
+
+def check_moderator(
+    *,
+    config: ModConfig,
+    role_ids: Collection[int],
+    permissions: Collection[str],
+    is_owner: bool = False,
+) -> None:
+    """The run-time check behind the /mod group's default permissions.
+
+    With moderator roles configured, one of them is needed; without, Discord's Timeout Members
+    permission. The owner and administrators always pass.
+    """
+    if is_owner or "administrator" in permissions:
+        return
+    if config.moderator_role_ids:
+        if set(role_ids) & set(config.moderator_role_ids):
+            return
+        raise PermissionDenied(
+            "Only moderators can do this: you need one of this server's moderator roles "
+            "(see /mod config)."
+        )
+    if MODERATION_PERMISSION in permissions:
+        return
+    raise PermissionDenied(
+        f"Only moderators can do this: you need the "
+        f"**{PERMISSION_NAMES[MODERATION_PERMISSION]}** permission."
+    )
+
+
+def check_ban_delete_days(days: int) -> int:
+    """How many days of the member's messages a ban deletes: 0 to 7."""
+    if not 0 <= days <= BAN_DELETE_MAX_DAYS:
+        raise InvalidInput(
+            f"A ban can delete between 0 and {BAN_DELETE_MAX_DAYS} days of messages, not {days}."
+        )
+    return days
+
+
+def check_purge_count(count: int) -> int:
+    """How many recent messages a purge looks at: 1 to PURGE_MAX."""
+    if not 1 <= count <= PURGE_MAX:
+        raise InvalidInput(f"A purge looks at between 1 and {PURGE_MAX:,} messages, not {count:,}.")
+    return count
