@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
+import weakref
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -60,14 +62,38 @@ async def enable_wal(conn: aiosqlite.Connection) -> None:
     await conn.execute("PRAGMA journal_mode = WAL")
 
 
+_LOCKS: weakref.WeakKeyDictionary[aiosqlite.Connection, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def connection_lock(conn: aiosqlite.Connection) -> asyncio.Lock:
+    """One lock per connection: tasks sharing a connection take turns to write.
+
+    SQLite cannot nest transactions on one connection, and a COMMIT from one task would
+    otherwise commit another task's half-done transaction. Every write goes through
+    `transaction` (or `write`), which holds this lock.
+    """
+    lock = _LOCKS.get(conn)
+    if lock is None:
+        lock = _LOCKS[conn] = asyncio.Lock()
+    return lock
+
+
 @contextlib.asynccontextmanager
 async def transaction(conn: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Connection]:
-    """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception."""
-    await conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
-    except BaseException:
-        await conn.rollback()
-        raise
-    else:
-        await conn.commit()
+    """BEGIN IMMEDIATE ... COMMIT under the connection's lock, rolled back on any exception."""
+    async with connection_lock(conn):
+        await conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            await conn.rollback()
+            raise
+        else:
+            await conn.commit()
+
+
+async def write(conn: aiosqlite.Connection, sql: str, params: tuple | dict = ()) -> int:
+    """One statement in its own transaction; returns the last row id."""
+    async with transaction(conn):
+        cursor = await conn.execute(sql, params)
+        return cursor.lastrowid or 0

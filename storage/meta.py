@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from storage.db import write
+
 
 @dataclass(frozen=True)
 class ErrorReport:
@@ -29,13 +31,13 @@ class MetaRepository:
         return None if row is None else row["value"]
 
     async def set(self, key: str, value: str) -> None:
-        await self._conn.execute(
+        await write(
+            self._conn,
             "INSERT INTO meta (key, value) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value, "
             "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
             (key, value),
         )
-        await self._conn.commit()
 
 
 class ErrorReportRepository:
@@ -53,12 +55,12 @@ class ErrorReportRepository:
         user_id: int | None = None,
         command: str | None = None,
     ) -> None:
-        await self._conn.execute(
+        await write(
+            self._conn,
             "INSERT INTO error_reports (error_id, guild_id, user_id, command, summary) "
             "VALUES (?, ?, ?, ?, ?)",
             (error_id, guild_id, user_id, command, summary[:2000]),
         )
-        await self._conn.commit()
 
     async def get(self, error_id: str) -> ErrorReport | None:
         async with self._conn.execute(

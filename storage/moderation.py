@@ -3,16 +3,14 @@
 Writes run inside BEGIN IMMEDIATE and compute the next case number inside that transaction, so
 two writers (two connections, or two tasks sharing one connection) never take the same number
 and never leave a gap. Tasks sharing one connection are serialised by a per-connection lock,
-since SQLite cannot nest transactions on one connection.
+since SQLite cannot nest transactions on one connection (see storage.db.connection_lock).
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import math
-import weakref
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -36,12 +34,11 @@ from bot.moderation.model import (
     check_new_case,
     check_reason,
 )
-from storage.db import transaction
+from storage.db import connection_lock, transaction
 
 log = logging.getLogger(__name__)
 
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
-_LOCKS: weakref.WeakKeyDictionary[aiosqlite.Connection, asyncio.Lock] = weakref.WeakKeyDictionary()
 
 
 def to_db_time(moment: datetime) -> str:
@@ -53,20 +50,6 @@ def to_db_time(moment: datetime) -> str:
 
 def from_db_time(text: str | None) -> datetime | None:
     return None if text is None else datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=UTC)
-
-
-def _connection_lock(conn: aiosqlite.Connection) -> asyncio.Lock:
-    lock = _LOCKS.get(conn)
-    if lock is None:
-        lock = _LOCKS[conn] = asyncio.Lock()
-    return lock
-
-
-@contextlib.asynccontextmanager
-async def locked_transaction(conn: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Connection]:
-    """BEGIN IMMEDIATE on `conn`, after any other moderation transaction on it has finished."""
-    async with _connection_lock(conn), transaction(conn):
-        yield conn
 
 
 def _not_found(number: int) -> NotFound:
@@ -225,12 +208,12 @@ class CaseRepository:
     @contextlib.asynccontextmanager
     async def exclusive(self) -> AsyncIterator[CaseWriter]:
         """One write transaction (BEGIN IMMEDIATE) with this connection to ourselves."""
-        async with locked_transaction(self._conn):
+        async with transaction(self._conn):
             yield CaseWriter(self._conn)
 
     @contextlib.asynccontextmanager
     async def _reading(self) -> AsyncIterator[CaseWriter]:
-        async with _connection_lock(self._conn):
+        async with connection_lock(self._conn):
             yield CaseWriter(self._conn)
 
     async def add_case(self, new: NewCase, now: datetime) -> Case:

@@ -14,7 +14,7 @@ import aiosqlite
 
 from bot.errors import InvalidInput
 from bot.moderation.model import APPEAL_TEXT_MAX, LadderStep, ModConfig
-from storage.moderation import locked_transaction
+from storage.db import transaction
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ class ModConfigRepository:
         self, guild_id: int, role_ids: Iterable[int], by: int
     ) -> ModConfig:
         """Replace the moderator roles (empty: fall back to Discord's moderation permission)."""
-        async with locked_transaction(self._conn):
+        async with transaction(self._conn):
             await self._ensure_row(guild_id, by)
             await self._conn.execute("DELETE FROM mod_roles WHERE guild_id = ?", (guild_id,))
             await self._conn.executemany(
@@ -100,7 +100,7 @@ class ModConfigRepository:
         self, guild_id: int, steps: Sequence[LadderStep], by: int
     ) -> list[LadderStep]:
         """Replace the guild's ladder (validated by bot.moderation.ladder); empty turns it off."""
-        async with locked_transaction(self._conn):
+        async with transaction(self._conn):
             await self._ensure_row(guild_id, by)
             await self._conn.execute(
                 "UPDATE mod_config SET ladder_customised = 1 WHERE guild_id = ?", (guild_id,)
@@ -116,7 +116,7 @@ class ModConfigRepository:
 
     async def reset_ladder(self, guild_id: int, by: int) -> None:
         """Go back to the default ladder."""
-        async with locked_transaction(self._conn):
+        async with transaction(self._conn):
             await self._ensure_row(guild_id, by)
             await self._conn.execute(
                 "UPDATE mod_config SET ladder_customised = 0 WHERE guild_id = ?", (guild_id,)
@@ -126,7 +126,7 @@ class ModConfigRepository:
     async def _set(self, guild_id: int, column: str, value: object, by: int) -> ModConfig:
         if column not in _SETTABLE_COLUMNS:
             raise ValueError(f"not a settable column: {column}")
-        async with locked_transaction(self._conn):
+        async with transaction(self._conn):
             await self._ensure_row(guild_id, by)
             await self._conn.execute(
                 f"UPDATE mod_config SET {column} = ?, updated_by = ?,"
