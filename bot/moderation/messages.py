@@ -7,62 +7,21 @@ names are escaped so they cannot break the formatting around them.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from bot import limits
 from bot.moderation.durations import format_duration
 from bot.moderation.model import WARNING_TYPES, Case, CaseType, DmStatus, HistoryPage
+from bot.render import (
+    EmbedData,
+    EmbedField,
+    escape_markdown,
+    neutralise_mentions,
+    timestamp,
+    trim,
+)
 
-ZERO_WIDTH_SPACE = "\u200b"
-ELLIPSIS = "…"
 HISTORY_REASON_CHARS = 150  # a reason's share of one `/mod history` line
-_MARKDOWN = re.compile(r"([\\*_~`|>#\[\]])")
-_BROADCAST = re.compile(r"@(everyone|here)")
-
-
-@dataclass(frozen=True)
-class EmbedField:
-    name: str
-    value: str
-    inline: bool = False
-
-
-@dataclass(frozen=True)
-class EmbedData:
-    """Everything a cog needs to build a discord.Embed, already within Discord's limits."""
-
-    title: str
-    description: str = ""
-    fields: tuple[EmbedField, ...] = field(default_factory=tuple)
-    footer: str | None = None
-
-
-def escape_markdown(text: str) -> str:
-    """A name shown literally: **, _, ~~, `, | and friends do nothing."""
-    return _MARKDOWN.sub(r"\\\1", text)
-
-
-def neutralise_mentions(text: str) -> str:
-    """@everyone, @here and <@id> mentions shown as text, never pinging anyone."""
-    text = _BROADCAST.sub("@" + ZERO_WIDTH_SPACE + r"\1", text)
-    return text.replace("<@", "<@" + ZERO_WIDTH_SPACE)
-
-
-def trim(text: str, limit: int, link: str | None = None) -> str:
-    """`text` cut to `limit` characters, ending with … and a link to the full text if given."""
-    if len(text) <= limit:
-        return text
-    tail = ELLIPSIS if link is None else f"{ELLIPSIS} [full text]({link})"
-    if len(tail) >= limit:
-        tail = ELLIPSIS
-    return text[: limit - len(tail)].rstrip() + tail
-
-
-def timestamp(moment: datetime, style: str = "f") -> str:
-    """A Discord timestamp: each reader sees it in their own time zone."""
-    return f"<t:{int(moment.timestamp())}:{style}>"
 
 
 def person(name: str | None, user_id: int | None) -> str:

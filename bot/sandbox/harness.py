@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 from bot.app import FilmBot
@@ -30,11 +30,20 @@ def sandbox_settings(emu: Emulator, database_path: Path, **overrides: object) ->
 
 @contextlib.asynccontextmanager
 async def running_bot(
-    emu: Emulator, settings: Settings, *, ready_timeout: float = 30.0
+    emu: Emulator,
+    settings: Settings,
+    *,
+    ready_timeout: float = 30.0,
+    prepare: Callable[[Services], None] | None = None,
 ) -> AsyncIterator[FilmBot]:
-    """Start the bot against the emulator, wait until it is ready, and close it cleanly after."""
+    """Start the bot against the emulator, wait until it is ready, and close it cleanly after.
+
+    `prepare` may adjust the services before the bot starts (tests swap in a manual clock).
+    """
     with emu.install():
         services: Services = await open_services(settings)
+        if prepare is not None:
+            prepare(services)
         bot = FilmBot(settings=settings, services=services, guild_ready_timeout=0.05)
         task = asyncio.create_task(bot.start(emu.token), name="filmbot")
         try:

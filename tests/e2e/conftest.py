@@ -63,11 +63,12 @@ def settings(emu, tmp_path):
 
 @pytest.fixture
 def start_bot(emu, error_log):
-    """`async with start_bot(settings) as bot:` starts (or restarts) the bot on the same world."""
+    """`async with start_bot(settings) as bot:` starts (or restarts) the bot on the same world;
+    `prepare=fn(services)` adjusts services first (e.g. a manual clock)."""
 
     @contextlib.asynccontextmanager
-    async def start(settings):
-        async with running_bot(emu, settings) as bot:
+    async def start(settings, prepare=None):
+        async with running_bot(emu, settings, prepare=prepare) as bot:
             yield bot
 
     return start

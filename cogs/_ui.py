@@ -1,0 +1,138 @@
+"""Discord UI shared by every cog: embeds from core EmbedData, pages with buttons, confirmations.
+
+Views report errors through the bot's one error path (an error id for the unexpected, the
+message itself for a UserFacingError).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+
+import discord
+
+from bot.render import EmbedData
+
+Page = str | EmbedData
+PAGE_TIMEOUT_SECONDS = 600
+
+
+def to_embed(data: EmbedData, colour: discord.Colour | None = None) -> discord.Embed:
+    """A discord.Embed from core embed data (already within Discord's limits)."""
+    embed = discord.Embed(
+        title=data.title or None,
+        description=data.description or None,
+        colour=colour or discord.Colour.dark_teal(),
+    )
+    for field in data.fields:
+        embed.add_field(name=field.name, value=field.value, inline=field.inline)
+    if data.footer:
+        embed.set_footer(text=data.footer)
+    return embed
+
+
+def page_kwargs(page: Page) -> dict:
+    """send/edit keyword arguments for one page (text or an embed)."""
+    if isinstance(page, EmbedData):
+        return {"content": None, "embed": to_embed(page)}
+    return {"content": page, "embed": None}
+
+
+class BaseView(discord.ui.View):
+    """A view whose errors go through FilmBot.report_error, and that only its owner may use."""
+
+    def __init__(
+        self, *, owner_id: int | None = None, timeout: float | None = PAGE_TIMEOUT_SECONDS
+    ):
+        super().__init__(timeout=timeout)
+        self.owner_id = owner_id
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if self.owner_id is None or interaction.user.id == self.owner_id:
+            return True
+        await interaction.response.send_message(
+            "These buttons belong to someone else.", ephemeral=True
+        )
+        return False
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item
+    ) -> None:
+        await interaction.client.report_error(interaction, error)  # type: ignore[attr-defined]
+
+
+class Paginator(BaseView):
+    """Previous / Next buttons over pages; only the person who asked can turn them."""
+
+    def __init__(self, pages: Sequence[Page], *, owner_id: int) -> None:
+        super().__init__(owner_id=owner_id)
+        if not pages:
+            raise ValueError("a paginator needs at least one page")
+        self.pages = list(pages)
+        self.index = 0
+        self._refresh()
+
+    @classmethod
+    async def send(
+        cls, interaction: discord.Interaction, pages: Sequence[Page], *, ephemeral: bool = True
+    ) -> None:
+        """Answer the interaction with the first page (and buttons only if there are more)."""
+        view = cls(pages, owner_id=interaction.user.id) if len(pages) > 1 else discord.utils.MISSING
+        kwargs = {k: v for k, v in page_kwargs(pages[0]).items() if v is not None}
+        if interaction.response.is_done():
+            await interaction.followup.send(**kwargs, view=view, ephemeral=ephemeral)
+        else:
+            await interaction.response.send_message(**kwargs, view=view, ephemeral=ephemeral)
+
+    def _refresh(self) -> None:
+        self.previous.disabled = self.index == 0
+        self.next.disabled = self.index == len(self.pages) - 1
+        self.counter.label = f"{self.index + 1}/{len(self.pages)}"
+
+    async def _show(self, interaction: discord.Interaction) -> None:
+        self._refresh()
+        await interaction.response.edit_message(**page_kwargs(self.pages[self.index]), view=self)
+
+    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
+    async def previous(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        self.index = max(0, self.index - 1)
+        await self._show(interaction)
+
+    @discord.ui.button(label="1/1", style=discord.ButtonStyle.secondary, disabled=True)
+    async def counter(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        await interaction.response.defer()
+
+    @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary)
+    async def next(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        self.index = min(len(self.pages) - 1, self.index + 1)
+        await self._show(interaction)
+
+
+Action = Callable[[discord.Interaction], Awaitable[None]]
+
+
+class Confirm(BaseView):
+    """Confirm / Cancel before a drastic action; `on_confirm` answers the button interaction."""
+
+    def __init__(
+        self,
+        *,
+        owner_id: int,
+        on_confirm: Action,
+        confirm_label: str = "Confirm",
+        timeout: float = 120,
+    ) -> None:
+        super().__init__(owner_id=owner_id, timeout=timeout)
+        self.on_confirm = on_confirm
+        self.confirm.label = confirm_label
+
+    @discord.ui.button(label="Confirm", style=discord.ButtonStyle.danger)
+    async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        self.stop()
+        await self.on_confirm(interaction)
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    async def cancel(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        self.stop()
+        await interaction.response.edit_message(
+            content="Cancelled: nothing was done.", embed=None, view=None
+        )
