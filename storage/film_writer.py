@@ -20,7 +20,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from bot.films.model import Credit, Film, FilmDetails
+from bot.films.model import Credit, Fact, Film, FilmDetails
 from bot.films.normalize import fold, match_key, search_text
 
 log = logging.getLogger(__name__)
@@ -87,6 +87,8 @@ class CatalogWriter:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        self.films_added = 0
+        self.films_merged = 0
 
     # -- films --------------------------------------------------------------------------
 
@@ -130,8 +132,10 @@ class CatalogWriter:
         film_id = self.find_film(film)
         if film_id is None:
             film_id = self._insert_film(film, popularity, rating_votes, sources)
+            self.films_added += 1
         else:
             self._merge_film(film_id, film, popularity, rating_votes, sources)
+            self.films_merged += 1
         for namespace, value in film.external_ids.items():
             self.conn.execute(
                 "INSERT OR IGNORE INTO film_external_ids (namespace, value, film_id, source) "
@@ -202,6 +206,38 @@ class CatalogWriter:
                     f"INSERT OR IGNORE INTO {table} (film_id, {column}, source) VALUES (?, ?, ?)",
                     (film_id, label, source or film.source or "unknown"),
                 )
+
+    def film_by_external_id(self, namespace: str, value: str) -> int | None:
+        row = self.conn.execute(
+            "SELECT film_id FROM film_external_ids WHERE namespace = ? AND value = ?",
+            (namespace, value),
+        ).fetchone()
+        return None if row is None else row[0]
+
+    def set_rating(self, film_id: int, rating: float, votes: int, source: str) -> None:
+        """Replace the film's rating unless a more authoritative source gave it; count votes
+        towards its popularity."""
+        row = self.conn.execute(
+            "SELECT rating_source FROM films WHERE id = ?", (film_id,)
+        ).fetchone()
+        if row["rating_source"] is None or _rating_rank(source) <= _rating_rank(
+            row["rating_source"]
+        ):
+            self.conn.execute(
+                "UPDATE films SET rating = ?, rating_votes = ?, rating_source = ? WHERE id = ?",
+                (rating, votes, source, film_id),
+            )
+        self.conn.execute(
+            "UPDATE films SET popularity = max(popularity, ?) WHERE id = ?", (votes, film_id)
+        )
+
+    def add_fact(self, film_id: int, fact: Fact) -> None:
+        """Add a sourced fact (budget, award...) unless that source already stated it."""
+        self.conn.execute(
+            "INSERT OR IGNORE INTO film_facts (film_id, position, kind, value, spoiler_level, "
+            "note, source) VALUES (?, 1000, ?, ?, ?, ?, ?)",
+            (film_id, fact.kind, fact.value, int(fact.level), fact.note, fact.source or "unknown"),
+        )
 
     # -- people and credits -------------------------------------------------------------
 

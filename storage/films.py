@@ -172,7 +172,7 @@ class FilmRepository:
         rows = await self._all(
             f"SELECT id FROM films WHERE match_key >= ? AND match_key < ?{year_sql} "
             "ORDER BY match_key = ? DESC, popularity DESC, id LIMIT ?",
-            [parsed.key, parsed.key + KEY_UPPER, *year, parsed.key, limit],
+            [parsed.key, parsed.key + KEY_UPPER, *year, _exact_key(parsed), limit],
         )
         ids = [row["id"] for row in rows]
         if len(ids) < limit:
@@ -319,6 +319,12 @@ class FilmRepository:
                         r["year_source"])
             for r in rows
         ]  # fmt: skip
+
+
+def _exact_key(parsed: ParsedQuery) -> str:
+    """The key an exact title must equal to rank first; one typed letter ranks by popularity
+    alone (typing "a" should not put the film "A" first)."""
+    return parsed.key if len(parsed.key) >= 2 else "\x00"
 
 
 def _film(row: aiosqlite.Row, **extras: object) -> Film:
