@@ -6,6 +6,7 @@ import gzip
 import io
 
 import pytest
+from films_support import ggplot_frame, migrated, movielens_frame, write_imdb
 
 from bot.errors import InvalidInput
 from bot.films.importers import ImportFileError
@@ -13,7 +14,6 @@ from bot.films.importers.ggplot2movies import import_ggplot2movies
 from bot.films.importers.imdb import import_imdb
 from bot.films.importers.movielens import import_movielens
 from storage.films import FilmRepository, ensure_curated
-from films_support import ggplot_frame, migrated, movielens_frame, write_imdb
 
 N = "\\N"
 BASICS = [

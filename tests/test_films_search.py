@@ -5,13 +5,13 @@ from __future__ import annotations
 import io
 
 import pytest
+from films_support import ggplot_frame, migrated, movielens_frame
 
 from bot.errors import InvalidInput
 from bot.films.errors import AmbiguousTitle, FilmNotFound
 from bot.films.importers.ggplot2movies import import_ggplot2movies
 from bot.films.importers.movielens import import_movielens
 from storage.films import FilmRepository, ensure_curated
-from films_support import ggplot_frame, migrated, movielens_frame
 
 FILMS = [
     (1, "Lobster, The", 2015, "Comedy|Romance|Sci-Fi"),
