@@ -22,12 +22,11 @@ character with a cue ("Kathy ... at the end"). Sensitivity sets the score that c
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
-
-from wordfreq import zipf_frequency
 
 from bot.errors import InvalidInput
 from bot.films.model import FilmDetails, SpoilerLevel
@@ -166,7 +165,10 @@ EVERYDAY_ZIPF = 4.5  # wordfreq Zipf scale: 4.5 is about 30 occurrences per mill
 RARE_ZIPF = 3.0
 
 
+@functools.cache
 def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency  # loads word lists: only when plot points are built
+
     return zipf_frequency(word, "en")
 
 

@@ -332,9 +332,10 @@ def visible_text(markdown: str) -> str:
 
 
 def hidden_text(markdown: str) -> str:
-    """The characters of `markdown` that sit inside spoiler tags."""
+    """What a reader sees of `markdown` only after clicking its spoilers."""
     doc = Document.parse(markdown)
-    return "".join(ch for ch, hidden in zip(doc.text, doc.hidden(), strict=True) if hidden)
+    hidden = [f for f in doc.fragments if any(w.kind == "spoiler" for w in f.stack)]
+    return Document(hidden).visible()
 
 
 __all__ = [
