@@ -28,6 +28,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot import limits
 from bot.errors import InvalidInput
 from bot.films.model import FilmDetails, SpoilerLevel
 from bot.spoilers._words import FATE_STEMS, GENERIC_STEMS, REVEAL_CUES, STOP_WORDS, stem, words
@@ -271,7 +272,8 @@ class SpoilerDetector:
             return GuardResult((), None, [])
         ranges = _join_neighbours(doc.text, [(r.start, r.end) for r in reveals])
         rewritten = neutralise_mentions(doc.hide(ranges).render())
-        return GuardResult(tuple(reveals), rewritten, Document.parse(rewritten).split(2000))
+        parts = Document.parse(rewritten).split(limits.MESSAGE_CONTENT)
+        return GuardResult(tuple(reveals), rewritten, parts)
 
     def _reveals(self, doc: Document) -> list[Reveal]:
         mask = doc.hidden()
