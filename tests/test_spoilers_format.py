@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -209,3 +210,25 @@ def test_property_no_word_is_cut(words, gaps, limit):
     assert "".join(seen) == visible_text(spoiler(text))
     for visible in seen[:-1]:
         assert visible[-1].isspace()
+
+
+PATHOLOGICAL = {
+    "stars": "*" * 4000,
+    "open-bold": "**a " * 1000,
+    "underscores": "_a " * 1333,
+    "backticks": "`a" * 2000,
+    "pipes": "|" * 4000,
+    "backslashes": "\\" * 4000,
+    "mixed": "*_~`|x" * 700,
+}
+
+
+@pytest.mark.parametrize("text", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
+def test_pathological_markup_still_splits_within_limits(text):
+    parts = split_message(text)
+    assert all(len(p) <= limits.MESSAGE_CONTENT for p in parts)
+    # a wall of markers may pair up differently once cut; the words themselves survive
+    words = lambda t: re.sub(r"[*_~`|\\\s]", "", t)  # noqa: E731
+    assert words("".join(visible_text(p) for p in parts)) == words(visible_text(text))
+    shown, hidden = discord_spoilers(spoiler(text))
+    assert squeeze(shown) == ""

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from bot.text import ZERO_WIDTH_SPACE as ZWSP
 
 SPOILER = "||"
+MAX_DEPTH = 8  # deeper nesting is left as literal text (keeps recursion and re-opening small)
 CODE_KINDS = frozenset({"code", "code_block"})
 INLINE_KINDS = frozenset({"bold", "italic", "underline", "strike", "code", "link"})
 
@@ -89,6 +90,8 @@ class _Parser:
 
     def match(self, i: int, end: int, stack: tuple[Wrapper, ...]):
         """The span starting at i, as (wrapper, inner start, inner end, span end), or None."""
+        if len(stack) >= MAX_DEPTH:
+            return None
         text = self.text
         ch = text[i]
         if ch == "`":
