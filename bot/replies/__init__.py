@@ -1,0 +1,1 @@
+"""Reply chains: capture, trees, outlines, exports and imports of nested discussions."""

@@ -1,0 +1,481 @@
+"""Captured messages of discussions, their parents, edit history and tombstones (migration 005).
+
+Ids: Discord ids are positive. Comments imported from a blog get negative ids (and their thread
+a negative id), so they can never collide with a Discord message.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+
+import aiosqlite
+
+from storage.db import transaction
+
+
+class MessageState(StrEnum):
+    VISIBLE = "visible"
+    DELETED_BY_AUTHOR = "deleted_by_author"
+    REMOVED_BY_MODERATOR = "removed_by_moderator"
+
+
+@dataclass(frozen=True)
+class MessageRecord:
+    """A message as seen on Discord (live, edited or read back from history)."""
+
+    message_id: int
+    thread_id: int
+    guild_id: int | None
+    author_id: int | None
+    author_name: str
+    content: str
+    created_at: datetime
+    parent_id: int | None = None
+    attachments: tuple[str, ...] = ()
+    edited_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ImportedComment:
+    """A comment read from a blog export; ids are the source's own."""
+
+    source_id: str
+    parent_source_id: str | None
+    author_name: str
+    content: str
+    created_at: datetime
+    state: MessageState = MessageState.VISIBLE
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    message_id: int
+    thread_id: int
+    guild_id: int | None
+    author_id: int | None
+    author_name: str
+    content: str
+    attachments: tuple[str, ...]
+    created_at: datetime
+    edited_at: datetime | None
+    parent_id: int | None
+    root_id: int
+    depth: int
+    state: MessageState
+    removed_by: str | None = None
+    source_id: str | None = None
+    posted_message_id: int | None = None
+
+
+@dataclass(frozen=True)
+class MessageVersion:
+    version: int
+    content: str
+    attachments: tuple[str, ...]
+    written_at: datetime | None
+    replaced_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ThreadSummary:
+    thread_id: int
+    guild_id: int | None
+    title: str
+    source: str
+    message_count: int
+    first_at: datetime | None
+    last_at: datetime | None
+
+
+@dataclass
+class UpsertOutcome:
+    """What a batch changed: ids stored for the first time, ids whose text was edited."""
+
+    inserted: list[int] = field(default_factory=list)
+    edited: list[int] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def iso(moment: datetime | None) -> str | None:
+    """The one stored time format: UTC, milliseconds, so text order is time order."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+def parse_iso(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+_MESSAGE_COLUMNS = (
+    "message_id, thread_id, guild_id, author_id, author_name, content, attachments, created_at, "
+    "edited_at, parent_id, root_id, depth, state, removed_by, source_id, posted_message_id"
+)
+
+# Root and depth come from the parent when it is already stored; otherwise the message starts
+# its own chain until the parent shows up (the caller then refreshes the structure).
+_INSERT_MESSAGE = (
+    "INSERT INTO reply_messages (message_id, thread_id, guild_id, author_id, author_name, "
+    "content, attachments, created_at, edited_at, parent_id, root_id, depth) "
+    "VALUES (:id, :thread, :guild, :author_id, :author_name, :content, :attachments, :created, "
+    ":edited, :parent, "
+    "COALESCE((SELECT root_id FROM reply_messages WHERE message_id = :parent), :id), "
+    "COALESCE((SELECT depth + 1 FROM reply_messages WHERE message_id = :parent), 0)) "
+    "ON CONFLICT (message_id) DO NOTHING"
+)
+
+
+def _to_stored(row: aiosqlite.Row | tuple) -> StoredMessage:
+    return StoredMessage(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        row[4],
+        row[5],
+        tuple(json.loads(row[6])),
+        datetime.fromisoformat(row[7]),
+        None if row[8] is None else datetime.fromisoformat(row[8]),
+        row[9],
+        row[10],
+        row[11],
+        MessageState(row[12]),
+        row[13],
+        row[14],
+        row[15],
+    )
+
+
+def _record_params(record: MessageRecord) -> dict:
+    return {
+        "id": record.message_id,
+        "thread": record.thread_id,
+        "guild": record.guild_id,
+        "author_id": record.author_id,
+        "author_name": record.author_name,
+        "content": record.content,
+        "attachments": json.dumps(list(record.attachments)),
+        "created": iso(record.created_at),
+        "edited": iso(record.edited_at),
+        "parent": record.parent_id,
+    }
+
+
+def _is_newer(edited_at: str | None, than: str | None) -> bool:
+    """An edit replaces the stored text only if it is newer (backfill may bring older copies)."""
+    return edited_at is not None and (than is None or edited_at > than)
+
+
+class ReplyRepository:
+    """Reads and writes captured discussions. Every write is idempotent."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    # -- writing ---------------------------------------------------------------------------
+
+    async def upsert_messages(self, records: Sequence[MessageRecord]) -> UpsertOutcome:
+        """Store new messages and newer edits in one transaction; repeats change nothing.
+
+        Records are applied oldest first so parents in the same batch are stored before their
+        replies. An edit keeps the replaced text as a version.
+        """
+        if not records:
+            return UpsertOutcome()
+        ordered = sorted(records, key=lambda r: (iso(r.created_at), r.message_id))
+        async with transaction(self._conn):
+            known = await self._current_texts({r.message_id for r in ordered})
+            inserts, edits, outcome = self._plan(ordered, known)
+            threads = {(r.thread_id, r.guild_id) for r in ordered}
+            await self._conn.executemany(
+                "INSERT INTO reply_threads (thread_id, guild_id) VALUES (?, ?) "
+                "ON CONFLICT (thread_id) DO NOTHING",
+                sorted(threads, key=lambda t: t[0]),
+            )
+            await self._conn.executemany(_INSERT_MESSAGE, inserts)
+            for params in edits:
+                await self._apply_edit(params)
+        return outcome
+
+    def _plan(
+        self, ordered: Sequence[MessageRecord], known: dict[int, tuple]
+    ) -> tuple[list[dict], list[dict], UpsertOutcome]:
+        inserts: list[dict] = []
+        edits: list[dict] = []
+        outcome = UpsertOutcome()
+        for record in ordered:
+            params = _record_params(record)
+            current = known.get(record.message_id)
+            if current is None:
+                inserts.append(params)
+                outcome.inserted.append(record.message_id)
+            elif _is_newer(params["edited"], current[2]):
+                edits.append({**params, "old": current})
+                if record.message_id not in outcome.edited:
+                    outcome.edited.append(record.message_id)
+            else:
+                outcome.unchanged += 1
+                continue
+            known[record.message_id] = (params["content"], params["attachments"], params["edited"])
+        return inserts, edits, outcome
+
+    async def _current_texts(self, ids: Iterable[int]) -> dict[int, tuple]:
+        async with self._conn.execute(
+            "SELECT message_id, content, attachments, edited_at "
+            "FROM reply_messages WHERE message_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(ids)),),
+        ) as cur:
+            rows = await cur.fetchall()
+        return {row[0]: (row[1], row[2], row[3]) for row in rows}
+
+    async def _apply_edit(self, params: dict) -> None:
+        old_content, old_attachments, old_edited = params["old"]
+        written_at = old_edited or await self._created_at(params["id"])
+        await self._conn.execute(
+            "INSERT INTO reply_message_versions "
+            "(message_id, version, content, attachments, written_at, replaced_at) "
+            "SELECT ?, COALESCE(MAX(version), 0) + 1, ?, ?, ?, ? "
+            "FROM reply_message_versions WHERE message_id = ?",
+            (
+                params["id"],
+                old_content,
+                old_attachments,
+                written_at,
+                params["edited"],
+                params["id"],
+            ),
+        )
+        await self._conn.execute(
+            "UPDATE reply_messages SET content = ?, attachments = ?, edited_at = ? "
+            "WHERE message_id = ?",
+            (params["content"], params["attachments"], params["edited"], params["id"]),
+        )
+
+    async def _created_at(self, message_id: int) -> str | None:
+        async with self._conn.execute(
+            "SELECT created_at FROM reply_messages WHERE message_id = ?", (message_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return None if row is None else row[0]
+
+    async def mark_deleted(self, message_id: int) -> bool:
+        """Its author deleted it: tombstone, text kept. A removal by a moderator is not undone."""
+        cursor = await self._conn.execute(
+            "UPDATE reply_messages SET state = 'deleted_by_author', "
+            "state_changed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
+            "WHERE message_id = ? AND state = 'visible'",
+            (message_id,),
+        )
+        await self._conn.commit()
+        return cursor.rowcount > 0
+
+    async def mark_removed(self, message_id: int, by: str | int) -> bool:
+        """A moderator (user id) or 'screener' removed it: tombstone, text kept.
+
+        Wins over an author's deletion, whichever event arrives first (the bot's own delete
+        also comes back as a MESSAGE_DELETE).
+        """
+        cursor = await self._conn.execute(
+            "UPDATE reply_messages SET state = 'removed_by_moderator', removed_by = ?, "
+            "state_changed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
+            "WHERE message_id = ? AND state != 'removed_by_moderator'",
+            (str(by), message_id),
+        )
+        await self._conn.commit()
+        return cursor.rowcount > 0
+
+    async def update_structure(self, rows: Sequence[tuple[int, int, int]]) -> None:
+        """Set (message_id, root_id, depth) for messages whose chain changed."""
+        if not rows:
+            return
+        async with transaction(self._conn):
+            await self._conn.executemany(
+                "UPDATE reply_messages SET root_id = ?, depth = ? WHERE message_id = ?",
+                [(root, depth, message_id) for message_id, root, depth in rows],
+            )
+
+    async def threads_with_stale_structure(self, parent_ids: Iterable[int]) -> list[int]:
+        """Threads where a reply stored before these parents has the wrong root or depth."""
+        async with self._conn.execute(
+            "SELECT DISTINCT c.thread_id FROM reply_messages p "
+            "JOIN reply_messages c ON c.parent_id = p.message_id "
+            "WHERE p.message_id IN (SELECT value FROM json_each(?)) "
+            "AND (c.root_id != p.root_id OR c.depth != p.depth + 1) AND c.message_id != p.message_id",
+            (json.dumps(list(parent_ids)),),
+        ) as cur:
+            return [row[0] for row in await cur.fetchall()]
+
+    async def set_thread_title(self, thread_id: int, guild_id: int | None, title: str) -> None:
+        await self._conn.execute(
+            "INSERT INTO reply_threads (thread_id, guild_id, title) VALUES (?, ?, ?) "
+            "ON CONFLICT (thread_id) DO UPDATE SET title = excluded.title",
+            (thread_id, guild_id, title),
+        )
+        await self._conn.commit()
+
+    async def store_imported_thread(
+        self, title: str, source: str, source_key: str, comments: Sequence[ImportedComment]
+    ) -> int:
+        """Store an imported comment section as a new thread; returns its (negative) id.
+
+        A parent id the source does not contain becomes a reserved id that no row has, so the
+        comment shows as a reply to a message the bot never saw.
+        """
+        async with transaction(self._conn):
+            thread_id = await self._next_negative("reply_threads", "thread_id")
+            await self._conn.execute(
+                "INSERT INTO reply_threads (thread_id, title, source, source_key) VALUES (?,?,?,?)",
+                (thread_id, title, source, source_key),
+            )
+            next_id = await self._next_negative("reply_messages", "message_id")
+            ids: dict[str, int] = {}
+            for comment in comments:
+                ids[comment.source_id] = next_id
+                next_id -= 1
+            for comment in comments:
+                if comment.parent_source_id and comment.parent_source_id not in ids:
+                    ids[comment.parent_source_id] = next_id
+                    next_id -= 1
+            await self._conn.executemany(
+                "INSERT INTO reply_messages (message_id, thread_id, author_name, content, "
+                "created_at, parent_id, root_id, depth, state, source_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+                [_imported_row(c, ids, thread_id) for c in comments],
+            )
+        return thread_id
+
+    async def _next_negative(self, table: str, column: str) -> int:
+        async with self._conn.execute(f"SELECT MIN(MIN({column}), 0) - 1 FROM {table}") as cur:
+            row = await cur.fetchone()
+        return int(row[0])
+
+    async def record_posted(self, message_id: int, discord_message_id: int) -> None:
+        """Remember which Discord message an imported comment was posted as."""
+        await self._conn.execute(
+            "UPDATE reply_messages SET posted_message_id = ? WHERE message_id = ?",
+            (discord_message_id, message_id),
+        )
+        await self._conn.commit()
+
+    async def track_channel(self, guild_id: int, channel_id: int, added_by: int | None) -> bool:
+        """Capture this channel from now on; False if it already was."""
+        cursor = await self._conn.execute(
+            "INSERT INTO reply_tracked_channels (guild_id, channel_id, added_by) VALUES (?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
+            (guild_id, channel_id, added_by),
+        )
+        await self._conn.commit()
+        return cursor.rowcount > 0
+
+    async def untrack_channel(self, guild_id: int, channel_id: int) -> bool:
+        """Stop capturing; what was captured stays. False if it was not tracked."""
+        cursor = await self._conn.execute(
+            "DELETE FROM reply_tracked_channels WHERE guild_id = ? AND channel_id = ?",
+            (guild_id, channel_id),
+        )
+        await self._conn.commit()
+        return cursor.rowcount > 0
+
+    # -- reading ---------------------------------------------------------------------------
+
+    async def tracked_channels(self, guild_id: int | None = None) -> list[tuple[int, int]]:
+        """(guild_id, channel_id) pairs, for one guild or all."""
+        sql = "SELECT guild_id, channel_id FROM reply_tracked_channels"
+        params: tuple = ()
+        if guild_id is not None:
+            sql += " WHERE guild_id = ?"
+            params = (guild_id,)
+        async with self._conn.execute(sql + " ORDER BY guild_id, channel_id", params) as cur:
+            return [(row[0], row[1]) for row in await cur.fetchall()]
+
+    async def get_message(self, message_id: int) -> StoredMessage | None:
+        """One message with its latest text, whatever its state (moderators' `/thread original`)."""
+        async with self._conn.execute(
+            f"SELECT {_MESSAGE_COLUMNS} FROM reply_messages WHERE message_id = ?", (message_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return None if row is None else _to_stored(row)
+
+    async def versions(self, message_id: int) -> list[MessageVersion]:
+        """Earlier texts of an edited message, oldest first."""
+        async with self._conn.execute(
+            "SELECT version, content, attachments, written_at, replaced_at "
+            "FROM reply_message_versions WHERE message_id = ? ORDER BY version",
+            (message_id,),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [
+            MessageVersion(r[0], r[1], tuple(json.loads(r[2])), parse_iso(r[3]), parse_iso(r[4]))
+            for r in rows
+        ]
+
+    async def thread_messages(self, thread_id: int) -> list[StoredMessage]:
+        """Every message of a thread, oldest first, in one query."""
+        async with self._conn.execute(
+            f"SELECT {_MESSAGE_COLUMNS} FROM reply_messages WHERE thread_id = ? "
+            "ORDER BY created_at, message_id",
+            (thread_id,),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_to_stored(row) for row in rows]
+
+    async def chain_messages(self, message_id: int) -> list[StoredMessage]:
+        """A message, its ancestors and all its replies, in one query (safe against cycles)."""
+        async with self._conn.execute(
+            "WITH RECURSIVE "
+            "up(id) AS (SELECT ? UNION SELECT m.parent_id FROM reply_messages m "
+            "  JOIN up ON m.message_id = up.id WHERE m.parent_id IS NOT NULL), "
+            "down(id) AS (SELECT ? UNION SELECT m.message_id FROM reply_messages m "
+            "  JOIN down ON m.parent_id = down.id) "
+            f"SELECT {_MESSAGE_COLUMNS} FROM reply_messages "
+            "WHERE message_id IN (SELECT id FROM up UNION SELECT id FROM down) "
+            "AND thread_id = (SELECT thread_id FROM reply_messages WHERE message_id = ?) "
+            "ORDER BY created_at, message_id",
+            (message_id, message_id, message_id),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_to_stored(row) for row in rows]
+
+    async def list_threads(self) -> list[ThreadSummary]:
+        """Every stored thread with its size and first/last message time, newest activity first."""
+        return await self._thread_summaries("", ())
+
+    async def get_thread(self, thread_id: int) -> ThreadSummary | None:
+        found = await self._thread_summaries("WHERE t.thread_id = ?", (thread_id,))
+        return found[0] if found else None
+
+    async def _thread_summaries(self, where: str, params: tuple) -> list[ThreadSummary]:
+        async with self._conn.execute(
+            "SELECT t.thread_id, t.guild_id, t.title, t.source, COUNT(m.message_id), "
+            "MIN(m.created_at), MAX(m.created_at) FROM reply_threads t "
+            f"LEFT JOIN reply_messages m ON m.thread_id = t.thread_id {where} "
+            "GROUP BY t.thread_id ORDER BY MAX(m.created_at) DESC, t.thread_id",
+            params,
+        ) as cur:
+            rows = await cur.fetchall()
+        return [
+            ThreadSummary(r[0], r[1], r[2], r[3], r[4], parse_iso(r[5]), parse_iso(r[6]))
+            for r in rows
+        ]
+
+
+def _imported_row(comment: ImportedComment, ids: dict[str, int], thread_id: int) -> tuple:
+    message_id = ids[comment.source_id]
+    parent = ids.get(comment.parent_source_id) if comment.parent_source_id else None
+    return (
+        message_id,
+        thread_id,
+        comment.author_name,
+        comment.content,
+        iso(comment.created_at),
+        parent,
+        message_id,
+        comment.state.value,
+        comment.source_id,
+    )
