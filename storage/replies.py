@@ -8,109 +8,35 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from enum import StrEnum
+from datetime import datetime
 
 import aiosqlite
 
 from storage.db import transaction
+from storage.reply_models import (
+    ImportedComment,
+    MessageRecord,
+    MessageState,
+    MessageVersion,
+    StoredMessage,
+    ThreadSummary,
+    UpsertOutcome,
+    iso,
+    parse_iso,
+)
 
-
-class MessageState(StrEnum):
-    VISIBLE = "visible"
-    DELETED_BY_AUTHOR = "deleted_by_author"
-    REMOVED_BY_MODERATOR = "removed_by_moderator"
-
-
-@dataclass(frozen=True)
-class MessageRecord:
-    """A message as seen on Discord (live, edited or read back from history)."""
-
-    message_id: int
-    thread_id: int
-    guild_id: int | None
-    author_id: int | None
-    author_name: str
-    content: str
-    created_at: datetime
-    parent_id: int | None = None
-    attachments: tuple[str, ...] = ()
-    edited_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class ImportedComment:
-    """A comment read from a blog export; ids are the source's own."""
-
-    source_id: str
-    parent_source_id: str | None
-    author_name: str
-    content: str
-    created_at: datetime
-    state: MessageState = MessageState.VISIBLE
-
-
-@dataclass(frozen=True)
-class StoredMessage:
-    message_id: int
-    thread_id: int
-    guild_id: int | None
-    author_id: int | None
-    author_name: str
-    content: str
-    attachments: tuple[str, ...]
-    created_at: datetime
-    edited_at: datetime | None
-    parent_id: int | None
-    root_id: int
-    depth: int
-    state: MessageState
-    removed_by: str | None = None
-    source_id: str | None = None
-    posted_message_id: int | None = None
-
-
-@dataclass(frozen=True)
-class MessageVersion:
-    version: int
-    content: str
-    attachments: tuple[str, ...]
-    written_at: datetime | None
-    replaced_at: datetime | None
-
-
-@dataclass(frozen=True)
-class ThreadSummary:
-    thread_id: int
-    guild_id: int | None
-    title: str
-    source: str
-    message_count: int
-    first_at: datetime | None
-    last_at: datetime | None
-
-
-@dataclass
-class UpsertOutcome:
-    """What a batch changed: ids stored for the first time, ids whose text was edited."""
-
-    inserted: list[int] = field(default_factory=list)
-    edited: list[int] = field(default_factory=list)
-    unchanged: int = 0
-
-
-def iso(moment: datetime | None) -> str | None:
-    """The one stored time format: UTC, milliseconds, so text order is time order."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
-
-
-def parse_iso(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
+__all__ = [
+    "ImportedComment",
+    "MessageRecord",
+    "MessageState",
+    "MessageVersion",
+    "ReplyRepository",
+    "StoredMessage",
+    "ThreadSummary",
+    "UpsertOutcome",
+    "iso",
+    "parse_iso",
+]
 
 
 _MESSAGE_COLUMNS = (
@@ -319,39 +245,56 @@ class ReplyRepository:
         )
         await self._conn.commit()
 
-    async def store_imported_thread(
-        self, title: str, source: str, source_key: str, comments: Sequence[ImportedComment]
-    ) -> int:
-        """Store an imported comment section as a new thread; returns its (negative) id.
+    async def store_imported_threads(
+        self, source: str, threads: Sequence[tuple[str, str, Sequence[ImportedComment]]]
+    ) -> list[int]:
+        """Store imported comment sections, all or none; returns their new (negative) ids.
 
-        A parent id the source does not contain becomes a reserved id that no row has, so the
-        comment shows as a reply to a message the bot never saw.
+        Each item is (title, source_key, comments). A parent id the source does not contain
+        becomes a reserved id no row has, so the comment shows as a reply to a message the bot
+        never saw.
         """
+        thread_ids = []
         async with transaction(self._conn):
-            thread_id = await self._next_negative("reply_threads", "thread_id")
-            await self._conn.execute(
-                "INSERT INTO reply_threads (thread_id, title, source, source_key) VALUES (?,?,?,?)",
-                (thread_id, title, source, source_key),
-            )
-            next_id = await self._next_negative("reply_messages", "message_id")
-            ids: dict[str, int] = {}
-            for comment in comments:
-                ids[comment.source_id] = next_id
-                next_id -= 1
-            for comment in comments:
-                if comment.parent_source_id and comment.parent_source_id not in ids:
-                    ids[comment.parent_source_id] = next_id
-                    next_id -= 1
-            await self._conn.executemany(
-                "INSERT INTO reply_messages (message_id, thread_id, author_name, content, "
-                "created_at, parent_id, root_id, depth, state, source_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
-                [_imported_row(c, ids, thread_id) for c in comments],
-            )
-        return thread_id
+            for title, source_key, comments in threads:
+                thread_id = await self._next_negative("reply_threads", "thread_id")
+                await self._conn.execute(
+                    "INSERT INTO reply_threads (thread_id, title, source, source_key) "
+                    "VALUES (?, ?, ?, ?)",
+                    (thread_id, title, source, source_key),
+                )
+                rows = _imported_rows(comments, thread_id, await self._next_message_id())
+                await self._conn.executemany(
+                    "INSERT INTO reply_messages (message_id, thread_id, author_name, content, "
+                    "created_at, parent_id, root_id, depth, state, source_id) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+                    rows,
+                )
+                thread_ids.append(thread_id)
+        return thread_ids
+
+    async def imported_thread_id(self, source: str, source_key: str) -> int | None:
+        """The thread an earlier import of this source made, if any."""
+        async with self._conn.execute(
+            "SELECT thread_id FROM reply_threads WHERE source = ? AND source_key = ?",
+            (source, source_key),
+        ) as cur:
+            row = await cur.fetchone()
+        return None if row is None else row[0]
 
     async def _next_negative(self, table: str, column: str) -> int:
-        async with self._conn.execute(f"SELECT MIN(MIN({column}), 0) - 1 FROM {table}") as cur:
+        async with self._conn.execute(
+            f"SELECT MIN(COALESCE(MIN({column}), 0), 0) - 1 FROM {table}"
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0])
+
+    async def _next_message_id(self) -> int:
+        """Below every id in use, including reserved ids of parents never seen."""
+        async with self._conn.execute(
+            "SELECT MIN(0, COALESCE(MIN(message_id), 0), COALESCE(MIN(parent_id), 0)) - 1 "
+            "FROM reply_messages"
+        ) as cur:
             row = await cur.fetchone()
         return int(row[0])
 
@@ -465,17 +408,30 @@ class ReplyRepository:
         ]
 
 
-def _imported_row(comment: ImportedComment, ids: dict[str, int], thread_id: int) -> tuple:
-    message_id = ids[comment.source_id]
-    parent = ids.get(comment.parent_source_id) if comment.parent_source_id else None
-    return (
-        message_id,
-        thread_id,
-        comment.author_name,
-        comment.content,
-        iso(comment.created_at),
-        parent,
-        message_id,
-        comment.state.value,
-        comment.source_id,
-    )
+def _imported_rows(
+    comments: Sequence[ImportedComment], thread_id: int, first_id: int
+) -> list[tuple]:
+    ids: dict[str, int] = {}
+    for comment in comments:
+        ids[comment.source_id] = first_id - len(ids)
+    for comment in comments:
+        if comment.parent_source_id and comment.parent_source_id not in ids:
+            ids[comment.parent_source_id] = first_id - len(ids)
+    rows = []
+    for comment in comments:
+        message_id = ids[comment.source_id]
+        parent = ids[comment.parent_source_id] if comment.parent_source_id else None
+        rows.append(
+            (
+                message_id,
+                thread_id,
+                comment.author_name,
+                comment.content,
+                iso(comment.created_at),
+                parent,
+                message_id,
+                comment.state.value,
+                comment.source_id,
+            )
+        )
+    return rows
