@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from operator import itemgetter
 
 import aiosqlite
 
@@ -57,7 +58,11 @@ _INSERT_MESSAGE = (
 )
 
 
+_STATES = {state.value: state for state in MessageState}
+
+
 def _to_stored(row: aiosqlite.Row | tuple) -> StoredMessage:
+    # Hot path (a thread view converts every row): no enum call, no JSON for "no attachments".
     return StoredMessage(
         row[0],
         row[1],
@@ -65,13 +70,13 @@ def _to_stored(row: aiosqlite.Row | tuple) -> StoredMessage:
         row[3],
         row[4],
         row[5],
-        tuple(json.loads(row[6])),
+        () if row[6] == "[]" else tuple(json.loads(row[6])),
         datetime.fromisoformat(row[7]),
         None if row[8] is None else datetime.fromisoformat(row[8]),
         row[9],
         row[10],
         row[11],
-        MessageState(row[12]),
+        _STATES[row[12]],
         row[13],
         row[14],
         row[15],
@@ -86,7 +91,7 @@ def _record_params(record: MessageRecord) -> dict:
         "author_id": record.author_id,
         "author_name": record.author_name,
         "content": record.content,
-        "attachments": json.dumps(list(record.attachments)),
+        "attachments": json.dumps(list(record.attachments)) if record.attachments else "[]",
         "created": iso(record.created_at),
         "edited": iso(record.edited_at),
         "parent": record.parent_id,
@@ -114,11 +119,11 @@ class ReplyRepository:
         """
         if not records:
             return UpsertOutcome()
-        ordered = sorted(records, key=lambda r: (iso(r.created_at), r.message_id))
+        ordered = sorted(map(_record_params, records), key=itemgetter("created", "id"))
         async with transaction(self._conn):
-            known = await self._current_texts({r.message_id for r in ordered})
+            known = await self._current_texts({p["id"] for p in ordered})
             inserts, edits, outcome = self._plan(ordered, known)
-            threads = {(r.thread_id, r.guild_id) for r in ordered}
+            threads = {(p["thread"], p["guild"]) for p in ordered}
             await self._conn.executemany(
                 "INSERT INTO reply_threads (thread_id, guild_id) VALUES (?, ?) "
                 "ON CONFLICT (thread_id) DO NOTHING",
@@ -130,25 +135,26 @@ class ReplyRepository:
         return outcome
 
     def _plan(
-        self, ordered: Sequence[MessageRecord], known: dict[int, tuple]
+        self, ordered: Sequence[dict], known: dict[int, tuple]
     ) -> tuple[list[dict], list[dict], UpsertOutcome]:
+        """Which records are new, which are newer edits (with the text they replace)."""
         inserts: list[dict] = []
         edits: list[dict] = []
         outcome = UpsertOutcome()
-        for record in ordered:
-            params = _record_params(record)
-            current = known.get(record.message_id)
+        for params in ordered:
+            message_id = params["id"]
+            current = known.get(message_id)
             if current is None:
                 inserts.append(params)
-                outcome.inserted.append(record.message_id)
+                outcome.inserted.append(message_id)
             elif _is_newer(params["edited"], current[2]):
                 edits.append({**params, "old": current})
-                if record.message_id not in outcome.edited:
-                    outcome.edited.append(record.message_id)
+                if message_id not in outcome.edited:
+                    outcome.edited.append(message_id)
             else:
                 outcome.unchanged += 1
                 continue
-            known[record.message_id] = (params["content"], params["attachments"], params["edited"])
+            known[message_id] = (params["content"], params["attachments"], params["edited"])
         return inserts, edits, outcome
 
     async def _current_texts(self, ids: Iterable[int]) -> dict[int, tuple]:

@@ -113,7 +113,7 @@ parents = st.dictionaries(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(parents)
 def test_any_parent_data_gives_a_forest_holding_every_message_once(parent_of):
     tree = build_tree([stored(i, p, minutes=(i * 7) % 13) for i, p in parent_of.items()])

@@ -114,6 +114,9 @@ class _Writer:
     def end(self) -> None: ...
 
 
+_json = json.encoder.encode_basestring  # a JSON string literal, without json.dumps' overhead
+
+
 class JsonWriter(_Writer):
     """[{"id","author","created_at","text","state","replies":[...]}...]; ids are strings
     because Discord ids do not fit a JavaScript number."""
@@ -128,14 +131,12 @@ class JsonWriter(_Writer):
             self.out.write(",")
         self._has_items[-1] = True
         self._has_items.append(False)
-        fields = {
-            "id": str(message.message_id),
-            "author": message.author_name,
-            "created_at": message.created_at.isoformat(),
-            "text": shown_text(message),
-            "state": message.state.value,
-        }
-        self.out.write("\n" + json.dumps(fields, ensure_ascii=False)[:-1] + ', "replies": [')
+        self.out.write(
+            f'\n{{"id": "{message.message_id}", "author": {_json(message.author_name)}, '
+            f'"created_at": "{message.created_at.isoformat()}", '
+            f'"text": {_json(shown_text(message))}, "state": "{message.state.value}", '
+            '"replies": ['
+        )
 
     def close(self, node: Node) -> None:
         self._has_items.pop()

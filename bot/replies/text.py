@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -44,6 +45,7 @@ def neutralise_mentions(text: str) -> str:
     return _MASS_MENTION.sub(lambda m: "@" + ZERO_WIDTH_SPACE + m.group(1), text)
 
 
+@functools.lru_cache(maxsize=4096)  # a thread has far fewer authors than messages
 def safe_name(name: str, limit: int = NAME_CHARS) -> str:
     """A display name that shows literally in Discord markdown: no formatting, no pings."""
     cleaned = "".join(

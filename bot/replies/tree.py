@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
+from operator import attrgetter
 
 from storage.replies import MessageState, StoredMessage
 
@@ -34,18 +35,22 @@ def shown_text(message: StoredMessage) -> str:
     return TOMBSTONES.get(message.state, message.content)
 
 
-@dataclass(eq=False, slots=True)
 class Node:
-    message: StoredMessage
-    children: list[Node] = field(default_factory=list)
-    marker: Marker | None = None
-    depth: int = 0
-    parent: Node | None = None
-    size: int = 1  # this comment and all its replies
+    """One comment in the tree. A plain slotted class: a thread view makes thousands."""
 
-    @property
-    def id(self) -> int:
-        return self.message.message_id
+    __slots__ = ("id", "message", "children", "marker", "depth", "parent", "size")
+
+    def __init__(self, message: StoredMessage) -> None:
+        self.id: int = message.message_id
+        self.message = message
+        self.children: list[Node] = []
+        self.marker: Marker | None = None
+        self.depth = 0
+        self.parent: Node | None = None
+        self.size = 1  # this comment and all its replies
+
+    def __repr__(self) -> str:
+        return f"Node({self.id}, depth={self.depth}, replies={self.size - 1})"
 
 
 @dataclass
@@ -90,7 +95,7 @@ def _sort_key(node: Node) -> tuple:
 
 def build_tree(messages: Sequence[StoredMessage]) -> ReplyTree:
     """Arrange messages (any order) into comments and replies, oldest first at every level."""
-    ordered = sorted(messages, key=lambda m: (m.created_at, m.message_id))
+    ordered = sorted(messages, key=attrgetter("created_at", "message_id"))
     by_id = {m.message_id: Node(m) for m in ordered}
     roots: list[Node] = []
     for node in by_id.values():
@@ -108,30 +113,35 @@ def build_tree(messages: Sequence[StoredMessage]) -> ReplyTree:
             node.parent = parent
             parent.children.append(node)
     tree = ReplyTree(roots, by_id)
-    placed = _place(tree, roots)
-    if len(placed) < len(by_id):
-        _break_loops(tree, placed)
+    placed = _place(roots)
+    if placed < len(by_id):
+        _break_loops(tree)
     tree.roots.sort(key=_sort_key)
-    _count_sizes(tree)
     return tree
 
 
-def _place(tree: ReplyTree, starts: Sequence[Node], placed: set[int] | None = None) -> set[int]:
-    """Set depths below `starts`; returns the ids reached."""
-    placed = set() if placed is None else placed
-    for start in starts:
-        start.depth = 0 if start.parent is None else start.parent.depth + 1
-    for node in tree.walk(starts):
-        placed.add(node.id)
-        for child in node.children:
-            child.depth = node.depth + 1
+def _place(starts: Sequence[Node]) -> int:
+    """Set depth and size of every comment below the top-level `starts`; returns how many."""
+    placed = 0
+    stack: list[tuple[bool, Node]] = [(True, n) for n in starts]
+    while stack:
+        opening, node = stack.pop()
+        if opening:
+            placed += 1
+            node.depth = 0 if node.parent is None else node.parent.depth + 1
+            stack.append((False, node))
+            stack.extend([(True, child) for child in node.children])
+        elif node.parent is not None:
+            node.parent.size += node.size
     return placed
 
 
-def _break_loops(tree: ReplyTree, placed: set[int]) -> None:
-    """Every unplaced message is in a loop or below one: cut each loop at its oldest member."""
+def _break_loops(tree: ReplyTree) -> None:
+    """A message no top-level comment reaches is in a loop or below one: cut each loop at its
+    oldest member, which becomes a top-level comment."""
+    reached = {node.id for node in tree.walk()}
     for node in list(tree.by_id.values()):
-        if node.id in placed:
+        if node.id in reached:
             continue
         loop = _find_loop(node)
         cut = min(loop, key=_sort_key)
@@ -139,7 +149,8 @@ def _break_loops(tree: ReplyTree, placed: set[int]) -> None:
         cut.parent = None
         cut.marker = Marker.LOOP
         tree.roots.append(cut)
-        _place(tree, [cut], placed)
+        _place([cut])
+        reached.update(n.id for n in tree.walk([cut]))
 
 
 def _find_loop(node: Node) -> list[Node]:
@@ -150,12 +161,6 @@ def _find_loop(node: Node) -> list[Node]:
         chain.append(node)
         node = node.parent
     return chain[seen[node.id] :]
-
-
-def _count_sizes(tree: ReplyTree) -> None:
-    for opening, node in tree.events():
-        if not opening and node.parent is not None:
-            node.parent.size += node.size
 
 
 def structure_updates(tree: ReplyTree) -> list[tuple[int, int, int]]:
