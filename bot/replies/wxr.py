@@ -84,6 +84,8 @@ def parse_wxr(path: Path, progress: Progress | None = None) -> list[WxrPost]:
                         progress.advance(len(post.comments))
                 element.clear()
     except ET.ParseError as exc:
+        if not root_checked:
+            raise InvalidInput(_not_wxr(path, "it is not XML")) from None
         line, column = exc.position
         raise InvalidInput(
             f"{path.name} is not complete, well-formed XML (stopped at line {line}, column "
