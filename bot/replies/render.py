@@ -19,7 +19,7 @@ from storage.replies import MessageState, StoredMessage
 INDENT = "\u2003"  # an em space: Discord keeps it, where it strips ordinary leading spaces
 REPLY_MARK = "↳ "
 FOCUS_MARK = "➤ "
-JUMP_URL = "https://discord.com/channels/{guild}/{channel}/{message}"
+JUMP_URL_BASE = "https://discord.com/channels"
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,7 @@ def jump_url(message: StoredMessage) -> str | None:
     """Link to the message in Discord; None for imported comments never posted there."""
     if message.guild_id is None or message.message_id <= 0:
         return None
-    return JUMP_URL.format(
-        guild=message.guild_id, channel=message.thread_id, message=message.message_id
-    )
+    return f"{JUMP_URL_BASE}/{message.guild_id}/{message.thread_id}/{message.message_id}"
 
 
 def format_time(moment: datetime, style: str) -> str:
@@ -97,20 +95,19 @@ def _blocks(
 
 def _comment_block(node: Node, level: int, options: RenderOptions, focused: bool) -> str:
     message = node.message
-    header = [
-        f"**{safe_name(message.author_name)}**",
-        format_time(message.created_at, options.time_style),
-    ]
+    lead = FOCUS_MARK if focused else (REPLY_MARK if level else "")
+    header = (
+        f"{INDENT * level}{lead}**{safe_name(message.author_name)}** · "
+        f"{format_time(message.created_at, options.time_style)}"
+    )
     if message.edited_at and message.state is MessageState.VISIBLE:
-        header.append("*(edited)*")
+        header += " · *(edited)*"
     url = jump_url(message)
     if url:
-        header.append(f"[jump]({url})")
+        header += f" · [jump]({url})"
     if node.marker:
-        header.append(f"↪ *{node.marker.value}*")
-    lead = FOCUS_MARK if focused else (REPLY_MARK if level else "")
-    first = INDENT * level + lead + " · ".join(header)
-    return first + "\n" + INDENT * (level + 1) + _body(message, options.excerpt_chars)
+        header += f" · ↪ *{node.marker.value}*"
+    return f"{header}\n{INDENT * (level + 1)}{_body(message, options.excerpt_chars)}"
 
 
 def _body(message: StoredMessage, chars: int) -> str:

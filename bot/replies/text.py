@@ -63,8 +63,11 @@ def excerpt(text: str, limit: int) -> str:
     A spoiler that would be cut is left out whole (or kept whole when it is the beginning and
     not too long), so what stays hidden in Discord stays hidden here.
     """
-    flat = " ".join(text.replace("```", " ").split())
-    flat = neutralise_mentions(flat)
+    if "```" in text:
+        text = text.replace("```", " ")
+    flat = " ".join(text.split())
+    if "@" in flat:
+        flat = neutralise_mentions(flat)
     if len(flat) <= limit:
         return _balance_code(flat)
     cut = _word_boundary(flat, limit - 1)
@@ -90,6 +93,6 @@ def _cut_around_spoiler(text: str, start: int, end: int, limit: int) -> int:
 
 def _balance_code(text: str) -> str:
     """An odd number of backticks would swallow the rest of the outline: show them literally."""
-    if text.count("`") % 2:
+    if "`" in text and text.count("`") % 2:
         return text.replace("`", "\\`")
     return text
