@@ -80,6 +80,18 @@ def excerpt(text: str, limit: int) -> str:
     return _balance_code(flat[:cut].rstrip()) + ELLIPSIS
 
 
+def clip(text: str, limit: int) -> str:
+    """At most `limit` characters, keeping line breaks; a cut never lands inside a spoiler."""
+    if len(text) <= limit:
+        return text
+    cut = limit - 1
+    for start, end in spoiler_spans(text):
+        if start < cut < end:
+            cut = start
+            break
+    return text[:cut].rstrip() + ELLIPSIS
+
+
 def _word_boundary(text: str, cut: int) -> int:
     space = text.rfind(" ", 0, cut + 1)
     return space if space > cut // 2 else cut
