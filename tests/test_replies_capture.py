@@ -8,6 +8,7 @@ import pytest
 from replies_support import THREAD, message, mid, open_repository
 
 from bot.replies.capture import ReplyCapture
+from bot.settings import load_settings
 from storage.replies import MessageState
 
 
@@ -84,6 +85,18 @@ async def test_an_unstorable_message_is_logged_and_the_rest_of_the_batch_kept(re
 
     assert [m.message_id for m in await repo.thread_messages(THREAD)] == [mid(1), mid(3)]
     assert f"captured message {mid(2)} could not be stored" in caplog.text
+
+
+async def test_batch_settings_come_from_the_environment(repo, monkeypatch):
+    monkeypatch.setenv("REPLIES_BATCH_SIZE", "2")
+    monkeypatch.setenv("REPLIES_FLUSH_MS", "0")
+
+    async with ReplyCapture.from_settings(repo, load_settings(_env_file=None)) as capture:
+        for number in range(1, 6):
+            capture.record(message(number))
+
+    assert capture.batches == 3  # 2 + 2 + (1 and the stop)
+    assert len(await repo.thread_messages(THREAD)) == 5
 
 
 def test_nonsense_batch_settings_are_refused():

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.replies.tree import build_tree, structure_updates
+from bot.settings import Settings
 from storage.replies import MessageRecord, MessageState, ReplyRepository, UpsertOutcome
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,11 @@ class ReplyCapture:
         self._stopping = False
         self.written = 0
         self.batches = 0
+
+    @classmethod
+    def from_settings(cls, repo: ReplyRepository, settings: Settings) -> ReplyCapture:
+        """Batch size and delay from REPLIES_BATCH_SIZE and REPLIES_FLUSH_MS."""
+        return cls(repo, batch_size=settings.replies_batch_size, flush_ms=settings.replies_flush_ms)
 
     async def __aenter__(self) -> ReplyCapture:
         self.start()
