@@ -137,6 +137,9 @@ def test_excerpt_keeps_spoilers_whole():
     )
     assert excerpt("||" + "secret " * 40 + "||", 30) == "[spoiler]…"
     assert excerpt("short ||one|| fine", 100) == "short ||one|| fine"
+    assert excerpt("Now you make me wanna read it… How did you like", 32) == (
+        "Now you make me wanna read it…"
+    )
 
 
 def test_excerpt_neutralises_pings_and_unbalanced_code():

@@ -77,7 +77,8 @@ def excerpt(text: str, limit: int) -> str:
             break
     if cut == 0:
         return "[spoiler]" + ELLIPSIS
-    return _balance_code(flat[:cut].rstrip()) + ELLIPSIS
+    kept = _balance_code(flat[:cut].rstrip())
+    return kept if kept.endswith(ELLIPSIS) else kept + ELLIPSIS
 
 
 def clip(text: str, limit: int) -> str:
