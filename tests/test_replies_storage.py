@@ -98,6 +98,15 @@ async def test_a_reply_to_a_message_never_seen_keeps_its_parent_id(repo):
     assert (stored.root_id, stored.depth) == (mid(5), 0)
 
 
+async def test_a_reply_to_a_message_in_another_channel_starts_its_own_chain(repo):
+    await repo.upsert_messages([message(1, thread=6000), message(2, 1)])
+
+    stored = await repo.get_message(mid(2))
+
+    assert (stored.parent_id, stored.root_id, stored.depth) == (mid(1), mid(2), 0)
+    assert [m.message_id for m in await repo.chain_messages(mid(2))] == [mid(2)]
+
+
 async def test_a_parent_arriving_after_its_replies_relinks_them(repo):
     await save_messages(repo, [message(3, 2), message(4, 3)])
 
