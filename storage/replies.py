@@ -226,6 +226,18 @@ class ReplyRepository(ImportedThreadWrites, TrackedChannels):
         await self._conn.commit()
         return cursor.rowcount > 0
 
+    async def roll_back_interrupted_write(self) -> bool:
+        """Roll back a transaction a cancelled write left open; True if there was one.
+
+        `transaction()` cannot roll back when the cancellation lands on its BEGIN. Only for a
+        connection this writer owns: it would also end another coroutine's transaction.
+        """
+        await self._conn.execute("SELECT 1")  # runs after anything already queued
+        if not self._conn.in_transaction:
+            return False
+        await self._conn.rollback()
+        return True
+
     async def update_structure(self, rows: Sequence[tuple[int, int, int]]) -> None:
         """Set (message_id, root_id, depth) for messages whose chain changed."""
         if not rows:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import pytest
@@ -46,6 +47,25 @@ async def test_stopping_writes_everything_still_queued(repo):
     with pytest.raises(RuntimeError, match="stopped"):
         capture.record(message(101))
     await capture.stop()  # a second stop is harmless
+
+
+async def test_a_cancelled_writer_still_writes_what_was_queued(repo):
+    capture = ReplyCapture(repo, batch_size=7, flush_ms=60_000)
+    capture.start()
+    for number in range(1, 31):
+        capture.record(message(number))
+    capture.mark_deleted(mid(30))
+    await asyncio.sleep(0)  # the writer takes its first batch
+
+    capture._task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await capture._task
+
+    stored = await repo.thread_messages(THREAD)
+    assert len(stored) == 30
+    assert stored[-1].state is MessageState.DELETED_BY_AUTHOR
+    with pytest.raises(RuntimeError, match="stopped"):
+        capture.record(message(31))
 
 
 async def test_a_deletion_queued_right_after_its_message_is_applied(repo):

@@ -4,7 +4,7 @@ The event handlers call `record`, `mark_deleted` and `mark_removed`, which only 
 queue and return at once. A background task writes a batch when `batch_size` items are waiting
 or `flush_ms` after the first one arrived, whichever comes first. Items are applied in the
 order they were queued, so a deletion never overtakes the message it deletes. `stop()` writes
-everything still queued before it returns.
+everything still queued before it returns; so does the writer when its task is cancelled.
 """
 
 from __future__ import annotations
@@ -129,12 +129,30 @@ class ReplyCapture:
         self._queue.put_nowait(item)
 
     async def _run(self) -> None:
-        while True:
-            batch = [await self._queue.get()]
-            await self._fill(batch)
-            await self._write(batch)
-            if any(isinstance(item, _Marker) and item.stop for item in batch):
-                return
+        batch: list = []
+        try:
+            while True:
+                batch = [await self._queue.get()]
+                await self._fill(batch)
+                await self._write(batch)
+                if any(isinstance(item, _Marker) and item.stop for item in batch):
+                    return
+                batch = []
+        except asyncio.CancelledError:
+            # Cancelled without stop() (e.g. the loop shutting down): write what is left. The
+            # interrupted batch is written again, which is safe because every write is
+            # idempotent.
+            if await self._repo.roll_back_interrupted_write():
+                log.warning("reply capture was cancelled mid-write; writing that batch again")
+            await self._write(batch + self._drain())
+            self._stopping = True
+            raise
+
+    def _drain(self) -> list:
+        items = []
+        while not self._queue.empty():
+            items.append(self._queue.get_nowait())
+        return items
 
     async def _fill(self, batch: list) -> None:
         loop = asyncio.get_running_loop()
