@@ -75,7 +75,7 @@ def write_export(
     """Stream the tree to `out` (through `out.partial`, renamed when complete)."""
     partial = out.with_name(out.name + ".partial")
     try:
-        with partial.open("w", encoding="utf-8", newline="\n") as handle:
+        with partial.open("w", encoding="utf-8", errors="replace", newline="\n") as handle:
             writer = WRITERS[fmt](handle, thread, len(tree))
             writer.begin()
             for opening, node in tree.events():
@@ -90,6 +90,9 @@ def write_export(
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise InvalidInput(f"Cannot write {out}: {exc.strerror or exc}.") from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     if progress is not None:
         progress.finish()
     return ExportResult(out, fmt, len(tree), out.stat().st_size)
