@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     toxicity_quantize: Literal["none", "int8"] = "none"
     toxicity_fallback: Literal["on", "off"] = "on"
 
+    # Reply chains (see the README's "Reply chains" section): captured messages are written
+    # in batches of up to REPLIES_BATCH_SIZE, at the latest REPLIES_FLUSH_MS after the first.
+    replies_batch_size: int = Field(default=200, ge=1, le=5000)
+    replies_flush_ms: int = Field(default=250, ge=0, le=60_000)
+
     # Live film data (optional).
     tmdb_api_key: SecretStr | None = None
     tmdb_base_url: str = "https://api.themoviedb.org/3"

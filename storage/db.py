@@ -80,16 +80,28 @@ def connection_lock(conn: aiosqlite.Connection) -> asyncio.Lock:
 
 @contextlib.asynccontextmanager
 async def transaction(conn: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Connection]:
-    """BEGIN IMMEDIATE ... COMMIT under the connection's lock, rolled back on any exception."""
+    """BEGIN IMMEDIATE ... COMMIT under the connection's lock, rolled back on any exception.
+
+    Cancellation-safe: if the task is cancelled during BEGIN or the body, whatever was started
+    is rolled back before the lock is released, so the next writer starts clean.
+    """
     async with connection_lock(conn):
-        await conn.execute("BEGIN IMMEDIATE")
         try:
+            await conn.execute("BEGIN IMMEDIATE")
             yield conn
         except BaseException:
-            await conn.rollback()
+            await _rollback_quietly(conn)
             raise
         else:
             await conn.commit()
+
+
+async def _rollback_quietly(conn: aiosqlite.Connection) -> None:
+    try:
+        # Queued after a BEGIN that may still be pending; a no-op when no transaction is open.
+        await conn.rollback()
+    except Exception:  # the original exception matters more; the connection stays usable
+        log.exception("rollback failed")
 
 
 async def write(conn: aiosqlite.Connection, sql: str, params: tuple | dict = ()) -> int:

@@ -1,0 +1,82 @@
+"""Backfill: merge messages read back from Discord's history into storage, without duplicates.
+
+The cog (phase 2) pages through `channel.history()` and hands the messages here as
+MessageRecord values; this core stores what is new, keeps newer edits, and reports it all.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from bot.progress import Progress
+from bot.replies.capture import refresh_structure, save_messages
+from storage.replies import MessageRecord, ReplyRepository
+
+log = logging.getLogger(__name__)
+
+BACKFILL_BATCH = 500
+
+
+@dataclass
+class BackfillReport:
+    seen: int = 0
+    new: list[int] = field(default_factory=list)
+    edited: list[int] = field(default_factory=list)
+    unchanged: int = 0
+    threads: set[int] = field(default_factory=set)
+
+    def summary(self) -> str:
+        """One line for the moderator who ran `/thread backfill`."""
+        return (
+            f"Read {self.seen:,} messages: {len(self.new):,} new, {len(self.edited):,} with a "
+            f"newer edit, {self.unchanged:,} already stored."
+        )
+
+
+async def merge_history(
+    repo: ReplyRepository,
+    messages: Iterable[MessageRecord],
+    *,
+    batch_size: int = BACKFILL_BATCH,
+    progress: Progress | None = None,
+) -> BackfillReport:
+    """Store the messages not stored yet (any order: newest-first history is fine).
+
+    Running it twice with the same messages changes nothing the second time. Replies stored
+    before their parents get their chain fixed once, at the end.
+    """
+    report = BackfillReport()
+    batch: list[MessageRecord] = []
+    for message in messages:
+        batch.append(message)
+        if len(batch) >= batch_size:
+            await _merge_batch(repo, batch, report, progress)
+            batch = []
+    await _merge_batch(repo, batch, report, progress)
+    if report.new:
+        for thread_id in await repo.threads_with_stale_structure(report.new):
+            changed = await refresh_structure(repo, thread_id)
+            log.info("backfill: re-linked %d replies in thread %s", changed, thread_id)
+    if progress is not None:
+        progress.finish()
+    return report
+
+
+async def _merge_batch(
+    repo: ReplyRepository,
+    batch: list[MessageRecord],
+    report: BackfillReport,
+    progress: Progress | None,
+) -> None:
+    if not batch:
+        return
+    outcome = await save_messages(repo, batch, refresh=False)
+    report.seen += len(batch)
+    report.new.extend(outcome.inserted)
+    report.edited.extend(outcome.edited)
+    report.unchanged += outcome.unchanged
+    report.threads.update(message.thread_id for message in batch)
+    if progress is not None:
+        progress.advance(len(batch))

@@ -1,0 +1,217 @@
+"""Capturing messages without slowing the bot: an in-memory queue written to SQLite in batches.
+
+The event handlers call `record`, `mark_deleted` and `mark_removed`, which only append to a
+queue and return at once. A background task writes a batch when `batch_size` items are waiting
+or `flush_ms` after the first one arrived, whichever comes first. Items are applied in the
+order they were queued, so a deletion never overtakes the message it deletes. `stop()` writes
+everything still queued before it returns; so does the writer when its task is cancelled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.replies.tree import build_tree, structure_updates
+from bot.settings import Settings
+from storage.replies import MessageRecord, MessageState, ReplyRepository, UpsertOutcome
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StateChange:
+    message_id: int
+    state: MessageState
+    by: str | None = None
+
+
+class _Marker:
+    """A flush request (its future resolves once everything before it is written) or a stop."""
+
+    def __init__(self, *, stop: bool) -> None:
+        self.stop = stop
+        self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+
+async def refresh_structure(repo: ReplyRepository, thread_id: int) -> int:
+    """Recompute root and depth of a thread's messages from the tree; returns rows changed."""
+    tree = build_tree(await repo.thread_messages(thread_id))
+    updates = structure_updates(tree)
+    await repo.update_structure(updates)
+    return len(updates)
+
+
+async def save_messages(
+    repo: ReplyRepository, records: Sequence[MessageRecord], *, refresh: bool = True
+) -> UpsertOutcome:
+    """Upsert messages; when a parent arrives after its replies, fix the replies' chain."""
+    outcome = await repo.upsert_messages(records)
+    if refresh and outcome.inserted:
+        for thread_id in await repo.threads_with_stale_structure(outcome.inserted):
+            await refresh_structure(repo, thread_id)
+    return outcome
+
+
+class ReplyCapture:
+    """The batched writer. Use `async with ReplyCapture(repo) as capture:` or start()/stop()."""
+
+    def __init__(
+        self, repo: ReplyRepository, *, batch_size: int = 200, flush_ms: int = 250
+    ) -> None:
+        if batch_size < 1 or flush_ms < 0:
+            raise ValueError("batch_size must be at least 1 and flush_ms at least 0")
+        self._repo = repo
+        self._batch_size = batch_size
+        self._flush_seconds = flush_ms / 1000
+        self._queue: asyncio.Queue[MessageRecord | StateChange | _Marker] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self.written = 0
+        self.batches = 0
+
+    @classmethod
+    def from_settings(cls, repo: ReplyRepository, settings: Settings) -> ReplyCapture:
+        """Batch size and delay from REPLIES_BATCH_SIZE and REPLIES_FLUSH_MS."""
+        return cls(repo, batch_size=settings.replies_batch_size, flush_ms=settings.replies_flush_ms)
+
+    async def __aenter__(self) -> ReplyCapture:
+        self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="reply-capture-writer")
+
+    @property
+    def pending(self) -> int:
+        return self._queue.qsize()
+
+    def record(self, message: MessageRecord) -> None:
+        """Queue a new message, or a newer copy of one (an edit, a backfilled copy)."""
+        self._put(message)
+
+    def mark_deleted(self, message_id: int) -> None:
+        """Queue: its author deleted it (a MESSAGE_DELETE the bot did not cause)."""
+        self._put(StateChange(message_id, MessageState.DELETED_BY_AUTHOR))
+
+    def mark_removed(self, message_id: int, by: str | int) -> None:
+        """Queue: a moderator (user id) or the screener ('screener') removed it."""
+        self._put(StateChange(message_id, MessageState.REMOVED_BY_MODERATOR, str(by)))
+
+    async def flush(self) -> None:
+        """Return once everything queued before this call is in the database."""
+        marker = _Marker(stop=False)
+        self._put(marker)
+        self.start()
+        await marker.done
+
+    async def stop(self) -> None:
+        """Write everything still queued, then end the writer. Safe to call twice."""
+        if self._stopping:
+            if self._task is not None:
+                await self._task
+            return
+        marker = _Marker(stop=True)
+        self._queue.put_nowait(marker)
+        self._stopping = True
+        self.start()
+        await marker.done
+
+    def _put(self, item: MessageRecord | StateChange | _Marker) -> None:
+        if self._stopping:
+            raise RuntimeError("reply capture is stopped; nothing more can be queued")
+        self._queue.put_nowait(item)
+
+    async def _run(self) -> None:
+        batch: list = []
+        try:
+            while True:
+                batch = [await self._queue.get()]
+                await self._fill(batch)
+                await self._write(batch)
+                if any(isinstance(item, _Marker) and item.stop for item in batch):
+                    return
+                batch = []
+        except asyncio.CancelledError:
+            # Cancelled without stop() (e.g. the loop shutting down): write what is left. The
+            # interrupted batch is written again, which is safe because every write is
+            # idempotent.
+            if await self._repo.roll_back_interrupted_write():
+                log.warning("reply capture was cancelled mid-write; writing that batch again")
+            await self._write(batch + self._drain())
+            self._stopping = True
+            raise
+
+    def _drain(self) -> list:
+        items = []
+        while not self._queue.empty():
+            items.append(self._queue.get_nowait())
+        return items
+
+    async def _fill(self, batch: list) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._flush_seconds
+        while len(batch) < self._batch_size and not isinstance(batch[-1], _Marker):
+            try:
+                batch.append(self._queue.get_nowait())
+                continue
+            except asyncio.QueueEmpty:
+                pass
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return
+            try:
+                batch.append(await asyncio.wait_for(self._queue.get(), remaining))
+            except TimeoutError:
+                return
+
+    async def _write(self, batch: list) -> None:
+        records: list[MessageRecord] = []
+        for item in batch:
+            if isinstance(item, MessageRecord):
+                records.append(item)
+                continue
+            await self._write_records(records)
+            records = []
+            if isinstance(item, StateChange):
+                await self._apply_state(item)
+            elif not item.done.done():
+                item.done.set_result(None)
+        await self._write_records(records)
+        self.batches += 1
+
+    async def _write_records(self, records: list[MessageRecord]) -> None:
+        if not records:
+            return
+        try:
+            await save_messages(self._repo, records)
+            self.written += len(records)
+        except Exception:
+            log.exception("writing %d captured messages failed; retrying one by one", len(records))
+            for record in records:
+                await self._write_one(record)
+
+    async def _write_one(self, record: MessageRecord) -> None:
+        try:
+            await save_messages(self._repo, [record])
+            self.written += 1
+        except Exception:
+            log.exception("captured message %s could not be stored", record.message_id)
+
+    async def _apply_state(self, change: StateChange) -> None:
+        try:
+            if change.state is MessageState.DELETED_BY_AUTHOR:
+                changed = await self._repo.mark_deleted(change.message_id)
+            else:
+                changed = await self._repo.mark_removed(change.message_id, change.by or "unknown")
+        except Exception:
+            log.exception("could not mark message %s as %s", change.message_id, change.state)
+            return
+        if not changed:
+            log.debug("message %s: %s changed nothing", change.message_id, change.state)

@@ -1,0 +1,67 @@
+"""What the `/thread` commands call: plain values in, pages of text out.
+
+A cog turns these pages into embeds and buttons; nothing here knows about Discord objects.
+"""
+
+from __future__ import annotations
+
+from bot import limits
+from bot.errors import NotFound
+from bot.replies.render import RenderedTree, RenderOptions, format_time, render_chain, render_tree
+from bot.replies.text import clip, neutralise_mentions, safe_name
+from bot.replies.tree import build_tree
+from storage.replies import MessageState, ReplyRepository
+
+STATE_LABELS = {
+    MessageState.VISIBLE: "visible",
+    MessageState.DELETED_BY_AUTHOR: "deleted by its author",
+    MessageState.REMOVED_BY_MODERATOR: "removed by a moderator",
+}
+
+
+async def thread_outline(
+    repo: ReplyRepository, thread_id: int, options: RenderOptions | None = None
+) -> RenderedTree:
+    """`/thread tree` without a message: the whole discussion, paged."""
+    messages = await repo.thread_messages(thread_id)
+    if not messages:
+        raise NotFound("No messages of this thread are stored yet.")
+    return render_tree(build_tree(messages), options)
+
+
+async def chain_outline(
+    repo: ReplyRepository, message_id: int, options: RenderOptions | None = None
+) -> RenderedTree:
+    """`/thread tree message:` and "Show reply chain": ancestors, the message, its replies."""
+    messages = await repo.chain_messages(message_id)
+    if not messages:
+        raise NotFound(
+            "The bot has no record of that message: it was posted before the bot watched this "
+            "channel, or in a channel that is not captured."
+        )
+    return render_chain(build_tree(messages), message_id, options)
+
+
+async def original_text(
+    repo: ReplyRepository, message_id: int, limit: int = limits.EMBED_DESCRIPTION
+) -> str:
+    """`/thread original` (moderators): the stored text, its state and earlier versions."""
+    message = await repo.get_message(message_id)
+    if message is None:
+        raise NotFound("The bot has no record of that message.")
+    state = STATE_LABELS[message.state]
+    if message.removed_by:
+        by = "the screener" if message.removed_by == "screener" else f"<@{message.removed_by}>"
+        state += f" ({by})"
+    lines = [
+        f"**{safe_name(message.author_name)}** · {format_time(message.created_at, 'discord')} · "
+        f"{state}",
+        neutralise_mentions(message.content) or "*(no text)*",
+    ]
+    if message.attachments:
+        lines.append("Attachments: " + ", ".join(safe_name(n, 80) for n in message.attachments))
+    for version in reversed(await repo.versions(message_id)):
+        when = format_time(version.replaced_at, "discord") if version.replaced_at else "?"
+        lines.append(f"\n*Version {version.version}, replaced {when}:*")
+        lines.append(neutralise_mentions(version.content) or "*(no text)*")
+    return clip("\n".join(lines), limit)

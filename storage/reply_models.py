@@ -1,0 +1,105 @@
+"""Plain values of the reply-chain store (migration 005): what goes in, what comes out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+
+
+class MessageState(StrEnum):
+    VISIBLE = "visible"
+    DELETED_BY_AUTHOR = "deleted_by_author"
+    REMOVED_BY_MODERATOR = "removed_by_moderator"
+
+
+@dataclass(frozen=True)
+class MessageRecord:
+    """A message as seen on Discord (live, edited or read back from history)."""
+
+    message_id: int
+    thread_id: int
+    guild_id: int | None
+    author_id: int | None
+    author_name: str
+    content: str
+    created_at: datetime
+    parent_id: int | None = None
+    attachments: tuple[str, ...] = ()
+    edited_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ImportedComment:
+    """A comment read from a blog export; ids are the source's own."""
+
+    source_id: str
+    parent_source_id: str | None
+    author_name: str
+    content: str
+    created_at: datetime
+    state: MessageState = MessageState.VISIBLE
+
+
+@dataclass(slots=True)  # not frozen: a frozen dataclass is ~20x slower to build, and a
+class StoredMessage:  # thread view builds tens of thousands of these
+    """A message as stored, with its latest text whatever its state."""
+
+    message_id: int
+    thread_id: int
+    guild_id: int | None
+    author_id: int | None
+    author_name: str
+    content: str
+    attachments: tuple[str, ...]
+    created_at: datetime
+    edited_at: datetime | None
+    parent_id: int | None
+    root_id: int
+    depth: int
+    state: MessageState
+    removed_by: str | None = None
+    source_id: str | None = None
+    posted_message_id: int | None = None
+
+
+@dataclass(frozen=True)
+class MessageVersion:
+    version: int
+    content: str
+    attachments: tuple[str, ...]
+    written_at: datetime | None
+    replaced_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ThreadSummary:
+    thread_id: int
+    guild_id: int | None
+    title: str
+    source: str
+    message_count: int
+    first_at: datetime | None
+    last_at: datetime | None
+
+
+@dataclass
+class UpsertOutcome:
+    """What a batch changed: ids stored for the first time, ids whose text was edited."""
+
+    inserted: list[int] = field(default_factory=list)
+    edited: list[int] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def iso(moment: datetime | None) -> str | None:
+    """The one stored time format: UTC, milliseconds, so text order is time order."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+def parse_iso(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
