@@ -14,13 +14,13 @@ import discord
 from discord import app_commands
 
 from bot.errors import UserFacingError
+from bot.moderation.requests import GuildFacts
 from bot.moderation.rules import (
     MODERATION_PERMISSION,
     Person,
     check_moderator,
     check_server_manager,
 )
-from bot.moderation.service import GuildFacts
 
 if TYPE_CHECKING:
     from bot.app import FilmBot

@@ -13,8 +13,8 @@ from discord import app_commands
 
 from bot.moderation.durations import parse_duration
 from bot.moderation.messages import confirmation_prompt
+from bot.moderation.requests import ActionRequest, check_action
 from bot.moderation.rules import BAN_DELETE_MAX_DAYS
-from bot.moderation.service import ActionRequest, check_action
 from cogs.moderation.checks import guild_facts, moderator_only, person, services
 from cogs.moderation.views import ask_to_confirm
 
@@ -113,43 +113,43 @@ async def kick(interaction: discord.Interaction, member: discord.User, reason: s
 
 @app_commands.command(name="ban")
 @app_commands.describe(
-    user="Who to ban: a member, or anyone by user id (also after they left)",
+    member="Who to ban: a member, or anyone by user id (also after they left)",
     delete_days="Days of their messages to delete (0-7)",
 )
 @moderator_only()
 async def ban(
     interaction: discord.Interaction,
-    user: discord.User,
+    member: discord.User,
     reason: str,
     delete_days: app_commands.Range[int, 0, BAN_DELETE_MAX_DAYS] = 0,
 ) -> None:
     """Ban someone permanently (asks to confirm); they are told by DM first."""
-    request = _request(interaction, "ban", user, reason, delete_days=delete_days)
+    request = _request(interaction, "ban", member, reason, delete_days=delete_days)
     await act_after_confirming(interaction, request)
 
 
 @app_commands.command(name="tempban")
 @app_commands.describe(
-    user="Who to ban: a member, or anyone by user id",
+    member="Who to ban: a member, or anyone by user id",
     duration="How long: 1d, 2 weeks (at most a year)",
 )
 @moderator_only()
 async def tempban(
-    interaction: discord.Interaction, user: discord.User, duration: str, reason: str
+    interaction: discord.Interaction, member: discord.User, duration: str, reason: str
 ) -> None:
     """Ban someone for a while (asks to confirm); the ban ends by itself, even across restarts."""
     length = parse_duration(duration, "tempban")
     await act_after_confirming(
-        interaction, _request(interaction, "tempban", user, reason, duration=length)
+        interaction, _request(interaction, "tempban", member, reason, duration=length)
     )
 
 
 @app_commands.command(name="unban")
-@app_commands.describe(user="Who to unban (by user id: they are not in the server)")
+@app_commands.describe(member="Who to unban (by user id: they are not in the server)")
 @moderator_only()
-async def unban(interaction: discord.Interaction, user: discord.User, reason: str) -> None:
+async def unban(interaction: discord.Interaction, member: discord.User, reason: str) -> None:
     """Lift a ban; the active ban case ends."""
-    await act_now(interaction, _request(interaction, "unban", user, reason))
+    await act_now(interaction, _request(interaction, "unban", member, reason))
 
 
 COMMANDS = (warn, note, timeout, untimeout, kick, ban, tempban, unban)
