@@ -98,8 +98,8 @@ class ActionOutcome:
             return text
         if self.escalation.voided:
             return (
-                f"{text}\nThe escalation ladder fired (case #{self.escalation.number}) but "
-                f"could not be applied: {self.escalation.void_reason}"
+                f"{text}\nThe escalation ladder fired, but its case "
+                f"#{self.escalation.number} was voided: {self.escalation.void_reason}"
             )
         return f"{text}\n{escalation_reply(self.escalation)}"
 
