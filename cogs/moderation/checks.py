@@ -53,14 +53,27 @@ def person(user: discord.abc.User) -> Person:
 
 def guild_facts(interaction: discord.Interaction) -> GuildFacts:
     """The server, the bot (with its top role) and the bot's permissions in this channel."""
-    guild = interaction.guild
-    assert guild is not None  # the /mod group is guild-only
+    assert interaction.guild is not None  # the /mod group is guild-only
+    return guild_facts_for(interaction.guild, permissions=interaction.app_permissions)
+
+
+def guild_facts_for(
+    guild: discord.Guild,
+    channel: discord.abc.GuildChannel | discord.Thread | None = None,
+    *,
+    permissions: discord.Permissions | None = None,
+) -> GuildFacts:
+    """The same facts outside an interaction (other features acting on a message they saw):
+    the bot's permissions in `channel`, or server-wide without one."""
+    if permissions is None:
+        me = guild.me
+        permissions = channel.permissions_for(me) if channel is not None else me.guild_permissions
     return GuildFacts(
         guild_id=guild.id,
         guild_name=guild.name,
         owner_id=guild.owner_id or 0,
         bot=person(guild.me),
-        bot_permissions=granted(interaction.app_permissions),
+        bot_permissions=granted(permissions),
     )
 
 
