@@ -86,10 +86,18 @@ async def test_kick_asks_first_and_dms_before_the_member_leaves(emu, bot):
     assert await all_cases(bot) == []  # nothing happens before the confirmation
     assert emu.world.user_id("Dave") in emu.world.members
     clicked = await confirm(emu, "Mona", record, "Kick")
+    dave = emu.world.user_id("Dave")
     assert await clicked.text() == "Case #1: **Dave** was kicked. They were told by DM."
     assert (await clicked.reply())["components"] == []
-    assert emu.world.user_id("Dave") not in emu.world.members
+    assert dave not in emu.world.members
     assert "You have been kicked from **Film Club**." in dm_texts(emu, "Dave")[0]
+    dm_channel = emu.world.dm_channels[emu.world.user_id("Dave")]["id"]
+    order = [
+        r.method
+        for r in emu.recorder.requests
+        if r.path == f"/channels/{dm_channel}/messages" or r.path.endswith("/members/" + dave)
+    ]
+    assert order == ["POST", "DELETE"]  # told while they still share the server
     await wait_for_log(emu, "Case #1 · Kick")
 
 

@@ -105,3 +105,13 @@ async def test_edits_and_deletions_in_threads_are_logged_without_pings(emu, bot)
     deleted = await wait_for_log(emu, "**Message deleted**")
     assert "by Alice" in deleted and "it's a great ending" in deleted
     assert not any("not a thread" in entry or "outside" in entry for entry in log_entries(emu))
+
+
+async def test_long_text_in_the_mod_log_is_trimmed_with_a_link(emu, bot):
+    await use_log_channel(bot, emu)
+    thread = await make_thread(bot, emu)
+    message = await emu.post("Alice", thread, "short")
+    await emu.edit(message, "a very long review " * 100)
+    entry = await wait_for_log(emu, "**Message edited**")
+    assert len(entry) <= 2000
+    assert "… [full text](https://discord.com/channels/" in entry and message["id"] in entry
