@@ -1,17 +1,14 @@
 """Rendering shared by every feature: embed data within Discord's limits, and user text made
 safe to show (mentions neutralised so nobody is pinged, markdown escaped, long text trimmed).
-Plain Python: cogs turn EmbedData into discord.Embed (cogs/_ui.py)."""
+Plain Python: cogs turn EmbedData into discord.Embed (cogs/_ui.py). Mention neutralising and
+markdown escaping live in bot/text.py."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-ZERO_WIDTH_SPACE = "\u200b"
 ELLIPSIS = "…"
-_MARKDOWN = re.compile(r"([\\*_~`|>#\[\]])")
-_BROADCAST = re.compile(r"@(everyone|here)")
 
 
 @dataclass(frozen=True)
@@ -29,17 +26,6 @@ class EmbedData:
     description: str = ""
     fields: tuple[EmbedField, ...] = field(default_factory=tuple)
     footer: str | None = None
-
-
-def escape_markdown(text: str) -> str:
-    """A name shown literally: **, _, ~~, `, | and friends do nothing."""
-    return _MARKDOWN.sub(r"\\\1", text)
-
-
-def neutralise_mentions(text: str) -> str:
-    """@everyone, @here and <@id> mentions shown as text, never pinging anyone."""
-    text = _BROADCAST.sub("@" + ZERO_WIDTH_SPACE + r"\1", text)
-    return text.replace("<@", "<@" + ZERO_WIDTH_SPACE)
 
 
 def trim(text: str, limit: int, link: str | None = None) -> str:

@@ -12,14 +12,8 @@ from datetime import timedelta
 from bot import limits
 from bot.moderation.durations import format_duration
 from bot.moderation.model import WARNING_TYPES, Case, CaseType, DmStatus, HistoryPage
-from bot.render import (
-    EmbedData,
-    EmbedField,
-    escape_markdown,
-    neutralise_mentions,
-    timestamp,
-    trim,
-)
+from bot.render import EmbedData, EmbedField, timestamp, trim
+from bot.text import escape_markdown, neutralise_mentions
 
 HISTORY_REASON_CHARS = 150  # a reason's share of one `/mod history` line
 

@@ -158,3 +158,33 @@ async def test_embeds_over_the_limit_are_refused(emu, bot):
     await channel.send(embed=discord.Embed(title="ok", description="fits"))
     sent = await emu.wait_for_message("general")
     assert "fits" in message_text(sent)
+
+
+async def test_shared_paginator_and_confirm(emu, bot):
+    from bot.render import EmbedData
+    from cogs._ui import Confirm, Paginator
+
+    @app_commands.command(name="pages", description="three pages")
+    async def pages(interaction: discord.Interaction) -> None:
+        await Paginator.send(interaction, ["one", EmbedData(title="two"), "three"])
+
+    @app_commands.command(name="drastic", description="asks first")
+    async def drastic(interaction: discord.Interaction) -> None:
+        async def go(button_interaction: discord.Interaction) -> None:
+            await button_interaction.response.edit_message(content="done", view=None)
+
+        view = Confirm(owner_id=interaction.user.id, on_confirm=go)
+        await interaction.response.send_message("Sure?", view=view, ephemeral=True)
+
+    await add(bot, pages, drastic)
+    first = await (await emu.slash("Alice", "pages")).reply()
+    assert first["content"] == "one"
+    stranger = await emu.click("Bob", first, label="Next")
+    assert "belong to someone else" in await stranger.text()
+    second = await (await emu.click("Alice", first, label="Next")).reply()
+    assert message_text(second).startswith("two") and "2/3" in message_text(second)
+    asked = await (await emu.slash("Mona", "drastic")).reply()
+    cancelled = await (await emu.click("Mona", asked, label="Cancel")).reply()
+    assert cancelled["content"].startswith("Cancelled")
+    asked = await (await emu.slash("Mona", "drastic")).reply()
+    assert (await (await emu.click("Mona", asked, label="Confirm")).reply())["content"] == "done"

@@ -102,9 +102,10 @@ class MessageStore:
 
     async def edit(self, message: dict, body: dict, *, files: list[dict] | None = None) -> dict:
         """Apply an edit (content, embeds, components, flags) and send MESSAGE_UPDATE."""
-        for key in ("content", "embeds", "components", "flags"):
-            if key in body and body[key] is not None:
-                message[key] = body[key]
+        empty = {"content": "", "embeds": [], "components": [], "flags": message["flags"]}
+        for key, cleared in empty.items():
+            if key in body:  # null clears a field, as on Discord
+                message[key] = cleared if body[key] is None else body[key]
         if files or "attachments" in body:
             message["attachments"] = self._attachments(files or [], body)
         message["edited_timestamp"] = iso()

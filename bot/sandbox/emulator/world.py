@@ -16,22 +16,6 @@ from bot.sandbox.emulator.snowflakes import iso, make_snowflake
 TEXT, DM, CATEGORY, PUBLIC_THREAD, PRIVATE_THREAD, FORUM = 0, 1, 4, 11, 12, 15
 THREAD_TYPES = (PUBLIC_THREAD, PRIVATE_THREAD)
 
-MODERATOR_PERMISSIONS = discord.Permissions(
-    view_channel=True,
-    send_messages=True,
-    send_messages_in_threads=True,
-    read_message_history=True,
-    manage_messages=True,
-    manage_threads=True,
-    moderate_members=True,
-    kick_members=True,
-    ban_members=True,
-    create_public_threads=True,
-    embed_links=True,
-    attach_files=True,
-    use_application_commands=True,
-    add_reactions=True,
-)
 MEMBER_PERMISSIONS = discord.Permissions(
     view_channel=True,
     send_messages=True,
@@ -43,22 +27,15 @@ MEMBER_PERMISSIONS = discord.Permissions(
     use_application_commands=True,
     add_reactions=True,
 )
-BOT_PERMISSIONS = discord.Permissions(
-    view_channel=True,
-    send_messages=True,
-    send_messages_in_threads=True,
-    read_message_history=True,
+MODERATOR_PERMISSIONS = MEMBER_PERMISSIONS | discord.Permissions(
     manage_messages=True,
     manage_threads=True,
-    manage_webhooks=True,
     moderate_members=True,
     kick_members=True,
     ban_members=True,
-    create_public_threads=True,
-    embed_links=True,
-    attach_files=True,
-    use_application_commands=True,
-    add_reactions=True,
+)
+BOT_PERMISSIONS = MODERATOR_PERMISSIONS | discord.Permissions(
+    manage_webhooks=True,
     manage_channels=True,
 )
 

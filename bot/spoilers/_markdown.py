@@ -1,0 +1,298 @@
+"""A small model of Discord markdown: text characters, each under a stack of open spans.
+
+`parse` turns markdown into fragments (text + the spans around it: spoiler, bold, code block...).
+`render` turns fragments back into markdown, opening and closing spans where stacks change, so
+any slice of a document renders well-formed: a slice that starts inside a spoiler re-opens it
+and one that ends inside closes it. The rules follow Discord's parser (simple-markdown) closely
+enough to keep text intact; anything that does not form a complete span stays literal text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.text import ZERO_WIDTH_SPACE as ZWSP
+
+SPOILER = "||"
+MAX_DEPTH = 8  # deeper nesting is left as literal text (keeps recursion and re-opening small)
+CODE_KINDS = frozenset({"code", "code_block"})
+INLINE_KINDS = frozenset({"bold", "italic", "underline", "strike", "code", "link"})
+
+_FENCE = re.compile(r"```([A-Za-z0-9_+.#-]*)\n")
+_LINK = re.compile(r"\[([^\[\]\n]+)\]\((<?https?://[^\s()<>]+>?)\)")
+_PIPE_PAIR = re.compile(r"\|(?=\|)")
+
+
+@dataclass(eq=False)
+class Wrapper:
+    """One span: compared by identity, so two adjacent bold spans stay two spans."""
+
+    kind: str
+    open: str
+    close: str
+
+
+@dataclass(frozen=True)
+class Fragment:
+    text: str
+    stack: tuple[Wrapper, ...]
+
+
+def is_escapable(ch: str) -> bool:
+    """Discord escapes any character that is not an ASCII letter/digit or whitespace."""
+    return not (ch.isascii() and ch.isalnum()) and not ch.isspace()
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch == "_")
+
+
+def _odd_backslashes_before(text: str, index: int, floor: int = 0) -> bool:
+    count = 0
+    while index - 1 - count >= floor and text[index - 1 - count] == "\\":
+        count += 1
+    return count % 2 == 1
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.out: list[Fragment] = []
+
+    def run(self) -> list[Fragment]:
+        self.parse(0, len(self.text), ())
+        return self.out
+
+    def emit(self, start: int, end: int, stack: tuple[Wrapper, ...]) -> None:
+        if start < end:
+            self.out.append(Fragment(self.text[start:end], stack))
+
+    def parse(self, start: int, end: int, stack: tuple[Wrapper, ...]) -> None:
+        text, i, literal_from = self.text, start, start
+        while i < end:
+            if text[i] == "\\" and i + 1 < end and is_escapable(text[i + 1]):
+                i += 2
+                continue
+            span = self.match(i, end, stack)
+            if span is None:
+                i += 1
+                continue
+            wrapper, inner_start, inner_end, span_end = span
+            self.emit(literal_from, i, stack)
+            inner = stack + (wrapper,)
+            if wrapper.kind in CODE_KINDS:
+                self.emit(inner_start, inner_end, inner)
+            else:
+                self.parse(inner_start, inner_end, inner)
+            i = literal_from = span_end
+        self.emit(literal_from, end, stack)
+
+    def match(self, i: int, end: int, stack: tuple[Wrapper, ...]):
+        """The span starting at i, as (wrapper, inner start, inner end, span end), or None."""
+        if len(stack) >= MAX_DEPTH:
+            return None
+        text = self.text
+        ch = text[i]
+        if ch == "`":
+            return self.code_block(i, end) or self.inline_code(i, end)
+        if text.startswith(SPOILER, i):
+            if any(w.kind == "spoiler" for w in stack):
+                return None
+            # Discord's spoiler rule is a raw non-greedy match: escapes do not protect `||`.
+            close = text.find(SPOILER, i + 3, end)
+            if close == -1 or close + 2 > end:
+                return None
+            return Wrapper("spoiler", SPOILER, SPOILER), i + 2, close, close + 2
+        for marker, kind in (("**", "bold"), ("__", "underline"), ("~~", "strike")):
+            if text.startswith(marker, i):
+                return self.double(i, end, marker, kind)
+        if ch == "*":
+            return self.star_italic(i, end)
+        if ch == "_":
+            return self.underscore_italic(i, end)
+        if ch == "[":
+            link = _LINK.match(text, i, end)
+            if link:
+                wrapper = Wrapper("link", "[", f"]({link.group(2)})")
+                return wrapper, i + 1, i + 1 + len(link.group(1)), link.end()
+        if text.startswith(">>> ", i) and not stack and (i == 0 or text[i - 1] == "\n"):
+            return Wrapper("quote", ">>> ", ""), i + 4, end, end
+        return None
+
+    def code_block(self, i: int, end: int):
+        text = self.text
+        if not text.startswith("```", i):
+            return None
+        fence = _FENCE.match(text, i, end)
+        openers = [fence.group(0)] if fence else []
+        openers.append("```")
+        for opener in openers:
+            content = i + len(opener)
+            close = text.find("```", content + 1, end)
+            if close != -1:
+                return Wrapper("code_block", opener, "```"), content, close, close + 3
+        return None
+
+    def inline_code(self, i: int, end: int):
+        text = self.text
+        run = i
+        while run < end and text[run] == "`":
+            run += 1
+        ticks = run - i
+        search = run + 1
+        while True:
+            close = text.find("`" * ticks, search, end)
+            if close == -1:
+                return None
+            after = close + ticks
+            if (after >= end or text[after] != "`") and text[close - 1] != "`":
+                marker = "`" * ticks
+                return Wrapper("code", marker, marker), run, close, after
+            search = close + 1
+
+    def double(self, i: int, end: int, marker: str, kind: str):
+        text = self.text
+        search = i + 3
+        while True:
+            close = text.find(marker, search, end)
+            if close == -1:
+                return None
+            followed = close + 2 < end and text[close + 2] == marker[0]
+            if not _odd_backslashes_before(text, close, i + 2) and (
+                kind == "strike" or not followed
+            ):
+                return Wrapper(kind, marker, marker), i + 2, close, close + 2
+            search = close + 1
+
+    def star_italic(self, i: int, end: int):
+        text = self.text
+        k = i + 1
+        if k >= end or text[k].isspace():
+            return None
+        while k < end:
+            if (text.startswith("**", k) and k + 2 <= end) or (text[k] == "\\" and k + 1 < end):
+                k += 2  # a doubled marker or an escape pair is content
+            elif text[k] == "*":
+                if text[k - 1].isspace() or k == i + 1:
+                    return None
+                return Wrapper("italic", "*", "*"), i + 1, k, k + 1
+            else:
+                k += 1
+        return None
+
+    def underscore_italic(self, i: int, end: int):
+        text = self.text
+        if i > 0 and _is_word(text[i - 1]):
+            return None
+        k = i + 1
+        while k < end:
+            if (text.startswith("__", k) and k + 2 <= end) or (text[k] == "\\" and k + 1 < end):
+                k += 2  # a doubled marker or an escape pair is content
+            elif text[k] == "_":
+                if k == i + 1 or (k + 1 < end and _is_word(text[k + 1])):
+                    return None
+                return Wrapper("italic", "_", "_"), i + 1, k, k + 1
+            else:
+                k += 1
+        return None
+
+
+def parse(markdown: str) -> list[Fragment]:
+    """Fragments of `markdown`; rendering them gives back the same text as Discord shows it."""
+    return _Parser(markdown).run()
+
+
+def in_code(stack: tuple[Wrapper, ...]) -> bool:
+    return any(w.kind in CODE_KINDS for w in stack)
+
+
+def safe_text(text: str, stack: tuple[Wrapper, ...]) -> str:
+    """Neutralise `||` in literal text so it can never pair with a spoiler tag."""
+    in_spoiler = any(w.kind == "spoiler" for w in stack)
+    if in_code(stack) and not in_spoiler:
+        return text
+    return _PIPE_PAIR.sub("|" + ZWSP, text)
+
+
+def same_stack(a: tuple[Wrapper, ...], b: tuple[Wrapper, ...]) -> bool:
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+
+
+def _transition(prev: tuple[Wrapper, ...], nxt: tuple[Wrapper, ...]) -> list[str]:
+    common = 0
+    while common < min(len(prev), len(nxt)) and prev[common] is nxt[common]:
+        common += 1
+    markers = [w.close for w in reversed(prev[common:]) if w.close]
+    markers += [w.open for w in nxt[common:]]
+    return markers
+
+
+def guard_end(text: str, marker: str) -> str:
+    """`text` made safe to sit right before `marker`: its last character cannot join it."""
+    if not text:
+        return text
+    trailing = len(text) - len(text.rstrip("\\"))
+    if trailing % 2 == 1:
+        return text + "\\"  # a lone backslash would escape the marker: escape the backslash
+    if not marker or text[-1] != marker[0]:
+        return text
+    if text[-1] == "|":  # the spoiler rule ignores escapes: only a gap keeps pipes apart
+        return text + ZWSP
+    if _odd_backslashes_before(text, len(text) - 1):
+        return text
+    return text[:-1] + "\\" + text[-1]
+
+
+def _guard_start(marker: str, text: str) -> str:
+    """`text` made safe to sit right after `marker`: its first character cannot join it."""
+    if not text or not marker or text[0] != marker[-1]:
+        return text
+    return ZWSP + text if text[0] == "|" else "\\" + text
+
+
+def render(fragments: list[Fragment]) -> tuple[str, list[int]]:
+    """Markdown for `fragments`, and where each fragment's text starts in it."""
+    out: list[str] = []
+    starts: list[int] = []
+    length = 0
+    stack: tuple[Wrapper, ...] = ()
+    previous_code = False
+    for frag in [*fragments, Fragment("", ())]:
+        markers = _transition(stack, frag.stack)
+        coded = in_code(frag.stack)
+        text = safe_text(frag.text, frag.stack)
+        if not markers and out and text and not previous_code and is_escapable(text[0]):
+            guarded = guard_end(out[-1], "")  # texts joined from two places: no new escape
+            length += len(guarded) - len(out[-1])
+            out[-1] = guarded
+        if markers:
+            if out and not previous_code:
+                guarded = guard_end(out[-1], markers[0])
+                length += len(guarded) - len(out[-1])
+                out[-1] = guarded
+            out.append("".join(markers))
+            length += len(out[-1])
+            if not coded:
+                text = _guard_start(markers[-1], text)
+        starts.append(length)
+        out.append(text)
+        length += len(text)
+        stack, previous_code = frag.stack, coded
+    return "".join(out), starts[:-1]
+
+
+def decode_visible(fragments: list[Fragment]) -> str:
+    """The characters a reader sees: escapes resolved outside code, zero-width spaces dropped."""
+    pieces = []
+    for frag in fragments:
+        if in_code(frag.stack):
+            pieces.append(frag.text)
+        else:
+            pieces.append(re.sub(r"\\(.)", _unescape, frag.text, flags=re.DOTALL))
+    return "".join(pieces).replace(ZWSP, "")
+
+
+def _unescape(match: re.Match[str]) -> str:
+    ch = match.group(1)
+    return ch if is_escapable(ch) else match.group(0)

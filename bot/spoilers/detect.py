@@ -1,0 +1,322 @@
+"""Spoiler detection: which sentences of a comment give a film's plot away, and a tagged rewrite.
+
+Plot points come from the film's catalog entry, never from a hand-written list per film:
+- characters: every name a character goes by, and the actors who play them ("Garfield");
+- terms: words of the later/ending summary sections and quotes that the spoiler-free
+  premise does not use, that are not everyday English (Zipf frequency below 4.5 in wordfreq,
+  i.e. rarer than about 30 per million words) and not words any review uses; key terms return
+  in more than one spoiler sentence or are rare (Zipf below 3): "donations", "deferral",
+  "completes"; the others are weak terms;
+- phrases: two neighbouring content words of a spoiler sentence, one of them a key term or an
+  outcome word, neither a name nor an everyday word ("completes ... donations");
+- outcome words any film shares ("dies", "killed") and cues ("in the end", "turns out").
+
+Trivia facts are not read, even when marked as spoilers: their words are about the making of
+the film, not its plot.
+
+A sentence scores 3 for a phrase or a character with an outcome word ("Ruth dies"), 2 for a
+key term (the film's own plot vocabulary), 1 for an outcome word alone, a weak term, or a
+character with a cue ("Kathy ... at the end"). Sensitivity sets the score that counts: low 3
+(explicit outcomes only), medium 2, high 1. Text already inside spoiler tags is not read.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bot import limits
+from bot.errors import InvalidInput
+from bot.films.model import FilmDetails, SpoilerLevel
+from bot.spoilers._words import FATE_STEMS, GENERIC_STEMS, REVEAL_CUES, STOP_WORDS, stem, words
+from bot.spoilers.format import Document
+from bot.text import neutralise_mentions
+
+
+class Sensitivity(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+    @property
+    def threshold(self) -> int:
+        return {"low": 3, "medium": 2, "high": 1}[self.value]
+
+
+def parse_sensitivity(value: str) -> Sensitivity:
+    """The sensitivity a user named; InvalidInput listing the choices otherwise."""
+    try:
+        return Sensitivity(value.strip().lower())
+    except ValueError:
+        choices = ", ".join(s.value for s in Sensitivity)
+        raise InvalidInput(f"Unknown sensitivity {value!r}: choose one of {choices}.") from None
+
+
+@dataclass(frozen=True)
+class PlotPoints:
+    """What a film's catalog entry says its spoilers are made of (see the module docstring)."""
+
+    names: dict[tuple[str, ...], str]  # lowercased name words -> the character
+    case_sensitive: frozenset[tuple[str, ...]]  # names that are also common words
+    key_terms: dict[str, str]  # stem -> a word as the catalog spells it
+    weak_terms: dict[str, str]
+    phrases: frozenset[tuple[str, str]]  # neighbouring stems
+
+
+@dataclass(frozen=True)
+class Reveal:
+    """A sentence that gives the plot away: where it is in the document's text, and why."""
+
+    sentence: str
+    start: int
+    end: int
+    score: int
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GuardResult:
+    reveals: tuple[Reveal, ...]
+    rewritten: str | None  # markdown with the revealing sentences tagged; None if none
+    parts: list[str] = field(default_factory=list)  # `rewritten` split under message limits
+
+    @property
+    def reveals_anything(self) -> bool:
+        return bool(self.reveals)
+
+
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)|\n+")
+_ABBREVIATIONS = frozenset(
+    ["mr", "mrs", "ms", "dr", "st", "vs", "etc", "jr", "sr", "no", "e.g", "i.e"]
+)
+_TITLES = frozenset(["miss", "mr", "mrs", "ms", "dr", "madame", "sir", "lady", "lord"])
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `text`, whitespace trimmed; initials do not end one."""
+    spans, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.group(0)[0] == "." and _is_abbreviation(text, match.start()):
+            continue
+        spans.append((start, match.end()))
+        start = match.end()
+    spans.append((start, len(text)))
+    trimmed = []
+    for lo, hi in spans:
+        while lo < hi and text[lo].isspace():
+            lo += 1
+        while hi > lo and text[hi - 1].isspace():
+            hi -= 1
+        if lo < hi:
+            trimmed.append((lo, hi))
+    return trimmed
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    before = text[:dot].split()
+    if not before:
+        return False
+    last = before[-1].lower().strip("(\"'")
+    return (len(last) == 1 and last.isalpha()) or last in _ABBREVIATIONS
+
+
+def plot_points(details: FilmDetails) -> PlotPoints:
+    """Derive the film's plot points from its catalog entry."""
+    names = _character_names(details)
+    name_words = {w for name in names for w in name}
+    premise = [s.text for s in details.summary if s.level == SpoilerLevel.PREMISE]
+    premise += [details.film.title, details.film.synopsis or ""]
+    premise += [q.text for q in details.quotes if q.level == SpoilerLevel.PREMISE]
+    premise_stems = {stem(w) for text in premise for w, _, _ in words(text)}
+    spoiler_sentences = []
+    for text in _spoiler_texts(details):
+        spoiler_sentences += [text[a:b] for a, b in sentences(text)]
+    counts: Counter[str] = Counter()
+    spelled: dict[str, str] = {}  # stem -> its rarest spelling in the spoiler text
+    pairs: set[tuple[str, str]] = set()
+    for sentence in spoiler_sentences:
+        content = [
+            (stem(w), w)
+            for w, _, _ in words(sentence)
+            if w not in STOP_WORDS and len(w) > 2 and w not in name_words
+        ]
+        for s, w in content:
+            if s not in spelled or _zipf(w) < _zipf(spelled[s]):
+                spelled[s] = w
+        counts.update({s for s, _ in content})
+        stems = [s for s, _ in content]
+        for left, right in zip(stems, stems[1:], strict=False):
+            if left != right and not {left, right} & GENERIC_STEMS:
+                pairs.add(tuple(sorted((left, right))))
+    terms = {s for s, w in spelled.items() if _is_term(s, w, premise_stems, name_words)}
+    rarity = {s: _zipf(spelled[s]) for s in terms}
+    key = {s: spelled[s] for s in terms if counts[s] >= 2 or rarity[s] < RARE_ZIPF}
+    weak = {s: spelled[s] for s in terms if s not in key}
+    strong = set(key) | FATE_STEMS
+    phrases = {p for p in pairs if set(p) & strong and set(p) <= (terms | FATE_STEMS)}
+    case_sensitive = frozenset(n for n in names if all(w in _COMMON for w in n))
+    return PlotPoints(names, case_sensitive, key, weak, frozenset(phrases))
+
+
+_COMMON = STOP_WORDS | {w for w in GENERIC_STEMS}
+EVERYDAY_ZIPF = 4.5  # wordfreq Zipf scale: 4.5 is about 30 occurrences per million words
+RARE_ZIPF = 3.0
+
+
+@functools.cache
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency  # loads word lists: only when plot points are built
+
+    return zipf_frequency(word, "en")
+
+
+def _is_term(stemmed: str, word: str, premise: set[str], name_words: set[str]) -> bool:
+    return (
+        len(word) >= 4
+        and stemmed not in premise
+        and stemmed not in GENERIC_STEMS
+        and stemmed not in FATE_STEMS
+        and word not in name_words
+        and _zipf(word) < EVERYDAY_ZIPF
+    )
+
+
+def _spoiler_texts(details: FilmDetails) -> list[str]:
+    texts = []
+    for section in details.summary:
+        if section.level != SpoilerLevel.PREMISE:
+            texts += [section.heading, section.text]
+    texts += [q.text for q in details.quotes if q.level != SpoilerLevel.PREMISE]
+    return texts
+
+
+def _character_names(details: FilmDetails) -> dict[tuple[str, ...], str]:
+    """Every way a character is named: billed name, aliases, "Emily" for "Miss Emily", actor."""
+    names: dict[tuple[str, ...], str] = {}
+    for credit in details.people("cast"):
+        if not credit.character:
+            continue
+        variants = [credit.character, *credit.aliases, credit.name]
+        surname = credit.name.split()[-1]
+        if len(surname) > 3:
+            variants.append(surname)
+        titled = credit.character.split()
+        if len(titled) == 2 and titled[0].lower() in _TITLES:
+            variants.append(titled[1])
+        for variant in variants:
+            key = tuple(w for w, _, _ in words(variant))
+            if key and (len(key) > 1 or len(key[0]) > 2):
+                names.setdefault(key, credit.character)
+    return names
+
+
+class SpoilerDetector:
+    """Finds sentences that reveal a film's plot; build once per film and reuse."""
+
+    def __init__(
+        self, details: FilmDetails, sensitivity: Sensitivity | str = Sensitivity.MEDIUM
+    ) -> None:
+        self.details = details
+        self.points = plot_points(details)
+        self.sensitivity = Sensitivity(sensitivity)
+
+    def score(self, sentence: str) -> tuple[int, tuple[str, ...]]:
+        """How much `sentence` gives away (0-3), with the reasons a member can be shown."""
+        found = words(sentence)
+        characters = self._characters(sentence, found)
+        content = [(stem(w), w) for w, _, _ in found if w not in STOP_WORDS and len(w) > 2]
+        key = sorted({w for s, w in content if s in self.points.key_terms})
+        weak = sorted({w for s, w in content if s in self.points.weak_terms})
+        fate = sorted({w for s, w in content if s in FATE_STEMS})
+        lowered = " ".join(w for w, _, _ in found)
+        cues = [c for c in REVEAL_CUES if re.search(rf"\b{c}\b", lowered)]
+        phrases = [
+            f"{a} ... {b}" if a != b else a
+            for (sa, a), (sb, b) in zip(content, content[1:], strict=False)
+            if tuple(sorted((sa, sb))) in self.points.phrases
+        ]
+        who = ", ".join(characters)
+        rules = [
+            (3, bool(phrases), f'a phrase from the plot: "{"; ".join(phrases)}"'),
+            (3, bool(characters and fate), f"{who} with {', '.join(fate)}"),
+            (2, bool(key), f"plot words: {', '.join(key)}"),
+            (1, bool(fate or weak), f"words: {', '.join(fate + weak)}"),
+            (1, bool(characters and cues), f"{who} with {', '.join(cues)}"),
+        ]
+        matched = [(points, reason) for points, hit, reason in rules if hit]
+        if not matched:
+            return 0, ()
+        best = max(points for points, _ in matched)
+        return best, tuple(reason for points, reason in matched if points == best)
+
+    def is_spoiler(self, sentence: str) -> bool:
+        return self.score(sentence)[0] >= self.sensitivity.threshold
+
+    def find_reveals(self, markdown: str) -> list[Reveal]:
+        """Sentences of `markdown`, outside spoiler tags, that reveal the plot."""
+        doc = Document.parse(markdown)
+        return self._reveals(doc)
+
+    def guard(self, markdown: str) -> GuardResult:
+        """The revealing sentences and, if any, the comment re-written with them tagged.
+
+        The rewrite keeps everything else as written (formatting, existing tags) and makes
+        mentions inert, so a re-post can never ping.
+        """
+        doc = Document.parse(markdown)
+        reveals = self._reveals(doc)
+        if not reveals:
+            return GuardResult((), None, [])
+        ranges = _join_neighbours(doc.text, [(r.start, r.end) for r in reveals])
+        rewritten = neutralise_mentions(doc.hide(ranges).render())
+        parts = Document.parse(rewritten).split(limits.MESSAGE_CONTENT)
+        return GuardResult(tuple(reveals), rewritten, parts)
+
+    def _reveals(self, doc: Document) -> list[Reveal]:
+        mask = doc.hidden()
+        readable = "".join(" " if hidden else ch for ch, hidden in zip(doc.text, mask, strict=True))
+        reveals = []
+        for start, end in sentences(readable):
+            score, reasons = self.score(readable[start:end])
+            if score >= self.sensitivity.threshold:
+                reveals.append(Reveal(doc.text[start:end], start, end, score, reasons))
+        return reveals
+
+    def _characters(self, sentence: str, found: list[tuple[str, int, int]]) -> list[str]:
+        tokens = [w for w, _, _ in found]
+        seen: dict[str, None] = {}
+        for name, character in self.points.names.items():
+            for i in range(len(tokens) - len(name) + 1):
+                if tuple(tokens[i : i + len(name)]) != name:
+                    continue
+                if name in self.points.case_sensitive and not sentence[found[i][1]].isupper():
+                    continue
+                seen.setdefault(character, None)
+        return list(seen)
+
+
+def _join_neighbours(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Ranges with only whitespace between them become one, so one click reveals both."""
+    joined: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if joined and not text[joined[-1][1] : start].strip():
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
+
+
+def guard_note(film_label: str, result: GuardResult) -> str:
+    """The private note for the author of a comment the guard re-posted."""
+    count = len(result.reveals)
+    which = "sentence" if count == 1 else "sentences"
+    why = "; ".join(dict.fromkeys(reason for r in result.reveals for reason in r.reasons))
+    return (
+        f"Your comment in the {film_label} discussion was re-posted with {count} {which} "
+        f"behind spoiler tags, because this thread keeps plot reveals hidden ({why}). "
+        "Wrap spoilers in ||double bars|| to post them yourself. Your original text is kept "
+        "for moderators."
+    )

@@ -1,0 +1,352 @@
+"""Spoiler tags and splitting under Discord's limits: the one module every spoiler reply uses.
+
+- `spoiler(text)` hides markdown text behind `||tags||` that nothing inside can close early.
+- `compose(pieces)` joins markdown pieces, hiding some, without their edges interfering.
+- `split_message(markdown)` / `split_embeds(markdown)` cut long markdown into parts that fit
+  Discord's limits, at paragraph, line, sentence or word boundaries, never inside a word
+  (unless a single word is longer than a part). A part that ends inside a spoiler, a code
+  block or another span closes it, and the next part re-opens it, so every part is well-formed.
+- `Document` is the parsed form: what detection reads (`text`, `hidden`) and tags (`hide`).
+
+Neutralising uses a zero-width space, which readers do not see.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot import limits
+from bot.spoilers import _markdown as md
+from bot.spoilers._markdown import CODE_KINDS, INLINE_KINDS, Fragment, Wrapper
+
+# Ends of sentences, allowing closing quotes/brackets after the mark.
+_SENTENCE_END = ".!?…"
+_CLOSERS = "\"'”’)]*_~|"
+_BOUNDARY_SLACK = 2  # zero-width spaces or a doubled backslash added at a part's two ends
+
+
+@dataclass(frozen=True)
+class _Break:
+    position: int
+    priority: tuple[int, int]
+
+
+class Document:
+    """Markdown parsed into characters (`text`) and the spans around each of them."""
+
+    def __init__(self, fragments: Iterable[Fragment]) -> None:
+        self.fragments = _merge_neighbours(fragments)
+        self.starts: list[int] = []
+        total = 0
+        for frag in self.fragments:
+            self.starts.append(total)
+            total += len(frag.text)
+        self.text = "".join(f.text for f in self.fragments)
+
+    @classmethod
+    def parse(cls, markdown: str) -> Document:
+        """Parse Discord markdown (spoilers, code, bold, italic, underline, strike, links)."""
+        return cls(md.parse(markdown))
+
+    @classmethod
+    def concat(cls, documents: Iterable[Document]) -> Document:
+        return cls(f for doc in documents for f in doc.fragments)
+
+    def stack_at(self, position: int) -> tuple[Wrapper, ...]:
+        index = bisect.bisect_right(self.starts, position) - 1
+        return self.fragments[index].stack
+
+    def hidden(self) -> list[bool]:
+        """For each character of `text`, whether it is inside spoiler tags."""
+        mask: list[bool] = []
+        for frag in self.fragments:
+            inside = any(w.kind == "spoiler" for w in frag.stack)
+            mask.extend([inside] * len(frag.text))
+        return mask
+
+    def hide(self, ranges: Iterable[tuple[int, int]]) -> Document:
+        """A copy with each (start, end) range of `text` inside one pair of spoiler tags.
+
+        Whitespace at a range's edges stays outside; ranges that touch are merged; spoilers
+        already inside a range are absorbed (Discord cannot nest spoilers).
+        """
+        merged = _merge_ranges(self.text, ranges)
+        if not merged:
+            return self
+        wrappers = [Wrapper("spoiler", md.SPOILER, md.SPOILER) for _ in merged]
+        cuts = sorted({0, len(self.text), *(p for r in merged for p in r)})
+        out: list[Fragment] = []
+        for left, right in zip(cuts, cuts[1:], strict=False):
+            which = bisect.bisect_right([r[0] for r in merged], left) - 1
+            inside = which >= 0 and merged[which][0] <= left < merged[which][1]
+            for frag in self._slice(left, right):
+                if inside:
+                    kept = tuple(w for w in frag.stack if w.kind != "spoiler")
+                    frag = Fragment(frag.text, (wrappers[which], *kept))
+                out.append(frag)
+        return Document(out)
+
+    def hide_all(self) -> Document:
+        return self.hide([(0, len(self.text))])
+
+    def render(self) -> str:
+        return md.render(self.fragments)[0]
+
+    def visible(self) -> str:
+        """What a reader sees, tags and zero-width spaces removed, escapes resolved."""
+        return md.decode_visible(self.fragments)
+
+    def split(self, limit: int) -> list[str]:
+        """Markdown parts of at most `limit` characters; see the module docstring."""
+        if not self.text.strip():
+            return []
+        return _Splitter(self, limit).parts()
+
+    def _slice(self, start: int, end: int) -> list[Fragment]:
+        out = []
+        first = max(bisect.bisect_right(self.starts, start) - 1, 0)
+        for index in range(first, len(self.fragments)):
+            frag_start = self.starts[index]
+            if frag_start >= end:
+                break
+            frag = self.fragments[index]
+            lo, hi = max(start - frag_start, 0), min(end - frag_start, len(frag.text))
+            if lo < hi:
+                out.append(Fragment(frag.text[lo:hi], frag.stack))
+        return out
+
+
+def _merge_neighbours(fragments: Iterable[Fragment]) -> list[Fragment]:
+    """Join neighbours under the same spans, then neutralise `||` across the joined text."""
+    merged: list[Fragment] = []
+    for frag in fragments:
+        if not frag.text:
+            continue
+        if merged and md.same_stack(merged[-1].stack, frag.stack):
+            left = merged[-1].text
+            if not md.in_code(frag.stack) and md.is_escapable(frag.text[0]):
+                left = md.guard_end(left, "")  # a lone backslash must not escape the join
+            merged[-1] = Fragment(left + frag.text, frag.stack)
+        else:
+            merged.append(frag)
+    return [Fragment(md.safe_text(f.text, f.stack), f.stack) for f in merged]
+
+
+def _merge_ranges(text: str, ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    trimmed = []
+    for start, end in sorted(ranges):
+        start, end = max(start, 0), min(end, len(text))
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            trimmed.append((start, end))
+    merged: list[tuple[int, int]] = []
+    for start, end in trimmed:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+class _Splitter:
+    """Greedy packing: each part takes the best break in the last half of what fits."""
+
+    def __init__(self, doc: Document, limit: int) -> None:
+        self.doc, self.limit, self.text = doc, limit, doc.text
+        _, self.render_starts = md.render(doc.fragments)
+        self.breaks = _break_candidates(doc)
+        self.positions = [b.position for b in self.breaks]
+
+    def parts(self) -> list[str]:
+        parts, start, n = [], 0, len(self.text)
+        while start < n:
+            end = self._next_end(start)
+            parts.append(self._render_part(start, end))
+            start = end
+        return parts
+
+    def _render_offset(self, position: int) -> int:
+        index = bisect.bisect_right(self.doc.starts, position) - 1
+        return self.render_starts[index] + position - self.doc.starts[index]
+
+    def _estimate(self, start: int, end: int) -> int:
+        opens = sum(len(w.open) for w in self.doc.stack_at(start))
+        closes = sum(len(w.close) for w in self.doc.stack_at(end - 1))
+        body = self._render_offset(end - 1) + 1 - self._render_offset(start)
+        return opens + body + closes + _BOUNDARY_SLACK
+
+    def _fits(self, start: int, end: int) -> bool:
+        if self._estimate(start, end) > self.limit:
+            return False
+        return len(self._render_part(start, end)) <= self.limit
+
+    def _next_end(self, start: int) -> int:
+        n = len(self.text)
+        if self._estimate(start, n) <= self.limit and self._fits(start, n):
+            return n
+        fitting = []
+        for index in range(bisect.bisect_right(self.positions, start), len(self.breaks)):
+            candidate = self.breaks[index]
+            if candidate.position - start > self.limit:
+                break
+            if self._estimate(start, candidate.position) <= self.limit:
+                fitting.append(candidate)
+        farthest = fitting[-1].position if fitting else start
+        window = [b for b in fitting if b.position - start >= (farthest - start) / 2]
+        for best in sorted(window, key=lambda b: (b.priority, b.position), reverse=True):
+            if self._fits(start, best.position):
+                return best.position
+        return self._hard_cut(start)
+
+    def _hard_cut(self, start: int) -> int:
+        """Cut inside an over-long word, never between a backslash and what it escapes."""
+        for end in range(min(len(self.text), start + self.limit), start, -1):
+            if md._odd_backslashes_before(self.text, end, start):
+                continue
+            if self._fits(start, end):
+                return end
+        raise ValueError(f"a part of {self.limit} characters cannot hold this markup")
+
+    def _render_part(self, start: int, end: int) -> str:
+        content_end = end
+        while content_end > start and self.text[content_end - 1].isspace():
+            content_end -= 1
+        rendered, _ = md.render(self.doc._slice(start, content_end))
+        return rendered + self.text[content_end:end]
+
+
+def _break_candidates(doc: Document) -> list[_Break]:
+    """Every position a part may end at, with how good a place it is to end."""
+    text = doc.text
+    stacks = [f.stack for f in doc.fragments for _ in f.text]
+    breaks = []
+    for p in range(1, len(text)):
+        before, after = stacks[p - 1], stacks[p]
+        in_code = any(w.kind == "code_block" for w in before + after)
+        if in_code:
+            kind = _code_break_kind(text, p)
+        elif text[p - 1].isspace() and not text[p].isspace():
+            kind = _prose_break_kind(text, p)
+        else:
+            continue
+        if kind is None:
+            continue
+        inline = any(w.kind in INLINE_KINDS and any(w is x for x in after) for w in before)
+        breaks.append(_Break(p, (0 if inline else 1, kind)))
+    return breaks
+
+
+def _code_break_kind(text: str, p: int) -> int | None:
+    if text[p - 1] == "\n":
+        return 2
+    if text[p - 1] in " \t" and not text[p].isspace():
+        return -1
+    return None
+
+
+def _prose_break_kind(text: str, p: int) -> int:
+    run_start = p - 1
+    while run_start > 0 and text[run_start - 1].isspace():
+        run_start -= 1
+    gap = text[run_start:p]
+    if "\n\n" in gap:
+        return 3
+    if "\n" in gap:
+        return 2
+    mark = run_start - 1
+    while mark > 0 and text[mark] in _CLOSERS:
+        mark -= 1
+    return 1 if mark >= 0 and text[mark] in _SENTENCE_END else 0
+
+
+def spoiler(markdown: str) -> str:
+    """`markdown` hidden in spoiler tags that nothing inside it can close or break.
+
+    A `||` inside is neutralised (or absorbed, if it formed a spoiler of its own), code and
+    formatting stay intact, surrounding whitespace stays outside. Whitespace-only text is
+    returned unchanged. To place the result next to other markdown, use `compose`.
+    """
+    return Document.parse(markdown).hide_all().render()
+
+
+def compose(pieces: Iterable[tuple[str, bool]]) -> str:
+    """Join (markdown, hidden) pieces into one markdown text, hiding the hidden ones."""
+    return compose_document(pieces).render()
+
+
+def compose_document(pieces: Iterable[tuple[str, bool]]) -> Document:
+    docs = []
+    for markdown, hidden in pieces:
+        doc = Document.parse(markdown)
+        docs.append(doc.hide_all() if hidden else doc)
+    return Document.concat(docs)
+
+
+def split_message(markdown: str, limit: int = limits.MESSAGE_CONTENT) -> list[str]:
+    """Message contents of at most `limit` (default 2,000) characters."""
+    return Document.parse(markdown).split(limit)
+
+
+def split_embeds(
+    markdown: str,
+    *,
+    description_limit: int = limits.EMBED_DESCRIPTION,
+    reserved_per_embed: int = 0,
+) -> list[list[str]]:
+    """Embed descriptions (each at most 4,096 characters) grouped into messages.
+
+    Each group fits one message: at most 10 embeds and 6,000 characters in all, counting
+    `reserved_per_embed` characters for each embed's title, footer and fields.
+    """
+    descriptions = Document.parse(markdown).split(description_limit - reserved_per_embed)
+    return group_embeds(descriptions, reserved_per_embed=reserved_per_embed)
+
+
+def group_embeds(descriptions: list[str], *, reserved_per_embed: int = 0) -> list[list[str]]:
+    """Group embed descriptions into messages within the per-message embed count and total."""
+    groups: list[list[str]] = []
+    total = 0
+    for description in descriptions:
+        size = len(description) + reserved_per_embed
+        if size > limits.EMBED_TOTAL:
+            raise ValueError("an embed description larger than a whole message's embed total")
+        full = groups and (
+            len(groups[-1]) >= limits.EMBEDS_PER_MESSAGE or total + size > limits.EMBED_TOTAL
+        )
+        if not groups or full:
+            groups.append([])
+            total = 0
+        groups[-1].append(description)
+        total += size
+    return groups
+
+
+def visible_text(markdown: str) -> str:
+    """What a reader sees of `markdown` once spoilers are revealed (for tests and previews)."""
+    return Document.parse(markdown).visible()
+
+
+def hidden_text(markdown: str) -> str:
+    """What a reader sees of `markdown` only after clicking its spoilers."""
+    doc = Document.parse(markdown)
+    hidden = [f for f in doc.fragments if any(w.kind == "spoiler" for w in f.stack)]
+    return Document(hidden).visible()
+
+
+__all__ = [
+    "CODE_KINDS",
+    "Document",
+    "compose",
+    "compose_document",
+    "group_embeds",
+    "hidden_text",
+    "spoiler",
+    "split_embeds",
+    "split_message",
+    "visible_text",
+]

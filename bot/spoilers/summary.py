@@ -1,0 +1,92 @@
+"""A film's summary as Discord messages: the premise in plain text, the rest behind spoilers.
+
+Used for the opening message of a discussion thread and for `/film summary`. Each later or
+ending section sits inside its own spoiler tags (its heading too, since headings can give the
+plot away), under a plain label saying how far into the film it goes.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from bot import limits
+from bot.errors import InvalidInput
+from bot.films.model import FilmDetails, SpoilerLevel, SummarySection
+from bot.spoilers.format import Document, compose_document
+from bot.text import escape_markdown, neutralise_mentions
+
+REVEAL_HINT = "Spoilers below: click or tap the black bars to reveal them."
+NO_SUMMARY = "No summary yet."
+NO_PREMISE = "No spoiler-free premise yet."
+
+
+class Depth(StrEnum):
+    PREMISE = "premise"
+    FULL = "full"
+
+
+def parse_depth(value: str) -> Depth:
+    """The depth named by a user; InvalidInput naming the choices otherwise."""
+    try:
+        return Depth(value.strip().lower())
+    except ValueError:
+        choices = ", ".join(d.value for d in Depth)
+        raise InvalidInput(f"Unknown depth {value!r}: choose one of {choices}.") from None
+
+
+def _plain(text: str) -> str:
+    """Catalog text shown literally: markdown characters escaped, mentions made inert."""
+    return neutralise_mentions(escape_markdown(text.strip()))
+
+
+def _premise_pieces(sections: list[SummarySection]) -> list[tuple[str, bool]]:
+    if not sections:
+        return [(NO_PREMISE + "\n\n", False)]
+    pieces = []
+    for section in sections:
+        pieces.append((f"**{_plain(section.heading)}**\n{_plain(section.text)}\n\n", False))
+    return pieces
+
+
+def _spoiler_pieces(sections: list[SummarySection]) -> list[tuple[str, bool]]:
+    pieces: list[tuple[str, bool]] = [(REVEAL_HINT + "\n\n", False)]
+    label = None
+    for section in sections:
+        if section.level.label != label:
+            label = section.level.label
+            pieces.append((f"__{label.capitalize()}__\n", False))
+        pieces.append((f"**{_plain(section.heading)}**\n{_plain(section.text)}", True))
+        pieces.append(("\n\n", False))
+    return pieces
+
+
+def summary_document(details: FilmDetails, depth: Depth = Depth.FULL) -> Document:
+    """The summary as one document (premise plain, later sections hidden), not yet split."""
+    title = f"**Summary: {_plain(details.film.label)}**\n"
+    if not details.summary:
+        return compose_document([(title + NO_SUMMARY, False)])
+    premise = [s for s in details.summary if s.level == SpoilerLevel.PREMISE]
+    later = sorted(
+        (s for s in details.summary if s.level != SpoilerLevel.PREMISE), key=lambda s: s.level
+    )
+    pieces = [(title, False), *_premise_pieces(premise)]
+    if later and depth == Depth.FULL:
+        pieces += _spoiler_pieces(later)
+    elif later:
+        count = len(later)
+        noun = "section" if count == 1 else "sections"
+        pieces.append(
+            (f"{count} more {noun} give the plot away: ask for the full summary to see "
+             "them behind spoiler tags.", False)
+        )  # fmt: skip
+    return compose_document(pieces)
+
+
+def render_summary(
+    details: FilmDetails,
+    depth: Depth = Depth.FULL,
+    *,
+    limit: int = limits.MESSAGE_CONTENT,
+) -> list[str]:
+    """Message contents (each at most `limit` characters) for the film's summary."""
+    return summary_document(details, depth).split(limit)
