@@ -8,7 +8,8 @@ from bot import limits
 from bot.moderation.ladder import describe_step
 from bot.moderation.model import LadderStep, ModConfig
 from bot.moderation.rules import MODERATION_PERMISSION, PERMISSION_NAMES
-from bot.render import EmbedData, EmbedField, escape_markdown, neutralise_mentions, trim
+from bot.render import EmbedData, EmbedField, trim
+from bot.text import escape_markdown, neutralise_mentions
 
 
 def ladder_text(steps: Sequence[LadderStep], *, customised: bool) -> str:

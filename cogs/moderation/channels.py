@@ -11,7 +11,7 @@ from bot.moderation.messages import confirmation_prompt, purge_summary
 from bot.moderation.model import check_reason
 from bot.moderation.purge import plan_purge
 from bot.moderation.rules import PURGE_MAX, check_bot_permissions, check_purge_count
-from bot.render import escape_markdown
+from bot.text import escape_markdown
 from cogs.moderation.checks import guild_facts, moderator_only, person, services
 from cogs.moderation.views import ask_to_confirm
 

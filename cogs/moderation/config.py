@@ -12,7 +12,7 @@ from discord import app_commands
 from bot.errors import InvalidInput, PermissionDenied
 from bot.moderation.config_text import config_embed
 from bot.moderation.model import ModConfig
-from bot.render import escape_markdown
+from bot.text import escape_markdown
 from cogs._ui import to_embed
 from cogs.moderation.checks import moderator_only, server_manager_only, services
 

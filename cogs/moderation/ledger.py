@@ -6,7 +6,7 @@ import discord
 from discord import app_commands
 
 from bot.moderation.messages import case_embed, history_embed
-from bot.render import escape_markdown
+from bot.text import escape_markdown
 from cogs._ui import Paginator, to_embed
 from cogs.moderation.checks import guild_facts, moderator_only, person, services
 
