@@ -13,9 +13,14 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.moderation.clock import Clock, SystemClock
+from bot.moderation.scheduler import ExpiryScheduler
+from bot.moderation.service import ModerationService
 from bot.settings import Settings
 from storage import migrate
 from storage.meta import ErrorReportRepository, MetaRepository
+from storage.moderation import CaseRepository
+from storage.moderation_config import ModConfigRepository
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +32,15 @@ class Services:
     database_path: Path
     meta: MetaRepository
     errors: ErrorReportRepository
+    # Moderation (issue 7): the ledger, per-guild settings, the clock, expiries.
+    mod_cases: CaseRepository
+    mod_config: ModConfigRepository
+    clock: Clock
+    expiry: ExpiryScheduler
+    moderation: ModerationService
     screening_backend: str = "none (screening is not built yet: it lands with issue 5)"
     _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    _started: bool = False
 
     async def migrate(self) -> list[str]:
         """Bring the schema up to date (refuses a database newer than the code)."""
@@ -36,6 +48,18 @@ class Services:
 
     async def start(self) -> None:
         """Feature start-up work that needs the migrated database."""
+        self._started = True
+        # Active cases are reloaded now; expiries missed while offline are applied as soon as
+        # the moderation cog connects the Discord side (it loads right after this).
+        await self.expiry.start()
+        self.on_close(self.expiry.stop)
+
+    def use_clock(self, clock: Clock) -> None:
+        """Swap the clock moderation runs on (tests pass a ManualClock); only before start."""
+        if self._started:
+            raise RuntimeError("the clock can only be swapped before the services start")
+        self.clock = clock
+        self.expiry, self.moderation = build_moderation(self.mod_cases, self.mod_config, clock)
 
     def on_close(self, closer: Callable[[], Awaitable[None]]) -> None:
         """Register a coroutine run at shutdown, newest first (queues flush before the DB closes)."""
@@ -54,10 +78,25 @@ async def open_services(settings: Settings) -> Services:
     """Connect to the database and build the services (migrations run in the bot's setup_hook)."""
     settings.prepare_database_folder()
     conn = await migrate.open_database(settings.database_path)
+    cases, config, clock = CaseRepository(conn), ModConfigRepository(conn), SystemClock()
+    expiry, moderation = build_moderation(cases, config, clock)
     return Services(
         settings=settings,
         conn=conn,
         database_path=settings.database_path,
         meta=MetaRepository(conn),
         errors=ErrorReportRepository(conn),
+        mod_cases=cases,
+        mod_config=config,
+        clock=clock,
+        expiry=expiry,
+        moderation=moderation,
     )
+
+
+def build_moderation(
+    cases: CaseRepository, config: ModConfigRepository, clock: Clock
+) -> tuple[ExpiryScheduler, ModerationService]:
+    """The expiry scheduler and the moderation service, both on `clock`."""
+    expiry = ExpiryScheduler(cases, clock)
+    return expiry, ModerationService(cases, config, clock, expiry)

@@ -208,3 +208,20 @@ async def test_system_clock_applies_an_overdue_case_without_waiting(cases):
         assert applied.cases == [(GUILD, 1, CaseType.TEMPBAN)]
     finally:
         await scheduler.stop()
+
+
+async def test_missed_expiries_wait_for_the_callback_then_apply_at_once(cases):
+    """The bot starts the scheduler before the moderation cog supplies the Discord side."""
+    clock, applied = ManualClock(START), Applied()
+    await cases.add_case(tempban(), START)
+    clock.advance(timedelta(days=2))
+    scheduler = ExpiryScheduler(cases, clock)
+    assert await scheduler.start() == 1
+    try:
+        assert (await cases.get_case(GUILD, 1)).active  # nothing can be applied yet
+        scheduler.set_apply_expiry(applied)
+        await scheduler.wait_idle()
+        assert applied.cases == [(GUILD, 1, CaseType.TEMPBAN)]
+        assert (await cases.get_case(GUILD, 1)).end_reason == "expired"
+    finally:
+        await scheduler.stop()

@@ -71,6 +71,7 @@ PERMISSION_NAMES = {
     "manage_threads": "Manage Threads",
     "send_messages": "Send Messages",
     "embed_links": "Embed Links",
+    "manage_guild": "Manage Server",
 }
 MODERATION_PERMISSION = "moderate_members"  # the /mod group's default permission
 BAN_DELETE_MAX_DAYS = limits.BAN_DELETE_MAX_SECONDS // (24 * 3600)
@@ -109,6 +110,22 @@ def check_target(
         raise PermissionDenied(
             f"{target.name}'s highest role is not below yours, so you can't {them}."
         )
+    if action in _BOT_ACTS and not _below(target, bot):
+        raise PermissionDenied(
+            f"{target.name}'s highest role is not below mine, so I can't {them}: "
+            "move my role above theirs in Server Settings > Roles."
+        )
+
+
+def check_automatic_target(action: str, *, target: Person, bot: Person, owner_id: int) -> None:
+    """For a step the bot takes by itself (a rule fired): never on the owner, itself, or above it."""
+    them = _VERBS[action].format(who="them")
+    if target.id in (owner_id, bot.id):
+        raise PermissionDenied(f"A rule cannot {them}: {target.name} is the owner or the bot.")
+    if target.top_role_position is None:
+        if action in _NEEDS_MEMBER:
+            raise InvalidInput(f"{target.name} is not in this server any more.")
+        return
     if action in _BOT_ACTS and not _below(target, bot):
         raise PermissionDenied(
             f"{target.name}'s highest role is not below mine, so I can't {them}: "
@@ -166,6 +183,16 @@ def check_moderator(
     raise PermissionDenied(
         f"Only moderators can do this: you need the "
         f"**{PERMISSION_NAMES[MODERATION_PERMISSION]}** permission."
+    )
+
+
+def check_server_manager(*, permissions: Collection[str], is_owner: bool = False) -> None:
+    """Changing moderation settings (roles, channels, ladder) needs Manage Server."""
+    if is_owner or "administrator" in permissions or "manage_guild" in permissions:
+        return
+    raise PermissionDenied(
+        "Only members with the **Manage Server** permission can change moderation settings; "
+        "moderators can look at them."
     )
 
 

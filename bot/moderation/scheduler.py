@@ -10,6 +10,10 @@ For each due case it re-reads the case (it may have been voided or lifted meanwh
 expired. If the callback fails it is retried later; the case stays active in the ledger, so a
 restart retries it too. The callback must therefore tolerate being called again for a case
 whose expiry was applied just before a crash (e.g. treat "not banned" as done).
+
+The callback may be given later (`set_apply_expiry`): the bot starts the scheduler right after
+migrations and the moderation cog supplies the Discord side when it loads. Until then nothing
+is applied; expiries missed while offline are applied as soon as the callback arrives.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ class ExpiryScheduler:
         self,
         cases: CaseRepository,
         clock: Clock,
-        apply_expiry: ApplyExpiry,
+        apply_expiry: ApplyExpiry | None = None,
         *,
         retry_after: timedelta = timedelta(minutes=10),
         max_attempts: int = 5,
@@ -59,6 +63,14 @@ class ExpiryScheduler:
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
         self._idle.set()
+        self._can_apply = asyncio.Event()
+        if apply_expiry is not None:
+            self._can_apply.set()
+
+    def set_apply_expiry(self, apply_expiry: ApplyExpiry) -> None:
+        """Give (or replace) the callback that applies an expiry on Discord."""
+        self._apply_expiry = apply_expiry
+        self._can_apply.set()
 
     async def start(self) -> int:
         """Reload active cases with an expiry and start; returns how many were loaded."""
@@ -116,6 +128,7 @@ class ExpiryScheduler:
         self._wake.set()
 
     async def _run(self) -> None:
+        await self._can_apply.wait()
         while True:
             if not self._wake.is_set():
                 self._idle.set()
@@ -153,6 +166,7 @@ class ExpiryScheduler:
             self._put(key, case.expires_at)
             return
         try:
+            assert self._apply_expiry is not None  # _run waits for it
             await self._apply_expiry(case)
         except Exception:
             self._retry_later(key, now)

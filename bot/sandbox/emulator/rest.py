@@ -7,6 +7,7 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from aiohttp import web
 
@@ -93,6 +94,8 @@ async def read_request(request: web.Request) -> ApiRequest:
         body = json.loads(raw) if raw else None
     auth = request.headers.get("Authorization", "")
     reason = request.headers.get("X-Audit-Log-Reason")
+    if reason is not None:
+        reason = unquote(reason)  # discord.py percent-encodes it; Discord decodes it
     return ApiRequest(
         request.method,
         path,

@@ -104,7 +104,10 @@ async def ban(emu: Emulator, api: ApiRequest, guild_id: str, user_id: str) -> No
     if user_id not in emu.world.users:
         raise unknown("User", 10013)
     require_above(emu, user_id, "ban_members")
-    seconds = int(api.json().get("delete_message_seconds") or 0)
+    # discord.py sends it as a query parameter; the API documents a JSON field: accept both.
+    seconds = int(
+        api.json().get("delete_message_seconds") or api.query.get("delete_message_seconds") or 0
+    )
     if not 0 <= seconds <= MAX_BAN_DELETE_SECONDS:
         raise ApiError(400, 50035, "Invalid Form Body: delete_message_seconds")
     user = emu.world.users[user_id].payload

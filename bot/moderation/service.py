@@ -1,0 +1,315 @@
+"""Moderation as the bot carries it out: the member's DM, the Discord action, the case, the mod
+log, the escalation ladder, pardons, amendments and expiries, in the right order.
+
+Plain Python: Discord is reached through `DiscordSide` (bot/moderation/requests.py), which
+the moderation cog implements and hands over with `connect()` when it loads. Every refusal happens before
+anything changes, and a case is recorded only once its Discord action succeeded, so a failure
+never leaves a partial case. Other features record their cases with `record_automatic_case`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from datetime import datetime, timedelta
+
+from bot.errors import InvalidInput, NotFound, UserFacingError
+from bot.moderation import modlog
+from bot.moderation.clock import Clock
+from bot.moderation.ladder import DEFAULT_LADDER, escalate
+from bot.moderation.messages import member_dm
+from bot.moderation.model import (
+    BAN_TYPES,
+    DM_TYPES,
+    REASON_MAX,
+    TIMEOUT_TYPES,
+    WARNING_TYPES,
+    Case,
+    CaseType,
+    DmStatus,
+    NewCase,
+    VoidResult,
+    check_reason,
+)
+from bot.moderation.requests import (
+    DM_BEFORE_ACTION,
+    ActionOutcome,
+    ActionRequest,
+    DiscordSide,
+    GuildFacts,
+    audit_reason,
+    check_action,
+)
+from bot.moderation.rules import Person, check_bot_permissions
+from bot.moderation.scheduler import ExpiryScheduler
+from bot.render import trim
+from storage.moderation import CaseRepository
+from storage.moderation_config import ModConfigRepository
+
+log = logging.getLogger(__name__)
+
+
+class ModerationService:
+    """The one way cases are made, changed and ended (manual or automatic)."""
+
+    def __init__(
+        self,
+        cases: CaseRepository,
+        config: ModConfigRepository,
+        clock: Clock,
+        expiry: ExpiryScheduler,
+    ) -> None:
+        self.cases = cases
+        self.config = config
+        self.clock = clock
+        self.expiry = expiry
+        self._side: DiscordSide | None = None
+
+    def connect(self, side: DiscordSide) -> None:
+        """Called by the moderation cog as it loads: from now on expiries are applied too."""
+        self._side = side
+        self.expiry.set_apply_expiry(self.apply_expiry)
+
+    @property
+    def side(self) -> DiscordSide:
+        if self._side is None:
+            raise RuntimeError("the moderation cog is not loaded: nothing can act on Discord")
+        return self._side
+
+    # --- actions on members ------------------------------------------------------------
+    async def act(self, facts: GuildFacts, request: ActionRequest) -> ActionOutcome:
+        """Check, tell the member, act on Discord, record the case, log it, then escalate."""
+        check_action(facts, request)
+        now = self.clock.now()
+        dm_status = await self._carry_out(facts, request, request.case_type, now)
+        case = await self.cases.add_case(self._new_case(facts, request, dm_status), now)
+        self.expiry.schedule(case)
+        await self._post_log(facts.guild_id, modlog.case_entry(case, self._name(facts, request)))
+        escalation = None
+        if case.type in WARNING_TYPES:
+            escalation = await self._escalate(facts, request.target, now)
+        return ActionOutcome(case, escalation)
+
+    async def record_automatic_case(
+        self,
+        facts: GuildFacts,
+        *,
+        action: str,
+        member: Person,
+        reason: str,
+        rule: str,
+        duration: timedelta | None = None,
+        jump_url: str | None = None,
+        moderator: Person | None = None,
+    ) -> ActionOutcome:
+        """For other features (screening, its review buttons): act on a member and record it.
+
+        `action` is warn, timeout, tempban, kick, ban (done on Discord, the member told by
+        DM) or delete, hold (the caller already acted; only recorded). Without `moderator`
+        the case is the bot's (type auto-<action>, citing `rule`); with one, it is theirs.
+        A warning then goes through the escalation ladder.
+        """
+        request = ActionRequest(
+            action=action,
+            target=member,
+            reason=reason,
+            moderator=moderator,
+            duration=duration,
+            rule=rule,
+            jump_url=jump_url,
+        )
+        return await self.act(facts, request)
+
+    async def record_channel_case(
+        self,
+        facts: GuildFacts,
+        *,
+        action: str,
+        channel_id: int,
+        moderator: Person,
+        reason: str,
+        member: Person | None = None,
+        jump_url: str | None = None,
+    ) -> Case:
+        """Record a purge, lock or unlock the cog already carried out, and log it."""
+        new = NewCase(
+            guild_id=facts.guild_id,
+            type=CaseType(action),
+            moderator_id=moderator.id,
+            reason=reason,
+            member_id=member.id if member else None,
+            member_name=member.name if member else None,
+            channel_id=channel_id,
+            jump_url=jump_url,
+        )
+        case = await self.cases.add_case(new, self.clock.now())
+        await self._post_log(facts.guild_id, modlog.case_entry(case, moderator.name))
+        return case
+
+    # --- the ledger --------------------------------------------------------------------
+    async def amend(self, guild_id: int, number: int, text: str, moderator: Person) -> Case:
+        """Change a case's reason (the old one is kept) and log the amendment."""
+        case = await self.cases.amend_reason(guild_id, number, text, moderator.id, self.clock.now())
+        entry = modlog.amendment_entry(case, case.amendments[-1], moderator.name)
+        await self._post_log(guild_id, entry)
+        return case
+
+    async def pardon(
+        self, facts: GuildFacts, number: int, reason: str, moderator: Person
+    ) -> VoidResult:
+        """Void a case: lift its timeout or ban if still in force; the case stays in history."""
+        reason = check_reason(reason, what="reason for voiding")
+        case = await self.cases.get_case(facts.guild_id, number)
+        if case.voided:
+            raise InvalidInput(
+                f"Case #{number} was already voided on {case.voided_at:%Y-%m-%d %H:%M} UTC."
+            )
+        if case.active and case.member_id is not None:
+            await self._lift(facts, case, f"{moderator.name}: pardoned case #{number}")
+        now = self.clock.now()
+        result = await self.cases.void_case(facts.guild_id, number, moderator.id, reason, now)
+        self.expiry.forget(facts.guild_id, number)
+        await self._post_log(facts.guild_id, modlog.void_entry(result, moderator.name))
+        return result
+
+    async def apply_expiry(self, case: Case) -> None:
+        """The scheduler's callback: unban at the end of a tempban, and log every expiry."""
+        if case.type in BAN_TYPES and case.member_id is not None:
+            reason = f"Case #{case.number}: the temporary ban ended"
+            await self.side.unban(case.guild_id, case.member_id, reason)
+        await self._post_log(case.guild_id, modlog.expiry_entry(case))
+
+    # --- discussion threads ------------------------------------------------------------
+    async def log_message_edit(self, guild_id: int, **details: object) -> None:
+        """Post an edit in a discussion thread to the mod log (see modlog.message_edited_entry)."""
+        await self._post_log(guild_id, modlog.message_edited_entry(**details))
+
+    async def log_message_delete(self, guild_id: int, **details: object) -> None:
+        """Post a deletion in a discussion thread to the mod log."""
+        await self._post_log(guild_id, modlog.message_deleted_entry(**details))
+
+    # --- details -----------------------------------------------------------------------
+    async def _carry_out(
+        self, facts: GuildFacts, request: ActionRequest, case_type: CaseType, now: datetime
+    ) -> DmStatus:
+        """The DM (before or after, see DM_BEFORE_ACTION) and the Discord action."""
+        tell = case_type in DM_TYPES
+        dm_status = DmStatus.NOT_APPLICABLE
+        if tell and request.action in DM_BEFORE_ACTION:
+            dm_status = await self._tell(facts, request, case_type)
+        await self._on_discord(facts, request, now)
+        if tell and request.action not in DM_BEFORE_ACTION:
+            dm_status = await self._tell(facts, request, case_type)
+        return dm_status
+
+    async def _on_discord(self, facts: GuildFacts, request: ActionRequest, now: datetime) -> None:
+        side, guild, target = self.side, facts.guild_id, request.target
+        why = audit_reason(request)
+        if request.action == "timeout":
+            await side.timeout(guild, target.id, now + request.duration, why)
+        elif request.action == "untimeout":
+            if await side.timed_out_until(guild, target.id) is None:
+                raise InvalidInput(f"{target.name} is not timed out.")
+            await side.timeout(guild, target.id, None, why)
+        elif request.action == "kick":
+            await side.kick(guild, target.id, why)
+        elif request.action in ("ban", "tempban"):
+            await side.ban(guild, target.id, why, request.delete_days)
+        elif request.action == "unban" and not await side.unban(guild, target.id, why):
+            raise InvalidInput(f"{target.name} is not banned.")
+
+    async def _tell(
+        self, facts: GuildFacts, request: ActionRequest, case_type: CaseType
+    ) -> DmStatus:
+        config = await self.config.get_config(facts.guild_id)
+        text = member_dm(
+            guild_name=facts.guild_name,
+            case_type=case_type,
+            reason=request.reason.strip(),
+            duration=request.duration,
+            appeal_text=config.appeal_text,
+        )
+        status = await self.side.send_dm(request.target.id, text)
+        log.info("DM to %s about a %s: %s", request.target.id, case_type, status)
+        return status
+
+    def _new_case(self, facts: GuildFacts, request: ActionRequest, dm: DmStatus) -> NewCase:
+        moderator_id = request.moderator.id if request.moderator else self.side.bot_id
+        return NewCase(
+            guild_id=facts.guild_id,
+            type=request.case_type,
+            moderator_id=moderator_id,
+            reason=request.reason,
+            member_id=request.target.id,
+            member_name=request.target.name,
+            duration=request.duration,
+            jump_url=request.jump_url,
+            dm_status=dm,
+            rule=request.rule,
+        )
+
+    async def _escalate(self, facts: GuildFacts, target: Person, now: datetime) -> Case | None:
+        """After a warning: record the ladder's step (if one fires), then apply it on Discord."""
+        steps = await self.config.get_ladder(facts.guild_id, DEFAULT_LADDER)
+        case = await escalate(
+            self.cases,
+            steps,
+            guild_id=facts.guild_id,
+            member_id=target.id,
+            member_name=target.name,
+            bot_id=self.side.bot_id,
+            now=now,
+        )
+        if case is None:
+            return None
+        request = ActionRequest(
+            action=case.type.action,
+            target=target,
+            reason=case.reason,
+            duration=case.duration,
+            rule=case.rule,
+        )
+        try:
+            check_action(facts, request)
+            dm_status = await self._carry_out(facts, request, case.type, now)
+        except UserFacingError as error:
+            return await self._void_unapplied(facts, case, error.message, now)
+        if dm_status != DmStatus.NOT_APPLICABLE:
+            case = await self.cases.record_dm_status(facts.guild_id, case.number, dm_status)
+        self.expiry.schedule(case)
+        await self._post_log(facts.guild_id, modlog.case_entry(case, facts.bot.name))
+        return case
+
+    async def _void_unapplied(self, facts: GuildFacts, case: Case, why: str, now: datetime) -> Case:
+        """A ladder step Discord refused: keep it in history, voided, saying why."""
+        log.warning("ladder step case %s #%d not applied: %s", case.guild_id, case.number, why)
+        reason = trim(f"Could not be applied: {why}", REASON_MAX)
+        result = await self.cases.void_case(
+            facts.guild_id, case.number, self.side.bot_id, reason, now
+        )
+        await self._post_log(facts.guild_id, modlog.case_entry(case, facts.bot.name))
+        await self._post_log(facts.guild_id, modlog.void_entry(result, facts.bot.name))
+        return result.case
+
+    async def _lift(self, facts: GuildFacts, case: Case, why: str) -> None:
+        """End on Discord the timeout or ban a pardoned case still imposes."""
+        if case.type in TIMEOUT_TYPES:
+            check_bot_permissions("untimeout", facts.bot_permissions)
+            with contextlib.suppress(NotFound):  # they left: the timeout went with them
+                await self.side.timeout(facts.guild_id, case.member_id, None, why)
+        elif case.type in BAN_TYPES:
+            check_bot_permissions("unban", facts.bot_permissions)
+            await self.side.unban(facts.guild_id, case.member_id, why)
+
+    async def _post_log(self, guild_id: int, text: str) -> None:
+        """Post to the guild's mod-log channel, if one is set; a failure never undoes an action."""
+        config = await self.config.get_config(guild_id)
+        if config.log_channel_id is None:
+            return
+        try:
+            await self.side.post_log(config.log_channel_id, text)
+        except Exception as error:  # the action is done; a missing log line must not undo it
+            log.warning("could not post to the mod log of guild %s: %s", guild_id, error)
+
+    def _name(self, facts: GuildFacts, request: ActionRequest) -> str:
+        return request.moderator.name if request.moderator else facts.bot.name

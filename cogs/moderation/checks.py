@@ -1,0 +1,117 @@
+"""Who may use /mod, and the plain facts the core's rules need, gathered from an interaction.
+
+The /mod group carries Discord's default permission (Timeout Members), so members without it
+do not even see it; `moderator_only()` checks again on every use against the server's
+configured moderator roles. `server_manager_only()` guards settings changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+import discord
+from discord import app_commands
+
+from bot.errors import UserFacingError
+from bot.moderation.requests import GuildFacts
+from bot.moderation.rules import (
+    MODERATION_PERMISSION,
+    Person,
+    check_moderator,
+    check_server_manager,
+)
+
+if TYPE_CHECKING:
+    from bot.app import FilmBot
+    from bot.services import Services
+
+T = TypeVar("T")
+DEFAULT_PERMISSIONS = discord.Permissions(**{MODERATION_PERMISSION: True})
+
+
+class NotAllowed(app_commands.CheckFailure):
+    """A refused check; the bot's error handler shows the message as it is."""
+
+
+def services(interaction: discord.Interaction) -> Services:
+    bot: FilmBot = interaction.client  # type: ignore[assignment]
+    return bot.services
+
+
+def granted(permissions: discord.Permissions) -> frozenset[str]:
+    """Permission names as discord.py spells them, for the core's rules."""
+    return frozenset(name for name, value in permissions if value)
+
+
+def person(user: discord.abc.User) -> Person:
+    """A member with their top role, or someone not in the server (top role None)."""
+    if isinstance(user, discord.Member):
+        return Person(user.id, user.display_name, user.top_role.position)
+    return Person(user.id, user.display_name, None)
+
+
+def guild_facts(interaction: discord.Interaction) -> GuildFacts:
+    """The server, the bot (with its top role) and the bot's permissions in this channel."""
+    assert interaction.guild is not None  # the /mod group is guild-only
+    return guild_facts_for(interaction.guild, permissions=interaction.app_permissions)
+
+
+def guild_facts_for(
+    guild: discord.Guild,
+    channel: discord.abc.GuildChannel | discord.Thread | None = None,
+    *,
+    permissions: discord.Permissions | None = None,
+) -> GuildFacts:
+    """The same facts outside an interaction (other features acting on a message they saw):
+    the bot's permissions in `channel`, or server-wide without one."""
+    if permissions is None:
+        me = guild.me
+        permissions = channel.permissions_for(me) if channel is not None else me.guild_permissions
+    return GuildFacts(
+        guild_id=guild.id,
+        guild_name=guild.name,
+        owner_id=guild.owner_id or 0,
+        bot=person(guild.me),
+        bot_permissions=granted(permissions),
+    )
+
+
+def _is_owner(interaction: discord.Interaction) -> bool:
+    return interaction.guild is not None and interaction.user.id == interaction.guild.owner_id
+
+
+async def _moderator(interaction: discord.Interaction) -> bool:
+    if interaction.guild is None or not isinstance(interaction.user, discord.Member):
+        raise NotAllowed("Moderation commands only work inside a server.")
+    config = await services(interaction).mod_config.get_config(interaction.guild.id)
+    try:
+        check_moderator(
+            config=config,
+            role_ids=[role.id for role in interaction.user.roles],
+            permissions=granted(interaction.permissions),
+            is_owner=_is_owner(interaction),
+        )
+    except UserFacingError as refused:
+        raise NotAllowed(refused.message) from None
+    return True
+
+
+async def _server_manager(interaction: discord.Interaction) -> bool:
+    try:
+        check_server_manager(
+            permissions=granted(interaction.permissions), is_owner=_is_owner(interaction)
+        )
+    except UserFacingError as refused:
+        raise NotAllowed(refused.message) from None
+    return True
+
+
+def moderator_only() -> Callable[[T], T]:
+    """Every /mod command: the caller must be a moderator of this server (checked each time)."""
+    return app_commands.check(_moderator)
+
+
+def server_manager_only() -> Callable[[T], T]:
+    """Settings changes: a moderator with Manage Server (or an admin, or the owner)."""
+    return app_commands.check(_server_manager)

@@ -1,0 +1,119 @@
+"""/mod config show | add-role | remove-role | log-channel | alert-channel | appeal.
+
+Settings live in the database and are read on every use, so changes apply at once. Anyone who
+moderates can look; changing needs Manage Server.
+"""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+
+from bot.errors import InvalidInput, PermissionDenied
+from bot.moderation.config_text import config_embed
+from bot.moderation.model import ModConfig
+from bot.text import escape_markdown
+from cogs._ui import to_embed
+from cogs.moderation.checks import moderator_only, server_manager_only, services
+
+group = app_commands.Group(name="config", description="Moderation settings of this server")
+NEEDED_IN_LOG = ("view_channel", "send_messages")
+
+
+async def _answer(interaction: discord.Interaction, heading: str, config: ModConfig) -> None:
+    embed = to_embed(config_embed(config, interaction.guild.name))
+    await interaction.response.send_message(heading or None, embed=embed, ephemeral=True)
+
+
+@group.command(name="show")
+@moderator_only()
+async def show(interaction: discord.Interaction) -> None:
+    """Show moderator roles, log and alert channels and the appeal text."""
+    config = await services(interaction).mod_config.get_config(interaction.guild_id)
+    await _answer(interaction, "", config)
+
+
+@group.command(name="add-role")
+@app_commands.describe(role="A role whose members may use /mod")
+@moderator_only()
+@server_manager_only()
+async def add_role(interaction: discord.Interaction, role: discord.Role) -> None:
+    """Let a role moderate (once any is set, only these roles can use /mod)."""
+    repository = services(interaction).mod_config
+    current = await repository.get_config(interaction.guild_id)
+    if role.id in current.moderator_role_ids:
+        raise InvalidInput(f"{escape_markdown(role.name)} is already a moderator role.")
+    roles = (*current.moderator_role_ids, role.id)
+    config = await repository.set_moderator_roles(interaction.guild_id, roles, interaction.user.id)
+    await _answer(interaction, f"**{escape_markdown(role.name)}** can now moderate.", config)
+
+
+@group.command(name="remove-role")
+@app_commands.describe(role="A moderator role to remove")
+@moderator_only()
+@server_manager_only()
+async def remove_role(interaction: discord.Interaction, role: discord.Role) -> None:
+    """Stop a role from moderating (with none left, Timeout Members decides)."""
+    repository = services(interaction).mod_config
+    current = await repository.get_config(interaction.guild_id)
+    if role.id not in current.moderator_role_ids:
+        raise InvalidInput(f"{escape_markdown(role.name)} is not a moderator role.")
+    roles = [r for r in current.moderator_role_ids if r != role.id]
+    config = await repository.set_moderator_roles(interaction.guild_id, roles, interaction.user.id)
+    await _answer(interaction, f"**{escape_markdown(role.name)}** no longer moderates.", config)
+
+
+def _check_can_post(channel: discord.abc.GuildChannel, me: discord.Member) -> None:
+    permissions = channel.permissions_for(me)
+    if not (permissions.view_channel and permissions.send_messages):
+        raise PermissionDenied(
+            f"I can't post in #{escape_markdown(channel.name)}: I need the **View Channel** and "
+            "**Send Messages** permissions there."
+        )
+
+
+@group.command(name="log-channel")
+@app_commands.describe(channel="Where cases are posted; leave empty to stop posting")
+@moderator_only()
+@server_manager_only()
+async def log_channel(
+    interaction: discord.Interaction, channel: discord.TextChannel | None = None
+) -> None:
+    """Set the mod-log channel: cases, amendments, pardons, expiries, thread edits."""
+    if channel is not None:
+        _check_can_post(channel, interaction.guild.me)
+    config = await services(interaction).mod_config.set_log_channel(
+        interaction.guild_id, channel.id if channel else None, interaction.user.id
+    )
+    heading = f"Mod log: {channel.mention}." if channel else "Mod log turned off."
+    await _answer(interaction, heading, config)
+
+
+@group.command(name="alert-channel")
+@app_commands.describe(channel="Where the review queue's alerts go; leave empty to unset")
+@moderator_only()
+@server_manager_only()
+async def alert_channel(
+    interaction: discord.Interaction, channel: discord.TextChannel | None = None
+) -> None:
+    """Set the alert channel for the review queue (screening's held messages)."""
+    if channel is not None:
+        _check_can_post(channel, interaction.guild.me)
+    config = await services(interaction).mod_config.set_alert_channel(
+        interaction.guild_id, channel.id if channel else None, interaction.user.id
+    )
+    heading = f"Alerts: {channel.mention}." if channel else "Alert channel unset."
+    await _answer(interaction, heading, config)
+
+
+@group.command(name="appeal")
+@app_commands.describe(text="How members can appeal, quoted in every DM; empty: the default")
+@moderator_only()
+@server_manager_only()
+async def appeal(interaction: discord.Interaction, text: str | None = None) -> None:
+    """Set the appeal text members read in every moderation DM."""
+    config = await services(interaction).mod_config.set_appeal_text(
+        interaction.guild_id, text, interaction.user.id
+    )
+    heading = "Appeal text set." if config.appeal_text else "Appeal text back to the default."
+    await _answer(interaction, heading, config)

@@ -1,0 +1,89 @@
+"""/mod ladder show | set | remove | reset | off: the escalation ladder of this server."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import discord
+from discord import app_commands
+
+from bot.errors import InvalidInput
+from bot.moderation.config_text import ladder_text
+from bot.moderation.ladder import DEFAULT_LADDER, MAX_WARNINGS, check_ladder, make_step
+from cogs.moderation.checks import moderator_only, server_manager_only, services
+
+group = app_commands.Group(name="ladder", description="The escalation ladder: warnings to actions")
+WARNINGS = app_commands.Range[int, 1, MAX_WARNINGS]
+
+
+async def _show(interaction: discord.Interaction, heading: str = "") -> None:
+    repository = services(interaction).mod_config
+    steps = await repository.get_ladder(interaction.guild_id, DEFAULT_LADDER)
+    config = await repository.get_config(interaction.guild_id)
+    text = ladder_text(steps, customised=config.ladder_customised)
+    await interaction.response.send_message(f"{heading}\n{text}".strip(), ephemeral=True)
+
+
+@group.command(name="show")
+@moderator_only()
+async def show(interaction: discord.Interaction) -> None:
+    """Show the escalation ladder: how many warnings, within how long, lead to what."""
+    await _show(interaction)
+
+
+@group.command(name="set")
+@app_commands.describe(
+    warnings="How many active warnings trigger this step",
+    within="The window they must fall in: 7d, 30 days...",
+    action="What the bot does",
+    duration="For timeout and tempban: how long (1h, 1d...)",
+)
+@moderator_only()
+@server_manager_only()
+async def set_step(
+    interaction: discord.Interaction,
+    warnings: WARNINGS,
+    within: str,
+    action: Literal["timeout", "tempban", "kick", "ban"],
+    duration: str | None = None,
+) -> None:
+    """Add a ladder step, or replace the step with the same number of warnings."""
+    repository = services(interaction).mod_config
+    step = make_step(warnings, within, action, duration)
+    current = await repository.get_ladder(interaction.guild_id, DEFAULT_LADDER)
+    steps = check_ladder([s for s in current if s.warnings != warnings] + [step])
+    await repository.set_ladder(interaction.guild_id, steps, interaction.user.id)
+    await _show(interaction, "Ladder changed.")
+
+
+@group.command(name="remove")
+@app_commands.describe(warnings="The warning count of the step to remove")
+@moderator_only()
+@server_manager_only()
+async def remove_step(interaction: discord.Interaction, warnings: WARNINGS) -> None:
+    """Remove one ladder step (the one with that number of warnings)."""
+    repository = services(interaction).mod_config
+    current = await repository.get_ladder(interaction.guild_id, DEFAULT_LADDER)
+    kept = [s for s in current if s.warnings != warnings]
+    if len(kept) == len(current):
+        raise InvalidInput(f"The ladder has no step at {warnings} warnings.")
+    await repository.set_ladder(interaction.guild_id, kept, interaction.user.id)
+    await _show(interaction, "Step removed.")
+
+
+@group.command(name="reset")
+@moderator_only()
+@server_manager_only()
+async def reset(interaction: discord.Interaction) -> None:
+    """Go back to the default ladder."""
+    await services(interaction).mod_config.reset_ladder(interaction.guild_id, interaction.user.id)
+    await _show(interaction, "Ladder reset to the default.")
+
+
+@group.command(name="off")
+@moderator_only()
+@server_manager_only()
+async def off(interaction: discord.Interaction) -> None:
+    """Turn escalation off: warnings are still recorded but trigger nothing."""
+    await services(interaction).mod_config.set_ladder(interaction.guild_id, [], interaction.user.id)
+    await _show(interaction, "Ladder turned off.")

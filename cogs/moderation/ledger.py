@@ -1,0 +1,71 @@
+"""/mod case, history, reason, pardon: read and correct the case ledger (never delete from it)."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+
+from bot.moderation.messages import case_embed, history_embed
+from bot.text import escape_markdown
+from cogs._ui import Paginator, to_embed
+from cogs.moderation.checks import guild_facts, moderator_only, person, services
+
+CASE_NUMBER = app_commands.Range[int, 1, None]
+
+
+@app_commands.command(name="case")
+@app_commands.describe(number="The case number")
+@moderator_only()
+async def case(interaction: discord.Interaction, number: CASE_NUMBER) -> None:
+    """Show one case: who, what, why, when, its status and the history of its reason."""
+    found = await services(interaction).mod_cases.get_case(interaction.guild_id, number)
+    await interaction.response.send_message(embed=to_embed(case_embed(found)), ephemeral=True)
+
+
+@app_commands.command(name="history")
+@app_commands.describe(member="Whose cases to list (anyone, by user id too)")
+@moderator_only()
+async def history(interaction: discord.Interaction, member: discord.User) -> None:
+    """List a member's cases, newest first; voided cases are struck through."""
+    cases = services(interaction).mod_cases
+    first = await cases.history(interaction.guild_id, member.id, page=1)
+    pages = [first] + [
+        await cases.history(interaction.guild_id, member.id, page=number)
+        for number in range(2, first.page_count + 1)
+    ]
+    name = member.display_name
+    await Paginator.send(interaction, [history_embed(page, name) for page in pages])
+
+
+@app_commands.command(name="reason")
+@app_commands.describe(number="The case number", text="The corrected reason")
+@moderator_only()
+async def reason(interaction: discord.Interaction, number: CASE_NUMBER, text: str) -> None:
+    """Correct a case's reason; the old reason, who changed it and when are kept."""
+    moderation = services(interaction).moderation
+    amended = await moderation.amend(interaction.guild_id, number, text, person(interaction.user))
+    await interaction.response.send_message(
+        f"Case #{amended.number}: reason amended (the case keeps the earlier reason in its "
+        "history).",
+        ephemeral=True,
+    )
+
+
+@app_commands.command(name="pardon")
+@app_commands.describe(number="The case number", reason="Why the case is voided")
+@moderator_only()
+async def pardon(interaction: discord.Interaction, number: CASE_NUMBER, reason: str) -> None:
+    """Void a case: lifts an active timeout or ban; the case stays in history, struck through."""
+    facts = guild_facts(interaction)
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    result = await services(interaction).moderation.pardon(
+        facts, number, reason, person(interaction.user)
+    )
+    who = escape_markdown(result.case.member_name or "the channel")
+    text = f"Case #{number} ({result.case.type.label} of {who}) is voided; it stays in history."
+    if result.lifts:
+        text += f" The {result.lifts} was lifted."
+    await interaction.followup.send(text, ephemeral=True)
+
+
+COMMANDS = (case, history, reason, pardon)

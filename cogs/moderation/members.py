@@ -1,0 +1,155 @@
+"""/mod warn, note, timeout, untimeout, kick, ban, tempban, unban: parse, call the core, answer.
+
+Every answer is ephemeral. Kick and bans ask for confirmation first. Members who left can
+still be warned, noted, banned and unbanned: the user options accept anyone by id.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import discord
+from discord import app_commands
+
+from bot.moderation.durations import parse_duration
+from bot.moderation.messages import confirmation_prompt
+from bot.moderation.requests import ActionRequest, check_action
+from bot.moderation.rules import BAN_DELETE_MAX_DAYS
+from cogs.moderation.checks import guild_facts, moderator_only, person, services
+from cogs.moderation.views import ask_to_confirm
+
+CONFIRM_LABELS = {"kick": "Kick", "ban": "Ban", "tempban": "Ban"}
+
+
+def _request(
+    interaction: discord.Interaction,
+    action: str,
+    target: discord.abc.User,
+    reason: str,
+    **details: object,
+) -> ActionRequest:
+    return ActionRequest(
+        action=action,
+        target=person(target),
+        reason=reason,
+        moderator=person(interaction.user),
+        **details,
+    )
+
+
+async def act_now(interaction: discord.Interaction, request: ActionRequest) -> None:
+    """Check, then act and answer privately (deferred: DM, Discord and the log take a moment)."""
+    facts = guild_facts(interaction)
+    check_action(facts, request)
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    outcome = await services(interaction).moderation.act(facts, request)
+    await interaction.followup.send(outcome.reply(), ephemeral=True)
+
+
+async def act_after_confirming(interaction: discord.Interaction, request: ActionRequest) -> None:
+    """Check, ask Confirm/Cancel, and act only on Confirm."""
+    facts = guild_facts(interaction)
+    check_action(facts, request)
+    prompt = confirmation_prompt(
+        request.action,
+        request.target.name,
+        request.reason,
+        duration=request.duration,
+        delete_days=request.delete_days,
+    )
+
+    async def confirmed() -> str:
+        outcome = await services(interaction).moderation.act(facts, request)
+        return outcome.reply()
+
+    label = CONFIRM_LABELS[request.action]
+    await ask_to_confirm(interaction, prompt, label=label, action=confirmed)
+
+
+@app_commands.command(name="warn")
+@app_commands.describe(member="Who to warn (a member, or anyone by user id)", reason="Why")
+@moderator_only()
+async def warn(interaction: discord.Interaction, member: discord.User, reason: str) -> None:
+    """Warn a member: recorded, told by DM, counted by the escalation ladder."""
+    await act_now(interaction, _request(interaction, "warn", member, reason))
+
+
+@app_commands.command(name="note")
+@app_commands.describe(member="Who the note is about", reason="The note (optional)")
+@moderator_only()
+async def note(interaction: discord.Interaction, member: discord.User, reason: str = "") -> None:
+    """Add a note about a member for moderators only; the member is not told."""
+    await act_now(interaction, _request(interaction, "note", member, reason))
+
+
+@app_commands.command(name="timeout")
+@app_commands.describe(
+    member="Who to time out", duration="How long: 10m, 1h30m, 2 days (at most 28 days)"
+)
+@moderator_only()
+async def timeout(
+    interaction: discord.Interaction, member: discord.User, duration: str, reason: str
+) -> None:
+    """Time a member out (1 minute to 28 days); they are told by DM."""
+    length: timedelta = parse_duration(duration, "timeout")
+    await act_now(interaction, _request(interaction, "timeout", member, reason, duration=length))
+
+
+@app_commands.command(name="untimeout")
+@app_commands.describe(member="Whose timeout to lift")
+@moderator_only()
+async def untimeout(interaction: discord.Interaction, member: discord.User, reason: str) -> None:
+    """Lift a member's timeout early."""
+    await act_now(interaction, _request(interaction, "untimeout", member, reason))
+
+
+@app_commands.command(name="kick")
+@app_commands.describe(member="Who to kick")
+@moderator_only()
+async def kick(interaction: discord.Interaction, member: discord.User, reason: str) -> None:
+    """Kick a member (asks to confirm); they are told by DM first."""
+    await act_after_confirming(interaction, _request(interaction, "kick", member, reason))
+
+
+@app_commands.command(name="ban")
+@app_commands.describe(
+    member="Who to ban: a member, or anyone by user id (also after they left)",
+    delete_days="Days of their messages to delete (0-7)",
+)
+@moderator_only()
+async def ban(
+    interaction: discord.Interaction,
+    member: discord.User,
+    reason: str,
+    delete_days: app_commands.Range[int, 0, BAN_DELETE_MAX_DAYS] = 0,
+) -> None:
+    """Ban someone permanently (asks to confirm); they are told by DM first."""
+    request = _request(interaction, "ban", member, reason, delete_days=delete_days)
+    await act_after_confirming(interaction, request)
+
+
+@app_commands.command(name="tempban")
+@app_commands.describe(
+    member="Who to ban: a member, or anyone by user id",
+    duration="How long: 1d, 2 weeks (at most a year)",
+)
+@moderator_only()
+async def tempban(
+    interaction: discord.Interaction, member: discord.User, duration: str, reason: str
+) -> None:
+    """Ban someone for a while (asks to confirm); the ban ends by itself, even across restarts."""
+    length = parse_duration(duration, "tempban")
+    await act_after_confirming(
+        interaction, _request(interaction, "tempban", member, reason, duration=length)
+    )
+
+
+@app_commands.command(name="unban")
+@app_commands.describe(member="Who to unban (by user id: they are not in the server)")
+@moderator_only()
+async def unban(interaction: discord.Interaction, member: discord.User, reason: str) -> None:
+    """Lift a ban; the active ban case ends."""
+    await act_now(interaction, _request(interaction, "unban", member, reason))
+
+
+COMMANDS = (warn, note, timeout, untimeout, kick, ban, tempban, unban)
