@@ -84,6 +84,10 @@ class FilmRepository:
             field_sources=sources,
         )
 
+    async def films_by_ids(self, ids: Sequence[int]) -> list[Film]:
+        """Films with genres, countries and external ids, in the order of `ids`."""
+        return await self._films(list(ids), full=True)
+
     async def count(self) -> int:
         return (await self._all("SELECT count(*) AS n FROM films"))[0]["n"]
 
@@ -148,6 +152,8 @@ class FilmRepository:
         matches = await self._exact(parsed)
         if not matches and (with_year := without_trailing_year(parsed)):
             matches = await self._exact(with_year)
+        if len(matches) > 1:
+            matches = await self._prefer_curated(matches)
         if len(matches) == 1:
             return await self.get_film(matches[0])  # type: ignore[return-value]
         if matches:
@@ -156,6 +162,27 @@ class FilmRepository:
         if len(typed_so_far) == 1:
             return await self.get_film(typed_so_far[0].id)  # type: ignore[return-value]
         raise FilmNotFound(text, typed_so_far or await self.closest(text))
+
+    async def namesakes(self, film: Film) -> list[Film]:
+        """Other films with the same title (to say "add the year" on a card), most popular first."""
+        rows = await self._all(
+            "SELECT id FROM films WHERE match_key = (SELECT match_key FROM films WHERE id = ?) "
+            "AND id != ? ORDER BY popularity DESC, id LIMIT ?",
+            (film.id, film.id, MAX_SUGGESTIONS),
+        )
+        return await self._films([row["id"] for row in rows], full=False)
+
+    async def _prefer_curated(self, ids: list[int]) -> list[int]:
+        """Of several films with one title, the curated one is the one the community means
+        (typing "Never Let Me Go" gives the 2010 film, not the 1953 one)."""
+        marks = ",".join("?" * len(ids))
+        rows = await self._all(
+            f"SELECT DISTINCT film_id FROM film_external_ids WHERE namespace = 'curated' "
+            f"AND film_id IN ({marks})",
+            ids,
+        )
+        curated = [row["film_id"] for row in rows]
+        return curated if len(curated) == 1 else ids
 
     async def _exact(self, parsed: ParsedQuery) -> list[int]:
         sql = "SELECT id FROM films WHERE match_key = ?"

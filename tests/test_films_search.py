@@ -31,7 +31,11 @@ async def repo(tmp_path):
     await ensure_curated(conn)
     import_movielens(path, movielens_frame(FILMS, RATINGS), stream=io.StringIO())
     frame = ggplot_frame(
-        [{"title": "Sunshine, The", "year": 2000}, {"title": "Lobster Man from Mars", "year": 1989}]
+        [
+            {"title": "Sunshine, The", "year": 2000},
+            {"title": "Lobster Man from Mars", "year": 1989},
+            {"title": "Never Let Me Go", "year": 1953, "votes": 76},
+        ]
     )
     import_ggplot2movies(path, frame, stream=io.StringIO())
     yield FilmRepository(conn)
@@ -47,8 +51,8 @@ async def test_prefix_as_you_type_and_leading_articles(repo):
     assert (await labels(repo, "The Lob"))[0] == "The Lobster (2015)"
     assert (await labels(repo, "Lobster, The"))[0] == "The Lobster (2015)"
     assert "Lobster Man from Mars (1989)" in await labels(repo, "lobster")
-    assert (await labels(repo, "never let m")) == ["Never Let Me Go (2010)"]
-    assert (await labels(repo, "let me")) == ["Never Let Me Go (2010)"]
+    assert (await labels(repo, "never let m"))[0] == "Never Let Me Go (2010)"
+    assert (await labels(repo, "let me"))[0] == "Never Let Me Go (2010)"
 
 
 async def test_case_and_accent_insensitive(repo):
@@ -67,10 +71,21 @@ async def test_year_disambiguation(repo):
 async def test_merged_sources_make_one_film(repo):
     # The curated entry, MovieLens' "Never Let Me Go" and the seeds' related "The Island"
     # are the same films: no duplicates.
-    assert await labels(repo, "Never Let Me Go") == ["Never Let Me Go (2010)"]
+    assert await labels(repo, "Never Let Me Go (2010)") == ["Never Let Me Go (2010)"]
     assert await labels(repo, "The Island (2005)") == ["The Island (2005)"]
-    film = await repo.resolve("Never Let Me Go")
+    film = await repo.resolve("Never Let Me Go (2010)")
     assert film.external_ids == {"curated": "never-let-me-go-2010", "movielens": "6"}
+
+
+async def test_curated_film_wins_over_its_namesakes(repo):
+    assert await labels(repo, "Never Let Me Go") == [
+        "Never Let Me Go (2010)",
+        "Never Let Me Go (1953)",
+    ]
+    film = await repo.resolve("never let me go")
+    assert film.year == 2010
+    assert [f.label for f in await repo.namesakes(film)] == ["Never Let Me Go (1953)"]
+    assert (await repo.resolve("Never Let Me Go (1953)")).year == 1953
 
 
 async def test_ambiguous_title_lists_candidates(repo):
