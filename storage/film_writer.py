@@ -301,18 +301,14 @@ class CatalogWriter:
     # -- curated details ----------------------------------------------------------------
 
     def store_details(self, details: FilmDetails) -> int:
-        """Store a curated film with its credits, summary, quotes, facts and related films.
+        """Store a film (curated, or looked up live) with its credits, summary, quotes, facts and related films.
 
         Rows from curated sources that the data no longer states are retired, not deleted,
         so loading the same data twice changes nothing and a corrected file replaces facts.
         """
         film_id = self.upsert_film(details.film, field_sources=details.field_sources)
-        for table in CURATED_TABLES:
-            self.conn.execute(
-                f"UPDATE {table} SET retired_at = {NOW} WHERE film_id = ? AND retired_at IS NULL "
-                "AND (source LIKE 'seed:%' OR source LIKE 'curated%')",
-                (film_id,),
-            )
+        if is_curated_source(details.film.source):
+            self._retire_curated_rows(film_id)
         for credit in details.credits:
             person_id = self.upsert_person(credit.name, source=credit.source or "unknown")
             self._store_curated_credit(film_id, person_id, credit)
@@ -343,6 +339,14 @@ class CatalogWriter:
                 year_source=link.year_source,
             )  # fmt: skip
         return film_id
+
+    def _retire_curated_rows(self, film_id: int) -> None:
+        for table in CURATED_TABLES:
+            self.conn.execute(
+                f"UPDATE {table} SET retired_at = {NOW} WHERE film_id = ? AND retired_at IS NULL "
+                "AND (source LIKE 'seed:%' OR source LIKE 'curated%')",
+                (film_id,),
+            )
 
     def _store_curated_credit(self, film_id: int, person_id: int, credit: Credit) -> None:
         self._upsert_row(

@@ -37,3 +37,8 @@ def safe_echo(text: str, limit: int = 80) -> str:
     shown = truncate(plain(text), limit)
     shown = MARKDOWN.sub(r"\\\1", shown)
     return shown.replace("@", "@\u200b")
+
+
+def escape_markdown(text: str) -> str:
+    """Catalog text shown in Discord: markdown characters escaped, mentions broken."""
+    return MARKDOWN.sub(r"\\\1", text).replace("@", "@\u200b")
