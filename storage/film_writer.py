@@ -153,7 +153,8 @@ class CatalogWriter:
         cursor = self.conn.execute(
             "INSERT INTO films (title, original_title, year, runtime_minutes, synopsis, "
             "synopsis_source, rating, rating_votes, rating_source, popularity, match_key, "
-            "search_text, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "search_text, source, search_rank) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "(SELECT coalesce(max(search_rank), 0) + 1 FROM films))",
             (
                 film.title, film.original_title, film.year, film.runtime_minutes, film.synopsis,
                 sources.get("synopsis", film.source) if film.synopsis else None,
@@ -206,6 +207,26 @@ class CatalogWriter:
                     f"INSERT OR IGNORE INTO {table} (film_id, {column}, source) VALUES (?, ?, ?)",
                     (film_id, label, source or film.source or "unknown"),
                 )
+
+    def renumber_search_ranks(self) -> None:
+        """Give every film its place by popularity (1 = most popular) and rebuild the title
+        index on it, so searches read matches best first. Run at the end of each import."""
+        self.conn.execute(
+            "CREATE TEMP TABLE film_ranks (id INTEGER PRIMARY KEY, rank INTEGER NOT NULL)"
+        )
+        try:
+            self.conn.execute(
+                "INSERT INTO film_ranks (id, rank) SELECT id, "
+                "row_number() OVER (ORDER BY popularity DESC, id) FROM films"
+            )
+            # Two steps through negative numbers, so no two films ever share a rank mid-way.
+            self.conn.execute(
+                "UPDATE films SET search_rank = -r.rank FROM film_ranks r WHERE r.id = films.id"
+            )
+            self.conn.execute("UPDATE films SET search_rank = -search_rank")
+            self.conn.execute("INSERT INTO films_fts (films_fts) VALUES ('rebuild')")
+        finally:
+            self.conn.execute("DROP TABLE temp.film_ranks")
 
     def film_by_external_id(self, namespace: str, value: str) -> int | None:
         row = self.conn.execute(

@@ -102,13 +102,13 @@ class FilmRepository:
         parsed = parse_query(query)
         if parsed.is_empty:
             rows = await self._all(
-                f"SELECT {FILM_COLUMNS} FROM films ORDER BY popularity DESC, id LIMIT ?", (limit,)
+                f"SELECT {FILM_COLUMNS} FROM films ORDER BY search_rank LIMIT ?", (limit,)
             )
             return [_film(row) for row in rows]
-        ids = await self._ranked_ids(parsed, limit)
-        if not ids and (with_year := without_trailing_year(parsed)):
-            ids = await self._ranked_ids(with_year, limit)
-        return await self._films(ids, full=False)
+        rows = await self._ranked(parsed, limit)
+        if not rows and (with_year := without_trailing_year(parsed)):
+            rows = await self._ranked(with_year, limit)
+        return [_film(row) for row in rows]
 
     async def search(self, query: str, limit: int = DEFAULT_LIMIT) -> list[Film]:
         """Like autocomplete, with genres and ids filled in, falling back to close spellings."""
@@ -125,8 +125,9 @@ class FilmRepository:
             return []
         expression = " OR ".join(f'"{stem}"*' for stem in stems)
         rows = await self._all(
-            "SELECT f.id, f.match_key FROM films_fts JOIN films f ON f.id = films_fts.rowid "
-            "WHERE films_fts MATCH ? ORDER BY f.popularity DESC LIMIT ?",
+            "SELECT f.id, f.match_key FROM films_fts JOIN films f "
+            "ON f.search_rank = films_fts.rowid WHERE films_fts MATCH ? "
+            "ORDER BY films_fts.rowid LIMIT ?",
             (expression, FUZZY_POOL),
         )
         scored = [
@@ -149,9 +150,9 @@ class FilmRepository:
         parsed = parse_query(text)
         if parsed.is_empty:
             raise InvalidInput("Type the title of a film (or pick one from the list).")
-        matches = await self._exact(parsed)
+        matches = [row["id"] for row in await self._exact(parsed)]
         if not matches and (with_year := without_trailing_year(parsed)):
-            matches = await self._exact(with_year)
+            matches = [row["id"] for row in await self._exact(with_year)]
         if len(matches) > 1:
             matches = await self._prefer_curated(matches)
         if len(matches) == 1:
@@ -167,7 +168,7 @@ class FilmRepository:
         """Other films with the same title (to say "add the year" on a card), most popular first."""
         rows = await self._all(
             "SELECT id FROM films WHERE match_key = (SELECT match_key FROM films WHERE id = ?) "
-            "AND id != ? ORDER BY popularity DESC, id LIMIT ?",
+            "AND id != ? ORDER BY search_rank LIMIT ?",
             (film.id, film.id, MAX_SUGGESTIONS),
         )
         return await self._films([row["id"] for row in rows], full=False)
@@ -184,34 +185,53 @@ class FilmRepository:
         curated = [row["film_id"] for row in rows]
         return curated if len(curated) == 1 else ids
 
-    async def _exact(self, parsed: ParsedQuery) -> list[int]:
-        sql = "SELECT id FROM films WHERE match_key = ?"
+    async def _exact(self, parsed: ParsedQuery) -> list[aiosqlite.Row]:
+        sql = f"SELECT {FILM_COLUMNS} FROM films WHERE match_key = ?"
         params: list[object] = [parsed.key]
         if parsed.year is not None:
             sql += " AND year = ?"
             params.append(parsed.year)
-        rows = await self._all(sql + " ORDER BY popularity DESC, id LIMIT 25", params)
-        return [row["id"] for row in rows]
+        return await self._all(sql + " ORDER BY search_rank LIMIT 25", params)
 
-    async def _ranked_ids(self, parsed: ParsedQuery, limit: int) -> list[int]:
-        year_sql = " AND year = ?" if parsed.year is not None else ""
-        year = [parsed.year] if parsed.year is not None else []
-        rows = await self._all(
-            f"SELECT id FROM films WHERE match_key >= ? AND match_key < ?{year_sql} "
-            "ORDER BY match_key = ? DESC, popularity DESC, id LIMIT ?",
-            [parsed.key, parsed.key + KEY_UPPER, *year, _exact_key(parsed), limit],
-        )
-        ids = [row["id"] for row in rows]
-        if len(ids) < limit:
-            rows = await self._all(
-                "SELECT f.id FROM films_fts JOIN films f ON f.id = films_fts.rowid "
-                f"WHERE films_fts MATCH ?{year_sql.replace('year', 'f.year')} "
-                "ORDER BY f.popularity DESC, f.id LIMIT ?",
-                [fts_expression(parsed), *year, limit + len(ids)],
+    async def _ranked(self, parsed: ParsedQuery, limit: int) -> list[aiosqlite.Row]:
+        """Titles starting with the query first, then titles with words starting with it.
+        One query when the first kind fills the list (the common case while typing)."""
+        rows = await self._starting_with(parsed, limit)
+        if len(rows) < limit:
+            seen = {row["id"] for row in rows}
+            more = await self._with_words(parsed, limit + len(rows))
+            rows += [row for row in more if row["id"] not in seen][: limit - len(rows)]
+        return rows
+
+    async def _starting_with(self, parsed: ParsedQuery, limit: int) -> list[aiosqlite.Row]:
+        year_sql, year = _year_filter(parsed)
+        if len(parsed.key) > 2:
+            return await self._all(
+                f"SELECT {FILM_COLUMNS} FROM films WHERE match_key >= ? AND match_key < ?"
+                f"{year_sql} ORDER BY match_key = ? DESC, search_rank LIMIT ?",
+                [parsed.key, parsed.key + KEY_UPPER, *year, parsed.key, limit],
             )
-            seen = set(ids)
-            ids += [r["id"] for r in rows if r["id"] not in seen][: limit - len(ids)]
-        return ids
+        # One or two characters match thousands of titles: read them best first from the
+        # films_initial_N index instead of sorting them. An exact two-letter title ("Up") leads.
+        exact = await self._exact(parsed) if len(parsed.key) == 2 else []
+        width = len(parsed.key)
+        rows = await self._all(
+            f"SELECT {FILM_COLUMNS} FROM films WHERE substr(match_key, 1, {width}) = ?"
+            f"{year_sql} ORDER BY search_rank LIMIT ?",
+            [parsed.key, *year, limit],
+        )
+        exact_ids = {row["id"] for row in exact}
+        return exact + [row for row in rows if row["id"] not in exact_ids][: limit - len(exact)]
+
+    async def _with_words(self, parsed: ParsedQuery, limit: int) -> list[aiosqlite.Row]:
+        # The index is keyed on search_rank, so matches arrive most popular first.
+        year_sql, year = _year_filter(parsed, "f.")
+        columns = ", ".join(f"f.{c.strip()}" for c in FILM_COLUMNS.split(","))
+        return await self._all(
+            f"SELECT {columns} FROM films_fts JOIN films f ON f.search_rank = films_fts.rowid "
+            f"WHERE films_fts MATCH ?{year_sql} ORDER BY films_fts.rowid LIMIT ?",
+            [fts_expression(parsed), *year, limit],
+        )
 
     # -- curated data -------------------------------------------------------------------
 
@@ -348,10 +368,10 @@ class FilmRepository:
         ]  # fmt: skip
 
 
-def _exact_key(parsed: ParsedQuery) -> str:
-    """The key an exact title must equal to rank first; one typed letter ranks by popularity
-    alone (typing "a" should not put the film "A" first)."""
-    return parsed.key if len(parsed.key) >= 2 else "\x00"
+def _year_filter(parsed: ParsedQuery, prefix: str = "") -> tuple[str, list[object]]:
+    if parsed.year is None:
+        return "", []
+    return f" AND {prefix}year = ?", [parsed.year]
 
 
 def _film(row: aiosqlite.Row, **extras: object) -> Film:
