@@ -43,6 +43,7 @@ KEY_UPPER = "\U0010ffff"  # sorts after every character: [key, key + KEY_UPPER) 
 FILM_COLUMNS = (
     "id, title, year, original_title, runtime_minutes, synopsis, rating, rating_source, source"
 )
+LIST_COLUMNS = "id, title, year, original_title"  # enough for a choice; keeps keystrokes cheap
 
 
 async def database_path(conn: aiosqlite.Connection) -> Path:
@@ -102,7 +103,7 @@ class FilmRepository:
         parsed = parse_query(query)
         if parsed.is_empty:
             rows = await self._all(
-                f"SELECT {FILM_COLUMNS} FROM films ORDER BY search_rank LIMIT ?", (limit,)
+                f"SELECT {LIST_COLUMNS} FROM films ORDER BY search_rank LIMIT ?", (limit,)
             )
             return [_film(row) for row in rows]
         rows = await self._ranked(parsed, limit)
@@ -186,7 +187,7 @@ class FilmRepository:
         return curated if len(curated) == 1 else ids
 
     async def _exact(self, parsed: ParsedQuery) -> list[aiosqlite.Row]:
-        sql = f"SELECT {FILM_COLUMNS} FROM films WHERE match_key = ?"
+        sql = f"SELECT {LIST_COLUMNS} FROM films WHERE match_key = ?"
         params: list[object] = [parsed.key]
         if parsed.year is not None:
             sql += " AND year = ?"
@@ -207,7 +208,7 @@ class FilmRepository:
         year_sql, year = _year_filter(parsed)
         if len(parsed.key) > 2:
             return await self._all(
-                f"SELECT {FILM_COLUMNS} FROM films WHERE match_key >= ? AND match_key < ?"
+                f"SELECT {LIST_COLUMNS} FROM films WHERE match_key >= ? AND match_key < ?"
                 f"{year_sql} ORDER BY match_key = ? DESC, search_rank LIMIT ?",
                 [parsed.key, parsed.key + KEY_UPPER, *year, parsed.key, limit],
             )
@@ -216,7 +217,7 @@ class FilmRepository:
         exact = await self._exact(parsed) if len(parsed.key) == 2 else []
         width = len(parsed.key)
         rows = await self._all(
-            f"SELECT {FILM_COLUMNS} FROM films WHERE substr(match_key, 1, {width}) = ?"
+            f"SELECT {LIST_COLUMNS} FROM films WHERE substr(match_key, 1, {width}) = ?"
             f"{year_sql} ORDER BY search_rank LIMIT ?",
             [parsed.key, *year, limit],
         )
@@ -226,7 +227,7 @@ class FilmRepository:
     async def _with_words(self, parsed: ParsedQuery, limit: int) -> list[aiosqlite.Row]:
         # The index is keyed on search_rank, so matches arrive most popular first.
         year_sql, year = _year_filter(parsed, "f.")
-        columns = ", ".join(f"f.{c.strip()}" for c in FILM_COLUMNS.split(","))
+        columns = ", ".join(f"f.{c.strip()}" for c in LIST_COLUMNS.split(","))
         return await self._all(
             f"SELECT {columns} FROM films_fts JOIN films f ON f.search_rank = films_fts.rowid "
             f"WHERE films_fts MATCH ?{year_sql} ORDER BY films_fts.rowid LIMIT ?",
@@ -248,8 +249,8 @@ class FilmRepository:
     # -- row mapping --------------------------------------------------------------------
 
     async def _all(self, sql: str, params: Sequence[object] = ()) -> list[aiosqlite.Row]:
-        async with self._conn.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+        # One round trip to the connection's thread (execute + fetch + close in one go).
+        return list(await self._conn.execute_fetchall(sql, tuple(params)))
 
     async def _films(self, ids: Sequence[int], *, full: bool) -> list[Film]:
         if not ids:
@@ -375,6 +376,9 @@ def _year_filter(parsed: ParsedQuery, prefix: str = "") -> tuple[str, list[objec
 
 
 def _film(row: aiosqlite.Row, **extras: object) -> Film:
+    """A Film from a row of FILM_COLUMNS, or of LIST_COLUMNS (the rest left unset)."""
+    if len(row) == 4:
+        return Film(id=row[0], title=row[1], year=row[2], original_title=row[3])
     return Film(
         id=row["id"], title=row["title"], year=row["year"], original_title=row["original_title"],
         runtime_minutes=row["runtime_minutes"], synopsis=row["synopsis"], rating=row["rating"],

@@ -22,6 +22,8 @@ def truncate(text: str, limit: int) -> str:
 
 def plain(text: str) -> str:
     """One line, no control or bidi-override characters, whitespace collapsed."""
+    if text.isprintable():  # the common case: no control, format or bidi characters at all
+        return " ".join(text.split())
     text = text.translate(BIDI_CONTROLS)
     cleaned = "".join(
         " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
