@@ -28,13 +28,7 @@ log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 5000
 NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 # Lower is more authoritative, for the rating shown on cards.
-RATING_SOURCE_RANK = (
-    ("seed:", 0),
-    ("imdb", 1),
-    ("tmdb", 2),
-    ("ggplot2movies", 3),
-    ("movielens", 4),
-)
+RATING_SOURCE_RANK = {"imdb": 1, "tmdb": 2, "ggplot2movies": 3, "movielens": 4}
 GENRE_ALIASES = {"science fiction": "Sci-Fi", "sci fi": "Sci-Fi", "film noir": "Film-Noir"}
 IGNORED_GENRES = {"no genres listed", "imax"}
 CURATED_TABLES = ("credits", "summary_sections", "quotes", "film_facts", "related_films")
@@ -57,10 +51,10 @@ def canonical_genre(genre: str) -> str | None:
 
 def _rating_rank(source: str | None) -> int:
     text = (source or "").lower()
-    for marker, rank in RATING_SOURCE_RANK:
-        if marker in text:
-            return rank
-    return 9
+    if "seed:" in text:
+        return 0
+    first_word = text.split()[0] if text.split() else ""
+    return RATING_SOURCE_RANK.get(first_word, 9)
 
 
 @contextlib.contextmanager
