@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import difflib
 import hashlib
-import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,17 +19,13 @@ from bot.errors import InvalidInput, NotFound
 from bot.films.curated import load_curated
 from bot.films.errors import AmbiguousTitle, FilmNotFound
 from bot.films.model import (
-    Credit,
-    Fact,
     Film,
     FilmDetails,
-    Quote,
     RelatedFilm,
-    SpoilerLevel,
-    SummarySection,
 )  # fmt: skip
 from bot.films.normalize import ParsedQuery, fts_expression, parse_query, without_trailing_year
-from storage.film_writer import is_curated_source, open_writer
+from storage.film_details import FilmDetailsReader
+from storage.film_writer import open_writer
 
 log = logging.getLogger(__name__)
 
@@ -73,13 +68,14 @@ class FilmRepository:
         film = await self.get_film(film_id)
         if film is None:
             raise NotFound(f"There is no film with id {film_id} in the catalog.")
-        sources = await self._field_sources(film_id)
+        reader = FilmDetailsReader(self._conn)
+        sources = await reader.field_sources(film_id)
         return FilmDetails(
             film=film,
-            credits=tuple(await self._credits(film_id)),
-            summary=tuple(await self._summary(film_id)),
-            quotes=tuple(await self._quotes(film_id)),
-            facts=tuple(await self._facts(film_id)),
+            credits=tuple(await reader.credits(film_id)),
+            summary=tuple(await reader.summary(film_id)),
+            quotes=tuple(await reader.quotes(film_id)),
+            facts=tuple(await reader.facts(film_id)),
             related=tuple(link.film for link in await self._related(film_id)),
             related_links=tuple(await self._related(film_id)),
             field_sources=sources,
@@ -282,76 +278,6 @@ class FilmRepository:
         ):
             extras[row["film_id"]]["external_ids"][row["namespace"]] = row["value"]
         return extras
-
-    async def _field_sources(self, film_id: int) -> dict[str, str]:
-        rows = await self._all(
-            "SELECT source, synopsis_source, rating_source FROM films WHERE id = ?", (film_id,)
-        )
-        sources = {"title": rows[0]["source"]}
-        if rows[0]["synopsis_source"]:
-            sources["synopsis"] = rows[0]["synopsis_source"]
-        if rows[0]["rating_source"]:
-            sources["rating"] = rows[0]["rating_source"]
-        for table, column in (("film_genres", "genres"), ("film_countries", "countries")):
-            found = await self._all(f"SELECT source FROM {table} WHERE film_id = ?", (film_id,))
-            if found:
-                sources[column] = ", ".join(dict.fromkeys(r["source"] for r in found))
-        return sources
-
-    async def _credits(self, film_id: int) -> list[Credit]:
-        rows = await self._all(
-            "SELECT p.name, c.role, c.character, c.aliases, c.note, c.billing_order, c.source, "
-            "c.person_id FROM credits c JOIN people p ON p.id = c.person_id "
-            "WHERE c.film_id = ? AND c.retired_at IS NULL ORDER BY c.role, c.billing_order, c.id",
-            (film_id,),
-        )
-        # One credit per person and role: the curated one when several sources list it.
-        rows.sort(key=lambda r: not is_curated_source(r["source"]))
-        chosen: dict[tuple[int, str], aiosqlite.Row] = {}
-        for row in rows:
-            chosen.setdefault((row["person_id"], row["role"]), row)
-        credits = [
-            Credit(
-                name=r["name"], role=r["role"], character=r["character"] or None,
-                note=r["note"], order=r["billing_order"], source=r["source"],
-                aliases=tuple(json.loads(r["aliases"])),
-            )
-            for r in chosen.values()
-        ]  # fmt: skip
-        return sorted(credits, key=lambda c: (c.role, c.order))
-
-    async def _summary(self, film_id: int) -> list[SummarySection]:
-        rows = await self._all(
-            "SELECT heading, text, spoiler_level, source FROM summary_sections "
-            "WHERE film_id = ? AND retired_at IS NULL ORDER BY position, id",
-            (film_id,),
-        )
-        return [
-            SummarySection(r["heading"], r["text"], SpoilerLevel(r["spoiler_level"]), r["source"])
-            for r in rows
-        ]
-
-    async def _quotes(self, film_id: int) -> list[Quote]:
-        rows = await self._all(
-            "SELECT text, speaker, spoiler_level, source FROM quotes "
-            "WHERE film_id = ? AND retired_at IS NULL ORDER BY position, id",
-            (film_id,),
-        )
-        return [
-            Quote(r["text"], r["speaker"], r["source"], SpoilerLevel(r["spoiler_level"]))
-            for r in rows
-        ]
-
-    async def _facts(self, film_id: int) -> list[Fact]:
-        rows = await self._all(
-            "SELECT kind, value, spoiler_level, note, source FROM film_facts "
-            "WHERE film_id = ? AND retired_at IS NULL ORDER BY position, id",
-            (film_id,),
-        )
-        return [
-            Fact(r["kind"], r["value"], r["source"], SpoilerLevel(r["spoiler_level"]), r["note"])
-            for r in rows
-        ]
 
     async def _related(self, film_id: int) -> list[RelatedFilm]:
         rows = await self._all(
