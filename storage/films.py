@@ -38,7 +38,10 @@ KEY_UPPER = "\U0010ffff"  # sorts after every character: [key, key + KEY_UPPER) 
 FILM_COLUMNS = (
     "id, title, year, original_title, runtime_minutes, synopsis, rating, rating_source, source"
 )
-LIST_COLUMNS = "id, title, year, original_title"  # enough for a choice; keeps keystrokes cheap
+LIST_COLUMNS = "id, title, year, original_title, search_rank"  # enough for a choice
+# An exact title ranks as if this many times higher in the popularity order: "Up" leads for "up",
+# but a forgotten film called "Mat" does not push The Matrix down while "mat" is typed.
+EXACT_BOOST = 20.0
 
 
 async def database_path(conn: aiosqlite.Connection) -> Path:
@@ -205,11 +208,12 @@ class FilmRepository:
         if len(parsed.key) > 2:
             return await self._all(
                 f"SELECT {LIST_COLUMNS} FROM films WHERE match_key >= ? AND match_key < ?"
-                f"{year_sql} ORDER BY match_key = ? DESC, search_rank LIMIT ?",
-                [parsed.key, parsed.key + KEY_UPPER, *year, parsed.key, limit],
+                f"{year_sql} ORDER BY CASE WHEN match_key = ? THEN search_rank / ? "
+                "ELSE search_rank END, search_rank LIMIT ?",
+                [parsed.key, parsed.key + KEY_UPPER, *year, parsed.key, EXACT_BOOST, limit],
             )
         # One or two characters match thousands of titles: read them best first from the
-        # films_initial_N index instead of sorting them. An exact two-letter title ("Up") leads.
+        # films_initial_N index instead of sorting them, then place exact two-letter titles.
         exact = await self._exact(parsed) if len(parsed.key) == 2 else []
         width = len(parsed.key)
         rows = await self._all(
@@ -218,7 +222,9 @@ class FilmRepository:
             [parsed.key, *year, limit],
         )
         exact_ids = {row["id"] for row in exact}
-        return exact + [row for row in rows if row["id"] not in exact_ids][: limit - len(exact)]
+        merged = exact + [row for row in rows if row["id"] not in exact_ids]
+        merged.sort(key=lambda r: r["search_rank"] / (EXACT_BOOST if r["id"] in exact_ids else 1))
+        return merged[:limit]
 
     async def _with_words(self, parsed: ParsedQuery, limit: int) -> list[aiosqlite.Row]:
         # The index is keyed on search_rank, so matches arrive most popular first.
@@ -303,7 +309,7 @@ def _year_filter(parsed: ParsedQuery, prefix: str = "") -> tuple[str, list[objec
 
 def _film(row: aiosqlite.Row, **extras: object) -> Film:
     """A Film from a row of FILM_COLUMNS, or of LIST_COLUMNS (the rest left unset)."""
-    if len(row) == 4:
+    if len(row) == 5:
         return Film(id=row[0], title=row[1], year=row[2], original_title=row[3])
     return Film(
         id=row["id"], title=row["title"], year=row["year"], original_title=row["original_title"],

@@ -11,7 +11,7 @@ from bot.errors import InvalidInput
 from bot.films.errors import AmbiguousTitle, FilmNotFound
 from bot.films.importers.ggplot2movies import import_ggplot2movies
 from bot.films.importers.movielens import import_movielens
-from storage.films import FilmRepository, ensure_curated
+from storage.films import FilmRepository, database_path, ensure_curated
 
 FILMS = [
     (1, "Lobster, The", 2015, "Comedy|Romance|Sci-Fi"),
@@ -133,3 +133,17 @@ async def test_odd_queries_are_answered_safely(repo):
             assert "\u202e" not in exc.message
             assert len(exc.message) < 1000
     assert await repo.count() == before  # nothing dropped or added
+
+
+async def test_exact_title_is_boosted_but_popularity_still_counts(repo):
+    path = await database_path(repo._conn)
+    frame = ggplot_frame([
+        {"title": "Matrix, The", "year": 1999, "votes": 90000},
+        {"title": "Mat", "year": 1926, "votes": 5},
+        {"title": "Up", "year": 2009, "votes": 50000},
+        {"title": "Upside Down Town", "year": 1990, "votes": 60000},
+        *({"title": f"Filler {n}", "year": 2000, "votes": 100} for n in range(40)),
+    ])  # fmt: skip
+    import_ggplot2movies(path, frame, stream=io.StringIO())
+    assert (await labels(repo, "mat"))[:2] == ["The Matrix (1999)", "Mat (1926)"]
+    assert (await labels(repo, "up"))[0] == "Up (2009)"
