@@ -140,21 +140,19 @@ class FilmRepository:
     async def resolve(self, title_or_id: str) -> Film:
         """The one film meant by an autocomplete value (the film id) or a typed title.
 
+        A number is read as a title first when exactly one film has it as its title ("1917"
+        typed without picking from the list), else as a film id (a picked choice).
         Raises FilmNotFound (with the closest titles) or AmbiguousTitle (with the candidates).
         """
         text = (title_or_id or "").strip()
-        if text.isdigit() and len(text) <= 12:
-            film = await self.get_film(int(text))
-            if film is not None:
-                return film
         parsed = parse_query(text)
         if parsed.is_empty:
             raise InvalidInput("Type the title of a film (or pick one from the list).")
-        matches = [row["id"] for row in await self._exact(parsed)]
-        if not matches and (with_year := without_trailing_year(parsed)):
-            matches = [row["id"] for row in await self._exact(with_year)]
-        if len(matches) > 1:
-            matches = await self._prefer_curated(matches)
+        matches = await self._titled(parsed)
+        if len(matches) != 1 and text.isdigit() and len(text) <= 12:
+            film = await self.get_film(int(text))
+            if film is not None:
+                return film
         if len(matches) == 1:
             return await self.get_film(matches[0])  # type: ignore[return-value]
         if matches:
@@ -163,6 +161,16 @@ class FilmRepository:
         if len(typed_so_far) == 1:
             return await self.get_film(typed_so_far[0].id)  # type: ignore[return-value]
         raise FilmNotFound(text, typed_so_far or await self.closest(text))
+
+    async def _titled(self, parsed: ParsedQuery) -> list[int]:
+        """Ids of the films with exactly this title (and year, if given); the curated one
+        alone when it is among them."""
+        matches = [row["id"] for row in await self._exact(parsed)]
+        if not matches and (with_year := without_trailing_year(parsed)):
+            matches = [row["id"] for row in await self._exact(with_year)]
+        if len(matches) > 1:
+            matches = await self._prefer_curated(matches)
+        return matches
 
     async def namesakes(self, film: Film) -> list[Film]:
         """Other films with the same title (to say "add the year" on a card), most popular first."""

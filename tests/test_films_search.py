@@ -114,6 +114,22 @@ async def test_resolve_by_autocomplete_value(repo):
     assert (await repo.resolve(str(film.id))).title == "The Lobster"
 
 
+async def test_a_typed_number_is_a_title_before_an_id(repo):
+    path = await database_path(repo._conn)
+    frame = ggplot_frame(
+        [
+            {"title": "1917", "year": 2019},
+            {"title": "300", "year": 2006},
+            {"title": "300", "year": 1962},
+        ]
+    )
+    import_ggplot2movies(path, frame, stream=io.StringIO())
+    assert (await repo.resolve("1917")).label == "1917 (2019)"
+    three = (await repo.resolve("300 (2006)")).id
+    assert (await repo.resolve(str(three))).label == "300 (2006)"  # a picked choice: an id
+    assert (await repo.resolve("2")).id == 2
+
+
 ODD_QUERIES = [
         "", "   ", "x" * 500, "🎬🍿", "שלום עולם", "مرحبا", "**bold** __x__ `code`",
         "@everyone", "<@123456789>", "'; DROP TABLE films; --", 'a" OR "b', "NEAR(a b)",
