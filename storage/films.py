@@ -26,6 +26,7 @@ from bot.films.model import (
 from bot.films.normalize import ParsedQuery, fts_expression, parse_query, without_trailing_year
 from storage.film_details import FilmDetailsReader
 from storage.film_writer import open_writer
+from storage.meta import MetaRepository
 
 log = logging.getLogger(__name__)
 
@@ -340,16 +341,10 @@ async def ensure_curated(conn: aiosqlite.Connection) -> bool:
     """
     films = load_curated()
     fingerprint = curated_fingerprint(films)
-    async with conn.execute("SELECT value FROM meta WHERE key = ?", (CURATED_HASH_KEY,)) as cur:
-        row = await cur.fetchone()
-    if row is not None and row["value"] == fingerprint:
+    meta = MetaRepository(conn)
+    if await meta.get(CURATED_HASH_KEY) == fingerprint:
         return False
     await FilmRepository(conn).upsert_details(films)
-    await conn.execute(
-        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET "
-        "value = excluded.value, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-        (CURATED_HASH_KEY, fingerprint),
-    )
-    await conn.commit()
+    await meta.set(CURATED_HASH_KEY, fingerprint)
     log.info("loaded %d curated films into the catalog", len(films))
     return True
