@@ -13,11 +13,17 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.films.catalog import FilmCatalog, open_catalog
 from bot.moderation.clock import Clock, SystemClock
 from bot.moderation.scheduler import ExpiryScheduler
 from bot.moderation.service import ModerationService
 from bot.settings import Settings
 from storage import migrate
+from storage.discussions import (
+    DiscussionRepository,
+    DiscussionSettingsRepository,
+    SpoilerGuardRepository,
+)
 from storage.meta import ErrorReportRepository, MetaRepository
 from storage.moderation import CaseRepository
 from storage.moderation_config import ModConfigRepository
@@ -38,6 +44,12 @@ class Services:
     clock: Clock
     expiry: ExpiryScheduler
     moderation: ModerationService
+    # Film discussions (issue 4): thread-to-film links, per-guild options, spoiler-guard records.
+    discussions: DiscussionRepository
+    discussion_settings: DiscussionSettingsRepository
+    spoiler_guard: SpoilerGuardRepository
+    # The film catalog (issue 3): built in start(), once the schema exists (loads curated films).
+    catalog: FilmCatalog = None  # type: ignore[assignment]
     screening_backend: str = "none (screening is not built yet: it lands with issue 5)"
     _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     _started: bool = False
@@ -49,6 +61,8 @@ class Services:
     async def start(self) -> None:
         """Feature start-up work that needs the migrated database."""
         self._started = True
+        self.catalog = await open_catalog(self.conn, self.settings)
+        self.on_close(self.catalog.close)
         # Active cases are reloaded now; expiries missed while offline are applied as soon as
         # the moderation cog connects the Discord side (it loads right after this).
         await self.expiry.start()
@@ -91,6 +105,9 @@ async def open_services(settings: Settings) -> Services:
         clock=clock,
         expiry=expiry,
         moderation=moderation,
+        discussions=DiscussionRepository(conn),
+        discussion_settings=DiscussionSettingsRepository(conn),
+        spoiler_guard=SpoilerGuardRepository(conn),
     )
 
 
