@@ -16,6 +16,7 @@ from bot.discussions import (
 )
 from bot.errors import InvalidInput, NotFound
 from bot.spoilers.detect import parse_sensitivity
+from storage.db import transaction, write
 
 NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 
@@ -103,14 +104,14 @@ class DiscussionRepository:
         validate_slowmode(slowmode_seconds)
         if await self.by_thread(thread_id) is not None:
             raise InvalidInput(f"Thread <#{thread_id}> is already a film discussion.")
-        await self._conn.execute(
+        await write(
+            self._conn,
             "INSERT INTO discussions (guild_id, channel_id, thread_id, film_id, film_label, "
             "spoiler_policy, opener_message_id, created_by, auto_archive_minutes, "
             "slowmode_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (guild_id, channel_id, thread_id, film_id, film_label, policy, opener_message_id,
              created_by, auto_archive_minutes, slowmode_seconds),
         )  # fmt: skip
-        await self._conn.commit()
         return await self._require(thread_id)
 
     async def by_thread(self, thread_id: int) -> Discussion | None:
@@ -178,11 +179,11 @@ class DiscussionRepository:
 
     async def _update(self, thread_id: int, assignments: str, values: Sequence) -> Discussion:
         await self._require(thread_id)
-        await self._conn.execute(
+        await write(
+            self._conn,
             f"UPDATE discussions SET {assignments}, updated_at = {NOW} WHERE thread_id = ?",
             (*values, thread_id),
         )
-        await self._conn.commit()
         return await self._require(thread_id)
 
     async def _select(self, where: str, values: Sequence) -> list[Discussion]:
@@ -225,13 +226,13 @@ class DiscussionSettingsRepository:
         return await self._set(guild_id, "guard_sensitivity", value)
 
     async def _set(self, guild_id: int, column: str, value: object) -> DiscussionSettings:
-        await self._conn.execute(
+        await write(
+            self._conn,
             f"INSERT INTO discussion_settings (guild_id, {column}) VALUES (?, ?) "
             f"ON CONFLICT(guild_id) DO UPDATE SET {column} = excluded.{column}, "
             f"updated_at = {NOW}",
             (guild_id, value),
         )
-        await self._conn.commit()
         return await self.get(guild_id)
 
 
@@ -261,34 +262,38 @@ class SpoilerGuardRepository:
         existing = await self.by_original(original_message_id)
         if existing is not None:
             return existing
-        await self._conn.execute(
+        await write(
+            self._conn,
             "INSERT INTO spoiler_guard_records (discussion_id, original_message_id, author_id, "
             "original_text, rewritten_text, reasons, trigger, sensitivity) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (original_message_id) DO NOTHING",
             (discussion.id, original_message_id, author_id, original_text, rewritten_text,
              json.dumps(list(reasons)), trigger, sensitivity),
         )  # fmt: skip
-        await self._conn.commit()
         return await self._require_original(original_message_id)
 
     async def add_reposts(self, record_id: int, message_ids: Sequence[int]) -> GuardRecord:
         """The webhook messages that replaced the original, in order."""
-        record = await self._require("id = ?", (record_id,))
-        start = len(record.repost_message_ids)
-        await self._conn.executemany(
-            "INSERT INTO spoiler_guard_reposts (message_id, record_id, position) VALUES (?, ?, ?)",
-            [(mid, record_id, start + i) for i, mid in enumerate(message_ids)],
-        )
-        await self._conn.commit()
+        await self._require("id = ?", (record_id,))
+        async with transaction(self._conn) as conn:
+            async with conn.execute(
+                "SELECT count(*) FROM spoiler_guard_reposts WHERE record_id = ?", (record_id,)
+            ) as cur:
+                (start,) = await cur.fetchone()
+            await conn.executemany(
+                "INSERT INTO spoiler_guard_reposts (message_id, record_id, position) "
+                "VALUES (?, ?, ?)",
+                [(mid, record_id, start + i) for i, mid in enumerate(message_ids)],
+            )
         return await self._require("id = ?", (record_id,))
 
     async def mark_original_deleted(self, record_id: int) -> GuardRecord:
         await self._require("id = ?", (record_id,))
-        await self._conn.execute(
+        await write(
+            self._conn,
             f"UPDATE spoiler_guard_records SET original_deleted_at = {NOW} WHERE id = ?",
             (record_id,),
         )
-        await self._conn.commit()
         return await self._require("id = ?", (record_id,))
 
     async def by_original(self, message_id: int) -> GuardRecord | None:
