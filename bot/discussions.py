@@ -5,17 +5,41 @@ A cog parses the command, calls these and storage/discussions.py, and renders th
 
 from __future__ import annotations
 
+import re
+from collections.abc import Awaitable, Callable, Collection, Iterable, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot import limits
-from bot.errors import InvalidInput, UserFacingError
+from bot.errors import InvalidInput, PermissionDenied, UserFacingError
+from bot.moderation.rules import PERMISSION_NAMES
+from bot.render import timestamp
+from bot.text import escape_markdown, neutralise_mentions
 
 if TYPE_CHECKING:
-    from storage.discussions import Discussion, DiscussionRepository
+    from storage.discussions import Discussion, DiscussionRepository, DiscussionSettings
 
 POLICIES = ("allowed", "tagged-only")
 TAGGED_ONLY = "tagged-only"
 THREAD_SUFFIX = " - discussion"
+ARCHIVE_LABELS = {60: "1 hour", 1440: "1 day", 4320: "3 days", 10080: "1 week"}
+LIST_PAGE_LINES = 10
+
+# What the bot needs in the channel before it creates anything (a forum post is a message in
+# the forum, so it needs Send Messages there instead of Create Public Threads).
+_COMMON_NEEDS = ("send_messages_in_threads", "embed_links", "manage_messages", "manage_webhooks")
+BOT_NEEDS = {
+    "text": ("create_public_threads", *_COMMON_NEEDS),
+    "forum": ("send_messages", *_COMMON_NEEDS),
+}
+_NAMES = {
+    **PERMISSION_NAMES,
+    "create_public_threads": "Create Public Threads",
+    "send_messages_in_threads": "Send Messages in Threads",
+    "manage_webhooks": "Manage Webhooks",
+}
+# Genre spellings that differ between catalogs and forum tags, folded to one key.
+_GENRE_ALIASES = {"scifi": "sciencefiction", "romcom": "romance", "docs": "documentary"}
 
 
 class AlreadyOpen(UserFacingError):
@@ -68,11 +92,116 @@ def thread_name(film_label: str) -> str:
 
 
 async def check_can_open(
-    repo: DiscussionRepository, channel_id: int, film_id: int, *, force: bool = False
+    repo: DiscussionRepository,
+    channel_id: int,
+    film_id: int,
+    *,
+    force: bool = False,
+    still_open: Callable[[Discussion], Awaitable[bool]] | None = None,
 ) -> None:
-    """Refuse a second open discussion of a film in one channel (unless forced)."""
+    """Refuse a second open discussion of a film in one channel (unless forced).
+
+    `still_open` asks Discord whether the recorded thread is really open; one it archived or
+    deleted while the bot was away is marked archived and does not block a new thread.
+    """
     if force:
         return
     existing = await repo.open_for_film(channel_id, film_id)
-    if existing is not None:
-        raise AlreadyOpen(existing)
+    if existing is None:
+        return
+    if still_open is not None and not await still_open(existing):
+        await repo.mark_archived(existing.thread_id)
+        return
+    raise AlreadyOpen(existing)
+
+
+def check_bot_can_open(granted: Collection[str], *, forum: bool, channel_name: str) -> None:
+    """PermissionDenied naming every permission the bot lacks to open a discussion there."""
+    if "administrator" in granted:
+        return
+    missing = [p for p in BOT_NEEDS["forum" if forum else "text"] if p not in granted]
+    if not missing:
+        return
+    listed = " and ".join(f"**{_NAMES.get(p, p)}**" for p in missing)
+    noun = "permission" if len(missing) == 1 else "permissions"
+    raise PermissionDenied(
+        f"I can't open a discussion in #{channel_name}: I need the {listed} {noun} there. "
+        "Nothing was created. Ask an admin to give it to my role (Server Settings > Roles, or "
+        "the channel's permissions)."
+    )
+
+
+def check_starter(
+    *, is_moderator: bool, starter_role_id: int | None, role_ids: Collection[int]
+) -> None:
+    """Moderators, and members with the guild's starter role, may open discussions."""
+    if is_moderator or (starter_role_id is not None and starter_role_id in role_ids):
+        return
+    if starter_role_id is None:
+        raise PermissionDenied("Only moderators can open film discussions here.")
+    raise PermissionDenied(
+        f"Only moderators and members with the <@&{starter_role_id}> role can open film "
+        "discussions here."
+    )
+
+
+def _genre_key(name: str) -> str:
+    key = re.sub(r"[^a-z0-9]", "", name.lower())
+    return _GENRE_ALIASES.get(key, key)
+
+
+def forum_tags_for(genres: Iterable[str], tags: Sequence[tuple[int, str]]) -> list[int]:
+    """Ids of the forum tags (id, name) that name one of the film's genres, at most 5."""
+    wanted = {_genre_key(genre) for genre in genres}
+    chosen = [tag_id for tag_id, name in tags if _genre_key(name) in wanted]
+    return chosen[: limits.FORUM_APPLIED_TAGS]
+
+
+def policy_line(policy: str) -> str:
+    """The line above the film card telling members what the thread expects."""
+    if policy == TAGGED_ONLY:
+        return (
+            "Spoilers: **tagged-only**. Wrap plot reveals in \\|\\|double bars\\|\\|; "
+            "untagged reveals are re-posted with spoiler tags."
+        )
+    return "Spoilers: **allowed**. Everything about the film may be discussed openly."
+
+
+def _when(iso: str) -> str:
+    return timestamp(datetime.fromisoformat(iso), "R")
+
+
+def discussion_line(discussion: Discussion) -> str:
+    """One line of /discuss list: the thread link, the film, its policy and age."""
+    if not discussion.archived:
+        state = f"opened {_when(discussion.created_at)}"
+    elif discussion.archived_at:
+        state = f"archived {_when(discussion.archived_at)}"
+    else:
+        state = "archived"
+    label = neutralise_mentions(escape_markdown(discussion.film_label))
+    return f"<#{discussion.thread_id}> · {label} · spoilers {discussion.spoiler_policy} · {state}"
+
+
+def list_pages(discussions: Sequence[Discussion], *, heading: str) -> list[str]:
+    """Pages of `discussion_line`s under a heading; one page saying so when there are none."""
+    if not discussions:
+        return [f"{heading}\nNo open discussions. A moderator can start one with /discuss start."]
+    pages = []
+    for start in range(0, len(discussions), LIST_PAGE_LINES):
+        lines = [discussion_line(d) for d in discussions[start : start + LIST_PAGE_LINES]]
+        pages.append("\n".join([heading, *lines])[: limits.MESSAGE_CONTENT])
+    return pages
+
+
+def settings_text(settings: DiscussionSettings) -> str:
+    """/discuss config show: the guild's discussion options."""
+    role = f"<@&{settings.starter_role_id}>" if settings.starter_role_id else "none (moderators)"
+    archive = ARCHIVE_LABELS[settings.default_auto_archive_minutes]
+    return (
+        "**Film discussion settings**\n"
+        f"Who can open discussions: moderators, and the role {role}\n"
+        f"New threads auto-archive after: {archive} of quiet\n"
+        f"Default spoiler policy: {settings.default_spoiler_policy}\n"
+        f"Spoiler guard sensitivity: {settings.guard_sensitivity}"
+    )

@@ -18,6 +18,7 @@ from bot.moderation.clock import Clock, SystemClock
 from bot.moderation.scheduler import ExpiryScheduler
 from bot.moderation.service import ModerationService
 from bot.settings import Settings
+from bot.spoilers.guard import SpoilerGuard
 from storage import migrate
 from storage.discussions import (
     DiscussionRepository,
@@ -50,6 +51,9 @@ class Services:
     spoiler_guard: SpoilerGuardRepository
     # The film catalog (issue 3): built in start(), once the schema exists (loads curated films).
     catalog: FilmCatalog = None  # type: ignore[assignment]
+    # The spoiler guard's decisions and cached detectors (issue 4): built in start(), on the
+    # catalog.
+    guard: SpoilerGuard = None  # type: ignore[assignment]
     screening_backend: str = "none (screening is not built yet: it lands with issue 5)"
     _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     _started: bool = False
@@ -63,6 +67,12 @@ class Services:
         self._started = True
         self.catalog = await open_catalog(self.conn, self.settings)
         self.on_close(self.catalog.close)
+        self.guard = SpoilerGuard(
+            self.discussions,
+            self.discussion_settings,
+            self.spoiler_guard,
+            self.catalog.films.get_details,
+        )
         # Active cases are reloaded now; expiries missed while offline are applied as soon as
         # the moderation cog connects the Discord side (it loads right after this).
         await self.expiry.start()

@@ -18,6 +18,7 @@ from bot.errors import InvalidInput, NotFound
 from bot.spoilers.detect import parse_sensitivity
 from storage.db import transaction, write
 
+NOTE_STATUSES = ("pending", "sent", "closed", "not_applicable")
 NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 
 
@@ -68,6 +69,7 @@ class GuardRecord:
     trigger: str  # "guard" (automatic) or "member" (the "Spoiler-tag this" menu)
     sensitivity: str | None
     original_deleted_at: str | None
+    note_status: str  # pending | sent | closed (DMs refused) | not_applicable
     created_at: str
     repost_message_ids: tuple[int, ...] = ()
 
@@ -144,6 +146,14 @@ class DiscussionRepository:
             "WHERE guild_id = ? AND archived = 0 ORDER BY created_at DESC, id DESC", (guild_id,)
         )
 
+    async def list_archived(self, guild_id: int, limit: int = 100) -> list[Discussion]:
+        """Archived discussions in a guild, most recently archived first."""
+        return await self._select(
+            "WHERE guild_id = ? AND archived = 1 "
+            "ORDER BY coalesce(archived_at, created_at) DESC, id DESC LIMIT ?",
+            (guild_id, limit),
+        )
+
     async def set_opener(self, thread_id: int, message_id: int) -> Discussion:
         return await self._update(thread_id, "opener_message_id = ?", (message_id,))
 
@@ -151,8 +161,9 @@ class DiscussionRepository:
         """Record that Discord archived the thread (or a moderator closed it)."""
         return await self._update(thread_id, f"archived = 1, archived_at = {NOW}", ())
 
-    async def reopen(self, thread_id: int, reopened_by: int) -> Discussion:
-        """Mark an archived discussion open again; InvalidInput if it is already open."""
+    async def reopen(self, thread_id: int, reopened_by: int | None) -> Discussion:
+        """Mark an archived discussion open again (reopened_by None: someone posted in it on
+        Discord); InvalidInput if it is already open."""
         discussion = await self._require(thread_id)
         if not discussion.archived:
             raise InvalidInput(f"The discussion of {discussion.film_label} is already open.")
@@ -293,6 +304,18 @@ class SpoilerGuardRepository:
             self._conn,
             f"UPDATE spoiler_guard_records SET original_deleted_at = {NOW} WHERE id = ?",
             (record_id,),
+        )
+        return await self._require("id = ?", (record_id,))
+
+    async def set_note_status(self, record_id: int, status: str) -> GuardRecord:
+        """Whether the author's private note was sent, refused (DMs closed) or not needed."""
+        if status not in NOTE_STATUSES:
+            raise InvalidInput(f"Unknown note status {status!r}: {', '.join(NOTE_STATUSES)}.")
+        await self._require("id = ?", (record_id,))
+        await write(
+            self._conn,
+            "UPDATE spoiler_guard_records SET note_status = ? WHERE id = ?",
+            (status, record_id),
         )
         return await self._require("id = ?", (record_id,))
 

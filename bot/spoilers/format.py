@@ -331,6 +331,13 @@ def visible_text(markdown: str) -> str:
     return Document.parse(markdown).visible()
 
 
+def unhidden_text(markdown: str) -> str:
+    """What a reader sees of `markdown` before clicking any spoiler."""
+    doc = Document.parse(markdown)
+    shown = [f for f in doc.fragments if not any(w.kind == "spoiler" for w in f.stack)]
+    return Document(shown).visible()
+
+
 def hidden_text(markdown: str) -> str:
     """What a reader sees of `markdown` only after clicking its spoilers."""
     doc = Document.parse(markdown)
@@ -348,5 +355,6 @@ __all__ = [
     "spoiler",
     "split_embeds",
     "split_message",
+    "unhidden_text",
     "visible_text",
 ]

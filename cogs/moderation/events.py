@@ -1,6 +1,7 @@
 """Edits and deletions of members' messages in discussion threads, posted to the mod log.
 
-For now every thread counts as a discussion thread (the discussions feature will narrow it).
+Only film discussion threads (opened with /discuss start) count. A comment the spoiler guard
+took down is not logged as a deletion: the guard's own record keeps the original.
 The earlier text comes from discord.py's message cache: a message the bot has not seen since
 it started has no "before" to show, so its edit says so and its deletion is not posted.
 """
@@ -13,14 +14,17 @@ import discord
 from discord.ext import commands
 
 from bot.app import FilmBot
+from bot.services import Services
 
 log = logging.getLogger(__name__)
 NOT_SEEN = "(the bot had not seen the earlier text)"
 
 
-def is_discussion(channel: object) -> bool:
-    """Whether edits and deletions in `channel` go to the mod log."""
-    return isinstance(channel, discord.Thread)
+async def is_discussion(services: Services, channel: object) -> bool:
+    """Whether edits and deletions in `channel` go to the mod log: film discussion threads."""
+    if not isinstance(channel, discord.Thread):
+        return False
+    return await services.discussions.by_thread(channel.id) is not None
 
 
 class ThreadChanges(commands.Cog):
@@ -30,7 +34,9 @@ class ThreadChanges(commands.Cog):
     @commands.Cog.listener()
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         message, before = payload.message, payload.cached_message
-        if payload.guild_id is None or message.author.bot or not is_discussion(message.channel):
+        if payload.guild_id is None or message.author.bot:
+            return
+        if not await is_discussion(self.bot.services, message.channel):
             return
         if message.edited_at is None or (before is not None and before.content == message.content):
             return  # an embed unfurled, a pin: not an edit of the text
@@ -50,8 +56,10 @@ class ThreadChanges(commands.Cog):
         if payload.guild_id is None or message is None:
             log.debug("deleted message %s was not cached: not logged", payload.message_id)
             return
-        if message.author.bot or not is_discussion(message.channel):
+        if message.author.bot or not await is_discussion(self.bot.services, message.channel):
             return
+        if await self.bot.services.guard.already_handled(payload.message_id):
+            return  # the spoiler guard re-posted it; its record keeps the original
         await self.bot.services.moderation.log_message_delete(
             payload.guild_id,
             author_name=message.author.display_name,

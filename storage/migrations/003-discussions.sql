@@ -51,6 +51,10 @@ CREATE TABLE spoiler_guard_records (
     trigger             TEXT NOT NULL CHECK (trigger IN ('guard', 'member')),
     sensitivity         TEXT CHECK (sensitivity IN ('low', 'medium', 'high')),
     original_deleted_at TEXT,
+    -- The private note to the author: sent, closed (DMs refused: nothing public is posted
+    -- instead), not_applicable (the author asked for the tags), pending (not tried yet).
+    note_status         TEXT NOT NULL DEFAULT 'pending'
+        CHECK (note_status IN ('pending', 'sent', 'closed', 'not_applicable')),
     created_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
 CREATE INDEX spoiler_guard_by_discussion ON spoiler_guard_records (discussion_id, created_at);

@@ -18,9 +18,21 @@ from tests.e2e._moderation import (
 )
 
 
-async def make_thread(bot, emu, name: str = "Gattaca (1997)") -> str:
+async def make_thread(bot, emu, name: str = "Gattaca (1997)", *, discussion: bool = True) -> str:
+    """A thread under #general, linked to a film as /discuss start would (unless told not to)."""
     channel = bot.get_channel(int(emu.world.channel_id("general")))
     thread = await channel.create_thread(name=name, type=discord.ChannelType.public_thread)
+    if discussion:
+        await bot.services.discussions.open(
+            guild_id=guild_id(emu),
+            channel_id=channel.id,
+            thread_id=thread.id,
+            film_id=1,
+            film_label=name,
+            spoiler_policy="allowed",
+            created_by=user_id(emu, "Mona"),
+            auto_archive_minutes=1440,
+        )
     return str(thread.id)
 
 
@@ -105,6 +117,16 @@ async def test_edits_and_deletions_in_threads_are_logged_without_pings(emu, bot)
     deleted = await wait_for_log(emu, "**Message deleted**")
     assert "by Alice" in deleted and "it's a great ending" in deleted
     assert not any("not a thread" in entry or "outside" in entry for entry in log_entries(emu))
+
+
+async def test_threads_that_are_not_film_discussions_are_not_logged(emu, bot):
+    await use_log_channel(bot, emu)
+    plain = await make_thread(bot, emu, "Movie night planning", discussion=False)
+    watched = await make_thread(bot, emu)
+    await emu.edit(await emu.post("Alice", plain, "Friday?"), "Saturday?")
+    await emu.edit(await emu.post("Alice", watched, "Vincent"), "Vincent was never caught")
+    await wait_for_log(emu, "**Message edited** in #Gattaca (1997)")
+    assert not any("Friday" in entry or "planning" in entry for entry in log_entries(emu))
 
 
 async def test_long_text_in_the_mod_log_is_trimmed_with_a_link(emu, bot):

@@ -1,0 +1,38 @@
+"""/discuss: film discussion threads, and the spoiler guard that keeps tagged-only ones safe.
+
+One module per concern: opening.py (/discuss start), manage.py (reopen, list, slowmode),
+config.py (/discuss config), guard.py (the guard and the "Spoiler-tag this" menu), lifecycle.py
+(archive state from Discord), checks.py (who may do what). The core is bot/discussions.py,
+bot/spoilers/ and storage/discussions.py.
+"""
+
+from __future__ import annotations
+
+from discord import app_commands
+
+from bot.app import FilmBot
+from cogs.discussions import config, manage, opening
+from cogs.discussions.guard import SpoilerGuardCog
+from cogs.discussions.lifecycle import ThreadLifecycle
+
+
+def build_group() -> app_commands.Group:
+    group = app_commands.Group(
+        name="discuss",
+        description="Film discussion threads: open, reopen, list, slowmode, settings",
+        guild_only=True,
+    )
+    for command in (opening.start, manage.reopen, manage.list_open, manage.slowmode):
+        group.add_command(command)
+    group.add_command(config.group)
+    return group
+
+
+async def setup(bot: FilmBot) -> None:
+    bot.tree.add_command(build_group())
+    await bot.add_cog(SpoilerGuardCog(bot))
+    await bot.add_cog(ThreadLifecycle(bot))
+
+
+async def teardown(bot: FilmBot) -> None:
+    bot.tree.remove_command("discuss")

@@ -1,0 +1,126 @@
+"""/discuss reopen, list, slowmode: the life of a discussion thread after it is opened."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+
+from bot import limits
+from bot.discussions import list_pages, validate_slowmode
+from bot.errors import InvalidInput, NotFound, PermissionDenied
+from bot.text import escape_markdown, neutralise_mentions
+from cogs._ui import Paginator
+from cogs.discussions.checks import starter_only
+from cogs.moderation.checks import moderator_only, services
+from storage.discussions import Discussion
+
+ARCHIVED_CHOICES_SCANNED = 200
+
+
+async def archived_choices(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice]:
+    """Archived discussions of this server whose film matches what is typed."""
+    archived = await services(interaction).discussions.list_archived(
+        interaction.guild_id, ARCHIVED_CHOICES_SCANNED
+    )
+    typed = current.strip().lower()
+    choices = []
+    for discussion in archived:
+        if typed and typed not in discussion.film_label.lower():
+            continue
+        parent = interaction.guild.get_channel(discussion.channel_id)
+        where = f" · #{parent.name}" if parent else ""
+        name = (discussion.film_label + where)[: limits.CHOICE_NAME]
+        choices.append(app_commands.Choice(name=name, value=str(discussion.thread_id)))
+    return choices[: limits.AUTOCOMPLETE_CHOICES]
+
+
+async def _discussion_here(interaction: discord.Interaction, command: str) -> Discussion:
+    """The discussion whose thread this command runs in."""
+    channel = interaction.channel
+    found = None
+    if isinstance(channel, discord.Thread):
+        found = await services(interaction).discussions.by_thread(channel.id)
+    if found is None:
+        raise InvalidInput(f"Use /discuss {command} inside a film discussion thread.")
+    return found
+
+
+async def _chosen(interaction: discord.Interaction, value: str | None) -> Discussion:
+    if value is None:
+        return await _discussion_here(interaction, "reopen")
+    try:
+        thread_id = int(value)
+    except ValueError:
+        raise InvalidInput("Pick an archived discussion from the list.") from None
+    found = await services(interaction).discussions.by_thread(thread_id)
+    if found is None or found.guild_id != interaction.guild_id:
+        raise NotFound("That is not a film discussion of this server: pick one from the list.")
+    return found
+
+
+@app_commands.command(name="reopen")
+@app_commands.describe(discussion="An archived discussion (default: the thread you are in)")
+@app_commands.autocomplete(discussion=archived_choices)
+@starter_only()
+async def reopen(interaction: discord.Interaction, discussion: str | None = None) -> None:
+    """Reopen an archived film discussion so members can post in it again."""
+    record = await _chosen(interaction, discussion)
+    try:
+        thread = await interaction.guild.fetch_channel(record.thread_id)
+    except discord.NotFound:
+        raise NotFound(
+            f"The thread of {record.film_label} was deleted on Discord: start a new one with "
+            "/discuss start."
+        ) from None
+    if not isinstance(thread, discord.Thread):
+        raise InvalidInput("That discussion's channel is not a thread any more.")
+    if not record.archived and not thread.archived:
+        raise InvalidInput(
+            f"The discussion of {record.film_label} is already open: {thread.mention}."
+        )
+    if thread.archived:
+        _need_manage_threads(thread, "reopen threads")
+        await thread.edit(archived=False)
+    if (await services(interaction).discussions.by_thread(thread.id)).archived:
+        await services(interaction).discussions.reopen(thread.id, interaction.user.id)
+    await interaction.response.send_message(
+        f"Reopened {thread.mention} ({escape_markdown(record.film_label)}).", ephemeral=True
+    )
+
+
+@app_commands.command(name="list")
+async def list_open(interaction: discord.Interaction) -> None:
+    """List this server's open film discussions."""
+    discussions = await services(interaction).discussions.list_open(interaction.guild_id)
+    heading = f"**Open film discussions in {neutralise_mentions(escape_markdown(interaction.guild.name))}**"
+    await Paginator.send(interaction, list_pages(discussions, heading=heading))
+
+
+@app_commands.command(name="slowmode")
+@app_commands.describe(seconds="Seconds each member waits between messages here (0 turns it off)")
+@moderator_only()
+async def slowmode(
+    interaction: discord.Interaction,
+    seconds: app_commands.Range[int, 0, limits.SLOWMODE_MAX_SECONDS],
+) -> None:
+    """Set slowmode in this discussion thread."""
+    record = await _discussion_here(interaction, "slowmode")
+    validate_slowmode(seconds)
+    thread = interaction.channel
+    _need_manage_threads(thread, "change slowmode")
+    await thread.edit(slowmode_delay=seconds)
+    await services(interaction).discussions.set_slowmode(thread.id, seconds)
+    text = f"Slowmode is now {seconds} s" if seconds else "Slowmode is off"
+    await interaction.response.send_message(
+        f"{text} in the discussion of {escape_markdown(record.film_label)}.", ephemeral=True
+    )
+
+
+def _need_manage_threads(thread: discord.Thread, doing: str) -> None:
+    if not thread.permissions_for(thread.guild.me).manage_threads:
+        raise PermissionDenied(
+            f"I can't {doing} here: I need the **Manage Threads** permission. Ask an admin to "
+            "give it to my role (Server Settings > Roles)."
+        )

@@ -1,0 +1,170 @@
+"""/discuss start: a thread (or forum post) per film, opened by its card and spoiler-tagged summary.
+
+Everything that can refuse is checked before anything is created: who asks, the film, the
+channel, the bot's permissions there (read fresh from Discord), an open thread for the film.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+import discord
+from discord import app_commands
+
+from bot.discussions import (
+    POLICIES,
+    check_bot_can_open,
+    check_can_open,
+    forum_tags_for,
+    parse_policy,
+    policy_line,
+    thread_name,
+)
+from bot.errors import InvalidInput, PermissionDenied
+from bot.films.cards import film_card
+from bot.films.model import FilmDetails
+from bot.spoilers.summary import render_summary
+from cogs.discussions.checks import starter_only
+from cogs.moderation.checks import granted, services
+from storage.discussions import Discussion
+
+log = logging.getLogger(__name__)
+ParentChannel = discord.TextChannel | discord.ForumChannel
+
+
+async def film_choices(interaction: discord.Interaction, current: str) -> list[app_commands.Choice]:
+    """Titles from the catalog as the member types (valued with the film id)."""
+    choices = await services(interaction).catalog.autocomplete(current)
+    return [app_commands.Choice(name=c.name, value=c.value) for c in choices]
+
+
+@app_commands.command(name="start")
+@app_commands.describe(
+    film="The film to discuss",
+    channel="A text channel (the thread goes under it) or a forum (a new post); default: here",
+    spoilers="allowed, or tagged-only (untagged reveals are re-posted with tags); "
+    "default: the server's setting",
+    force="Open a second thread even if one for this film is already open in that channel",
+)
+@app_commands.autocomplete(film=film_choices)
+@app_commands.choices(spoilers=[app_commands.Choice(name=p, value=p) for p in POLICIES])
+@starter_only()
+async def start(
+    interaction: discord.Interaction,
+    film: str,
+    channel: ParentChannel | None = None,
+    spoilers: str | None = None,
+    force: bool = False,
+) -> None:
+    """Open a discussion thread for a film, starting with its card and spoiler-tagged summary."""
+    svc = services(interaction)
+    parent = await _fresh_parent(interaction, channel)
+    details = await svc.catalog.details(film)
+    options = await svc.discussion_settings.get(interaction.guild_id)
+    policy = parse_policy(spoilers or options.default_spoiler_policy)
+    forum = isinstance(parent, discord.ForumChannel)
+    perms = parent.permissions_for(interaction.guild.me)
+    check_bot_can_open(granted(perms), forum=forum, channel_name=parent.name)
+    await check_can_open(
+        svc.discussions,
+        parent.id,
+        details.film.id,
+        force=force,
+        still_open=_still_open(interaction),
+    )
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    thread, opener_id = await _create(parent, details, policy, options.default_auto_archive_minutes)
+    discussion = await svc.discussions.open(
+        guild_id=interaction.guild_id,
+        channel_id=parent.id,
+        thread_id=thread.id,
+        film_id=details.film.id,
+        film_label=details.film.label,
+        spoiler_policy=policy,
+        created_by=interaction.user.id,
+        auto_archive_minutes=options.default_auto_archive_minutes,
+        opener_message_id=opener_id,
+    )
+    log.info("discussion of film %s opened in thread %s", details.film.id, thread.id)
+    if discussion.tagged_only:  # so the first comment is checked at once
+        await svc.guard.warm(details.film.id, interaction.guild_id)
+    await interaction.followup.send(_opened_text(discussion), ephemeral=True)
+
+
+def _opened_text(discussion: Discussion) -> str:
+    return (
+        f"Opened <#{discussion.thread_id}> for {discussion.film_label} "
+        f"(spoilers: {discussion.spoiler_policy})."
+    )
+
+
+async def _fresh_parent(
+    interaction: discord.Interaction, chosen: app_commands.AppCommandChannel | ParentChannel | None
+) -> ParentChannel:
+    """The channel to open in (default: here, or the parent of this thread), read from Discord
+    so its permission overwrites are current."""
+    target = chosen or interaction.channel
+    if isinstance(target, discord.Thread):
+        target = target.parent
+    if target is None or interaction.guild is None:
+        raise InvalidInput("Name a text channel or a forum to open the discussion in.")
+    try:
+        fresh = await interaction.guild.fetch_channel(target.id)
+    except discord.Forbidden:
+        raise PermissionDenied(
+            f"I can't see {target.mention}: give my role the **View Channel** permission there."
+        ) from None
+    if not isinstance(fresh, ParentChannel):
+        raise InvalidInput(
+            f"#{fresh.name} is not a text channel or a forum: pick one with the channel option."
+        )
+    return fresh
+
+
+def _still_open(interaction: discord.Interaction) -> Callable[[Discussion], Awaitable[bool]]:
+    async def still_open(discussion: Discussion) -> bool:
+        try:
+            thread = await interaction.guild.fetch_channel(discussion.thread_id)
+        except discord.NotFound:
+            return False
+        return not (isinstance(thread, discord.Thread) and thread.archived)
+
+    return still_open
+
+
+async def _create(
+    parent: ParentChannel, details: FilmDetails, policy: str, archive_minutes: int
+) -> tuple[discord.Thread, int]:
+    """The thread with its opener (card, then the summary); deleted again if the opener fails."""
+    card = discord.Embed.from_dict(film_card(details).as_dict())
+    name = thread_name(details.film.label)
+    summary = render_summary(details)
+    if isinstance(parent, discord.ForumChannel):
+        tags = forum_tags_for(details.film.genres, [(t.id, t.name) for t in parent.available_tags])
+        created = await parent.create_thread(
+            name=name,
+            auto_archive_duration=archive_minutes,
+            content=policy_line(policy),
+            embed=card,
+            applied_tags=[parent.get_tag(t) for t in tags],
+        )
+        thread, opener_id = created.thread, created.message.id
+    else:
+        thread = await parent.create_thread(
+            name=name,
+            type=discord.ChannelType.public_thread,
+            auto_archive_duration=archive_minutes,
+        )
+        opener_id = None
+    try:
+        if opener_id is None:
+            opener_id = (await thread.send(policy_line(policy), embed=card)).id
+        for part in summary:
+            await thread.send(part)
+    except discord.HTTPException:
+        with contextlib.suppress(discord.HTTPException):
+            await thread.delete()
+        raise
+    return thread, opener_id
