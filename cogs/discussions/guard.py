@@ -4,7 +4,8 @@ with the revealing sentences in spoiler tags; the "Spoiler-tag this" message men
 for a member's own comment (moderators: anyone's).
 
 The decisions and the records are bot/spoilers/guard.py; this module only carries them out.
-Closed DMs: the author's note is not delivered and that is recorded (note_status "closed");
+Comments with attachments are left up (deleting them would delete the files; re-uploading
+them as spoiler files is future work). Closed DMs: the author's note is not delivered and that is recorded (note_status "closed");
 nothing else is posted, because the re-post's footer already says what happened, in public,
 without pinging anyone.
 """
@@ -114,10 +115,15 @@ class SpoilerGuardCog(commands.Cog):
         """
         if message.guild is None or message.author.bot or message.webhook_id is not None:
             return
+        if not isinstance(message.channel, discord.Thread):
+            return  # discussions are threads: no database look-up for ordinary channels
         guard = self.bot.services.guard
         record = None
         takedown = await guard.review(message.channel.id, message.content)
-        if takedown is not None and not await guard.already_handled(message.id):
+        if takedown is not None and message.attachments:
+            # Deleting it would delete the files too: left up (re-uploading them is future work).
+            log.info("spoiler guard left message %s up: it has attachments", message.id)
+        elif takedown is not None and not await guard.already_handled(message.id):
             record = await self.carry_out(takedown, message)
         self.bot.dispatch("spoiler_guard_checked", message.id, record)
 
@@ -194,6 +200,11 @@ class SpoilerGuardCog(commands.Cog):
             is_author=message.author.id == interaction.user.id,
             is_moderator=await is_moderator(interaction),
         )
+        if message.attachments:
+            raise InvalidInput(
+                "I can't re-post attachments yet. Delete the message and post it again with "
+                "the files marked as spoilers (and the text in ||double bars||)."
+            )
         guard = self.bot.services.guard
         by_author = message.author.id == interaction.user.id
         takedown = await guard.on_request(message.channel.id, message.content, by_author=by_author)

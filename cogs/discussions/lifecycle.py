@@ -6,12 +6,14 @@ database says so, for features (and tests) that follow a discussion's state.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 import discord
 from discord.ext import commands
 
 from bot.app import FilmBot
+from bot.errors import InvalidInput
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +34,8 @@ class ThreadLifecycle(commands.Cog):
             log.info("discussion thread %s archived on Discord", payload.thread_id)
             self.bot.dispatch("discussion_archived", payload.thread_id)
         elif not archived and discussion.archived:
-            await repo.reopen(payload.thread_id, None)  # someone posted in it, or a moderator
+            with contextlib.suppress(InvalidInput):  # reopened meanwhile by /discuss reopen
+                await repo.reopen(payload.thread_id, None)  # someone posted in it
             log.info("discussion thread %s unarchived on Discord", payload.thread_id)
             self.bot.dispatch("discussion_reopened", payload.thread_id)
 

@@ -82,9 +82,16 @@ async def reopen(interaction: discord.Interaction, discussion: str | None = None
         )
     if thread.archived:
         _need_manage_threads(thread, "reopen threads")
-        await thread.edit(archived=False)
-    if (await services(interaction).discussions.by_thread(thread.id)).archived:
-        await services(interaction).discussions.reopen(thread.id, interaction.user.id)
+    repo = services(interaction).discussions
+    if record.archived:  # first, so the unarchive event finds it open and leaves it be
+        await repo.reopen(thread.id, interaction.user.id)
+    if thread.archived:
+        try:
+            await thread.edit(archived=False)
+        except discord.HTTPException:
+            if record.archived:
+                await repo.mark_archived(thread.id)
+            raise
     await interaction.response.send_message(
         f"Reopened {thread.mention} ({escape_markdown(record.film_label)}).", ephemeral=True
     )

@@ -97,6 +97,15 @@ async def test_everyone_pipes_and_long_text_stay_safe(emu, bot, watch):
     assert len(records[1].repost_message_ids) == len(long_parts)
 
 
+async def test_comments_with_attachments_are_left_up(emu, bot, watch):
+    thread_id = await open_discussion(emu, "film-talk")
+    with_file = await emu.post("Alice", thread_id, SPOILER, attachments=["still.png"])
+    assert await watch.result(with_file) is None
+    assert emu.store.deleted == {} and reposts(emu, thread_id) == []
+    menu = await emu.context_menu("Alice", "Spoiler-tag this", with_file)
+    assert (await menu.text()).startswith("I can't re-post attachments yet.")
+
+
 async def test_an_edit_that_adds_a_spoiler_is_caught(emu, bot, watch):
     thread_id = await open_discussion(emu, "film-talk")
     message = await emu.post("Bob", thread_id, HARMLESS)
