@@ -95,6 +95,11 @@ def test_pages_split_under_the_embed_limit():
         assert sum(len(line.text) + 1 for line in page) <= limits.EMBED_DESCRIPTION
     assert [line.text for page in pages for line in page][-1].startswith("Film number 199")
     assert cards.search_lines([])[0][0].text == "No films found."
+    long = [Film(id=i, title=f"Long {i} " + "y" * 990, year=2000) for i in range(10)]
+    long_pages = cards.search_lines(long)  # four ~1,000-character lines fill a page
+    assert [len(page) for page in long_pages] == [4, 4, 2]
+    short = cards.search_lines([Film(id=i, title=f"F{i}") for i in range(20)])
+    assert [len(page) for page in short] == [cards.LINES_PER_PAGE, 20 - cards.LINES_PER_PAGE]
 
 
 def test_markdown_and_mentions_in_catalog_text_are_neutralised():
