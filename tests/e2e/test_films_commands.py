@@ -96,3 +96,13 @@ async def test_search_lists_titles_privately(emu, bot):
     assert "The Lobster (2015)" in text and "1 found" in text
     empty = await emu.slash("Carol", "film search", query="zzzqqq")
     assert "No films found." in message_text(await empty.reply())
+
+
+async def test_a_film_known_only_by_title_says_what_is_missing(emu, bot):
+    # The Lobster is in the catalog as a film the reviews compare with: title and year only.
+    _, cast = await ask(emu, "cast", title="The Lobster")
+    assert "No cast or crew known yet." in cast
+    _, quotes = await ask(emu, "quotes", title="The Lobster")
+    assert "No quotes from this film yet." in quotes
+    reply, summary = await ask(emu, "summary", title="The Lobster")
+    assert "No summary yet." in summary and reply["flags"] & EPHEMERAL
