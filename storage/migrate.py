@@ -122,4 +122,6 @@ def _split_statements(sql: str) -> list[str]:
 
 
 def _has_code(statement: str) -> bool:
-    return any(line.strip() and not line.strip().startswith("--") for line in statement.splitlines())
+    return any(
+        line.strip() and not line.strip().startswith("--") for line in statement.splitlines()
+    )

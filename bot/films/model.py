@@ -75,7 +75,7 @@ class Film:
 
     @property
     def label(self) -> str:
-        """"Title (Year)", the way films are named in lists and thread titles."""
+        """ "Title (Year)", the way films are named in lists and thread titles."""
         return f"{self.title} ({self.year})" if self.year else self.title
 
 
