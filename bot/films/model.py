@@ -21,6 +21,16 @@ class SpoilerLevel(IntEnum):
     def label(self) -> str:
         return {0: "premise", 1: "later acts", 2: "ending"}[int(self)]
 
+    @classmethod
+    def parse(cls, name: str) -> SpoilerLevel:
+        """The level named "premise", "later" (or "later acts") or "ending"."""
+        names = {"premise": cls.PREMISE, "later": cls.LATER, "later acts": cls.LATER}
+        names["ending"] = cls.ENDING
+        try:
+            return names[name.strip().lower()]
+        except KeyError:
+            raise ValueError(f"unknown spoiler level {name!r}") from None
+
 
 @dataclass(frozen=True)
 class Credit:
@@ -32,6 +42,7 @@ class Credit:
     note: str | None = None  # e.g. "young Kathy"
     order: int = 0
     source: str | None = None
+    aliases: tuple[str, ...] = ()  # other names the character goes by, e.g. ("Kathy", "Cathy")
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,7 @@ class Quote:
     text: str
     speaker: str | None = None
     source: str | None = None
+    level: SpoilerLevel = SpoilerLevel.PREMISE  # how much of the plot the quote gives away
 
 
 @dataclass(frozen=True)
@@ -56,6 +68,8 @@ class Fact:
     kind: str
     value: str
     source: str | None = None
+    level: SpoilerLevel = SpoilerLevel.PREMISE
+    note: str | None = None  # e.g. "the seeds disagree on the figure"
 
 
 @dataclass(frozen=True)
@@ -80,6 +94,17 @@ class Film:
 
 
 @dataclass(frozen=True)
+class RelatedFilm:
+    """A film linked to another: relation is keep_exploring, compared, mentioned or similar."""
+
+    film: Film
+    relation: str
+    source: str | None = None
+    note: str | None = None
+    year_source: str | None = None  # when the year comes from elsewhere than `source`
+
+
+@dataclass(frozen=True)
 class FilmDetails:
     """A film with everything the catalog knows about it."""
 
@@ -89,6 +114,8 @@ class FilmDetails:
     quotes: tuple[Quote, ...] = ()
     facts: tuple[Fact, ...] = ()
     related: tuple[Film, ...] = ()
+    related_links: tuple[RelatedFilm, ...] = ()  # the same films with why they are linked
+    field_sources: dict[str, str] = field(default_factory=dict)  # e.g. {"genres": "seed:..."}
 
     @property
     def characters(self) -> tuple[str, ...]:
@@ -98,6 +125,23 @@ class FilmDetails:
             if credit.role == "cast" and credit.character:
                 seen.setdefault(credit.character, None)
         return tuple(seen)
+
+    @property
+    def character_names(self) -> tuple[str, ...]:
+        """Every name a character goes by (billed name, then aliases), without duplicates."""
+        seen: dict[str, None] = {}
+        for credit in sorted(self.credits, key=lambda c: c.order):
+            if credit.role == "cast" and credit.character:
+                for name in (credit.character, *credit.aliases):
+                    seen.setdefault(name, None)
+        return tuple(seen)
+
+    def spoiler_free_summary(self) -> tuple[SummarySection, ...]:
+        """The summary sections safe to show in plain text."""
+        return tuple(s for s in self.summary if s.level == SpoilerLevel.PREMISE)
+
+    def facts_of(self, kind: str) -> tuple[Fact, ...]:
+        return tuple(f for f in self.facts if f.kind == kind)
 
     def people(self, role: str) -> tuple[Credit, ...]:
         return tuple(sorted((c for c in self.credits if c.role == role), key=lambda c: c.order))

@@ -1,0 +1,39 @@
+"""Echoing what a member typed back to them, safely (no pings, no markdown, no bidi tricks)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+ELLIPSIS = "…"
+MARKDOWN = re.compile(r"([\\*_~`|>#\[\]<])")
+# Bidi embeddings/overrides/isolates would reorder the rest of the bot's message.
+BIDI_CONTROLS = dict.fromkeys(
+    [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C], None
+)
+
+
+def truncate(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, ending in "…" when cut."""
+    if len(text) <= limit:
+        return text
+    return text[: max(limit - 1, 0)].rstrip() + ELLIPSIS
+
+
+def plain(text: str) -> str:
+    """One line, no control or bidi-override characters, whitespace collapsed."""
+    text = text.translate(BIDI_CONTROLS)
+    cleaned = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
+        for ch in text
+        if unicodedata.category(ch) != "Cf" or ch == "\u200d"  # keep emoji joiners
+    )
+    return " ".join(cleaned.split())
+
+
+def safe_echo(text: str, limit: int = 80) -> str:
+    """A member's input as it can be quoted in a reply: one line, markdown escaped, mentions
+    broken ("@\u200beveryone"), truncated to `limit` characters before escaping."""
+    shown = truncate(plain(text), limit)
+    shown = MARKDOWN.sub(r"\\\1", shown)
+    return shown.replace("@", "@\u200b")
