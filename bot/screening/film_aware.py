@@ -6,7 +6,8 @@ In a discussion thread we know the film (its FilmDetails). Before scoring a norm
 - quoted text attributed to a character (`Ruth says "..."`, `"..." - Tommy`) that is not
   verbatim is kept apart and its scores are discounted (x DISCOUNT): it can still be flagged
   for a human, never hidden automatically at the default thresholds;
-- character names are replaced by a neutral word, so a name is never read as an insult.
+- character names are replaced by "the character", so a name is never read as an insult
+  and harsh words about a fictional person weigh less than the same words about a member.
 Any other quoted text is scored like the rest: quote marks around an insult change nothing.
 """
 
@@ -22,7 +23,7 @@ DISCOUNT = 0.85  # insult 0.99 -> 0.84: above the flag threshold, below the hide
 NGRAM = 5  # unquoted film dialogue is recognised from runs of this many words
 MIN_QUOTED_WORDS = 3  # a quoted fragment this long that the film says is film dialogue
 ATTRIBUTION_WINDOW = 40  # characters before or after a quote where a speaker is looked for
-NEUTRAL_NAME = "someone"
+NEUTRAL_NAME = "the character"  # scores lower than "someone": criticism of a character is not abuse
 HONORIFICS = frozenset(
     [
         "miss",
@@ -80,7 +81,8 @@ class FilmContext:
             tuple(q[i : i + NGRAM]) for q in self._quotes for i in range(len(q) - NGRAM + 1)
         }
         speakers = [q.speaker for q in details.quotes if q.speaker]
-        self.names = _name_variants([*details.characters, *speakers])
+        aliases = [a for c in details.credits if c.role == "cast" for a in c.aliases]
+        self.names = _name_variants([*details.characters, *aliases, *speakers])
         self._names = _alternation(self.names)
 
     def is_film_dialogue(self, fragment: str) -> bool:
