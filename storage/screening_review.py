@@ -188,14 +188,15 @@ class ReviewRepository:
             return [ReviewDecision(**dict(row)) for row in await cursor.fetchall()]
 
     async def add_report(
-        self, message: IncomingMessage, reporter_id: int, reason: str
+        self, message: IncomingMessage, reporter_id: int, reason: str, at: datetime | None = None
     ) -> tuple[MemberReport, ReviewItem]:
-        """File a member's report; it joins the message's open item or opens one."""
+        """File a member's report (made at `at`, default now); it joins the open item or opens one."""
         async with transaction(self._conn):
             item_id, _ = await self._find_or_insert(message, "report", "report", reason, None)
             cursor = await self._conn.execute(
                 "INSERT INTO member_reports (guild_id, channel_id, message_id, author_id, "
-                "reporter_id, reason, review_item_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "reporter_id, reason, review_item_id, created_at) "
+                f"VALUES (?, ?, ?, ?, ?, ?, ?, COALESCE(?, {NOW_SQL}))",
                 (
                     message.guild_id,
                     message.channel_id,
@@ -204,6 +205,7 @@ class ReviewRepository:
                     reporter_id,
                     reason,
                     item_id,
+                    utc_iso(at) if at is not None else None,
                 ),
             )
         async with self._conn.execute(

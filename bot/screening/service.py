@@ -186,7 +186,7 @@ class ScreeningService:
                 f"You can report at most {REPORTS_PER_WINDOW} messages an hour; "
                 "please try again later or contact a moderator directly."
             )
-        return await self.review.add_report(message, reporter_id, reason)
+        return await self.review.add_report(message, reporter_id, reason, at=self._clock())
 
     def status(self) -> str:
         """One line for /about and /mod screening: the active backend and why."""
