@@ -71,6 +71,7 @@ class GatedBackend:
 
     name = "gated"
     labels = ("toxicity",)
+    preferred_batch = 32
 
     def __init__(self, fail_on: str | None = None) -> None:
         self.batches: list[list[str]] = []

@@ -14,6 +14,7 @@ class ScoringBackend(Protocol):
 
     name: str  # e.g. "embedded", "detoxify:original+int8"
     labels: tuple[str, ...]  # the labels every Scores it returns carries
+    preferred_batch: int  # how many texts the batcher should hand it at most
 
     def score(self, texts: Sequence[str]) -> list[Scores]:
         """One Scores (label -> probability) per text, in order."""

@@ -4,7 +4,8 @@ Callers on the event loop `await batcher.screen(text)`; they never block: the re
 into a bounded queue and the answer comes back through a future. When the queue is full,
 `ScreenerBusy` is raised at once so the caller can store the message as unscreened (a
 catch-up pass screens it later). The worker takes the first waiting job, then everything
-else already waiting (up to `max_batch` texts), waiting at most `max_wait` seconds for more:
+else already waiting (up to `max_batch` texts, by default the backend's `preferred_batch`),
+waiting at most `max_wait` seconds for more:
 batches grow with the load, and a lone message is not held back.
 """
 
@@ -72,11 +73,12 @@ class Batcher:
         backend: ScoringBackend,
         *,
         max_queue: int = DEFAULT_MAX_QUEUE,
-        max_batch: int = DEFAULT_MAX_BATCH,
+        max_batch: int | None = None,
         max_wait: float = DEFAULT_MAX_WAIT,
     ) -> None:
         self.backend = backend
-        self.max_batch = max(1, max_batch)
+        preferred = getattr(backend, "preferred_batch", DEFAULT_MAX_BATCH)
+        self.max_batch = max(1, max_batch if max_batch is not None else preferred)
         self.max_wait = max(0.0, max_wait)
         self.stats = BatcherStats()
         self._queue: queue.Queue[object] = queue.Queue(maxsize=max(1, max_queue))

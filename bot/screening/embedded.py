@@ -28,6 +28,7 @@ class EmbeddedBackend:
 
     name = "embedded"
     labels = ("toxicity", "insult")
+    preferred_batch = 256  # sklearn's per-call overhead dominates small batches
 
     def __init__(self) -> None:
         from profanity_check import profanity_check  # 1-2 s: the vectorizer and model load
@@ -36,20 +37,26 @@ class EmbeddedBackend:
         self._model = profanity_check.model
 
     def score(self, texts: Sequence[str]) -> list[Scores]:
-        """Whole-text toxicity; insult is the worst clause that addresses someone."""
+        """Toxicity of the worst clause (or the whole); insult of the worst addressed clause.
+
+        Scoring clauses as well as the whole text keeps one insult from being diluted by
+        a long, otherwise civil message (the model's features are length-normalised).
+        """
         if not texts:
             return []
-        clauses_per_text = [addressed_clauses(text) for text in texts]
+        clauses_per_text = [split_clauses(text) for text in texts]
         flat = list(texts) + [clause for clauses in clauses_per_text for clause in clauses]
         probabilities = self._probabilities(flat)
-        whole, rest = probabilities[: len(texts)], probabilities[len(texts) :]
         results: list[Scores] = []
-        cursor = 0
+        cursor = len(texts)
         for index, clauses in enumerate(clauses_per_text):
-            clause_scores = rest[cursor : cursor + len(clauses)]
+            clause_scores = probabilities[cursor : cursor + len(clauses)]
             cursor += len(clauses)
-            insult = max(clause_scores, default=0.0)
-            results.append({"toxicity": whole[index], "insult": insult})
+            addressed = [p for c, p in zip(clauses, clause_scores, strict=True) if is_addressed(c)]
+            if len(clauses) <= 1 and is_addressed(texts[index]):
+                addressed.append(probabilities[index])
+            toxicity = max([probabilities[index], *clause_scores])
+            results.append({"toxicity": toxicity, "insult": max(addressed, default=0.0)})
         return results
 
     def _probabilities(self, texts: list[str]) -> list[float]:
@@ -57,7 +64,13 @@ class EmbeddedBackend:
         return [float(p) for p in self._model.predict_proba(matrix)[:, 1]]
 
 
-def addressed_clauses(text: str) -> list[str]:
-    """The clauses of `text` that speak to someone (second person or a mention)."""
-    clauses = (part.strip() for part in _CLAUSE_END.split(text))
-    return [clause for clause in clauses if clause and _ADDRESSED.search(clause)]
+def split_clauses(text: str) -> list[str]:
+    """The clauses of a text with more than one; [] for a single clause."""
+    clauses = [part.strip() for part in _CLAUSE_END.split(text)]
+    clauses = [clause for clause in clauses if clause]
+    return clauses if len(clauses) > 1 else []
+
+
+def is_addressed(text: str) -> bool:
+    """True if the text speaks to someone (second person or a mention)."""
+    return _ADDRESSED.search(text) is not None

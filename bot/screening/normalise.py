@@ -15,6 +15,7 @@ import functools
 import itertools
 import logging
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -36,17 +37,20 @@ MAX_CANDIDATES = 32
 PLACEHOLDERS = frozenset({"@member", "@role"})  # what mentions become; not leetspeak
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-_LEET_TOKEN = re.compile(r"[\w@$!|+€]+")
+# Whole tokens that hold a leet character: the look-behind anchors at a token's start and
+# the look-ahead scans it once (a plain [..]*[leet][..]* backtracks quadratically).
+_LEET_TOKEN = re.compile(r"(?<![\w@$!|+€])(?=[\w@$!|+€]*[0-9@$!|+€])[\w@$!|+€]+")
 _NUMBER_WITH_UNIT = re.compile(
     r"^\d+(?:st|nd|rd|th|s|p|k|d|x|mm|cm|km|kg|fps|am|pm|h|hrs?|m|mins?|bit|gb|mb|ish)$", re.I
 )
 _STRETCH = re.compile(r"([^\W\d_])\1{2,}", re.I | re.UNICODE)
+_STRETCHED_WORD = re.compile(r"(?<![^\W\d_])(?=[^\W\d_]*?([^\W\d_])\1\1)[^\W\d_]+", re.UNICODE)
 _SPACED = re.compile(
     r"(?<![\w@$!|+€])((?:[\w@$!|+€][ .\-_*]){2,}[\w@$!|+€])(?![\w@$!|+€])", re.UNICODE
 )
 _CODE_FENCE = re.compile(r"```(?:[a-zA-Z0-9_+-]+\n)?(.*?)```", re.S)
 _MASKED_LINK = re.compile(r"\[([^\]]*)\]\(<?https?://[^)\s]*>?\)")
-_URL = re.compile(r"<?https?://\S+>?|\bwww\.\S+", re.I)
+_URL = re.compile(r"<?\b(?:https?://|www\.)\S+>?", re.I)
 _USER_MENTION = re.compile(r"<@!?\d+>")
 _ROLE_MENTION = re.compile(r"<@&\d+>")
 _CHANNEL_MENTION = re.compile(r"<#\d+>")
@@ -120,28 +124,38 @@ def default_lexicon() -> Lexicon:
 
 
 def _remove_invisible(text: str) -> str:
-    kept = []
-    for ch in text:
-        if ch in BLANK_AS_SPACE:
-            kept.append(" ")
-        elif ch in INVISIBLE_EXTRA or _is_format_char(ch) or _is_variation_selector(ch):
+    if text.isascii():
+        return text
+    for blank in BLANK_AS_SPACE:
+        text = text.replace(blank, " ")
+    return _invisible_pattern().sub("", text)
+
+
+@functools.cache
+def _invisible_pattern() -> re.Pattern[str]:
+    """Every format character (Cf: zero-width space and joiners, word joiner, BOM, soft
+    hyphen, bidi controls, tag letters), variation selectors and blank fillers."""
+    codes = [c for c in range(0x80, sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
+    codes += [*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0), *map(ord, INVISIBLE_EXTRA)]
+    return re.compile("[" + "".join(_ranges(sorted(set(codes)))) + "]")
+
+
+def _ranges(codes: list[int]) -> list[str]:
+    parts, start, previous = [], codes[0], codes[0]
+    for code in [*codes[1:], -1]:
+        if code == previous + 1:
+            previous = code
             continue
-        else:
-            kept.append(ch)
-    return "".join(kept)
-
-
-def _is_format_char(ch: str) -> bool:
-    # Cf: zero-width space/joiners, word joiner, BOM, soft hyphen, bidi controls, tag letters.
-    return unicodedata.category(ch) == "Cf"
-
-
-def _is_variation_selector(ch: str) -> bool:
-    code = ord(ch)
-    return 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF
+        parts.append(
+            re.escape(chr(start)) + ("-" + re.escape(chr(previous)) if previous > start else "")
+        )
+        start = previous = code
+    return parts
 
 
 def _fold_compatibility(text: str) -> str:
+    if text.isascii():
+        return text
     text = "".join(_regional_indicator_letter(ch) for ch in text)
     return unicodedata.normalize("NFKC", text)
 
@@ -256,7 +270,7 @@ def _unleet_token(token: str, known: Lexicon) -> str:
 
 
 def _unstretch(text: str, known: Lexicon) -> str:
-    return _WORD.sub(lambda m: _unstretch_word(m.group(0), known), text)
+    return _STRETCHED_WORD.sub(lambda m: _unstretch_word(m.group(0), known), text)
 
 
 def _unstretch_word(word: str, known: Lexicon) -> str:
