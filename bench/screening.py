@@ -38,12 +38,14 @@ class LoadResult:
     deferred: int  # the pipeline's queue was full: stored unscreened in the bot
     unfinished: int  # still waiting when the run's time was up
     latencies: list[float]
+    stalled: float = float("nan")  # % of the run other processes kept us waiting for a CPU
 
     def row(self, name: str) -> str:
         p50, p99 = _percentile(self.latencies, 50), _percentile(self.latencies, 99)
         late = f"{self.unfinished} unfinished" if self.unfinished else ""
         deferred = f"{self.deferred} deferred" if self.deferred else ""
-        extra = ", ".join(x for x in (late, deferred) if x)
+        stalled = f"cpu stall {self.stalled:.0f}%"
+        extra = ", ".join(x for x in (stalled, late, deferred) if x)
         marker = ">" if self.unfinished else " "
         return (
             f"  {name:<16} {self.offered:>4.0f} msg/s  done {self.completed:>4}  "
@@ -73,6 +75,7 @@ async def _offer(rate, duration, drain, messages, submit, rng) -> LoadResult:
     from bot.screening.batcher import ScreenerBusy
 
     result = LoadResult(rate, 0, 0, 0, [])
+    stall = CpuStall()
     start = time.perf_counter()
     pending: set[asyncio.Task] = set()
 
@@ -100,6 +103,7 @@ async def _offer(rate, duration, drain, messages, submit, rng) -> LoadResult:
     for task in late:
         task.cancel()
     await asyncio.gather(*late, return_exceptions=True)
+    result.stalled = stall.percent()
     return result
 
 
@@ -177,7 +181,9 @@ async def _lag_section(detox, backend, film, messages, count: int) -> None:
     pipeline = ScreeningPipeline(backend, max_queue=count + 1)
 
     async def through_pipeline() -> None:
-        await asyncio.gather(*(pipeline.screen(messages[i], film) for i in range(count)))
+        await asyncio.gather(
+            *(pipeline.screen(messages[i % len(messages)], film) for i in range(count))
+        )
 
     async def on_the_loop() -> None:
         for text in messages[: count // 4]:
@@ -231,6 +237,7 @@ async def _run(args: argparse.Namespace) -> int:
     random.Random(7).shuffle(messages)
     film = next(f for f in load_curated() if f.film.title == "Never Let Me Go")
     print(describe() + f", torch {torch.__version__} ({torch.get_num_threads()} threads)")
+    print("before: " + machine_load())
     print(
         f"messages: {len(messages)} chat-sized texts from {shared} (mean {_mean_words(messages):.0f} words)"
     )
@@ -261,12 +268,13 @@ async def _run(args: argparse.Namespace) -> int:
     await _latency_section(args, detox, fp32, int8, film, messages)
     await _lag_section(detox, int8, film, messages, 48 if args.quick else 120)
     _embedded_section(messages, film)
+    print("after: " + machine_load())
     print("targets: " + TARGETS)
     return 0
 
 
 async def _latency_section(args, detox, fp32, int8, film, messages) -> None:
-    duration, drain = (3.0, 3.0) if args.quick else (6.0, 6.0)
+    duration, drain = (3.0, 3.0) if args.quick else (6.0, 4.0)
     print(f"(a) verdict latency, Poisson arrivals for {duration:.0f} s (at least 60 messages), "
           f"then up to {drain:.0f} s to finish; queue bound {QUEUE}:")  # fmt: skip
     rng = random.Random(11)
@@ -283,6 +291,35 @@ async def _latency_section(args, detox, fp32, int8, film, messages) -> None:
                 "pipeline int8"
             )
         )
+
+
+class CpuStall:
+    """Share of wall time some runnable task waited for a CPU (Linux PSI), since creation."""
+
+    def __init__(self) -> None:
+        self._start = (time.perf_counter(), self._total())
+
+    @staticmethod
+    def _total() -> float:
+        try:
+            first = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+            return float(first.rsplit("total=", 1)[1]) / 1e6
+        except (OSError, IndexError, ValueError):
+            return float("nan")
+
+    def percent(self) -> float:
+        wall = time.perf_counter() - self._start[0]
+        return 100 * (self._total() - self._start[1]) / wall if wall > 0 else float("nan")
+
+
+def machine_load() -> str:
+    """Load average and CPU pressure: other work on these 2 cores skews every figure."""
+    try:
+        load = Path("/proc/loadavg").read_text().split()[0]
+        pressure = Path("/proc/pressure/cpu").read_text().split()[1].split("=")[1]
+    except (OSError, IndexError):
+        return "load: unknown"
+    return f"load average {load}, CPU pressure {pressure}% (0 on an idle machine)"
 
 
 def _mean_words(messages: list[str]) -> float:
