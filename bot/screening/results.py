@@ -55,16 +55,3 @@ def max_scores(parts: Iterable[Mapping[str, float]], weight: float = 1.0) -> Sco
         for label, value in part.items():
             combined[label] = max(combined.get(label, 0.0), float(value) * weight)
     return combined
-
-
-def merge_max(first: Mapping[str, float], second: Mapping[str, float]) -> Scores:
-    """Label-wise maximum of two score sets."""
-    return max_scores([first, second])
-
-
-def top_label(scores: Mapping[str, float]) -> tuple[str | None, float]:
-    """The highest-scoring label and its score (None, 0.0 for empty scores)."""
-    if not scores:
-        return None, 0.0
-    label = max(scores, key=lambda name: scores[name])
-    return label, scores[label]
