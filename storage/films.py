@@ -23,7 +23,13 @@ from bot.films.model import (
     FilmDetails,
     RelatedFilm,
 )  # fmt: skip
-from bot.films.normalize import ParsedQuery, fts_expression, parse_query, without_trailing_year
+from bot.films.normalize import (
+    ParsedQuery,
+    fts_expression,
+    parse_query,
+    picked_id,
+    without_trailing_year,
+)
 from storage.film_details import FilmDetailsReader
 from storage.film_writer import open_writer
 from storage.meta import MetaRepository
@@ -139,13 +145,16 @@ class FilmRepository:
         return await self._films([film_id for _, _, film_id in best[:limit]], full=False)
 
     async def resolve(self, title_or_id: str) -> Film:
-        """The one film meant by an autocomplete value (the film id) or a typed title.
+        """The one film meant by an autocomplete value ("#" and the film id) or a typed title.
 
-        A number is read as a title first when exactly one film has it as its title ("1917"
-        typed without picking from the list), else as a film id (a picked choice).
+        "#123" is film 123 (a picked choice: the mark keeps film 300 apart from the film called
+        "300"). A bare number is read as a title first when exactly one film has it as its title
+        ("1917" typed without picking from the list), else as a film id.
         Raises FilmNotFound (with the closest titles) or AmbiguousTitle (with the candidates).
         """
         text = (title_or_id or "").strip()
+        if (picked := picked_id(text)) is not None and (film := await self.get_film(picked)):
+            return film
         parsed = parse_query(text)
         if parsed.is_empty:
             raise InvalidInput("Type the title of a film (or pick one from the list).")

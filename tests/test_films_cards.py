@@ -10,6 +10,7 @@ from films_support import ggplot_frame, migrated
 from bot import limits
 from bot.films import cards
 from bot.films.catalog import open_catalog
+from bot.films.curated import load_curated
 from bot.films.errors import FilmNotFound
 from bot.films.importers.ggplot2movies import import_ggplot2movies
 from bot.films.model import Film, SpoilerLevel
@@ -95,6 +96,11 @@ def test_pages_split_under_the_embed_limit():
         assert sum(len(line.text) + 1 for line in page) <= limits.EMBED_DESCRIPTION
     assert [line.text for page in pages for line in page][-1].startswith("Film number 199")
     assert cards.search_lines([])[0][0].text == "No films found."
+    long = [Film(id=i, title=f"Long {i} " + "y" * 990, year=2000) for i in range(10)]
+    long_pages = cards.search_lines(long)  # four ~1,000-character lines fill a page
+    assert [len(page) for page in long_pages] == [4, 4, 2]
+    short = cards.search_lines([Film(id=i, title=f"F{i}") for i in range(20)])
+    assert [len(page) for page in short] == [cards.LINES_PER_PAGE, 20 - cards.LINES_PER_PAGE]
 
 
 def test_markdown_and_mentions_in_catalog_text_are_neutralised():
@@ -102,3 +108,19 @@ def test_markdown_and_mentions_in_catalog_text_are_neutralised():
     (line,) = cards.search_lines([film])[0]
     assert "@everyone" not in line.text and "\\*\\*Bold\\*\\*" in line.text
     assert cards.choice_label(Film(id=2, title="\u202eevil\nname")) == "evil name"
+
+
+def test_embed_pages_hide_spoiler_lines_and_break_mentions_in_titles():
+    pages = [[cards.Line("plain"), cards.Line("the twist", spoiler=True)], [cards.Line("more")]]
+    first, second = cards.embed_pages("Quotes for @everyone\n" + "t" * 400, pages, footer="f")
+    assert first.description == "plain\n||the twist||" and second.description == "more"
+    assert "@everyone" not in first.title and "\n" not in first.title
+    assert len(first.title) == limits.EMBED_TITLE and first.footer == "f"
+
+
+def test_card_as_embed_data_keeps_fields_and_footer():
+    details = load_curated()[0]
+    card = cards.film_card(details)
+    data = card.embed_data()
+    assert data.title == card.title and data.footer == card.footer
+    assert [(f.name, f.value) for f in data.fields] == [(f.name, f.value) for f in card.fields]

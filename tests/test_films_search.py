@@ -11,6 +11,7 @@ from bot.errors import InvalidInput
 from bot.films.errors import AmbiguousTitle, FilmNotFound
 from bot.films.importers.ggplot2movies import import_ggplot2movies
 from bot.films.importers.movielens import import_movielens
+from bot.films.normalize import choice_value, picked_id
 from storage.films import FilmRepository, database_path, ensure_curated
 
 FILMS = [
@@ -128,6 +129,16 @@ async def test_a_typed_number_is_a_title_before_an_id(repo):
     three = (await repo.resolve("300 (2006)")).id
     assert (await repo.resolve(str(three))).label == "300 (2006)"  # a picked choice: an id
     assert (await repo.resolve("2")).id == 2
+
+
+async def test_a_picked_choice_is_the_film_even_when_its_id_is_a_title(repo):
+    path = await database_path(repo._conn)
+    import_ggplot2movies(path, ggplot_frame([{"title": "2", "year": 2001}]), stream=io.StringIO())
+    titled_two = await repo.resolve("2")
+    assert titled_two.title == "2" and titled_two.id != 2
+    assert (await repo.resolve(choice_value(2))).id == 2  # "#2": film 2, not the film "2"
+    assert (await repo.resolve(choice_value(titled_two.id))).title == "2"
+    assert picked_id("#12a") is None and picked_id("12") is None and picked_id("#") is None
 
 
 ODD_QUERIES = [

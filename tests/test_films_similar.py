@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 
 import pytest
-from films_support import ggplot_frame, migrated, movielens_frame
+from films_support import TINY_MOVIELENS as FILMS
+from films_support import ggplot_frame, migrated, movielens_frame, tiny_ratings
 
 from bot.films.importers.ggplot2movies import import_ggplot2movies
 from bot.films.importers.movielens import import_movielens
@@ -19,30 +20,13 @@ from bot.films.similar import (
 from storage.film_similarity import SimilarityRepository
 from storage.films import FilmRepository, ensure_curated
 
-FILMS = [
-    (1, "Moon", 2009, "Drama|Sci-Fi"),
-    (2, "Sunshine", 2007, "Adventure|Drama|Sci-Fi"),
-    (3, "High School Musical 2", 2007, "Comedy|Musical"),
-    (4, "Never Let Me Go", 2010, "Drama|Romance|Sci-Fi"),
-]
-
-
-def ratings():
-    """Six users like Moon and Sunshine alike and dislike the musical; two rated NLMG."""
-    rows = []
-    for user in range(1, 7):
-        taste = 4.5 if user % 2 else 4.0
-        rows += [(user, 1, taste), (user, 2, taste), (user, 3, 1.0)]
-    rows += [(1, 4, 5.0), (2, 4, 4.0)]
-    return rows
-
 
 @pytest.fixture
 async def catalog(tmp_path):
     path = tmp_path / "catalog.sqlite3"
     conn = await migrated(path)
     await ensure_curated(conn)
-    import_movielens(path, movielens_frame(FILMS, ratings()), stream=io.StringIO())
+    import_movielens(path, movielens_frame(FILMS, tiny_ratings()), stream=io.StringIO())
     repo = FilmRepository(conn)
     yield path, repo, SimilarityRepository(conn)
     await conn.close()

@@ -3,74 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from aiohttp import web
-from films_support import migrated
+from films_support import FakeTmdb, migrated, serve
 
 from bot.films.catalog import FilmCatalog, open_catalog
 from bot.films.errors import FilmNotFound
 from bot.films.tmdb import TmdbClient
 from bot.settings import Settings
-
-MOVIE = {
-    "id": 264660, "imdb_id": "tt0470752", "title": "Ex Machina", "original_title": "Ex Machina",
-    "release_date": "2014-01-21", "runtime": 108, "overview": "A programmer evaluates an AI.",
-    "genres": [{"id": 18, "name": "Drama"}, {"id": 878, "name": "Science Fiction"}],
-    "production_countries": [{"iso_3166_1": "GB", "name": "United Kingdom"}],
-    "vote_average": 7.6, "vote_count": 12000,
-    "credits": {
-        "cast": [{"name": "Domhnall Gleeson", "character": "Caleb"},
-                 {"name": "Alicia Vikander", "character": "Ava"}],
-        "crew": [{"name": "Alex Garland", "job": "Director"},
-                 {"name": "Alex Garland", "job": "Writer"},
-                 {"name": "Rob Hardy", "job": "Director of Photography"}],
-    },
-}  # fmt: skip
-
-
-class FakeTmdb:
-    """Answers like TMDB's v3 API; the first `throttle` requests get a 429."""
-
-    def __init__(self, throttle: int = 0) -> None:
-        self.throttle = throttle
-        self.requests: list[web.Request] = []
-
-    def app(self) -> web.Application:
-        app = web.Application()
-        app.router.add_get("/3/search/movie", self.search)
-        app.router.add_get("/3/movie/{id}", self.movie)
-        return app
-
-    def _limited(self, request) -> web.Response | None:
-        self.requests.append(request)
-        if request.query.get("api_key") != "k3y":
-            return web.json_response({"status_message": "Invalid API key"}, status=401)
-        if self.throttle > 0:
-            self.throttle -= 1
-            return web.json_response({"status_code": 25}, status=429, headers={"Retry-After": "2"})
-        return None
-
-    async def search(self, request):
-        if (refused := self._limited(request)) is not None:
-            return refused
-        hits = (
-            [{"id": 264660, "title": "Ex Machina"}] if "machina" in request.query["query"] else []
-        )
-        return web.json_response({"page": 1, "results": hits})
-
-    async def movie(self, request):
-        if (refused := self._limited(request)) is not None:
-            return refused
-        assert request.query["append_to_response"] == "credits"
-        return web.json_response(MOVIE)
-
-
-async def serve(fake: FakeTmdb):
-    runner = web.AppRunner(fake.app())
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
-    return runner, f"http://{host}:{port}/3"
 
 
 @pytest.fixture

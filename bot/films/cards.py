@@ -13,11 +13,15 @@ from dataclasses import dataclass
 
 from bot import limits
 from bot.films.model import Credit, Film, FilmDetails, SpoilerLevel
+from bot.films.normalize import choice_value
 from bot.films.similar import SimilarResult
 from bot.films.text import escape_markdown, plain, truncate
+from bot.render import EmbedData, EmbedField
+from bot.spoilers.format import spoiler
 
 MAIN_CAST = 5
 SYNOPSIS_CHARS = 1000  # a card is read at a glance; the full summary has its own command
+LINES_PER_PAGE = 15  # a page read at a glance; the rest behind Next
 SPOILER_TAG_CHARS = 4  # "||" on each side, reserved when sizing pages of spoiler lines
 SEED_SOURCE = re.compile(r"seed:(\d{3})_[0-9a-f]+\.txt")
 SOURCE_NAMES = {
@@ -57,6 +61,11 @@ class FilmCard:
             "footer": {"text": self.footer},
         }
 
+    def embed_data(self) -> EmbedData:
+        """The card as shared embed data (cogs/_ui.to_embed turns it into a discord.Embed)."""
+        fields = tuple(EmbedField(f.name, f.value, f.inline) for f in self.fields)
+        return EmbedData(self.title, self.description, fields, self.footer)
+
     def total_chars(self) -> int:
         """Characters counted towards Discord's 6,000 per embed."""
         fields = sum(len(f.name) + len(f.value) for f in self.fields)
@@ -79,9 +88,9 @@ def choice_label(film: Film) -> str:
 
 
 def autocomplete_choices(films: Sequence[Film]) -> list[Choice]:
-    """At most 25 choices, labelled "Title (Year)", valued with the film id."""
+    """At most 25 choices, labelled "Title (Year)", valued with the film id ("#123")."""
     return [
-        Choice(choice_label(film), str(film.id)[: limits.CHOICE_VALUE])
+        Choice(choice_label(film), choice_value(film.id))
         for film in films[: limits.AUTOCOMPLETE_CHOICES]
     ]
 
@@ -203,10 +212,26 @@ def _line_pages(lines: list[Line], limit: int = limits.EMBED_DESCRIPTION) -> lis
     size = 0
     for line in lines:
         cost = len(line.text) + 1 + (SPOILER_TAG_CHARS if line.spoiler else 0)
-        if pages[-1] and size + cost > limit:
+        if pages[-1] and (size + cost > limit or len(pages[-1]) == LINES_PER_PAGE):
             pages.append([])
             size = 0
         room = limit - SPOILER_TAG_CHARS - 1
         pages[-1].append(Line(truncate(line.text, room), line.spoiler))
         size += cost
     return pages
+
+
+def embed_pages(
+    title: str, pages: Sequence[Sequence[Line]], *, footer: str | None = None
+) -> list[EmbedData]:
+    """Pages of lines as embeds, ready for a paginator: lines marked as spoilers are hidden in
+    spoiler tags, and every part is cut to Discord's limits. The title may hold what a member
+    typed: it is made one line with its mentions broken."""
+    shown_title = truncate(plain(title).replace("@", "@\u200b"), limits.EMBED_TITLE)
+    shown_footer = truncate(footer, limits.EMBED_FOOTER) if footer else None
+    embeds = []
+    for page in pages:
+        text = "\n".join(spoiler(line.text) if line.spoiler else line.text for line in page)
+        description = truncate(text, limits.EMBED_DESCRIPTION)
+        embeds.append(EmbedData(shown_title, description, footer=shown_footer))
+    return embeds

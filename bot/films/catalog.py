@@ -21,6 +21,8 @@ from storage.films import FilmRepository, ensure_curated
 
 log = logging.getLogger(__name__)
 
+FilmRef = Film | str  # a resolved film, or what an option holds (a typed title or "#<id>")
+
 
 class FilmCatalog:
     """Search, details, cards and recommendations over the catalog (and TMDB when enabled)."""
@@ -39,37 +41,50 @@ class FilmCatalog:
         Local only (never waits on the network), so it answers well inside 3 seconds."""
         return cards.autocomplete_choices(await self.films.autocomplete(typed))
 
-    async def find(self, title_or_id: str) -> Film:
+    @property
+    def online(self) -> bool:
+        """True when unknown titles are looked up on TMDB (slow: callers answer later)."""
+        return self.tmdb is not None
+
+    async def find_local(self, title_or_id: str) -> Film:
+        """The film an option names, from the catalog alone (fast: never calls out).
+        Raises FilmNotFound (with suggestions) or AmbiguousTitle (with candidates)."""
+        return await self.films.resolve(title_or_id)
+
+    async def find(self, title_or_id: FilmRef) -> Film:
         """The film an option names. Unknown titles are looked up on TMDB when it is enabled;
         raises FilmNotFound (with suggestions) or AmbiguousTitle (with candidates)."""
+        if isinstance(title_or_id, Film):
+            return title_or_id
         try:
-            return await self.films.resolve(title_or_id)
+            return await self.find_local(title_or_id)
         except FilmNotFound:
             found = await self._from_tmdb(title_or_id)
             if found is None:
                 raise
             return found
 
-    async def details(self, title_or_id: str) -> FilmDetails:
+    async def details(self, title_or_id: FilmRef) -> FilmDetails:
+        """Everything known about the film (summary sections, quotes, credits, facts)."""
         return await self.films.get_details((await self.find(title_or_id)).id)
 
-    async def info(self, title_or_id: str) -> cards.FilmCard:
+    async def info(self, title_or_id: FilmRef) -> cards.FilmCard:
         """/film info: the film's card (spoiler-free synopsis, sources line)."""
         film = await self.find(title_or_id)
         details = await self.films.get_details(film.id)
         return cards.film_card(details, await self.films.namesakes(film))
 
-    async def cast(self, title_or_id: str) -> list[list[cards.Line]]:
+    async def cast(self, title_or_id: FilmRef) -> list[list[cards.Line]]:
         """/film cast: pages of crew and cast with characters."""
         return cards.cast_pages(await self.details(title_or_id))
 
     async def quotes(
-        self, title_or_id: str, *, reveal: SpoilerLevel = SpoilerLevel.PREMISE
+        self, title_or_id: FilmRef, *, reveal: SpoilerLevel = SpoilerLevel.PREMISE
     ) -> list[list[cards.Line]]:
         """/film quotes: pages of quotes; lines past `reveal` are marked as spoilers."""
         return cards.quote_pages(await self.details(title_or_id), reveal=reveal)
 
-    async def similar(self, title_or_id: str, *, limit: int = 10) -> SimilarResult:
+    async def similar(self, title_or_id: FilmRef, *, limit: int = 10) -> SimilarResult:
         """/film similar: films like it, and which method found them."""
         film = await self.find(title_or_id)
         return await similar_films(self.films, self.similarity, film, limit=limit)

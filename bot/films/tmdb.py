@@ -8,7 +8,6 @@ retried after the Retry-After the server gives (capped), a few times at most.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -19,6 +18,7 @@ import aiosqlite
 
 from bot.films.model import Credit, Film, FilmDetails
 from bot.films.normalize import parse_query
+from storage.tmdb_cache import TmdbCacheRepository
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ class TmdbClient:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         max_retries: int = MAX_RETRIES,
     ) -> None:  # fmt: skip
-        self._conn = conn
+        self._cache = TmdbCacheRepository(conn)
         self._api_key = api_key
         self._base_url = base_url.rstrip("/")
         self._sleep = sleep
@@ -76,26 +76,13 @@ class TmdbClient:
 
     async def _get(self, path: str, params: dict[str, str]) -> dict[str, Any]:
         request = path + "?" + urlencode(sorted(params.items()))
-        cached = await self._cached(request)
+        cached = await self._cache.get(request)
         if cached is not None:
             return cached
         status, body = await self._fetch(path, params)
         if status in (200, 404):
-            await self._conn.execute(
-                "INSERT OR REPLACE INTO tmdb_cache (request, status, body) VALUES (?, ?, ?)",
-                (request, status, json.dumps(body)),
-            )
-            await self._conn.commit()
+            await self._cache.put(request, status, body)
         return body if status == 200 else {}
-
-    async def _cached(self, request: str) -> dict[str, Any] | None:
-        async with self._conn.execute(
-            "SELECT status, body FROM tmdb_cache WHERE request = ?", (request,)
-        ) as cur:
-            row = await cur.fetchone()
-        if row is None:
-            return None
-        return json.loads(row["body"]) if row["status"] == 200 else {}
 
     async def _fetch(self, path: str, params: dict[str, str]) -> tuple[int, dict[str, Any]]:
         session = self._session_for_requests()
