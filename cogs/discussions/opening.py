@@ -27,17 +27,12 @@ from bot.films.cards import film_card
 from bot.films.model import FilmDetails
 from bot.spoilers.summary import render_summary
 from cogs.discussions.checks import starter_only
+from cogs.films.options import film_autocomplete, resolve_film
 from cogs.moderation.checks import granted, services
 from storage.discussions import Discussion
 
 log = logging.getLogger(__name__)
 ParentChannel = discord.TextChannel | discord.ForumChannel
-
-
-async def film_choices(interaction: discord.Interaction, current: str) -> list[app_commands.Choice]:
-    """Titles from the catalog as the member types (valued with the film id)."""
-    choices = await services(interaction).catalog.autocomplete(current)
-    return [app_commands.Choice(name=c.name, value=c.value) for c in choices]
 
 
 @app_commands.command(name="start")
@@ -48,7 +43,7 @@ async def film_choices(interaction: discord.Interaction, current: str) -> list[a
     "default: the server's setting",
     force="Open a second thread even if one for this film is already open in that channel",
 )
-@app_commands.autocomplete(film=film_choices)
+@app_commands.autocomplete(film=film_autocomplete)
 @app_commands.choices(spoilers=[app_commands.Choice(name=p, value=p) for p in POLICIES])
 @starter_only()
 async def start(
@@ -61,7 +56,7 @@ async def start(
     """Open a discussion thread for a film, starting with its card and spoiler-tagged summary."""
     svc = services(interaction)
     parent = await _fresh_parent(interaction, channel)
-    details = await svc.catalog.details(film)
+    details = await svc.catalog.films.get_details((await resolve_film(interaction, film)).id)
     options = await svc.discussion_settings.get(interaction.guild_id)
     policy = parse_policy(spoilers or options.default_spoiler_policy)
     forum = isinstance(parent, discord.ForumChannel)
@@ -74,7 +69,8 @@ async def start(
         force=force,
         still_open=_still_open(interaction),
     )
-    await interaction.response.defer(ephemeral=True, thinking=True)
+    if not interaction.response.is_done():  # resolve_film defers while it asks TMDB
+        await interaction.response.defer(ephemeral=True, thinking=True)
     thread, opener_id = await _create(parent, details, policy, options.default_auto_archive_minutes)
     discussion = await svc.discussions.open(
         guild_id=interaction.guild_id,

@@ -8,7 +8,7 @@ import re
 from bot.films.model import Film, FilmDetails
 from storage.db import transaction
 
-NLMG = "1"  # the curated film's id, as the autocomplete values it
+NLMG = "#1"  # the curated film, as autocomplete values it ("#<id>")
 SPOILER = "What a film. Tommy dies at the end and Kathy becomes a donor. Loved the score though."
 HARMLESS = "Carey Mulligan is wonderful, and the score by Rachel Portman is gorgeous."
 

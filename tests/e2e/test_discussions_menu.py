@@ -85,7 +85,7 @@ async def test_config_sets_archive_time_and_default_policy_for_new_threads(emu, 
 async def test_thread_keeps_working_after_its_film_leaves_the_catalog(emu, bot):
     watch = GuardWatch(bot)
     film_id = await add_film(bot, "Gattaca", 1997, ("Drama",))
-    thread_id = await open_discussion(emu, "film-talk", film=str(film_id))
+    thread_id = await open_discussion(emu, "film-talk", film=f"#{film_id}")
     await remove_film(bot, film_id)
     comment = await emu.post("Alice", thread_id, "Vincent dies at the end? " + HARMLESS)
     listed = await emu.slash("Alice", "discuss list")

@@ -136,7 +136,7 @@ async def test_members_are_refused_unless_they_hold_the_starter_role(emu, bot):
 
 async def test_film_without_summary_gets_card_and_no_summary_yet(emu, bot):
     film_id = await add_film(bot, "Gattaca", 1997, ("Drama", "Sci-Fi"))
-    thread_id = await open_discussion(emu, "film-forum", film=str(film_id))
+    thread_id = await open_discussion(emu, "film-forum", film=f"#{film_id}")
     starter, summary = emu.messages_in(thread_id)
     assert starter["embeds"][0]["title"] == "Gattaca (1997)"
     assert summary["content"] == "**Summary: Gattaca (1997)**\nNo summary yet."
