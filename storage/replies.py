@@ -13,7 +13,7 @@ from operator import itemgetter
 
 import aiosqlite
 
-from storage.db import transaction
+from storage.db import transaction, write
 from storage.reply_imports import ImportedThreadWrites, TrackedChannels
 from storage.reply_models import (
     ImportedComment,
@@ -202,14 +202,14 @@ class ReplyRepository(ImportedThreadWrites, TrackedChannels):
 
     async def mark_deleted(self, message_id: int) -> bool:
         """Its author deleted it: tombstone, text kept. A removal by a moderator is not undone."""
-        cursor = await self._conn.execute(
-            "UPDATE reply_messages SET state = 'deleted_by_author', "
-            "state_changed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
-            "WHERE message_id = ? AND state = 'visible'",
-            (message_id,),
-        )
-        await self._conn.commit()
-        return cursor.rowcount > 0
+        async with transaction(self._conn):
+            cursor = await self._conn.execute(
+                "UPDATE reply_messages SET state = 'deleted_by_author', "
+                "state_changed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
+                "WHERE message_id = ? AND state = 'visible'",
+                (message_id,),
+            )
+            return cursor.rowcount > 0
 
     async def mark_removed(self, message_id: int, by: str | int) -> bool:
         """A moderator (user id) or 'screener' removed it: tombstone, text kept.
@@ -217,26 +217,14 @@ class ReplyRepository(ImportedThreadWrites, TrackedChannels):
         Wins over an author's deletion, whichever event arrives first (the bot's own delete
         also comes back as a MESSAGE_DELETE).
         """
-        cursor = await self._conn.execute(
-            "UPDATE reply_messages SET state = 'removed_by_moderator', removed_by = ?, "
-            "state_changed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
-            "WHERE message_id = ? AND state != 'removed_by_moderator'",
-            (str(by), message_id),
-        )
-        await self._conn.commit()
-        return cursor.rowcount > 0
-
-    async def roll_back_interrupted_write(self) -> bool:
-        """Roll back a transaction a cancelled write left open; True if there was one.
-
-        `transaction()` cannot roll back when the cancellation lands on its BEGIN. Only for a
-        connection this writer owns: it would also end another coroutine's transaction.
-        """
-        await self._conn.execute("SELECT 1")  # runs after anything already queued
-        if not self._conn.in_transaction:
-            return False
-        await self._conn.rollback()
-        return True
+        async with transaction(self._conn):
+            cursor = await self._conn.execute(
+                "UPDATE reply_messages SET state = 'removed_by_moderator', removed_by = ?, "
+                "state_changed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
+                "WHERE message_id = ? AND state != 'removed_by_moderator'",
+                (str(by), message_id),
+            )
+            return cursor.rowcount > 0
 
     async def update_structure(self, rows: Sequence[tuple[int, int, int]]) -> None:
         """Set (message_id, root_id, depth) for messages whose chain changed."""
@@ -260,12 +248,12 @@ class ReplyRepository(ImportedThreadWrites, TrackedChannels):
             return [row[0] for row in await cur.fetchall()]
 
     async def set_thread_title(self, thread_id: int, guild_id: int | None, title: str) -> None:
-        await self._conn.execute(
+        await write(
+            self._conn,
             "INSERT INTO reply_threads (thread_id, guild_id, title) VALUES (?, ?, ?) "
             "ON CONFLICT (thread_id) DO UPDATE SET title = excluded.title",
             (thread_id, guild_id, title),
         )
-        await self._conn.commit()
 
     # -- reading ---------------------------------------------------------------------------
 

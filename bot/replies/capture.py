@@ -139,11 +139,9 @@ class ReplyCapture:
                     return
                 batch = []
         except asyncio.CancelledError:
-            # Cancelled without stop() (e.g. the loop shutting down): write what is left. The
-            # interrupted batch is written again, which is safe because every write is
-            # idempotent.
-            if await self._repo.roll_back_interrupted_write():
-                log.warning("reply capture was cancelled mid-write; writing that batch again")
+            # Cancelled without stop() (e.g. the loop shutting down): write what is left. An
+            # interrupted transaction was rolled back by storage.db.transaction, and writing
+            # its batch again is safe because every write is idempotent.
             await self._write(batch + self._drain())
             self._stopping = True
             raise
