@@ -16,11 +16,15 @@ import aiosqlite
 from bot.moderation.clock import Clock, SystemClock
 from bot.moderation.scheduler import ExpiryScheduler
 from bot.moderation.service import ModerationService
+from bot.replies.capture import ReplyCapture
+from bot.replies.scope import CaptureScope
 from bot.settings import Settings
 from storage import migrate
+from storage.discussions import DiscussionRepository
 from storage.meta import ErrorReportRepository, MetaRepository
 from storage.moderation import CaseRepository
 from storage.moderation_config import ModConfigRepository
+from storage.replies import ReplyRepository
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +42,13 @@ class Services:
     clock: Clock
     expiry: ExpiryScheduler
     moderation: ModerationService
+    # Reply chains (issue 6): the captured discussions, which channels are captured, and the
+    # batched writer. Features that delete a message for moderation call
+    # `await services.reply_capture.mark_removed(message_id, by)` BEFORE deleting it.
+    replies: ReplyRepository
+    discussions: DiscussionRepository  # which threads are film discussions (always captured)
+    reply_scope: CaptureScope
+    reply_capture: ReplyCapture
     screening_backend: str = "none (screening is not built yet: it lands with issue 5)"
     _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     _started: bool = False
@@ -53,6 +64,9 @@ class Services:
         # the moderation cog connects the Discord side (it loads right after this).
         await self.expiry.start()
         self.on_close(self.expiry.stop)
+        await self.reply_scope.load()
+        self.reply_capture.start()
+        self.on_close(self.reply_capture.stop)  # a restart loses no captured message
 
     def use_clock(self, clock: Clock) -> None:
         """Swap the clock moderation runs on (tests pass a ManualClock); only before start."""
@@ -80,6 +94,7 @@ async def open_services(settings: Settings) -> Services:
     conn = await migrate.open_database(settings.database_path)
     cases, config, clock = CaseRepository(conn), ModConfigRepository(conn), SystemClock()
     expiry, moderation = build_moderation(cases, config, clock)
+    replies, discussions = ReplyRepository(conn), DiscussionRepository(conn)
     return Services(
         settings=settings,
         conn=conn,
@@ -91,6 +106,10 @@ async def open_services(settings: Settings) -> Services:
         clock=clock,
         expiry=expiry,
         moderation=moderation,
+        replies=replies,
+        discussions=discussions,
+        reply_scope=CaptureScope(replies, discussion_check(discussions)),
+        reply_capture=ReplyCapture.from_settings(replies, settings),
     )
 
 
@@ -100,3 +119,12 @@ def build_moderation(
     """The expiry scheduler and the moderation service, both on `clock`."""
     expiry = ExpiryScheduler(cases, clock)
     return expiry, ModerationService(cases, config, clock, expiry)
+
+
+def discussion_check(discussions: DiscussionRepository) -> Callable[[int], Awaitable[bool]]:
+    """Whether a thread is a film discussion (reply chains capture every one of them)."""
+
+    async def is_discussion(thread_id: int) -> bool:
+        return await discussions.by_thread(thread_id) is not None
+
+    return is_discussion

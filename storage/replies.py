@@ -61,6 +61,16 @@ _INSERT_MESSAGE = (
     "ON CONFLICT (message_id) DO NOTHING"
 )
 
+# An imported comment re-posted on Discord: what the poster knows (original author, text, date
+# and parent) replaces whatever live capture stored for that message first.
+_UPSERT_POSTED_COPY = _INSERT_MESSAGE.replace(
+    "DO NOTHING",
+    "DO UPDATE SET thread_id = excluded.thread_id, guild_id = excluded.guild_id, "
+    "author_id = excluded.author_id, author_name = excluded.author_name, "
+    "content = excluded.content, attachments = excluded.attachments, "
+    "created_at = excluded.created_at, parent_id = excluded.parent_id",
+)
+
 
 _STATES = {state.value: state for state in MessageState}
 
@@ -200,6 +210,21 @@ class ReplyRepository(ImportedThreadWrites, TrackedChannels):
             row = await cur.fetchone()
         return None if row is None else row[0]
 
+    async def store_posted_copies(self, records: Sequence[MessageRecord]) -> None:
+        """Store imported comments as posted on Discord, overwriting what capture stored.
+
+        A webhook cannot reply, so capture sees no parent; the poster knows it. Call
+        `refresh_structure` for the thread afterwards.
+        """
+        params = [_record_params(record) for record in records]
+        async with transaction(self._conn):
+            await self._conn.executemany(
+                "INSERT INTO reply_threads (thread_id, guild_id) VALUES (?, ?) "
+                "ON CONFLICT (thread_id) DO NOTHING",
+                sorted({(p["thread"], p["guild"]) for p in params}),
+            )
+            await self._conn.executemany(_UPSERT_POSTED_COPY, params)
+
     async def mark_deleted(self, message_id: int) -> bool:
         """Its author deleted it: tombstone, text kept. A removal by a moderator is not undone."""
         async with transaction(self._conn):
@@ -304,6 +329,15 @@ class ReplyRepository(ImportedThreadWrites, TrackedChannels):
         ) as cur:
             rows = await cur.fetchall()
         return [_to_stored(row) for row in rows]
+
+    async def newest_message_id(self, thread_id: int) -> int | None:
+        """The newest Discord message stored for a thread (where a catch-up read starts)."""
+        async with self._conn.execute(
+            "SELECT MAX(message_id) FROM reply_messages WHERE thread_id = ? AND message_id > 0",
+            (thread_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        return None if row is None else row[0]
 
     async def list_threads(self) -> list[ThreadSummary]:
         """Every stored thread with its size and first/last message time, newest activity first."""

@@ -104,6 +104,13 @@ class TrackedChannels:
             )
             return cursor.rowcount > 0
 
+    async def is_tracked(self, guild_id: int, channel_id: int) -> bool:
+        async with self._conn.execute(
+            "SELECT 1 FROM reply_tracked_channels WHERE guild_id = ? AND channel_id = ?",
+            (guild_id, channel_id),
+        ) as cur:
+            return await cur.fetchone() is not None
+
     async def tracked_channels(self, guild_id: int | None = None) -> list[tuple[int, int]]:
         """(guild_id, channel_id) pairs, for one guild or all."""
         sql = "SELECT guild_id, channel_id FROM reply_tracked_channels"

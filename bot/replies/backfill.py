@@ -27,6 +27,14 @@ class BackfillReport:
     unchanged: int = 0
     threads: set[int] = field(default_factory=set)
 
+    def add(self, other: BackfillReport) -> None:
+        """Fold in the report of another batch of the same backfill."""
+        self.seen += other.seen
+        self.new.extend(other.new)
+        self.edited.extend(other.edited)
+        self.unchanged += other.unchanged
+        self.threads |= other.threads
+
     def summary(self) -> str:
         """One line for the moderator who ran `/thread backfill`."""
         return (

@@ -51,6 +51,12 @@ def format_time(moment: datetime, style: str) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def human_time(moment: datetime) -> str:
+    """A date as a blog prints it: "3 March 2017 at 21:15 UTC"."""
+    moment = moment.astimezone(UTC)
+    return f"{moment.day} {moment:%B %Y} at {moment:%H:%M} UTC"
+
+
 def render_tree(tree: ReplyTree, options: RenderOptions | None = None) -> RenderedTree:
     """The whole discussion as pages of nested comments."""
     options = options or RenderOptions()
