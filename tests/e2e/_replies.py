@@ -60,3 +60,9 @@ def attachment_json(emu, message: dict) -> object:
 def nested_ids(comments: list[dict]) -> list:
     """[id, [replies...]] for each comment of an export, nested the same way."""
     return [[int(c["id"]), nested_ids(c["replies"])] for c in comments]
+
+
+async def finished(backfill) -> str:
+    """The last text of a /thread backfill reply (it is edited as the backfill goes)."""
+    await backfill.wait(lambda r: (r.original or {}).get("content", "").startswith("Done."))
+    return backfill.original["content"]
