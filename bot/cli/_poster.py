@@ -65,7 +65,8 @@ async def post_imported_thread(
     token = settings.require_token()
     with discord_endpoints(settings):
         client = discord.Client(
-            intents=discord.Intents.none(), allowed_mentions=discord.AllowedMentions.none()
+            intents=discord.Intents(guilds=True),  # no gateway: HTTP only
+            allowed_mentions=discord.AllowedMentions.none(),
         )
         async with client:
             try:
@@ -106,9 +107,9 @@ async def _post(
         raise NotFound(f"No stored thread has the id {thread_id}.")
     tree = build_tree(await repo.thread_messages(thread_id))
     title = summary.title or "Imported comments"
-    async with refusals(channel, "create a thread and a webhook"):
-        thread = await _new_thread(channel, title, len(tree), repo)
-        webhook = await _import_webhook(channel)
+    async with refusals(channel, "create a webhook and a thread"):
+        webhook = await _import_webhook(channel)  # first: a refusal leaves no empty thread
+        thread = await _new_thread(channel, title, tree, repo)
     guild_id = channel.guild.id
     await repo.set_thread_title(thread.id, guild_id, title)
     await repo.track_channel(guild_id, thread.id, None)  # the bot captures what follows
@@ -147,14 +148,17 @@ async def refusals(channel: discord.abc.GuildChannel, doing: str) -> AsyncIterat
 async def _new_thread(
     channel: discord.TextChannel | discord.ForumChannel,
     title: str,
-    count: int,
+    tree: ReplyTree,
     repo: ReplyRepository,
 ) -> discord.Thread:
+    """A public thread in a text channel; in a forum, a post whose opening message says what
+    follows (a forum post cannot be empty)."""
     name = title[: limits.THREAD_NAME]
     if isinstance(channel, discord.TextChannel):
         return await channel.create_thread(name=name, type=discord.ChannelType.public_thread)
+    first_date = min(node.message.created_at for node in tree.roots)
     intro = (
-        f"{count:,} comments imported from “{discord.utils.escape_markdown(title)}”, oldest "
+        f"{len(tree):,} comments imported from “{discord.utils.escape_markdown(title)}”, oldest "
         "first, each under its author's name with its original date."
     )
     created = await channel.create_thread(name=name, content=intro)
@@ -166,7 +170,7 @@ async def _new_thread(
         author_id=starter.author.id,
         author_name=starter.author.display_name,
         content=intro,
-        created_at=starter.created_at,
+        created_at=first_date,  # dated like the comments it opens, so it heads the tree
     )
     await repo.store_posted_copies([starter_record])
     return created.thread

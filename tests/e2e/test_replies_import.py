@@ -10,7 +10,13 @@ import re
 import sys
 from pathlib import Path
 
+import pytest
+from replies_support import open_repository
+
+from bot.cli._poster import post_imported_thread
+from bot.errors import PermissionDenied
 from bot.replies.tree import build_tree
+from bot.replies.wxr import import_wxr
 from bot.sandbox.emulator.interactions import message_text
 from tests.e2e._replies import outline_lines, settled
 
@@ -97,3 +103,24 @@ async def test_posting_needs_a_text_or_forum_channel(emu, settings):
     assert code == 1
     assert "There is no channel with the id 12345" in err
     assert re.search(r"error: .*\n?$", err)
+
+
+async def test_a_forum_gets_a_post_opening_the_comments(emu, settings):
+    settings = settings.model_copy(update={"discord_api_base": emu.base_url})
+    forum = emu.world.channel_id("film-forum")
+    async with open_repository(settings.database_path.parent) as repo:
+        await import_wxr(repo, FIXTURE)
+        posted = await post_imported_thread(repo, -1, int(forum), settings)
+
+        assert posted.posted == 15 and posted.name == "Never Let Me Go"
+        starter, *comments = emu.messages_in(str(posted.thread_id))
+        assert starter["content"].startswith("15 comments imported from “Never Let Me Go”")
+        assert [m["author"]["username"] for m in comments[:2]] == ["knottedstar", "Blog author"]
+        stored = await repo.thread_messages(posted.thread_id)
+        assert depths(stored) == [0, *BLOG_DEPTHS]  # the forum post's opening message heads it
+
+        emu.world.deny_bot(emu.world.channel_id("general"), manage_webhooks=True)
+        channels_before = len(emu.world.channels)
+        with pytest.raises(PermissionDenied, match="needs Create Public Threads"):
+            await post_imported_thread(repo, -1, int(emu.world.channel_id("general")), settings)
+        assert len(emu.world.channels) == channels_before  # no empty thread left behind
