@@ -13,7 +13,7 @@ import discord
 from discord import app_commands
 
 from bot import limits
-from bot.errors import InvalidInput, NotFound
+from bot.errors import InvalidInput, NotFound, PermissionDenied
 from bot.render import EmbedData
 from bot.replies.backfill import BackfillReport
 from bot.replies.export import ExportFormat, export_thread
@@ -103,6 +103,7 @@ async def untrack(
 @app_commands.describe(message="A message link or id: the chain around it (default: whole thread)")
 async def tree(interaction: discord.Interaction, message: str | None = None) -> None:
     """Show the discussion as nested comments, or the reply chain around one message."""
+    await interaction.response.defer(ephemeral=True, thinking=True)  # a long thread takes time
     await capturing(interaction).settled()
     if message is not None:
         await show_chain(interaction, parse_message_ref(message))
@@ -117,6 +118,7 @@ async def tree(interaction: discord.Interaction, message: str | None = None) -> 
 @app_commands.guild_only()
 async def show_reply_chain(interaction: discord.Interaction, message: discord.Message) -> None:
     """The message with the comments it answers and every reply to it."""
+    await interaction.response.defer(ephemeral=True, thinking=True)
     await capturing(interaction).settled()
     await show_chain(interaction, message.id)
 
@@ -187,7 +189,13 @@ async def backfill(interaction: discord.Interaction) -> None:
             f"{len(report.new):,} new."
         )
 
-    report = await read_history(channel, services(interaction), on_batch=show_progress)
+    try:
+        report = await read_history(channel, services(interaction), on_batch=show_progress)
+    except discord.Forbidden:
+        raise PermissionDenied(
+            f"Discord refused to let me read the history of {channel.mention}: I need Read "
+            "Message History there."
+        ) from None
     await services(interaction).replies.set_thread_title(channel.id, channel.guild.id, channel.name)
     await interaction.edit_original_response(content=f"Done. {report.summary()}")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.sandbox.emulator.interactions import message_text
 from storage.replies import MessageState
+from tests.e2e._moderation import confirm
 from tests.e2e._replies import (
     attachment_json,
     nested_ids,
@@ -100,3 +101,21 @@ async def test_reply_chain_menu_and_originals_for_moderators(emu, bot):
     assert "reply 4, edited to say more" in original
     assert f"removed by a moderator (<@{emu.world.user_id('Mona')}>)" in original
     assert "Version 1" in original and "reply 4\n" in original + "\n"
+
+
+async def test_a_purge_leaves_tombstones_removed_by_the_moderator(emu, bot):
+    thread = await open_discussion(bot, emu)
+    spoiler = await emu.post("Bob", thread, "Ruth dies at the second donation")
+    answer = await emu.post("Alice", thread, "Tag your spoilers!", reply_to=spoiler)
+    await emu.post("Bob", thread, "And Tommy completes")
+
+    record = await emu.slash("Mona", "mod purge", where=thread, count=3, member="Bob", reason="x")
+    clicked = await confirm(emu, "Mona", record, "Delete")
+    assert "Case #1" in await clicked.text()
+
+    tree = await (await emu.slash("Carol", "thread tree", where=thread)).text()
+    assert tree.count("*[removed by a moderator]*") == 2 and "Ruth dies" not in tree
+    assert [level for level, _ in outline_lines(tree)] == [0, 1, 0]
+    messages = {m.message_id: m for m in await stored(bot, emu, thread)}
+    assert messages[int(spoiler["id"])].removed_by == emu.world.user_id("Mona")
+    assert messages[int(answer["id"])].state is MessageState.VISIBLE
