@@ -123,7 +123,27 @@ async def show_reply_chain(interaction: discord.Interaction, message: discord.Me
     await show_chain(interaction, message.id)
 
 
+async def readable_message(interaction: discord.Interaction, message_id: int) -> None:
+    """Refuse a message the bot kept from a channel the member cannot read (a private channel's
+    comments must not leak through a message id)."""
+    stored = await services(interaction).replies.get_message(message_id)
+    if stored is None:
+        raise NotFound("The bot has no record of that message.")
+    channel = interaction.client.get_channel(stored.thread_id)
+    member = interaction.user
+    if (
+        not isinstance(channel, Capturable)
+        or not isinstance(member, discord.Member)
+        or channel.guild.id != interaction.guild_id
+    ):
+        raise NotFound("That message is not in a channel of this server that you can read.")
+    permissions = channel.permissions_for(member)
+    if not (permissions.view_channel and permissions.read_message_history):
+        raise NotFound("That message is not in a channel of this server that you can read.")
+
+
 async def show_chain(interaction: discord.Interaction, message_id: int) -> None:
+    await readable_message(interaction, message_id)
     rendered = await chain_outline(services(interaction).replies, message_id, OUTLINE)
     noun = "comment" if rendered.comments == 1 else "comments"
     await send_pages(interaction, f"Reply chain · {rendered.comments:,} {noun}", rendered)
@@ -141,7 +161,9 @@ async def send_pages(interaction: discord.Interaction, title: str, rendered: Ren
 async def original(interaction: discord.Interaction, message: str) -> None:
     """The original text of a deleted or removed comment, with earlier versions. Moderators."""
     await capturing(interaction).settled()
-    text = await original_text(services(interaction).replies, parse_message_ref(message))
+    message_id = parse_message_ref(message)
+    await readable_message(interaction, message_id)
+    text = await original_text(services(interaction).replies, message_id)
     embed = discord.Embed(title="Original comment", description=text)
     await interaction.response.send_message(embed=embed, ephemeral=True)
 

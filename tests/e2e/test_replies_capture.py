@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import discord
+
 from bot.replies.render import INDENT
 from bot.sandbox.emulator.interactions import message_text
 from tests.e2e._replies import finished, open_discussion, outline_lines, stored
@@ -77,3 +79,26 @@ async def test_names_attachments_and_edits_are_kept_safely(emu, bot):
     html = emu.store.files[(await exported.reply())["attachments"][0]["id"]].data.decode()
     assert "<script>" not in html and "@everyone *star*" in html
     assert html.index("@everyone *star*") < html.index("nice poster")
+
+
+async def test_a_private_channels_comments_do_not_leak_through_a_message_id(
+    emu, start_bot, settings
+):
+    view = str(discord.Permissions(view_channel=True).value)
+    emu.world.add_channel(
+        "mod-chat",
+        permission_overwrites=[
+            {"id": emu.world.role_id("Member"), "type": 0, "allow": "0", "deny": view},
+            {"id": emu.world.role_id("Moderator"), "type": 0, "allow": view, "deny": "0"},
+        ],
+    )
+    async with start_bot(settings):
+        await (await emu.slash("Mona", "thread track", where="mod-chat")).reply()
+        secret = await emu.post("Mona", "mod-chat", "Bob is on his last warning")
+
+        record = await emu.slash("Alice", "thread tree", where="general", message=secret["id"])
+        text = await record.text()
+        assert "not in a channel of this server that you can read" in text
+        assert "last warning" not in text
+        allowed = await emu.slash("Mona", "thread tree", where="general", message=secret["id"])
+        assert "Bob is on his last warning" in await allowed.text()
