@@ -13,6 +13,7 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.films.catalog import FilmCatalog, open_catalog
 from bot.moderation.clock import Clock, SystemClock
 from bot.moderation.scheduler import ExpiryScheduler
 from bot.moderation.service import ModerationService
@@ -20,7 +21,11 @@ from bot.replies.capture import ReplyCapture
 from bot.replies.scope import CaptureScope
 from bot.settings import Settings
 from storage import migrate
-from storage.discussions import DiscussionRepository
+from storage.discussions import (
+    DiscussionRepository,
+    DiscussionSettingsRepository,
+    SpoilerGuardRepository,
+)
 from storage.meta import ErrorReportRepository, MetaRepository
 from storage.moderation import CaseRepository
 from storage.moderation_config import ModConfigRepository
@@ -42,13 +47,19 @@ class Services:
     clock: Clock
     expiry: ExpiryScheduler
     moderation: ModerationService
-    # Reply chains (issue 6): the captured discussions, which channels are captured, and the
-    # batched writer. Features that delete a message for moderation call
-    # `await services.reply_capture.mark_removed(message_id, by)` BEFORE deleting it.
+    # Film discussions (issue 4): thread-to-film links, per-guild options, spoiler-guard records.
+    discussions: DiscussionRepository
+    discussion_settings: DiscussionSettingsRepository
+    spoiler_guard: SpoilerGuardRepository
+    # Reply chains (issue 6): the captured discussions, which channels are captured (film
+    # discussion threads always), and the batched writer. Features that delete a message for
+    # moderation call `await services.reply_capture.mark_removed(message_id, by)` BEFORE
+    # deleting it.
     replies: ReplyRepository
-    discussions: DiscussionRepository  # which threads are film discussions (always captured)
     reply_scope: CaptureScope
     reply_capture: ReplyCapture
+    # The film catalog (issue 3): built in start(), once the schema exists (loads curated films).
+    catalog: FilmCatalog = None  # type: ignore[assignment]
     screening_backend: str = "none (screening is not built yet: it lands with issue 5)"
     _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     _started: bool = False
@@ -60,6 +71,8 @@ class Services:
     async def start(self) -> None:
         """Feature start-up work that needs the migrated database."""
         self._started = True
+        self.catalog = await open_catalog(self.conn, self.settings)
+        self.on_close(self.catalog.close)
         # Active cases are reloaded now; expiries missed while offline are applied as soon as
         # the moderation cog connects the Discord side (it loads right after this).
         await self.expiry.start()
@@ -106,8 +119,10 @@ async def open_services(settings: Settings) -> Services:
         clock=clock,
         expiry=expiry,
         moderation=moderation,
-        replies=replies,
         discussions=discussions,
+        discussion_settings=DiscussionSettingsRepository(conn),
+        spoiler_guard=SpoilerGuardRepository(conn),
+        replies=replies,
         reply_scope=CaptureScope(replies, discussion_check(discussions)),
         reply_capture=ReplyCapture.from_settings(replies, settings),
     )

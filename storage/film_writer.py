@@ -28,13 +28,7 @@ log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 5000
 NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 # Lower is more authoritative, for the rating shown on cards.
-RATING_SOURCE_RANK = (
-    ("seed:", 0),
-    ("imdb", 1),
-    ("tmdb", 2),
-    ("ggplot2movies", 3),
-    ("movielens", 4),
-)
+RATING_SOURCE_RANK = {"imdb": 1, "tmdb": 2, "ggplot2movies": 3, "movielens": 4}
 GENRE_ALIASES = {"science fiction": "Sci-Fi", "sci fi": "Sci-Fi", "film noir": "Film-Noir"}
 IGNORED_GENRES = {"no genres listed", "imax"}
 CURATED_TABLES = ("credits", "summary_sections", "quotes", "film_facts", "related_films")
@@ -57,10 +51,10 @@ def canonical_genre(genre: str) -> str | None:
 
 def _rating_rank(source: str | None) -> int:
     text = (source or "").lower()
-    for marker, rank in RATING_SOURCE_RANK:
-        if marker in text:
-            return rank
-    return 9
+    if "seed:" in text:
+        return 0
+    first_word = text.split()[0] if text.split() else ""
+    return RATING_SOURCE_RANK.get(first_word, 9)
 
 
 @contextlib.contextmanager
@@ -153,7 +147,8 @@ class CatalogWriter:
         cursor = self.conn.execute(
             "INSERT INTO films (title, original_title, year, runtime_minutes, synopsis, "
             "synopsis_source, rating, rating_votes, rating_source, popularity, match_key, "
-            "search_text, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "search_text, source, search_rank) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "(SELECT coalesce(max(search_rank), 0) + 1 FROM films))",
             (
                 film.title, film.original_title, film.year, film.runtime_minutes, film.synopsis,
                 sources.get("synopsis", film.source) if film.synopsis else None,
@@ -206,6 +201,26 @@ class CatalogWriter:
                     f"INSERT OR IGNORE INTO {table} (film_id, {column}, source) VALUES (?, ?, ?)",
                     (film_id, label, source or film.source or "unknown"),
                 )
+
+    def renumber_search_ranks(self) -> None:
+        """Give every film its place by popularity (1 = most popular) and rebuild the title
+        index on it, so searches read matches best first. Run at the end of each import."""
+        self.conn.execute(
+            "CREATE TEMP TABLE film_ranks (id INTEGER PRIMARY KEY, rank INTEGER NOT NULL)"
+        )
+        try:
+            self.conn.execute(
+                "INSERT INTO film_ranks (id, rank) SELECT id, "
+                "row_number() OVER (ORDER BY popularity DESC, id) FROM films"
+            )
+            # Two steps through negative numbers, so no two films ever share a rank mid-way.
+            self.conn.execute(
+                "UPDATE films SET search_rank = -r.rank FROM film_ranks r WHERE r.id = films.id"
+            )
+            self.conn.execute("UPDATE films SET search_rank = -search_rank")
+            self.conn.execute("INSERT INTO films_fts (films_fts) VALUES ('rebuild')")
+        finally:
+            self.conn.execute("DROP TABLE temp.film_ranks")
 
     def film_by_external_id(self, namespace: str, value: str) -> int | None:
         row = self.conn.execute(
@@ -301,18 +316,14 @@ class CatalogWriter:
     # -- curated details ----------------------------------------------------------------
 
     def store_details(self, details: FilmDetails) -> int:
-        """Store a curated film with its credits, summary, quotes, facts and related films.
+        """Store a film (curated, or looked up live) with its credits, summary, quotes, facts and related films.
 
         Rows from curated sources that the data no longer states are retired, not deleted,
         so loading the same data twice changes nothing and a corrected file replaces facts.
         """
         film_id = self.upsert_film(details.film, field_sources=details.field_sources)
-        for table in CURATED_TABLES:
-            self.conn.execute(
-                f"UPDATE {table} SET retired_at = {NOW} WHERE film_id = ? AND retired_at IS NULL "
-                "AND (source LIKE 'seed:%' OR source LIKE 'curated%')",
-                (film_id,),
-            )
+        if is_curated_source(details.film.source):
+            self._retire_curated_rows(film_id)
         for credit in details.credits:
             person_id = self.upsert_person(credit.name, source=credit.source or "unknown")
             self._store_curated_credit(film_id, person_id, credit)
@@ -343,6 +354,14 @@ class CatalogWriter:
                 year_source=link.year_source,
             )  # fmt: skip
         return film_id
+
+    def _retire_curated_rows(self, film_id: int) -> None:
+        for table in CURATED_TABLES:
+            self.conn.execute(
+                f"UPDATE {table} SET retired_at = {NOW} WHERE film_id = ? AND retired_at IS NULL "
+                "AND (source LIKE 'seed:%' OR source LIKE 'curated%')",
+                (film_id,),
+            )
 
     def _store_curated_credit(self, film_id: int, person_id: int, credit: Credit) -> None:
         self._upsert_row(

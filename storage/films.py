@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import difflib
 import hashlib
-import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,17 +19,20 @@ from bot.errors import InvalidInput, NotFound
 from bot.films.curated import load_curated
 from bot.films.errors import AmbiguousTitle, FilmNotFound
 from bot.films.model import (
-    Credit,
-    Fact,
     Film,
     FilmDetails,
-    Quote,
     RelatedFilm,
-    SpoilerLevel,
-    SummarySection,
 )  # fmt: skip
-from bot.films.normalize import ParsedQuery, fts_expression, parse_query, without_trailing_year
-from storage.film_writer import is_curated_source, open_writer
+from bot.films.normalize import (
+    ParsedQuery,
+    fts_expression,
+    parse_query,
+    picked_id,
+    without_trailing_year,
+)
+from storage.film_details import FilmDetailsReader
+from storage.film_writer import open_writer
+from storage.meta import MetaRepository
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,10 @@ KEY_UPPER = "\U0010ffff"  # sorts after every character: [key, key + KEY_UPPER) 
 FILM_COLUMNS = (
     "id, title, year, original_title, runtime_minutes, synopsis, rating, rating_source, source"
 )
+LIST_COLUMNS = "id, title, year, original_title, search_rank"  # enough for a choice
+# An exact title ranks as if this many times higher in the popularity order: "Up" leads for "up",
+# but a forgotten film called "Mat" does not push The Matrix down while "mat" is typed.
+EXACT_BOOST = 20.0
 
 
 async def database_path(conn: aiosqlite.Connection) -> Path:
@@ -72,17 +78,22 @@ class FilmRepository:
         film = await self.get_film(film_id)
         if film is None:
             raise NotFound(f"There is no film with id {film_id} in the catalog.")
-        sources = await self._field_sources(film_id)
+        reader = FilmDetailsReader(self._conn)
+        sources = await reader.field_sources(film_id)
         return FilmDetails(
             film=film,
-            credits=tuple(await self._credits(film_id)),
-            summary=tuple(await self._summary(film_id)),
-            quotes=tuple(await self._quotes(film_id)),
-            facts=tuple(await self._facts(film_id)),
+            credits=tuple(await reader.credits(film_id)),
+            summary=tuple(await reader.summary(film_id)),
+            quotes=tuple(await reader.quotes(film_id)),
+            facts=tuple(await reader.facts(film_id)),
             related=tuple(link.film for link in await self._related(film_id)),
             related_links=tuple(await self._related(film_id)),
             field_sources=sources,
         )
+
+    async def films_by_ids(self, ids: Sequence[int]) -> list[Film]:
+        """Films with genres, countries and external ids, in the order of `ids`."""
+        return await self._films(list(ids), full=True)
 
     async def count(self) -> int:
         return (await self._all("SELECT count(*) AS n FROM films"))[0]["n"]
@@ -98,13 +109,13 @@ class FilmRepository:
         parsed = parse_query(query)
         if parsed.is_empty:
             rows = await self._all(
-                f"SELECT {FILM_COLUMNS} FROM films ORDER BY popularity DESC, id LIMIT ?", (limit,)
+                f"SELECT {LIST_COLUMNS} FROM films ORDER BY search_rank LIMIT ?", (limit,)
             )
             return [_film(row) for row in rows]
-        ids = await self._ranked_ids(parsed, limit)
-        if not ids and (with_year := without_trailing_year(parsed)):
-            ids = await self._ranked_ids(with_year, limit)
-        return await self._films(ids, full=False)
+        rows = await self._ranked(parsed, limit)
+        if not rows and (with_year := without_trailing_year(parsed)):
+            rows = await self._ranked(with_year, limit)
+        return [_film(row) for row in rows]
 
     async def search(self, query: str, limit: int = DEFAULT_LIMIT) -> list[Film]:
         """Like autocomplete, with genres and ids filled in, falling back to close spellings."""
@@ -121,8 +132,9 @@ class FilmRepository:
             return []
         expression = " OR ".join(f'"{stem}"*' for stem in stems)
         rows = await self._all(
-            "SELECT f.id, f.match_key FROM films_fts JOIN films f ON f.id = films_fts.rowid "
-            "WHERE films_fts MATCH ? ORDER BY f.popularity DESC LIMIT ?",
+            "SELECT f.id, f.match_key FROM films_fts JOIN films f "
+            "ON f.search_rank = films_fts.rowid WHERE films_fts MATCH ? "
+            "ORDER BY films_fts.rowid LIMIT ?",
             (expression, FUZZY_POOL),
         )
         scored = [
@@ -133,21 +145,24 @@ class FilmRepository:
         return await self._films([film_id for _, _, film_id in best[:limit]], full=False)
 
     async def resolve(self, title_or_id: str) -> Film:
-        """The one film meant by an autocomplete value (the film id) or a typed title.
+        """The one film meant by an autocomplete value ("#" and the film id) or a typed title.
 
+        "#123" is film 123 (a picked choice: the mark keeps film 300 apart from the film called
+        "300"). A bare number is read as a title first when exactly one film has it as its title
+        ("1917" typed without picking from the list), else as a film id.
         Raises FilmNotFound (with the closest titles) or AmbiguousTitle (with the candidates).
         """
         text = (title_or_id or "").strip()
-        if text.isdigit() and len(text) <= 12:
-            film = await self.get_film(int(text))
-            if film is not None:
-                return film
+        if (picked := picked_id(text)) is not None and (film := await self.get_film(picked)):
+            return film
         parsed = parse_query(text)
         if parsed.is_empty:
             raise InvalidInput("Type the title of a film (or pick one from the list).")
-        matches = await self._exact(parsed)
-        if not matches and (with_year := without_trailing_year(parsed)):
-            matches = await self._exact(with_year)
+        matches = await self._titled(parsed)
+        if len(matches) != 1 and text.isdigit() and len(text) <= 12:
+            film = await self.get_film(int(text))
+            if film is not None:
+                return film
         if len(matches) == 1:
             return await self.get_film(matches[0])  # type: ignore[return-value]
         if matches:
@@ -157,34 +172,87 @@ class FilmRepository:
             return await self.get_film(typed_so_far[0].id)  # type: ignore[return-value]
         raise FilmNotFound(text, typed_so_far or await self.closest(text))
 
-    async def _exact(self, parsed: ParsedQuery) -> list[int]:
-        sql = "SELECT id FROM films WHERE match_key = ?"
+    async def _titled(self, parsed: ParsedQuery) -> list[int]:
+        """Ids of the films with exactly this title (and year, if given); the curated one
+        alone when it is among them."""
+        matches = [row["id"] for row in await self._exact(parsed)]
+        if not matches and (with_year := without_trailing_year(parsed)):
+            matches = [row["id"] for row in await self._exact(with_year)]
+        if len(matches) > 1:
+            matches = await self._prefer_curated(matches)
+        return matches
+
+    async def namesakes(self, film: Film) -> list[Film]:
+        """Other films with the same title (to say "add the year" on a card), most popular first."""
+        rows = await self._all(
+            "SELECT id FROM films WHERE match_key = (SELECT match_key FROM films WHERE id = ?) "
+            "AND id != ? ORDER BY search_rank LIMIT ?",
+            (film.id, film.id, MAX_SUGGESTIONS),
+        )
+        return await self._films([row["id"] for row in rows], full=False)
+
+    async def _prefer_curated(self, ids: list[int]) -> list[int]:
+        """Of several films with one title, the curated one is the one the community means
+        (typing "Never Let Me Go" gives the 2010 film, not the 1953 one)."""
+        marks = ",".join("?" * len(ids))
+        rows = await self._all(
+            f"SELECT DISTINCT film_id FROM film_external_ids WHERE namespace = 'curated' "
+            f"AND film_id IN ({marks})",
+            ids,
+        )
+        curated = [row["film_id"] for row in rows]
+        return curated if len(curated) == 1 else ids
+
+    async def _exact(self, parsed: ParsedQuery) -> list[aiosqlite.Row]:
+        sql = f"SELECT {LIST_COLUMNS} FROM films WHERE match_key = ?"
         params: list[object] = [parsed.key]
         if parsed.year is not None:
             sql += " AND year = ?"
             params.append(parsed.year)
-        rows = await self._all(sql + " ORDER BY popularity DESC, id LIMIT 25", params)
-        return [row["id"] for row in rows]
+        return await self._all(sql + " ORDER BY search_rank LIMIT 25", params)
 
-    async def _ranked_ids(self, parsed: ParsedQuery, limit: int) -> list[int]:
-        year_sql = " AND year = ?" if parsed.year is not None else ""
-        year = [parsed.year] if parsed.year is not None else []
-        rows = await self._all(
-            f"SELECT id FROM films WHERE match_key >= ? AND match_key < ?{year_sql} "
-            "ORDER BY match_key = ? DESC, popularity DESC, id LIMIT ?",
-            [parsed.key, parsed.key + KEY_UPPER, *year, _exact_key(parsed), limit],
-        )
-        ids = [row["id"] for row in rows]
-        if len(ids) < limit:
-            rows = await self._all(
-                "SELECT f.id FROM films_fts JOIN films f ON f.id = films_fts.rowid "
-                f"WHERE films_fts MATCH ?{year_sql.replace('year', 'f.year')} "
-                "ORDER BY f.popularity DESC, f.id LIMIT ?",
-                [fts_expression(parsed), *year, limit + len(ids)],
+    async def _ranked(self, parsed: ParsedQuery, limit: int) -> list[aiosqlite.Row]:
+        """Titles starting with the query first, then titles with words starting with it.
+        One query when the first kind fills the list (the common case while typing)."""
+        rows = await self._starting_with(parsed, limit)
+        if len(rows) < limit:
+            seen = {row["id"] for row in rows}
+            more = await self._with_words(parsed, limit + len(rows))
+            rows += [row for row in more if row["id"] not in seen][: limit - len(rows)]
+        return rows
+
+    async def _starting_with(self, parsed: ParsedQuery, limit: int) -> list[aiosqlite.Row]:
+        year_sql, year = _year_filter(parsed)
+        if len(parsed.key) > 2:
+            return await self._all(
+                f"SELECT {LIST_COLUMNS} FROM films WHERE match_key >= ? AND match_key < ?"
+                f"{year_sql} ORDER BY CASE WHEN match_key = ? THEN search_rank / ? "
+                "ELSE search_rank END, search_rank LIMIT ?",
+                [parsed.key, parsed.key + KEY_UPPER, *year, parsed.key, EXACT_BOOST, limit],
             )
-            seen = set(ids)
-            ids += [r["id"] for r in rows if r["id"] not in seen][: limit - len(ids)]
-        return ids
+        # One or two characters match thousands of titles: read them best first from the
+        # films_initial_N index instead of sorting them, then place exact two-letter titles.
+        exact = await self._exact(parsed) if len(parsed.key) == 2 else []
+        width = len(parsed.key)
+        rows = await self._all(
+            f"SELECT {LIST_COLUMNS} FROM films WHERE substr(match_key, 1, {width}) = ?"
+            f"{year_sql} ORDER BY search_rank LIMIT ?",
+            [parsed.key, *year, limit],
+        )
+        exact_ids = {row["id"] for row in exact}
+        merged = exact + [row for row in rows if row["id"] not in exact_ids]
+        merged.sort(key=lambda r: r["search_rank"] / (EXACT_BOOST if r["id"] in exact_ids else 1))
+        return merged[:limit]
+
+    async def _with_words(self, parsed: ParsedQuery, limit: int) -> list[aiosqlite.Row]:
+        # The index is keyed on search_rank, so matches arrive most popular first.
+        year_sql, year = _year_filter(parsed, "f.")
+        columns = ", ".join(f"f.{c.strip()}" for c in LIST_COLUMNS.split(","))
+        return await self._all(
+            f"SELECT {columns} FROM films_fts JOIN films f ON f.search_rank = films_fts.rowid "
+            f"WHERE films_fts MATCH ?{year_sql} ORDER BY films_fts.rowid LIMIT ?",
+            [fts_expression(parsed), *year, limit],
+        )
 
     # -- curated data -------------------------------------------------------------------
 
@@ -201,8 +269,8 @@ class FilmRepository:
     # -- row mapping --------------------------------------------------------------------
 
     async def _all(self, sql: str, params: Sequence[object] = ()) -> list[aiosqlite.Row]:
-        async with self._conn.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+        # One round trip to the connection's thread (execute + fetch + close in one go).
+        return list(await self._conn.execute_fetchall(sql, tuple(params)))
 
     async def _films(self, ids: Sequence[int], *, full: bool) -> list[Film]:
         if not ids:
@@ -235,76 +303,6 @@ class FilmRepository:
             extras[row["film_id"]]["external_ids"][row["namespace"]] = row["value"]
         return extras
 
-    async def _field_sources(self, film_id: int) -> dict[str, str]:
-        rows = await self._all(
-            "SELECT source, synopsis_source, rating_source FROM films WHERE id = ?", (film_id,)
-        )
-        sources = {"title": rows[0]["source"]}
-        if rows[0]["synopsis_source"]:
-            sources["synopsis"] = rows[0]["synopsis_source"]
-        if rows[0]["rating_source"]:
-            sources["rating"] = rows[0]["rating_source"]
-        for table, column in (("film_genres", "genres"), ("film_countries", "countries")):
-            found = await self._all(f"SELECT source FROM {table} WHERE film_id = ?", (film_id,))
-            if found:
-                sources[column] = ", ".join(dict.fromkeys(r["source"] for r in found))
-        return sources
-
-    async def _credits(self, film_id: int) -> list[Credit]:
-        rows = await self._all(
-            "SELECT p.name, c.role, c.character, c.aliases, c.note, c.billing_order, c.source, "
-            "c.person_id FROM credits c JOIN people p ON p.id = c.person_id "
-            "WHERE c.film_id = ? AND c.retired_at IS NULL ORDER BY c.role, c.billing_order, c.id",
-            (film_id,),
-        )
-        # One credit per person and role: the curated one when several sources list it.
-        rows.sort(key=lambda r: not is_curated_source(r["source"]))
-        chosen: dict[tuple[int, str], aiosqlite.Row] = {}
-        for row in rows:
-            chosen.setdefault((row["person_id"], row["role"]), row)
-        credits = [
-            Credit(
-                name=r["name"], role=r["role"], character=r["character"] or None,
-                note=r["note"], order=r["billing_order"], source=r["source"],
-                aliases=tuple(json.loads(r["aliases"])),
-            )
-            for r in chosen.values()
-        ]  # fmt: skip
-        return sorted(credits, key=lambda c: (c.role, c.order))
-
-    async def _summary(self, film_id: int) -> list[SummarySection]:
-        rows = await self._all(
-            "SELECT heading, text, spoiler_level, source FROM summary_sections "
-            "WHERE film_id = ? AND retired_at IS NULL ORDER BY position, id",
-            (film_id,),
-        )
-        return [
-            SummarySection(r["heading"], r["text"], SpoilerLevel(r["spoiler_level"]), r["source"])
-            for r in rows
-        ]
-
-    async def _quotes(self, film_id: int) -> list[Quote]:
-        rows = await self._all(
-            "SELECT text, speaker, spoiler_level, source FROM quotes "
-            "WHERE film_id = ? AND retired_at IS NULL ORDER BY position, id",
-            (film_id,),
-        )
-        return [
-            Quote(r["text"], r["speaker"], r["source"], SpoilerLevel(r["spoiler_level"]))
-            for r in rows
-        ]
-
-    async def _facts(self, film_id: int) -> list[Fact]:
-        rows = await self._all(
-            "SELECT kind, value, spoiler_level, note, source FROM film_facts "
-            "WHERE film_id = ? AND retired_at IS NULL ORDER BY position, id",
-            (film_id,),
-        )
-        return [
-            Fact(r["kind"], r["value"], r["source"], SpoilerLevel(r["spoiler_level"]), r["note"])
-            for r in rows
-        ]
-
     async def _related(self, film_id: int) -> list[RelatedFilm]:
         rows = await self._all(
             "SELECT related_film_id, relation, note, source, year_source FROM related_films "
@@ -321,13 +319,16 @@ class FilmRepository:
         ]  # fmt: skip
 
 
-def _exact_key(parsed: ParsedQuery) -> str:
-    """The key an exact title must equal to rank first; one typed letter ranks by popularity
-    alone (typing "a" should not put the film "A" first)."""
-    return parsed.key if len(parsed.key) >= 2 else "\x00"
+def _year_filter(parsed: ParsedQuery, prefix: str = "") -> tuple[str, list[object]]:
+    if parsed.year is None:
+        return "", []
+    return f" AND {prefix}year = ?", [parsed.year]
 
 
 def _film(row: aiosqlite.Row, **extras: object) -> Film:
+    """A Film from a row of FILM_COLUMNS, or of LIST_COLUMNS (the rest left unset)."""
+    if len(row) == 5:
+        return Film(id=row[0], title=row[1], year=row[2], original_title=row[3])
     return Film(
         id=row["id"], title=row["title"], year=row["year"], original_title=row["original_title"],
         runtime_minutes=row["runtime_minutes"], synopsis=row["synopsis"], rating=row["rating"],
@@ -349,16 +350,10 @@ async def ensure_curated(conn: aiosqlite.Connection) -> bool:
     """
     films = load_curated()
     fingerprint = curated_fingerprint(films)
-    async with conn.execute("SELECT value FROM meta WHERE key = ?", (CURATED_HASH_KEY,)) as cur:
-        row = await cur.fetchone()
-    if row is not None and row["value"] == fingerprint:
+    meta = MetaRepository(conn)
+    if await meta.get(CURATED_HASH_KEY) == fingerprint:
         return False
     await FilmRepository(conn).upsert_details(films)
-    await conn.execute(
-        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET "
-        "value = excluded.value, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-        (CURATED_HASH_KEY, fingerprint),
-    )
-    await conn.commit()
+    await meta.set(CURATED_HASH_KEY, fingerprint)
     log.info("loaded %d curated films into the catalog", len(films))
     return True

@@ -207,3 +207,29 @@ async def test_ggplot2movies_budget_and_merge(catalog):
     with pytest.raises(ImportFileError, match="line 2: a film without a title or year"):
         import_ggplot2movies(path, bad, stream=io.StringIO())
     assert await table_counts(conn) == before
+
+
+async def test_rating_comes_from_the_most_authoritative_source(catalog, tmp_path):
+    path, _, repo = catalog
+    quiet = io.StringIO()
+    movielens = movielens_frame([(7, "Moon", 2009, "Drama|Sci-Fi")], [(1, 7, 4.0), (2, 7, 5.0)])
+    ggplot = ggplot_frame([{"title": "Moon", "year": 2009, "rating": 7.9, "votes": 900}])
+
+    async def moon():
+        return await repo.get_film((await repo.resolve("Moon")).id)
+
+    import_movielens(path, movielens, stream=quiet)
+    assert ((await moon()).rating, (await moon()).rating_source) == (4.5, "movielens")
+    import_ggplot2movies(path, ggplot, stream=quiet)
+    import_movielens(path, movielens, stream=quiet)
+    assert (await moon()).rating == 7.9
+    folder = tmp_path / "imdb"
+    write_imdb(
+        folder,
+        "title.basics",
+        [["tt1182345", "movie", "Moon", "Moon", "0", "2009", N, "97", "Drama"]],
+    )
+    write_imdb(folder, "title.ratings", [["tt1182345", "7.8", "400000"]])
+    import_imdb(folder, path, stream=quiet)
+    import_ggplot2movies(path, ggplot, stream=quiet)
+    assert ((await moon()).rating, (await moon()).rating_source) == (7.8, "imdb")

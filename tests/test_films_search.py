@@ -11,7 +11,8 @@ from bot.errors import InvalidInput
 from bot.films.errors import AmbiguousTitle, FilmNotFound
 from bot.films.importers.ggplot2movies import import_ggplot2movies
 from bot.films.importers.movielens import import_movielens
-from storage.films import FilmRepository, ensure_curated
+from bot.films.normalize import choice_value, picked_id
+from storage.films import FilmRepository, database_path, ensure_curated
 
 FILMS = [
     (1, "Lobster, The", 2015, "Comedy|Romance|Sci-Fi"),
@@ -31,7 +32,11 @@ async def repo(tmp_path):
     await ensure_curated(conn)
     import_movielens(path, movielens_frame(FILMS, RATINGS), stream=io.StringIO())
     frame = ggplot_frame(
-        [{"title": "Sunshine, The", "year": 2000}, {"title": "Lobster Man from Mars", "year": 1989}]
+        [
+            {"title": "Sunshine, The", "year": 2000},
+            {"title": "Lobster Man from Mars", "year": 1989},
+            {"title": "Never Let Me Go", "year": 1953, "votes": 76},
+        ]
     )
     import_ggplot2movies(path, frame, stream=io.StringIO())
     yield FilmRepository(conn)
@@ -47,8 +52,8 @@ async def test_prefix_as_you_type_and_leading_articles(repo):
     assert (await labels(repo, "The Lob"))[0] == "The Lobster (2015)"
     assert (await labels(repo, "Lobster, The"))[0] == "The Lobster (2015)"
     assert "Lobster Man from Mars (1989)" in await labels(repo, "lobster")
-    assert (await labels(repo, "never let m")) == ["Never Let Me Go (2010)"]
-    assert (await labels(repo, "let me")) == ["Never Let Me Go (2010)"]
+    assert (await labels(repo, "never let m"))[0] == "Never Let Me Go (2010)"
+    assert (await labels(repo, "let me"))[0] == "Never Let Me Go (2010)"
 
 
 async def test_case_and_accent_insensitive(repo):
@@ -67,10 +72,21 @@ async def test_year_disambiguation(repo):
 async def test_merged_sources_make_one_film(repo):
     # The curated entry, MovieLens' "Never Let Me Go" and the seeds' related "The Island"
     # are the same films: no duplicates.
-    assert await labels(repo, "Never Let Me Go") == ["Never Let Me Go (2010)"]
+    assert await labels(repo, "Never Let Me Go (2010)") == ["Never Let Me Go (2010)"]
     assert await labels(repo, "The Island (2005)") == ["The Island (2005)"]
-    film = await repo.resolve("Never Let Me Go")
+    film = await repo.resolve("Never Let Me Go (2010)")
     assert film.external_ids == {"curated": "never-let-me-go-2010", "movielens": "6"}
+
+
+async def test_curated_film_wins_over_its_namesakes(repo):
+    assert await labels(repo, "Never Let Me Go") == [
+        "Never Let Me Go (2010)",
+        "Never Let Me Go (1953)",
+    ]
+    film = await repo.resolve("never let me go")
+    assert film.year == 2010
+    assert [f.label for f in await repo.namesakes(film)] == ["Never Let Me Go (1953)"]
+    assert (await repo.resolve("Never Let Me Go (1953)")).year == 1953
 
 
 async def test_ambiguous_title_lists_candidates(repo):
@@ -99,6 +115,32 @@ async def test_resolve_by_autocomplete_value(repo):
     assert (await repo.resolve(str(film.id))).title == "The Lobster"
 
 
+async def test_a_typed_number_is_a_title_before_an_id(repo):
+    path = await database_path(repo._conn)
+    frame = ggplot_frame(
+        [
+            {"title": "1917", "year": 2019},
+            {"title": "300", "year": 2006},
+            {"title": "300", "year": 1962},
+        ]
+    )
+    import_ggplot2movies(path, frame, stream=io.StringIO())
+    assert (await repo.resolve("1917")).label == "1917 (2019)"
+    three = (await repo.resolve("300 (2006)")).id
+    assert (await repo.resolve(str(three))).label == "300 (2006)"  # a picked choice: an id
+    assert (await repo.resolve("2")).id == 2
+
+
+async def test_a_picked_choice_is_the_film_even_when_its_id_is_a_title(repo):
+    path = await database_path(repo._conn)
+    import_ggplot2movies(path, ggplot_frame([{"title": "2", "year": 2001}]), stream=io.StringIO())
+    titled_two = await repo.resolve("2")
+    assert titled_two.title == "2" and titled_two.id != 2
+    assert (await repo.resolve(choice_value(2))).id == 2  # "#2": film 2, not the film "2"
+    assert (await repo.resolve(choice_value(titled_two.id))).title == "2"
+    assert picked_id("#12a") is None and picked_id("12") is None and picked_id("#") is None
+
+
 ODD_QUERIES = [
         "", "   ", "x" * 500, "🎬🍿", "שלום עולם", "مرحبا", "**bold** __x__ `code`",
         "@everyone", "<@123456789>", "'; DROP TABLE films; --", 'a" OR "b', "NEAR(a b)",
@@ -118,3 +160,17 @@ async def test_odd_queries_are_answered_safely(repo):
             assert "\u202e" not in exc.message
             assert len(exc.message) < 1000
     assert await repo.count() == before  # nothing dropped or added
+
+
+async def test_exact_title_is_boosted_but_popularity_still_counts(repo):
+    path = await database_path(repo._conn)
+    frame = ggplot_frame([
+        {"title": "Matrix, The", "year": 1999, "votes": 90000},
+        {"title": "Mat", "year": 1926, "votes": 5},
+        {"title": "Up", "year": 2009, "votes": 50000},
+        {"title": "Upside Down Town", "year": 1990, "votes": 60000},
+        *({"title": f"Filler {n}", "year": 2000, "votes": 100} for n in range(40)),
+    ])  # fmt: skip
+    import_ggplot2movies(path, frame, stream=io.StringIO())
+    assert (await labels(repo, "mat"))[:2] == ["The Matrix (1999)", "Mat (1926)"]
+    assert (await labels(repo, "up"))[0] == "Up (2009)"

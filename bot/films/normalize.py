@@ -4,6 +4,7 @@
 - `match_key("The Lobster")` -> "lobster": case-, accent- and punctuation-free, leading article
   dropped; two sources name the same film when their match keys and years agree.
 - `parse_query("sunshine (2007)")` -> tokens ("sunshine",), year 2007, for search.
+- `choice_value(123)` -> "#123", the value of an autocomplete choice; `picked_id("#123")` -> 123.
 """
 
 from __future__ import annotations
@@ -151,3 +152,20 @@ def fts_expression(parsed: ParsedQuery) -> str:
     if terms and parsed.last_is_prefix:
         terms[-1] += "*"
     return " ".join(terms)
+
+
+PICKED_MARK = "#"  # marks an autocomplete value, so film 300 is not the film called "300"
+MAX_ID_DIGITS = 12
+
+
+def choice_value(film_id: int) -> str:
+    """The value of an autocomplete choice for a film: "#" and its id."""
+    return f"{PICKED_MARK}{film_id}"
+
+
+def picked_id(text: str) -> int | None:
+    """The film id in an autocomplete value ("#123"), or None for anything else."""
+    digits = text[len(PICKED_MARK) :]
+    if text.startswith(PICKED_MARK) and digits.isdigit() and len(digits) <= MAX_ID_DIGITS:
+        return int(digits)
+    return None

@@ -22,6 +22,8 @@ def truncate(text: str, limit: int) -> str:
 
 def plain(text: str) -> str:
     """One line, no control or bidi-override characters, whitespace collapsed."""
+    if text.isprintable():  # the common case: no control, format or bidi characters at all
+        return " ".join(text.split())
     text = text.translate(BIDI_CONTROLS)
     cleaned = "".join(
         " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
@@ -37,3 +39,8 @@ def safe_echo(text: str, limit: int = 80) -> str:
     shown = truncate(plain(text), limit)
     shown = MARKDOWN.sub(r"\\\1", shown)
     return shown.replace("@", "@\u200b")
+
+
+def escape_markdown(text: str) -> str:
+    """Catalog text shown in Discord: markdown characters escaped, mentions broken."""
+    return MARKDOWN.sub(r"\\\1", text).replace("@", "@\u200b")

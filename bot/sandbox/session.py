@@ -93,25 +93,25 @@ class SandboxSession:
 
     async def _do_reply(self, rest: str) -> None:
         number, _, text = rest.partition(" ")
-        parent = self.transcript.message(_number(number))
+        parent = self.transcript.message(self._number(number))
         await self.emu.post(self.user, parent["channel_id"], text, reply_to=parent)
 
     async def _do_edit(self, rest: str) -> None:
         number, _, text = rest.partition(" ")
-        await self.emu.edit(self.transcript.message(_number(number)), text)
+        await self.emu.edit(self.transcript.message(self._number(number)), text)
 
     async def _do_delete(self, rest: str) -> None:
-        await self.emu.delete(self.transcript.message(_number(rest)))
+        await self.emu.delete(self.transcript.message(self._number(rest)))
 
     async def _do_click(self, rest: str) -> None:
         number, _, label = rest.partition(" ")
-        message = self.transcript.message(_number(number))
+        message = self.transcript.message(self._number(number))
         self.last_record = await self.emu.click(self.user, message, label=label.strip())
         await self._await_answer(self.last_record)
 
     async def _do_choose(self, rest: str) -> None:
         number, _, value = rest.partition(" ")
-        message = self.transcript.message(_number(number))
+        message = self.transcript.message(self._number(number))
         select = next(
             (
                 c
@@ -128,7 +128,7 @@ class SandboxSession:
 
     async def _do_menu(self, rest: str) -> None:
         name, number = shlex.split(rest)
-        target = self.transcript.message(_number(number))
+        target = self.transcript.message(self._number(number))
         self.last_record = await self.emu.context_menu(self.user, name, target)
         await self._await_answer(self.last_record)
 
@@ -190,12 +190,22 @@ class SandboxSession:
         option = next((o for o in schema.get("options") or [] if o["name"] == name), {})
         return bool(option.get("autocomplete"))
 
+    def _number(self, text: str) -> int:
+        """A message number like 3 or [3]; `last` is the bot's latest message, `last-1` the one
+        before, so scripts need not count."""
+        text = text.strip().strip("[]")
+        if text.startswith("last"):
+            back = int(text[5:] or 0) if text[4:5] == "-" else 0
+            numbers = self.transcript.bot_numbers
+            if back >= len(numbers):
+                raise ScriptError(f"the bot has not posted {back + 1} messages yet")
+            return numbers[-1 - back]
+        try:
+            return int(text)
+        except ValueError:
+            raise ScriptError(
+                f"expected a message number like 3 (or `last`), got {text!r}"
+            ) from None
+
     async def _await_answer(self, record: InteractionRecord) -> None:
         await record.wait(lambda r: r.messages() or r.modal or r.callback_type in (6,))
-
-
-def _number(text: str) -> int:
-    try:
-        return int(text.strip().strip("[]"))
-    except ValueError:
-        raise ScriptError(f"expected a message number like 3, got {text!r}") from None

@@ -21,6 +21,7 @@ class Transcript:
         self.by_number: dict[int, str] = {}
         self.lines: list[str] = []
         self.last_bot_text = ""
+        self.bot_numbers: list[int] = []  # numbers of the bot's (and its webhooks') messages
         emu.store.listeners.append(self._on_message)
 
     def message(self, number: int) -> dict:
@@ -44,6 +45,8 @@ class Transcript:
             number = len(self.numbers) + 1
             self.numbers[message["id"]] = number
             self.by_number[number] = message["id"]
+            if message["author"].get("bot"):
+                self.bot_numbers.append(number)
             tag = f"[{number}]"
         self._emit(self._render(tag, message))
 

@@ -15,6 +15,9 @@ CREATE TABLE films (
     rating_votes    INTEGER,
     rating_source   TEXT,
     popularity      INTEGER NOT NULL DEFAULT 0,  -- votes or ratings counted, for ranking
+    -- 1 = most popular; the full-text index is keyed on it, so matches come out best first
+    -- and a LIMIT stops early. Renumbered after every import; new films go to the end.
+    search_rank     INTEGER NOT NULL UNIQUE,
     match_key       TEXT NOT NULL,               -- folded title without leading article
     search_text     TEXT NOT NULL,               -- what films_fts indexes
     source          TEXT NOT NULL,               -- who added the film first
@@ -22,27 +25,30 @@ CREATE TABLE films (
     updated_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
 CREATE INDEX films_match_key ON films (match_key, year);
-CREATE INDEX films_popularity ON films (popularity DESC);
+CREATE INDEX films_popularity ON films (popularity DESC, id);
+-- "Titles starting with" one or two typed characters, best first, without sorting.
+CREATE INDEX films_initial_1 ON films (substr(match_key, 1, 1), search_rank);
+CREATE INDEX films_initial_2 ON films (substr(match_key, 1, 2), search_rank);
 
 CREATE VIRTUAL TABLE films_fts USING fts5 (
     search_text,
     content = 'films',
-    content_rowid = 'id',
+    content_rowid = 'search_rank',
     tokenize = 'unicode61 remove_diacritics 2',
     prefix = '1 2 3'
 );
 
 CREATE TRIGGER films_fts_insert AFTER INSERT ON films BEGIN
-    INSERT INTO films_fts (rowid, search_text) VALUES (new.id, new.search_text);
+    INSERT INTO films_fts (rowid, search_text) VALUES (new.search_rank, new.search_text);
 END;
 
 CREATE TRIGGER films_fts_update AFTER UPDATE OF search_text ON films BEGIN
-    INSERT INTO films_fts (films_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
-    INSERT INTO films_fts (rowid, search_text) VALUES (new.id, new.search_text);
+    INSERT INTO films_fts (films_fts, rowid, search_text) VALUES ('delete', old.search_rank, old.search_text);
+    INSERT INTO films_fts (rowid, search_text) VALUES (new.search_rank, new.search_text);
 END;
 
 CREATE TRIGGER films_fts_delete AFTER DELETE ON films BEGIN
-    INSERT INTO films_fts (films_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+    INSERT INTO films_fts (films_fts, rowid, search_text) VALUES ('delete', old.search_rank, old.search_text);
 END;
 
 -- imdb (tt...), movielens (movieId), tmdb (id), curated (the data file's key).

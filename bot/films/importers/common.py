@@ -53,6 +53,7 @@ def write_import(
     report = ImportReport(source)
     with open_writer(db_path) as writer:
         body(writer, report)
+        writer.renumber_search_ranks()
         report.films_added = writer.films_added
         report.films_merged = writer.films_merged
     log.info("%s", report.summary())

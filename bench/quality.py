@@ -1,0 +1,200 @@
+"""`python -m bench quality [--file FILE.tsv]`: what the default policy does to real text.
+
+Runs the whole screening path (normalisation, film-aware rules for Never Let Me Go, default
+thresholds) and prints, per backend:
+- precision and recall on the Jigsaw sample (../shared/data/jigsaw_test_sample.csv), where a
+  comment counts as caught when it is flagged or hidden, with the counts behind each ratio;
+- how many of the seed blog's 15 comments and of the film's quotes would be flagged or
+  hidden in the film's discussion thread (target: none hidden).
+With --file, it runs the same path on a TSV with the header `expect<TAB>text` (expect is
+`pass` or `flag`; `\\n` in text is a new line) and prints each row's outcome and totals.
+
+The Detoxify backend is included only when real weights are available offline
+(TOXICITY_CHECKPOINT + TOXICITY_HF_DIR, or the checkpoint in torch's hub cache): with random
+weights its numbers would mean nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import _corpus
+from bench._machine import describe
+
+EXPECTATIONS = ("pass", "flag")
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    expect: str
+    text: str
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench quality", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--file", type=Path, help="TSV with header expect<TAB>text")
+    parser.add_argument("--shared", help="folder holding data/ and seeds/ (default: ../shared)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    rows = read_tsv(args.file) if args.file else None
+    print(describe())
+    from bot.films.curated import load_curated
+
+    film = next(f for f in load_curated() if f.film.title == "Never Let Me Go")
+    failures = 0
+    for name, backend in _backends():
+        print(f"\n== backend: {name}")
+        pipeline = _pipeline(backend)
+        if rows is not None:
+            failures += _run_file(pipeline, rows, film)
+        else:
+            _run_reports(pipeline, _corpus.find_shared(args.shared), film)
+        pipeline.batcher.close_sync()
+    return 1 if failures else 0
+
+
+def read_tsv(path: Path) -> list[Row]:
+    """Rows of an expect<TAB>text file; SystemExit naming the line of any bad row."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise SystemExit(f"{path}: cannot read it ({exc.strerror})") from None
+    if not lines or lines[0].strip().lower().split("\t")[:2] != ["expect", "text"]:
+        raise SystemExit(f"{path}: the first line must be the header expect<TAB>text")
+    rows = []
+    for number, line in enumerate(lines[1:], start=2):
+        if not line.strip():
+            continue
+        expect, tab, text = line.partition("\t")
+        expect = expect.strip().lower()
+        if not tab or expect not in EXPECTATIONS:
+            raise SystemExit(f"{path}:{number}: expected 'pass' or 'flag', a tab, then the text")
+        rows.append(Row(number, expect, text.replace("\\n", "\n")))
+    return rows
+
+
+def _backends():
+    from bot.screening.embedded import EmbeddedBackend
+
+    yield "embedded (alt-profanity-check)", EmbeddedBackend()
+    detoxify, why_not = _detoxify_if_available()
+    if detoxify is None:
+        print(f"\n== backend: detoxify: not measured: {why_not}")
+    else:
+        yield detoxify.name, detoxify
+
+
+def _detoxify_if_available():
+    import torch
+
+    from bot.screening.backend import ModelLoadError
+    from bot.screening.detoxify_backend import DetoxifyConfig, load_detoxify
+    from bot.settings import load_settings
+
+    settings = load_settings()
+    config = DetoxifyConfig(
+        settings.toxicity_model, settings.toxicity_checkpoint, settings.toxicity_hf_dir
+    )
+    cached = list((Path(torch.hub.get_dir()) / "checkpoints").glob("*.ckpt"))
+    if config.checkpoint is None and not cached:
+        return None, (
+            "no pretrained weights on this machine (no internet to download them); set "
+            "TOXICITY_CHECKPOINT and TOXICITY_HF_DIR to the real files to include it"
+        )
+    try:
+        return load_detoxify(config), None
+    except ModelLoadError as exc:
+        return None, str(exc)
+
+
+def _pipeline(backend):
+    from bot.screening.pipeline import ScreeningPipeline
+
+    return ScreeningPipeline(backend)
+
+
+def _outcomes(pipeline, texts, film=None):
+    from bot.screening.policy import ScreeningPolicy, decide
+
+    policy = ScreeningPolicy(guild_id=0)
+    return [decide(s.scores, policy) for s in pipeline.screen_blocking(list(texts), film)]
+
+
+def _run_reports(pipeline, shared: Path, film) -> None:
+    comments = _corpus.jigsaw(shared)
+    verdicts = _outcomes(pipeline, [c.text for c in comments])
+    _print_jigsaw(comments, verdicts)
+    blog = _corpus.blog_comments(shared)
+    _print_outcomes(
+        f"seed blog comments in the film's thread ({len(blog)})",
+        blog,
+        _outcomes(pipeline, blog, film),
+    )
+    quotes = [q.text for q in film.quotes]
+    _print_outcomes(
+        f"film quotes in the film's thread ({len(quotes)})",
+        quotes,
+        _outcomes(pipeline, quotes, film),
+    )
+    _print_outcomes(
+        f"film quotes outside any film thread ({len(quotes)})", quotes, _outcomes(pipeline, quotes)
+    )
+
+
+def _print_jigsaw(comments, verdicts) -> None:
+    caught = [v.outcome != "pass" for v in verdicts]
+    truth = [c.toxic for c in comments]
+    tp = sum(c and t for c, t in zip(caught, truth, strict=True))
+    fp = sum(c and not t for c, t in zip(caught, truth, strict=True))
+    fn = sum(t and not c for c, t in zip(caught, truth, strict=True))
+    hidden = [v.outcome == "hide" for v in verdicts]
+    hidden_toxic = sum(h and t for h, t in zip(hidden, truth, strict=True))
+    counts = Counter(v.outcome.value for v in verdicts)
+    print(f"Jigsaw sample: {len(comments)} comments, {sum(truth)} labelled toxic")
+    print(f"  outcomes: {counts['pass']} pass, {counts['flag']} flag, {counts['hide']} hide")
+    print(f"  caught (flag or hide): precision {_ratio(tp, tp + fp)}  recall {_ratio(tp, tp + fn)}")
+    print(
+        f"  hidden: {sum(hidden)}, of which labelled toxic {hidden_toxic} ({_ratio(hidden_toxic, sum(hidden))})"
+    )
+    for comment, verdict in zip(comments, verdicts, strict=True):
+        if comment.toxic and verdict.outcome == "pass":
+            print(f"  missed ({', '.join(comment.labels)}): {_short(comment.text)}")
+        elif not comment.toxic and verdict.outcome != "pass":
+            print(f"  false alarm ({verdict.rule}): {_short(comment.text)}")
+
+
+def _print_outcomes(title: str, texts, verdicts) -> None:
+    counts = Counter(v.outcome.value for v in verdicts)
+    print(f"{title}: {counts['pass']} pass, {counts['flag']} flagged, {counts['hide']} hidden")
+    for text, verdict in zip(texts, verdicts, strict=True):
+        if verdict.outcome != "pass":
+            print(f"  {verdict.outcome.value}: {verdict.rule}: {_short(text)}")
+
+
+def _run_file(pipeline, rows: list[Row], film) -> int:
+    verdicts = _outcomes(pipeline, [row.text for row in rows], film)
+    failures = 0
+    for row, verdict in zip(rows, verdicts, strict=True):
+        ok = verdict.outcome == "pass" if row.expect == "pass" else verdict.outcome != "pass"
+        failures += not ok
+        why = "" if verdict.outcome == "pass" else f" ({verdict.rule})"
+        print(f"  {'ok  ' if ok else 'FAIL'} line {row.line}: expect {row.expect}, got "
+              f"{verdict.outcome.value}{why}: {_short(row.text)}")  # fmt: skip
+    print(f"totals: {len(rows) - failures} as expected, {failures} not, of {len(rows)} rows")
+    return failures
+
+
+def _ratio(part: int, whole: int) -> str:
+    return f"{part / whole:.2f} ({part}/{whole})" if whole else "n/a (0/0)"
+
+
+def _short(text: str, width: int = 90) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "\u2026"

@@ -1,0 +1,337 @@
+"""`python -m bench screening`: naive per-message Detoxify vs the batching pipeline.
+
+Builds the `original` architecture (BERT-base, 6 outputs) with random weights of the real
+size locally (compute does not depend on the weight values), loads it through the real
+Detoxify class, and measures on chat-sized messages from the shared data:
+  (a) throughput, and p50/p99 verdict latency at offered loads of 5/10/20/40 messages/s
+      (Poisson arrivals) for naive per-message predict, the pipeline, the pipeline + int8;
+  (b) event-loop lag while the model is busy (pipeline vs predict called on the loop);
+  (c) the embedded backend's throughput.
+Options: --quick (shorter runs), --shared PATH (the folder with data/ and seeds/).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import concurrent.futures
+import logging
+import random
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import _corpus
+from bench._machine import describe
+
+LOADS = (5, 10, 20, 40)
+QUEUE = 256
+TARGETS = "pipeline >= 3x naive throughput; p99 < 300 ms at 20 msg/s; loop lag p99 < 20 ms; embedded > 5,000 msg/s"
+
+
+@dataclass
+class LoadResult:
+    offered: float
+    completed: int
+    deferred: int  # the pipeline's queue was full: stored unscreened in the bot
+    unfinished: int  # still waiting when the run's time was up
+    latencies: list[float]
+    stalled: float = float("nan")  # % of the run other processes kept us waiting for a CPU
+
+    def row(self, name: str) -> str:
+        p50, p99 = _percentile(self.latencies, 50), _percentile(self.latencies, 99)
+        late = f"{self.unfinished} unfinished" if self.unfinished else ""
+        deferred = f"{self.deferred} deferred" if self.deferred else ""
+        stalled = f"cpu stall {self.stalled:.0f}%"
+        extra = ", ".join(x for x in (stalled, late, deferred) if x)
+        marker = ">" if self.unfinished else " "
+        return (
+            f"  {name:<16} {self.offered:>4.0f} msg/s  done {self.completed:>4}  "
+            f"p50 {p50 * 1000:>7.0f} ms  p99 {marker}{p99 * 1000:>6.0f} ms  {extra}"
+        )
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def _arrivals(rate: float, duration: float, rng: random.Random) -> list[float]:
+    times, now = [], 0.0
+    while True:
+        now += rng.expovariate(rate)
+        if now > duration:
+            return times
+        times.append(now)
+
+
+async def _offer(rate, duration, drain, messages, submit, rng) -> LoadResult:
+    """Send messages at Poisson times; each `submit(text)` resolves when its verdict is ready."""
+    from bot.screening.batcher import ScreenerBusy
+
+    result = LoadResult(rate, 0, 0, 0, [])
+    stall = CpuStall()
+    start = time.perf_counter()
+    pending: set[asyncio.Task] = set()
+
+    async def one(text: str, sent: float) -> None:
+        try:
+            await submit(text)
+        except ScreenerBusy:
+            result.deferred += 1
+            return
+        result.completed += 1
+        result.latencies.append(time.perf_counter() - sent)
+
+    sent_at: dict[asyncio.Task, float] = {}
+    for offset in _arrivals(rate, duration, rng):
+        await asyncio.sleep(max(0.0, start + offset - time.perf_counter()))
+        sent = time.perf_counter()
+        task = asyncio.create_task(one(messages[len(pending) % len(messages)], sent))
+        pending.add(task)
+        sent_at[task] = sent
+    remaining = max(0.1, start + duration + drain - time.perf_counter())
+    _, late = await asyncio.wait(pending, timeout=remaining)
+    now = time.perf_counter()
+    result.unfinished = len(late)
+    result.latencies += [now - sent_at[task] for task in late]  # lower bounds
+    for task in late:
+        task.cancel()
+    await asyncio.gather(*late, return_exceptions=True)
+    result.stalled = stall.percent()
+    return result
+
+
+async def _naive_run(detox, messages, rate, duration, drain, rng) -> LoadResult:
+    executor = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+    loop = asyncio.get_running_loop()
+
+    async def submit(text: str) -> None:
+        await loop.run_in_executor(executor, detox.predict, text)
+
+    try:
+        return await _offer(rate, duration, drain, messages, submit, rng)
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+async def _pipeline_run(backend, film, messages, rate, duration, drain, rng) -> LoadResult:
+    from bot.screening.pipeline import ScreeningPipeline
+    from bot.screening.policy import ScreeningPolicy, decide
+
+    pipeline = ScreeningPipeline(backend, max_queue=QUEUE)
+    policy = ScreeningPolicy(guild_id=0)
+
+    async def submit(text: str) -> None:
+        decide((await pipeline.screen(text, film)).scores, policy)
+
+    try:
+        return await _offer(rate, duration, drain, messages, submit, rng)
+    finally:
+        await pipeline.batcher.close(flush=False)
+
+
+def _naive_throughput(detox, messages, count: int) -> float:
+    started = time.perf_counter()
+    for text in messages[:count]:
+        detox.predict(text)
+    return count / (time.perf_counter() - started)
+
+
+async def _pipeline_throughput(backend, film, messages, count: int) -> tuple[float, float]:
+    from bot.screening.pipeline import ScreeningPipeline
+
+    pipeline = ScreeningPipeline(backend, max_queue=count + 1)
+    started = time.perf_counter()
+    await asyncio.gather(
+        *(pipeline.screen(messages[i % len(messages)], film) for i in range(count))
+    )
+    elapsed = time.perf_counter() - started
+    mean_batch = pipeline.batcher.stats.mean_batch
+    await pipeline.close()
+    return count / elapsed, mean_batch
+
+
+async def _loop_lag(work) -> list[float]:
+    """Lateness of a 5 ms timer while `work()` runs."""
+    lags: list[float] = []
+    running = True
+
+    async def ticker() -> None:
+        while running:
+            before = time.perf_counter()
+            await asyncio.sleep(0.005)
+            lags.append(time.perf_counter() - before - 0.005)
+
+    tick = asyncio.create_task(ticker())
+    await work()
+    running = False
+    await tick
+    return lags
+
+
+async def _lag_section(detox, backend, film, messages, count: int) -> None:
+    from bot.screening.pipeline import ScreeningPipeline
+
+    pipeline = ScreeningPipeline(backend, max_queue=count + 1)
+
+    async def through_pipeline() -> None:
+        await asyncio.gather(
+            *(pipeline.screen(messages[i % len(messages)], film) for i in range(count))
+        )
+
+    async def on_the_loop() -> None:
+        for text in messages[: count // 4]:
+            detox.predict(text)  # what a careless cog would do
+            await asyncio.sleep(0)
+
+    piped = await _loop_lag(through_pipeline)
+    await pipeline.close()
+    blocked = await _loop_lag(on_the_loop)
+    print("(b) event-loop lag while the model is busy (5 ms timer):")
+    for name, lags in (("pipeline", piped), ("predict on loop", blocked)):
+        print(
+            f"  {name:<16} p50 {_percentile(lags, 50) * 1000:6.1f} ms  "
+            f"p99 {_percentile(lags, 99) * 1000:6.1f} ms  max {max(lags) * 1000:6.1f} ms  "
+            f"({len(lags)} ticks)"
+        )
+
+
+def _embedded_section(messages: list[str], film) -> None:
+    from bot.screening.embedded import EmbeddedBackend
+    from bot.screening.pipeline import ScreeningPipeline
+
+    backend = EmbeddedBackend()
+    texts = [messages[i % len(messages)] for i in range(10_000)]
+    print("(c) embedded backend (alt-profanity-check), 10,000 messages:")
+    for batch in (32, 256, 1000):  # 256: the batcher's preferred batch for this backend
+        started = time.perf_counter()
+        for i in range(0, len(texts), batch):
+            backend.score(texts[i : i + batch])
+        print(
+            f"  score() batches of {batch:<5} {len(texts) / (time.perf_counter() - started):>9,.0f} msg/s"
+        )
+    pipeline = ScreeningPipeline(backend)
+    started = time.perf_counter()
+    for i in range(0, len(texts), 32):
+        pipeline.screen_blocking(texts[i : i + 32], film)
+    rate = len(texts) / (time.perf_counter() - started)
+    print(f"  + normalise + film-aware, batches of 32 {rate:>9,.0f} msg/s")
+    pipeline.batcher.close_sync()
+
+
+async def _run(args: argparse.Namespace) -> int:
+    import torch
+
+    from bot.films.curated import load_curated
+    from bot.screening.detoxify_backend import DetoxifyConfig, load_detoxify
+    from bot.screening.tiny_model import build_original_size_checkpoint
+
+    shared = _corpus.find_shared(args.shared)
+    messages = _corpus.chat_messages(shared)
+    random.Random(7).shuffle(messages)
+    film = next(f for f in load_curated() if f.film.title == "Never Let Me Go")
+    print(describe() + f", torch {torch.__version__} ({torch.get_num_threads()} threads)")
+    print("before: " + machine_load())
+    print(
+        f"messages: {len(messages)} chat-sized texts from {shared} (mean {_mean_words(messages):.0f} words)"
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        built = build_original_size_checkpoint(Path(folder), _corpus.words_of(messages))
+        print(
+            f"built BERT-base random checkpoint ({built.checkpoint.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - started:.1f} s"
+        )
+        fp32 = load_detoxify(DetoxifyConfig(checkpoint=built.checkpoint, hf_dir=built.hf_dir))
+        int8 = load_detoxify(
+            DetoxifyConfig(checkpoint=built.checkpoint, hf_dir=built.hf_dir, quantize="int8")
+        )
+    detox = fp32.detoxify
+    detox.predict(messages[0])  # warm-up
+    count = 40 if args.quick else 120
+    naive = _naive_throughput(detox, messages, count // 2)
+    piped, batch32 = await _pipeline_throughput(fp32, film, messages, count)
+    quant, batch8 = await _pipeline_throughput(int8, film, messages, count)
+    print("(a) throughput, all messages offered at once:")
+    print(f"  naive predict()  {naive:6.1f} msg/s")
+    print(
+        f"  pipeline fp32    {piped:6.1f} msg/s  ({piped / naive:.1f}x naive, mean batch {batch32:.1f})"
+    )
+    print(
+        f"  pipeline int8    {quant:6.1f} msg/s  ({quant / naive:.1f}x naive, mean batch {batch8:.1f})"
+    )
+    await _latency_section(args, detox, fp32, int8, film, messages)
+    await _lag_section(detox, int8, film, messages, 48 if args.quick else 120)
+    _embedded_section(messages, film)
+    print("after: " + machine_load())
+    print("targets: " + TARGETS)
+    return 0
+
+
+async def _latency_section(args, detox, fp32, int8, film, messages) -> None:
+    duration, drain = (3.0, 3.0) if args.quick else (6.0, 4.0)
+    print(f"(a) verdict latency, Poisson arrivals for {duration:.0f} s (at least 60 messages), "
+          f"then up to {drain:.0f} s to finish; queue bound {QUEUE}:")  # fmt: skip
+    rng = random.Random(11)
+    for rate in LOADS:
+        run_for = max(duration, 60 / rate) if not args.quick else duration
+        print((await _naive_run(detox, messages, rate, run_for, drain, rng)).row("naive predict()"))
+        print(
+            (await _pipeline_run(fp32, film, messages, rate, run_for, drain, rng)).row(
+                "pipeline fp32"
+            )
+        )
+        print(
+            (await _pipeline_run(int8, film, messages, rate, run_for, drain, rng)).row(
+                "pipeline int8"
+            )
+        )
+
+
+class CpuStall:
+    """Share of wall time some runnable task waited for a CPU (Linux PSI), since creation."""
+
+    def __init__(self) -> None:
+        self._start = (time.perf_counter(), self._total())
+
+    @staticmethod
+    def _total() -> float:
+        try:
+            first = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+            return float(first.rsplit("total=", 1)[1]) / 1e6
+        except (OSError, IndexError, ValueError):
+            return float("nan")
+
+    def percent(self) -> float:
+        wall = time.perf_counter() - self._start[0]
+        return 100 * (self._total() - self._start[1]) / wall if wall > 0 else float("nan")
+
+
+def machine_load() -> str:
+    """Load average and CPU pressure: other work on these 2 cores skews every figure."""
+    try:
+        load = Path("/proc/loadavg").read_text().split()[0]
+        pressure = Path("/proc/pressure/cpu").read_text().split()[1].split("=")[1]
+    except (OSError, IndexError):
+        return "load: unknown"
+    return f"load average {load}, CPU pressure {pressure}% (0 on an idle machine)"
+
+
+def _mean_words(messages: list[str]) -> float:
+    return statistics.fmean(len(m.split()) for m in messages)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench screening", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--quick", action="store_true", help="shorter runs (about a minute)")
+    parser.add_argument("--shared", help="folder holding data/ and seeds/ (default: ../shared)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    return asyncio.run(_run(args))

@@ -1,0 +1,118 @@
+"""The film catalog as the /film commands use it: plain values in, plain data out.
+
+A cog builds nothing itself: the bot creates one FilmCatalog at start-up (`open_catalog`) and
+each command calls one method, then renders the returned card, choices or pages.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import aiosqlite
+
+from bot.films import cards
+from bot.films.errors import FilmNotFound
+from bot.films.model import Film, FilmDetails, SpoilerLevel
+from bot.films.similar import SimilarResult, similar_films
+from bot.films.tmdb import TmdbClient, TmdbUnavailable
+from bot.settings import Settings
+from storage.film_similarity import SimilarityRepository
+from storage.films import FilmRepository, ensure_curated
+
+log = logging.getLogger(__name__)
+
+FilmRef = Film | str  # a resolved film, or what an option holds (a typed title or "#<id>")
+
+
+class FilmCatalog:
+    """Search, details, cards and recommendations over the catalog (and TMDB when enabled)."""
+
+    def __init__(self, conn: aiosqlite.Connection, *, tmdb: TmdbClient | None = None) -> None:
+        self.films = FilmRepository(conn)
+        self.similarity = SimilarityRepository(conn)
+        self.tmdb = tmdb
+
+    async def close(self) -> None:
+        if self.tmdb is not None:
+            await self.tmdb.close()
+
+    async def autocomplete(self, typed: str) -> list[cards.Choice]:
+        """Choices for a title option: up to 25 "Title (Year)" labels valued with film ids.
+        Local only (never waits on the network), so it answers well inside 3 seconds."""
+        return cards.autocomplete_choices(await self.films.autocomplete(typed))
+
+    @property
+    def online(self) -> bool:
+        """True when unknown titles are looked up on TMDB (slow: callers answer later)."""
+        return self.tmdb is not None
+
+    async def find_local(self, title_or_id: str) -> Film:
+        """The film an option names, from the catalog alone (fast: never calls out).
+        Raises FilmNotFound (with suggestions) or AmbiguousTitle (with candidates)."""
+        return await self.films.resolve(title_or_id)
+
+    async def find(self, title_or_id: FilmRef) -> Film:
+        """The film an option names. Unknown titles are looked up on TMDB when it is enabled;
+        raises FilmNotFound (with suggestions) or AmbiguousTitle (with candidates)."""
+        if isinstance(title_or_id, Film):
+            return title_or_id
+        try:
+            return await self.find_local(title_or_id)
+        except FilmNotFound:
+            found = await self._from_tmdb(title_or_id)
+            if found is None:
+                raise
+            return found
+
+    async def details(self, title_or_id: FilmRef) -> FilmDetails:
+        """Everything known about the film (summary sections, quotes, credits, facts)."""
+        return await self.films.get_details((await self.find(title_or_id)).id)
+
+    async def info(self, title_or_id: FilmRef) -> cards.FilmCard:
+        """/film info: the film's card (spoiler-free synopsis, sources line)."""
+        film = await self.find(title_or_id)
+        details = await self.films.get_details(film.id)
+        return cards.film_card(details, await self.films.namesakes(film))
+
+    async def cast(self, title_or_id: FilmRef) -> list[list[cards.Line]]:
+        """/film cast: pages of crew and cast with characters."""
+        return cards.cast_pages(await self.details(title_or_id))
+
+    async def quotes(
+        self, title_or_id: FilmRef, *, reveal: SpoilerLevel = SpoilerLevel.PREMISE
+    ) -> list[list[cards.Line]]:
+        """/film quotes: pages of quotes; lines past `reveal` are marked as spoilers."""
+        return cards.quote_pages(await self.details(title_or_id), reveal=reveal)
+
+    async def similar(self, title_or_id: FilmRef, *, limit: int = 10) -> SimilarResult:
+        """/film similar: films like it, and which method found them."""
+        film = await self.find(title_or_id)
+        return await similar_films(self.films, self.similarity, film, limit=limit)
+
+    async def search(self, query: str, *, limit: int = 25) -> list[Film]:
+        """/film search: matching titles (close spellings when nothing matches)."""
+        return await self.films.search(query, limit)
+
+    async def _from_tmdb(self, query: str) -> Film | None:
+        if self.tmdb is None:
+            return None
+        try:
+            details = await self.tmdb.find(query)
+        except TmdbUnavailable as exc:
+            log.warning("TMDB lookup for %r failed: %s", query[:100], exc)
+            return None
+        if details is None:
+            return None
+        (film_id,) = await self.films.upsert_details([details])
+        return await self.films.get_film(film_id)
+
+
+async def open_catalog(conn: aiosqlite.Connection, settings: Settings) -> FilmCatalog:
+    """The catalog for the running bot: curated films loaded (once), TMDB only with a key."""
+    await ensure_curated(conn)
+    tmdb = None
+    if settings.tmdb_api_key is not None:
+        key = settings.tmdb_api_key.get_secret_value()
+        tmdb = TmdbClient(conn, key, settings.tmdb_base_url)
+        log.info("TMDB lookups enabled for films not in the catalog")
+    return FilmCatalog(conn, tmdb=tmdb)

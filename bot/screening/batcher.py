@@ -1,0 +1,213 @@
+"""One worker thread owns the model and scores whatever is waiting, in micro-batches.
+
+Callers on the event loop `await batcher.screen(text)`; they never block: the request goes
+into a bounded queue and the answer comes back through a future. When the queue is full,
+`ScreenerBusy` is raised at once so the caller can store the message as unscreened (a
+catch-up pass screens it later). The worker takes the first waiting job, then everything
+else already waiting (up to `max_batch` texts, by default the backend's `preferred_batch`),
+waiting at most `max_wait` seconds for more:
+batches grow with the load, and a lone message is not held back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import queue
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.screening.backend import ScoringBackend
+from bot.screening.results import Scores
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_QUEUE = 256
+DEFAULT_MAX_BATCH = 32
+DEFAULT_MAX_WAIT = 0.005
+
+
+class ScreenerBusy(Exception):
+    """The queue is full: store the message as unscreened and screen it later."""
+
+
+class ScreenerClosed(Exception):
+    """The batcher was shut down; nothing more is scored."""
+
+
+@dataclass
+class _Job:
+    texts: list[str]
+    future: asyncio.Future[list[Scores]]
+    loop: asyncio.AbstractEventLoop
+    queued_at: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class BatcherStats:
+    """Counters for /mod screening and the benchmarks."""
+
+    jobs: int = 0
+    texts: int = 0
+    batches: int = 0
+    rejected: int = 0
+    failures: int = 0
+    largest_batch: int = 0
+    busy_seconds: float = 0.0
+
+    @property
+    def mean_batch(self) -> float:
+        return self.texts / self.batches if self.batches else 0.0
+
+
+_STOP = object()
+
+
+class Batcher:
+    """Bounded queue + one worker thread around a ScoringBackend."""
+
+    def __init__(
+        self,
+        backend: ScoringBackend,
+        *,
+        max_queue: int = DEFAULT_MAX_QUEUE,
+        max_batch: int | None = None,
+        max_wait: float = DEFAULT_MAX_WAIT,
+    ) -> None:
+        self.backend = backend
+        preferred = getattr(backend, "preferred_batch", DEFAULT_MAX_BATCH)
+        self.max_batch = max(1, max_batch if max_batch is not None else preferred)
+        self.max_wait = max(0.0, max_wait)
+        self.stats = BatcherStats()
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=max(1, max_queue))
+        self._closing = False
+        self._thread = threading.Thread(target=self._run, name="screening-worker", daemon=True)
+        self._thread.start()
+
+    @property
+    def queued(self) -> int:
+        """Jobs waiting (not counting the batch being scored)."""
+        return self._queue.qsize()
+
+    async def screen(self, text: str) -> Scores:
+        """Scores for one text, computed by the worker; ScreenerBusy if the queue is full."""
+        return (await self.score_many([text]))[0]
+
+    async def score_many(self, texts: Sequence[str]) -> list[Scores]:
+        """Scores for several texts of one message, scored together in the same batch."""
+        if self._closing:
+            raise ScreenerClosed("the screener is shutting down")
+        if not texts:
+            return []
+        loop = asyncio.get_running_loop()
+        job = _Job(list(texts), loop.create_future(), loop)
+        try:
+            self._queue.put_nowait(job)
+        except queue.Full:
+            self.stats.rejected += 1
+            raise ScreenerBusy(f"screening queue full ({self._queue.maxsize} waiting)") from None
+        return await job.future
+
+    async def close(self, *, flush: bool = True) -> None:
+        """Stop accepting work; score what is queued (flush) or fail it, then stop the thread."""
+        if self._begin_close(flush):
+            await asyncio.to_thread(self._queue.put, _STOP)  # waits while a full queue drains
+        await asyncio.to_thread(self._thread.join)
+
+    def close_sync(self, *, flush: bool = True) -> None:
+        """close() for code without an event loop (benchmarks, scripts)."""
+        if self._begin_close(flush):
+            self._queue.put(_STOP)
+        self._thread.join()
+
+    def _begin_close(self, flush: bool) -> bool:
+        if self._closing:
+            return False
+        self._closing = True
+        if not flush:
+            self._fail_waiting(ScreenerClosed("the screener shut down before scoring this"))
+        return True
+
+    def _run(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is _STOP:
+                return
+            batch, stop = self._collect(first)  # type: ignore[arg-type]
+            self._score_batch(batch)
+            if stop:
+                return
+
+    def _collect(self, first: _Job) -> tuple[list[_Job], bool]:
+        batch, size = [first], len(first.texts)
+        deadline = time.monotonic() + self.max_wait
+        while size < self.max_batch:
+            try:
+                item = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            if item is _STOP:
+                return batch, True
+            batch.append(item)  # type: ignore[arg-type]
+            size += len(item.texts)  # type: ignore[attr-defined]
+        return batch, False
+
+    def _score_batch(self, batch: list[_Job]) -> None:
+        texts = [text for job in batch for text in job.texts]
+        started = time.monotonic()
+        try:
+            results = self.backend.score(texts)
+        except Exception:
+            log.exception(
+                "scoring a batch of %d texts failed; retrying them one by one", len(texts)
+            )
+            self._score_separately(batch)
+            return
+        finally:
+            self._count(len(batch), len(texts), time.monotonic() - started)
+        cursor = 0
+        for job in batch:
+            _resolve(job, results[cursor : cursor + len(job.texts)])
+            cursor += len(job.texts)
+
+    def _score_separately(self, batch: list[_Job]) -> None:
+        for job in batch:
+            try:
+                _resolve(job, self.backend.score(job.texts))
+            except Exception as exc:
+                self.stats.failures += 1
+                _resolve(job, exc)
+
+    def _count(self, jobs: int, texts: int, seconds: float) -> None:
+        stats = self.stats
+        stats.jobs += jobs
+        stats.texts += texts
+        stats.batches += 1
+        stats.largest_batch = max(stats.largest_batch, texts)
+        stats.busy_seconds += seconds
+
+    def _fail_waiting(self, error: Exception) -> None:
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if isinstance(item, _Job):
+                _resolve(item, error)
+
+
+def _resolve(job: _Job, outcome: list[Scores] | Exception) -> None:
+    def settle() -> None:
+        if job.future.done():  # the caller gave up (timeout or cancel)
+            return
+        if isinstance(outcome, Exception):
+            job.future.set_exception(outcome)
+        else:
+            job.future.set_result(outcome)
+
+    try:
+        job.loop.call_soon_threadsafe(settle)
+    except RuntimeError:  # the loop is closed: nobody is waiting any more
+        log.debug("dropping a result for a closed event loop")

@@ -1,0 +1,74 @@
+"""Pick and load the scoring backend at start-up, falling back to the embedded one.
+
+Loading takes seconds (Detoxify) and must not run on the event loop: call
+`await load_backend_async(settings)`. The result carries the active backend's name and why
+it was chosen, for the log, `/about` and `/mod screening`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.screening.backend import ModelLoadError, ScoringBackend
+from bot.screening.detoxify_backend import DetoxifyConfig, load_detoxify
+from bot.screening.embedded import EmbeddedBackend
+
+log = logging.getLogger(__name__)
+
+
+class ScreeningSettings(Protocol):
+    """The toxicity_* fields of bot.settings.Settings."""
+
+    toxicity_backend: str
+    toxicity_model: str
+    toxicity_checkpoint: object
+    toxicity_hf_dir: object
+    toxicity_quantize: str
+    toxicity_fallback: str
+
+
+@dataclass(frozen=True)
+class ActiveBackend:
+    """The backend in use, its name and a sentence saying why it is the one in use."""
+
+    backend: ScoringBackend
+    reason: str
+    fell_back: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.backend.name
+
+
+def load_backend(settings: ScreeningSettings) -> ActiveBackend:
+    """Load the configured backend (blocking). Raises ModelLoadError only with fallback off."""
+    if settings.toxicity_backend == "embedded":
+        return ActiveBackend(EmbeddedBackend(), "TOXICITY_BACKEND=embedded")
+    config = DetoxifyConfig(
+        model=settings.toxicity_model,
+        checkpoint=settings.toxicity_checkpoint,  # type: ignore[arg-type]
+        hf_dir=settings.toxicity_hf_dir,  # type: ignore[arg-type]
+        quantize=settings.toxicity_quantize,
+    )
+    started = time.monotonic()
+    try:
+        backend = load_detoxify(config)
+    except ModelLoadError as exc:
+        if settings.toxicity_fallback == "off":
+            log.error("screening model not loaded: %s (TOXICITY_FALLBACK=off)", exc)
+            raise
+        log.error("screening model not loaded, using the embedded backend instead: %s", exc)
+        reason = f"fell back to embedded: {exc.why}. Fix: {exc.fix}"
+        return ActiveBackend(EmbeddedBackend(), reason, fell_back=True)
+    source = "offline files" if config.checkpoint and config.hf_dir else "download/cache"
+    took = time.monotonic() - started
+    return ActiveBackend(backend, f"TOXICITY_BACKEND=detoxify ({source}, loaded in {took:.1f} s)")
+
+
+async def load_backend_async(settings: ScreeningSettings) -> ActiveBackend:
+    """load_backend in a worker thread, so start-up never blocks the event loop."""
+    return await asyncio.to_thread(load_backend, settings)

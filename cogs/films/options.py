@@ -1,0 +1,91 @@
+"""Film title options any cog can use: autocomplete from the catalog, and the film it names.
+
+    from cogs.films.options import FilmOption
+
+    @app_commands.command()
+    async def start(interaction: discord.Interaction, film: FilmOption) -> None:
+        ...  # `film` arrives as a bot.films.model.Film
+
+`FilmOption` gives the option autocomplete (up to 25 "Title (Year)" choices, valued "#<id>")
+and resolves what arrives, whether a picked choice or a typed title. An unknown or ambiguous
+title is answered privately with the closest titles or the candidates, and the command body
+never runs. To keep a plain `str` parameter instead, use
+`@app_commands.autocomplete(film=film_autocomplete)` and `await resolve_film(interaction, value)`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+
+from bot.errors import UserFacingError
+from bot.films.catalog import FilmCatalog
+from bot.films.errors import FilmNotFound
+from bot.films.model import Film
+from bot.films.text import safe_echo
+
+log = logging.getLogger(__name__)
+
+
+class FilmOptionError(app_commands.AppCommandError, UserFacingError):
+    """A title option naming no film, or several: the member reads the message as written."""
+
+
+def catalog_of(interaction: discord.Interaction) -> FilmCatalog:
+    """The bot's one film catalog (built at start-up in Services.start)."""
+    return interaction.client.services.catalog  # type: ignore[attr-defined]
+
+
+async def film_autocomplete(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """Up to 25 films for what has been typed so far, from the catalog alone (never TMDB),
+    so Discord gets its answer well inside 3 seconds."""
+    try:
+        choices = await catalog_of(interaction).autocomplete(current or "")
+    except Exception:  # an empty list beats Discord's "loading options failed"
+        log.exception("film autocomplete failed for %r", (current or "")[:100])
+        return []
+    return [app_commands.Choice(name=c.name, value=c.value) for c in choices]
+
+
+async def resolve_film(interaction: discord.Interaction, value: str) -> Film:
+    """The film a title option names: a picked choice ("#<id>") or a typed title.
+
+    The catalog answers at once. Only when TMDB is enabled and the catalog has no such title
+    does this defer (privately: TMDB can take longer than Discord's 3 seconds) and say where
+    the film came from; the command then answers with follow-ups, as Paginator.send does.
+    Raises FilmNotFound (closest titles) or AmbiguousTitle (candidates).
+    """
+    catalog = catalog_of(interaction)
+    try:
+        return await catalog.find_local(value)
+    except FilmNotFound:
+        if not catalog.online:
+            raise
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    film = await catalog.find(value)
+    await interaction.edit_original_response(
+        content=f"{safe_echo(film.label, 100)} was not in the catalog: found on TMDB and added."
+    )
+    return film
+
+
+class FilmTransformer(app_commands.Transformer):
+    """A string option with film autocomplete, handed to the command as a Film."""
+
+    async def autocomplete(  # type: ignore[override]
+        self, interaction: discord.Interaction, value: str, /
+    ) -> list[app_commands.Choice[str]]:
+        return await film_autocomplete(interaction, str(value))
+
+    async def transform(self, interaction: discord.Interaction, value: str, /) -> Film:
+        try:
+            return await resolve_film(interaction, str(value))
+        except UserFacingError as exc:  # discord.py would hide it inside a TransformerError
+            raise FilmOptionError(exc.message) from exc
+
+
+FilmOption = app_commands.Transform[Film, FilmTransformer]

@@ -1,0 +1,213 @@
+"""Screened messages (and those waiting to be screened), original text always kept.
+
+The review queue and member reports are in storage/screening_review.py.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import aiosqlite
+
+from storage.db import transaction
+
+NOW_SQL = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+
+
+def utc_iso(moment: datetime) -> str:
+    """The timestamp format stored in every column (UTC, milliseconds, Z)."""
+    moment = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    """A message to screen, as the cog sees it."""
+
+    guild_id: int
+    channel_id: int
+    message_id: int
+    author_id: int
+    content: str
+    film_id: int | None = None
+    parent_id: int | None = None  # the parent channel when posted in a thread
+
+
+@dataclass(frozen=True)
+class ScreeningRecord:
+    """What screening concluded, to store with the message."""
+
+    status: str  # "screened" or "skipped"
+    scores: dict[str, float]
+    backend: str
+    outcome: str  # pass, flag, hide
+    normalised: str | None = None
+    label: str | None = None
+    rule: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class ScreenedMessage:
+    id: int
+    guild_id: int
+    channel_id: int
+    parent_id: int | None
+    message_id: int
+    author_id: int
+    revision: int
+    content: str
+    film_id: int | None
+    status: str
+    normalised: str | None
+    scores: dict[str, float]
+    backend: str | None
+    outcome: str | None
+    label: str | None
+    rule: str | None
+    note: str | None
+    attempts: int
+    last_error: str | None
+    retry_after: str | None
+    received_at: str
+    screened_at: str | None
+
+
+def _message(row: aiosqlite.Row) -> ScreenedMessage:
+    data = dict(row)
+    data["scores"] = json.loads(data["scores"]) if data["scores"] else {}
+    return ScreenedMessage(**data)
+
+
+def as_incoming(stored: ScreenedMessage) -> IncomingMessage:
+    """The stored message in the shape screening takes (for catch-up and reviews)."""
+    return IncomingMessage(
+        stored.guild_id,
+        stored.channel_id,
+        stored.message_id,
+        stored.author_id,
+        stored.content,
+        stored.film_id,
+        stored.parent_id,
+    )
+
+
+class ScreenedMessageRepository:
+    """Every message screened or waiting to be, one row per revision, original text kept."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def record(
+        self, message: IncomingMessage, result: ScreeningRecord, *, revision: int | None = None
+    ) -> ScreenedMessage:
+        """Store a message and its screening; `revision` defaults to the next one."""
+        async with transaction(self._conn):
+            row_id = await self._insert(message, revision, "unscreened")
+            await self._complete(row_id, result)
+        return await self.get(row_id)
+
+    async def record_unscreened(
+        self, message: IncomingMessage, error: str, *, retry_after: datetime | None = None
+    ) -> ScreenedMessage:
+        """Store a message that could not be screened now (queue full, error, timeout)."""
+        async with transaction(self._conn):
+            row_id = await self._insert(message, None, "unscreened")
+            await self._conn.execute(
+                "UPDATE screened_messages SET last_error = ?, retry_after = ? WHERE id = ?",
+                (error[:500], utc_iso(retry_after) if retry_after else None, row_id),
+            )
+        return await self.get(row_id)
+
+    async def complete(self, row_id: int, result: ScreeningRecord) -> ScreenedMessage:
+        """Store the screening of a message that was waiting (catch-up)."""
+        async with transaction(self._conn):
+            await self._complete(row_id, result)
+        return await self.get(row_id)
+
+    async def mark_failed(self, row_id: int, error: str, retry_after: datetime) -> ScreenedMessage:
+        """Count a failed attempt; the message stays unscreened until `retry_after`."""
+        await self._conn.execute(
+            "UPDATE screened_messages SET attempts = attempts + 1, last_error = ?, "
+            "retry_after = ? WHERE id = ? AND status = 'unscreened'",
+            (error[:500], utc_iso(retry_after), row_id),
+        )
+        await self._conn.commit()
+        return await self.get(row_id)
+
+    async def get(self, row_id: int) -> ScreenedMessage:
+        async with self._conn.execute(
+            "SELECT * FROM screened_messages WHERE id = ?", (row_id,)
+        ) as c:
+            row = await c.fetchone()
+        if row is None:
+            raise LookupError(f"no screened message with id {row_id}")
+        return _message(row)
+
+    async def latest(self, message_id: int) -> ScreenedMessage | None:
+        """The newest revision stored for a Discord message."""
+        async with self._conn.execute(
+            "SELECT * FROM screened_messages WHERE message_id = ? ORDER BY revision DESC LIMIT 1",
+            (message_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else _message(row)
+
+    async def list_unscreened(self, now: datetime, limit: int = 100) -> list[ScreenedMessage]:
+        """Messages waiting to be screened whose retry time has come, oldest first."""
+        async with self._conn.execute(
+            "SELECT * FROM screened_messages WHERE status = 'unscreened' "
+            "AND (retry_after IS NULL OR retry_after <= ?) ORDER BY id LIMIT ?",
+            (utc_iso(now), limit),
+        ) as cursor:
+            return [_message(row) for row in await cursor.fetchall()]
+
+    async def count_unscreened(self) -> int:
+        async with self._conn.execute(
+            "SELECT COUNT(*) FROM screened_messages WHERE status = 'unscreened'"
+        ) as cursor:
+            return int((await cursor.fetchone())[0])
+
+    async def _insert(self, message: IncomingMessage, revision: int | None, status: str) -> int:
+        if revision is None:
+            async with self._conn.execute(
+                "SELECT COALESCE(MAX(revision) + 1, 0) FROM screened_messages WHERE message_id = ?",
+                (message.message_id,),
+            ) as cursor:
+                revision = int((await cursor.fetchone())[0])
+        cursor = await self._conn.execute(
+            "INSERT INTO screened_messages (guild_id, channel_id, parent_id, message_id, "
+            "author_id, revision, content, film_id, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                message.guild_id,
+                message.channel_id,
+                message.parent_id,
+                message.message_id,
+                message.author_id,
+                revision,
+                message.content,
+                message.film_id,
+                status,
+            ),
+        )
+        return int(cursor.lastrowid)
+
+    async def _complete(self, row_id: int, result: ScreeningRecord) -> None:
+        await self._conn.execute(
+            "UPDATE screened_messages SET status = ?, normalised = ?, scores = ?, backend = ?, "
+            "outcome = ?, label = ?, rule = ?, note = ?, attempts = attempts + 1, "
+            f"last_error = NULL, retry_after = NULL, screened_at = {NOW_SQL} WHERE id = ?",
+            (
+                result.status,
+                result.normalised,
+                json.dumps({k: round(float(v), 6) for k, v in result.scores.items()}),
+                result.backend,
+                result.outcome,
+                result.label,
+                result.rule,
+                result.note,
+                row_id,
+            ),
+        )

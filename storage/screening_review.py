@@ -1,0 +1,239 @@
+"""The moderators' review queue (items, decisions) and member reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from storage.db import transaction
+from storage.screening import NOW_SQL, IncomingMessage, utc_iso
+
+OPEN_STATES = ("pending", "escalated")
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    id: int
+    guild_id: int
+    channel_id: int
+    message_id: int
+    author_id: int
+    screened_id: int | None
+    source: str  # screening or report
+    outcome: str  # flag, hide or report
+    content: str
+    rule: str | None
+    state: str  # pending, approved, removed, escalated
+    decided_by: int | None
+    decided_at: str | None
+    decision_note: str | None
+    alert_channel_id: int | None
+    alert_message_id: int | None
+    created_at: str
+    reports: int = 0
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+@dataclass(frozen=True)
+class ReviewDecision:
+    item_id: int
+    state: str
+    decided_by: int
+    note: str | None
+    decided_at: str
+
+
+@dataclass(frozen=True)
+class MemberReport:
+    id: int
+    guild_id: int
+    channel_id: int
+    message_id: int
+    author_id: int
+    reporter_id: int
+    reason: str
+    review_item_id: int
+    created_at: str
+
+
+class StateConflict(Exception):
+    """A review item was already decided (e.g. two moderators clicked at once)."""
+
+    def __init__(self, item: ReviewItem) -> None:
+        super().__init__(f"review item {item.id} is already {item.state}")
+        self.item = item
+
+
+class ReviewRepository:
+    """The moderators' queue, its decisions, and member reports."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def open_item(
+        self,
+        message: IncomingMessage,
+        *,
+        source: str,
+        outcome: str,
+        rule: str | None = None,
+        screened_id: int | None = None,
+    ) -> tuple[ReviewItem, bool]:
+        """The open item for this message, created if none: (item, created)."""
+        async with transaction(self._conn):
+            item_id, created = await self._find_or_insert(
+                message, source, outcome, rule, screened_id
+            )
+        return await self.get(item_id), created
+
+    async def _find_or_insert(
+        self,
+        message: IncomingMessage,
+        source: str,
+        outcome: str,
+        rule: str | None,
+        screened_id: int | None,
+    ) -> tuple[int, bool]:
+        async with self._conn.execute(
+            "SELECT id FROM review_items WHERE message_id = ? "
+            "AND state IN ('pending', 'escalated')",
+            (message.message_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is not None:
+            return int(row[0]), False
+        cursor = await self._conn.execute(
+            "INSERT INTO review_items (guild_id, channel_id, message_id, author_id, screened_id, "
+            "source, outcome, content, rule) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                message.guild_id,
+                message.channel_id,
+                message.message_id,
+                message.author_id,
+                screened_id,
+                source,
+                outcome,
+                message.content,
+                rule,
+            ),
+        )
+        return int(cursor.lastrowid), True
+
+    async def get(self, item_id: int) -> ReviewItem:
+        items = await self._select("WHERE r.id = ?", (item_id,))
+        if not items:
+            raise LookupError(f"no review item with id {item_id}")
+        return items[0]
+
+    async def open_for_message(self, message_id: int) -> ReviewItem | None:
+        items = await self._select(
+            "WHERE r.message_id = ? AND r.state IN ('pending', 'escalated')", (message_id,)
+        )
+        return items[0] if items else None
+
+    async def by_alert_message(self, alert_message_id: int) -> ReviewItem | None:
+        """The item an alert message (with its buttons) belongs to."""
+        items = await self._select("WHERE r.alert_message_id = ?", (alert_message_id,))
+        return items[0] if items else None
+
+    async def list_pending(self, guild_id: int, limit: int = 25) -> list[ReviewItem]:
+        """Open items (pending, then escalated), oldest first."""
+        return await self._select(
+            "WHERE r.guild_id = ? AND r.state IN ('pending', 'escalated') "
+            "ORDER BY r.state = 'escalated', r.id LIMIT ?",
+            (guild_id, limit),
+        )
+
+    async def set_alert(self, item_id: int, channel_id: int, message_id: int) -> None:
+        """Remember the alert message, so its buttons still work after a restart."""
+        await self._conn.execute(
+            "UPDATE review_items SET alert_channel_id = ?, alert_message_id = ? WHERE id = ?",
+            (channel_id, message_id, item_id),
+        )
+        await self._conn.commit()
+
+    async def decide(
+        self, item_id: int, state: str, moderator_id: int, note: str | None = None
+    ) -> ReviewItem:
+        """Move an open item to approved/removed/escalated; StateConflict if already closed."""
+        async with transaction(self._conn):
+            cursor = await self._conn.execute(
+                f"UPDATE review_items SET state = ?, decided_by = ?, decided_at = {NOW_SQL}, "
+                "decision_note = ? WHERE id = ? AND state IN ('pending', 'escalated')",
+                (state, moderator_id, note, item_id),
+            )
+            if cursor.rowcount == 1:
+                await self._conn.execute(
+                    "INSERT INTO review_decisions (item_id, state, decided_by, note) "
+                    "VALUES (?, ?, ?, ?)",
+                    (item_id, state, moderator_id, note),
+                )
+        item = await self.get(item_id)
+        if cursor.rowcount != 1:
+            raise StateConflict(item)
+        return item
+
+    async def decisions(self, item_id: int) -> list[ReviewDecision]:
+        async with self._conn.execute(
+            "SELECT item_id, state, decided_by, note, decided_at FROM review_decisions "
+            "WHERE item_id = ? ORDER BY id",
+            (item_id,),
+        ) as cursor:
+            return [ReviewDecision(**dict(row)) for row in await cursor.fetchall()]
+
+    async def add_report(
+        self, message: IncomingMessage, reporter_id: int, reason: str, at: datetime | None = None
+    ) -> tuple[MemberReport, ReviewItem]:
+        """File a member's report (made at `at`, default now); it joins the open item or opens one."""
+        async with transaction(self._conn):
+            item_id, _ = await self._find_or_insert(message, "report", "report", reason, None)
+            cursor = await self._conn.execute(
+                "INSERT INTO member_reports (guild_id, channel_id, message_id, author_id, "
+                "reporter_id, reason, review_item_id, created_at) "
+                f"VALUES (?, ?, ?, ?, ?, ?, ?, COALESCE(?, {NOW_SQL}))",
+                (
+                    message.guild_id,
+                    message.channel_id,
+                    message.message_id,
+                    message.author_id,
+                    reporter_id,
+                    reason,
+                    item_id,
+                    utc_iso(at) if at is not None else None,
+                ),
+            )
+        async with self._conn.execute(
+            "SELECT * FROM member_reports WHERE id = ?", (cursor.lastrowid,)
+        ) as c:
+            report = MemberReport(**dict(await c.fetchone()))
+        return report, await self.get(item_id)
+
+    async def has_reported(self, message_id: int, reporter_id: int) -> bool:
+        async with self._conn.execute(
+            "SELECT 1 FROM member_reports WHERE message_id = ? AND reporter_id = ?",
+            (message_id, reporter_id),
+        ) as cursor:
+            return await cursor.fetchone() is not None
+
+    async def reports_since(self, guild_id: int, reporter_id: int, since: datetime) -> int:
+        """How many reports a member filed in this guild since `since` (for the rate limit)."""
+        async with self._conn.execute(
+            "SELECT COUNT(*) FROM member_reports WHERE guild_id = ? AND reporter_id = ? "
+            "AND created_at >= ?",
+            (guild_id, reporter_id, utc_iso(since)),
+        ) as cursor:
+            return int((await cursor.fetchone())[0])
+
+    async def _select(self, where: str, params: tuple[Any, ...]) -> list[ReviewItem]:
+        sql = (
+            "SELECT r.*, (SELECT COUNT(*) FROM member_reports m WHERE m.review_item_id = r.id) "
+            "AS reports FROM review_items r " + where
+        )
+        async with self._conn.execute(sql, params) as cursor:
+            return [ReviewItem(**dict(row)) for row in await cursor.fetchall()]
