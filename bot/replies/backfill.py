@@ -1,6 +1,6 @@
 """Backfill: merge messages read back from Discord's history into storage, without duplicates.
 
-The cog (phase 2) pages through `channel.history()` and hands the messages here as
+The cog (cogs/replies/history.py) pages through `channel.history()` and hands the messages here as
 MessageRecord values; this core stores what is new, keeps newer edits, and reports it all.
 """
 
