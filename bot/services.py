@@ -17,6 +17,8 @@ from bot.films.catalog import FilmCatalog, open_catalog
 from bot.moderation.clock import Clock, SystemClock
 from bot.moderation.scheduler import ExpiryScheduler
 from bot.moderation.service import ModerationService
+from bot.replies.capture import ReplyCapture
+from bot.replies.scope import CaptureScope
 from bot.settings import Settings
 from bot.spoilers.guard import SpoilerGuard
 from storage import migrate
@@ -28,6 +30,7 @@ from storage.discussions import (
 from storage.meta import ErrorReportRepository, MetaRepository
 from storage.moderation import CaseRepository
 from storage.moderation_config import ModConfigRepository
+from storage.replies import ReplyRepository
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +52,13 @@ class Services:
     discussions: DiscussionRepository
     discussion_settings: DiscussionSettingsRepository
     spoiler_guard: SpoilerGuardRepository
+    # Reply chains (issue 6): the captured discussions, which channels are captured (film
+    # discussion threads always), and the batched writer. Features that delete a message for
+    # moderation call `await services.reply_capture.mark_removed(message_id, by)` BEFORE
+    # deleting it.
+    replies: ReplyRepository
+    reply_scope: CaptureScope
+    reply_capture: ReplyCapture
     # The film catalog (issue 3): built in start(), once the schema exists (loads curated films).
     catalog: FilmCatalog = None  # type: ignore[assignment]
     # The spoiler guard's decisions and cached detectors (issue 4): built in start(), on the
@@ -77,6 +87,9 @@ class Services:
         # the moderation cog connects the Discord side (it loads right after this).
         await self.expiry.start()
         self.on_close(self.expiry.stop)
+        await self.reply_scope.load()
+        self.reply_capture.start()
+        self.on_close(self.reply_capture.stop)  # a restart loses no captured message
 
     def use_clock(self, clock: Clock) -> None:
         """Swap the clock moderation runs on (tests pass a ManualClock); only before start."""
@@ -104,6 +117,7 @@ async def open_services(settings: Settings) -> Services:
     conn = await migrate.open_database(settings.database_path)
     cases, config, clock = CaseRepository(conn), ModConfigRepository(conn), SystemClock()
     expiry, moderation = build_moderation(cases, config, clock)
+    replies, discussions = ReplyRepository(conn), DiscussionRepository(conn)
     return Services(
         settings=settings,
         conn=conn,
@@ -115,9 +129,12 @@ async def open_services(settings: Settings) -> Services:
         clock=clock,
         expiry=expiry,
         moderation=moderation,
-        discussions=DiscussionRepository(conn),
+        discussions=discussions,
         discussion_settings=DiscussionSettingsRepository(conn),
         spoiler_guard=SpoilerGuardRepository(conn),
+        replies=replies,
+        reply_scope=CaptureScope(replies, discussion_check(discussions)),
+        reply_capture=ReplyCapture.from_settings(replies, settings),
     )
 
 
@@ -127,3 +144,12 @@ def build_moderation(
     """The expiry scheduler and the moderation service, both on `clock`."""
     expiry = ExpiryScheduler(cases, clock)
     return expiry, ModerationService(cases, config, clock, expiry)
+
+
+def discussion_check(discussions: DiscussionRepository) -> Callable[[int], Awaitable[bool]]:
+    """Whether a thread is a film discussion (reply chains capture every one of them)."""
+
+    async def is_discussion(thread_id: int) -> bool:
+        return await discussions.by_thread(thread_id) is not None
+
+    return is_discussion

@@ -45,9 +45,9 @@ async def connect(path: Path | str, *, wal: bool = True) -> aiosqlite.Connection
     conn = await aiosqlite.connect(str(path), isolation_level=None)
     conn.row_factory = aiosqlite.Row
     try:
-        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.execute("PRAGMA synchronous = NORMAL")
+        await pragma(conn, f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await pragma(conn, "PRAGMA foreign_keys = ON")
+        await pragma(conn, "PRAGMA synchronous = NORMAL")
         async with conn.execute("SELECT count(*) FROM sqlite_master") as cursor:
             await cursor.fetchone()  # reads the file: fails here if it is corrupt
         if wal and isinstance(path, Path):
@@ -59,7 +59,15 @@ async def connect(path: Path | str, *, wal: bool = True) -> aiosqlite.Connection
 
 
 async def enable_wal(conn: aiosqlite.Connection) -> None:
-    await conn.execute("PRAGMA journal_mode = WAL")
+    await pragma(conn, "PRAGMA journal_mode = WAL")
+
+
+async def pragma(conn: aiosqlite.Connection, sql: str) -> None:
+    """Run a PRAGMA and finish its statement. A PRAGMA that answers a row (journal_mode does)
+    left unread keeps its statement open, and with it a lock or an old read snapshot: another
+    process's writes then make this connection's next write fail with "database is locked"."""
+    async with conn.execute(sql) as cursor:
+        await cursor.fetchall()
 
 
 _LOCKS: weakref.WeakKeyDictionary[aiosqlite.Connection, asyncio.Lock] = weakref.WeakKeyDictionary()

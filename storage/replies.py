@@ -13,7 +13,7 @@ from operator import itemgetter
 
 import aiosqlite
 
-from storage.db import transaction
+from storage.db import transaction, write
 from storage.reply_imports import ImportedThreadWrites, TrackedChannels
 from storage.reply_models import (
     ImportedComment,
@@ -59,6 +59,16 @@ _INSERT_MESSAGE = (
     "COALESCE((SELECT depth + 1 FROM reply_messages WHERE message_id = :parent "
     "AND thread_id = :thread), 0)) "
     "ON CONFLICT (message_id) DO NOTHING"
+)
+
+# An imported comment re-posted on Discord: what the poster knows (original author, text, date
+# and parent) replaces whatever live capture stored for that message first.
+_UPSERT_POSTED_COPY = _INSERT_MESSAGE.replace(
+    "DO NOTHING",
+    "DO UPDATE SET thread_id = excluded.thread_id, guild_id = excluded.guild_id, "
+    "author_id = excluded.author_id, author_name = excluded.author_name, "
+    "content = excluded.content, attachments = excluded.attachments, "
+    "created_at = excluded.created_at, parent_id = excluded.parent_id",
 )
 
 
@@ -200,16 +210,31 @@ class ReplyRepository(ImportedThreadWrites, TrackedChannels):
             row = await cur.fetchone()
         return None if row is None else row[0]
 
+    async def store_posted_copies(self, records: Sequence[MessageRecord]) -> None:
+        """Store imported comments as posted on Discord, overwriting what capture stored.
+
+        A webhook cannot reply, so capture sees no parent; the poster knows it. Call
+        `refresh_structure` for the thread afterwards.
+        """
+        params = [_record_params(record) for record in records]
+        async with transaction(self._conn):
+            await self._conn.executemany(
+                "INSERT INTO reply_threads (thread_id, guild_id) VALUES (?, ?) "
+                "ON CONFLICT (thread_id) DO NOTHING",
+                sorted({(p["thread"], p["guild"]) for p in params}),
+            )
+            await self._conn.executemany(_UPSERT_POSTED_COPY, params)
+
     async def mark_deleted(self, message_id: int) -> bool:
         """Its author deleted it: tombstone, text kept. A removal by a moderator is not undone."""
-        cursor = await self._conn.execute(
-            "UPDATE reply_messages SET state = 'deleted_by_author', "
-            "state_changed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
-            "WHERE message_id = ? AND state = 'visible'",
-            (message_id,),
-        )
-        await self._conn.commit()
-        return cursor.rowcount > 0
+        async with transaction(self._conn):
+            cursor = await self._conn.execute(
+                "UPDATE reply_messages SET state = 'deleted_by_author', "
+                "state_changed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
+                "WHERE message_id = ? AND state = 'visible'",
+                (message_id,),
+            )
+            return cursor.rowcount > 0
 
     async def mark_removed(self, message_id: int, by: str | int) -> bool:
         """A moderator (user id) or 'screener' removed it: tombstone, text kept.
@@ -217,26 +242,14 @@ class ReplyRepository(ImportedThreadWrites, TrackedChannels):
         Wins over an author's deletion, whichever event arrives first (the bot's own delete
         also comes back as a MESSAGE_DELETE).
         """
-        cursor = await self._conn.execute(
-            "UPDATE reply_messages SET state = 'removed_by_moderator', removed_by = ?, "
-            "state_changed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
-            "WHERE message_id = ? AND state != 'removed_by_moderator'",
-            (str(by), message_id),
-        )
-        await self._conn.commit()
-        return cursor.rowcount > 0
-
-    async def roll_back_interrupted_write(self) -> bool:
-        """Roll back a transaction a cancelled write left open; True if there was one.
-
-        `transaction()` cannot roll back when the cancellation lands on its BEGIN. Only for a
-        connection this writer owns: it would also end another coroutine's transaction.
-        """
-        await self._conn.execute("SELECT 1")  # runs after anything already queued
-        if not self._conn.in_transaction:
-            return False
-        await self._conn.rollback()
-        return True
+        async with transaction(self._conn):
+            cursor = await self._conn.execute(
+                "UPDATE reply_messages SET state = 'removed_by_moderator', removed_by = ?, "
+                "state_changed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
+                "WHERE message_id = ? AND state != 'removed_by_moderator'",
+                (str(by), message_id),
+            )
+            return cursor.rowcount > 0
 
     async def update_structure(self, rows: Sequence[tuple[int, int, int]]) -> None:
         """Set (message_id, root_id, depth) for messages whose chain changed."""
@@ -260,12 +273,12 @@ class ReplyRepository(ImportedThreadWrites, TrackedChannels):
             return [row[0] for row in await cur.fetchall()]
 
     async def set_thread_title(self, thread_id: int, guild_id: int | None, title: str) -> None:
-        await self._conn.execute(
+        await write(
+            self._conn,
             "INSERT INTO reply_threads (thread_id, guild_id, title) VALUES (?, ?, ?) "
             "ON CONFLICT (thread_id) DO UPDATE SET title = excluded.title",
             (thread_id, guild_id, title),
         )
-        await self._conn.commit()
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -316,6 +329,15 @@ class ReplyRepository(ImportedThreadWrites, TrackedChannels):
         ) as cur:
             rows = await cur.fetchall()
         return [_to_stored(row) for row in rows]
+
+    async def newest_message_id(self, thread_id: int) -> int | None:
+        """The newest Discord message stored for a thread (where a catch-up read starts)."""
+        async with self._conn.execute(
+            "SELECT MAX(message_id) FROM reply_messages WHERE thread_id = ? AND message_id > 0",
+            (thread_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        return None if row is None else row[0]
 
     async def list_threads(self) -> list[ThreadSummary]:
         """Every stored thread with its size and first/last message time, newest activity first."""

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import aiosqlite
 
-from storage.db import transaction
+from storage.db import transaction, write
 from storage.reply_models import ImportedComment, iso
 
 
@@ -73,11 +73,11 @@ class ImportedThreadWrites:
 
     async def record_posted(self, message_id: int, discord_message_id: int) -> None:
         """Remember which Discord message an imported comment was posted as."""
-        await self._conn.execute(
+        await write(
+            self._conn,
             "UPDATE reply_messages SET posted_message_id = ? WHERE message_id = ?",
             (discord_message_id, message_id),
         )
-        await self._conn.commit()
 
 
 class TrackedChannels:
@@ -87,22 +87,29 @@ class TrackedChannels:
 
     async def track_channel(self, guild_id: int, channel_id: int, added_by: int | None) -> bool:
         """Capture this channel from now on; False if it already was."""
-        cursor = await self._conn.execute(
-            "INSERT INTO reply_tracked_channels (guild_id, channel_id, added_by) VALUES (?, ?, ?) "
-            "ON CONFLICT DO NOTHING",
-            (guild_id, channel_id, added_by),
-        )
-        await self._conn.commit()
-        return cursor.rowcount > 0
+        async with transaction(self._conn):
+            cursor = await self._conn.execute(
+                "INSERT INTO reply_tracked_channels (guild_id, channel_id, added_by) "
+                "VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                (guild_id, channel_id, added_by),
+            )
+            return cursor.rowcount > 0
 
     async def untrack_channel(self, guild_id: int, channel_id: int) -> bool:
         """Stop capturing; what was captured stays. False if it was not tracked."""
-        cursor = await self._conn.execute(
-            "DELETE FROM reply_tracked_channels WHERE guild_id = ? AND channel_id = ?",
+        async with transaction(self._conn):
+            cursor = await self._conn.execute(
+                "DELETE FROM reply_tracked_channels WHERE guild_id = ? AND channel_id = ?",
+                (guild_id, channel_id),
+            )
+            return cursor.rowcount > 0
+
+    async def is_tracked(self, guild_id: int, channel_id: int) -> bool:
+        async with self._conn.execute(
+            "SELECT 1 FROM reply_tracked_channels WHERE guild_id = ? AND channel_id = ?",
             (guild_id, channel_id),
-        )
-        await self._conn.commit()
-        return cursor.rowcount > 0
+        ) as cur:
+            return await cur.fetchone() is not None
 
     async def tracked_channels(self, guild_id: int | None = None) -> list[tuple[int, int]]:
         """(guild_id, channel_id) pairs, for one guild or all."""

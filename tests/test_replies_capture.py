@@ -73,7 +73,8 @@ async def test_a_deletion_queued_right_after_its_message_is_applied(repo):
         capture.record(message(1, text="first thoughts"))
         capture.record(message(2, 1))
         capture.mark_deleted(mid(1))
-        capture.mark_removed(mid(2), "screener")
+        await capture.mark_removed(mid(2), "screener")
+        capture.mark_deleted(mid(2))  # the bot's own delete comes back as MESSAGE_DELETE
         capture.record(message(3, 2))
 
     states = {m.message_id: (m.state, m.content) for m in await repo.thread_messages(THREAD)}
@@ -122,3 +123,38 @@ async def test_batch_settings_come_from_the_environment(repo, monkeypatch):
 def test_nonsense_batch_settings_are_refused():
     with pytest.raises(ValueError):
         ReplyCapture(None, batch_size=0)  # type: ignore[arg-type]
+
+
+async def test_a_message_captured_after_its_deletion_still_becomes_a_tombstone(repo):
+    async with ReplyCapture(repo, batch_size=50, flush_ms=1000) as capture:
+        capture.mark_deleted(mid(1))  # the delete event won the race with the capture
+        capture.record(message(1, text="gone too soon"))
+        await capture.mark_removed(mid(2), 42)
+        capture.mark_deleted(mid(2))
+        capture.record(message(2, 1))
+
+    stored = {m.message_id: m for m in await repo.thread_messages(THREAD)}
+    assert stored[mid(1)].state is MessageState.DELETED_BY_AUTHOR
+    assert stored[mid(1)].content == "gone too soon"
+    assert (stored[mid(2)].state, stored[mid(2)].removed_by) == (
+        MessageState.REMOVED_BY_MODERATOR,
+        "42",
+    )
+
+
+async def test_an_announced_removal_waits_for_the_deletion(repo):
+    async with ReplyCapture(repo, batch_size=50, flush_ms=1000) as capture:
+        capture.record(message(1))
+        capture.record(message(2))
+        await capture.mark_removed(mid(1), 42)  # the delete then failed: nothing changes
+        await capture.flush()
+        assert (await repo.get_message(mid(1))).state is MessageState.VISIBLE
+
+        capture.mark_deleted(mid(2))  # the author deleted it first...
+        await capture.mark_removed(mid(2), 43)  # ...then a moderator's removal is announced
+        capture.mark_deleted(mid(3), bulk=True)
+        capture.record(message(3))
+
+    assert (await repo.get_message(mid(2))).removed_by == "43"
+    third = await repo.get_message(mid(3))
+    assert (third.state, third.removed_by) == (MessageState.REMOVED_BY_MODERATOR, "bulk delete")

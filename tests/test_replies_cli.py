@@ -61,13 +61,15 @@ def test_every_format_can_be_exported(tmp_path, capsys):
         assert code == 0 and target.read_text(encoding="utf-8").startswith(marker)
 
 
-def test_post_is_not_available_yet_and_imports_nothing(tmp_path, capsys):
+def test_post_without_a_token_refuses_and_imports_nothing(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no .env here
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
     db = str(tmp_path / "bot.sqlite3")
 
     code, _, err = run(capsys, "threads", "import", str(FIXTURE), "--post", "123", "--db", db)
 
     assert code == 2
-    assert "--post is not yet available" in err and "Nothing was imported" in err
+    assert "DISCORD_TOKEN is missing" in err and "Nothing was imported" in err
     assert run(capsys, "threads", "list", "--db", db)[1] == "No threads stored yet.\n"
 
 

@@ -88,6 +88,15 @@ def test_chain_shows_the_way_up_shortened_and_marks_the_message():
     assert "comment 8" in page
 
 
+def test_chain_with_only_one_more_ancestor_shows_it_rather_than_a_fold_line():
+    chain = [named(1)] + [named(n, n - 1) for n in range(2, 5)]
+
+    page = render_chain(build_tree(chain), 4, PLAIN).pages[0]
+
+    assert "earlier comment" not in page
+    assert page.startswith("**member1**") and f"{INDENT * 3}➤ **member4**" in page
+
+
 def test_names_cannot_format_or_ping():
     assert safe_name("**@everyone** [x](http://a)") == (
         "\\*\\*@\u200beveryone\\*\\* \\[x\\]\\(http://a\\)"

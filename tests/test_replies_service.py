@@ -9,9 +9,15 @@ import pytest
 from replies_support import THREAD, message, mid, open_repository
 
 from bot import limits
-from bot.errors import NotFound
+from bot.errors import InvalidInput, NotFound
 from bot.replies.capture import save_messages
-from bot.replies.service import chain_outline, original_text, thread_outline
+from bot.replies.service import (
+    chain_outline,
+    original_text,
+    parse_message_ref,
+    remover,
+    thread_outline,
+)
 from bot.replies.text import clip
 
 ROOT = Path(__file__).parent.parent
@@ -114,3 +120,19 @@ def test_the_reply_chain_core_never_imports_discord():
             elif isinstance(node, ast.ImportFrom):
                 names = [node.module or ""]
             assert not any(n == "discord" or n.startswith("discord.") for n in names), path
+
+
+def test_a_message_is_named_by_its_link_or_id():
+    assert parse_message_ref(" 1234567890123 ") == 1234567890123
+    link = "https://discord.com/channels/700/5000/10001"
+    assert parse_message_ref(link) == 10001
+    assert parse_message_ref("https://ptb.discord.com/channels/@me/5/6") == 6
+    with pytest.raises(InvalidInput, match="paste a message link"):
+        parse_message_ref("the third comment")
+
+
+def test_who_removed_a_comment_reads_naturally():
+    assert remover("900") == "<@900>"
+    assert remover("screener") == "the screener"
+    assert remover("bulk delete") == "bulk delete"
+    assert remover("@everyone") == "@\u200beveryone"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from replies_support import GUILD, THREAD, message, mid, open_repository
 
-from bot.replies.capture import save_messages
+from bot.replies.capture import refresh_structure, save_messages
 from bot.replies.scope import CaptureScope
 from storage.replies import MessageState
 
@@ -195,3 +195,47 @@ async def test_tracked_channels_are_captured_and_remembered(repo):
     assert await reloaded.untrack(GUILD, 42) is True
     assert reloaded.wants(GUILD, 42) is False
     assert await repo.tracked_channels(GUILD) == []
+
+
+async def test_a_thread_is_captured_once_found_to_be_a_discussion_or_tracked_elsewhere(repo):
+    discussions = {77}
+    asked: list[int] = []
+
+    async def is_discussion(thread_id: int) -> bool:
+        asked.append(thread_id)
+        return thread_id in discussions
+
+    scope = CaptureScope(repo, is_discussion)
+    await scope.load()
+    assert await scope.captures(GUILD, 77, parent_id=1, is_thread=True) is True
+    assert await scope.captures(GUILD, 77, parent_id=1, is_thread=True) is True
+    assert asked == [77]  # remembered after the first lookup
+    assert await scope.captures(GUILD, 88, parent_id=1, is_thread=True) is False
+    assert await scope.captures(GUILD, 1, parent_id=None, is_thread=False) is False
+    assert asked == [77, 88]  # a channel that is not a thread is never looked up
+
+    await repo.track_channel(GUILD, 88, None)  # e.g. by `threads import --post`
+    assert await repo.is_tracked(GUILD, 88) is True
+    assert await scope.captures(GUILD, 88, parent_id=1, is_thread=True) is True
+    assert await scope.untrack(GUILD, 88) is True
+    assert await scope.captures(GUILD, 88, parent_id=1, is_thread=True) is False
+
+
+async def test_a_posted_copy_overwrites_what_capture_stored_first(repo):
+    await repo.upsert_messages([message(1), message(2, text="-# ↪ replying to … header")])
+    copy = message(2, 1, text="the comment itself", author="Blog author")
+
+    await repo.store_posted_copies([copy])
+    await refresh_structure(repo, THREAD)
+
+    stored = await repo.get_message(mid(2))
+    assert (stored.parent_id, stored.depth, stored.content, stored.author_name) == (
+        mid(1),
+        1,
+        "the comment itself",
+        "Blog author",
+    )
+    await repo.upsert_messages([message(2, text="captured late")])  # the bot's copy, later
+    assert (await repo.get_message(mid(2))).content == "the comment itself"
+    assert await repo.newest_message_id(THREAD) == mid(2)
+    assert await repo.newest_message_id(THREAD + 1) is None

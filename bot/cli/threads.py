@@ -8,19 +8,15 @@ import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from bot.cli._poster import post_imported_thread
 from bot.errors import UserFacingError
 from bot.progress import Progress
 from bot.replies.export import ExportFormat, export_thread
 from bot.replies.wxr import import_wxr
-from bot.settings import SettingsError, load_settings
+from bot.settings import Settings, SettingsError, load_settings
 from storage.db import DatabaseError, connect
 from storage.migrate import migrate
 from storage.replies import ReplyRepository
-
-POST_NOT_AVAILABLE = (
-    "--post is not yet available: posting an imported thread into Discord comes with the bot's "
-    "thread commands. Nothing was imported; run the import without --post to store the comments."
-)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -44,7 +40,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "import", parents=[common], help="store a blog's comments from a WordPress export"
     )
     imp.add_argument("file", type=Path, metavar="FILE", help="a WXR file (WordPress export)")
-    imp.add_argument("--post", type=int, metavar="CHANNEL_ID", help="(not yet available)")
+    imp.add_argument(
+        "--post",
+        type=int,
+        metavar="CHANNEL_ID",
+        help="also post the comments into a new thread of this channel (needs DISCORD_TOKEN)",
+    )
     imp.set_defaults(handler=_import)
 
 
@@ -100,9 +101,14 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    settings = None
     if args.post is not None:
-        print(f"error: {POST_NOT_AVAILABLE}", file=sys.stderr)
-        return 2
+        try:  # refuse before importing anything
+            settings = load_settings()
+            settings.require_token()
+        except SettingsError as exc:
+            print(f"error: {exc} Nothing was imported.", file=sys.stderr)
+            return 2
 
     async def work(repo: ReplyRepository) -> int:
         progress = Progress("Reading", unit="comments")
@@ -113,6 +119,16 @@ def _import(args: argparse.Namespace) -> int:
                 + (f", {thread.skipped:,} pingbacks skipped" if thread.skipped else "")
                 + "."
             )
+            if settings is not None:
+                await _post(repo, thread.thread_id, thread.comments, args.post, settings)
         return 0
 
     return _run(args, work)
+
+
+async def _post(
+    repo: ReplyRepository, thread_id: int, comments: int, channel_id: int, settings: Settings
+) -> None:
+    progress = Progress("Posting", comments, unit="comments")
+    posted = await post_imported_thread(repo, thread_id, channel_id, settings, progress)
+    print(f"Posted {posted.posted:,} comments in the thread “{posted.name}”: {posted.jump_url}")

@@ -2,10 +2,12 @@
 
 What a cog calls (all plain values, no Discord objects):
 
-- capture: `ReplyCapture(repo).record(MessageRecord(...))`, `.mark_deleted(id)`,
-  `.mark_removed(id, by)`, `await .stop()` on shutdown; `CaptureScope` for `/thread track`.
-- views: `thread_outline`, `chain_outline`, `original_text` (pages of text within limits).
-- files: `export_thread`, `import_wxr`; backfill: `merge_history`.
+- capture: `ReplyCapture(repo).record(MessageRecord(...))`, `.mark_deleted(id, bulk=...)`,
+  `await .mark_removed(id, by)` (before a moderation delete), `await .stop()` on shutdown;
+  `CaptureScope.captures(...)` and `.track(...)` for `/thread track`.
+- views: `thread_outline`, `chain_outline`, `original_text`, `parse_message_ref`.
+- files: `export_thread`, `import_wxr`, `posting.compose` (re-posting imports); backfill:
+  `merge_history`.
 """
 
 from bot.replies.backfill import BackfillReport, merge_history

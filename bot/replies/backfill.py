@@ -1,6 +1,6 @@
 """Backfill: merge messages read back from Discord's history into storage, without duplicates.
 
-The cog (phase 2) pages through `channel.history()` and hands the messages here as
+The cog (cogs/replies/history.py) pages through `channel.history()` and hands the messages here as
 MessageRecord values; this core stores what is new, keeps newer edits, and reports it all.
 """
 
@@ -26,6 +26,14 @@ class BackfillReport:
     edited: list[int] = field(default_factory=list)
     unchanged: int = 0
     threads: set[int] = field(default_factory=set)
+
+    def add(self, other: BackfillReport) -> None:
+        """Fold in the report of another batch of the same backfill."""
+        self.seen += other.seen
+        self.new.extend(other.new)
+        self.edited.extend(other.edited)
+        self.unchanged += other.unchanged
+        self.threads |= other.threads
 
     def summary(self) -> str:
         """One line for the moderator who ran `/thread backfill`."""

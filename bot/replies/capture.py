@@ -1,17 +1,23 @@
 """Capturing messages without slowing the bot: an in-memory queue written to SQLite in batches.
 
-The event handlers call `record`, `mark_deleted` and `mark_removed`, which only append to a
-queue and return at once. A background task writes a batch when `batch_size` items are waiting
-or `flush_ms` after the first one arrived, whichever comes first. Items are applied in the
-order they were queued, so a deletion never overtakes the message it deletes. `stop()` writes
-everything still queued before it returns; so does the writer when its task is cancelled.
+The event handlers call `record` and `mark_deleted`, which only append to a queue and return at
+once. A background task writes a batch when `batch_size` items are waiting or `flush_ms` after
+the first one arrived, whichever comes first. Items are applied in the order they were queued,
+so a deletion never overtakes the message it deletes. `stop()` writes everything still queued
+before it returns; so does the writer when its task is cancelled.
+
+Deletions are remembered for a while, so a message whose capture arrives after its deletion (the
+handler was still deciding whether to capture it) still ends as a tombstone. Features that delete
+a message for moderation call `await mark_removed(id, by)` first: the MESSAGE_DELETE that follows
+is then recorded as a removal by a moderator, not a deletion by the author.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.replies.tree import build_tree, structure_updates
@@ -19,6 +25,21 @@ from bot.settings import Settings
 from storage.replies import MessageRecord, MessageState, ReplyRepository, UpsertOutcome
 
 log = logging.getLogger(__name__)
+
+REMEMBERED = 10_000  # recent deletions and announced removals kept in memory
+BULK_DELETE = (
+    "bulk delete"  # who removed a message no feature announced: members cannot bulk delete
+)
+
+
+class _Recent(OrderedDict):
+    """A dict that forgets its oldest entries beyond `REMEMBERED`."""
+
+    def remember(self, key: int, value: object) -> None:
+        self[key] = value
+        self.move_to_end(key)
+        while len(self) > REMEMBERED:
+            self.popitem(last=False)
 
 
 @dataclass(frozen=True)
@@ -69,6 +90,8 @@ class ReplyCapture:
         self._queue: asyncio.Queue[MessageRecord | StateChange | _Marker] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._announced: _Recent = _Recent()  # message id -> who will remove it
+        self._gone: _Recent = _Recent()  # message id -> the StateChange applied to it
         self.written = 0
         self.batches = 0
 
@@ -95,14 +118,48 @@ class ReplyCapture:
     def record(self, message: MessageRecord) -> None:
         """Queue a new message, or a newer copy of one (an edit, a backfilled copy)."""
         self._put(message)
+        gone = self._gone.get(message.message_id)
+        if gone is not None:  # captured after its deletion: tombstone it again
+            self._put(gone)
 
-    def mark_deleted(self, message_id: int) -> None:
-        """Queue: its author deleted it (a MESSAGE_DELETE the bot did not cause)."""
-        self._put(StateChange(message_id, MessageState.DELETED_BY_AUTHOR))
+    def mark_deleted(self, message_id: int, *, bulk: bool = False) -> None:
+        """Queue: Discord reported the message deleted (MESSAGE_DELETE or a bulk delete).
 
-    def mark_removed(self, message_id: int, by: str | int) -> None:
-        """Queue: a moderator (user id) or the screener ('screener') removed it."""
-        self._put(StateChange(message_id, MessageState.REMOVED_BY_MODERATOR, str(by)))
+        Recorded as removed when a feature announced the removal with `mark_removed`, or when it
+        was a bulk delete (only bots bulk delete); otherwise as deleted by its author.
+        """
+        by = self._announced.pop(message_id, None)
+        if by is None and bulk:
+            by = BULK_DELETE
+        if by is None:
+            change = StateChange(message_id, MessageState.DELETED_BY_AUTHOR)
+        else:
+            change = StateChange(message_id, MessageState.REMOVED_BY_MODERATOR, by)
+        self._apply(change)
+
+    async def mark_removed(self, message_id: int, by: str | int) -> None:
+        """Call BEFORE the bot deletes a message for moderation reasons.
+
+        `by` is the moderator's user id, or a word such as "screener". The deletion that follows
+        is recorded as "[removed by a moderator]"; if the delete fails, nothing changes. Called
+        after the deletion instead, it turns the author's deletion into a removal.
+        """
+        by = str(by)
+        if message_id in self._gone:
+            self._apply(StateChange(message_id, MessageState.REMOVED_BY_MODERATOR, by))
+        else:
+            self._announced.remember(message_id, by)
+
+    def replay_deletions(self, message_ids: Iterable[int]) -> None:
+        """Queue again the deletions known for these ids (after a backfill stored them)."""
+        for message_id in message_ids:
+            gone = self._gone.get(message_id)
+            if gone is not None:
+                self._put(gone)
+
+    def _apply(self, change: StateChange) -> None:
+        self._gone.remember(change.message_id, change)
+        self._put(change)
 
     async def flush(self) -> None:
         """Return once everything queued before this call is in the database."""
@@ -139,11 +196,9 @@ class ReplyCapture:
                     return
                 batch = []
         except asyncio.CancelledError:
-            # Cancelled without stop() (e.g. the loop shutting down): write what is left. The
-            # interrupted batch is written again, which is safe because every write is
-            # idempotent.
-            if await self._repo.roll_back_interrupted_write():
-                log.warning("reply capture was cancelled mid-write; writing that batch again")
+            # Cancelled without stop() (e.g. the loop shutting down): write what is left. An
+            # interrupted transaction was rolled back by storage.db.transaction, and writing
+            # its batch again is safe because every write is idempotent.
             await self._write(batch + self._drain())
             self._stopping = True
             raise

@@ -13,14 +13,14 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 from enum import StrEnum
 from pathlib import Path
 from typing import TextIO
 
 from bot.errors import InvalidInput, NotFound
 from bot.progress import Progress
-from bot.replies.render import jump_url
+from bot.replies.render import human_time, jump_url
 from bot.replies.text import safe_name, split_spoilers
 from bot.replies.tree import Node, ReplyTree, build_tree, shown_text
 from storage.replies import MessageState, ReplyRepository, ThreadSummary
@@ -149,11 +149,6 @@ class JsonWriter(_Writer):
         self.out.write("\n]\n")
 
 
-def _human_time(moment: datetime) -> str:
-    moment = moment.astimezone(UTC)
-    return f"{moment.day} {moment:%B %Y} at {moment:%H:%M} UTC"
-
-
 class MarkdownWriter(_Writer):
     """A nested list: two spaces per level; names escaped, HTML in comments shown as text."""
 
@@ -164,7 +159,7 @@ class MarkdownWriter(_Writer):
     def open(self, node: Node) -> None:
         message = node.message
         pad = "  " * node.depth
-        head = f"**{safe_name(message.author_name)}** · {_human_time(message.created_at)}"
+        head = f"**{safe_name(message.author_name)}** · {human_time(message.created_at)}"
         if node.marker:
             head += f" · *{node.marker.value}*"
         url = jump_url(message)
@@ -235,7 +230,7 @@ class HtmlWriter(_Writer):
             f'<li class="{classes}" id="c{message.message_id}">\n<article>\n<header>'
             f'<span class="author">{html.escape(message.author_name)}</span> · '
             f'<a href="#c{message.message_id}"><time datetime="{stamp.isoformat()}">'
-            f"{_human_time(stamp)}</time></a>{link}</header>\n{note}"
+            f"{human_time(stamp)}</time></a>{link}</header>\n{note}"
             f'<div class="text">{self._body(node)}</div>\n</article>\n'
         )
         if node.children:

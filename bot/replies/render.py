@@ -51,6 +51,12 @@ def format_time(moment: datetime, style: str) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def human_time(moment: datetime) -> str:
+    """A date as a blog prints it: "3 March 2017 at 21:15 UTC"."""
+    moment = moment.astimezone(UTC)
+    return f"{moment.day} {moment:%B %Y} at {moment:%H:%M} UTC"
+
+
 def render_tree(tree: ReplyTree, options: RenderOptions | None = None) -> RenderedTree:
     """The whole discussion as pages of nested comments."""
     options = options or RenderOptions()
@@ -63,16 +69,18 @@ def render_chain(
 ) -> RenderedTree:
     """A message with its ancestors above and its replies below.
 
-    A long way up is shortened to the two nearest ancestors and a link to the start, so the
-    message itself stays visible with room for its replies.
+    A long way up (more than one comment beyond the two nearest ancestors) is shortened to the
+    two nearest and a link to the start, so the message stays visible with room for replies.
     """
     options = options or RenderOptions()
     path = tree.path_to(focus_id)
     keep = max(options.max_depth - 3, 0)
-    start = path[max(len(path) - 1 - keep, 0)]
-    blocks: list[tuple[bool, str]] = []
     hidden = len(path) - 1 - keep
-    if hidden > 0:
+    if hidden < 2:  # a line saying "1 earlier comment" would take the comment's own room
+        hidden = 0
+    start = path[hidden]
+    blocks: list[tuple[bool, str]] = []
+    if hidden:
         blocks.append((False, _earlier_line(path[0], hidden)))
     blocks.extend(_blocks(tree, [start], start.depth, options, focus_id))
     return _paginate(blocks, len(tree), options.page_limit)

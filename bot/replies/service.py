@@ -5,18 +5,43 @@ A cog turns these pages into embeds and buttons; nothing here knows about Discor
 
 from __future__ import annotations
 
+import asyncio
+import re
+
 from bot import limits
-from bot.errors import NotFound
+from bot.errors import InvalidInput, NotFound
 from bot.replies.render import RenderedTree, RenderOptions, format_time, render_chain, render_tree
 from bot.replies.text import clip, neutralise_mentions, safe_name
 from bot.replies.tree import build_tree
 from storage.replies import MessageState, ReplyRepository
+
+_MESSAGE_REF = re.compile(
+    r"https?://(?:\w+\.)?discord(?:app)?\.com/channels/(?:\d+|@me)/\d+/(\d+)|(\d{1,20})"
+)
 
 STATE_LABELS = {
     MessageState.VISIBLE: "visible",
     MessageState.DELETED_BY_AUTHOR: "deleted by its author",
     MessageState.REMOVED_BY_MODERATOR: "removed by a moderator",
 }
+
+
+def parse_message_ref(text: str) -> int:
+    """A message id from what a user pasted: the id itself or a message link."""
+    match = _MESSAGE_REF.fullmatch(text.strip())
+    if match is None:
+        raise InvalidInput(
+            f"{text.strip()[:100]!r} is not a message: paste a message link (right-click the "
+            "message > Copy Message Link) or a message id."
+        )
+    return int(match[1] or match[2])
+
+
+def remover(by: str) -> str:
+    """Who removed a comment: a moderator's mention, or what did it ("the screener")."""
+    if by.isdigit():
+        return f"<@{by}>"
+    return "the screener" if by == "screener" else neutralise_mentions(by)
 
 
 async def thread_outline(
@@ -26,7 +51,7 @@ async def thread_outline(
     messages = await repo.thread_messages(thread_id)
     if not messages:
         raise NotFound("No messages of this thread are stored yet.")
-    return render_tree(build_tree(messages), options)
+    return await asyncio.to_thread(lambda: render_tree(build_tree(messages), options))
 
 
 async def chain_outline(
@@ -39,7 +64,7 @@ async def chain_outline(
             "The bot has no record of that message: it was posted before the bot watched this "
             "channel, or in a channel that is not captured."
         )
-    return render_chain(build_tree(messages), message_id, options)
+    return await asyncio.to_thread(lambda: render_chain(build_tree(messages), message_id, options))
 
 
 async def original_text(
@@ -51,8 +76,7 @@ async def original_text(
         raise NotFound("The bot has no record of that message.")
     state = STATE_LABELS[message.state]
     if message.removed_by:
-        by = "the screener" if message.removed_by == "screener" else f"<@{message.removed_by}>"
-        state += f" ({by})"
+        state += f" ({remover(message.removed_by)})"
     lines = [
         f"**{safe_name(message.author_name)}** · {format_time(message.created_at, 'discord')} · "
         f"{state}",

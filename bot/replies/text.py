@@ -1,4 +1,7 @@
-"""Text helpers shared by the outline and the exports: spoiler spans, safe excerpts, safe names."""
+"""Text helpers shared by the outline and the exports: spoiler spans, safe excerpts, safe names.
+
+Mentions are neutralised by the shared `bot.text.neutralise_mentions`.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +9,12 @@ import functools
 import re
 import unicodedata
 
+from bot.text import neutralise_mentions
+
 SPOILER_MARK = "||"
-ZERO_WIDTH_SPACE = "\u200b"
 NAME_CHARS = 32  # Discord display names are at most 32 characters
 ELLIPSIS = "…"
 
-_MASS_MENTION = re.compile(r"@(everyone|here)", re.IGNORECASE)
 _MARKDOWN_CHARS = re.compile(r"([\\*_~`|>#\[\]()<])")
 
 
@@ -38,11 +41,6 @@ def split_spoilers(text: str) -> list[tuple[bool, str]]:
     if cursor < len(text):
         pieces.append((False, text[cursor:]))
     return pieces
-
-
-def neutralise_mentions(text: str) -> str:
-    """@everyone and @here can no longer ping anyone."""
-    return _MASS_MENTION.sub(lambda m: "@" + ZERO_WIDTH_SPACE + m.group(1), text)
 
 
 @functools.lru_cache(maxsize=4096)  # a thread has far fewer authors than messages

@@ -153,7 +153,7 @@ class SpoilerGuardCog(commands.Cog):
             log.warning("spoiler guard could not re-post message %s: %s", message.id, exc)
             return record  # the original stays up: better an unmarked spoiler than a lost comment
         record = await guard.reposted(record, ids)
-        self._tell_reply_chains(message.id)
+        await self._tell_reply_chains(message.id)
         with contextlib.suppress(discord.NotFound):  # the author may have deleted it first
             await message.delete()
         record = await guard.taken_down(record)
@@ -175,12 +175,10 @@ class SpoilerGuardCog(commands.Cog):
             )
         return not missing
 
-    def _tell_reply_chains(self, message_id: int) -> None:
-        """Hook point for the reply-chain store: the comment was removed by the guard (its
-        replies keep their place). Uses `services.reply_capture.mark_removed` once it exists."""
-        capture = getattr(self.bot.services, "reply_capture", None)
-        if capture is not None:
-            capture.mark_removed(message_id, "spoiler guard")
+    async def _tell_reply_chains(self, message_id: int) -> None:
+        """The reply-chain store records the comment as removed by the guard (not deleted by
+        its author); its replies keep their place."""
+        await self.bot.services.reply_capture.mark_removed(message_id, "spoiler guard")
 
     async def _note(self, author: discord.abc.User, note: str) -> bool:
         try:

@@ -47,6 +47,10 @@ async def purge(
         ]
         plan = plan_purge([(m.id, m.created_at) for m in found], services(interaction).clock.now())
         for batch in plan.batches():
+            for message_id in batch:  # reply chains keep them as removed by this moderator
+                await services(interaction).reply_capture.mark_removed(
+                    message_id, interaction.user.id
+                )
             await channel.delete_messages(  # type: ignore[union-attr]
                 [discord.Object(message_id) for message_id in batch], reason=reason
             )

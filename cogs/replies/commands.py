@@ -1,0 +1,234 @@
+"""/thread track | untrack | tree | original | export | backfill, and "Show reply chain".
+
+Every answer is private (ephemeral): the tree, originals and exports are for the one who asked.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Literal
+
+import discord
+from discord import app_commands
+
+from bot import limits
+from bot.errors import InvalidInput, NotFound, PermissionDenied
+from bot.render import EmbedData
+from bot.replies.backfill import BackfillReport
+from bot.replies.export import ExportFormat, export_thread
+from bot.replies.render import RenderedTree, RenderOptions
+from bot.replies.service import chain_outline, original_text, parse_message_ref, thread_outline
+from bot.services import Services
+from bot.text import escape_markdown
+from cogs._ui import Paginator
+from cogs.moderation.checks import moderator_only
+from cogs.replies.history import read_history
+from cogs.replies.listeners import ReplyCapturing
+from cogs.replies.records import Capturable
+
+OUTLINE = RenderOptions(time_style="discord")
+EXTENSIONS = {ExportFormat.HTML: "html", ExportFormat.MARKDOWN: "md", ExportFormat.JSON: "json"}
+
+
+def services(interaction: discord.Interaction) -> Services:
+    return interaction.client.services  # type: ignore[attr-defined]
+
+
+def capturing(interaction: discord.Interaction) -> ReplyCapturing:
+    cog = interaction.client.get_cog(ReplyCapturing.__cog_name__)  # type: ignore[attr-defined]
+    assert isinstance(cog, ReplyCapturing)
+    return cog
+
+
+async def captured_here(interaction: discord.Interaction) -> Capturable:
+    """The channel the command was used in, if its messages are captured; else a clear refusal."""
+    channel = interaction.channel
+    if isinstance(channel, Capturable) and await capturing(interaction).captures(channel):
+        return channel
+    raise InvalidInput(
+        "The bot does not keep the replies of this channel: film discussion threads are kept, "
+        "and moderators can add a channel with /thread track."
+    )
+
+
+def title_of(channel: object) -> str:
+    return escape_markdown(getattr(channel, "name", "") or "this channel")
+
+
+# --- tracking -------------------------------------------------------------------------------
+@app_commands.command(name="track")
+@app_commands.describe(channel="The channel or thread to capture (default: this one)")
+@moderator_only()
+async def track(
+    interaction: discord.Interaction,
+    channel: discord.TextChannel | discord.ForumChannel | discord.Thread | None = None,
+) -> None:
+    """Keep the reply tree of a channel (and its threads) from now on. Moderators only."""
+    target = channel or interaction.channel
+    assert interaction.guild is not None and target is not None
+    added = await services(interaction).reply_scope.track(
+        interaction.guild.id, target.id, interaction.user.id
+    )
+    if not added:
+        text = f"{target.mention} is already tracked."
+    else:
+        text = (
+            f"From now on every message in {target.mention} (and its threads) is kept with its "
+            "replies. Run /thread backfill there to read what was posted before."
+        )
+    await interaction.response.send_message(text, ephemeral=True)
+
+
+@app_commands.command(name="untrack")
+@app_commands.describe(channel="The channel or thread to stop capturing (default: this one)")
+@moderator_only()
+async def untrack(
+    interaction: discord.Interaction,
+    channel: discord.TextChannel | discord.ForumChannel | discord.Thread | None = None,
+) -> None:
+    """Stop keeping new messages of a channel; what was kept stays. Moderators only."""
+    target = channel or interaction.channel
+    assert interaction.guild is not None and target is not None
+    if not await services(interaction).reply_scope.untrack(interaction.guild.id, target.id):
+        raise NotFound(f"{target.mention} is not tracked (film discussion threads always are).")
+    text = f"{target.mention} is no longer tracked; the messages already kept stay."
+    if await services(interaction).discussions.by_thread(target.id) is not None:
+        text += " It is a film discussion thread, so its messages are still kept."
+    await interaction.response.send_message(text, ephemeral=True)
+
+
+# --- showing --------------------------------------------------------------------------------
+@app_commands.command(name="tree")
+@app_commands.describe(message="A message link or id: the chain around it (default: whole thread)")
+async def tree(interaction: discord.Interaction, message: str | None = None) -> None:
+    """Show the discussion as nested comments, or the reply chain around one message."""
+    await interaction.response.defer(ephemeral=True, thinking=True)  # a long thread takes time
+    await capturing(interaction).settled()
+    if message is not None:
+        await show_chain(interaction, parse_message_ref(message))
+        return
+    channel = await captured_here(interaction)
+    rendered = await thread_outline(services(interaction).replies, channel.id, OUTLINE)
+    noun = "comment" if rendered.comments == 1 else "comments"
+    await send_pages(interaction, f"{title_of(channel)} · {rendered.comments:,} {noun}", rendered)
+
+
+@app_commands.context_menu(name="Show reply chain")
+@app_commands.guild_only()
+async def show_reply_chain(interaction: discord.Interaction, message: discord.Message) -> None:
+    """The message with the comments it answers and every reply to it."""
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    await capturing(interaction).settled()
+    await show_chain(interaction, message.id)
+
+
+async def readable_message(interaction: discord.Interaction, message_id: int) -> None:
+    """Refuse a message the bot kept from a channel the member cannot read (a private channel's
+    comments must not leak through a message id)."""
+    stored = await services(interaction).replies.get_message(message_id)
+    if stored is None:
+        raise NotFound("The bot has no record of that message.")
+    channel = interaction.client.get_channel(stored.thread_id)
+    member = interaction.user
+    if (
+        not isinstance(channel, Capturable)
+        or not isinstance(member, discord.Member)
+        or channel.guild.id != interaction.guild_id
+    ):
+        raise NotFound("That message is not in a channel of this server that you can read.")
+    permissions = channel.permissions_for(member)
+    if not (permissions.view_channel and permissions.read_message_history):
+        raise NotFound("That message is not in a channel of this server that you can read.")
+
+
+async def show_chain(interaction: discord.Interaction, message_id: int) -> None:
+    await readable_message(interaction, message_id)
+    rendered = await chain_outline(services(interaction).replies, message_id, OUTLINE)
+    noun = "comment" if rendered.comments == 1 else "comments"
+    await send_pages(interaction, f"Reply chain · {rendered.comments:,} {noun}", rendered)
+
+
+async def send_pages(interaction: discord.Interaction, title: str, rendered: RenderedTree) -> None:
+    title = title[: limits.EMBED_TITLE]
+    pages = [EmbedData(title=title, description=page) for page in rendered.pages]
+    await Paginator.send(interaction, pages, ephemeral=True)
+
+
+@app_commands.command(name="original")
+@app_commands.describe(message="A message link or id")
+@moderator_only()
+async def original(interaction: discord.Interaction, message: str) -> None:
+    """The original text of a deleted or removed comment, with earlier versions. Moderators."""
+    await capturing(interaction).settled()
+    message_id = parse_message_ref(message)
+    await readable_message(interaction, message_id)
+    text = await original_text(services(interaction).replies, message_id)
+    embed = discord.Embed(title="Original comment", description=text)
+    await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
+# --- files and history ----------------------------------------------------------------------
+@app_commands.command(name="export")
+@app_commands.describe(format="html (reads like a blog's comments), markdown or json")
+async def export(
+    interaction: discord.Interaction, format: Literal["html", "markdown", "json"] = "html"
+) -> None:
+    """The whole discussion of this thread as a file: nested, dated, tombstones shown."""
+    channel = await captured_here(interaction)
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    await capturing(interaction).settled()
+    repo = services(interaction).replies
+    await repo.set_thread_title(channel.id, channel.guild.id, channel.name)
+    fmt = ExportFormat(format)
+    with tempfile.TemporaryDirectory(prefix="filmbot-export-") as folder:
+        path = Path(folder) / f"thread-{channel.id}.{EXTENSIONS[fmt]}"
+        result = await export_thread(repo, channel.id, fmt, path)
+        if result.bytes_written > interaction.filesize_limit:
+            raise InvalidInput(
+                f"The export is {result.bytes_written:,} bytes, more than Discord accepts here "
+                f"({interaction.filesize_limit:,}): run `python -m bot threads export "
+                f"{channel.id} --format {fmt.value} --out FILE` on the bot's machine instead."
+            )
+        await interaction.followup.send(
+            f"{result.comments:,} comments of {title_of(channel)} as {fmt.value}.",
+            file=discord.File(path),
+            ephemeral=True,
+        )
+
+
+@app_commands.command(name="backfill")
+@moderator_only()
+async def backfill(interaction: discord.Interaction) -> None:
+    """Read this channel's history from Discord and keep what was missed. Moderators only."""
+    channel = await captured_here(interaction)
+    await interaction.response.send_message("Reading this channel's history…", ephemeral=True)
+    await capturing(interaction).settled()
+
+    async def show_progress(report: BackfillReport) -> None:
+        await interaction.edit_original_response(
+            content=f"Reading this channel's history… {report.seen:,} messages so far, "
+            f"{len(report.new):,} new."
+        )
+
+    try:
+        report = await read_history(channel, services(interaction), on_batch=show_progress)
+    except discord.Forbidden:
+        raise PermissionDenied(
+            f"Discord refused to let me read the history of {channel.mention}: I need Read "
+            "Message History there."
+        ) from None
+    await services(interaction).replies.set_thread_title(channel.id, channel.guild.id, channel.name)
+    await interaction.edit_original_response(content=f"Done. {report.summary()}")
+
+
+def build_group() -> app_commands.Group:
+    """/thread with its subcommands (a new group per bot, so a restarted bot gets its own)."""
+    thread = app_commands.Group(
+        name="thread",
+        description="Reply chains: the discussion's tree of replies, kept, shown and exported",
+        guild_only=True,
+    )
+    for command in (track, untrack, tree, original, export, backfill):
+        thread.add_command(command)
+    return thread

@@ -1,0 +1,168 @@
+"""Capturing every message of discussion threads and tracked channels, and catching up at start-up.
+
+The handlers only queue work for the batched writer (bot/replies/capture.py). The start-up
+catch-up runs as a background task once the bot is ready, so it never delays on_ready.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterator
+
+import discord
+from discord.ext import commands
+
+from bot.app import FilmBot
+from bot.replies.backfill import BackfillReport
+from cogs.replies.history import read_history
+from cogs.replies.records import Capturable, thread_parent, to_record
+
+log = logging.getLogger(__name__)
+
+
+class ReplyCapturing(commands.Cog):
+    """Listeners feeding the reply store; `settled()` waits for the ones still deciding."""
+
+    def __init__(self, bot: FilmBot) -> None:
+        self.bot = bot
+        self.services = bot.services
+        self._in_flight: set[asyncio.Task] = set()
+        self._titled: set[int] = set()
+        self._closing = False
+        self.startup_catch_up: asyncio.Task[list[BackfillReport]] | None = None
+
+    async def cog_load(self) -> None:
+        if self.bot.settings.replies_startup_backfill > 0:
+            self.startup_catch_up = asyncio.create_task(
+                self._catch_up_when_ready(), name="reply-startup-catch-up"
+            )
+
+    async def cog_unload(self) -> None:
+        """On shutdown: stop the catch-up, let the handlers still running queue their work (the
+        writer is flushed and stopped after this, before the database closes)."""
+        self._closing = True
+        if self.startup_catch_up is not None and not self.startup_catch_up.done():
+            self.startup_catch_up.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.startup_catch_up
+        while self._in_flight:
+            await asyncio.wait(set(self._in_flight))
+
+    # --- what is captured -------------------------------------------------------------------
+    async def captures(self, channel: object) -> bool:
+        """Whether messages in `channel` are kept (a discussion thread or a tracked channel)."""
+        guild = getattr(channel, "guild", None)
+        if guild is None or not isinstance(channel, Capturable):
+            return False
+        return await self.services.reply_scope.captures(
+            guild.id,
+            channel.id,
+            parent_id=thread_parent(channel),
+            is_thread=isinstance(channel, discord.Thread),
+        )
+
+    async def settled(self) -> None:
+        """Return once every event received so far is in the database (commands call it first,
+        so a tree shows the message posted just before)."""
+        while self._in_flight:
+            await asyncio.wait(set(self._in_flight))
+        await self.services.reply_capture.flush()
+
+    @contextlib.contextmanager
+    def _handling(self) -> Iterator[bool]:
+        """Tracks a handler until it has queued its work; yields False once shutting down."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._in_flight.add(task)
+        try:
+            yield not self._closing
+        finally:
+            self._in_flight.discard(task)  # type: ignore[arg-type]
+
+    # --- events -----------------------------------------------------------------------------
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        with self._handling() as open_:
+            if not open_ or message.edited_at is not None:
+                # discord.py applied an edit to this cached message before this handler ran:
+                # on_raw_message_edit records both the first text and the edit.
+                return
+            record = to_record(message)
+            if record is None or not await self.captures(message.channel):
+                return
+            self.services.reply_capture.record(record)
+            await self._remember_title(message.channel)
+
+    @commands.Cog.listener()
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        with self._handling() as open_:
+            message = payload.message
+            if not open_ or message.edited_at is None:
+                return  # an embed unfurled or a pin: the text did not change
+            channel = self.bot.get_channel(payload.channel_id) or message.channel
+            # The text before the edit too, in case it was not stored yet (see on_message).
+            seen = [m for m in (payload.cached_message, message) if m is not None]
+            records = [r for r in map(to_record, seen) if r is not None]
+            if records and await self.captures(channel):
+                for record in records:
+                    self.services.reply_capture.record(record)
+
+    @commands.Cog.listener()
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        if payload.guild_id is not None:
+            self.services.reply_capture.mark_deleted(payload.message_id)
+
+    @commands.Cog.listener()
+    async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
+        if payload.guild_id is not None:
+            for message_id in sorted(payload.message_ids):
+                self.services.reply_capture.mark_deleted(message_id, bulk=True)
+
+    async def _remember_title(self, channel: Capturable) -> None:
+        """The thread's name, for exports and `threads list` (once per thread per run)."""
+        if channel.id in self._titled:
+            return
+        self._titled.add(channel.id)
+        await self.services.replies.set_thread_title(channel.id, channel.guild.id, channel.name)
+
+    # --- start-up catch-up ------------------------------------------------------------------
+    async def _catch_up_when_ready(self) -> list[BackfillReport]:
+        await self.bot.wait_until_ready()
+        reports = []
+        for channel in await self._active_channels():
+            report = await self.catch_up(channel)
+            if report is not None:
+                reports.append(report)
+        new = sum(len(r.new) for r in reports)
+        log.info("start-up catch-up: %d channels read, %d messages new", len(reports), new)
+        return reports
+
+    async def catch_up(self, channel: discord.abc.Messageable) -> BackfillReport | None:
+        """Read what was posted after the newest stored message (bounded); None if refused."""
+        newest = await self.services.replies.newest_message_id(channel.id)  # type: ignore[attr-defined]
+        try:
+            return await read_history(
+                channel,
+                self.services,
+                after=newest,
+                limit=self.bot.settings.replies_startup_backfill,
+            )
+        except discord.HTTPException as error:
+            log.warning("start-up catch-up of %s skipped: %s", channel, error)
+            return None
+
+    async def _active_channels(self) -> list[discord.abc.Messageable]:
+        """Open discussion threads and tracked channels the bot can see, oldest id first."""
+        ids: set[int] = set()
+        for guild in self.bot.guilds:
+            ids.update(d.thread_id for d in await self.services.discussions.list_open(guild.id))
+            ids.update(self.services.reply_scope.tracked(guild.id))
+        channels = [self.bot.get_channel(channel_id) for channel_id in sorted(ids)]
+        return [
+            channel
+            for channel in channels
+            if isinstance(channel, discord.TextChannel | discord.Thread)
+            and not (isinstance(channel, discord.Thread) and channel.archived)
+        ]

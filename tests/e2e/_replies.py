@@ -1,0 +1,68 @@
+"""Helpers shared by the reply-chain end-to-end tests (not a test module)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import discord
+
+from bot.replies.render import INDENT
+from storage.replies import StoredMessage
+
+
+async def open_discussion(bot, emu, name: str = "Never Let Me Go (2010)") -> str:
+    """A thread in #film-talk registered as a film discussion (as /discuss would)."""
+    channel = bot.get_channel(int(emu.world.channel_id("film-talk")))
+    thread = await channel.create_thread(name=name, type=discord.ChannelType.public_thread)
+    await bot.services.discussions.open(
+        guild_id=channel.guild.id,
+        channel_id=channel.id,
+        thread_id=thread.id,
+        film_id=1,
+        film_label=name,
+        spoiler_policy="allowed",
+        created_by=int(emu.world.user_id("Olive")),
+        auto_archive_minutes=1440,
+    )
+    return str(thread.id)
+
+
+async def settled(bot, emu) -> None:
+    """Every event the emulator sent so far has reached the bot and is in the reply store."""
+    while bot.ws.sequence < emu.gateway.sequence:  # frames still on their way: let them in
+        await asyncio.sleep(0)
+    await asyncio.sleep(0)  # the handlers just scheduled for the last frame start
+    await bot.get_cog("ReplyCapturing").settled()
+
+
+async def stored(bot, emu, thread: str) -> list[StoredMessage]:
+    await settled(bot, emu)
+    return await bot.services.replies.thread_messages(int(thread))
+
+
+def outline_lines(text: str) -> list[tuple[int, str]]:
+    """(indent level, line) for each header line of an outline (the lines with a jump link)."""
+    lines = []
+    for line in text.splitlines():
+        if "[jump](" in line and "continue this thread" not in line:
+            level = len(line) - len(line.lstrip(INDENT))
+            lines.append((level, line.strip(INDENT)))
+    return lines
+
+
+def attachment_json(emu, message: dict) -> object:
+    """The JSON file attached to a message the bot sent."""
+    (attachment,) = message["attachments"]
+    return json.loads(emu.store.files[attachment["id"]].data)
+
+
+def nested_ids(comments: list[dict]) -> list:
+    """[id, [replies...]] for each comment of an export, nested the same way."""
+    return [[int(c["id"]), nested_ids(c["replies"])] for c in comments]
+
+
+async def finished(backfill) -> str:
+    """The last text of a /thread backfill reply (it is edited as the backfill goes)."""
+    await backfill.wait(lambda r: (r.original or {}).get("content", "").startswith("Done."))
+    return backfill.original["content"]
