@@ -13,10 +13,14 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.errors import UserFacingError
 from bot.films.catalog import FilmCatalog, open_catalog
+from bot.films.model import FilmDetails
 from bot.moderation.clock import Clock, SystemClock
 from bot.moderation.scheduler import ExpiryScheduler
 from bot.moderation.service import ModerationService
+from bot.screening.service import ScreeningService
+from bot.screening.startup import ScreeningStartup
 from bot.settings import Settings
 from storage import migrate
 from storage.discussions import (
@@ -27,6 +31,9 @@ from storage.discussions import (
 from storage.meta import ErrorReportRepository, MetaRepository
 from storage.moderation import CaseRepository
 from storage.moderation_config import ModConfigRepository
+from storage.screening import ScreenedMessageRepository
+from storage.screening_policy import ScreeningPolicyRepository
+from storage.screening_review import ReviewRepository
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +57,9 @@ class Services:
     spoiler_guard: SpoilerGuardRepository
     # The film catalog (issue 3): built in start(), once the schema exists (loads curated films).
     catalog: FilmCatalog = None  # type: ignore[assignment]
-    screening_backend: str = "none (screening is not built yet: it lands with issue 5)"
+    # Screening (issue 5): the service (its model loads in the background, see start()).
+    screening: ScreeningService = None  # type: ignore[assignment]
+    screening_startup: ScreeningStartup = None  # type: ignore[assignment]
     _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     _started: bool = False
 
@@ -67,6 +76,24 @@ class Services:
         # the moderation cog connects the Discord side (it loads right after this).
         await self.expiry.start()
         self.on_close(self.expiry.stop)
+        self.screening, self.screening_startup = build_screening(self)
+        self.screening_startup.begin()
+        self.on_close(self.screening_startup.close)
+
+    @property
+    def screening_backend(self) -> str:
+        """The active screening backend and why (shown by /about and /mod screening status)."""
+        if self.screening_startup is None:
+            return "not started"
+        return self.screening_startup.describe()
+
+    async def film_details(self, film_id: int) -> FilmDetails | None:
+        """A film's catalog details (quotes, characters) for film-aware screening."""
+        try:
+            return await self.catalog.films.get_details(film_id)
+        except UserFacingError:
+            log.warning("film %s of a discussion thread is not in the catalog", film_id)
+            return None
 
     def use_clock(self, clock: Clock) -> None:
         """Swap the clock moderation runs on (tests pass a ManualClock); only before start."""
@@ -109,6 +136,18 @@ async def open_services(settings: Settings) -> Services:
         discussion_settings=DiscussionSettingsRepository(conn),
         spoiler_guard=SpoilerGuardRepository(conn),
     )
+
+
+def build_screening(services: Services) -> tuple[ScreeningService, ScreeningStartup]:
+    """The screening service (scoring once the model loads) and its background loader."""
+    service = ScreeningService(
+        None,
+        ScreenedMessageRepository(services.conn),
+        ReviewRepository(services.conn),
+        ScreeningPolicyRepository(services.conn),
+        films=services.film_details,
+    )
+    return service, ScreeningStartup(service, services.settings)
 
 
 def build_moderation(
