@@ -12,9 +12,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 
 from bot.screening.backend import ModelLoadError
-from bot.screening.loader import ScreeningSettings, load_backend_async
+from bot.screening.loader import ActiveBackend, ScreeningSettings, load_backend_async
 from bot.screening.normalise import default_lexicon
 from bot.screening.pipeline import ScreeningPipeline
 from bot.screening.service import ScreeningService
@@ -25,9 +26,15 @@ log = logging.getLogger(__name__)
 class ScreeningStartup:
     """Owns the background load and the pipeline's lifetime (closed, flushed, at shutdown)."""
 
-    def __init__(self, service: ScreeningService, settings: ScreeningSettings) -> None:
+    def __init__(
+        self,
+        service: ScreeningService,
+        settings: ScreeningSettings,
+        loader: Callable[[ScreeningSettings], Awaitable[ActiveBackend]] = load_backend_async,
+    ) -> None:
         self.service = service
         self.settings = settings
+        self._loader = loader
         self.failure: str | None = None
         self._loaded = asyncio.Event()
         self._finished = asyncio.Event()
@@ -68,7 +75,7 @@ class ScreeningStartup:
 
     async def _load(self) -> None:
         try:
-            active = await load_backend_async(self.settings)
+            active = await self._loader(self.settings)
             await asyncio.to_thread(default_lexicon)  # normalisation's word list, loaded once
         except ModelLoadError as exc:
             self.failure = f"{exc.why} (TOXICITY_FALLBACK=off). Fix: {exc.fix}"

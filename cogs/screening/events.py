@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 CATCH_UP_SECONDS = 120
 CATCH_UP_BATCH = 200
+SHUTDOWN_WAIT_SECONDS = 10
 SCREENED_TYPES = (discord.MessageType.default, discord.MessageType.reply)
 
 
@@ -33,13 +34,19 @@ class Screening(commands.Cog):
         self.bot = bot
         self.desk = ReviewDesk(bot)
         self._catch_up: asyncio.Task[None] | None = None
+        self._in_flight: set[asyncio.Task] = set()
 
     async def cog_load(self) -> None:
         self._catch_up = asyncio.create_task(self._catch_up_loop(), name="screening-catch-up")
 
     async def cog_unload(self) -> None:
+        """At shutdown: stop the catch-up, let messages being screened finish (the database
+        closes after this)."""
         if self._catch_up is not None:
             self._catch_up.cancel()
+            await asyncio.gather(self._catch_up, return_exceptions=True)
+        if self._in_flight:
+            await asyncio.wait(self._in_flight, timeout=SHUTDOWN_WAIT_SECONDS)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -60,6 +67,15 @@ class Screening(commands.Cog):
 
         Then dispatches `on_message_screened(message, handled)` for other cogs (and tests).
         """
+        task = asyncio.current_task()
+        if task is not None:
+            self._in_flight.add(task)
+        try:
+            await self._screen(message)
+        finally:
+            self._in_flight.discard(task)
+
+    async def _screen(self, message: discord.Message) -> None:
         services = self.bot.services
         place, film_id = await self.place_of(message.channel)
         member = message.guild.get_member(message.author.id)

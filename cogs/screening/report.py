@@ -35,13 +35,13 @@ class ReportModal(discord.ui.Modal, title="Report message"):
         _, item = await client.services.screening.report_message(  # type: ignore[attr-defined]
             self.message, interaction.user.id, self.reason.value
         )
+        desk = client.get_cog("Screening").desk  # type: ignore[union-attr]
+        await desk.alert(item, [])
         await interaction.response.send_message(
             f"Thank you: the moderators will look at it (review #{item.id}). "
             "The author is not told who reported it.",
             ephemeral=True,
         )
-        desk = client.get_cog("Screening").desk  # type: ignore[union-attr]
-        await desk.alert(item, [])
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
         await interaction.client.report_error(interaction, error)  # type: ignore[attr-defined]
