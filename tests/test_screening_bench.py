@@ -1,0 +1,47 @@
+"""The quality report's inputs: the seed blog's comments and expect<TAB>text files."""
+
+from __future__ import annotations
+
+import pytest
+import screening_support  # noqa: F401  (offline environment for model code)
+
+from bench import _corpus, quality
+
+
+def test_the_seed_blog_has_its_15_comments_without_like_counters() -> None:
+    comments = _corpus.blog_comments(_corpus.find_shared())
+    assert len(comments) == 15
+    assert comments[0].startswith("I read the book and it is amazing.")
+    assert not any("Liked by" in comment for comment in comments)
+
+
+def test_a_tsv_file_runs_through_the_pipeline_and_reports_each_row(tmp_path, capsys) -> None:
+    path = tmp_path / "cases.tsv"
+    path.write_text(
+        "expect\ttext\n"
+        'pass\tRuth: "We were modeled on trash. Junkies, prostitutes, drunks."\n'
+        "flag\ty0u are an 1d10t\n"
+        "flag\tlovely film\n",
+        encoding="utf-8",
+    )
+    assert quality.main(["--file", str(path)]) == 1  # one row is not as expected
+    out = capsys.readouterr().out
+    assert "ok   line 2: expect pass, got pass" in out
+    assert "ok   line 3: expect flag, got hide (insult 1.00 >= hide threshold 0.93" in out
+    assert "FAIL line 4: expect flag, got pass: lovely film" in out
+    assert "totals: 2 as expected, 1 not, of 3 rows" in out
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("text\texpect\npass\thi\n", "first line must be the header"),
+        ("expect\ttext\nmaybe\thi\n", "cases.tsv:2: expected 'pass' or 'flag'"),
+        ("expect\ttext\npass hi\n", "cases.tsv:2: expected 'pass' or 'flag'"),
+    ],
+)
+def test_a_malformed_tsv_names_the_line(tmp_path, content: str, message: str) -> None:
+    path = tmp_path / "cases.tsv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(SystemExit, match=message):
+        quality.read_tsv(path)
