@@ -68,6 +68,7 @@ def quote(text: str, limit: int) -> str:
 def scores_line(scores: Mapping[str, float], shown: int = SCORES_SHOWN) -> str:
     """ "insult 0.97 · toxicity 0.99": the highest labels first."""
     ranked = sorted(scores.items(), key=lambda pair: -pair[1])[:shown]
+    ranked = [pair for pair in ranked if pair[1] >= 0.005] or ranked[:1]
     return " · ".join(f"{label.replace('_', ' ')} {value:.2f}" for label, value in ranked)
 
 
@@ -82,7 +83,7 @@ def alert_embed(facts: AlertFacts) -> EmbedData:
     where += (
         f" · [jump to the message]({facts.jump_url})"
         if facts.jump_url
-        else " · the message is hidden; its text is above"
+        else " · deleted by screening; its text is above"
     )
     fields = [
         EmbedField("Author", person(facts.author_name, item.author_id), inline=True),
@@ -143,7 +144,7 @@ def author_notice(
             "it, it is put back under your name."
         )
     appeal = neutralise_mentions(
-        appeal_text or f"If you think this was a mistake, reply to the moderators of {guild}."
+        appeal_text or f"If you think this was a mistake, contact the moderators of {guild}."
     )
     parts = [
         opening,

@@ -168,7 +168,7 @@ class ReviewDesk:
         if item.screened_id is not None:
             screened = await self.services.screening.messages.get(item.screened_id)
         scores = (screened or latest).scores if (screened or latest) else {}
-        hidden = latest is not None and latest.outcome == "hide" and item.is_open
+        hidden = latest is not None and latest.outcome == "hide"
         facts = AlertFacts(
             item=item,
             author_name=await self.author_name(item.guild_id, item.author_id),
