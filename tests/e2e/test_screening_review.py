@@ -109,3 +109,25 @@ async def test_only_moderators_decide_and_only_once(emu, bot):
     assert "Approved by Mona" in message_text(shown) and shown["components"] == []
     decisions = await bot.services.screening.review.decisions(1)
     assert [d.state for d in decisions] == ["approved"]
+
+
+async def test_missing_permissions_are_explained_and_nothing_is_lost(emu, bot):
+    await setup(bot, emu)
+    film_talk = emu.world.channel_id("film-talk")
+    emu.world.deny_bot(film_talk, manage_messages=True)
+    posted, handled = await post_screened(bot, emu, "Bob", "film-talk", INSULT)
+    assert handled.outcome == "hide" and not is_deleted(emu, posted)
+    (alert,) = alerts(emu)
+    assert "Could not hide it: I need **Manage Messages**" in message_text(alert)
+    assert emu.dms("Bob") == [] and await cases_of(bot, emu, "Bob") == []
+
+    general = emu.world.channel_id("general")
+    emu.world.deny_bot(general, manage_webhooks=True)
+    hidden, handled = await post_screened(bot, emu, "Bob", "general", INSULT + "!")
+    assert is_deleted(emu, hidden)
+    alert = alerts(emu)[-1]
+    refused = await emu.click("Mona", alert, label="Approve")
+    await refused.wait(lambda r: r.followups)
+    assert "I need **Manage Webhooks**" in message_text(refused.followups[0])
+    item = await bot.services.screening.review.get(handled.review_item.id)
+    assert item.state == "pending"
