@@ -32,7 +32,7 @@ async def decide(interaction: discord.Interaction, action: str, item_id: int) ->
     desk: ReviewDesk = interaction.client.get_cog("Screening").desk  # type: ignore[union-attr]
     await interaction.response.defer()
     async with _locks[item_id]:
-        item = await open_item(desk, item_id)  # a closed item: refused, the lock stays small
+        item = await open_item(desk, item_id)
         if action == "approve":
             answer = await approve(desk, interaction, item)
         elif action == "remove":
