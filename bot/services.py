@@ -13,12 +13,16 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.errors import UserFacingError
 from bot.films.catalog import FilmCatalog, open_catalog
+from bot.films.model import FilmDetails
 from bot.moderation.clock import Clock, SystemClock
 from bot.moderation.scheduler import ExpiryScheduler
 from bot.moderation.service import ModerationService
 from bot.replies.capture import ReplyCapture
 from bot.replies.scope import CaptureScope
+from bot.screening.service import ScreeningService
+from bot.screening.startup import ScreeningStartup
 from bot.settings import Settings
 from bot.spoilers.guard import SpoilerGuard
 from storage import migrate
@@ -31,6 +35,9 @@ from storage.meta import ErrorReportRepository, MetaRepository
 from storage.moderation import CaseRepository
 from storage.moderation_config import ModConfigRepository
 from storage.replies import ReplyRepository
+from storage.screening import ScreenedMessageRepository
+from storage.screening_policy import ScreeningPolicyRepository
+from storage.screening_review import ReviewRepository
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +71,9 @@ class Services:
     # The spoiler guard's decisions and cached detectors (issue 4): built in start(), on the
     # catalog.
     guard: SpoilerGuard = None  # type: ignore[assignment]
-    screening_backend: str = "none (screening is not built yet: it lands with issue 5)"
+    # Screening (issue 5): the service (its model loads in the background, see start()).
+    screening: ScreeningService = None  # type: ignore[assignment]
+    screening_startup: ScreeningStartup = None  # type: ignore[assignment]
     _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     _started: bool = False
 
@@ -90,6 +99,24 @@ class Services:
         await self.reply_scope.load()
         self.reply_capture.start()
         self.on_close(self.reply_capture.stop)  # a restart loses no captured message
+        self.screening, self.screening_startup = build_screening(self)
+        self.screening_startup.begin()
+        self.on_close(self.screening_startup.close)
+
+    @property
+    def screening_backend(self) -> str:
+        """The active screening backend and why (shown by /about and /mod screening status)."""
+        if self.screening_startup is None:
+            return "not started"
+        return self.screening_startup.describe()
+
+    async def film_details(self, film_id: int) -> FilmDetails | None:
+        """A film's catalog details (quotes, characters) for film-aware screening."""
+        try:
+            return await self.catalog.films.get_details(film_id)
+        except UserFacingError:
+            log.warning("film %s of a discussion thread is not in the catalog", film_id)
+            return None
 
     def use_clock(self, clock: Clock) -> None:
         """Swap the clock moderation runs on (tests pass a ManualClock); only before start."""
@@ -136,6 +163,18 @@ async def open_services(settings: Settings) -> Services:
         reply_scope=CaptureScope(replies, discussion_check(discussions)),
         reply_capture=ReplyCapture.from_settings(replies, settings),
     )
+
+
+def build_screening(services: Services) -> tuple[ScreeningService, ScreeningStartup]:
+    """The screening service (scoring once the model loads) and its background loader."""
+    service = ScreeningService(
+        None,
+        ScreenedMessageRepository(services.conn),
+        ReviewRepository(services.conn),
+        ScreeningPolicyRepository(services.conn),
+        films=services.film_details,
+    )
+    return service, ScreeningStartup(service, services.settings)
 
 
 def build_moderation(

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
-from storage.db import transaction
+from storage.db import transaction, write
 
 NOW_SQL = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 
@@ -129,12 +129,12 @@ class ScreenedMessageRepository:
 
     async def mark_failed(self, row_id: int, error: str, retry_after: datetime) -> ScreenedMessage:
         """Count a failed attempt; the message stays unscreened until `retry_after`."""
-        await self._conn.execute(
+        await write(
+            self._conn,
             "UPDATE screened_messages SET attempts = attempts + 1, last_error = ?, "
             "retry_after = ? WHERE id = ? AND status = 'unscreened'",
             (error[:500], utc_iso(retry_after), row_id),
         )
-        await self._conn.commit()
         return await self.get(row_id)
 
     async def get(self, row_id: int) -> ScreenedMessage:

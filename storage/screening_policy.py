@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from storage.db import transaction, write
 from storage.screening import NOW_SQL
 
 SERVER_WIDE = 0  # channel_id of thresholds that apply to the whole server
@@ -80,34 +81,36 @@ class ScreeningPolicyRepository:
     ) -> None:
         """Screen or exempt a channel; None returns it to the server's scope."""
         if mode is None:
-            await self._conn.execute(
+            await write(
+                self._conn,
                 "DELETE FROM screening_channels WHERE guild_id = ? AND channel_id = ?",
                 (guild_id, channel_id),
             )
         else:
-            await self._conn.execute(
+            await write(
+                self._conn,
                 "INSERT INTO screening_channels (guild_id, channel_id, mode, updated_by) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, channel_id) DO UPDATE SET "
                 f"mode = excluded.mode, updated_by = excluded.updated_by, updated_at = {NOW_SQL}",
                 (guild_id, channel_id, mode, moderator_id),
             )
-        await self._conn.commit()
 
     async def set_role_exempt(
         self, guild_id: int, role_id: int, exempt: bool, moderator_id: int
     ) -> None:
         if exempt:
-            await self._conn.execute(
+            await write(
+                self._conn,
                 "INSERT OR IGNORE INTO screening_exempt_roles (guild_id, role_id, added_by) "
                 "VALUES (?, ?, ?)",
                 (guild_id, role_id, moderator_id),
             )
         else:
-            await self._conn.execute(
+            await write(
+                self._conn,
                 "DELETE FROM screening_exempt_roles WHERE guild_id = ? AND role_id = ?",
                 (guild_id, role_id),
             )
-        await self._conn.commit()
 
     async def set_thresholds(
         self,
@@ -119,14 +122,14 @@ class ScreeningPolicyRepository:
         channel_id: int = SERVER_WIDE,
     ) -> None:
         """Set a label's thresholds for the server (or one channel); None means never."""
-        await self._conn.execute(
+        await write(
+            self._conn,
             "INSERT INTO screening_thresholds (guild_id, channel_id, label, flag, hide, "
             "updated_by) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, channel_id, label) "
             "DO UPDATE SET flag = excluded.flag, hide = excluded.hide, "
             f"updated_by = excluded.updated_by, updated_at = {NOW_SQL}",
             (guild_id, channel_id, label, flag, hide, moderator_id),
         )
-        await self._conn.commit()
 
     async def reset_thresholds(
         self, guild_id: int, label: str | None = None, channel_id: int = SERVER_WIDE
@@ -137,18 +140,18 @@ class ScreeningPolicyRepository:
         if label is not None:
             sql += " AND label = ?"
             params += (label,)
-        cursor = await self._conn.execute(sql, params)
-        await self._conn.commit()
+        async with transaction(self._conn):
+            cursor = await self._conn.execute(sql, params)
         return cursor.rowcount
 
     async def _upsert_policy(self, guild_id: int, column: str, value: object, by: int) -> None:
-        await self._conn.execute(
+        await write(
+            self._conn,
             f"INSERT INTO screening_policies (guild_id, {column}, updated_by) VALUES (?, ?, ?) "
             f"ON CONFLICT (guild_id) DO UPDATE SET {column} = excluded.{column}, "
             f"updated_by = excluded.updated_by, updated_at = {NOW_SQL}",
             (guild_id, value, by),
         )
-        await self._conn.commit()
 
     async def _column(self, table: str, column: str, guild_id: int) -> list[int]:
         async with self._conn.execute(

@@ -8,7 +8,7 @@ from typing import Any
 
 import aiosqlite
 
-from storage.db import transaction
+from storage.db import transaction, write
 from storage.screening import NOW_SQL, IncomingMessage, utc_iso
 
 OPEN_STATES = ("pending", "escalated")
@@ -152,11 +152,11 @@ class ReviewRepository:
 
     async def set_alert(self, item_id: int, channel_id: int, message_id: int) -> None:
         """Remember the alert message, so its buttons still work after a restart."""
-        await self._conn.execute(
+        await write(
+            self._conn,
             "UPDATE review_items SET alert_channel_id = ?, alert_message_id = ? WHERE id = ?",
             (channel_id, message_id, item_id),
         )
-        await self._conn.commit()
 
     async def decide(
         self, item_id: int, state: str, moderator_id: int, note: str | None = None

@@ -40,7 +40,7 @@ def config_embed(config: ModConfig, guild_name: str) -> EmbedData:
         EmbedField("Appeal text (in every DM)", trim(neutralise_mentions(appeal), 1000)),
         EmbedField(
             "Elsewhere",
-            "Escalation ladder: `/mod ladder show`\nScreening thresholds: the `/screening` "
+            "Escalation ladder: `/mod ladder show`\nScreening thresholds: the `/mod screening` "
             "commands",
         ),
     )

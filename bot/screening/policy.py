@@ -199,3 +199,33 @@ def policy_from_records(records: PolicyRecords) -> ScreeningPolicy:
         thresholds=server,
         channels=channels,
     )
+
+
+NEVER_WORDS = ("never", "none", "off")
+
+
+def parse_threshold(text: str, what: str) -> float | None:
+    """A threshold a moderator typed: 0.85, 85% or "never" (None); InvalidInput otherwise."""
+    cleaned = text.strip().lower()
+    if cleaned in NEVER_WORDS:
+        return None
+    try:
+        value = float(cleaned.rstrip("%")) / (100 if cleaned.endswith("%") else 1)
+    except ValueError:
+        raise InvalidInput(
+            f"The {what} threshold {text!r} is not a number: use a score such as 0.85, "
+            "a percentage such as 85%, or never."
+        ) from None
+    if not 0.0 < value <= 1.0:
+        raise InvalidInput(f"The {what} threshold must be above 0 and at most 1, not {text}.")
+    return value
+
+
+def changed_thresholds(current: Thresholds, flag: str | None, hide: str | None) -> Thresholds:
+    """`current` with the typed flag and/or hide threshold (the other one kept)."""
+    if flag is None and hide is None:
+        raise InvalidInput("Give a flag threshold, a hide threshold, or both.")
+    return Thresholds(
+        flag=current.flag if flag is None else parse_threshold(flag, "flag"),
+        hide=current.hide if hide is None else parse_threshold(hide, "hide"),
+    )

@@ -49,6 +49,7 @@ REPORTS_PER_WINDOW = 5
 REPORT_WINDOW = timedelta(hours=1)
 REPORT_REASON_MAX = 500
 DECISIONS = {"approve": "approved", "remove": "removed", "escalate": "escalated"}
+NOT_LOADED = "the screening model is still loading"
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class ScreeningService:
 
     def __init__(
         self,
-        pipeline: ScreeningPipeline,
+        pipeline: ScreeningPipeline | None,
         messages: ScreenedMessageRepository,
         review: ReviewRepository,
         policies: ScreeningPolicyRepository,
@@ -94,6 +95,15 @@ class ScreeningService:
         self._films = films
         self._clock = clock
         self._policy_cache: dict[int, ScreeningPolicy] = {}
+
+    def use_pipeline(self, pipeline: ScreeningPipeline) -> None:
+        """Start scoring with `pipeline` (built once the model has loaded at start-up)."""
+        self.pipeline = pipeline
+
+    @property
+    def ready(self) -> bool:
+        """False while the model loads: messages are then stored unscreened, caught up later."""
+        return self.pipeline is not None
 
     async def policy(self, guild_id: int) -> ScreeningPolicy:
         """The guild's policy (cached; call forget_policy after changing it)."""
@@ -116,6 +126,8 @@ class ScreeningService:
         wanted, why = should_screen(policy, place, author_roles)
         if not wanted:
             return Handled(False, why)
+        if self.pipeline is None:
+            return await self._store_unscreened(message, NOT_LOADED)
         try:
             screening = await self.pipeline.screen(message.content, film)
         except (ScreenerBusy, ScreenerClosed, TimeoutError) as exc:
@@ -129,6 +141,8 @@ class ScreeningService:
         """Screen stored unscreened messages whose retry time has come (run at start-up)."""
         screened = failed = 0
         raised: list[Handled] = []
+        if self.pipeline is None:
+            return CatchUp(0, 0, raised)
         for stored in await self.messages.list_unscreened(self._clock(), limit):
             message = as_incoming(stored)
             film = await self._films(stored.film_id) if self._films and stored.film_id else None
@@ -164,15 +178,8 @@ class ScreeningService:
                 f"at {item.decided_at}."
             ) from None
 
-    async def report_message(
-        self, message: IncomingMessage, reporter_id: int, reason: str
-    ) -> tuple[MemberReport, ReviewItem]:
-        """A member's report: checked, rate-limited, then added to the review queue."""
-        reason = " ".join(reason.split())
-        if not reason:
-            raise InvalidInput("Please say why you are reporting this message.")
-        if len(reason) > REPORT_REASON_MAX:
-            raise InvalidInput(f"The reason is {len(reason)} characters; the limit is 500.")
+    async def check_can_report(self, message: IncomingMessage, reporter_id: int) -> None:
+        """Refuse a report before the member types a reason: own message, twice, too many."""
         if reporter_id == message.author_id:
             raise InvalidInput("You cannot report your own message.")
         if await self.review.has_reported(message.message_id, reporter_id):
@@ -186,10 +193,25 @@ class ScreeningService:
                 f"You can report at most {REPORTS_PER_WINDOW} messages an hour; "
                 "please try again later or contact a moderator directly."
             )
+
+    async def report_message(
+        self, message: IncomingMessage, reporter_id: int, reason: str
+    ) -> tuple[MemberReport, ReviewItem]:
+        """A member's report: checked, rate-limited, then added to the review queue."""
+        reason = " ".join(reason.split())
+        if not reason:
+            raise InvalidInput("Please say why you are reporting this message.")
+        if len(reason) > REPORT_REASON_MAX:
+            raise InvalidInput(
+                f"The reason is {len(reason)} characters; the limit is {REPORT_REASON_MAX}."
+            )
+        await self.check_can_report(message, reporter_id)
         return await self.review.add_report(message, reporter_id, reason, at=self._clock())
 
     def status(self) -> str:
         """One line for /about and /mod screening: the active backend and why."""
+        if self.pipeline is None:
+            return NOT_LOADED
         stats = self.pipeline.batcher.stats
         return (
             f"backend {self.pipeline.backend_name} ({self.pipeline.reason}); "

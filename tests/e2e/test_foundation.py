@@ -22,6 +22,7 @@ async def test_login_syncs_commands_to_the_dev_guild(emu, bot):
 
 
 async def test_about_shows_version_database_and_screening(emu, bot):
+    await bot.services.screening_startup.wait_loaded()  # the backend loads in the background
     record = await emu.slash("Alice", "about")
     reply = await record.reply()
     text = message_text(reply)

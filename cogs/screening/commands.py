@@ -1,0 +1,188 @@
+"""/mod screening status | scope | threshold | reset-thresholds | exempt-role | channel, and
+/mod queue. Moderators can look; changing the policy needs Manage Server (like /mod config).
+Every answer is private. Changes apply to the next message (the policy cache is dropped).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import discord
+from discord import app_commands
+
+from bot.errors import InvalidInput
+from bot.render import EmbedData
+from bot.screening.policy import MessagePlace, changed_thresholds, parse_label
+from bot.screening.results import LABELS
+from bot.screening.review_text import queue_pages, status_embed
+from bot.text import escape_markdown
+from cogs._ui import Paginator, to_embed
+from cogs.moderation.checks import moderator_only, server_manager_only, services
+from storage.screening_policy import SERVER_WIDE
+
+group = app_commands.Group(name="screening", description="Toxicity screening of messages")
+QUEUE_LIMIT = 200
+LABEL_CHOICES = [app_commands.Choice(name=label.replace("_", " "), value=label) for label in LABELS]
+AnyChannel = discord.TextChannel | discord.ForumChannel | discord.Thread
+
+
+async def status_data(interaction: discord.Interaction) -> EmbedData:
+    """The status embed: backend and why, scope, exemptions, thresholds, alert channel."""
+    found = services(interaction)
+    guild_id = interaction.guild_id
+    policy = await found.screening.policy(guild_id)
+    config = await found.mod_config.get_config(guild_id)
+    pending = await found.screening.review.list_pending(guild_id, limit=QUEUE_LIMIT)
+    return status_embed(
+        policy,
+        backend=found.screening_backend,
+        alert_channel_id=config.alert_channel_id,
+        unscreened=await found.screening.messages.count_unscreened(),
+        pending=len(pending),
+    )
+
+
+async def _answer(interaction: discord.Interaction, heading: str | None) -> None:
+    services(interaction).screening.forget_policy(interaction.guild_id)
+    embed = to_embed(await status_data(interaction))
+    await interaction.response.send_message(heading, embed=embed, ephemeral=True)
+
+
+@group.command(name="status")
+@moderator_only()
+async def status(interaction: discord.Interaction) -> None:
+    """Show the screening backend (and why), scope, exemptions, thresholds and alert channel."""
+    await _answer(interaction, None)
+
+
+@group.command(name="scope")
+@app_commands.describe(scope="Where messages are screened (channels set to screen always are)")
+@moderator_only()
+@server_manager_only()
+async def scope(
+    interaction: discord.Interaction, scope: Literal["threads", "channels", "everywhere", "off"]
+) -> None:
+    """Screen film discussion threads, chosen channels only, every channel, or nothing."""
+    policies = services(interaction).screening.policies
+    guild_id, by = interaction.guild_id, interaction.user.id
+    await policies.set_enabled(guild_id, scope != "off", by)
+    if scope != "off":
+        await policies.set_scope(guild_id, scope, by)
+    await _answer(interaction, f"Screening scope: **{scope}**.")
+
+
+@group.command(name="threshold")
+@app_commands.describe(
+    label="The score label",
+    flag="Score from which a message goes to review (0.8, 80%, or never)",
+    hide="Score from which a message is hidden at once (0.93, 93%, or never)",
+    channel="Only in this channel (and its threads); empty: the whole server",
+)
+@app_commands.choices(label=LABEL_CHOICES)
+@moderator_only()
+@server_manager_only()
+async def threshold(
+    interaction: discord.Interaction,
+    label: str,
+    flag: str | None = None,
+    hide: str | None = None,
+    channel: AnyChannel | None = None,
+) -> None:
+    """Set a label's flag and/or hide threshold for the server or one channel."""
+    label = parse_label(label)
+    found = services(interaction).screening
+    policy = await found.policy(interaction.guild_id)
+    place = MessagePlace(channel.id) if channel is not None else None
+    current, _ = policy.thresholds_for(place)[label]
+    new = changed_thresholds(current, flag, hide)
+    await found.policies.set_thresholds(
+        interaction.guild_id, label, new.flag, new.hide, interaction.user.id,
+        channel_id=channel.id if channel is not None else SERVER_WIDE,
+    )  # fmt: skip
+    where = f" in {channel.mention}" if channel is not None else ""
+    await _answer(interaction, f"Thresholds for **{label}**{where} set.")
+
+
+@group.command(name="reset-thresholds")
+@app_commands.describe(label="One label (empty: all)", channel="One channel (empty: the server)")
+@app_commands.choices(label=LABEL_CHOICES)
+@moderator_only()
+@server_manager_only()
+async def reset_thresholds(
+    interaction: discord.Interaction, label: str | None = None, channel: AnyChannel | None = None
+) -> None:
+    """Go back to the inherited thresholds (server settings, then the defaults)."""
+    removed = await services(interaction).screening.policies.reset_thresholds(
+        interaction.guild_id,
+        parse_label(label) if label else None,
+        channel.id if channel is not None else SERVER_WIDE,
+    )
+    if not removed:
+        raise InvalidInput("Nothing to reset: those thresholds were not changed.")
+    await _answer(interaction, f"{removed} threshold setting(s) reset.")
+
+
+@group.command(name="exempt-role")
+@app_commands.describe(role="A role whose members are not screened", exempt="False: screen again")
+@moderator_only()
+@server_manager_only()
+async def exempt_role(
+    interaction: discord.Interaction, role: discord.Role, exempt: bool = True
+) -> None:
+    """Exempt a role's members from screening (or screen them again)."""
+    await services(interaction).screening.policies.set_role_exempt(
+        interaction.guild_id, role.id, exempt, interaction.user.id
+    )
+    state = "exempt from screening" if exempt else "screened again"
+    await _answer(interaction, f"**{escape_markdown(role.name)}** members are {state}.")
+
+
+@group.command(name="channel")
+@app_commands.describe(
+    channel="A channel, forum or thread (threads follow their channel unless set)",
+    mode="screen: always; exempt: never; default: follow the server's scope",
+)
+@moderator_only()
+@server_manager_only()
+async def channel_mode(
+    interaction: discord.Interaction,
+    channel: AnyChannel,
+    mode: Literal["screen", "exempt", "default"],
+) -> None:
+    """Always screen a channel, exempt it, or let it follow the server's scope."""
+    await services(interaction).screening.policies.set_channel_mode(
+        interaction.guild_id, channel.id, None if mode == "default" else mode, interaction.user.id
+    )
+    await _answer(interaction, f"{channel.mention}: **{mode}**.")
+
+
+@app_commands.command(name="queue")
+@app_commands.describe(item="A review number: show that item with its buttons")
+@moderator_only()
+async def queue(interaction: discord.Interaction, item: int | None = None) -> None:
+    """List the review queue (pending first), or show one item with its buttons."""
+    found = services(interaction)
+    if item is not None:
+        await show_item(interaction, item)
+        return
+    items = await found.screening.review.list_pending(interaction.guild_id, limit=QUEUE_LIMIT)
+    total = f"{len(items)}+" if len(items) >= QUEUE_LIMIT else str(len(items))
+    await Paginator.send(interaction, queue_pages(items, total))
+
+
+async def show_item(interaction: discord.Interaction, item_id: int) -> None:
+    found = services(interaction)
+    try:
+        item = await found.screening.review.get(item_id)
+    except LookupError:
+        item = None
+    if item is None or item.guild_id != interaction.guild_id:
+        raise InvalidInput(f"There is no review item #{item_id} in this server.")
+    desk = interaction.client.get_cog("Screening").desk  # type: ignore[union-attr]
+    embed, view = await desk.render(item, [])
+    await interaction.response.send_message(
+        embed=embed, view=view or discord.utils.MISSING, ephemeral=True
+    )
+
+
+COMMANDS = (queue,)

@@ -1,0 +1,62 @@
+"""The "Report message" context menu: any member sends a message to the review queue.
+
+A modal asks why; reports are limited per member (bot/screening/service.py). The reporter's
+name is not shown to the author; the alert shows how many members reported the message.
+"""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+
+from bot import limits
+from bot.errors import InvalidInput
+from bot.screening.service import REPORT_REASON_MAX
+from cogs.screening.events import incoming_message
+from storage.screening import IncomingMessage
+
+
+class ReportModal(discord.ui.Modal, title="Report message"):
+    """Why the member reports the message."""
+
+    reason = discord.ui.TextInput(
+        label="Why should moderators look at it?",
+        custom_id="reason",
+        style=discord.TextStyle.paragraph,
+        max_length=min(REPORT_REASON_MAX, limits.MODAL_TEXT_INPUT),
+    )
+
+    def __init__(self, message: IncomingMessage) -> None:
+        super().__init__()
+        self.message = message
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        client = interaction.client
+        _, item = await client.services.screening.report_message(  # type: ignore[attr-defined]
+            self.message, interaction.user.id, self.reason.value
+        )
+        desk = client.get_cog("Screening").desk  # type: ignore[union-attr]
+        await desk.alert(item, [])
+        await interaction.response.send_message(
+            f"Thank you: the moderators will look at it (review #{item.id}). "
+            "The author is not told who reported it.",
+            ephemeral=True,
+        )
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+        await interaction.client.report_error(interaction, error)  # type: ignore[attr-defined]
+
+
+@app_commands.context_menu(name="Report message")
+@app_commands.guild_only()
+async def report_message(interaction: discord.Interaction, message: discord.Message) -> None:
+    """Send a member's message to the moderators' review queue, with a reason."""
+    if message.author.bot or message.webhook_id is not None:
+        raise InvalidInput("Only members' messages can be reported.")
+    cog = interaction.client.get_cog("Screening")  # type: ignore[union-attr]
+    place, film_id = await cog.place_of(message.channel)
+    incoming = incoming_message(message, film_id, place.parent_id)
+    await interaction.client.services.screening.check_can_report(  # type: ignore[attr-defined]
+        incoming, interaction.user.id
+    )
+    await interaction.response.send_modal(ReportModal(incoming))

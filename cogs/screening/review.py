@@ -1,0 +1,115 @@
+"""What the review buttons do. Approve: the message stays (a hidden one is put back through a
+webhook under its author's name). Remove: the message goes (the author is told). Warn and
+Timeout 1h: a moderation case against the author; the item is then escalated and stays open
+until someone approves or removes the message itself.
+
+Each decision records who and when (review_decisions), then the alert is re-rendered in place
+and the moderator gets a private answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from datetime import timedelta
+
+import discord
+
+from bot.errors import InvalidInput
+from bot.moderation.model import DmStatus
+from bot.render import trim
+from bot.text import escape_markdown
+from cogs.moderation.checks import guild_facts, person
+from cogs.screening.desk import ReviewDesk, kept_notes
+from storage.screening_review import ReviewItem
+
+TIMEOUT = timedelta(hours=1)
+_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+
+async def decide(interaction: discord.Interaction, action: str, item_id: int) -> None:
+    """Carry out one button's decision on review item `item_id` (one at a time per item)."""
+    desk: ReviewDesk = interaction.client.get_cog("Screening").desk  # type: ignore[union-attr]
+    await interaction.response.defer()
+    async with _locks[item_id]:
+        item = await open_item(desk, item_id)
+        if action == "approve":
+            answer = await approve(desk, interaction, item)
+        elif action == "remove":
+            answer = await remove(desk, interaction, item)
+        else:
+            answer = await sanction(desk, interaction, item, action)
+        item = await desk.services.screening.review.get(item_id)
+        embed, view = await desk.render(item, kept_notes_of(interaction))
+        await interaction.edit_original_response(embed=embed, view=view)
+    await interaction.followup.send(answer, ephemeral=True)
+
+
+async def open_item(desk: ReviewDesk, item_id: int) -> ReviewItem:
+    """The item, if it is still open; otherwise who closed it and when."""
+    try:
+        item = await desk.services.screening.review.get(item_id)
+    except LookupError:
+        raise InvalidInput(f"There is no review item #{item_id}.") from None
+    if not item.is_open:
+        who = await desk.author_name(item.guild_id, item.decided_by) or "a moderator"
+        raise InvalidInput(f"Review #{item.id} was already {item.state} by {escape_markdown(who)}.")
+    return item
+
+
+async def approve(desk: ReviewDesk, interaction: discord.Interaction, item: ReviewItem) -> str:
+    stored = await desk.services.screening.messages.latest(item.message_id)
+    note = "left as it is"
+    if stored is not None and stored.outcome == "hide" and not await _still_there(desk, item):
+        note = await desk.restore(item, stored)
+    await desk.services.screening.decide_review(item.id, "approve", interaction.user.id, note)
+    return f"Review #{item.id} approved: the message was {note}."
+
+
+async def remove(desk: ReviewDesk, interaction: discord.Interaction, item: ReviewItem) -> str:
+    stored = await desk.services.screening.messages.latest(item.message_id)
+    if stored is not None and stored.outcome == "hide":
+        note = "it was already hidden"
+    elif not await desk.delete_message(item, reason=f"Review #{item.id}: removed"):
+        raise InvalidInput(
+            f"I could not remove it: I need **Manage Messages** in <#{item.channel_id}>."
+        )
+    else:
+        dm = await desk.tell_author(item, item.content, item.rule, by_moderators=True)
+        note = "author told by DM" if dm == DmStatus.SENT else "author's DMs are closed"
+    await desk.services.screening.decide_review(item.id, "remove", interaction.user.id, note)
+    return f"Review #{item.id}: message removed ({note})."
+
+
+async def sanction(
+    desk: ReviewDesk, interaction: discord.Interaction, item: ReviewItem, action: str
+) -> str:
+    """Warn or time out the author through moderation; the item is escalated."""
+    where = desk.channel_name(item.channel_id)
+    reason = trim(f"Review #{item.id}, message in #{where}: {item.rule or 'reported'}", 1000)
+    outcome = await desk.services.moderation.record_automatic_case(
+        guild_facts(interaction),
+        action=action,
+        member=await desk.author(item),
+        reason=reason,
+        rule=item.rule,
+        duration=TIMEOUT if action == "timeout" else None,
+        jump_url=desk.message_url(item),
+        moderator=person(interaction.user),
+    )
+    note = f"{outcome.case.type.label} case #{outcome.case.number}"
+    await desk.services.screening.decide_review(item.id, "escalate", interaction.user.id, note)
+    return outcome.reply()
+
+
+async def _still_there(desk: ReviewDesk, item: ReviewItem) -> bool:
+    channel = desk.bot.get_partial_messageable(item.channel_id, guild_id=item.guild_id)
+    try:
+        await channel.fetch_message(item.message_id)
+    except discord.NotFound:
+        return False
+    return True
+
+
+def kept_notes_of(interaction: discord.Interaction) -> list[str]:
+    return kept_notes(interaction.message) if interaction.message is not None else []

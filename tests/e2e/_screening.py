@@ -1,0 +1,94 @@
+"""Helpers for the screening end-to-end tests (not a test module)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import discord
+
+from bot.screening.service import Handled
+
+NLMG = "Never Let Me Go"
+
+
+def guild_id(emu) -> int:
+    return int(emu.world.guild["id"])
+
+
+def user_id(emu, name: str) -> int:
+    return int(emu.world.user_id(name))
+
+
+async def ready(bot) -> None:
+    """Wait for the backend, which loads in the background while the bot already runs."""
+    assert await bot.services.screening_startup.wait_loaded()
+
+
+async def use_alert_channel(bot, emu, channel: str = "mod-alerts") -> None:
+    await bot.services.mod_config.set_alert_channel(
+        guild_id(emu), int(emu.world.channel_id(channel)), user_id(emu, "Olive")
+    )
+
+
+async def screen_everywhere(bot, emu) -> None:
+    """Screen every channel (the default is film discussion threads only)."""
+    await bot.services.screening.policies.set_scope(guild_id(emu), "everywhere", 0)
+    bot.services.screening.forget_policy(guild_id(emu))
+
+
+async def discussion_thread(bot, emu, title: str = NLMG) -> str:
+    """A thread in the forum, linked to the film as the discussions feature links it."""
+    film = await bot.services.catalog.find(title)
+    forum = bot.get_channel(int(emu.world.channel_id("film-forum")))
+    created = await forum.create_thread(name=title, content=f"Let's talk about {title}.")
+    await bot.services.discussions.open(
+        guild_id=guild_id(emu),
+        channel_id=forum.id,
+        thread_id=created.thread.id,
+        film_id=film.id,
+        film_label=title,
+        spoiler_policy="tagged-only",
+        created_by=user_id(emu, "Olive"),
+        auto_archive_minutes=10080,
+    )
+    return str(created.thread.id)
+
+
+async def post_screened(bot, emu, author: str, channel: str, text: str) -> tuple[dict, Handled]:
+    """Post as `author` and wait until the bot has screened it (and acted on the verdict)."""
+    # wait_for registers at once, so the waiter exists before the message does
+    waiter = asyncio.ensure_future(
+        bot.wait_for(
+            "message_screened",
+            check=lambda message, handled: message.content == text,
+            timeout=10,
+        )
+    )
+    posted = await emu.post(author, channel, text)
+    _, handled = await waiter
+    return posted, handled
+
+
+async def edit_screened(bot, emu, message: dict, text: str) -> Handled:
+    waiter = asyncio.ensure_future(
+        bot.wait_for(
+            "message_screened",
+            check=lambda m, h: m.id == int(message["id"]) and m.content == text,
+            timeout=10,
+        )
+    )
+    await emu.edit(message, text)
+    _, handled = await waiter
+    return handled
+
+
+def alerts(emu) -> list[dict]:
+    return emu.messages_in("mod-alerts")
+
+
+def is_deleted(emu, message: dict) -> bool:
+    return emu.world.find_message(message["id"]) is None
+
+
+def channel_object(bot, emu, name: str) -> discord.abc.Messageable:
+    return bot.get_channel(int(emu.world.channel_id(name)))
