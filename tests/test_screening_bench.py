@@ -8,8 +8,42 @@ import screening_support  # noqa: F401  (offline environment for model code)
 from bench import _corpus, quality
 
 
+BLOG_EXCERPT = """A review.
+
+3 thoughts on \u201cNever Let Me Go
+
+  1. I read the book and it is amazing.
+    It is more ambiguous.
+
+    Liked by 1 person
+
+    \u2022 A reply, nested one level.
+
+      Liked by 2 people
+
+  2. Another comment.
+
+Leave a Reply
+  1. not a comment
+"""
+
+
+def test_blog_comments_are_read_in_order_without_like_counters(tmp_path) -> None:
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "002_blog.txt").write_text(BLOG_EXCERPT, encoding="utf-8")
+    assert _corpus.blog_comments(tmp_path) == [
+        "I read the book and it is amazing.\nIt is more ambiguous.",
+        "A reply, nested one level.",
+        "Another comment.",
+    ]
+
+
 def test_the_seed_blog_has_its_15_comments_without_like_counters() -> None:
-    comments = _corpus.blog_comments(_corpus.find_shared())
+    try:
+        shared = _corpus.find_shared()
+    except SystemExit:
+        pytest.skip("the shared seeds folder is not beside this clone (../shared)")
+    comments = _corpus.blog_comments(shared)
     assert len(comments) == 15
     assert comments[0].startswith("I read the book and it is amazing.")
     assert not any("Liked by" in comment for comment in comments)
