@@ -27,6 +27,21 @@ class EmbedData:
     fields: tuple[EmbedField, ...] = field(default_factory=tuple)
     footer: str | None = None
 
+    def as_dict(self) -> dict:
+        """The embed in Discord's JSON shape."""
+        data: dict = {"title": self.title, "description": self.description}
+        data["fields"] = [
+            {"name": f.name, "value": f.value, "inline": f.inline} for f in self.fields
+        ]
+        if self.footer:
+            data["footer"] = {"text": self.footer}
+        return data
+
+    def total_chars(self) -> int:
+        """Characters counted towards Discord's 6,000 per embed."""
+        fields = sum(len(f.name) + len(f.value) for f in self.fields)
+        return len(self.title) + len(self.description) + fields + len(self.footer or "")
+
 
 def trim(text: str, limit: int, link: str | None = None) -> str:
     """`text` cut to `limit` characters, ending with … and a link to the full text if given."""

@@ -10,7 +10,6 @@ from films_support import ggplot_frame, migrated
 from bot import limits
 from bot.films import cards
 from bot.films.catalog import open_catalog
-from bot.films.curated import load_curated
 from bot.films.errors import FilmNotFound
 from bot.films.importers.ggplot2movies import import_ggplot2movies
 from bot.films.model import Film, SpoilerLevel
@@ -116,11 +115,3 @@ def test_embed_pages_hide_spoiler_lines_and_break_mentions_in_titles():
     assert first.description == "plain\n||the twist||" and second.description == "more"
     assert "@everyone" not in first.title and "\n" not in first.title
     assert len(first.title) == limits.EMBED_TITLE and first.footer == "f"
-
-
-def test_card_as_embed_data_keeps_fields_and_footer():
-    details = load_curated()[0]
-    card = cards.film_card(details)
-    data = card.embed_data()
-    assert data.title == card.title and data.footer == card.footer
-    assert [(f.name, f.value) for f in data.fields] == [(f.name, f.value) for f in card.fields]

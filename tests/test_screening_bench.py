@@ -7,7 +7,6 @@ import screening_support  # noqa: F401  (offline environment for model code)
 
 from bench import _corpus, quality
 
-
 BLOG_EXCERPT = """A review.
 
 3 thoughts on \u201cNever Let Me Go

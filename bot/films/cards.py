@@ -1,6 +1,6 @@
 """What the /film commands show, as plain data sized by bot/limits.py (no Discord here).
 
-A cog turns a FilmCard into an embed (`discord.Embed.from_dict(card.as_dict())`), a Choice
+A cog turns a card (shared EmbedData) into an embed with cogs/_ui.to_embed, a Choice
 into an app_commands.Choice, and pages into a paginated view. Spoiler-level items are marked,
 not tagged: the shared spoiler renderer decides how to hide them.
 """
@@ -35,41 +35,6 @@ class Choice:
 
     name: str
     value: str
-
-
-@dataclass(frozen=True)
-class CardField:
-    name: str
-    value: str
-    inline: bool = True
-
-
-@dataclass(frozen=True)
-class FilmCard:
-    film_id: int
-    title: str
-    description: str
-    fields: tuple[CardField, ...]
-    footer: str
-
-    def as_dict(self) -> dict:
-        """The card in Discord's embed JSON shape."""
-        return {
-            "title": self.title,
-            "description": self.description,
-            "fields": [{"name": f.name, "value": f.value, "inline": f.inline} for f in self.fields],
-            "footer": {"text": self.footer},
-        }
-
-    def embed_data(self) -> EmbedData:
-        """The card as shared embed data (cogs/_ui.to_embed turns it into a discord.Embed)."""
-        fields = tuple(EmbedField(f.name, f.value, f.inline) for f in self.fields)
-        return EmbedData(self.title, self.description, fields, self.footer)
-
-    def total_chars(self) -> int:
-        """Characters counted towards Discord's 6,000 per embed."""
-        fields = sum(len(f.name) + len(f.value) for f in self.fields)
-        return len(self.title) + len(self.description) + fields + len(self.footer)
 
 
 @dataclass(frozen=True)
@@ -116,7 +81,7 @@ def rating_text(film: Film) -> str | None:
     return f"{film.rating:.1f}/10 ({label})"
 
 
-def film_card(details: FilmDetails, namesakes: Sequence[Film] = ()) -> FilmCard:
+def film_card(details: FilmDetails, namesakes: Sequence[Film] = ()) -> EmbedData:
     """The /film info card: title, year, director, main cast, runtime, genres, rating,
     a synopsis without spoilers, and a line naming the sources."""
     film = details.film
@@ -131,8 +96,7 @@ def film_card(details: FilmDetails, namesakes: Sequence[Film] = ()) -> FilmCard:
     if namesakes:
         others = ", ".join(escape_markdown(f.label) for f in namesakes)
         fields.append(_field("Same title", f"{others} (add the year to pick one)", inline=False))
-    return FilmCard(
-        film_id=film.id,
+    return EmbedData(
         title=truncate(plain(film.label), limits.EMBED_TITLE),
         description=truncate(escape_markdown(_synopsis(details)), SYNOPSIS_CHARS),
         fields=tuple(f for f in fields if f.value),
@@ -140,8 +104,8 @@ def film_card(details: FilmDetails, namesakes: Sequence[Film] = ()) -> FilmCard:
     )
 
 
-def _field(name: str, value: str, *, inline: bool = True) -> CardField:
-    return CardField(name, truncate(value, limits.EMBED_FIELD_VALUE), inline)
+def _field(name: str, value: str, *, inline: bool = True) -> EmbedField:
+    return EmbedField(name, truncate(value, limits.EMBED_FIELD_VALUE), inline)
 
 
 def _cast_line(credit: Credit) -> str:

@@ -15,6 +15,7 @@ from bot.films.errors import FilmNotFound
 from bot.films.model import Film, FilmDetails, SpoilerLevel
 from bot.films.similar import SimilarResult, similar_films
 from bot.films.tmdb import TmdbClient, TmdbUnavailable
+from bot.render import EmbedData
 from bot.settings import Settings
 from storage.film_similarity import SimilarityRepository
 from storage.films import FilmRepository, ensure_curated
@@ -68,7 +69,7 @@ class FilmCatalog:
         """Everything known about the film (summary sections, quotes, credits, facts)."""
         return await self.films.get_details((await self.find(title_or_id)).id)
 
-    async def info(self, title_or_id: FilmRef) -> cards.FilmCard:
+    async def info(self, title_or_id: FilmRef) -> EmbedData:
         """/film info: the film's card (spoiler-free synopsis, sources line)."""
         film = await self.find(title_or_id)
         details = await self.films.get_details(film.id)

@@ -9,28 +9,10 @@ import discord
 from discord import app_commands
 
 from bot.discussions import check_starter
-from bot.errors import PermissionDenied, UserFacingError
-from bot.moderation.rules import check_moderator
-from cogs.moderation.checks import NotAllowed, granted, services
+from bot.errors import UserFacingError
+from cogs.moderation.checks import NotAllowed, is_moderator, services
 
 T = TypeVar("T")
-
-
-async def is_moderator(interaction: discord.Interaction) -> bool:
-    """A moderator by this server's moderation settings (roles, or Timeout Members)."""
-    if interaction.guild is None or not isinstance(interaction.user, discord.Member):
-        return False
-    config = await services(interaction).mod_config.get_config(interaction.guild.id)
-    try:
-        check_moderator(
-            config=config,
-            role_ids=[role.id for role in interaction.user.roles],
-            permissions=granted(interaction.permissions),
-            is_owner=interaction.user.id == interaction.guild.owner_id,
-        )
-    except PermissionDenied:
-        return False
-    return True
 
 
 async def _starter(interaction: discord.Interaction) -> bool:

@@ -24,7 +24,7 @@ from discord.ext import commands
 from bot.app import FilmBot
 from bot.errors import InvalidInput
 from bot.spoilers.guard import Takedown, check_can_tag, webhook_username
-from cogs.discussions.checks import is_moderator
+from cogs.moderation.checks import is_moderator
 from storage.discussions import GuardRecord
 
 log = logging.getLogger(__name__)

@@ -25,7 +25,7 @@ DEPTHS = [
 async def info(interaction: discord.Interaction, title: FilmOption) -> None:
     """A film's card: director, main cast, runtime, genres, rating, spoiler-free synopsis."""
     card = await catalog_of(interaction).info(title)
-    await Paginator.send(interaction, [card.embed_data()], ephemeral=False)
+    await Paginator.send(interaction, [card], ephemeral=False)
 
 
 @app_commands.command(name="cast")

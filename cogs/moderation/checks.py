@@ -81,9 +81,12 @@ def _is_owner(interaction: discord.Interaction) -> bool:
     return interaction.guild is not None and interaction.user.id == interaction.guild.owner_id
 
 
-async def _moderator(interaction: discord.Interaction) -> bool:
+async def ensure_moderator(interaction: discord.Interaction, where: str) -> None:
+    """Refuse (a user-facing error) unless the caller is a moderator of this server by its
+    moderation settings: a moderator role, Timeout Members, or the owner. `where` finishes
+    "... only work inside a server" for a DM."""
     if interaction.guild is None or not isinstance(interaction.user, discord.Member):
-        raise NotAllowed("Moderation commands only work inside a server.")
+        raise NotAllowed(f"{where} only work inside a server.")
     config = await services(interaction).mod_config.get_config(interaction.guild.id)
     try:
         check_moderator(
@@ -94,6 +97,19 @@ async def _moderator(interaction: discord.Interaction) -> bool:
         )
     except UserFacingError as refused:
         raise NotAllowed(refused.message) from None
+
+
+async def is_moderator(interaction: discord.Interaction) -> bool:
+    """The same test as a yes/no (features that let moderators do more)."""
+    try:
+        await ensure_moderator(interaction, "Moderators")
+    except NotAllowed:
+        return False
+    return True
+
+
+async def _moderator(interaction: discord.Interaction) -> bool:
+    await ensure_moderator(interaction, "Moderation commands")
     return True
 
 

@@ -6,6 +6,8 @@ moderates can look; changing needs Manage Server.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import discord
 from discord import app_commands
 
@@ -72,6 +74,23 @@ def _check_can_post(channel: discord.abc.GuildChannel, me: discord.Member) -> No
         )
 
 
+async def _set_channel(
+    interaction: discord.Interaction,
+    setter: Callable[[int, int | None, int], Awaitable[ModConfig]],
+    channel: discord.TextChannel | None,
+    label: str,
+    unset: str,
+) -> None:
+    """Point a setting at a channel the bot can post in, or unset it (channel None)."""
+    if channel is not None:
+        _check_can_post(channel, interaction.guild.me)
+    config = await setter(
+        interaction.guild_id, channel.id if channel else None, interaction.user.id
+    )
+    heading = f"{label}: {channel.mention}." if channel else unset
+    await _answer(interaction, heading, config)
+
+
 @group.command(name="log-channel")
 @app_commands.describe(channel="Where cases are posted; leave empty to stop posting")
 @moderator_only()
@@ -80,13 +99,10 @@ async def log_channel(
     interaction: discord.Interaction, channel: discord.TextChannel | None = None
 ) -> None:
     """Set the mod-log channel: cases, amendments, pardons, expiries, thread edits."""
-    if channel is not None:
-        _check_can_post(channel, interaction.guild.me)
-    config = await services(interaction).mod_config.set_log_channel(
-        interaction.guild_id, channel.id if channel else None, interaction.user.id
+    settings = services(interaction).mod_config
+    await _set_channel(
+        interaction, settings.set_log_channel, channel, "Mod log", "Mod log turned off."
     )
-    heading = f"Mod log: {channel.mention}." if channel else "Mod log turned off."
-    await _answer(interaction, heading, config)
 
 
 @group.command(name="alert-channel")
@@ -97,13 +113,10 @@ async def alert_channel(
     interaction: discord.Interaction, channel: discord.TextChannel | None = None
 ) -> None:
     """Set the alert channel for the review queue (screening's held messages)."""
-    if channel is not None:
-        _check_can_post(channel, interaction.guild.me)
-    config = await services(interaction).mod_config.set_alert_channel(
-        interaction.guild_id, channel.id if channel else None, interaction.user.id
+    settings = services(interaction).mod_config
+    await _set_channel(
+        interaction, settings.set_alert_channel, channel, "Alerts", "Alert channel unset."
     )
-    heading = f"Alerts: {channel.mention}." if channel else "Alert channel unset."
-    await _answer(interaction, heading, config)
 
 
 @group.command(name="appeal")

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.errors import UserFacingError
-from bot.moderation.rules import check_moderator
-from cogs.moderation.checks import granted
+from cogs.moderation.checks import NotAllowed, ensure_moderator
 
 ACTIONS = {
     "approve": ("Approve", discord.ButtonStyle.success),
@@ -45,9 +43,9 @@ class ReviewButton(
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         try:
-            await ensure_moderator(interaction)
-        except UserFacingError as refused:
-            await interaction.response.send_message(refused.message, ephemeral=True)
+            await ensure_moderator(interaction, "Review buttons")
+        except NotAllowed as refused:
+            await interaction.response.send_message(str(refused), ephemeral=True)
             return False
         return True
 
@@ -66,17 +64,3 @@ def review_view(item_id: int) -> discord.ui.View:
     for action in ACTIONS:
         view.add_item(ReviewButton(action, item_id))
     return view
-
-
-async def ensure_moderator(interaction: discord.Interaction) -> None:
-    """The /mod group's check for buttons: moderator roles, or Timeout Members."""
-    if interaction.guild is None or not isinstance(interaction.user, discord.Member):
-        raise UserFacingError("Reviews can only be decided inside the server.")
-    services = interaction.client.services  # type: ignore[attr-defined]
-    config = await services.mod_config.get_config(interaction.guild.id)
-    check_moderator(
-        config=config,
-        role_ids=[role.id for role in interaction.user.roles],
-        permissions=granted(interaction.permissions),
-        is_owner=interaction.user.id == interaction.guild.owner_id,
-    )
