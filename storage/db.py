@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 import weakref
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -95,13 +96,34 @@ async def transaction(conn: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Con
     """
     async with connection_lock(conn):
         try:
-            await conn.execute("BEGIN IMMEDIATE")
+            await _begin_immediate(conn)
             yield conn
         except BaseException:
             await _rollback_quietly(conn)
             raise
         else:
             await conn.commit()
+
+
+async def _begin_immediate(conn: aiosqlite.Connection) -> None:
+    """BEGIN IMMEDIATE, retried while SQLite answers "database is locked" at once.
+
+    The busy timeout covers waiting for another connection's write lock, but not this case: a
+    read on this connection (another task between its SELECT and its fetch) still holds a
+    snapshot older than another process's last commit, so SQLite refuses the upgrade without
+    waiting. Yielding lets that read finish; nothing has been written yet, so retrying is safe.
+    """
+    delay, waited = 0.005, 0.0
+    while True:
+        try:
+            await conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or waited * 1000 >= BUSY_TIMEOUT_MS:
+                raise
+        await asyncio.sleep(delay)
+        waited += delay
+        delay = min(delay * 2, 0.25)
 
 
 async def _rollback_quietly(conn: aiosqlite.Connection) -> None:

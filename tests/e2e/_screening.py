@@ -36,8 +36,9 @@ async def screen_everywhere(bot, emu) -> None:
     bot.services.screening.forget_policy(guild_id(emu))
 
 
-async def discussion_thread(bot, emu, title: str = NLMG) -> str:
-    """A thread in the forum, linked to the film as the discussions feature links it."""
+async def discussion_thread(bot, emu, title: str = NLMG, policy: str = "allowed") -> str:
+    """A thread in the forum, linked to the film as the discussions feature links it. Spoilers
+    are allowed by default, so the spoiler guard (tested on its own) leaves the comments be."""
     film = await bot.services.catalog.find(title)
     forum = bot.get_channel(int(emu.world.channel_id("film-forum")))
     created = await forum.create_thread(name=title, content=f"Let's talk about {title}.")
@@ -47,7 +48,7 @@ async def discussion_thread(bot, emu, title: str = NLMG) -> str:
         thread_id=created.thread.id,
         film_id=film.id,
         film_label=title,
-        spoiler_policy="tagged-only",
+        spoiler_policy=policy,
         created_by=user_id(emu, "Olive"),
         auto_archive_minutes=10080,
     )
