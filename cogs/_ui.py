@@ -6,6 +6,7 @@ message itself for a UserFacingError).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 
 import discord
@@ -14,6 +15,8 @@ from bot.render import EmbedData
 
 Page = str | EmbedData
 PAGE_TIMEOUT_SECONDS = 600
+
+log = logging.getLogger(__name__)
 
 
 def to_embed(data: EmbedData, colour: discord.Colour | None = None) -> discord.Embed:
@@ -63,12 +66,15 @@ class BaseView(discord.ui.View):
 class Paginator(BaseView):
     """Previous / Next buttons over pages; only the person who asked can turn them."""
 
+    timeout_seconds: float = PAGE_TIMEOUT_SECONDS
+
     def __init__(self, pages: Sequence[Page], *, owner_id: int) -> None:
-        super().__init__(owner_id=owner_id)
+        super().__init__(owner_id=owner_id, timeout=self.timeout_seconds)
         if not pages:
             raise ValueError("a paginator needs at least one page")
         self.pages = list(pages)
         self.index = 0
+        self._edit: Callable[..., Awaitable[object]] | None = None
         self._refresh()
 
     @classmethod
@@ -79,9 +85,24 @@ class Paginator(BaseView):
         view = cls(pages, owner_id=interaction.user.id) if len(pages) > 1 else discord.utils.MISSING
         kwargs = {k: v for k, v in page_kwargs(pages[0]).items() if v is not None}
         if interaction.response.is_done():
-            await interaction.followup.send(**kwargs, view=view, ephemeral=ephemeral)
+            sent = await interaction.followup.send(
+                **kwargs, view=view, ephemeral=ephemeral, wait=True
+            )
+            edit = sent.edit
         else:
             await interaction.response.send_message(**kwargs, view=view, ephemeral=ephemeral)
+            edit = interaction.edit_original_response
+        if view is not discord.utils.MISSING:
+            view._edit = edit
+
+    async def on_timeout(self) -> None:
+        """Take the buttons away once they stop answering (the page stays as it is)."""
+        if self._edit is None:
+            return
+        try:
+            await self._edit(view=None)
+        except discord.HTTPException as error:  # dismissed, deleted, or the token expired
+            log.info("could not remove the buttons of an expired page view: %s", error)
 
     def _refresh(self) -> None:
         self.previous.disabled = self.index == 0
@@ -110,6 +131,9 @@ class Paginator(BaseView):
 Action = Callable[[discord.Interaction], Awaitable[None]]
 
 
+TIMED_OUT = "Not confirmed in time: nothing was done."
+
+
 class Confirm(BaseView):
     """Confirm / Cancel before a drastic action; `on_confirm` answers the button interaction."""
 
@@ -124,6 +148,21 @@ class Confirm(BaseView):
         super().__init__(owner_id=owner_id, timeout=timeout)
         self.on_confirm = on_confirm
         self.confirm.label = confirm_label
+        self._asked: discord.Interaction | None = None
+
+    async def ask(self, interaction: discord.Interaction, prompt: str) -> None:
+        """Show `prompt` with the buttons, privately, to whoever ran the command."""
+        self._asked = interaction
+        await interaction.response.send_message(prompt, view=self, ephemeral=True)
+
+    async def on_timeout(self) -> None:
+        """Nobody answered: say so and take the buttons away, so none is pressed later."""
+        if self._asked is None:
+            return
+        try:
+            await self._asked.edit_original_response(content=TIMED_OUT, embed=None, view=None)
+        except discord.HTTPException as error:  # the prompt was dismissed meanwhile
+            log.info("could not close an unanswered confirmation: %s", error)
 
     @discord.ui.button(label="Confirm", style=discord.ButtonStyle.danger)
     async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:

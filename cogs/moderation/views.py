@@ -39,4 +39,4 @@ async def ask_to_confirm(
         confirm_label=label,
         timeout=CONFIRM_SECONDS,
     )
-    await interaction.response.send_message(prompt, view=view, ephemeral=True)
+    await view.ask(interaction, prompt)

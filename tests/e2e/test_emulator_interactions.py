@@ -188,3 +188,26 @@ async def test_shared_paginator_and_confirm(emu, bot):
     assert cancelled["content"].startswith("Cancelled")
     asked = await (await emu.slash("Mona", "drastic")).reply()
     assert (await (await emu.click("Mona", asked, label="Confirm")).reply())["content"] == "done"
+
+
+async def test_page_buttons_go_away_when_they_expire(emu, bot, monkeypatch):
+    from cogs._ui import Paginator
+
+    monkeypatch.setattr(Paginator, "timeout_seconds", 0.2)
+
+    @app_commands.command(name="pages", description="two pages")
+    async def pages(interaction: discord.Interaction) -> None:
+        await Paginator.send(interaction, ["one", "two"])
+
+    @app_commands.command(name="later", description="two pages after a deferral")
+    async def later(interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True)
+        await Paginator.send(interaction, ["three", "four"])
+
+    await add(bot, pages, later)
+    for name, first_page in (("pages", "one"), ("later", "three")):
+        record = await emu.slash("Alice", name)
+        shown = await record.reply()
+        assert shown["content"] == first_page and shown["components"]
+        await emu.recorder.wait_until(lambda m=shown: not m["components"], 5)
+        assert shown["content"] == first_page  # the page itself stays

@@ -169,3 +169,15 @@ async def test_tempban_records_its_end(emu, bot):
     assert case.active and case.duration.days == 2
     assert bot.services.expiry.next_expiry == case.expires_at
     await wait_for_log(emu, "Case #1 · Temporary ban** for 2 days")
+
+
+async def test_an_unanswered_confirmation_says_so_and_does_nothing(emu, bot, monkeypatch):
+    monkeypatch.setattr("cogs.moderation.views.CONFIRM_SECONDS", 0.2)
+    record = await emu.slash("Mona", "mod kick", member="Dave", reason="Advertising")
+    assert (await record.reply())["components"]  # Kick / Cancel, until the time is up
+    closed = await record.wait(
+        lambda r: r.original["content"] == "Not confirmed in time: nothing was done." and r.original
+    )
+    assert closed["components"] == []
+    assert emu.world.user_id("Dave") in emu.world.members
+    assert await all_cases(bot) == [] and emu.dms("Dave") == []
