@@ -118,14 +118,34 @@ def test_without_onnxruntime_the_loader_falls_back_to_torch_and_says_why(
     assert not (tmp_path / "model-cache").exists()
 
 
-def test_a_failed_export_falls_back_to_torch(tmp_path: Path) -> None:
+def test_an_unwritable_cache_falls_back_to_torch(tmp_path: Path) -> None:
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the cache folder should be")
     backend = load_tiny(blocked, runtime="onnx")
     assert backend.name == "detoxify:original"
-    assert "TOXICITY_RUNTIME=onnx not used: exporting the model to ONNX failed" in backend.runtime
-    assert "writable" in backend.runtime
+    assert f"TOXICITY_RUNTIME=onnx not used: the model cache {blocked} is not writable" in (
+        backend.runtime
+    )
     assert backend.score(["good film"])[0]["toxicity"] >= 0.0
+
+
+def test_an_export_killed_midway_is_not_retried_until_its_marker_is_deleted(
+    tmp_path: Path,
+) -> None:
+    load_tiny(tmp_path, runtime="onnx", quantize="int8")
+    model = cached_model(tmp_path)
+    model.unlink()  # as if the process had been killed while exporting:
+    marker = model.with_suffix(".exporting")
+    marker.write_text("exporting since ... (pid 1)")
+    backend = load_tiny(tmp_path, runtime="onnx", quantize="int8")
+    assert backend.name == "detoxify:original+int8"
+    assert "never finished (the process was killed, perhaps out of memory" in backend.runtime
+    assert f"delete {marker} to try again" in backend.runtime
+    marker.unlink()
+    assert load_tiny(tmp_path, runtime="onnx", quantize="int8").runtime.startswith(
+        "runtime onnx int8: exported to "
+    )
+    assert not marker.exists()
 
 
 async def test_status_line_names_the_onnx_runtime_and_its_cache(tmp_path: Path) -> None:

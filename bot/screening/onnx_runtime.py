@@ -77,21 +77,46 @@ def load_onnx_forward(
     if session is not None:
         return OnnxForward(session), f"cached {model_path} reused"
     started = time.monotonic()
-    try:
-        _export_to_cache(ort, detox, model_path, quantize)
-        forward = OnnxForward(open_session(ort, model_path))
-    except ModelLoadError:
-        raise
-    except Exception as exc:
-        raise ModelLoadError(
-            f"exporting the model to ONNX failed ({type(exc).__name__}: {str(exc)[:300]})",
-            f"check that {folder} is writable and has about 1 GB free, or set "
-            "TOXICITY_RUNTIME=torch",
-        ) from None
+    with _export_guard(model_path):
+        try:
+            _export_to_cache(ort, detox, model_path, quantize)
+            forward = OnnxForward(open_session(ort, model_path))
+        except Exception as exc:
+            raise ModelLoadError(
+                f"exporting the model to ONNX failed ({type(exc).__name__}: {str(exc)[:300]})",
+                f"check that {folder} is writable and has about 1 GB free, or set "
+                "TOXICITY_RUNTIME=torch",
+            ) from None
     took = time.monotonic() - started
     log.info("exported %s in %.1f s%s", model_path, took, f" ({problem})" if problem else "")
     rebuilt = f" ({problem}, rebuilt)" if problem else ""
     return forward, f"exported to {model_path} in {took:.1f} s{rebuilt}"
+
+
+@contextlib.contextmanager
+def _export_guard(model_path: Path) -> Iterator[None]:
+    """A marker file lives while exporting. Finding one at start-up means the process was
+    killed mid-export (exporting BERT-base peaks at about 2.2 GB): then use torch rather than
+    risk being killed again at every restart."""
+    marker = model_path.with_suffix(".exporting")
+    if marker.exists():
+        raise ModelLoadError(
+            f"an earlier export to {model_path.name} never finished (the process was killed, "
+            "perhaps out of memory: exporting needs about 2.2 GB)",
+            f"delete {marker} to try again, or set TOXICITY_RUNTIME=torch",
+        )
+    try:
+        model_path.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(f"exporting since {time.ctime()} (pid {os.getpid()})\n", encoding="utf-8")
+    except OSError as exc:
+        raise ModelLoadError(
+            f"the model cache {model_path.parent} is not writable ({exc})",
+            "make the folder beside the database writable, or set TOXICITY_RUNTIME=torch",
+        ) from None
+    try:
+        yield
+    finally:
+        marker.unlink(missing_ok=True)
 
 
 def cache_name(checkpoint_sha256: str, quantize: str) -> str:
@@ -107,6 +132,9 @@ def open_session(ort: Any, path: Path) -> Any:
     options.inter_op_num_threads = 1
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.log_severity_level = 3  # errors only: ORT's warnings are about unused initialisers
+    # Idle pool threads would spin for work after each batch, taking a core from the event
+    # loop and the tokenizer: on 2 cores that cost throughput and showed as CPU stall.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
@@ -142,7 +170,6 @@ def _open_cached(ort: Any, model_path: Path) -> tuple[Any | None, str]:
 def _export_to_cache(ort: Any, detox: Any, model_path: Path, quantize: str) -> None:
     """Export, check against torch and quantise in a temporary folder, then rename the file
     and, last, its manifest into the cache."""
-    model_path.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".partial-", dir=model_path.parent))
     try:
         exported = scratch / "model.onnx"
