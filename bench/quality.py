@@ -96,11 +96,17 @@ def _detoxify_if_available():
 
     from bot.screening.backend import ModelLoadError
     from bot.screening.detoxify_backend import DetoxifyConfig, load_detoxify
+    from bot.screening.loader import model_cache
     from bot.settings import load_settings
 
     settings = load_settings()
-    config = DetoxifyConfig(
-        settings.toxicity_model, settings.toxicity_checkpoint, settings.toxicity_hf_dir
+    config = DetoxifyConfig(  # the configured model, runtime and quantisation
+        settings.toxicity_model,
+        settings.toxicity_checkpoint,
+        settings.toxicity_hf_dir,
+        quantize=settings.toxicity_quantize,
+        runtime=settings.toxicity_runtime,
+        cache_dir=model_cache(settings),
     )
     cached = list((Path(torch.hub.get_dir()) / "checkpoints").glob("*.ckpt"))
     if config.checkpoint is None and not cached:

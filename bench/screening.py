@@ -4,7 +4,8 @@ Builds the `original` architecture (BERT-base, 6 outputs) with random weights of
 size locally (compute does not depend on the weight values), loads it through the real
 Detoxify class, and measures on chat-sized messages from the shared data:
   (a) throughput, and p50/p99 verdict latency at offered loads of 5/10/20/40 messages/s
-      (Poisson arrivals) for naive per-message predict, the pipeline, the pipeline + int8;
+      (Poisson arrivals) for naive per-message predict and the pipeline with each runtime
+      (torch, ONNX Runtime), fp32 and int8;
   (b) event-loop lag while the model is busy (pipeline vs predict called on the loop);
   (c) the embedded backend's throughput.
 Options: --quick (shorter runs), --shared PATH (the folder with data/ and seeds/).
@@ -28,6 +29,13 @@ from bench._machine import describe
 
 LOADS = (5, 10, 20, 40)
 QUEUE = 256
+# Each pipeline variant loads the same checkpoint through the real Detoxify class.
+VARIANTS = {
+    "pipeline fp32": {"runtime": "torch"},
+    "pipeline int8": {"runtime": "torch", "quantize": "int8"},
+    "pipeline onnx fp32": {"runtime": "onnx"},
+    "pipeline onnx int8": {"runtime": "onnx", "quantize": "int8"},
+}
 TARGETS = "pipeline >= 3x naive throughput; p99 < 300 ms at 20 msg/s; loop lag p99 < 20 ms; embedded > 5,000 msg/s"
 
 
@@ -48,7 +56,7 @@ class LoadResult:
         extra = ", ".join(x for x in (stalled, late, deferred) if x)
         marker = ">" if self.unfinished else " "
         return (
-            f"  {name:<16} {self.offered:>4.0f} msg/s  done {self.completed:>4}  "
+            f"  {name:<20} {self.offered:>4.0f} msg/s  done {self.completed:>4}  "
             f"p50 {p50 * 1000:>7.0f} ms  p99 {marker}{p99 * 1000:>6.0f} ms  {extra}"
         )
 
@@ -193,10 +201,10 @@ async def _lag_section(detox, backend, film, messages, count: int) -> None:
     piped = await _loop_lag(through_pipeline)
     await pipeline.close()
     blocked = await _loop_lag(on_the_loop)
-    print("(b) event-loop lag while the model is busy (5 ms timer):")
+    print(f"(b) event-loop lag while the model is busy ({backend.name}; 5 ms timer):")
     for name, lags in (("pipeline", piped), ("predict on loop", blocked)):
         print(
-            f"  {name:<16} p50 {_percentile(lags, 50) * 1000:6.1f} ms  "
+            f"  {name:<20} p50 {_percentile(lags, 50) * 1000:6.1f} ms  "
             f"p99 {_percentile(lags, 99) * 1000:6.1f} ms  max {max(lags) * 1000:6.1f} ms  "
             f"({len(lags)} ticks)"
         )
@@ -229,8 +237,6 @@ async def _run(args: argparse.Namespace) -> int:
     import torch
 
     from bot.films.curated import load_curated
-    from bot.screening.detoxify_backend import DetoxifyConfig, load_detoxify
-    from bot.screening.tiny_model import build_original_size_checkpoint
 
     shared = _corpus.find_shared(args.shared)
     messages = _corpus.chat_messages(shared)
@@ -242,38 +248,56 @@ async def _run(args: argparse.Namespace) -> int:
         f"messages: {len(messages)} chat-sized texts from {shared} (mean {_mean_words(messages):.0f} words)"
     )
     with tempfile.TemporaryDirectory() as folder:
-        started = time.perf_counter()
-        built = build_original_size_checkpoint(Path(folder), _corpus.words_of(messages))
-        print(
-            f"built BERT-base random checkpoint ({built.checkpoint.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - started:.1f} s"
-        )
-        fp32 = load_detoxify(DetoxifyConfig(checkpoint=built.checkpoint, hf_dir=built.hf_dir))
-        int8 = load_detoxify(
-            DetoxifyConfig(checkpoint=built.checkpoint, hf_dir=built.hf_dir, quantize="int8")
-        )
-    detox = fp32.detoxify
+        variants = _load_variants(Path(folder), messages)
+    detox = variants["pipeline fp32"].detoxify
     detox.predict(messages[0])  # warm-up
     count = 40 if args.quick else 120
+    stall = CpuStall()
     naive = _naive_throughput(detox, messages, count // 2)
-    piped, batch32 = await _pipeline_throughput(fp32, film, messages, count)
-    quant, batch8 = await _pipeline_throughput(int8, film, messages, count)
     print("(a) throughput, all messages offered at once:")
-    print(f"  naive predict()  {naive:6.1f} msg/s")
-    print(
-        f"  pipeline fp32    {piped:6.1f} msg/s  ({piped / naive:.1f}x naive, mean batch {batch32:.1f})"
-    )
-    print(
-        f"  pipeline int8    {quant:6.1f} msg/s  ({quant / naive:.1f}x naive, mean batch {batch8:.1f})"
-    )
-    await _latency_section(args, detox, fp32, int8, film, messages)
-    await _lag_section(detox, int8, film, messages, 48 if args.quick else 120)
+    print(f"  {'naive predict()':<20} {naive:6.1f} msg/s  cpu stall {stall.percent():.0f}%")
+    for name, backend in variants.items():
+        stall = CpuStall()
+        rate, batch = await _pipeline_throughput(backend, film, messages, count)
+        print(f"  {name:<20} {rate:6.1f} msg/s  ({rate / naive:.1f}x naive, mean batch {batch:.1f}, "
+              f"cpu stall {stall.percent():.0f}%)")  # fmt: skip
+    await _latency_section(args, detox, variants, film, messages)
+    lag_backend = variants["pipeline onnx int8"]
+    await _lag_section(detox, lag_backend, film, messages, 48 if args.quick else 120)
     _embedded_section(messages, film)
     print("after: " + machine_load())
     print("targets: " + TARGETS)
     return 0
 
 
-async def _latency_section(args, detox, fp32, int8, film, messages) -> None:
+def _load_variants(folder: Path, messages: list[str]) -> dict[str, object]:
+    """The same random BERT-base checkpoint behind each runtime, quantised or not."""
+    from bot.screening.detoxify_backend import DetoxifyConfig, load_detoxify
+    from bot.screening.tiny_model import build_original_size_checkpoint
+
+    started = time.perf_counter()
+    built = build_original_size_checkpoint(folder, _corpus.words_of(messages))
+    size = built.checkpoint.stat().st_size / 1e6
+    print(
+        f"built BERT-base random checkpoint ({size:.0f} MB) in {time.perf_counter() - started:.1f} s"
+    )
+    variants = {}
+    for name, options in VARIANTS.items():
+        started = time.perf_counter()
+        config = DetoxifyConfig(checkpoint=built.checkpoint, hf_dir=built.hf_dir,
+                                cache_dir=folder / "model-cache", **options)  # fmt: skip
+        variants[name] = load_detoxify(config)
+        took = time.perf_counter() - started
+        print(f"  {name:<20} loaded in {took:5.1f} s ({variants[name].runtime})")
+    started = time.perf_counter()
+    again = load_detoxify(config)
+    print(
+        f"  {'again, restarted':<20} loaded in {time.perf_counter() - started:5.1f} s ({again.runtime})"
+    )
+    return variants
+
+
+async def _latency_section(args, detox, variants, film, messages) -> None:
     duration, drain = (3.0, 3.0) if args.quick else (6.0, 4.0)
     print(f"(a) verdict latency, Poisson arrivals for {duration:.0f} s (at least 60 messages), "
           f"then up to {drain:.0f} s to finish; queue bound {QUEUE}:")  # fmt: skip
@@ -281,16 +305,9 @@ async def _latency_section(args, detox, fp32, int8, film, messages) -> None:
     for rate in LOADS:
         run_for = max(duration, 60 / rate) if not args.quick else duration
         print((await _naive_run(detox, messages, rate, run_for, drain, rng)).row("naive predict()"))
-        print(
-            (await _pipeline_run(fp32, film, messages, rate, run_for, drain, rng)).row(
-                "pipeline fp32"
-            )
-        )
-        print(
-            (await _pipeline_run(int8, film, messages, rate, run_for, drain, rng)).row(
-                "pipeline int8"
-            )
-        )
+        for name, backend in variants.items():
+            result = await _pipeline_run(backend, film, messages, rate, run_for, drain, rng)
+            print(result.row(name))
 
 
 class CpuStall:

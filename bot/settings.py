@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     toxicity_checkpoint: Path | None = None
     toxicity_hf_dir: Path | None = None
     toxicity_quantize: Literal["none", "int8"] = "none"
+    # Which library runs the model: onnx (ONNX Runtime; exported once, cached in model-cache/
+    # beside the database) or torch. If ONNX cannot be used, torch is used and /about says why.
+    toxicity_runtime: Literal["torch", "onnx"] = "onnx"
     toxicity_fallback: Literal["on", "off"] = "on"
 
     # Reply chains (see the README's "Reply chains" section): captured messages are written

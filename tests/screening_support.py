@@ -9,6 +9,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.films.curated import load_curated
@@ -22,6 +23,20 @@ from storage.migrate import migrate
 # Nothing in these tests may wait on the network.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+@dataclass
+class FakeSettings:
+    """The screening fields of bot.settings.Settings, for load_backend."""
+
+    toxicity_backend: str = "detoxify"
+    toxicity_model: str = "original"
+    toxicity_checkpoint: Path | None = None
+    toxicity_hf_dir: Path | None = None
+    toxicity_quantize: str = "none"
+    toxicity_runtime: str = "torch"
+    toxicity_fallback: str = "on"
+    database_path: Path = Path("data/filmbot.sqlite3")  # model-cache/ beside it (onnx only)
 
 
 @functools.cache

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import torch
-from screening_support import scratch_copy, tiny_checkpoint
+from screening_support import FakeSettings, scratch_copy, tiny_checkpoint
 
 from bot.screening.backend import ModelLoadError
 from bot.screening.detoxify_backend import DetoxifyConfig, load_detoxify
@@ -16,16 +15,6 @@ from bot.screening.loader import load_backend
 from bot.screening.tiny_model import ORIGINAL_CLASSES
 
 DETOXIFY_LABELS = ("toxicity", "severe_toxicity", "obscene", "threat", "insult", "identity_attack")
-
-
-@dataclass
-class FakeSettings:
-    toxicity_backend: str = "detoxify"
-    toxicity_model: str = "original"
-    toxicity_checkpoint: Path | None = None
-    toxicity_hf_dir: Path | None = None
-    toxicity_quantize: str = "none"
-    toxicity_fallback: str = "on"
 
 
 def load_tiny(**options):

@@ -1,59 +1,78 @@
-"""The Detoxify backend: loading (online or offline), checks with clear errors, int8, scoring.
+"""The Detoxify backend: loading (online or offline), the runtime that scores, int8, scoring.
 
 Online, the checkpoint is downloaded once into torch's hub cache (its sha256 prefix checked)
 and Detoxify fetches the config and tokenizer from the Hugging Face Hub. Offline,
 TOXICITY_CHECKPOINT and TOXICITY_HF_DIR point at local files, and `install_offline_fix()`
 works around detoxify 0.5.4 still asking the Hub for the config (upstream PR #126).
+
+The model is always loaded through the real `detoxify.Detoxify` class; the forward pass then
+runs in torch (optionally int8-quantised) or in ONNX Runtime (`onnx_runtime.py`). Both share
+the tokenisation, the grouping of texts by token length and the sigmoid, as Detoxify does.
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import json
+import gc
 import logging
-import re
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from bot.screening.backend import ModelLoadError
+from bot.screening.detoxify_files import (
+    OFFLINE_HELP,
+    check_hf_dir,
+    download_checkpoint,
+    read_checkpoint,
+)
 from bot.screening.results import Scores
 
 log = logging.getLogger(__name__)
 
 MODELS = ("original", "unbiased", "multilingual", "original-small", "unbiased-small")
-SHA_IN_NAME = re.compile(r"-([0-9a-f]{8,64})\.[A-Za-z0-9]+$")
-TOKENIZER_FILES = (
-    "tokenizer.json",
-    "vocab.txt",
-    "vocab.json",
-    "sentencepiece.bpe.model",
-    "spiece.model",
-)
+RUNTIMES = ("torch", "onnx")
 UNBOUNDED_LENGTH = 100_000  # transformers uses ~1e30 when model_max_length is missing
 PADDED_TOKEN_BUDGET = 4096  # per forward pass: batch size x longest text, in tokens
 LENGTH_SPREAD = 1.3  # a batch's longest text is at most this much longer than its shortest...
 SPREAD_SLACK = 8  # ...plus a few tokens, so very short texts still group
 LARGEST_GROUP = 32
-OFFLINE_HELP = (
-    "for a machine without internet, set TOXICITY_CHECKPOINT to the downloaded .ckpt file and "
-    "TOXICITY_HF_DIR to a folder with the model's config.json and tokenizer files "
-    "(see docs/screening.md), or set TOXICITY_BACKEND=embedded"
-)
 
 
 @dataclass(frozen=True)
 class DetoxifyConfig:
-    """What to load: the model name, optional local files, and whether to quantise."""
+    """What to load: the model, optional local files, quantisation and the runtime."""
 
     model: str = "original"
     checkpoint: Path | None = None
     hf_dir: Path | None = None
     quantize: str = "none"  # "none" or "int8"
+    runtime: str = "torch"  # "torch" or "onnx" (falls back to torch if ONNX cannot be used)
+    cache_dir: Path | None = None  # where exported ONNX models are kept (onnx runtime only)
+
+
+class ForwardPass(Protocol):
+    """Runs the model on one padded batch: token arrays in, one row of logits per text out."""
+
+    def logits(self, batch: Mapping[str, Any]) -> Any:
+        """A (texts x labels) float32 numpy array."""
+        ...
+
+
+class TorchForward:
+    """The forward pass in torch (fp32, or int8 after quantize_int8)."""
+
+    def __init__(self, model: Any) -> None:
+        self._model = model.eval()
+
+    def logits(self, batch: Mapping[str, Any]) -> Any:
+        import torch
+
+        with torch.inference_mode():
+            output = self._model(**{key: torch.from_numpy(v) for key, v in batch.items()})
+        return output[0].float().numpy()
 
 
 class DetoxifyBackend:
@@ -63,33 +82,47 @@ class DetoxifyBackend:
     # 34 at 32), while every message in a batch waits for the whole batch: keep them small.
     preferred_batch = 8
 
-    def __init__(self, detox: Any, name: str) -> None:
+    def __init__(
+        self, detox: Any, name: str, forward: ForwardPass | None = None, runtime: str = ""
+    ) -> None:
         self._detox = detox
+        self._forward = forward or TorchForward(detox.model)
         self.name = name
         self.labels = tuple(detox.class_names)
+        self.runtime = runtime or "runtime torch"  # which runtime scores, and why (status line)
 
     @property
     def detoxify(self) -> Any:
-        """The underlying detoxify.Detoxify instance."""
+        """The underlying detoxify.Detoxify instance (its torch model is None with ONNX)."""
         return self._detox
 
     def score(self, texts: Sequence[str]) -> list[Scores]:
         """Scores per text; texts of similar token length share a forward pass (little padding)."""
         results: list[Scores] = [{} for _ in texts]
-        lengths = self._token_lengths(texts)
-        for group in group_by_length(lengths):
-            predicted = self._detox.predict([texts[i] for i in group])
-            for position, index in enumerate(group):
-                results[index] = {
-                    label: float(_as_list(values)[position]) for label, values in predicted.items()
-                }
+        for group in group_by_length(self._token_lengths(texts)):
+            for index, row in zip(
+                group, self.probabilities([texts[i] for i in group]), strict=True
+            ):
+                results[index] = dict(zip(self.labels, map(float, row), strict=True))
         return results
+
+    def probabilities(self, texts: Sequence[str]) -> Any:
+        """sigmoid(logits) for texts scored together in one forward pass, as Detoxify.predict."""
+        import torch
+
+        logits = self._forward.logits(encode(self._detox.tokenizer, texts))
+        return torch.sigmoid(torch.from_numpy(logits)).numpy()
 
     def _token_lengths(self, texts: Sequence[str]) -> list[int]:
         if len(texts) == 1:
             return [1]
         encoded = self._detox.tokenizer(list(texts), truncation=True)["input_ids"]
         return [len(ids) for ids in encoded]
+
+
+def encode(tokenizer: Any, texts: Sequence[str]) -> dict[str, Any]:
+    """Token arrays for texts scored together, padded to the longest (as Detoxify.predict)."""
+    return dict(tokenizer(list(texts), truncation=True, padding=True, return_tensors="np"))
 
 
 def group_by_length(
@@ -122,153 +155,55 @@ def group_by_length(
     return groups
 
 
-def _as_list(values: Any) -> list[float]:
-    # Detoxify squeezes a batch of one into a bare float.
-    return values if isinstance(values, list) else [values]
-
-
 def load_detoxify(config: DetoxifyConfig) -> DetoxifyBackend:
-    """Load the configured model (blocking, seconds); ModelLoadError says why and how to fix."""
+    """Load the configured model (blocking, seconds); ModelLoadError says why and how to fix.
+
+    With runtime "onnx" the model is exported (once, then cached) and scored by ONNX Runtime;
+    if that is impossible the torch runtime is used and `backend.runtime` says why.
+    """
     if config.model not in MODELS:
         raise ModelLoadError(
             f"TOXICITY_MODEL={config.model!r} is not a Detoxify model",
             "use one of " + ", ".join(MODELS),
         )
     started = time.monotonic()
-    checkpoint = config.checkpoint or _download_checkpoint(config.model)
+    checkpoint = config.checkpoint or download_checkpoint(config.model)
     loaded = read_checkpoint(checkpoint)
     if config.hf_dir is not None:
         check_hf_dir(config.hf_dir, loaded["config"]["arch"]["args"]["num_classes"])
     elif config.checkpoint is not None:
         log.warning("TOXICITY_HF_DIR is not set: the config and tokenizer come from the Hub")
+    del loaded
     detox = _construct(checkpoint, config.hf_dir)
-    name = f"detoxify:{config.model}"
-    if config.quantize == "int8":
-        quantize_int8(detox)
-        name += "+int8"
-    log.info("loaded %s from %s in %.1f s", name, checkpoint, time.monotonic() - started)
-    return DetoxifyBackend(detox, name)
-
-
-def read_checkpoint(path: Path) -> dict[str, Any]:
-    """Check a checkpoint file (exists, sha256 prefix in its name, layout) and return it."""
-    import torch
-
-    if not path.is_file():
-        raise ModelLoadError(
-            f"the checkpoint {path} does not exist", "check TOXICITY_CHECKPOINT; " + OFFLINE_HELP
-        )
-    verify_sha_prefix(path)
-    try:
-        loaded = _torch_load(torch, path)
-    except Exception as exc:
-        raise ModelLoadError(
-            f"the checkpoint {path} cannot be read ({type(exc).__name__}: {str(exc)[:200]}); "
-            "the file is corrupted or not a PyTorch checkpoint",
-            "download it again (compare its sha256 with the 8 hex characters in the official "
-            "file name) and point TOXICITY_CHECKPOINT at it",
-        ) from None
-    _check_layout(path, loaded)
-    return loaded
-
-
-def _torch_load(torch: Any, path: Path) -> Any:
-    # mmap avoids reading 400+ MB twice (Detoxify loads the file again); old files lack it.
-    try:
-        return torch.load(path, map_location="cpu", weights_only=False, mmap=True)
-    except RuntimeError as exc:
-        if "mmap" not in str(exc) and "zipfile" not in str(exc):
-            raise
-        return torch.load(path, map_location="cpu", weights_only=False)
-
-
-def verify_sha_prefix(path: Path) -> None:
-    """If the file name ends in -<hex>.ext (as Detoxify's releases do), check its sha256."""
-    match = SHA_IN_NAME.search(path.name)
-    if not match:
-        return
-    expected = match.group(1)
-    digest = _sha256(path)
-    if not digest.startswith(expected):
-        raise ModelLoadError(
-            f"the checkpoint {path} is corrupted: its sha256 starts with {digest[:8]}, "
-            f"but its name says {expected}",
-            "download the file again (an interrupted download leaves a truncated file)",
-        )
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(functools.partial(handle.read, 1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _check_layout(path: Path, loaded: Any) -> None:
-    fix = "use a checkpoint saved by Detoxify's training code (a dict with config and state_dict)"
-    if not isinstance(loaded, dict) or "config" not in loaded or "state_dict" not in loaded:
-        raise ModelLoadError(f"{path} is not a Detoxify checkpoint (no config/state_dict)", fix)
-    try:
-        args = loaded["config"]["arch"]["args"]
-        classes = loaded["config"]["dataset"]["args"]["classes"]
-        needed = ("model_type", "model_name", "tokenizer_name", "num_classes")
-        missing = [key for key in needed if key not in args]
-    except (KeyError, TypeError):
-        raise ModelLoadError(
-            f"{path} lacks config.arch.args or config.dataset.args.classes", fix
-        ) from None
-    if missing:
-        raise ModelLoadError(f"{path}: config.arch.args lacks {', '.join(missing)}", fix)
-    if len(classes) != args["num_classes"]:
-        raise ModelLoadError(
-            f"{path} names {len(classes)} labels but has {args['num_classes']} outputs", fix
-        )
-
-
-def check_hf_dir(folder: Path, num_classes: int) -> None:
-    """The offline config folder needs config.json (with matching labels) and tokenizer files."""
-    fix = (
-        "TOXICITY_HF_DIR must hold config.json (num_labels equal to the checkpoint's outputs) "
-        "and the tokenizer files saved with save_pretrained (see docs/screening.md)"
+    forward, suffix, runtime = _pick_runtime(detox, config, checkpoint)
+    name = f"detoxify:{config.model}{suffix}"
+    log.info(
+        "loaded %s from %s in %.1f s (%s)", name, checkpoint, time.monotonic() - started, runtime
     )
-    config_file = folder / "config.json"
-    if not config_file.is_file():
-        raise ModelLoadError(f"{folder} has no config.json", fix)
-    if not any((folder / name).is_file() for name in TOKENIZER_FILES):
-        raise ModelLoadError(f"{folder} has no tokenizer files ({', '.join(TOKENIZER_FILES)})", fix)
-    try:
-        hf_config = json.loads(config_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ModelLoadError(f"{config_file} is not valid JSON ({exc})", fix) from None
-    labels = len(hf_config.get("id2label") or {}) or hf_config.get("num_labels", 2)
-    if labels != num_classes:
-        raise ModelLoadError(
-            f"{config_file} declares {labels} labels but the checkpoint has {num_classes} outputs",
-            fix,
-        )
+    return DetoxifyBackend(detox, name, forward, runtime)
 
 
-def _download_checkpoint(model: str) -> Path:
-    """The official checkpoint in torch's hub cache, downloaded (hash checked) if missing."""
-    import torch
-    from detoxify.detoxify import MODEL_URLS
+def _pick_runtime(detox: Any, config: DetoxifyConfig, checkpoint: Path) -> tuple[Any, str, str]:
+    """The forward pass, the name's suffix and the runtime line (which one scores, and why)."""
+    int8 = config.quantize == "int8"
+    quantised = " int8" if int8 else ""
+    not_used = ""
+    if config.runtime == "onnx":
+        from bot.screening.onnx_runtime import load_onnx_forward
 
-    url = MODEL_URLS[model]
-    target = Path(torch.hub.get_dir()) / "checkpoints" / url.rsplit("/", 1)[1]
-    if target.is_file():
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    match = SHA_IN_NAME.search(target.name)
-    try:
-        torch.hub.download_url_to_file(url, str(target), match.group(1) if match else None, False)
-    except Exception as exc:
-        raise ModelLoadError(
-            f"could not download the {model} checkpoint from {url} "
-            f"({type(exc).__name__}: {str(exc)[:160]})",
-            OFFLINE_HELP,
-        ) from None
-    return target
+        try:
+            forward, how = load_onnx_forward(detox, checkpoint, quantize=config.quantize,
+                                             cache_dir=config.cache_dir)  # fmt: skip
+        except ModelLoadError as exc:
+            log.warning("TOXICITY_RUNTIME=onnx not used, scoring with torch instead: %s", exc)
+            not_used = f" (TOXICITY_RUNTIME=onnx not used: {exc.why}; fix: {exc.fix})"
+        else:
+            detox.model = None  # ONNX Runtime holds its own copy of the weights
+            gc.collect()
+            return forward, "+onnx" + ("+int8" if int8 else ""), f"runtime onnx{quantised}: {how}"
+    if int8:
+        quantize_int8(detox)
+    return TorchForward(detox.model), "+int8" if int8 else "", f"runtime torch{quantised}{not_used}"
 
 
 def _construct(checkpoint: Path, hf_dir: Path | None) -> Any:

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from bot.screening.backend import ModelLoadError, ScoringBackend
@@ -18,6 +19,8 @@ from bot.screening.detoxify_backend import DetoxifyConfig, load_detoxify
 from bot.screening.embedded import EmbeddedBackend
 
 log = logging.getLogger(__name__)
+
+MODEL_CACHE = "model-cache"
 
 
 class ScreeningSettings(Protocol):
@@ -28,7 +31,9 @@ class ScreeningSettings(Protocol):
     toxicity_checkpoint: object
     toxicity_hf_dir: object
     toxicity_quantize: str
+    toxicity_runtime: str
     toxicity_fallback: str
+    database_path: object  # exported ONNX models are cached in model-cache/ beside it
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,8 @@ def load_backend(settings: ScreeningSettings) -> ActiveBackend:
         checkpoint=settings.toxicity_checkpoint,  # type: ignore[arg-type]
         hf_dir=settings.toxicity_hf_dir,  # type: ignore[arg-type]
         quantize=settings.toxicity_quantize,
+        runtime=settings.toxicity_runtime,
+        cache_dir=model_cache(settings),
     )
     started = time.monotonic()
     try:
@@ -66,7 +73,13 @@ def load_backend(settings: ScreeningSettings) -> ActiveBackend:
         return ActiveBackend(EmbeddedBackend(), reason, fell_back=True)
     source = "offline files" if config.checkpoint and config.hf_dir else "download/cache"
     took = time.monotonic() - started
-    return ActiveBackend(backend, f"TOXICITY_BACKEND=detoxify ({source}, loaded in {took:.1f} s)")
+    reason = f"TOXICITY_BACKEND=detoxify ({source}, {backend.runtime}, loaded in {took:.1f} s)"
+    return ActiveBackend(backend, reason)
+
+
+def model_cache(settings: ScreeningSettings) -> Path:
+    """The folder beside the database where exported models are kept between restarts."""
+    return Path(str(settings.database_path)).parent / MODEL_CACHE
 
 
 async def load_backend_async(settings: ScreeningSettings) -> ActiveBackend:

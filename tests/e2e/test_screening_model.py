@@ -24,11 +24,13 @@ async def test_detoxify_loads_at_start_up_and_a_broken_checkpoint_falls_back(
     async with start_bot(detoxify_settings(settings, built)) as bot:
         await ready(bot)
         about = await (await emu.slash("Alice", "about")).text()
-        assert "backend detoxify:original (TOXICITY_BACKEND=detoxify (offline files" in about
+        # TOXICITY_RUNTIME defaults to onnx: exported at this first start into model-cache/
+        assert "backend detoxify:original+onnx (TOXICITY_BACKEND=detoxify (offline files" in about
+        assert "runtime onnx: exported to " in about
         thread = await discussion_thread(bot, emu)
         posted, handled = await post_screened(bot, emu, "Dave", thread, "the ending hurt")
         assert handled.outcome == "hide" and is_deleted(emu, posted)
-        assert handled.stored.backend == "detoxify:original"
+        assert handled.stored.backend == "detoxify:original+onnx"
 
     broken = scratch_copy(tiny_checkpoint(bias=4.0), "e2e-truncated")
     broken.checkpoint.write_bytes(broken.checkpoint.read_bytes()[:1000])
