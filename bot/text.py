@@ -42,3 +42,8 @@ def escape_markdown(text: str) -> str:
 def strip_invisible(text: str) -> str:
     """Drop the zero-width characters renderers insert, e.g. to compare what readers see."""
     return text.replace(ZERO_WIDTH_SPACE, "")
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """ "1 message", "2 messages", "1,200 messages" (`plural` for irregular nouns)."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"

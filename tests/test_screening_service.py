@@ -218,4 +218,6 @@ async def test_member_reports_join_the_queue_and_are_rate_limited(service, clock
 
 async def test_status_names_the_backend_and_why(service) -> None:
     await service.handle_message(message(30, "nice"), IN_THREAD)
-    assert service.status().startswith("backend embedded (TOXICITY_BACKEND=embedded); 1 messages")
+    assert service.status().startswith(
+        "backend embedded (TOXICITY_BACKEND=embedded); 1 message scored"
+    )

@@ -24,6 +24,7 @@ from bot.screening.policy import (
     should_screen,
 )
 from bot.screening.results import Outcome, Verdict
+from bot.text import counted
 from storage.screening import (
     IncomingMessage,
     ScreenedMessage,
@@ -215,7 +216,7 @@ class ScreeningService:
         stats = self.pipeline.batcher.stats
         return (
             f"backend {self.pipeline.backend_name} ({self.pipeline.reason}); "
-            f"{stats.jobs} messages scored, mean batch {stats.mean_batch:.1f}, "
+            f"{counted(stats.jobs, 'message')} scored, mean batch {stats.mean_batch:.1f}, "
             f"{self.pipeline.batcher.queued} waiting, {stats.rejected} deferred when busy"
         )
 

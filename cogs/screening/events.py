@@ -16,6 +16,7 @@ from discord.ext import commands
 
 from bot.app import FilmBot
 from bot.screening.policy import MessagePlace
+from bot.text import counted
 from cogs.screening.desk import ReviewDesk
 from storage.screening import IncomingMessage
 
@@ -108,7 +109,7 @@ class Screening(commands.Cog):
             if result.screened + result.failed < CATCH_UP_BATCH:
                 break
         if total:
-            log.info("screening caught up on %d message(s)", total)
+            log.info("screening caught up on %s", counted(total, "message"))
         return total
 
     async def _catch_up_loop(self) -> None:
