@@ -50,6 +50,17 @@ def test_a_batch_scores_like_texts_one_by_one() -> None:
             assert batch_scores[label] == pytest.approx(single[label], abs=1e-4)
 
 
+def test_scores_are_what_detoxify_predict_gives() -> None:
+    """The backend runs the model itself (to share tokens with the ONNX runtime); it must
+    agree with the real Detoxify.predict, batch by batch."""
+    backend = load_tiny(runtime="torch")
+    texts = ["good film", "you are an idiot and the ending was sad", "trash"]
+    predicted = backend.detoxify.predict(texts)
+    for position, scores in enumerate(backend.score(texts)):
+        for label in DETOXIFY_LABELS:
+            assert scores[label] == pytest.approx(predicted[label][position], abs=1e-5)
+
+
 def test_text_longer_than_512_tokens_is_truncated_not_a_crash() -> None:
     backend = load_tiny()
     long_text = "the film was good and the ending was sad " * 200  # about 1,800 tokens
