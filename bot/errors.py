@@ -21,3 +21,17 @@ class InvalidInput(UserFacingError):
 
 class PermissionDenied(UserFacingError):
     """The user, or the bot, lacks a permission; the message names it."""
+
+
+class StorageUnavailable(UserFacingError):
+    """The database cannot be written (disk full, read-only, locked too long).
+
+    `problem` is the short cause ("disk full"); the message says nothing was done.
+    """
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(
+            f"The database cannot be written: {problem}. Nothing was done; "
+            "an admin needs to fix the bot's storage (see /about)."
+        )
+        self.problem = problem

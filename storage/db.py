@@ -12,6 +12,8 @@ from pathlib import Path
 
 import aiosqlite
 
+from storage.health import HEALTH, as_storage_error
+
 log = logging.getLogger(__name__)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -98,11 +100,14 @@ async def transaction(conn: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Con
         try:
             await _begin_immediate(conn)
             yield conn
-        except BaseException:
-            await _rollback_quietly(conn)
-            raise
-        else:
             await conn.commit()
+        except BaseException as error:
+            await _rollback_quietly(conn)
+            converted = as_storage_error(error)  # disk full, read-only, locked: said plainly
+            if converted is error:
+                raise
+            raise converted from error
+        HEALTH.succeeded()
 
 
 async def _begin_immediate(conn: aiosqlite.Connection) -> None:

@@ -1,0 +1,22 @@
+"""The journal: every action that touches both Discord and the database is written as an
+intent first, carried out step by step and marked done; unfinished intents are completed at
+start-up and after every reconnect. See docs/journal.md."""
+
+from bot.journal.crash import CRASH_ENV, NO_CRASHES, CrashPoints
+from bot.journal.model import Intent, Retryable, SimulatedCrash, Status
+from bot.journal.runner import Handler, Journal, RetryPolicy, Step, StepContext
+
+__all__ = [
+    "CRASH_ENV",
+    "NO_CRASHES",
+    "CrashPoints",
+    "Handler",
+    "Intent",
+    "Journal",
+    "RetryPolicy",
+    "Retryable",
+    "SimulatedCrash",
+    "Status",
+    "Step",
+    "StepContext",
+]

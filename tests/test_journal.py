@@ -1,0 +1,249 @@
+"""The journal on a real SQLite file: steps in order, once each, across crashes at every point;
+retries with backoff honouring retry_after; final failures undone and surfaced."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.errors import StorageUnavailable
+from bot.journal import (
+    CrashPoints,
+    Handler,
+    Journal,
+    Retryable,
+    RetryPolicy,
+    SimulatedCrash,
+    Status,
+    Step,
+)
+from bot.moderation.clock import ManualClock
+from storage import migrate
+from storage.journal import JournalRepository
+
+START = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+
+
+class World:
+    """The "outside world" a handler changes (Discord, say): what was done, in order."""
+
+    def __init__(self) -> None:
+        self.effects: list[str] = []
+        self.failures: list[Exception] = []
+
+
+class Parts(Handler):
+    """Posts payload["parts"] one by one (saving progress), then records, then DMs."""
+
+    steps = (Step("post"), Step("record"), Step("dm", at_most_once=True))
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.undone: list[int] = []
+
+    async def step_post(self, ctx):
+        posted = list(ctx.state.get("posted", []))
+        for part in ctx.payload["parts"][len(posted) :]:
+            if self.world.failures:
+                raise self.world.failures.pop(0)
+            self.world.effects.append(f"post {part}")
+            posted.append(part)
+            await ctx.save(posted=posted)
+            ctx.reach(f"part-{part}")
+        return {"posted": posted}
+
+    async def step_record(self, ctx):
+        self.world.effects.append("record")
+        return {"case": 7}
+
+    async def step_dm(self, ctx):
+        self.world.effects.append("dm")
+        return "sent"
+
+    async def undo(self, ctx, error):
+        self.undone.append(ctx.intent.id)
+        return True
+
+
+async def open_journal(path, clock, crash=None):
+    conn = await migrate.open_database(path)
+    await migrate.migrate(conn)
+    journal = Journal(
+        JournalRepository(conn),
+        clock,
+        policy=RetryPolicy(base_delay=timedelta(seconds=2), max_attempts=3),
+        crash=crash or CrashPoints(),
+    )
+    return conn, journal
+
+
+@pytest.fixture
+def clock():
+    return ManualClock(START)
+
+
+async def test_steps_run_in_order_and_are_marked_done(db_path, clock):
+    conn, journal = await open_journal(db_path, clock)
+    world = World()
+    journal.register("parts", Parts(world))
+    intent = await journal.perform("parts", {"parts": [1, 2]})
+    assert intent.status == Status.DONE
+    assert world.effects == ["post 1", "post 2", "record", "dm"]
+    stored = await journal.store.get(intent.id)
+    assert stored.results == {"post": {"posted": [1, 2]}, "record": {"case": 7}, "dm": "sent"}
+    assert stored.status == Status.DONE and stored.attempts == 0
+    await conn.close()
+
+
+def crash_points(parts):
+    points = []
+    for step in ("post", "record", "dm"):
+        points.append(f"parts:{step}:before")
+        if step == "post":
+            points += [f"parts:post:part-{part}" for part in parts]
+        points.append(f"parts:{step}:after")
+    return points
+
+
+@pytest.mark.parametrize("point", crash_points([1, 2, 3]))
+async def test_a_crash_at_any_point_is_completed_on_resume_without_repeats(tmp_path, clock, point):
+    path = tmp_path / "crash.sqlite3"
+    world = World()
+    conn, journal = await open_journal(path, clock, CrashPoints([point]))
+    journal.register("parts", Parts(world))
+    with pytest.raises(SimulatedCrash):
+        await journal.perform("parts", {"parts": [1, 2, 3]})
+    await conn.close()  # the "process" is gone; a new one opens the same file
+    conn, journal = await open_journal(path, clock)
+    journal.register("parts", Parts(world))
+    [resumed] = await journal.resume_unfinished()
+    assert resumed.status == Status.DONE
+    posts = [e for e in world.effects if e.startswith("post")]
+    assert posts == ["post 1", "post 2", "post 3"]  # never a part twice
+    # "record" is idempotent in the real handlers (a case keyed on the intent); here a crash
+    # after it and before its mark repeats it, which is why handlers must look before acting.
+    expected_records = 2 if point == "parts:record:after" else 1
+    assert world.effects.count("record") == expected_records
+    # the DM is at most once: a crash inside it is not repeated
+    assert world.effects.count("dm") == 1
+    stored = await journal.store.get(resumed.id)
+    if point == "parts:dm:after":
+        assert stored.results["dm"] == {"interrupted": True}
+    assert await journal.resume_unfinished() == []
+    await conn.close()
+
+
+async def test_a_rate_limit_is_retried_after_its_retry_after(db_path, clock):
+    conn, journal = await open_journal(db_path, clock)
+    world = World()
+    world.failures.append(Retryable("429 Too Many Requests", retry_after=30))
+    journal.register("parts", Parts(world))
+    intent = await journal.perform("parts", {"parts": [1]})
+    assert intent.status == Status.PENDING and intent.attempts == 1
+    assert intent.next_attempt_at == START + timedelta(seconds=30)  # not the 2 s backoff
+    assert intent.last_error == "429 Too Many Requests"
+    clock.advance(timedelta(seconds=29))
+    assert await journal.resume_unfinished() == []  # not due yet
+    clock.advance(timedelta(seconds=1))
+    [done] = await journal.resume_unfinished()
+    assert done.status == Status.DONE and world.effects[0] == "post 1"
+    await conn.close()
+
+
+async def test_backoff_doubles_then_gives_up_undoes_and_tells_the_listener(db_path, clock):
+    conn, journal = await open_journal(db_path, clock)
+    world = World()
+    world.failures += [Retryable("503"), Retryable("503"), Retryable("503")]
+    handler = Parts(world)
+    journal.register("parts", handler)
+    heard = []
+
+    async def listener(intent, message):
+        heard.append((intent.status, message))
+
+    journal.on_failure(listener)
+    intent = await journal.perform("parts", {"parts": [1]})
+    assert intent.next_attempt_at == START + timedelta(seconds=2)
+    clock.advance(timedelta(seconds=2))
+    [again] = await journal.resume_unfinished()
+    assert again.attempts == 2 and again.next_attempt_at == START + timedelta(seconds=6)
+    clock.advance(timedelta(seconds=4))
+    await journal.resume_unfinished()
+    final = await journal.store.get(intent.id)
+    assert final.status == Status.UNDONE and final.last_error == "503"
+    assert handler.undone == [intent.id]
+    assert heard == [(Status.UNDONE, f"parts #{intent.id} failed: 503")]
+    assert world.effects == []
+    await conn.close()
+
+
+async def test_a_final_failure_in_the_foreground_is_raised_not_broadcast(db_path, clock):
+    conn, journal = await open_journal(db_path, clock)
+    world = World()
+    world.failures.append(PermissionError("403 Missing Permissions"))
+    journal.register("parts", Parts(world))
+    heard = []
+
+    async def listener(intent, message):
+        heard.append(message)
+
+    journal.on_failure(listener)
+    with pytest.raises(PermissionError):
+        await journal.perform("parts", {"parts": [1]})
+    [intent] = [i for i in await _all(conn, journal)]
+    assert intent.status == Status.UNDONE and intent.last_error == "403 Missing Permissions"
+    assert heard == []  # the caller tells the moderator itself
+    await conn.close()
+
+
+async def test_a_key_gives_one_intent(db_path, clock):
+    conn, journal = await open_journal(db_path, clock)
+    journal.register("parts", Parts(World()))
+    first = await journal.begin("parts", {"parts": [1]}, key="message:5")
+    second = await journal.begin("parts", {"parts": [1]}, key="message:5")
+    assert first.id == second.id
+    await conn.close()
+
+
+async def test_nothing_runs_when_the_intent_cannot_be_written(db_path, clock):
+    conn, journal = await open_journal(db_path, clock)
+    world = World()
+    journal.register("parts", Parts(world))
+    await conn.execute("PRAGMA query_only = ON")  # SQLite's own read-only switch
+    with pytest.raises(StorageUnavailable) as caught:
+        await journal.perform("parts", {"parts": [1]})
+    assert caught.value.problem == "the database is read-only"
+    assert world.effects == []
+    await conn.close()
+
+
+async def test_the_retry_loop_runs_due_intents_on_its_own(db_path, clock):
+    conn, journal = await open_journal(db_path, clock)
+    world = World()
+    world.failures.append(Retryable("429", retry_after=10))
+    journal.register("parts", Parts(world))
+    journal.start()
+    intent = await journal.perform("parts", {"parts": [1]})
+    finished = await _advance_until_finished(journal, clock, intent.id, timedelta(seconds=10))
+    assert finished.status == Status.DONE
+    await journal.stop()
+    await conn.close()
+
+
+async def _advance_until_finished(journal, clock, intent_id, step):
+    import asyncio
+
+    for _ in range(50):
+        await asyncio.sleep(0)  # let the loop arm its timer (no wall-clock wait)
+    clock.advance(step)
+    for _ in range(200):
+        intent = await journal.store.get(intent_id)
+        if intent.finished:
+            return intent
+        await asyncio.sleep(0)
+    return await journal.store.get(intent_id)
+
+
+async def _all(conn, journal):
+    async with conn.execute("SELECT id FROM journal_intents ORDER BY id") as cursor:
+        ids = [row[0] for row in await cursor.fetchall()]
+    return [await journal.store.get(i) for i in ids]
