@@ -16,6 +16,7 @@ import aiosqlite
 from bot.errors import UserFacingError
 from bot.films.catalog import FilmCatalog, open_catalog
 from bot.films.model import FilmDetails
+from bot.journal import CrashPoints, Journal
 from bot.moderation.clock import Clock, SystemClock
 from bot.moderation.scheduler import ExpiryScheduler
 from bot.moderation.service import ModerationService
@@ -31,6 +32,7 @@ from storage.discussions import (
     DiscussionSettingsRepository,
     SpoilerGuardRepository,
 )
+from storage.journal import JournalRepository
 from storage.meta import ErrorReportRepository, MetaRepository
 from storage.moderation import CaseRepository
 from storage.moderation_config import ModConfigRepository
@@ -55,6 +57,10 @@ class Services:
     clock: Clock
     expiry: ExpiryScheduler
     moderation: ModerationService
+    # The journal (docs/journal.md): features register a Handler per kind and `perform` their
+    # Discord+database actions through it; cogs/journal.py resumes unfinished intents on
+    # every (re)connect and runs the retry loop.
+    journal: Journal
     # Film discussions (issue 4): thread-to-film links, per-guild options, spoiler-guard records.
     discussions: DiscussionRepository
     discussion_settings: DiscussionSettingsRepository
@@ -96,6 +102,7 @@ class Services:
         # the moderation cog connects the Discord side (it loads right after this).
         await self.expiry.start()
         self.on_close(self.expiry.stop)
+        self.on_close(self.journal.stop)
         await self.reply_scope.load()
         self.reply_capture.start()
         self.on_close(self.reply_capture.stop)  # a restart loses no captured message
@@ -123,7 +130,10 @@ class Services:
         if self._started:
             raise RuntimeError("the clock can only be swapped before the services start")
         self.clock = clock
-        self.expiry, self.moderation = build_moderation(self.mod_cases, self.mod_config, clock)
+        self.journal = Journal(self.journal.store, clock, crash=self.journal.crash)
+        self.expiry, self.moderation = build_moderation(
+            self.mod_cases, self.mod_config, clock, self.journal
+        )
 
     def on_close(self, closer: Callable[[], Awaitable[None]]) -> None:
         """Register a coroutine run at shutdown, newest first (queues flush before the DB closes)."""
@@ -143,7 +153,8 @@ async def open_services(settings: Settings) -> Services:
     settings.prepare_database_folder()
     conn = await migrate.open_database(settings.database_path)
     cases, config, clock = CaseRepository(conn), ModConfigRepository(conn), SystemClock()
-    expiry, moderation = build_moderation(cases, config, clock)
+    journal = Journal(JournalRepository(conn), clock, crash=CrashPoints.from_env())
+    expiry, moderation = build_moderation(cases, config, clock, journal)
     replies, discussions = ReplyRepository(conn), DiscussionRepository(conn)
     return Services(
         settings=settings,
@@ -156,6 +167,7 @@ async def open_services(settings: Settings) -> Services:
         clock=clock,
         expiry=expiry,
         moderation=moderation,
+        journal=journal,
         discussions=discussions,
         discussion_settings=DiscussionSettingsRepository(conn),
         spoiler_guard=SpoilerGuardRepository(conn),
@@ -178,11 +190,11 @@ def build_screening(services: Services) -> tuple[ScreeningService, ScreeningStar
 
 
 def build_moderation(
-    cases: CaseRepository, config: ModConfigRepository, clock: Clock
+    cases: CaseRepository, config: ModConfigRepository, clock: Clock, journal: Journal
 ) -> tuple[ExpiryScheduler, ModerationService]:
-    """The expiry scheduler and the moderation service, both on `clock`."""
+    """The expiry scheduler and the moderation service, both on `clock`, journaled."""
     expiry = ExpiryScheduler(cases, clock)
-    return expiry, ModerationService(cases, config, clock, expiry)
+    return expiry, ModerationService(cases, config, clock, expiry, journal)
 
 
 def discussion_check(discussions: DiscussionRepository) -> Callable[[int], Awaitable[bool]]:

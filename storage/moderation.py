@@ -70,12 +70,13 @@ class CaseWriter:
         cursor = await self._conn.execute(
             "INSERT INTO mod_cases (guild_id, number, type, member_id, member_name, channel_id,"
             " moderator_id, rule, reason, created_at, expires_at, active, jump_url, dm_status,"
-            " ladder_step_warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " ladder_step_warnings, intent_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 new.guild_id, number, str(new.type), new.member_id, new.member_name,
                 new.channel_id, new.moderator_id, new.rule, reason, to_db_time(now), expires,
                 int(new.type in ACTIVE_WHEN_RECORDED), new.jump_url, str(new.dm_status),
-                new.ladder_step_warnings,
+                new.ladder_step_warnings, new.intent_id,
             ),
         )  # fmt: skip
         case_id = cursor.lastrowid
@@ -220,6 +221,15 @@ class CaseRepository:
         """Record a case; it gets the guild's next number. InvalidInput leaves nothing behind."""
         async with self.exclusive() as writer:
             return await writer.add_case(new, now)
+
+    async def case_for_intent(self, intent_id: int) -> Case | None:
+        """The case a journal intent recorded, if it got that far (a resumed step looks first)."""
+        async with self._reading() as reader:
+            async with self._conn.execute(
+                "SELECT * FROM mod_cases WHERE intent_id = ?", (intent_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            return None if row is None else (await reader.cases_from_rows([row]))[0]
 
     async def get_case(self, guild_id: int, number: int) -> Case:
         """Case `number` of this guild; NotFound if it does not exist here."""

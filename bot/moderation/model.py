@@ -160,6 +160,7 @@ class NewCase:
     rule: str | None = None
     cites: tuple[int, ...] = ()
     ladder_step_warnings: int | None = None  # set on cases the escalation ladder created
+    intent_id: int | None = None  # the journal intent that records it (one case per intent)
 
 
 @dataclass(frozen=True)

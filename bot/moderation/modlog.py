@@ -112,3 +112,8 @@ def _with_quote(lines: list[str], label: str, text: str, link: str | None) -> st
     head = "\n".join(trim(line, 400) for line in lines)
     room = limits.MESSAGE_CONTENT - len(head) - len(label) - 3
     return f"{head}\n{label}: {_quote(text, room, link)}"
+
+
+def journal_failure_entry(message: str) -> str:
+    """An action the journal gave up on after retrying (or could not finish after a restart)."""
+    return trim(f"**Not carried out** · {neutralise_mentions(message)}", limits.MESSAGE_CONTENT)

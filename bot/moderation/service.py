@@ -2,9 +2,11 @@
 log, the escalation ladder, pardons, amendments and expiries, in the right order.
 
 Plain Python: Discord is reached through `DiscordSide` (bot/moderation/requests.py), which
-the moderation cog implements and hands over with `connect()` when it loads. Every refusal happens before
-anything changes, and a case is recorded only once its Discord action succeeded, so a failure
-never leaves a partial case. Other features record their cases with `record_automatic_case`.
+the moderation cog implements and hands over with `connect()` when it loads. Every refusal
+happens before anything changes. An action on a member is a journal intent
+(bot/moderation/journaled.py): written before Discord is called, so a crash or an outage
+never leaves a ban without its case, nor a warning sent but not recorded. Other features
+record their cases with `record_automatic_case`.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.errors import InvalidInput, NotFound, UserFacingError
-from bot.moderation import modlog
+from bot.journal import Intent, Journal, Status
+from bot.moderation import journaled, modlog
 from bot.moderation.clock import Clock
 from bot.moderation.ladder import DEFAULT_LADDER, escalate
 from bot.moderation.messages import member_dm
@@ -23,7 +26,6 @@ from bot.moderation.model import (
     DM_TYPES,
     REASON_MAX,
     TIMEOUT_TYPES,
-    WARNING_TYPES,
     Case,
     CaseType,
     DmStatus,
@@ -49,6 +51,10 @@ from storage.moderation_config import ModConfigRepository
 log = logging.getLogger(__name__)
 
 
+class Queued(UserFacingError):
+    """The action is written down but Discord did not answer; the journal retries it."""
+
+
 class ModerationService:
     """The one way cases are made, changed and ended (manual or automatic)."""
 
@@ -58,12 +64,17 @@ class ModerationService:
         config: ModConfigRepository,
         clock: Clock,
         expiry: ExpiryScheduler,
+        journal: Journal,
     ) -> None:
         self.cases = cases
         self.config = config
         self.clock = clock
         self.expiry = expiry
+        self.journal = journal
         self._side: DiscordSide | None = None
+        journal.register(journaled.RECORD_FIRST, journaled.RecordFirst(self))
+        journal.register(journaled.DISCORD_FIRST, journaled.DiscordFirst(self))
+        journal.on_failure(self.report_failure)
 
     def connect(self, side: DiscordSide) -> None:
         """Called by the moderation cog as it loads: from now on expiries are applied too."""
@@ -78,17 +89,31 @@ class ModerationService:
 
     # --- actions on members ------------------------------------------------------------
     async def act(self, facts: GuildFacts, request: ActionRequest) -> ActionOutcome:
-        """Check, tell the member, act on Discord, record the case, log it, then escalate."""
+        """Check, write the intent, then carry it out (journaled.py says in which order).
+
+        Raises StorageUnavailable (nothing done) when the intent cannot be written, and
+        Queued when Discord is not answering: the journal retries and the mod log tells.
+        """
         check_action(facts, request)
-        now = self.clock.now()
-        dm_status = await self._carry_out(facts, request, request.case_type, now)
-        case = await self.cases.add_case(self._new_case(facts, request, dm_status), now)
-        self.expiry.schedule(case)
-        await self._post_log(facts.guild_id, modlog.case_entry(case, self._name(facts, request)))
+        payload = journaled.encode(facts, request, self.clock.now())
+        intent = await self.journal.perform(journaled.kind_for(request.action), payload)
+        if intent.status != Status.DONE:
+            raise Queued(
+                f"Discord is not answering ({intent.last_error}). The {request.action} is "
+                "recorded and will be retried; the mod log will say when it is done."
+            )
+        case = await self.cases.get_case(facts.guild_id, intent.result("case")["number"])
+        escalated = intent.results.get("escalate")
         escalation = None
-        if case.type in WARNING_TYPES:
-            escalation = await self._escalate(facts, request.target, now)
+        if escalated:
+            escalation = await self.cases.get_case(facts.guild_id, escalated["number"])
         return ActionOutcome(case, escalation)
+
+    async def report_failure(self, intent: Intent, message: str) -> None:
+        """The journal's listener: an action that failed in the background, in the mod log."""
+        guild_id = intent.payload.get("guild_id")
+        if isinstance(guild_id, int):
+            await self.post_log(guild_id, modlog.journal_failure_entry(message))
 
     async def record_automatic_case(
         self,
@@ -143,7 +168,7 @@ class ModerationService:
             jump_url=jump_url,
         )
         case = await self.cases.add_case(new, self.clock.now())
-        await self._post_log(facts.guild_id, modlog.case_entry(case, moderator.name))
+        await self.post_log(facts.guild_id, modlog.case_entry(case, moderator.name))
         return case
 
     # --- the ledger --------------------------------------------------------------------
@@ -151,7 +176,7 @@ class ModerationService:
         """Change a case's reason (the old one is kept) and log the amendment."""
         case = await self.cases.amend_reason(guild_id, number, text, moderator.id, self.clock.now())
         entry = modlog.amendment_entry(case, case.amendments[-1], moderator.name)
-        await self._post_log(guild_id, entry)
+        await self.post_log(guild_id, entry)
         return case
 
     async def pardon(
@@ -169,7 +194,7 @@ class ModerationService:
         now = self.clock.now()
         result = await self.cases.void_case(facts.guild_id, number, moderator.id, reason, now)
         self.expiry.forget(facts.guild_id, number)
-        await self._post_log(facts.guild_id, modlog.void_entry(result, moderator.name))
+        await self.post_log(facts.guild_id, modlog.void_entry(result, moderator.name))
         return result
 
     async def apply_expiry(self, case: Case) -> None:
@@ -177,32 +202,32 @@ class ModerationService:
         if case.type in BAN_TYPES and case.member_id is not None:
             reason = f"Case #{case.number}: the temporary ban ended"
             await self.side.unban(case.guild_id, case.member_id, reason)
-        await self._post_log(case.guild_id, modlog.expiry_entry(case))
+        await self.post_log(case.guild_id, modlog.expiry_entry(case))
 
     # --- discussion threads ------------------------------------------------------------
     async def log_message_edit(self, guild_id: int, **details: object) -> None:
         """Post an edit in a discussion thread to the mod log (see modlog.message_edited_entry)."""
-        await self._post_log(guild_id, modlog.message_edited_entry(**details))
+        await self.post_log(guild_id, modlog.message_edited_entry(**details))
 
     async def log_message_delete(self, guild_id: int, **details: object) -> None:
         """Post a deletion in a discussion thread to the mod log."""
-        await self._post_log(guild_id, modlog.message_deleted_entry(**details))
+        await self.post_log(guild_id, modlog.message_deleted_entry(**details))
 
     # --- details -----------------------------------------------------------------------
-    async def _carry_out(
+    async def carry_out(
         self, facts: GuildFacts, request: ActionRequest, case_type: CaseType, now: datetime
     ) -> DmStatus:
         """The DM (before or after, see DM_BEFORE_ACTION) and the Discord action."""
         tell = case_type in DM_TYPES
         dm_status = DmStatus.NOT_APPLICABLE
         if tell and request.action in DM_BEFORE_ACTION:
-            dm_status = await self._tell(facts, request, case_type)
-        await self._on_discord(facts, request, now)
+            dm_status = await self.tell(facts, request, case_type)
+        await self.on_discord(facts, request, now)
         if tell and request.action not in DM_BEFORE_ACTION:
-            dm_status = await self._tell(facts, request, case_type)
+            dm_status = await self.tell(facts, request, case_type)
         return dm_status
 
-    async def _on_discord(self, facts: GuildFacts, request: ActionRequest, now: datetime) -> None:
+    async def on_discord(self, facts: GuildFacts, request: ActionRequest, now: datetime) -> None:
         side, guild, target = self.side, facts.guild_id, request.target
         why = audit_reason(request)
         if request.action == "timeout":
@@ -218,9 +243,11 @@ class ModerationService:
         elif request.action == "unban" and not await side.unban(guild, target.id, why):
             raise InvalidInput(f"{target.name} is not banned.")
 
-    async def _tell(
-        self, facts: GuildFacts, request: ActionRequest, case_type: CaseType
+    async def tell(
+        self, facts: GuildFacts, request: ActionRequest, case_type: CaseType | None = None
     ) -> DmStatus:
+        """DM the member about `request` (with the server's appeal text)."""
+        case_type = case_type or request.case_type
         config = await self.config.get_config(facts.guild_id)
         text = member_dm(
             guild_name=facts.guild_name,
@@ -233,7 +260,15 @@ class ModerationService:
         log.info("DM to %s about a %s: %s", request.target.id, case_type, status)
         return status
 
-    def _new_case(self, facts: GuildFacts, request: ActionRequest, dm: DmStatus) -> NewCase:
+    def new_case(
+        self,
+        facts: GuildFacts,
+        request: ActionRequest,
+        dm: DmStatus,
+        *,
+        intent_id: int | None = None,
+    ) -> NewCase:
+        """The case `request` records (the bot is the moderator of automatic ones)."""
         moderator_id = request.moderator.id if request.moderator else self.side.bot_id
         return NewCase(
             guild_id=facts.guild_id,
@@ -246,9 +281,10 @@ class ModerationService:
             jump_url=request.jump_url,
             dm_status=dm,
             rule=request.rule,
+            intent_id=intent_id,
         )
 
-    async def _escalate(self, facts: GuildFacts, target: Person, now: datetime) -> Case | None:
+    async def escalate(self, facts: GuildFacts, target: Person, now: datetime) -> Case | None:
         """After a warning: record the ladder's step (if one fires), then apply it on Discord."""
         steps = await self.config.get_ladder(facts.guild_id, DEFAULT_LADDER)
         case = await escalate(
@@ -271,13 +307,13 @@ class ModerationService:
         )
         try:
             check_action(facts, request)
-            dm_status = await self._carry_out(facts, request, case.type, now)
+            dm_status = await self.carry_out(facts, request, case.type, now)
         except UserFacingError as error:
             return await self._void_unapplied(facts, case, error.message, now)
         if dm_status != DmStatus.NOT_APPLICABLE:
             case = await self.cases.record_dm_status(facts.guild_id, case.number, dm_status)
         self.expiry.schedule(case)
-        await self._post_log(facts.guild_id, modlog.case_entry(case, facts.bot.name))
+        await self.post_log(facts.guild_id, modlog.case_entry(case, facts.bot.name))
         return case
 
     async def _void_unapplied(self, facts: GuildFacts, case: Case, why: str, now: datetime) -> Case:
@@ -287,8 +323,8 @@ class ModerationService:
         result = await self.cases.void_case(
             facts.guild_id, case.number, self.side.bot_id, reason, now
         )
-        await self._post_log(facts.guild_id, modlog.case_entry(case, facts.bot.name))
-        await self._post_log(facts.guild_id, modlog.void_entry(result, facts.bot.name))
+        await self.post_log(facts.guild_id, modlog.case_entry(case, facts.bot.name))
+        await self.post_log(facts.guild_id, modlog.void_entry(result, facts.bot.name))
         return result.case
 
     async def _lift(self, facts: GuildFacts, case: Case, why: str) -> None:
@@ -301,7 +337,7 @@ class ModerationService:
             check_bot_permissions("unban", facts.bot_permissions)
             await self.side.unban(facts.guild_id, case.member_id, why)
 
-    async def _post_log(self, guild_id: int, text: str) -> None:
+    async def post_log(self, guild_id: int, text: str) -> None:
         """Post to the guild's mod-log channel, if one is set; a failure never undoes an action."""
         config = await self.config.get_config(guild_id)
         if config.log_channel_id is None:
@@ -311,5 +347,3 @@ class ModerationService:
         except Exception as error:  # the action is done; a missing log line must not undo it
             log.warning("could not post to the mod log of guild %s: %s", guild_id, error)
 
-    def _name(self, facts: GuildFacts, request: ActionRequest) -> str:
-        return request.moderator.name if request.moderator else facts.bot.name

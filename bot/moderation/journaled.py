@@ -1,0 +1,203 @@
+"""Actions on members as journal intents (docs/journal.md): written before Discord is called,
+carried out step by step, completed after a crash by `Journal.resume_unfinished()`.
+
+Two kinds, by what must come first:
+- `mod-record-first` (warn, note, and screening's record-only delete/hold): the case, then the
+  DM, so a warning whose case cannot be recorded is never sent.
+- `mod-discord-first` (timeout, untimeout, kick, ban, tempban, unban): the DM that must go
+  before (kick, bans), Discord, the DM after (timeout), then the case and its expiry, timed
+  from when the intent was written: a tempban whose case is recorded on resume still ends on
+  time (D6).
+
+Every step is idempotent: the case is found by its intent id, a Discord call repeated after a
+crash treats "already done" (not a member any more, not timed out, not banned) as done, and
+DMs are at-most-once.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from bot.errors import InvalidInput, NotFound
+from bot.journal import Handler, Intent, Step, StepContext
+from bot.moderation import modlog
+from bot.moderation.model import DM_TYPES, WARNING_TYPES, Case, DmStatus
+from bot.moderation.requests import DM_BEFORE_ACTION, ActionRequest, GuildFacts
+from bot.moderation.rules import Person
+
+if TYPE_CHECKING:
+    from bot.moderation.service import ModerationService
+
+log = logging.getLogger(__name__)
+
+RECORD_FIRST = "mod-record-first"
+DISCORD_FIRST = "mod-discord-first"
+RECORD_FIRST_ACTIONS = frozenset({"warn", "note", "delete", "hold"})
+
+
+def kind_for(action: str) -> str:
+    return RECORD_FIRST if action in RECORD_FIRST_ACTIONS else DISCORD_FIRST
+
+
+def encode(facts: GuildFacts, request: ActionRequest, at: datetime) -> dict[str, Any]:
+    """The intent's payload: everything needed to carry the action out after a restart."""
+    return {
+        "guild_id": facts.guild_id,
+        "facts": {
+            "guild_name": facts.guild_name,
+            "owner_id": facts.owner_id,
+            "bot": _person(facts.bot),
+            "bot_permissions": sorted(facts.bot_permissions),
+        },
+        "request": {
+            "action": request.action,
+            "target": _person(request.target),
+            "reason": request.reason,
+            "moderator": _person(request.moderator) if request.moderator else None,
+            "duration": request.duration.total_seconds() if request.duration else None,
+            "delete_days": request.delete_days,
+            "rule": request.rule,
+            "jump_url": request.jump_url,
+        },
+        "at": at.isoformat(),
+    }
+
+
+def decode(payload: dict[str, Any]) -> tuple[GuildFacts, ActionRequest, datetime]:
+    """The facts, the request and the moment written by `encode`."""
+    facts, request = payload["facts"], payload["request"]
+    guild_facts = GuildFacts(
+        guild_id=payload["guild_id"],
+        guild_name=facts["guild_name"],
+        owner_id=facts["owner_id"],
+        bot=Person(**facts["bot"]),
+        bot_permissions=frozenset(facts["bot_permissions"]),
+    )
+    seconds = request["duration"]
+    action_request = ActionRequest(
+        action=request["action"],
+        target=Person(**request["target"]),
+        reason=request["reason"],
+        moderator=Person(**request["moderator"]) if request["moderator"] else None,
+        duration=timedelta(seconds=seconds) if seconds is not None else None,
+        delete_days=request["delete_days"],
+        rule=request["rule"],
+        jump_url=request["jump_url"],
+    )
+    return guild_facts, action_request, datetime.fromisoformat(payload["at"])
+
+
+def _person(person: Person) -> dict[str, Any]:
+    return {"id": person.id, "name": person.name, "top_role_position": person.top_role_position}
+
+
+class _MemberAction(Handler):
+    """What both kinds share: the case keyed on the intent, the DM, the log line."""
+
+    def __init__(self, service: ModerationService) -> None:
+        self.service = service
+
+    def describe(self, intent: Intent) -> str:
+        _, request, _ = decode(intent.payload)
+        return f"The {request.action} of {request.target.name} (`{request.target.id}`)"
+
+    async def _case(self, ctx: StepContext, dm: DmStatus) -> dict[str, Any]:
+        existing = await self.service.cases.case_for_intent(ctx.intent.id)
+        if existing is None:
+            facts, request, at = decode(ctx.payload)
+            new = self.service.new_case(facts, request, dm, intent_id=ctx.intent.id)
+            existing = await self.service.cases.add_case(new, at)
+        return {"number": existing.number}
+
+    async def _recorded(self, intent: Intent) -> Case:
+        return await self.service.cases.get_case(
+            intent.payload["guild_id"], intent.result("case")["number"]
+        )
+
+    async def _dm(self, ctx: StepContext, when: str) -> str | None:
+        facts, request, _ = decode(ctx.payload)
+        before = request.action in DM_BEFORE_ACTION
+        if request.case_type not in DM_TYPES or (when == "before") != before:
+            return None
+        return str(await self.service.tell(facts, request))
+
+    async def step_log(self, ctx: StepContext) -> None:
+        facts, request, _ = decode(ctx.payload)
+        case = await self._recorded(ctx.intent)
+        name = request.moderator.name if request.moderator else facts.bot.name
+        await self.service.post_log(facts.guild_id, modlog.case_entry(case, name))
+
+
+class RecordFirst(_MemberAction):
+    """warn, note, delete, hold: the case first, then the DM (a warn never goes out unrecorded)."""
+
+    steps = (
+        Step("case"),
+        Step("dm", at_most_once=True),
+        Step("dm-status"),
+        Step("log", at_most_once=True),
+        Step("escalate"),
+    )
+
+    async def step_case(self, ctx: StepContext) -> dict[str, Any]:
+        return await self._case(ctx, DmStatus.NOT_APPLICABLE)
+
+    async def step_dm(self, ctx: StepContext) -> str | None:
+        return await self._dm(ctx, "after")
+
+    async def step_dm_status(self, ctx: StepContext) -> None:
+        status = ctx.intent.results.get("dm")
+        if isinstance(status, str):
+            case = await self._recorded(ctx.intent)
+            await self.service.cases.record_dm_status(case.guild_id, case.number, DmStatus(status))
+
+    async def step_escalate(self, ctx: StepContext) -> dict[str, Any] | None:
+        facts, request, at = decode(ctx.payload)
+        case = await self._recorded(ctx.intent)
+        if case.type not in WARNING_TYPES or case.voided:
+            return None
+        escalation = await self.service.escalate(facts, request.target, at)
+        return None if escalation is None else {"number": escalation.number}
+
+
+class DiscordFirst(_MemberAction):
+    """timeout, untimeout, kick, ban, tempban, unban: Discord, then the case and its expiry."""
+
+    steps = (
+        Step("dm-before", at_most_once=True),
+        Step("discord"),
+        Step("dm-after", at_most_once=True),
+        Step("case"),
+        Step("expiry"),
+        Step("log", at_most_once=True),
+    )
+
+    async def step_dm_before(self, ctx: StepContext) -> str | None:
+        return await self._dm(ctx, "before")
+
+    async def step_discord(self, ctx: StepContext) -> None:
+        facts, request, at = decode(ctx.payload)
+        again = bool(ctx.state.get("called"))
+        await ctx.save(called=True)
+        try:
+            await self.service.on_discord(facts, request, at)
+        except (NotFound, InvalidInput) as refused:
+            if not again:
+                raise
+            # Called before a crash: "not a member any more", "not banned" is our own doing.
+            log.info("intent %s: %s already done on Discord (%s)", ctx.intent.id, request.action,
+                     refused.message)  # fmt: skip
+
+    async def step_dm_after(self, ctx: StepContext) -> str | None:
+        return await self._dm(ctx, "after")
+
+    async def step_case(self, ctx: StepContext) -> dict[str, Any]:
+        results = ctx.intent.results
+        dm = results.get("dm-before") or results.get("dm-after")
+        status = DmStatus(dm) if isinstance(dm, str) else DmStatus.NOT_APPLICABLE
+        return await self._case(ctx, status)
+
+    async def step_expiry(self, ctx: StepContext) -> None:
+        self.service.expiry.schedule(await self._recorded(ctx.intent))
