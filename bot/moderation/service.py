@@ -346,4 +346,3 @@ class ModerationService:
             await self.side.post_log(config.log_channel_id, text)
         except Exception as error:  # the action is done; a missing log line must not undo it
             log.warning("could not post to the mod log of guild %s: %s", guild_id, error)
-
