@@ -311,6 +311,7 @@ class Journal:
     ) -> None:
         text = str(error) or type(error).__name__
         status = Status.FAILED
+        intent = await self.store.get(intent.id)  # with the state the steps saved
         try:
             if await handler.undo(StepContext(self, intent, "undo"), text):
                 status = Status.UNDONE

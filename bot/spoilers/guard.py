@@ -1,10 +1,11 @@
 """The spoiler guard's decisions, without Discord: which comments to take down, the re-post text,
 the author's note, and the records that keep every original.
 
-The cog (cogs/discussions/guard.py) carries a `Takedown` out in this order, so nothing is lost
-if a step fails: `keep` (the original text is stored) -> re-post `takedown.parts` through a
-webhook -> `reposted` -> tell the reply chains -> delete the original -> `taken_down` -> DM
-`takedown.note` -> `noted`. If the re-post fails, the original stays up.
+The cog carries a `Takedown` out as a journaled intent (cogs/discussions/repost.py): `keep`
+(the original text is stored) -> re-post `takedown.parts` through the channel's webhook ->
+take the original down (recorded as removed first) -> DM `takedown.note` -> screen the
+re-post as the author's. If the re-post is refused, the parts posted are removed and the
+original stays up.
 
 Detectors are built once per (film, sensitivity) in a worker thread and cached: building one
 reads the film's whole catalog entry (about 0.2-0.5 s the first time); checking a comment then
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -25,7 +25,7 @@ from bot.errors import InvalidInput, NotFound, PermissionDenied
 from bot.films.model import FilmDetails
 from bot.spoilers.detect import SpoilerDetector, guard_note, parse_sensitivity
 from bot.spoilers.format import Document
-from bot.text import ZERO_WIDTH_SPACE, neutralise_mentions
+from bot.text import neutralise_mentions
 from storage.discussions import (
     Discussion,
     DiscussionRepository,
@@ -40,8 +40,6 @@ GUARD_FOOTER = "-# Spoiler tags added by the spoiler guard (this thread keeps re
 MEMBER_FOOTER = "-# Spoiler tags added at the author's request."
 MODERATOR_FOOTER = "-# Spoiler tags added by a moderator."
 DETECTORS_KEPT = 32
-# Discord refuses webhook names containing these words.
-_RESERVED_NAME = re.compile(r"(discord|clyde)", re.IGNORECASE)
 
 DetailsLoader = Callable[[int], Awaitable[FilmDetails]]
 
@@ -64,15 +62,6 @@ def repost_parts(rewritten: str, footer: str) -> tuple[str, ...]:
     room = limits.MESSAGE_CONTENT - len(footer) - 1
     parts = Document.parse(rewritten).split(room) or [""]
     return (*parts[:-1], f"{parts[-1]}\n{footer}".lstrip("\n"))
-
-
-def webhook_username(display_name: str) -> str:
-    """The author's display name as a webhook may carry it (1-80 characters, no reserved word)."""
-    name = _RESERVED_NAME.sub(
-        lambda m: m.group(0)[0] + ZERO_WIDTH_SPACE + m.group(0)[1:], display_name
-    )
-    name = " ".join(name.split())[: limits.WEBHOOK_USERNAME]
-    return name or "member"
 
 
 def check_can_tag(*, is_author: bool, is_moderator: bool) -> None:
@@ -133,7 +122,14 @@ class SpoilerGuard:
     async def review(self, thread_id: int, text: str) -> Takedown | None:
         """A takedown when `text`, posted in a tagged-only discussion, reveals the plot."""
         discussion = await self.discussions.by_thread(thread_id)
-        if discussion is None or not discussion.tagged_only or not text.strip():
+        if discussion is None:
+            return None
+        return await self.review_in(discussion, text)
+
+    async def review_in(self, discussion: Discussion, text: str) -> Takedown | None:
+        """As `review`, for a discussion the caller already looked up (the message path)."""
+        thread_id = discussion.thread_id
+        if not discussion.tagged_only or not text.strip():
             return None
         sensitivity = (await self.settings.get(discussion.guild_id)).guard_sensitivity
         detector = await self.detectors.get(discussion.film_id, sensitivity)

@@ -1,6 +1,7 @@
 """Capturing every message of discussion threads and tracked channels, and catching up at start-up.
 
-The handlers only queue work for the batched writer (bot/replies/capture.py). The start-up
+The message path (cogs/messages.py) calls `capture` last, after the guard and screening; it
+only queues work for the batched writer (bot/replies/capture.py). Deletions are heard here. The start-up
 catch-up runs as a background task once the bot is ready, so it never delays on_ready.
 """
 
@@ -9,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterator
 
 import discord
 from discord.ext import commands
@@ -51,11 +51,13 @@ class ReplyCapturing(commands.Cog):
             await asyncio.wait(set(self._in_flight))
 
     # --- what is captured -------------------------------------------------------------------
-    async def captures(self, channel: object) -> bool:
+    async def captures(self, channel: object, *, is_discussion: bool = False) -> bool:
         """Whether messages in `channel` are kept (a discussion thread or a tracked channel)."""
         guild = getattr(channel, "guild", None)
         if guild is None or not isinstance(channel, Capturable):
             return False
+        if is_discussion:
+            return True
         return await self.services.reply_scope.captures(
             guild.id,
             channel.id,
@@ -66,48 +68,37 @@ class ReplyCapturing(commands.Cog):
     async def settled(self) -> None:
         """Return once every event received so far is in the database (commands call it first,
         so a tree shows the message posted just before)."""
+        path = self.bot.get_cog("MessagePath")
+        if path is not None:
+            await path.settled()
         while self._in_flight:
             await asyncio.wait(set(self._in_flight))
         await self.services.reply_capture.flush()
 
-    @contextlib.contextmanager
-    def _handling(self) -> Iterator[bool]:
-        """Tracks a handler until it has queued its work; yields False once shutting down."""
-        task = asyncio.current_task()
-        if task is not None:
-            self._in_flight.add(task)
-        try:
-            yield not self._closing
-        finally:
-            self._in_flight.discard(task)  # type: ignore[arg-type]
-
     # --- events -----------------------------------------------------------------------------
-    @commands.Cog.listener()
-    async def on_message(self, message: discord.Message) -> None:
-        with self._handling() as open_:
-            if not open_ or message.edited_at is not None:
+    def capture(
+        self, message: discord.Message, *, edit: bool = False, before: discord.Message | None = None
+    ) -> None:
+        """The message path's last step (cogs/messages.py): queue the message for the writer."""
+        if self._closing:
+            return
+        if not edit:
+            if message.edited_at is not None:
                 # discord.py applied an edit to this cached message before this handler ran:
-                # on_raw_message_edit records both the first text and the edit.
+                # the edit event records both the first text and the edit.
                 return
             record = to_record(message)
-            if record is None or not await self.captures(message.channel):
-                return
-            self.services.reply_capture.record(record)
-            await self._remember_title(message.channel)
-
-    @commands.Cog.listener()
-    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
-        with self._handling() as open_:
-            message = payload.message
-            if not open_ or message.edited_at is None:
-                return  # an embed unfurled or a pin: the text did not change
-            channel = self.bot.get_channel(payload.channel_id) or message.channel
-            # The text before the edit too, in case it was not stored yet (see on_message).
-            seen = [m for m in (payload.cached_message, message) if m is not None]
-            records = [r for r in map(to_record, seen) if r is not None]
-            if records and await self.captures(channel):
-                for record in records:
-                    self.services.reply_capture.record(record)
+            if record is not None:
+                self.services.reply_capture.record(record)
+                self._remember_title(message.channel)
+            return
+        if message.edited_at is None:
+            return  # an embed unfurled or a pin: the text did not change
+        # The text before the edit too, in case it was not stored yet (see above).
+        for seen in (before, message):
+            record = to_record(seen) if seen is not None else None
+            if record is not None:
+                self.services.reply_capture.record(record)
 
     @commands.Cog.listener()
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
@@ -120,12 +111,16 @@ class ReplyCapturing(commands.Cog):
             for message_id in sorted(payload.message_ids):
                 self.services.reply_capture.mark_deleted(message_id, bulk=True)
 
-    async def _remember_title(self, channel: Capturable) -> None:
+    def _remember_title(self, channel: Capturable) -> None:
         """The thread's name, for exports and `threads list` (once per thread per run)."""
         if channel.id in self._titled:
             return
         self._titled.add(channel.id)
-        await self.services.replies.set_thread_title(channel.id, channel.guild.id, channel.name)
+        task = asyncio.create_task(
+            self.services.replies.set_thread_title(channel.id, channel.guild.id, channel.name)
+        )
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
 
     # --- start-up catch-up ------------------------------------------------------------------
     async def _catch_up_when_ready(self) -> list[BackfillReport]:

@@ -1,7 +1,8 @@
 """Members' messages and edits, screened as they arrive; the catch-up of unscreened ones.
 
-The cog gathers where a message is (a discussion thread and its film, or a channel), hands it
-to the core (bot/screening/service.py) and lets the desk act on the verdict. Messages that
+The message path (cogs/messages.py) calls `screen` with the message's context (discussion,
+film, place, the author's roles); this cog hands it to the core (bot/screening/service.py)
+and lets the desk act on the verdict. Messages that
 arrive while the model loads, or when the queue is full, are stored unscreened; the catch-up
 screens them once the model is ready, and every few minutes after that.
 """
@@ -15,7 +16,7 @@ import discord
 from discord.ext import commands
 
 from bot.app import FilmBot
-from bot.screening.policy import MessagePlace
+from bot.message_path import MessageContext
 from bot.text import counted
 from cogs.screening.desk import ReviewDesk
 from storage.screening import IncomingMessage
@@ -25,7 +26,6 @@ log = logging.getLogger(__name__)
 CATCH_UP_SECONDS = 120
 CATCH_UP_BATCH = 200
 SHUTDOWN_WAIT_SECONDS = 10
-SCREENED_TYPES = (discord.MessageType.default, discord.MessageType.reply)
 
 
 class Screening(commands.Cog):
@@ -49,54 +49,56 @@ class Screening(commands.Cog):
         if self._in_flight:
             await asyncio.wait(self._in_flight, timeout=SHUTDOWN_WAIT_SECONDS)
 
-    @commands.Cog.listener()
-    async def on_message(self, message: discord.Message) -> None:
-        if is_member_message(message):
-            await self.screen(message)
-
-    @commands.Cog.listener()
-    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
-        message, before = payload.message, payload.cached_message
-        if not is_member_message(message) or message.edited_at is None:
-            return
-        if before is not None and before.content == message.content:
-            return  # an embed unfurled, a pin: the text did not change
-        await self.screen(message)
-
-    async def screen(self, message: discord.Message) -> None:
-        """Screen one message (or a new revision of it) and act on the verdict.
+    async def screen(self, message: discord.Message, context: MessageContext) -> None:
+        """Screen one message (or a new revision of it) and act on the verdict: the message
+        path's second step (cogs/messages.py).
 
         Then dispatches `on_message_screened(message, handled)` for other cogs (and tests).
         """
+        incoming = incoming_message(message, context.film_id, context.place.parent_id)
+        await self.screen_incoming(incoming, context, message)
+
+    async def screen_repost(self, context: MessageContext, parts: dict[int, str],
+                            author_id: int) -> None:  # fmt: skip
+        """Screen a guard re-post as its original author's message (each part by its id)."""
+        for message_id, content in parts.items():
+            incoming = IncomingMessage(
+                guild_id=context.guild_id,
+                channel_id=context.place.channel_id,
+                message_id=message_id,
+                author_id=author_id,
+                content=content,
+                film_id=context.film_id,
+                parent_id=context.place.parent_id,
+            )
+            await self.screen_incoming(incoming, context, None)
+
+    async def screen_incoming(
+        self, incoming: IncomingMessage, context: MessageContext, message: object
+    ) -> None:
+        """Screen and act; `message` (discord.py's, when there is one) goes to the event."""
         task = asyncio.current_task()
         if task is not None:
             self._in_flight.add(task)
         try:
-            await self._screen(message)
+            await self._screen(incoming, context, message)
         finally:
             self._in_flight.discard(task)
 
-    async def _screen(self, message: discord.Message) -> None:
+    async def _screen(
+        self, incoming: IncomingMessage, context: MessageContext, message: object
+    ) -> None:
         services = self.bot.services
-        place, film_id = await self.place_of(message.channel)
-        member = message.guild.get_member(message.author.id)
-        roles = [role.id for role in member.roles] if member is not None else []
-        incoming = incoming_message(message, film_id, place.parent_id)
+        film_id = context.film_id
         film = await services.film_details(film_id) if film_id is not None else None
-        handled = await services.screening.handle_message(incoming, place, roles, film=film)
+        handled = await services.screening.handle_message(
+            incoming, context.place, context.author_roles, film=film
+        )
         try:
             if handled.review_item is not None:
                 await self.desk.act_on(handled)
         finally:
-            self.bot.dispatch("message_screened", message, handled)
-
-    async def place_of(self, channel: object) -> tuple[MessagePlace, int | None]:
-        """Where a message is, and the film of its discussion thread (if it is in one)."""
-        if isinstance(channel, discord.Thread):
-            discussion = await self.bot.services.discussions.by_thread(channel.id)
-            place = MessagePlace(channel.id, channel.parent_id, discussion is not None)
-            return place, discussion.film_id if discussion is not None else None
-        return MessagePlace(channel.id), None  # type: ignore[attr-defined]
+            self.bot.dispatch("message_screened", message or incoming, handled)
 
     async def catch_up(self) -> int:
         """Screen what waited (start-up, a full queue, errors); returns how many were screened."""
@@ -122,16 +124,6 @@ class Screening(commands.Cog):
             except Exception:
                 log.exception("screening catch-up failed; trying again later")
             await asyncio.sleep(CATCH_UP_SECONDS)
-
-
-def is_member_message(message: discord.Message) -> bool:
-    """A member's own message in a server (not a bot, a webhook or a system message)."""
-    return (
-        message.guild is not None
-        and not message.author.bot
-        and message.webhook_id is None
-        and message.type in SCREENED_TYPES
-    )
 
 
 def incoming_message(

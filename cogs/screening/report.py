@@ -12,6 +12,7 @@ from discord import app_commands
 from bot import limits
 from bot.errors import InvalidInput
 from bot.screening.service import REPORT_REASON_MAX
+from cogs.messages import context_of
 from cogs.screening.events import incoming_message
 from storage.screening import IncomingMessage
 
@@ -53,9 +54,8 @@ async def report_message(interaction: discord.Interaction, message: discord.Mess
     """Send a member's message to the moderators' review queue, with a reason."""
     if message.author.bot or message.webhook_id is not None:
         raise InvalidInput("Only members' messages can be reported.")
-    cog = interaction.client.get_cog("Screening")  # type: ignore[union-attr]
-    place, film_id = await cog.place_of(message.channel)
-    incoming = incoming_message(message, film_id, place.parent_id)
+    context = await context_of(interaction.client, message, message.channel)  # type: ignore[arg-type]
+    incoming = incoming_message(message, context.film_id, context.place.parent_id)
     await interaction.client.services.screening.check_can_report(  # type: ignore[attr-defined]
         incoming, interaction.user.id
     )

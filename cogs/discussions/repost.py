@@ -1,0 +1,156 @@
+"""The spoiler guard's re-post as a journaled intent (docs/journal.md, kind `guard-repost`).
+
+Steps, in order: `keep` the original text -> `post` the tagged parts through the channel's
+webhook (one unit: parts sent are saved one by one, a part whose answer was lost is looked
+for before it is sent again) -> `take-down` the original (recorded as removed first) ->
+`note` to the author (at most once) -> `screen` the re-post as the author's message. A 429
+or 5xx retries later; a 403 on the take-down retries too (an admin may give the permission
+back), and the mod log says when it gives up. A final refusal while posting removes the
+parts already posted: the original stays up, untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.journal import Handler, Intent, Retryable, Step, StepContext
+from bot.message_path import remove_message
+from bot.spoilers.guard import Takedown
+from bot.webhooks import remove_parts, send_parts
+from cogs._webhooks import ChannelWebhooks, WebhookSender, passing
+
+if TYPE_CHECKING:
+    from bot.app import FilmBot
+
+log = logging.getLogger(__name__)
+
+KIND = "guard-repost"
+REMOVED_BY = "spoiler guard"
+
+
+def repost_payload(takedown: Takedown, message: discord.Message) -> dict:
+    """What the intent carries: everything needed to finish it after a restart."""
+    return {
+        "guild_id": takedown.discussion.guild_id,
+        "parent_id": takedown.discussion.channel_id,
+        "thread_id": message.channel.id,
+        "message_id": message.id,
+        "author_id": message.author.id,
+        "author_name": message.author.display_name,
+        "avatar_url": message.author.display_avatar.url,
+        "text": message.content,
+        "rewritten": takedown.rewritten,
+        "parts": list(takedown.parts),
+        "reasons": list(takedown.reasons),
+        "note": takedown.note,
+        "trigger": takedown.trigger,
+        "sensitivity": takedown.sensitivity,
+    }
+
+
+def guard_key(message_id: int) -> str:
+    return f"guard:{message_id}"
+
+
+class GuardRepost(Handler):
+    """Carries out a `guard-repost` intent."""
+
+    steps = (
+        Step("keep"),
+        Step("post"),
+        Step("take-down"),
+        Step("note", at_most_once=True),
+        Step("screen"),
+    )
+
+    def __init__(self, bot: FilmBot, webhooks: ChannelWebhooks) -> None:
+        self.bot = bot
+        self.webhooks = webhooks
+
+    def describe(self, intent: Intent) -> str:
+        return f"The spoiler guard's re-post of message {intent.payload['message_id']}"
+
+    async def step_keep(self, ctx: StepContext) -> dict:
+        p = ctx.payload
+        discussion = await self.bot.services.discussions.by_thread(p["thread_id"])
+        takedown = Takedown(discussion, p["rewritten"], tuple(p["parts"]), tuple(p["reasons"]),
+                            p["note"], p["trigger"], p["sensitivity"])  # fmt: skip
+        record = await self.bot.services.guard.keep(
+            takedown, message_id=p["message_id"], author_id=p["author_id"], text=p["text"]
+        )
+        return {"record_id": record.id}
+
+    async def step_post(self, ctx: StepContext) -> dict:
+        ids = await send_parts(self._sender(ctx), ctx.payload["parts"], ctx,
+                               after=ctx.payload["message_id"])  # fmt: skip
+        records = self.bot.services.spoiler_guard
+        record = await records.by_original(ctx.payload["message_id"])
+        new = [i for i in ids if i not in record.repost_message_ids]
+        if new:
+            await records.add_reposts(record.id, new)
+        return {"sent": ids}
+
+    async def step_take_down(self, ctx: StepContext) -> dict:
+        p = ctx.payload
+
+        async def delete() -> None:
+            try:
+                await self.bot.http.delete_message(p["thread_id"], p["message_id"])
+            except discord.NotFound:
+                log.info("message %s was already gone", p["message_id"])
+            except discord.Forbidden:
+                raise Retryable("I need Manage Messages to take the original down") from None
+            except discord.HTTPException as error:
+                raise (passing(error) or error) from error
+
+        await remove_message(self.bot.services.reply_capture, p["message_id"], REMOVED_BY, delete)
+        await self.bot.services.spoiler_guard.mark_original_deleted(_record_id(ctx))
+        return {}
+
+    async def step_note(self, ctx: StepContext) -> dict:
+        note = ctx.payload["note"]
+        if note is None:
+            return {"delivered": None}
+        delivered = await self._dm(ctx.payload["author_id"], note)
+        status = "sent" if delivered else "closed"
+        await self.bot.services.spoiler_guard.set_note_status(_record_id(ctx), status)
+        return {"delivered": delivered}
+
+    async def step_screen(self, ctx: StepContext) -> dict:
+        path = self.bot.get_cog("MessagePath")
+        if path is not None:
+            await path.screen_repost(ctx.payload, ctx.intent.result("post")["sent"])
+        return {}
+
+    async def undo(self, ctx: StepContext, error: str) -> bool:
+        """Posting failed for good: remove what was posted; the original is still up."""
+        if "post" in ctx.intent.results:
+            return False  # the re-post is complete: never take it back
+        removed = await remove_parts(self._sender(ctx), ctx)
+        log.warning("guard re-post of %s abandoned (%s); %d part(s) removed",
+                    ctx.payload["message_id"], error, removed)  # fmt: skip
+        return True
+
+    def _sender(self, ctx: StepContext) -> WebhookSender:
+        p = ctx.payload
+        parent = self.bot.get_channel(p["parent_id"])
+        if not isinstance(parent, discord.TextChannel | discord.ForumChannel):
+            raise RuntimeError(f"channel {p['parent_id']} is gone")
+        return self.webhooks.sender(parent, p["author_name"], thread_id=p["thread_id"],
+                                    avatar_url=p["avatar_url"])  # fmt: skip
+
+    async def _dm(self, user_id: int, note: str) -> bool:
+        user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
+        try:
+            await user.send(note)
+        except discord.Forbidden:
+            log.info("could not DM user %s the spoiler guard's note (DMs closed)", user_id)
+            return False
+        return True
+
+
+def _record_id(ctx: StepContext) -> int:
+    return ctx.intent.result("keep")["record_id"]

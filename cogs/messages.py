@@ -1,0 +1,146 @@
+"""The one listener for messages and edits (bot/message_path.py): the context is looked up
+once, then spoiler guard -> screening -> capture, in that order.
+
+A guard re-post is screened inside the guard's intent as its author's message, so the
+original is not screened a second time; the webhook's own message is only captured.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import discord
+from discord.ext import commands
+
+from bot.app import FilmBot
+from bot.message_path import MessageContext
+from bot.screening.policy import MessagePlace
+
+log = logging.getLogger(__name__)
+
+MEMBER_TYPES = (discord.MessageType.default, discord.MessageType.reply)
+
+
+def is_member_message(message: discord.Message) -> bool:
+    """A member's own message in a server (not a bot, a webhook or a system message)."""
+    return (
+        message.guild is not None
+        and not message.author.bot
+        and message.webhook_id is None
+        and message.type in MEMBER_TYPES
+    )
+
+
+async def context_of(bot: FilmBot, message: discord.Message, channel: object) -> MessageContext:
+    """Where the message is (discussion, film, place), the author's roles, whether captured."""
+    services = bot.services
+    discussion = None
+    if isinstance(channel, discord.Thread):
+        discussion = await services.discussions.by_thread(channel.id)
+        place = MessagePlace(channel.id, channel.parent_id, discussion is not None)
+    else:
+        place = MessagePlace(channel.id)  # type: ignore[attr-defined]
+    guild = message.guild
+    member = guild.get_member(message.author.id) if guild is not None else None
+    roles = tuple(role.id for role in member.roles) if member is not None else ()
+    capturing = bot.get_cog("ReplyCapturing")
+    captured = capturing is not None and await capturing.captures(
+        channel, is_discussion=discussion is not None
+    )
+    guild_id = guild.id if guild is not None else 0
+    return MessageContext(guild_id, place, discussion, roles, captured)
+
+
+class MessagePath(commands.Cog):
+    """on_message and on_raw_message_edit for every feature; `settled()` waits for them."""
+
+    def __init__(self, bot: FilmBot) -> None:
+        self.bot = bot
+        self._in_flight: set[asyncio.Task] = set()
+
+    async def cog_unload(self) -> None:
+        await self.settled()
+
+    async def settled(self) -> None:
+        """Return once every message received so far went through all the steps."""
+        while self._in_flight:
+            await asyncio.wait(set(self._in_flight))
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        if message.guild is None:
+            return
+        with self._tracked():
+            await self.handle(message, message.channel)
+
+    @commands.Cog.listener()
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        message, before = payload.message, payload.cached_message
+        if message.guild is None:
+            return
+        changed = before is None or before.content != message.content
+        channel = self.bot.get_channel(payload.channel_id) or message.channel
+        with self._tracked():
+            await self.handle(message, channel, edit=True, changed=changed, before=before)
+
+    async def handle(
+        self,
+        message: discord.Message,
+        channel: object,
+        *,
+        edit: bool = False,
+        changed: bool = True,
+        before: discord.Message | None = None,
+    ) -> None:
+        """The steps, in order, for a new message or an edit (`changed`: its text changed)."""
+        context = await context_of(self.bot, message, channel)
+        member = is_member_message(message)
+        reposted = None
+        guard = self.bot.get_cog("SpoilerGuardCog")
+        if member and changed and guard is not None and isinstance(channel, discord.Thread):
+            reposted = await guard.check(message, context)
+        screening = self.bot.get_cog("Screening")
+        screen_it = member and changed and (not edit or message.edited_at is not None)
+        if screen_it and reposted is None and screening is not None:
+            await screening.screen(message, context)
+        capturing = self.bot.get_cog("ReplyCapturing")
+        if capturing is not None and context.captured:
+            capturing.capture(message, edit=edit, before=before)
+
+    async def screen_repost(self, payload: dict, sent: list[int]) -> None:
+        """The guard's `screen` step: its re-post, screened as the original author's."""
+        screening = self.bot.get_cog("Screening")
+        channel = self.bot.get_channel(payload["thread_id"])
+        if screening is None or channel is None:
+            return
+        discussion = await self.bot.services.discussions.by_thread(payload["thread_id"])
+        guild = self.bot.get_guild(payload["guild_id"])
+        member = guild.get_member(payload["author_id"]) if guild is not None else None
+        roles = tuple(role.id for role in member.roles) if member is not None else ()
+        place = MessagePlace(channel.id, payload["parent_id"], discussion is not None)
+        context = MessageContext(payload["guild_id"], place, discussion, roles, True)
+        parts = dict(zip(sent, payload["parts"], strict=True))
+        await screening.screen_repost(context, parts, payload["author_id"])
+
+    def _tracked(self):
+        return _Tracked(self._in_flight)
+
+
+class _Tracked:
+    """Keeps the running handler in `tasks` until it returns."""
+
+    def __init__(self, tasks: set[asyncio.Task]) -> None:
+        self.tasks = tasks
+        self.task = asyncio.current_task()
+
+    def __enter__(self) -> None:
+        if self.task is not None:
+            self.tasks.add(self.task)
+
+    def __exit__(self, *exc: object) -> None:
+        self.tasks.discard(self.task)  # type: ignore[arg-type]
+
+
+async def setup(bot: FilmBot) -> None:
+    await bot.add_cog(MessagePath(bot))
