@@ -7,28 +7,37 @@ during the start-up catch-up is handled exactly like one seen live.
 
 from __future__ import annotations
 
-import inspect
 import logging
 from typing import TYPE_CHECKING
 
 import discord
 
-from bot import limits
-from bot.errors import PermissionDenied
+from bot.journal import Status
+from bot.message_path import remove_message
 from bot.moderation.model import DmStatus
 from bot.moderation.rules import Person
+from bot.moderation.service import Queued
 from bot.render import trim
 from bot.screening.review_text import (
     AlertFacts,
     Decision,
     alert_embed,
     author_notice,
-    restored_messages,
 )
 from bot.screening.service import Handled
 from cogs._ui import to_embed
+from cogs._webhooks import ChannelWebhooks, passing
 from cogs.moderation.checks import guild_facts_for, person
 from cogs.screening.buttons import review_view
+from cogs.screening.journaled import (
+    HIDE,
+    RESTORE,
+    Hide,
+    Restore,
+    item_payload,
+    restore_key,
+    restore_payload,
+)
 from storage.screening import ScreenedMessage
 from storage.screening_review import ReviewItem
 
@@ -38,7 +47,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-WEBHOOK_NAME = "FilmBot restore"
 NOTES_FIELD = "Notes"
 
 
@@ -47,7 +55,12 @@ class ReviewDesk:
 
     def __init__(self, bot: FilmBot) -> None:
         self.bot = bot
-        self._webhooks: dict[int, discord.Webhook] = {}
+        self.webhooks = ChannelWebhooks(bot)
+
+    def register(self) -> None:
+        """The desk's journaled actions (called once, as the screening cog loads)."""
+        self.services.journal.register(HIDE, Hide(self))
+        self.services.journal.register(RESTORE, Restore(self, self.webhooks))
 
     @property
     def services(self) -> Services:
@@ -65,30 +78,33 @@ class ReviewDesk:
         await self.alert(item, notes)
 
     async def hide(self, item: ReviewItem, stored: ScreenedMessage) -> list[str]:
-        """Delete the message (the copy is in the database), tell the author, record a case."""
+        """Delete the message (the copy is in the database), tell the author, record a case:
+        a journaled intent (cogs/screening/journaled.py), finished after a crash."""
         rule = stored.rule or "screening"
-        if not await self.delete_message(item, reason=f"Hidden by screening: {rule}"):
-            return [f"Could not hide it: I need **Manage Messages** in <#{item.channel_id}>."]
-        notes = []
-        dm = await self.tell_author(item, stored.content, rule, by_moderators=False)
-        case_note = await self._record_case(item, rule, dm)
-        notes.append(case_note)
-        return notes
+        payload = {**item_payload(item), "rule": rule, "content": stored.content,
+                   "reason": f"Hidden by screening: {rule}"}  # fmt: skip
+        intent = await self.services.journal.perform(HIDE, payload, key=f"hide:{item.id}")
+        if intent.status is not Status.DONE:
+            return [f"Hiding is waiting for Discord ({intent.last_error}); it will be retried."]
+        return intent.result("case")["notes"]
 
     async def delete_message(self, item: ReviewItem, *, reason: str) -> bool:
-        """Delete a member's message; False if Discord refused (missing permission)."""
-        capture = getattr(self.services, "reply_capture", None)
-        if capture is not None:
-            marked = capture.mark_removed(item.message_id, self.bot.user.id)
-            if inspect.isawaitable(marked):
-                await marked
-        try:
+        """Delete a member's message, recorded as removed first; False if Discord refused
+        (missing permission)."""
+
+        async def delete() -> None:
             await self.bot.http.delete_message(item.channel_id, item.message_id, reason=reason)
+
+        try:
+            await remove_message(self.services.reply_capture, item.message_id, self.bot.user.id,
+                                 delete)  # fmt: skip
         except discord.NotFound:
             log.info("message %s was already gone", item.message_id)
         except discord.Forbidden:
             log.warning("not allowed to delete message %s in %s", item.message_id, item.channel_id)
             return False
+        except discord.HTTPException as error:
+            raise (passing(error) or error) from error
         return True
 
     async def tell_author(
@@ -107,7 +123,8 @@ class ReviewDesk:
         )
         return await self.services.moderation.side.send_dm(item.author_id, text)
 
-    async def _record_case(self, item: ReviewItem, rule: str, dm: DmStatus) -> str:
+    async def record_case(self, item: ReviewItem, rule: str, dm: DmStatus) -> str:
+        """The automatic case for a hidden message; the note the alert shows."""
         told = "told by DM" if dm == DmStatus.SENT else "not told: their DMs are closed"
         guild = self.bot.get_guild(item.guild_id)
         if guild is None:
@@ -193,44 +210,20 @@ class ReviewDesk:
         ]  # fmt: skip
 
     # --- approving a hidden message -------------------------------------------------------
-    async def restore(self, item: ReviewItem, stored: ScreenedMessage) -> str:
-        """Re-post a hidden message under its author's name through a webhook, with a note."""
-        channel = self.bot.get_channel(item.channel_id) or await self.bot.fetch_channel(
-            item.channel_id
-        )
-        thread = channel if isinstance(channel, discord.Thread) else None
-        target = channel.parent if thread is not None else channel
+    async def restore(self, item: ReviewItem, stored: ScreenedMessage, moderator_id: int) -> str:
+        """Re-post a hidden message under its author's name through the channel's webhook,
+        with a note, and approve the item: a journaled intent (cogs/screening/journaled.py),
+        so a failed or repeated approval never posts a part twice."""
         name, avatar = await self._author_look(item)
-        try:
-            webhook = await self._webhook(target)
-            for part in restored_messages(stored.content):
-                sent = await webhook.send(
-                    part,
-                    username=trim(name, limits.WEBHOOK_USERNAME),
-                    avatar_url=avatar,
-                    thread=thread or discord.utils.MISSING,
-                    allowed_mentions=discord.AllowedMentions.none(),
-                    wait=True,
-                )
-        except discord.Forbidden:
-            raise PermissionDenied(
-                f"I could not put the message back: I need **Manage Webhooks** in "
-                f"<#{target.id}>. The item stays open."
-            ) from None
-        return f"restored under {name}'s name: {sent.jump_url}"
-
-    async def _webhook(self, channel: discord.abc.GuildChannel) -> discord.Webhook:
-        cached = self._webhooks.get(channel.id)
-        if cached is not None:
-            return cached
-        existing = [
-            hook
-            for hook in await channel.webhooks()  # type: ignore[attr-defined]
-            if hook.user is not None and hook.user.id == self.bot.user.id and hook.token
-        ]
-        webhook = existing[0] if existing else await channel.create_webhook(name=WEBHOOK_NAME)  # type: ignore[attr-defined]
-        self._webhooks[channel.id] = webhook
-        return webhook
+        journal = self.services.journal
+        payload = restore_payload(item, stored, name, avatar, moderator_id)
+        intent = await journal.perform(RESTORE, payload, key=await restore_key(journal, item.id))
+        if intent.status is not Status.DONE:
+            raise Queued(
+                f"Discord is not answering ({intent.last_error}). The restore is recorded and "
+                "will be retried; the item is approved once it is back."
+            )
+        return intent.result("post")["note"]
 
     # --- names and links ------------------------------------------------------------------
     async def author(self, item: ReviewItem) -> Person:

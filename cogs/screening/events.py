@@ -38,6 +38,7 @@ class Screening(commands.Cog):
         self._in_flight: set[asyncio.Task] = set()
 
     async def cog_load(self) -> None:
+        self.desk.register()
         self._catch_up = asyncio.create_task(self._catch_up_loop(), name="screening-catch-up")
 
     async def cog_unload(self) -> None:

@@ -61,8 +61,9 @@ async def approve(desk: ReviewDesk, interaction: discord.Interaction, item: Revi
     stored = await desk.services.screening.messages.latest(item.message_id)
     note = "left as it is"
     if stored is not None and stored.outcome == "hide" and not await _still_there(desk, item):
-        note = await desk.restore(item, stored)
-    await desk.services.screening.decide_review(item.id, "approve", interaction.user.id, note)
+        note = await desk.restore(item, stored, interaction.user.id)  # approves it too
+    else:
+        await desk.services.screening.decide_review(item.id, "approve", interaction.user.id, note)
     return f"Review #{item.id} approved: the message was {note}."
 
 

@@ -1,0 +1,153 @@
+"""Screening's side effects as journaled intents (docs/journal.md).
+
+`screening-hide`: `remove` the message (recorded as removed first, then deleted) -> `dm` the
+author (at most once) -> `case` (the automatic case, noted on the alert).
+`screening-restore`: `post` the approved message back under its author's name (one unit
+through the channel's webhook; a retried step never re-posts a part) -> `decide` the review
+item. A final refusal removes the parts posted, so approving again starts clean.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.errors import PermissionDenied
+from bot.journal import Handler, Intent, Status, Step, StepContext
+from bot.moderation.model import DmStatus
+from bot.screening.review_text import restored_messages
+from bot.webhooks import remove_parts, send_parts
+from cogs._webhooks import ChannelWebhooks, WebhookSender
+from storage.screening import ScreenedMessage
+from storage.screening_review import ReviewItem
+
+if TYPE_CHECKING:
+    from cogs.screening.desk import ReviewDesk
+
+log = logging.getLogger(__name__)
+
+HIDE = "screening-hide"
+RESTORE = "screening-restore"
+
+
+def item_payload(item: ReviewItem) -> dict:
+    return {
+        "item_id": item.id,
+        "guild_id": item.guild_id,
+        "channel_id": item.channel_id,
+        "message_id": item.message_id,
+        "author_id": item.author_id,
+    }
+
+
+class Hide(Handler):
+    """Takes a screened message down, tells its author, records the case."""
+
+    steps = (Step("remove"), Step("dm", at_most_once=True), Step("case"))
+
+    def __init__(self, desk: ReviewDesk) -> None:
+        self.desk = desk
+
+    def describe(self, intent: Intent) -> str:
+        return (
+            f"Hiding message {intent.payload['message_id']} (review #{intent.payload['item_id']})"
+        )
+
+    async def step_remove(self, ctx: StepContext) -> dict:
+        item = await self._item(ctx)
+        removed = await self.desk.delete_message(item, reason=ctx.payload["reason"])
+        return {"removed": removed}
+
+    async def step_dm(self, ctx: StepContext) -> dict:
+        if not ctx.intent.result("remove")["removed"]:
+            return {"dm": None}
+        item = await self._item(ctx)
+        p = ctx.payload
+        dm = await self.desk.tell_author(item, p["content"], p["rule"], by_moderators=False)
+        return {"dm": dm.value}
+
+    async def step_case(self, ctx: StepContext) -> dict:
+        if not ctx.intent.result("remove")["removed"]:
+            channel = ctx.payload["channel_id"]
+            return {"notes": [f"Could not hide it: I need **Manage Messages** in <#{channel}>."]}
+        dm = ctx.intent.result("dm")
+        status = DmStatus(dm["dm"]) if dm.get("dm") else DmStatus.CLOSED
+        note = await self.desk.record_case(await self._item(ctx), ctx.payload["rule"], status)
+        return {"notes": [note]}
+
+    async def _item(self, ctx: StepContext) -> ReviewItem:
+        return await self.desk.services.screening.review.get(ctx.payload["item_id"])
+
+
+class Restore(Handler):
+    """Puts an approved hidden message back through a webhook, then records the decision."""
+
+    steps = (Step("post"), Step("decide"))
+
+    def __init__(self, desk: ReviewDesk, webhooks: ChannelWebhooks) -> None:
+        self.desk = desk
+        self.webhooks = webhooks
+
+    def describe(self, intent: Intent) -> str:
+        return f"Restoring message {intent.payload['message_id']} (review #{intent.payload['item_id']})"
+
+    async def step_post(self, ctx: StepContext) -> dict:
+        sender = await self._sender(ctx)
+        try:
+            ids = await send_parts(sender, ctx.payload["parts"], ctx,
+                                   after=ctx.payload["message_id"])  # fmt: skip
+        except discord.Forbidden:
+            raise PermissionDenied(
+                f"I could not put the message back: I need **Manage Webhooks** in "
+                f"<#{sender.channel.id}>. The item stays open."
+            ) from None
+        p = ctx.payload
+        url = f"https://discord.com/channels/{p['guild_id']}/{sender.target_id}/{ids[-1]}"
+        return {"sent": ids, "note": f"restored under {sender.username}'s name: {url}"}
+
+    async def step_decide(self, ctx: StepContext) -> dict:
+        item = await self.desk.services.screening.review.get(ctx.payload["item_id"])
+        note = ctx.intent.result("post")["note"]
+        if item.is_open:
+            await self.desk.services.screening.decide_review(
+                item.id, "approve", ctx.payload["moderator_id"], note
+            )
+        return {}
+
+    async def undo(self, ctx: StepContext, error: str) -> bool:
+        if "post" in ctx.intent.results:
+            return False
+        removed = await remove_parts(await self._sender(ctx), ctx)
+        log.warning("restore of %s abandoned (%s); %d part(s) removed",
+                    ctx.payload["message_id"], error, removed)  # fmt: skip
+        return True
+
+    async def _sender(self, ctx: StepContext) -> WebhookSender:
+        bot = self.desk.bot
+        channel_id = ctx.payload["channel_id"]
+        channel = bot.get_channel(channel_id) or await bot.fetch_channel(channel_id)
+        thread = channel if isinstance(channel, discord.Thread) else None
+        target = channel.parent if thread is not None else channel
+        p = ctx.payload
+        return self.webhooks.sender(target, p["name"], avatar_url=p["avatar_url"],
+                                    thread_id=thread.id if thread else None)  # fmt: skip
+
+
+def restore_payload(item: ReviewItem, stored: ScreenedMessage, name: str, avatar: str | None,
+                    moderator_id: int) -> dict:  # fmt: skip
+    return {**item_payload(item), "parts": restored_messages(stored.content), "name": name,
+            "avatar_url": avatar, "moderator_id": moderator_id}  # fmt: skip
+
+
+async def restore_key(journal, item_id: int) -> str:
+    """The key of the item's restore: a new one after a restore that gave up (and removed
+    what it had posted), the same one while it is pending or once it is done."""
+    key = f"restore:{item_id}"
+    while (found := await journal.store.by_key(key)) is not None and found.status in (
+        Status.FAILED,
+        Status.UNDONE,
+    ):
+        key = f"restore:{item_id}:after-{found.id}"
+    return key
