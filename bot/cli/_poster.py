@@ -21,12 +21,14 @@ import discord
 from bot import limits
 from bot.cli.run import _use_endpoints
 from bot.errors import InvalidInput, NotFound, PermissionDenied
+from bot.journal import Retryable
 from bot.progress import Progress
 from bot.replies.capture import refresh_structure
 from bot.replies.posting import compose
 from bot.replies.render import JUMP_URL_BASE
 from bot.replies.tree import Marker, ReplyTree, build_tree, posting_order
 from bot.settings import Settings
+from cogs._webhooks import ChannelWebhooks
 from storage.replies import MessageRecord, MessageState, ReplyRepository, StoredMessage
 
 log = logging.getLogger(__name__)
@@ -74,7 +76,9 @@ async def post_imported_thread(
             except discord.LoginFailure:
                 raise InvalidInput("Discord refused DISCORD_TOKEN (401 Unauthorized).") from None
             channel = await _target_channel(client, channel_id)
-            return await _post(repo, thread_id, channel, progress)
+            return await _post(
+                repo, thread_id, ChannelWebhooks(client, IMPORT_WEBHOOK_NAME), channel, progress
+            )
 
 
 async def _target_channel(
@@ -99,6 +103,7 @@ async def _target_channel(
 async def _post(
     repo: ReplyRepository,
     thread_id: int,
+    hooks: ChannelWebhooks,
     channel: discord.TextChannel | discord.ForumChannel,
     progress: Progress | None,
 ) -> PostedThread:
@@ -108,7 +113,7 @@ async def _post(
     tree = build_tree(await repo.thread_messages(thread_id))
     title = summary.title or "Imported comments"
     async with refusals(channel, "create a webhook and a thread"):
-        webhook = await _import_webhook(channel)  # first: a refusal leaves no empty thread
+        await hooks.for_channel(channel)  # first: a refusal leaves no empty thread
         thread = await _new_thread(channel, title, tree, repo)
     guild_id = channel.guild.id
     await repo.set_thread_title(thread.id, guild_id, title)
@@ -116,15 +121,15 @@ async def _post(
     posted: dict[int, discord.WebhookMessage] = {}
     try:
         for comment, parent_id in posting_order(tree):
-            sent = await _post_one(webhook, thread, tree, comment, parent_id, posted)
+            sent = await _post_one(hooks, channel, thread, tree, comment, parent_id, posted)
             await _store_copy(repo, sent, thread, comment, parent_id, posted)
             posted[comment.message_id] = sent
             if progress is not None:
                 progress.advance()
-    except discord.HTTPException as error:
+    except (discord.HTTPException, Retryable) as error:
         raise InvalidInput(
             f"Discord refused a message after {len(posted)} of {len(tree)} comments were posted "
-            f"in {thread.jump_url} ({error.status}: {error.text}). The import is stored."
+            f"in {thread.jump_url} ({error}). The import is stored."
         ) from None
     finally:
         await refresh_structure(repo, thread.id)
@@ -176,16 +181,9 @@ async def _new_thread(
     return created.thread
 
 
-async def _import_webhook(channel: discord.TextChannel | discord.ForumChannel) -> discord.Webhook:
-    """The channel's import webhook, created once and reused (a channel holds at most 15)."""
-    for webhook in await channel.webhooks():
-        if webhook.name == IMPORT_WEBHOOK_NAME and webhook.token:
-            return webhook
-    return await channel.create_webhook(name=IMPORT_WEBHOOK_NAME, reason="threads import --post")
-
-
 async def _post_one(
-    webhook: discord.Webhook,
+    hooks: ChannelWebhooks,
+    channel: discord.TextChannel | discord.ForumChannel,
     thread: discord.Thread,
     tree: ReplyTree,
     comment: StoredMessage,
@@ -201,14 +199,8 @@ async def _post_one(
     if post.attachment is not None:
         name, text = post.attachment
         extra["file"] = discord.File(io.BytesIO(text.encode("utf-8")), filename=name)
-    return await webhook.send(
-        post.content,
-        username=post.username,
-        thread=thread,
-        wait=True,
-        allowed_mentions=discord.AllowedMentions.none(),
-        **extra,
-    )
+    sender = hooks.sender(channel, post.username, thread_id=thread.id)
+    return await sender.send_message(post.content, **extra)
 
 
 def _jump_url(thread: discord.Thread, message_id: int) -> str:
