@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot import __version__
 from bot.services import Services
 from storage import migrate
+from storage.health import health
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,8 @@ class AboutInfo:
     database_path: str
     screening_backend: str
     command_sync: str
+    database_trouble: str | None = None  # "cannot be written since ...: disk full"
+    journal_pending: int = 0  # actions waiting to be completed or retried
 
 
 async def collect(services: Services, uptime_seconds: float, command_sync: str) -> AboutInfo:
@@ -34,6 +37,8 @@ async def collect(services: Services, uptime_seconds: float, command_sync: str) 
         database_path=str(path),
         screening_backend=services.screening_backend,
         command_sync=command_sync,
+        database_trouble=health(services.conn).describe(),
+        journal_pending=(await services.journal.store.counts()).get("pending", 0),
     )
 
 

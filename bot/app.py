@@ -115,16 +115,21 @@ class FilmBot(commands.Bot):
             error_id = secrets.token_hex(4)
             command = interaction.command.qualified_name if interaction.command else None
             log.error("error %s in %s", error_id, command or "an interaction", exc_info=original)
-            await self.services.errors.add(
-                error_id,
-                f"{type(original).__name__}: {original}",
-                guild_id=interaction.guild_id,
-                user_id=interaction.user.id,
-                command=command,
-            )
             text = (
                 f"Something went wrong on our side. Tell a moderator this error id: `{error_id}`."
             )
+            try:
+                await self.services.errors.add(
+                    error_id,
+                    f"{type(original).__name__}: {original}",
+                    guild_id=interaction.guild_id,
+                    user_id=interaction.user.id,
+                    command=command,
+                )
+            except Exception as failed:  # the answer matters more than the record of it
+                why = failed.message if isinstance(failed, UserFacingError) else str(failed)
+                log.error("error %s could not be recorded: %s", error_id, why)
+                text += f"\n{why.split('. ')[0]}, so only the bot's log has this error."
         await send_ephemeral(interaction, text)
 
 

@@ -8,6 +8,7 @@ from discord.ext import commands
 
 from bot.about import collect, format_bytes
 from bot.app import FilmBot
+from bot.text import counted
 
 
 class About(commands.Cog):
@@ -23,7 +24,13 @@ class About(commands.Cog):
         schema = f"schema v{info.schema_version}"
         if info.schema_version != info.latest_schema:
             schema += f" (code knows v{info.latest_schema})"
-        embed.add_field(name="Database", value=f"{schema}, {format_bytes(info.database_bytes)}")
+        database = f"{schema}, {format_bytes(info.database_bytes)}"
+        if info.database_trouble:
+            database += f"\n**{info.database_trouble}**"
+        if info.journal_pending:
+            waiting = counted(info.journal_pending, "action")
+            database += f"\n{waiting} waiting to be completed or retried"
+        embed.add_field(name="Database", value=database[:1024])
         embed.add_field(name="Screening", value=info.screening_backend[:1024], inline=False)
         embed.set_footer(text=f"Commands: {info.command_sync}")
         await interaction.response.send_message(embed=embed, ephemeral=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from storage.health import HEALTH, as_storage_error
+from storage.health import as_storage_error, health
 
 log = logging.getLogger(__name__)
 
@@ -103,11 +103,11 @@ async def transaction(conn: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Con
             await conn.commit()
         except BaseException as error:
             await _rollback_quietly(conn)
-            converted = as_storage_error(error)  # disk full, read-only, locked: said plainly
+            converted = as_storage_error(conn, error)  # disk full, read-only, locked: said plainly
             if converted is error:
                 raise
             raise converted from error
-        HEALTH.succeeded()
+        health(conn).succeeded()
 
 
 async def _begin_immediate(conn: aiosqlite.Connection) -> None:

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+import aiosqlite
 
 from bot.errors import StorageUnavailable
 
@@ -62,7 +65,17 @@ class StorageHealth:
         )
 
 
-HEALTH = StorageHealth()  # one process, one database file
+_HEALTH: weakref.WeakKeyDictionary[aiosqlite.Connection, StorageHealth] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def health(conn: aiosqlite.Connection) -> StorageHealth:
+    """The write health of one connection (the bot has one; /about reads it)."""
+    found = _HEALTH.get(conn)
+    if found is None:
+        found = _HEALTH[conn] = StorageHealth()
+    return found
 
 
 def write_problem(error: BaseException) -> str | None:
@@ -78,12 +91,13 @@ def write_problem(error: BaseException) -> str | None:
     return None
 
 
-def as_storage_error(error: BaseException) -> BaseException:
-    """StorageUnavailable for a write that cannot be done (recorded in HEALTH); else `error`."""
+def as_storage_error(conn: aiosqlite.Connection, error: BaseException) -> BaseException:
+    """StorageUnavailable for a write that cannot be done (recorded in the connection's
+    health); any other error is returned as it is."""
     if isinstance(error, StorageUnavailable):
         return error
     problem = write_problem(error)
     if problem is None:
         return error
-    HEALTH.failed(problem)
+    health(conn).failed(problem)
     return StorageUnavailable(problem)

@@ -72,7 +72,34 @@ PERMISSION_NAMES = {
     "send_messages": "Send Messages",
     "embed_links": "Embed Links",
     "manage_guild": "Manage Server",
+    "manage_channels": "Manage Channels",
+    "manage_roles": "Manage Roles",
 }
+# What the moderator needs, besides a moderator role: the Discord permission the action uses
+# (any one of those listed). A thread lock is Discord's Manage Threads; Manage Channels or
+# Manage Roles (permission overwrites, the other way to lock) also count.
+MODERATOR_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "warn": (),
+    "note": (),
+    "timeout": ("moderate_members",),
+    "untimeout": ("moderate_members",),
+    "kick": ("kick_members",),
+    "ban": ("ban_members",),
+    "tempban": ("ban_members",),
+    "unban": ("ban_members",),
+    "purge": ("manage_messages",),
+    "lock": ("manage_threads", "manage_channels", "manage_roles"),
+    "unlock": ("manage_threads", "manage_channels", "manage_roles"),
+    "remove-message": ("manage_messages",),  # the review desk's Remove
+    "restore-message": ("manage_messages",),  # the review desk's Approve (re-posts it)
+}
+# How the action reads in "You need ... to ___."
+_MODERATOR_DOES = {
+    "timeout": "time members out", "untimeout": "lift timeouts", "kick": "kick members",
+    "ban": "ban", "tempban": "ban", "unban": "unban", "purge": "delete messages",
+    "lock": "lock threads", "unlock": "unlock threads",
+    "remove-message": "remove messages", "restore-message": "restore messages",
+}  # fmt: skip
 MODERATION_PERMISSION = "moderate_members"  # the /mod group's default permission
 BAN_DELETE_MAX_DAYS = limits.BAN_DELETE_MAX_SECONDS // (24 * 3600)
 PURGE_MAX = 1000  # our choice: a bigger clean-up is a job for a channel clone
@@ -171,8 +198,9 @@ def check_moderator(
     """
     if is_owner or "administrator" in permissions:
         return
-    if config.moderator_role_ids:
-        if set(role_ids) & set(config.moderator_role_ids):
+    roles = set(config.moderator_role_ids) - {config.guild_id}  # @everyone never counts
+    if roles:
+        if set(role_ids) & roles:
             return
         raise PermissionDenied(
             "Only moderators can do this: you need one of this server's moderator roles "
@@ -184,6 +212,35 @@ def check_moderator(
         f"Only moderators can do this: you need the "
         f"**{PERMISSION_NAMES[MODERATION_PERMISSION]}** permission."
     )
+
+
+def check_moderator_permission(
+    action: str, permissions: Collection[str], *, is_owner: bool = False
+) -> None:
+    """PermissionDenied unless the moderator holds the Discord permission `action` uses.
+
+    A moderator role lets someone use /mod at all; each action also needs what Discord would
+    ask of them to do it by hand (ban needs Ban Members, purge Manage Messages, ...).
+    """
+    needed = MODERATOR_PERMISSIONS[action]
+    if not needed or is_owner or "administrator" in permissions:
+        return
+    if any(name in permissions for name in needed):
+        return
+    names = " or ".join(f"**{PERMISSION_NAMES[name]}**" for name in needed)
+    raise PermissionDenied(
+        f"You need the {names} permission to {_MODERATOR_DOES[action]}, as well as a "
+        "moderator role."
+    )
+
+
+def check_moderator_role(role_id: int, guild_id: int) -> None:
+    """@everyone (whose id is the server's) can never be a moderator role: every member has it."""
+    if role_id == guild_id:
+        raise InvalidInput(
+            "@everyone cannot be a moderator role: every member has it, so everyone could "
+            "moderate. Pick (or create) a role only moderators have."
+        )
 
 
 def check_server_manager(*, permissions: Collection[str], is_owner: bool = False) -> None:

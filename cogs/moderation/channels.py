@@ -12,7 +12,7 @@ from bot.moderation.model import check_reason
 from bot.moderation.purge import plan_purge
 from bot.moderation.rules import PURGE_MAX, check_bot_permissions, check_purge_count
 from bot.text import escape_markdown
-from cogs.moderation.checks import guild_facts, moderator_only, person, services
+from cogs.moderation.checks import guild_facts, mod_action, person, services
 from cogs.moderation.views import ask_to_confirm
 
 
@@ -21,7 +21,7 @@ from cogs.moderation.views import ask_to_confirm
     count=f"How many of the latest messages to look at (1-{PURGE_MAX:,})",
     member="Only delete this member's messages among them",
 )
-@moderator_only()
+@mod_action("purge")
 async def purge(
     interaction: discord.Interaction,
     count: app_commands.Range[int, 1, PURGE_MAX],
@@ -65,7 +65,9 @@ async def purge(
         )
         return f"Case #{case.number}: " + purge_summary(len(plan.deletable), len(plan.skipped))
 
-    await ask_to_confirm(interaction, prompt, label="Delete", action=confirmed)
+    await ask_to_confirm(
+        interaction, prompt, label="Delete", action=confirmed, permission_of="purge"
+    )
 
 
 async def _set_locked(interaction: discord.Interaction, locked: bool, reason: str) -> None:
@@ -93,14 +95,14 @@ async def _set_locked(interaction: discord.Interaction, locked: bool, reason: st
 
 
 @app_commands.command(name="lock")
-@moderator_only()
+@mod_action("lock")
 async def lock(interaction: discord.Interaction, reason: str) -> None:
     """Lock this thread: only moderators can post in it until it is unlocked."""
     await _set_locked(interaction, True, reason)
 
 
 @app_commands.command(name="unlock")
-@moderator_only()
+@mod_action("unlock")
 async def unlock(interaction: discord.Interaction, reason: str) -> None:
     """Unlock this thread so members can post again."""
     await _set_locked(interaction, False, reason)

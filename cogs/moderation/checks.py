@@ -2,7 +2,11 @@
 
 The /mod group carries Discord's default permission (Timeout Members), so members without it
 do not even see it; `moderator_only()` checks again on every use against the server's
-configured moderator roles. `server_manager_only()` guards settings changes.
+configured moderator roles. `mod_action(action)` is that check plus the Discord permission
+the action uses (ban needs Ban Members...), stated once in bot/moderation/rules.py;
+`ensure_can(interaction, action)` is the same check for a button pressed later (a
+confirmation, a review alert): it reads the presser's roles and permissions at the click.
+`server_manager_only()` guards settings changes.
 """
 
 from __future__ import annotations
@@ -17,8 +21,10 @@ from bot.errors import UserFacingError
 from bot.moderation.requests import GuildFacts
 from bot.moderation.rules import (
     MODERATION_PERMISSION,
+    MODERATOR_PERMISSIONS,
     Person,
     check_moderator,
+    check_moderator_permission,
     check_server_manager,
 )
 
@@ -99,6 +105,20 @@ async def ensure_moderator(interaction: discord.Interaction, where: str) -> None
         raise NotAllowed(refused.message) from None
 
 
+async def ensure_can(
+    interaction: discord.Interaction, action: str, where: str = "Moderation commands"
+) -> None:
+    """Refuse unless the caller (or presser, for a button) is a moderator now AND holds the
+    Discord permission `action` uses; run at every use, so a role lost since counts."""
+    await ensure_moderator(interaction, where)
+    try:
+        check_moderator_permission(
+            action, granted(interaction.permissions), is_owner=_is_owner(interaction)
+        )
+    except UserFacingError as refused:
+        raise NotAllowed(refused.message) from None
+
+
 async def is_moderator(interaction: discord.Interaction) -> bool:
     """The same test as a yes/no (features that let moderators do more)."""
     try:
@@ -126,6 +146,25 @@ async def _server_manager(interaction: discord.Interaction) -> bool:
 def moderator_only() -> Callable[[T], T]:
     """Every /mod command: the caller must be a moderator of this server (checked each time)."""
     return app_commands.check(_moderator)
+
+
+def mod_action(action: str) -> Callable[[T], T]:
+    """A /mod command that does `action`: the moderator check and the action's Discord
+    permission, at every use. Also sets the permission as the command's default (Discord
+    applies defaults to top-level commands only; inside /mod the runtime check decides)."""
+    needed = MODERATOR_PERMISSIONS[action]
+
+    async def predicate(interaction: discord.Interaction) -> bool:
+        await ensure_can(interaction, action)
+        return True
+
+    def decorate(command: T) -> T:
+        command = app_commands.check(predicate)(command)
+        if len(needed) == 1:
+            command = app_commands.default_permissions(**{needed[0]: True})(command)
+        return command
+
+    return decorate
 
 
 def server_manager_only() -> Callable[[T], T]:

@@ -14,6 +14,7 @@ from discord import app_commands
 from bot.errors import InvalidInput, PermissionDenied
 from bot.moderation.config_text import config_embed
 from bot.moderation.model import ModConfig
+from bot.moderation.rules import check_moderator_role
 from bot.text import escape_markdown
 from cogs._ui import to_embed
 from cogs.moderation.checks import moderator_only, server_manager_only, services
@@ -41,6 +42,7 @@ async def show(interaction: discord.Interaction) -> None:
 @server_manager_only()
 async def add_role(interaction: discord.Interaction, role: discord.Role) -> None:
     """Let a role moderate (once any is set, only these roles can use /mod)."""
+    check_moderator_role(role.id, interaction.guild_id)
     repository = services(interaction).mod_config
     current = await repository.get_config(interaction.guild_id)
     if role.id in current.moderator_role_ids:

@@ -6,9 +6,10 @@ import discord
 from discord import app_commands
 
 from bot.moderation.messages import case_embed, history_embed
+from bot.moderation.model import BAN_TYPES, TIMEOUT_TYPES, Case
 from bot.text import escape_markdown
 from cogs._ui import Paginator, to_embed
-from cogs.moderation.checks import guild_facts, moderator_only, person, services
+from cogs.moderation.checks import ensure_can, guild_facts, moderator_only, person, services
 
 CASE_NUMBER = app_commands.Range[int, 1, None]
 
@@ -57,6 +58,10 @@ async def reason(interaction: discord.Interaction, number: CASE_NUMBER, text: st
 async def pardon(interaction: discord.Interaction, number: CASE_NUMBER, reason: str) -> None:
     """Void a case: lifts an active timeout or ban; the case stays in history, struck through."""
     facts = guild_facts(interaction)
+    case = await services(interaction).mod_cases.get_case(facts.guild_id, number)
+    lifting = lift_action(case)
+    if lifting is not None:  # lifting a ban needs Ban Members, a timeout Timeout Members
+        await ensure_can(interaction, lifting)
     await interaction.response.defer(ephemeral=True, thinking=True)
     result = await services(interaction).moderation.pardon(
         facts, number, reason, person(interaction.user)
@@ -66,6 +71,17 @@ async def pardon(interaction: discord.Interaction, number: CASE_NUMBER, reason: 
     if result.lifts:
         text += f" The {result.lifts} was lifted."
     await interaction.followup.send(text, ephemeral=True)
+
+
+def lift_action(case: Case) -> str | None:
+    """The action a pardon of `case` carries out on Discord (unban, untimeout), if any."""
+    if not case.active or case.voided or case.member_id is None:
+        return None
+    if case.type in BAN_TYPES:
+        return "unban"
+    if case.type in TIMEOUT_TYPES:
+        return "untimeout"
+    return None
 
 
 COMMANDS = (case, history, reason, pardon)

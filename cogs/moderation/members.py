@@ -15,7 +15,7 @@ from bot.moderation.durations import parse_duration
 from bot.moderation.messages import confirmation_prompt
 from bot.moderation.requests import ActionRequest, check_action
 from bot.moderation.rules import BAN_DELETE_MAX_DAYS
-from cogs.moderation.checks import guild_facts, moderator_only, person, services
+from cogs.moderation.checks import guild_facts, mod_action, person, services
 from cogs.moderation.views import ask_to_confirm
 
 CONFIRM_LABELS = {"kick": "Kick", "ban": "Ban", "tempban": "Ban"}
@@ -63,12 +63,14 @@ async def act_after_confirming(interaction: discord.Interaction, request: Action
         return outcome.reply()
 
     label = CONFIRM_LABELS[request.action]
-    await ask_to_confirm(interaction, prompt, label=label, action=confirmed)
+    await ask_to_confirm(
+        interaction, prompt, label=label, action=confirmed, permission_of=request.action
+    )
 
 
 @app_commands.command(name="warn")
 @app_commands.describe(member="Who to warn (a member, or anyone by user id)", reason="Why")
-@moderator_only()
+@mod_action("warn")
 async def warn(interaction: discord.Interaction, member: discord.User, reason: str) -> None:
     """Warn a member: recorded, told by DM, counted by the escalation ladder."""
     await act_now(interaction, _request(interaction, "warn", member, reason))
@@ -76,7 +78,7 @@ async def warn(interaction: discord.Interaction, member: discord.User, reason: s
 
 @app_commands.command(name="note")
 @app_commands.describe(member="Who the note is about", reason="The note (optional)")
-@moderator_only()
+@mod_action("note")
 async def note(interaction: discord.Interaction, member: discord.User, reason: str = "") -> None:
     """Add a note about a member for moderators only; the member is not told."""
     await act_now(interaction, _request(interaction, "note", member, reason))
@@ -86,7 +88,7 @@ async def note(interaction: discord.Interaction, member: discord.User, reason: s
 @app_commands.describe(
     member="Who to time out", duration="How long: 10m, 1h30m, 2 days (at most 28 days)"
 )
-@moderator_only()
+@mod_action("timeout")
 async def timeout(
     interaction: discord.Interaction, member: discord.User, duration: str, reason: str
 ) -> None:
@@ -97,7 +99,7 @@ async def timeout(
 
 @app_commands.command(name="untimeout")
 @app_commands.describe(member="Whose timeout to lift")
-@moderator_only()
+@mod_action("untimeout")
 async def untimeout(interaction: discord.Interaction, member: discord.User, reason: str) -> None:
     """Lift a member's timeout early."""
     await act_now(interaction, _request(interaction, "untimeout", member, reason))
@@ -105,7 +107,7 @@ async def untimeout(interaction: discord.Interaction, member: discord.User, reas
 
 @app_commands.command(name="kick")
 @app_commands.describe(member="Who to kick")
-@moderator_only()
+@mod_action("kick")
 async def kick(interaction: discord.Interaction, member: discord.User, reason: str) -> None:
     """Kick a member (asks to confirm); they are told by DM first."""
     await act_after_confirming(interaction, _request(interaction, "kick", member, reason))
@@ -116,7 +118,7 @@ async def kick(interaction: discord.Interaction, member: discord.User, reason: s
     member="Who to ban: a member, or anyone by user id (also after they left)",
     delete_days="Days of their messages to delete (0-7)",
 )
-@moderator_only()
+@mod_action("ban")
 async def ban(
     interaction: discord.Interaction,
     member: discord.User,
@@ -133,7 +135,7 @@ async def ban(
     member="Who to ban: a member, or anyone by user id",
     duration="How long: 1d, 2 weeks (at most a year)",
 )
-@moderator_only()
+@mod_action("tempban")
 async def tempban(
     interaction: discord.Interaction, member: discord.User, duration: str, reason: str
 ) -> None:
@@ -146,7 +148,7 @@ async def tempban(
 
 @app_commands.command(name="unban")
 @app_commands.describe(member="Who to unban (by user id: they are not in the server)")
-@moderator_only()
+@mod_action("unban")
 async def unban(interaction: discord.Interaction, member: discord.User, reason: str) -> None:
     """Lift a ban; the active ban case ends."""
     await act_now(interaction, _request(interaction, "unban", member, reason))

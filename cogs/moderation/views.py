@@ -8,6 +8,7 @@ import discord
 
 from bot.errors import UserFacingError
 from cogs._ui import Confirm
+from cogs.moderation.checks import NotAllowed, ensure_can
 
 CONFIRM_SECONDS = 120
 
@@ -18,19 +19,23 @@ async def ask_to_confirm(
     *,
     label: str,
     action: Callable[[], Awaitable[str]],
+    permission_of: str,
 ) -> None:
     """Show `prompt` privately with Confirm/Cancel; on Confirm run `action` and show its text.
 
-    A refusal raised while acting (say the member left meanwhile) replaces the prompt, so
-    the buttons never stay behind on a question that has been answered.
+    At the click the presser must still be a moderator holding the permission that
+    `permission_of` (an action, e.g. "ban") needs: a role lost since the prompt counts.
+    A refusal, or one raised while acting (say the member left meanwhile), replaces the
+    prompt, so the buttons never stay behind on a question that has been answered.
     """
 
     async def on_confirm(button: discord.Interaction) -> None:
         await button.response.defer()
         try:
+            await ensure_can(button, permission_of, "Moderation buttons")
             text = await action()
-        except UserFacingError as refused:
-            text = refused.message
+        except (UserFacingError, NotAllowed) as refused:
+            text = getattr(refused, "message", None) or str(refused)
         await button.edit_original_response(content=text, view=None)
 
     view = Confirm(

@@ -9,13 +9,20 @@ from __future__ import annotations
 
 import discord
 
-from cogs.moderation.checks import NotAllowed, ensure_moderator
+from cogs.moderation.checks import NotAllowed, ensure_can
 
 ACTIONS = {
     "approve": ("Approve", discord.ButtonStyle.success),
     "remove": ("Remove", discord.ButtonStyle.danger),
     "warn": ("Warn", discord.ButtonStyle.secondary),
     "timeout": ("Timeout 1h", discord.ButtonStyle.secondary),
+}
+# The moderation action (bot/moderation/rules.py) whose Discord permission each button needs.
+PERMISSION_OF = {
+    "approve": "restore-message",
+    "remove": "remove-message",
+    "warn": "warn",
+    "timeout": "timeout",
 }
 
 
@@ -43,7 +50,8 @@ class ReviewButton(
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         try:
-            await ensure_moderator(interaction, "Review buttons")
+            # checked at the click: a moderator who lost the role or permission is refused
+            await ensure_can(interaction, PERMISSION_OF[self.action], "Review buttons")
         except NotAllowed as refused:
             await interaction.response.send_message(str(refused), ephemeral=True)
             return False

@@ -1,0 +1,132 @@
+"""Journaled member actions stopped at every step (an injected crash point) and completed by the
+next start: one case, the right expiry, one DM, one log line, the action applied on Discord
+(issue 12, D6 and "What must be true" 2). tests/e2e/test_moderation_kill.py kills a real
+process at the worst points."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import timedelta
+
+import pytest
+
+from bot.journal import CrashPoints, SimulatedCrash, Status
+from bot.moderation.journaled import DiscordFirst, RecordFirst
+from bot.moderation.model import CaseType, DmStatus
+from bot.moderation.requests import ActionRequest
+from cogs.moderation.checks import guild_facts_for, person
+from tests.e2e._moderation import cases_of, guild_id, log_entries, manual_clock, use_log_channel
+
+
+def points(kind: str, handler) -> list[str]:
+    return [f"{kind}:{step.name}:{when}" for step in handler.steps for when in ("before", "after")]
+
+
+DISCORD_FIRST_POINTS = points("mod-discord-first", DiscordFirst)
+RECORD_FIRST_POINTS = points("mod-record-first", RecordFirst)
+
+
+async def act(bot, emu, action: str, target: str, **details):
+    """What /mod does after its checks, as Mona: the core's act() with the real Discord side."""
+    guild = bot.get_guild(guild_id(emu))
+    member = guild.get_member(int(emu.world.user_id(target)))
+    mona = guild.get_member(int(emu.world.user_id("Mona")))
+    request = ActionRequest(
+        action=action, target=person(member), reason="Raid", moderator=person(mona), **details
+    )
+    return await bot.services.moderation.act(guild_facts_for(guild), request)
+
+
+@contextlib.asynccontextmanager
+async def crash_then_restart(emu, start_bot, settings, clock, point, action, target, **details):
+    """Run `action` until crash point `point`, stop the bot, start it again, resume; yields
+    the restarted bot."""
+
+    def armed(services) -> None:
+        services.use_clock(clock)
+        services.journal.crash = CrashPoints([point])
+
+    async with start_bot(settings, prepare=armed) as bot:
+        await use_log_channel(bot, emu)
+        with pytest.raises(SimulatedCrash):
+            await act(bot, emu, action, target, **details)
+    async with start_bot(settings, prepare=lambda services: services.use_clock(clock)) as bot:
+        await bot.services.journal.resume_unfinished()  # on_ready runs it too; one run at a time
+        yield bot
+
+
+@pytest.mark.parametrize("point", DISCORD_FIRST_POINTS)
+async def test_a_tempban_stopped_at_any_step_gets_its_case_and_still_ends(
+    emu, start_bot, settings, point
+):
+    clock = manual_clock()
+    async with crash_then_restart(
+        emu, start_bot, settings, clock, point, "tempban", "Bob", duration=timedelta(days=1)
+    ) as bot:
+        bob = emu.world.user_id("Bob")
+        [case] = await cases_of(bot, emu, "Bob")
+        assert case.type == CaseType.TEMPBAN and case.active
+        assert case.expires_at == case.created_at + timedelta(days=1)  # timed from the intent
+        assert bob in emu.world.bans and len(emu.dms("Bob")) == 1
+        assert [e for e in log_entries(emu) if "Case #1" in e][0].startswith(
+            "**Case #1 · Temporary ban** for 1 day"
+        )
+        assert len([e for e in log_entries(emu) if "Case #1" in e]) == 1
+        [intent] = await _intents(bot)
+        assert intent.status == Status.DONE
+        assert bot.services.expiry.next_expiry == case.expires_at
+        clock.advance(timedelta(days=1))  # D6: the ban is not permanent
+        await bot.services.expiry.wait_idle()
+        assert bob not in emu.world.bans
+
+
+@pytest.mark.parametrize("point", RECORD_FIRST_POINTS)
+async def test_a_warn_stopped_at_any_step_is_recorded_once_and_sent_at_most_once(
+    emu, start_bot, settings, point
+):
+    clock = manual_clock()
+    async with crash_then_restart(emu, start_bot, settings, clock, point, "warn", "Bob") as bot:
+        [case] = await cases_of(bot, emu, "Bob")
+        assert case.type == CaseType.WARN
+        assert len(emu.dms("Bob")) == 1
+        interrupted = point == "mod-record-first:dm:after"  # sent, then killed: not repeated
+        expected = DmStatus.NOT_APPLICABLE if interrupted else DmStatus.SENT
+        assert case.dm_status == expected
+        assert len([e for e in log_entries(emu) if "Case #1 · Warning" in e]) == 1
+        [intent] = await _intents(bot)
+        assert intent.status == Status.DONE
+
+
+@pytest.mark.parametrize(
+    ("action", "details", "check"),
+    [
+        ("kick", {}, lambda emu, bob: bob not in emu.world.members),
+        (
+            "timeout",
+            {"duration": timedelta(hours=1)},
+            lambda emu, bob: emu.world.members[bob]["communication_disabled_until"],
+        ),
+    ],
+)
+async def test_a_kick_or_timeout_done_on_discord_before_the_crash_is_not_an_error(
+    emu, start_bot, settings, action, details, check
+):
+    clock = manual_clock()
+    point = "mod-discord-first:discord:after"  # Discord did it; the mark was never written
+    async with crash_then_restart(
+        emu, start_bot, settings, clock, point, action, "Bob", **details
+    ) as bot:
+        [case] = await cases_of(bot, emu, "Bob")
+        assert case.type == CaseType(action)
+        assert check(emu, emu.world.user_id("Bob"))
+        [intent] = await _intents(bot)
+        assert intent.status == Status.DONE
+
+
+async def _intents(bot):
+    journal = bot.services.journal
+    async with bot.services.conn.execute(
+        "SELECT id FROM journal_intents WHERE kind LIKE 'mod-%' ORDER BY id"
+    ) as cursor:
+        ids = [row[0] for row in await cursor.fetchall()]
+    return [await journal.store.get(intent_id) for intent_id in ids]
