@@ -74,6 +74,7 @@ async def execute(emu: Emulator, api: ApiRequest, webhook_id: str, token: str) -
     ):
         raise unknown("Channel", 10003)
     body = api.json()
+    refuse_bad_username(body.get("username"))
     if len(body.get("content") or "") > 2000:
         raise ApiError(400, 50035, "Invalid Form Body: content: Must be 2000 or fewer in length.")
     author = {
@@ -92,6 +93,17 @@ async def execute(emu: Emulator, api: ApiRequest, webhook_id: str, token: str) -
         extra={"webhook_id": webhook_id, "_avatar_url": body.get("avatar_url")},
     )
     return message if api.query.get("wait") in ("true", "True", "1") else None
+
+
+def refuse_bad_username(name: str | None) -> None:
+    """Discord's rules for the name a webhook posts under (400, 50035, as Discord answers)."""
+    if name is None:
+        return
+    lowered = name.lower()
+    if not 1 <= len(name) <= 80 or "clyde" in lowered or "discord" in lowered:
+        raise ApiError(400, 50035, "Invalid Form Body: username")
+    if lowered in ("everyone", "here"):
+        raise ApiError(400, 50035, "Invalid Form Body: username")
 
 
 @router.route("PATCH", "/webhooks/{webhook_id}/{token}/messages/{message_id}")
