@@ -33,6 +33,7 @@ from storage.discussions import (
     SpoilerGuardRepository,
 )
 from storage.journal import JournalRepository
+from storage.marks import ChannelMarks
 from storage.meta import ErrorReportRepository, MetaRepository
 from storage.moderation import CaseRepository
 from storage.moderation_config import ModConfigRepository
@@ -72,6 +73,8 @@ class Services:
     replies: ReplyRepository
     reply_scope: CaptureScope
     reply_capture: ReplyCapture
+    # Per-channel high-water marks (docs/replies.md): where each channel's catch-up starts.
+    marks: ChannelMarks
     # The film catalog (issue 3): built in start(), once the schema exists (loads curated films).
     catalog: FilmCatalog = None  # type: ignore[assignment]
     # The spoiler guard's decisions and cached detectors (issue 4): built in start(), on the
@@ -156,6 +159,7 @@ async def open_services(settings: Settings) -> Services:
     journal = Journal(JournalRepository(conn), clock, crash=CrashPoints.from_env())
     expiry, moderation = build_moderation(cases, config, clock, journal)
     replies, discussions = ReplyRepository(conn), DiscussionRepository(conn)
+    marks = ChannelMarks(conn)
     return Services(
         settings=settings,
         conn=conn,
@@ -173,7 +177,8 @@ async def open_services(settings: Settings) -> Services:
         spoiler_guard=SpoilerGuardRepository(conn),
         replies=replies,
         reply_scope=CaptureScope(replies, discussion_check(discussions)),
-        reply_capture=ReplyCapture.from_settings(replies, settings),
+        reply_capture=ReplyCapture.from_settings(replies, settings, marks),
+        marks=marks,
     )
 
 

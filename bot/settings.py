@@ -53,9 +53,10 @@ class Settings(BaseSettings):
     # in batches of up to REPLIES_BATCH_SIZE, at the latest REPLIES_FLUSH_MS after the first.
     replies_batch_size: int = Field(default=200, ge=1, le=5000)
     replies_flush_ms: int = Field(default=250, ge=0, le=60_000)
-    # At start-up, each active discussion thread and tracked channel is caught up with at most
-    # this many messages posted while the bot was offline (0 turns the catch-up off).
-    replies_startup_backfill: int = Field(default=500, ge=0, le=10_000)
+    # After start-up and every non-resumable reconnect, each active discussion thread and
+    # tracked channel is read from its mark to now, every missed message going through the
+    # guard, screening and capture (docs/replies.md, "Marks and catch-up"); false: off.
+    replies_catch_up: bool = True
 
     # Live film data (optional).
     tmdb_api_key: SecretStr | None = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import defaultdict
 
 import discord
 from discord.ext import commands
@@ -58,6 +59,7 @@ class MessagePath(commands.Cog):
     def __init__(self, bot: FilmBot) -> None:
         self.bot = bot
         self._in_flight: set[asyncio.Task] = set()
+        self._pending: defaultdict[int, set[int]] = defaultdict(set)  # channel -> message ids
 
     async def cog_unload(self) -> None:
         await self.settled()
@@ -92,9 +94,21 @@ class MessagePath(commands.Cog):
         edit: bool = False,
         changed: bool = True,
         before: discord.Message | None = None,
+        catch_up: bool = False,
     ) -> None:
-        """The steps, in order, for a new message or an edit (`changed`: its text changed)."""
-        context = await context_of(self.bot, message, channel)
+        """The steps, in order, for a new message or an edit (`changed`: its text changed;
+        `catch_up`: read back from history, so what was already screened is not again)."""
+        pending = self._pending[message.channel.id]
+        pending.add(message.id)
+        try:
+            context = await context_of(self.bot, message, channel)
+            await self._steps(message, channel, context, edit, changed, catch_up, before)
+        finally:
+            pending.discard(message.id)
+        if context.captured and not edit:
+            self._advance_mark(context.guild_id, message.channel.id, message.id)
+
+    async def _steps(self, message, channel, context, edit, changed, catch_up, before) -> None:
         member = is_member_message(message)
         reposted = None
         guard = self.bot.get_cog("SpoilerGuardCog")
@@ -102,11 +116,23 @@ class MessagePath(commands.Cog):
             reposted = await guard.check(message, context)
         screening = self.bot.get_cog("Screening")
         screen_it = member and changed and (not edit or message.edited_at is not None)
+        if screen_it and catch_up:
+            screen_it = not await self._already_screened(message)
         if screen_it and reposted is None and screening is not None:
             await screening.screen(message, context)
         capturing = self.bot.get_cog("ReplyCapturing")
         if capturing is not None and context.captured:
             capturing.capture(message, edit=edit, before=before)
+
+    async def _already_screened(self, message: discord.Message) -> bool:
+        latest = await self.bot.services.screening.messages.latest(message.id)
+        return latest is not None and latest.content == message.content
+
+    def _advance_mark(self, guild_id: int, channel_id: int, message_id: int) -> None:
+        """The mark moves to this message, or to just before an older one still on its way."""
+        older = [m for m in self._pending[channel_id] if m < message_id]
+        safe = min(older) - 1 if older else message_id
+        self.bot.services.reply_capture.mark_processed(guild_id, channel_id, safe)
 
     async def screen_repost(self, payload: dict, sent: list[int]) -> None:
         """The guard's `screen` step: its re-post, screened as the original author's."""

@@ -26,6 +26,7 @@ class BackfillReport:
     edited: list[int] = field(default_factory=list)
     unchanged: int = 0
     threads: set[int] = field(default_factory=set)
+    tombstoned: list[int] = field(default_factory=list)  # catch-up: gone from Discord's history
 
     def add(self, other: BackfillReport) -> None:
         """Fold in the report of another batch of the same backfill."""
@@ -34,6 +35,7 @@ class BackfillReport:
         self.edited.extend(other.edited)
         self.unchanged += other.unchanged
         self.threads |= other.threads
+        self.tombstoned.extend(other.tombstoned)
 
     def summary(self) -> str:
         """One line for the moderator who ran `/thread backfill`."""

@@ -22,11 +22,13 @@ from dataclasses import dataclass
 
 from bot.replies.tree import build_tree, structure_updates
 from bot.settings import Settings
+from storage.marks import ChannelMarks
 from storage.replies import MessageRecord, MessageState, ReplyRepository, UpsertOutcome
 
 log = logging.getLogger(__name__)
 
 REMEMBERED = 10_000  # recent deletions and announced removals kept in memory
+HELD = 10_000  # writes refused by the database, kept in memory and retried (then re-read)
 BULK_DELETE = (
     "bulk delete"  # who removed a message no feature announced: members cannot bulk delete
 )
@@ -40,6 +42,15 @@ class _Recent(OrderedDict):
         self.move_to_end(key)
         while len(self) > REMEMBERED:
             self.popitem(last=False)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """The message path is done with `message_id`: the channel's mark may move to it."""
+
+    guild_id: int
+    channel_id: int
+    message_id: int
 
 
 @dataclass(frozen=True)
@@ -80,14 +91,23 @@ class ReplyCapture:
     """The batched writer. Use `async with ReplyCapture(repo) as capture:` or start()/stop()."""
 
     def __init__(
-        self, repo: ReplyRepository, *, batch_size: int = 200, flush_ms: int = 250
+        self,
+        repo: ReplyRepository,
+        *,
+        batch_size: int = 200,
+        flush_ms: int = 250,
+        marks: ChannelMarks | None = None,
     ) -> None:
         if batch_size < 1 or flush_ms < 0:
             raise ValueError("batch_size must be at least 1 and flush_ms at least 0")
         self._repo = repo
         self._batch_size = batch_size
         self._flush_seconds = flush_ms / 1000
-        self._queue: asyncio.Queue[MessageRecord | StateChange | _Marker] = asyncio.Queue()
+        self._queue: asyncio.Queue[MessageRecord | StateChange | Mark | _Marker] = asyncio.Queue()
+        self._marks = marks
+        self._held: list[MessageRecord | StateChange] = []  # refused writes, retried
+        self._blocked: dict[int, int] = {}  # channel -> oldest message whose write was refused
+        self._overflowed = False
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._announced: _Recent = _Recent()  # message id -> who will remove it
@@ -96,9 +116,12 @@ class ReplyCapture:
         self.batches = 0
 
     @classmethod
-    def from_settings(cls, repo: ReplyRepository, settings: Settings) -> ReplyCapture:
+    def from_settings(
+        cls, repo: ReplyRepository, settings: Settings, marks: ChannelMarks | None = None
+    ) -> ReplyCapture:
         """Batch size and delay from REPLIES_BATCH_SIZE and REPLIES_FLUSH_MS."""
-        return cls(repo, batch_size=settings.replies_batch_size, flush_ms=settings.replies_flush_ms)
+        return cls(repo, batch_size=settings.replies_batch_size,
+                   flush_ms=settings.replies_flush_ms, marks=marks)  # fmt: skip
 
     async def __aenter__(self) -> ReplyCapture:
         self.start()
@@ -150,6 +173,17 @@ class ReplyCapture:
         else:
             self._announced.remember(message_id, by)
 
+    def mark_processed(self, guild_id: int, channel_id: int, message_id: int) -> None:
+        """Queue: every step of the message path is done with `message_id`; once what was
+        queued before is written, the channel's mark moves to it (never past a message whose
+        write was refused: the catch-up reads it again from Discord)."""
+        self._put(Mark(guild_id, channel_id, message_id))
+
+    @property
+    def held(self) -> int:
+        """Writes the database refused, waiting to be retried."""
+        return len(self._held)
+
     def replay_deletions(self, message_ids: Iterable[int]) -> None:
         """Queue again the deletions known for these ids (after a backfill stored them)."""
         for message_id in message_ids:
@@ -180,7 +214,7 @@ class ReplyCapture:
         self.start()
         await marker.done
 
-    def _put(self, item: MessageRecord | StateChange | _Marker) -> None:
+    def _put(self, item: MessageRecord | StateChange | Mark | _Marker) -> None:
         if self._stopping:
             raise RuntimeError("reply capture is stopped; nothing more can be queued")
         self._queue.put_nowait(item)
@@ -227,19 +261,72 @@ class ReplyCapture:
                 return
 
     async def _write(self, batch: list) -> None:
+        await self._retry_held()
         records: list[MessageRecord] = []
+        marks: dict[int, tuple[int, int]] = {}
         for item in batch:
             if isinstance(item, MessageRecord):
                 records.append(item)
+                continue
+            if isinstance(item, Mark):
+                marks[item.channel_id] = (item.guild_id, item.message_id)
                 continue
             await self._write_records(records)
             records = []
             if isinstance(item, StateChange):
                 await self._apply_state(item)
-            elif not item.done.done():
-                item.done.set_result(None)
+            else:
+                await self._write_marks(marks)
+                marks = {}
+                if not item.done.done():
+                    item.done.set_result(None)
         await self._write_records(records)
+        await self._write_marks(marks)
         self.batches += 1
+
+    async def _write_marks(self, marks: dict[int, tuple[int, int]]) -> None:
+        if self._marks is None or not marks:
+            return
+        capped = {}
+        for channel, (guild, message) in marks.items():
+            blocked = self._blocked.get(channel)
+            capped[channel] = (guild, message if blocked is None else min(message, blocked - 1))
+        try:
+            await self._marks.advance(capped)
+        except Exception:
+            log.exception("could not move the marks of %d channels", len(capped))
+
+    def _hold(self, item: MessageRecord | StateChange, channel_id: int | None = None) -> None:
+        """Keep a refused write for the next batch (at most HELD); its channel's mark stops
+        before it, so a restart reads it again from Discord even if memory overflowed."""
+        if channel_id is not None and isinstance(item, MessageRecord):
+            self._blocked[channel_id] = min(self._blocked.get(channel_id, item.message_id),
+                                            item.message_id)  # fmt: skip
+        if len(self._held) < HELD:
+            self._held.append(item)
+        else:
+            self._overflowed = True
+            log.warning(
+                "more than %d captured writes refused: the rest is re-read at restart", HELD
+            )
+
+    async def _retry_held(self) -> None:
+        if not self._held:
+            return
+        held, self._held = self._held, []
+        records = [item for item in held if isinstance(item, MessageRecord)]
+        try:
+            await save_messages(self._repo, records)
+        except Exception as error:
+            log.warning("%d held captured messages still cannot be written: %s", len(held), error)
+            self._held = held
+            return
+        self.written += len(records)
+        for change in (item for item in held if isinstance(item, StateChange)):
+            await self._apply_state(change)
+        if not self._overflowed:  # else the marks wait for the restart's catch-up
+            self._blocked.clear()
+        log.info("%d held captured writes are stored now", len(held))
 
     async def _write_records(self, records: list[MessageRecord]) -> None:
         if not records:
@@ -256,8 +343,10 @@ class ReplyCapture:
         try:
             await save_messages(self._repo, [record])
             self.written += 1
-        except Exception:
-            log.exception("captured message %s could not be stored", record.message_id)
+        except Exception as error:
+            log.error("captured message %s could not be stored (held, retried): %s",
+                      record.message_id, error)  # fmt: skip
+            self._hold(record, record.thread_id)
 
     async def _apply_state(self, change: StateChange) -> None:
         try:
@@ -265,8 +354,10 @@ class ReplyCapture:
                 changed = await self._repo.mark_deleted(change.message_id)
             else:
                 changed = await self._repo.mark_removed(change.message_id, change.by or "unknown")
-        except Exception:
-            log.exception("could not mark message %s as %s", change.message_id, change.state)
+        except Exception as error:
+            log.error("could not mark message %s as %s (held, retried): %s",
+                      change.message_id, change.state, error)  # fmt: skip
+            self._hold(change)
             return
         if not changed:
             log.debug("message %s: %s changed nothing", change.message_id, change.state)

@@ -16,7 +16,7 @@ from discord.ext import commands
 
 from bot.app import FilmBot
 from bot.replies.backfill import BackfillReport
-from cogs.replies.history import read_history
+from cogs.replies.catchup import catch_up_channel
 from cogs.replies.records import Capturable, thread_parent, to_record
 
 log = logging.getLogger(__name__)
@@ -32,21 +32,18 @@ class ReplyCapturing(commands.Cog):
         self._titled: set[int] = set()
         self._closing = False
         self.startup_catch_up: asyncio.Task[list[BackfillReport]] | None = None
-
-    async def cog_load(self) -> None:
-        if self.bot.settings.replies_startup_backfill > 0:
-            self.startup_catch_up = asyncio.create_task(
-                self._catch_up_when_ready(), name="reply-startup-catch-up"
-            )
+        self.last_catch_up: asyncio.Task[list[BackfillReport]] | None = None
+        self._sessions = 0
 
     async def cog_unload(self) -> None:
         """On shutdown: stop the catch-up, let the handlers still running queue their work (the
         writer is flushed and stopped after this, before the database closes)."""
         self._closing = True
-        if self.startup_catch_up is not None and not self.startup_catch_up.done():
-            self.startup_catch_up.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.startup_catch_up
+        for task in (self.startup_catch_up, self.last_catch_up):
+            if task is not None and not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         while self._in_flight:
             await asyncio.wait(set(self._in_flight))
 
@@ -122,30 +119,54 @@ class ReplyCapturing(commands.Cog):
         self._in_flight.add(task)
         task.add_done_callback(self._in_flight.discard)
 
-    # --- start-up catch-up ------------------------------------------------------------------
+    # --- catch-up from the marks ----------------------------------------------------------
+    async def cog_load(self) -> None:
+        if self.bot.settings.replies_catch_up:
+            self.startup_catch_up = self.last_catch_up = asyncio.create_task(
+                self._catch_up_when_ready(), name="reply-catch-up-start-up"
+            )
+
     async def _catch_up_when_ready(self) -> list[BackfillReport]:
         await self.bot.wait_until_ready()
+        return await self._catch_up_all("start-up")
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        """Every READY after the first is a non-resumable reconnect: the events of the gap
+        are lost, so every active channel is read again from its mark."""
+        self._sessions += 1
+        if self._sessions == 1 or not self.bot.settings.replies_catch_up or self._closing:
+            return
+        previous = self.last_catch_up
+        self.last_catch_up = asyncio.create_task(
+            self._after(previous, "reconnect"), name="reply-catch-up-reconnect"
+        )
+
+    async def _after(self, previous: asyncio.Task | None, why: str) -> list[BackfillReport]:
+        if previous is not None and not previous.done():
+            with contextlib.suppress(Exception):
+                await previous  # one catch-up at a time; this one reads what came since
+        return await self._catch_up_all(why)
+
+    async def _catch_up_all(self, why: str) -> list[BackfillReport]:
         reports = []
         for channel in await self._active_channels():
             report = await self.catch_up(channel)
             if report is not None:
                 reports.append(report)
         new = sum(len(r.new) for r in reports)
-        log.info("start-up catch-up: %d channels read, %d messages new", len(reports), new)
+        gone = sum(len(r.tombstoned) for r in reports)
+        log.info("%s catch-up: %d channels read, %d messages new, %d edited, %d gone", why,
+                 len(reports), new, sum(len(r.edited) for r in reports), gone)  # fmt: skip
+        self.bot.dispatch("catch_up_finished", why, reports)
         return reports
 
     async def catch_up(self, channel: discord.abc.Messageable) -> BackfillReport | None:
-        """Read what was posted after the newest stored message (bounded); None if refused."""
-        newest = await self.services.replies.newest_message_id(channel.id)  # type: ignore[attr-defined]
+        """Read what was posted after the channel's mark; None if Discord refused."""
         try:
-            return await read_history(
-                channel,
-                self.services,
-                after=newest,
-                limit=self.bot.settings.replies_startup_backfill,
-            )
+            return await catch_up_channel(self.bot, channel)
         except discord.HTTPException as error:
-            log.warning("start-up catch-up of %s skipped: %s", channel, error)
+            log.warning("catch-up of %s skipped: %s", channel, error)
             return None
 
     async def _active_channels(self) -> list[discord.abc.Messageable]:

@@ -49,7 +49,7 @@ async def test_a_restart_catches_up_with_what_was_posted_while_offline(emu, star
 
 
 async def test_backfill_fills_the_gaps_and_shows_its_progress(emu, start_bot, settings):
-    settings = settings.model_copy(update={"replies_startup_backfill": 0})
+    settings = settings.model_copy(update={"replies_catch_up": False})
     async with start_bot(settings) as bot:
         thread = await open_discussion(bot, emu)
         first = await emu.post("Alice", thread, "Ruth's confession")
