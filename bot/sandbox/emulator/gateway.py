@@ -53,6 +53,7 @@ class Gateway:
         self.identifies = 0
         self._buffer: list[dict] = []
         self._send_lock = asyncio.Lock()  # keeps frames in sequence order
+        self._holding = False
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         socket = web.WebSocketResponse(autoping=True, max_msg_size=0)
@@ -107,7 +108,22 @@ class Gateway:
 
     async def dispatch(self, event: str, data: dict) -> None:
         """Send an event to the connected bot, or keep it for the RESUME that will follow."""
+        if self._holding:
+            return  # the session is about to be lost: these events never reach the bot
         await self._send_event(event, data)
+
+    def hold_events(self) -> None:
+        """From now on events are not delivered (as if the connection were already gone);
+        `lose_session` then ends the session, so nothing of this gap is ever replayed."""
+        self._holding = True
+
+    async def lose_session(self) -> None:
+        """A non-resumable disconnect: the bot's RESUME is refused (INVALID_SESSION), it
+        identifies again and gets a new READY; events held since `hold_events` are lost."""
+        self.session_id = None
+        self._buffer.clear()
+        self._holding = False
+        await self.drop(4000)
 
     async def _send_event(self, event: str, data: dict) -> None:
         async with self._send_lock:
