@@ -40,7 +40,10 @@ class MessageContext:
 async def remove_message(
     capture: ReplyCapture, message_id: int, by: str | int, delete: Callable[[], Awaitable[None]]
 ) -> None:
-    """Record that `by` removed the message, then `delete()` it on Discord (whatever `delete`
-    raises is the caller's: a refusal leaves the record announced but unchanged)."""
+    """Record that `by` removes the message, then `delete()` it on Discord (`delete` treats
+    "already gone" as done), then record the removal whether or not Discord's delete event
+    ever arrives (it does not after a restart or for a message already gone). Whatever
+    `delete` raises is the caller's: a refusal leaves the stored message as it was."""
     await capture.mark_removed(message_id, by)
     await delete()
+    await capture.removed(message_id, by)

@@ -184,6 +184,17 @@ class ReplyCapture:
         """Writes the database refused, waiting to be retried."""
         return len(self._held)
 
+    async def removed(self, message_id: int, by: str | int) -> None:
+        """The bot removed the message (after `mark_removed` and the delete): written now,
+        not queued, so a journaled removal is on disk before its step is marked done."""
+        change = StateChange(message_id, MessageState.REMOVED_BY_MODERATOR, str(by))
+        self._gone.remember(message_id, change)  # a copy captured later is tombstoned too
+        await self._repo.mark_removed(message_id, str(by))
+
+    async def store_now(self, record: MessageRecord) -> None:
+        """Write one message at once, bypassing the queue (a journaled step needs it kept)."""
+        await save_messages(self._repo, [record])
+
     def replay_deletions(self, message_ids: Iterable[int]) -> None:
         """Queue again the deletions known for these ids (after a backfill stored them)."""
         for message_id in message_ids:

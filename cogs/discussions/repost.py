@@ -12,6 +12,7 @@ parts already posted: the original stays up, untouched.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import discord
@@ -21,6 +22,8 @@ from bot.message_path import remove_message
 from bot.spoilers.guard import Takedown
 from bot.webhooks import remove_parts, send_parts
 from cogs._webhooks import ChannelWebhooks, WebhookSender, passing
+from cogs.replies.records import parent_id
+from storage.replies import MessageRecord
 
 if TYPE_CHECKING:
     from bot.app import FilmBot
@@ -42,6 +45,8 @@ def repost_payload(takedown: Takedown, message: discord.Message) -> dict:
         "author_name": message.author.display_name,
         "avatar_url": message.author.display_avatar.url,
         "text": message.content,
+        "created_at": message.created_at.isoformat(),
+        "reply_to": parent_id(message),
         "rewritten": takedown.rewritten,
         "parts": list(takedown.parts),
         "reasons": list(takedown.reasons),
@@ -106,7 +111,9 @@ class GuardRepost(Handler):
             except discord.HTTPException as error:
                 raise (passing(error) or error) from error
 
-        await remove_message(self.bot.services.reply_capture, p["message_id"], REMOVED_BY, delete)
+        capture = self.bot.services.reply_capture
+        await capture.store_now(original_record(p))  # kept even if it was never captured
+        await remove_message(capture, p["message_id"], REMOVED_BY, delete)
         await self.bot.services.spoiler_guard.mark_original_deleted(_record_id(ctx))
         return {}
 
@@ -150,6 +157,20 @@ class GuardRepost(Handler):
             log.info("could not DM user %s the spoiler guard's note (DMs closed)", user_id)
             return False
         return True
+
+
+def original_record(p: dict) -> MessageRecord:
+    """The original comment as the reply store keeps it, from the intent's payload."""
+    return MessageRecord(
+        message_id=p["message_id"],
+        thread_id=p["thread_id"],
+        guild_id=p["guild_id"],
+        author_id=p["author_id"],
+        author_name=p["author_name"],
+        content=p["text"],
+        created_at=datetime.fromisoformat(p["created_at"]),
+        parent_id=p["reply_to"],
+    )
 
 
 def _record_id(ctx: StepContext) -> int:

@@ -72,20 +72,23 @@ class ReviewDesk:
         item = handled.review_item
         if item is None:
             return
-        notes: list[str] = []
         if handled.outcome == "hide" and handled.stored is not None:
-            notes = await self.hide(item, handled.stored)
-        await self.alert(item, notes)
+            await self.hide(item, handled.stored)  # raises the alert as its last step
+        else:
+            await self.alert(item, [])
 
     async def hide(self, item: ReviewItem, stored: ScreenedMessage) -> list[str]:
-        """Delete the message (the copy is in the database), tell the author, record a case:
-        a journaled intent (cogs/screening/journaled.py), finished after a crash."""
+        """Delete the message (the copy is in the database), tell the author, record a case,
+        raise the alert: a journaled intent (cogs/screening/journaled.py), finished after a
+        crash."""
         rule = stored.rule or "screening"
         payload = {**item_payload(item), "rule": rule, "content": stored.content,
                    "reason": f"Hidden by screening: {rule}"}  # fmt: skip
         intent = await self.services.journal.perform(HIDE, payload, key=f"hide:{item.id}")
         if intent.status is not Status.DONE:
-            return [f"Hiding is waiting for Discord ({intent.last_error}); it will be retried."]
+            note = f"Hiding is waiting for Discord ({intent.last_error}); it will be retried."
+            await self.alert(item, [note])
+            return [note]
         return intent.result("case")["notes"]
 
     async def delete_message(self, item: ReviewItem, *, reason: str) -> bool:
@@ -93,13 +96,14 @@ class ReviewDesk:
         (missing permission)."""
 
         async def delete() -> None:
-            await self.bot.http.delete_message(item.channel_id, item.message_id, reason=reason)
+            try:
+                await self.bot.http.delete_message(item.channel_id, item.message_id, reason=reason)
+            except discord.NotFound:
+                log.info("message %s was already gone", item.message_id)
 
         try:
             await remove_message(self.services.reply_capture, item.message_id, self.bot.user.id,
                                  delete)  # fmt: skip
-        except discord.NotFound:
-            log.info("message %s was already gone", item.message_id)
         except discord.Forbidden:
             log.warning("not allowed to delete message %s in %s", item.message_id, item.channel_id)
             return False

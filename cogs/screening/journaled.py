@@ -1,7 +1,8 @@
 """Screening's side effects as journaled intents (docs/journal.md).
 
 `screening-hide`: `remove` the message (recorded as removed first, then deleted) -> `dm` the
-author (at most once) -> `case` (the automatic case, noted on the alert).
+author (at most once) -> `case` (the automatic case) -> `alert` (posted, or refreshed: the
+alert keeps its message id, so a repeated step edits instead of posting twice).
 `screening-restore`: `post` the approved message back under its author's name (one unit
 through the channel's webhook; a retried step never re-posts a part) -> `decide` the review
 item. A final refusal removes the parts posted, so approving again starts clean.
@@ -45,7 +46,7 @@ def item_payload(item: ReviewItem) -> dict:
 class Hide(Handler):
     """Takes a screened message down, tells its author, records the case."""
 
-    steps = (Step("remove"), Step("dm", at_most_once=True), Step("case"))
+    steps = (Step("remove"), Step("dm", at_most_once=True), Step("case"), Step("alert"))
 
     def __init__(self, desk: ReviewDesk) -> None:
         self.desk = desk
@@ -76,6 +77,10 @@ class Hide(Handler):
         status = DmStatus(dm["dm"]) if dm.get("dm") else DmStatus.CLOSED
         note = await self.desk.record_case(await self._item(ctx), ctx.payload["rule"], status)
         return {"notes": [note]}
+
+    async def step_alert(self, ctx: StepContext) -> dict:
+        await self.desk.alert(await self._item(ctx), ctx.intent.result("case")["notes"])
+        return {}
 
     async def _item(self, ctx: StepContext) -> ReviewItem:
         return await self.desk.services.screening.review.get(ctx.payload["item_id"])

@@ -1,0 +1,132 @@
+"""A real `python -m bot run` killed (os._exit at a named crash point, or SIGKILL) in the middle
+of the message path's side effects, then a fresh start on the same database: the guard's
+re-post, screening's hide and captured edits and deletions end as if nothing had happened
+(issue 12: D1, "The guard never retries", crash points of docs/journal.md)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.journal import Status
+from bot.journal.crash import CRASH_ENV, CRASH_EXIT_CODE
+from storage.replies import MessageState
+from tests.e2e._discussions import SPOILER
+from tests.e2e._discussions import open_discussion as open_guarded
+from tests.e2e._moderation import cases_of
+from tests.e2e._replies import open_discussion, settled, stored
+from tests.e2e._screening import alerts, discussion_thread, is_deleted, use_alert_channel
+
+ROOT = Path(__file__).resolve().parents[2]
+INSULT = "Bob you are a pathetic idiot and everyone knows it"
+LONG_SPOILER = " ".join([SPOILER] * 30)  # a re-post in two parts
+
+
+def bot_environment(emu, settings, **extra: str) -> dict[str, str]:
+    kept = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DATABASE_"))}
+    return {
+        **kept, "PYTHONPATH": str(ROOT), "DISCORD_TOKEN": emu.token,
+        "DATABASE_PATH": str(settings.database_path), "DEV_GUILD_ID": emu.world.guild["id"],
+        "DISCORD_API_BASE": emu.base_url, "DISCORD_GATEWAY_URL": emu.gateway_url,
+        "TOXICITY_BACKEND": "embedded", **extra,
+    }  # fmt: skip
+
+
+@contextlib.asynccontextmanager
+async def bot_process(emu, settings, **extra: str):
+    """The bot as a process of its own, connected; killed at the end if still alive."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", env=bot_environment(emu, settings, **extra),
+        cwd=settings.database_path.parent, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        await emu.recorder.wait_for("PUT", r"/guilds/\d+/commands$", timeout=60)
+        await emu.wait_connected(timeout=30)
+        yield process
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+async def died_at(process, point: str) -> None:
+    output, _ = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == CRASH_EXIT_CODE, output.decode()
+    assert f"crash point {point} reached" in output.decode()
+
+
+GUARD_POINTS = [
+    "guard-repost:post:part-1",
+    "guard-repost:post:after",
+    "guard-repost:take-down:before",
+    "guard-repost:take-down:after",
+    "guard-repost:note:before",
+]
+
+
+@pytest.mark.parametrize("point", GUARD_POINTS)
+async def test_a_guard_repost_killed_at_any_step_ends_complete_at_restart(
+    emu, start_bot, settings, point
+):
+    async with start_bot(settings):
+        thread = await open_guarded(emu, "film-talk")
+    async with bot_process(emu, settings, **{CRASH_ENV: point}) as process:
+        original = await emu.post("Alice", thread, LONG_SPOILER)
+        await died_at(process, point)
+    async with start_bot(settings) as bot:
+        await bot.services.journal.resume_unfinished()
+        intent = await bot.services.journal.store.by_key(f"guard:{original['id']}")
+        assert intent.status is Status.DONE
+        parts = [m["content"] for m in emu.messages_in(thread) if m.get("webhook_id")]
+        assert len(parts) == 2 and len(set(parts)) == 2  # every part once
+        assert is_deleted(emu, original)
+        record = await bot.services.spoiler_guard.by_original(int(original["id"]))
+        assert len(record.repost_message_ids) == 2 and record.original_deleted_at is not None
+        assert len(emu.dms("Alice")) <= 1  # the note: at most once
+        kept = {m.message_id: m for m in await stored(bot, emu, thread)}
+        assert kept[int(original["id"])].state is MessageState.REMOVED_BY_MODERATOR
+
+
+@pytest.mark.parametrize("point", ["screening-hide:remove:after", "screening-hide:dm:after"])
+async def test_a_hide_killed_midway_gets_its_case_at_restart(emu, start_bot, settings, point):
+    async with start_bot(settings) as bot:
+        await use_alert_channel(bot, emu)
+        thread = await discussion_thread(bot, emu)
+    async with bot_process(emu, settings, **{CRASH_ENV: point}) as process:
+        insult = await emu.post("Dave", thread, INSULT)
+        await died_at(process, point)
+    assert is_deleted(emu, insult)
+    async with start_bot(settings) as bot:
+        await bot.services.journal.resume_unfinished()
+        (case,) = await cases_of(bot, emu, "Dave")
+        assert case.type == "auto-delete"
+        assert len([m for m in emu.dms("Dave") if "hidden automatically" in m["content"]]) == 1
+        (alert,) = alerts(emu)
+        assert "Case #1" in str(alert)
+
+
+async def test_edits_and_deletions_unwritten_when_killed_are_not_lost(emu, start_bot, settings):
+    async with start_bot(settings) as bot:
+        thread = await open_discussion(bot, emu)
+        edited = await emu.post("Alice", thread, "Ruth is cruel")
+        deleted = await emu.post("Bob", thread, "Hailsham was a lie")
+        await settled(bot, emu)
+    slow_writes = {"REPLIES_FLUSH_MS": "60000", "REPLIES_BATCH_SIZE": "5000"}
+    async with bot_process(emu, settings, **slow_writes) as process:
+        await emu.edit(edited, "Ruth is cruel, then sorry")
+        await emu.delete(deleted)
+        process.kill()  # SIGKILL: the writer had nothing written yet
+        await process.wait()
+    async with start_bot(settings) as bot:
+        await bot.get_cog("ReplyCapturing").startup_catch_up
+        kept = {m.message_id: m for m in await stored(bot, emu, thread)}
+        assert kept[int(deleted["id"])].state is MessageState.DELETED_BY_AUTHOR
+        assert kept[int(edited["id"])].content == "Ruth is cruel, then sorry"
+        tree = await emu.slash("Alice", "thread tree", where=thread)
+        assert "Hailsham was a lie" not in await tree.text()
