@@ -45,15 +45,6 @@ class _Recent(OrderedDict):
 
 
 @dataclass(frozen=True)
-class Mark:
-    """The message path is done with `message_id`: the channel's mark may move to it."""
-
-    guild_id: int
-    channel_id: int
-    message_id: int
-
-
-@dataclass(frozen=True)
 class StateChange:
     message_id: int
     state: MessageState
@@ -103,11 +94,13 @@ class ReplyCapture:
         self._repo = repo
         self._batch_size = batch_size
         self._flush_seconds = flush_ms / 1000
-        self._queue: asyncio.Queue[MessageRecord | StateChange | Mark | _Marker] = asyncio.Queue()
+        self._queue: asyncio.Queue[MessageRecord | StateChange | _Marker] = asyncio.Queue()
         self._marks = marks
         self._held: list[MessageRecord | StateChange] = []  # refused writes, retried
         self._blocked: dict[int, int] = {}  # channel -> oldest message whose write was refused
         self._overflowed = False
+        self._wanted: dict[int, tuple[int, int]] = {}  # channel -> (guild, mark to move to)
+        self._written: dict[int, int] = {}  # channel -> newest message id written
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._announced: _Recent = _Recent()  # message id -> who will remove it
@@ -174,10 +167,12 @@ class ReplyCapture:
             self._announced.remember(message_id, by)
 
     def mark_processed(self, guild_id: int, channel_id: int, message_id: int) -> None:
-        """Queue: every step of the message path is done with `message_id`; once what was
-        queued before is written, the channel's mark moves to it (never past a message whose
-        write was refused: the catch-up reads it again from Discord)."""
-        self._put(Mark(guild_id, channel_id, message_id))
+        """Every step of the message path is done with `message_id` (its record, if any, was
+        queued before): the channel's mark moves there once that record is written, never
+        past a message whose write was refused (the catch-up reads it again from Discord)."""
+        wanted = self._wanted.get(channel_id)
+        if wanted is None or wanted[1] < message_id:
+            self._wanted[channel_id] = (guild_id, message_id)
 
     @property
     def held(self) -> int:
@@ -225,7 +220,7 @@ class ReplyCapture:
         self.start()
         await marker.done
 
-    def _put(self, item: MessageRecord | StateChange | Mark | _Marker) -> None:
+    def _put(self, item: MessageRecord | StateChange | _Marker) -> None:
         if self._stopping:
             raise RuntimeError("reply capture is stopped; nothing more can be queued")
         self._queue.put_nowait(item)
@@ -274,38 +269,49 @@ class ReplyCapture:
     async def _write(self, batch: list) -> None:
         await self._retry_held()
         records: list[MessageRecord] = []
-        marks: dict[int, tuple[int, int]] = {}
         for item in batch:
             if isinstance(item, MessageRecord):
                 records.append(item)
-                continue
-            if isinstance(item, Mark):
-                marks[item.channel_id] = (item.guild_id, item.message_id)
                 continue
             await self._write_records(records)
             records = []
             if isinstance(item, StateChange):
                 await self._apply_state(item)
             else:
-                await self._write_marks(marks)
-                marks = {}
+                await self._write_marks()
                 if not item.done.done():
                     item.done.set_result(None)
         await self._write_records(records)
-        await self._write_marks(marks)
+        await self._write_marks()
         self.batches += 1
 
-    async def _write_marks(self, marks: dict[int, tuple[int, int]]) -> None:
-        if self._marks is None or not marks:
+    async def _write_marks(self) -> None:
+        """Move the marks whose messages are written (up to the newest written, and never to
+        a message whose write was refused)."""
+        if self._marks is None or not self._wanted:
             return
-        capped = {}
-        for channel, (guild, message) in marks.items():
-            blocked = self._blocked.get(channel)
-            capped[channel] = (guild, message if blocked is None else min(message, blocked - 1))
+        moves, waiting = {}, {}
+        for channel, (guild, wanted) in self._wanted.items():
+            written = self._written.get(channel)
+            if written is None:
+                waiting[channel] = (guild, wanted)
+                continue
+            mark = min(wanted, written)
+            if channel in self._blocked:
+                mark = min(mark, self._blocked[channel] - 1)
+            moves[channel] = (guild, mark)
+            if mark < wanted:
+                waiting[channel] = (guild, wanted)
+        self._wanted = waiting
         try:
-            await self._marks.advance(capped)
+            await self._marks.advance(moves)
         except Exception:
-            log.exception("could not move the marks of %d channels", len(capped))
+            log.exception("could not move the marks of %d channels", len(moves))
+
+    def _note_written(self, records: list[MessageRecord]) -> None:
+        for record in records:
+            if record.message_id > self._written.get(record.thread_id, 0):
+                self._written[record.thread_id] = record.message_id
 
     def _hold(self, item: MessageRecord | StateChange, channel_id: int | None = None) -> None:
         """Keep a refused write for the next batch (at most HELD); its channel's mark stops
@@ -333,6 +339,7 @@ class ReplyCapture:
             self._held = held
             return
         self.written += len(records)
+        self._note_written(records)
         for change in (item for item in held if isinstance(item, StateChange)):
             await self._apply_state(change)
         if not self._overflowed:  # else the marks wait for the restart's catch-up
@@ -345,6 +352,7 @@ class ReplyCapture:
         try:
             await save_messages(self._repo, records)
             self.written += len(records)
+            self._note_written(records)
         except Exception:
             log.exception("writing %d captured messages failed; retrying one by one", len(records))
             for record in records:
@@ -354,6 +362,7 @@ class ReplyCapture:
         try:
             await save_messages(self._repo, [record])
             self.written += 1
+            self._note_written([record])
         except Exception as error:
             log.error("captured message %s could not be stored (held, retried): %s",
                       record.message_id, error)  # fmt: skip
