@@ -20,7 +20,14 @@ from tests.e2e._discussions import SPOILER
 from tests.e2e._discussions import open_discussion as open_guarded
 from tests.e2e._moderation import cases_of
 from tests.e2e._replies import open_discussion, settled, stored
-from tests.e2e._screening import alerts, discussion_thread, is_deleted, use_alert_channel
+from tests.e2e._screening import (
+    alerts,
+    discussion_thread,
+    is_deleted,
+    post_screened,
+    ready,
+    use_alert_channel,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 INSULT = "Bob you are a pathetic idiot and everyone knows it"
@@ -130,3 +137,24 @@ async def test_edits_and_deletions_unwritten_when_killed_are_not_lost(emu, start
         assert kept[int(edited["id"])].content == "Ruth is cruel, then sorry"
         tree = await emu.slash("Alice", "thread tree", where=thread)
         assert "Hailsham was a lie" not in await tree.text()
+
+
+@pytest.mark.parametrize("point", ["screening-restore:post:part-1", "screening-restore:post:after"])
+async def test_a_restore_killed_between_parts_posts_each_part_once(emu, start_bot, settings, point):
+    long_insult = " ".join(["You are a pathetic idiot."] * 90)  # restored in two parts
+    async with start_bot(settings) as bot:
+        await ready(bot)
+        await use_alert_channel(bot, emu)
+        thread = await discussion_thread(bot, emu)
+        posted, handled = await post_screened(bot, emu, "Dave", thread, long_insult)
+        assert handled.outcome == "hide"
+    async with bot_process(emu, settings, **{CRASH_ENV: point}) as process:
+        (alert,) = alerts(emu)
+        await emu.click("Mona", alert, label="Approve")
+        await died_at(process, point)
+    async with start_bot(settings) as bot:
+        await bot.services.journal.resume_unfinished()
+        parts = [m["content"] for m in emu.messages_in(thread) if m.get("webhook_id")]
+        assert len(parts) == 2 and len(set(parts)) == 2
+        item = await bot.services.screening.review.get(handled.review_item.id)
+        assert item.state == "approved" and "restored under Dave's name" in item.decision_note
