@@ -8,6 +8,7 @@ channel's webhook). See docs/journal.md for the intents that use `send_parts`.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -15,6 +16,8 @@ from typing import Protocol
 
 from bot import limits
 from bot.journal import StepContext
+
+log = logging.getLogger(__name__)
 
 DEFAULT_NAME = "member"
 # Discord refuses webhook names containing these words: one letter becomes a look-alike
@@ -90,3 +93,13 @@ async def remove_parts(sender: PartSender, ctx: StepContext) -> int:
     for message_id in sent:
         await sender.delete(message_id)
     return len(sent)
+
+
+async def abandon_post(sender: PartSender, ctx: StepContext, error: str, what: str) -> bool:
+    """A handler's undo for a multi-part `post` step: once the post is complete it stays
+    (False); before that, the parts sent are removed (True: the intent is undone)."""
+    if "post" in ctx.intent.results:
+        return False
+    removed = await remove_parts(sender, ctx)
+    log.warning("%s abandoned (%s); %d part(s) removed", what, error, removed)
+    return True

@@ -20,7 +20,7 @@ import discord
 from bot.journal import Handler, Intent, Retryable, Step, StepContext
 from bot.message_path import remove_message
 from bot.spoilers.guard import Takedown
-from bot.webhooks import remove_parts, send_parts
+from bot.webhooks import abandon_post, send_parts
 from cogs._webhooks import ChannelWebhooks, WebhookSender, passing
 from cogs.replies.records import parent_id
 from storage.replies import MessageRecord
@@ -134,12 +134,8 @@ class GuardRepost(Handler):
 
     async def undo(self, ctx: StepContext, error: str) -> bool:
         """Posting failed for good: remove what was posted; the original is still up."""
-        if "post" in ctx.intent.results:
-            return False  # the re-post is complete: never take it back
-        removed = await remove_parts(self._sender(ctx), ctx)
-        log.warning("guard re-post of %s abandoned (%s); %d part(s) removed",
-                    ctx.payload["message_id"], error, removed)  # fmt: skip
-        return True
+        what = f"guard re-post of {ctx.payload['message_id']}"
+        return await abandon_post(self._sender(ctx), ctx, error, what)
 
     def _sender(self, ctx: StepContext) -> WebhookSender:
         p = ctx.payload

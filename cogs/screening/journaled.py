@@ -19,7 +19,7 @@ from bot.errors import PermissionDenied
 from bot.journal import Handler, Intent, Status, Step, StepContext
 from bot.moderation.model import DmStatus
 from bot.screening.review_text import restored_messages
-from bot.webhooks import remove_parts, send_parts
+from bot.webhooks import abandon_post, send_parts
 from cogs._webhooks import ChannelWebhooks, WebhookSender
 from storage.screening import ScreenedMessage
 from storage.screening_review import ReviewItem
@@ -122,12 +122,8 @@ class Restore(Handler):
         return {}
 
     async def undo(self, ctx: StepContext, error: str) -> bool:
-        if "post" in ctx.intent.results:
-            return False
-        removed = await remove_parts(await self._sender(ctx), ctx)
-        log.warning("restore of %s abandoned (%s); %d part(s) removed",
-                    ctx.payload["message_id"], error, removed)  # fmt: skip
-        return True
+        what = f"restore of {ctx.payload['message_id']}"
+        return await abandon_post(await self._sender(ctx), ctx, error, what)
 
     async def _sender(self, ctx: StepContext) -> WebhookSender:
         bot = self.desk.bot

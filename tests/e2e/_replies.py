@@ -66,3 +66,13 @@ async def finished(backfill) -> str:
     """The last text of a /thread backfill reply (it is edited as the backfill goes)."""
     await backfill.wait(lambda r: (r.original or {}).get("content", "").startswith("Done."))
     return backfill.original["content"]
+
+
+async def edited_and_deleted(start_bot, settings, emu) -> tuple[str, dict, dict]:
+    """A bot run that stores two comments in a discussion; returns (thread, to edit, to delete)."""
+    async with start_bot(settings) as bot:
+        thread = await open_discussion(bot, emu)
+        edited = await emu.post("Alice", thread, "Ruth is cruel")
+        deleted = await emu.post("Bob", thread, "Hailsham was a lie")
+        await settled(bot, emu)
+    return thread, edited, deleted

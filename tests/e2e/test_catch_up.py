@@ -9,7 +9,7 @@ import logging
 from storage.replies import MessageState
 from tests.e2e._discussions import SPOILER
 from tests.e2e._discussions import open_discussion as open_guarded
-from tests.e2e._replies import open_discussion, settled, stored
+from tests.e2e._replies import edited_and_deleted, open_discussion, settled, stored
 from tests.e2e._screening import alerts, is_deleted, ready, use_alert_channel
 
 INSULT = "Bob you are a pathetic idiot and everyone knows it"
@@ -84,11 +84,7 @@ async def test_messages_posted_while_down_are_screened_at_start_up(emu, start_bo
 
 
 async def test_deletions_and_edits_made_while_down_are_reconciled(emu, start_bot, settings):
-    async with start_bot(settings) as bot:
-        thread = await open_discussion(bot, emu)
-        edited = await emu.post("Alice", thread, "Ruth is cruel")
-        deleted = await emu.post("Bob", thread, "Hailsham was a lie")
-        await settled(bot, emu)
+    thread, edited, deleted = await edited_and_deleted(start_bot, settings, emu)
     await emu.edit(edited, "Ruth is cruel, then sorry")
     await emu.delete(deleted)
     async with start_bot(settings) as bot:

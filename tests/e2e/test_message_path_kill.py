@@ -19,7 +19,7 @@ from storage.replies import MessageState
 from tests.e2e._discussions import SPOILER
 from tests.e2e._discussions import open_discussion as open_guarded
 from tests.e2e._moderation import cases_of
-from tests.e2e._replies import open_discussion, settled, stored
+from tests.e2e._replies import edited_and_deleted, stored
 from tests.e2e._screening import (
     alerts,
     discussion_thread,
@@ -119,11 +119,7 @@ async def test_a_hide_killed_midway_gets_its_case_at_restart(emu, start_bot, set
 
 
 async def test_edits_and_deletions_unwritten_when_killed_are_not_lost(emu, start_bot, settings):
-    async with start_bot(settings) as bot:
-        thread = await open_discussion(bot, emu)
-        edited = await emu.post("Alice", thread, "Ruth is cruel")
-        deleted = await emu.post("Bob", thread, "Hailsham was a lie")
-        await settled(bot, emu)
+    thread, edited, deleted = await edited_and_deleted(start_bot, settings, emu)
     slow_writes = {"REPLIES_FLUSH_MS": "60000", "REPLIES_BATCH_SIZE": "5000"}
     async with bot_process(emu, settings, **slow_writes) as process:
         await emu.edit(edited, "Ruth is cruel, then sorry")
