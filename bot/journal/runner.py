@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 from bot.errors import StorageUnavailable
 from bot.journal.crash import NO_CRASHES, CrashPoints
-from bot.journal.model import JSON, Intent, Retryable, Status
+from bot.journal.model import JSON, Finished, Intent, Retryable, Status
 
 log = logging.getLogger(__name__)
 
@@ -259,6 +259,10 @@ class Journal:
                 continue
             try:
                 result = await self._one_step(handler, intent, step)
+            except Finished as early:
+                await self.store.mark_done(intent.id, step.name, early.result, self.clock.now())
+                intent = _with(intent, results={**intent.results, step.name: early.result})
+                break
             except Retryable as error:
                 return await self._retry_later(intent, str(error), error.retry_after)
             except StorageUnavailable as error:

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 
 from bot.journal import CrashPoints, SimulatedCrash, Status
-from bot.moderation.journaled import DiscordFirst, RecordFirst
+from bot.moderation.journaled import ApplyLadderStep, DiscordFirst, RecordFirst
 from bot.moderation.model import CaseType, DmStatus
 from bot.moderation.requests import ActionRequest
 from cogs.moderation.checks import guild_facts_for, person
@@ -24,6 +24,7 @@ def points(kind: str, handler) -> list[str]:
 
 DISCORD_FIRST_POINTS = points("mod-discord-first", DiscordFirst)
 RECORD_FIRST_POINTS = points("mod-record-first", RecordFirst)
+LADDER_POINTS = points("mod-ladder", ApplyLadderStep)
 
 
 async def act(bot, emu, action: str, target: str, **details):
@@ -38,16 +39,16 @@ async def act(bot, emu, action: str, target: str, **details):
 
 
 @contextlib.asynccontextmanager
-async def crash_then_restart(emu, start_bot, settings, clock, point, action, target, **details):
+async def crash_then_restart(
+    emu, start_bot, settings, clock, point, action, target, warned_before=0, **details
+):
     """Run `action` until crash point `point`, stop the bot, start it again, resume; yields
-    the restarted bot."""
-
-    def armed(services) -> None:
-        services.use_clock(clock)
-        services.journal.crash = CrashPoints([point])
-
-    async with start_bot(settings, prepare=armed) as bot:
+    the restarted bot. `warned_before` warnings are given first (not stopped)."""
+    async with start_bot(settings, prepare=lambda services: services.use_clock(clock)) as bot:
         await use_log_channel(bot, emu)
+        for _ in range(warned_before):
+            await act(bot, emu, "warn", target)
+        bot.services.journal.crash = CrashPoints([point])
         with pytest.raises(SimulatedCrash):
             await act(bot, emu, action, target, **details)
     async with start_bot(settings, prepare=lambda services: services.use_clock(clock)) as bot:
@@ -93,8 +94,29 @@ async def test_a_warn_stopped_at_any_step_is_recorded_once_and_sent_at_most_once
         expected = DmStatus.NOT_APPLICABLE if interrupted else DmStatus.SENT
         assert case.dm_status == expected
         assert len([e for e in log_entries(emu) if "Case #1 · Warning" in e]) == 1
-        [intent] = await _intents(bot)
-        assert intent.status == Status.DONE
+        intents = await _intents(bot)
+        assert [i.kind for i in intents] == ["mod-record-first", "mod-ladder"]
+        assert all(i.status == Status.DONE for i in intents)
+        assert intents[1].results == {"case": None}  # one warning fires no ladder step
+
+
+@pytest.mark.parametrize("point", LADDER_POINTS)
+async def test_a_ladder_timeout_stopped_at_any_step_is_applied_once(
+    emu, start_bot, settings, point
+):
+    clock = manual_clock()
+    async with crash_then_restart(
+        emu, start_bot, settings, clock, point, "warn", "Bob", warned_before=2
+    ) as bot:
+        cases = await cases_of(bot, emu, "Bob")
+        assert [case.type for case in cases] == [CaseType.WARN] * 3 + [CaseType.AUTO_TIMEOUT]
+        assert cases[3].cites == (1, 2, 3) and not cases[3].voided
+        bob = emu.world.user_id("Bob")
+        assert emu.world.members[bob]["communication_disabled_until"]
+        timeout_dms = [d for d in emu.dms("Bob") if "timed out" in d["content"]]
+        assert len(emu.dms("Bob")) == 4 and len(timeout_dms) == 1
+        assert all(i.status == Status.DONE for i in await _intents(bot))
+        assert bot.services.expiry.next_expiry == cases[3].expires_at
 
 
 @pytest.mark.parametrize(
