@@ -12,9 +12,11 @@ import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
+import aiohttp
 import discord
 
 from bot.errors import InvalidInput, NotFound, PermissionDenied
+from bot.journal import Retryable
 from bot.moderation.model import DmStatus
 
 log = logging.getLogger(__name__)
@@ -26,9 +28,18 @@ SECONDS_PER_DAY = 24 * 3600
 
 @contextlib.asynccontextmanager
 async def refusals(doing: str, user_id: int) -> AsyncIterator[None]:
-    """Discord's 403s and 404s while `doing` something to `user_id`, as UserFacingErrors."""
+    """Discord's 403s and 404s while `doing` something to `user_id`, as UserFacingErrors;
+    a rate limit discord.py gave up waiting for, a 5xx or a dropped connection as Retryable
+    (the journal tries again later, after `retry_after` when Discord gave one)."""
     try:
         yield
+    except discord.RateLimited as limited:
+        raise Retryable(f"rate limited by Discord while trying to {doing}",
+                        retry_after=limited.retry_after) from None  # fmt: skip
+    except discord.DiscordServerError as error:
+        raise Retryable(f"Discord answered {error.status} while I tried to {doing}") from None
+    except (aiohttp.ClientError, TimeoutError) as error:
+        raise Retryable(f"Discord could not be reached to {doing}: {error}") from None
     except discord.Forbidden:
         raise PermissionDenied(
             f"Discord refused to let me {doing}: I am missing a permission, or my highest role "

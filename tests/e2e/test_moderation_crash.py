@@ -15,7 +15,14 @@ from bot.moderation.journaled import ApplyLadderStep, DiscordFirst, RecordFirst
 from bot.moderation.model import CaseType, DmStatus
 from bot.moderation.requests import ActionRequest
 from cogs.moderation.checks import guild_facts_for, person
-from tests.e2e._moderation import cases_of, guild_id, log_entries, manual_clock, use_log_channel
+from tests.e2e._moderation import (
+    cases_of,
+    guild_id,
+    log_entries,
+    manual_clock,
+    use_log_channel,
+    wait_for_log,
+)
 
 
 def points(kind: str, handler) -> list[str]:
@@ -152,3 +159,55 @@ async def _intents(bot):
     ) as cursor:
         ids = [row[0] for row in await cursor.fetchall()]
     return [await journal.store.get(intent_id) for intent_id in ids]
+
+
+async def test_a_ban_discord_does_not_answer_is_retried_then_done(emu, start_bot, settings):
+    clock = manual_clock()
+    async with start_bot(settings, prepare=lambda services: services.use_clock(clock)) as bot:
+        await use_log_channel(bot, emu)
+        emu.inject_error("PUT", r"/guilds/\d+/bans/\d+$", 503, times=2)
+        record = await emu.slash("Mona", "mod ban", member="Bob", reason="Raid")
+        prompt = await record.reply()
+        await emu.click("Mona", prompt, label="Ban")
+        answer = await _answer_replacing(emu, prompt)
+        assert answer.startswith("Discord is not answering (Discord answered 503")
+        assert "The ban is recorded and will be retried" in answer
+        [intent] = await _intents(bot)
+        assert intent.status == Status.PENDING and intent.attempts == 1
+        clock.advance(timedelta(seconds=2))
+        [again] = await bot.services.journal.resume_unfinished()
+        assert again.attempts == 2 and again.next_attempt_at > clock.now()
+        clock.advance(timedelta(seconds=4))
+        await bot.services.journal.resume_unfinished()
+        [case] = await cases_of(bot, emu, "Bob")
+        assert case.type == CaseType.BAN and emu.world.user_id("Bob") in emu.world.bans
+        assert len(emu.dms("Bob")) == 1  # the DM before the ban went once
+        assert len([e for e in log_entries(emu) if "Case #1 · Ban" in e]) == 1
+
+
+async def test_a_ban_that_keeps_failing_is_reported_in_the_mod_log(emu, start_bot, settings):
+    clock = manual_clock()
+    async with start_bot(settings, prepare=lambda services: services.use_clock(clock)) as bot:
+        await use_log_channel(bot, emu)
+        emu.inject_error("PUT", r"/guilds/\d+/bans/\d+$", 503, times=50)
+        request_done = act(bot, emu, "ban", "Bob")
+        with pytest.raises(Exception, match="Discord is not answering"):
+            await request_done
+        for _ in range(10):
+            [intent] = await _intents(bot)
+            if intent.finished:
+                break
+            clock.set(intent.next_attempt_at)
+            await bot.services.journal.resume_unfinished()
+        assert intent.status == Status.FAILED
+        assert len(emu.recorder.find("PUT", r"/guilds/\d+/bans/\d+$")) == 6  # RetryPolicy's 6 tries
+        entry = await wait_for_log(emu, "**Not carried out**")
+        bob = emu.world.user_id("Bob")
+        assert f"The ban of Bob (`{bob}`) failed: Discord answered 503" in entry
+        assert emu.world.bans == {} and await cases_of(bot, emu, "Bob") == []
+
+
+async def _answer_replacing(emu, prompt) -> str:
+    """The text that replaced a confirmation prompt once it was answered."""
+    await emu.recorder.wait_until(lambda: emu.world.find_message(prompt["id"])["components"] == [])
+    return emu.world.find_message(prompt["id"])["content"]
