@@ -76,15 +76,22 @@ async def open_journal(path, clock, crash=None):
     return conn, journal
 
 
+async def parts_journal(path, clock, *failures):
+    """A journal on `path` with the Parts handler over a World that fails with `failures`."""
+    conn, journal = await open_journal(path, clock)
+    world = World()
+    world.failures += failures
+    journal.register("parts", Parts(world))
+    return conn, journal, world
+
+
 @pytest.fixture
 def clock():
     return ManualClock(START)
 
 
 async def test_steps_run_in_order_and_are_marked_done(db_path, clock):
-    conn, journal = await open_journal(db_path, clock)
-    world = World()
-    journal.register("parts", Parts(world))
+    conn, journal, world = await parts_journal(db_path, clock)
     intent = await journal.perform("parts", {"parts": [1, 2]})
     assert intent.status == Status.DONE
     assert world.effects == ["post 1", "post 2", "record", "dm"]
@@ -133,10 +140,9 @@ async def test_a_crash_at_any_point_is_completed_on_resume_without_repeats(tmp_p
 
 
 async def test_a_rate_limit_is_retried_after_its_retry_after(db_path, clock):
-    conn, journal = await open_journal(db_path, clock)
-    world = World()
-    world.failures.append(Retryable("429 Too Many Requests", retry_after=30))
-    journal.register("parts", Parts(world))
+    conn, journal, world = await parts_journal(
+        db_path, clock, Retryable("429 Too Many Requests", retry_after=30)
+    )
     intent = await journal.perform("parts", {"parts": [1]})
     assert intent.status == Status.PENDING and intent.attempts == 1
     assert intent.next_attempt_at == START + timedelta(seconds=30)  # not the 2 s backoff
@@ -177,10 +183,9 @@ async def test_backoff_doubles_then_gives_up_undoes_and_tells_the_listener(db_pa
 
 
 async def test_a_final_failure_in_the_foreground_is_raised_not_broadcast(db_path, clock):
-    conn, journal = await open_journal(db_path, clock)
-    world = World()
-    world.failures.append(PermissionError("403 Missing Permissions"))
-    journal.register("parts", Parts(world))
+    conn, journal, world = await parts_journal(
+        db_path, clock, PermissionError("403 Missing Permissions")
+    )
     heard = []
 
     async def listener(intent, message):
@@ -205,9 +210,7 @@ async def test_a_key_gives_one_intent(db_path, clock):
 
 
 async def test_nothing_runs_when_the_intent_cannot_be_written(db_path, clock):
-    conn, journal = await open_journal(db_path, clock)
-    world = World()
-    journal.register("parts", Parts(world))
+    conn, journal, world = await parts_journal(db_path, clock)
     await conn.execute("PRAGMA query_only = ON")  # SQLite's own read-only switch
     with pytest.raises(StorageUnavailable) as caught:
         await journal.perform("parts", {"parts": [1]})
@@ -217,10 +220,7 @@ async def test_nothing_runs_when_the_intent_cannot_be_written(db_path, clock):
 
 
 async def test_the_retry_loop_runs_due_intents_on_its_own(db_path, clock):
-    conn, journal = await open_journal(db_path, clock)
-    world = World()
-    world.failures.append(Retryable("429", retry_after=10))
-    journal.register("parts", Parts(world))
+    conn, journal, world = await parts_journal(db_path, clock, Retryable("429", retry_after=10))
     journal.start()
     intent = await journal.perform("parts", {"parts": [1]})
     finished = await _advance_until_finished(journal, clock, intent.id, timedelta(seconds=10))

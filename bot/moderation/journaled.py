@@ -223,14 +223,10 @@ class ApplyLadderStep(DiscordFirst):
     that fires, if any, then apply it like DiscordFirst. Refused by Discord or by the checks
     (say the member left), its case is voided, saying why: kept in history, never counted."""
 
+    # DiscordFirst's steps, with the case recorded first and its DM status noted in its place
     steps = (
         Step("case"),
-        Step("dm-before", at_most_once=True),
-        Step("discord"),
-        Step("dm-after", at_most_once=True),
-        Step("dm-status"),
-        Step("expiry"),
-        Step("log", at_most_once=True),
+        *(Step("dm-status") if step.name == "case" else step for step in DiscordFirst.steps),
     )
 
     async def _action(self, intent: Intent) -> tuple[GuildFacts, ActionRequest, datetime]:
