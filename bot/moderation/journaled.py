@@ -1,13 +1,14 @@
 """Actions on members as journal intents (docs/journal.md): written before Discord is called,
 carried out step by step, completed after a crash by `Journal.resume_unfinished()`.
 
-Three kinds, by what must come first:
+Four kinds, by what must come first:
 - `mod-record-first` (warn, note, and screening's record-only delete/hold): the case, then the
   DM, so a warning whose case cannot be recorded is never sent.
 - `mod-discord-first` (timeout, untimeout, kick, ban, tempban, unban): the DM that must go
   before (kick, bans), Discord, the DM after (timeout), then the case and its expiry, timed
   from when the intent was written: a tempban whose case is recorded on resume still ends on
   time (D6).
+- `mod-channel` (lock, unlock): Discord, then the case.
 - `mod-ladder`: the escalation ladder's step a warning fired (its case recorded by the
   warning's intent), applied like `mod-discord-first`; refused, its case is voided.
 
@@ -22,12 +23,14 @@ import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from bot import limits
 from bot.errors import InvalidInput, NotFound, UserFacingError
 from bot.journal import Finished, Handler, Intent, Step, StepContext
 from bot.moderation import modlog
-from bot.moderation.model import DM_TYPES, WARNING_TYPES, Case, DmStatus
+from bot.moderation.model import DM_TYPES, WARNING_TYPES, Case, CaseType, DmStatus, NewCase
 from bot.moderation.requests import DM_BEFORE_ACTION, ActionRequest, GuildFacts, check_action
 from bot.moderation.rules import Person
+from bot.render import trim
 
 if TYPE_CHECKING:
     from bot.moderation.service import ModerationService
@@ -37,6 +40,7 @@ log = logging.getLogger(__name__)
 RECORD_FIRST = "mod-record-first"
 DISCORD_FIRST = "mod-discord-first"
 LADDER = "mod-ladder"  # applying the step a warning fired; the case is already recorded
+CHANNEL = "mod-channel"  # lock, unlock: Discord, then the case
 RECORD_FIRST_ACTIONS = frozenset({"warn", "note", "delete", "hold"})
 
 
@@ -272,3 +276,38 @@ class ApplyLadderStep(DiscordFirst):
         if not case.voided:
             await self.service.void_unapplied(facts, case, error, at)
         return True
+
+
+class ChannelAction(Handler):
+    """lock, unlock a thread: Discord (idempotent), then the case keyed on the intent, then
+    the log line. The payload is written by ModerationService.set_thread_locked."""
+
+    steps = (Step("discord"), Step("case"), Step("log", at_most_once=True))
+
+    def __init__(self, service: ModerationService) -> None:
+        self.service = service
+
+    def describe(self, intent: Intent) -> str:
+        return f"The {intent.payload['action']} of thread `{intent.payload['channel_id']}`"
+
+    async def step_discord(self, ctx: StepContext) -> None:
+        p = ctx.payload
+        reason = trim(f"{p['moderator']['name']}: {p['reason']}", limits.AUDIT_LOG_REASON)
+        await self.service.side.set_thread_locked(p["channel_id"], p["action"] == "lock", reason)
+
+    async def step_case(self, ctx: StepContext) -> dict[str, Any]:
+        case = await self.service.cases.case_for_intent(ctx.intent.id)
+        if case is None:
+            p = ctx.payload
+            new = NewCase(
+                guild_id=p["guild_id"], type=CaseType(p["action"]),
+                moderator_id=p["moderator"]["id"], reason=p["reason"],
+                channel_id=p["channel_id"], jump_url=p["jump_url"], intent_id=ctx.intent.id,
+            )  # fmt: skip
+            case = await self.service.cases.add_case(new, datetime.fromisoformat(p["at"]))
+        return {"number": case.number}
+
+    async def step_log(self, ctx: StepContext) -> None:
+        p = ctx.payload
+        case = await self.service.cases.get_case(p["guild_id"], ctx.intent.result("case")["number"])
+        await self.service.post_log(p["guild_id"], modlog.case_entry(case, p["moderator"]["name"]))

@@ -53,6 +53,16 @@ class Queued(UserFacingError):
     """The action is written down but Discord did not answer; the journal retries it."""
 
 
+def _done(intent: Intent, action: str) -> Intent:
+    """The intent, once done; Queued when it waits for a retry."""
+    if intent.status != Status.DONE:
+        raise Queued(
+            f"Discord is not answering ({intent.last_error}). The {action} is recorded and "
+            "will be retried; the mod log will say when it is done."
+        )
+    return intent
+
+
 class ModerationService:
     """The one way cases are made, changed and ended (manual or automatic)."""
 
@@ -73,6 +83,7 @@ class ModerationService:
         journal.register(journaled.RECORD_FIRST, journaled.RecordFirst(self))
         journal.register(journaled.DISCORD_FIRST, journaled.DiscordFirst(self))
         journal.register(journaled.LADDER, journaled.ApplyLadderStep(self))
+        journal.register(journaled.CHANNEL, journaled.ChannelAction(self))
         journal.on_failure(self.report_failure)
 
     def connect(self, side: DiscordSide) -> None:
@@ -96,11 +107,7 @@ class ModerationService:
         check_action(facts, request)
         payload = journaled.encode(facts, request, self.clock.now())
         intent = await self.journal.perform(journaled.kind_for(request.action), payload)
-        if intent.status != Status.DONE:
-            raise Queued(
-                f"Discord is not answering ({intent.last_error}). The {request.action} is "
-                "recorded and will be retried; the mod log will say when it is done."
-            )
+        _done(intent, request.action)
         case = await self.cases.get_case(facts.guild_id, intent.result("case")["number"])
         escalated = intent.results.get("escalate")
         escalation = None
@@ -169,6 +176,28 @@ class ModerationService:
         case = await self.cases.add_case(new, self.clock.now())
         await self.post_log(facts.guild_id, modlog.case_entry(case, moderator.name))
         return case
+
+    async def set_thread_locked(
+        self,
+        facts: GuildFacts,
+        *,
+        thread_id: int,
+        locked: bool,
+        moderator: Person,
+        reason: str,
+        jump_url: str | None = None,
+    ) -> Case:
+        """Lock or unlock a thread, journaled: the intent, Discord, the case, the log line."""
+        action = "lock" if locked else "unlock"
+        check_bot_permissions(action, facts.bot_permissions)
+        payload = {
+            "guild_id": facts.guild_id, "action": action, "channel_id": thread_id,
+            "moderator": {"id": moderator.id, "name": moderator.name},
+            "reason": check_reason(reason), "jump_url": jump_url,
+            "at": self.clock.now().isoformat(),
+        }  # fmt: skip
+        intent = _done(await self.journal.perform(journaled.CHANNEL, payload), action)
+        return await self.cases.get_case(facts.guild_id, intent.result("case")["number"])
 
     # --- the ledger --------------------------------------------------------------------
     async def amend(self, guild_id: int, number: int, text: str, moderator: Person) -> Case:

@@ -114,6 +114,11 @@ class DiscordModeration:
             raise InvalidInput(f"Discord could not unban {user_id}: {error.text}") from None
         return True
 
+    async def set_thread_locked(self, thread_id: int, locked: bool, reason: str) -> None:
+        """Lock or unlock a thread (doing it again is harmless)."""
+        async with refusals("lock or unlock the thread", thread_id):
+            await self.bot.http.edit_channel(thread_id, reason=reason, locked=locked)
+
     async def post_log(self, channel_id: int, text: str) -> None:
         """One message in the mod-log channel; the bot's default allowed_mentions pings nobody."""
         await self.bot.get_partial_messageable(channel_id).send(text)

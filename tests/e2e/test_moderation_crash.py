@@ -11,14 +11,16 @@ from datetime import timedelta
 import pytest
 
 from bot.journal import CrashPoints, SimulatedCrash, Status
-from bot.moderation.journaled import ApplyLadderStep, DiscordFirst, RecordFirst
+from bot.moderation.journaled import ApplyLadderStep, ChannelAction, DiscordFirst, RecordFirst
 from bot.moderation.model import CaseType, DmStatus
 from bot.moderation.requests import ActionRequest
 from cogs.moderation.checks import guild_facts_for, person
 from tests.e2e._moderation import (
+    all_cases,
     cases_of,
     guild_id,
     log_entries,
+    make_thread,
     manual_clock,
     use_log_channel,
     wait_for_log,
@@ -211,3 +213,31 @@ async def _answer_replacing(emu, prompt) -> str:
     """The text that replaced a confirmation prompt once it was answered."""
     await emu.recorder.wait_until(lambda: emu.world.find_message(prompt["id"])["components"] == [])
     return emu.world.find_message(prompt["id"])["content"]
+
+
+@pytest.mark.parametrize("point", points("mod-channel", ChannelAction))
+async def test_a_lock_stopped_at_any_step_is_locked_and_recorded_once(
+    emu, start_bot, settings, point
+):
+    async with start_bot(settings) as bot:
+        await use_log_channel(bot, emu)
+        thread = await make_thread(bot, emu, discussion=False)
+        bot.services.journal.crash = CrashPoints([point])
+        with pytest.raises(SimulatedCrash):
+            await lock(bot, emu, int(thread))
+    async with start_bot(settings) as bot:
+        await bot.services.journal.resume_unfinished()
+        assert emu.world.channels[thread]["thread_metadata"]["locked"] is True
+        [(number, kind, _)] = await all_cases(bot)
+        assert (number, kind) == (1, "lock")
+        assert len([e for e in log_entries(emu) if "Case #1 · Thread locked" in e]) == 1
+        assert all(i.status == Status.DONE for i in await _intents(bot))
+
+
+async def lock(bot, emu, thread_id: int):
+    guild = bot.get_guild(guild_id(emu))
+    mona = guild.get_member(int(emu.world.user_id("Mona")))
+    return await bot.services.moderation.set_thread_locked(
+        guild_facts_for(guild), thread_id=thread_id, locked=True, moderator=person(mona),
+        reason="Heated",
+    )  # fmt: skip
