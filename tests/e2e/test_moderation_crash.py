@@ -241,3 +241,18 @@ async def lock(bot, emu, thread_id: int):
         guild_facts_for(guild), thread_id=thread_id, locked=True, moderator=person(mona),
         reason="Heated",
     )  # fmt: skip
+
+
+async def test_an_action_left_unfinished_is_completed_after_a_new_gateway_session(emu, bot):
+    await use_log_channel(bot, emu)
+    bot.services.journal.crash = CrashPoints(["mod-discord-first:case:before"])
+    with pytest.raises(SimulatedCrash):
+        await act(bot, emu, "tempban", "Bob", duration=timedelta(days=1))
+    bot.services.journal.crash = CrashPoints()
+    assert emu.world.user_id("Bob") in emu.world.bans and log_entries(emu) == []
+    emu.gateway.session_id = "expired"  # the RESUME is refused: a new session, a new READY
+    await emu.drop_gateway()
+    entry = await wait_for_log(emu, "Case #1 · Temporary ban")
+    assert "for 1 day" in entry and emu.gateway.identifies == 2
+    [case] = await cases_of(bot, emu, "Bob")
+    assert case.active and case.expires_at == case.created_at + timedelta(days=1)
