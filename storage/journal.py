@@ -182,11 +182,14 @@ class JournalRepository:
             return {status: count async for status, count in cursor}
 
     async def prune(self, older_than: timedelta, now: datetime) -> int:
-        """Delete finished intents older than `older_than` (cases keep their own history)."""
+        """Delete finished intents older than `older_than`; their cases keep everything but
+        the link (only needed while an intent can still be resumed)."""
+        old = "SELECT id FROM journal_intents WHERE status != 'pending' AND updated_at < ?"
+        before = (to_db_time(now - older_than),)
         async with transaction(self._conn):
-            cursor = await self._conn.execute(
-                "DELETE FROM journal_intents WHERE status != 'pending' AND updated_at < ?"
-                " AND id NOT IN (SELECT intent_id FROM mod_cases WHERE intent_id IS NOT NULL)",
-                (to_db_time(now - older_than),),
+            await self._conn.execute(
+                f"UPDATE mod_cases SET intent_id = NULL WHERE intent_id IN ({old})", before
             )
+            cursor = await self._conn.execute(f"DELETE FROM journal_intents WHERE id IN ({old})",
+                                              before)  # fmt: skip
             return cursor.rowcount

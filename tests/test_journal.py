@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.errors import StorageUnavailable
+from bot.errors import NotFound, StorageUnavailable
 from bot.journal import (
     CrashPoints,
     Handler,
@@ -247,3 +247,32 @@ async def _all(conn, journal):
     async with conn.execute("SELECT id FROM journal_intents ORDER BY id") as cursor:
         ids = [row[0] for row in await cursor.fetchall()]
     return [await journal.store.get(i) for i in ids]
+
+
+async def test_finished_intents_are_pruned_after_a_while_pending_ones_never(db_path, clock):
+    conn, journal, _ = await parts_journal(db_path, clock, Retryable("503"))
+    waiting = await journal.perform("parts", {"parts": [1]})  # pending: a retry is due
+    done = await journal.perform("parts", {"parts": [2]})
+    clock.advance(timedelta(days=31))
+    assert await journal.store.prune(timedelta(days=30), clock.now()) == 1
+    assert (await journal.store.get(waiting.id)).status == Status.PENDING
+    with pytest.raises(NotFound):
+        await journal.store.get(done.id)
+    await conn.close()
+
+
+async def test_pruning_keeps_the_case_an_intent_recorded(db_path, clock):
+    from bot.moderation.model import CaseType, NewCase
+    from storage.moderation import CaseRepository
+
+    conn, journal, _ = await parts_journal(db_path, clock)
+    done = await journal.perform("parts", {"parts": [1]})
+    cases = CaseRepository(conn)
+    new = NewCase(guild_id=1, type=CaseType.WARN, moderator_id=2, reason="r", member_id=3,
+                  intent_id=done.id)  # fmt: skip
+    await cases.add_case(new, clock.now())
+    clock.advance(timedelta(days=31))
+    assert await journal.store.prune(timedelta(days=30), clock.now()) == 1
+    case = await cases.get_case(1, 1)
+    assert case.reason == "r" and await cases.case_for_intent(done.id) is None
+    await conn.close()

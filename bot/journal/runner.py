@@ -207,6 +207,11 @@ class Journal:
             log.info("journal: resuming %d unfinished intent(s)", len(due))
         return [await self._run_quietly(intent.id) for intent in due]
 
+    @property
+    def running(self) -> bool:
+        """Whether the retry loop is running."""
+        return self._task is not None
+
     def start(self) -> None:
         """Start the retry loop (it sleeps until the next retry time)."""
         if self._task is None:
