@@ -84,12 +84,9 @@ class JournalRepository:
             raise NotFound(f"There is no journal intent #{intent_id}.")
         return _intent(row)
 
-    async def get_by_key(self, key: str) -> Intent:
-        """The intent written under `key` (NotFound if none)."""
-        found = await self._by_key(key)
-        if found is None:
-            raise NotFound(f"There is no journal intent under {key!r}.")
-        return found
+    async def by_key(self, key: str) -> Intent | None:
+        """The intent written under `key`, if any."""
+        return await self._by_key(key)
 
     async def _by_key(self, key: str) -> Intent | None:
         async with self._conn.execute(
