@@ -29,6 +29,7 @@ class World:
     def __init__(self) -> None:
         self.effects: list[str] = []
         self.failures: list[Exception] = []
+        self.after_posting = None  # an async callable run once every part is posted
 
 
 class Parts(Handler):
@@ -49,6 +50,8 @@ class Parts(Handler):
             posted.append(part)
             await ctx.save(posted=posted)
             ctx.reach(f"part-{part}")
+        if self.world.after_posting is not None:
+            await self.world.after_posting()
         return {"posted": posted}
 
     async def step_record(self, ctx):
@@ -275,4 +278,21 @@ async def test_pruning_keeps_the_case_an_intent_recorded(db_path, clock):
     assert await journal.store.prune(timedelta(days=30), clock.now()) == 1
     case = await cases.get_case(1, 1)
     assert case.reason == "r" and await cases.case_for_intent(done.id) is None
+    await conn.close()
+
+
+async def test_a_database_that_fails_mid_way_stops_the_run_and_resume_finishes_it(db_path, clock):
+    conn, journal, world = await parts_journal(db_path, clock)
+
+    async def read_only_now():
+        world.after_posting = None
+        await conn.execute("PRAGMA query_only = ON")  # the "post" step cannot be marked
+
+    world.after_posting = read_only_now
+    with pytest.raises(StorageUnavailable):
+        await journal.perform("parts", {"parts": [1, 2]})
+    await conn.execute("PRAGMA query_only = OFF")
+    [intent] = await journal.resume_unfinished()
+    assert intent.status == Status.DONE
+    assert world.effects == ["post 1", "post 2", "record", "dm"]  # no part posted twice
     await conn.close()

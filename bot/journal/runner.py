@@ -149,6 +149,7 @@ class Journal:
         self._listeners: list[FailureListener] = []
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}  # lock, runs holding or waiting
         self._stalled_until: datetime | None = None  # database unwritable: look again then
+        self._stalls = 0  # stalls in a row (the wait grows like a retry's)
         self._task: asyncio.Task | None = None
         self._wake = asyncio.Event()
         self._timer: Any = None
@@ -285,6 +286,7 @@ class Journal:
             intent = _with(intent, results={**intent.results, step.name: result})
             if last:
                 break
+        self._stalls = 0
         return _with(intent, status=Status.DONE)
 
     async def _one_step(self, handler: Handler, intent: Intent, step: Step) -> Any:
@@ -316,10 +318,13 @@ class Journal:
 
     def _stall(self, intent: Intent, error: StorageUnavailable) -> None:
         """The database failed mid-way: nothing more can be recorded, so stop here; the
-        intent stays pending in the database and the loop looks again after a while."""
-        log.error("journal: %s #%s stalled, database not writable: %s",
-                  intent.kind, intent.id, error.problem)  # fmt: skip
-        self._stalled_until = self.clock.now() + self.policy.base_delay
+        intent stays pending in the database and the loop looks again after a while (longer
+        each time, like a retry; storage.health has already logged the cause)."""
+        self._stalls += 1
+        wait = self.policy.delay(self._stalls)
+        log.warning("journal: %s #%s waits %s for the database (%s)",
+                    intent.kind, intent.id, wait, error.problem)  # fmt: skip
+        self._stalled_until = self.clock.now() + wait
         self._wake.set()
 
     async def _give_up(
