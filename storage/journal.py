@@ -25,6 +25,11 @@ def _dump(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"))
 
 
+def _path(step: str) -> str:
+    """A JSON path to key `step` (names may hold dashes, so the key is quoted)."""
+    return '$."' + step.replace('"', "") + '"'
+
+
 def _intent(row: aiosqlite.Row) -> Intent:
     return Intent(
         id=row["id"],
@@ -54,6 +59,7 @@ class JournalRepository:
         self, kind: str, payload: JSON, steps: tuple[str, ...], key: str | None, now: datetime
     ) -> Intent:
         """Write a new intent; with `key`, return the one already written under it instead."""
+        stamp = to_db_time(now)
         async with transaction(self._conn):
             if key is not None:
                 existing = await self._by_key(key)
@@ -62,11 +68,12 @@ class JournalRepository:
             cursor = await self._conn.execute(
                 "INSERT INTO journal_intents (kind, key, payload, steps, created_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                (kind, key, _dump(payload), _dump(list(steps)), to_db_time(now), to_db_time(now)),
+                (kind, key, _dump(payload), _dump(list(steps)), stamp, stamp),
             )
             intent_id = cursor.lastrowid
         log.debug("journal: wrote %s #%s", kind, intent_id)
-        return await self.get(intent_id)
+        moment = from_db_time(stamp)
+        return Intent(intent_id, kind, payload, steps, Status.PENDING, moment, moment, key=key)
 
     async def get(self, intent_id: int) -> Intent:
         async with self._conn.execute(
@@ -89,18 +96,26 @@ class JournalRepository:
         return None if row is None else _intent(row)
 
     async def mark_started(self, intent_id: int, step: str, now: datetime) -> None:
-        """Note that an at-most-once step is about to run."""
+        """Note that an at-most-once step is about to run (one statement, no read)."""
         async with transaction(self._conn):
-            intent = await self.get(intent_id)
-            started = [*intent.started, step]
-            await self._update(intent_id, now, started=_dump(started))
+            await self._conn.execute(
+                "UPDATE journal_intents SET started = json_insert(started, '$[#]', ?),"
+                " updated_at = ? WHERE id = ?",
+                (step, to_db_time(now), intent_id),
+            )
 
-    async def mark_done(self, intent_id: int, step: str, result: Any, now: datetime) -> None:
-        """Record a step as done with its result (JSON)."""
+    async def mark_done(
+        self, intent_id: int, step: str, result: Any, now: datetime, *, last: bool = False
+    ) -> None:
+        """Record a step as done with its result (JSON); `last` also finishes the intent."""
+        status = str(Status.DONE if last else Status.PENDING)
         async with transaction(self._conn):
-            intent = await self.get(intent_id)
-            results = {**intent.results, step: result}
-            await self._update(intent_id, now, results=_dump(results))
+            await self._conn.execute(
+                "UPDATE journal_intents SET results = json_set(results, ?, json(?)),"
+                " status = ?, next_attempt_at = CASE WHEN ? = 'done' THEN NULL"
+                " ELSE next_attempt_at END, updated_at = ? WHERE id = ?",
+                (_path(step), _dump(result), status, status, to_db_time(now), intent_id),
+            )
 
     async def save_state(self, intent_id: int, state: JSON, now: datetime) -> None:
         async with transaction(self._conn):
@@ -164,11 +179,14 @@ class JournalRepository:
             return {status: count async for status, count in cursor}
 
     async def prune(self, older_than: timedelta, now: datetime) -> int:
-        """Delete finished intents older than `older_than` (cases keep their own history)."""
+        """Delete finished intents older than `older_than`; their cases keep everything but
+        the link (only needed while an intent can still be resumed)."""
+        old = "SELECT id FROM journal_intents WHERE status != 'pending' AND updated_at < ?"
+        before = (to_db_time(now - older_than),)
         async with transaction(self._conn):
-            cursor = await self._conn.execute(
-                "DELETE FROM journal_intents WHERE status != 'pending' AND updated_at < ?"
-                " AND id NOT IN (SELECT intent_id FROM mod_cases WHERE intent_id IS NOT NULL)",
-                (to_db_time(now - older_than),),
+            await self._conn.execute(
+                f"UPDATE mod_cases SET intent_id = NULL WHERE intent_id IN ({old})", before
             )
+            cursor = await self._conn.execute(f"DELETE FROM journal_intents WHERE id IN ({old})",
+                                              before)  # fmt: skip
             return cursor.rowcount

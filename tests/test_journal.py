@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.errors import StorageUnavailable
+from bot.errors import NotFound, StorageUnavailable
 from bot.journal import (
     CrashPoints,
     Handler,
@@ -29,6 +29,7 @@ class World:
     def __init__(self) -> None:
         self.effects: list[str] = []
         self.failures: list[Exception] = []
+        self.after_posting = None  # an async callable run once every part is posted
 
 
 class Parts(Handler):
@@ -49,6 +50,8 @@ class Parts(Handler):
             posted.append(part)
             await ctx.save(posted=posted)
             ctx.reach(f"part-{part}")
+        if self.world.after_posting is not None:
+            await self.world.after_posting()
         return {"posted": posted}
 
     async def step_record(self, ctx):
@@ -76,15 +79,22 @@ async def open_journal(path, clock, crash=None):
     return conn, journal
 
 
+async def parts_journal(path, clock, *failures):
+    """A journal on `path` with the Parts handler over a World that fails with `failures`."""
+    conn, journal = await open_journal(path, clock)
+    world = World()
+    world.failures += failures
+    journal.register("parts", Parts(world))
+    return conn, journal, world
+
+
 @pytest.fixture
 def clock():
     return ManualClock(START)
 
 
 async def test_steps_run_in_order_and_are_marked_done(db_path, clock):
-    conn, journal = await open_journal(db_path, clock)
-    world = World()
-    journal.register("parts", Parts(world))
+    conn, journal, world = await parts_journal(db_path, clock)
     intent = await journal.perform("parts", {"parts": [1, 2]})
     assert intent.status == Status.DONE
     assert world.effects == ["post 1", "post 2", "record", "dm"]
@@ -133,10 +143,9 @@ async def test_a_crash_at_any_point_is_completed_on_resume_without_repeats(tmp_p
 
 
 async def test_a_rate_limit_is_retried_after_its_retry_after(db_path, clock):
-    conn, journal = await open_journal(db_path, clock)
-    world = World()
-    world.failures.append(Retryable("429 Too Many Requests", retry_after=30))
-    journal.register("parts", Parts(world))
+    conn, journal, world = await parts_journal(
+        db_path, clock, Retryable("429 Too Many Requests", retry_after=30)
+    )
     intent = await journal.perform("parts", {"parts": [1]})
     assert intent.status == Status.PENDING and intent.attempts == 1
     assert intent.next_attempt_at == START + timedelta(seconds=30)  # not the 2 s backoff
@@ -177,10 +186,9 @@ async def test_backoff_doubles_then_gives_up_undoes_and_tells_the_listener(db_pa
 
 
 async def test_a_final_failure_in_the_foreground_is_raised_not_broadcast(db_path, clock):
-    conn, journal = await open_journal(db_path, clock)
-    world = World()
-    world.failures.append(PermissionError("403 Missing Permissions"))
-    journal.register("parts", Parts(world))
+    conn, journal, world = await parts_journal(
+        db_path, clock, PermissionError("403 Missing Permissions")
+    )
     heard = []
 
     async def listener(intent, message):
@@ -205,9 +213,7 @@ async def test_a_key_gives_one_intent(db_path, clock):
 
 
 async def test_nothing_runs_when_the_intent_cannot_be_written(db_path, clock):
-    conn, journal = await open_journal(db_path, clock)
-    world = World()
-    journal.register("parts", Parts(world))
+    conn, journal, world = await parts_journal(db_path, clock)
     await conn.execute("PRAGMA query_only = ON")  # SQLite's own read-only switch
     with pytest.raises(StorageUnavailable) as caught:
         await journal.perform("parts", {"parts": [1]})
@@ -217,10 +223,7 @@ async def test_nothing_runs_when_the_intent_cannot_be_written(db_path, clock):
 
 
 async def test_the_retry_loop_runs_due_intents_on_its_own(db_path, clock):
-    conn, journal = await open_journal(db_path, clock)
-    world = World()
-    world.failures.append(Retryable("429", retry_after=10))
-    journal.register("parts", Parts(world))
+    conn, journal, world = await parts_journal(db_path, clock, Retryable("429", retry_after=10))
     journal.start()
     intent = await journal.perform("parts", {"parts": [1]})
     finished = await _advance_until_finished(journal, clock, intent.id, timedelta(seconds=10))
@@ -247,3 +250,49 @@ async def _all(conn, journal):
     async with conn.execute("SELECT id FROM journal_intents ORDER BY id") as cursor:
         ids = [row[0] for row in await cursor.fetchall()]
     return [await journal.store.get(i) for i in ids]
+
+
+async def test_finished_intents_are_pruned_after_a_while_pending_ones_never(db_path, clock):
+    conn, journal, _ = await parts_journal(db_path, clock, Retryable("503"))
+    waiting = await journal.perform("parts", {"parts": [1]})  # pending: a retry is due
+    done = await journal.perform("parts", {"parts": [2]})
+    clock.advance(timedelta(days=31))
+    assert await journal.store.prune(timedelta(days=30), clock.now()) == 1
+    assert (await journal.store.get(waiting.id)).status == Status.PENDING
+    with pytest.raises(NotFound):
+        await journal.store.get(done.id)
+    await conn.close()
+
+
+async def test_pruning_keeps_the_case_an_intent_recorded(db_path, clock):
+    from bot.moderation.model import CaseType, NewCase
+    from storage.moderation import CaseRepository
+
+    conn, journal, _ = await parts_journal(db_path, clock)
+    done = await journal.perform("parts", {"parts": [1]})
+    cases = CaseRepository(conn)
+    new = NewCase(guild_id=1, type=CaseType.WARN, moderator_id=2, reason="r", member_id=3,
+                  intent_id=done.id)  # fmt: skip
+    await cases.add_case(new, clock.now())
+    clock.advance(timedelta(days=31))
+    assert await journal.store.prune(timedelta(days=30), clock.now()) == 1
+    case = await cases.get_case(1, 1)
+    assert case.reason == "r" and await cases.case_for_intent(done.id) is None
+    await conn.close()
+
+
+async def test_a_database_that_fails_mid_way_stops_the_run_and_resume_finishes_it(db_path, clock):
+    conn, journal, world = await parts_journal(db_path, clock)
+
+    async def read_only_now():
+        world.after_posting = None
+        await conn.execute("PRAGMA query_only = ON")  # the "post" step cannot be marked
+
+    world.after_posting = read_only_now
+    with pytest.raises(StorageUnavailable):
+        await journal.perform("parts", {"parts": [1, 2]})
+    await conn.execute("PRAGMA query_only = OFF")
+    [intent] = await journal.resume_unfinished()
+    assert intent.status == Status.DONE
+    assert world.effects == ["post 1", "post 2", "record", "dm"]  # no part posted twice
+    await conn.close()

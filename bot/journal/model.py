@@ -73,6 +73,15 @@ class Retryable(Exception):
         self.retry_after = retry_after
 
 
+class Finished(Exception):  # noqa: N818 - a signal, not an error
+    """Raised by a step: nothing more to do, the remaining steps are skipped (the intent is
+    done). `result` is stored as the step's result."""
+
+    def __init__(self, result: Any = None) -> None:
+        super().__init__("finished early")
+        self.result = result
+
+
 class SimulatedCrash(BaseException):
     """Raised by a CrashPoints set to raise: the run stops as a killed process would.
 

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 from bot.errors import StorageUnavailable
 from bot.journal.crash import NO_CRASHES, CrashPoints
-from bot.journal.model import JSON, Intent, Retryable, Status
+from bot.journal.model import JSON, Finished, Intent, Retryable, Status
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,8 @@ class JournalStore(Protocol):
                   now: datetime) -> Intent: ...  # fmt: skip
     async def get(self, intent_id: int) -> Intent: ...
     async def mark_started(self, intent_id: int, step: str, now: datetime) -> None: ...
-    async def mark_done(self, intent_id: int, step: str, result: Any, now: datetime) -> None: ...
+    async def mark_done(self, intent_id: int, step: str, result: Any, now: datetime, *,
+                        last: bool = False) -> None: ...  # fmt: skip
     async def save_state(self, intent_id: int, state: JSON, now: datetime) -> None: ...
     async def schedule_retry(self, intent_id: int, attempts: int, when: datetime, error: str,
                              now: datetime) -> None: ...  # fmt: skip
@@ -148,6 +149,7 @@ class Journal:
         self._listeners: list[FailureListener] = []
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}  # lock, runs holding or waiting
         self._stalled_until: datetime | None = None  # database unwritable: look again then
+        self._stalls = 0  # stalls in a row (the wait grows like a retry's)
         self._task: asyncio.Task | None = None
         self._wake = asyncio.Event()
         self._timer: Any = None
@@ -177,15 +179,19 @@ class Journal:
         """Write the intent and carry it out now. A final failure is raised to the caller
         (after undo); a passing one leaves it pending for the retry loop (see `.status`)."""
         intent = await self.begin(kind, payload, key=key)
-        return await self.run(intent.id)
+        return await self.run(intent.id, known=intent)
 
-    async def run(self, intent_id: int, *, background: bool = False) -> Intent:
-        """Carry out the remaining steps of one intent (one runner at a time per intent)."""
+    async def run(
+        self, intent_id: int, *, background: bool = False, known: Intent | None = None
+    ) -> Intent:
+        """Carry out the remaining steps of one intent (one runner at a time per intent).
+        `known` is the intent as just written (saves reading it back)."""
         lock, users = self._locks.get(intent_id, (asyncio.Lock(), 0))
         self._locks[intent_id] = (lock, users + 1)
         try:
             async with lock:
-                return await self._run_locked(intent_id, background)
+                fresh = known if users == 0 else None  # someone ran it meanwhile: re-read
+                return await self._run_locked(intent_id, background, fresh)
         finally:
             lock, users = self._locks[intent_id]
             if users == 1:
@@ -201,6 +207,11 @@ class Journal:
         if due:
             log.info("journal: resuming %d unfinished intent(s)", len(due))
         return [await self._run_quietly(intent.id) for intent in due]
+
+    @property
+    def running(self) -> bool:
+        """Whether the retry loop is running."""
+        return self._task is not None
 
     def start(self) -> None:
         """Start the retry loop (it sleeps until the next retry time)."""
@@ -249,16 +260,20 @@ class Journal:
             return None
 
     # --- one run -------------------------------------------------------------------------
-    async def _run_locked(self, intent_id: int, background: bool) -> Intent:
-        intent = await self.store.get(intent_id)
+    async def _run_locked(self, intent_id: int, background: bool, known: Intent | None) -> Intent:
+        intent = known if known is not None else await self.store.get(intent_id)
         if intent.finished:
             return intent
         handler = self._handler(intent.kind)
-        for step in handler.steps:
-            if step.name in intent.results:
-                continue
+        remaining = [step for step in handler.steps if step.name not in intent.results]
+        if not remaining:  # every step was marked, the finish was not: finish now
+            await self.store.finish(intent.id, Status.DONE, None, self.clock.now())
+        for index, step in enumerate(remaining):
             try:
                 result = await self._one_step(handler, intent, step)
+                last = index == len(remaining) - 1
+            except Finished as early:
+                result, last = early.result, True
             except Retryable as error:
                 return await self._retry_later(intent, str(error), error.retry_after)
             except StorageUnavailable as error:
@@ -267,9 +282,11 @@ class Journal:
             except Exception as error:
                 await self._give_up(handler, intent, error, background)
                 raise
-            await self.store.mark_done(intent.id, step.name, result, self.clock.now())
+            await self.store.mark_done(intent.id, step.name, result, self.clock.now(), last=last)
             intent = _with(intent, results={**intent.results, step.name: result})
-        await self.store.finish(intent.id, Status.DONE, None, self.clock.now())
+            if last:
+                break
+        self._stalls = 0
         return _with(intent, status=Status.DONE)
 
     async def _one_step(self, handler: Handler, intent: Intent, step: Step) -> Any:
@@ -301,10 +318,13 @@ class Journal:
 
     def _stall(self, intent: Intent, error: StorageUnavailable) -> None:
         """The database failed mid-way: nothing more can be recorded, so stop here; the
-        intent stays pending in the database and the loop looks again after a while."""
-        log.error("journal: %s #%s stalled, database not writable: %s",
-                  intent.kind, intent.id, error.problem)  # fmt: skip
-        self._stalled_until = self.clock.now() + self.policy.base_delay
+        intent stays pending in the database and the loop looks again after a while (longer
+        each time, like a retry; storage.health has already logged the cause)."""
+        self._stalls += 1
+        wait = self.policy.delay(self._stalls)
+        log.warning("journal: %s #%s waits %s for the database (%s)",
+                    intent.kind, intent.id, wait, error.problem)  # fmt: skip
+        self._stalled_until = self.clock.now() + wait
         self._wake.set()
 
     async def _give_up(

@@ -1,13 +1,16 @@
 """Actions on members as journal intents (docs/journal.md): written before Discord is called,
 carried out step by step, completed after a crash by `Journal.resume_unfinished()`.
 
-Two kinds, by what must come first:
+Four kinds, by what must come first:
 - `mod-record-first` (warn, note, and screening's record-only delete/hold): the case, then the
   DM, so a warning whose case cannot be recorded is never sent.
 - `mod-discord-first` (timeout, untimeout, kick, ban, tempban, unban): the DM that must go
   before (kick, bans), Discord, the DM after (timeout), then the case and its expiry, timed
   from when the intent was written: a tempban whose case is recorded on resume still ends on
   time (D6).
+- `mod-channel` (lock, unlock): Discord, then the case.
+- `mod-ladder`: the escalation ladder's step a warning fired (its case recorded by the
+  warning's intent), applied like `mod-discord-first`; refused, its case is voided.
 
 Every step is idempotent: the case is found by its intent id, a Discord call repeated after a
 crash treats "already done" (not a member any more, not timed out, not banned) as done, and
@@ -20,12 +23,14 @@ import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot.errors import InvalidInput, NotFound
-from bot.journal import Handler, Intent, Step, StepContext
+from bot import limits
+from bot.errors import InvalidInput, NotFound, UserFacingError
+from bot.journal import Finished, Handler, Intent, Step, StepContext
 from bot.moderation import modlog
-from bot.moderation.model import DM_TYPES, WARNING_TYPES, Case, DmStatus
-from bot.moderation.requests import DM_BEFORE_ACTION, ActionRequest, GuildFacts
+from bot.moderation.model import DM_TYPES, WARNING_TYPES, Case, CaseType, DmStatus, NewCase
+from bot.moderation.requests import DM_BEFORE_ACTION, ActionRequest, GuildFacts, check_action
 from bot.moderation.rules import Person
+from bot.render import trim
 
 if TYPE_CHECKING:
     from bot.moderation.service import ModerationService
@@ -34,6 +39,8 @@ log = logging.getLogger(__name__)
 
 RECORD_FIRST = "mod-record-first"
 DISCORD_FIRST = "mod-discord-first"
+LADDER = "mod-ladder"  # applying the step a warning fired; the case is already recorded
+CHANNEL = "mod-channel"  # lock, unlock: Discord, then the case
 RECORD_FIRST_ACTIONS = frozenset({"warn", "note", "delete", "hold"})
 
 
@@ -94,7 +101,7 @@ def _person(person: Person) -> dict[str, Any]:
 
 
 class _MemberAction(Handler):
-    """What both kinds share: the case keyed on the intent, the DM, the log line."""
+    """What the kinds share: the case keyed on the intent, the DM, the log line."""
 
     def __init__(self, service: ModerationService) -> None:
         self.service = service
@@ -103,10 +110,14 @@ class _MemberAction(Handler):
         _, request, _ = decode(intent.payload)
         return f"The {request.action} of {request.target.name} (`{request.target.id}`)"
 
+    async def _action(self, intent: Intent) -> tuple[GuildFacts, ActionRequest, datetime]:
+        """The facts, the request carried out, and when it was asked for."""
+        return decode(intent.payload)
+
     async def _case(self, ctx: StepContext, dm: DmStatus) -> dict[str, Any]:
         existing = await self.service.cases.case_for_intent(ctx.intent.id)
         if existing is None:
-            facts, request, at = decode(ctx.payload)
+            facts, request, at = await self._action(ctx.intent)
             new = self.service.new_case(facts, request, dm, intent_id=ctx.intent.id)
             existing = await self.service.cases.add_case(new, at)
         return {"number": existing.number}
@@ -117,14 +128,19 @@ class _MemberAction(Handler):
         )
 
     async def _dm(self, ctx: StepContext, when: str) -> str | None:
-        facts, request, _ = decode(ctx.payload)
+        facts, request, _ = await self._action(ctx.intent)
         before = request.action in DM_BEFORE_ACTION
         if request.case_type not in DM_TYPES or (when == "before") != before:
             return None
         return str(await self.service.tell(facts, request))
 
+    async def _record_dm_status(self, intent: Intent, dm: Any) -> None:
+        if isinstance(dm, str):
+            case = await self._recorded(intent)
+            await self.service.cases.record_dm_status(case.guild_id, case.number, DmStatus(dm))
+
     async def step_log(self, ctx: StepContext) -> None:
-        facts, request, _ = decode(ctx.payload)
+        facts, request, _ = await self._action(ctx.intent)
         case = await self._recorded(ctx.intent)
         name = request.moderator.name if request.moderator else facts.bot.name
         await self.service.post_log(facts.guild_id, modlog.case_entry(case, name))
@@ -148,18 +164,21 @@ class RecordFirst(_MemberAction):
         return await self._dm(ctx, "after")
 
     async def step_dm_status(self, ctx: StepContext) -> None:
-        status = ctx.intent.results.get("dm")
-        if isinstance(status, str):
-            case = await self._recorded(ctx.intent)
-            await self.service.cases.record_dm_status(case.guild_id, case.number, DmStatus(status))
+        await self._record_dm_status(ctx.intent, ctx.intent.results.get("dm"))
 
     async def step_escalate(self, ctx: StepContext) -> dict[str, Any] | None:
-        facts, request, at = decode(ctx.payload)
-        case = await self._recorded(ctx.intent)
-        if case.type not in WARNING_TYPES or case.voided:
+        """A warning may fire the escalation ladder: that is an intent of its own, keyed on
+        this one, so a re-run finds it instead of firing the ladder again."""
+        warning = await self._recorded(ctx.intent)
+        if warning.type not in WARNING_TYPES or warning.voided:
             return None
-        escalation = await self.service.escalate(facts, request.target, at)
-        return None if escalation is None else {"number": escalation.number}
+        key = f"{LADDER}:{ctx.intent.id}"
+        try:
+            ladder = await self.service.journal.perform(LADDER, ctx.payload, key=key)
+        except UserFacingError as refused:  # the step's case was voided, saying why
+            log.info("ladder step after intent %s not applied: %s", ctx.intent.id, refused)
+            ladder = await self.service.journal.store.by_key(key)
+        return ladder.results.get("case")
 
 
 class DiscordFirst(_MemberAction):
@@ -178,7 +197,7 @@ class DiscordFirst(_MemberAction):
         return await self._dm(ctx, "before")
 
     async def step_discord(self, ctx: StepContext) -> None:
-        facts, request, at = decode(ctx.payload)
+        facts, request, at = await self._action(ctx.intent)
         again = bool(ctx.state.get("called"))
         await ctx.save(called=True)
         try:
@@ -201,3 +220,94 @@ class DiscordFirst(_MemberAction):
 
     async def step_expiry(self, ctx: StepContext) -> None:
         self.service.expiry.schedule(await self._recorded(ctx.intent))
+
+
+class ApplyLadderStep(DiscordFirst):
+    """The escalation ladder after a warning (the payload is the warning's): record the step
+    that fires, if any, then apply it like DiscordFirst. Refused by Discord or by the checks
+    (say the member left), its case is voided, saying why: kept in history, never counted."""
+
+    # DiscordFirst's steps, with the case recorded first and its DM status noted in its place
+    steps = (
+        Step("case"),
+        *(Step("dm-status") if step.name == "case" else step for step in DiscordFirst.steps),
+    )
+
+    async def _action(self, intent: Intent) -> tuple[GuildFacts, ActionRequest, datetime]:
+        facts, warning, at = decode(intent.payload)
+        case = await self._recorded(intent)
+        step = ActionRequest(
+            action=case.type.action, target=warning.target, reason=case.reason,
+            duration=case.duration, rule=case.rule,
+        )  # fmt: skip
+        return facts, step, at
+
+    async def step_case(self, ctx: StepContext) -> dict[str, Any]:
+        existing = await self.service.cases.case_for_intent(ctx.intent.id)
+        if existing is None:
+            facts, warning, at = decode(ctx.payload)
+            existing = await self.service.record_ladder_step(
+                facts, warning.target, at, ctx.intent.id
+            )
+        if existing is None:
+            raise Finished(None)  # no step fires: nothing more to do
+        return {"number": existing.number}
+
+    async def step_discord(self, ctx: StepContext) -> None:
+        facts, request, _ = await self._action(ctx.intent)
+        check_action(facts, request)
+        await super().step_discord(ctx)
+
+    async def step_dm_status(self, ctx: StepContext) -> None:
+        results = ctx.intent.results
+        await self._record_dm_status(
+            ctx.intent, results.get("dm-before") or results.get("dm-after")
+        )
+
+    def describe(self, intent: Intent) -> str:
+        _, warning, _ = decode(intent.payload)
+        return f"The escalation ladder's step for {warning.target.name} (`{warning.target.id}`)"
+
+    async def undo(self, ctx: StepContext, error: str) -> bool:
+        if "case" not in ctx.intent.results:
+            return False
+        facts, _, at = decode(ctx.payload)
+        case = await self._recorded(ctx.intent)
+        if not case.voided:
+            await self.service.void_unapplied(facts, case, error, at)
+        return True
+
+
+class ChannelAction(Handler):
+    """lock, unlock a thread: Discord (idempotent), then the case keyed on the intent, then
+    the log line. The payload is written by ModerationService.set_thread_locked."""
+
+    steps = (Step("discord"), Step("case"), Step("log", at_most_once=True))
+
+    def __init__(self, service: ModerationService) -> None:
+        self.service = service
+
+    def describe(self, intent: Intent) -> str:
+        return f"The {intent.payload['action']} of thread `{intent.payload['channel_id']}`"
+
+    async def step_discord(self, ctx: StepContext) -> None:
+        p = ctx.payload
+        reason = trim(f"{p['moderator']['name']}: {p['reason']}", limits.AUDIT_LOG_REASON)
+        await self.service.side.set_thread_locked(p["channel_id"], p["action"] == "lock", reason)
+
+    async def step_case(self, ctx: StepContext) -> dict[str, Any]:
+        case = await self.service.cases.case_for_intent(ctx.intent.id)
+        if case is None:
+            p = ctx.payload
+            new = NewCase(
+                guild_id=p["guild_id"], type=CaseType(p["action"]),
+                moderator_id=p["moderator"]["id"], reason=p["reason"],
+                channel_id=p["channel_id"], jump_url=p["jump_url"], intent_id=ctx.intent.id,
+            )  # fmt: skip
+            case = await self.service.cases.add_case(new, datetime.fromisoformat(p["at"]))
+        return {"number": case.number}
+
+    async def step_log(self, ctx: StepContext) -> None:
+        p = ctx.payload
+        case = await self.service.cases.get_case(p["guild_id"], ctx.intent.result("case")["number"])
+        await self.service.post_log(p["guild_id"], modlog.case_entry(case, p["moderator"]["name"]))

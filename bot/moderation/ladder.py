@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.errors import InvalidInput
@@ -119,8 +119,10 @@ async def escalate(
     member_name: str,
     bot_id: int,
     now: datetime,
+    intent_id: int | None = None,
 ) -> Case | None:
     """After a warning: record the ladder step it triggers (attributed to the bot), if any.
+    `intent_id` is the journal intent that applies it (one case per intent).
 
     Evaluation and recording happen in one transaction, so two warnings at the same moment
     cannot both fire the same step. The caller then applies the returned case on Discord (and
@@ -136,8 +138,10 @@ async def escalate(
         if firing is None:
             return None
         case = await writer.add_case(
-            _firing_case(firing, guild_id, member_id, member_name, bot_id), now
-        )
+            replace(_firing_case(firing, guild_id, member_id, member_name, bot_id),
+                    intent_id=intent_id),
+            now,
+        )  # fmt: skip
     log.info("ladder fired in %s for %s: case #%d", guild_id, member_id, case.number)
     return case
 

@@ -53,6 +53,8 @@ class DiscordSide(Protocol):
 
     async def post_log(self, channel_id: int, text: str) -> None: ...
 
+    async def set_thread_locked(self, thread_id: int, locked: bool, reason: str) -> None: ...
+
 
 @dataclass(frozen=True)
 class GuildFacts:

@@ -78,18 +78,12 @@ PERMISSION_NAMES = {
 # What the moderator needs, besides a moderator role: the Discord permission the action uses
 # (any one of those listed). A thread lock is Discord's Manage Threads; Manage Channels or
 # Manage Roles (permission overwrites, the other way to lock) also count.
+_LOCKING = ("manage_threads", "manage_channels", "manage_roles")
 MODERATOR_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    "warn": (),
-    "note": (),
-    "timeout": ("moderate_members",),
-    "untimeout": ("moderate_members",),
-    "kick": ("kick_members",),
-    "ban": ("ban_members",),
-    "tempban": ("ban_members",),
-    "unban": ("ban_members",),
+    **{action: BOT_PERMISSIONS[action] for action in ACTIONS[:8]},  # the member actions
     "purge": ("manage_messages",),
-    "lock": ("manage_threads", "manage_channels", "manage_roles"),
-    "unlock": ("manage_threads", "manage_channels", "manage_roles"),
+    "lock": _LOCKING,
+    "unlock": _LOCKING,
     "remove-message": ("manage_messages",),  # the review desk's Remove
     "restore-message": ("manage_messages",),  # the review desk's Approve (re-posts it)
 }

@@ -23,7 +23,6 @@ from bot.moderation.ladder import DEFAULT_LADDER, escalate
 from bot.moderation.messages import member_dm
 from bot.moderation.model import (
     BAN_TYPES,
-    DM_TYPES,
     REASON_MAX,
     TIMEOUT_TYPES,
     Case,
@@ -34,7 +33,6 @@ from bot.moderation.model import (
     check_reason,
 )
 from bot.moderation.requests import (
-    DM_BEFORE_ACTION,
     ActionOutcome,
     ActionRequest,
     DiscordSide,
@@ -53,6 +51,16 @@ log = logging.getLogger(__name__)
 
 class Queued(UserFacingError):
     """The action is written down but Discord did not answer; the journal retries it."""
+
+
+def _done(intent: Intent, action: str) -> Intent:
+    """The intent, once done; Queued when it waits for a retry."""
+    if intent.status != Status.DONE:
+        raise Queued(
+            f"Discord is not answering ({intent.last_error}). The {action} is recorded and "
+            "will be retried; the mod log will say when it is done."
+        )
+    return intent
 
 
 class ModerationService:
@@ -74,6 +82,8 @@ class ModerationService:
         self._side: DiscordSide | None = None
         journal.register(journaled.RECORD_FIRST, journaled.RecordFirst(self))
         journal.register(journaled.DISCORD_FIRST, journaled.DiscordFirst(self))
+        journal.register(journaled.LADDER, journaled.ApplyLadderStep(self))
+        journal.register(journaled.CHANNEL, journaled.ChannelAction(self))
         journal.on_failure(self.report_failure)
 
     def connect(self, side: DiscordSide) -> None:
@@ -97,11 +107,7 @@ class ModerationService:
         check_action(facts, request)
         payload = journaled.encode(facts, request, self.clock.now())
         intent = await self.journal.perform(journaled.kind_for(request.action), payload)
-        if intent.status != Status.DONE:
-            raise Queued(
-                f"Discord is not answering ({intent.last_error}). The {request.action} is "
-                "recorded and will be retried; the mod log will say when it is done."
-            )
+        _done(intent, request.action)
         case = await self.cases.get_case(facts.guild_id, intent.result("case")["number"])
         escalated = intent.results.get("escalate")
         escalation = None
@@ -171,6 +177,28 @@ class ModerationService:
         await self.post_log(facts.guild_id, modlog.case_entry(case, moderator.name))
         return case
 
+    async def set_thread_locked(
+        self,
+        facts: GuildFacts,
+        *,
+        thread_id: int,
+        locked: bool,
+        moderator: Person,
+        reason: str,
+        jump_url: str | None = None,
+    ) -> Case:
+        """Lock or unlock a thread, journaled: the intent, Discord, the case, the log line."""
+        action = "lock" if locked else "unlock"
+        check_bot_permissions(action, facts.bot_permissions)
+        payload = {
+            "guild_id": facts.guild_id, "action": action, "channel_id": thread_id,
+            "moderator": {"id": moderator.id, "name": moderator.name},
+            "reason": check_reason(reason), "jump_url": jump_url,
+            "at": self.clock.now().isoformat(),
+        }  # fmt: skip
+        intent = _done(await self.journal.perform(journaled.CHANNEL, payload), action)
+        return await self.cases.get_case(facts.guild_id, intent.result("case")["number"])
+
     # --- the ledger --------------------------------------------------------------------
     async def amend(self, guild_id: int, number: int, text: str, moderator: Person) -> Case:
         """Change a case's reason (the old one is kept) and log the amendment."""
@@ -214,19 +242,6 @@ class ModerationService:
         await self.post_log(guild_id, modlog.message_deleted_entry(**details))
 
     # --- details -----------------------------------------------------------------------
-    async def carry_out(
-        self, facts: GuildFacts, request: ActionRequest, case_type: CaseType, now: datetime
-    ) -> DmStatus:
-        """The DM (before or after, see DM_BEFORE_ACTION) and the Discord action."""
-        tell = case_type in DM_TYPES
-        dm_status = DmStatus.NOT_APPLICABLE
-        if tell and request.action in DM_BEFORE_ACTION:
-            dm_status = await self.tell(facts, request, case_type)
-        await self.on_discord(facts, request, now)
-        if tell and request.action not in DM_BEFORE_ACTION:
-            dm_status = await self.tell(facts, request, case_type)
-        return dm_status
-
     async def on_discord(self, facts: GuildFacts, request: ActionRequest, now: datetime) -> None:
         side, guild, target = self.side, facts.guild_id, request.target
         why = audit_reason(request)
@@ -284,10 +299,12 @@ class ModerationService:
             intent_id=intent_id,
         )
 
-    async def escalate(self, facts: GuildFacts, target: Person, now: datetime) -> Case | None:
-        """After a warning: record the ladder's step (if one fires), then apply it on Discord."""
+    async def record_ladder_step(
+        self, facts: GuildFacts, target: Person, now: datetime, intent_id: int
+    ) -> Case | None:
+        """After a warning: record the ladder's step, if one fires (journaled.py applies it)."""
         steps = await self.config.get_ladder(facts.guild_id, DEFAULT_LADDER)
-        case = await escalate(
+        return await escalate(
             self.cases,
             steps,
             guild_id=facts.guild_id,
@@ -295,28 +312,10 @@ class ModerationService:
             member_name=target.name,
             bot_id=self.side.bot_id,
             now=now,
+            intent_id=intent_id,
         )
-        if case is None:
-            return None
-        request = ActionRequest(
-            action=case.type.action,
-            target=target,
-            reason=case.reason,
-            duration=case.duration,
-            rule=case.rule,
-        )
-        try:
-            check_action(facts, request)
-            dm_status = await self.carry_out(facts, request, case.type, now)
-        except UserFacingError as error:
-            return await self._void_unapplied(facts, case, error.message, now)
-        if dm_status != DmStatus.NOT_APPLICABLE:
-            case = await self.cases.record_dm_status(facts.guild_id, case.number, dm_status)
-        self.expiry.schedule(case)
-        await self.post_log(facts.guild_id, modlog.case_entry(case, facts.bot.name))
-        return case
 
-    async def _void_unapplied(self, facts: GuildFacts, case: Case, why: str, now: datetime) -> Case:
+    async def void_unapplied(self, facts: GuildFacts, case: Case, why: str, now: datetime) -> Case:
         """A ladder step Discord refused: keep it in history, voided, saying why."""
         log.warning("ladder step case %s #%d not applied: %s", case.guild_id, case.number, why)
         reason = trim(f"Could not be applied: {why}", REASON_MAX)

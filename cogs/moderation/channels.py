@@ -5,7 +5,6 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
-from bot import limits
 from bot.errors import InvalidInput
 from bot.moderation.messages import confirmation_prompt, purge_summary
 from bot.moderation.model import check_reason
@@ -80,11 +79,10 @@ async def _set_locked(interaction: discord.Interaction, locked: bool, reason: st
     if thread.locked == locked:
         raise InvalidInput(f"This thread is already {action}ed.")
     check_bot_permissions(action, facts.bot_permissions)
-    await thread.edit(locked=locked, reason=reason[: limits.AUDIT_LOG_REASON])
-    case = await services(interaction).moderation.record_channel_case(
+    case = await services(interaction).moderation.set_thread_locked(
         facts,
-        action=action,
-        channel_id=thread.id,
+        thread_id=thread.id,
+        locked=locked,
         moderator=person(interaction.user),
         reason=reason,
         jump_url=thread.jump_url,

@@ -12,9 +12,11 @@ import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
+import aiohttp
 import discord
 
 from bot.errors import InvalidInput, NotFound, PermissionDenied
+from bot.journal import Retryable
 from bot.moderation.model import DmStatus
 
 log = logging.getLogger(__name__)
@@ -26,9 +28,18 @@ SECONDS_PER_DAY = 24 * 3600
 
 @contextlib.asynccontextmanager
 async def refusals(doing: str, user_id: int) -> AsyncIterator[None]:
-    """Discord's 403s and 404s while `doing` something to `user_id`, as UserFacingErrors."""
+    """Discord's 403s and 404s while `doing` something to `user_id`, as UserFacingErrors;
+    a rate limit discord.py gave up waiting for, a 5xx or a dropped connection as Retryable
+    (the journal tries again later, after `retry_after` when Discord gave one)."""
     try:
         yield
+    except discord.RateLimited as limited:
+        raise Retryable(f"rate limited by Discord while trying to {doing}",
+                        retry_after=limited.retry_after) from None  # fmt: skip
+    except discord.DiscordServerError as error:
+        raise Retryable(f"Discord answered {error.status} while I tried to {doing}") from None
+    except (aiohttp.ClientError, TimeoutError) as error:
+        raise Retryable(f"Discord could not be reached to {doing}: {error}") from None
     except discord.Forbidden:
         raise PermissionDenied(
             f"Discord refused to let me {doing}: I am missing a permission, or my highest role "
@@ -102,6 +113,11 @@ class DiscordModeration:
                 return False
             raise InvalidInput(f"Discord could not unban {user_id}: {error.text}") from None
         return True
+
+    async def set_thread_locked(self, thread_id: int, locked: bool, reason: str) -> None:
+        """Lock or unlock a thread (doing it again is harmless)."""
+        async with refusals("lock or unlock the thread", thread_id):
+            await self.bot.http.edit_channel(thread_id, reason=reason, locked=locked)
 
     async def post_log(self, channel_id: int, text: str) -> None:
         """One message in the mod-log channel; the bot's default allowed_mentions pings nobody."""

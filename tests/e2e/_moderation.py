@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import discord
+
 from bot.moderation.clock import ManualClock
 from bot.moderation.model import Case
 
@@ -68,3 +70,21 @@ def manual_clock() -> ManualClock:
 
 def dm_texts(emu, name: str) -> list[str]:
     return [message["content"] for message in emu.dms(name)]
+
+
+async def make_thread(bot, emu, name: str = "Gattaca (1997)", *, discussion: bool = True) -> str:
+    """A thread under #general, linked to a film as /discuss start would (unless told not to)."""
+    channel = bot.get_channel(int(emu.world.channel_id("general")))
+    thread = await channel.create_thread(name=name, type=discord.ChannelType.public_thread)
+    if discussion:
+        await bot.services.discussions.open(
+            guild_id=guild_id(emu),
+            channel_id=channel.id,
+            thread_id=thread.id,
+            film_id=1,
+            film_label=name,
+            spoiler_policy="allowed",
+            created_by=user_id(emu, "Mona"),
+            auto_archive_minutes=1440,
+        )
+    return str(thread.id)

@@ -4,36 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import discord
-
 from bot.moderation.model import CaseType
 from tests.e2e._moderation import (
     all_cases,
     confirm,
     guild_id,
     log_entries,
+    make_thread,
     use_log_channel,
     user_id,
     wait_for_log,
 )
-
-
-async def make_thread(bot, emu, name: str = "Gattaca (1997)", *, discussion: bool = True) -> str:
-    """A thread under #general, linked to a film as /discuss start would (unless told not to)."""
-    channel = bot.get_channel(int(emu.world.channel_id("general")))
-    thread = await channel.create_thread(name=name, type=discord.ChannelType.public_thread)
-    if discussion:
-        await bot.services.discussions.open(
-            guild_id=guild_id(emu),
-            channel_id=channel.id,
-            thread_id=thread.id,
-            film_id=1,
-            film_label=name,
-            spoiler_policy="allowed",
-            created_by=user_id(emu, "Mona"),
-            auto_archive_minutes=1440,
-        )
-    return str(thread.id)
 
 
 async def test_purge_skips_messages_too_old_to_bulk_delete(emu, bot):

@@ -11,11 +11,20 @@ from datetime import timedelta
 import pytest
 
 from bot.journal import CrashPoints, SimulatedCrash, Status
-from bot.moderation.journaled import DiscordFirst, RecordFirst
+from bot.moderation.journaled import ApplyLadderStep, ChannelAction, DiscordFirst, RecordFirst
 from bot.moderation.model import CaseType, DmStatus
 from bot.moderation.requests import ActionRequest
 from cogs.moderation.checks import guild_facts_for, person
-from tests.e2e._moderation import cases_of, guild_id, log_entries, manual_clock, use_log_channel
+from tests.e2e._moderation import (
+    all_cases,
+    cases_of,
+    guild_id,
+    log_entries,
+    make_thread,
+    manual_clock,
+    use_log_channel,
+    wait_for_log,
+)
 
 
 def points(kind: str, handler) -> list[str]:
@@ -24,6 +33,7 @@ def points(kind: str, handler) -> list[str]:
 
 DISCORD_FIRST_POINTS = points("mod-discord-first", DiscordFirst)
 RECORD_FIRST_POINTS = points("mod-record-first", RecordFirst)
+LADDER_POINTS = points("mod-ladder", ApplyLadderStep)
 
 
 async def act(bot, emu, action: str, target: str, **details):
@@ -38,16 +48,16 @@ async def act(bot, emu, action: str, target: str, **details):
 
 
 @contextlib.asynccontextmanager
-async def crash_then_restart(emu, start_bot, settings, clock, point, action, target, **details):
+async def crash_then_restart(
+    emu, start_bot, settings, clock, point, action, target, warned_before=0, **details
+):
     """Run `action` until crash point `point`, stop the bot, start it again, resume; yields
-    the restarted bot."""
-
-    def armed(services) -> None:
-        services.use_clock(clock)
-        services.journal.crash = CrashPoints([point])
-
-    async with start_bot(settings, prepare=armed) as bot:
+    the restarted bot. `warned_before` warnings are given first (not stopped)."""
+    async with start_bot(settings, prepare=lambda services: services.use_clock(clock)) as bot:
         await use_log_channel(bot, emu)
+        for _ in range(warned_before):
+            await act(bot, emu, "warn", target)
+        bot.services.journal.crash = CrashPoints([point])
         with pytest.raises(SimulatedCrash):
             await act(bot, emu, action, target, **details)
     async with start_bot(settings, prepare=lambda services: services.use_clock(clock)) as bot:
@@ -93,8 +103,29 @@ async def test_a_warn_stopped_at_any_step_is_recorded_once_and_sent_at_most_once
         expected = DmStatus.NOT_APPLICABLE if interrupted else DmStatus.SENT
         assert case.dm_status == expected
         assert len([e for e in log_entries(emu) if "Case #1 · Warning" in e]) == 1
-        [intent] = await _intents(bot)
-        assert intent.status == Status.DONE
+        intents = await _intents(bot)
+        assert [i.kind for i in intents] == ["mod-record-first", "mod-ladder"]
+        assert all(i.status == Status.DONE for i in intents)
+        assert intents[1].results == {"case": None}  # one warning fires no ladder step
+
+
+@pytest.mark.parametrize("point", LADDER_POINTS)
+async def test_a_ladder_timeout_stopped_at_any_step_is_applied_once(
+    emu, start_bot, settings, point
+):
+    clock = manual_clock()
+    async with crash_then_restart(
+        emu, start_bot, settings, clock, point, "warn", "Bob", warned_before=2
+    ) as bot:
+        cases = await cases_of(bot, emu, "Bob")
+        assert [case.type for case in cases] == [CaseType.WARN] * 3 + [CaseType.AUTO_TIMEOUT]
+        assert cases[3].cites == (1, 2, 3) and not cases[3].voided
+        bob = emu.world.user_id("Bob")
+        assert emu.world.members[bob]["communication_disabled_until"]
+        timeout_dms = [d for d in emu.dms("Bob") if "timed out" in d["content"]]
+        assert len(emu.dms("Bob")) == 4 and len(timeout_dms) == 1
+        assert all(i.status == Status.DONE for i in await _intents(bot))
+        assert bot.services.expiry.next_expiry == cases[3].expires_at
 
 
 @pytest.mark.parametrize(
@@ -130,3 +161,98 @@ async def _intents(bot):
     ) as cursor:
         ids = [row[0] for row in await cursor.fetchall()]
     return [await journal.store.get(intent_id) for intent_id in ids]
+
+
+async def test_a_ban_discord_does_not_answer_is_retried_then_done(emu, start_bot, settings):
+    clock = manual_clock()
+    async with start_bot(settings, prepare=lambda services: services.use_clock(clock)) as bot:
+        await use_log_channel(bot, emu)
+        emu.inject_error("PUT", r"/guilds/\d+/bans/\d+$", 503, times=2)
+        record = await emu.slash("Mona", "mod ban", member="Bob", reason="Raid")
+        prompt = await record.reply()
+        await emu.click("Mona", prompt, label="Ban")
+        answer = await _answer_replacing(emu, prompt)
+        assert answer.startswith("Discord is not answering (Discord answered 503")
+        assert "The ban is recorded and will be retried" in answer
+        [intent] = await _intents(bot)
+        assert intent.status == Status.PENDING and intent.attempts == 1
+        clock.advance(timedelta(seconds=2))
+        [again] = await bot.services.journal.resume_unfinished()
+        assert again.attempts == 2 and again.next_attempt_at > clock.now()
+        clock.advance(timedelta(seconds=4))
+        await bot.services.journal.resume_unfinished()
+        [case] = await cases_of(bot, emu, "Bob")
+        assert case.type == CaseType.BAN and emu.world.user_id("Bob") in emu.world.bans
+        assert len(emu.dms("Bob")) == 1  # the DM before the ban went once
+        assert len([e for e in log_entries(emu) if "Case #1 · Ban" in e]) == 1
+
+
+async def test_a_ban_that_keeps_failing_is_reported_in_the_mod_log(emu, start_bot, settings):
+    clock = manual_clock()
+    async with start_bot(settings, prepare=lambda services: services.use_clock(clock)) as bot:
+        await use_log_channel(bot, emu)
+        emu.inject_error("PUT", r"/guilds/\d+/bans/\d+$", 503, times=50)
+        request_done = act(bot, emu, "ban", "Bob")
+        with pytest.raises(Exception, match="Discord is not answering"):
+            await request_done
+        for _ in range(10):
+            [intent] = await _intents(bot)
+            if intent.finished:
+                break
+            clock.set(intent.next_attempt_at)
+            await bot.services.journal.resume_unfinished()
+        assert intent.status == Status.FAILED
+        assert len(emu.recorder.find("PUT", r"/guilds/\d+/bans/\d+$")) == 6  # RetryPolicy's 6 tries
+        entry = await wait_for_log(emu, "**Not carried out**")
+        bob = emu.world.user_id("Bob")
+        assert f"The ban of Bob (`{bob}`) failed: Discord answered 503" in entry
+        assert emu.world.bans == {} and await cases_of(bot, emu, "Bob") == []
+
+
+async def _answer_replacing(emu, prompt) -> str:
+    """The text that replaced a confirmation prompt once it was answered."""
+    await emu.recorder.wait_until(lambda: emu.world.find_message(prompt["id"])["components"] == [])
+    return emu.world.find_message(prompt["id"])["content"]
+
+
+@pytest.mark.parametrize("point", points("mod-channel", ChannelAction))
+async def test_a_lock_stopped_at_any_step_is_locked_and_recorded_once(
+    emu, start_bot, settings, point
+):
+    async with start_bot(settings) as bot:
+        await use_log_channel(bot, emu)
+        thread = await make_thread(bot, emu, discussion=False)
+        bot.services.journal.crash = CrashPoints([point])
+        with pytest.raises(SimulatedCrash):
+            await lock(bot, emu, int(thread))
+    async with start_bot(settings) as bot:
+        await bot.services.journal.resume_unfinished()
+        assert emu.world.channels[thread]["thread_metadata"]["locked"] is True
+        [(number, kind, _)] = await all_cases(bot)
+        assert (number, kind) == (1, "lock")
+        assert len([e for e in log_entries(emu) if "Case #1 · Thread locked" in e]) == 1
+        assert all(i.status == Status.DONE for i in await _intents(bot))
+
+
+async def lock(bot, emu, thread_id: int):
+    guild = bot.get_guild(guild_id(emu))
+    mona = guild.get_member(int(emu.world.user_id("Mona")))
+    return await bot.services.moderation.set_thread_locked(
+        guild_facts_for(guild), thread_id=thread_id, locked=True, moderator=person(mona),
+        reason="Heated",
+    )  # fmt: skip
+
+
+async def test_an_action_left_unfinished_is_completed_after_a_new_gateway_session(emu, bot):
+    await use_log_channel(bot, emu)
+    bot.services.journal.crash = CrashPoints(["mod-discord-first:case:before"])
+    with pytest.raises(SimulatedCrash):
+        await act(bot, emu, "tempban", "Bob", duration=timedelta(days=1))
+    bot.services.journal.crash = CrashPoints()
+    assert emu.world.user_id("Bob") in emu.world.bans and log_entries(emu) == []
+    emu.gateway.session_id = "expired"  # the RESUME is refused: a new session, a new READY
+    await emu.drop_gateway()
+    entry = await wait_for_log(emu, "Case #1 · Temporary ban")
+    assert "for 1 day" in entry and emu.gateway.identifies == 2
+    [case] = await cases_of(bot, emu, "Bob")
+    assert case.active and case.expires_at == case.created_at + timedelta(days=1)

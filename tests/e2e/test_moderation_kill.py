@@ -5,7 +5,6 @@ journaled action, then a fresh start on the same database: the action is complet
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -15,24 +14,13 @@ import pytest
 from bot.journal.crash import CRASH_ENV, CRASH_EXIT_CODE
 from bot.moderation.model import CaseType, DmStatus
 from tests.e2e._moderation import cases_of, confirm, manual_clock
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.e2e._process import bot_env
 
 
 async def run_until_killed(emu, database: Path, point: str, command: str, **options) -> None:
     """Start the bot as a process armed to die at `point`, run the command as Mona (confirming
     when asked), and wait for the process to die there."""
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DATABASE_"))},
-        "PYTHONPATH": str(ROOT),
-        "DISCORD_TOKEN": emu.token,
-        "DATABASE_PATH": str(database),
-        "DEV_GUILD_ID": emu.world.guild["id"],
-        "DISCORD_API_BASE": emu.base_url,
-        "DISCORD_GATEWAY_URL": emu.gateway_url,
-        "TOXICITY_BACKEND": "embedded",
-        CRASH_ENV: point,
-    }
+    env = bot_env(emu, database, **{CRASH_ENV: point})
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", env=env, cwd=database.parent,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,

@@ -117,3 +117,13 @@ async def test_review_buttons_need_the_permission_of_their_action(emu, helper):
     assert await record.is_ephemeral()
     [item] = await bot.services.screening.review.list_pending(guild_id(emu))
     assert item.decided_by is None
+
+
+async def test_pardoning_a_ban_needs_ban_members_because_it_unbans(emu, helper):
+    bot, _ = helper
+    record = await emu.slash("Mona", "mod ban", member="Bob", reason="raid")
+    await (await confirm(emu, "Mona", record, "Ban")).reply()
+    record = await emu.slash("Dave", "mod pardon", number=1, reason="I like Bob")
+    assert "**Ban Members** permission to unban" in await record.text()
+    case = await bot.services.mod_cases.get_case(guild_id(emu), 1)
+    assert case.active and not case.voided and emu.world.user_id("Bob") in emu.world.bans

@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
-from pathlib import Path
 
 from storage import migrate
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.e2e._process import bot_env
 
 
 async def test_run_serves_and_shuts_down_cleanly_on_sigterm(emu, tmp_path):
     database = tmp_path / "bot.sqlite3"
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DATABASE_"))},
-        "PYTHONPATH": str(ROOT),
-        "DISCORD_TOKEN": emu.token,
-        "DATABASE_PATH": str(database),
-        "DEV_GUILD_ID": emu.world.guild["id"],
-        "DISCORD_API_BASE": emu.base_url,
-        "DISCORD_GATEWAY_URL": emu.gateway_url,
-        "TOXICITY_BACKEND": "embedded",
-    }
+    env = bot_env(emu, database)
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
