@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -19,6 +17,7 @@ from storage.replies import MessageState
 from tests.e2e._discussions import SPOILER
 from tests.e2e._discussions import open_discussion as open_guarded
 from tests.e2e._moderation import cases_of
+from tests.e2e._process import bot_env
 from tests.e2e._replies import edited_and_deleted, stored
 from tests.e2e._screening import (
     alerts,
@@ -29,26 +28,15 @@ from tests.e2e._screening import (
     use_alert_channel,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
 INSULT = "Bob you are a pathetic idiot and everyone knows it"
 LONG_SPOILER = " ".join([SPOILER] * 30)  # a re-post in two parts
-
-
-def bot_environment(emu, settings, **extra: str) -> dict[str, str]:
-    kept = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DATABASE_"))}
-    return {
-        **kept, "PYTHONPATH": str(ROOT), "DISCORD_TOKEN": emu.token,
-        "DATABASE_PATH": str(settings.database_path), "DEV_GUILD_ID": emu.world.guild["id"],
-        "DISCORD_API_BASE": emu.base_url, "DISCORD_GATEWAY_URL": emu.gateway_url,
-        "TOXICITY_BACKEND": "embedded", **extra,
-    }  # fmt: skip
 
 
 @contextlib.asynccontextmanager
 async def bot_process(emu, settings, **extra: str):
     """The bot as a process of its own, connected; killed at the end if still alive."""
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", env=bot_environment(emu, settings, **extra),
+        sys.executable, "-m", "bot", "run", env=bot_env(emu, settings.database_path, **extra),
         cwd=settings.database_path.parent, stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
     )  # fmt: skip
