@@ -22,13 +22,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench._machine import describe
-from bot.journal import Handler, Journal, Step, StepContext
-from bot.moderation.clock import SystemClock
 from bot.replies.capture import ReplyCapture
 from bot.replies.render import render_tree
 from bot.replies.tree import Node, ReplyTree, build_tree
 from storage.db import connect
-from storage.journal import JournalRepository
 from storage.marks import ChannelMarks
 from storage.migrate import migrate
 from storage.replies import _MESSAGE_COLUMNS, MessageRecord, ReplyRepository, _to_stored
@@ -119,45 +116,6 @@ async def bench_batched(
         await capture.stop()
         elapsed = time.perf_counter() - started
     return len(records) / elapsed, handler_time / len(records) * 1_000_000
-
-
-class _Removal(Handler):
-    """A removal as the guard and screening journal it: record, delete (no Discord here)."""
-
-    steps = (Step("remove"), Step("record"))
-
-    def __init__(self, repo: ReplyRepository) -> None:
-        self.repo = repo
-
-    async def step_remove(self, ctx: StepContext) -> dict:
-        return {}
-
-    async def step_record(self, ctx: StepContext) -> dict:
-        await self.repo.mark_removed(ctx.payload["id"], "bench")
-        return {}
-
-
-async def bench_journal(folder: Path, count: int) -> None:
-    """Removals recorded directly against the same removals as journal intents."""
-    async with fresh_repository(folder, "journal") as repo:
-        records = synthetic_thread(count, thread_id=5)
-        await repo.upsert_messages(records)
-        started = time.perf_counter()
-        for record in records:
-            await repo.mark_removed(record.message_id, "bench")
-        direct = (time.perf_counter() - started) / count * 1000
-        journal = Journal(JournalRepository(repo._conn), SystemClock())
-        journal.register("removal", _Removal(repo))
-        started = time.perf_counter()
-        for record in records:
-            await journal.perform(
-                "removal", {"id": record.message_id}, key=f"r:{record.message_id}"
-            )
-        journaled = (time.perf_counter() - started) / count * 1000
-    print(f"\nA removal, {count:,} of them (the guard's and screening's side effects):")
-    print(f"  recorded directly:   {direct:.2f} ms each")
-    print(f"  as a journal intent: {journaled:.2f} ms each ({journaled - direct:+.2f} ms of "
-          "bookkeeping, against Discord's ~100-300 ms per call)")  # fmt: skip
 
 
 async def tree_view(
@@ -266,7 +224,6 @@ async def run(args: argparse.Namespace) -> None:
             f"  batched writer + channel marks: {mark_rate:,.0f} messages/s, handler spends "
             f"{mark_us:.1f} µs each  ({mark_rate / batch_rate:.2f}x the writer without marks)"
         )
-        await bench_journal(folder, min(args.messages, 500))
         await bench_tree(folder, args.thread_size, args.repeat)
 
 
