@@ -3,7 +3,9 @@ reveal the plot are re-posted at once through a webhook under the author's name 
 with the revealing sentences in spoiler tags; the "Spoiler-tag this" message menu does the same
 for a member's own comment (moderators: anyone's).
 
-The decisions and the records are bot/spoilers/guard.py; this module only carries them out.
+The decisions and the records are bot/spoilers/guard.py; the re-post is a journaled intent
+(repost.py); this module is the guard's step of the message path (cogs/messages.py calls
+`check`) and the menu.
 Comments with attachments are left up (deleting them would delete the files; re-uploading
 them as spoiler files is future work). Closed DMs: the author's note is not delivered and that is recorded (note_status "closed");
 nothing else is posted, because the re-post's footer already says what happened, in public,
@@ -20,7 +22,7 @@ from discord.ext import commands
 
 from bot.app import FilmBot
 from bot.errors import InvalidInput
-from bot.journal import Intent
+from bot.journal import Intent, Status
 from bot.message_path import MessageContext
 from bot.spoilers.guard import Takedown, check_can_tag
 from cogs._webhooks import ChannelWebhooks
@@ -122,6 +124,13 @@ class SpoilerGuardCog(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         intent = await self.carry_out(takedown, message)
         record = await guard.records.by_original(message.id)
+        if intent is not None and intent.status is Status.PENDING:
+            await interaction.followup.send(
+                f"Discord is not answering ({intent.last_error}); the re-post is recorded and "
+                "will be retried.",
+                ephemeral=True,
+            )
+            return
         if intent is None or record is None or record.original_deleted_at is None:
             await interaction.followup.send(
                 "I couldn't re-post it here (I need Manage Webhooks and Manage Messages).",

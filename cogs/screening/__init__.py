@@ -1,9 +1,10 @@
 """Screening on Discord: messages screened as they arrive, review alerts with buttons that
 survive restarts, `/mod screening ...` and `/mod queue`, and the "Report message" menu.
 
-events.py screens messages and edits (and catches up); desk.py acts on verdicts (hide, alert,
-restore); buttons.py and review.py are the review buttons; commands.py the commands;
-report.py the context menu. The core is bot/screening/.
+events.py screens what the message path (cogs/messages.py) hands it (and catches up on
+unscreened messages); desk.py acts on verdicts (hide, alert, restore: journaled.py);
+buttons.py and review.py are the review buttons; commands.py the commands; report.py the
+context menu. The core is bot/screening/.
 
 The commands join the existing /mod group (cogs/moderation builds it; extensions load in
 name order, so it exists when this one loads): `/mod screening` holds the settings and
