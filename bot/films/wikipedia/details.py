@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from bot.films.model import Credit, Fact, Film, FilmDetails, SpoilerLevel, SummarySection
 from bot.films.wikipedia.page import WikiFilm
+from bot.text import escape_markdown
 
 SOURCE_PREFIX = "Wikipedia: "
 LICENCE = "CC BY-SA 4.0"
@@ -31,7 +32,7 @@ def source_of(film: WikiFilm) -> str:
 
 def article_url(article: str, base: str = ARTICLE_URL) -> str:
     """The article's address: spaces as underscores, the rest percent-encoded."""
-    return base + quote(article.replace(" ", "_"), safe="()_,'!:")
+    return base + quote(article.replace(" ", "_"), safe="_,'!:")
 
 
 def is_wikipedia_source(source: str | None) -> bool:
@@ -98,3 +99,25 @@ def to_details(film: WikiFilm) -> FilmDetails:
         summary=tuple(summary_sections(film, source)),
         facts=tuple(_facts(film, source)),
     )
+
+
+def wikipedia_articles(details: FilmDetails) -> dict[str, str]:
+    """The Wikipedia articles whose text `details` holds: article -> its address."""
+    sources = [details.film.source, *details.field_sources.values()]
+    sources += [s.source for s in details.summary] + [c.source for c in details.credits]
+    articles = dict.fromkeys(article_of(s) for s in sources if is_wikipedia_source(s))
+    links = {
+        article_of(f.source): f.value
+        for f in details.facts_of(ARTICLE_FACT)
+        if f.source and is_wikipedia_source(f.source)
+    }
+    return {a: links.get(a) or article_url(a) for a in articles}
+
+
+def credit_line(details: FilmDetails) -> str | None:
+    """The CC BY-SA credit for text taken from Wikipedia (markdown links), or None."""
+    articles = wikipedia_articles(details)
+    if not articles:
+        return None
+    linked = ", ".join(f"[{escape_markdown(a)}](<{url}>)" for a, url in articles.items())
+    return f"Text from Wikipedia: {linked}, licensed [{LICENCE}](<{LICENCE_URL}>)."
