@@ -93,7 +93,7 @@ def test_plot_becomes_tiered_summary_with_cast_crew_and_facts(database, tmp_path
     assert facts["budget"] == "$80 million"
     assert facts["based_on"] == "Shutter Island by Dennis Lehane"
     assert facts["editor"] == "Thelma Schoonmaker"
-    assert facts["wikipedia_article"] == "https://en.wikipedia.org/wiki/Shutter_Island_(film)"
+    assert facts["wikipedia_article"] == "https://en.wikipedia.org/wiki/Shutter_Island_%28film%29"
     her_cast = rows(
         database,
         "SELECT p.name, c.character, c.note FROM credits c JOIN people p ON p.id = c.person_id "

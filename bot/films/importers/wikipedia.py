@@ -183,25 +183,25 @@ def _read_sequential(run: _Run, path: Path, batch_films: int) -> None:
 
 
 def _read_multistream(run: _Run, path: Path, index: Path, batch_films: int) -> None:
-    starts = dump.stream_starts(index)
+    streams = dump.read_index(index)
     size = path.stat().st_size
-    header = dump.read_header(path, starts[0]) if starts else b""
-    bounds = [*starts, size]
-    tasks = [
-        (bounds[i], bounds[min(i + STREAMS_PER_TASK, len(starts))])
-        for i in range(0, len(starts), STREAMS_PER_TASK)
-    ]
+    header = dump.read_header(path, streams[0].offset) if streams else b""
+    tasks = []
+    for i in range(0, len(streams), STREAMS_PER_TASK):
+        group = streams[i : i + STREAMS_PER_TASK]
+        end = streams[i + len(group)].offset if i + len(group) < len(streams) else size
+        tasks.append((group, end))
     resume = run.point.next_offset
     if resume:
-        tasks = [t for t in tasks if t[0] >= resume]
+        tasks = [t for t in tasks if t[0][0].offset >= resume]
         run.progress.advance(resume)
     skip_to = run.point.last_page_id
     # Workers are started fresh (not forked from a process with threads and an event loop).
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(max_workers=WORKERS, mp_context=context) as pool:
         queue: deque[tuple[int, Future[dump.Outcome]]] = deque()
-        for start, end in tasks:
-            job = pool.submit(dump.classify_streams, str(path), header, start, end, skip_to)
+        for group, end in tasks:
+            job = pool.submit(dump.classify_streams, str(path), header, group, end, skip_to)
             queue.append((end, job))
             if len(queue) > 4:  # a few tasks in flight: memory stays flat
                 _collect(run, queue.popleft(), batch_films)

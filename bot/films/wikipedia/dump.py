@@ -6,7 +6,7 @@ pages: only main-namespace, non-redirect pages whose raw text mentions an Infobo
 parsed with mwparserfromhell (the cheap pre-filter), everything else is skipped unparsed.
 
 A multistream dump (concatenated bz2 streams of 100 pages, with an index file beside it) can
-also be read stream by stream: `stream_starts` lists the streams' offsets and `classify_streams`
+also be read stream by stream: `read_index` lists the streams and `classify_streams`
 handles a run of them on its own, which lets a process pool work on two runs at once.
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 import bz2
 import io
 import logging
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ from bot.films.wikipedia.page import BrokenWikitext, WikiFilm, is_film_candidate
 log = logging.getLogger(__name__)
 
 SNIFF_BYTES = 4096
+RAW_INFOBOX_FILM = re.compile(rb"\{\{\s*infobox[ _]+film", re.IGNORECASE)
+PAGE_TAG = re.compile(rb"<page>")
 
 
 class DumpError(InvalidInput):
@@ -173,15 +176,30 @@ def index_path(dump: Path) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
-def stream_starts(index: Path) -> list[int]:
-    """The distinct stream offsets the index lists (lines "offset:page_id:title"), in order."""
-    starts: list[int] = []
+@dataclass(frozen=True)
+class Stream:
+    """One bz2 stream of a multistream dump: where it starts and the pages the index lists."""
+
+    offset: int
+    page_ids: tuple[int, ...]
+
+
+def read_index(index: Path) -> list[Stream]:
+    """The streams the index lists (lines "offset:page_id:title"), in file order."""
+    streams: list[Stream] = []
+    ids: list[int] = []
+    offset = None
     with bz2.open(index, "rt", encoding="utf-8") as lines:
         for line in lines:
-            offset = int(line.split(":", 1)[0])
-            if not starts or starts[-1] != offset:
-                starts.append(offset)
-    return starts
+            start, page_id, _title = line.split(":", 2)
+            if offset is not None and int(start) != offset:
+                streams.append(Stream(offset, tuple(ids)))
+                ids = []
+            offset = int(start)
+            ids.append(int(page_id))
+    if offset is not None:
+        streams.append(Stream(offset, tuple(ids)))
+    return streams
 
 
 def read_header(path: Path, first_stream_end: int) -> bytes:
@@ -190,19 +208,53 @@ def read_header(path: Path, first_stream_end: int) -> bytes:
         return bz2.decompress(raw.read(first_stream_end))
 
 
-def classify_streams(path: str, header: bytes, start: int, end: int, skip_to: int) -> Outcome:
-    """Decompress the streams in [start, end) of a multistream dump and classify their pages
-    (run in a worker process; everything passed in and out is picklable)."""
+def classify_streams(
+    path: str, header: bytes, streams: list[Stream], end: int, skip_to: int
+) -> Outcome:
+    """Decompress a run of streams of a multistream dump (the last one ends at `end`) and
+    classify their pages. A stream whose raw text never mentions an Infobox film is counted
+    from the index without being parsed at all. Runs in a worker process."""
+    name = Path(path).name
     with open(path, "rb") as raw:
-        raw.seek(start)
-        data = raw.read(end - start)
-    body = _decompress_streams(data, Path(path).name, start)
-    closing = b"" if body.rstrip().endswith(b"</mediawiki>") else b"</mediawiki>"
-    document = b"".join((header, body, closing))
+        raw.seek(streams[0].offset)
+        data = raw.read(end - streams[0].offset)
     outcome = Outcome()
-    for page in mwxml.Dump.from_file(io.BytesIO(document)):
-        classify(page, outcome, skip_to)
+    bodies = []
+    bounds = [s.offset for s in streams[1:]] + [end]
+    for stream, stop in zip(streams, bounds, strict=True):
+        chunk = data[stream.offset - streams[0].offset : stop - streams[0].offset]
+        body = _decompress_streams(chunk, name, stream.offset).replace(b"</mediawiki>", b"")
+        kept, passed = _film_pages(body, stream.page_ids)
+        bodies += kept
+        fresh = [i for i in passed if i > skip_to]
+        outcome.pages += len(fresh)
+        outcome.skipped += len(fresh)
+        outcome.last_page_id = max([outcome.last_page_id, *fresh])
+    if bodies:
+        document = b"".join((header, *bodies, b"</mediawiki>"))
+        for page in mwxml.Dump.from_file(io.BytesIO(document)):
+            classify(page, outcome, skip_to)
     return outcome
+
+
+def _film_pages(body: bytes, page_ids: tuple[int, ...]) -> tuple[list[bytes], list[int]]:
+    """The <page> elements of a stream whose raw text mentions an Infobox film, and the ids
+    of the others (counted from the index, never parsed). A literal "<page>" in wikitext is
+    escaped in the XML, so the tag only marks where a page begins. If the stream does not
+    hold the pages the index lists, all of it is parsed."""
+    if not RAW_INFOBOX_FILM.search(body):
+        return [], list(page_ids)
+    starts = [m.start() for m in PAGE_TAG.finditer(body)]
+    if len(starts) != len(page_ids):
+        return [body], []
+    bounds = [*starts[1:], len(body)]
+    kept, passed = [], []
+    for page_id, start, stop in zip(page_ids, starts, bounds, strict=True):
+        if RAW_INFOBOX_FILM.search(body, start, stop):
+            kept.append(body[start:stop])
+        else:
+            passed.append(page_id)
+    return kept, passed
 
 
 def _decompress_streams(data: bytes, name: str, start: int) -> bytes:

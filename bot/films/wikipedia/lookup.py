@@ -59,7 +59,9 @@ class PlotLookup:
         imdb = film.external_ids.get("imdb")
         if found is None or (imdb and found.imdb_id and found.imdb_id != imdb):
             await self.lookups.record(film.id, "not_found")
-            return f"Wikipedia has no film article matching {_shown(film)}, so there is no plot yet."
+            return (
+                f"Wikipedia has no film article matching {_shown(film)}, so there is no plot yet."
+            )
         await self.lookups.store(_for_film(found, film), SOURCE_PREFIX, year_slack=1)
         await self.lookups.record(film.id, "found", found.article, found.page_id, found.revision_id)
         log.info("stored Wikipedia's %r (revision %s) for film %s", found.article,
