@@ -15,7 +15,9 @@ from __future__ import annotations
 import bz2
 import io
 import logging
+import queue
 import re
+import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -91,27 +93,79 @@ def open_pages(raw: BinaryIO, name: str) -> Iterator[mwxml.Page]:
             f"{name} is not a MediaWiki XML export (no <mediawiki> element at the start); "
             "give a Wikipedia pages-articles .xml or .xml.bz2 file"
         )
-    source = _StreamReader(bz2.BZ2File(raw)) if compressed else raw
+    source = _Bz2Ahead(raw) if compressed else raw
     try:
         yield from mwxml.Dump.from_file(source)
     except AssertionError:
         raise DumpError(f"{name} is not a MediaWiki XML export (unexpected elements)") from None
+    finally:
+        if compressed:
+            source.close()
 
 
-class _StreamReader(io.RawIOBase):
-    """Reads what the decompressor has ready (`read1`), never waiting to fill a buffer: the
-    pages before a cut-off point are parsed before the truncation is noticed."""
+class _Bz2Ahead(io.RawIOBase):
+    """bz2 decompressed by a thread running ahead of the XML parser (libbz2 releases the GIL,
+    so decompression and parsing use two cores), through a small bounded queue: memory stays
+    flat. Concatenated streams (multistream) are read one after another. A cut-off file is
+    reported (EOFError) only after everything before the cut was handed over."""
 
-    def __init__(self, source: bz2.BZ2File) -> None:
-        self._source = source
+    def __init__(self, raw: BinaryIO, chunk: int = 1 << 18, ahead: int = 4) -> None:
+        self._raw = raw
+        self._chunk = chunk
+        self._queue: queue.Queue[bytes | BaseException | None] = queue.Queue(ahead)
+        self._stop = threading.Event()
+        self._left = memoryview(b"")
+        self._done = False
+        self._thread = threading.Thread(target=self._run, name="bz2-ahead", daemon=True)
+        self._thread.start()
 
     def readable(self) -> bool:
         return True
 
+    def _put(self, item: bytes | BaseException | None) -> None:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.2)
+                return
+            except queue.Full:
+                continue
+
+    def _run(self) -> None:
+        decompressor = bz2.BZ2Decompressor()
+        try:
+            while not self._stop.is_set():
+                if decompressor.eof:  # the next stream, if any, starts in what is left over
+                    data = decompressor.unused_data or self._raw.read(self._chunk)
+                    decompressor = bz2.BZ2Decompressor()
+                    if not data:
+                        break
+                else:
+                    data = self._raw.read(self._chunk)
+                    if not data:
+                        raise EOFError("the file ends inside a bz2 stream")
+                self._put(decompressor.decompress(data))
+            self._put(None)
+        except BaseException as exc:  # handed to the reading side, which raises it
+            self._put(exc)
+
     def readinto(self, buffer) -> int:  # type: ignore[override]  # RawIOBase's signature
-        data = self._source.read1(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
+        while not self._left and not self._done:
+            item = self._queue.get()
+            if item is None:
+                self._done = True
+            elif isinstance(item, BaseException):
+                self._done = True
+                raise item
+            else:
+                self._left = memoryview(item)
+        size = min(len(buffer), len(self._left))
+        buffer[:size] = self._left[:size]
+        self._left = self._left[size:]
+        return size
+
+    def close(self) -> None:
+        self._stop.set()
+        super().close()
 
 
 def _sniff(raw: BinaryIO, compressed: bool, name: str) -> bytes:
