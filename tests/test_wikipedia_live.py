@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from films_support import FakeTmdb, migrated, serve
+from films_support import FakeTmdb, serve
 from wikipedia_support import FakeMediaWiki, serve_mediawiki
 
 from bot.films.catalog import FilmCatalog
@@ -28,10 +28,8 @@ A painter stops.
 
 
 @pytest.fixture
-async def conn(tmp_path):
-    conn = await migrated(tmp_path / "catalog.sqlite3")
-    yield conn
-    await conn.close()
+def conn(db):
+    return db  # conftest's real, migrated SQLite file
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from typing import Any
 import aiohttp
 
 from bot import __version__
+from bot.films.http import LazySession, retry_after
 from bot.films.normalize import fold
 from bot.films.wikipedia.page import BrokenWikitext, WikiFilm, parse_film_page
 
@@ -66,12 +67,13 @@ class WikipediaClient:
         self._max_retries = max_retries
         self._timeout = timeout
         self._lock = asyncio.Lock()  # requests in series, never in parallel
-        self._session: aiohttp.ClientSession | None = None
+        self._session = LazySession(
+            timeout=aiohttp.ClientTimeout(total=timeout),
+            headers={"User-Agent": self.user_agent, "Accept-Encoding": "gzip"},
+        )
 
     async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        await self._session.close()
 
     async def find_film(self, wanted: Wanted) -> WikiFilm | None:
         """The article that best describes `wanted` (an Infobox film whose year or director
@@ -97,7 +99,7 @@ class WikipediaClient:
         query = {**params, "format": "json", "formatversion": "2", "maxlag": str(MAXLAG_SECONDS)}
         async with self._lock:
             for attempt in range(self._max_retries + 1):
-                status, retry_after, body = await self._request(query)
+                status, retry, body = await self._request(query)
                 lagged = (
                     isinstance(body.get("error"), dict) and body["error"].get("code") == "maxlag"
                 )
@@ -105,13 +107,13 @@ class WikipediaClient:
                     return _checked(status, body)
                 if attempt == self._max_retries:
                     break
-                wait = _retry_after(retry_after)
+                wait = retry_after(retry, default=DEFAULT_RETRY_AFTER, cap=MAX_WAIT_SECONDS)
                 log.info("Wikipedia asked to wait (%s); retrying in %.1f s", status, wait)
                 await self._sleep(wait)
         raise WikipediaUnavailable("Wikipedia is busy (it kept asking the bot to wait)")
 
     async def _request(self, query: dict[str, str]) -> tuple[int, str | None, dict[str, Any]]:
-        session = self._session_for_requests()
+        session = self._session.get()
         try:
             async with session.get(self.api_url, params=query) as resp:
                 body = await resp.json(content_type=None) if resp.status in (200, 429) else {}
@@ -129,14 +131,6 @@ class WikipediaClient:
                 f"Wikipedia could not be reached ({type(exc).__name__})"
             ) from None
 
-    def _session_for_requests(self) -> aiohttp.ClientSession:
-        if self._session is None:
-            self._session = aiohttp.ClientSession(
-                timeout=aiohttp.ClientTimeout(total=self._timeout),
-                headers={"User-Agent": self.user_agent, "Accept-Encoding": "gzip"},
-            )
-        return self._session
-
 
 def _checked(status: int, body: dict[str, Any]) -> dict[str, Any]:
     if status != 200:
@@ -145,14 +139,6 @@ def _checked(status: int, body: dict[str, Any]) -> dict[str, Any]:
         code = body["error"].get("code", "unknown")
         raise WikipediaUnavailable(f"Wikipedia refused the request ({code})")
     return body
-
-
-def _retry_after(value: str | None) -> float:
-    try:
-        seconds = float(value) if value is not None else DEFAULT_RETRY_AFTER
-    except ValueError:
-        seconds = DEFAULT_RETRY_AFTER
-    return min(max(seconds, 0.0), MAX_WAIT_SECONDS)
 
 
 def _parse_page(page: dict[str, Any]) -> WikiFilm | None:
