@@ -186,15 +186,15 @@ def _read_multistream(run: _Run, path: Path, index: Path, batch_films: int) -> N
     streams = dump.read_index(index)
     size = path.stat().st_size
     header = dump.read_header(path, streams[0].offset) if streams else b""
+    resume = run.point.next_offset or 0
+    if resume:  # an earlier run read every stream before this offset
+        streams = [s for s in streams if s.offset >= resume]
+        run.progress.advance(resume)
     tasks = []
     for i in range(0, len(streams), STREAMS_PER_TASK):
         group = streams[i : i + STREAMS_PER_TASK]
         end = streams[i + len(group)].offset if i + len(group) < len(streams) else size
         tasks.append((group, end))
-    resume = run.point.next_offset
-    if resume:
-        tasks = [t for t in tasks if t[0][0].offset >= resume]
-        run.progress.advance(resume)
     skip_to = run.point.last_page_id
     # Workers are started fresh (not forked from a process with threads and an event loop).
     context = multiprocessing.get_context("forkserver")
@@ -220,6 +220,9 @@ def _collect(run: _Run, task: tuple[int, Future[dump.Outcome]], batch_films: int
             exc = dump.xml_error(run.point.file_name, exc, end)
         raise _stopped(run, exc) from None
     run.add(outcome)
+    if outcome.stopped:  # the streams before the cut are kept, and the next run starts there
+        run.commit(next_offset=outcome.reached)
+        raise _stopped(run, dump.DumpError(outcome.stopped, outcome.reached))
     run.reached = end
     run.progress.advance(end - run.progress.done)
     if len(run.pending.films) >= batch_films:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import bz2
 import io
 import logging
+import os
 import queue
 import re
 import threading
@@ -54,6 +55,8 @@ class Outcome:
     failed: int = 0
     last_page_id: int = 0
     failures: list[str] = field(default_factory=list)  # "Title: reason", a few at most
+    stopped: str | None = None  # multistream: why reading stopped part-way (truncated, corrupt)
+    reached: int | None = None  # ...and the offset of the stream it stopped at
 
 
 class CountingReader(io.RawIOBase):
@@ -270,14 +273,23 @@ def classify_streams(
     from the index without being parsed at all. Runs in a worker process."""
     name = Path(path).name
     with open(path, "rb") as raw:
+        size = os.fstat(raw.fileno()).st_size
         raw.seek(streams[0].offset)
-        data = raw.read(end - streams[0].offset)
+        data = raw.read(max(end - streams[0].offset, 0))
     outcome = Outcome()
     bodies = []
     bounds = [s.offset for s in streams[1:]] + [end]
     for stream, stop in zip(streams, bounds, strict=True):
         chunk = data[stream.offset - streams[0].offset : stop - streams[0].offset]
-        body = _decompress_streams(chunk, name, stream.offset).replace(b"</mediawiki>", b"")
+        try:
+            if stream.offset >= size or stop > size:
+                raise DumpError(
+                    f"{name}: the compressed file ends early (truncated), at byte {size:,}", size
+                )
+            body = _decompress_streams(chunk, name, stream.offset).replace(b"</mediawiki>", b"")
+        except DumpError as exc:  # keep the streams before it; the caller stops after them
+            outcome.stopped, outcome.reached = exc.message, stream.offset
+            break
         kept, passed = _film_pages(body, stream.page_ids)
         bodies += kept
         fresh = [i for i in passed if i > skip_to]
