@@ -86,8 +86,9 @@ class CountingReader(io.RawIOBase):
         return len(data)
 
 
-def open_pages(raw: BinaryIO, name: str) -> Iterator[mwxml.Page]:
-    """mwxml pages of the export in `raw` (bz2 when its first bytes say so)."""
+def open_export(raw: BinaryIO, name: str) -> BinaryIO:
+    """The XML of the export in `raw` (decompressed ahead by a thread when it is bz2);
+    DumpError when its first bytes are not a MediaWiki export. Close it when done."""
     compressed = raw.read(3) == b"BZh"
     raw.seek(0)
     start = _sniff(raw, compressed, name)
@@ -96,14 +97,16 @@ def open_pages(raw: BinaryIO, name: str) -> Iterator[mwxml.Page]:
             f"{name} is not a MediaWiki XML export (no <mediawiki> element at the start); "
             "give a Wikipedia pages-articles .xml or .xml.bz2 file"
         )
-    source = _Bz2Ahead(raw) if compressed else raw
+    return _Bz2Ahead(raw) if compressed else raw  # type: ignore[return-value]
+
+
+def parse_pages(header: bytes, pages: list[bytes], name: str) -> Iterator[mwxml.Page]:
+    """mwxml pages of a few raw <page> elements, parsed as an export with `header`."""
+    document = b"".join((header, *pages, b"</mediawiki>"))
     try:
-        yield from mwxml.Dump.from_file(source)
+        yield from mwxml.Dump.from_file(io.BytesIO(document))
     except AssertionError:
         raise DumpError(f"{name} is not a MediaWiki XML export (unexpected elements)") from None
-    finally:
-        if compressed:
-            source.close()
 
 
 class _Bz2Ahead(io.RawIOBase):
@@ -297,8 +300,7 @@ def classify_streams(
         outcome.skipped += len(fresh)
         outcome.last_page_id = max([outcome.last_page_id, *fresh])
     if bodies:
-        document = b"".join((header, *bodies, b"</mediawiki>"))
-        for page in mwxml.Dump.from_file(io.BytesIO(document)):
+        for page in parse_pages(header, bodies, name):
             classify(page, outcome, skip_to)
     return outcome
 
