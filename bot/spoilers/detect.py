@@ -31,8 +31,11 @@ from enum import StrEnum
 from bot import limits
 from bot.errors import InvalidInput
 from bot.films.model import FilmDetails, SpoilerLevel
+from bot.screening.normalise import normalise
 from bot.spoilers._words import FATE_STEMS, GENERIC_STEMS, REVEAL_CUES, STOP_WORDS, stem, words
+from bot.spoilers.cues import cue_score
 from bot.spoilers.format import Document
+from bot.spoilers.terms import ExtraTerms
 from bot.text import neutralise_mentions
 
 
@@ -113,6 +116,28 @@ def sentences(text: str) -> list[tuple[int, int]]:
         if lo < hi:
             trimmed.append((lo, hi))
     return trimmed
+
+
+FRAGMENT_WORDS = 3
+
+
+def join_fragments(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans with lines of at most 3 words, split only by line breaks, joined into one.
+
+    A reveal typed a word or two per line ("Tommy\ndies\nat the end") is read as the
+    sentence it is; lines ending in ., ! or ? stay sentences of their own."""
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        if joined and _is_fragment(text, *joined[-1]) and _is_fragment(text, start, end):
+            if not text[joined[-1][1] : start].strip() and text[joined[-1][1] - 1] not in ".!?…":
+                joined[-1] = (joined[-1][0], end)
+                continue
+        joined.append((start, end))
+    return joined
+
+
+def _is_fragment(text: str, start: int, end: int) -> bool:
+    return len(text[start:end].split()) <= FRAGMENT_WORDS or "\n" in text[start:end]
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
@@ -223,11 +248,31 @@ class SpoilerDetector:
         self.points = plot_points(details)
         self.sensitivity = Sensitivity(sensitivity)
 
-    def score(self, sentence: str) -> tuple[int, tuple[str, ...]]:
-        """How much `sentence` gives away (0-3), with the reasons a member can be shown."""
+    def score(
+        self, sentence: str, extra: ExtraTerms | None = None
+    ) -> tuple[int, tuple[str, ...]]:
+        """How much `sentence` gives away (0-3), with the reasons a member can be shown.
+
+        The sentence is read as the screening normaliser leaves it, so zero-width spaces,
+        look-alike letters, leetspeak and spaced-out letters do not hide a reveal."""
+        sentence = normalise(sentence).text
         found = words(sentence)
-        characters = self._characters(sentence, found)
         content = [(stem(w), w) for w, _, _ in found if w not in STOP_WORDS and len(w) > 2]
+        rules = self._plot_rules(sentence, found, content)
+        cue_points, cue_names = cue_score(" ".join(sentence.lower().replace("’", "'").split()))
+        rules.append((cue_points, bool(cue_points), f"reveal cue: {', '.join(cue_names)}"))
+        if extra:
+            stems = [stem(w) for w, _, _ in found if w not in STOP_WORDS]
+            for points, term in extra.matches(stems):
+                rules.append((points, True, f"spoiler term: {term}"))
+        matched = [(points, reason) for points, hit, reason in rules if hit and points]
+        if not matched:
+            return 0, ()
+        best = max(points for points, _ in matched)
+        return best, tuple(dict.fromkeys(r for points, r in matched if points == best))
+
+    def _plot_rules(self, sentence, found, content) -> list[tuple[int, bool, str]]:
+        characters = self._characters(sentence, found)
         key = sorted({w for s, w in content if s in self.points.key_terms})
         weak = sorted({w for s, w in content if s in self.points.weak_terms})
         fate = sorted({w for s, w in content if s in FATE_STEMS})
@@ -239,35 +284,31 @@ class SpoilerDetector:
             if tuple(sorted((sa, sb))) in self.points.phrases
         ]
         who = ", ".join(characters)
-        rules = [
+        return [
             (3, bool(phrases), f'a phrase from the plot: "{"; ".join(phrases)}"'),
             (3, bool(characters and fate), f"{who} with {', '.join(fate)}"),
             (2, bool(key), f"plot words: {', '.join(key)}"),
             (1, bool(fate or weak), f"words: {', '.join(fate + weak)}"),
             (1, bool(characters and cues), f"{who} with {', '.join(cues)}"),
         ]
-        matched = [(points, reason) for points, hit, reason in rules if hit]
-        if not matched:
-            return 0, ()
-        best = max(points for points, _ in matched)
-        return best, tuple(reason for points, reason in matched if points == best)
 
-    def is_spoiler(self, sentence: str) -> bool:
-        return self.score(sentence)[0] >= self.sensitivity.threshold
+    def is_spoiler(self, sentence: str, extra: ExtraTerms | None = None) -> bool:
+        """Whether the sentence scores at least the sensitivity's threshold."""
+        return self.score(sentence, extra)[0] >= self.sensitivity.threshold
 
-    def find_reveals(self, markdown: str) -> list[Reveal]:
+    def find_reveals(self, markdown: str, extra: ExtraTerms | None = None) -> list[Reveal]:
         """Sentences of `markdown`, outside spoiler tags, that reveal the plot."""
         doc = Document.parse(markdown)
-        return self._reveals(doc)
+        return self._reveals(doc, extra)
 
-    def guard(self, markdown: str) -> GuardResult:
+    def guard(self, markdown: str, extra: ExtraTerms | None = None) -> GuardResult:
         """The revealing sentences and, if any, the comment re-written with them tagged.
 
         The rewrite keeps everything else as written (formatting, existing tags) and makes
         mentions inert, so a re-post can never ping.
         """
         doc = Document.parse(markdown)
-        reveals = self._reveals(doc)
+        reveals = self._reveals(doc, extra)
         if not reveals:
             return GuardResult((), None, [])
         ranges = _join_neighbours(doc.text, [(r.start, r.end) for r in reveals])
@@ -275,12 +316,12 @@ class SpoilerDetector:
         parts = Document.parse(rewritten).split(limits.MESSAGE_CONTENT)
         return GuardResult(tuple(reveals), rewritten, parts)
 
-    def _reveals(self, doc: Document) -> list[Reveal]:
+    def _reveals(self, doc: Document, extra: ExtraTerms | None) -> list[Reveal]:
         mask = doc.hidden()
         readable = "".join(" " if hidden else ch for ch, hidden in zip(doc.text, mask, strict=True))
         reveals = []
-        for start, end in sentences(readable):
-            score, reasons = self.score(readable[start:end])
+        for start, end in join_fragments(readable, sentences(readable)):
+            score, reasons = self.score(readable[start:end], extra)
             if score >= self.sensitivity.threshold:
                 reveals.append(Reveal(doc.text[start:end], start, end, score, reasons))
         return reveals
