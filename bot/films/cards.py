@@ -16,6 +16,7 @@ from bot.films.model import Credit, Film, FilmDetails, SpoilerLevel
 from bot.films.normalize import choice_value
 from bot.films.similar import SimilarResult
 from bot.films.text import escape_markdown, plain, truncate
+from bot.films.wikipedia.details import credit_line, is_wikipedia_source
 from bot.render import EmbedData, EmbedField
 from bot.spoilers.format import spoiler
 
@@ -64,6 +65,8 @@ def source_label(source: str | None) -> str:
     """ "seed:004_6974e321bc0fccf8.txt" -> "seed 004"; "movielens" -> "MovieLens"."""
     if not source:
         return "unknown"
+    if is_wikipedia_source(source):
+        return "Wikipedia"
     seed = SEED_SOURCE.search(source)
     if seed:
         return f"seed {seed.group(1)}"
@@ -96,6 +99,9 @@ def film_card(details: FilmDetails, namesakes: Sequence[Film] = ()) -> EmbedData
     if namesakes:
         others = ", ".join(escape_markdown(f.label) for f in namesakes)
         fields.append(_field("Same title", f"{others} (add the year to pick one)", inline=False))
+    credit = credit_line(details)
+    if credit:  # CC BY-SA: the article's link and the licence, wherever its text is shown
+        fields.append(_field("Credit", credit, inline=False))
     return EmbedData(
         title=truncate(plain(film.label), limits.EMBED_TITLE),
         description=truncate(escape_markdown(_synopsis(details)), SYNOPSIS_CHARS),

@@ -12,12 +12,18 @@ from enum import StrEnum
 from bot import limits
 from bot.errors import InvalidInput
 from bot.films.model import FilmDetails, SpoilerLevel, SummarySection
+from bot.films.wikipedia.details import credit_line
 from bot.spoilers.format import Document, compose_document
 from bot.text import escape_markdown, neutralise_mentions
 
 REVEAL_HINT = "Spoilers below: click or tap the black bars to reveal them."
-NO_SUMMARY = "No summary yet."
 NO_PREMISE = "No spoiler-free premise yet."
+# One line for a film without a plot, saying how a moderator adds one.
+NO_PLOT = (
+    "No plot for this film yet: a moderator can write one with `/film plot`, or import "
+    "Wikipedia's with `python -m bot catalog import wikipedia FILE`."
+)
+NO_SUMMARY = NO_PLOT
 
 
 class Depth(StrEnum):
@@ -61,24 +67,33 @@ def _spoiler_pieces(sections: list[SummarySection]) -> list[tuple[str, bool]]:
 
 
 def summary_document(details: FilmDetails, depth: Depth = Depth.FULL) -> Document:
-    """The summary as one document (premise plain, later sections hidden), not yet split."""
+    """The summary as one document (premise plain, later sections hidden), not yet split.
+    The premise falls back to the film's synopsis (e.g. TMDB's overview), never to the plot;
+    text from Wikipedia ends with its CC BY-SA credit."""
     title = f"**Summary: {_plain(details.film.label)}**\n"
-    if not details.summary:
-        return compose_document([(title + NO_SUMMARY, False)])
     premise = [s for s in details.summary if s.level == SpoilerLevel.PREMISE]
+    if not premise and details.film.synopsis:
+        premise = [SummarySection("Premise", details.film.synopsis, SpoilerLevel.PREMISE)]
     later = sorted(
         (s for s in details.summary if s.level != SpoilerLevel.PREMISE), key=lambda s: s.level
     )
+    if not premise and not later:
+        return compose_document([(title + NO_PLOT, False)])
     pieces = [(title, False), *_premise_pieces(premise)]
-    if later and depth == Depth.FULL:
+    if not later:
+        pieces.append((NO_PLOT + "\n\n", False))
+    elif depth == Depth.FULL:
         pieces += _spoiler_pieces(later)
-    elif later:
+    else:
         count = len(later)
         noun = "section" if count == 1 else "sections"
         pieces.append(
             (f"{count} more {noun} give the plot away: ask for the full summary to see "
-             "them behind spoiler tags.", False)
+             "them behind spoiler tags.\n\n", False)
         )  # fmt: skip
+    credit = credit_line(details)
+    if credit:
+        pieces.append((credit, False))
     return compose_document(pieces)
 
 

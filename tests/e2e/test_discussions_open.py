@@ -139,7 +139,10 @@ async def test_film_without_summary_gets_card_and_no_summary_yet(emu, bot):
     thread_id = await open_discussion(emu, "film-forum", film=f"#{film_id}")
     starter, summary = emu.messages_in(thread_id)
     assert starter["embeds"][0]["title"] == "Gattaca (1997)"
-    assert summary["content"] == "**Summary: Gattaca (1997)**\nNo summary yet."
+    assert summary["content"] == (
+        "**Summary: Gattaca (1997)**\nNo plot for this film yet: a moderator can write one with "
+        "`/film plot`, or import Wikipedia's with `python -m bot catalog import wikipedia FILE`."
+    )
     forum = emu.world.channels[emu.world.channel_id("film-forum")]
     names = {t["id"]: t["name"] for t in forum["available_tags"]}
     assert {names[t] for t in emu.world.channels[thread_id]["applied_tags"]} == {

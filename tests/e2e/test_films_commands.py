@@ -105,4 +105,7 @@ async def test_a_film_known_only_by_title_says_what_is_missing(emu, bot):
     _, quotes = await ask(emu, "quotes", title="The Lobster")
     assert "No quotes from this film yet." in quotes
     reply, summary = await ask(emu, "summary", title="The Lobster")
-    assert "No summary yet." in summary and reply["flags"] & EPHEMERAL
+    assert (
+        "No plot for this film yet: a moderator can write one with `/film plot`" in summary
+        and reply["flags"] & EPHEMERAL
+    )
