@@ -8,7 +8,7 @@ from bench.spoilers import DEFAULT_FILE, read_labelled
 
 def test_shipped_set_is_large_and_roughly_balanced():
     rows = read_labelled(DEFAULT_FILE)
-    spoilers_count = sum(expected for expected, _ in rows)
+    spoilers_count = sum(row.expected for row in rows)
     assert len(rows) >= 60
     assert 0.4 <= spoilers_count / len(rows) <= 0.6
 

@@ -55,59 +55,98 @@ def _cue(name: str, points: int, pattern: str, unless: str | None = None) -> Cue
 
 
 CUES: tuple[Cue, ...] = (
-    _cue("the twist is", 2,
-         r"\b(?:twist|reveal|big reveal|surprise|secret|catch) (?:is|was) (?:that|when|how|who|"
-         r"he|she|they|it's|his|her|their)\b"),
-    _cue("turns out", 2,
-         r"\bturn(?:s|ed)? out (?:that )?(?:he|she|they|his|her|their|the \w+ (?:is|was|were|had)"
-         r"|\w+ (?:is|was|were|had|has|never|did)|to be (?:a|an|the|his|her|their|dead|alive|"
-         r"\w+ed\b))",
-         r"\bturn(?:s|ed)? out to be (?:a|an|the) (?:\w+ )?" + _REVIEW_NOUNS + r"\b"),
+    _cue(
+        "the twist is",
+        2,
+        r"\b(?:twist|reveal|big reveal|surprise|secret|catch) (?:is|was) (?:that|when|how|who|"
+        r"he|she|they|it's|his|her|their)\b",
+    ),
+    _cue(
+        "turns out",
+        2,
+        r"\bturn(?:s|ed)? out (?:that )?(?:he|she|they|his|her|their|the \w+ (?:is|was|were|had)"
+        r"|\w+ (?:is|was|were|had|has|never|did)|to be (?:a|an|the|his|her|their|dead|alive|"
+        r"\w+ed\b))",
+        r"\bturn(?:s|ed)? out to be (?:a|an|the) (?:\w+ )?" + _REVIEW_NOUNS + r"\b",
+    ),
     _cue("all along", 2, r"\ball along\b", r"\b(?:i|we) (?:knew|suspected|guessed|felt)\b"),
-    _cue("the whole time", 2,
-         r"\b(?:was|were|had been|has been|is|are|been) (?:\w+ ){0,4}(?:the whole time|"
-         r"the entire (?:time|film|movie)|from the start|from the beginning)\b",
-         r"\b(?:i|i'm|im|me|my|we|you|audience|viewers)\b|" + _REACTIONS),
-    _cue("was dead", 2,
-         r"\b(?:was|were|is|are|had been|has been|been|already|actually|really) dead\b",
-         r"\bdead (?:on|serious|ringer|end|wrong|right|silence)\b"),
-    _cue("a ghost or a dream", 2,
-         r"\b(?:(?:was|were|is|are|been) (?:all |just |only )?(?:a dream|dreaming|a ghost|ghosts|"
-         r"imaginary|imagined|a hallucination|hallucinating|a simulation|in a coma|in (?:his|her|"
-         r"their) head)|never existed|figment of)\b"),
-    _cue("in the final shot", 2,
-         r"\b(?:in|during|at|by) the (?:final|last|closing) (?:shot|scene|scenes|moments|minutes|"
-         r"frame|frames|seconds|act|reel)\b,? (?!(?:is|was|are|were|of this|of the film)\b)"
-         r"(?:\w+ ){0,2}\w+",
-         r"\b(?:i|we|you)\b (?:was|were|cried|laughed|felt|lost)\b"),
-    _cue("X is really Y", 2,
-         _NOT_ME + r"\b(?!(?:it|this|that|which|there|film|movie|story|he's|she's)\b)\w+ "
-         r"(?:is|was|are|were) (?:really|actually|secretly|in fact|truly) (?:" + _ARTICLE
-         + r" )?(?!" + _REVIEW_NOUNS + r"\b)\w+",
-         r"\b(?:it|this|that|film|movie|story|acting|score|ending|cast)'?s? (?:is|was) (?:really|"
-         r"actually|truly)\b|\b(?:really|actually|truly) (?:(?:a|an|the|just|also|not) )?"
-         r"(?:good|great|well|fun|bad|nice|beautiful|moving|funny|scary|long|slow|boring|"
-         r"worth|about|into|enjoy|like|love|hate|felt|liked|loved|made|done|interesting|"
-         r"impressive|strong|weak|sad|happy|dark|clever)\b"),
-    _cue("is revealed", 2,
-         r"\b(?:is|was|are|were|gets|get) revealed\b|\breveal(?:s|ed)? (?:that|to be|himself|"
-         r"herself|themselves|his|her|the truth)\b|\bthe (?:real|true) (?:killer|villain|culprit|"
-         r"murderer|mastermind|identity|father|mother)\b|\b(?:is|was) the (?:killer|murderer|"
-         r"villain|culprit|mastermind|traitor|mole)\b"),
-    _cue("an outcome at the end", 2,
-         r"\b" + _SUBJECT + r" " + _FATE_VERB + r"\b",
-         r"\b(?:kills|killed|killing|kill) (?:it|me|us|you)\b|\b(?:i|we|you) (?:died|die|dying|was dying)\b|"
-         r"\bdies? (?:laughing|of laughter|of boredom)\b|\bdead (?:on|serious)\b"),
-    _cue("the ending shows", 2,
-         r"\b(?:film|movie|it|story|everything) end(?:s|ed)? (?:with|when|as|after|up)\b|\bin the "
-         r"end,? (?!(?:it|it's|this|the film|the movie|i|we|you)\b)(?:\w+ )?(?:\w+s|\w+ed|is|was|"
-         r"are|were|has|had|gets|chooses|decides|survives|escapes)\b"),
+    _cue(
+        "the whole time",
+        2,
+        r"\b(?:was|were|had been|has been|is|are|been) (?:\w+ ){0,4}(?:the whole time|"
+        r"the entire (?:time|film|movie)|from the start|from the beginning)\b",
+        r"\b(?:i|i'm|im|me|my|we|you|audience|viewers)\b|" + _REACTIONS,
+    ),
+    _cue(
+        "was dead",
+        2,
+        r"\b(?:was|were|is|are|had been|has been|been|already|actually|really) dead\b",
+        r"\bdead (?:on|serious|ringer|end|wrong|right|silence)\b",
+    ),
+    _cue(
+        "a ghost or a dream",
+        2,
+        r"\b(?:(?:was|were|is|are|been) (?:all |just |only )?(?:a dream|dreaming|a ghost|ghosts|"
+        r"imaginary|imagined|a hallucination|hallucinating|a simulation|in a coma|in (?:his|her|"
+        r"their) head)|never existed|figment of)\b",
+    ),
+    _cue(
+        "in the final shot",
+        2,
+        r"\b(?:in|during|at|by) the (?:final|last|closing) (?:shot|scene|scenes|moments|minutes|"
+        r"frame|frames|seconds|act|reel)\b,? (?!(?:is|was|are|were|of this|of the film)\b)"
+        r"(?:\w+ ){0,2}\w+",
+        r"\b(?:i|we|you)\b (?:was|were|cried|laughed|felt|lost)\b",
+    ),
+    _cue(
+        "X is really Y",
+        2,
+        _NOT_ME + r"\b(?!(?:it|this|that|which|there|film|movie|story|he's|she's)\b)\w+ "
+        r"(?:is|was|are|were) (?:really|actually|secretly|in fact|truly) (?:"
+        + _ARTICLE
+        + r" )?(?!"
+        + _REVIEW_NOUNS
+        + r"\b)\w+",
+        r"\b(?:it|this|that|film|movie|story|acting|score|ending|cast)'?s? (?:is|was) (?:really|"
+        r"actually|truly)\b|\b(?:really|actually|truly) (?:(?:a|an|the|just|also|not) )?"
+        r"(?:good|great|well|fun|bad|nice|beautiful|moving|funny|scary|long|slow|boring|"
+        r"worth|about|into|enjoy|like|love|hate|felt|liked|loved|made|done|interesting|"
+        r"impressive|strong|weak|sad|happy|dark|clever)\b",
+    ),
+    _cue(
+        "is revealed",
+        2,
+        r"\b(?:is|was|are|were|gets|get) revealed\b|\breveal(?:s|ed)? (?:that|to be|himself|"
+        r"herself|themselves|his|her|the truth)\b|\bthe (?:real|true) (?:killer|villain|culprit|"
+        r"murderer|mastermind|identity|father|mother)\b|\b(?:is|was) the (?:killer|murderer|"
+        r"villain|culprit|mastermind|traitor|mole)\b",
+    ),
+    _cue(
+        "an outcome at the end",
+        2,
+        r"\b" + _SUBJECT + r" " + _FATE_VERB + r"\b",
+        r"\b(?:kills|killed|killing|kill) (?:it|me|us|you)\b|\b(?:i|we|you) (?:died|die|dying|was dying)\b|"
+        r"\bdies? (?:laughing|of laughter|of boredom)\b|\bdead (?:on|serious)\b",
+    ),
+    _cue(
+        "the ending shows",
+        2,
+        r"\b(?:film|movie|it|story|everything) end(?:s|ed)? (?:with|when|as|after|up)\b|\bin the "
+        r"end,? (?!(?:it|it's|this|the film|the movie|i|we|you)\b)(?:\w+ )?(?:\w+s|\w+ed|is|was|"
+        r"are|were|has|had|gets|chooses|decides|survives|escapes)\b",
+    ),
     _cue("spoiler:", 2, r"\bspoilers?\s*[:\-]\s*\w"),
-    _cue("finds out", 1,
-         r"\b(?:finds? out|found out|discovers?|discovered|learns?|learned|realises?|realizes?|"
-         r"realised|realized) (?:that|who|what|the truth)\b"),
-    _cue("by the end", 1,
-         r"\b(?:by|at|in) the end\b|\bthe ending\b|\bfinal (?:act|twist)\b|\bplot twist\b"),
+    _cue(
+        "finds out",
+        1,
+        r"\b(?:finds? out|found out|discovers?|discovered|learns?|learned|realises?|realizes?|"
+        r"realised|realized) (?:that|who|what|the truth)\b",
+    ),
+    _cue(
+        "by the end",
+        1,
+        r"\b(?:by|at|in) the end\b|\bthe ending\b|\bfinal (?:act|twist)\b|\bplot twist\b",
+    ),
 )
 
 

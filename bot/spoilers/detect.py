@@ -34,7 +34,9 @@ from bot.films.model import FilmDetails, SpoilerLevel
 from bot.screening.normalise import normalise
 from bot.spoilers._words import FATE_STEMS, GENERIC_STEMS, REVEAL_CUES, STOP_WORDS, stem, words
 from bot.spoilers.cues import cue_score
+from bot.spoilers.encoder import ParaphraseIndex, SentenceEncoder
 from bot.spoilers.format import Document
+from bot.spoilers.sentences import join_fragments, sentences
 from bot.spoilers.terms import ExtraTerms
 from bot.text import neutralise_mentions
 
@@ -91,61 +93,7 @@ class GuardResult:
         return bool(self.reveals)
 
 
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)|\n+")
-_ABBREVIATIONS = frozenset(
-    ["mr", "mrs", "ms", "dr", "st", "vs", "etc", "jr", "sr", "no", "e.g", "i.e"]
-)
 _TITLES = frozenset(["miss", "mr", "mrs", "ms", "dr", "madame", "sir", "lady", "lord"])
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of `text`, whitespace trimmed; initials do not end one."""
-    spans, start = [], 0
-    for match in _SENTENCE_END.finditer(text):
-        if match.group(0)[0] == "." and _is_abbreviation(text, match.start()):
-            continue
-        spans.append((start, match.end()))
-        start = match.end()
-    spans.append((start, len(text)))
-    trimmed = []
-    for lo, hi in spans:
-        while lo < hi and text[lo].isspace():
-            lo += 1
-        while hi > lo and text[hi - 1].isspace():
-            hi -= 1
-        if lo < hi:
-            trimmed.append((lo, hi))
-    return trimmed
-
-
-FRAGMENT_WORDS = 3
-
-
-def join_fragments(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Spans with lines of at most 3 words, split only by line breaks, joined into one.
-
-    A reveal typed a word or two per line ("Tommy\ndies\nat the end") is read as the
-    sentence it is; lines ending in ., ! or ? stay sentences of their own."""
-    joined: list[tuple[int, int]] = []
-    for start, end in spans:
-        if joined and _is_fragment(text, *joined[-1]) and _is_fragment(text, start, end):
-            if not text[joined[-1][1] : start].strip() and text[joined[-1][1] - 1] not in ".!?…":
-                joined[-1] = (joined[-1][0], end)
-                continue
-        joined.append((start, end))
-    return joined
-
-
-def _is_fragment(text: str, start: int, end: int) -> bool:
-    return len(text[start:end].split()) <= FRAGMENT_WORDS or "\n" in text[start:end]
-
-
-def _is_abbreviation(text: str, dot: int) -> bool:
-    before = text[:dot].split()
-    if not before:
-        return False
-    last = before[-1].lower().strip("(\"'")
-    return (len(last) == 1 and last.isalpha()) or last in _ABBREVIATIONS
 
 
 def plot_points(details: FilmDetails) -> PlotPoints:
@@ -209,6 +157,18 @@ def _is_term(stemmed: str, word: str, premise: set[str], name_words: set[str]) -
     )
 
 
+PARAPHRASE_MIN = 0.55  # cosine of all-MiniLM-L6-v2 embeddings
+PARAPHRASE_MARGIN = 0.05  # closer to a spoiler sentence than to any premise sentence by this
+
+
+def _paraphrase_index(details: FilmDetails, encoder: SentenceEncoder) -> ParaphraseIndex:
+    spoilers = [t[a:b] for t in _spoiler_texts(details) for a, b in sentences(t)]
+    premise_texts = [s.text for s in details.summary if s.level == SpoilerLevel.PREMISE]
+    premise_texts.append(details.film.synopsis or "")
+    premise = [t[a:b] for t in premise_texts for a, b in sentences(t)]
+    return ParaphraseIndex(encoder, [s for s in spoilers if len(s.split()) > 3], premise)
+
+
 def _spoiler_texts(details: FilmDetails) -> list[str]:
     texts = []
     for section in details.summary:
@@ -242,15 +202,18 @@ class SpoilerDetector:
     """Finds sentences that reveal a film's plot; build once per film and reuse."""
 
     def __init__(
-        self, details: FilmDetails, sensitivity: Sensitivity | str = Sensitivity.MEDIUM
+        self,
+        details: FilmDetails,
+        sensitivity: Sensitivity | str = Sensitivity.MEDIUM,
+        *,
+        encoder: SentenceEncoder | None = None,
     ) -> None:
         self.details = details
         self.points = plot_points(details)
         self.sensitivity = Sensitivity(sensitivity)
+        self.paraphrases = _paraphrase_index(details, encoder) if encoder else None
 
-    def score(
-        self, sentence: str, extra: ExtraTerms | None = None
-    ) -> tuple[int, tuple[str, ...]]:
+    def score(self, sentence: str, extra: ExtraTerms | None = None) -> tuple[int, tuple[str, ...]]:
         """How much `sentence` gives away (0-3), with the reasons a member can be shown.
 
         The sentence is read as the screening normaliser leaves it, so zero-width spaces,
@@ -261,6 +224,8 @@ class SpoilerDetector:
         rules = self._plot_rules(sentence, found, content)
         cue_points, cue_names = cue_score(" ".join(sentence.lower().replace("’", "'").split()))
         rules.append((cue_points, bool(cue_points), f"reveal cue: {', '.join(cue_names)}"))
+        if self.paraphrases is not None and max((p for p, hit, _ in rules if hit), default=0) < 3:
+            rules.append(self._paraphrase_rule(sentence))
         if extra:
             stems = [stem(w) for w, _, _ in found if w not in STOP_WORDS]
             for points, term in extra.matches(stems):
@@ -270,6 +235,11 @@ class SpoilerDetector:
             return 0, ()
         best = max(points for points, _ in matched)
         return best, tuple(dict.fromkeys(r for points, r in matched if points == best))
+
+    def _paraphrase_rule(self, sentence: str) -> tuple[int, bool, str]:
+        spoiler, premise, closest = self.paraphrases.match(sentence)
+        hit = spoiler >= PARAPHRASE_MIN and spoiler - premise >= PARAPHRASE_MARGIN
+        return 2, hit, f'close to the plot ("{(closest or "")[:80]}")'
 
     def _plot_rules(self, sentence, found, content) -> list[tuple[int, bool, str]]:
         characters = self._characters(sentence, found)
