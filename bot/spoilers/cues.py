@@ -65,7 +65,7 @@ CUES: tuple[Cue, ...] = (
         "turns out",
         2,
         r"\bturn(?:s|ed)? out (?:that )?(?:he|she|they|his|her|their|the \w+ (?:is|was|were|had)"
-        r"|\w+ (?:is|was|were|had|has|never|did)|to be (?:a|an|the|his|her|their|dead|alive|"
+        r"|[\w'-]+ (?:is|was|were|had|has|never|did)|to be (?:a|an|the|his|her|their|dead|alive|"
         r"\w+ed\b))",
         r"\bturn(?:s|ed)? out to be (?:a|an|the) (?:\w+ )?" + _REVIEW_NOUNS + r"\b",
     ),
@@ -80,7 +80,8 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "was dead",
         2,
-        r"\b(?:was|were|is|are|had been|has been|been|already|actually|really) dead\b",
+        r"\b(?:was|were|is|are|had been|has been|been|already|actually|really)(?: all)? dead\b"
+        r"|(?:he|she|they|who|you)(?:'s|'re) (?:\w+ )?dead\b",
         r"\bdead (?:on|serious|ringer|end|wrong|right|silence)\b",
     ),
     _cue(
@@ -88,7 +89,10 @@ CUES: tuple[Cue, ...] = (
         2,
         r"\b(?:(?:was|were|is|are|been) (?:all |just |only )?(?:a dream|dreaming|a ghost|ghosts|"
         r"imaginary|imagined|a hallucination|hallucinating|a simulation|in a coma|in (?:his|her|"
-        r"their) head)|never existed|figment of)\b",
+        r"their|\w+'s) head)|never existed|figment of|(?:does ?n[o']t|did ?n[o']t|does not|did not) "
+        r"exist|(?:is ?n[o']t|was ?n[o']t|is not|was not|are ?n[o']t|were ?n[o']t|never was) real)\b"
+        r"|(?:he|she|they|\w+)(?:'s|'re) (?:all |just |only )?(?:a ghost|ghosts|imaginary|dreaming|"
+        r"in (?:his|her|their|\w+'s) head)\b",
     ),
     _cue(
         "in the final shot",
@@ -118,7 +122,7 @@ CUES: tuple[Cue, ...] = (
         2,
         r"\b(?:is|was|are|were|gets|get) revealed\b|\breveal(?:s|ed)? (?:that|to be|himself|"
         r"herself|themselves|his|her|the truth)\b|\bthe (?:real|true) (?:killer|villain|culprit|"
-        r"murderer|mastermind|identity|father|mother)\b|\b(?:is|was) the (?:killer|murderer|"
+        r"murderer|mastermind|identity|father|mother|attacker|assassin|shooter|culprit|thief)\b|\b(?:is|was) the (?:killer|murderer|"
         r"villain|culprit|mastermind|traitor|mole)\b",
     ),
     _cue(
@@ -131,11 +135,31 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "the ending shows",
         2,
-        r"\b(?:film|movie|it|story|everything) end(?:s|ed)? (?:with|when|as|after|up)\b|\bin the "
+        r"\b(?:film|movie|it|story|everything) end(?:s|ed)? (?:with|when|as|after)\b"
+        r"|\bin the "
         r"end,? (?!(?:it|it's|this|the film|the movie|i|we|you)\b)(?:\w+ )?(?:\w+s|\w+ed|is|was|"
         r"are|were|has|had|gets|chooses|decides|survives|escapes)\b",
     ),
     _cue("spoiler:", 2, r"\bspoilers?\s*[:\-]\s*\w"),
+    _cue(
+        "a deception",
+        2,
+        r"\b(?:was|is|were|are|'s|'re|been) (?:only |just |all )?(?:pretending|posing|faking|fake|"
+        r"a lie|lying|a con|an act|a setup|a set-up|staged|made up|a trick|a test|an experiment)\b"
+        r"|\bmade (?:\w+ ){0,3}up\b(?! (?:of|for)\b)|\bturn(?:s|ed)? (?:himself|herself|themselves) in\b"
+        r"|\bg[ia]ves? (?:himself|herself|themselves) up\b",
+        r"\b(?:it|this|film|movie|story|acting|plot)(?:'s| is| was) (?:only |just |all )?(?:fake|"
+        r"an act|a trick|a test)\b|\bmake-?up\b",
+    ),
+    _cue(
+        "kin",
+        2,
+        r"\b(?:killed|kills|murdered|murders|smothered|drowned|drowns|shot|shoots|poisoned|poisons|"
+        r"slept with|sleeps with|married|marries|falls for|fell for|dating|loves) (?:his|her|their) "
+        r"own (?:daughter|son|child|children|kids|mother|father|sister|brother|wife|husband|family)\b"
+        r"|\b(?:is|was|'s) (?:actually |really |secretly )?(?:his|her|their) (?:own )?(?:real )?"
+        r"(?:daughter|son|mother|father|sister|brother|twin)\b",
+    ),
     _cue(
         "finds out",
         1,
@@ -145,7 +169,8 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "by the end",
         1,
-        r"\b(?:by|at|in) the end\b|\bthe ending\b|\bfinal (?:act|twist)\b|\bplot twist\b",
+        r"\b(?:by|at|in) the end\b|\bthe ending\b|\bfinal (?:act|twist)\b|\bplot twist\b"
+        r"|\b(?!(?:it|this|film|movie|i|we|you)\b)[a-z]+ end(?:s|ed)? up\b",
     ),
 )
 

@@ -36,6 +36,7 @@ from bot.spoilers._words import FATE_STEMS, GENERIC_STEMS, REVEAL_CUES, STOP_WOR
 from bot.spoilers.cues import cue_score
 from bot.spoilers.encoder import ParaphraseIndex, SentenceEncoder
 from bot.spoilers.format import Document
+from bot.spoilers.names import character_names, needs_capital
 from bot.spoilers.sentences import join_fragments, sentences
 from bot.spoilers.terms import ExtraTerms
 from bot.text import neutralise_mentions
@@ -69,6 +70,7 @@ class PlotPoints:
     key_terms: dict[str, str]  # stem -> a word as the catalog spells it
     weak_terms: dict[str, str]
     phrases: frozenset[tuple[str, str]]  # neighbouring stems
+    identities: dict[tuple[str, ...], int] = field(default_factory=dict)  # double identities
 
 
 @dataclass(frozen=True)
@@ -93,20 +95,19 @@ class GuardResult:
         return bool(self.reveals)
 
 
-_TITLES = frozenset(["miss", "mr", "mrs", "ms", "dr", "madame", "sir", "lady", "lord"])
-
-
 def plot_points(details: FilmDetails) -> PlotPoints:
     """Derive the film's plot points from its catalog entry."""
-    names = _character_names(details)
+    names, identities = character_names(details)
     name_words = {w for name in names for w in name}
     premise = [s.text for s in details.summary if s.level == SpoilerLevel.PREMISE]
     premise += [details.film.title, details.film.synopsis or ""]
     premise += [q.text for q in details.quotes if q.level == SpoilerLevel.PREMISE]
-    premise_stems = {stem(w) for text in premise for w, _, _ in words(text)}
+    premise_stems = {stem(w) for text in premise for w, _, _ in words(normalise(text).text)}
     spoiler_sentences = []
     for text in _spoiler_texts(details):
+        text = normalise(text).text
         spoiler_sentences += [text[a:b] for a, b in sentences(text)]
+    setup = _setup_stems(details, premise_stems)
     counts: Counter[str] = Counter()
     spelled: dict[str, str] = {}  # stem -> its rarest spelling in the spoiler text
     pairs: set[tuple[str, str]] = set()
@@ -126,17 +127,18 @@ def plot_points(details: FilmDetails) -> PlotPoints:
                 pairs.add(tuple(sorted((left, right))))
     terms = {s for s, w in spelled.items() if _is_term(s, w, premise_stems, name_words)}
     rarity = {s: _zipf(spelled[s]) for s in terms}
-    key = {s: spelled[s] for s in terms if counts[s] >= 2 or rarity[s] < RARE_ZIPF}
+    key = {
+        s: spelled[s] for s in terms if s not in setup and (counts[s] >= 2 or rarity[s] < RARE_ZIPF)
+    }
     weak = {s: spelled[s] for s in terms if s not in key}
     strong = set(key) | FATE_STEMS
     phrases = {p for p in pairs if set(p) & strong and set(p) <= (terms | FATE_STEMS)}
-    case_sensitive = frozenset(n for n in names if all(w in _COMMON for w in n))
-    return PlotPoints(names, case_sensitive, key, weak, frozenset(phrases))
+    case_sensitive = frozenset(n for n in names if needs_capital(n))
+    return PlotPoints(names, case_sensitive, key, weak, frozenset(phrases), identities)
 
 
-_COMMON = STOP_WORDS | {w for w in GENERIC_STEMS}
 EVERYDAY_ZIPF = 4.5  # wordfreq Zipf scale: 4.5 is about 30 occurrences per million words
-RARE_ZIPF = 3.0
+RARE_ZIPF = 4.0
 
 
 @functools.cache
@@ -169,6 +171,23 @@ def _paraphrase_index(details: FilmDetails, encoder: SentenceEncoder) -> Paraphr
     return ParaphraseIndex(encoder, [s for s in spoilers if len(s.split()) > 3], premise)
 
 
+SETUP_AFTER = 3  # a plot told in this many sections or more opens with its set-up
+
+
+def _setup_stems(details: FilmDetails, premise: set[str]) -> set[str]:
+    """Words only the first section of a long plot uses: its set-up, which members and
+    trailers talk about freely, so they are weak terms at most ("servants arrive")."""
+    later = [s for s in details.summary if s.level != SpoilerLevel.PREMISE]
+    if len(later) < SETUP_AFTER:
+        return set()
+
+    def stems_of(section) -> set[str]:
+        return {stem(w) for w, _, _ in words(normalise(section.text).text)}
+
+    rest = set().union(*(stems_of(section) for section in later[1:]))
+    return stems_of(later[0]) - rest - premise
+
+
 def _spoiler_texts(details: FilmDetails) -> list[str]:
     texts = []
     for section in details.summary:
@@ -176,26 +195,6 @@ def _spoiler_texts(details: FilmDetails) -> list[str]:
             texts += [section.heading, section.text]
     texts += [q.text for q in details.quotes if q.level != SpoilerLevel.PREMISE]
     return texts
-
-
-def _character_names(details: FilmDetails) -> dict[tuple[str, ...], str]:
-    """Every way a character is named: billed name, aliases, "Emily" for "Miss Emily", actor."""
-    names: dict[tuple[str, ...], str] = {}
-    for credit in details.people("cast"):
-        if not credit.character:
-            continue
-        variants = [credit.character, *credit.aliases, credit.name]
-        surname = credit.name.split()[-1]
-        if len(surname) > 3:
-            variants.append(surname)
-        titled = credit.character.split()
-        if len(titled) == 2 and titled[0].lower() in _TITLES:
-            variants.append(titled[1])
-        for variant in variants:
-            key = tuple(w for w, _, _ in words(variant))
-            if key and (len(key) > 1 or len(key[0]) > 2):
-                names.setdefault(key, credit.character)
-    return names
 
 
 class SpoilerDetector:
@@ -241,8 +240,9 @@ class SpoilerDetector:
         hit = spoiler >= PARAPHRASE_MIN and spoiler - premise >= PARAPHRASE_MARGIN
         return 2, hit, f'close to the plot ("{(closest or "")[:80]}")'
 
-    def _plot_rules(self, sentence, found, content) -> list[tuple[int, bool, str]]:
-        characters = self._characters(sentence, found)
+    def _plot_rules(self, sentence, found, content) -> list[Rule]:
+        mentions = self._mentions(sentence, found)
+        characters = list(dict.fromkeys(m[0] for m in mentions))
         key = sorted({w for s, w in content if s in self.points.key_terms})
         weak = sorted({w for s, w in content if s in self.points.weak_terms})
         fate = sorted({w for s, w in content if s in FATE_STEMS})
@@ -260,6 +260,7 @@ class SpoilerDetector:
             (2, bool(key), f"plot words: {', '.join(key)}"),
             (1, bool(fate or weak), f"words: {', '.join(fate + weak)}"),
             (1, bool(characters and cues), f"{who} with {', '.join(cues)}"),
+            *self._identity_rules(mentions, [w for w, _, _ in found]),
         ]
 
     def is_spoiler(self, sentence: str, extra: ExtraTerms | None = None) -> bool:
@@ -296,17 +297,45 @@ class SpoilerDetector:
                 reveals.append(Reveal(doc.text[start:end], start, end, score, reasons))
         return reveals
 
-    def _characters(self, sentence: str, found: list[tuple[str, int, int]]) -> list[str]:
+    def _mentions(self, sentence: str, found: list[tuple[str, int, int]]) -> list[Mention]:
+        """Each character name in the sentence: (character, name words, first, last token)."""
         tokens = [w for w, _, _ in found]
-        seen: dict[str, None] = {}
+        mentions = []
         for name, character in self.points.names.items():
             for i in range(len(tokens) - len(name) + 1):
                 if tuple(tokens[i : i + len(name)]) != name:
                     continue
                 if name in self.points.case_sensitive and not sentence[found[i][1]].isupper():
                     continue
-                seen.setdefault(character, None)
-        return list(seen)
+                mentions.append((character, name, i, i + len(name)))
+        return mentions
+
+    def _identity_rules(self, mentions: list[Mention], tokens: list[str]) -> list[Rule]:
+        """One character's two identities named together; "A is (really) B" for two others."""
+        sides: dict[str, set[int]] = {}
+        for character, name, _, _ in mentions:
+            if name in self.points.identities:
+                sides.setdefault(character, set()).add(self.points.identities[name])
+        double = [c for c, found in sides.items() if len(found) == 2]
+        linked = [
+            f"{a} = {b}"
+            for a, _, _, end in mentions
+            for b, _, start, _ in mentions
+            if a != b and start > end and " ".join(tokens[end:start]) in IS_LINKS
+        ]
+        return [
+            (3, bool(double), f"both names of {', '.join(double)}"),
+            (2, bool(linked), f"one character is another: {', '.join(linked)}"),
+        ]
+
+
+Mention = tuple[str, tuple[str, ...], int, int]
+Rule = tuple[int, bool, str]
+IS_LINKS = frozenset(
+    f"{verb}{adverb}"
+    for verb in ("is", "was", "are", "were", "has been", "had been")
+    for adverb in ("", " really", " actually", " secretly", " in fact", " also", " just")
+)
 
 
 def _join_neighbours(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
