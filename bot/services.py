@@ -24,6 +24,7 @@ from bot.replies.scope import CaptureScope
 from bot.screening.service import ScreeningService
 from bot.screening.startup import ScreeningStartup
 from bot.settings import Settings
+from bot.spoilers.community import CommunityTerms
 from bot.spoilers.guard import SpoilerGuard
 from storage import migrate
 from storage.discussions import (
@@ -38,6 +39,7 @@ from storage.replies import ReplyRepository
 from storage.screening import ScreenedMessageRepository
 from storage.screening_policy import ScreeningPolicyRepository
 from storage.screening_review import ReviewRepository
+from storage.spoiler_terms import SpoilerTermRepository
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +93,8 @@ class Services:
             self.discussion_settings,
             self.spoiler_guard,
             self.catalog.films.get_details,
+            terms=CommunityTerms(SpoilerTermRepository(self.conn)),
+            encoder=self.settings.spoiler_encoder == "on",
         )
         # Active cases are reloaded now; expiries missed while offline are applied as soon as
         # the moderation cog connects the Discord side (it loads right after this).

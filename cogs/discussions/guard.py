@@ -119,7 +119,9 @@ class SpoilerGuardCog(commands.Cog):
             return  # discussions are threads: no database look-up for ordinary channels
         guard = self.bot.services.guard
         record = None
-        takedown = await guard.review(message.channel.id, message.content)
+        takedown = await guard.review(
+            message.channel.id, message.content, author_id=message.author.id, message_id=message.id
+        )
         if takedown is not None and message.attachments:
             # Deleting it would delete the files too: left up (re-uploading them is future work).
             log.info("spoiler guard left message %s up: it has attachments", message.id)
