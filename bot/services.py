@@ -16,6 +16,7 @@ import aiosqlite
 from bot.errors import UserFacingError
 from bot.films.catalog import FilmCatalog, open_catalog
 from bot.films.model import FilmDetails
+from bot.films.plots import PlotEditor
 from bot.moderation.clock import Clock, SystemClock
 from bot.moderation.scheduler import ExpiryScheduler
 from bot.moderation.service import ModerationService
@@ -35,6 +36,7 @@ from storage.discussions import (
 from storage.meta import ErrorReportRepository, MetaRepository
 from storage.moderation import CaseRepository
 from storage.moderation_config import ModConfigRepository
+from storage.plot_sections import PlotSectionRepository
 from storage.replies import ReplyRepository
 from storage.screening import ScreenedMessageRepository
 from storage.screening_policy import ScreeningPolicyRepository
@@ -73,6 +75,8 @@ class Services:
     # The spoiler guard's decisions and cached detectors (issue 4): built in start(), on the
     # catalog.
     guard: SpoilerGuard = None  # type: ignore[assignment]
+    # Moderators' plot sections (/film plot, issue 11): built in start(), beside the guard.
+    plots: PlotEditor = None  # type: ignore[assignment]
     # Screening (issue 5): the service (its model loads in the background, see start()).
     screening: ScreeningService = None  # type: ignore[assignment]
     screening_startup: ScreeningStartup = None  # type: ignore[assignment]
@@ -96,6 +100,7 @@ class Services:
             terms=CommunityTerms(SpoilerTermRepository(self.conn)),
             encoder=self.settings.spoiler_encoder == "on",
         )
+        self.plots = PlotEditor(PlotSectionRepository(self.conn), self.guard.detectors.forget)
         # Active cases are reloaded now; expiries missed while offline are applied as soon as
         # the moderation cog connects the Discord side (it loads right after this).
         await self.expiry.start()
