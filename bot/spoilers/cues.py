@@ -64,10 +64,10 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "turns out",
         2,
-        r"\bturn(?:s|ed)? out (?:that )?(?:he|she|they|his|her|their|the \w+ (?:is|was|were|had)"
-        r"|[\w'-]+ (?:is|was|were|had|has|never|did)|to be (?:a|an|the|his|her|their|dead|alive|"
-        r"\w+ed\b))",
-        r"\bturn(?:s|ed)? out to be (?:a|an|the) (?:\w+ )?" + _REVIEW_NOUNS + r"\b",
+        r"\bturn(?:s|ed)? out (?:that )?(?:he|she|they|his|her|their|(?:[\w'-]+ ){1,4}(?:is|was|"
+        r"were|are|had|has|never|did|does)\b|to be (?:a|an|the|his|her|their|dead|alive|\w+ed\b))",
+        r"\bturn(?:s|ed)? out to be (?:a|an|the) (?:\w+ )?" + _REVIEW_NOUNS + r"\b|\bturn(?:s|ed)? "
+        r"out (?:that )?(?:the )?(?:film|movie|it|this|i|we|you|ending|story|acting|script)\b",
     ),
     _cue("all along", 2, r"\ball along\b", r"\b(?:i|we) (?:knew|suspected|guessed|felt)\b"),
     _cue(

@@ -39,7 +39,7 @@ from bot.spoilers.format import Document
 from bot.spoilers.names import character_names, needs_capital
 from bot.spoilers.sentences import join_fragments, sentences
 from bot.spoilers.terms import ExtraTerms
-from bot.text import neutralise_mentions
+from bot.text import escape_markdown, neutralise_mentions
 
 
 class Sensitivity(StrEnum):
@@ -354,6 +354,7 @@ def guard_note(film_label: str, result: GuardResult) -> str:
     count = len(result.reveals)
     which = "sentence" if count == 1 else "sentences"
     why = "; ".join(dict.fromkeys(reason for r in result.reveals for reason in r.reasons))
+    why = neutralise_mentions(escape_markdown(why))  # terms are shown as typed, never as markup
     return (
         f"Your comment in the {film_label} discussion was re-posted with {count} {which} "
         f"behind spoiler tags, because this thread keeps plot reveals hidden ({why}). "

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.errors import InvalidInput
-from bot.spoilers._words import stem, words
+from bot.spoilers._words import STOP_WORDS, stem, words
 
 TERM_MAX_CHARS = 100
 TERM_MAX_WORDS = 6
@@ -33,8 +33,11 @@ class SpoilerTerm:
 
 
 def term_key(text: str) -> str:
-    """The match key of a term: its words, lower-cased and stemmed ("Donations" -> "donat")."""
-    return " ".join(stem(w) for w, _, _ in words(text))
+    """The match key of a term: its words but function words, lower-cased and stemmed
+    ("the Donations" -> "donat"); a term of function words only keeps them all."""
+    found = [w for w, _, _ in words(text)]
+    content = [w for w in found if w not in STOP_WORDS] or found
+    return " ".join(stem(w) for w in content)
 
 
 def validate_term(text: str) -> SpoilerTerm:
