@@ -108,6 +108,8 @@ def plot_points(details: FilmDetails) -> PlotPoints:
         text = normalise(text).text
         spoiler_sentences += [text[a:b] for a, b in sentences(text)]
     setup = _setup_stems(details, premise_stems)
+    # A brief plot (a moderator's few lines) names only what matters: no word can recur.
+    brief = sum(len(text.split()) for text in spoiler_sentences) < BRIEF_PLOT_WORDS
     counts: Counter[str] = Counter()
     spelled: dict[str, str] = {}  # stem -> its rarest spelling in the spoiler text
     pairs: set[tuple[str, str]] = set()
@@ -128,7 +130,9 @@ def plot_points(details: FilmDetails) -> PlotPoints:
     terms = {s for s, w in spelled.items() if _is_term(s, w, premise_stems, name_words)}
     rarity = {s: _zipf(spelled[s]) for s in terms}
     key = {
-        s: spelled[s] for s in terms if s not in setup and (counts[s] >= 2 or rarity[s] < RARE_ZIPF)
+        s: spelled[s]
+        for s in terms
+        if s not in setup and (brief or counts[s] >= 2 or rarity[s] < RARE_ZIPF)
     }
     weak = {s: spelled[s] for s in terms if s not in key}
     strong = set(key) | FATE_STEMS
@@ -139,6 +143,7 @@ def plot_points(details: FilmDetails) -> PlotPoints:
 
 EVERYDAY_ZIPF = 4.5  # wordfreq Zipf scale: 4.5 is about 30 occurrences per million words
 RARE_ZIPF = 4.0
+BRIEF_PLOT_WORDS = 120
 
 
 @functools.cache
