@@ -49,7 +49,7 @@ def _variants(name: str) -> list[str]:
 
 def character_names(details: FilmDetails) -> tuple[dict[NameKey, str], dict[NameKey, int]]:
     """(name words -> the character, name words -> which of a double identity's two names)."""
-    names: dict[NameKey, str] = {}
+    candidates: dict[NameKey, dict[str, None]] = {}
     identities: dict[NameKey, int] = {}
     for credit in details.people("cast"):
         if not credit.character:
@@ -63,11 +63,13 @@ def character_names(details: FilmDetails) -> tuple[dict[NameKey, str], dict[Name
         for variant in variants:
             key = _key(variant)
             if key and (len(key) > 1 or (len(key[0]) > 2 and key[0] not in STOP_WORDS)):
-                names.setdefault(key, credit.character)
+                candidates.setdefault(key, {})[credit.character] = None
         if len(identities_of) == 2:
             for index, part in enumerate(identities_of):
                 for variant in _variants(part):
                     identities.setdefault(_key(variant), index)
+    # A name two characters share ("Bell" for Sam and Tess Bell) points at neither.
+    names = {key: next(iter(found)) for key, found in candidates.items() if len(found) == 1}
     return names, identities
 
 
