@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import aiosqlite
 
-from bot.films.model import SpoilerLevel, SummarySection
+from bot.films.model import SummarySection
 from storage.db import transaction
+from storage.film_details import FilmDetailsReader
 
 COMMUNITY_SOURCE = "community"
 NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
@@ -22,15 +23,8 @@ class PlotSectionRepository:
         self._conn = conn
 
     async def sections(self, film_id: int) -> list[SummarySection]:
-        rows = await self._conn.execute_fetchall(
-            "SELECT heading, text, spoiler_level, source FROM summary_sections "
-            "WHERE film_id = ? AND retired_at IS NULL ORDER BY position, id",
-            (film_id,),
-        )
-        return [
-            SummarySection(r["heading"], r["text"], SpoilerLevel(r["spoiler_level"]), r["source"])
-            for r in rows
-        ]
+        """The film's live sections, every source, in order."""
+        return await FilmDetailsReader(self._conn).summary(film_id)
 
     async def save(self, film_id: int, section: SummarySection, *, replaces: str | None) -> None:
         """Store a community section; `replaces` (a heading) is retired first, keeping its place."""

@@ -8,10 +8,10 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
-from bot.errors import InvalidInput
 from bot.spoilers.community import CommunityTerms, term_list_pages
 from bot.spoilers.model import TERM_MAX_CHARS
 from cogs._ui import Paginator
+from cogs.discussions.manage import _discussion_here
 from cogs.moderation.checks import moderator_only, services
 from storage.discussions import Discussion
 
@@ -21,13 +21,16 @@ group = app_commands.Group(
 
 
 async def _here(interaction: discord.Interaction, action: str) -> tuple[Discussion, CommunityTerms]:
-    channel = interaction.channel
-    found = None
-    if isinstance(channel, discord.Thread):
-        found = await services(interaction).discussions.by_thread(channel.id)
-    if found is None:
-        raise InvalidInput(f"Use /discuss spoiler-terms {action} inside a film discussion thread.")
+    found = await _discussion_here(interaction, f"spoiler-terms {action}")
     return found, services(interaction).guard.terms
+
+
+async def _change(interaction: discord.Interaction, action: str, term: str) -> None:
+    """Add or remove a term in the discussion this runs in; the core words the answer."""
+    discussion, terms = await _here(interaction, action)
+    change = terms.add if action == "add" else terms.remove
+    reply = await change(discussion, term, by=interaction.user.id)
+    await interaction.response.send_message(reply, ephemeral=True)
 
 
 @group.command(name="add")
@@ -35,9 +38,7 @@ async def _here(interaction: discord.Interaction, action: str) -> tuple[Discussi
 @moderator_only()
 async def add(interaction: discord.Interaction, term: str) -> None:
     """Make a term always count as a reveal in this discussion."""
-    discussion, terms = await _here(interaction, "add")
-    reply = await terms.add(discussion, term, by=interaction.user.id)
-    await interaction.response.send_message(reply, ephemeral=True)
+    await _change(interaction, "add", term)
 
 
 @group.command(name="remove")
@@ -45,9 +46,7 @@ async def add(interaction: discord.Interaction, term: str) -> None:
 @moderator_only()
 async def remove(interaction: discord.Interaction, term: str) -> None:
     """Stop a term counting as a reveal here (a learned one too)."""
-    discussion, terms = await _here(interaction, "remove")
-    reply = await terms.remove(discussion, term, by=interaction.user.id)
-    await interaction.response.send_message(reply, ephemeral=True)
+    await _change(interaction, "remove", term)
 
 
 @group.command(name="list")
