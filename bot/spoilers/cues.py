@@ -58,7 +58,7 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "the twist is",
         2,
-        r"\b(?:twist|reveal|big reveal|surprise|secret|catch) (?:is|was) (?:that|when|how|who|"
+        r"\b(?:twist|reveal|big reveal|surprise|secret|catch)(?: \w+){0,4} (?:is|was) (?:that|when|how|who|"
         r"he|she|they|it's|his|her|their)\b",
     ),
     _cue(
@@ -123,7 +123,9 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:is|was|are|were|gets|get) revealed\b|\breveal(?:s|ed)? (?:that|to be|himself|"
         r"herself|themselves|his|her|the truth)\b|\bthe (?:real|true) (?:killer|villain|culprit|"
         r"murderer|mastermind|identity|father|mother|attacker|assassin|shooter|culprit|thief)\b|\b(?:is|was) the (?:killer|murderer|"
-        r"villain|culprit|mastermind|traitor|mole)\b",
+        r"villain|culprit|mastermind|traitor|mole)\b|\bthe (?:killer|murderer|villain|culprit) (?:is|was|"
+        r"turns out to be) (?:actually |really |secretly )?(?:his|her|their|none other|the (?!(?:best|worst|"
+        r"most|highlight|star|standout|weakest|strongest|scariest|funniest|reason)\b))",
     ),
     _cue(
         "an outcome at the end",
@@ -157,7 +159,7 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:killed|kills|murdered|murders|smothered|drowned|drowns|shot|shoots|poisoned|poisons|"
         r"slept with|sleeps with|married|marries|falls for|fell for|dating|loves) (?:his|her|their) "
         r"own (?:daughter|son|child|children|kids|mother|father|sister|brother|wife|husband|family)\b"
-        r"|\b(?:is|was|'s) (?:actually |really |secretly )?(?:his|her|their) (?:own )?(?:real )?"
+        r"|\b(?:is|was|'s) (?:actually |really |secretly )?(?:his|her|their|[\w-]+'s) (?:own )?(?:real )?"
         r"(?:daughter|son|mother|father|sister|brother|twin)\b",
     ),
     _cue(
