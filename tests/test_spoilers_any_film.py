@@ -26,6 +26,9 @@ REVEALS = [
     "The old man is revealed to be her brother.",
     "He killed his own wife and forgot it.",
     "Everyone dies at the end.",
+    "The twist at the end is that she lied.",
+    "The killer is his mother.",
+    "Darth Vader is Luke's father.",
 ]
 HARMLESS = [
     "The twist is great.",
@@ -38,6 +41,10 @@ HARMLESS = [
     "A detective investigates a murder in a small town.",
     "I died laughing at the dinner scene.",
     "The score is haunting and the pacing is patient.",
+    "The pacing kills the tension.",
+    "He is actually a decent actor.",
+    "The villain is the best part.",
+    "The twist at the end is so good.",
 ]
 
 

@@ -15,13 +15,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_SUBJECT = r"(?:he|she|they|him|her|his \w+|her \w+|their \w+|the \w+|[a-z]+)"
+_THING = (
+    r"(?!(?:film|movie|it|this|that|which|pacing|ending|score|music|script|editing|runtime|length|"
+    r"plot|story|tension|humou?r|cgi|sequel|franchise|genre|dialogue|acting|twist|mood)\b)"
+)
+# Who an outcome happens to: a person or a character, never the film or its parts.
+_SUBJECT = r"(?:he|she|they|him|her|(?:his|her|their|the) " + _THING + r"\w+|" + _THING + r"[a-z]+)"
 _NOT_ME = r"(?<!\bi )(?<!\bwe )(?<!\byou )"
 _ARTICLE = r"(?:a|an|the|his|her|their|its|my|our|one|another|just|also|still|already|not)"
 _REVIEW_NOUNS = (
     r"(?:film|movie|story|study|meditation|masterpiece|gem|classic|watch|ride|mess|joy|treat|"
     r"delight|slog|experience|triumph|achievement|disappointment|blast|must|thriller|drama|"
-    r"comedy|horror|romance|character study|slow burn|good|great|fun|bit|lot|little)"
+    r"comedy|horror|romance|character study|slow burn|good|great|fun|bit|lot|little|actor|actress|"
+    r"performer|director|filmmaker|writer|villain|hero|lead|character|role|performance)"
 )
 _REACTIONS = (
     r"(?:laugh|cry|crying|smil|grinn|hook|bor|grip|tense|engag|edge|glued|wait|guess|"
@@ -115,7 +121,10 @@ CUES: tuple[Cue, ...] = (
         r"actually|truly)\b|\b(?:really|actually|truly) (?:(?:a|an|the|just|also|not) )?"
         r"(?:good|great|well|fun|bad|nice|beautiful|moving|funny|scary|long|slow|boring|"
         r"worth|about|into|enjoy|like|love|hate|felt|liked|loved|made|done|interesting|"
-        r"impressive|strong|weak|sad|happy|dark|clever)\b",
+        r"impressive|strong|weak|sad|happy|dark|clever|decent|solid|brilliant|amazing|terrible|awful|"
+        r"excellent|perfect|underrated|overrated|fantastic|wonderful|stunning|gorgeous|touching|"
+        r"charming|likeable|unlikeable|annoying|convincing|believable|sympathetic|fine|okay|ok|"
+        r"cool|creepy|menacing|hilarious|scene-stealing|magnetic|unsettling)\b",
     ),
     _cue(
         "is revealed",
