@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import io
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,14 +62,8 @@ def fixture_database() -> Path:
 
     path = Path(tempfile.mkdtemp(prefix="bench-spoilers-")) / "catalog.db"
     asyncio.run(_migrate(path))
-    import_wikipedia(path, FIXTURE, stream=open(_devnull(), "w"))  # noqa: SIM115
+    import_wikipedia(path, FIXTURE, stream=io.StringIO())  # its progress bar is not shown
     return path
-
-
-def _devnull() -> str:
-    import os
-
-    return os.devnull
 
 
 async def _migrate(path: Path) -> None:
