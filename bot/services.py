@@ -101,6 +101,7 @@ class Services:
             encoder=self.settings.spoiler_encoder == "on",
         )
         self.plots = PlotEditor(PlotSectionRepository(self.conn), self.guard.detectors.forget)
+        self.guard.preload_encoder()
         # Active cases are reloaded now; expiries missed while offline are applied as soon as
         # the moderation cog connects the Discord side (it loads right after this).
         await self.expiry.start()

