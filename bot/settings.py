@@ -64,6 +64,12 @@ class Settings(BaseSettings):
     # Live film data (optional).
     tmdb_api_key: SecretStr | None = None
     tmdb_base_url: str = "https://api.themoviedb.org/3"
+    # A film without a plot is looked up on Wikipedia (MediaWiki Action API, no key) when it
+    # is opened for discussion or asked about. WIKIPEDIA_CONTACT goes in the User-Agent, as
+    # Wikimedia's policy asks: an e-mail address or a URL where the operator can be reached.
+    wikipedia_lookup: Literal["on", "off"] = "on"
+    wikipedia_api_url: str = "https://en.wikipedia.org/w/api.php"
+    wikipedia_contact: str = ""
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -7,6 +7,7 @@ family are retired (kept, never deleted), and credits another source owns are le
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -14,7 +15,8 @@ from dataclasses import dataclass
 import aiosqlite
 
 from bot.films.model import FilmDetails
-from storage.film_writer import NOW, CatalogWriter
+from storage.film_writer import NOW, CatalogWriter, open_writer
+from storage.films import database_path
 
 RETIRED_TABLES = ("credits", "summary_sections", "film_facts")
 
@@ -116,6 +118,25 @@ class WikipediaLookupRepository:
             (film_id,),
         )
         return rows[0] if rows else None
+
+    async def has_plot(self, film_id: int) -> bool:
+        """True when the film has summary sections beyond its premise (a plot)."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT 1 FROM summary_sections WHERE film_id = ? AND spoiler_level > 0 "
+            "AND retired_at IS NULL LIMIT 1",
+            (film_id,),
+        )
+        return bool(rows)
+
+    async def store(self, details: FilmDetails, prefix: str, *, year_slack: int = 0) -> int:
+        """`store_revision` on its own writer in a worker thread; the film's id."""
+        path = await database_path(self._conn)
+
+        def write() -> int:
+            with open_writer(path) as writer:
+                return store_revision(writer, details, prefix, year_slack=year_slack)
+
+        return await asyncio.to_thread(write)
 
     async def record(
         self, film_id: int, status: str, article: str | None = None,

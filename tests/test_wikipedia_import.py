@@ -93,7 +93,7 @@ def test_plot_becomes_tiered_summary_with_cast_crew_and_facts(database, tmp_path
     assert facts["budget"] == "$80 million"
     assert facts["based_on"] == "Shutter Island by Dennis Lehane"
     assert facts["editor"] == "Thelma Schoonmaker"
-    assert facts["wikipedia_article"] == "https://en.wikipedia.org/wiki/Shutter_Island_(film)"
+    assert facts["wikipedia_article"] == "https://en.wikipedia.org/wiki/Shutter_Island_%28film%29"
     her_cast = rows(
         database,
         "SELECT p.name, c.character, c.note FROM credits c JOIN people p ON p.id = c.person_id "
@@ -175,3 +175,18 @@ def test_not_an_export_and_truncated_xml(database, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "the XML is cut off or malformed" in err and "at byte 9,000" in err
     assert len(wikipedia_films(database)) == 2
+
+
+def test_truncated_multistream_with_index_stops_and_continues(database, tmp_path):
+    import_db(database)
+    full = fixture_multistream(tmp_path / "full", per_stream=1)
+    cut_folder = tmp_path / "cut"
+    cut = fixture_multistream(cut_folder, per_stream=1)  # the same file and index...
+    cut.write_bytes(full.read_bytes()[: int(full.stat().st_size * 0.5)])  # ...cut in half
+    with pytest.raises(DumpError, match=r"ends early \(truncated\), at byte"):
+        import_wikipedia(database, cut, batch_films=1)
+    kept = rows(database, "SELECT pages_read, next_offset FROM wikipedia_imports")
+    assert kept[0][0] < 10 and kept[0][1] is not None
+    report = import_wikipedia(database, full, batch_films=1)
+    assert report.counts["pages read"] == 10 and report.counts["films found"] == 3
+    assert wikipedia_films(database) == [("Her", 2013), ("Moon", 2009), ("Shutter Island", 2010)]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.films.model import SpoilerLevel
 from bot.films.wikipedia.details import article_of, summary_sections, to_details
@@ -115,3 +117,29 @@ def test_plain_text_keeps_link_labels_and_text_templates():
         "[[Porto|the city]] at {{nowrap|9 pm}}<ref>x</ref> &amp; [[File:x.jpg|a]]"
     ) == ("the city at 9 pm &")
     assert items("{{plainlist|\n* A\n* [[B (actor)|B]]\n}}") == ["A", "B"]
+
+
+def test_plot_text_with_mentions_spoiler_bars_and_markdown_is_stored_as_typed_shown_neutral():
+    from bot.spoilers.summary import render_summary
+
+    text = ARTICLE.replace(
+        "She traces the sender to a drowned village.",
+        "@everyone ||Marta|| is **really** <@123> the sender.",
+    )
+    film = parse_film_page("Glass Harbour (2019 film)", text, page_id=7, revision_id=99)
+    assert film.plot[-1] == "@everyone ||Marta|| is **really** <@123> the sender."
+    shown = "\n".join(render_summary(to_details(film)))
+    assert "@\u200beveryone" in shown and "<@\u200b123>" in shown
+    assert "\\|\\|Marta\\|\\|" in shown and "\\*\\*really\\*\\*" in shown
+    assert "@everyone" not in shown
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet="{}[]|=*'<>/\n ab:", max_size=200))
+def test_any_wikitext_gives_a_film_none_or_broken_wikitext(noise):
+    """Whatever follows an Infobox film, the parser answers or says the page is broken."""
+    try:
+        film = parse_film_page("Noise (film)", "{{Infobox film\n| name = " + noise)
+    except BrokenWikitext:
+        return
+    assert film is None or film.title == "Noise"

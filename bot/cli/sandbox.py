@@ -54,7 +54,8 @@ async def _sandbox(script: Path | None, db: Path | None) -> int:
             settings = sandbox_settings(emu, database)
             transcript = Transcript(emu)
             async with running_bot(emu, settings):
-                session = SandboxSession(emu, transcript)
+                files = script.parent if script is not None else Path.cwd()
+                session = SandboxSession(emu, transcript, database=database, files=files)
                 if script is not None:
                     return await _replay(session, script)
                 return await _interactive(session)

@@ -15,6 +15,8 @@ from bot.films.errors import FilmNotFound
 from bot.films.model import Film, FilmDetails, SpoilerLevel
 from bot.films.similar import SimilarResult, similar_films
 from bot.films.tmdb import TmdbClient, TmdbUnavailable
+from bot.films.wikipedia.client import WikipediaClient
+from bot.films.wikipedia.lookup import PlotLookup
 from bot.render import EmbedData
 from bot.settings import Settings
 from storage.film_similarity import SimilarityRepository
@@ -28,14 +30,30 @@ FilmRef = Film | str  # a resolved film, or what an option holds (a typed title 
 class FilmCatalog:
     """Search, details, cards and recommendations over the catalog (and TMDB when enabled)."""
 
-    def __init__(self, conn: aiosqlite.Connection, *, tmdb: TmdbClient | None = None) -> None:
+    def __init__(
+        self, conn: aiosqlite.Connection, *, tmdb: TmdbClient | None = None,
+        wikipedia: WikipediaClient | None = None,
+    ) -> None:  # fmt: skip
         self.films = FilmRepository(conn)
         self.similarity = SimilarityRepository(conn)
         self.tmdb = tmdb
+        self.plots = PlotLookup(conn, wikipedia, tmdb) if wikipedia is not None else None
 
     async def close(self) -> None:
         if self.tmdb is not None:
             await self.tmdb.close()
+        if self.plots is not None:
+            await self.plots.wikipedia.close()
+
+    async def needs_plot_lookup(self, film: Film) -> bool:
+        """True when asking about `film` looks its plot up online first (slow: an interaction
+        defers before calling `look_up_plot`)."""
+        return self.plots is not None and await self.plots.needed(film)
+
+    async def look_up_plot(self, film: Film) -> str | None:
+        """Fetch and store the film's plot (Wikipedia, and TMDB's credits with a key); a line
+        saying why when none could be added, else None. Never raises for network trouble."""
+        return await self.plots.run(film) if self.plots is not None else None
 
     async def autocomplete(self, typed: str) -> list[cards.Choice]:
         """Choices for a title option: up to 25 "Title (Year)" labels valued with film ids.
@@ -116,4 +134,11 @@ async def open_catalog(conn: aiosqlite.Connection, settings: Settings) -> FilmCa
         key = settings.tmdb_api_key.get_secret_value()
         tmdb = TmdbClient(conn, key, settings.tmdb_base_url)
         log.info("TMDB lookups enabled for films not in the catalog")
-    return FilmCatalog(conn, tmdb=tmdb)
+    wikipedia = None
+    if settings.wikipedia_lookup == "on":
+        wikipedia = WikipediaClient(settings.wikipedia_api_url, settings.wikipedia_contact)
+        if not settings.wikipedia_contact.strip():
+            log.warning(
+                "WIKIPEDIA_CONTACT is not set: Wikimedia asks for a contact in the User-Agent"
+            )
+    return FilmCatalog(conn, tmdb=tmdb, wikipedia=wikipedia)

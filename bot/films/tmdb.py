@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 import aiohttp
 import aiosqlite
 
+from bot.films.http import LazySession, retry_after
 from bot.films.model import Credit, Film, FilmDetails
 from bot.films.normalize import parse_query
 from storage.tmdb_cache import TmdbCacheRepository
@@ -51,12 +52,10 @@ class TmdbClient:
         self._base_url = base_url.rstrip("/")
         self._sleep = sleep
         self._max_retries = max_retries
-        self._session: aiohttp.ClientSession | None = None
+        self._session = LazySession(timeout=aiohttp.ClientTimeout(total=TIMEOUT_SECONDS))
 
     async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        await self._session.close()
 
     async def find(self, query: str) -> FilmDetails | None:
         """The best TMDB match for a typed title ("Sunshine (2007)" uses the year), or None."""
@@ -85,7 +84,7 @@ class TmdbClient:
         return body if status == 200 else {}
 
     async def _fetch(self, path: str, params: dict[str, str]) -> tuple[int, dict[str, Any]]:
-        session = self._session_for_requests()
+        session = self._session.get()
         headers, query = {"Accept": "application/json"}, dict(params)
         if self._api_key.startswith("eyJ"):  # a v4 read access token
             headers["Authorization"] = f"Bearer {self._api_key}"
@@ -97,7 +96,11 @@ class TmdbClient:
                     self._base_url + path, params=query, headers=headers
                 ) as resp:
                     if resp.status == 429 and attempt < self._max_retries:
-                        wait = _retry_after(resp.headers.get("Retry-After"))
+                        wait = retry_after(
+                            resp.headers.get("Retry-After"),
+                            default=DEFAULT_RETRY_AFTER,
+                            cap=MAX_WAIT_SECONDS,
+                        )
                         log.info("TMDB asked to slow down; retrying in %.1f s", wait)
                         await self._sleep(wait)
                         continue
@@ -110,20 +113,6 @@ class TmdbClient:
             except (aiohttp.ClientError, TimeoutError) as exc:
                 raise TmdbUnavailable(f"TMDB could not be reached ({type(exc).__name__})") from None
         raise TmdbUnavailable("TMDB is rate limiting the bot; try again shortly")
-
-    def _session_for_requests(self) -> aiohttp.ClientSession:
-        if self._session is None:
-            timeout = aiohttp.ClientTimeout(total=TIMEOUT_SECONDS)
-            self._session = aiohttp.ClientSession(timeout=timeout)
-        return self._session
-
-
-def _retry_after(value: str | None) -> float:
-    try:
-        seconds = float(value) if value is not None else DEFAULT_RETRY_AFTER
-    except ValueError:
-        seconds = DEFAULT_RETRY_AFTER
-    return min(max(seconds, 0.0), MAX_WAIT_SECONDS)
 
 
 def movie_details(movie: dict[str, Any]) -> FilmDetails:

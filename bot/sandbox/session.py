@@ -13,15 +13,21 @@ menu "Report message" 4      use a message context menu on message [4]
 usermenu "NAME" Alice        use a user context menu on a member
 modal reason=spoilers        fill in and submit the last modal the bot showed
 expect some text             (scripts) fail unless the bot's last output contains it
+import wikipedia FILE        import a Wikipedia XML dump into the catalog, as
+                             `python -m bot catalog import wikipedia FILE` does (a script's
+                             paths are relative to the script)
 members / channels / help / quit
 """
 
 from __future__ import annotations
 
 import asyncio
+import io
 import shlex
+from pathlib import Path
 from typing import Any
 
+from bot.errors import UserFacingError
 from bot.sandbox.emulator import Emulator, InteractionRecord
 from bot.sandbox.transcript import Transcript
 
@@ -41,9 +47,12 @@ class SandboxSession:
         *,
         user: str = "Alice",
         channel: str = "general",
+        database: Path | None = None,
+        files: Path | None = None,
     ) -> None:
         self.emu, self.transcript = emu, transcript
         self.user, self.channel = user, channel
+        self.database, self.files = database, files or Path.cwd()
         self.last_record: InteractionRecord | None = None
 
     async def run_line(self, line: str) -> bool:
@@ -151,6 +160,21 @@ class SandboxSession:
     async def _do_members(self, rest: str) -> None:
         names = [m["user"]["global_name"] for m in self.emu.world.members.values()]
         self.transcript.write("members: " + ", ".join(names))
+
+    async def _do_import(self, rest: str) -> None:
+        source, _, name = rest.partition(" ")
+        if source != "wikipedia" or not name.strip() or self.database is None:
+            raise ScriptError("usage: import wikipedia FILE (a MediaWiki .xml or .xml.bz2 dump)")
+        from bot.films.importers.wikipedia import import_wikipedia
+
+        path = self.files / name.strip()
+        try:
+            report = await asyncio.to_thread(
+                import_wikipedia, self.database, path, stream=io.StringIO()
+            )
+        except UserFacingError as exc:
+            raise ScriptError(exc.message) from None
+        self.transcript.write(report.summary())
 
     async def _do_channels(self, rest: str) -> None:
         names = [c["name"] for c in self.emu.world.channels.values()]

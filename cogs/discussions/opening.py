@@ -27,7 +27,7 @@ from bot.films.cards import film_card
 from bot.films.model import FilmDetails
 from bot.spoilers.summary import render_summary
 from cogs.discussions.checks import starter_only
-from cogs.films.options import film_autocomplete, resolve_film
+from cogs.films.options import fill_in_plot, film_autocomplete, resolve_film
 from cogs.moderation.checks import granted, services
 from storage.discussions import Discussion
 
@@ -71,6 +71,11 @@ async def start(
     )
     if not interaction.response.is_done():  # resolve_film defers while it asks TMDB
         await interaction.response.defer(ephemeral=True, thinking=True)
+    if await svc.catalog.needs_plot_lookup(details.film):  # then read what it found
+        note = await fill_in_plot(interaction, details.film, ephemeral=True)
+        details = await svc.catalog.films.get_details(details.film.id)
+    else:
+        note = None
     thread, opener_id = await _create(parent, details, policy, options.default_auto_archive_minutes)
     discussion = await svc.discussions.open(
         guild_id=interaction.guild_id,
@@ -86,7 +91,8 @@ async def start(
     log.info("discussion of film %s opened in thread %s", details.film.id, thread.id)
     if discussion.tagged_only:  # so the first comment is checked at once
         await svc.guard.warm(details.film.id, interaction.guild_id)
-    await interaction.followup.send(_opened_text(discussion), ephemeral=True)
+    opened = _opened_text(discussion)
+    await interaction.followup.send(f"{opened}\n{note}" if note else opened, ephemeral=True)
 
 
 def _opened_text(discussion: Discussion) -> str:

@@ -10,7 +10,7 @@ from bot.films import cards
 from bot.films.text import plain, truncate
 from bot.spoilers.summary import Depth, parse_depth, render_summary
 from cogs._ui import Paginator
-from cogs.films.options import FilmOption, catalog_of
+from cogs.films.options import FilmOption, catalog_of, fill_in_plot
 
 ECHO_CHARS = 100  # of a typed query, repeated in the reply's title
 TITLE = "Start typing a title and pick the film from the list"
@@ -24,8 +24,11 @@ DEPTHS = [
 @app_commands.describe(title=TITLE)
 async def info(interaction: discord.Interaction, title: FilmOption) -> None:
     """A film's card: director, main cast, runtime, genres, rating, spoiler-free synopsis."""
+    note = await fill_in_plot(interaction, title, ephemeral=False)
     card = await catalog_of(interaction).info(title)
     await Paginator.send(interaction, [card], ephemeral=False)
+    if note:
+        await interaction.followup.send(note, ephemeral=True)
 
 
 @app_commands.command(name="cast")
@@ -60,8 +63,12 @@ async def summary(
 ) -> None:
     """The film's summary as discussion threads open with it: the premise in plain text, the
     rest behind spoiler tags. Only you see it unless you ask for it to be public."""
+    chosen = parse_depth(depth or Depth.FULL)
+    note = await fill_in_plot(interaction, title, ephemeral=not public)
     details = await catalog_of(interaction).details(title)
-    messages = render_summary(details, parse_depth(depth or Depth.FULL))
+    messages = render_summary(details, chosen)
+    if note:  # the plot could not be fetched: say why, first
+        messages = [note, *messages]
     for number, content in enumerate(messages):
         if number == 0 and not interaction.response.is_done():
             await interaction.response.send_message(content, ephemeral=not public)

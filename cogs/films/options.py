@@ -89,3 +89,16 @@ class FilmTransformer(app_commands.Transformer):
 
 
 FilmOption = app_commands.Transform[Film, FilmTransformer]
+
+
+async def fill_in_plot(
+    interaction: discord.Interaction, film: Film, *, ephemeral: bool
+) -> str | None:
+    """Look up the plot of a film that has none (Wikipedia, live), deferring first so the
+    interaction never misses Discord's 3 seconds; returns a line to show when none was added."""
+    catalog = catalog_of(interaction)
+    if not await catalog.needs_plot_lookup(film):
+        return None
+    if not interaction.response.is_done():
+        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+    return await catalog.look_up_plot(film)

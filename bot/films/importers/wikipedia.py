@@ -25,7 +25,7 @@ from typing import TextIO
 
 from bot.errors import InvalidInput
 from bot.films.importers.common import ImportReport
-from bot.films.wikipedia import dump
+from bot.films.wikipedia import dump, rawpages
 from bot.films.wikipedia.details import SOURCE_PREFIX, to_details
 from bot.progress import Progress
 from storage.film_writer import BUSY_TIMEOUT_MS, CatalogWriter
@@ -160,48 +160,96 @@ def _stopped(run: _Run, error: dump.DumpError) -> dump.DumpError:
 
 
 def _read_sequential(run: _Run, path: Path, batch_films: int) -> None:
-    skip_to = run.point.last_page_id
+    """Read the export page by page: pages whose raw text has no Infobox film are counted
+    and passed over; the others are parsed (mwxml) in small batches. An earlier run's pages
+    (`pages_read`) are passed over uncounted."""
+    skip = run.point.pages_read
     with path.open("rb") as file:
         raw = dump.CountingReader(file)
-        outcome = dump.Outcome()
+        source = dump.open_export(raw, path.name)
+        pages = rawpages.split_pages(source)
+        reader = _Batches(run, path.name, batch_films)
         try:
-            for page in dump.open_pages(raw, path.name):
-                dump.classify(page, outcome, skip_to)
-                run.progress.advance(raw.position - run.progress.done)
-                if len(outcome.films) >= batch_films:
-                    run.add(outcome)
-                    run.commit()
-                    outcome = dump.Outcome()
-        except dump.DumpError:
-            raise
-        except (EOFError, OSError, ET.ParseError) as exc:
-            run.add(outcome)
+            reader.header = next(pages)
+            for number, page in enumerate(pages, start=1):
+                if number > skip:
+                    reader.add(page)
+                if number % 256 == 0:
+                    run.progress.advance(raw.position - run.progress.done)
+            reader.flush()
+        except (EOFError, OSError, ET.ParseError, rawpages.CutOff) as exc:
+            reader.flush(stopping=True)
             run.commit()
-            raise _stopped(run, dump.xml_error(path.name, exc, raw.position)) from None
-        run.add(outcome)
+            raise _stopped(run, _read_error(path.name, exc, raw.position)) from None
+        finally:
+            source.close()
+        run.progress.advance(raw.position - run.progress.done)
         run.commit(finished=True)
 
 
+class _Batches:
+    """Raw pages waiting to be parsed together; films committed every `batch_films`."""
+
+    SIZE = 64
+
+    def __init__(self, run: _Run, name: str, batch_films: int) -> None:
+        self.run, self.name, self.batch_films = run, name, batch_films
+        self.header = b""
+        self.waiting: list[bytes] = []
+        self.outcome = dump.Outcome()
+
+    def add(self, page: bytes) -> None:
+        if dump.RAW_INFOBOX_FILM.search(page):
+            self.waiting.append(page)
+            if len(self.waiting) >= self.SIZE:
+                self.flush()
+        else:  # not a film: counted, never parsed
+            self.outcome.pages += 1
+            self.outcome.skipped += 1
+
+    def flush(self, *, stopping: bool = False) -> None:
+        waiting, self.waiting = self.waiting, []
+        try:
+            for page in dump.parse_pages(self.header, waiting, self.name):
+                dump.classify(page, self.outcome)
+        except ET.ParseError:
+            if not stopping:
+                raise
+        self.run.add(self.outcome)
+        self.outcome = dump.Outcome()
+        if len(self.run.pending.films) >= self.batch_films and not stopping:
+            self.run.commit()
+
+
+def _read_error(name: str, exc: Exception, offset: int) -> dump.DumpError:
+    if isinstance(exc, rawpages.CutOff):
+        return dump.DumpError(
+            f"{name}: the XML is cut off or malformed (it ends inside a page), at byte {offset:,}",
+            offset,
+        )
+    return dump.xml_error(name, exc, offset)
+
+
 def _read_multistream(run: _Run, path: Path, index: Path, batch_films: int) -> None:
-    starts = dump.stream_starts(index)
+    streams = dump.read_index(index)
     size = path.stat().st_size
-    header = dump.read_header(path, starts[0]) if starts else b""
-    bounds = [*starts, size]
-    tasks = [
-        (bounds[i], bounds[min(i + STREAMS_PER_TASK, len(starts))])
-        for i in range(0, len(starts), STREAMS_PER_TASK)
-    ]
-    resume = run.point.next_offset
-    if resume:
-        tasks = [t for t in tasks if t[0] >= resume]
+    header = dump.read_header(path, streams[0].offset) if streams else b""
+    resume = run.point.next_offset or 0
+    if resume:  # an earlier run read every stream before this offset
+        streams = [s for s in streams if s.offset >= resume]
         run.progress.advance(resume)
+    tasks = []
+    for i in range(0, len(streams), STREAMS_PER_TASK):
+        group = streams[i : i + STREAMS_PER_TASK]
+        end = streams[i + len(group)].offset if i + len(group) < len(streams) else size
+        tasks.append((group, end))
     skip_to = run.point.last_page_id
     # Workers are started fresh (not forked from a process with threads and an event loop).
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(max_workers=WORKERS, mp_context=context) as pool:
         queue: deque[tuple[int, Future[dump.Outcome]]] = deque()
-        for start, end in tasks:
-            job = pool.submit(dump.classify_streams, str(path), header, start, end, skip_to)
+        for group, end in tasks:
+            job = pool.submit(dump.classify_streams, str(path), header, group, end, skip_to)
             queue.append((end, job))
             if len(queue) > 4:  # a few tasks in flight: memory stays flat
                 _collect(run, queue.popleft(), batch_films)
@@ -220,6 +268,9 @@ def _collect(run: _Run, task: tuple[int, Future[dump.Outcome]], batch_films: int
             exc = dump.xml_error(run.point.file_name, exc, end)
         raise _stopped(run, exc) from None
     run.add(outcome)
+    if outcome.stopped:  # the streams before the cut are kept, and the next run starts there
+        run.commit(next_offset=outcome.reached)
+        raise _stopped(run, dump.DumpError(outcome.stopped, outcome.reached))
     run.reached = end
     run.progress.advance(end - run.progress.done)
     if len(run.pending.films) >= batch_films:

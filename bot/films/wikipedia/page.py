@@ -108,6 +108,14 @@ def parse_film_page(
         raise BrokenWikitext("the Infobox film template is not closed")
     title, year = strip_disambiguation(article)
     film = WikiFilm(article=article, title=title, page_id=page_id, revision_id=revision_id)
+    try:
+        _read_parts(film, code, infobox, year)
+    except Exception as exc:  # odd markup the extraction did not foresee: skip the page
+        raise BrokenWikitext(f"the article could not be read ({type(exc).__name__})") from None
+    return film
+
+
+def _read_parts(film: WikiFilm, code: Wikicode, infobox: Template, year: int | None) -> None:
     _read_infobox(film, infobox)
     film.year = year or _released_year(infobox) or film.year
     sections = _sections(code)
@@ -115,7 +123,6 @@ def parse_film_page(
     film.plot = _paragraphs(sections.get("plot"))
     film.cast = _cast(sections.get("cast"))
     film.imdb_id = _imdb_id(code)
-    return film
 
 
 def _infobox(code: Wikicode) -> Template | None:

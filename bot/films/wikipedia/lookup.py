@@ -1,0 +1,99 @@
+"""Filling in a film's plot on demand: its Wikipedia article (and TMDB's overview and credits
+when a TMDB key is set), stored in the catalog with the revision read.
+
+A film is looked up once: a found article is stored (its revision id in wikipedia_lookups),
+an article that does not exist is remembered as not found; a failure (timeout, refusal) is
+not remembered, so the next request tries again. Nothing here raises for a network problem:
+the caller gets a line to show instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+import aiosqlite
+
+from bot.films.model import Film, FilmDetails
+from bot.films.tmdb import TmdbClient, TmdbUnavailable
+from bot.films.wikipedia.client import Wanted, WikipediaClient, WikipediaUnavailable
+from bot.films.wikipedia.details import SOURCE_PREFIX, to_details
+from bot.films.wikipedia.page import WikiFilm
+from bot.text import escape_markdown, neutralise_mentions
+from storage.films import FilmRepository
+from storage.wikipedia import WikipediaLookupRepository
+
+log = logging.getLogger(__name__)
+
+
+class PlotLookup:
+    """Looks up plots for films that have none (Wikipedia first, TMDB's credits alongside)."""
+
+    def __init__(
+        self, conn: aiosqlite.Connection, wikipedia: WikipediaClient,
+        tmdb: TmdbClient | None = None,
+    ) -> None:  # fmt: skip
+        self.films = FilmRepository(conn)
+        self.lookups = WikipediaLookupRepository(conn)
+        self.wikipedia = wikipedia
+        self.tmdb = tmdb
+
+    async def needed(self, film: Film) -> bool:
+        """True when the film has no plot and was never looked up (the lookup is slow: an
+        interaction defers before it)."""
+        if await self.lookups.has_plot(film.id):
+            return False
+        return await self.lookups.get(film.id) is None
+
+    async def run(self, film: Film) -> str | None:
+        """Look the film up and store what was found; a line for the reply when no plot
+        could be added (and why), else None."""
+        details = await self.films.get_details(film.id)
+        wanted = Wanted(film.title, film.year, [c.name for c in details.people("director")])
+        await self._add_tmdb(film)
+        try:
+            found = await self.wikipedia.find_film(wanted)
+        except WikipediaUnavailable as exc:
+            log.warning("Wikipedia lookup for film %s failed: %s", film.id, exc)
+            return f"The plot could not be fetched from Wikipedia: {exc}."
+        imdb = film.external_ids.get("imdb")
+        if found is None or (imdb and found.imdb_id and found.imdb_id != imdb):
+            await self.lookups.record(film.id, "not_found")
+            return (
+                f"Wikipedia has no film article matching {_shown(film)}, so there is no plot yet."
+            )
+        await self.lookups.store(_for_film(found, film), SOURCE_PREFIX, year_slack=1)
+        await self.lookups.record(film.id, "found", found.article, found.page_id, found.revision_id)
+        log.info("stored Wikipedia's %r (revision %s) for film %s", found.article,
+                 found.revision_id, film.id)  # fmt: skip
+        return None if found.plot else f"Wikipedia's article on {_shown(film)} has no plot section."
+
+    async def _add_tmdb(self, film: Film) -> None:
+        """TMDB's overview and credits (with characters) for the film, when a key is set."""
+        if self.tmdb is None:
+            return
+        try:
+            found = await self.tmdb.find(f"{film.title} ({film.year})" if film.year else film.title)
+        except TmdbUnavailable as exc:
+            log.warning("TMDB lookup for film %s failed: %s", film.id, exc)
+            return
+        if found is not None and found.film.year == film.year:
+            ids = {**film.external_ids, **found.film.external_ids}
+            await self.films.upsert_details([_with_ids(found, ids)])
+
+
+def _shown(film: Film) -> str:
+    return neutralise_mentions(escape_markdown(film.label))
+
+
+def _for_film(found: WikiFilm, film: Film) -> FilmDetails:
+    """The article's details as the catalog's film (its title, year and own ids first), so
+    they merge into that film and no other."""
+    details = to_details(found)
+    ids = {**film.external_ids, **details.film.external_ids}
+    same = replace(details.film, title=film.title, year=film.year or details.film.year)
+    return _with_ids(replace(details, film=same), ids)
+
+
+def _with_ids(details: FilmDetails, ids: dict[str, str]) -> FilmDetails:
+    return replace(details, film=replace(details.film, external_ids=ids))
