@@ -32,21 +32,25 @@ class Row:
 
 
 def read_labelled(path: Path) -> list[Row]:
-    """The file's rows; ValueError naming the line of any bad row."""
+    """The file's rows; ValueError naming the line of any bad row. Columns after `text` are
+    read by name: `film` if there is one; others (a note, a split) are ignored."""
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
         header = [h.strip().lower() for h in next(reader, None) or []]
-        if header[:2] != ["expect", "text"] or header[2:] not in ([], ["film"]):
+        if header[:2] != ["expect", "text"]:
             raise ValueError(
                 f"{path}: the first line must be the header expect<TAB>text[<TAB>film]"
             )
+        film_column = header.index("film") if "film" in header else None
         rows = []
         for number, row in enumerate(reader, start=2):
             if not row or not "".join(row).strip():
                 continue
             if len(row) < 2 or row[0].strip().lower() not in LABELS:
                 raise ValueError(f"{path}:{number}: expected spoiler|nospoiler<TAB>text[<TAB>film]")
-            film = row[2].strip() if len(row) > 2 and row[2].strip() else None
+            film = None
+            if film_column is not None and len(row) > film_column:
+                film = row[film_column].strip() or None
             rows.append(Row(row[0].strip().lower() == "spoiler", row[1], film))
     return rows
 
