@@ -2,7 +2,7 @@
 
 A labelled file is tab-separated with the header `expect<TAB>text[<TAB>film]`: expect is
 `spoiler` or `nospoiler`, film (optional) a catalog film as `Title (Year)`; rows without one
-are about the curated film. Films are read from the database given by `--db` or
+are about the curated film. Other columns after `text` are ignored. Films are read from the database given by `--db` or
 DATABASE_PATH; with neither, a temporary database is made from the curated film and the
 shipped MediaWiki fixture (bench/data/spoiler_films.xml, our own plot text).
 """
