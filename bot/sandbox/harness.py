@@ -24,6 +24,7 @@ def sandbox_settings(emu: Emulator, database_path: Path, **overrides: object) ->
         "dev_guild_id": int(emu.world.guild["id"]),
         "toxicity_backend": "embedded",
         "wikipedia_lookup": "off",  # the sandbox is offline; tests point it at a local fake
+        "spoiler_encoder": "off",  # a 90 MB model per test run; the encoder has its own tests
         **overrides,
     }
     return load_settings(_env_file=None, **values)

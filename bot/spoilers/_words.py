@@ -59,7 +59,8 @@ REVIEW_WORDS = _word_set(
 
 FATE_WORDS = _word_set(
     "die dies died dying dead death deaths kill kills killed killing killer murder murdered "
-    "suicide perish perishes perished"
+    "suicide perish perishes perished poisoned poisons stabbed stabs strangled strangles "
+    "drowned drowns smothered smothers hanged executed beheaded decapitated severed"
 )
 
 REVEAL_CUES = (

@@ -31,9 +31,15 @@ from enum import StrEnum
 from bot import limits
 from bot.errors import InvalidInput
 from bot.films.model import FilmDetails, SpoilerLevel
+from bot.screening.normalise import normalise
 from bot.spoilers._words import FATE_STEMS, GENERIC_STEMS, REVEAL_CUES, STOP_WORDS, stem, words
+from bot.spoilers.cues import cue_score
+from bot.spoilers.encoder import ParaphraseIndex, SentenceEncoder
 from bot.spoilers.format import Document
-from bot.text import neutralise_mentions
+from bot.spoilers.names import character_names, needs_capital
+from bot.spoilers.sentences import join_fragments, sentences
+from bot.spoilers.terms import ExtraTerms
+from bot.text import escape_markdown, neutralise_mentions
 
 
 class Sensitivity(StrEnum):
@@ -64,6 +70,7 @@ class PlotPoints:
     key_terms: dict[str, str]  # stem -> a word as the catalog spells it
     weak_terms: dict[str, str]
     phrases: frozenset[tuple[str, str]]  # neighbouring stems
+    identities: dict[tuple[str, ...], int] = field(default_factory=dict)  # double identities
 
 
 @dataclass(frozen=True)
@@ -88,52 +95,21 @@ class GuardResult:
         return bool(self.reveals)
 
 
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)|\n+")
-_ABBREVIATIONS = frozenset(
-    ["mr", "mrs", "ms", "dr", "st", "vs", "etc", "jr", "sr", "no", "e.g", "i.e"]
-)
-_TITLES = frozenset(["miss", "mr", "mrs", "ms", "dr", "madame", "sir", "lady", "lord"])
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of `text`, whitespace trimmed; initials do not end one."""
-    spans, start = [], 0
-    for match in _SENTENCE_END.finditer(text):
-        if match.group(0)[0] == "." and _is_abbreviation(text, match.start()):
-            continue
-        spans.append((start, match.end()))
-        start = match.end()
-    spans.append((start, len(text)))
-    trimmed = []
-    for lo, hi in spans:
-        while lo < hi and text[lo].isspace():
-            lo += 1
-        while hi > lo and text[hi - 1].isspace():
-            hi -= 1
-        if lo < hi:
-            trimmed.append((lo, hi))
-    return trimmed
-
-
-def _is_abbreviation(text: str, dot: int) -> bool:
-    before = text[:dot].split()
-    if not before:
-        return False
-    last = before[-1].lower().strip("(\"'")
-    return (len(last) == 1 and last.isalpha()) or last in _ABBREVIATIONS
-
-
 def plot_points(details: FilmDetails) -> PlotPoints:
     """Derive the film's plot points from its catalog entry."""
-    names = _character_names(details)
+    names, identities = character_names(details)
     name_words = {w for name in names for w in name}
     premise = [s.text for s in details.summary if s.level == SpoilerLevel.PREMISE]
     premise += [details.film.title, details.film.synopsis or ""]
     premise += [q.text for q in details.quotes if q.level == SpoilerLevel.PREMISE]
-    premise_stems = {stem(w) for text in premise for w, _, _ in words(text)}
+    premise_stems = {stem(w) for text in premise for w, _, _ in words(normalise(text).text)}
     spoiler_sentences = []
     for text in _spoiler_texts(details):
+        text = normalise(text).text
         spoiler_sentences += [text[a:b] for a, b in sentences(text)]
+    setup = _setup_stems(details, premise_stems)
+    # A brief plot (a moderator's few lines) names only what matters: no word can recur.
+    brief = sum(len(text.split()) for text in spoiler_sentences) < BRIEF_PLOT_WORDS
     counts: Counter[str] = Counter()
     spelled: dict[str, str] = {}  # stem -> its rarest spelling in the spoiler text
     pairs: set[tuple[str, str]] = set()
@@ -153,17 +129,21 @@ def plot_points(details: FilmDetails) -> PlotPoints:
                 pairs.add(tuple(sorted((left, right))))
     terms = {s for s, w in spelled.items() if _is_term(s, w, premise_stems, name_words)}
     rarity = {s: _zipf(spelled[s]) for s in terms}
-    key = {s: spelled[s] for s in terms if counts[s] >= 2 or rarity[s] < RARE_ZIPF}
+    key = {
+        s: spelled[s]
+        for s in terms
+        if s not in setup and (brief or counts[s] >= 2 or rarity[s] < RARE_ZIPF)
+    }
     weak = {s: spelled[s] for s in terms if s not in key}
     strong = set(key) | FATE_STEMS
     phrases = {p for p in pairs if set(p) & strong and set(p) <= (terms | FATE_STEMS)}
-    case_sensitive = frozenset(n for n in names if all(w in _COMMON for w in n))
-    return PlotPoints(names, case_sensitive, key, weak, frozenset(phrases))
+    case_sensitive = frozenset(n for n in names if needs_capital(n))
+    return PlotPoints(names, case_sensitive, key, weak, frozenset(phrases), identities)
 
 
-_COMMON = STOP_WORDS | {w for w in GENERIC_STEMS}
 EVERYDAY_ZIPF = 4.5  # wordfreq Zipf scale: 4.5 is about 30 occurrences per million words
-RARE_ZIPF = 3.0
+RARE_ZIPF = 4.0
+BRIEF_PLOT_WORDS = 120
 
 
 @functools.cache
@@ -184,6 +164,35 @@ def _is_term(stemmed: str, word: str, premise: set[str], name_words: set[str]) -
     )
 
 
+PARAPHRASE_MIN = 0.6  # cosine of all-MiniLM-L6-v2 embeddings (tuned on the tuning rows)
+PARAPHRASE_MARGIN = 0.3  # and closer to it than to any premise sentence by this much
+
+
+def _paraphrase_index(details: FilmDetails, encoder: SentenceEncoder) -> ParaphraseIndex:
+    spoilers = [t[a:b] for t in _spoiler_texts(details) for a, b in sentences(t)]
+    premise_texts = [s.text for s in details.summary if s.level == SpoilerLevel.PREMISE]
+    premise_texts.append(details.film.synopsis or "")
+    premise = [t[a:b] for t in premise_texts for a, b in sentences(t)]
+    return ParaphraseIndex(encoder, [s for s in spoilers if len(s.split()) > 3], premise)
+
+
+SETUP_AFTER = 3  # a plot told in this many sections or more opens with its set-up
+
+
+def _setup_stems(details: FilmDetails, premise: set[str]) -> set[str]:
+    """Words only the first section of a long plot uses: its set-up, which members and
+    trailers talk about freely, so they are weak terms at most ("servants arrive")."""
+    later = [s for s in details.summary if s.level != SpoilerLevel.PREMISE]
+    if len(later) < SETUP_AFTER:
+        return set()
+
+    def stems_of(section) -> set[str]:
+        return {stem(w) for w, _, _ in words(normalise(section.text).text)}
+
+    rest = set().union(*(stems_of(section) for section in later[1:]))
+    return stems_of(later[0]) - rest - premise
+
+
 def _spoiler_texts(details: FilmDetails) -> list[str]:
     texts = []
     for section in details.summary:
@@ -193,41 +202,52 @@ def _spoiler_texts(details: FilmDetails) -> list[str]:
     return texts
 
 
-def _character_names(details: FilmDetails) -> dict[tuple[str, ...], str]:
-    """Every way a character is named: billed name, aliases, "Emily" for "Miss Emily", actor."""
-    names: dict[tuple[str, ...], str] = {}
-    for credit in details.people("cast"):
-        if not credit.character:
-            continue
-        variants = [credit.character, *credit.aliases, credit.name]
-        surname = credit.name.split()[-1]
-        if len(surname) > 3:
-            variants.append(surname)
-        titled = credit.character.split()
-        if len(titled) == 2 and titled[0].lower() in _TITLES:
-            variants.append(titled[1])
-        for variant in variants:
-            key = tuple(w for w, _, _ in words(variant))
-            if key and (len(key) > 1 or len(key[0]) > 2):
-                names.setdefault(key, credit.character)
-    return names
-
-
 class SpoilerDetector:
     """Finds sentences that reveal a film's plot; build once per film and reuse."""
 
     def __init__(
-        self, details: FilmDetails, sensitivity: Sensitivity | str = Sensitivity.MEDIUM
+        self,
+        details: FilmDetails,
+        sensitivity: Sensitivity | str = Sensitivity.MEDIUM,
+        *,
+        encoder: SentenceEncoder | None = None,
     ) -> None:
         self.details = details
         self.points = plot_points(details)
         self.sensitivity = Sensitivity(sensitivity)
+        self.paraphrases = _paraphrase_index(details, encoder) if encoder else None
 
-    def score(self, sentence: str) -> tuple[int, tuple[str, ...]]:
-        """How much `sentence` gives away (0-3), with the reasons a member can be shown."""
+    def score(self, sentence: str, extra: ExtraTerms | None = None) -> tuple[int, tuple[str, ...]]:
+        """How much `sentence` gives away (0-3), with the reasons a member can be shown.
+
+        The sentence is read as the screening normaliser leaves it, so zero-width spaces,
+        look-alike letters, leetspeak and spaced-out letters do not hide a reveal."""
+        sentence = normalise(sentence).text
         found = words(sentence)
-        characters = self._characters(sentence, found)
         content = [(stem(w), w) for w, _, _ in found if w not in STOP_WORDS and len(w) > 2]
+        rules = self._plot_rules(sentence, found, content)
+        cue_points, cue_names = cue_score(" ".join(sentence.lower().replace("’", "'").split()))
+        rules.append((cue_points, bool(cue_points), f"reveal cue: {', '.join(cue_names)}"))
+        if self.paraphrases is not None and max((p for p, hit, _ in rules if hit), default=0) < 3:
+            rules.append(self._paraphrase_rule(sentence))
+        if extra:
+            stems = [stem(w) for w, _, _ in found if w not in STOP_WORDS]
+            for points, term in extra.matches(stems):
+                rules.append((points, True, f"spoiler term: {term}"))
+        matched = [(points, reason) for points, hit, reason in rules if hit and points]
+        if not matched:
+            return 0, ()
+        best = max(points for points, _ in matched)
+        return best, tuple(dict.fromkeys(r for points, r in matched if points == best))
+
+    def _paraphrase_rule(self, sentence: str) -> tuple[int, bool, str]:
+        spoiler, premise, closest = self.paraphrases.match(sentence)
+        hit = spoiler >= PARAPHRASE_MIN and spoiler - premise >= PARAPHRASE_MARGIN
+        return 2, hit, f'close to the plot ("{(closest or "")[:80]}")'
+
+    def _plot_rules(self, sentence, found, content) -> list[Rule]:
+        mentions = self._mentions(sentence, found)
+        characters = list(dict.fromkeys(m[0] for m in mentions))
         key = sorted({w for s, w in content if s in self.points.key_terms})
         weak = sorted({w for s, w in content if s in self.points.weak_terms})
         fate = sorted({w for s, w in content if s in FATE_STEMS})
@@ -239,35 +259,32 @@ class SpoilerDetector:
             if tuple(sorted((sa, sb))) in self.points.phrases
         ]
         who = ", ".join(characters)
-        rules = [
+        return [
             (3, bool(phrases), f'a phrase from the plot: "{"; ".join(phrases)}"'),
             (3, bool(characters and fate), f"{who} with {', '.join(fate)}"),
             (2, bool(key), f"plot words: {', '.join(key)}"),
             (1, bool(fate or weak), f"words: {', '.join(fate + weak)}"),
             (1, bool(characters and cues), f"{who} with {', '.join(cues)}"),
+            *self._identity_rules(mentions, [w for w, _, _ in found]),
         ]
-        matched = [(points, reason) for points, hit, reason in rules if hit]
-        if not matched:
-            return 0, ()
-        best = max(points for points, _ in matched)
-        return best, tuple(reason for points, reason in matched if points == best)
 
-    def is_spoiler(self, sentence: str) -> bool:
-        return self.score(sentence)[0] >= self.sensitivity.threshold
+    def is_spoiler(self, sentence: str, extra: ExtraTerms | None = None) -> bool:
+        """Whether the sentence scores at least the sensitivity's threshold."""
+        return self.score(sentence, extra)[0] >= self.sensitivity.threshold
 
-    def find_reveals(self, markdown: str) -> list[Reveal]:
+    def find_reveals(self, markdown: str, extra: ExtraTerms | None = None) -> list[Reveal]:
         """Sentences of `markdown`, outside spoiler tags, that reveal the plot."""
         doc = Document.parse(markdown)
-        return self._reveals(doc)
+        return self._reveals(doc, extra)
 
-    def guard(self, markdown: str) -> GuardResult:
+    def guard(self, markdown: str, extra: ExtraTerms | None = None) -> GuardResult:
         """The revealing sentences and, if any, the comment re-written with them tagged.
 
         The rewrite keeps everything else as written (formatting, existing tags) and makes
         mentions inert, so a re-post can never ping.
         """
         doc = Document.parse(markdown)
-        reveals = self._reveals(doc)
+        reveals = self._reveals(doc, extra)
         if not reveals:
             return GuardResult((), None, [])
         ranges = _join_neighbours(doc.text, [(r.start, r.end) for r in reveals])
@@ -275,27 +292,55 @@ class SpoilerDetector:
         parts = Document.parse(rewritten).split(limits.MESSAGE_CONTENT)
         return GuardResult(tuple(reveals), rewritten, parts)
 
-    def _reveals(self, doc: Document) -> list[Reveal]:
+    def _reveals(self, doc: Document, extra: ExtraTerms | None) -> list[Reveal]:
         mask = doc.hidden()
         readable = "".join(" " if hidden else ch for ch, hidden in zip(doc.text, mask, strict=True))
         reveals = []
-        for start, end in sentences(readable):
-            score, reasons = self.score(readable[start:end])
+        for start, end in join_fragments(readable, sentences(readable)):
+            score, reasons = self.score(readable[start:end], extra)
             if score >= self.sensitivity.threshold:
                 reveals.append(Reveal(doc.text[start:end], start, end, score, reasons))
         return reveals
 
-    def _characters(self, sentence: str, found: list[tuple[str, int, int]]) -> list[str]:
+    def _mentions(self, sentence: str, found: list[tuple[str, int, int]]) -> list[Mention]:
+        """Each character name in the sentence: (character, name words, first, last token)."""
         tokens = [w for w, _, _ in found]
-        seen: dict[str, None] = {}
+        mentions = []
         for name, character in self.points.names.items():
             for i in range(len(tokens) - len(name) + 1):
                 if tuple(tokens[i : i + len(name)]) != name:
                     continue
                 if name in self.points.case_sensitive and not sentence[found[i][1]].isupper():
                     continue
-                seen.setdefault(character, None)
-        return list(seen)
+                mentions.append((character, name, i, i + len(name)))
+        return mentions
+
+    def _identity_rules(self, mentions: list[Mention], tokens: list[str]) -> list[Rule]:
+        """One character's two identities named together; "A is (really) B" for two others."""
+        sides: dict[str, set[int]] = {}
+        for character, name, _, _ in mentions:
+            if name in self.points.identities:
+                sides.setdefault(character, set()).add(self.points.identities[name])
+        double = [c for c, found in sides.items() if len(found) == 2]
+        linked = [
+            f"{a} = {b}"
+            for a, _, _, end in mentions
+            for b, _, start, _ in mentions
+            if a != b and start > end and " ".join(tokens[end:start]) in IS_LINKS
+        ]
+        return [
+            (3, bool(double), f"both names of {', '.join(double)}"),
+            (2, bool(linked), f"one character is another: {', '.join(linked)}"),
+        ]
+
+
+Mention = tuple[str, tuple[str, ...], int, int]
+Rule = tuple[int, bool, str]
+IS_LINKS = frozenset(
+    f"{verb}{adverb}"
+    for verb in ("is", "was", "are", "were", "has been", "had been")
+    for adverb in ("", " really", " actually", " secretly", " in fact", " also", " just")
+)
 
 
 def _join_neighbours(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -314,6 +359,7 @@ def guard_note(film_label: str, result: GuardResult) -> str:
     count = len(result.reveals)
     which = "sentence" if count == 1 else "sentences"
     why = "; ".join(dict.fromkeys(reason for r in result.reveals for reason in r.reasons))
+    why = neutralise_mentions(escape_markdown(why))  # terms are shown as typed, never as markup
     return (
         f"Your comment in the {film_label} discussion was re-posted with {count} {which} "
         f"behind spoiler tags, because this thread keeps plot reveals hidden ({why}). "

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from bot import limits
 from bot.errors import InvalidInput, NotFound, PermissionDenied
 from bot.films.model import FilmDetails
+from bot.spoilers.community import CommunityTerms
 from bot.spoilers.detect import SpoilerDetector, guard_note, parse_sensitivity
 from bot.spoilers.format import Document
 from bot.text import neutralise_mentions
@@ -76,9 +77,12 @@ def check_can_tag(*, is_author: bool, is_moderator: bool) -> None:
 class DetectorCache:
     """One SpoilerDetector per (film, sensitivity), built off the event loop, most recent kept."""
 
-    def __init__(self, load_details: DetailsLoader, *, size: int = DETECTORS_KEPT) -> None:
+    def __init__(
+        self, load_details: DetailsLoader, *, size: int = DETECTORS_KEPT, encoder: bool = False
+    ) -> None:
         self._load = load_details
         self._size = size
+        self._encoder = encoder
         self._built: OrderedDict[tuple[int, str], asyncio.Future[SpoilerDetector]] = OrderedDict()
 
     async def get(self, film_id: int, sensitivity: str) -> SpoilerDetector | None:
@@ -97,11 +101,29 @@ class DetectorCache:
             self._built.pop(key, None)  # the film may come back: try again next time
             return None
 
+    @property
+    def uses_encoder(self) -> bool:
+        return self._encoder
+
+    def forget(self, film_id: int) -> None:
+        """Drop the film's detectors (its plot changed): the next comment builds them anew."""
+        for key in [k for k in self._built if k[0] == film_id]:
+            del self._built[key]
+
     async def _build(self, film_id: int, sensitivity: str) -> SpoilerDetector:
         details = await self._load(film_id)
-        detector = await asyncio.to_thread(SpoilerDetector, details, sensitivity)
+        detector = await asyncio.to_thread(self._detector, details, sensitivity)
         log.info("spoiler detector for film %s (%s) built", film_id, sensitivity)
         return detector
+
+    def _detector(self, details: FilmDetails, sensitivity: str) -> SpoilerDetector:
+        """In a worker thread: the encoder (if on) loads once, then embeds the plot."""
+        encoder = None
+        if self._encoder:
+            from bot.spoilers.encoder import load_encoder
+
+            encoder = load_encoder()
+        return SpoilerDetector(details, sensitivity, encoder=encoder)
 
 
 class SpoilerGuard:
@@ -113,23 +135,37 @@ class SpoilerGuard:
         settings: DiscussionSettingsRepository,
         records: SpoilerGuardRepository,
         load_details: DetailsLoader,
+        *,
+        terms: CommunityTerms | None = None,
+        encoder: bool = False,
     ) -> None:
         self.discussions = discussions
         self.settings = settings
         self.records = records
-        self.detectors = DetectorCache(load_details)
+        self.terms = terms
+        self.detectors = DetectorCache(load_details, encoder=encoder)
+        self._preload: asyncio.Future | None = None
 
-    async def review(self, thread_id: int, text: str) -> Takedown | None:
-        """A takedown when `text`, posted in a tagged-only discussion, reveals the plot."""
+    async def review(
+        self, thread_id: int, text: str, *, author_id: int | None = None,
+        message_id: int | None = None,
+    ) -> Takedown | None:  # fmt: skip
+        """A takedown when `text`, posted in a tagged-only discussion, reveals the plot.
+
+        With the author's id, the terms the comment puts in ||tags|| are recorded for the
+        film first (in any discussion), so members teach the guard its reveal vocabulary."""
         discussion = await self.discussions.by_thread(thread_id)
         if discussion is None:
             return None
-        return await self.review_in(discussion, text)
+        return await self.review_in(discussion, text, author_id=author_id, message_id=message_id)
 
-    async def review_in(self, discussion: Discussion, text: str) -> Takedown | None:
+    async def review_in(
+        self, discussion: Discussion, text: str, *, author_id: int | None = None,
+        message_id: int | None = None,
+    ) -> Takedown | None:  # fmt: skip
         """As `review`, for a discussion the caller already looked up (the message path)."""
         thread_id = discussion.thread_id
-        if not discussion.tagged_only or not text.strip():
+        if not text.strip():
             return None
         sensitivity = (await self.settings.get(discussion.guild_id)).guard_sensitivity
         detector = await self.detectors.get(discussion.film_id, sensitivity)
@@ -138,7 +174,16 @@ class SpoilerGuard:
                 "film %s left the catalog: thread %s unguarded", discussion.film_id, thread_id
             )
             return None
-        result = await asyncio.to_thread(detector.guard, text)
+        if self.terms is not None and author_id is not None:
+            names = frozenset(w for name in detector.points.names for w in name)
+            await self.terms.learn(
+                discussion, text, member_id=author_id, message_id=message_id or 0,
+                known_names=names,
+            )  # fmt: skip
+        if not discussion.tagged_only:
+            return None
+        extra = await self.terms.extra_for(discussion) if self.terms is not None else None
+        result = await asyncio.to_thread(detector.guard, text, extra)
         if result.rewritten is None:
             return None
         reasons = tuple(dict.fromkeys(r for reveal in result.reveals for r in reveal.reasons))
@@ -165,6 +210,16 @@ class SpoilerGuard:
         return Takedown(
             discussion, rewritten, repost_parts(rewritten, footer), reasons, None, "member", None
         )
+
+    def preload_encoder(self) -> asyncio.Future | None:
+        """Start loading the sentence encoder in a worker thread (at start-up), so the first
+        discussion does not wait for it; None when the encoder is off."""
+        if not self.detectors.uses_encoder:
+            return None
+        from bot.spoilers.encoder import load_encoder
+
+        self._preload = asyncio.ensure_future(asyncio.to_thread(load_encoder))
+        return self._preload
 
     async def warm(self, film_id: int, guild_id: int) -> None:
         """Build the film's detector ahead of the first comment (after opening a thread)."""

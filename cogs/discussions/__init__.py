@@ -1,7 +1,7 @@
 """/discuss: film discussion threads, and the spoiler guard that keeps tagged-only ones safe.
 
 One module per concern: opening.py (/discuss start), manage.py (reopen, list, slowmode),
-config.py (/discuss config), guard.py (the guard and the "Spoiler-tag this" menu), lifecycle.py
+config.py (/discuss config), terms.py (/discuss spoiler-terms), guard.py (the guard and the "Spoiler-tag this" menu), lifecycle.py
 (archive state from Discord), checks.py (who may do what). The core is bot/discussions.py,
 bot/spoilers/ and storage/discussions.py.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 from discord import app_commands
 
 from bot.app import FilmBot
-from cogs.discussions import config, manage, opening
+from cogs.discussions import config, manage, opening, terms
 from cogs.discussions.guard import SpoilerGuardCog
 from cogs.discussions.lifecycle import ThreadLifecycle
 
@@ -25,6 +25,7 @@ def build_group() -> app_commands.Group:
     for command in (opening.start, manage.reopen, manage.list_open, manage.slowmode):
         group.add_command(command)
     group.add_command(config.group)
+    group.add_command(terms.group)
     return group
 
 
