@@ -50,6 +50,21 @@ def error_log():
     assert not unexpected, "errors were logged during the test:\n" + "\n".join(unexpected)
 
 
+@pytest.fixture(autouse=True)
+def refused_requests(request):
+    """The recorded-request check: an e2e test fails when the bot sent a request that a Discord
+    rule refuses (see docs/emulator.md), unless the test called `emu.expect_violation(code)`."""
+    if "emu" not in request.fixturenames:
+        yield
+        return
+    emulator = request.getfixturevalue("emu")
+    yield
+    unexpected = emulator.unexpected_violations()
+    assert not unexpected, "Discord would refuse these requests:\n" + "\n".join(
+        map(str, unexpected)
+    )
+
+
 @pytest.fixture
 async def emu():
     async with Emulator() as emulator:

@@ -222,6 +222,7 @@ class MemberActions:
         record = InteractionRecord(
             self, payload["id"], payload["token"], kind, user_id, channel_id, payload
         )
+        record.created_at = self.now()
         self.interactions[record.id] = record
         await self.gateway.dispatch("INTERACTION_CREATE", payload)
         return record
