@@ -5,10 +5,12 @@ from __future__ import annotations
 import contextlib
 import logging
 
+import aiohttp
 import pytest
 
 from bot.sandbox.emulator import Emulator
 from bot.sandbox.harness import running_bot, sandbox_settings
+from tests.e2e._rules import RawApi
 
 
 class ErrorLog(logging.Handler):
@@ -93,3 +95,10 @@ def start_bot(emu, error_log):
 async def bot(start_bot, settings):
     async with start_bot(settings) as running:
         yield running
+
+
+@pytest.fixture
+async def api(emu):
+    """Raw REST calls to the emulator (for the rule tests), with the bot's token."""
+    async with aiohttp.ClientSession() as session:
+        yield RawApi(emu, session)

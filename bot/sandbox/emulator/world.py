@@ -130,9 +130,9 @@ class World:
         }
         return role_id
 
-    def add_user(self, name: str, role_names: list[str] | None = None) -> str:
+    def add_user(self, name: str, role_names: list[str] | None = None, *, bot: bool = False) -> str:
         """A new member of the guild, with the named roles; returns the user id."""
-        user = _user(name)
+        user = _user(name, bot=bot)
         self.add_member(user, role_names or ["Member"])
         return user["id"]
 
