@@ -80,6 +80,6 @@ def test_mentions_in_comments_cannot_ping():
 def test_webhook_names_follow_discords_rules():
     assert webhook_username("  Blog   author ") == "Blog author"
     assert webhook_username("") == "Anonymous"
-    assert webhook_username("Discord fan") == "D\u200biscord fan"
+    assert webhook_username("Discord fan") == "Disc\u043erd fan"  # a look-alike o
     assert webhook_username("everyone") == "everyone (blog)"
     assert len(webhook_username("x" * 200)) == limits.WEBHOOK_USERNAME

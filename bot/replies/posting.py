@@ -9,19 +9,18 @@ and its full text attached as a file.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from bot import limits
+from bot.discord_names import webhook_name
 from bot.replies.render import human_time
 from bot.replies.text import clip, excerpt, safe_name
 from bot.replies.tree import TOMBSTONES
-from bot.text import ZERO_WIDTH_SPACE, neutralise_mentions
+from bot.text import neutralise_mentions
 from storage.replies import MessageState, StoredMessage
 
 PARENT_EXCERPT_CHARS = 80
 ATTACHED_NOTE = "\n-# (the full comment is attached)"
-_RESERVED_IN_NAMES = re.compile(r"discord|clyde", re.IGNORECASE)  # Discord refuses these
 
 
 @dataclass(frozen=True)
@@ -34,10 +33,9 @@ class PostedComment:
 def webhook_username(name: str) -> str:
     """The author's name as a webhook may use it (1-80 characters, no reserved words)."""
     cleaned = " ".join(name.split()) or "Anonymous"
-    cleaned = _RESERVED_IN_NAMES.sub(lambda m: m[0][0] + ZERO_WIDTH_SPACE + m[0][1:], cleaned)
     if cleaned.lower() in ("everyone", "here"):
         cleaned += " (blog)"
-    return cleaned[: limits.WEBHOOK_USERNAME]
+    return webhook_name(cleaned)
 
 
 def reply_line(parent: StoredMessage | None, parent_url: str | None, *, missing: bool) -> str:

@@ -15,17 +15,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot import limits
+from bot.discord_names import webhook_name
 from bot.errors import InvalidInput, NotFound, PermissionDenied
 from bot.films.model import FilmDetails
 from bot.spoilers.detect import SpoilerDetector, guard_note, parse_sensitivity
 from bot.spoilers.format import Document
-from bot.text import ZERO_WIDTH_SPACE, neutralise_mentions
+from bot.text import neutralise_mentions
 from storage.discussions import (
     Discussion,
     DiscussionRepository,
@@ -40,8 +40,6 @@ GUARD_FOOTER = "-# Spoiler tags added by the spoiler guard (this thread keeps re
 MEMBER_FOOTER = "-# Spoiler tags added at the author's request."
 MODERATOR_FOOTER = "-# Spoiler tags added by a moderator."
 DETECTORS_KEPT = 32
-# Discord refuses webhook names containing these words.
-_RESERVED_NAME = re.compile(r"(discord|clyde)", re.IGNORECASE)
 
 DetailsLoader = Callable[[int], Awaitable[FilmDetails]]
 
@@ -68,11 +66,7 @@ def repost_parts(rewritten: str, footer: str) -> tuple[str, ...]:
 
 def webhook_username(display_name: str) -> str:
     """The author's display name as a webhook may carry it (1-80 characters, no reserved word)."""
-    name = _RESERVED_NAME.sub(
-        lambda m: m.group(0)[0] + ZERO_WIDTH_SPACE + m.group(0)[1:], display_name
-    )
-    name = " ".join(name.split())[: limits.WEBHOOK_USERNAME]
-    return name or "member"
+    return webhook_name(display_name)
 
 
 def check_can_tag(*, is_author: bool, is_moderator: bool) -> None:

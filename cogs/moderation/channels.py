@@ -52,7 +52,8 @@ async def purge(
                     message_id, interaction.user.id
                 )
             await channel.delete_messages(  # type: ignore[union-attr]
-                [discord.Object(message_id) for message_id in batch], reason=reason
+                [discord.Object(message_id) for message_id in batch],
+                reason=reason[: limits.AUDIT_LOG_REASON],
             )
         case = await services(interaction).moderation.record_channel_case(
             facts,
@@ -78,6 +79,7 @@ async def _set_locked(interaction: discord.Interaction, locked: bool, reason: st
     if thread.locked == locked:
         raise InvalidInput(f"This thread is already {action}ed.")
     check_bot_permissions(action, facts.bot_permissions)
+    await interaction.response.defer(ephemeral=True, thinking=True)  # before REST (rate limits)
     await thread.edit(locked=locked, reason=reason[: limits.AUDIT_LOG_REASON])
     case = await services(interaction).moderation.record_channel_case(
         facts,
@@ -87,7 +89,7 @@ async def _set_locked(interaction: discord.Interaction, locked: bool, reason: st
         reason=reason,
         jump_url=thread.jump_url,
     )
-    await interaction.response.send_message(
+    await interaction.followup.send(
         f"Case #{case.number}: **{escape_markdown(thread.name)}** is {action}ed.", ephemeral=True
     )
 

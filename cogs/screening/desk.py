@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot import limits
+from bot.discord_names import webhook_name
 from bot.errors import PermissionDenied
 from bot.moderation.model import DmStatus
 from bot.moderation.rules import Person
@@ -206,7 +206,7 @@ class ReviewDesk:
             for part in restored_messages(stored.content):
                 sent = await webhook.send(
                     part,
-                    username=trim(name, limits.WEBHOOK_USERNAME),
+                    username=webhook_name(name),
                     avatar_url=avatar,
                     thread=thread or discord.utils.MISSING,
                     allowed_mentions=discord.AllowedMentions.none(),
