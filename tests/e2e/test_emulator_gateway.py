@@ -1,0 +1,25 @@
+"""The gateway keeps discord.py's heartbeat healthy, as an idle sandbox prompt needs for hours."""
+
+from __future__ import annotations
+
+INTERVAL_MS = 500  # Discord says 41,250; half a second keeps the test short
+
+
+async def test_heartbeat_acks_arrive_after_the_beat_is_noted(emu, start_bot, settings):
+    """Answered in-process at once, an ACK could reach discord.py before its heartbeat thread
+    noted the send time, and it then measured a whole interval as latency: "Can't keep up,
+    websocket is 41.3s behind" after a minute at the sandbox prompt."""
+    emu.gateway.heartbeat_interval_ms = INTERVAL_MS
+    async with start_bot(settings) as bot:
+        keep_alive = bot.ws._keep_alive
+        measured: list[float] = []
+        acknowledge = keep_alive.ack
+
+        def ack() -> None:
+            acknowledge()
+            measured.append(keep_alive.latency)
+            bot.loop.create_task(emu.recorder.notify())
+
+        keep_alive.ack = ack
+        await emu.recorder.wait_until(lambda: len(measured) >= 8, timeout=30)
+        assert max(measured) < 0.8 * INTERVAL_MS / 1000, measured
