@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 APP_COMMAND, COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
 SUBCOMMAND, GROUP = 1, 2
-USER, CHANNEL, ROLE, MENTIONABLE = 6, 7, 8, 9
+USER, CHANNEL, ROLE, MENTIONABLE, ATTACHMENT = 6, 7, 8, 9, 11
 SLASH, USER_MENU, MESSAGE_MENU = 1, 2, 3
 
 
@@ -277,6 +277,12 @@ class MemberActions:
         elif kind == ROLE and not focused:
             value = self.world.role_id(str(value)) if str(value) not in self.world.roles else value
             resolved.setdefault("roles", {})[value] = self.world.roles[value]
+        elif kind == ATTACHMENT and not focused:  # a file name; its bytes are a placeholder
+            (attachment,) = self.store._attachments(
+                [{"filename": str(value), "data": b"(file)"}], {}
+            )
+            value = attachment["id"]
+            resolved.setdefault("attachments", {})[value] = attachment
         leaf = {"name": key, "type": kind, "value": value}
         if focused:
             leaf["focused"] = True
