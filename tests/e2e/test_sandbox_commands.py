@@ -90,3 +90,12 @@ async def test_number_attachment_and_channel_types(emu):
     data = emu._command_data("probe", {"ratio": 1.0, "file": "notes.txt"}, focused=None)
     (attachment,) = data["resolved"]["attachments"].values()
     assert attachment["filename"] == "notes.txt"
+
+
+async def test_an_unknown_film_on_a_small_catalog_says_how_to_import_more(emu, bot, session):
+    await session.run_line("/film info title:arrival")
+    text = session.transcript.last_bot_text
+    assert 'No film called "arrival"' in text
+    count = await bot.services.catalog.films.count()
+    assert f"The catalog holds only {count} film" in text
+    assert "python -m bot catalog import movielens" in text
