@@ -167,7 +167,7 @@ async def _new_thread(
         [],
         [(t.id, t.moderated) for t in channel.available_tags],
         required=channel.flags.require_tag,
-        can_moderate=channel.permissions_for(channel.guild.me).manage_threads,
+        can_moderate=False,  # the CLI knows no member list: use only unmoderated tags
         forum_name=channel.name,
     )
     created = await channel.create_thread(

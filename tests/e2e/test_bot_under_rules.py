@@ -7,7 +7,12 @@ rules refuse fails it.
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
+from replies_support import open_repository
+
+from bot.cli._poster import post_imported_thread
+from bot.replies.wxr import import_wxr
 from bot.sandbox.emulator.interactions import message_text
 from bot.sandbox.emulator.rules import REQUIRE_TAG
 from bot.sandbox.emulator.world import ANNOUNCEMENT, ANNOUNCEMENT_THREAD
@@ -25,6 +30,7 @@ from tests.e2e._screening import (
 )
 
 INSULT = "you are a pathetic idiot"
+COMMENTS = Path(__file__).parents[1] / "fixtures" / "never_let_me_go_comments.wxr"
 
 
 async def test_a_hidden_message_of_discord_dan_comes_back_under_his_name(emu, start_bot, settings):
@@ -159,3 +165,13 @@ async def test_about_lists_every_permission_the_bot_needs_with_the_invite_link(e
     for label in ("Manage Threads", "Manage Events", "Send Polls", "Manage Webhooks"):
         assert label in text
     assert f"client_id={emu.world.application_id}" in text and "permissions=564385009495046" in text
+
+
+async def test_threads_import_post_into_a_forum_that_requires_a_tag(emu, settings):
+    forum = _forum(emu)
+    settings = settings.model_copy(update={"discord_api_base": emu.base_url})
+    async with open_repository(settings.database_path.parent) as repo:
+        await import_wxr(repo, COMMENTS)
+        posted = await post_imported_thread(repo, -1, int(forum["id"]), settings)
+    post = emu.world.channels[str(posted.thread_id)]
+    assert post["applied_tags"] == [forum["available_tags"][0]["id"]] and posted.posted == 15
