@@ -175,3 +175,14 @@ async def test_threads_import_post_into_a_forum_that_requires_a_tag(emu, setting
         posted = await post_imported_thread(repo, -1, int(forum["id"]), settings)
     post = emu.world.channels[str(posted.thread_id)]
     assert post["applied_tags"] == [forum["available_tags"][0]["id"]] and posted.posted == 15
+
+
+async def test_a_failed_opener_deletes_its_half_made_thread(emu, bot, error_log):
+    talk = emu.world.channel_id("film-talk")
+    emu.inject_error("POST", r"/channels/\d+/messages$", 403, code=50013)
+    record = await emu.slash("Mona", "discuss start", film=NLMG, channel="film-talk")
+    assert "error id" in await record.text()  # how the refusal is worded is not this test's
+    error_log.expect("in discuss start")
+    (deleted,) = emu.recorder.find("DELETE", r"^/channels/\d+$")
+    assert deleted.status == 200 and deleted.response["parent_id"] == talk
+    assert not [c for c in emu.world.channels.values() if c.get("parent_id") == talk]
