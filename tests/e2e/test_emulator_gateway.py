@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+
+from bot.cli.sandbox import _interactive
+from bot.sandbox.session import SandboxSession
+from bot.sandbox.transcript import Transcript
+
 INTERVAL_MS = 500  # Discord says 41,250; half a second keeps the test short
 
 
@@ -23,3 +30,24 @@ async def test_heartbeat_acks_arrive_after_the_beat_is_noted(emu, start_bot, set
         keep_alive.ack = ack
         await emu.recorder.wait_until(lambda: len(measured) >= 8, timeout=30)
         assert max(measured) < 0.8 * INTERVAL_MS / 1000, measured
+
+
+async def test_a_waiting_prompt_does_not_block_the_gateway(emu, start_bot, settings, monkeypatch):
+    """The interactive sandbox reads its prompt in a worker thread: while a person thinks, the
+    loop keeps answering the gateway (heartbeats go on)."""
+    emu.gateway.heartbeat_interval_ms = INTERVAL_MS
+    release = threading.Event()
+
+    def person_thinking(prompt: str) -> str:
+        release.wait(30)
+        raise EOFError
+
+    monkeypatch.setattr("builtins.input", person_thinking)
+    async with start_bot(settings):
+        session = SandboxSession(emu, Transcript(emu, write=lambda text: None))
+        prompt = asyncio.ensure_future(_interactive(session))
+        beats = emu.gateway.heartbeats
+        await emu.recorder.wait_until(lambda: emu.gateway.heartbeats >= beats + 3, timeout=20)
+        assert not prompt.done()  # still waiting for the person, and the gateway is alive
+        release.set()
+        assert await prompt == 0
