@@ -99,3 +99,15 @@ async def test_an_unknown_film_on_a_small_catalog_says_how_to_import_more(emu, b
     count = await bot.services.catalog.films.count()
     assert f"The catalog holds only {count} film" in text
     assert "python -m bot catalog import movielens" in text
+
+
+MENTION = [{"name": "shout", "type": 1, "description": "d", "options": [
+    {"name": "who", "type": 9, "description": "d", "required": True}]}]  # fmt: skip
+
+
+async def test_a_mentionable_option_takes_a_member_or_a_role(emu):
+    emu.world.commands[emu.world.guild["id"]] = [{**MENTION[0], "id": "2"}]
+    for typed, part in (("who:Alice", "users"), ("who:@Moderator", "roles")):
+        value = parse_command(f"shout {typed}", MENTION, emu.world).options["who"]
+        data = emu._command_data("shout", {"who": value}, focused=None)
+        assert value in data["resolved"][part]

@@ -263,7 +263,8 @@ class MemberActions:
     ) -> dict:
         option = _option(schema, key, None)
         kind = option["type"]
-        if kind in (USER, MENTIONABLE) and not focused:
+        mentioned_role = kind == MENTIONABLE and str(value) in self.world.roles
+        if kind in (USER, MENTIONABLE) and not focused and not mentioned_role:
             value = self.resolve_user(str(value))
             for part, entries in self._resolved_user(value, "general").items():
                 resolved.setdefault(part, {}).update(entries)
@@ -274,7 +275,7 @@ class MemberActions:
                 **channel,
                 "permissions": str(self.world.permissions(self.world.bot_user["id"], value).value),
             }
-        elif kind == ROLE and not focused:
+        elif (kind == ROLE or mentioned_role) and not focused:
             value = self.world.role_id(str(value)) if str(value) not in self.world.roles else value
             resolved.setdefault("roles", {})[value] = self.world.roles[value]
         elif kind == ATTACHMENT and not focused:  # a file name; its bytes are a placeholder
