@@ -157,6 +157,30 @@ def forum_tags_for(genres: Iterable[str], tags: Sequence[tuple[int, str]]) -> li
     return chosen[: limits.FORUM_APPLIED_TAGS]
 
 
+def tags_for_post(
+    chosen: Sequence[int],
+    tags: Sequence[tuple[int, bool]],
+    *,
+    required: bool,
+    can_moderate: bool,
+    forum_name: str,
+) -> list[int]:
+    """The tags a new forum post carries: `chosen` (e.g. its genres) minus moderated tags the
+    bot may not apply; when the forum requires a tag and none is left, its first usable tag.
+    `tags` are the forum's (id, moderated)."""
+    usable = [tag_id for tag_id, moderated in tags if can_moderate or not moderated]
+    picked = [tag_id for tag_id in chosen if tag_id in usable]
+    if picked or not required:
+        return picked
+    if not usable:
+        raise InvalidInput(
+            f"#{forum_name} requires a tag on every post, and none of its tags is one I can "
+            "apply (moderated tags need Manage Threads). Add a tag to the forum or give me "
+            "Manage Threads there, then try again."
+        )
+    return usable[:1]
+
+
 def policy_line(policy: str) -> str:
     """The line above the film card telling members what the thread expects."""
     if policy == TAGGED_ONLY:

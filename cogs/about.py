@@ -8,6 +8,7 @@ from discord.ext import commands
 
 from bot.about import collect, format_bytes
 from bot.app import FilmBot
+from bot.invite import invite_url, permission_labels
 from bot.text import counted
 
 
@@ -32,6 +33,11 @@ class About(commands.Cog):
             database += f"\n{waiting} waiting to be completed or retried"
         embed.add_field(name="Database", value=database[:1024])
         embed.add_field(name="Screening", value=info.screening_backend[:1024], inline=False)
+        embed.add_field(
+            name="Permissions it needs",
+            value=f"{permission_labels()}: [invite link]({invite_url(self.bot.application_id)})",
+            inline=False,
+        )
         embed.set_footer(text=f"Commands: {info.command_sync}")
         await interaction.response.send_message(embed=embed, ephemeral=True)
 

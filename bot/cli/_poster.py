@@ -20,6 +20,7 @@ import discord
 
 from bot import limits
 from bot.cli.run import _use_endpoints
+from bot.discussions import tags_for_post
 from bot.errors import InvalidInput, NotFound, PermissionDenied
 from bot.journal import Retryable
 from bot.progress import Progress
@@ -29,6 +30,7 @@ from bot.replies.render import JUMP_URL_BASE
 from bot.replies.tree import Marker, ReplyTree, build_tree, posting_order
 from bot.settings import Settings
 from cogs._webhooks import ChannelWebhooks
+from cogs.discussions.opening import thread_type
 from storage.replies import MessageRecord, MessageState, ReplyRepository, StoredMessage
 
 log = logging.getLogger(__name__)
@@ -160,13 +162,22 @@ async def _new_thread(
     follows (a forum post cannot be empty)."""
     name = title[: limits.THREAD_NAME]
     if isinstance(channel, discord.TextChannel):
-        return await channel.create_thread(name=name, type=discord.ChannelType.public_thread)
+        return await channel.create_thread(name=name, type=thread_type(channel))
     first_date = min(node.message.created_at for node in tree.roots)
     intro = (
         f"{len(tree):,} comments imported from “{discord.utils.escape_markdown(title)}”, oldest "
         "first, each under its author's name with its original date."
     )
-    created = await channel.create_thread(name=name, content=intro)
+    tags = tags_for_post(
+        [],
+        [(t.id, t.moderated) for t in channel.available_tags],
+        required=channel.flags.require_tag,
+        can_moderate=False,  # the CLI knows no member list: use only unmoderated tags
+        forum_name=channel.name,
+    )
+    created = await channel.create_thread(
+        name=name, content=intro, applied_tags=[channel.get_tag(t) for t in tags]
+    )
     starter = created.message
     starter_record = MessageRecord(  # stored here rather than left to whether the bot saw it
         message_id=starter.id,

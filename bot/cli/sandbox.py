@@ -57,9 +57,19 @@ async def _sandbox(script: Path | None, db: Path | None) -> int:
                 files = script.parent if script is not None else Path.cwd()
                 session = SandboxSession(emu, transcript, database=database, files=files)
                 if script is not None:
-                    return await _replay(session, script)
+                    await _replay(session, script)
+                    _check_violations(emu)
+                    return 0
                 return await _interactive(session)
     return 0
+
+
+def _check_violations(emu: Emulator) -> None:
+    """A script fails when the bot sent a request real Discord would refuse (docs/emulator.md)."""
+    refused = emu.unexpected_violations()
+    if refused:
+        listed = "; ".join(map(str, refused))
+        raise CommandFailed(f"the bot sent requests Discord would refuse: {listed}")
 
 
 async def _replay(session: SandboxSession, script: Path) -> int:

@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 FilmRef = Film | str  # a resolved film, or what an option holds (a typed title or "#<id>")
 
 
+SMALL_CATALOG = 1000  # below this, "not found" is more likely a missing import than a typo
+
+
 class FilmCatalog:
     """Search, details, cards and recommendations over the catalog (and TMDB when enabled)."""
 
@@ -67,8 +70,15 @@ class FilmCatalog:
 
     async def find_local(self, title_or_id: str) -> Film:
         """The film an option names, from the catalog alone (fast: never calls out).
-        Raises FilmNotFound (with suggestions) or AmbiguousTitle (with candidates)."""
-        return await self.films.resolve(title_or_id)
+        Raises FilmNotFound (with suggestions) or AmbiguousTitle (with candidates); on a small
+        catalog the message says how many films it holds and how to import more."""
+        try:
+            return await self.films.resolve(title_or_id)
+        except FilmNotFound as missing:
+            size = await self.films.count()
+            if size >= SMALL_CATALOG:
+                raise
+            raise FilmNotFound(missing.query, missing.suggestions, catalog_size=size) from None
 
     async def find(self, title_or_id: FilmRef) -> Film:
         """The film an option names. Unknown titles are looked up on TMDB when it is enabled;

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from bot.errors import InvalidInput, NotFound
 from bot.films.model import Film
 from bot.films.text import safe_echo
+from bot.text import counted
 
 MAX_LISTED = 5
 
@@ -18,7 +19,9 @@ def _listing(films: Sequence[Film]) -> str:
 class FilmNotFound(NotFound):
     """No film has that title; `suggestions` are the closest titles (maybe none)."""
 
-    def __init__(self, query: str, suggestions: Sequence[Film] = ()) -> None:
+    def __init__(
+        self, query: str, suggestions: Sequence[Film] = (), *, catalog_size: int | None = None
+    ) -> None:
         self.query = query
         self.suggestions = list(suggestions)
         message = f'No film called "{safe_echo(query)}".'
@@ -26,6 +29,11 @@ class FilmNotFound(NotFound):
             message += f" Did you mean: {_listing(self.suggestions)}?"
         else:
             message += " Try fewer words, or check the spelling."
+        if catalog_size is not None:  # a small catalog: the film is probably not imported
+            message += (
+                f" The catalog holds only {counted(catalog_size, 'film')}: an admin can import "
+                "more with `python -m bot catalog import movielens` (see docs/films.md)."
+            )
         super().__init__(message)
 
 

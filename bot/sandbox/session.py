@@ -6,7 +6,8 @@ Hello everyone!              post (same as `say Hello everyone!`)
 reply 3 I agree              reply to message [3]
 edit 3 new text / delete 3   change or remove message [3] (as its author)
 /film info title:"Never Let Me Go"
-                             run a slash command; autocompleted options take the first choice
+                             run a slash command; values are checked and typed as Discord's
+                             client does; autocompleted options take the first choice
 click 5 Approve              click the button labelled Approve on message [5]
 choose 5 VALUE               pick VALUE in the select menu on message [5]
 menu "Report message" 4      use a message context menu on message [4]
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import UserFacingError
+from bot.sandbox.commands import CommandHint, TypedCommand, parse_command
 from bot.sandbox.emulator import Emulator, InteractionRecord
 from bot.sandbox.transcript import Transcript
 
@@ -185,34 +187,38 @@ class SandboxSession:
 
     # --- slash commands ----------------------------------------------------------------
     async def _slash(self, text: str) -> None:
-        words = shlex.split(text)
-        path = [w for w in words if ":" not in w]
-        options: dict[str, Any] = dict(w.split(":", 1) for w in words if ":" in w)
-        command = " ".join(path)
+        """Check and convert the command as Discord's client would; a hint, and nothing sent,
+        when it would not send it."""
+        try:
+            typed = parse_command(text, self._synced(), self.emu.world)
+        except CommandHint as hint:
+            raise ScriptError(str(hint)) from None
+        options = typed.options
         for name, value in list(options.items()):
-            options[name] = await self._autocompleted(command, name, value, options)
-        self.last_record = await self.emu.slash(self.user, command, where=self.channel, **options)
+            options[name] = await self._autocompleted(typed, name, value, options)
+        self.last_record = await self.emu.slash(
+            self.user, typed.path, where=self.channel, **options
+        )
         await self._await_answer(self.last_record)
 
-    async def _autocompleted(self, command: str, name: str, value: str, options: dict) -> Any:
+    def _synced(self) -> list[dict]:
+        world = self.emu.world
+        return [*world.commands.get(world.guild["id"], []), *world.commands.get(None, [])]
+
+    async def _autocompleted(
+        self, typed: TypedCommand, name: str, value: Any, options: dict
+    ) -> Any:
         """For an autocompleted option, ask the bot and take its first choice, as a user would."""
-        if not self._has_autocomplete(command, name):
+        option = next(o for o in typed.schema.get("options") or [] if o["name"] == name)
+        if not option.get("autocomplete"):
             return value
         choices = await self.emu.autocomplete(
-            self.user, command, name, self.channel, **{**options, name: value}
+            self.user, typed.path, name, self.channel, **{**options, name: value}
         )
         if not choices:
             return value
         self.transcript.write(f"(autocomplete for {name}: picked {choices[0]['name']!r})")
         return choices[0]["value"]
-
-    def _has_autocomplete(self, command: str, name: str) -> bool:
-        words = command.split()
-        schema = self.emu._find_command(words[0], 1)
-        for word in words[1:]:
-            schema = next((o for o in schema.get("options") or [] if o["name"] == word), {})
-        option = next((o for o in schema.get("options") or [] if o["name"] == name), {})
-        return bool(option.get("autocomplete"))
 
     def _number(self, text: str) -> int:
         """A message number like 3 or [3]; `last` is the bot's latest message, `last-1` the one

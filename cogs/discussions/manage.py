@@ -67,6 +67,7 @@ async def _chosen(interaction: discord.Interaction, value: str | None) -> Discus
 async def reopen(interaction: discord.Interaction, discussion: str | None = None) -> None:
     """Reopen an archived film discussion so members can post in it again."""
     record = await _chosen(interaction, discussion)
+    await interaction.response.defer(ephemeral=True, thinking=True)  # before REST (rate limits)
     try:
         thread = await interaction.guild.fetch_channel(record.thread_id)
     except discord.NotFound:
@@ -80,8 +81,8 @@ async def reopen(interaction: discord.Interaction, discussion: str | None = None
         raise InvalidInput(
             f"The discussion of {record.film_label} is already open: {thread.mention}."
         )
-    if thread.archived:
-        _need_manage_threads(thread, "reopen threads")
+    if thread.archived and thread.locked:  # unarchiving an unlocked thread needs Send Messages
+        _need_manage_threads(thread, "reopen locked threads")
     repo = services(interaction).discussions
     if record.archived:  # first, so the unarchive event finds it open and leaves it be
         await repo.reopen(thread.id, interaction.user.id)
@@ -92,7 +93,7 @@ async def reopen(interaction: discord.Interaction, discussion: str | None = None
             if record.archived:
                 await repo.mark_archived(thread.id)
             raise
-    await interaction.response.send_message(
+    await interaction.followup.send(
         f"Reopened {thread.mention} ({escape_markdown(record.film_label)}).", ephemeral=True
     )
 
@@ -117,10 +118,11 @@ async def slowmode(
     validate_slowmode(seconds)
     thread = interaction.channel
     _need_manage_threads(thread, "change slowmode")
+    await interaction.response.defer(ephemeral=True, thinking=True)  # before REST (rate limits)
     await thread.edit(slowmode_delay=seconds)
     await services(interaction).discussions.set_slowmode(thread.id, seconds)
     text = f"Slowmode is now {seconds} s" if seconds else "Slowmode is off"
-    await interaction.response.send_message(
+    await interaction.followup.send(
         f"{text} in the discussion of {escape_markdown(record.film_label)}.", ephemeral=True
     )
 

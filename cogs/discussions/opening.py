@@ -20,6 +20,7 @@ from bot.discussions import (
     forum_tags_for,
     parse_policy,
     policy_line,
+    tags_for_post,
     thread_name,
 )
 from bot.errors import InvalidInput, PermissionDenied
@@ -55,8 +56,11 @@ async def start(
 ) -> None:
     """Open a discussion thread for a film, starting with its card and spoiler-tagged summary."""
     svc = services(interaction)
+    film_id = (await resolve_film(interaction, film)).id  # defers itself when it asks TMDB
+    if not interaction.response.is_done():  # before any REST call that could wait on a limit
+        await interaction.response.defer(ephemeral=True, thinking=True)
     parent = await _fresh_parent(interaction, channel)
-    details = await svc.catalog.films.get_details((await resolve_film(interaction, film)).id)
+    details = await svc.catalog.films.get_details(film_id)
     options = await svc.discussion_settings.get(interaction.guild_id)
     policy = parse_policy(spoilers or options.default_spoiler_policy)
     forum = isinstance(parent, discord.ForumChannel)
@@ -125,6 +129,13 @@ async def _fresh_parent(
     return fresh
 
 
+def thread_type(channel: discord.TextChannel) -> discord.ChannelType:
+    """Announcement channels hold announcement threads; text channels public ones."""
+    if channel.is_news():
+        return discord.ChannelType.news_thread
+    return discord.ChannelType.public_thread
+
+
 def _still_open(interaction: discord.Interaction) -> Callable[[Discussion], Awaitable[bool]]:
     async def still_open(discussion: Discussion) -> bool:
         try:
@@ -144,7 +155,13 @@ async def _create(
     name = thread_name(details.film.label)
     summary = render_summary(details)
     if isinstance(parent, discord.ForumChannel):
-        tags = forum_tags_for(details.film.genres, [(t.id, t.name) for t in parent.available_tags])
+        tags = tags_for_post(
+            forum_tags_for(details.film.genres, [(t.id, t.name) for t in parent.available_tags]),
+            [(t.id, t.moderated) for t in parent.available_tags],
+            required=parent.flags.require_tag,
+            can_moderate=parent.permissions_for(parent.guild.me).manage_threads,
+            forum_name=parent.name,
+        )
         created = await parent.create_thread(
             name=name,
             auto_archive_duration=archive_minutes,
@@ -156,7 +173,7 @@ async def _create(
     else:
         thread = await parent.create_thread(
             name=name,
-            type=discord.ChannelType.public_thread,
+            type=thread_type(parent),
             auto_archive_duration=archive_minutes,
         )
         opener_id = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
+from bot import limits
 from bot.errors import InvalidInput
 from bot.moderation.messages import confirmation_prompt, purge_summary
 from bot.moderation.model import check_reason
@@ -51,7 +52,8 @@ async def purge(
                     message_id, interaction.user.id
                 )
             await channel.delete_messages(  # type: ignore[union-attr]
-                [discord.Object(message_id) for message_id in batch], reason=reason
+                [discord.Object(message_id) for message_id in batch],
+                reason=reason[: limits.AUDIT_LOG_REASON],
             )
         case = await services(interaction).moderation.record_channel_case(
             facts,
@@ -79,6 +81,7 @@ async def _set_locked(interaction: discord.Interaction, locked: bool, reason: st
     if thread.locked == locked:
         raise InvalidInput(f"This thread is already {action}ed.")
     check_bot_permissions(action, facts.bot_permissions)
+    await interaction.response.defer(ephemeral=True, thinking=True)  # before REST (rate limits)
     case = await services(interaction).moderation.set_thread_locked(
         facts,
         thread_id=thread.id,
@@ -87,7 +90,7 @@ async def _set_locked(interaction: discord.Interaction, locked: bool, reason: st
         reason=reason,
         jump_url=thread.jump_url,
     )
-    await interaction.response.send_message(
+    await interaction.followup.send(
         f"Case #{case.number}: **{escape_markdown(thread.name)}** is {action}ed.", ephemeral=True
     )
 

@@ -44,8 +44,9 @@ async def history(interaction: discord.Interaction, member: discord.User) -> Non
 async def reason(interaction: discord.Interaction, number: CASE_NUMBER, text: str) -> None:
     """Correct a case's reason; the old reason, who changed it and when are kept."""
     moderation = services(interaction).moderation
+    await interaction.response.defer(ephemeral=True, thinking=True)  # amending edits the mod log
     amended = await moderation.amend(interaction.guild_id, number, text, person(interaction.user))
-    await interaction.response.send_message(
+    await interaction.followup.send(
         f"Case #{amended.number}: reason amended (the case keeps the earlier reason in its "
         "history).",
         ephemeral=True,

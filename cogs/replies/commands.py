@@ -6,6 +6,7 @@ Every answer is private (ephemeral): the tree, originals and exports are for the
 from __future__ import annotations
 
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -202,12 +203,13 @@ async def export(
 async def backfill(interaction: discord.Interaction) -> None:
     """Read this channel's history from Discord and keep what was missed. Moderators only."""
     channel = await captured_here(interaction)
+    status = LongJobReply(interaction, channel)
     await interaction.response.send_message("Reading this channel's history…", ephemeral=True)
     await capturing(interaction).settled()
 
     async def show_progress(report: BackfillReport) -> None:
-        await interaction.edit_original_response(
-            content=f"Reading this channel's history… {report.seen:,} messages so far, "
+        await status.progress(
+            f"Reading this channel's history… {report.seen:,} messages so far, "
             f"{len(report.new):,} new."
         )
 
@@ -219,7 +221,33 @@ async def backfill(interaction: discord.Interaction) -> None:
             "Message History there."
         ) from None
     await services(interaction).replies.set_thread_title(channel.id, channel.guild.id, channel.name)
-    await interaction.edit_original_response(content=f"Done. {report.summary()}")
+    await status.finish(f"Done. {report.summary()}")
+
+
+class LongJobReply:
+    """A long job's private reply, edited while the interaction token lives (15 minutes); once
+    it is about to expire, progress stops and the result is posted in the channel instead."""
+
+    MARGIN = timedelta(minutes=1)
+
+    def __init__(self, interaction: discord.Interaction, channel: discord.abc.Messageable):
+        self.interaction, self.channel = interaction, channel
+        self.clock = services(interaction).clock
+        lifetime = timedelta(minutes=limits.INTERACTION_TOKEN_MINUTES)
+        self.editable_until = self.clock.now() + lifetime - self.MARGIN
+
+    async def progress(self, text: str) -> None:
+        if self.clock.now() < self.editable_until:
+            await self.interaction.edit_original_response(content=text)
+
+    async def finish(self, text: str) -> None:
+        if self.clock.now() < self.editable_until:
+            await self.interaction.edit_original_response(content=text)
+            return
+        await self.channel.send(
+            f"{self.interaction.user.mention}, your /thread backfill finished. {text}",
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
 
 
 def build_group() -> app_commands.Group:

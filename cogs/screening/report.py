@@ -33,12 +33,13 @@ class ReportModal(discord.ui.Modal, title="Report message"):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         client = interaction.client
+        await interaction.response.defer(ephemeral=True, thinking=True)  # the alert is REST work
         _, item = await client.services.screening.report_message(  # type: ignore[attr-defined]
             self.message, interaction.user.id, self.reason.value
         )
         desk = client.get_cog("Screening").desk  # type: ignore[union-attr]
         await desk.alert(item, [])
-        await interaction.response.send_message(
+        await interaction.followup.send(
             f"Thank you: the moderators will look at it (review #{item.id}). "
             "The author is not told who reported it.",
             ephemeral=True,

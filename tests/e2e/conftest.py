@@ -5,10 +5,12 @@ from __future__ import annotations
 import contextlib
 import logging
 
+import aiohttp
 import pytest
 
 from bot.sandbox.emulator import Emulator
 from bot.sandbox.harness import running_bot, sandbox_settings
+from tests.e2e._rules import RawApi
 
 
 class ErrorLog(logging.Handler):
@@ -50,6 +52,21 @@ def error_log():
     assert not unexpected, "errors were logged during the test:\n" + "\n".join(unexpected)
 
 
+@pytest.fixture(autouse=True)
+def refused_requests(request):
+    """The recorded-request check: an e2e test fails when the bot sent a request that a Discord
+    rule refuses (see docs/emulator.md), unless the test called `emu.expect_violation(code)`."""
+    if "emu" not in request.fixturenames:
+        yield
+        return
+    emulator = request.getfixturevalue("emu")
+    yield
+    unexpected = emulator.unexpected_violations()
+    assert not unexpected, "Discord would refuse these requests:\n" + "\n".join(
+        map(str, unexpected)
+    )
+
+
 @pytest.fixture
 async def emu():
     async with Emulator() as emulator:
@@ -78,3 +95,10 @@ def start_bot(emu, error_log):
 async def bot(start_bot, settings):
     async with start_bot(settings) as running:
         yield running
+
+
+@pytest.fixture
+async def api(emu):
+    """Raw REST calls to the emulator (for the rule tests), with the bot's token."""
+    async with aiohttp.ClientSession() as session:
+        yield RawApi(emu, session)

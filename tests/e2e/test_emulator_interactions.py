@@ -146,6 +146,7 @@ async def test_history_and_bulk_delete_skip_old_messages(emu, bot):
     with pytest.raises(discord.HTTPException) as refused:
         await channel.delete_messages([discord.Object(int(m["id"])) for m in [old, *recent]])
     assert refused.value.code == 50034
+    emu.expect_violation(50034)
     await channel.delete_messages([discord.Object(int(m["id"])) for m in recent])
     assert [m["content"] for m in emu.messages_in("general")] == ["ancient"]
 
@@ -155,6 +156,7 @@ async def test_embeds_over_the_limit_are_refused(emu, bot):
     with pytest.raises(discord.HTTPException) as refused:
         await channel.send(embed=discord.Embed(description="x" * 4097))
     assert refused.value.status == 400
+    emu.expect_violation(50035)
     await channel.send(embed=discord.Embed(title="ok", description="fits"))
     sent = await emu.wait_for_message("general")
     assert "fits" in message_text(sent)

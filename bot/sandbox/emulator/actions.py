@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 APP_COMMAND, COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
 SUBCOMMAND, GROUP = 1, 2
-USER, CHANNEL, ROLE, MENTIONABLE = 6, 7, 8, 9
+USER, CHANNEL, ROLE, MENTIONABLE, ATTACHMENT = 6, 7, 8, 9, 11
 SLASH, USER_MENU, MESSAGE_MENU = 1, 2, 3
 
 
@@ -222,6 +222,7 @@ class MemberActions:
         record = InteractionRecord(
             self, payload["id"], payload["token"], kind, user_id, channel_id, payload
         )
+        record.created_at = self.now()
         self.interactions[record.id] = record
         await self.gateway.dispatch("INTERACTION_CREATE", payload)
         return record
@@ -262,7 +263,8 @@ class MemberActions:
     ) -> dict:
         option = _option(schema, key, None)
         kind = option["type"]
-        if kind in (USER, MENTIONABLE) and not focused:
+        mentioned_role = kind == MENTIONABLE and str(value) in self.world.roles
+        if kind in (USER, MENTIONABLE) and not focused and not mentioned_role:
             value = self.resolve_user(str(value))
             for part, entries in self._resolved_user(value, "general").items():
                 resolved.setdefault(part, {}).update(entries)
@@ -273,9 +275,15 @@ class MemberActions:
                 **channel,
                 "permissions": str(self.world.permissions(self.world.bot_user["id"], value).value),
             }
-        elif kind == ROLE and not focused:
+        elif (kind == ROLE or mentioned_role) and not focused:
             value = self.world.role_id(str(value)) if str(value) not in self.world.roles else value
             resolved.setdefault("roles", {})[value] = self.world.roles[value]
+        elif kind == ATTACHMENT and not focused:  # a file name; its bytes are a placeholder
+            (attachment,) = self.store._attachments(
+                [{"filename": str(value), "data": b"(file)"}], {}
+            )
+            value = attachment["id"]
+            resolved.setdefault("attachments", {})[value] = attachment
         leaf = {"name": key, "type": kind, "value": value}
         if focused:
             leaf["focused"] = True

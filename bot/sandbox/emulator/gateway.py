@@ -7,6 +7,7 @@ no client is connected are buffered and replayed on RESUME, as Discord does.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import Callable
@@ -30,6 +31,10 @@ DISPATCH, HEARTBEAT, IDENTIFY, RESUME, RECONNECT, INVALID_SESSION, HELLO, HEARTB
 )
 HEARTBEAT_INTERVAL_MS = 41250
 RESUME_BUFFER = 1000
+# The ACK travels back as over a network: answered at once, in-process, it reaches discord.py
+# before its heartbeat thread has noted the send time, and discord.py then measures a whole
+# interval ("Can't keep up ... websocket is 41.3s behind").
+ACK_DELAY_SECONDS = 0.05
 
 
 class Gateway:
@@ -51,6 +56,8 @@ class Gateway:
         self.connections = 0  # how many times a client connected (reconnects included)
         self.resumes = 0
         self.identifies = 0
+        self.heartbeats = 0
+        self.heartbeat_interval_ms = HEARTBEAT_INTERVAL_MS
         self._buffer: list[dict] = []
         self._send_lock = asyncio.Lock()  # keeps frames in sequence order
         self._holding = False
@@ -60,7 +67,7 @@ class Gateway:
         await socket.prepare(request)
         self.connections += 1
         await socket.send_str(
-            json.dumps({"op": HELLO, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}})
+            json.dumps({"op": HELLO, "d": {"heartbeat_interval": self.heartbeat_interval_ms}})
         )
         try:
             async for frame in socket:
@@ -76,11 +83,20 @@ class Gateway:
     async def _receive(self, socket: web.WebSocketResponse, payload: dict) -> None:
         op, data = payload.get("op"), payload.get("d")
         if op == HEARTBEAT:
-            await socket.send_str(json.dumps({"op": HEARTBEAT_ACK}))
+            self.heartbeats += 1
+            asyncio.get_running_loop().call_later(
+                ACK_DELAY_SECONDS, lambda: asyncio.ensure_future(self._ack(socket))
+            )
         elif op == IDENTIFY:
             await self._identify(socket)
         elif op == RESUME:
             await self._resume(socket, data)
+
+    async def _ack(self, socket: web.WebSocketResponse) -> None:
+        if not socket.closed:
+            with contextlib.suppress(ConnectionResetError):
+                await socket.send_str(json.dumps({"op": HEARTBEAT_ACK}))
+        await self._on_change()
 
     async def _identify(self, socket: web.WebSocketResponse) -> None:
         self.identifies += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ class InteractionRecord:
     choices: list[dict] | None = None
     modal: dict | None = None
     updated_message: dict | None = None
+    created_at: datetime | None = None  # on the emulator's clock, for the deadlines
 
     @property
     def acknowledged(self) -> bool:

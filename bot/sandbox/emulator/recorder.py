@@ -20,6 +20,7 @@ class RecordedRequest:
     files: list[dict] = field(default_factory=list)
     status: int = 0
     response: Any = None
+    reason: str | None = None  # the X-Audit-Log-Reason header, URL-decoded
 
 
 @dataclass

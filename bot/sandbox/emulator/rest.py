@@ -121,9 +121,11 @@ def json_response(payload: Any, status: int = 200, headers: dict | None = None) 
     )
 
 
-def error_response(error: ApiError, retry_after: float | None = None) -> web.Response:
+def error_response(
+    error: ApiError, retry_after: float | None = None, headers: dict | None = None
+) -> web.Response:
     body: dict[str, Any] = {"message": error.message, "code": error.code}
-    headers = {}
+    headers = dict(headers or {})
     if error.status == 429:
         body.update(retry_after=retry_after or 0.05, **{"global": False})
         headers["Via"] = "1.1 google"  # without it discord.py takes a 429 for a Cloudflare ban

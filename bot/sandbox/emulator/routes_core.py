@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.sandbox.emulator.rest import ApiError, ApiRequest, router, unknown
+from bot.sandbox.emulator.rest import ApiRequest, router, unknown
+from bot.sandbox.emulator.rules_commands import check_commands
 from bot.sandbox.emulator.snowflakes import make_snowflake
 from bot.sandbox.emulator.world import DM
 
@@ -94,20 +95,9 @@ def _store_commands(emu: Emulator, guild_id: str | None, payloads: list[dict]) -
                 **({"guild_id": guild_id} if guild_id else {}),
             }
         )
-    _check_commands(stored)
+    check_commands(stored)
     emu.world.commands[guild_id] = stored
     return stored
-
-
-def _check_commands(commands: list[dict]) -> None:
-    seen = set()
-    for command in commands:
-        key = (command["type"], command["name"])
-        if key in seen:
-            raise ApiError(400, 50035, f"Invalid Form Body: duplicate command {command['name']}")
-        seen.add(key)
-        if len(command.get("options") or []) > 25:
-            raise ApiError(400, 50035, f"Invalid Form Body: {command['name']} has over 25 options")
 
 
 @router.route("PUT", "/applications/{app_id}/commands")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.sandbox.emulator.rest import ApiError, ApiRequest, missing_permissions, router, unknown
+from bot.sandbox.emulator.rest import ApiRequest, missing_permissions, router, unknown
 from bot.sandbox.emulator.routes_messages import require
+from bot.sandbox.emulator.rules import form_error
 from bot.sandbox.emulator.snowflakes import snowflake_time
 
 if TYPE_CHECKING:
@@ -35,6 +36,14 @@ def require_above(emu: Emulator, user_id: str, permission: str) -> None:
         raise missing_permissions()
 
 
+def check_timeout_end(emu: Emulator, end: datetime) -> None:
+    """docs: resources/guild "Modify Guild Member": communication_disabled_until "when the
+    user's timeout will expire and the user will be able to communicate in the guild again (up
+    to 28 days in the future)" - measured when the request arrives, with no slack."""
+    if end - emu.now() > MAX_TIMEOUT:
+        raise form_error("communication_disabled_until", "timeout cannot be longer than 28 days")
+
+
 @router.route("GET", "/guilds/{guild_id}")
 async def get_guild(emu: Emulator, api: ApiRequest, guild_id: str) -> dict:
     return emu.world.guild_payload()
@@ -60,14 +69,7 @@ async def edit_member(emu: Emulator, api: ApiRequest, guild_id: str, user_id: st
             raise missing_permissions()
         until = body["communication_disabled_until"]
         if until is not None:
-            end = datetime.fromisoformat(until)
-            if end - datetime.now(UTC) > MAX_TIMEOUT + timedelta(seconds=5):
-                raise ApiError(
-                    400,
-                    50035,
-                    "Invalid Form Body: communication_disabled_until: "
-                    "timeout cannot be longer than 28 days",
-                )
+            check_timeout_end(emu, datetime.fromisoformat(until))
         member["communication_disabled_until"] = until
     if "nick" in body:
         member["nick"] = body["nick"]
@@ -109,7 +111,7 @@ async def ban(emu: Emulator, api: ApiRequest, guild_id: str, user_id: str) -> No
         api.json().get("delete_message_seconds") or api.query.get("delete_message_seconds") or 0
     )
     if not 0 <= seconds <= MAX_BAN_DELETE_SECONDS:
-        raise ApiError(400, 50035, "Invalid Form Body: delete_message_seconds")
+        raise form_error("delete_message_seconds", "must be between 0 and 604800")
     user = emu.world.users[user_id].payload
     emu.world.bans[user_id] = {"user": user, "reason": api.reason}
     await _delete_recent_messages(emu, user_id, seconds)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from bot import limits
 from bot.sandbox.emulator import interactions as kinds
 from bot.sandbox.emulator.interactions import InteractionRecord
-from bot.sandbox.emulator.rest import ApiError, ApiRequest, router, unknown
+from bot.sandbox.emulator.rest import ApiRequest, router, unknown
+from bot.sandbox.emulator.routes_messages import edit_checked
+from bot.sandbox.emulator.rules import Violation, form_error
+from bot.sandbox.emulator.rules_messages import check_callback_type, check_message, check_modal
 
 if TYPE_CHECKING:
     from bot.sandbox.emulator.server import Emulator
@@ -58,9 +63,11 @@ async def callback(emu: Emulator, api: ApiRequest, interaction_id: str, token: s
     if record.token != token:
         raise unknown("Webhook", 10015)
     if record.acknowledged:
-        raise ApiError(400, 40060, "Interaction has already been acknowledged.")
+        raise Violation(400, 40060, "Interaction has already been acknowledged.")
+    _check_first_response_in_time(emu, record)
     body = api.json()
     kind, data = body.get("type"), body.get("data") or {}
+    _check_callback(record, kind, data, api.files)
     record.callback_type = kind
     resource: dict = {"type": kind}
     if kind == kinds.MESSAGE:
@@ -91,12 +98,40 @@ async def callback(emu: Emulator, api: ApiRequest, interaction_id: str, token: s
     }
 
 
+def _check_first_response_in_time(emu: Emulator, record: InteractionRecord) -> None:
+    """docs: interactions/receiving-and-responding "Responding to an Interaction": "Interaction
+    tokens are valid for 15 minutes ... However, you must send an initial response within 3
+    seconds of receiving the event. If the 3 second deadline is exceeded, the token will be
+    invalidated." (10062 Unknown interaction)."""
+    deadline = timedelta(seconds=limits.INTERACTION_FIRST_RESPONSE_SECONDS)
+    if record.created_at is not None and emu.now() - record.created_at > deadline:
+        raise Violation(404, 10062, "Unknown interaction")
+
+
+def _check_token_alive(emu: Emulator, record: InteractionRecord) -> None:
+    """docs: "Interaction tokens are valid for 15 minutes and can be used to send followup
+    messages" (after that the webhook token is refused: 50027 Invalid Webhook Token)."""
+    lifetime = timedelta(minutes=limits.INTERACTION_TOKEN_MINUTES)
+    if record.created_at is not None and emu.now() - record.created_at > lifetime:
+        raise Violation(401, 50027, "Invalid Webhook Token")
+
+
+def _check_callback(record: InteractionRecord, kind: int, data: dict, files: list[dict]) -> None:
+    check_callback_type(record.type, kind, from_message="message" in record.payload)
+    if kind in (kinds.MESSAGE, kinds.UPDATE_MESSAGE):
+        check_message(data, files, creating=kind == kinds.MESSAGE)
+    elif kind == kinds.MODAL:
+        check_modal(data)
+
+
 def _check_choices(choices: list[dict]) -> None:
-    if len(choices) > 25:
-        raise ApiError(400, 50035, "Invalid Form Body: choices: Must be 25 or fewer in length.")
+    """docs: "Autocomplete": choices "autocomplete choices (max of 25 choices)"; "Application
+    Command Option Choice Structure": name 1-100 characters, string value up to 100."""
+    if len(choices) > limits.AUTOCOMPLETE_CHOICES:
+        raise form_error("choices", "Must be 25 or fewer in length.")
     for choice in choices:
         if not 1 <= len(choice.get("name", "")) <= 100 or len(str(choice.get("value", ""))) > 100:
-            raise ApiError(400, 50035, "Invalid Form Body: choices: name 1-100, value up to 100")
+            raise form_error("choices", "name 1-100, value up to 100")
 
 
 async def _update_component_message(
@@ -110,10 +145,25 @@ async def _update_component_message(
 
 
 async def followup(emu: Emulator, api: ApiRequest, token: str) -> dict:
+    """A follow-up; the first one after a deferral replaces the "thinking" message.
+
+    docs: interactions/receiving-and-responding "Create Followup Message": "When using this
+    endpoint directly after responding to an interaction with DEFERRED_CHANNEL_MESSAGE_WITH_
+    SOURCE, this endpoint will function the same as Edit Original Interaction Response".
+    """
     record = _record(emu, token=token)
     if not record.acknowledged:
         raise unknown("Webhook", 10015)
-    message = await _respond_with_message(emu, record, api.json(), api.files)
+    _check_token_alive(emu, record)
+    body = api.json()
+    check_message(body, api.files, creating=True)
+    original = record.original
+    if original is not None and original["flags"] & kinds.LOADING:
+        finished = {**body, "flags": original["flags"] & ~kinds.LOADING}
+        await emu.store.edit(original, finished, files=api.files)
+        await emu.recorder.notify()
+        return original
+    message = await _respond_with_message(emu, record, body, api.files)
     record.followups.append(message)
     await emu.recorder.notify()
     return message
@@ -128,6 +178,8 @@ def _response_message(emu: Emulator, record: InteractionRecord, message_id: str)
         )
         if message is not None:
             message = emu.world.find_message(message["id"]) or message
+    elif record.original is not None and record.original["id"] == message_id:
+        message = record.original  # the follow-up that replaced the "thinking" message
     else:
         message = next((m for m in record.followups if m["id"] == message_id), None)
     if message is None:
@@ -137,11 +189,11 @@ def _response_message(emu: Emulator, record: InteractionRecord, message_id: str)
 
 async def edit_response(emu: Emulator, api: ApiRequest, token: str, message_id: str) -> dict:
     record = _record(emu, token=token)
+    _check_token_alive(emu, record)
     message = _response_message(emu, record, message_id)
-    body = api.json()
     if message["flags"] & kinds.LOADING:
-        body = {**body, "flags": message["flags"] & ~kinds.LOADING}
-    edited = await emu.store.edit(message, body, files=api.files)
+        api.body = {**api.json(), "flags": message["flags"] & ~kinds.LOADING}
+    edited = await edit_checked(emu, message, api)
     if (
         record.callback_type in (kinds.DEFERRED_UPDATE, kinds.UPDATE_MESSAGE)
         and message_id == "@original"
@@ -157,5 +209,6 @@ def get_response(emu: Emulator, token: str, message_id: str) -> dict:
 
 async def delete_response(emu: Emulator, token: str, message_id: str) -> None:
     record = _record(emu, token=token)
+    _check_token_alive(emu, record)
     message = _response_message(emu, record, message_id)
     await emu.store.delete(message["channel_id"], message["id"])

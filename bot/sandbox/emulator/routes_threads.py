@@ -4,10 +4,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.sandbox.emulator.rest import ApiError, ApiRequest, router
+from bot.sandbox.emulator.rest import ApiRequest, router
 from bot.sandbox.emulator.routes_messages import channel_or_404, message_or_404, require
+from bot.sandbox.emulator.rules import (
+    check_forum_tags,
+    check_not_archived,
+    check_thread_type,
+    form_error,
+)
+from bot.sandbox.emulator.rules_messages import check_message
 from bot.sandbox.emulator.snowflakes import iso, make_snowflake
-from bot.sandbox.emulator.world import FORUM, PUBLIC_THREAD, THREAD_TYPES
+from bot.sandbox.emulator.world import (
+    ANNOUNCEMENT,
+    ANNOUNCEMENT_THREAD,
+    FORUM,
+    PUBLIC_THREAD,
+    THREAD_TYPES,
+)
 
 if TYPE_CHECKING:
     from bot.sandbox.emulator.server import Emulator
@@ -27,7 +40,7 @@ async def edit_channel(emu: Emulator, api: ApiRequest, channel_id: str) -> dict:
     channel = channel_or_404(emu, channel_id)
     body = api.json()
     if channel["type"] in THREAD_TYPES:
-        require(emu, channel_id, "manage_threads")
+        _require_thread_edit(emu, channel, body)
         for key in THREAD_FIELDS:
             if key in body:
                 channel[key] = body[key]
@@ -49,10 +62,25 @@ async def edit_channel(emu: Emulator, api: ApiRequest, channel_id: str) -> dict:
     return channel
 
 
+def _require_thread_edit(emu: Emulator, thread: dict, body: dict) -> None:
+    """docs: resources/channel "Modify Channel" (thread): "When setting archived to false, when
+    locked is also false, only the SEND_MESSAGES permission is required. Otherwise, requires the
+    MANAGE_THREADS permission." An archived thread accepts only that unarchiving edit (50083)."""
+    metadata = thread["thread_metadata"]
+    unarchiving = body.get("archived") is False and metadata["archived"]
+    if not unarchiving:
+        check_not_archived(thread)
+    only_unarchiving = set(body) <= {"archived", "locked", "auto_archive_duration"}
+    if unarchiving and only_unarchiving and not metadata.get("locked") and not body.get("locked"):
+        require(emu, thread["id"], "send_messages")
+        return
+    require(emu, thread["id"], "manage_threads")
+
+
 def _update_metadata(thread: dict, body: dict) -> None:
     metadata = thread["thread_metadata"]
     if "auto_archive_duration" in body and body["auto_archive_duration"] not in ARCHIVE_DURATIONS:
-        raise ApiError(400, 50035, "Invalid Form Body: auto_archive_duration")
+        raise form_error("auto_archive_duration", "must be 60, 1440, 4320 or 10080")
     for key in METADATA_FIELDS:
         if key in body:
             metadata[key] = body[key]
@@ -68,10 +96,10 @@ def new_thread(
         "default_auto_archive_duration", 1440
     )
     if duration not in ARCHIVE_DURATIONS:
-        raise ApiError(400, 50035, "Invalid Form Body: auto_archive_duration")
+        raise form_error("auto_archive_duration", "must be 60, 1440, 4320 or 10080")
     name = (body.get("name") or "").strip()
     if not 1 <= len(name) <= 100:
-        raise ApiError(400, 50035, "Invalid Form Body: name: Must be between 1 and 100 in length.")
+        raise form_error("name", "Must be between 1 and 100 in length.")
     thread_id = thread_id or make_snowflake()
     thread = {
         "id": thread_id,
@@ -79,7 +107,7 @@ def new_thread(
         "parent_id": parent["id"],
         "owner_id": owner_id,
         "name": name,
-        "type": body.get("type") or PUBLIC_THREAD,
+        "type": body.get("type") or _default_type(parent),
         "last_message_id": None,
         "message_count": 0,
         "member_count": 1,
@@ -102,46 +130,83 @@ def new_thread(
     return thread
 
 
+def _default_type(parent: dict) -> int:
+    return ANNOUNCEMENT_THREAD if parent["type"] == ANNOUNCEMENT else PUBLIC_THREAD
+
+
 @router.route("POST", "/channels/{channel_id}/threads")
 async def create_thread(emu: Emulator, api: ApiRequest, channel_id: str) -> dict:
     parent = channel_or_404(emu, channel_id)
     body = api.json()
-    bot_id = emu.world.bot_user["id"]
     if parent["type"] == FORUM:
-        require(emu, channel_id, "send_messages")
-        if not (body.get("message") or {}).get("content") and not (body.get("message") or {}).get(
-            "embeds"
-        ):
-            raise ApiError(400, 50006, "Cannot send an empty message")
-        thread = new_thread(emu, parent, body, owner_id=bot_id)
-        await emu.gateway.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
-        starter = await emu.store.create(
-            thread["id"],
-            emu.world.author_fields(bot_id),
-            body["message"],
-            files=api.files,
-            extra={"id": thread["id"]},
-        )
-        return {**thread, "message": starter}
-    require(emu, channel_id, "create_public_threads")
-    thread = new_thread(emu, parent, body, owner_id=bot_id)
+        return await create_forum_post(emu, parent, body, api.files, emu.world.bot_user["id"])
+    require(emu, channel_id, "view_channel", "create_public_threads")
+    check_thread_type(parent, body.get("type") or 12, from_message=False)
+    thread = new_thread(emu, parent, body, owner_id=emu.world.bot_user["id"])
     await emu.gateway.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
     return thread
+
+
+async def create_forum_post(
+    emu: Emulator, forum: dict, body: dict, files: list[dict], author_id: str, author=None
+) -> dict:
+    """A forum post: the thread and its starter message (the bot's, or a webhook's `author`).
+
+    docs: resources/channel "Start Thread in Forum or Media Channel": "Creates a new thread in
+    a forum or a media channel, and sends a message within the created thread"; message "contents
+    of the first message in the forum/media thread" (the message rules apply to it).
+    """
+    require(emu, forum["id"], "view_channel", "send_messages")
+    message = body.get("message") or {}
+    check_message(message, files, creating=True)
+    can_moderate = emu.world.permissions(emu.world.bot_user["id"], forum["id"]).manage_threads
+    applied = [str(t) for t in body.get("applied_tags") or []]
+    check_forum_tags(forum, applied, can_moderate=can_moderate)
+    thread = new_thread(emu, forum, body, owner_id=author_id)
+    await emu.gateway.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
+    starter = await emu.store.create(
+        thread["id"],
+        author or emu.world.author_fields(author_id),
+        message,
+        files=files,
+        extra={"id": thread["id"]},
+    )
+    return {**thread, "message": starter}
 
 
 @router.route("POST", "/channels/{channel_id}/messages/{message_id}/threads")
 async def thread_from_message(
     emu: Emulator, api: ApiRequest, channel_id: str, message_id: str
 ) -> dict:
+    """docs: "Start Thread from Message": on a GUILD_ANNOUNCEMENT channel it creates an
+    ANNOUNCEMENT_THREAD, on a GUILD_TEXT channel a PUBLIC_THREAD."""
     parent = channel_or_404(emu, channel_id)
     message = message_or_404(emu, channel_id, message_id)
-    require(emu, channel_id, "create_public_threads")
-    thread = new_thread(
-        emu, parent, api.json(), owner_id=emu.world.bot_user["id"], thread_id=message_id
-    )
+    require(emu, channel_id, "view_channel", "create_public_threads")
+    body = {**api.json(), "type": _default_type(parent)}
+    thread = new_thread(emu, parent, body, owner_id=emu.world.bot_user["id"], thread_id=message_id)
     message["thread"] = thread
     await emu.gateway.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
     return thread
+
+
+@router.route("DELETE", "/channels/{channel_id}")
+async def delete_channel(emu: Emulator, api: ApiRequest, channel_id: str) -> dict:
+    """docs: resources/channel "Delete/Close Channel": "Requires the MANAGE_CHANNELS permission
+    for the guild, or MANAGE_THREADS if the channel is a thread"; fires Channel Delete (Thread
+    Delete for threads) and returns the channel."""
+    channel = channel_or_404(emu, channel_id)
+    thread = channel["type"] in THREAD_TYPES
+    require(emu, channel_id, "manage_threads" if thread else "manage_channels")
+    emu.world.channels.pop(channel_id)
+    emu.world.messages.pop(channel_id, None)
+    if thread:
+        payload = {k: channel[k] for k in ("id", "guild_id", "parent_id", "type")}
+        await emu.gateway.dispatch("THREAD_DELETE", payload)
+    else:
+        await emu.gateway.dispatch("CHANNEL_DELETE", channel)
+    await emu.recorder.notify()
+    return channel
 
 
 @router.route("PUT", "/channels/{channel_id}/thread-members/@me")

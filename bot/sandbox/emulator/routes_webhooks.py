@@ -10,9 +10,18 @@ import secrets
 from typing import TYPE_CHECKING
 
 from bot.sandbox.emulator import routes_interactions as interactions
-from bot.sandbox.emulator.rest import ApiError, ApiRequest, router, unknown
-from bot.sandbox.emulator.routes_messages import channel_or_404, require
+from bot.sandbox.emulator.rest import ApiRequest, router, unknown
+from bot.sandbox.emulator.routes_messages import channel_or_404, edit_checked, require
+from bot.sandbox.emulator.routes_threads import create_forum_post
+from bot.sandbox.emulator.rules import (
+    Violation,
+    check_webhook_count,
+    check_webhook_name,
+    visible,
+)
+from bot.sandbox.emulator.rules_messages import check_message
 from bot.sandbox.emulator.snowflakes import make_snowflake
+from bot.sandbox.emulator.world import FORUM
 
 if TYPE_CHECKING:
     from bot.sandbox.emulator.server import Emulator
@@ -23,8 +32,10 @@ async def create_webhook(emu: Emulator, api: ApiRequest, channel_id: str) -> dic
     channel_or_404(emu, channel_id)
     require(emu, channel_id, "manage_webhooks")
     name = api.json().get("name") or ""
-    if not 1 <= len(name) <= 80 or "discord" in name.lower():
-        raise ApiError(400, 50035, "Invalid Form Body: name")
+    check_webhook_name(name)
+    check_webhook_count(
+        sum(1 for w in emu.world.webhooks.values() if w["channel_id"] == channel_id)
+    )
     webhook_id = make_snowflake()
     webhook = {
         "id": webhook_id,
@@ -67,43 +78,58 @@ async def execute(emu: Emulator, api: ApiRequest, webhook_id: str, token: str) -
     if webhook_id == emu.world.application_id:
         return await interactions.followup(emu, api, token)
     webhook = _webhook(emu, webhook_id, token)
+    body = api.json()
+    check_webhook_name(body.get("username"), "username")
+    check_message(body, api.files, creating=True)
+    author = {
+        "id": webhook_id,
+        "username": visible(body.get("username") or webhook["name"]),
+        "avatar": None,
+        "discriminator": "0000",
+        "bot": True,
+        "global_name": None,
+    }
+    extra = {"webhook_id": webhook_id, "_avatar_url": body.get("avatar_url")}
+    target = _target(emu, webhook, api)
+    if target is None:  # a new forum post named by thread_name
+        post = {"name": body.get("thread_name"), "applied_tags": body.get("applied_tags")}
+        created = await create_forum_post(
+            emu,
+            emu.world.channels[webhook["channel_id"]],
+            {**post, "message": body},
+            api.files,
+            webhook_id,
+            author={"author": author, **extra},
+        )
+        message = created["message"]
+    else:
+        message = await emu.store.create(
+            target, {"author": author}, body, files=api.files, extra=extra
+        )
+    return message if api.query.get("wait") in ("true", "True", "1") else None
+
+
+def _target(emu: Emulator, webhook: dict, api: ApiRequest) -> str | None:
+    """The channel a webhook message goes to; None for a new forum post (`thread_name`).
+
+    docs: resources/webhook "Execute Webhook": thread_id "Send a message to the specified thread
+    within a webhook's channel"; thread_name "Name of thread to create (requires the webhook
+    channel to be a forum or media channel)"; JSON error 220001 "Webhooks posted to forum
+    channels must have a thread_name or thread_id".
+    """
     channel_id = api.query.get("thread_id") or webhook["channel_id"]
     thread = emu.world.channels.get(channel_id)
     if thread is None or (
         channel_id != webhook["channel_id"] and thread.get("parent_id") != webhook["channel_id"]
     ):
         raise unknown("Channel", 10003)
-    body = api.json()
-    refuse_bad_username(body.get("username"))
-    if len(body.get("content") or "") > 2000:
-        raise ApiError(400, 50035, "Invalid Form Body: content: Must be 2000 or fewer in length.")
-    author = {
-        "id": webhook_id,
-        "username": (body.get("username") or webhook["name"])[:80],
-        "avatar": None,
-        "discriminator": "0000",
-        "bot": True,
-        "global_name": None,
-    }
-    message = await emu.store.create(
-        channel_id,
-        {"author": author},
-        body,
-        files=api.files,
-        extra={"webhook_id": webhook_id, "_avatar_url": body.get("avatar_url")},
-    )
-    return message if api.query.get("wait") in ("true", "True", "1") else None
-
-
-def refuse_bad_username(name: str | None) -> None:
-    """Discord's rules for the name a webhook posts under (400, 50035, as Discord answers)."""
-    if name is None:
-        return
-    lowered = name.lower()
-    if not 1 <= len(name) <= 80 or "clyde" in lowered or "discord" in lowered:
-        raise ApiError(400, 50035, "Invalid Form Body: username")
-    if lowered in ("everyone", "here"):
-        raise ApiError(400, 50035, "Invalid Form Body: username")
+    if thread["type"] == FORUM:
+        if api.json().get("thread_name"):
+            return None
+        raise Violation(
+            400, 220001, "Webhooks posted to forum channels must have a thread_name or thread_id"
+        )
+    return channel_id
 
 
 @router.route("PATCH", "/webhooks/{webhook_id}/{token}/messages/{message_id}")
@@ -116,7 +142,7 @@ async def edit_webhook_message(
     message = emu.world.find_message(message_id)
     if message is None or message.get("webhook_id") != webhook_id:
         raise unknown("Message", 10008)
-    return await emu.store.edit(message, api.json(), files=api.files)
+    return await edit_checked(emu, message, api)
 
 
 @router.route("GET", "/webhooks/{webhook_id}/{token}/messages/{message_id}")

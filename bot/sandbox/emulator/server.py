@@ -10,17 +10,20 @@ import contextlib
 import logging
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 
 import discord
 import yarl
 from aiohttp import web
 
+from bot.moderation.clock import Clock, SystemClock
 from bot.sandbox.emulator import rest
 from bot.sandbox.emulator.actions import MemberActions
 from bot.sandbox.emulator.gateway import Gateway
 from bot.sandbox.emulator.messages import MessageStore
+from bot.sandbox.emulator.ratelimits import DEFAULT_SCALE, RateLimiter
 from bot.sandbox.emulator.recorder import Fault, RecordedRequest, Recorder
+from bot.sandbox.emulator.rules import RecordedViolation, Violation, check_reason
 from bot.sandbox.emulator.world import World
 
 log = logging.getLogger(__name__)
@@ -29,11 +32,25 @@ BOT_TOKEN = "MTAxMDEwMTAxMDEwMTAxMDEw.emulat.or-token-for-the-local-sandbox-only
 
 
 class Emulator(MemberActions):
-    """A fake Discord with one guild; `await start()`, then `with install(): ...` the client."""
+    """A fake Discord with one guild; `await start()`, then `with install(): ...` the client.
 
-    def __init__(self, world: World | None = None, *, token: str = BOT_TOKEN) -> None:
+    `clock` is what interaction deadlines are measured on (tests pass a ManualClock and move
+    it); `rate_limit_scale` shrinks the rate-limit windows (1.0 is Discord's real timing).
+    """
+
+    def __init__(
+        self,
+        world: World | None = None,
+        *,
+        token: str = BOT_TOKEN,
+        clock: Clock | None = None,
+        rate_limit_scale: float = DEFAULT_SCALE,
+    ) -> None:
         self.world = world or World.default()
         self.token = token
+        self.clock = clock or SystemClock()
+        self.rate_limits = RateLimiter(rate_limit_scale)
+        self.violations: list[RecordedViolation] = []
         self.recorder = Recorder()
         self.store = MessageStore(self)
         self.gateway = Gateway(self._ready_payload, self.world.guild_payload, self.recorder.notify)
@@ -120,13 +137,28 @@ class Emulator(MemberActions):
         """Cut the gateway connection; discord.py reconnects and resumes on its own."""
         await self.gateway.drop(code)
 
+    # --- rule violations --------------------------------------------------------------------
+    def expect_violation(self, code: int) -> RecordedViolation:
+        """Mark one recorded violation with this error code as intended by the test."""
+        for violation in self.violations:
+            if violation.code == code and not violation.expected:
+                violation.expected = True
+                return violation
+        raise AssertionError(f"no request was refused with code {code}: {self.violations}")
+
+    def unexpected_violations(self) -> list[RecordedViolation]:
+        """Requests refused by a Discord rule that no test said it expected."""
+        return [v for v in self.violations if not v.expected]
+
     async def wait_connected(self, timeout: float = 10.0) -> None:
         await self.recorder.wait_until(self.gateway.identified.is_set, timeout)
 
     # --- REST -----------------------------------------------------------------------------
     async def _handle(self, request: web.Request) -> web.Response:
         api = await rest.read_request(request)
-        record = RecordedRequest(api.method, api.path, api.query, api.body, api.files)
+        record = RecordedRequest(
+            api.method, api.path, api.query, api.body, api.files, reason=api.reason
+        )
         response = await self._answer(request, api, record)
         record.status = response.status
         await self.recorder.record(record)
@@ -144,13 +176,23 @@ class Emulator(MemberActions):
         auth = request.headers.get("Authorization")
         if api.bot and auth != f"Bot {self.token}":
             return rest.error_response(rest.ApiError(401, 0, "401: Unauthorized"))
+        limit = self.rate_limits.take(api.method, api.path, self.world.application_id)
+        if limit.retry_after is not None:
+            error = rest.ApiError(429, 0, "You are being rate limited.")
+            return rest.error_response(error, limit.retry_after, limit.headers)
         try:
+            check_reason(api.reason)
             result = await rest.dispatch_request(self, api)
         except rest.ApiError as error:
             record.response = {"code": error.code, "message": error.message}
-            return rest.error_response(error)
+            if isinstance(error, Violation):
+                self.violations.append(
+                    RecordedViolation(api.method, api.path, error.code, error.message)
+                )
+                log.warning("refused as Discord would: %s %s: %s", api.method, api.path, error)
+            return rest.error_response(error, headers=limit.headers)
         record.response = result
-        return rest.json_response(result, 204 if result is None else 200)
+        return rest.json_response(result, 204 if result is None else 200, limit.headers)
 
     def _ready_payload(self, session_id: str) -> dict:
         return {
@@ -169,7 +211,8 @@ class Emulator(MemberActions):
         }
 
     def now(self) -> datetime:
-        return datetime.now(UTC)
+        """The emulator's time (its clock: real, or moved by a test)."""
+        return self.clock.now()
 
 
 def _status_text(status: int) -> str:

@@ -13,8 +13,9 @@ import discord
 
 from bot.sandbox.emulator.snowflakes import iso, make_snowflake
 
-TEXT, DM, CATEGORY, PUBLIC_THREAD, PRIVATE_THREAD, FORUM = 0, 1, 4, 11, 12, 15
-THREAD_TYPES = (PUBLIC_THREAD, PRIVATE_THREAD)
+TEXT, DM, CATEGORY, ANNOUNCEMENT, FORUM = 0, 1, 4, 5, 15
+ANNOUNCEMENT_THREAD, PUBLIC_THREAD, PRIVATE_THREAD = 10, 11, 12
+THREAD_TYPES = (ANNOUNCEMENT_THREAD, PUBLIC_THREAD, PRIVATE_THREAD)
 
 MEMBER_PERMISSIONS = discord.Permissions(
     view_channel=True,
@@ -129,9 +130,9 @@ class World:
         }
         return role_id
 
-    def add_user(self, name: str, role_names: list[str] | None = None) -> str:
+    def add_user(self, name: str, role_names: list[str] | None = None, *, bot: bool = False) -> str:
         """A new member of the guild, with the named roles; returns the user id."""
-        user = _user(name)
+        user = _user(name, bot=bot)
         self.add_member(user, role_names or ["Member"])
         return user["id"]
 

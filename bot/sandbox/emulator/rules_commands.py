@@ -1,0 +1,106 @@
+"""Application command sync: what a bulk overwrite may hold.
+
+docs: interactions/application-commands "Application Command Naming": "CHAT_INPUT command names
+and command option names must match the following regex ^[-_'\\p{L}\\p{N}\\p{sc=Deva}\\p{sc=Thai}]
+{1,32}$ ... If there is a lowercase variant of any letters used, you must use those";
+"Application Command Object": description "1-100 character description for CHAT_INPUT commands,
+empty string for USER and MESSAGE commands"; options "max of 25"; "Application Command Option
+Structure": choices "max 25", "Required options must be listed before optional options";
+"Subcommands and Subcommand Groups": "you can only nest subcommands within a group one level
+deep"; "Registering a Command": "An app can have the following number of commands: 100 global
+CHAT_INPUT commands, 5 global USER commands, 5 global MESSAGE commands" ... "the combined sum
+of characters (name, description, and value properties) of a command, its options (including
+subcommands and groups), and choices must not exceed 8000".
+"""
+
+from __future__ import annotations
+
+import regex
+
+from bot.sandbox.emulator.rules import form_error
+
+SLASH, USER_MENU, MESSAGE_MENU = 1, 2, 3
+SUBCOMMAND, GROUP = 1, 2
+NAME = regex.compile(r"^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$")
+CAPS = {SLASH: 100, USER_MENU: 5, MESSAGE_MENU: 5}
+MAX_OPTIONS = MAX_CHOICES = 25
+MAX_CHARACTERS = 8000
+
+
+def check_commands(commands: list[dict]) -> None:
+    """Every rule above, for one bulk overwrite (global or one guild's)."""
+    seen: set[tuple[int, str]] = set()
+    for command in commands:
+        kind = command.get("type", SLASH)
+        key = (kind, command["name"])
+        if key in seen:
+            raise form_error("name", f"duplicate command {command['name']}")
+        seen.add(key)
+        if kind == SLASH:
+            _check_slash(command)
+        elif not 1 <= len(command["name"]) <= 32 or command.get("description"):
+            raise form_error("name", "context menus: 1-32 characters and no description")
+    for kind, cap in CAPS.items():
+        if sum(1 for c in commands if c.get("type", SLASH) == kind) > cap:
+            raise form_error("commands", f"at most {cap} commands of type {kind}")
+
+
+def _check_slash(command: dict) -> None:
+    _check_named(command, f"/{command['name']}")
+    size = _check_options(command, command.get("options") or [], depth=0)
+    size += len(command["name"]) + len(command.get("description") or "")
+    if size > MAX_CHARACTERS:
+        raise form_error(command["name"], f"over {MAX_CHARACTERS} characters in all ({size})")
+
+
+def _check_named(item: dict, where: str) -> None:
+    name = item.get("name") or ""
+    if not NAME.match(name) or name != name.lower():
+        raise form_error(f"{where}.name", "must be 1-32 lowercase letters, digits, - or _")
+    if not 1 <= len(item.get("description") or "") <= 100:
+        raise form_error(f"{where}.description", "Must be between 1 and 100 in length.")
+
+
+def _check_options(parent: dict, options: list[dict], depth: int) -> int:
+    """Checks one level of options; returns their character count (names, descriptions,
+    choices)."""
+    where = parent["name"]
+    if len(options) > MAX_OPTIONS:
+        raise form_error(f"{where}.options", "Must be 25 or fewer in length.")
+    if len({o["name"] for o in options}) != len(options):
+        raise form_error(f"{where}.options", "option names must be unique")
+    nested = [o for o in options if o["type"] in (SUBCOMMAND, GROUP)]
+    if nested and len(nested) != len(options):
+        raise form_error(f"{where}.options", "subcommands cannot sit beside plain options")
+    size, optional_seen = 0, False
+    for option in options:
+        _check_named(option, f"{where}.{option['name']}")
+        size += len(option["name"]) + len(option.get("description") or "")
+        if option["type"] in (SUBCOMMAND, GROUP):
+            allowed = {0: (SUBCOMMAND, GROUP), 1: (SUBCOMMAND,)}.get(depth, ())
+            if option["type"] not in allowed or (depth == 1 and parent.get("type") != GROUP):
+                raise form_error(f"{where}.{option['name']}", "subcommands nest one level deep")
+            size += _check_options(option, option.get("options") or [], depth + 1)
+            continue
+        if option.get("required"):
+            if optional_seen:
+                raise form_error(f"{where}.options", "required options must come first")
+        else:
+            optional_seen = True
+        size += _check_choices(option)
+    return size
+
+
+def _check_choices(option: dict) -> int:
+    choices = option.get("choices") or []
+    if len(choices) > MAX_CHOICES:
+        raise form_error(f"{option['name']}.choices", "Must be 25 or fewer in length.")
+    if choices and option.get("autocomplete"):
+        raise form_error(f"{option['name']}.autocomplete", "cannot be set with choices")
+    size = 0
+    for choice in choices:
+        name, value = choice.get("name") or "", choice.get("value")
+        if not 1 <= len(name) <= 100 or (isinstance(value, str) and len(value) > 100):
+            raise form_error(f"{option['name']}.choices", "name 1-100, string value up to 100")
+        size += len(name) + len(str(value))
+    return size
