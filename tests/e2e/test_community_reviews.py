@@ -1,0 +1,115 @@
+"""Member reviews: posted as a discussion thread, spoilers tagged, replies in the tree,
+one per member (edits keep the previous version), removal updates the ratings."""
+
+from __future__ import annotations
+
+from bot.sandbox.emulator.interactions import message_text
+from tests.e2e._discussions import NLMG, thread_id_in
+from tests.e2e._replies import settled
+
+REVIEW = (
+    "A quiet, aching film about three friends at a boarding school. "
+    "Ruth completes after her second donation. Carey Mulligan is wonderful."
+)
+
+
+async def post_review(emu, user="Alice", rating=3.5, text=REVIEW, where="film-talk"):
+    record = await emu.slash(user, "review", where=where, film=NLMG, rating=rating, text=text)
+    reply_text = await record.text()
+    assert "Your review of Never Let Me Go (2010)" in reply_text, reply_text
+    return thread_id_in(reply_text), reply_text
+
+
+async def test_a_review_is_a_thread_with_stars_tagged_spoilers_and_a_reply_tree(emu, bot):
+    thread, answer = await post_review(emu)
+    assert "spoiler tags" in answer
+    (opener, *_) = emu.messages_in(thread)
+    content = opener["content"]
+    assert content.startswith("## Review of Never Let Me Go (2010)")
+    assert "**By:** Alice" in content and "**Rating:** ★★★½☆ 3.5/5" in content
+    assert "||Ruth completes after her second donation.||" in content
+    assert "Carey Mulligan is wonderful." in content and emu.pings(opener) == set()
+    assert emu.world.channels[thread]["name"].startswith("★★★½ Never Let Me Go (2010)")
+
+    reply = await emu.post("Bob", thread, "Agreed, the score too.", reply_to=opener)
+    await emu.post("Carol", thread, "And the ending!", reply_to=reply)
+    await settled(bot, emu)
+    tree = await emu.slash("Dave", "thread tree", where=thread)
+    text = message_text(await tree.reply())
+    assert "3 comments" in text and "Agreed, the score too." in text
+    assert "Ruth completes" not in text.replace("||Ruth completes", "")  # only tagged
+
+    (stored,) = await bot.services.community.reviews.reviews.for_film(
+        int(emu.world.guild["id"]), 1
+    )
+    assert stored.text == REVIEW and stored.rating.value == 3.5
+    assert stored.thread_id == int(thread) and stored.opener_message_id == int(opener["id"])
+    assert (await bot.services.discussions.by_thread(int(thread))).film_id == 1
+
+
+async def test_a_second_review_offers_to_edit_and_keeps_the_previous_version(emu, bot):
+    thread, _ = await post_review(emu, rating=3)
+    again = await emu.slash("Alice", "review", film=NLMG, rating=4.5, text="Better the 2nd time.")
+    offer = await again.reply()
+    assert "You already reviewed Never Let Me Go (2010) (3/5, version 1)" in offer["content"]
+    done = await emu.click("Alice", offer, label="Replace")
+    assert "(4.5/5) is in" in await done.text()
+    opener = emu.messages_in(thread)[0]
+    assert "★★★★½ 4.5/5" in opener["content"] and "Better the 2nd time." in opener["content"]
+    repo = bot.services.community.reviews.reviews
+    (review,) = await repo.for_film(int(emu.world.guild["id"]), 1)
+    assert review.version == 2
+    (previous,) = await repo.versions(review.id)
+    assert previous.rating.value == 3 and previous.text == REVIEW
+    assert len([t for t in emu.world.channels.values() if t.get("name", "").startswith("★")]) == 1
+
+
+async def test_ratings_show_on_the_card_and_removal_updates_them(emu, bot):
+    await post_review(emu, "Alice", 3.5)
+    await post_review(emu, "Bob", 4.5, "Lovely.")
+    card = await (await emu.slash("Dave", "film info", title=NLMG)).reply()
+    (embed,) = card["embeds"]
+    rating = next(f["value"] for f in embed["fields"] if f["name"] == "Rating")
+    assert rating.startswith("Film Club: 4.0/5 from 2 members")
+
+    top = message_text(await (await emu.slash("Dave", "film top")).reply())
+    assert "Bayesian average" in top and "Never Let Me Go (2010): **" in top
+
+    listed = message_text(await (await emu.slash("Dave", "film reviews", film=NLMG)).reply())
+    assert "by Alice" in listed and "by Bob" in listed
+
+    refused = await emu.slash("Carol", "unreview", film=NLMG, member="Bob")
+    assert "Only the review's author or a moderator" in await refused.text()
+    removed = await emu.slash("Bob", "unreview", film=NLMG)
+    assert "no longer counts it" in await removed.text()
+    card = await (await emu.slash("Dave", "film info", title=NLMG)).reply()
+    rating = next(f["value"] for f in card["embeds"][0]["fields"] if f["name"] == "Rating")
+    assert rating.startswith("Film Club: 3.5/5 from 1 member")
+    mine = message_text(await (await emu.slash("Dave", "member reviews", member="Bob")).reply())
+    assert "has not reviewed a film yet" in mine
+
+
+async def test_bad_reviews_are_refused_and_nothing_is_created(emu, bot):
+    cases = [
+        (6, "x", "so 6 is out of range"),
+        (3.3, "x", "3.3 is between 3 and 3.5"),
+        (3, "w" * 4001, "Your review is 4,001 characters; the limit is 4,000"),
+    ]
+    for rating, text, expected in cases:
+        record = await emu.slash("Alice", "review", film=NLMG, rating=rating, text=text)
+        assert expected in await record.text()
+    unknown = await emu.slash("Alice", "review", film="Never Let Me Goo", rating=3, text="x")
+    assert "Never Let Me Go (2010)" in await unknown.text()
+    assert await bot.services.community.reviews.reviews.ratings(int(emu.world.guild["id"])) == []
+    assert not [c for c in emu.world.channels.values() if c.get("parent_id")]
+
+
+async def test_without_text_a_modal_asks_for_a_title_and_the_review(emu, bot):
+    shown = await emu.slash("Alice", "review", where="film-talk", film=NLMG, rating=2)
+    submitted = await emu.submit_modal(
+        "Alice", shown, {"title": "Hailsham @everyone", "text": "Too slow for me."}
+    )
+    thread = thread_id_in(await submitted.text())
+    opener = emu.messages_in(thread)[0]
+    assert opener["content"].startswith("## Hailsham @\u200beveryone")
+    assert "★★☆☆☆ 2/5" in opener["content"] and emu.pings(opener) == set()
