@@ -11,6 +11,7 @@ from discord import app_commands
 
 from bot.app import FilmBot
 from cogs.community import config, lists, reviews
+from cogs.community.reactions import ReactionCounts
 
 TOP_LEVEL = ("review", "unreview", "watchlist", "member", "community")
 
@@ -27,6 +28,7 @@ async def setup(bot: FilmBot) -> None:
     for command in (reviews.review, reviews.unreview, lists.watchlist, lists.member):
         bot.tree.add_command(command)
     bot.tree.add_command(build_community_group())
+    await bot.add_cog(ReactionCounts(bot))
 
 
 async def teardown(bot: FilmBot) -> None:

@@ -3,7 +3,11 @@ one per member (edits keep the previous version), removal updates the ratings.""
 
 from __future__ import annotations
 
+import asyncio
+import json
+
 from bot.sandbox.emulator.interactions import message_text
+from bot.sandbox.emulator.reactions import react, unreact
 from tests.e2e._discussions import NLMG, thread_id_in
 from tests.e2e._replies import settled
 
@@ -39,9 +43,7 @@ async def test_a_review_is_a_thread_with_stars_tagged_spoilers_and_a_reply_tree(
     assert "3 comments" in text and "Agreed, the score too." in text
     assert "Ruth completes" not in text.replace("||Ruth completes", "")  # only tagged
 
-    (stored,) = await bot.services.community.reviews.reviews.for_film(
-        int(emu.world.guild["id"]), 1
-    )
+    (stored,) = await bot.services.community.reviews.reviews.for_film(int(emu.world.guild["id"]), 1)
     assert stored.text == REVIEW and stored.rating.value == 3.5
     assert stored.thread_id == int(thread) and stored.opener_message_id == int(opener["id"])
     assert (await bot.services.discussions.by_thread(int(thread))).film_id == 1
@@ -113,3 +115,31 @@ async def test_without_text_a_modal_asks_for_a_title_and_the_review(emu, bot):
     opener = emu.messages_in(thread)[0]
     assert opener["content"].startswith("## Hailsham @\u200beveryone")
     assert "★★☆☆☆ 2/5" in opener["content"] and emu.pings(opener) == set()
+
+
+async def test_reactions_show_in_the_tree_the_chain_and_the_export(emu, bot):
+    counted = asyncio.Event()
+
+    async def on_counted(message_id: int) -> None:
+        counted.set()
+
+    bot.add_listener(on_counted, "on_reaction_counted")
+    thread, _ = await post_review(emu)
+    opener = emu.messages_in(thread)[0]
+    comment = await emu.post("Bob", thread, "Liked it.", reply_to=opener)
+    for user, emoji in (("Alice", "❤️"), ("Carol", "❤️"), ("Dave", "👍"), ("Dave", "❤️")):
+        counted.clear()
+        await react(emu, user, comment, emoji)
+        await counted.wait()
+    counted.clear()
+    await unreact(emu, "Dave", comment, "❤️")
+    await counted.wait()
+    await settled(bot, emu)
+    tree = message_text(await (await emu.slash("Dave", "thread tree", where=thread)).reply())
+    assert "❤️ 2 · 👍 1" in tree
+    chain = await emu.context_menu("Dave", "Show reply chain", comment)
+    assert "❤️ 2 · 👍 1" in message_text(await chain.reply())
+    export = await (await emu.slash("Dave", "thread export", where=thread, format="json")).reply()
+    (attachment,) = export["attachments"]
+    document = json.loads(emu.store.files[attachment["id"]].data)
+    assert document[0]["replies"][0]["reactions"] == {"❤️": 2, "👍": 1}
