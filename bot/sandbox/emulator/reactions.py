@@ -28,7 +28,8 @@ async def unreact(emu: Emulator, user: str, message: dict, emoji: str) -> None:
 async def _change(emu: Emulator, user: str, message: dict, emoji: str, *, adding: bool) -> None:
     user_id = emu.resolve_user(user)
     stored = emu.world.find_message(message["id"]) or message
-    who = emu.reactors.setdefault((stored["id"], emoji), set())
+    every: dict[tuple[str, str], set[str]] = emu.__dict__.setdefault("reactors", {})
+    who = every.setdefault((stored["id"], emoji), set())
     if (user_id in who) == adding:
         return
     who.add(user_id) if adding else who.discard(user_id)

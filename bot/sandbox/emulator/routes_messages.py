@@ -12,6 +12,13 @@ from bot.sandbox.emulator.snowflakes import snowflake_time
 if TYPE_CHECKING:
     from bot.sandbox.emulator.server import Emulator
 
+
+def poll_fields(body: dict, files: list[dict]) -> dict | None:
+    from bot.sandbox.emulator.routes_polls import poll_fields as fields  # imports this module
+
+    return fields(body, files)
+
+
 BULK_DELETE_MAX_AGE = timedelta(days=14)
 
 
@@ -58,7 +65,8 @@ async def send_message(emu: Emulator, api: ApiRequest, channel_id: str) -> dict:
     if len(content) > 2000:
         raise ApiError(400, 50035, "Invalid Form Body: content: Must be 2000 or fewer in length.")
     _check_embeds(body.get("embeds") or [])
-    return await emu.store.create(channel_id, author, body, files=api.files)
+    poll = poll_fields(body, api.files)  # native polls: routes_polls.py
+    return await emu.store.create(channel_id, author, body, files=api.files, extra=poll)
 
 
 def _check_embeds(embeds: list[dict]) -> None:
