@@ -107,7 +107,9 @@ class Services:
         self.screening_startup.begin()
         self.on_close(self.screening_startup.close)
         screen = review_screener(lambda: self.screening, self.film_details)
-        self.community = build_community(self.conn, self.guard, self.discussion_settings, screen)
+        self.community = build_community(
+            self.conn, self.guard, self.discussion_settings, screen, self.expiry, self.clock
+        )
 
     @property
     def screening_backend(self) -> str:

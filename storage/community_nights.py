@@ -70,7 +70,7 @@ class WatchlistRepository:
 
     async def list(self, guild_id: int) -> list[WatchlistEntry]:
         """Oldest suggestion first."""
-        return await self._select("guild_id = ? ORDER BY added_at, film_label", (guild_id,))
+        return await self._select("guild_id = ? ORDER BY added_at, rowid", (guild_id,))
 
     async def _select(self, where: str, values: Sequence) -> list[WatchlistEntry]:
         async with self._conn.execute(f"SELECT * FROM watchlist WHERE {where}", values) as cursor:

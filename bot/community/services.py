@@ -7,8 +7,11 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from bot.community.movienight import MovieNights
 from bot.community.reviews import ReviewService, ScreenText
 from bot.films.model import FilmDetails
+from bot.moderation.clock import Clock
+from bot.moderation.scheduler import ExpiryScheduler
 from bot.screening.policy import decide
 from bot.screening.results import Outcome
 from bot.screening.service import ScreeningService
@@ -31,6 +34,7 @@ class Community:
     reactions: ReactionRepository
     watchlist: WatchlistRepository
     nights: MovieNightRepository
+    movie_nights: MovieNights
 
 
 def build_community(
@@ -38,13 +42,17 @@ def build_community(
     guard: SpoilerGuard,
     discussion_settings: DiscussionSettingsRepository,
     screen: ScreenText | None,
+    scheduler: ExpiryScheduler,
+    clock: Clock,
 ) -> Community:
+    nights = MovieNightRepository(conn)
     return Community(
         settings=CommunitySettingsRepository(conn),
         reviews=ReviewService(MemberReviewRepository(conn), guard, discussion_settings, screen),
         reactions=ReactionRepository(conn),
         watchlist=WatchlistRepository(conn),
-        nights=MovieNightRepository(conn),
+        nights=nights,
+        movie_nights=MovieNights(nights, scheduler, clock),
     )
 
 

@@ -2,7 +2,8 @@
 /community settings. (/film top and /film reviews live in cogs/films/ratings.py.)
 
 One module per concern: reviews.py and posting.py (reviews and their threads), lists.py
-(watchlist, member reviews), config.py (settings). The core is bot/community/.
+(watchlist, member reviews), config.py (settings), movienight.py and night_actions.py
+(movie nights). The core is bot/community/.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from __future__ import annotations
 from discord import app_commands
 
 from bot.app import FilmBot
-from cogs.community import config, lists, reviews
+from cogs.community import config, lists, movienight, reviews
+from cogs.community.movienight import MovieNightWatch
 from cogs.community.reactions import ReactionCounts
 
-TOP_LEVEL = ("review", "unreview", "watchlist", "member", "community")
+TOP_LEVEL = ("review", "unreview", "watchlist", "member", "community", "movienight")
 
 
 def build_community_group() -> app_commands.Group:
@@ -25,10 +27,17 @@ def build_community_group() -> app_commands.Group:
 
 
 async def setup(bot: FilmBot) -> None:
-    for command in (reviews.review, reviews.unreview, lists.watchlist, lists.member):
+    for command in (
+        reviews.review,
+        reviews.unreview,
+        lists.watchlist,
+        lists.member,
+        movienight.group,
+    ):
         bot.tree.add_command(command)
     bot.tree.add_command(build_community_group())
     await bot.add_cog(ReactionCounts(bot))
+    await bot.add_cog(MovieNightWatch(bot))
 
 
 async def teardown(bot: FilmBot) -> None:
