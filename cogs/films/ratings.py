@@ -5,6 +5,8 @@ Kept apart from commands.py so the community features touch the films cog in one
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import discord
 from discord import app_commands
 
@@ -12,6 +14,7 @@ from bot.community.lists import paged
 from bot.community.reviews import rating_line, review_line, top_lines
 from bot.errors import InvalidInput
 from bot.films.cards import embed_pages, rating_text
+from bot.films.extras import fetch_extras, with_extras
 from bot.films.model import Film
 from bot.render import EmbedData, EmbedField
 from cogs._ui import Paginator
@@ -30,7 +33,15 @@ async def with_club_rating(
     line = rating_line(ours, rating_text(film))
     fields = [f for f in card.fields if f.name != "Rating"]
     fields.append(EmbedField("Rating", line, False))
-    return EmbedData(card.title, card.description, tuple(fields), card.footer)
+    card = replace(card, fields=tuple(fields))
+    tmdb = svc.catalog.tmdb
+    if tmdb is None:  # no TMDB_API_KEY: nothing calls out
+        return card
+    if not interaction.response.is_done():  # TMDB may take longer than Discord's 3 s
+        await interaction.response.defer(thinking=True)
+    settings = await svc.community.settings.get(interaction.guild_id)
+    extras = await fetch_extras(tmdb, film, settings.region)
+    return with_extras(card, extras) if extras else card
 
 
 def require_server(interaction: discord.Interaction) -> None:
