@@ -8,6 +8,7 @@ event deleted by hand is reported through `actions.report` and the night is canc
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -95,6 +96,7 @@ class MovieNights:
         self._scheduler = scheduler
         self._clock = clock
         self._actions: NightActions | None = None
+        self._lock = asyncio.Lock()  # one step at a time (the scheduler, or Discord's poll end)
 
     async def use_actions(self, actions: NightActions) -> None:
         """The Discord side; pending nights are (re)loaded into the scheduler now."""
@@ -212,8 +214,19 @@ class MovieNights:
                 found.append((night.id, step[1]))
         return found
 
+    async def poll_ended(self, night: MovieNight) -> None:
+        """Discord closed the poll (its time ran out): close the night's poll step now."""
+        async with self._lock:
+            night = await self.nights.get(night.id)
+            if night.status is NightStatus.POLLING:
+                self._watch(await self._close_poll(night))
+
     async def run(self, job_id: int, now: datetime) -> datetime | None:
         """Do the night's due step; when its next step is due (None once it is over)."""
+        async with self._lock:
+            return await self._run(job_id, now)
+
+    async def _run(self, job_id: int, now: datetime) -> datetime | None:
         night = await self.nights.get(job_id)
         step = night.next_step()
         if step is None:

@@ -12,6 +12,9 @@ choose 5 VALUE               pick VALUE in the select menu on message [5]
 menu "Report message" 4      use a message context menu on message [4]
 usermenu "NAME" Alice        use a user context menu on a member
 modal reason=spoilers        fill in and submit the last modal the bot showed
+react 3 ❤️ / unreact 3 ❤️    add or take back a reaction on message [3]
+vote 7 2                     vote for answer 2 of the poll on message [7]
+endpoll 7                    the poll's time runs out (Discord closes it)
 expect some text             (scripts) fail unless the bot's last output contains it
 members / channels / help / quit
 """
@@ -23,8 +26,11 @@ import shlex
 from typing import Any
 
 from bot.sandbox.emulator import Emulator, InteractionRecord
+from bot.sandbox.emulator.reactions import react, unreact
+from bot.sandbox.emulator.routes_polls import finalise, vote
 from bot.sandbox.transcript import Transcript
 
+INTEGER, BOOLEAN, NUMBER = 4, 5, 10  # application command option types
 QUIET_SECONDS = 0.25
 MAX_SETTLE_SECONDS = 8.0
 
@@ -144,6 +150,28 @@ class SandboxSession:
         self.last_record = await self.emu.submit_modal(self.user, self.last_record, values)
         await self._await_answer(self.last_record)
 
+    async def _do_react(self, rest: str) -> None:
+        number, _, emoji = rest.partition(" ")
+        await react(self.emu, self.user, self.transcript.message(self._number(number)), emoji)
+
+    async def _do_unreact(self, rest: str) -> None:
+        number, _, emoji = rest.partition(" ")
+        await unreact(self.emu, self.user, self.transcript.message(self._number(number)), emoji)
+
+    async def _do_vote(self, rest: str) -> None:
+        number, _, answer = rest.partition(" ")
+        message = self.transcript.message(self._number(number))
+        try:
+            await vote(self.emu, self.user, message, int(answer))
+        except ValueError as error:
+            raise ScriptError(str(error)) from None
+
+    async def _do_endpoll(self, rest: str) -> None:
+        message = self.transcript.message(self._number(rest))
+        if not (message.get("poll") and not message["poll"]["results"]["is_finalized"]):
+            raise ScriptError(f"message [{rest}] has no open poll")
+        await finalise(self.emu, message)
+
     async def _do_expect(self, text: str) -> None:
         if text.lower() not in self.transcript.last_bot_text.lower():
             raise ScriptError(f"expected the bot's last output to contain {text!r}")
@@ -167,6 +195,7 @@ class SandboxSession:
         command = " ".join(path)
         for name, value in list(options.items()):
             options[name] = await self._autocompleted(command, name, value, options)
+            options[name] = self._typed(command, name, options[name])
         self.last_record = await self.emu.slash(self.user, command, where=self.channel, **options)
         await self._await_answer(self.last_record)
 
@@ -183,12 +212,28 @@ class SandboxSession:
         return choices[0]["value"]
 
     def _has_autocomplete(self, command: str, name: str) -> bool:
+        return bool(self._option(command, name).get("autocomplete"))
+
+    def _typed(self, command: str, name: str, value: Any) -> Any:
+        """Numbers and booleans as Discord sends them (typed text arrives as a string)."""
+        kind = self._option(command, name).get("type")
+        try:
+            if kind == INTEGER:
+                return int(value)
+            if kind == NUMBER:
+                return float(value)
+        except ValueError:
+            raise ScriptError(f"option {name} takes a number, not {value!r}") from None
+        if kind == BOOLEAN:
+            return str(value).lower() in ("true", "yes", "1")
+        return value
+
+    def _option(self, command: str, name: str) -> dict:
         words = command.split()
         schema = self.emu._find_command(words[0], 1)
         for word in words[1:]:
             schema = next((o for o in schema.get("options") or [] if o["name"] == word), {})
-        option = next((o for o in schema.get("options") or [] if o["name"] == name), {})
-        return bool(option.get("autocomplete"))
+        return next((o for o in schema.get("options") or [] if o["name"] == name), {})
 
     def _number(self, text: str) -> int:
         """A message number like 3 or [3]; `last` is the bot's latest message, `last-1` the one

@@ -151,6 +151,15 @@ class MovieNightWatch(commands.Cog):
         await self.nights.use_actions(DiscordNightActions(self.bot))
 
     @commands.Cog.listener()
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        poll = payload.message.poll
+        if poll is None or not poll.is_finalised():
+            return
+        night = await self.nights.nights.by_poll(payload.message_id)
+        if night is not None:
+            await self.nights.poll_ended(night)
+
+    @commands.Cog.listener()
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
         night = await self.nights.nights.by_poll(payload.message_id)
         if night is not None and night.winner_film_id is None:
