@@ -12,6 +12,7 @@ from discord import app_commands
 
 from bot.community.lists import paged
 from bot.community.reviews import rating_line, review_line, top_lines
+from bot.discussions import forum_tags_for
 from bot.errors import InvalidInput
 from bot.films.cards import embed_pages, rating_text
 from bot.films.extras import fetch_extras, with_extras
@@ -74,10 +75,10 @@ async def top(
 
 async def _films_of_genre(interaction: discord.Interaction, genre: str) -> set[int]:
     svc = services(interaction)
-    wanted = genre.strip().lower()
     rated = [r.film_id for r in await svc.community.reviews.reviews.ratings(interaction.guild_id)]
     films = await svc.catalog.films.films_by_ids(rated)
-    chosen = {f.id for f in films if any(g.lower() == wanted for g in f.genres)}
+    # Genre spellings fold as forum tags do ("science fiction" finds "Sci-Fi").
+    chosen = {f.id for f in films if forum_tags_for(f.genres, [(f.id, genre)])}
     return chosen
 
 

@@ -8,7 +8,7 @@ import json
 
 from bot.sandbox.emulator.interactions import message_text
 from bot.sandbox.emulator.reactions import react, unreact
-from tests.e2e._discussions import NLMG, thread_id_in
+from tests.e2e._discussions import NLMG, add_film, thread_id_in
 from tests.e2e._replies import settled
 
 REVIEW = (
@@ -143,3 +143,62 @@ async def test_reactions_show_in_the_tree_the_chain_and_the_export(emu, bot):
     (attachment,) = export["attachments"]
     document = json.loads(emu.store.files[attachment["id"]].data)
     assert document[0]["replies"][0]["reactions"] == {"❤️": 2, "👍": 1}
+
+
+async def test_a_moderator_removes_a_review_its_replies_stay_under_a_tombstone(emu, bot):
+    thread, _ = await post_review(emu)
+    opener = emu.messages_in(thread)[0]
+    await emu.post("Bob", thread, "I disagree.", reply_to=opener)
+    removed = await emu.slash("Mona", "unreview", film=NLMG, member="Alice")
+    assert "Removed the review of Never Let Me Go (2010) by <@" in await removed.text()
+    assert emu.pings(await removed.reply()) == set()
+    await settled(bot, emu)
+    tree = message_text(await (await emu.slash("Dave", "thread tree", where=thread)).reply())
+    assert "*[removed by a moderator]*" in tree and "I disagree." in tree
+    assert "Quiet" not in tree and "Ruth completes" not in tree
+    (review,) = [r async for r in _all_reviews(bot)]
+    assert review.status.value == "removed" and review.text == REVIEW  # kept for moderators
+
+
+async def _all_reviews(bot):
+    async with bot.services.conn.execute("SELECT id FROM reviews") as cursor:
+        ids = [row[0] for row in await cursor.fetchall()]
+    for review_id in ids:
+        yield await bot.services.community.reviews.reviews.get(review_id)
+
+
+async def test_reviews_open_as_forum_posts_in_a_configured_forum(emu, bot):
+    saved = await emu.slash("Olive", "community settings", reviews_channel="film-forum")
+    assert "Reviews open in: <#" in await saved.text()
+    thread, _ = await post_review(emu, where="general", text="Lovely.")
+    channel = emu.world.channels[thread]
+    assert channel["parent_id"] == emu.world.channel_id("film-forum")
+    opener = emu.messages_in(thread)[0]
+    assert "**Rating:** ★★★½☆ 3.5/5" in opener["content"]
+    discussion = await bot.services.discussions.by_thread(int(thread))
+    assert discussion.opener_message_id == int(opener["id"])
+
+
+async def test_top_films_by_genre_and_minimum_ratings(emu, bot):
+    moon = await add_film(bot, "Moon", 2009, ("Science Fiction",))
+    lobster = await add_film(bot, "The Lobster", 2015, ("Comedy",))
+    await post_review(emu, "Alice", 5, "x")
+    votes = [("Alice", moon, 4.5), ("Bob", moon, 4.5), ("Carol", moon, 4.5), ("Dave", lobster, 1)]
+    for user, film, rating in votes:
+        record = await emu.slash(user, "review", where="film-talk", film=f"#{film}",
+                                 rating=rating, text="Seen it.")  # fmt: skip
+        assert "Your review of" in await record.text()
+    # prior 3.9: NLMG (one 5) -> 4.08, Moon (three 4.5) -> 4.13: more ratings win
+    text = message_text(await (await emu.slash("Dave", "film top")).reply())
+    assert "mean (3.90/5) by 5" in text
+    assert "1. Moon (2009): **4.12** (mean 4.5/5 from 3 ratings)" in text
+    assert "2. Never Let Me Go (2010): **4.08** (mean 5.0/5 from 1 rating)" in text
+    scifi = message_text(
+        await (await emu.slash("Dave", "film top", genre="science fiction")).reply()
+    )
+    assert "Moon (2009)" in scifi and "Never Let Me Go" in scifi and "Lobster" not in scifi
+    assert "in science fiction" in scifi  # spelled as the catalog does not ("Sci-Fi")
+    drama = message_text(await (await emu.slash("Dave", "film top", genre="Drama")).reply())
+    assert "Never Let Me Go" in drama and "Moon" not in drama
+    two = message_text(await (await emu.slash("Dave", "film top", min_ratings=2)).reply())
+    assert "Moon (2009)" in two and "Never Let Me Go" not in two and "Lobster" not in two
