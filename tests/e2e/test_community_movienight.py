@@ -4,6 +4,7 @@ plans and polls or events deleted by hand."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime, timedelta
 
 import discord
@@ -146,13 +147,20 @@ async def test_bad_plans_are_refused_and_nothing_is_created(emu, bot):
     assert scheduled_events(emu) == {}
 
 
-async def test_polls_and_events_deleted_by_hand_are_reported_once(emu, start_bot, settings):
+@contextlib.asynccontextmanager
+async def planned_night(emu, start_bot, settings):
+    """The bot on a manual clock, the club prepared, and a night planned 3 days ahead."""
     emu.world.add_role("Movie nights", discord.Permissions.none(), position=2)
     clock = start_clock()
     async with start_bot(settings, prepare=lambda s: s.use_clock(clock)) as bot:
         await prepare_club(emu, bot)
         _, when = night_at(clock)
         await plan(emu, when)
+        yield bot, clock
+
+
+async def test_polls_and_events_deleted_by_hand_are_reported_once(emu, start_bot, settings):
+    async with planned_night(emu, start_bot, settings) as (bot, clock):
         await emu.delete(poll_message(emu))  # an admin deletes the poll
         note = await emu.wait_for_message("mod-log", predicate=lambda m: "poll" in m["content"])
         assert (
@@ -180,12 +188,7 @@ async def test_polls_and_events_deleted_by_hand_are_reported_once(emu, start_bot
 
 
 async def test_cancel_and_reschedule_keep_the_event_in_step(emu, start_bot, settings):
-    emu.world.add_role("Movie nights", discord.Permissions.none(), position=2)
-    clock = start_clock()
-    async with start_bot(settings, prepare=lambda s: s.use_clock(clock)) as bot:
-        await prepare_club(emu, bot)
-        _, when = night_at(clock)
-        await plan(emu, when)
+    async with planned_night(emu, start_bot, settings) as (bot, clock):
         night = (await bot.services.community.nights.unfinished())[0]
         clock.set(night.poll_ends_at)
         await bot.services.expiry.wait_idle()
