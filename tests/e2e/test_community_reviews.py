@@ -202,3 +202,13 @@ async def test_top_films_by_genre_and_minimum_ratings(emu, bot):
     assert "Never Let Me Go" in drama and "Moon" not in drama
     two = message_text(await (await emu.slash("Dave", "film top", min_ratings=2)).reply())
     assert "Moon (2009)" in two and "Never Let Me Go" not in two and "Lobster" not in two
+
+
+async def test_an_abusive_review_is_held_back_by_screening_and_nothing_is_posted(emu, bot):
+    assert await bot.services.screening_startup.wait_loaded()
+    record = await emu.slash(
+        "Bob", "review", where="film-talk", film=NLMG, rating=1, text="you are a pathetic idiot"
+    )
+    assert "Screening held your review back as abusive" in await record.text()
+    assert await bot.services.community.reviews.reviews.ratings(int(emu.world.guild["id"])) == []
+    assert not [c for c in emu.world.channels.values() if c.get("parent_id")]
