@@ -39,7 +39,6 @@ class Emulator(MemberActions):
         self.gateway = Gateway(self._ready_payload, self.world.guild_payload, self.recorder.notify)
         self.faults: list[Fault] = []
         self.interactions: dict[str, object] = {}
-        self.reactors: dict[tuple[str, str], set[str]] = {}  # (message, emoji) -> users
         self._runner: web.AppRunner | None = None
         self.port = 0
         rest.load_route_modules()
