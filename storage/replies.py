@@ -334,12 +334,12 @@ class ReplyRepository(ImportedThreadWrites, TrackedChannels):
         """Fill in each message's reaction counts (kept by the community cog's listener)."""
         if not messages:
             return messages
-        first, last = messages[0].thread_id, messages[-1].thread_id
+        # One thread's messages (the thread index drives the join; reactions probed by key).
         async with self._conn.execute(
             "SELECT r.message_id, r.emoji, r.count FROM message_reactions r "
             "JOIN reply_messages m ON m.message_id = r.message_id "
-            "WHERE m.thread_id IN (?, ?) AND r.count > 0 ORDER BY r.count DESC, r.emoji",
-            (first, last),
+            "WHERE m.thread_id = ? AND r.count > 0 ORDER BY r.count DESC, r.emoji",
+            (messages[0].thread_id,),
         ) as cur:
             found: dict[int, list[tuple[str, int]]] = {}
             for message_id, emoji, count in await cur.fetchall():
