@@ -91,9 +91,13 @@ async def submit(
         stored = await reviews.reviews.add(
             interaction.guild_id, interaction.user.id, prepared.draft, film.label, svc.clock.now()
         )
-        posted = await post_review(
-            svc, parent, stored, prepared, film, interaction.user.display_name
-        )
+        try:
+            posted = await post_review(
+                svc, parent, stored, prepared, film, interaction.user.display_name
+            )
+        except discord.HTTPException:  # nothing was posted: the rating must not count
+            await reviews.reviews.remove(stored.id, interaction.user.id, svc.clock.now())
+            raise
         await interaction.followup.send(_posted_text(posted, prepared), ephemeral=True)
         return
 
