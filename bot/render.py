@@ -26,6 +26,7 @@ class EmbedData:
     description: str = ""
     fields: tuple[EmbedField, ...] = field(default_factory=tuple)
     footer: str | None = None
+    thumbnail_url: str | None = None  # e.g. a film's poster (TMDB)
 
     def as_dict(self) -> dict:
         """The embed in Discord's JSON shape."""
@@ -35,6 +36,8 @@ class EmbedData:
         ]
         if self.footer:
             data["footer"] = {"text": self.footer}
+        if self.thumbnail_url:
+            data["thumbnail"] = {"url": self.thumbnail_url}
         return data
 
     def total_chars(self) -> int:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.community.services import Community, build_community, review_screener
 from bot.errors import UserFacingError
 from bot.films.catalog import FilmCatalog, open_catalog
 from bot.films.model import FilmDetails
@@ -89,6 +90,9 @@ class Services:
     # Screening (issue 5): the service (its model loads in the background, see start()).
     screening: ScreeningService = None  # type: ignore[assignment]
     screening_startup: ScreeningStartup = None  # type: ignore[assignment]
+    # Community (issue 16): reviews and ratings, reactions, watchlist, movie nights; built in
+    # start(), on the guard and the screening service.
+    community: Community = None  # type: ignore[assignment]
     _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     _started: bool = False
 
@@ -122,6 +126,10 @@ class Services:
         self.screening, self.screening_startup = build_screening(self)
         self.screening_startup.begin()
         self.on_close(self.screening_startup.close)
+        screen = review_screener(lambda: self.screening, self.film_details)
+        self.community = build_community(
+            self.conn, self.guard, self.discussion_settings, screen, self.expiry, self.clock
+        )
 
     @property
     def screening_backend(self) -> str:

@@ -30,6 +30,8 @@ def to_embed(data: EmbedData, colour: discord.Colour | None = None) -> discord.E
         embed.add_field(name=field.name, value=field.value, inline=field.inline)
     if data.footer:
         embed.set_footer(text=data.footer)
+    if data.thumbnail_url:
+        embed.set_thumbnail(url=data.thumbnail_url)
     return embed
 
 

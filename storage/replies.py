@@ -311,7 +311,7 @@ class ReplyRepository(ImportedThreadWrites, TrackedChannels):
             (thread_id,),
         ) as cur:
             rows = await cur.fetchall()
-        return [_to_stored(row) for row in rows]
+        return await self._with_reactions([_to_stored(row) for row in rows])
 
     async def chain_messages(self, message_id: int) -> list[StoredMessage]:
         """A message, its ancestors and all its replies, in one query (safe against cycles)."""
@@ -328,7 +328,26 @@ class ReplyRepository(ImportedThreadWrites, TrackedChannels):
             (message_id, message_id, message_id),
         ) as cur:
             rows = await cur.fetchall()
-        return [_to_stored(row) for row in rows]
+        return await self._with_reactions([_to_stored(row) for row in rows])
+
+    async def _with_reactions(self, messages: list[StoredMessage]) -> list[StoredMessage]:
+        """Fill in each message's reaction counts (kept by the community cog's listener)."""
+        if not messages:
+            return messages
+        # One thread's messages (the thread index drives the join; reactions probed by key).
+        async with self._conn.execute(
+            "SELECT r.message_id, r.emoji, r.count FROM message_reactions r "
+            "JOIN reply_messages m ON m.message_id = r.message_id "
+            "WHERE m.thread_id = ? AND r.count > 0 ORDER BY r.count DESC, r.emoji",
+            (messages[0].thread_id,),
+        ) as cur:
+            found: dict[int, list[tuple[str, int]]] = {}
+            for message_id, emoji, count in await cur.fetchall():
+                found.setdefault(message_id, []).append((emoji, count))
+        for message in messages:
+            if message.message_id in found:
+                message.reactions = tuple(found[message.message_id])
+        return messages
 
     async def newest_message_id(self, thread_id: int) -> int | None:
         """The newest Discord message stored for a thread (where a catch-up read starts)."""

@@ -61,6 +61,7 @@ class StoredMessage:  # thread view builds tens of thousands of these
     removed_by: str | None = None
     source_id: str | None = None
     posted_message_id: int | None = None
+    reactions: tuple[tuple[str, int], ...] = ()  # (emoji, count), most first (issue 16)
 
 
 @dataclass(frozen=True)

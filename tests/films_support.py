@@ -92,6 +92,7 @@ class FakeTmdb:
         app = web.Application()
         app.router.add_get("/3/search/movie", self.search)
         app.router.add_get("/3/movie/{id}", self.movie)
+        app.router.add_get("/3/find/{id}", self.find)
         return app
 
     def _limited(self, request) -> web.Response | None:
@@ -114,8 +115,17 @@ class FakeTmdb:
     async def movie(self, request):
         if (refused := self._limited(request)) is not None:
             return refused
+        if request.query["append_to_response"] == "videos,watch/providers":  # card extras
+            extras = ("id", "poster_path", "videos", "watch/providers")
+            return web.json_response({k: self.answer[k] for k in extras if k in self.answer})
         assert request.query["append_to_response"] == "credits"
         return web.json_response(self.answer)
+
+    async def find(self, request):
+        if (refused := self._limited(request)) is not None:
+            return refused
+        found = request.match_info["id"] == self.answer.get("imdb_id")
+        return web.json_response({"movie_results": [{"id": self.answer["id"]}] if found else []})
 
 
 async def serve(fake: FakeTmdb):

@@ -29,6 +29,7 @@ MAX_WAIT_SECONDS = 30.0
 DEFAULT_RETRY_AFTER = 1.0
 TIMEOUT_SECONDS = 10
 TOP_CAST = 10
+EXTRAS = "videos,watch/providers"  # for richer cards (bot/films/extras.py)
 CREW_ROLES = {
     "Director": "director", "Screenplay": "writer", "Writer": "writer", "Novel": "writer",
     "Original Music Composer": "composer", "Director of Photography": "cinematographer",
@@ -72,6 +73,16 @@ class TmdbClient:
             f"/movie/{int(results[0]['id'])}", {"append_to_response": "credits"}
         )
         return movie_details(movie) if movie.get("id") else None
+
+    async def movie_extras(self, tmdb_id: int) -> dict[str, Any]:
+        """A movie's images, videos and watch providers (cached like every answer)."""
+        return await self._get(f"/movie/{tmdb_id}", {"append_to_response": EXTRAS})
+
+    async def find_by_imdb(self, imdb_id: str) -> int | None:
+        """The TMDB id of an IMDb title ("tt0390384"), or None."""
+        found = await self._get(f"/find/{imdb_id}", {"external_source": "imdb_id"})
+        results = found.get("movie_results") or []
+        return int(results[0]["id"]) if results else None
 
     async def _get(self, path: str, params: dict[str, str]) -> dict[str, Any]:
         request = path + "?" + urlencode(sorted(params.items()))

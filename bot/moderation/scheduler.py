@@ -11,6 +11,11 @@ expired. If the callback fails it is retried later; the case stays active in the
 restart retries it too. The callback must therefore tolerate being called again for a case
 whose expiry was applied just before a crash (e.g. treat "not banned" as done).
 
+Other features register their own job kinds (`register(kind, jobs)`): movie nights close their
+poll, remind and start through the same timer. A job kind lists its pending jobs (reloaded at
+registration, so they survive restarts) and runs one when due, returning when it next wants to
+run (or None when done); an exception retries it later, like a failed expiry.
+
 The callback may be given later (`set_apply_expiry`): the bot starts the scheduler right after
 migrations and the moderation cog supplies the Discord side when it loads. Until then nothing
 is applied; expiries missed while offline are applied as soon as the callback arrives.
@@ -21,9 +26,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import heapq
+import itertools
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from bot.errors import NotFound
 from bot.moderation.clock import Clock, TimerHandle
@@ -33,7 +40,21 @@ from storage.moderation import CaseRepository
 log = logging.getLogger(__name__)
 
 CaseKey = tuple[int, int]  # (guild_id, case number)
+JobKey = tuple[str, int]  # (job kind, job id) of a registered kind
+Key = CaseKey | JobKey
 ApplyExpiry = Callable[[Case], Awaitable[None]]
+
+
+class JobKind(Protocol):
+    """A kind of scheduled job another feature runs on this scheduler."""
+
+    async def pending(self) -> list[tuple[int, datetime]]:
+        """Every unfinished job: (job id, when it is due)."""
+        ...
+
+    async def run(self, job_id: int, now: datetime) -> datetime | None:
+        """Do what is due; return when to run again (None: done). Raise to retry later."""
+        ...
 
 
 class ExpiryScheduler:
@@ -55,9 +76,11 @@ class ExpiryScheduler:
         self._retry_after = retry_after
         self._max_attempts = max_attempts
         self._longest_wait = longest_wait
-        self._due: dict[CaseKey, datetime] = {}
-        self._heap: list[tuple[datetime, CaseKey]] = []
-        self._attempts: dict[CaseKey, int] = {}
+        self._due: dict[Key, datetime] = {}
+        self._heap: list[tuple[datetime, int, Key]] = []
+        self._order = itertools.count()  # keeps heap entries comparable across key types
+        self._attempts: dict[Key, int] = {}
+        self._kinds: dict[str, JobKind] = {}
         self._timer: TimerHandle | None = None
         self._task: asyncio.Task | None = None
         self._wake = asyncio.Event()
@@ -91,6 +114,26 @@ class ExpiryScheduler:
         self._put((case.guild_id, case.number), case.expires_at)
         self._poke()
 
+    async def register(self, kind: str, jobs: JobKind) -> int:
+        """Run jobs of `kind` on this scheduler; their pending jobs are loaded now."""
+        self._kinds[kind] = jobs
+        loaded = await jobs.pending()
+        for job_id, when in loaded:
+            self._put((kind, job_id), when)
+        self._poke()
+        log.info("scheduler: %d pending %s jobs", len(loaded), kind)
+        return len(loaded)
+
+    def schedule_job(self, kind: str, job_id: int, when: datetime) -> None:
+        """Run job `job_id` of a registered kind at `when` (replacing an earlier time)."""
+        self._put((kind, job_id), when)
+        self._poke()
+
+    def forget_job(self, kind: str, job_id: int) -> None:
+        """Stop watching a job (cancelled); harmless if it was not watched."""
+        self._due.pop((kind, job_id), None)
+        self._attempts.pop((kind, job_id), None)
+
     def forget(self, guild_id: int, number: int) -> None:
         """Stop watching a case (voided or lifted); harmless if it was not watched."""
         self._due.pop((guild_id, number), None)
@@ -117,9 +160,9 @@ class ExpiryScheduler:
             self._task = None
         self._idle.set()
 
-    def _put(self, key: CaseKey, when: datetime) -> None:
+    def _put(self, key: Key, when: datetime) -> None:
         self._due[key] = when
-        heapq.heappush(self._heap, (when, key))
+        heapq.heappush(self._heap, (when, next(self._order), key))
 
     def _poke(self) -> None:
         if self._task is None:
@@ -137,10 +180,10 @@ class ExpiryScheduler:
             await self._apply_due()
             self._arm()
 
-    def _pop_due(self, now: datetime) -> list[CaseKey]:
+    def _pop_due(self, now: datetime) -> list[Key]:
         due = []
         while self._heap and self._heap[0][0] <= now:
-            when, key = heapq.heappop(self._heap)
+            when, _, key = heapq.heappop(self._heap)
             if self._due.get(key) == when:  # otherwise a stale entry: rescheduled or forgotten
                 del self._due[key]
                 due.append(key)
@@ -149,7 +192,10 @@ class ExpiryScheduler:
     async def _apply_due(self) -> None:
         for key in self._pop_due(self._clock.now()):
             try:
-                await self._expire(key)
+                if isinstance(key[0], str):
+                    await self._run_job(key)  # type: ignore[arg-type]  # a JobKey
+                else:
+                    await self._expire(key)  # type: ignore[arg-type]  # a CaseKey
             except Exception:
                 log.exception("expiry of case %s #%s failed unexpectedly", *key)
 
@@ -175,7 +221,18 @@ class ExpiryScheduler:
         await self._cases.mark_expired(case.guild_id, case.number, now)
         log.info("case %s #%d expired", case.guild_id, case.number)
 
-    def _retry_later(self, key: CaseKey, now: datetime) -> None:
+    async def _run_job(self, key: JobKey) -> None:
+        now = self._clock.now()
+        try:
+            again = await self._kinds[key[0]].run(key[1], now)
+        except Exception:
+            self._retry_later(key, now)
+            return
+        self._attempts.pop(key, None)
+        if again is not None:
+            self._put(key, again)
+
+    def _retry_later(self, key: Key, now: datetime) -> None:
         attempts = self._attempts.get(key, 0) + 1
         self._attempts[key] = attempts
         if attempts >= self._max_attempts:

@@ -20,10 +20,10 @@ from typing import TextIO
 
 from bot.errors import InvalidInput, NotFound
 from bot.progress import Progress
-from bot.replies.render import human_time, jump_url
+from bot.replies.render import human_time, jump_url, reaction_line
 from bot.replies.text import safe_name, split_spoilers
 from bot.replies.tree import Node, ReplyTree, build_tree, shown_text
-from storage.replies import MessageState, ReplyRepository, ThreadSummary
+from storage.replies import MessageState, ReplyRepository, StoredMessage, ThreadSummary
 
 
 class ExportFormat(StrEnum):
@@ -138,6 +138,7 @@ class JsonWriter(_Writer):
             f'\n{{"id": "{message.message_id}", "author": {_json(message.author_name)}, '
             f'"created_at": "{message.created_at.isoformat()}", '
             f'"text": {_json(shown_text(message))}, "state": "{message.state.value}", '
+            f"{_json_reactions(message)}"
             '"replies": ['
         )
 
@@ -147,6 +148,13 @@ class JsonWriter(_Writer):
 
     def end(self) -> None:
         self.out.write("\n]\n")
+
+
+def _json_reactions(message: StoredMessage) -> str:
+    if not message.reactions:
+        return ""
+    pairs = ", ".join(f"{_json(emoji)}: {count}" for emoji, count in message.reactions)
+    return f'"reactions": {{{pairs}}}, '
 
 
 class MarkdownWriter(_Writer):
@@ -171,6 +179,8 @@ class MarkdownWriter(_Writer):
             text = f"*{text}*"
         for line in html.escape(text, quote=False).splitlines() or [""]:
             self.out.write(f"{pad}  {line}\n" if line.strip() else "\n")
+        if message.reactions:
+            self.out.write(f"{pad}  {html.escape(reaction_line(message.reactions))}\n")
         self.out.write("\n")
 
 
@@ -244,6 +254,8 @@ class HtmlWriter(_Writer):
         if message.attachments:
             names = ", ".join(html.escape(name) for name in message.attachments)
             body += f'\n<p class="attachments">Attachments: {names}</p>'
+        if message.reactions:
+            body += f'\n<p class="reactions">{html.escape(reaction_line(message.reactions))}</p>'
         return body
 
     def close(self, node: Node) -> None:

@@ -115,7 +115,15 @@ def _comment_block(node: Node, level: int, options: RenderOptions, focused: bool
         header += f" · [jump]({url})"
     if node.marker:
         header += f" · ↪ *{node.marker.value}*"
-    return f"{header}\n{INDENT * (level + 1)}{_body(message, options.excerpt_chars)}"
+    body = f"{header}\n{INDENT * (level + 1)}{_body(message, options.excerpt_chars)}"
+    if message.reactions:
+        body += f"\n{INDENT * (level + 1)}{reaction_line(message.reactions)}"
+    return body
+
+
+def reaction_line(reactions: tuple[tuple[str, int], ...]) -> str:
+    """ "❤️ 2 · 👍 1": each emoji and how many reacted with it (like a blog's "Liked by")."""
+    return " · ".join(f"{safe_name(emoji, 40)} {count}" for emoji, count in reactions)
 
 
 def _body(message: StoredMessage, chars: int) -> str:

@@ -13,6 +13,9 @@ choose 5 VALUE               pick VALUE in the select menu on message [5]
 menu "Report message" 4      use a message context menu on message [4]
 usermenu "NAME" Alice        use a user context menu on a member
 modal reason=spoilers        fill in and submit the last modal the bot showed
+react 3 ❤️ / unreact 3 ❤️    add or take back a reaction on message [3]
+vote 7 2                     vote for answer 2 of the poll on message [7]
+endpoll 7                    the poll's time runs out (Discord closes it)
 expect some text             (scripts) fail unless the bot's last output contains it
 import wikipedia FILE        import a Wikipedia XML dump into the catalog, as
                              `python -m bot catalog import wikipedia FILE` does (a script's
@@ -31,6 +34,8 @@ from typing import Any
 from bot.errors import UserFacingError
 from bot.sandbox.commands import CommandHint, TypedCommand, parse_command
 from bot.sandbox.emulator import Emulator, InteractionRecord
+from bot.sandbox.emulator.reactions import react, unreact
+from bot.sandbox.emulator.routes_polls import finalise, vote
 from bot.sandbox.transcript import Transcript
 
 QUIET_SECONDS = 0.25
@@ -154,6 +159,28 @@ class SandboxSession:
         values = dict(part.split("=", 1) for part in shlex.split(rest) if "=" in part)
         self.last_record = await self.emu.submit_modal(self.user, self.last_record, values)
         await self._await_answer(self.last_record)
+
+    async def _do_react(self, rest: str) -> None:
+        number, _, emoji = rest.partition(" ")
+        await react(self.emu, self.user, self.transcript.message(self._number(number)), emoji)
+
+    async def _do_unreact(self, rest: str) -> None:
+        number, _, emoji = rest.partition(" ")
+        await unreact(self.emu, self.user, self.transcript.message(self._number(number)), emoji)
+
+    async def _do_vote(self, rest: str) -> None:
+        number, _, answer = rest.partition(" ")
+        message = self.transcript.message(self._number(number))
+        try:
+            await vote(self.emu, self.user, message, int(answer))
+        except ValueError as error:
+            raise ScriptError(str(error)) from None
+
+    async def _do_endpoll(self, rest: str) -> None:
+        message = self.transcript.message(self._number(rest))
+        if not (message.get("poll") and not message["poll"]["results"]["is_finalized"]):
+            raise ScriptError(f"message [{rest}] has no open poll")
+        await finalise(self.emu, message)
 
     async def _do_expect(self, text: str) -> None:
         if text.lower() not in self.transcript.last_bot_text.lower():

@@ -71,6 +71,10 @@ class Transcript:
         lines = [message.get("content") or ""]
         for embed in message.get("embeds") or []:
             lines.extend(_embed_lines(embed))
+        if message.get("poll"):  # a native poll: the question and numbered answers
+            poll = message["poll"]
+            lines.append(f"poll: {poll['question']['text']}")
+            lines.extend(f"  {a['answer_id']}. {a['poll_media']['text']}" for a in poll["answers"])
         buttons = [
             f"[{c.get('label') or c.get('placeholder') or c.get('custom_id')}]"
             for row in message.get("components") or []

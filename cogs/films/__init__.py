@@ -9,7 +9,7 @@ from __future__ import annotations
 from discord import app_commands
 
 from bot.app import FilmBot
-from cogs.films import plot
+from cogs.films import plot, ratings
 from cogs.films.commands import COMMANDS
 
 GROUP_NAME = "film"
@@ -20,7 +20,7 @@ def build_group() -> app_commands.Group:
     group = app_commands.Group(
         name=GROUP_NAME, description="Films: cards, cast, quotes, summaries, similar, search"
     )
-    for command in (*COMMANDS, *plot.COMMANDS):
+    for command in (*COMMANDS, *plot.COMMANDS, *ratings.COMMANDS):
         group.add_command(command)
     return group
 

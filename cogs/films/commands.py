@@ -10,6 +10,7 @@ from bot.films import cards
 from bot.films.text import plain, truncate
 from bot.spoilers.summary import Depth, parse_depth, render_summary
 from cogs._ui import Paginator
+from cogs.films import ratings
 from cogs.films.options import FilmOption, catalog_of, fill_in_plot
 
 ECHO_CHARS = 100  # of a typed query, repeated in the reply's title
@@ -26,6 +27,7 @@ async def info(interaction: discord.Interaction, title: FilmOption) -> None:
     """A film's card: director, main cast, runtime, genres, rating, spoiler-free synopsis."""
     note = await fill_in_plot(interaction, title, ephemeral=False)
     card = await catalog_of(interaction).info(title)
+    card = await ratings.with_club_rating(interaction, title, card)
     await Paginator.send(interaction, [card], ephemeral=False)
     if note:
         await interaction.followup.send(note, ephemeral=True)

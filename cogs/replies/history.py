@@ -9,6 +9,7 @@ import discord
 
 from bot.replies.backfill import BACKFILL_BATCH, BackfillReport, merge_history
 from bot.services import Services
+from cogs.community.reactions import reaction_counts
 from cogs.replies.records import to_record
 from storage.replies import MessageRecord
 
@@ -37,6 +38,8 @@ async def read_history(
         record = to_record(message)
         if record is not None:
             batch.append(record)
+            if message.reactions:  # reactions given while the bot was away (issue 16)
+                await services.community.reactions.replace(message.id, reaction_counts(message))
         if len(batch) >= BACKFILL_BATCH:
             await _merge(batch, services, report, on_batch)
             batch = []

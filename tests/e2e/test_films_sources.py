@@ -51,6 +51,7 @@ async def test_unknown_title_is_fetched_from_tmdb_when_enabled(emu, start_bot, s
             text = message_text(await missing.reply())
             assert text.startswith('No film called "no such film anywhere"')
             assert (await missing.reply())["flags"] & EPHEMERAL
-            assert len(fake.requests) == 3  # search + movie for Primer, one search for the miss
+            # search + movie for Primer, its card extras (poster, providers), a search for the miss
+            assert len(fake.requests) == 4
     finally:
         await runner.cleanup()

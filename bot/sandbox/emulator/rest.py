@@ -136,9 +136,11 @@ def load_route_modules() -> None:
     """Import the modules whose handlers register on `router` (done once, lazily)."""
     from bot.sandbox.emulator import (  # noqa: F401
         routes_core,
+        routes_events,
         routes_guild,
         routes_interactions,
         routes_messages,
+        routes_polls,
         routes_threads,
         routes_webhooks,
     )

@@ -14,6 +14,13 @@ from bot.sandbox.emulator.snowflakes import snowflake_time
 if TYPE_CHECKING:
     from bot.sandbox.emulator.server import Emulator
 
+
+def poll_fields(body: dict, files: list[dict]) -> dict | None:
+    from bot.sandbox.emulator.routes_polls import poll_fields as fields  # imports this module
+
+    return fields(body, files)
+
+
 BULK_DELETE_MAX_AGE = timedelta(days=14)
 EPHEMERAL = 1 << 6
 EDITABLE = ("content", "embeds", "components", "attachments", "poll")
@@ -66,7 +73,8 @@ async def send_message(emu: Emulator, api: ApiRequest, channel_id: str) -> dict:
             metadata["archived"] = False
             await emu.gateway.dispatch("THREAD_UPDATE", channel)
         author = emu.world.author_fields(emu.world.bot_user["id"])
-    return await emu.store.create(channel_id, author, body, files=api.files)
+    poll = poll_fields(body, api.files)  # native polls: routes_polls.py
+    return await emu.store.create(channel_id, author, body, files=api.files, extra=poll)
 
 
 def check_can_dm(emu: Emulator, user_id: str) -> None:

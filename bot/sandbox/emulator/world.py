@@ -38,6 +38,8 @@ MODERATOR_PERMISSIONS = MEMBER_PERMISSIONS | discord.Permissions(
 BOT_PERMISSIONS = MODERATOR_PERMISSIONS | discord.Permissions(
     manage_webhooks=True,
     manage_channels=True,
+    manage_events=True,  # movie nights' scheduled events (routes_events.py)
+    create_events=True,
 )
 
 

@@ -1,0 +1,280 @@
+"""Movie nights: plan (a native poll of watchlist films), then, on the scheduler, close the
+poll and schedule the event for the winner, remind, open the discussion, and finish.
+
+The Discord side is a `NightActions` the cog gives (`use_actions`), like the expiry callback;
+every step is recorded before the next and tolerates being run again after a crash. A poll or
+event deleted by hand is reported through `actions.report` and the night is cancelled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from bot.community.model import (
+    POLL_ANSWER_MAX,
+    POLL_ANSWERS_MAX,
+    POLL_ANSWERS_MIN,
+    CommunitySettings,
+    MovieNight,
+    NightStatus,
+    WatchlistEntry,
+    parse_when,
+    poll_hours,
+)
+from bot.errors import InvalidInput, NotFound
+from bot.films.text import plain, truncate
+from bot.moderation.clock import Clock
+from bot.moderation.scheduler import ExpiryScheduler
+from bot.text import counted
+from storage.community_nights import MovieNightRepository
+
+log = logging.getLogger(__name__)
+
+JOB_KIND = "movienight"
+
+
+class NightActions(Protocol):
+    """What the cog does on Discord for a night; None/False answers mean "deleted by hand"."""
+
+    async def close_poll(self, night: MovieNight) -> list[int] | None:
+        """End the poll; the vote count of each answer, in order (None: the poll is gone)."""
+        ...
+
+    async def create_event(self, night: MovieNight) -> int:
+        """Create the scheduled event for night.winner_film_id; its id."""
+        ...
+
+    async def remind(self, night: MovieNight) -> bool: ...
+
+    async def start(self, night: MovieNight) -> int | None:
+        """Start the event and open the film's discussion; the thread id (None: event gone)."""
+        ...
+
+    async def complete(self, night: MovieNight) -> None: ...
+
+    async def call_off(self, night: MovieNight) -> None:
+        """Cancelled by a planner: end the poll or cancel the event."""
+        ...
+
+    async def move_event(self, night: MovieNight) -> None: ...
+
+    async def report(self, night: MovieNight, text: str) -> None:
+        """Tell the moderators (the mod log)."""
+        ...
+
+
+@dataclass(frozen=True)
+class PollSpec:
+    question: str
+    answers: tuple[str, ...]
+    hours: int
+
+
+def poll_spec(night_start: datetime, zone_name: str, labels: Sequence[str], hours: int) -> PollSpec:
+    """The poll's question and answers (Discord: 55 characters an answer, at most 10)."""
+    question = f"Movie night on {night_start:%a %d %b %Y at %H:%M} ({zone_name}): which film?"
+    answers = tuple(truncate(plain(label), POLL_ANSWER_MAX) for label in labels)
+    return PollSpec(question, answers, hours)
+
+
+def winner_index(counts: Sequence[int]) -> int:
+    """The answer with most votes; a tie goes to the earliest suggestion (listed first)."""
+    best = max(counts, default=0)
+    return list(counts).index(best) if counts else 0
+
+
+class MovieNights:
+    """Plans nights and runs their steps as the scheduler's "movienight" jobs."""
+
+    def __init__(self, nights: MovieNightRepository, scheduler: ExpiryScheduler, clock: Clock):
+        self.nights = nights
+        self._scheduler = scheduler
+        self._clock = clock
+        self._actions: NightActions | None = None
+        self._lock = asyncio.Lock()  # one step at a time (the scheduler, or Discord's poll end)
+
+    async def use_actions(self, actions: NightActions) -> None:
+        """The Discord side; pending nights are (re)loaded into the scheduler now."""
+        self._actions = actions
+        await self._scheduler.register(JOB_KIND, self)
+
+    def choose(
+        self, settings: CommunitySettings, when: str, watchlist: Sequence[WatchlistEntry], n: int
+    ) -> tuple[datetime, int, list[WatchlistEntry]]:
+        """Validate a plan: the moment (UTC), the poll's hours, the films offered."""
+        if not POLL_ANSWERS_MIN <= n <= POLL_ANSWERS_MAX:
+            raise InvalidInput(f"A poll offers 2 to 10 films, not {n}.")
+        if len(watchlist) < POLL_ANSWERS_MIN:
+            raise InvalidInput(
+                f"The watchlist has {counted(len(watchlist), 'film')}: a movie night poll needs "
+                "at least 2. Add some with /watchlist add."
+            )
+        now = self._clock.now()
+        starts_at = parse_when(when, settings.zone, now)
+        return starts_at, poll_hours(starts_at, now), list(watchlist[:n])
+
+    async def record(
+        self,
+        settings: CommunitySettings,
+        channel_id: int,
+        starts_at: datetime,
+        hours: int,
+        films: Sequence[WatchlistEntry],
+        by: int,
+    ) -> MovieNight:
+        """Store the night before its poll is posted."""
+        reminder = starts_at - timedelta(minutes=settings.reminder_minutes)
+        return await self.nights.create(
+            settings.guild_id,
+            channel_id,
+            starts_at,
+            [f.film_id for f in films],
+            by,
+            self._clock.now() + timedelta(hours=hours),
+            reminder if settings.reminder_role_id else None,
+        )
+
+    async def poll_posted(self, night: MovieNight, message_id: int) -> MovieNight:
+        night = await self.nights.update(night.id, poll_message_id=message_id)
+        self._watch(night)
+        return night
+
+    async def cancel(self, night: MovieNight) -> MovieNight:
+        """Called off by a planner: the poll ends or the event is cancelled, nothing is left."""
+        if night.status.finished:
+            raise InvalidInput(f"Movie night #{night.id} is already {night.status.value}.")
+        night = await self.nights.update(night.id, status=NightStatus.CANCELLED)
+        self._scheduler.forget_job(JOB_KIND, night.id)
+        assert self._actions is not None
+        await self._actions.call_off(night)
+        return night
+
+    async def reschedule(
+        self, night: MovieNight, when: str, settings: CommunitySettings
+    ) -> MovieNight:
+        """Move the night: the poll must still close an hour before; the event moves with it."""
+        if night.status not in (NightStatus.POLLING, NightStatus.SCHEDULED):
+            raise InvalidInput(
+                f"Movie night #{night.id} is {night.status.value}: too late to move."
+            )
+        starts_at = parse_when(when, settings.zone, self._clock.now())
+        polling = night.status is NightStatus.POLLING and night.poll_ends_at is not None
+        if polling and night.poll_ends_at > starts_at - timedelta(hours=1):  # type: ignore[operator]  # checked above
+            raise InvalidInput(
+                "The poll closes after that (or less than an hour before): pick a later "
+                "time, or cancel and plan again."
+            )
+        reminder = starts_at - timedelta(minutes=settings.reminder_minutes)
+        night = await self.nights.update(
+            night.id,
+            starts_at=starts_at,
+            reminder_at=reminder if night.reminder_at else None,
+            reminded=False,
+        )
+        if night.status is NightStatus.SCHEDULED:
+            assert self._actions is not None
+            await self._actions.move_event(night)
+        self._watch(night)
+        return night
+
+    async def next_for(self, guild_id: int, night_id: int | None) -> MovieNight:
+        """The night a planner names (default: the next one not finished)."""
+        if night_id is not None:
+            night = await self.nights.get(night_id)
+            if night.guild_id == guild_id:
+                return night
+        else:
+            pending = await self.nights.unfinished(guild_id)
+            if pending:
+                return pending[0]
+        raise NotFound("There is no such movie night planned here (see /movienight plan).")
+
+    async def gone(self, night: MovieNight, what: str) -> None:
+        """The poll or event was deleted by hand: cancel the night once, and say so."""
+        if night.status.finished:
+            return
+        await self.nights.update(night.id, status=NightStatus.CANCELLED)
+        self._scheduler.forget_job(JOB_KIND, night.id)
+        assert self._actions is not None
+        await self._actions.report(
+            night, f"Movie night #{night.id}: its {what} was deleted by hand, so it is cancelled."
+        )
+
+    # --- the scheduler's job kind ----------------------------------------------------------
+    async def pending(self) -> list[tuple[int, datetime]]:
+        found = []
+        for night in await self.nights.unfinished():
+            step = night.next_step()
+            if step is not None:
+                found.append((night.id, step[1]))
+        return found
+
+    async def poll_ended(self, night: MovieNight) -> None:
+        """Discord closed the poll (its time ran out): close the night's poll step now."""
+        async with self._lock:
+            night = await self.nights.get(night.id)
+            if night.status is NightStatus.POLLING:
+                self._watch(await self._close_poll(night))
+
+    async def run(self, job_id: int, now: datetime) -> datetime | None:
+        """Do the night's due step; when its next step is due (None once it is over)."""
+        async with self._lock:
+            return await self._run(job_id, now)
+
+    async def _run(self, job_id: int, now: datetime) -> datetime | None:
+        night = await self.nights.get(job_id)
+        step = night.next_step()
+        if step is None:
+            return None
+        if step[1] > now:
+            return step[1]
+        night = await getattr(self, f"_{step[0]}")(night)
+        upcoming = night.next_step()
+        return upcoming[1] if upcoming else None
+
+    def _watch(self, night: MovieNight) -> None:
+        step = night.next_step()
+        if step is not None:
+            self._scheduler.schedule_job(JOB_KIND, night.id, step[1])
+
+    async def _close_poll(self, night: MovieNight) -> MovieNight:
+        assert self._actions is not None
+        if night.winner_film_id is None:
+            counts = await self._actions.close_poll(night)
+            if counts is None:
+                await self.gone(night, "poll")
+                return await self.nights.get(night.id)
+            winner = night.choices[winner_index(counts)] if night.choices else None
+            night = await self.nights.update(night.id, winner_film_id=winner)
+        if night.event_id is None:
+            event_id = await self._actions.create_event(night)
+            night = await self.nights.update(night.id, event_id=event_id)
+        log.info(
+            "movie night %s: film %s won, event %s", night.id, night.winner_film_id, night.event_id
+        )
+        return await self.nights.update(night.id, status=NightStatus.SCHEDULED)
+
+    async def _remind(self, night: MovieNight) -> MovieNight:
+        assert self._actions is not None
+        if not await self._actions.remind(night):
+            await self.gone(night, "event")
+            return await self.nights.get(night.id)
+        return await self.nights.update(night.id, reminded=True)
+
+    async def _start(self, night: MovieNight) -> MovieNight:
+        assert self._actions is not None
+        thread_id = await self._actions.start(night)
+        if thread_id is None:
+            await self.gone(night, "event")
+            return await self.nights.get(night.id)
+        return await self.nights.update(night.id, status=NightStatus.STARTED, thread_id=thread_id)
+
+    async def _complete(self, night: MovieNight) -> MovieNight:
+        assert self._actions is not None
+        await self._actions.complete(night)
+        return await self.nights.update(night.id, status=NightStatus.COMPLETED)

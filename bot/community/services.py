@@ -1,0 +1,75 @@
+"""The community features' repositories and rules, built once at start-up (Services.start)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import aiosqlite
+
+from bot.community.movienight import MovieNights
+from bot.community.reviews import ReviewService, ScreenText
+from bot.films.model import FilmDetails
+from bot.moderation.clock import Clock
+from bot.moderation.scheduler import ExpiryScheduler
+from bot.screening.policy import decide
+from bot.screening.results import Outcome
+from bot.screening.service import ScreeningService
+from bot.spoilers.guard import SpoilerGuard
+from storage.community import (
+    CommunitySettingsRepository,
+    MemberReviewRepository,
+    ReactionRepository,
+)
+from storage.community_nights import MovieNightRepository, WatchlistRepository
+from storage.discussions import DiscussionSettingsRepository
+
+
+@dataclass
+class Community:
+    """What the community cogs use: settings, reviews, reactions, watchlist, movie nights."""
+
+    settings: CommunitySettingsRepository
+    reviews: ReviewService
+    reactions: ReactionRepository
+    watchlist: WatchlistRepository
+    nights: MovieNightRepository
+    movie_nights: MovieNights
+
+
+def build_community(
+    conn: aiosqlite.Connection,
+    guard: SpoilerGuard,
+    discussion_settings: DiscussionSettingsRepository,
+    screen: ScreenText | None,
+    scheduler: ExpiryScheduler,
+    clock: Clock,
+) -> Community:
+    nights = MovieNightRepository(conn)
+    return Community(
+        settings=CommunitySettingsRepository(conn),
+        reviews=ReviewService(MemberReviewRepository(conn), guard, discussion_settings, screen),
+        reactions=ReactionRepository(conn),
+        watchlist=WatchlistRepository(conn),
+        nights=nights,
+        movie_nights=MovieNights(nights, scheduler, clock),
+    )
+
+
+def review_screener(
+    screening: Callable[[], ScreeningService | None],
+    film_details: Callable[[int], Awaitable[FilmDetails | None]],
+) -> ScreenText:
+    """Screen a review's text by the server's policy (a pass while the model still loads)."""
+
+    async def screen(guild_id: int, text: str, film_id: int) -> Outcome:
+        service = screening()
+        if service is None or service.pipeline is None:
+            return Outcome.PASS
+        policy = await service.policy(guild_id)
+        if not policy.enabled:
+            return Outcome.PASS
+        result = await service.pipeline.screen(text, await film_details(film_id))
+        return decide(result.scores, policy).outcome
+
+    return screen

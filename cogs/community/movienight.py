@@ -1,0 +1,172 @@
+"""/movienight plan|cancel|reschedule|list: a native poll of watchlist films, then (on the
+scheduler) a scheduled event for the winner, a reminder and the film's discussion thread.
+
+Planning takes a moderator or the server's planner role (/community settings). Every refusal
+comes before anything is created.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import FilmBot
+from bot.community.movienight import poll_spec
+from bot.errors import InvalidInput, PermissionDenied
+from bot.render import timestamp
+from bot.text import escape_markdown
+from cogs.community.night_actions import DiscordNightActions
+from cogs.moderation.checks import NotAllowed, is_moderator, services
+
+log = logging.getLogger(__name__)
+
+group = app_commands.Group(
+    name="movienight", description="Movie nights: a poll of the watchlist, then an event",
+    guild_only=True,
+)  # fmt: skip
+WHEN = "Date and time in the server's time zone, e.g. 2026-12-05 20:30"
+NIGHT = "Which night (its number; default: the next one)"
+
+
+async def _planner(interaction: discord.Interaction) -> bool:
+    if await is_moderator(interaction):
+        return True
+    settings = await services(interaction).community.settings.get(interaction.guild_id)
+    roles = {role.id for role in getattr(interaction.user, "roles", [])}
+    if settings.planner_role_id and settings.planner_role_id in roles:
+        return True
+    raise NotAllowed("Planning movie nights takes a moderator or the server's planner role.")
+
+
+def _check_bot(channel: discord.abc.GuildChannel) -> None:
+    me = channel.guild.me
+    if not (me.guild_permissions.manage_events or me.guild_permissions.create_events):
+        raise PermissionDenied("I need the **Manage Events** permission to schedule movie nights.")
+    perms = channel.permissions_for(me)
+    if not (perms.send_messages and perms.create_public_threads):
+        raise PermissionDenied(
+            f"I need Send Messages and Create Public Threads in {channel.mention} for the "
+            "poll and the discussion."
+        )
+
+
+@group.command(name="plan")
+@app_commands.describe(when=WHEN, choices="How many watchlist films the poll offers (2-10)")
+@app_commands.check(_planner)
+async def plan(
+    interaction: discord.Interaction, when: str, choices: app_commands.Range[int, 2, 10] = 4
+) -> None:
+    """Plan a movie night: a poll of the watchlist that closes before the night."""
+    svc = services(interaction)
+    community = svc.community
+    settings = await community.settings.get(interaction.guild_id)
+    watchlist = await community.watchlist.list(interaction.guild_id)
+    starts_at, hours, films = community.movie_nights.choose(settings, when, watchlist, choices)
+    channel = (
+        interaction.guild.get_channel(settings.announce_channel_id or 0) or interaction.channel
+    )
+    if not isinstance(channel, discord.TextChannel):
+        raise InvalidInput("Plan movie nights in a text channel (or set an announce channel).")
+    _check_bot(channel)
+    night = await community.movie_nights.record(
+        settings, channel.id, starts_at, hours, films, interaction.user.id
+    )
+    spec = poll_spec(starts_at.astimezone(settings.zone), settings.timezone,
+                     [f.film_label for f in films], hours)  # fmt: skip
+    poll = discord.Poll(question=spec.question, duration=timedelta(hours=spec.hours))
+    for answer in spec.answers:
+        poll.add_answer(text=answer)
+    try:
+        message = await channel.send(poll=poll)
+    except discord.HTTPException:
+        await community.nights.update(night.id, status="cancelled")
+        raise
+    night = await community.movie_nights.poll_posted(night, message.id)
+    await interaction.response.send_message(
+        f"Movie night #{night.id} is planned for {timestamp(starts_at, 'F')}. The poll in "
+        f"{channel.mention} closes {timestamp(night.poll_ends_at, 'R')}; the winner gets a "
+        "scheduled event.",
+        ephemeral=True,
+    )
+
+
+@group.command(name="cancel")
+@app_commands.describe(night=NIGHT)
+@app_commands.check(_planner)
+async def cancel(interaction: discord.Interaction, night: int | None = None) -> None:
+    """Call a movie night off: its poll ends or its event is cancelled."""
+    nights = services(interaction).community.movie_nights
+    found = await nights.next_for(interaction.guild_id, night)
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    await nights.cancel(found)
+    await interaction.followup.send(f"Movie night #{found.id} is cancelled.", ephemeral=True)
+
+
+@group.command(name="reschedule")
+@app_commands.describe(when=WHEN, night=NIGHT)
+@app_commands.check(_planner)
+async def reschedule(interaction: discord.Interaction, when: str, night: int | None = None) -> None:
+    """Move a movie night; its event (and reminder) move with it."""
+    svc = services(interaction)
+    nights = svc.community.movie_nights
+    found = await nights.next_for(interaction.guild_id, night)
+    settings = await svc.community.settings.get(interaction.guild_id)
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    moved = await nights.reschedule(found, when, settings)
+    await interaction.followup.send(
+        f"Movie night #{moved.id} moved to {timestamp(moved.starts_at, 'F')}.", ephemeral=True
+    )
+
+
+@group.command(name="list")
+async def list_nights(interaction: discord.Interaction) -> None:
+    """Movie nights planned and not over yet."""
+    svc = services(interaction)
+    pending = await svc.community.nights.unfinished(interaction.guild_id)
+    lines = []
+    for night in pending:
+        film = ""
+        if night.winner_film_id:
+            film = " · " + escape_markdown(
+                (await svc.catalog.films.get_details(night.winner_film_id)).film.label
+            )
+        lines.append(f"#{night.id} {timestamp(night.starts_at, 'F')} · {night.status.value}{film}")
+    await interaction.response.send_message(
+        "\n".join(lines) or "No movie night planned: /movienight plan.", ephemeral=True
+    )
+
+
+class MovieNightWatch(commands.Cog):
+    """Gives the scheduler the Discord side; notices polls and events deleted by hand."""
+
+    def __init__(self, bot: FilmBot) -> None:
+        self.bot = bot
+        self.nights = bot.services.community.movie_nights
+
+    async def cog_load(self) -> None:
+        await self.nights.use_actions(DiscordNightActions(self.bot))
+
+    @commands.Cog.listener()
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        poll = payload.message.poll
+        if poll is None or not poll.is_finalised():
+            return
+        night = await self.nights.nights.by_poll(payload.message_id)
+        if night is not None:
+            await self.nights.poll_ended(night)
+
+    @commands.Cog.listener()
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        night = await self.nights.nights.by_poll(payload.message_id)
+        if night is not None and night.winner_film_id is None:
+            await self.nights.gone(night, "poll")
+
+    @commands.Cog.listener()
+    async def on_scheduled_event_delete(self, event: discord.ScheduledEvent) -> None:
+        night = await self.nights.nights.by_event(event.id)
+        if night is not None:
+            await self.nights.gone(night, "event")

@@ -1,0 +1,141 @@
+"""The Discord side of a review: its thread (or forum post), edits, and the tombstone.
+
+Record first, then act: the review row exists before the thread is created, and the thread is
+registered as a film discussion (so the guard, screening and the reply tree apply) as soon as
+it exists.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+import discord
+
+from bot.community.model import Review
+from bot.community.reviews import PreparedReview, review_parts, thread_title
+from bot.errors import InvalidInput, PermissionDenied
+from bot.films.model import Film
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+Parent = discord.TextChannel | discord.ForumChannel
+
+
+async def review_parent(interaction: discord.Interaction, svc: Services) -> Parent:
+    """The configured reviews channel (text or forum), else the channel the command ran in."""
+    settings = await svc.community.settings.get(interaction.guild_id)
+    target: object = interaction.channel
+    if settings.reviews_channel_id:
+        target = interaction.guild.get_channel(settings.reviews_channel_id) or target
+    if isinstance(target, discord.Thread):
+        target = target.parent
+    if not isinstance(target, Parent):
+        raise InvalidInput("Reviews go in a text channel or a forum: run /review in one.")
+    perms = target.permissions_for(interaction.guild.me)
+    need = "send_messages" if isinstance(target, discord.ForumChannel) else "create_public_threads"
+    if not getattr(perms, need) or not perms.send_messages_in_threads:
+        raise PermissionDenied(
+            f"I can't open a thread in {target.mention}: give my role Create Public Threads "
+            "and Send Messages in Threads there."
+        )
+    return target
+
+
+async def post_review(
+    svc: Services,
+    parent: Parent,
+    review: Review,
+    prepared: PreparedReview,
+    film: Film,
+    author_name: str,
+) -> Review:
+    """Open the review's thread, post it, and register the thread as a film discussion."""
+    parts = review_parts(review, author_name, prepared.shown_text, film)
+    name = thread_title(review, film)
+    options = await svc.discussion_settings.get(parent.guild.id)
+    if isinstance(parent, discord.ForumChannel):
+        created = await parent.create_thread(
+            name=name, content=parts[0], auto_archive_duration=options.default_auto_archive_minutes
+        )
+        thread, ids = created.thread, [created.message.id]
+    else:
+        thread = await parent.create_thread(
+            name=name,
+            type=discord.ChannelType.public_thread,
+            auto_archive_duration=options.default_auto_archive_minutes,
+        )
+        ids = []
+    try:
+        await svc.discussions.open(
+            guild_id=parent.guild.id,
+            channel_id=parent.id,
+            thread_id=thread.id,
+            film_id=film.id,
+            film_label=film.label,
+            spoiler_policy=options.default_spoiler_policy,
+            created_by=review.author_id,
+            auto_archive_minutes=options.default_auto_archive_minutes,
+            opener_message_id=ids[0] if ids else None,
+        )
+        for part in parts[len(ids) :]:
+            ids.append((await thread.send(part)).id)
+    except discord.HTTPException:
+        with contextlib.suppress(discord.HTTPException):
+            await thread.delete()
+        raise
+    if len(ids) and not isinstance(parent, discord.ForumChannel):
+        await svc.discussions.set_opener(thread.id, ids[0])
+    log.info("review %s posted in thread %s", review.id, thread.id)
+    return await svc.community.reviews.reviews.set_post(review.id, thread.id, ids)
+
+
+async def repost_review(
+    svc: Services,
+    guild: discord.Guild,
+    review: Review,
+    prepared: PreparedReview,
+    film: Film,
+    author_name: str,
+) -> Review:
+    """An edited review: its messages edited in place (extra parts added or emptied)."""
+    thread = guild.get_thread(review.thread_id or 0) or await _fetch(guild, review.thread_id)
+    if thread is None:  # deleted by hand: the new version is stored, nothing to edit
+        log.warning("the thread of review %s is gone; only the stored review changed", review.id)
+        return review
+    parts = review_parts(review, author_name, prepared.shown_text, film)
+    ids = list(review.message_ids)
+    for index, part in enumerate(parts):
+        if index < len(ids):
+            await thread.get_partial_message(ids[index]).edit(content=part)
+        else:
+            ids.append((await thread.send(part)).id)
+    for extra in ids[len(parts) :]:
+        await thread.get_partial_message(extra).edit(content="*(continued above)*")
+    await thread.send(
+        f"*{discord.utils.escape_markdown(author_name)} edited this review (version "
+        f"{review.version}); the previous version is kept.*"
+    )
+    return await svc.community.reviews.reviews.set_post(review.id, thread.id, ids)
+
+
+async def tombstone(svc: Services, guild: discord.Guild, review: Review, by: str) -> None:
+    """The review's messages become tombstones in the reply tree; its replies stay."""
+    thread = guild.get_thread(review.thread_id or 0) or await _fetch(guild, review.thread_id)
+    for message_id in review.message_ids:
+        await svc.reply_capture.mark_removed(message_id, by)  # before deleting (see services)
+        if thread is not None:
+            with contextlib.suppress(discord.NotFound):
+                await thread.get_partial_message(message_id).delete()
+    if thread is not None:
+        await thread.send(f"*This review was removed by {by}; the replies below stay.*")
+
+
+async def _fetch(guild: discord.Guild, thread_id: int | None) -> discord.Thread | None:
+    if thread_id is None:
+        return None
+    try:
+        channel = await guild.fetch_channel(thread_id)
+    except discord.NotFound:
+        return None
+    return channel if isinstance(channel, discord.Thread) else None

@@ -1,0 +1,163 @@
+"""/review and /unreview: a member's review of a film, posted as its own discussion thread.
+
+Everything that can refuse (the rating, the length, the film, screening) is checked before
+anything is stored or posted. Without `text`, a modal asks for a title and a longer text.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+
+from bot.community.model import (
+    OPTION_TEXT_MAX,
+    REVIEW_TEXT_MAX,
+    REVIEW_TITLE_MAX,
+    Rating,
+    check_review_text,
+)
+from bot.community.reviews import PreparedReview, edit_offer
+from bot.errors import NotFound
+from bot.films.model import Film
+from bot.text import escape_markdown
+from cogs._ui import Confirm
+from cogs.community.posting import post_review, repost_review, review_parent, tombstone
+from cogs.films.options import FilmOption
+from cogs.moderation.checks import is_moderator, services
+
+log = logging.getLogger(__name__)
+
+
+@app_commands.command(name="review")
+@app_commands.describe(
+    film="The film you watched",
+    rating="From 0.5 to 5, in half stars (3.5 = three and a half)",
+    text="A short review; leave it out to write a longer one with a title",
+)
+@app_commands.guild_only()
+async def review(
+    interaction: discord.Interaction,
+    film: FilmOption,
+    rating: float,
+    text: app_commands.Range[str, 1, OPTION_TEXT_MAX] | None = None,
+) -> None:
+    """Review a film: rating and text, posted as a thread members can reply to."""
+    parsed = Rating.parse(rating)
+    if text is None:
+        await interaction.response.send_modal(ReviewModal(film, parsed))
+        return
+    check_review_text(text)
+    await submit(interaction, film, parsed, text, "")
+
+
+class ReviewModal(discord.ui.Modal, title="Your review"):
+    """A title and a longer text, up to Discord's modal limit."""
+
+    heading = discord.ui.TextInput(
+        label="Title (optional)", custom_id="title", required=False, max_length=REVIEW_TITLE_MAX
+    )
+    body = discord.ui.TextInput(
+        label="Your review",
+        custom_id="text",
+        style=discord.TextStyle.paragraph,
+        max_length=REVIEW_TEXT_MAX,
+    )
+
+    def __init__(self, film: Film, rating: Rating) -> None:
+        super().__init__()
+        self.film, self.rating = film, rating
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        check_review_text(self.body.value, self.heading.value)
+        await submit(interaction, self.film, self.rating, self.body.value, self.heading.value)
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+        await interaction.client.report_error(interaction, error)  # type: ignore[attr-defined]
+
+
+async def submit(
+    interaction: discord.Interaction, film: Film, rating: Rating, text: str, title: str
+) -> None:
+    """Screen and tag the review, then post it, or offer to replace the member's earlier one."""
+    svc = services(interaction)
+    reviews = svc.community.reviews
+    prepared = await reviews.prepare(interaction.guild_id, film, rating.value, text, title)
+    existing = await reviews.existing(interaction.guild_id, film.id, interaction.user.id)
+    if existing is None:
+        parent = await review_parent(interaction, svc)
+        await _defer(interaction)
+        stored = await reviews.reviews.add(
+            interaction.guild_id, interaction.user.id, prepared.draft, film.label, svc.clock.now()
+        )
+        try:
+            posted = await post_review(
+                svc, parent, stored, prepared, film, interaction.user.display_name
+            )
+        except discord.HTTPException:  # nothing was posted: the rating must not count
+            await reviews.reviews.remove(stored.id, interaction.user.id, svc.clock.now())
+            raise
+        await interaction.followup.send(_posted_text(posted, prepared), ephemeral=True)
+        return
+
+    async def replace(button: discord.Interaction) -> None:
+        revised = await reviews.reviews.revise(existing.id, prepared.draft, svc.clock.now())
+        posted = await repost_review(
+            svc, button.guild, revised, prepared, film, button.user.display_name
+        )
+        await button.response.edit_message(content=_posted_text(posted, prepared), view=None)
+
+    view = Confirm(owner_id=interaction.user.id, on_confirm=replace, confirm_label="Replace")
+    if interaction.response.is_done():  # a modal's answer: confirm in a follow-up
+        await interaction.followup.send(edit_offer(existing), view=view, ephemeral=True)
+    else:
+        await view.ask(interaction, edit_offer(existing))
+
+
+def _posted_text(review, prepared: PreparedReview) -> str:
+    where = f"<#{review.thread_id}>" if review.thread_id else "its thread"
+    tagged = (
+        " Sentences that give the plot away were put behind spoiler tags."
+        if prepared.tagged
+        else ""
+    )
+    return (
+        f"Your review of {escape_markdown(review.film_label)} ({review.rating.number()}) is in "
+        f"{where}.{tagged}"
+    )
+
+
+async def _defer(interaction: discord.Interaction) -> None:
+    if not interaction.response.is_done():
+        await interaction.response.defer(ephemeral=True, thinking=True)
+
+
+@app_commands.command(name="unreview")
+@app_commands.describe(
+    film="The film whose review to remove",
+    member="Moderators: whose review (default: yours)",
+)
+@app_commands.guild_only()
+async def unreview(
+    interaction: discord.Interaction, film: FilmOption, member: discord.Member | None = None
+) -> None:
+    """Remove a review (yours, or anyone's for moderators); its replies stay, ratings update."""
+    svc = services(interaction)
+    author = member or interaction.user
+    found = await svc.community.reviews.reviews.find(interaction.guild_id, film.id, author.id)
+    if found is None or not found.active:
+        raise NotFound(f"{author.mention} has no review of {escape_markdown(film.label)} here.")
+    await svc.community.reviews.check_can_remove(
+        found, interaction.user.id, is_moderator=await is_moderator(interaction)
+    )
+    await _defer(interaction)
+    removed = await svc.community.reviews.reviews.remove(
+        found.id, interaction.user.id, svc.clock.now()
+    )
+    await tombstone(svc, interaction.guild, removed, interaction.user.mention)
+    await interaction.followup.send(
+        f"Removed the review of {escape_markdown(film.label)} by {author.mention}; "
+        "the server's rating no longer counts it.",
+        ephemeral=True,
+    )
