@@ -269,6 +269,7 @@ class ReplyCapture:
     async def _write(self, batch: list) -> None:
         await self._retry_held()
         records: list[MessageRecord] = []
+        markers: list[_Marker] = []
         for item in batch:
             if isinstance(item, MessageRecord):
                 records.append(item)
@@ -278,12 +279,14 @@ class ReplyCapture:
             if isinstance(item, StateChange):
                 await self._apply_state(item)
             else:
-                await self._write_marks()
-                if not item.done.done():
-                    item.done.set_result(None)
+                markers.append(item)
         await self._write_records(records)
         await self._write_marks()
         self.batches += 1
+        # Only now: a stop() waiting on its marker may close the database next.
+        for marker in markers:
+            if not marker.done.done():
+                marker.done.set_result(None)
 
     async def _write_marks(self) -> None:
         """Move the marks whose messages are written (up to the newest written, and never to
