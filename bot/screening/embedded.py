@@ -1,9 +1,12 @@
-"""The embedded backend: alt-profanity-check, a small linear model shipped inside its wheel.
+"""The embedded backend: alt-profanity-check plus the pattern layer, both offline.
 
-It gives one probability. We report it as `toxicity`, and as `insult` for the parts of a
-message addressed to someone ("you", "your", a mention): abuse aimed at a person is what
-gets hidden, while swearing at a film only reaches the flag threshold. It has no `threat`,
-`identity_attack` or `severe_toxicity`; see docs/screening.md for what that misses.
+alt-profanity-check (a small linear model shipped inside its wheel) gives one probability.
+We report it as `toxicity`, and as `insult` for the parts of a message addressed to someone
+("you", "your", a mention): abuse aimed at a person is what gets hidden, while swearing at a
+film only reaches the flag threshold. The pattern layer (harm_patterns.py, rules in
+data/harm_patterns.json) adds `threat`, `identity_attack` and dehumanising `insult`s. If the
+pattern file is missing or corrupt, the backend runs alt-profanity-check alone and says so in
+`problem` (shown by /about and /mod screening status). See docs/screening.md for what it misses.
 """
 
 from __future__ import annotations
@@ -11,63 +14,131 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
+from bot.screening.harm_patterns import DEFAULT_PATH, HarmPatterns, PatternFileError, load_patterns
 from bot.screening.results import Scores
 
 log = logging.getLogger(__name__)
 
+MIN_CLAUSE_WORDS = 3  # shorter clauses ("Damn", "Hell yes") are scored with a neighbour
 _CLAUSE_END = re.compile(r"[.!?;,:\n\u2026]+|\s(?:but|and then|so)\s")
 _ADDRESSED = re.compile(
     r"(?<![\w@])(?:you|your|yours|yourself|yourselves|you'?re|youre|ya|u|ur|thou|@member)(?!\w)",
     re.IGNORECASE,
 )
+_WORDS = re.compile(r"[\w']+")
+# Words of exclamations ("Damn!", "Holy shit", "Hell yes", "What the fuck"): a clause made
+# only of these is a reaction, not abuse, and is left out of the scored text.
+INTERJECTION_WORDS = frozenset(
+    "damn dammit damnit goddamn goddam god lord jesus christ holy hell heck shit shite crap "
+    "fuck fucking fuckin freaking frickin friggin bloody oh ohh ah ahh wow whoa yes yeah yep "
+    "yup hell no nope omg omfg wtf wth lol lmao lmfao man dude bro me my what the a sweet "
+    "mother of".split()
+)
 
 
 class EmbeddedBackend:
-    """alt-profanity-check behind the ScoringBackend interface; always available offline."""
+    """alt-profanity-check and the pattern layer behind the ScoringBackend interface."""
 
     name = "embedded"
-    labels = ("toxicity", "insult")
     preferred_batch = 256  # sklearn's per-call overhead dominates small batches
 
-    def __init__(self) -> None:
+    def __init__(self, patterns_path: Path | None = None) -> None:
         from profanity_check import profanity_check  # 1-2 s: the vectorizer and model load
 
         self._vectorizer = profanity_check.vectorizer
         self._model = profanity_check.model
+        self.patterns: HarmPatterns | None = None
+        self.problem: str | None = None  # why the pattern layer is off, for the status line
+        try:
+            self.patterns = load_patterns(patterns_path or DEFAULT_PATH)
+        except PatternFileError as exc:
+            self.problem = (
+                f"{exc}; threat and identity_attack are not scored, alt-profanity-check runs "
+                "alone. Fix: restore the file (reinstall filmbot) or unset TOXICITY_PATTERNS"
+            )
+            log.error("screening patterns not loaded: %s", self.problem)
+        extra = ("threat", "identity_attack") if self.patterns is not None else ()
+        self.labels: tuple[str, ...] = ("toxicity", "insult", *extra)
 
     def score(self, texts: Sequence[str]) -> list[Scores]:
-        """Toxicity of the worst clause (or the whole); insult of the worst addressed clause.
+        """Toxicity of the worst clause (or the whole); insult of the worst addressed clause;
+        threat and identity_attack from the patterns.
 
         Scoring clauses as well as the whole text keeps one insult from being diluted by
         a long, otherwise civil message (the model's features are length-normalised).
         """
         if not texts:
             return []
-        clauses_per_text = [split_clauses(text) for text in texts]
-        flat = list(texts) + [clause for clauses in clauses_per_text for clause in clauses]
+        cores = [without_interjections(text) for text in texts]
+        clauses_per_text = [split_clauses(core) for core in cores]
+        flat = cores + [clause for clauses in clauses_per_text for clause in clauses]
         probabilities = self._probabilities(flat)
         results: list[Scores] = []
         cursor = len(texts)
         for index, clauses in enumerate(clauses_per_text):
             clause_scores = probabilities[cursor : cursor + len(clauses)]
             cursor += len(clauses)
-            addressed = [p for c, p in zip(clauses, clause_scores, strict=True) if is_addressed(c)]
-            if len(clauses) <= 1 and is_addressed(texts[index]):
-                addressed.append(probabilities[index])
-            toxicity = max([probabilities[index], *clause_scores])
-            results.append({"toxicity": toxicity, "insult": max(addressed, default=0.0)})
+            results.append(self._combine(texts[index], probabilities[index], clauses, clause_scores))
         return results
+
+    def _combine(
+        self, text: str, whole: float, clauses: list[str], clause_scores: list[float]
+    ) -> Scores:
+        addressed = [p for c, p in zip(clauses, clause_scores, strict=True) if is_addressed(c)]
+        if len(clauses) <= 1 and is_addressed(text):
+            addressed.append(whole)
+        scores: Scores = {"toxicity": max([whole, *clause_scores]), "insult": max(addressed, default=0.0)}
+        if self.patterns is not None:
+            for label, value in self.patterns.score(text).items():
+                scores[label] = max(scores.get(label, 0.0), value)
+        return scores
 
     def _probabilities(self, texts: list[str]) -> list[float]:
         matrix = self._vectorizer.transform(texts)
         return [float(p) for p in self._model.predict_proba(matrix)[:, 1]]
 
 
+def without_interjections(text: str) -> str:
+    """The text without clauses that are only an exclamation ("Damn,", "Holy shit."), or
+    the text itself when that is all it is."""
+    parts = [part.strip() for part in _CLAUSE_END.split(text)]
+    kept = [part for part in parts if part and not _is_interjection(part)]
+    if len(kept) == len([part for part in parts if part]):
+        return text
+    return ". ".join(kept) if kept else text
+
+
+def _is_interjection(clause: str) -> bool:
+    words = _WORDS.findall(clause.lower())
+    return bool(words) and all(word in INTERJECTION_WORDS for word in words)
+
+
 def split_clauses(text: str) -> list[str]:
-    """The clauses of a text with more than one; [] for a single clause."""
-    clauses = [part.strip() for part in _CLAUSE_END.split(text)]
-    clauses = [clause for clause in clauses if clause]
+    """The clauses of a text with more than one; [] for a single clause.
+
+    A clause of fewer than MIN_CLAUSE_WORDS words that speaks to no one ("Damn", "Holy
+    shit") joins the clause after it (the one before, at the end): an interjection alone
+    scores like abuse, but it is not what a comment is about.
+    """
+    parts = [part.strip() for part in _CLAUSE_END.split(text)]
+    clauses: list[str] = []
+    pending = ""
+    for part in parts:
+        if not part:
+            continue
+        part = f"{pending} {part}".strip() if pending else part
+        if len(_WORDS.findall(part)) < MIN_CLAUSE_WORDS and not is_addressed(part):
+            pending = part
+            continue
+        pending = ""
+        clauses.append(part)
+    if pending:
+        if clauses:
+            clauses[-1] = f"{clauses[-1]} {pending}"
+        else:
+            clauses.append(pending)
     return clauses if len(clauses) > 1 else []
 
 

@@ -26,6 +26,10 @@ CHUNK_CHARS = 1000  # well under 512 tokens for most languages; longer text is s
 CHUNK_OVERLAP = 80  # so a phrase cut at a boundary is still seen whole once
 DEFAULT_TIMEOUT = 30.0
 FILM_CACHE = 64
+# A line attributed to a character is that character's threat or slur, not the member's:
+# its threat and identity_attack scores count at this weight (0.95 -> 0.29, under every
+# default threshold) instead of DISCOUNT.
+CHARACTER_SPEECH_WEIGHT = {"threat": 0.3, "identity_attack": 0.3}
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,9 @@ class ScreeningPipeline:
     def _combine(self, plan: _Plan, scores: list[Scores]) -> Screening:
         primary = max_scores(scores[: len(plan.primary)])
         discounted = max_scores(scores[len(plan.primary) :], weight=DISCOUNT)
+        for label, weight in CHARACTER_SPEECH_WEIGHT.items():
+            if label in discounted:
+                discounted[label] *= weight / DISCOUNT
         combined = max_scores([self._zeros(), primary, discounted])
         return Screening(combined, self.backend.name, plan.normalised, plan.film)
 
