@@ -30,7 +30,9 @@ FORMAT = "filmbot-harm-patterns"
 LABELS = ("threat", "identity_attack", "insult")
 
 _PLACEHOLDER = re.compile(r"\{([A-Z_]+)\}")
-_QUOTE = re.compile(r"\"[^\"\n]{1,600}\"|\u201c[^\u201d]{1,600}\u201d|(?<![\w'])'[^'\n]{3,600}'(?!\w)")
+_QUOTE = re.compile(
+    r"\"[^\"\n]{1,600}\"|\u201c[^\u201d]{1,600}\u201d|(?<![\w'])'[^'\n]{3,600}'(?!\w)"
+)
 _SENTENCE_END = re.compile(r"[.!?\n]")
 _APOSTROPHE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 
