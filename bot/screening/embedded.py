@@ -21,7 +21,6 @@ from bot.screening.results import Scores
 
 log = logging.getLogger(__name__)
 
-MIN_CLAUSE_WORDS = 3  # shorter clauses ("Damn", "Hell yes") are scored with a neighbour
 _CLAUSE_END = re.compile(r"[.!?;,:\n\u2026]+|\s(?:but|and then|so)\s")
 _ADDRESSED = re.compile(
     r"(?<![\w@])(?:you|your|yours|yourself|yourselves|you'?re|youre|ya|u|ur|thou|@member)(?!\w)",
@@ -204,29 +203,9 @@ def _is_interjection(clause: str) -> bool:
 
 
 def split_clauses(text: str) -> list[str]:
-    """The clauses of a text with more than one; [] for a single clause.
-
-    A clause of fewer than MIN_CLAUSE_WORDS words that speaks to no one ("Damn", "Holy
-    shit") joins the clause after it (the one before, at the end): an interjection alone
-    scores like abuse, but it is not what a comment is about.
-    """
-    parts = [part.strip() for part in _CLAUSE_END.split(text)]
-    clauses: list[str] = []
-    pending = ""
-    for part in parts:
-        if not part:
-            continue
-        part = f"{pending} {part}".strip() if pending else part
-        if len(_WORDS.findall(part)) < MIN_CLAUSE_WORDS and not is_addressed(part):
-            pending = part
-            continue
-        pending = ""
-        clauses.append(part)
-    if pending:
-        if clauses:
-            clauses[-1] = f"{clauses[-1]} {pending}"
-        else:
-            clauses.append(pending)
+    """The clauses of a text with more than one; [] for a single clause."""
+    clauses = [part.strip() for part in _CLAUSE_END.split(text)]
+    clauses = [clause for clause in clauses if clause]
     return clauses if len(clauses) > 1 else []
 
 
