@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.screening._linear import LinearProfanityModel
 from bot.screening.harm_patterns import DEFAULT_PATH, HarmPatterns, PatternFileError, load_patterns
 from bot.screening.results import Scores
 
@@ -107,10 +108,7 @@ class EmbeddedBackend:
     preferred_batch = 256  # sklearn's per-call overhead dominates small batches
 
     def __init__(self, patterns_path: Path | None = None) -> None:
-        from profanity_check import profanity_check  # 1-2 s: the vectorizer and model load
-
-        self._vectorizer = profanity_check.vectorizer
-        self._model = profanity_check.model
+        self._model = LinearProfanityModel.from_library()  # 1-2 s: its files are unpickled
         self.patterns: HarmPatterns | None = None
         self.problem: str | None = None  # why the pattern layer is off, for the status line
         try:
@@ -177,8 +175,7 @@ class EmbeddedBackend:
         return probabilities[: len(texts)]
 
     def _probabilities(self, texts: list[str]) -> list[float]:
-        matrix = self._vectorizer.transform(texts)
-        return [float(p) for p in self._model.predict_proba(matrix)[:, 1]]
+        return self._model.probabilities(texts)
 
 
 def _mostly_not_swearing(text: str) -> bool:

@@ -34,6 +34,7 @@ _QUOTE = re.compile(
     r"\"[^\"\n]{1,600}\"|\u201c[^\u201d]{1,600}\u201d|(?<![\w'])'[^'\n]{3,600}'(?!\w)"
 )
 _SENTENCE_END = re.compile(r"[.!?\n]")
+_TOKENS = re.compile(r"[\w@']+")
 _APOSTROPHE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 
 
@@ -47,6 +48,11 @@ class Rule:
     label: str
     score: float
     regex: re.Pattern[str]
+    needs: tuple[frozenset[str], ...] = ()  # one word of each set must be in the text
+
+    def may_match(self, words: set[str]) -> bool:
+        """False if the pattern cannot match a text made of `words` (a fast first check)."""
+        return all(not need.isdisjoint(words) for need in self.needs)
 
 
 @dataclass(frozen=True)
@@ -87,9 +93,14 @@ class HarmPatterns:
     def matches(self, text: str) -> list[Match]:
         """Every unguarded rule match in `text` (for the scores and for explaining them)."""
         folded = text.translate(_APOSTROPHE).lower()
-        quotes = [m.span() for m in _QUOTE.finditer(folded)]
+        words = set(_TOKENS.findall(folded))
+        quotes: list[tuple[int, int]] | None = None
         found: list[Match] = []
         for rule in self.rules:
+            if not rule.may_match(words):
+                continue
+            if quotes is None:
+                quotes = [m.span() for m in _QUOTE.finditer(folded)]
             for hit in rule.regex.finditer(folded):
                 if not self._guarded(folded, hit.span(), rule.label, quotes):
                     found.append(Match(rule.name, rule.label, rule.score, hit.group(0)))
@@ -143,7 +154,8 @@ def _compile(data: dict) -> HarmPatterns:
         if raw["label"] not in LABELS or not 0.0 <= float(raw["score"]) <= 1.0:
             raise ValueError(f"rule {raw['name']!r}: bad label or score")
         regex = re.compile(_expand(raw["pattern"], words))
-        rules.append(Rule(raw["name"], raw["label"], float(raw["score"]), regex))
+        needs = tuple(_needed_words(need, words) for need in raw.get("needs", ()))
+        rules.append(Rule(raw["name"], raw["label"], float(raw["score"]), regex, needs))
     guards = [
         Guard(
             name,
@@ -158,6 +170,12 @@ def _compile(data: dict) -> HarmPatterns:
     if not rules:
         raise ValueError("no rules")
     return HarmPatterns(rules, guards, int(data["version"]))
+
+
+def _needed_words(need: str | list[str], words: dict[str, list[str]]) -> frozenset[str]:
+    """The last word of each phrase of a word list (by name) or of a list of words."""
+    phrases = words[need] if isinstance(need, str) else need
+    return frozenset(_TOKENS.findall(phrase.lower())[-1] for phrase in phrases)
 
 
 def _expand(pattern: str, words: dict[str, list[str]]) -> str:

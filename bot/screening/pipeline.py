@@ -72,6 +72,8 @@ class ScreeningPipeline:
         self.timeout = timeout
         self._lexicon = lexicon
         self._films: OrderedDict[object, FilmContext] = OrderedDict()
+        self._last_film: FilmDetails | None = None
+        self._last_context: FilmContext | None = None
         self.batcher = Batcher(backend, **batcher_options)  # type: ignore[arg-type]
 
     @property
@@ -130,6 +132,8 @@ class ScreeningPipeline:
     def _film_context(self, film: FilmDetails | None) -> FilmContext | None:
         if film is None:
             return None
+        if film is self._last_film:  # the same object as last time: no need to hash it
+            return self._last_context
         key = (film.film.id, film.quotes, film.credits)
         context = self._films.get(key)
         if context is None:
@@ -137,6 +141,7 @@ class ScreeningPipeline:
             if len(self._films) > FILM_CACHE:
                 self._films.popitem(last=False)
         self._films.move_to_end(key)
+        self._last_film, self._last_context = film, context
         return context
 
 
