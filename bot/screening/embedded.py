@@ -94,6 +94,7 @@ INTERJECTION_WORDS = frozenset(
 # film stays under the toxicity flag threshold; the same words at a person do not. A text
 # that is mostly swearing ("fuck this shit") keeps its score, and so does "the shit out of".
 PROFANITY_WEIGHT = 0.75
+MAX_INTERJECTION_CHARS = 40  # "what the actual fucking hell" fits; a longer clause is not one
 _SWEARING = re.compile(
     r"(?<![\w'])(?:fuck(?:ing|in|ed)?|shit(?:ty|e)?|bullshit|crap(?:py)?|damn(?:ed)?|goddamn|"
     r"hell|bloody|freaking|frigging|friggin|piss(?:ed)?)(?![\w'])(?!\s+out\s+of\b)",
@@ -131,8 +132,9 @@ class EmbeddedBackend:
         """
         if not texts:
             return []
-        cores = [without_interjections(text) for text in texts]
-        clauses_per_text = [split_clauses(core) for core in cores]
+        split = [_core_and_clauses(text) for text in texts]
+        cores = [core for core, _ in split]
+        clauses_per_text = [clauses for _, clauses in split]
         flat = cores + [clause for clauses in clauses_per_text for clause in clauses]
         probabilities = self._toxicities(flat)
         results: list[Scores] = []
@@ -148,9 +150,11 @@ class EmbeddedBackend:
     def _combine(
         self, text: str, whole: float, clauses: list[str], clause_scores: list[float]
     ) -> Scores:
-        addressed = [p for c, p in zip(clauses, clause_scores, strict=True) if is_addressed(c)]
-        if len(clauses) <= 1 and is_addressed(text):
-            addressed.append(whole)
+        addressed: list[float] = []
+        if is_addressed(text):  # else none of its clauses is
+            addressed = [p for c, p in zip(clauses, clause_scores, strict=True) if is_addressed(c)]
+            if len(clauses) <= 1:
+                addressed.append(whole)
         scores: Scores = {
             "toxicity": max([whole, *clause_scores]),
             "insult": max(addressed, default=0.0),
@@ -165,7 +169,7 @@ class EmbeddedBackend:
         masked = {
             index: _SWEARING.sub(" ", text)
             for index, text in enumerate(texts)
-            if not is_addressed(text) and _mostly_not_swearing(text)
+            if _SWEARING.search(text) and not is_addressed(text) and _mostly_not_swearing(text)
         }
         probabilities = self._probabilities([*texts, *masked.values()])
         for extra, index in enumerate(masked, start=len(texts)):
@@ -187,14 +191,23 @@ def _mostly_not_swearing(text: str) -> bool:
 def without_interjections(text: str) -> str:
     """The text without clauses that are only an exclamation ("Damn,", "Holy shit."), or
     the text itself when that is all it is."""
-    parts = [part.strip() for part in _CLAUSE_END.split(text)]
-    kept = [part for part in parts if part and not _is_interjection(part)]
-    if len(kept) == len([part for part in parts if part]):
-        return text
-    return ". ".join(kept) if kept else text
+    return _core_and_clauses(text)[0]
+
+
+def _core_and_clauses(text: str) -> tuple[str, list[str]]:
+    """The text without its interjection clauses, and its clauses ([] if only one)."""
+    parts = [part for part in (p.strip() for p in _CLAUSE_END.split(text)) if part]
+    kept = [part for part in parts if not _is_interjection(part)]
+    if len(kept) == len(parts):
+        return text, parts if len(parts) > 1 else []
+    if not kept:
+        return text, []
+    return ". ".join(kept), kept if len(kept) > 1 else []
 
 
 def _is_interjection(clause: str) -> bool:
+    if len(clause) > MAX_INTERJECTION_CHARS:
+        return False
     words = _WORDS.findall(clause.lower())
     return bool(words) and all(word in INTERJECTION_WORDS for word in words)
 

@@ -35,6 +35,53 @@ _QUOTE = re.compile(
 )
 _SENTENCE_END = re.compile(r"[.!?\n]")
 _TOKENS = re.compile(r"[\w@']+")
+_COMMON = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "from",
+        "out",
+        "up",
+        "off",
+        "and",
+        "or",
+        "you",
+        "your",
+        "them",
+        "their",
+        "they",
+        "his",
+        "her",
+        "him",
+        "those",
+        "these",
+        "that",
+        "this",
+        "like",
+        "all",
+        "are",
+        "is",
+        "be",
+        "not",
+        "no",
+        "just",
+        "lot",
+        "me",
+        "my",
+        "we",
+        "us",
+        "our",
+        "it",
+    ]
+)
 _APOSTROPHE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 
 
@@ -82,6 +129,8 @@ class HarmPatterns:
         self.rules = rules
         self.guards = guards
         self.version = version
+        self._hints = frozenset().union(*(need for rule in rules for need in rule.needs))
+        self._always = any(not rule.needs for rule in rules)
 
     def score(self, text: str) -> dict[str, float]:
         """The highest score per label over the rules that fire unguarded (0.0 if none)."""
@@ -94,6 +143,8 @@ class HarmPatterns:
         """Every unguarded rule match in `text` (for the scores and for explaining them)."""
         folded = text.translate(_APOSTROPHE).lower()
         words = set(_TOKENS.findall(folded))
+        if not self._always and self._hints.isdisjoint(words):
+            return []
         quotes: list[tuple[int, int]] | None = None
         found: list[Match] = []
         for rule in self.rules:
@@ -173,9 +224,16 @@ def _compile(data: dict) -> HarmPatterns:
 
 
 def _needed_words(need: str | list[str], words: dict[str, list[str]]) -> frozenset[str]:
-    """The last word of each phrase of a word list (by name) or of a list of words."""
+    """One word of each phrase of a word list (by name) or of a list of words: the longest
+    that is not a common little word, so that the check rules out as many texts as it can."""
     phrases = words[need] if isinstance(need, str) else need
-    return frozenset(_TOKENS.findall(phrase.lower())[-1] for phrase in phrases)
+    return frozenset(_telling_word(phrase) for phrase in phrases)
+
+
+def _telling_word(phrase: str) -> str:
+    tokens = _TOKENS.findall(phrase.lower())
+    telling = [token for token in tokens if token not in _COMMON] or tokens
+    return max(reversed(telling), key=len)
 
 
 def _expand(pattern: str, words: dict[str, list[str]]) -> str:
