@@ -29,6 +29,8 @@ from bench._machine import describe
 
 LOADS = (5, 10, 20, 40)
 QUEUE = 256
+# All messages at once, on a machine other sessions load: a verdict may take minutes.
+BUSY_TIMEOUT = 900.0
 # Each pipeline variant loads the same checkpoint through the real Detoxify class.
 VARIANTS = {
     "pipeline fp32": {"runtime": "torch"},
@@ -154,7 +156,7 @@ def _naive_throughput(detox, messages, count: int) -> float:
 async def _pipeline_throughput(backend, film, messages, count: int) -> tuple[float, float]:
     from bot.screening.pipeline import ScreeningPipeline
 
-    pipeline = ScreeningPipeline(backend, max_queue=count + 1)
+    pipeline = ScreeningPipeline(backend, max_queue=count + 1, timeout=BUSY_TIMEOUT)
     started = time.perf_counter()
     await asyncio.gather(
         *(pipeline.screen(messages[i % len(messages)], film) for i in range(count))
@@ -186,7 +188,7 @@ async def _loop_lag(work) -> list[float]:
 async def _lag_section(detox, backend, film, messages, count: int) -> None:
     from bot.screening.pipeline import ScreeningPipeline
 
-    pipeline = ScreeningPipeline(backend, max_queue=count + 1)
+    pipeline = ScreeningPipeline(backend, max_queue=count + 1, timeout=BUSY_TIMEOUT)
 
     async def through_pipeline() -> None:
         await asyncio.gather(
