@@ -5,14 +5,8 @@ suffering is left alone, and a broken pattern file is reported by /about and /mo
 from __future__ import annotations
 
 from bot.sandbox.emulator.interactions import message_text
-from tests.e2e._screening import (
-    alerts,
-    discussion_thread,
-    is_deleted,
-    post_screened,
-    ready,
-    use_alert_channel,
-)
+from tests.e2e import _screening as screening
+from tests.e2e._screening import alerts, is_deleted, post_screened, ready
 
 EXPLICIT = "Spoil the finale one more time and I will stab you, Dave"
 VEILED = "Funny review. I know where you live, by the way."
@@ -26,10 +20,15 @@ FILM_TALK = [
 ]
 
 
-async def test_an_explicit_threat_is_hidden_and_the_author_told(emu, bot):
+async def film_thread(bot, emu) -> str:
+    """The film's discussion thread, once the backend is ready and alerts have a channel."""
     await ready(bot)
-    await use_alert_channel(bot, emu)
-    thread = await discussion_thread(bot, emu)
+    await screening.use_alert_channel(bot, emu)
+    return await screening.discussion_thread(bot, emu)
+
+
+async def test_an_explicit_threat_is_hidden_and_the_author_told(emu, bot):
+    thread = await film_thread(bot, emu)
     posted, handled = await post_screened(bot, emu, "Dave", thread, EXPLICIT)
     assert handled.outcome == "hide" and is_deleted(emu, posted)
     assert handled.verdict.label == "threat"
@@ -42,9 +41,7 @@ async def test_an_explicit_threat_is_hidden_and_the_author_told(emu, bot):
 
 
 async def test_a_veiled_threat_stays_visible_and_goes_to_review(emu, bot):
-    await ready(bot)
-    await use_alert_channel(bot, emu)
-    thread = await discussion_thread(bot, emu)
+    thread = await film_thread(bot, emu)
     posted, handled = await post_screened(bot, emu, "Dave", thread, VEILED)
     assert handled.outcome == "flag" and not is_deleted(emu, posted)
     (alert,) = alerts(emu)
@@ -53,18 +50,14 @@ async def test_a_veiled_threat_stays_visible_and_goes_to_review(emu, bot):
 
 
 async def test_dehumanising_hate_is_hidden_as_an_identity_attack(emu, bot):
-    await ready(bot)
-    await use_alert_channel(bot, emu)
-    thread = await discussion_thread(bot, emu)
+    thread = await film_thread(bot, emu)
     posted, handled = await post_screened(bot, emu, "Dave", thread, HATE)
     assert handled.outcome == "hide" and is_deleted(emu, posted)
     assert "identity attack 0.95 >= hide threshold 0.85" in message_text(alerts(emu)[0])
 
 
 async def test_violent_and_crude_film_talk_is_left_alone(emu, bot):
-    await ready(bot)
-    await use_alert_channel(bot, emu)
-    thread = await discussion_thread(bot, emu)
+    thread = await film_thread(bot, emu)
     for text in FILM_TALK:
         posted, handled = await post_screened(bot, emu, "Alice", thread, text)
         assert handled.outcome == "pass", (text, handled.verdict.rule)
@@ -85,7 +78,7 @@ async def test_a_broken_pattern_file_is_reported_and_insults_are_still_screened(
         assert "threat and identity_attack are not scored" in about
         status = await (await emu.slash("Mona", "mod screening status")).text()
         assert "alt-profanity-check runs alone" in status
-        thread = await discussion_thread(bot, emu)
+        thread = await screening.discussion_thread(bot, emu)
         _, threat = await post_screened(bot, emu, "Dave", thread, EXPLICIT)
         assert "threat" not in threat.stored.scores
         _, insult = await post_screened(bot, emu, "Dave", thread, "you are a pathetic idiot")
