@@ -2,12 +2,15 @@
 
 Runs the whole screening path (normalisation, film-aware rules for Never Let Me Go, default
 thresholds) and prints, per backend:
+- the shipped labelled set (bench/data/screening_quality.tsv): precision and recall per
+  label (threat, identity_attack, insult) and how much film talk is caught, for the rows the
+  rules were tuned on and, apart, the held-out rows;
 - precision and recall on the Jigsaw sample (../shared/data/jigsaw_test_sample.csv), where a
   comment counts as caught when it is flagged or hidden, with the counts behind each ratio;
 - how many of the seed blog's 15 comments and of the film's quotes would be flagged or
   hidden in the film's discussion thread (target: none hidden).
-With --file, it runs the same path on a TSV with the header `expect<TAB>text` (expect is
-`pass` or `flag`; `\\n` in text is a new line) and prints each row's outcome and totals.
+With --file, it runs the same path on a TSV (header with `expect` and `text`, optionally
+`split`, `label`, `kind`; see bench/_labelled.py) and prints each row's verdict and the totals.
 
 The Detoxify backend is included only when real weights are available offline
 (TOXICITY_CHECKPOINT + TOXICITY_HF_DIR, or the checkpoint in torch's hub cache): with random
@@ -19,27 +22,18 @@ from __future__ import annotations
 import argparse
 import logging
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 from bench import _corpus
+from bench._labelled import SHIPPED, Row, fired_labels, per_label_lines, ratio, read_tsv
 from bench._machine import describe
-
-EXPECTATIONS = ("pass", "flag")
-
-
-@dataclass(frozen=True)
-class Row:
-    line: int
-    expect: str
-    text: str
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench quality", description=__doc__.splitlines()[0]
     )
-    parser.add_argument("--file", type=Path, help="TSV with header expect<TAB>text")
+    parser.add_argument("--file", type=Path, help="TSV with a header naming expect and text")
     parser.add_argument("--shared", help="folder holding data/ and seeds/ (default: ../shared)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
@@ -58,26 +52,6 @@ def main(argv: list[str]) -> int:
             _run_reports(pipeline, _corpus.find_shared(args.shared), film)
         pipeline.batcher.close_sync()
     return 1 if failures else 0
-
-
-def read_tsv(path: Path) -> list[Row]:
-    """Rows of an expect<TAB>text file; SystemExit naming the line of any bad row."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise SystemExit(f"{path}: cannot read it ({exc.strerror})") from None
-    if not lines or lines[0].strip().lower().split("\t")[:2] != ["expect", "text"]:
-        raise SystemExit(f"{path}: the first line must be the header expect<TAB>text")
-    rows = []
-    for number, line in enumerate(lines[1:], start=2):
-        if not line.strip():
-            continue
-        expect, tab, text = line.partition("\t")
-        expect = expect.strip().lower()
-        if not tab or expect not in EXPECTATIONS:
-            raise SystemExit(f"{path}:{number}: expected 'pass' or 'flag', a tab, then the text")
-        rows.append(Row(number, expect, text.replace("\\n", "\n")))
-    return rows
 
 
 def _backends():
@@ -134,6 +108,11 @@ def _outcomes(pipeline, texts, film=None):
 
 
 def _run_reports(pipeline, shared: Path, film) -> None:
+    rows = read_tsv(SHIPPED)
+    for split in ("tune", "heldout"):
+        part = [row for row in rows if row.split == split]
+        print(f"labelled film-discussion comments, {split} ({len(part)}, {SHIPPED.name}):")
+        _labelled_report(pipeline, part, film, verbose=False)
     comments = _corpus.jigsaw(shared)
     verdicts = _outcomes(pipeline, [c.text for c in comments])
     _print_jigsaw(comments, verdicts)
@@ -165,9 +144,9 @@ def _print_jigsaw(comments, verdicts) -> None:
     counts = Counter(v.outcome.value for v in verdicts)
     print(f"Jigsaw sample: {len(comments)} comments, {sum(truth)} labelled toxic")
     print(f"  outcomes: {counts['pass']} pass, {counts['flag']} flag, {counts['hide']} hide")
-    print(f"  caught (flag or hide): precision {_ratio(tp, tp + fp)}  recall {_ratio(tp, tp + fn)}")
+    print(f"  caught (flag or hide): precision {ratio(tp, tp + fp)}  recall {ratio(tp, tp + fn)}")
     print(
-        f"  hidden: {sum(hidden)}, of which labelled toxic {hidden_toxic} ({_ratio(hidden_toxic, sum(hidden))})"
+        f"  hidden: {sum(hidden)}, of which labelled toxic {hidden_toxic} ({ratio(hidden_toxic, sum(hidden))})"
     )
     for comment, verdict in zip(comments, verdicts, strict=True):
         if comment.toxic and verdict.outcome == "pass":
@@ -185,20 +164,30 @@ def _print_outcomes(title: str, texts, verdicts) -> None:
 
 
 def _run_file(pipeline, rows: list[Row], film) -> int:
-    verdicts = _outcomes(pipeline, [row.text for row in rows], film)
+    return _labelled_report(pipeline, rows, film, verbose=True)
+
+
+def _labelled_report(pipeline, rows: list[Row], film, verbose: bool) -> int:
+    """Per-row verdicts (all if verbose, else the wrong ones), per-label lines, totals."""
+    from bot.screening.policy import ScreeningPolicy, decide
+
+    policy = ScreeningPolicy(guild_id=0)
+    screenings = pipeline.screen_blocking([row.text for row in rows], film)
+    fired = [fired_labels(s.scores, policy.thresholds_for(None)) for s in screenings]
     failures = 0
-    for row, verdict in zip(rows, verdicts, strict=True):
+    for row, screening in zip(rows, screenings, strict=True):
+        verdict = decide(screening.scores, policy)
         ok = verdict.outcome == "pass" if row.expect == "pass" else verdict.outcome != "pass"
         failures += not ok
-        why = "" if verdict.outcome == "pass" else f" ({verdict.rule})"
-        print(f"  {'ok  ' if ok else 'FAIL'} line {row.line}: expect {row.expect}, got "
-              f"{verdict.outcome.value}{why}: {_short(row.text)}")  # fmt: skip
+        if verbose or not ok:
+            why = "" if verdict.outcome == "pass" else f" ({verdict.rule})"
+            tag = f" [{row.label}: {row.kind}]" if row.label else ""
+            print(f"  {'ok  ' if ok else 'FAIL'} line {row.line}{tag}: expect {row.expect}, "
+                  f"got {verdict.outcome.value}{why}: {_short(row.text)}")  # fmt: skip
+    for line in per_label_lines(rows, fired):
+        print(line)
     print(f"totals: {len(rows) - failures} as expected, {failures} not, of {len(rows)} rows")
     return failures
-
-
-def _ratio(part: int, whole: int) -> str:
-    return f"{part / whole:.2f} ({part}/{whole})" if whole else "n/a (0/0)"
 
 
 def _short(text: str, width: int = 90) -> str:

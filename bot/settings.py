@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     # beside the database) or torch. If ONNX cannot be used, torch is used and /about says why.
     toxicity_runtime: Literal["torch", "onnx"] = "onnx"
     toxicity_fallback: Literal["on", "off"] = "on"
+    # The embedded backend's threat/hate patterns (default: the file shipped in the package).
+    toxicity_patterns: Path | None = None
 
     # Reply chains (see the README's "Reply chains" section): captured messages are written
     # in batches of up to REPLIES_BATCH_SIZE, at the latest REPLIES_FLUSH_MS after the first.
@@ -81,6 +83,7 @@ class Settings(BaseSettings):
         "dev_guild_id",
         "toxicity_checkpoint",
         "toxicity_hf_dir",
+        "toxicity_patterns",
         "discord_api_base",
         "discord_gateway_url",
         mode="before",

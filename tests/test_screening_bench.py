@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import screening_support  # noqa: F401  (offline environment for model code)
 
-from bench import _corpus, quality
+from bench import _corpus, _labelled, quality
 
 BLOG_EXCERPT = """A review.
 
@@ -68,9 +68,10 @@ def test_a_tsv_file_runs_through_the_pipeline_and_reports_each_row(tmp_path, cap
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("text\texpect\npass\thi\n", "first line must be the header"),
-        ("expect\ttext\nmaybe\thi\n", "cases.tsv:2: expected 'pass' or 'flag'"),
-        ("expect\ttext\npass hi\n", "cases.tsv:2: expected 'pass' or 'flag'"),
+        ("text\texpect\npass\thi\n", "first line must be a header with expect and text"),
+        ("expect\ttext\nmaybe\thi\n", "cases.tsv:2: expect must be 'pass' or 'flag'"),
+        ("expect\ttext\npass hi\n", "cases.tsv:2: expected 2 tab-separated cells"),
+        ("split\texpect\ttext\nheldout\tpass\n", "cases.tsv:2: expected 3 tab-separated cells"),
     ],
 )
 def test_a_malformed_tsv_names_the_line(tmp_path, content: str, message: str) -> None:
@@ -78,3 +79,31 @@ def test_a_malformed_tsv_names_the_line(tmp_path, content: str, message: str) ->
     path.write_text(content, encoding="utf-8")
     with pytest.raises(SystemExit, match=message):
         quality.read_tsv(path)
+
+
+def test_a_labelled_file_reports_precision_and_recall_per_label(tmp_path, capsys) -> None:
+    path = tmp_path / "labelled.tsv"
+    path.write_text(
+        "label\tkind\texpect\ttext\n"
+        "threat\texplicit threat\tflag\tSpoil it again and I will stab you\n"
+        "threat\tveiled threat\tflag\tthe weather is lovely\n"
+        "identity_attack\thate\tflag\tRefugees are vermin and should be deported\n"
+        "none\tviolent film talk\tpass\tThat finale destroyed me, I'd kill for a sequel\n",
+        encoding="utf-8",
+    )
+    assert quality.main(["--file", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "ok   line 2 [threat: explicit threat]: expect flag, got hide (threat 0.95" in out
+    assert "FAIL line 3 [threat: veiled threat]: expect flag, got pass" in out
+    assert "threat           precision 1.00 (1/1)  recall 0.50 (1/2)" in out
+    assert "identity_attack  precision 1.00 (1/1)  recall 1.00 (1/1)" in out
+    assert "film talk (must pass): 0 of 1 caught (none)" in out
+
+
+def test_the_shipped_labelled_set_has_60_comments_and_a_held_out_part() -> None:
+    rows = _labelled.read_tsv(_labelled.SHIPPED)
+    assert len(rows) >= 60
+    held_out = [row for row in rows if row.split == "heldout"]
+    assert len(held_out) >= 30
+    kinds = {row.kind for row in held_out}
+    assert {"veiled threat", "explicit threat", "hate", "insult", "violent film talk"} <= kinds

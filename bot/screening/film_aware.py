@@ -80,10 +80,14 @@ class FilmContext:
         self._ngrams = {
             tuple(q[i : i + NGRAM]) for q in self._quotes for i in range(len(q) - NGRAM + 1)
         }
+        self._ngrams_by_word: dict[str, list[frozenset[str]]] = {}
+        for ngram in self._ngrams:
+            self._ngrams_by_word.setdefault(ngram[0], []).append(frozenset(ngram))
         speakers = [q.speaker for q in details.quotes if q.speaker]
         aliases = [a for c in details.credits if c.role == "cast" for a in c.aliases]
         self.names = _name_variants([*details.characters, *aliases, *speakers])
         self._names = _alternation(self.names)
+        self._lower_names = tuple(name.lower() for name in self.names)
 
     def is_film_dialogue(self, fragment: str) -> bool:
         """True if `fragment` is a whole film quote or a long-enough contiguous part of one."""
@@ -97,10 +101,16 @@ class FilmContext:
         return False
 
     def mentions_character(self, text: str) -> bool:
-        return bool(self._names and self._names.search(text))
+        return self._may_name(text) and self._names is not None and bool(self._names.search(text))
+
+    def _may_name(self, text: str) -> bool:
+        lowered = text.lower()
+        return any(name in lowered for name in self._lower_names)
 
     def dialogue_spans(self, text: str) -> list[tuple[int, int]]:
         """Character spans of unquoted runs of >= NGRAM words that are film dialogue."""
+        if not self._has_quote_run(text):
+            return []
         tokens = list(_TOKEN.finditer(text))
         words = [_fold(t.group(0)) for t in tokens]
         covered = [False] * len(tokens)
@@ -118,8 +128,14 @@ class FilmContext:
                 spans.append((token.start(), _end_with_punctuation(text, token.end())))
         return spans
 
+    def _has_quote_run(self, text: str) -> bool:
+        """False if no NGRAM words of a quote all occur in the text (a quick first check)."""
+        words = set(_TOKEN.findall(_fold(text)))
+        starts = words.intersection(self._ngrams_by_word)
+        return any(ngram <= words for start in starts for ngram in self._ngrams_by_word[start])
+
     def neutralise_names(self, text: str) -> tuple[str, tuple[str, ...]]:
-        if not self._names:
+        if not self._names or not self._may_name(text):
             return text, ()
         found: list[str] = []
 
@@ -182,8 +198,11 @@ def _end_with_punctuation(text: str, end: int) -> int:
     return end
 
 
+_BLANKS = re.compile(r"[ \t]{2,}|\t")
+
+
 def _tidy(text: str) -> str:
-    return re.sub(r"[ \t]+", " ", text).strip()
+    return _BLANKS.sub(" ", text).strip()
 
 
 def _fold(word: str) -> str:

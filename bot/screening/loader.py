@@ -34,6 +34,7 @@ class ScreeningSettings(Protocol):
     toxicity_runtime: str
     toxicity_fallback: str
     database_path: object  # exported ONNX models are cached in model-cache/ beside it
+    # toxicity_patterns (Path | None) is read with getattr: older callers may not have it
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class ActiveBackend:
 def load_backend(settings: ScreeningSettings) -> ActiveBackend:
     """Load the configured backend (blocking). Raises ModelLoadError only with fallback off."""
     if settings.toxicity_backend == "embedded":
-        return ActiveBackend(EmbeddedBackend(), "TOXICITY_BACKEND=embedded")
+        return _embedded(settings, "TOXICITY_BACKEND=embedded")
     config = DetoxifyConfig(
         model=settings.toxicity_model,
         checkpoint=settings.toxicity_checkpoint,  # type: ignore[arg-type]
@@ -69,12 +70,19 @@ def load_backend(settings: ScreeningSettings) -> ActiveBackend:
             log.error("screening model not loaded: %s (TOXICITY_FALLBACK=off)", exc)
             raise
         log.error("screening model not loaded, using the embedded backend instead: %s", exc)
-        reason = f"fell back to embedded: {exc.why}. Fix: {exc.fix}"
-        return ActiveBackend(EmbeddedBackend(), reason, fell_back=True)
+        return _embedded(settings, f"fell back to embedded: {exc.why}. Fix: {exc.fix}", True)
     source = "offline files" if config.checkpoint and config.hf_dir else "download/cache"
     took = time.monotonic() - started
     reason = f"TOXICITY_BACKEND=detoxify ({source}, {backend.runtime}, loaded in {took:.1f} s)"
     return ActiveBackend(backend, reason)
+
+
+def _embedded(settings: ScreeningSettings, reason: str, fell_back: bool = False) -> ActiveBackend:
+    """The embedded backend; the reason says so when its pattern file could not be used."""
+    backend = EmbeddedBackend(getattr(settings, "toxicity_patterns", None))
+    if backend.problem:
+        reason = f"{reason}; {backend.problem}"
+    return ActiveBackend(backend, reason, fell_back)
 
 
 def model_cache(settings: ScreeningSettings) -> Path:

@@ -61,7 +61,18 @@ _EMPHASIS_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_{1,2}|_{1,2}(?![A-Za-z0-9])
 _HEADING = re.compile(r"^(?:#{1,3}|-#) +", re.M)
 _BLOCKQUOTE_REST = re.compile(r"^>>> ?(.*)\Z", re.M | re.S)
 _BLOCKQUOTE_LINE = re.compile(r"^> ?(.*)$", re.M)
-_SPACES = re.compile(r"[ \t\f\v]+")
+# Quick first checks: a step whose characters are absent leaves the text as it is.
+_MARKDOWN_CHARS = frozenset("`*_~>#[|")
+_LOOKALIKE_CHARS = frozenset(FOREIGN_LOOKALIKES) | frozenset(LATIN_LOOKALIKES)
+_LEET_CHARS = frozenset(LEET)
+_ASCII_STRETCH = re.compile(r"([A-Za-z])\1\1")
+_REGIONAL_INDICATOR = re.compile("[\U0001f1e6-\U0001f1ff]")
+# A Latin letter carrying a mark from the combining blocks (accents, Zalgo text), once the
+# text is decomposed: without one, _strip_latin_marks has nothing to do.
+_LATIN_WITH_MARK = re.compile(
+    "[A-Za-z][\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+)
+_SPACES = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")
 _NEWLINES = re.compile(r"\s*\n\s*")
 
 
@@ -104,7 +115,10 @@ def normalise(text: str, lexicon: Lexicon | None = None) -> Normalised:
         if result != text:
             changes.append(name)
             text = result
-    tidy = _NEWLINES.sub("\n", _SPACES.sub(" ", text)).strip()
+    tidy = _SPACES.sub(" ", text)
+    if "\n" in tidy:
+        tidy = _NEWLINES.sub("\n", tidy)
+    tidy = tidy.strip()
     return Normalised(tidy, tuple(changes))
 
 
@@ -126,37 +140,28 @@ def default_lexicon() -> Lexicon:
 def _remove_invisible(text: str) -> str:
     if text.isascii():
         return text
-    for blank in BLANK_AS_SPACE:
-        text = text.replace(blank, " ")
-    return _invisible_pattern().sub("", text)
+    return text.translate(_invisible_table())
 
 
 @functools.cache
-def _invisible_pattern() -> re.Pattern[str]:
+def _invisible_table() -> dict[int, str | None]:
     """Every format character (Cf: zero-width space and joiners, word joiner, BOM, soft
-    hyphen, bidi controls, tag letters), variation selectors and blank fillers."""
+    hyphen, bidi controls, tag letters), variation selectors and blank fillers, removed;
+    blanks that look like a space, made one."""
     codes = [c for c in range(0x80, sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
     codes += [*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0), *map(ord, INVISIBLE_EXTRA)]
-    return re.compile("[" + "".join(_ranges(sorted(set(codes)))) + "]")
-
-
-def _ranges(codes: list[int]) -> list[str]:
-    parts, start, previous = [], codes[0], codes[0]
-    for code in [*codes[1:], -1]:
-        if code == previous + 1:
-            previous = code
-            continue
-        parts.append(
-            re.escape(chr(start)) + ("-" + re.escape(chr(previous)) if previous > start else "")
-        )
-        start = previous = code
-    return parts
+    table: dict[int, str | None] = dict.fromkeys(codes)
+    table.update({ord(blank): " " for blank in BLANK_AS_SPACE})
+    return table
 
 
 def _fold_compatibility(text: str) -> str:
     if text.isascii():
         return text
-    text = "".join(_regional_indicator_letter(ch) for ch in text)
+    if _REGIONAL_INDICATOR.search(text):
+        text = "".join(_regional_indicator_letter(ch) for ch in text)
+    if unicodedata.is_normalized("NFKC", text):
+        return text
     return unicodedata.normalize("NFKC", text)
 
 
@@ -170,9 +175,12 @@ def _regional_indicator_letter(ch: str) -> str:
 def _strip_latin_marks(text: str) -> str:
     if text.isascii():
         return text
+    decomposed = unicodedata.normalize("NFD", text)
+    if not _LATIN_WITH_MARK.search(decomposed):
+        return text
     out: list[str] = []
     base_is_latin = False
-    for ch in unicodedata.normalize("NFD", text):
+    for ch in decomposed:
         if unicodedata.category(ch) == "Mn":
             if base_is_latin:
                 continue
@@ -187,6 +195,8 @@ def _remove_spoilers(text: str) -> str:
 
 
 def _remove_markdown(text: str) -> str:
+    if _MARKDOWN_CHARS.isdisjoint(text):
+        return text
     text = _CODE_FENCE.sub(r"\1", text)
     text = _BLOCKQUOTE_REST.sub(lambda m: _as_quote(m.group(1)), text)
     text = _BLOCKQUOTE_LINE.sub(lambda m: _as_quote(m.group(1)), text)
@@ -203,6 +213,8 @@ def _as_quote(body: str) -> str:
 
 
 def _replace_links_and_mentions(text: str) -> str:
+    if "<" not in text and "://" not in text and "www." not in text.lower():
+        return text
     text = _URL.sub(" ", text)
     text = _USER_MENTION.sub("@member", text)
     text = _ROLE_MENTION.sub("@role", text)
@@ -212,7 +224,7 @@ def _replace_links_and_mentions(text: str) -> str:
 
 
 def _replace_lookalikes(text: str) -> str:
-    if text.isascii():
+    if text.isascii() or _LOOKALIKE_CHARS.isdisjoint(text):
         return text
     latin_majority = _latin_letter_share(text) > 0.5
     return _WORD.sub(lambda m: _fix_word_script(m.group(0), latin_majority), text)
@@ -253,6 +265,8 @@ def _join_spaced_letters(text: str) -> str:
 
 
 def _undo_leetspeak(text: str, known: Lexicon) -> str:
+    if _LEET_CHARS.isdisjoint(text):
+        return text
     return _LEET_TOKEN.sub(lambda m: _unleet_token(m.group(0), known), text)
 
 
@@ -270,6 +284,8 @@ def _unleet_token(token: str, known: Lexicon) -> str:
 
 
 def _unstretch(text: str, known: Lexicon) -> str:
+    if (_ASCII_STRETCH if text.isascii() else _STRETCH).search(text) is None:
+        return text
     return _STRETCHED_WORD.sub(lambda m: _unstretch_word(m.group(0), known), text)
 
 

@@ -15,7 +15,7 @@ from tests.e2e._screening import (
     use_alert_channel,
 )
 
-BORDERLINE = "what a fucking mess of an ending"
+BORDERLINE = "the director of this ending is a total moron"  # toxic, aimed at no one here
 INSULT = "you are a pathetic idiot"
 
 

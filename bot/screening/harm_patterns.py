@@ -1,0 +1,247 @@
+"""The pattern layer: threats, dehumanising hate and dehumanising insults, from a data file.
+
+alt-profanity-check gives one score and misses threats and hate without swear words. This
+layer adds `threat`, `identity_attack` and `insult` scores from documented rules kept in
+`data/harm_patterns.json`, in the spirit of Discord AutoMod's keyword presets: who (first
+person, "someone"), a verb of harm and a target (the reader, or an identity group), or a
+group described as vermin or disease or as something to remove. Each rule has a fixed score:
+0.95 for explicit threats and hate (above the default hide thresholds), 0.70-0.75 for veiled
+ones (flagged for a moderator, never hidden by the defaults).
+
+Guards keep film talk out: a match inside a quotation with a speech cue near it ("his line
+'I will find you'"), one just after reported speech ("when he says I will find you"), and
+group statements next to words about depiction ("treated as", "in the film") score nothing.
+
+`load_patterns(path)` raises PatternFileError (with the reason) for a missing or corrupt file.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PATH = Path(__file__).with_name("data") / "harm_patterns.json"
+FORMAT = "filmbot-harm-patterns"
+LABELS = ("threat", "identity_attack", "insult")
+
+_PLACEHOLDER = re.compile(r"\{([A-Z_]+)\}")
+_QUOTE = re.compile(
+    r"\"[^\"\n]{1,600}\"|\u201c[^\u201d]{1,600}\u201d|(?<![\w'])'[^'\n]{3,600}'(?!\w)"
+)
+_SENTENCE_END = re.compile(r"[.!?\n]")
+_TOKENS = re.compile(r"[\w@']+")
+_COMMON = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "from",
+        "out",
+        "up",
+        "off",
+        "and",
+        "or",
+        "you",
+        "your",
+        "them",
+        "their",
+        "they",
+        "his",
+        "her",
+        "him",
+        "those",
+        "these",
+        "that",
+        "this",
+        "like",
+        "all",
+        "are",
+        "is",
+        "be",
+        "not",
+        "no",
+        "just",
+        "lot",
+        "me",
+        "my",
+        "we",
+        "us",
+        "our",
+        "it",
+    ]
+)
+_APOSTROPHE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+
+
+class PatternFileError(Exception):
+    """The pattern file is missing or not a valid pattern file; the message says which."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    label: str
+    score: float
+    regex: re.Pattern[str]
+    needs: tuple[frozenset[str], ...] = ()  # one word of each set must be in the text
+
+    def may_match(self, words: set[str]) -> bool:
+        """False if the pattern cannot match a text made of `words` (a fast first check)."""
+        return all(not need.isdisjoint(words) for need in self.needs)
+
+
+@dataclass(frozen=True)
+class Guard:
+    name: str
+    labels: frozenset[str]
+    regex: re.Pattern[str]
+    before: int
+    after: int
+    quoted_only: bool
+
+
+@dataclass(frozen=True)
+class Match:
+    """One rule that fired, with the words it matched."""
+
+    rule: str
+    label: str
+    score: float
+    text: str
+
+
+class HarmPatterns:
+    """Compiled rules and guards; `score(text)` gives the three labels' scores."""
+
+    def __init__(self, rules: list[Rule], guards: list[Guard], version: int) -> None:
+        self.rules = rules
+        self.guards = guards
+        self.version = version
+        self._hints = frozenset().union(*(need for rule in rules for need in rule.needs))
+        self._always = any(not rule.needs for rule in rules)
+
+    def score(self, text: str) -> dict[str, float]:
+        """The highest score per label over the rules that fire unguarded (0.0 if none)."""
+        scores = dict.fromkeys(LABELS, 0.0)
+        for match in self.matches(text):
+            scores[match.label] = max(scores[match.label], match.score)
+        return scores
+
+    def matches(self, text: str) -> list[Match]:
+        """Every unguarded rule match in `text` (for the scores and for explaining them)."""
+        folded = text.translate(_APOSTROPHE).lower()
+        words = set(_TOKENS.findall(folded))
+        if not self._always and self._hints.isdisjoint(words):
+            return []
+        quotes: list[tuple[int, int]] | None = None
+        found: list[Match] = []
+        for rule in self.rules:
+            if not rule.may_match(words):
+                continue
+            if quotes is None:
+                quotes = [m.span() for m in _QUOTE.finditer(folded)]
+            for hit in rule.regex.finditer(folded):
+                if not self._guarded(folded, hit.span(), rule.label, quotes):
+                    found.append(Match(rule.name, rule.label, rule.score, hit.group(0)))
+                    break
+        return found
+
+    def _guarded(
+        self, text: str, span: tuple[int, int], label: str, quotes: list[tuple[int, int]]
+    ) -> bool:
+        quote = next((q for q in quotes if q[0] <= span[0] and span[1] <= q[1]), None)
+        for guard in self.guards:
+            if label not in guard.labels or (guard.quoted_only and quote is None):
+                continue
+            start, end = quote if quote is not None else span
+            if guard.regex.search(_sentence_window(text, start, end, guard.before, guard.after)):
+                return True
+        return False
+
+
+def _sentence_window(text: str, start: int, end: int, before: int, after: int) -> str:
+    """The text around [start, end) within `before`/`after` characters, inside the sentence
+    (a quotation's own punctuation does not end it)."""
+    left = text[max(0, start - before) : start]
+    stops = list(_SENTENCE_END.finditer(left))
+    if stops:
+        left = left[stops[-1].end() :]
+    right = _SENTENCE_END.split(text[end : end + after], maxsplit=1)[0] if after else ""
+    return f"{left} \u2022 {right}"
+
+
+def load_patterns(path: Path = DEFAULT_PATH) -> HarmPatterns:
+    """Read and compile the pattern file; PatternFileError says what is wrong with it."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PatternFileError(f"the pattern file {path} is missing") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PatternFileError(f"the pattern file {path} cannot be read: {exc}") from None
+    try:
+        return _compile(data)
+    except (KeyError, TypeError, ValueError, re.error) as exc:
+        raise PatternFileError(f"the pattern file {path} is not valid: {exc!r}") from None
+
+
+def _compile(data: dict) -> HarmPatterns:
+    if data.get("format") != FORMAT:
+        raise ValueError(f"format is {data.get('format')!r}, not {FORMAT!r}")
+    words: dict[str, list[str]] = data["words"]
+    rules = []
+    for raw in data["rules"]:
+        if raw["label"] not in LABELS or not 0.0 <= float(raw["score"]) <= 1.0:
+            raise ValueError(f"rule {raw['name']!r}: bad label or score")
+        regex = re.compile(_expand(raw["pattern"], words))
+        needs = tuple(_needed_words(need, words) for need in raw.get("needs", ()))
+        rules.append(Rule(raw["name"], raw["label"], float(raw["score"]), regex, needs))
+    guards = [
+        Guard(
+            name,
+            frozenset(raw["labels"]),
+            re.compile(rf"(?<![\w@]){_alternation(words[raw['words']])}(?![\w])"),
+            int(raw["before"]),
+            int(raw["after"]),
+            bool(raw["quoted_only"]),
+        )
+        for name, raw in data["guards"].items()
+    ]
+    if not rules:
+        raise ValueError("no rules")
+    return HarmPatterns(rules, guards, int(data["version"]))
+
+
+def _needed_words(need: str | list[str], words: dict[str, list[str]]) -> frozenset[str]:
+    """One word of each phrase of a word list (by name) or of a list of words: the longest
+    that is not a common little word, so that the check rules out as many texts as it can."""
+    phrases = words[need] if isinstance(need, str) else need
+    return frozenset(_telling_word(phrase) for phrase in phrases)
+
+
+def _telling_word(phrase: str) -> str:
+    tokens = _TOKENS.findall(phrase.lower())
+    telling = [token for token in tokens if token not in _COMMON] or tokens
+    return max(reversed(telling), key=len)
+
+
+def _expand(pattern: str, words: dict[str, list[str]]) -> str:
+    return _PLACEHOLDER.sub(lambda m: _alternation(words[m.group(1)]), pattern)
+
+
+def _alternation(phrases: list[str]) -> str:
+    """A non-capturing group of the phrases, longest first, spaces matching any blank run."""
+    ordered = sorted({p.lower() for p in phrases}, key=len, reverse=True)
+    body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
+    return f"(?:{body})"
