@@ -19,6 +19,7 @@ from bot.errors import PermissionDenied
 from bot.journal import Handler, Intent, Status, Step, StepContext
 from bot.moderation.model import DmStatus
 from bot.screening.review_text import restored_messages
+from bot.text import escape_markdown, neutralise_mentions
 from bot.webhooks import abandon_post, send_parts
 from cogs._webhooks import ChannelWebhooks, WebhookSender
 from storage.screening import ScreenedMessage
@@ -110,7 +111,8 @@ class Restore(Handler):
             ) from None
         p = ctx.payload
         url = f"https://discord.com/channels/{p['guild_id']}/{sender.target_id}/{ids[-1]}"
-        return {"sent": ids, "note": f"restored under {sender.username}'s name: {url}"}
+        name = escape_markdown(neutralise_mentions(p["name"]))  # as members know them
+        return {"sent": ids, "note": f"restored under {name}'s name: {url}"}
 
     async def step_decide(self, ctx: StepContext) -> dict:
         item = await self.desk.services.screening.review.get(ctx.payload["item_id"])
