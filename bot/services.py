@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import aiosqlite
@@ -48,6 +49,8 @@ from storage.screening_review import ReviewRepository
 from storage.spoiler_terms import SpoilerTermRepository
 
 log = logging.getLogger(__name__)
+
+KEEP_FINISHED = timedelta(days=30)  # finished journal intents are kept this long
 
 
 @dataclass
@@ -151,7 +154,9 @@ class Services:
         if self._started:
             raise RuntimeError("the clock can only be swapped before the services start")
         self.clock = clock
-        self.journal = Journal(self.journal.store, clock, crash=self.journal.crash)
+        self.journal = Journal(
+            self.journal.store, clock, crash=self.journal.crash, keep_finished=KEEP_FINISHED
+        )
         self.expiry, self.moderation = build_moderation(
             self.mod_cases, self.mod_config, clock, self.journal
         )
@@ -174,7 +179,9 @@ async def open_services(settings: Settings) -> Services:
     settings.prepare_database_folder()
     conn = await migrate.open_database(settings.database_path)
     cases, config, clock = CaseRepository(conn), ModConfigRepository(conn), SystemClock()
-    journal = Journal(JournalRepository(conn), clock, crash=CrashPoints.from_env())
+    journal = Journal(
+        JournalRepository(conn), clock, crash=CrashPoints.from_env(), keep_finished=KEEP_FINISHED
+    )
     expiry, moderation = build_moderation(cases, config, clock, journal)
     replies, discussions = ReplyRepository(conn), DiscussionRepository(conn)
     marks = ChannelMarks(conn)

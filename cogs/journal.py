@@ -1,19 +1,12 @@
-"""Completes the journal's unfinished intents whenever the bot (re)connects, and runs its
-retry loop (docs/journal.md). By then every cog has registered its handlers."""
+"""Completes the journal's unfinished intents whenever the bot (re)connects (docs/journal.md).
+By then every cog has registered its handlers. The work runs in the journal's own task, which
+the services stop before the database closes, so a bot closing meanwhile loses nothing."""
 
 from __future__ import annotations
-
-import logging
-from datetime import timedelta
 
 from discord.ext import commands
 
 from bot.app import FilmBot
-from bot.errors import StorageUnavailable
-
-log = logging.getLogger(__name__)
-
-KEEP_FINISHED = timedelta(days=30)  # finished intents are kept this long (cases keep theirs)
 
 
 class JournalResume(commands.Cog):
@@ -22,29 +15,17 @@ class JournalResume(commands.Cog):
     def __init__(self, bot: FilmBot) -> None:
         self.bot = bot
 
+    async def cog_unload(self) -> None:
+        # Bot.close() removes cogs before it closes the HTTP session: stop retrying first.
+        await self.bot.services.journal.stop()
+
     @commands.Cog.listener()
     async def on_ready(self) -> None:
-        await self._resume("connected")
+        self.bot.services.journal.request_resume()
 
     @commands.Cog.listener()
     async def on_resumed(self) -> None:
-        await self._resume("resumed")
-
-    async def _resume(self, why: str) -> None:
-        journal = self.bot.services.journal
-        if not journal.running:  # the first ready: start the loop, forget old finished intents
-            journal.start()
-            try:
-                pruned = await journal.store.prune(KEEP_FINISHED, journal.clock.now())
-            except StorageUnavailable:  # logged and shown in /about; resuming still matters
-                pruned = 0
-            if pruned:
-                log.info(
-                    "journal: %d finished intent(s) older than %s deleted", pruned, KEEP_FINISHED
-                )
-        finished = await journal.resume_unfinished()
-        if finished:
-            log.info("journal (%s): %d unfinished intent(s) carried out", why, len(finished))
+        self.bot.services.journal.request_resume()
 
 
 async def setup(bot: FilmBot) -> None:

@@ -51,6 +51,7 @@ class JournalStore(Protocol):
     async def unfinished(self, due_by: datetime | None = None) -> list[Intent]: ...
     async def next_retry_at(self) -> datetime | None: ...
     async def counts(self) -> dict[str, int]: ...
+    async def prune(self, older_than: timedelta, now: datetime) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,9 @@ class Journal:
         *,
         policy: RetryPolicy | None = None,
         crash: CrashPoints = NO_CRASHES,
+        keep_finished: timedelta | None = None,
     ) -> None:
+        """`keep_finished`: finished intents older than this are deleted when the loop starts."""
         self.store = store
         self.clock = clock
         self.policy = policy or RetryPolicy()
@@ -150,6 +153,9 @@ class Journal:
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}  # lock, runs holding or waiting
         self._stalled_until: datetime | None = None  # database unwritable: look again then
         self._stalls = 0  # stalls in a row (the wait grows like a retry's)
+        self._stopped = False
+        self._resume_wanted = False
+        self.keep_finished = keep_finished
         self._task: asyncio.Task | None = None
         self._wake = asyncio.Event()
         self._timer: Any = None
@@ -213,12 +219,23 @@ class Journal:
         """Whether the retry loop is running."""
         return self._task is not None
 
+    def request_resume(self) -> None:
+        """Resume unfinished intents in the background, soon (on_ready, on_resumed); starts
+        the retry loop if needed. Ignored once stopped (the bot is closing)."""
+        if self._stopped:
+            return
+        self._resume_wanted = True
+        self.start()
+        self._wake.set()
+
     def start(self) -> None:
         """Start the retry loop (it sleeps until the next retry time)."""
-        if self._task is None:
+        if self._task is None and not self._stopped:
             self._task = asyncio.create_task(self._retry_loop(), name="journal-retries")
 
     async def stop(self) -> None:
+        """Stop the loop (before the database closes); nothing is lost: intents are on disk."""
+        self._stopped = True
         if self._timer is not None:
             self._timer.cancel()
         if self._task is not None:
@@ -228,15 +245,41 @@ class Journal:
             self._task = None
 
     async def _retry_loop(self) -> None:
+        await self._prune_quietly()
+        just_ran = False
         while True:
             self._wake.clear()
-            when = await self._next_retry_quietly()
-            if when is not None and when <= self.clock.now():
-                await self.resume_unfinished()
+            if self._resume_wanted:
+                self._resume_wanted = False
+                await self._resume_quietly()
                 continue
+            when = await self._next_retry_quietly()
+            if when is not None and when <= self.clock.now() and not just_ran:
+                await self._resume_quietly()
+                just_ran = True  # still due after running: wait a little, never spin
+                continue
+            just_ran = False
             if when is not None:
-                self._arm(when)
+                self._arm(max(when, self.clock.now() + self.policy.base_delay / 4))
             await self._wake.wait()
+
+    async def _resume_quietly(self) -> None:
+        try:
+            await self.resume_unfinished()
+        except Exception:
+            log.exception("journal: unfinished intents could not be read")
+
+    async def _prune_quietly(self) -> None:
+        if self.keep_finished is None:
+            return
+        try:
+            pruned = await self.store.prune(self.keep_finished, self.clock.now())
+        except Exception as error:  # a database that cannot be written is said elsewhere
+            log.warning("journal: old intents not pruned: %s", error)
+            return
+        if pruned:
+            log.info("journal: %d finished intent(s) older than %s deleted", pruned,
+                     self.keep_finished)  # fmt: skip
 
     async def _next_retry_quietly(self) -> datetime | None:
         stalled, self._stalled_until = self._stalled_until, None
