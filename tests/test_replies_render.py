@@ -13,6 +13,7 @@ from test_replies_tree import stored
 from bot import limits
 from bot.replies.render import INDENT, RenderOptions, render_chain, render_tree
 from bot.replies.text import excerpt, safe_name, spoiler_spans
+from bot.spoilers.format import Document
 from bot.replies.tree import build_tree
 from storage.replies import MessageState
 
@@ -153,8 +154,8 @@ def test_excerpt_keeps_spoilers_whole():
 
 def test_excerpt_neutralises_pings_and_unbalanced_code():
     assert excerpt("hey @everyone look", 50) == "hey @\u200beveryone look"
-    assert excerpt("```py\nprint(1)\n```", 50) == "py print(1)"
-    assert excerpt("`code` and `more code that goes on", 24) == "\\`code\\` and \\`more code…"
+    assert excerpt("```py\nprint(1)\n```", 50) == "`print(1)`"  # a block becomes inline code
+    assert excerpt("`code` and `more code that goes on", 24) == "`code` and \\`more code…"
 
 
 spoiler_text = st.lists(
@@ -169,11 +170,16 @@ spoiler_text = st.lists(
 @settings(max_examples=200, deadline=None)
 @given(spoiler_text, st.integers(min_value=8, max_value=60))
 def test_excerpt_never_cuts_inside_a_spoiler(text, limit):
-    flat = " ".join(text.split())
     result = excerpt(text, limit)
     if result == "[spoiler]…":
         return
-    kept = result.removesuffix("…")
-    assert flat.startswith(kept)
-    cut = len(kept)
-    assert not any(start < cut < end for start, end in spoiler_spans(flat))
+    kept = Document.parse(result.removesuffix("…"))
+    whole = Document.parse(" ".join(text.split()))
+    assert whole.visible().startswith(kept.visible().rstrip())
+
+    def spoilers(doc):
+        return [doc.text[start:end].strip() for start, end in spoiler_spans(doc)]
+
+    kept_spoilers = [Document.parse(s).visible() for s in spoilers(kept)]
+    whole_spoilers = [Document.parse(s).visible() for s in spoilers(whole)]
+    assert kept_spoilers == whole_spoilers[: len(kept_spoilers)]  # each one whole

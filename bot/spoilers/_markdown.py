@@ -17,11 +17,17 @@ from bot.text import ZERO_WIDTH_SPACE as ZWSP
 SPOILER = "||"
 MAX_DEPTH = 8  # deeper nesting is left as literal text (keeps recursion and re-opening small)
 CODE_KINDS = frozenset({"code", "code_block"})
-INLINE_KINDS = frozenset({"bold", "italic", "underline", "strike", "code", "link"})
+# Spans whose text is taken raw: no markup or escapes inside (code, and bare URLs).
+LITERAL_KINDS = CODE_KINDS | {"url"}
+INLINE_KINDS = frozenset({"bold", "italic", "underline", "strike", "code", "link", "url"})
 
 _FENCE = re.compile(r"```([A-Za-z0-9_+.#-]*)\n")
 _LINK = re.compile(r"\[([^\[\]\n]+)\]\((<?https?://[^\s()<>]+>?)\)")
 _PIPE_PAIR = re.compile(r"\|(?=\|)")
+# simple-markdown's url rule: a bare URL runs to whitespace or "<", and does not end on
+# punctuation. It swallows any `||`, `*` or `_` glued to it.
+_URL = re.compile(r"https?://[^\s<]+[^<.,:;\"')\]\s]")
+_AUTOLINK = re.compile(r"<(https?://[^ >]+)>")
 
 
 @dataclass(eq=False)
@@ -48,7 +54,7 @@ def _is_word(ch: str) -> bool:
     return ch.isascii() and (ch.isalnum() or ch == "_")
 
 
-def _odd_backslashes_before(text: str, index: int, floor: int = 0) -> bool:
+def odd_backslashes_before(text: str, index: int, floor: int = 0) -> bool:
     count = 0
     while index - 1 - count >= floor and text[index - 1 - count] == "\\":
         count += 1
@@ -81,7 +87,7 @@ class _Parser:
             wrapper, inner_start, inner_end, span_end = span
             self.emit(literal_from, i, stack)
             inner = stack + (wrapper,)
-            if wrapper.kind in CODE_KINDS:
+            if wrapper.kind in LITERAL_KINDS:
                 self.emit(inner_start, inner_end, inner)
             else:
                 self.parse(inner_start, inner_end, inner)
@@ -111,6 +117,14 @@ class _Parser:
             return self.star_italic(i, end)
         if ch == "_":
             return self.underscore_italic(i, end)
+        if ch == "h" and not any(w.kind in ("url", "link") for w in stack):
+            url = _URL.match(text, i, end)
+            if url:
+                return Wrapper("url", "", ""), i, url.end(), url.end()
+        if ch == "<" and not any(w.kind in ("url", "link") for w in stack):
+            auto = _AUTOLINK.match(text, i, end)
+            if auto:
+                return Wrapper("url", "<", ">"), i + 1, auto.end() - 1, auto.end()
         if ch == "[":
             link = _LINK.match(text, i, end)
             if link:
@@ -159,7 +173,7 @@ class _Parser:
             if close == -1:
                 return None
             followed = close + 2 < end and text[close + 2] == marker[0]
-            if not _odd_backslashes_before(text, close, i + 2) and (
+            if not odd_backslashes_before(text, close, i + 2) and (
                 kind == "strike" or not followed
             ):
                 return Wrapper(kind, marker, marker), i + 2, close, close + 2
@@ -204,7 +218,8 @@ def parse(markdown: str) -> list[Fragment]:
 
 
 def in_code(stack: tuple[Wrapper, ...]) -> bool:
-    return any(w.kind in CODE_KINDS for w in stack)
+    """Whether text under `stack` is taken raw (code or a URL): no escapes, no markup."""
+    return any(w.kind in LITERAL_KINDS for w in stack)
 
 
 def safe_text(text: str, stack: tuple[Wrapper, ...]) -> str:
@@ -224,7 +239,7 @@ def _transition(prev: tuple[Wrapper, ...], nxt: tuple[Wrapper, ...]) -> list[str
     while common < min(len(prev), len(nxt)) and prev[common] is nxt[common]:
         common += 1
     markers = [w.close for w in reversed(prev[common:]) if w.close]
-    markers += [w.open for w in nxt[common:]]
+    markers += [w.open for w in nxt[common:] if w.open]
     return markers
 
 
@@ -239,7 +254,7 @@ def guard_end(text: str, marker: str) -> str:
         return text
     if text[-1] == "|":  # the spoiler rule ignores escapes: only a gap keeps pipes apart
         return text + ZWSP
-    if _odd_backslashes_before(text, len(text) - 1):
+    if odd_backslashes_before(text, len(text) - 1):
         return text
     return text[:-1] + "\\" + text[-1]
 
@@ -280,6 +295,18 @@ def render(fragments: list[Fragment]) -> tuple[str, list[int]]:
         length += len(text)
         stack, previous_code = frag.stack, coded
     return "".join(out), starts[:-1]
+
+
+_MARKUP = re.compile(r"(\\.)|([*_~`|\[\]<>])", re.DOTALL)
+
+
+def escape_literal(text: str) -> str:
+    """Literal text with every unescaped markup character escaped.
+
+    Text that showed literally in its own message may pair with markup around it once it is
+    placed in another text (an outline, an export); escaped, it cannot.
+    """
+    return _MARKUP.sub(lambda m: m.group(1) or "\\" + m.group(2), text)
 
 
 def decode_visible(fragments: list[Fragment]) -> str:
