@@ -13,8 +13,8 @@ from test_replies_tree import stored
 from bot import limits
 from bot.replies.render import INDENT, RenderOptions, render_chain, render_tree
 from bot.replies.text import excerpt, safe_name, spoiler_spans
-from bot.spoilers.format import Document
 from bot.replies.tree import build_tree
+from bot.spoilers.format import Document
 from storage.replies import MessageState
 
 PLAIN = RenderOptions(time_style="plain")
@@ -100,8 +100,9 @@ def test_chain_with_only_one_more_ancestor_shows_it_rather_than_a_fold_line():
 
 def test_names_cannot_format_or_ping():
     assert safe_name("**@everyone** [x](http://a)") == (
-        "\\*\\*@\u200beveryone\\*\\* \\[x\\]\\(http://a\\)"
+        "\\*\\*@\u200beveryone\\*\\* \\[x\\](http://a)"  # no link without the brackets
     )
+    assert safe_name("<@123> <#5> <@&7>") == "\\<@\u200b123\\> \\<#\u200b5\\> \\<@\u200b&7\\>"
     assert safe_name("@here\nnew line\u202e") == "@\u200bhere new line"
     assert len(safe_name("x" * 80)) == 32
     page = render_tree(build_tree([named(1, name="__@everyone__")]), PLAIN).pages[0]

@@ -21,9 +21,9 @@ from bot.errors import InvalidInput, NotFound
 from bot.progress import Progress
 from bot.replies.render import human_time, jump_url
 from bot.replies.text import contained, safe_name
+from bot.replies.tree import Node, ReplyTree, build_tree, shown_text
 from bot.spoilers import _markdown as md
 from bot.spoilers._markdown import Fragment, Wrapper
-from bot.replies.tree import Node, ReplyTree, build_tree, shown_text
 from storage.replies import MessageState, ReplyRepository, ThreadSummary
 
 

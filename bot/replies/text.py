@@ -7,18 +7,14 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 
 from bot.spoilers import _markdown as md
 from bot.spoilers._markdown import Fragment, Wrapper
 from bot.spoilers.format import Document
-from bot.text import neutralise_mentions
+from bot.text import NAME_CHARS, neutral_name, neutralise_mentions
 
-NAME_CHARS = 32  # Discord display names are at most 32 characters
 ELLIPSIS = "…"
 SPOILER_PLACEHOLDER = "[spoiler]" + ELLIPSIS
-
-_MARKDOWN_CHARS = re.compile(r"([\\*_~`|>#\[\]()<])")
 
 
 def _is_spoiler(frag: Fragment) -> bool:
@@ -78,13 +74,7 @@ def contained(text: str, *, one_line: bool = False) -> Document:
 @functools.lru_cache(maxsize=4096)  # a thread has far fewer authors than messages
 def safe_name(name: str, limit: int = NAME_CHARS) -> str:
     """A display name that shows literally in Discord markdown: no formatting, no pings."""
-    cleaned = "".join(
-        " " if unicodedata.category(ch).startswith(("C", "Z")) else ch for ch in name
-    ).strip()
-    cleaned = " ".join(cleaned.split()) or "unknown"
-    if len(cleaned) > limit:
-        cleaned = cleaned[: limit - 1] + ELLIPSIS
-    return neutralise_mentions(_MARKDOWN_CHARS.sub(r"\\\1", cleaned))
+    return neutral_name(name, limit)
 
 
 def _one_line(
