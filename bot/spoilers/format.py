@@ -78,7 +78,7 @@ class Document:
         otherwise (`*a. *||*b*||` is read as italics around the bars) the range grows to the
         whole emphasis, link or URL it cuts.
         """
-        merged = _merge_ranges(self.text, ranges)
+        merged = _merge_ranges(self.text, (self._snap(r) for r in ranges))
         if not merged:
             return self
         tagged = self._tagged(merged)
@@ -108,6 +108,17 @@ class Document:
                     frag = Fragment(frag.text, (wrappers[which], *kept))
                 out.append(frag)
         return Document(out)
+
+    def _snap(self, span: tuple[int, int]) -> tuple[int, int]:
+        """A range that never parts a backslash from the character it escapes."""
+        start, end = max(span[0], 0), min(span[1], len(self.text))
+
+        def parts_escape(position: int) -> bool:
+            if not 0 < position < len(self.text) or md.in_code(self.stack_at(position - 1)):
+                return False
+            return md.odd_backslashes_before(self.text, position)
+
+        return (start - 1 if parts_escape(start) else start, end + 1 if parts_escape(end) else end)
 
     def _widen(self, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """Ranges grown to whole inline spans they cut, and over a URL glued before them."""
