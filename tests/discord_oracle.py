@@ -72,9 +72,11 @@ def _step(source: str, in_spoiler: bool, reading: Reading) -> str:
     """Apply the first rule that matches at the start of `source`; the rest of the text."""
     if match := _CODE_BLOCK.match(source):
         reading.add(match.group(2), in_spoiler)
-    elif match := _ESCAPE.match(source):
-        reading.add(match.group(1), in_spoiler)
-    elif (match := _AUTOLINK.match(source)) or (match := _URL.match(source)):
+    elif (
+        (match := _ESCAPE.match(source))
+        or (match := _AUTOLINK.match(source))
+        or (match := _URL.match(source))
+    ):
         reading.add(match.group(1), in_spoiler)
     elif match := _LINK.match(source):
         _parse(match.group(1), in_spoiler, reading)

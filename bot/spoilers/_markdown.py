@@ -21,13 +21,30 @@ CODE_KINDS = frozenset({"code", "code_block"})
 LITERAL_KINDS = CODE_KINDS | {"url"}
 INLINE_KINDS = frozenset({"bold", "italic", "underline", "strike", "code", "link", "url"})
 
-_FENCE = re.compile(r"```([A-Za-z0-9_+.#-]*)\n")
+# Fences: the language and the newlines around the content belong to the markers.
+_CODE_BLOCK = re.compile(r"```(?:[a-z0-9_+\-.#]+?\n+)?\n*([\s\S]+?)\n*```", re.IGNORECASE)
 _LINK = re.compile(r"\[([^\[\]\n]+)\]\((<?https?://[^\s()<>]+>?)\)")
 _PIPE_PAIR = re.compile(r"\|(?=\|)")
 # simple-markdown's url rule: a bare URL runs to whitespace or "<", and does not end on
 # punctuation. It swallows any `||`, `*` or `_` glued to it.
 _URL = re.compile(r"https?://[^\s<]+[^<.,:;\"')\]\s]")
 _AUTOLINK = re.compile(r"<(https?://[^ >]+)>")
+# simple-markdown's inline rules, applied (as there) to the text from the current position on,
+# so `\b` at the start sees no character before it.
+_INLINE_CODE = re.compile(r"(`+)([\s\S]*?[^`])\1(?!`)")
+_EMPHASIS = (
+    (re.compile(r"\*\*((?:\\[\s\S]|[^\\])+?)\*\*(?!\*)"), "bold", 0.1),
+    (
+        re.compile(
+            r"\b_((?:__|\\[\s\S]|[^\\_])+?)_\b"
+            r"|\*(?=\S)((?:\*\*|\\[\s\S]|\s+(?:\\[\s\S]|[^\s*\\]|\*\*)|[^\s*\\])+?)\*(?!\*)"
+        ),
+        "italic",
+        0.2,
+    ),
+    (re.compile(r"__((?:\\[\s\S]|[^\\])+?)__(?!_)"), "underline", 0.0),
+)
+_STRIKE = re.compile(r"~~([\s\S]+?)~~(?!_)")
 
 
 @dataclass(eq=False)
@@ -48,10 +65,6 @@ class Fragment:
 def is_escapable(ch: str) -> bool:
     """Discord escapes any character that is not an ASCII letter/digit or whitespace."""
     return not (ch.isascii() and ch.isalnum()) and not ch.isspace()
-
-
-def _is_word(ch: str) -> bool:
-    return ch.isascii() and (ch.isalnum() or ch == "_")
 
 
 def odd_backslashes_before(text: str, index: int, floor: int = 0) -> bool:
@@ -110,13 +123,10 @@ class _Parser:
             if close == -1 or close + 2 > end:
                 return None
             return Wrapper("spoiler", SPOILER, SPOILER), i + 2, close, close + 2
-        for marker, kind in (("**", "bold"), ("__", "underline"), ("~~", "strike")):
-            if text.startswith(marker, i):
-                return self.double(i, end, marker, kind)
-        if ch == "*":
-            return self.star_italic(i, end)
-        if ch == "_":
-            return self.underscore_italic(i, end)
+        if ch in "*_":
+            return self.emphasis(i, end)
+        if text.startswith("~~", i):
+            return self.strike(i, end)
         if ch == "h" and not any(w.kind in ("url", "link") for w in stack):
             url = _URL.match(text, i, end)
             if url:
@@ -135,81 +145,41 @@ class _Parser:
         return None
 
     def code_block(self, i: int, end: int):
-        text = self.text
-        if not text.startswith("```", i):
+        match = _CODE_BLOCK.match(self.text[i:end])
+        if match is None:
             return None
-        fence = _FENCE.match(text, i, end)
-        openers = [fence.group(0)] if fence else []
-        openers.append("```")
-        for opener in openers:
-            content = i + len(opener)
-            close = text.find("```", content + 1, end)
-            if close != -1:
-                return Wrapper("code_block", opener, "```"), content, close, close + 3
-        return None
+        opener, closer = match.group(0)[: match.start(1)], match.group(0)[match.end(1) :]
+        wrapper = Wrapper("code_block", opener, closer)
+        return wrapper, i + match.start(1), i + match.end(1), i + match.end()
 
     def inline_code(self, i: int, end: int):
-        text = self.text
-        run = i
-        while run < end and text[run] == "`":
-            run += 1
-        ticks = run - i
-        search = run + 1
-        while True:
-            close = text.find("`" * ticks, search, end)
-            if close == -1:
-                return None
-            after = close + ticks
-            if (after >= end or text[after] != "`") and text[close - 1] != "`":
-                marker = "`" * ticks
-                return Wrapper("code", marker, marker), run, close, after
-            search = close + 1
-
-    def double(self, i: int, end: int, marker: str, kind: str):
-        text = self.text
-        search = i + 3
-        while True:
-            close = text.find(marker, search, end)
-            if close == -1:
-                return None
-            followed = close + 2 < end and text[close + 2] == marker[0]
-            if not odd_backslashes_before(text, close, i + 2) and (
-                kind == "strike" or not followed
-            ):
-                return Wrapper(kind, marker, marker), i + 2, close, close + 2
-            search = close + 1
-
-    def star_italic(self, i: int, end: int):
-        text = self.text
-        k = i + 1
-        if k >= end or text[k].isspace():
+        match = _INLINE_CODE.match(self.text[i:end])
+        if match is None:
             return None
-        while k < end:
-            if (text.startswith("**", k) and k + 2 <= end) or (text[k] == "\\" and k + 1 < end):
-                k += 2  # a doubled marker or an escape pair is content
-            elif text[k] == "*":
-                if text[k - 1].isspace() or k == i + 1:
-                    return None
-                return Wrapper("italic", "*", "*"), i + 1, k, k + 1
-            else:
-                k += 1
-        return None
+        ticks = match.group(1)
+        return Wrapper("code", ticks, ticks), i + len(ticks), i + match.end(2), i + match.end()
 
-    def underscore_italic(self, i: int, end: int):
-        text = self.text
-        if i > 0 and _is_word(text[i - 1]):
+    def emphasis(self, i: int, end: int):
+        """The longest of bold / italic / underline here; italic wins ties, underline loses."""
+        source = self.text[i:end]
+        best, best_quality = None, -1.0
+        for regex, kind, bonus in _EMPHASIS:
+            match = regex.match(source)
+            if match and len(match.group(0)) + bonus > best_quality:
+                best, best_quality = (match, kind), len(match.group(0)) + bonus
+        if best is None:
             return None
-        k = i + 1
-        while k < end:
-            if (text.startswith("__", k) and k + 2 <= end) or (text[k] == "\\" and k + 1 < end):
-                k += 2  # a doubled marker or an escape pair is content
-            elif text[k] == "_":
-                if k == i + 1 or (k + 1 < end and _is_word(text[k + 1])):
-                    return None
-                return Wrapper("italic", "_", "_"), i + 1, k, k + 1
-            else:
-                k += 1
-        return None
+        match, kind = best
+        group = 1 if match.group(1) is not None else 2
+        marker = source[: match.start(group)]
+        wrapper = Wrapper(kind, marker, marker)
+        return wrapper, i + match.start(group), i + match.end(group), i + match.end()
+
+    def strike(self, i: int, end: int):
+        match = _STRIKE.match(self.text[i:end])
+        if match is None:
+            return None
+        return Wrapper("strike", "~~", "~~"), i + 2, i + match.end(1), i + match.end()
 
 
 def parse(markdown: str) -> list[Fragment]:
