@@ -18,6 +18,7 @@ from bot.films.similar import SimilarResult
 from bot.films.text import escape_markdown, plain, truncate
 from bot.render import EmbedData, EmbedField
 from bot.spoilers.format import spoiler
+from bot.text import neutral_label
 
 MAIN_CAST = 5
 SYNOPSIS_CHARS = 1000  # a card is read at a glance; the full summary has its own command
@@ -97,7 +98,7 @@ def film_card(details: FilmDetails, namesakes: Sequence[Film] = ()) -> EmbedData
         others = ", ".join(escape_markdown(f.label) for f in namesakes)
         fields.append(_field("Same title", f"{others} (add the year to pick one)", inline=False))
     return EmbedData(
-        title=truncate(plain(film.label), limits.EMBED_TITLE),
+        title=truncate(neutral_label(plain(film.label)), limits.EMBED_TITLE),
         description=truncate(escape_markdown(_synopsis(details)), SYNOPSIS_CHARS),
         fields=tuple(f for f in fields if f.value),
         footer=truncate(_sources_line(details), limits.EMBED_FOOTER),
@@ -191,7 +192,7 @@ def embed_pages(
     """Pages of lines as embeds, ready for a paginator: lines marked as spoilers are hidden in
     spoiler tags, and every part is cut to Discord's limits. The title may hold what a member
     typed: it is made one line with its mentions broken."""
-    shown_title = truncate(plain(title).replace("@", "@\u200b"), limits.EMBED_TITLE)
+    shown_title = truncate(neutral_label(plain(title)), limits.EMBED_TITLE)
     shown_footer = truncate(footer, limits.EMBED_FOOTER) if footer else None
     embeds = []
     for page in pages:
