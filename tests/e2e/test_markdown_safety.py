@@ -10,6 +10,7 @@ from bot.sandbox.emulator.interactions import message_text
 from tests.discord_oracle import reveal
 from tests.e2e._discussions import GuardWatch, add_film, thread_id_in
 from tests.e2e._discussions import open_discussion as start_discussion
+from tests.e2e._moderation import use_log_channel, wait_for_log
 from tests.e2e._replies import open_discussion, settled
 
 
@@ -100,3 +101,20 @@ async def test_film_titles_with_mention_markup_open_neutral_threads(emu, bot):
     for message in opener:
         for markup in ("<@&42>", "@everyone", "<#9>"):
             assert markup not in message_text(message)
+
+
+async def test_nicknames_with_mention_markup_show_neutral_in_the_mod_log(emu, bot):
+    await use_log_channel(bot, emu)
+    bob = emu.world.user_id("Bob")
+    member = emu.world.members[bob]
+    member["nick"] = "<@&42> **Bob** @here"
+    await emu.gateway.dispatch("GUILD_MEMBER_UPDATE", {**member, "guild_id": emu.world.guild["id"]})
+    await settled(bot, emu)
+    assert bot.get_guild(int(emu.world.guild["id"])).get_member(int(bob)).nick == member["nick"]
+
+    record = await emu.slash("Mona", "mod warn", member="Bob", reason="Spoiled the ending")
+    reply = await record.text()
+    entry = await wait_for_log(emu, "Case #1 · Warning")
+    for text in (entry, reply):
+        assert "<@&42>" not in text and "@here" not in text and "**Bob**" not in text, text
+    assert f"(`{bob}`)" in entry
