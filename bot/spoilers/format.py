@@ -92,8 +92,13 @@ class Document:
 
     def reads_back(self) -> bool:
         """Whether Discord, parsing `render()`, hides exactly what this document hides."""
-        planned = Document(f for f in self.fragments if not _is_hidden(f))
-        return unhidden_text(self.render()) == planned.visible()
+        rendered = self.render()
+        shown = Document(f for f in self.fragments if not _is_hidden(f))
+        hidden = Document(f for f in self.fragments if _is_hidden(f))
+        return (unhidden_text(rendered), hidden_text(rendered)) == (
+            shown.visible(),
+            hidden.visible(),
+        )
 
     def _tagged(self, merged: list[tuple[int, int]]) -> Document:
         wrappers = [Wrapper("spoiler", md.SPOILER, md.SPOILER) for _ in merged]
