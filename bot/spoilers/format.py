@@ -170,8 +170,17 @@ class Document:
             frag = self.fragments[index]
             lo, hi = max(start - frag_start, 0), min(end - frag_start, len(frag.text))
             if lo < hi:
-                out.append(Fragment(frag.text[lo:hi], frag.stack))
+                out.append(_piece(frag, lo, hi))
         return out
+
+
+def _piece(frag: Fragment, lo: int, hi: int) -> Fragment:
+    """Part of a fragment. The tail of a cut URL is no URL any more: it becomes escaped text,
+    so what the URL rule swallowed (bars, backticks) cannot start markup of its own."""
+    if lo == 0 or not any(w.kind == "url" and not w.open for w in frag.stack):
+        return Fragment(frag.text[lo:hi], frag.stack)
+    stack = tuple(w for w in frag.stack if w.kind != "url")
+    return Fragment(md.escape_literal(frag.text[lo:hi]), stack)
 
 
 def _is_hidden(frag: Fragment) -> bool:
