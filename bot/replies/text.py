@@ -11,7 +11,7 @@ import re
 from bot.spoilers import _markdown as md
 from bot.spoilers._markdown import Fragment, Wrapper
 from bot.spoilers.format import Document
-from bot.text import NAME_CHARS, neutral_name, neutralise_mentions
+from bot.text import NAME_CHARS, ZERO_WIDTH_SPACE, neutral_name, neutralise_mentions
 
 ELLIPSIS = "…"
 SPOILER_PLACEHOLDER = "[spoiler]" + ELLIPSIS
@@ -39,23 +39,12 @@ def spoiler_spans(doc: Document) -> list[tuple[int, int]]:
     return spans
 
 
-def split_spoilers(text: str) -> list[tuple[bool, list[Fragment]]]:
-    """The parsed text in (is_spoiler, fragments) runs, the way Discord hides it."""
-    runs: list[tuple[bool, list[Fragment]]] = []
-    for frag in Document.parse(text).fragments:
-        hidden = _is_spoiler(frag)
-        if runs and runs[-1][0] == hidden:
-            runs[-1][1].append(frag)
-        else:
-            runs.append((hidden, [frag]))
-    return runs
-
-
 def contained(text: str, *, one_line: bool = False) -> Document:
     """`text` parsed so it can sit inside any other markdown without pairing with it.
 
-    Literal markup characters are escaped and mentions made inert (code and URLs stay raw);
-    with `one_line`, whitespace runs become single spaces and code blocks inline code.
+    Literal markup characters are escaped and mentions made inert; code and URLs stay raw,
+    except code holding a backtick, which becomes escaped text (its ticks could join the next
+    text's). With `one_line`, whitespace runs become single spaces and code blocks inline code.
     """
     out = []
     inline: dict[int, Wrapper] = {}  # a code block's wrapper -> its inline-code stand-in
@@ -63,10 +52,13 @@ def contained(text: str, *, one_line: bool = False) -> Document:
         body, stack = frag.text, frag.stack
         if one_line:
             body, stack = _one_line(body, stack, inline)
+        code = next((w for w in stack if w.kind in md.CODE_KINDS), None)
+        if code is not None and "`" in body:  # ticks at a code edge can join the next text's
+            stack = tuple(w for w in stack if w is not code)
         if not md.in_code(stack):
             body = md.escape_literal(body)
-        if not any(w.kind == "url" for w in stack):
-            body = neutralise_mentions(body)
+        if not any(w.kind == "url" for w in stack):  # no new link can swallow what follows
+            body = neutralise_mentions(body).replace("://", ":" + ZERO_WIDTH_SPACE + "//")
         out.append(Fragment(body, stack))
     return Document(out)
 
@@ -80,14 +72,12 @@ def safe_name(name: str, limit: int = NAME_CHARS) -> str:
 def _one_line(
     body: str, stack: tuple[Wrapper, ...], inline: dict[int, Wrapper]
 ) -> tuple[str, tuple[Wrapper, ...]]:
-    """A fragment on one line: a code block becomes inline code, or plain text if it has ticks."""
+    """A fragment on one line: a code block becomes inline code."""
     body = re.sub(r"\s+", " ", body)
     block = next((w for w in stack if w.kind == "code_block"), None)
     if block is None:
         return body, stack
     body = body.strip() or " "
-    if "`" in body:
-        return body, tuple(w for w in stack if w is not block)
     code = inline.setdefault(id(block), Wrapper("code", "`", "`"))
     return body, tuple(code if w is block else w for w in stack)
 
