@@ -22,7 +22,7 @@ NAME_CHARS = 32  # Discord display names are at most 32 characters
 
 _BROADCAST = re.compile(r"@(everyone|here)(?![A-Za-z0-9])", re.IGNORECASE)
 # users <@id> <@!id>, roles <@&id>, channels <#id>, commands </name sub:id>, guild <id:browse>
-_ID_MENTION = re.compile(r"<(@|#|/|id:)([!&]?\d+|(?<=/)[^<>:\n]+:\d+|(?<=:)\w+)>")
+_ID_MENTION = re.compile(r"<(@|#|/|id:)([!&]?\d+|(?<=/)[^<>:\n\u200b][^<>:\n]*:\d+|(?<=:)\w+)>")
 _NAME_MARKUP = re.compile(r"([\\*_~`|\[\]<>])")
 
 
