@@ -14,9 +14,9 @@ from bot.spoilers.format import (
     compose,
     hidden_text,
     split_embeds,
-    unhidden_text,
     split_message,
     spoiler,
+    unhidden_text,
     visible_text,
 )
 from bot.text import ZERO_WIDTH_SPACE, escape_markdown, neutralise_mentions
