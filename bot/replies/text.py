@@ -89,6 +89,12 @@ def excerpt(text: str, limit: int) -> str:
     not too long), so what stays hidden in Discord stays hidden here. The line is
     `contained`: nothing in it pairs with the outline around it.
     """
+    if not md.has_markup(text):  # plain words: no spans to keep whole
+        flat = neutralise_mentions(" ".join(text.split()))
+        if len(flat) <= limit:
+            return flat
+        kept = flat[: _word_boundary(flat, limit - 1)].rstrip()
+        return kept if kept.endswith(ELLIPSIS) else kept + ELLIPSIS
     doc = contained(text.strip(), one_line=True)
     rendered = doc.render().strip()
     if len(rendered) <= limit:

@@ -44,6 +44,8 @@ _EMPHASIS = (
     ),
     (re.compile(r"__((?:\\[\s\S]|[^\\])+?)__(?!_)"), "underline", 0.0),
 )
+# Where a rule can start: markup characters, an escape, a URL.
+_CANDIDATE = re.compile(r"[\\`|*_~\[<>]|https?://")
 _STRIKE = re.compile(r"~~([\s\S]+?)~~(?!_)")
 
 
@@ -90,6 +92,10 @@ class _Parser:
     def parse(self, start: int, end: int, stack: tuple[Wrapper, ...]) -> None:
         text, i, literal_from = self.text, start, start
         while i < end:
+            candidate = _CANDIDATE.search(text, i, end)  # no rule starts anywhere else
+            if candidate is None:
+                break
+            i = candidate.start()
             if text[i] == "\\" and i + 1 < end and is_escapable(text[i + 1]):
                 i += 2
                 continue
@@ -180,6 +186,11 @@ class _Parser:
         if match is None:
             return None
         return Wrapper("strike", "~~", "~~"), i + 2, i + match.end(1), i + match.end()
+
+
+def has_markup(text: str) -> bool:
+    """Whether any rule could start in `text` (if not, it all shows as typed)."""
+    return _CANDIDATE.search(text) is not None
 
 
 def parse(markdown: str) -> list[Fragment]:
