@@ -115,7 +115,7 @@ def clip(text: str, limit: int) -> str:
     """At most `limit` characters, keeping line breaks; a cut never lands inside a spoiler."""
     if len(text) <= limit:
         return text
-    doc = Document.parse(text)
+    doc = contained(text)
     budget = limit - 1
     while budget > 0:
         cut = min(budget, len(doc.text))

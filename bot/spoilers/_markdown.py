@@ -258,6 +258,8 @@ def render(fragments: list[Fragment]) -> tuple[str, list[int]]:
         markers = _transition(stack, frag.stack)
         coded = in_code(frag.stack)
         text = safe_text(frag.text, frag.stack)
+        if not coded:
+            text = escape_literal(text)  # a stray tick or star cannot pair once moved
         if not markers and out and text and not previous_code and is_escapable(text[0]):
             guarded = guard_end(out[-1], "")  # texts joined from two places: no new escape
             length += len(guarded) - len(out[-1])
