@@ -55,7 +55,7 @@ def contained(text: str, *, one_line: bool = False) -> Document:
         code = next((w for w in stack if w.kind in md.CODE_KINDS), None)
         if code is not None and "`" in body:  # ticks at a code edge can join the next text's
             stack = tuple(w for w in stack if w is not code)
-        if not md.in_code(stack):
+        if not md.in_code(stack) and not md.marker_run(body, stack):
             body = md.escape_literal(body)
         if not any(w.kind == "url" for w in stack):  # no new link can swallow what follows
             body = neutralise_mentions(body).replace("://", ":" + ZERO_WIDTH_SPACE + "//")

@@ -46,6 +46,7 @@ _EMPHASIS = (
 )
 # Where a rule can start: markup characters, an escape, a URL.
 _CANDIDATE = re.compile(r"[\\`|*_~\[<>]|https?://")
+_EMPHASIS_KINDS = frozenset({"bold", "italic", "underline", "strike"})
 _STRIKE = re.compile(r"~~([\s\S]+?)~~(?!_)")
 
 
@@ -247,6 +248,13 @@ def _guard_start(marker: str, text: str) -> str:
     return ZWSP + text if text[0] == "|" else "\\" + text
 
 
+def marker_run(text: str, stack: tuple[Wrapper, ...]) -> bool:
+    """Text made only of the marker characters of the emphasis around it (`**` inside `*...*`):
+    simple-markdown reads such runs as part of the span, so they stay as typed."""
+    markers = {ch for w in stack if w.kind in _EMPHASIS_KINDS for ch in w.open}
+    return bool(text) and bool(markers) and set(text) <= markers
+
+
 def render(fragments: list[Fragment]) -> tuple[str, list[int]]:
     """Markdown for `fragments`, and where each fragment's text starts in it."""
     out: list[str] = []
@@ -256,8 +264,8 @@ def render(fragments: list[Fragment]) -> tuple[str, list[int]]:
     previous_code = False
     for frag in [*fragments, Fragment("", ())]:
         markers = _transition(stack, frag.stack)
-        coded = in_code(frag.stack)
         text = safe_text(frag.text, frag.stack)
+        coded = in_code(frag.stack) or marker_run(text, frag.stack)  # both stay as typed
         if not coded:
             text = escape_literal(text)  # a stray tick or star cannot pair once moved
         if not markers and out and text and not previous_code and is_escapable(text[0]):
