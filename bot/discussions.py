@@ -14,7 +14,7 @@ from bot import limits
 from bot.errors import InvalidInput, PermissionDenied, UserFacingError
 from bot.moderation.rules import PERMISSION_NAMES
 from bot.render import timestamp
-from bot.text import escape_markdown, neutralise_mentions
+from bot.text import neutral_label, neutral_name
 
 if TYPE_CHECKING:
     from storage.discussions import Discussion, DiscussionRepository, DiscussionSettings
@@ -47,7 +47,8 @@ class AlreadyOpen(UserFacingError):
 
     def __init__(self, discussion: Discussion) -> None:
         super().__init__(
-            f"A discussion of {discussion.film_label} is already open here: "
+            f"A discussion of {neutral_name(discussion.film_label, limits.THREAD_NAME)} is "
+            f"already open here: "
             f"<#{discussion.thread_id}>. Join it, or use force to open a second one."
         )
         self.discussion = discussion
@@ -85,7 +86,7 @@ def validate_slowmode(seconds: int) -> int:
 def thread_name(film_label: str) -> str:
     """ "Title (Year) - discussion", shortened (title first) to Discord's 100 characters."""
     room = limits.THREAD_NAME - len(THREAD_SUFFIX)
-    label = " ".join(film_label.split())
+    label = neutral_label(film_label)  # no mention markup in a thread name
     if len(label) > room:
         label = label[: room - 1].rstrip() + "…"
     return label + THREAD_SUFFIX
@@ -203,7 +204,7 @@ def discussion_line(discussion: Discussion) -> str:
         state = f"archived {_when(discussion.archived_at)}"
     else:
         state = "archived"
-    label = neutralise_mentions(escape_markdown(discussion.film_label))
+    label = neutral_name(discussion.film_label, limits.THREAD_NAME)
     return f"<#{discussion.thread_id}> · {label} · spoilers {discussion.spoiler_policy} · {state}"
 
 

@@ -1,7 +1,8 @@
 """Rendering shared by every feature: embed data within Discord's limits, and user text made
 safe to show (mentions neutralised so nobody is pinged, markdown escaped, long text trimmed).
 Plain Python: cogs turn EmbedData into discord.Embed (cogs/_ui.py). Mention neutralising and
-markdown escaping live in bot/text.py."""
+markdown escaping live in bot/text.py: `neutral_name` for names and titles in messages,
+`neutral_label` for thread names, `escape_markdown` (mentions included) for other plain text."""
 
 from __future__ import annotations
 

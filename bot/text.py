@@ -1,31 +1,64 @@
 """Text safety shared by every renderer: mention neutralising and markdown escaping.
 
-Replies that echo user or catalog text run it through `neutralise_mentions` so that a pasted
-`@everyone` or `<@&role>` can never ping, even if a cog forgets `allowed_mentions`. The zero-width
-space used here is invisible in Discord, so readers see the text unchanged.
+- `neutralise_mentions` makes every kind of mention markup inert: `@everyone`, `@here`, users
+  (`<@id>`, `<@!id>`), roles (`<@&id>`), channels (`<#id>`), slash commands (`</name:id>`) and
+  guild links (`<id:browse>`). Nothing can ping, and nothing even looks like a mention.
+- `escape_markdown` shows text literally in markdown, mentions included.
+- `neutral_name` is for names and titles (nicknames, film titles) put into any message: one
+  line, no formatting, no mentions, at most `limit` characters.
+- `neutral_label` is for places Discord shows without markdown (thread names): mentions inert,
+  one line, no control characters.
+The zero-width space used here is invisible in Discord, so readers see the text unchanged.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 ZERO_WIDTH_SPACE = "\u200b"
+ELLIPSIS = "…"
+NAME_CHARS = 32  # Discord display names are at most 32 characters
 
-# @everyone / @here, and user (<@id>, <@!id>), role (<@&id>) mentions.
-_BROADCAST = re.compile(r"@(everyone|here)\b", re.IGNORECASE)
-_ID_MENTION = re.compile(r"<@([!&]?\d+)>")
+_BROADCAST = re.compile(r"@(everyone|here)(?![A-Za-z0-9])", re.IGNORECASE)
+# users <@id> <@!id>, roles <@&id>, channels <#id>, commands </name sub:id>, guild <id:browse>
+_ID_MENTION = re.compile(r"<(@|#|/|id:)([!&]?\d+|(?<=/)[^<>:\n\u200b][^<>:\n]*:\d+|(?<=:)\w+)>")
+_NAME_MARKUP = re.compile(r"([\\*_~`|\[\]<>])")
 
 
 def neutralise_mentions(text: str) -> str:
-    """Make @everyone, @here, <@id>, <@!id> and <@&id> inert while keeping them readable."""
+    """Make every mention markup inert (see the module docstring) while keeping it readable."""
     text = _BROADCAST.sub(lambda m: "@" + ZERO_WIDTH_SPACE + m.group(1), text)
-    return _ID_MENTION.sub(lambda m: "<@" + ZERO_WIDTH_SPACE + m.group(1) + ">", text)
+    return _ID_MENTION.sub(lambda m: f"<{m.group(1)}{ZERO_WIDTH_SPACE}{m.group(2)}>", text)
+
+
+def one_line(text: str) -> str:
+    """Control, format and separator characters as spaces, whitespace runs collapsed."""
+    if not text.isprintable():
+        text = "".join(
+            " " if unicodedata.category(ch).startswith(("C", "Z")) else ch for ch in text
+        )
+    return " ".join(text.split())
+
+
+def neutral_label(text: str) -> str:
+    """Text for places shown without markdown (thread names): one line, mentions inert."""
+    return neutralise_mentions(one_line(text))
+
+
+def neutral_name(name: str, limit: int = NAME_CHARS, fallback: str = "unknown") -> str:
+    """A name or title that shows literally inside any markdown: no formatting, no pings."""
+    cleaned = one_line(name) or fallback
+    if len(cleaned) > limit:
+        cleaned = cleaned[: limit - 1] + ELLIPSIS
+    return _NAME_MARKUP.sub(r"\\\1", neutralise_mentions(cleaned))
 
 
 def escape_markdown(text: str) -> str:
     """Backslash-escape Discord markdown so plain text (e.g. catalog prose) shows literally.
 
     Only characters that start markdown are escaped, and `-`, `#` and `>` only at a line start.
+    Mention markup is made inert too (`neutralise_mentions`): it would show as a mention.
     """
     escaped_lines = []
     for line in text.split("\n"):
@@ -36,7 +69,7 @@ def escape_markdown(text: str) -> str:
             head, stripped = "\\" + stripped[0], stripped[1:]
         body = re.sub(r"([\\*_~`|\[\]])", r"\\\1", stripped)
         escaped_lines.append(indent + head + body)
-    return "\n".join(escaped_lines)
+    return neutralise_mentions("\n".join(escaped_lines))
 
 
 def strip_invisible(text: str) -> str:

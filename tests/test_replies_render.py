@@ -14,6 +14,7 @@ from bot import limits
 from bot.replies.render import INDENT, RenderOptions, render_chain, render_tree
 from bot.replies.text import excerpt, safe_name, spoiler_spans
 from bot.replies.tree import build_tree
+from bot.spoilers.format import Document
 from storage.replies import MessageState
 
 PLAIN = RenderOptions(time_style="plain")
@@ -99,8 +100,9 @@ def test_chain_with_only_one_more_ancestor_shows_it_rather_than_a_fold_line():
 
 def test_names_cannot_format_or_ping():
     assert safe_name("**@everyone** [x](http://a)") == (
-        "\\*\\*@\u200beveryone\\*\\* \\[x\\]\\(http://a\\)"
+        "\\*\\*@\u200beveryone\\*\\* \\[x\\](http://a)"  # no link without the brackets
     )
+    assert safe_name("<@123> <#5> <@&7>") == "\\<@\u200b123\\> \\<#\u200b5\\> \\<@\u200b&7\\>"
     assert safe_name("@here\nnew line\u202e") == "@\u200bhere new line"
     assert len(safe_name("x" * 80)) == 32
     page = render_tree(build_tree([named(1, name="__@everyone__")]), PLAIN).pages[0]
@@ -153,8 +155,8 @@ def test_excerpt_keeps_spoilers_whole():
 
 def test_excerpt_neutralises_pings_and_unbalanced_code():
     assert excerpt("hey @everyone look", 50) == "hey @\u200beveryone look"
-    assert excerpt("```py\nprint(1)\n```", 50) == "py print(1)"
-    assert excerpt("`code` and `more code that goes on", 24) == "\\`code\\` and \\`more code…"
+    assert excerpt("```py\nprint(1)\n```", 50) == "`print(1)`"  # a block becomes inline code
+    assert excerpt("`code` and `more code that goes on", 24) == "`code` and \\`more code…"
 
 
 spoiler_text = st.lists(
@@ -169,11 +171,16 @@ spoiler_text = st.lists(
 @settings(max_examples=200, deadline=None)
 @given(spoiler_text, st.integers(min_value=8, max_value=60))
 def test_excerpt_never_cuts_inside_a_spoiler(text, limit):
-    flat = " ".join(text.split())
     result = excerpt(text, limit)
     if result == "[spoiler]…":
         return
-    kept = result.removesuffix("…")
-    assert flat.startswith(kept)
-    cut = len(kept)
-    assert not any(start < cut < end for start, end in spoiler_spans(flat))
+    kept = Document.parse(result.removesuffix("…"))
+    whole = Document.parse(" ".join(text.split()))
+    assert whole.visible().startswith(kept.visible().rstrip())
+
+    def spoilers(doc):
+        return [doc.text[start:end].strip() for start, end in spoiler_spans(doc)]
+
+    kept_spoilers = [Document.parse(s).visible() for s in spoilers(kept)]
+    whole_spoilers = [Document.parse(s).visible() for s in spoilers(whole)]
+    assert kept_spoilers == whole_spoilers[: len(kept_spoilers)]  # each one whole

@@ -16,6 +16,7 @@ from bot.spoilers.format import (
     split_embeds,
     split_message,
     spoiler,
+    unhidden_text,
     visible_text,
 )
 from bot.text import ZERO_WIDTH_SPACE, escape_markdown, neutralise_mentions
@@ -232,3 +233,22 @@ def test_pathological_markup_still_splits_within_limits(text):
     assert words("".join(visible_text(p) for p in parts)) == words(visible_text(text))
     shown, hidden = discord_spoilers(spoiler(text))
     assert squeeze(shown) == ""
+
+
+def test_tags_that_would_cross_emphasis_grow_to_the_whole_span():
+    doc = Document.parse("*Great film. Tommy dies at the end* ok")
+    start = doc.text.index("Tommy")
+    tagged = doc.hide([(start, len(doc.text))]).render()
+    assert tagged == "||*Great film. Tommy dies at the end* ok||"
+    doc = Document.parse("**So good. Tommy dies** ok")  # bold may close after a space: kept
+    start = doc.text.index("Tommy")
+    assert doc.hide([(start, start + 10)]).render() == "**So good. **||**Tommy dies**|| ok"
+
+
+def test_a_url_swallows_glued_bars_and_a_tag_never_cuts_a_url():
+    doc = Document.parse("https://example.com/review||Tommy dies at the end||")
+    assert not any(doc.hidden())  # Discord shows it all
+    start = doc.text.index("Tommy")
+    tagged = doc.hide([(start, len(doc.text))]).render()
+    assert tagged.startswith("||https://example.com/review")
+    assert unhidden_text(tagged) == ""

@@ -11,7 +11,6 @@ import asyncio
 import html
 import json
 import os
-import re
 from dataclasses import dataclass
 from datetime import UTC
 from enum import StrEnum
@@ -21,8 +20,10 @@ from typing import TextIO
 from bot.errors import InvalidInput, NotFound
 from bot.progress import Progress
 from bot.replies.render import human_time, jump_url, reaction_line
-from bot.replies.text import safe_name, split_spoilers
+from bot.replies.text import contained, safe_name
 from bot.replies.tree import Node, ReplyTree, build_tree, shown_text
+from bot.spoilers import _markdown as md
+from bot.spoilers._markdown import Fragment, Wrapper
 from storage.replies import MessageState, ReplyRepository, StoredMessage, ThreadSummary
 
 
@@ -158,7 +159,9 @@ def _json_reactions(message: StoredMessage) -> str:
 
 
 class MarkdownWriter(_Writer):
-    """A nested list: two spaces per level; names escaped, HTML in comments shown as text."""
+    """A nested list: two spaces per level; names escaped. Each comment's text keeps its
+    Discord markdown (spoiler tags included) with stray markup escaped, so HTML in comments
+    shows as text and no comment's markup pairs with another's."""
 
     def begin(self) -> None:
         self.out.write(f"# {html.escape(_title(self.thread), quote=False)}\n\n")
@@ -174,10 +177,11 @@ class MarkdownWriter(_Writer):
         if url:
             head += f" · [jump]({url})"
         self.out.write(f"{pad}- {head}\n")
-        text = shown_text(message)
-        if message.state is not MessageState.VISIBLE:
-            text = f"*{text}*"
-        for line in html.escape(text, quote=False).splitlines() or [""]:
+        if message.state is MessageState.VISIBLE:
+            text = contained(message.content).render()  # nothing pairs across comments
+        else:
+            text = f"*{shown_text(message)}*"
+        for line in text.splitlines() or [""]:
             self.out.write(f"{pad}  {line}\n" if line.strip() else "\n")
         if message.reactions:
             self.out.write(f"{pad}  {html.escape(reaction_line(message.reactions))}\n")
@@ -200,20 +204,47 @@ details.spoiler[open] summary{display:none}
 details.spoiler span{background:#f1f1f1}
 """.strip()
 
-_URL = re.compile(r"https?://[^\s<>\"']+")
+_HTML_TAGS = {
+    "spoiler": ('<details class="spoiler"><summary>spoiler</summary><span>', "</span></details>"),
+    "bold": ("<strong>", "</strong>"),
+    "italic": ("<em>", "</em>"),
+    "underline": ("<u>", "</u>"),
+    "strike": ("<s>", "</s>"),
+    "code": ("<code>", "</code>"),
+    "code_block": ("<pre><code>", "</code></pre>"),
+    "quote": ("<blockquote>", "</blockquote>"),
+}
+
+
+def _html_open(wrapper: Wrapper, first_text: str) -> str:
+    if wrapper.kind in ("link", "url"):
+        href = wrapper.close[2:-1] if wrapper.kind == "link" else first_text
+        href = html.escape(href.strip("<>"))
+        return f'<a href="{href}" rel="nofollow noopener">'
+    return _HTML_TAGS[wrapper.kind][0]
+
+
+def _html_close(wrapper: Wrapper) -> str:
+    return "</a>" if wrapper.kind in ("link", "url") else _HTML_TAGS[wrapper.kind][1]
 
 
 def html_text(text: str) -> str:
-    """User text as safe HTML: everything escaped; ||spoilers|| hidden until clicked."""
-    parts = []
-    for is_spoiler, piece in split_spoilers(text):
-        escaped = _URL.sub(
-            lambda m: f'<a href="{m.group(0)}" rel="nofollow noopener">{m.group(0)}</a>',
-            html.escape(piece),
-        ).replace("\n", "<br>\n")
-        if is_spoiler:
-            escaped = f'<details class="spoiler"><summary>spoiler</summary><span>{escaped}</span></details>'
+    """User text as safe HTML, read with the same markdown model as Discord's: emphasis,
+    code and links rendered, ||spoilers|| hidden until clicked, everything else escaped."""
+    parts: list[str] = []
+    stack: tuple[Wrapper, ...] = ()
+    for frag in [*md.parse(text), Fragment("", ())]:
+        common = 0
+        while common < min(len(stack), len(frag.stack)) and stack[common] is frag.stack[common]:
+            common += 1
+        parts.extend(_html_close(w) for w in reversed(stack[common:]))
+        shown = md.decode_visible([frag])
+        parts.extend(_html_open(w, shown) for w in frag.stack[common:])
+        escaped = html.escape(shown)
+        if not any(w.kind == "code_block" for w in frag.stack):
+            escaped = escaped.replace("\n", "<br>\n")
         parts.append(escaped)
+        stack = frag.stack
     return "".join(parts)
 
 

@@ -7,88 +7,143 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 
-from bot.text import neutralise_mentions
+from bot.spoilers import _markdown as md
+from bot.spoilers._markdown import Fragment, Wrapper
+from bot.spoilers.format import Document
+from bot.text import NAME_CHARS, ZERO_WIDTH_SPACE, neutral_name, neutralise_mentions
 
-SPOILER_MARK = "||"
-NAME_CHARS = 32  # Discord display names are at most 32 characters
 ELLIPSIS = "…"
-
-_MARKDOWN_CHARS = re.compile(r"([\\*_~`|>#\[\]()<])")
-
-
-def spoiler_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each ||spoiler|| including its marks; an unpaired || is plain text."""
-    marks = []
-    position = text.find(SPOILER_MARK)
-    while position != -1:
-        marks.append(position)
-        position = text.find(SPOILER_MARK, position + len(SPOILER_MARK))
-    pairs = zip(marks[0::2], marks[1::2], strict=False)
-    return [(start, end + len(SPOILER_MARK)) for start, end in pairs]
+SPOILER_PLACEHOLDER = "[spoiler]" + ELLIPSIS
 
 
-def split_spoilers(text: str) -> list[tuple[bool, str]]:
-    """The text cut into (is_spoiler, part) pieces; spoiler parts are without their marks."""
-    pieces: list[tuple[bool, str]] = []
-    cursor = 0
-    for start, end in spoiler_spans(text):
-        if start > cursor:
-            pieces.append((False, text[cursor:start]))
-        pieces.append((True, text[start + len(SPOILER_MARK) : end - len(SPOILER_MARK)]))
-        cursor = end
-    if cursor < len(text):
-        pieces.append((False, text[cursor:]))
-    return pieces
+def _is_spoiler(frag: Fragment) -> bool:
+    return any(w.kind == "spoiler" for w in frag.stack)
+
+
+def spoiler_spans(doc: Document) -> list[tuple[int, int]]:
+    """(start, end) in `doc.text` of each spoiler as Discord reads it (code and escapes count)."""
+    spans: list[tuple[int, int]] = []
+    previous = None
+    for start, frag in zip(doc.starts, doc.fragments, strict=True):
+        wrapper = next((w for w in frag.stack if w.kind == "spoiler"), None)
+        if wrapper is None:
+            previous = None
+            continue
+        end = start + len(frag.text)
+        if wrapper is previous:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+        previous = wrapper
+    return spans
+
+
+def contained(text: str, *, one_line: bool = False) -> Document:
+    """`text` parsed so it can sit inside any other markdown without pairing with it.
+
+    Literal markup characters are escaped and mentions made inert; code and URLs stay raw,
+    except code holding a backtick, which becomes escaped text (its ticks could join the next
+    text's). With `one_line`, whitespace runs become single spaces and code blocks inline code.
+    """
+    out = []
+    inline: dict[int, Wrapper] = {}  # a code block's wrapper -> its inline-code stand-in
+    for frag in Document.parse(text).fragments:
+        body, stack = frag.text, frag.stack
+        if one_line:
+            body, stack = _one_line(body, stack, inline)
+        code = next((w for w in stack if w.kind in md.CODE_KINDS), None)
+        if code is not None and "`" in body:  # ticks at a code edge can join the next text's
+            stack = tuple(w for w in stack if w is not code)
+        if not md.in_code(stack) and not md.marker_run(body, stack):
+            body = md.escape_literal(body)
+        if not any(w.kind == "url" for w in stack):  # no new link can swallow what follows
+            body = neutralise_mentions(body).replace("://", ":" + ZERO_WIDTH_SPACE + "//")
+        out.append(Fragment(body, stack))
+    return Document(out)
 
 
 @functools.lru_cache(maxsize=4096)  # a thread has far fewer authors than messages
 def safe_name(name: str, limit: int = NAME_CHARS) -> str:
     """A display name that shows literally in Discord markdown: no formatting, no pings."""
-    cleaned = "".join(
-        " " if unicodedata.category(ch).startswith(("C", "Z")) else ch for ch in name
-    ).strip()
-    cleaned = " ".join(cleaned.split()) or "unknown"
-    if len(cleaned) > limit:
-        cleaned = cleaned[: limit - 1] + ELLIPSIS
-    return neutralise_mentions(_MARKDOWN_CHARS.sub(r"\\\1", cleaned))
+    return neutral_name(name, limit)
+
+
+def _one_line(
+    body: str, stack: tuple[Wrapper, ...], inline: dict[int, Wrapper]
+) -> tuple[str, tuple[Wrapper, ...]]:
+    """A fragment on one line: a code block becomes inline code."""
+    body = re.sub(r"\s+", " ", body)
+    block = next((w for w in stack if w.kind == "code_block"), None)
+    if block is None:
+        return body, stack
+    body = body.strip() or " "
+    code = inline.setdefault(id(block), Wrapper("code", "`", "`"))
+    return body, tuple(code if w is block else w for w in stack)
 
 
 def excerpt(text: str, limit: int) -> str:
     """One line of at most about `limit` characters, never cut inside a ||spoiler||.
 
     A spoiler that would be cut is left out whole (or kept whole when it is the beginning and
-    not too long), so what stays hidden in Discord stays hidden here.
+    not too long), so what stays hidden in Discord stays hidden here. The line is
+    `contained`: nothing in it pairs with the outline around it.
     """
-    if "```" in text:
-        text = text.replace("```", " ")
-    flat = " ".join(text.split())
-    if "@" in flat:
-        flat = neutralise_mentions(flat)
-    if len(flat) <= limit:
-        return _balance_code(flat)
-    cut = _word_boundary(flat, limit - 1)
-    for start, end in spoiler_spans(flat):
-        if start < cut < end:
-            cut = _cut_around_spoiler(flat, start, end, limit)
-            break
-    if cut == 0:
-        return "[spoiler]" + ELLIPSIS
-    kept = _balance_code(flat[:cut].rstrip())
-    return kept if kept.endswith(ELLIPSIS) else kept + ELLIPSIS
+    if not md.has_markup(text):  # plain words: no spans to keep whole
+        flat = neutralise_mentions(" ".join(text.split()))
+        if len(flat) <= limit:
+            return flat
+        kept = flat[: _word_boundary(flat, limit - 1)].rstrip()
+        return kept if kept.endswith(ELLIPSIS) else kept + ELLIPSIS
+    doc = contained(text.strip(), one_line=True)
+    rendered = doc.render().strip()
+    if len(rendered) <= limit:
+        return rendered
+    budget = limit - 1
+    while budget > 0:
+        cut, whole_spoiler = _excerpt_cut(doc, budget, limit)
+        if cut == 0:
+            return SPOILER_PLACEHOLDER
+        kept = _render_slice(doc, cut)
+        if len(kept) + 1 <= limit or whole_spoiler or cut <= 1:
+            return kept if kept.endswith(ELLIPSIS) else kept + ELLIPSIS
+        budget -= len(kept) + 1 - limit
+    return SPOILER_PLACEHOLDER
 
 
 def clip(text: str, limit: int) -> str:
     """At most `limit` characters, keeping line breaks; a cut never lands inside a spoiler."""
     if len(text) <= limit:
         return text
-    cut = limit - 1
-    for start, end in spoiler_spans(text):
+    doc = contained(text)
+    budget = limit - 1
+    while budget > 0:
+        cut = min(budget, len(doc.text))
+        for start, end in spoiler_spans(doc):
+            if start < cut < end:
+                cut = start
+                break
+        kept = _render_slice(doc, cut)
+        if len(kept) + 1 <= limit:
+            return kept + ELLIPSIS
+        budget -= len(kept) + 1 - limit
+    return ELLIPSIS
+
+
+def _render_slice(doc: Document, cut: int) -> str:
+    if md.odd_backslashes_before(doc.text, cut):
+        cut -= 1  # never part a backslash from what it escapes
+    return md.render(doc._slice(0, cut))[0].rstrip() if cut else ""
+
+
+def _excerpt_cut(doc: Document, budget: int, limit: int) -> tuple[int, bool]:
+    """Where to cut, and whether that keeps a leading spoiler whole beyond the budget."""
+    cut = _word_boundary(doc.text, min(budget, len(doc.text)))
+    for start, end in spoiler_spans(doc):
         if start < cut < end:
-            cut = start
-            break
-    return text[:cut].rstrip() + ELLIPSIS
+            cut = _cut_around_spoiler(doc.text, start, end, limit)
+            return cut, cut == end
+    return cut, False
 
 
 def _word_boundary(text: str, cut: int) -> int:
@@ -100,10 +155,3 @@ def _cut_around_spoiler(text: str, start: int, end: int, limit: int) -> int:
     if text[:start].strip():
         return start
     return end if end <= limit + limit // 2 else 0
-
-
-def _balance_code(text: str) -> str:
-    """An odd number of backticks would swallow the rest of the outline: show them literally."""
-    if "`" in text and text.count("`") % 2:
-        return text.replace("`", "\\`")
-    return text

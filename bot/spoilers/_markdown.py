@@ -17,11 +17,37 @@ from bot.text import ZERO_WIDTH_SPACE as ZWSP
 SPOILER = "||"
 MAX_DEPTH = 8  # deeper nesting is left as literal text (keeps recursion and re-opening small)
 CODE_KINDS = frozenset({"code", "code_block"})
-INLINE_KINDS = frozenset({"bold", "italic", "underline", "strike", "code", "link"})
+# Spans whose text is taken raw: no markup or escapes inside (code, and bare URLs).
+LITERAL_KINDS = CODE_KINDS | {"url"}
+INLINE_KINDS = frozenset({"bold", "italic", "underline", "strike", "code", "link", "url"})
 
-_FENCE = re.compile(r"```([A-Za-z0-9_+.#-]*)\n")
+# Fences: the language and the newlines around the content belong to the markers.
+_CODE_BLOCK = re.compile(r"```(?:[a-z0-9_+\-.#]+?\n+)?\n*([\s\S]+?)\n*```", re.IGNORECASE)
 _LINK = re.compile(r"\[([^\[\]\n]+)\]\((<?https?://[^\s()<>]+>?)\)")
 _PIPE_PAIR = re.compile(r"\|(?=\|)")
+# simple-markdown's url rule: a bare URL runs to whitespace or "<", and does not end on
+# punctuation. It swallows any `||`, `*` or `_` glued to it.
+_URL = re.compile(r"https?://[^\s<]+[^<.,:;\"')\]\s]")
+_AUTOLINK = re.compile(r"<(https?://[^ >]+)>")
+# simple-markdown's inline rules, applied (as there) to the text from the current position on,
+# so `\b` at the start sees no character before it.
+_INLINE_CODE = re.compile(r"(`+)([\s\S]*?[^`])\1(?!`)")
+_EMPHASIS = (
+    (re.compile(r"\*\*((?:\\[\s\S]|[^\\])+?)\*\*(?!\*)"), "bold", 0.1),
+    (
+        re.compile(
+            r"\b_((?:__|\\[\s\S]|[^\\_])+?)_\b"
+            r"|\*(?=\S)((?:\*\*|\\[\s\S]|\s+(?:\\[\s\S]|[^\s*\\]|\*\*)|[^\s*\\])+?)\*(?!\*)"
+        ),
+        "italic",
+        0.2,
+    ),
+    (re.compile(r"__((?:\\[\s\S]|[^\\])+?)__(?!_)"), "underline", 0.0),
+)
+# Where a rule can start: markup characters, an escape, a URL.
+_CANDIDATE = re.compile(r"[\\`|*_~\[<>]|https?://")
+_EMPHASIS_KINDS = frozenset({"bold", "italic", "underline", "strike"})
+_STRIKE = re.compile(r"~~([\s\S]+?)~~(?!_)")
 
 
 @dataclass(eq=False)
@@ -44,11 +70,7 @@ def is_escapable(ch: str) -> bool:
     return not (ch.isascii() and ch.isalnum()) and not ch.isspace()
 
 
-def _is_word(ch: str) -> bool:
-    return ch.isascii() and (ch.isalnum() or ch == "_")
-
-
-def _odd_backslashes_before(text: str, index: int, floor: int = 0) -> bool:
+def odd_backslashes_before(text: str, index: int, floor: int = 0) -> bool:
     count = 0
     while index - 1 - count >= floor and text[index - 1 - count] == "\\":
         count += 1
@@ -71,6 +93,10 @@ class _Parser:
     def parse(self, start: int, end: int, stack: tuple[Wrapper, ...]) -> None:
         text, i, literal_from = self.text, start, start
         while i < end:
+            candidate = _CANDIDATE.search(text, i, end)  # no rule starts anywhere else
+            if candidate is None:
+                break
+            i = candidate.start()
             if text[i] == "\\" and i + 1 < end and is_escapable(text[i + 1]):
                 i += 2
                 continue
@@ -81,7 +107,7 @@ class _Parser:
             wrapper, inner_start, inner_end, span_end = span
             self.emit(literal_from, i, stack)
             inner = stack + (wrapper,)
-            if wrapper.kind in CODE_KINDS:
+            if wrapper.kind in LITERAL_KINDS:
                 self.emit(inner_start, inner_end, inner)
             else:
                 self.parse(inner_start, inner_end, inner)
@@ -104,13 +130,18 @@ class _Parser:
             if close == -1 or close + 2 > end:
                 return None
             return Wrapper("spoiler", SPOILER, SPOILER), i + 2, close, close + 2
-        for marker, kind in (("**", "bold"), ("__", "underline"), ("~~", "strike")):
-            if text.startswith(marker, i):
-                return self.double(i, end, marker, kind)
-        if ch == "*":
-            return self.star_italic(i, end)
-        if ch == "_":
-            return self.underscore_italic(i, end)
+        if ch in "*_":
+            return self.emphasis(i, end)
+        if text.startswith("~~", i):
+            return self.strike(i, end)
+        if ch == "h" and not any(w.kind in ("url", "link") for w in stack):
+            url = _URL.match(text, i, end)
+            if url:
+                return Wrapper("url", "", ""), i, url.end(), url.end()
+        if ch == "<" and not any(w.kind in ("url", "link") for w in stack):
+            auto = _AUTOLINK.match(text, i, end)
+            if auto:
+                return Wrapper("url", "<", ">"), i + 1, auto.end() - 1, auto.end()
         if ch == "[":
             link = _LINK.match(text, i, end)
             if link:
@@ -121,81 +152,46 @@ class _Parser:
         return None
 
     def code_block(self, i: int, end: int):
-        text = self.text
-        if not text.startswith("```", i):
+        match = _CODE_BLOCK.match(self.text[i:end])
+        if match is None:
             return None
-        fence = _FENCE.match(text, i, end)
-        openers = [fence.group(0)] if fence else []
-        openers.append("```")
-        for opener in openers:
-            content = i + len(opener)
-            close = text.find("```", content + 1, end)
-            if close != -1:
-                return Wrapper("code_block", opener, "```"), content, close, close + 3
-        return None
+        opener, closer = match.group(0)[: match.start(1)], match.group(0)[match.end(1) :]
+        wrapper = Wrapper("code_block", opener, closer)
+        return wrapper, i + match.start(1), i + match.end(1), i + match.end()
 
     def inline_code(self, i: int, end: int):
-        text = self.text
-        run = i
-        while run < end and text[run] == "`":
-            run += 1
-        ticks = run - i
-        search = run + 1
-        while True:
-            close = text.find("`" * ticks, search, end)
-            if close == -1:
-                return None
-            after = close + ticks
-            if (after >= end or text[after] != "`") and text[close - 1] != "`":
-                marker = "`" * ticks
-                return Wrapper("code", marker, marker), run, close, after
-            search = close + 1
-
-    def double(self, i: int, end: int, marker: str, kind: str):
-        text = self.text
-        search = i + 3
-        while True:
-            close = text.find(marker, search, end)
-            if close == -1:
-                return None
-            followed = close + 2 < end and text[close + 2] == marker[0]
-            if not _odd_backslashes_before(text, close, i + 2) and (
-                kind == "strike" or not followed
-            ):
-                return Wrapper(kind, marker, marker), i + 2, close, close + 2
-            search = close + 1
-
-    def star_italic(self, i: int, end: int):
-        text = self.text
-        k = i + 1
-        if k >= end or text[k].isspace():
+        match = _INLINE_CODE.match(self.text[i:end])
+        if match is None:
             return None
-        while k < end:
-            if (text.startswith("**", k) and k + 2 <= end) or (text[k] == "\\" and k + 1 < end):
-                k += 2  # a doubled marker or an escape pair is content
-            elif text[k] == "*":
-                if text[k - 1].isspace() or k == i + 1:
-                    return None
-                return Wrapper("italic", "*", "*"), i + 1, k, k + 1
-            else:
-                k += 1
-        return None
+        ticks = match.group(1)
+        return Wrapper("code", ticks, ticks), i + len(ticks), i + match.end(2), i + match.end()
 
-    def underscore_italic(self, i: int, end: int):
-        text = self.text
-        if i > 0 and _is_word(text[i - 1]):
+    def emphasis(self, i: int, end: int):
+        """The longest of bold / italic / underline here; italic wins ties, underline loses."""
+        source = self.text[i:end]
+        best, best_quality = None, -1.0
+        for regex, kind, bonus in _EMPHASIS:
+            match = regex.match(source)
+            if match and len(match.group(0)) + bonus > best_quality:
+                best, best_quality = (match, kind), len(match.group(0)) + bonus
+        if best is None:
             return None
-        k = i + 1
-        while k < end:
-            if (text.startswith("__", k) and k + 2 <= end) or (text[k] == "\\" and k + 1 < end):
-                k += 2  # a doubled marker or an escape pair is content
-            elif text[k] == "_":
-                if k == i + 1 or (k + 1 < end and _is_word(text[k + 1])):
-                    return None
-                return Wrapper("italic", "_", "_"), i + 1, k, k + 1
-            else:
-                k += 1
-        return None
+        match, kind = best
+        group = 1 if match.group(1) is not None else 2
+        marker = source[: match.start(group)]
+        wrapper = Wrapper(kind, marker, marker)
+        return wrapper, i + match.start(group), i + match.end(group), i + match.end()
+
+    def strike(self, i: int, end: int):
+        match = _STRIKE.match(self.text[i:end])
+        if match is None:
+            return None
+        return Wrapper("strike", "~~", "~~"), i + 2, i + match.end(1), i + match.end()
+
+
+def has_markup(text: str) -> bool:
+    """Whether any rule could start in `text` (if not, it all shows as typed)."""
+    return _CANDIDATE.search(text) is not None
 
 
 def parse(markdown: str) -> list[Fragment]:
@@ -204,7 +200,8 @@ def parse(markdown: str) -> list[Fragment]:
 
 
 def in_code(stack: tuple[Wrapper, ...]) -> bool:
-    return any(w.kind in CODE_KINDS for w in stack)
+    """Whether text under `stack` is taken raw (code or a URL): no escapes, no markup."""
+    return any(w.kind in LITERAL_KINDS for w in stack)
 
 
 def safe_text(text: str, stack: tuple[Wrapper, ...]) -> str:
@@ -224,7 +221,7 @@ def _transition(prev: tuple[Wrapper, ...], nxt: tuple[Wrapper, ...]) -> list[str
     while common < min(len(prev), len(nxt)) and prev[common] is nxt[common]:
         common += 1
     markers = [w.close for w in reversed(prev[common:]) if w.close]
-    markers += [w.open for w in nxt[common:]]
+    markers += [w.open for w in nxt[common:] if w.open]
     return markers
 
 
@@ -239,7 +236,7 @@ def guard_end(text: str, marker: str) -> str:
         return text
     if text[-1] == "|":  # the spoiler rule ignores escapes: only a gap keeps pipes apart
         return text + ZWSP
-    if _odd_backslashes_before(text, len(text) - 1):
+    if odd_backslashes_before(text, len(text) - 1):
         return text
     return text[:-1] + "\\" + text[-1]
 
@@ -251,6 +248,13 @@ def _guard_start(marker: str, text: str) -> str:
     return ZWSP + text if text[0] == "|" else "\\" + text
 
 
+def marker_run(text: str, stack: tuple[Wrapper, ...]) -> bool:
+    """Text made only of the marker characters of the emphasis around it (`**` inside `*...*`):
+    simple-markdown reads such runs as part of the span, so they stay as typed."""
+    markers = {ch for w in stack if w.kind in _EMPHASIS_KINDS for ch in w.open}
+    return bool(text) and bool(markers) and set(text) <= markers
+
+
 def render(fragments: list[Fragment]) -> tuple[str, list[int]]:
     """Markdown for `fragments`, and where each fragment's text starts in it."""
     out: list[str] = []
@@ -260,8 +264,10 @@ def render(fragments: list[Fragment]) -> tuple[str, list[int]]:
     previous_code = False
     for frag in [*fragments, Fragment("", ())]:
         markers = _transition(stack, frag.stack)
-        coded = in_code(frag.stack)
         text = safe_text(frag.text, frag.stack)
+        coded = in_code(frag.stack) or marker_run(text, frag.stack)  # both stay as typed
+        if not coded:
+            text = escape_literal(text)  # a stray tick or star cannot pair once moved
         if not markers and out and text and not previous_code and is_escapable(text[0]):
             guarded = guard_end(out[-1], "")  # texts joined from two places: no new escape
             length += len(guarded) - len(out[-1])
@@ -280,6 +286,18 @@ def render(fragments: list[Fragment]) -> tuple[str, list[int]]:
         length += len(text)
         stack, previous_code = frag.stack, coded
     return "".join(out), starts[:-1]
+
+
+_MARKUP = re.compile(r"(\\.)|([*_~`|\[\]<>])", re.DOTALL)
+
+
+def escape_literal(text: str) -> str:
+    """Literal text with every unescaped markup character escaped.
+
+    Text that showed literally in its own message may pair with markup around it once it is
+    placed in another text (an outline, an export); escaped, it cannot.
+    """
+    return _MARKUP.sub(lambda m: m.group(1) or "\\" + m.group(2), text)
 
 
 def decode_visible(fragments: list[Fragment]) -> str:

@@ -14,12 +14,15 @@ Neutralising uses a zero-width space, which readers do not see.
 from __future__ import annotations
 
 import bisect
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot import limits
 from bot.spoilers import _markdown as md
 from bot.spoilers._markdown import CODE_KINDS, INLINE_KINDS, Fragment, Wrapper
+
+log = logging.getLogger(__name__)
 
 # Ends of sentences, allowing closing quotes/brackets after the mark.
 _SENTENCE_END = ".!?…"
@@ -70,11 +73,34 @@ class Document:
         """A copy with each (start, end) range of `text` inside one pair of spoiler tags.
 
         Whitespace at a range's edges stays outside; ranges that touch are merged; spoilers
-        already inside a range are absorbed (Discord cannot nest spoilers).
+        already inside a range are absorbed (Discord cannot nest spoilers). Spans cut by a
+        range are closed and re-opened at the tags when Discord reads that back as meant;
+        otherwise (`*a. *||*b*||` is read as italics around the bars) the range grows to the
+        whole emphasis, link or URL it cuts.
         """
-        merged = _merge_ranges(self.text, ranges)
+        merged = _merge_ranges(self.text, (self._snap(r) for r in ranges))
         if not merged:
             return self
+        tagged = self._tagged(merged)
+        while not tagged.reads_back():
+            wider = _merge_ranges(self.text, self._widen(merged))
+            if wider == merged:
+                log.warning("tags that do not read back; hiding the whole text")
+                return self._tagged(_merge_ranges(self.text, [(0, len(self.text))]))
+            merged, tagged = wider, self._tagged(wider)
+        return tagged
+
+    def reads_back(self) -> bool:
+        """Whether Discord, parsing `render()`, hides exactly what this document hides."""
+        rendered = self.render()
+        shown = Document(f for f in self.fragments if not _is_hidden(f))
+        hidden = Document(f for f in self.fragments if _is_hidden(f))
+        return (unhidden_text(rendered), hidden_text(rendered)) == (
+            shown.visible(),
+            hidden.visible(),
+        )
+
+    def _tagged(self, merged: list[tuple[int, int]]) -> Document:
         wrappers = [Wrapper("spoiler", md.SPOILER, md.SPOILER) for _ in merged]
         cuts = sorted({0, len(self.text), *(p for r in merged for p in r)})
         out: list[Fragment] = []
@@ -87,6 +113,36 @@ class Document:
                     frag = Fragment(frag.text, (wrappers[which], *kept))
                 out.append(frag)
         return Document(out)
+
+    def _snap(self, span: tuple[int, int]) -> tuple[int, int]:
+        """A range that never parts a backslash from the character it escapes."""
+        start, end = max(span[0], 0), min(span[1], len(self.text))
+
+        def parts_escape(position: int) -> bool:
+            if not 0 < position < len(self.text) or md.in_code(self.stack_at(position - 1)):
+                return False
+            return md.odd_backslashes_before(self.text, position)
+
+        return (start - 1 if parts_escape(start) else start, end + 1 if parts_escape(end) else end)
+
+    def _widen(self, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Ranges grown to whole inline spans they cut, and over a URL glued before them."""
+        extents: dict[int, tuple[int, int]] = {}
+        for start, frag in zip(self.starts, self.fragments, strict=True):
+            for w in frag.stack:
+                if w.kind in INLINE_KINDS:
+                    first = extents.get(id(w), (start, 0))[0]
+                    extents[id(w)] = (first, start + len(frag.text))
+        out = []
+        for start, end in ranges:
+            lo, hi = start, end
+            probes = [(start, False), (end - 1, False)] + ([(start - 1, True)] if start else [])
+            for position, before in probes:
+                for w in self.stack_at(position):
+                    if w.kind in INLINE_KINDS and (not before or w.kind == "url"):
+                        lo, hi = min(lo, extents[id(w)][0]), max(hi, extents[id(w)][1])
+            out.append((lo, hi))
+        return out
 
     def hide_all(self) -> Document:
         return self.hide([(0, len(self.text))])
@@ -114,8 +170,21 @@ class Document:
             frag = self.fragments[index]
             lo, hi = max(start - frag_start, 0), min(end - frag_start, len(frag.text))
             if lo < hi:
-                out.append(Fragment(frag.text[lo:hi], frag.stack))
+                out.append(_piece(frag, lo, hi))
         return out
+
+
+def _piece(frag: Fragment, lo: int, hi: int) -> Fragment:
+    """Part of a fragment. The tail of a cut URL is no URL any more: it becomes escaped text,
+    so what the URL rule swallowed (bars, backticks) cannot start markup of its own."""
+    if lo == 0 or not any(w.kind == "url" and not w.open for w in frag.stack):
+        return Fragment(frag.text[lo:hi], frag.stack)
+    stack = tuple(w for w in frag.stack if w.kind != "url")
+    return Fragment(md.escape_literal(frag.text[lo:hi]), stack)
+
+
+def _is_hidden(frag: Fragment) -> bool:
+    return any(w.kind == "spoiler" for w in frag.stack)
 
 
 def _merge_neighbours(fragments: Iterable[Fragment]) -> list[Fragment]:
@@ -206,7 +275,7 @@ class _Splitter:
     def _hard_cut(self, start: int) -> int:
         """Cut inside an over-long word, never between a backslash and what it escapes."""
         for end in range(min(len(self.text), start + self.limit), start, -1):
-            if md._odd_backslashes_before(self.text, end, start):
+            if md.odd_backslashes_before(self.text, end, start):
                 continue
             if self._fits(start, end):
                 return end

@@ -8,7 +8,7 @@ from discord import app_commands
 from bot import limits
 from bot.discussions import list_pages, validate_slowmode
 from bot.errors import InvalidInput, NotFound, PermissionDenied
-from bot.text import escape_markdown, neutralise_mentions
+from bot.text import escape_markdown, neutral_name, neutralise_mentions
 from cogs._ui import Paginator
 from cogs.discussions.checks import starter_only
 from cogs.moderation.checks import moderator_only, services
@@ -72,14 +72,15 @@ async def reopen(interaction: discord.Interaction, discussion: str | None = None
         thread = await interaction.guild.fetch_channel(record.thread_id)
     except discord.NotFound:
         raise NotFound(
-            f"The thread of {record.film_label} was deleted on Discord: start a new one with "
+            f"The thread of {neutral_name(record.film_label, 100)} was deleted on Discord: start a new one with "
             "/discuss start."
         ) from None
     if not isinstance(thread, discord.Thread):
         raise InvalidInput("That discussion's channel is not a thread any more.")
     if not record.archived and not thread.archived:
         raise InvalidInput(
-            f"The discussion of {record.film_label} is already open: {thread.mention}."
+            f"The discussion of {neutral_name(record.film_label, 100)} is already open: "
+            f"{thread.mention}."
         )
     if thread.archived and thread.locked:  # unarchiving an unlocked thread needs Send Messages
         _need_manage_threads(thread, "reopen locked threads")

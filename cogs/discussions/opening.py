@@ -27,6 +27,7 @@ from bot.errors import InvalidInput, PermissionDenied
 from bot.films.cards import film_card
 from bot.films.model import FilmDetails
 from bot.spoilers.summary import render_summary
+from bot.text import neutral_name
 from cogs.discussions.checks import starter_only
 from cogs.films.options import fill_in_plot, film_autocomplete, resolve_film
 from cogs.moderation.checks import granted, services
@@ -101,7 +102,7 @@ async def start(
 
 def _opened_text(discussion: Discussion) -> str:
     return (
-        f"Opened <#{discussion.thread_id}> for {discussion.film_label} "
+        f"Opened <#{discussion.thread_id}> for {neutral_name(discussion.film_label, 100)} "
         f"(spoilers: {discussion.spoiler_policy})."
     )
 
