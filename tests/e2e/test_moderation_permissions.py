@@ -110,7 +110,7 @@ async def test_review_buttons_need_the_permission_of_their_action(emu, helper):
     await bot.services.mod_config.set_moderator_roles(
         guild_id(emu), [int(emu.world.role_id("Moderator")), int(role)], user_id(emu, "Olive")
     )
-    await post_screened(bot, emu, "Alice", "film-talk", "what a fucking mess of an ending")
+    await post_screened(bot, emu, "Alice", "film-talk", "the director is a total moron")
     (alert,) = alerts(emu)
     record = await emu.click("Dave", alert, label="Remove")
     assert "**Manage Messages** permission to remove messages" in await record.text()
