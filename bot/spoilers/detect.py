@@ -221,8 +221,10 @@ class SpoilerDetector:
         """How much `sentence` gives away (0-3), with the reasons a member can be shown.
 
         The sentence is read as the screening normaliser leaves it, so zero-width spaces,
-        look-alike letters, leetspeak and spaced-out letters do not hide a reveal."""
-        sentence = normalise(sentence).text
+        look-alike letters, leetspeak and spaced-out letters do not hide a reveal. Bars left
+        in visible text are literal (Discord read them as part of a URL, say), so they are
+        word breaks: the normaliser drops URLs, and must not drop the words glued to one."""
+        sentence = normalise(sentence.replace("|", " ")).text
         found = words(sentence)
         content = [(stem(w), w) for w, _, _ in found if w not in STOP_WORDS and len(w) > 2]
         rules = self._plot_rules(sentence, found, content)

@@ -82,7 +82,7 @@ async def test_moderators_set_terms_that_always_count_and_members_are_refused(em
     assert "spoiler term: the **sled** <@&42>" in record.reasons
     listing = await emu.slash("Mona", "discuss spoiler-terms list", where=thread_id)
     text = await listing.text()
-    assert "||the \\*\\*sled\\*\\* <@\u200b&42>||" in text
+    assert "||the \\*\\*sled\\*\\* \\<@\u200b&42\\>||" in text
     removed = await emu.slash(
         "Mona", "discuss spoiler-terms remove", term="the sled", where=thread_id
     )
