@@ -29,8 +29,8 @@ from bot import limits
 from bot.errors import InvalidInput, NotFound, UserFacingError
 from bot.journal import Finished, Handler, Intent, Step, StepContext
 from bot.moderation import modlog
-from bot.moderation.purge import PurgePlan
 from bot.moderation.model import DM_TYPES, WARNING_TYPES, Case, CaseType, DmStatus, NewCase
+from bot.moderation.purge import PurgePlan
 from bot.moderation.requests import DM_BEFORE_ACTION, ActionRequest, GuildFacts, check_action
 from bot.moderation.rules import Person
 from bot.render import trim

@@ -32,6 +32,7 @@ from bot.moderation.model import (
     VoidResult,
     check_reason,
 )
+from bot.moderation.purge import PurgePlan
 from bot.moderation.requests import (
     ActionOutcome,
     ActionRequest,
@@ -40,7 +41,6 @@ from bot.moderation.requests import (
     audit_reason,
     check_action,
 )
-from bot.moderation.purge import PurgePlan
 from bot.moderation.rules import Person, check_bot_permissions
 from bot.moderation.scheduler import ExpiryScheduler
 from bot.render import trim
