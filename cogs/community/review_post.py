@@ -55,6 +55,7 @@ class ReviewPost(Handler):
             if found is None:
                 await ctx.save(creating=True)
                 found = await self._create(p)
+                ctx.reach("opened")  # opened, its id not yet saved
             await ctx.save(thread_id=found[0], ids=found[1])
         return {"thread_id": ctx.state["thread_id"], "ids": ctx.state["ids"]}
 
