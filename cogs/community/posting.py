@@ -14,7 +14,7 @@ import discord
 
 from bot.community.model import Review
 from bot.community.reviews import PreparedReview, review_parts, thread_title
-from bot.errors import InvalidInput, PermissionDenied
+from bot.errors import InvalidInput, PermissionDenied, UserFacingError
 from bot.films.model import Film
 from bot.services import Services
 from cogs.community import review_post
@@ -58,7 +58,13 @@ async def post_review(
     payload = review_post.payload_for(
         parent, review, film.id, film.label, parts, thread_title(review, film), options
     )
-    await svc.journal.perform(review_post.KIND, payload, key=f"review:{review.id}")
+    try:
+        await svc.journal.perform(review_post.KIND, payload, key=f"review:{review.id}")
+    except discord.HTTPException as error:  # undone: the thread deleted, the review removed
+        raise UserFacingError(
+            f"Discord refused to post your review ({error.status}: {error.text}). Nothing was "
+            "posted and your rating does not count; try again in a moment."
+        ) from None
     return await svc.community.reviews.reviews.get(review.id)
 
 

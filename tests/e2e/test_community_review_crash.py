@@ -70,3 +70,26 @@ async def test_a_forum_review_whose_post_id_was_lost_is_not_opened_twice(emu, st
         assert emu.world.channels[thread]["parent_id"] == emu.world.channel_id("film-forum")
         review = await bot.services.community.reviews.reviews.get(review_id)
         assert review.thread_id == int(thread) and len(emu.messages_in(thread)) == 1
+
+
+async def test_a_review_discord_refuses_to_post_leaves_no_thread_and_no_rating(emu, bot):
+    await add_film(bot, "Moon", 2009)
+    emu.inject_error("POST", r"/channels/\d+/messages$", 403, times=1)
+    record = await emu.slash(
+        "Alice", "review", where="film-talk", film="Moon", rating=4, text="Ok."
+    )
+    assert await record.text() == (
+        "Discord refused to post your review (403: Missing Permissions). Nothing was posted "
+        "and your rating does not count; try again in a moment."
+    )
+    assert threads_named(emu, "Moon (2009)") == []
+    [intent] = [i async for i in _intents(bot)]
+    assert intent.status == "undone"
+    reviews = await bot.services.community.reviews.reviews.for_film(int(emu.world.guild["id"]), 1)
+    assert all(not r.active for r in reviews)
+
+
+async def _intents(bot):
+    async with bot.services.conn.execute("SELECT id FROM journal_intents") as cursor:
+        for (intent_id,) in await cursor.fetchall():
+            yield await bot.services.journal.store.get(intent_id)
