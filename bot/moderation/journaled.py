@@ -333,7 +333,7 @@ class PurgeAction(ChannelAction):
 
     async def step_delete(self, ctx: StepContext) -> dict[str, Any]:
         p = ctx.payload
-        reason = trim(f"{p['moderator']['name']}: {p['reason']}", limits.AUDIT_LOG_REASON)
+        reason = p["reason"][: limits.AUDIT_LOG_REASON]
         batches = PurgePlan(tuple(p["deletable"]), ()).batches()
         for index in range(ctx.state.get("batches", 0), len(batches)):
             await self.service.side.delete_messages(
