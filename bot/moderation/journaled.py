@@ -9,6 +9,8 @@ Four kinds, by what must come first:
   from when the intent was written: a tempban whose case is recorded on resume still ends on
   time (D6).
 - `mod-channel` (lock, unlock): Discord, then the case.
+- `mod-purge`: the plan (ids to delete, count skipped) is the payload; the batches are deleted
+  (each one marked in the state once gone), then the case, then the log line.
 - `mod-ladder`: the escalation ladder's step a warning fired (its case recorded by the
   warning's intent), applied like `mod-discord-first`; refused, its case is voided.
 
@@ -28,6 +30,7 @@ from bot.errors import InvalidInput, NotFound, UserFacingError
 from bot.journal import Finished, Handler, Intent, Step, StepContext
 from bot.moderation import modlog
 from bot.moderation.model import DM_TYPES, WARNING_TYPES, Case, CaseType, DmStatus, NewCase
+from bot.moderation.purge import PurgePlan
 from bot.moderation.requests import DM_BEFORE_ACTION, ActionRequest, GuildFacts, check_action
 from bot.moderation.rules import Person
 from bot.render import trim
@@ -41,6 +44,7 @@ RECORD_FIRST = "mod-record-first"
 DISCORD_FIRST = "mod-discord-first"
 LADDER = "mod-ladder"  # applying the step a warning fired; the case is already recorded
 CHANNEL = "mod-channel"  # lock, unlock: Discord, then the case
+PURGE = "mod-purge"  # the batches deleted, then the case
 RECORD_FIRST_ACTIONS = frozenset({"warn", "note", "delete", "hold"})
 
 
@@ -299,9 +303,11 @@ class ChannelAction(Handler):
         case = await self.service.cases.case_for_intent(ctx.intent.id)
         if case is None:
             p = ctx.payload
+            member = p.get("member") or {}
             new = NewCase(
                 guild_id=p["guild_id"], type=CaseType(p["action"]),
                 moderator_id=p["moderator"]["id"], reason=p["reason"],
+                member_id=member.get("id"), member_name=member.get("name"),
                 channel_id=p["channel_id"], jump_url=p["jump_url"], intent_id=ctx.intent.id,
             )  # fmt: skip
             case = await self.service.cases.add_case(new, datetime.fromisoformat(p["at"]))
@@ -311,3 +317,28 @@ class ChannelAction(Handler):
         p = ctx.payload
         case = await self.service.cases.get_case(p["guild_id"], ctx.intent.result("case")["number"])
         await self.service.post_log(p["guild_id"], modlog.case_entry(case, p["moderator"]["name"]))
+
+
+class PurgeAction(ChannelAction):
+    """/mod purge: the batches planned when the moderator confirmed (the payload, written by
+    ModerationService.purge), each bulk-deleted and counted in the state before the next, then
+    the case and the log line. A batch run again after a crash is harmless: ids already gone
+    count as deleted."""
+
+    steps = (Step("delete"), Step("case"), Step("log", at_most_once=True))
+
+    def describe(self, intent: Intent) -> str:
+        p = intent.payload
+        return f"The purge of {len(p['deletable'])} message(s) in channel `{p['channel_id']}`"
+
+    async def step_delete(self, ctx: StepContext) -> dict[str, Any]:
+        p = ctx.payload
+        reason = p["reason"][: limits.AUDIT_LOG_REASON]
+        batches = PurgePlan(tuple(p["deletable"]), ()).batches()
+        for index in range(ctx.state.get("batches", 0), len(batches)):
+            await self.service.side.delete_messages(
+                p["channel_id"], batches[index], reason, removed_by=p["moderator"]["id"]
+            )
+            await ctx.save(batches=index + 1)
+            ctx.reach(f"batch-{index + 1}")
+        return {"deleted": len(p["deletable"]), "skipped": p["skipped"]}

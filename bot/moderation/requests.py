@@ -55,6 +55,10 @@ class DiscordSide(Protocol):
 
     async def set_thread_locked(self, thread_id: int, locked: bool, reason: str) -> None: ...
 
+    async def delete_messages(
+        self, channel_id: int, message_ids: tuple[int, ...], reason: str, *, removed_by: int
+    ) -> None: ...
+
 
 @dataclass(frozen=True)
 class GuildFacts:

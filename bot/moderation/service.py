@@ -32,6 +32,7 @@ from bot.moderation.model import (
     VoidResult,
     check_reason,
 )
+from bot.moderation.purge import PurgePlan
 from bot.moderation.requests import (
     ActionOutcome,
     ActionRequest,
@@ -84,6 +85,7 @@ class ModerationService:
         journal.register(journaled.DISCORD_FIRST, journaled.DiscordFirst(self))
         journal.register(journaled.LADDER, journaled.ApplyLadderStep(self))
         journal.register(journaled.CHANNEL, journaled.ChannelAction(self))
+        journal.register(journaled.PURGE, journaled.PurgeAction(self))
         journal.on_failure(self.report_failure)
 
     def connect(self, side: DiscordSide) -> None:
@@ -151,31 +153,30 @@ class ModerationService:
         )
         return await self.act(facts, request)
 
-    async def record_channel_case(
+    async def purge(
         self,
         facts: GuildFacts,
+        plan: PurgePlan,
         *,
-        action: str,
         channel_id: int,
         moderator: Person,
         reason: str,
         member: Person | None = None,
         jump_url: str | None = None,
     ) -> Case:
-        """Record a purge, lock or unlock the cog already carried out, and log it."""
-        new = NewCase(
-            guild_id=facts.guild_id,
-            type=CaseType(action),
-            moderator_id=moderator.id,
-            reason=reason,
-            member_id=member.id if member else None,
-            member_name=member.name if member else None,
-            channel_id=channel_id,
-            jump_url=jump_url,
-        )
-        case = await self.cases.add_case(new, self.clock.now())
-        await self.post_log(facts.guild_id, modlog.case_entry(case, moderator.name))
-        return case
+        """Carry out a confirmed purge plan, journaled: the intent (the plan), the batches
+        deleted, the case, the log line; a crash part-way is finished at the next start."""
+        check_bot_permissions("purge", facts.bot_permissions)
+        payload = {
+            "guild_id": facts.guild_id, "action": "purge", "channel_id": channel_id,
+            "moderator": {"id": moderator.id, "name": moderator.name},
+            "member": {"id": member.id, "name": member.name} if member else None,
+            "reason": check_reason(reason), "jump_url": jump_url,
+            "deletable": list(plan.deletable), "skipped": len(plan.skipped),
+            "at": self.clock.now().isoformat(),
+        }  # fmt: skip
+        intent = _done(await self.journal.perform(journaled.PURGE, payload), "purge")
+        return await self.cases.get_case(facts.guild_id, intent.result("case")["number"])
 
     async def set_thread_locked(
         self,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from discord import app_commands
 
 from bot.app import FilmBot
-from cogs.community import config, lists, movienight, reviews
+from cogs.community import config, lists, movienight, review_post, reviews
 from cogs.community.movienight import MovieNightWatch
 from cogs.community.reactions import ReactionCounts
 
@@ -38,6 +38,7 @@ async def setup(bot: FilmBot) -> None:
     bot.tree.add_command(build_community_group())
     await bot.add_cog(ReactionCounts(bot))
     await bot.add_cog(MovieNightWatch(bot))
+    bot.services.journal.register(review_post.KIND, review_post.ReviewPost(bot))
 
 
 async def teardown(bot: FilmBot) -> None:

@@ -2,7 +2,7 @@
 
 Record first, then act: the review row exists before the thread is created, and the thread is
 registered as a film discussion (so the guard, screening and the reply tree apply) as soon as
-it exists.
+it exists; a new review's post is a journal intent (review_post.py).
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ import discord
 
 from bot.community.model import Review
 from bot.community.reviews import PreparedReview, review_parts, thread_title
-from bot.errors import InvalidInput, PermissionDenied
+from bot.errors import InvalidInput, PermissionDenied, UserFacingError
 from bot.films.model import Film
 from bot.services import Services
+from cogs.community import review_post
 
 log = logging.getLogger(__name__)
 Parent = discord.TextChannel | discord.ForumChannel
@@ -50,44 +51,21 @@ async def post_review(
     film: Film,
     author_name: str,
 ) -> Review:
-    """Open the review's thread, post it, and register the thread as a film discussion."""
+    """Open the review's thread, register it as a film discussion and post it, journaled
+    (cogs/community/review_post.py): a crash part-way is finished at the next start."""
     parts = review_parts(review, author_name, prepared.shown_text, film)
-    name = thread_title(review, film)
     options = await svc.discussion_settings.get(parent.guild.id)
-    if isinstance(parent, discord.ForumChannel):
-        created = await parent.create_thread(
-            name=name, content=parts[0], auto_archive_duration=options.default_auto_archive_minutes
-        )
-        thread, ids = created.thread, [created.message.id]
-    else:
-        thread = await parent.create_thread(
-            name=name,
-            type=discord.ChannelType.public_thread,
-            auto_archive_duration=options.default_auto_archive_minutes,
-        )
-        ids = []
+    payload = review_post.payload_for(
+        parent, review, film.id, film.label, parts, thread_title(review, film), options
+    )
     try:
-        await svc.discussions.open(
-            guild_id=parent.guild.id,
-            channel_id=parent.id,
-            thread_id=thread.id,
-            film_id=film.id,
-            film_label=film.label,
-            spoiler_policy=options.default_spoiler_policy,
-            created_by=review.author_id,
-            auto_archive_minutes=options.default_auto_archive_minutes,
-            opener_message_id=ids[0] if ids else None,
-        )
-        for part in parts[len(ids) :]:
-            ids.append((await thread.send(part)).id)
-    except discord.HTTPException:
-        with contextlib.suppress(discord.HTTPException):
-            await thread.delete()
-        raise
-    if len(ids) and not isinstance(parent, discord.ForumChannel):
-        await svc.discussions.set_opener(thread.id, ids[0])
-    log.info("review %s posted in thread %s", review.id, thread.id)
-    return await svc.community.reviews.reviews.set_post(review.id, thread.id, ids)
+        await svc.journal.perform(review_post.KIND, payload, key=f"review:{review.id}")
+    except discord.HTTPException as error:  # undone: the thread deleted, the review removed
+        raise UserFacingError(
+            f"Discord refused to post your review ({error.status}: {error.text}). Nothing was "
+            "posted and your rating does not count; try again in a moment."
+        ) from None
+    return await svc.community.reviews.reviews.get(review.id)
 
 
 async def repost_review(

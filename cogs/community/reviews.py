@@ -91,13 +91,10 @@ async def submit(
         stored = await reviews.reviews.add(
             interaction.guild_id, interaction.user.id, prepared.draft, film.label, svc.clock.now()
         )
-        try:
-            posted = await post_review(
-                svc, parent, stored, prepared, film, interaction.user.display_name
-            )
-        except discord.HTTPException:  # nothing was posted: the rating must not count
-            await reviews.reviews.remove(stored.id, interaction.user.id, svc.clock.now())
-            raise
+        # journaled; a final failure deletes the thread and removes the row (not counted)
+        posted = await post_review(
+            svc, parent, stored, prepared, film, interaction.user.display_name
+        )
         await interaction.followup.send(_posted_text(posted, prepared), ephemeral=True)
         return
 

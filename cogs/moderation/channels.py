@@ -5,7 +5,6 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
-from bot import limits
 from bot.errors import InvalidInput
 from bot.moderation.messages import confirmation_prompt, purge_summary
 from bot.moderation.model import check_reason
@@ -46,18 +45,9 @@ async def purge(
             if member is None or message.author.id == member.id
         ]
         plan = plan_purge([(m.id, m.created_at) for m in found], services(interaction).clock.now())
-        for batch in plan.batches():
-            for message_id in batch:  # reply chains keep them as removed by this moderator
-                await services(interaction).reply_capture.mark_removed(
-                    message_id, interaction.user.id
-                )
-            await channel.delete_messages(  # type: ignore[union-attr]
-                [discord.Object(message_id) for message_id in batch],
-                reason=reason[: limits.AUDIT_LOG_REASON],
-            )
-        case = await services(interaction).moderation.record_channel_case(
+        case = await services(interaction).moderation.purge(
             facts,
-            action="purge",
+            plan,
             channel_id=channel.id,
             moderator=person(interaction.user),
             reason=reason,

@@ -119,6 +119,20 @@ class DiscordModeration:
         async with refusals("lock or unlock the thread", thread_id):
             await self.bot.http.edit_channel(thread_id, reason=reason, locked=locked)
 
+    async def delete_messages(
+        self, channel_id: int, message_ids: tuple[int, ...], reason: str, *, removed_by: int
+    ) -> None:
+        """Delete one batch (at most 100), marked first as removed by the moderator in reply
+        chains. Ids already gone count as deleted (bulk delete ignores them; one is a 404)."""
+        for message_id in message_ids:
+            await self.bot.services.reply_capture.mark_removed(message_id, removed_by)
+        async with refusals("delete those messages", channel_id):
+            if len(message_ids) > 1:
+                await self.bot.http.delete_messages(channel_id, list(message_ids), reason=reason)
+                return
+            with contextlib.suppress(discord.NotFound):
+                await self.bot.http.delete_message(channel_id, message_ids[0], reason=reason)
+
     async def post_log(self, channel_id: int, text: str) -> None:
         """One message in the mod-log channel; the bot's default allowed_mentions pings nobody."""
         await self.bot.get_partial_messageable(channel_id).send(text)

@@ -1,0 +1,124 @@
+"""Posting a new review as a journal intent (`review-post`, docs/journal.md): the review row is
+stored first, then the intent (keyed `review:<id>`), then its steps: `thread` (open it),
+`discussion` (register it as a film discussion), `post` (the remaining parts), `mark` (the
+row learns its thread and messages). A crash part-way is finished at the next start.
+
+Idempotent: the thread is saved in the state as soon as Discord answers, and a thread whose
+answer was lost is looked for among the parent's active threads by name before a second one
+is opened; each part posted is saved before the next. A final failure deletes the thread and
+removes the row (the rating never counts for a review nobody can see).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Any
+
+import discord
+
+from bot.community.model import Review
+from bot.journal import Handler, Intent, Step, StepContext
+
+log = logging.getLogger(__name__)
+
+KIND = "review-post"
+
+
+def payload_for(parent: discord.abc.GuildChannel, review: Review, film_id: int,
+                film_label: str, parts: list[str], name: str, options: Any) -> dict[str, Any]:  # fmt: skip
+    """Everything the steps need after a restart (the parts as shaped when it was asked)."""
+    return {
+        "guild_id": parent.guild.id, "parent_id": parent.id,
+        "forum": isinstance(parent, discord.ForumChannel), "review_id": review.id,
+        "author_id": review.author_id, "film_id": film_id, "film_label": film_label,
+        "parts": parts, "name": name, "policy": options.default_spoiler_policy,
+        "archive": options.default_auto_archive_minutes,
+    }  # fmt: skip
+
+
+class ReviewPost(Handler):
+    """Open the review's thread, register it, post the parts, record where it went."""
+
+    steps = (Step("thread"), Step("discussion"), Step("post"), Step("mark"))
+
+    def __init__(self, bot: Any) -> None:
+        self.bot = bot
+
+    def describe(self, intent: Intent) -> str:
+        return f"The post of review #{intent.payload['review_id']}"
+
+    async def step_thread(self, ctx: StepContext) -> dict[str, Any]:
+        p = ctx.payload
+        if ctx.state.get("thread_id") is None:
+            found = await self._lost_thread(ctx) if ctx.state.get("creating") else None
+            if found is None:
+                await ctx.save(creating=True)
+                found = await self._create(p)
+                ctx.reach("opened")  # opened, its id not yet saved
+            await ctx.save(thread_id=found[0], ids=found[1])
+        return {"thread_id": ctx.state["thread_id"], "ids": ctx.state["ids"]}
+
+    async def _create(self, p: dict[str, Any]) -> tuple[int, list[int]]:
+        parent = self.bot.get_channel(p["parent_id"]) or await self.bot.fetch_channel(
+            p["parent_id"]
+        )
+        if p["forum"]:
+            created = await parent.create_thread(
+                name=p["name"], content=p["parts"][0], auto_archive_duration=p["archive"]
+            )
+            return created.thread.id, [created.message.id]
+        thread = await parent.create_thread(
+            name=p["name"], type=discord.ChannelType.public_thread,
+            auto_archive_duration=p["archive"],
+        )  # fmt: skip
+        return thread.id, []
+
+    async def _lost_thread(self, ctx: StepContext) -> tuple[int, list[int]] | None:
+        """A thread opened before a crash whose id was not saved: the bot's, by name."""
+        p = ctx.payload
+        guild = self.bot.get_guild(p["guild_id"])
+        for thread in await guild.active_threads():
+            mine = thread.owner_id == self.bot.user.id
+            if mine and thread.parent_id == p["parent_id"] and thread.name == p["name"]:
+                return thread.id, [thread.id] if p["forum"] else []  # a post's opener id
+        return None
+
+    async def step_discussion(self, ctx: StepContext) -> None:
+        p, opened = ctx.payload, ctx.intent.result("thread")
+        thread_id, ids = opened["thread_id"], opened["ids"]
+        discussions = self.bot.services.discussions
+        if await discussions.by_thread(thread_id) is None:
+            await discussions.open(
+                guild_id=p["guild_id"], channel_id=p["parent_id"], thread_id=thread_id,
+                film_id=p["film_id"], film_label=p["film_label"], spoiler_policy=p["policy"],
+                created_by=p["author_id"], auto_archive_minutes=p["archive"],
+                opener_message_id=ids[0] if ids else None,
+            )  # fmt: skip
+
+    async def step_post(self, ctx: StepContext) -> dict[str, Any]:
+        opened = ctx.intent.result("thread")
+        thread = self.bot.get_partial_messageable(opened["thread_id"])
+        ids = list(ctx.state.get("posted") or opened["ids"])
+        for part in ctx.payload["parts"][len(ids) :]:
+            ids.append((await thread.send(part)).id)
+            await ctx.save(posted=ids)
+            ctx.reach(f"part-{len(ids)}")
+        return {"ids": ids}
+
+    async def step_mark(self, ctx: StepContext) -> None:
+        p, ids = ctx.payload, ctx.intent.result("post")["ids"]
+        thread_id = ctx.intent.result("thread")["thread_id"]
+        if ids and not p["forum"]:
+            await self.bot.services.discussions.set_opener(thread_id, ids[0])
+        await self.bot.services.community.reviews.reviews.set_post(p["review_id"], thread_id, ids)
+        log.info("review %s posted in thread %s", p["review_id"], thread_id)
+
+    async def undo(self, ctx: StepContext, error: str) -> bool:
+        svc, p = self.bot.services, ctx.payload
+        thread_id = ctx.state.get("thread_id")
+        if thread_id is not None:
+            with contextlib.suppress(discord.HTTPException):
+                await self.bot.http.delete_channel(thread_id)
+        await svc.community.reviews.reviews.remove(p["review_id"], p["author_id"], svc.clock.now())
+        return True

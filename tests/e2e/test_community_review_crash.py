@@ -1,0 +1,95 @@
+"""A new review's post stopped at every step (an injected crash point) and finished by the next
+start: one thread, every part once, registered as a discussion, the row pointing at it
+(issue 12). The review's rating counts only once it is posted."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.journal import CrashPoints, SimulatedCrash
+from cogs.community.posting import post_review
+from cogs.community.review_post import ReviewPost
+from tests.e2e._discussions import add_film
+
+LONG = " ".join(f"Sentence {i} about the film's quiet craft and its cast." for i in range(65))
+POINTS = [
+    *(f"review-post:{s.name}:{w}" for s in ReviewPost.steps for w in ("before", "after")),
+    "review-post:thread:opened",
+    "review-post:post:part-1",
+]
+
+
+async def review_until(bot, emu, point: str, channel: str, text: str):
+    """What /review does for Alice's first review of a film, stopped at crash point `point`."""
+    svc = bot.services
+    guild = bot.get_guild(int(emu.world.guild["id"]))
+    alice = guild.get_member(int(emu.world.user_id("Alice")))
+    film = await svc.catalog.films.get_film(await add_film(bot, "Moon", 2009))
+    prepared = await svc.community.reviews.prepare(guild.id, film, 4, text)
+    stored = await svc.community.reviews.reviews.add(
+        guild.id, alice.id, prepared.draft, film.label, svc.clock.now()
+    )
+    parent = guild.get_channel(int(emu.world.channel_id(channel)))
+    svc.journal.crash = CrashPoints([point])
+    with pytest.raises(SimulatedCrash):
+        await post_review(svc, parent, stored, prepared, film, alice.display_name)
+    return stored.id
+
+
+def threads_named(emu, fragment: str) -> list[str]:
+    return [i for i, c in emu.world.channels.items() if fragment in c.get("name", "")]
+
+
+@pytest.mark.parametrize("point", POINTS)
+async def test_a_review_stopped_at_any_step_is_posted_once_at_the_next_start(
+    emu, start_bot, settings, point
+):
+    async with start_bot(settings) as bot:
+        review_id = await review_until(bot, emu, point, "film-talk", LONG)
+    async with start_bot(settings) as bot:
+        await bot.services.journal.resume_unfinished()
+        assert await bot.services.journal.store.unfinished() == []
+        [thread] = threads_named(emu, "Moon (2009)")
+        messages = emu.messages_in(thread)
+        assert len(messages) == 2 and messages[0]["content"].startswith("## Review of Moon")
+        assert "Sentence 64" in messages[1]["content"]  # the second part, once
+        review = await bot.services.community.reviews.reviews.get(review_id)
+        assert review.active and review.thread_id == int(thread)
+        assert review.message_ids == tuple(int(m["id"]) for m in messages)
+        discussion = await bot.services.discussions.by_thread(int(thread))
+        assert discussion.opener_message_id == int(messages[0]["id"])
+
+
+async def test_a_forum_review_whose_post_id_was_lost_is_not_opened_twice(emu, start_bot, settings):
+    async with start_bot(settings) as bot:
+        await emu.slash("Olive", "community settings", reviews_channel="film-forum")
+        review_id = await review_until(bot, emu, "review-post:thread:opened", "film-forum", "Ok.")
+    async with start_bot(settings) as bot:
+        await bot.services.journal.resume_unfinished()
+        [thread] = threads_named(emu, "Moon (2009)")
+        assert emu.world.channels[thread]["parent_id"] == emu.world.channel_id("film-forum")
+        review = await bot.services.community.reviews.reviews.get(review_id)
+        assert review.thread_id == int(thread) and len(emu.messages_in(thread)) == 1
+
+
+async def test_a_review_discord_refuses_to_post_leaves_no_thread_and_no_rating(emu, bot):
+    await add_film(bot, "Moon", 2009)
+    emu.inject_error("POST", r"/channels/\d+/messages$", 403, times=1)
+    record = await emu.slash(
+        "Alice", "review", where="film-talk", film="Moon", rating=4, text="Ok."
+    )
+    assert await record.text() == (
+        "Discord refused to post your review (403: Missing Permissions). Nothing was posted "
+        "and your rating does not count; try again in a moment."
+    )
+    assert threads_named(emu, "Moon (2009)") == []
+    [intent] = [i async for i in _intents(bot)]
+    assert intent.status == "undone"
+    reviews = await bot.services.community.reviews.reviews.for_film(int(emu.world.guild["id"]), 1)
+    assert all(not r.active for r in reviews)
+
+
+async def _intents(bot):
+    async with bot.services.conn.execute("SELECT id FROM journal_intents") as cursor:
+        for (intent_id,) in await cursor.fetchall():
+            yield await bot.services.journal.store.get(intent_id)
