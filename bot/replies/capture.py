@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.replies.tree import build_tree, structure_updates
@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 REMEMBERED = 10_000  # recent deletions and announced removals kept in memory
 HELD = 10_000  # writes refused by the database, kept in memory and retried (then re-read)
+RETRY_SECONDS = 5.0  # while writes are held, retried this often even with nothing new
 BULK_DELETE = (
     "bulk delete"  # who removed a message no feature announced: members cannot bulk delete
 )
@@ -49,6 +50,11 @@ class StateChange:
     message_id: int
     state: MessageState
     by: str | None = None
+
+
+class _Nudge:
+    """Starts a batch with nothing to write, so marks of channels with nothing to capture
+    (screened only) are written soon."""
 
 
 class _Marker:
@@ -99,6 +105,9 @@ class ReplyCapture:
         self._held: list[MessageRecord | StateChange] = []  # refused writes, retried
         self._blocked: dict[int, int] = {}  # channel -> oldest message whose write was refused
         self._overflowed = False
+        self._rereading = False  # the hold overflowed and writes work again: re-read it
+        self.on_recovered: Callable[[], None] | None = None  # called when that happens
+        self._nudged = False
         self._wanted: dict[int, tuple[int, int]] = {}  # channel -> (guild, mark to move to)
         self._written: dict[int, int] = {}  # channel -> newest message id written
         self._task: asyncio.Task[None] | None = None
@@ -166,13 +175,33 @@ class ReplyCapture:
         else:
             self._announced.remember(message_id, by)
 
-    def mark_processed(self, guild_id: int, channel_id: int, message_id: int) -> None:
+    def mark_processed(
+        self, guild_id: int, channel_id: int, message_id: int, *, captured: bool = True
+    ) -> None:
         """Every step of the message path is done with `message_id` (its record, if any, was
         queued before): the channel's mark moves there once that record is written, never
-        past a message whose write was refused (the catch-up reads it again from Discord)."""
+        past a message whose write was refused (the catch-up reads it again from Discord).
+        `captured=False` (a channel only screened): nothing is written, the mark moves soon."""
         wanted = self._wanted.get(channel_id)
         if wanted is None or wanted[1] < message_id:
             self._wanted[channel_id] = (guild_id, message_id)
+        if not captured:
+            self._written[channel_id] = max(self._written.get(channel_id, 0), message_id)
+            if not self._nudged and not self._stopping:
+                self._nudged = True
+                self._put(_Nudge())
+
+    @property
+    def rereading(self) -> bool:
+        """The hold overflowed, writes work again, and a catch-up must re-read the rest."""
+        return self._rereading
+
+    def reread_done(self) -> None:
+        """A catch-up read every channel again from its mark after `on_recovered`: once
+        nothing is held, the marks may move past the messages that were dropped."""
+        if self._rereading and not self._held and not self._overflowed:
+            self._rereading = False
+            self._blocked.clear()
 
     @property
     def held(self) -> int:
@@ -220,7 +249,7 @@ class ReplyCapture:
         self.start()
         await marker.done
 
-    def _put(self, item: MessageRecord | StateChange | _Marker) -> None:
+    def _put(self, item: MessageRecord | StateChange | _Marker | _Nudge) -> None:
         if self._stopping:
             raise RuntimeError("reply capture is stopped; nothing more can be queued")
         self._queue.put_nowait(item)
@@ -229,7 +258,7 @@ class ReplyCapture:
         batch: list = []
         try:
             while True:
-                batch = [await self._queue.get()]
+                batch = [await self._next()]
                 await self._fill(batch)
                 await self._write(batch)
                 if any(isinstance(item, _Marker) and item.stop for item in batch):
@@ -242,6 +271,16 @@ class ReplyCapture:
             await self._write(batch + self._drain())
             self._stopping = True
             raise
+
+    async def _next(self) -> MessageRecord | StateChange | _Marker | _Nudge:
+        """The next item queued; a nudge after RETRY_SECONDS when writes are held, so they
+        are retried (and an overflow re-read) even when nothing new arrives."""
+        if not self._held:
+            return await self._queue.get()
+        try:
+            return await asyncio.wait_for(self._queue.get(), RETRY_SECONDS)
+        except TimeoutError:
+            return _Nudge()
 
     def _drain(self) -> list:
         items = []
@@ -267,6 +306,7 @@ class ReplyCapture:
                 return
 
     async def _write(self, batch: list) -> None:
+        self._nudged = False
         await self._retry_held()
         records: list[MessageRecord] = []
         markers: list[_Marker] = []
@@ -278,7 +318,7 @@ class ReplyCapture:
             records = []
             if isinstance(item, StateChange):
                 await self._apply_state(item)
-            else:
+            elif isinstance(item, _Marker):
                 markers.append(item)
         await self._write_records(records)
         await self._write_marks()
@@ -327,7 +367,8 @@ class ReplyCapture:
         else:
             self._overflowed = True
             log.warning(
-                "more than %d captured writes refused: the rest is re-read at restart", HELD
+                "more than %d captured writes refused: the rest is re-read from Discord once "
+                "writes work again", HELD
             )
 
     async def _retry_held(self) -> None:
@@ -345,9 +386,13 @@ class ReplyCapture:
         self._note_written(records)
         for change in (item for item in held if isinstance(item, StateChange)):
             await self._apply_state(change)
-        if not self._overflowed:  # else the marks wait for the restart's catch-up
-            self._blocked.clear()
         log.info("%d held captured writes are stored now", len(held))
+        if self._overflowed:  # the marks wait for a catch-up to re-read what was dropped
+            self._overflowed, self._rereading = False, True
+            if self.on_recovered is not None:
+                self.on_recovered()
+        elif not self._rereading:
+            self._blocked.clear()
 
     async def _write_records(self, records: list[MessageRecord]) -> None:
         if not records:
