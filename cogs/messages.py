@@ -15,6 +15,7 @@ import discord
 from discord.ext import commands
 
 from bot.app import FilmBot
+from bot.errors import StorageUnavailable
 from bot.message_path import MessageContext
 from bot.screening.policy import MessagePlace, should_screen
 
@@ -103,6 +104,9 @@ class MessagePath(commands.Cog):
         try:
             context = await context_of(self.bot, message, channel)
             await self._steps(message, channel, context, edit, changed, catch_up, before)
+        except StorageUnavailable:
+            self.bot.services.reply_capture.missed(message.channel.id, message.id)
+            raise
         finally:
             pending.discard(message.id)
         if not edit and (context.captured or await self.screened(context)):

@@ -191,6 +191,25 @@ class ReplyCapture:
                 self._nudged = True
                 self._put(_Nudge())
 
+    def missed(self, channel_id: int, message_id: int) -> None:
+        """The message path could not finish `message_id` (the database refused a write): the
+        channel's mark stays before it and a catch-up re-reads it once writes work again."""
+        self._blocked[channel_id] = min(self._blocked.get(channel_id, message_id), message_id)
+        self._overflowed = True
+
+    def writes_work(self) -> None:
+        """The database took a write again (storage/health.py): with nothing held, what was
+        dropped or missed is re-read now; held writes are retried first (by a nudge)."""
+        if self._held and not self._stopping:
+            self._put(_Nudge())
+        elif self._overflowed:
+            self._recovered()
+
+    def _recovered(self) -> None:
+        self._overflowed, self._rereading = False, True
+        if self.on_recovered is not None:
+            self.on_recovered()
+
     @property
     def rereading(self) -> bool:
         """The hold overflowed, writes work again, and a catch-up must re-read the rest."""
@@ -368,7 +387,8 @@ class ReplyCapture:
             self._overflowed = True
             log.warning(
                 "more than %d captured writes refused: the rest is re-read from Discord once "
-                "writes work again", HELD
+                "writes work again",
+                HELD,
             )
 
     async def _retry_held(self) -> None:
@@ -388,9 +408,7 @@ class ReplyCapture:
             await self._apply_state(change)
         log.info("%d held captured writes are stored now", len(held))
         if self._overflowed:  # the marks wait for a catch-up to re-read what was dropped
-            self._overflowed, self._rereading = False, True
-            if self.on_recovered is not None:
-                self.on_recovered()
+            self._recovered()
         elif not self._rereading:
             self._blocked.clear()
 

@@ -10,7 +10,7 @@ import logging
 from storage_support import make_read_only
 
 from bot.replies import capture as capture_module
-from tests.e2e._replies import settled, stored
+from tests.e2e._replies import open_discussion, settled, stored
 from tests.e2e._screening import (
     alerts,
     guild_id,
@@ -107,3 +107,27 @@ async def test_messages_dropped_from_a_full_hold_are_read_again_when_writes_work
     assert sum(len(report.new) for report in reports) == 3
     assert await bot.services.marks.get(int(thread)) == int(during[-1]["id"])
     assert capture.held == 0 and not capture.rereading
+
+
+async def test_messages_the_path_could_not_finish_are_read_again_when_writes_work(emu, bot, caplog):
+    await ready(bot)
+    await use_alert_channel(bot, emu)
+    thread = await open_discussion(bot, emu)  # screened and captured
+    await emu.post("Alice", thread, "Before the trouble")
+    await settled(bot, emu)
+    await make_read_only(bot.services.conn)
+    with caplog.at_level(logging.CRITICAL):  # screening's refused write ends the path
+        insult = await emu.post("Dave", thread, INSULT)
+        kind = await emu.post("Carol", thread, "The score is gorgeous.")
+        await settled(bot, emu)
+    assert not is_deleted(emu, insult)
+    await make_read_only(bot.services.conn, False)
+
+    waiter = caught_up(bot, "storage")
+    after = await emu.post("Bob", thread, "After the trouble")  # its first write flips health
+    (_, reports) = await waiter
+
+    kept = [m.message_id for m in await stored(bot, emu, thread)]
+    assert {int(insult["id"]), int(kind["id"]), int(after["id"])} <= set(kept)
+    assert is_deleted(emu, insult) and len(alerts(emu)) == 1
+    assert await bot.services.marks.get(int(thread)) == int(after["id"])
