@@ -17,15 +17,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from bot.replies.tree import build_tree, structure_updates
+from bot.replies.saving import refresh_structure, save_messages
 from bot.settings import Settings
 from storage.marks import ChannelMarks
-from storage.replies import MessageRecord, MessageState, ReplyRepository, UpsertOutcome
+from storage.replies import MessageRecord, MessageState, ReplyRepository
 
 log = logging.getLogger(__name__)
+
+__all__ = ["ReplyCapture", "StateChange", "refresh_structure", "save_messages"]
 
 REMEMBERED = 10_000  # recent deletions and announced removals kept in memory
 HELD = 10_000  # writes refused by the database, kept in memory and retried (then re-read)
@@ -63,25 +65,6 @@ class _Marker:
     def __init__(self, *, stop: bool) -> None:
         self.stop = stop
         self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-
-
-async def refresh_structure(repo: ReplyRepository, thread_id: int) -> int:
-    """Recompute root and depth of a thread's messages from the tree; returns rows changed."""
-    tree = build_tree(await repo.thread_messages(thread_id))
-    updates = structure_updates(tree)
-    await repo.update_structure(updates)
-    return len(updates)
-
-
-async def save_messages(
-    repo: ReplyRepository, records: Sequence[MessageRecord], *, refresh: bool = True
-) -> UpsertOutcome:
-    """Upsert messages; when a parent arrives after its replies, fix the replies' chain."""
-    outcome = await repo.upsert_messages(records)
-    if refresh and outcome.inserted:
-        for thread_id in await repo.threads_with_stale_structure(outcome.inserted):
-            await refresh_structure(repo, thread_id)
-    return outcome
 
 
 class ReplyCapture:
