@@ -15,8 +15,9 @@ import discord
 from discord.ext import commands
 
 from bot.app import FilmBot
+from bot.errors import StorageUnavailable
 from bot.message_path import MessageContext
-from bot.screening.policy import MessagePlace
+from bot.screening.policy import MessagePlace, should_screen
 
 log = logging.getLogger(__name__)
 
@@ -103,10 +104,13 @@ class MessagePath(commands.Cog):
         try:
             context = await context_of(self.bot, message, channel)
             await self._steps(message, channel, context, edit, changed, catch_up, before)
+        except StorageUnavailable:
+            self.bot.services.reply_capture.missed(message.channel.id, message.id)
+            raise
         finally:
             pending.discard(message.id)
-        if context.captured and not edit:
-            self._advance_mark(context.guild_id, message.channel.id, message.id)
+        if not edit and (context.captured or await self.screened(context)):
+            self._advance_mark(context, message.channel.id, message.id)
 
     async def _steps(self, message, channel, context, edit, changed, catch_up, before) -> None:
         member = is_member_message(message)
@@ -128,11 +132,21 @@ class MessagePath(commands.Cog):
         latest = await self.bot.services.screening.messages.latest(message.id)
         return latest is not None and latest.content == message.content
 
-    def _advance_mark(self, guild_id: int, channel_id: int, message_id: int) -> None:
+    async def screened(self, context: MessageContext) -> bool:
+        """Whether members' messages there are screened (whoever the author): such a channel
+        keeps a mark too, so the catch-up screens what was missed."""
+        if self.bot.get_cog("Screening") is None:
+            return False
+        policy = await self.bot.services.screening.policy(context.guild_id)
+        return should_screen(policy, context.place)[0]
+
+    def _advance_mark(self, context: MessageContext, channel_id: int, message_id: int) -> None:
         """The mark moves to this message, or to just before an older one still on its way."""
         older = [m for m in self._pending[channel_id] if m < message_id]
         safe = min(older) - 1 if older else message_id
-        self.bot.services.reply_capture.mark_processed(guild_id, channel_id, safe)
+        self.bot.services.reply_capture.mark_processed(
+            context.guild_id, channel_id, safe, captured=context.captured
+        )
 
     async def screen_repost(self, payload: dict, sent: list[int]) -> None:
         """The guard's `screen` step: its re-post, screened as the original author's."""

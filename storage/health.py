@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -41,6 +42,7 @@ class StorageHealth:
 
     def __init__(self) -> None:
         self.failure: WriteFailure | None = None
+        self.on_writable: list[Callable[[], None]] = []  # called when writes work again
 
     def failed(self, problem: str) -> None:
         if self.failure is None or self.failure.problem != problem:
@@ -53,6 +55,8 @@ class StorageHealth:
         if self.failure is not None:
             log.warning("the database can be written again (after %s)", self.failure.problem)
             self.failure = None
+            for listener in list(self.on_writable):
+                listener()
 
     def describe(self) -> str | None:
         """'cannot be written since 12:03 UTC: disk full (3 failed writes)', or None."""

@@ -17,18 +17,21 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from bot.replies.tree import build_tree, structure_updates
+from bot.replies.saving import refresh_structure, save_messages
 from bot.settings import Settings
 from storage.marks import ChannelMarks
-from storage.replies import MessageRecord, MessageState, ReplyRepository, UpsertOutcome
+from storage.replies import MessageRecord, MessageState, ReplyRepository
 
 log = logging.getLogger(__name__)
 
+__all__ = ["ReplyCapture", "StateChange", "refresh_structure", "save_messages"]
+
 REMEMBERED = 10_000  # recent deletions and announced removals kept in memory
 HELD = 10_000  # writes refused by the database, kept in memory and retried (then re-read)
+RETRY_SECONDS = 5.0  # while writes are held, retried this often even with nothing new
 BULK_DELETE = (
     "bulk delete"  # who removed a message no feature announced: members cannot bulk delete
 )
@@ -51,31 +54,17 @@ class StateChange:
     by: str | None = None
 
 
+class _Nudge:
+    """Starts a batch with nothing to write, so marks of channels with nothing to capture
+    (screened only) are written soon."""
+
+
 class _Marker:
     """A flush request (its future resolves once everything before it is written) or a stop."""
 
     def __init__(self, *, stop: bool) -> None:
         self.stop = stop
         self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-
-
-async def refresh_structure(repo: ReplyRepository, thread_id: int) -> int:
-    """Recompute root and depth of a thread's messages from the tree; returns rows changed."""
-    tree = build_tree(await repo.thread_messages(thread_id))
-    updates = structure_updates(tree)
-    await repo.update_structure(updates)
-    return len(updates)
-
-
-async def save_messages(
-    repo: ReplyRepository, records: Sequence[MessageRecord], *, refresh: bool = True
-) -> UpsertOutcome:
-    """Upsert messages; when a parent arrives after its replies, fix the replies' chain."""
-    outcome = await repo.upsert_messages(records)
-    if refresh and outcome.inserted:
-        for thread_id in await repo.threads_with_stale_structure(outcome.inserted):
-            await refresh_structure(repo, thread_id)
-    return outcome
 
 
 class ReplyCapture:
@@ -99,6 +88,9 @@ class ReplyCapture:
         self._held: list[MessageRecord | StateChange] = []  # refused writes, retried
         self._blocked: dict[int, int] = {}  # channel -> oldest message whose write was refused
         self._overflowed = False
+        self._rereading = False  # the hold overflowed and writes work again: re-read it
+        self.on_recovered: Callable[[], None] | None = None  # called when that happens
+        self._nudged = False
         self._wanted: dict[int, tuple[int, int]] = {}  # channel -> (guild, mark to move to)
         self._written: dict[int, int] = {}  # channel -> newest message id written
         self._task: asyncio.Task[None] | None = None
@@ -166,13 +158,52 @@ class ReplyCapture:
         else:
             self._announced.remember(message_id, by)
 
-    def mark_processed(self, guild_id: int, channel_id: int, message_id: int) -> None:
+    def mark_processed(
+        self, guild_id: int, channel_id: int, message_id: int, *, captured: bool = True
+    ) -> None:
         """Every step of the message path is done with `message_id` (its record, if any, was
         queued before): the channel's mark moves there once that record is written, never
-        past a message whose write was refused (the catch-up reads it again from Discord)."""
+        past a message whose write was refused (the catch-up reads it again from Discord).
+        `captured=False` (a channel only screened): nothing is written, the mark moves soon."""
         wanted = self._wanted.get(channel_id)
         if wanted is None or wanted[1] < message_id:
             self._wanted[channel_id] = (guild_id, message_id)
+        if not captured:
+            self._written[channel_id] = max(self._written.get(channel_id, 0), message_id)
+            if not self._nudged and not self._stopping:
+                self._nudged = True
+                self._put(_Nudge())
+
+    def missed(self, channel_id: int, message_id: int) -> None:
+        """The message path could not finish `message_id` (the database refused a write): the
+        channel's mark stays before it and a catch-up re-reads it once writes work again."""
+        self._blocked[channel_id] = min(self._blocked.get(channel_id, message_id), message_id)
+        self._overflowed = True
+
+    def writes_work(self) -> None:
+        """The database took a write again (storage/health.py): with nothing held, what was
+        dropped or missed is re-read now; held writes are retried first (by a nudge)."""
+        if self._held and not self._stopping:
+            self._put(_Nudge())
+        elif self._overflowed:
+            self._recovered()
+
+    def _recovered(self) -> None:
+        self._overflowed, self._rereading = False, True
+        if self.on_recovered is not None:
+            self.on_recovered()
+
+    @property
+    def rereading(self) -> bool:
+        """The hold overflowed, writes work again, and a catch-up must re-read the rest."""
+        return self._rereading
+
+    def reread_done(self) -> None:
+        """A catch-up read every channel again from its mark after `on_recovered`: once
+        nothing is held, the marks may move past the messages that were dropped."""
+        if self._rereading and not self._held and not self._overflowed:
+            self._rereading = False
+            self._blocked.clear()
 
     @property
     def held(self) -> int:
@@ -220,7 +251,7 @@ class ReplyCapture:
         self.start()
         await marker.done
 
-    def _put(self, item: MessageRecord | StateChange | _Marker) -> None:
+    def _put(self, item: MessageRecord | StateChange | _Marker | _Nudge) -> None:
         if self._stopping:
             raise RuntimeError("reply capture is stopped; nothing more can be queued")
         self._queue.put_nowait(item)
@@ -229,7 +260,7 @@ class ReplyCapture:
         batch: list = []
         try:
             while True:
-                batch = [await self._queue.get()]
+                batch = [await self._next()]
                 await self._fill(batch)
                 await self._write(batch)
                 if any(isinstance(item, _Marker) and item.stop for item in batch):
@@ -242,6 +273,16 @@ class ReplyCapture:
             await self._write(batch + self._drain())
             self._stopping = True
             raise
+
+    async def _next(self) -> MessageRecord | StateChange | _Marker | _Nudge:
+        """The next item queued; a nudge after RETRY_SECONDS when writes are held, so they
+        are retried (and an overflow re-read) even when nothing new arrives."""
+        if not self._held:
+            return await self._queue.get()
+        try:
+            return await asyncio.wait_for(self._queue.get(), RETRY_SECONDS)
+        except TimeoutError:
+            return _Nudge()
 
     def _drain(self) -> list:
         items = []
@@ -267,6 +308,7 @@ class ReplyCapture:
                 return
 
     async def _write(self, batch: list) -> None:
+        self._nudged = False
         await self._retry_held()
         records: list[MessageRecord] = []
         markers: list[_Marker] = []
@@ -278,7 +320,7 @@ class ReplyCapture:
             records = []
             if isinstance(item, StateChange):
                 await self._apply_state(item)
-            else:
+            elif isinstance(item, _Marker):
                 markers.append(item)
         await self._write_records(records)
         await self._write_marks()
@@ -327,7 +369,9 @@ class ReplyCapture:
         else:
             self._overflowed = True
             log.warning(
-                "more than %d captured writes refused: the rest is re-read at restart", HELD
+                "more than %d captured writes refused: the rest is re-read from Discord once "
+                "writes work again",
+                HELD,
             )
 
     async def _retry_held(self) -> None:
@@ -345,9 +389,11 @@ class ReplyCapture:
         self._note_written(records)
         for change in (item for item in held if isinstance(item, StateChange)):
             await self._apply_state(change)
-        if not self._overflowed:  # else the marks wait for the restart's catch-up
-            self._blocked.clear()
         log.info("%d held captured writes are stored now", len(held))
+        if self._overflowed:  # the marks wait for a catch-up to re-read what was dropped
+            self._recovered()
+        elif not self._rereading:
+            self._blocked.clear()
 
     async def _write_records(self, records: list[MessageRecord]) -> None:
         if not records:

@@ -9,6 +9,10 @@ with a newer `edited_at` goes through the path as an edit (a new version).
 
 The window also covers the channel's RECONCILED newest stored messages, so edits and
 deletions that were not yet written when the process died are found again (D1).
+
+Channels that are screened but not captured (screening scope "everywhere", or a channel set
+to screen) keep a mark too and are read from it the same way, with nothing to reconcile. One
+with no mark yet is not read back at all: its mark starts at its newest message.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.replies.backfill import BackfillReport
+from bot.screening.policy import MessagePlace, should_screen
 from cogs.replies.records import to_record
 from storage.reply_models import iso
 
@@ -44,10 +49,18 @@ async def window_start(bot: FilmBot, channel_id: int) -> int:
     return min(starts) if starts else channel_id
 
 
-async def catch_up_channel(bot: FilmBot, channel: discord.abc.Messageable) -> BackfillReport:
-    """Read `channel` from its window start to now through the message path; reconcile."""
-    start = await window_start(bot, channel.id)  # type: ignore[attr-defined]
-    stored = await bot.services.marks.stored_window(channel.id, start)  # type: ignore[attr-defined]
+async def catch_up_channel(
+    bot: FilmBot, channel: discord.abc.Messageable, *, captured: bool = True
+) -> BackfillReport:
+    """Read `channel` from its window start to now through the message path; reconcile
+    (`captured=False`: a screened-only channel, read from its mark)."""
+    if captured:
+        start = await window_start(bot, channel.id)  # type: ignore[attr-defined]
+        stored = await bot.services.marks.stored_window(channel.id, start)  # type: ignore[attr-defined]
+    else:
+        start, stored = await bot.services.marks.get(channel.id), {}  # type: ignore[attr-defined]
+        if start is None:
+            return await _start_mark(bot, channel)
     path = bot.get_cog("MessagePath")
     report = BackfillReport()
     seen: set[int] = set()
@@ -63,6 +76,33 @@ async def catch_up_channel(bot: FilmBot, channel: discord.abc.Messageable) -> Ba
         capture.mark_deleted(message_id)  # deleted while the bot was away
         report.tombstoned.append(message_id)
     return report
+
+
+async def _start_mark(bot: FilmBot, channel) -> BackfillReport:
+    """A screened channel seen for the first time: its mark starts at its newest message."""
+    if channel.last_message_id is not None:
+        marks = {channel.id: (channel.guild.id, channel.last_message_id)}
+        await bot.services.marks.advance(marks)
+    return BackfillReport()
+
+
+def screened_channels(bot: FilmBot, policies: dict, skip: set[int]) -> list:
+    """Text channels and open threads the bot can read whose members' messages are
+    screened (`policies`: guild id -> its ScreeningPolicy), except `skip`, oldest first."""
+    found = []
+    for guild in bot.guilds:
+        policy = policies.get(guild.id)
+        if policy is None:
+            continue
+        for channel in [*guild.text_channels, *guild.threads]:
+            thread = isinstance(channel, discord.Thread)
+            if channel.id in skip or (thread and channel.archived):
+                continue
+            place = MessagePlace(channel.id, channel.parent_id if thread else None)
+            rights = channel.permissions_for(guild.me)
+            if should_screen(policy, place)[0] and rights.read_message_history:
+                found.append(channel)
+    return sorted(found, key=lambda channel: channel.id)
 
 
 async def _through_path(path, message, channel, stored: dict, report: BackfillReport) -> None:

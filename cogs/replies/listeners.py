@@ -16,8 +16,9 @@ from discord.ext import commands
 
 from bot.app import FilmBot
 from bot.replies.backfill import BackfillReport
-from cogs.replies.catchup import catch_up_channel
+from cogs.replies.catchup import catch_up_channel, screened_channels
 from cogs.replies.records import Capturable, thread_parent, to_record
+from storage.health import health
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,8 @@ class ReplyCapturing(commands.Cog):
         """On shutdown: stop the catch-up, let the handlers still running queue their work (the
         writer is flushed and stopped after this, before the database closes)."""
         self._closing = True
+        with contextlib.suppress(ValueError):
+            health(self.services.conn).on_writable.remove(self.services.reply_capture.writes_work)
         for task in (self.startup_catch_up, self.last_catch_up):
             if task is not None and not task.done():
                 task.cancel()
@@ -121,6 +124,9 @@ class ReplyCapturing(commands.Cog):
 
     # --- catch-up from the marks ----------------------------------------------------------
     async def cog_load(self) -> None:
+        capture = self.services.reply_capture
+        capture.on_recovered = self._reread
+        health(self.services.conn).on_writable.append(capture.writes_work)
         if self.bot.settings.replies_catch_up:
             self.startup_catch_up = self.last_catch_up = asyncio.create_task(
                 self._catch_up_when_ready(), name="reply-catch-up-start-up"
@@ -142,6 +148,16 @@ class ReplyCapturing(commands.Cog):
             self._after(previous, "reconnect"), name="reply-catch-up-reconnect"
         )
 
+    def _reread(self) -> None:
+        """More captured writes were refused than could be held, and writes work again: every
+        channel is read again from its mark (which stayed before the first refused one)."""
+        if self._closing or not self.bot.settings.replies_catch_up:
+            return
+        previous = self.last_catch_up
+        self.last_catch_up = asyncio.create_task(
+            self._after(previous, "storage"), name="reply-catch-up-storage"
+        )
+
     async def _after(self, previous: asyncio.Task | None, why: str) -> list[BackfillReport]:
         if previous is not None and not previous.done():
             with contextlib.suppress(Exception):
@@ -150,10 +166,17 @@ class ReplyCapturing(commands.Cog):
 
     async def _catch_up_all(self, why: str) -> list[BackfillReport]:
         reports = []
-        for channel in await self._active_channels():
-            report = await self.catch_up(channel)
+        captured = await self._active_channels()
+        screened = await self._screened_channels({channel.id for channel in captured})
+        for channel, is_captured in [(c, True) for c in captured] + [(c, False) for c in screened]:
+            report = await self.catch_up(channel, captured=is_captured)
             if report is not None:
                 reports.append(report)
+        capture = self.services.reply_capture
+        if capture.rereading:  # every channel was read again: the marks may move on
+            await capture.flush()
+            capture.reread_done()
+            await capture.flush()
         new = sum(len(r.new) for r in reports)
         gone = sum(len(r.tombstoned) for r in reports)
         log.info("%s catch-up: %d channels read, %d messages new, %d edited, %d gone", why,
@@ -161,13 +184,23 @@ class ReplyCapturing(commands.Cog):
         self.bot.dispatch("catch_up_finished", why, reports)
         return reports
 
-    async def catch_up(self, channel: discord.abc.Messageable) -> BackfillReport | None:
+    async def catch_up(
+        self, channel: discord.abc.Messageable, *, captured: bool = True
+    ) -> BackfillReport | None:
         """Read what was posted after the channel's mark; None if Discord refused."""
         try:
-            return await catch_up_channel(self.bot, channel)
+            return await catch_up_channel(self.bot, channel, captured=captured)
         except discord.HTTPException as error:
             log.warning("catch-up of %s skipped: %s", channel, error)
             return None
+
+    async def _screened_channels(self, captured: set[int]) -> list[discord.abc.Messageable]:
+        """Channels screened but not captured (screening catches them up from their marks)."""
+        if self.bot.get_cog("Screening") is None:
+            return []
+        screening = self.services.screening
+        policies = {guild.id: await screening.policy(guild.id) for guild in self.bot.guilds}
+        return screened_channels(self.bot, policies, captured)
 
     async def _active_channels(self) -> list[discord.abc.Messageable]:
         """Open discussion threads and tracked channels the bot can see, oldest id first."""
