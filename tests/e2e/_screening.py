@@ -8,6 +8,10 @@ import discord
 
 from bot.screening.service import Handled
 
+# An insult aimed at a member: hidden by the embedded backend at default thresholds.
+INSULT = "Bob you are a pathetic idiot and everyone knows it"
+
+
 NLMG = "Never Let Me Go"
 
 

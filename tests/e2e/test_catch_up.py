@@ -10,9 +10,7 @@ from storage.replies import MessageState
 from tests.e2e._discussions import SPOILER
 from tests.e2e._discussions import open_discussion as open_guarded
 from tests.e2e._replies import edited_and_deleted, open_discussion, settled, stored
-from tests.e2e._screening import alerts, is_deleted, ready, use_alert_channel
-
-INSULT = "Bob you are a pathetic idiot and everyone knows it"
+from tests.e2e._screening import INSULT, alerts, is_deleted, ready, use_alert_channel
 
 
 def reposts(emu, thread: str) -> list[dict]:

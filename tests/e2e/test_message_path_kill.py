@@ -20,6 +20,7 @@ from tests.e2e._moderation import cases_of
 from tests.e2e._process import bot_env
 from tests.e2e._replies import edited_and_deleted, stored
 from tests.e2e._screening import (
+    INSULT,
     alerts,
     discussion_thread,
     is_deleted,
@@ -28,7 +29,6 @@ from tests.e2e._screening import (
     use_alert_channel,
 )
 
-INSULT = "Bob you are a pathetic idiot and everyone knows it"
 LONG_SPOILER = " ".join([SPOILER] * 30)  # a re-post in two parts
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.sandbox.emulator.interactions import message_text
 from tests.e2e._moderation import cases_of
 from tests.e2e._screening import (
+    INSULT,
     alerts,
     discussion_thread,
     is_deleted,
@@ -14,7 +15,6 @@ from tests.e2e._screening import (
     use_alert_channel,
 )
 
-INSULT = "Bob you are a pathetic idiot and everyone knows it"
 RUTH = "We were modeled on trash. Junkies, prostitutes, drunks."
 
 
