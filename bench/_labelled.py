@@ -57,7 +57,7 @@ def read_tsv(path: Path) -> list[Row]:
                 values.get("split", ""),
                 values.get("label", ""),
                 values.get("kind", ""),
-            )  # fmt: skip
+            )
         )
     return rows
 

@@ -40,9 +40,14 @@ class PageXml:
 
 
 def page_xml(
-    title: str, text: str, *, page_id: int, revision_id: int, ns: int = 0,
+    title: str,
+    text: str,
+    *,
+    page_id: int,
+    revision_id: int,
+    ns: int = 0,
     redirect: str | None = None,
-) -> PageXml:  # fmt: skip
+) -> PageXml:
     """One <page> element with a single revision, escaped as a dump escapes it."""
     redirect_xml = f"    <redirect title={quoteattr(redirect)} />\n" if redirect else ""
     xml = (
@@ -81,9 +86,13 @@ def write_bz2(path: Path, header: str, pages: Iterable[PageXml], footer: str = F
 
 
 def write_multistream(
-    path: Path, header: str, pages: Sequence[PageXml], *, per_stream: int = 100,
+    path: Path,
+    header: str,
+    pages: Sequence[PageXml],
+    *,
+    per_stream: int = 100,
     footer: str = FOOTER,
-) -> Path:  # fmt: skip
+) -> Path:
     """pages-articles-multistream.xml.bz2 and its index; returns the index's path."""
     index_lines = []
     with path.open("wb") as out:

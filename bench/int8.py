@@ -139,11 +139,14 @@ def _build(model_dir: Path, train, folder: Path) -> tuple[Path, Path]:
         str(fp32),
         input_names=["input_ids", "attention_mask"],
         output_names=["probability"],
-        dynamic_axes={"input_ids": {0: "batch", 1: "tokens"},
-                      "attention_mask": {0: "batch", 1: "tokens"}, "probability": {0: "batch"}},
+        dynamic_axes={
+            "input_ids": {0: "batch", 1: "tokens"},
+            "attention_mask": {0: "batch", 1: "tokens"},
+            "probability": {0: "batch"},
+        },
         opset_version=17,
         dynamo=False,
-    )  # fmt: skip
+    )
     int8 = quantise_int8(fp32, folder / "minilm-head-int8.onnx")
     sizes = ", ".join(f"{p.name} {p.stat().st_size / 1e6:.0f} MB" for p in (fp32, int8))
     print(f"exported and quantised: {sizes}")

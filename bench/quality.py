@@ -182,8 +182,10 @@ def _labelled_report(pipeline, rows: list[Row], film, verbose: bool) -> int:
         if verbose or not ok:
             why = "" if verdict.outcome == "pass" else f" ({verdict.rule})"
             tag = f" [{row.label}: {row.kind}]" if row.label else ""
-            print(f"  {'ok  ' if ok else 'FAIL'} line {row.line}{tag}: expect {row.expect}, "
-                  f"got {verdict.outcome.value}{why}: {_short(row.text)}")  # fmt: skip
+            print(
+                f"  {'ok  ' if ok else 'FAIL'} line {row.line}{tag}: expect {row.expect}, "
+                f"got {verdict.outcome.value}{why}: {_short(row.text)}"
+            )
     for line in per_label_lines(rows, fired):
         print(line)
     print(f"totals: {len(rows) - failures} as expected, {failures} not, of {len(rows)} rows")

@@ -278,8 +278,10 @@ async def _run(args: argparse.Namespace) -> int:
     for name, backend in variants.items():
         stall = CpuStall()
         rate, batch = await _pipeline_throughput(backend, film, messages, count)
-        print(f"  {name:<20} {rate:6.1f} msg/s  ({rate / naive:.1f}x naive, mean batch {batch:.1f}, "
-              f"cpu stall {stall.percent():.0f}%)")  # fmt: skip
+        print(
+            f"  {name:<20} {rate:6.1f} msg/s  ({rate / naive:.1f}x naive, mean batch {batch:.1f}, "
+            f"cpu stall {stall.percent():.0f}%)"
+        )
     await _latency_section(args, detox, variants, film, messages)
     lag_backend = variants["pipeline onnx int8"]
     await _lag_section(detox, lag_backend, film, messages, 48 if args.quick else 120)
@@ -303,8 +305,12 @@ def _load_variants(folder: Path, messages: list[str]) -> dict[str, object]:
     variants = {}
     for name, options in VARIANTS.items():
         started = time.perf_counter()
-        config = DetoxifyConfig(checkpoint=built.checkpoint, hf_dir=built.hf_dir,
-                                cache_dir=folder / "model-cache", **options)  # fmt: skip
+        config = DetoxifyConfig(
+            checkpoint=built.checkpoint,
+            hf_dir=built.hf_dir,
+            cache_dir=folder / "model-cache",
+            **options,
+        )
         variants[name] = load_detoxify(config)
         took = time.perf_counter() - started
         print(f"  {name:<20} loaded in {took:5.1f} s ({variants[name].runtime})")
@@ -318,8 +324,10 @@ def _load_variants(folder: Path, messages: list[str]) -> dict[str, object]:
 
 async def _latency_section(args, detox, variants, film, messages) -> None:
     duration, drain = (3.0, 3.0) if args.quick else (6.0, 4.0)
-    print(f"(a) verdict latency, Poisson arrivals for {duration:.0f} s (at least 60 messages), "
-          f"then up to {drain:.0f} s to finish; queue bound {QUEUE}:")  # fmt: skip
+    print(
+        f"(a) verdict latency, Poisson arrivals for {duration:.0f} s (at least 60 messages), "
+        f"then up to {drain:.0f} s to finish; queue bound {QUEUE}:"
+    )
     rng = random.Random(11)
     for rate in LOADS:
         run_for = max(duration, 60 / rate) if not args.quick else duration

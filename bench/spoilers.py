@@ -133,8 +133,10 @@ def run_file(path: Path, args, encoder) -> None:
     rows = read_labelled(path)
     spoilers = sum(row.expected for row in rows)
     films = _films_for(rows, args.db)
-    print(f"\n== {path.name}: {len(rows)} sentences ({spoilers} spoiler, "
-          f"{len(rows) - spoilers} nospoiler) over {len({r.film for r in rows})} films ==")  # fmt: skip
+    print(
+        f"\n== {path.name}: {len(rows)} sentences ({spoilers} spoiler, "
+        f"{len(rows) - spoilers} nospoiler) over {len({r.film for r in rows})} films =="
+    )
     started = time.perf_counter()
     detectors = _detectors(films, None)
     with_encoder = _detectors(films, encoder) if encoder is not None else {}
@@ -203,6 +205,8 @@ def _load_encoder():
 
     started = time.perf_counter()
     encoder = load_encoder()
-    print(f"encoder: {encoder.describe() if encoder else 'not available'} "
-          f"(loaded in {time.perf_counter() - started:.1f} s)")  # fmt: skip
+    print(
+        f"encoder: {encoder.describe() if encoder else 'not available'} "
+        f"(loaded in {time.perf_counter() - started:.1f} s)"
+    )
     return encoder

@@ -49,9 +49,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--pages", type=int, default=24_000, help="pages to generate (>= 20,000)")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument(
-        "--naive-pages", type=int, default=4000,
+        "--naive-pages",
+        type=int,
+        default=4000,
         help="pages the naive baseline reads (its rates are per byte, so a part is enough)",
-    )  # fmt: skip
+    )
     args = parser.parse_args(argv)
     print(describe())
     with tempfile.TemporaryDirectory(prefix="bench-wikipedia-") as folder:
@@ -64,8 +66,10 @@ def main(argv: list[str]) -> int:
             ("import, one stream", _import, plain),
             ("import, multistream x2", _import, multi),
         ]
-        results = [(name, _watched(job, path, Path(folder) / f"db{i}.sqlite3"))
-                   for i, (name, job, path) in enumerate(runs)]  # fmt: skip
+        results = [
+            (name, _watched(job, path, Path(folder) / f"db{i}.sqlite3"))
+            for i, (name, job, path) in enumerate(runs)
+        ]
         _print(results)
     return 0
 
@@ -102,15 +106,22 @@ def _page(rng: random.Random, number: int) -> PageXml:
     kind = rng.random()
     title = f"{rng.choice(WORDS).title()} {rng.choice(WORDS)} {number}"
     if kind < 0.35:
-        return page_xml(title, f"#REDIRECT [[Target {number}]]", page_id=number,
-                        revision_id=number * 7, redirect=f"Target {number}")  # fmt: skip
+        return page_xml(
+            title,
+            f"#REDIRECT [[Target {number}]]",
+            page_id=number,
+            revision_id=number * 7,
+            redirect=f"Target {number}",
+        )
     if kind < 0.358:  # ~150,000 films among ~20 million pages, as in English Wikipedia
-        return page_xml(f"{title} (film)", _film_text(rng, title), page_id=number,
-                        revision_id=number * 7)  # fmt: skip
+        return page_xml(
+            f"{title} (film)", _film_text(rng, title), page_id=number, revision_id=number * 7
+        )
     ns = 10 if kind < 0.40 else 14 if kind < 0.43 else 0
     prefix = {10: "Template:", 14: "Category:", 0: ""}[ns]
-    return page_xml(prefix + title, _article_text(rng), page_id=number, revision_id=number * 7,
-                    ns=ns)  # fmt: skip
+    return page_xml(
+        prefix + title, _article_text(rng), page_id=number, revision_id=number * 7, ns=ns
+    )
 
 
 def _article_text(rng: random.Random) -> str:
@@ -125,8 +136,10 @@ def _article_text(rng: random.Random) -> str:
 
 def _film_text(rng: random.Random, title: str) -> str:
     year = rng.randint(1930, 2025)
-    cast = "\n".join(f"* [[Actor {rng.randint(1, 9999)}]] as {rng.choice(WORDS).title()}"
-                     for _ in range(rng.randint(3, 12)))  # fmt: skip
+    cast = "\n".join(
+        f"* [[Actor {rng.randint(1, 9999)}]] as {rng.choice(WORDS).title()}"
+        for _ in range(rng.randint(3, 12))
+    )
     plot = "\n\n".join(_words(rng, rng.randint(60, 160)) for _ in range(rng.randint(2, 5)))
     return (
         f"{{{{Infobox film\n| name = {title}\n| director = [[Director {rng.randint(1, 999)}]]\n"
@@ -205,10 +218,15 @@ def _watched(job, path: Path, db: Path) -> dict:
     process.join()
     quarter = max(1, len(samples) // 4)
     return {
-        "seconds": seconds, "cpu": max(own_cpu, sum(cpu.values())), "pages": pages, "films": films, "bytes": path.stat().st_size,
-        "peak": max(samples or [0]), "early": max(samples[:quarter] or [0]),
+        "seconds": seconds,
+        "cpu": max(own_cpu, sum(cpu.values())),
+        "pages": pages,
+        "films": films,
+        "bytes": path.stat().st_size,
+        "peak": max(samples or [0]),
+        "early": max(samples[:quarter] or [0]),
         "late": max(samples[-quarter:] or [0]),
-    }  # fmt: skip
+    }
 
 
 def _tree_rss(pid: int, cpu: dict[int, float]) -> int:
@@ -234,8 +252,10 @@ def _tree_rss(pid: int, cpu: dict[int, float]) -> int:
 def _print(results: list[tuple[str, dict]]) -> None:
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"load average during the runs: {load} (the machine is shared)")
-    print(f"\n{'run':<26}{'MB/s bz2':>9}{'per CPU s':>10}{'pages/s':>9}{'films/s':>8}"
-          f"{'peak RSS':>9}{'RSS early→late':>16}{'22 GB dump':>11}")  # fmt: skip
+    print(
+        f"\n{'run':<26}{'MB/s bz2':>9}{'per CPU s':>10}{'pages/s':>9}{'films/s':>8}"
+        f"{'peak RSS':>9}{'RSS early→late':>16}{'22 GB dump':>11}"
+    )
     naive_rate = results[0][1]["bytes"] / results[0][1]["seconds"]
     for name, r in results:
         rate = r["bytes"] / r["seconds"]
@@ -248,7 +268,9 @@ def _print(results: list[tuple[str, dict]]) -> None:
         )
     best = max(r["bytes"] / r["seconds"] for _, r in results[1:]) / 1e6
     verdict = "meets" if best >= TARGET_MB_S else "misses"
-    print(f"\nbest import {best:.2f} MB/s of bz2 (wall clock): {verdict} the {TARGET_MB_S:g} MB/s "
-          f"target (a {FULL_DUMP_GB:g} GB dump in {FULL_DUMP_GB * 1e3 / best / 3600:.1f} h). "
-          "'per CPU s' is MB of bz2 per CPU-second of the run and its workers: the rate on "
-          "an idle machine, per core used.")  # fmt: skip
+    print(
+        f"\nbest import {best:.2f} MB/s of bz2 (wall clock): {verdict} the {TARGET_MB_S:g} MB/s "
+        f"target (a {FULL_DUMP_GB:g} GB dump in {FULL_DUMP_GB * 1e3 / best / 3600:.1f} h). "
+        "'per CPU s' is MB of bz2 per CPU-second of the run and its workers: the rate on "
+        "an idle machine, per core used."
+    )

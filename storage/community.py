@@ -87,9 +87,18 @@ class MemberReviewRepository:
             self._conn,
             "INSERT INTO reviews (guild_id, film_id, film_label, author_id, rating_halves, "
             "title, text, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (guild_id, draft.film_id, film_label, author_id, draft.rating.halves, draft.title,
-             draft.text, stamp(now), stamp(now)),
-        )  # fmt: skip
+            (
+                guild_id,
+                draft.film_id,
+                film_label,
+                author_id,
+                draft.rating.halves,
+                draft.title,
+                draft.text,
+                stamp(now),
+                stamp(now),
+            ),
+        )
         found = await self.find(guild_id, draft.film_id, author_id)
         assert found is not None
         return found
@@ -114,9 +123,16 @@ class MemberReviewRepository:
                 "UPDATE reviews SET rating_halves = ?, title = ?, text = ?, version = version + 1,"
                 " updated_at = ?, status = COALESCE(?, status), removed_by = CASE WHEN ? IS NULL "
                 "THEN removed_by ELSE NULL END WHERE id = ?",
-                (draft.rating.halves, draft.title, draft.text, stamp(now),
-                 status, status, review_id),
-            )  # fmt: skip
+                (
+                    draft.rating.halves,
+                    draft.title,
+                    draft.text,
+                    stamp(now),
+                    status,
+                    status,
+                    review_id,
+                ),
+            )
         return await self.get(review_id)
 
     async def set_post(self, review_id: int, thread_id: int, message_ids: Sequence[int]) -> Review:
@@ -173,10 +189,16 @@ class MemberReviewRepository:
         ) as cursor:
             rows = await cursor.fetchall()
         return [
-            ReviewVersion(r["review_id"], r["version"], Rating(r["rating_halves"]), r["title"],
-                          r["text"], datetime.fromisoformat(r["written_at"]))
+            ReviewVersion(
+                r["review_id"],
+                r["version"],
+                Rating(r["rating_halves"]),
+                r["title"],
+                r["text"],
+                datetime.fromisoformat(r["written_at"]),
+            )
             for r in rows
-        ]  # fmt: skip
+        ]
 
     async def film_rating(self, guild_id: int, film_id: int) -> FilmRating | None:
         rows = await self._ratings("AND film_id = ?", (guild_id, film_id))

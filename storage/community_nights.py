@@ -76,10 +76,15 @@ class WatchlistRepository:
         async with self._conn.execute(f"SELECT * FROM watchlist WHERE {where}", values) as cursor:
             rows = await cursor.fetchall()
         return [
-            WatchlistEntry(r["guild_id"], r["film_id"], r["film_label"], r["suggested_by"],
-                           datetime.fromisoformat(r["added_at"]))
+            WatchlistEntry(
+                r["guild_id"],
+                r["film_id"],
+                r["film_label"],
+                r["suggested_by"],
+                datetime.fromisoformat(r["added_at"]),
+            )
             for r in rows
-        ]  # fmt: skip
+        ]
 
 
 def _night(row: aiosqlite.Row) -> MovieNight:
@@ -122,9 +127,16 @@ class MovieNightRepository:
             self._conn,
             "INSERT INTO movie_nights (guild_id, channel_id, starts_at, status, choices, "
             "created_by, poll_ends_at, reminder_at) VALUES (?, ?, ?, 'polling', ?, ?, ?, ?)",
-            (guild_id, channel_id, stamp(starts_at), json.dumps(list(choices)), created_by,
-             stamp(poll_ends_at), stamp(reminder_at) if reminder_at else None),
-        )  # fmt: skip
+            (
+                guild_id,
+                channel_id,
+                stamp(starts_at),
+                json.dumps(list(choices)),
+                created_by,
+                stamp(poll_ends_at),
+                stamp(reminder_at) if reminder_at else None,
+            ),
+        )
         return await self.get(night_id)
 
     async def update(self, night_id: int, **changes: object) -> MovieNight:

@@ -111,9 +111,19 @@ class DiscussionRepository:
             "INSERT INTO discussions (guild_id, channel_id, thread_id, film_id, film_label, "
             "spoiler_policy, opener_message_id, created_by, auto_archive_minutes, "
             "slowmode_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (guild_id, channel_id, thread_id, film_id, film_label, policy, opener_message_id,
-             created_by, auto_archive_minutes, slowmode_seconds),
-        )  # fmt: skip
+            (
+                guild_id,
+                channel_id,
+                thread_id,
+                film_id,
+                film_label,
+                policy,
+                opener_message_id,
+                created_by,
+                auto_archive_minutes,
+                slowmode_seconds,
+            ),
+        )
         return await self._require(thread_id)
 
     async def by_thread(self, thread_id: int) -> Discussion | None:
@@ -278,9 +288,17 @@ class SpoilerGuardRepository:
             "INSERT INTO spoiler_guard_records (discussion_id, original_message_id, author_id, "
             "original_text, rewritten_text, reasons, trigger, sensitivity) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (original_message_id) DO NOTHING",
-            (discussion.id, original_message_id, author_id, original_text, rewritten_text,
-             json.dumps(list(reasons)), trigger, sensitivity),
-        )  # fmt: skip
+            (
+                discussion.id,
+                original_message_id,
+                author_id,
+                original_text,
+                rewritten_text,
+                json.dumps(list(reasons)),
+                trigger,
+                sensitivity,
+            ),
+        )
         return await self._require_original(original_message_id)
 
     async def add_reposts(self, record_id: int, message_ids: Sequence[int]) -> GuardRecord:

@@ -49,12 +49,16 @@ class FilmDetailsReader:
             chosen.setdefault((row["person_id"], row["role"]), row)
         credits = [
             Credit(
-                name=r["name"], role=r["role"], character=r["character"] or None,
-                note=r["note"], order=r["billing_order"], source=r["source"],
+                name=r["name"],
+                role=r["role"],
+                character=r["character"] or None,
+                note=r["note"],
+                order=r["billing_order"],
+                source=r["source"],
                 aliases=tuple(json.loads(r["aliases"])),
             )
             for r in chosen.values()
-        ]  # fmt: skip
+        ]
         return sorted(credits, key=lambda c: (c.role, c.order))
 
     async def summary(self, film_id: int) -> list[SummarySection]:

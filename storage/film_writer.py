@@ -123,9 +123,14 @@ class CatalogWriter:
         )
 
     def upsert_film(
-        self, film: Film, *, popularity: int = 0, rating_votes: int | None = None,
-        field_sources: dict[str, str] | None = None, year_slack: int = 0,
-    ) -> int:  # fmt: skip
+        self,
+        film: Film,
+        *,
+        popularity: int = 0,
+        rating_votes: int | None = None,
+        field_sources: dict[str, str] | None = None,
+        year_slack: int = 0,
+    ) -> int:
         """Store `film` (merged into an existing one when it is the same film); returns its id."""
         sources = field_sources or {}
         film_id = self.find_film(film, year_slack=year_slack)
@@ -155,14 +160,21 @@ class CatalogWriter:
             "search_text, source, search_rank) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
             "(SELECT coalesce(max(search_rank), 0) + 1 FROM films))",
             (
-                film.title, film.original_title, film.year, film.runtime_minutes, film.synopsis,
+                film.title,
+                film.original_title,
+                film.year,
+                film.runtime_minutes,
+                film.synopsis,
                 sources.get("synopsis", film.source) if film.synopsis else None,
-                film.rating, votes if film.rating is not None else None,
-                film.rating_source if film.rating is not None else None, popularity,
-                match_key(film.title), search_text(film.title, film.original_title),
+                film.rating,
+                votes if film.rating is not None else None,
+                film.rating_source if film.rating is not None else None,
+                popularity,
+                match_key(film.title),
+                search_text(film.title, film.original_title),
                 film.source or "unknown",
             ),
-        )  # fmt: skip
+        )
         return int(cursor.lastrowid)
 
     def _merge_film(
@@ -189,16 +201,31 @@ class CatalogWriter:
             "rating = ?, rating_votes = ?, rating_source = ?, popularity = max(popularity, ?), "
             f"match_key = ?, search_text = ?, updated_at = {NOW} WHERE id = ?",
             (
-                title, original, film.year, film.runtime_minutes, synopsis, synopsis_source,
-                rating, rating_votes, rating_source, popularity, match_key(title),
-                search_text(title, original), film_id,
+                title,
+                original,
+                film.year,
+                film.runtime_minutes,
+                synopsis,
+                synopsis_source,
+                rating,
+                rating_votes,
+                rating_source,
+                popularity,
+                match_key(title),
+                search_text(title, original),
+                film_id,
             ),
-        )  # fmt: skip
+        )
 
     def _add_labels(
-        self, film_id: int, table: str, column: str, values: Iterable[str], source: str | None,
+        self,
+        film_id: int,
+        table: str,
+        column: str,
+        values: Iterable[str],
+        source: str | None,
         film: Film,
-    ) -> None:  # fmt: skip
+    ) -> None:
         for value in values:
             label = canonical_genre(value) if column == "genre" else value.strip()
             if label:
@@ -262,9 +289,14 @@ class CatalogWriter:
     # -- people and credits -------------------------------------------------------------
 
     def upsert_person(
-        self, name: str, *, source: str, imdb_id: str | None = None,
-        birth_year: int | None = None, death_year: int | None = None,
-    ) -> int:  # fmt: skip
+        self,
+        name: str,
+        *,
+        source: str,
+        imdb_id: str | None = None,
+        birth_year: int | None = None,
+        death_year: int | None = None,
+    ) -> int:
         """The person's id, by IMDb id, else by name (filling in the IMDb id once known)."""
         if imdb_id:
             row = self.conn.execute(
@@ -302,11 +334,16 @@ class CatalogWriter:
             "billing_order = excluded.billing_order, retired_at = NULL "
             "WHERE credits.source = excluded.source",
             (
-                film_id, person_id, credit.role, credit.character or "",
-                json.dumps(list(credit.aliases), ensure_ascii=False), credit.note, credit.order,
+                film_id,
+                person_id,
+                credit.role,
+                credit.character or "",
+                json.dumps(list(credit.aliases), ensure_ascii=False),
+                credit.note,
+                credit.order,
                 credit.source or "unknown",
             ),
-        )  # fmt: skip
+        )
 
     # -- ratings ----------------------------------------------------------------------
 
@@ -334,30 +371,51 @@ class CatalogWriter:
             self._store_curated_credit(film_id, person_id, credit)
         for position, section in enumerate(details.summary):
             self._upsert_row(
-                "summary_sections", ("film_id", "heading", "source"),
-                film_id=film_id, heading=section.heading, source=section.source,
-                position=position, text=section.text, spoiler_level=int(section.level),
-            )  # fmt: skip
+                "summary_sections",
+                ("film_id", "heading", "source"),
+                film_id=film_id,
+                heading=section.heading,
+                source=section.source,
+                position=position,
+                text=section.text,
+                spoiler_level=int(section.level),
+            )
         for position, quote in enumerate(details.quotes):
             self._upsert_row(
-                "quotes", ("film_id", "text", "source"),
-                film_id=film_id, text=quote.text, source=quote.source, position=position,
-                speaker=quote.speaker, spoiler_level=int(quote.level),
-            )  # fmt: skip
+                "quotes",
+                ("film_id", "text", "source"),
+                film_id=film_id,
+                text=quote.text,
+                source=quote.source,
+                position=position,
+                speaker=quote.speaker,
+                spoiler_level=int(quote.level),
+            )
         for position, fact in enumerate(details.facts):
             self._upsert_row(
-                "film_facts", ("film_id", "kind", "value", "source"),
-                film_id=film_id, kind=fact.kind, value=fact.value, source=fact.source,
-                position=position, spoiler_level=int(fact.level), note=fact.note,
-            )  # fmt: skip
+                "film_facts",
+                ("film_id", "kind", "value", "source"),
+                film_id=film_id,
+                kind=fact.kind,
+                value=fact.value,
+                source=fact.source,
+                position=position,
+                spoiler_level=int(fact.level),
+                note=fact.note,
+            )
         for position, link in enumerate(details.related_links):
             related_id = self.upsert_film(link.film)
             self._upsert_row(
-                "related_films", ("film_id", "related_film_id", "relation"),
-                film_id=film_id, related_film_id=related_id, relation=link.relation,
-                position=position, note=link.note, source=link.source or "unknown",
+                "related_films",
+                ("film_id", "related_film_id", "relation"),
+                film_id=film_id,
+                related_film_id=related_id,
+                relation=link.relation,
+                position=position,
+                note=link.note,
+                source=link.source or "unknown",
                 year_source=link.year_source,
-            )  # fmt: skip
+            )
         return film_id
 
     def _retire_curated_rows(self, film_id: int) -> None:
@@ -370,12 +428,17 @@ class CatalogWriter:
 
     def _store_curated_credit(self, film_id: int, person_id: int, credit: Credit) -> None:
         self._upsert_row(
-            "credits", ("film_id", "person_id", "role", "character"),
-            film_id=film_id, person_id=person_id, role=credit.role,
-            character=credit.character or "", source=credit.source or "unknown",
-            aliases=json.dumps(list(credit.aliases), ensure_ascii=False), note=credit.note,
+            "credits",
+            ("film_id", "person_id", "role", "character"),
+            film_id=film_id,
+            person_id=person_id,
+            role=credit.role,
+            character=credit.character or "",
+            source=credit.source or "unknown",
+            aliases=json.dumps(list(credit.aliases), ensure_ascii=False),
+            note=credit.note,
             billing_order=credit.order,
-        )  # fmt: skip
+        )
 
     def _upsert_row(self, table: str, key: tuple[str, ...], **values: object) -> None:
         """INSERT, or on the unique key update every other column and un-retire the row."""

@@ -22,7 +22,7 @@ from bot.films.model import (
     Film,
     FilmDetails,
     RelatedFilm,
-)  # fmt: skip
+)
 from bot.films.normalize import (
     ParsedQuery,
     fts_expression,
@@ -313,10 +313,11 @@ class FilmRepository:
             f.id: f for f in await self._films([r["related_film_id"] for r in rows], full=False)
         }
         return [
-            RelatedFilm(films[r["related_film_id"]], r["relation"], r["source"], r["note"],
-                        r["year_source"])
+            RelatedFilm(
+                films[r["related_film_id"]], r["relation"], r["source"], r["note"], r["year_source"]
+            )
             for r in rows
-        ]  # fmt: skip
+        ]
 
 
 def _year_filter(parsed: ParsedQuery, prefix: str = "") -> tuple[str, list[object]]:
@@ -330,12 +331,19 @@ def _film(row: aiosqlite.Row, **extras: object) -> Film:
     if len(row) == 5:
         return Film(id=row[0], title=row[1], year=row[2], original_title=row[3])
     return Film(
-        id=row["id"], title=row["title"], year=row["year"], original_title=row["original_title"],
-        runtime_minutes=row["runtime_minutes"], synopsis=row["synopsis"], rating=row["rating"],
-        rating_source=row["rating_source"], source=row["source"],
-        genres=tuple(extras.get("genres", ())), countries=tuple(extras.get("countries", ())),
+        id=row["id"],
+        title=row["title"],
+        year=row["year"],
+        original_title=row["original_title"],
+        runtime_minutes=row["runtime_minutes"],
+        synopsis=row["synopsis"],
+        rating=row["rating"],
+        rating_source=row["rating_source"],
+        source=row["source"],
+        genres=tuple(extras.get("genres", ())),
+        countries=tuple(extras.get("countries", ())),
         external_ids=dict(extras.get("external_ids", {})),
-    )  # fmt: skip
+    )
 
 
 def curated_fingerprint(films: Sequence[FilmDetails]) -> str:

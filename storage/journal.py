@@ -187,6 +187,7 @@ class JournalRepository:
             await self._conn.execute(
                 f"UPDATE mod_cases SET intent_id = NULL WHERE intent_id IN ({old})", before
             )
-            cursor = await self._conn.execute(f"DELETE FROM journal_intents WHERE id IN ({old})",
-                                              before)  # fmt: skip
+            cursor = await self._conn.execute(
+                f"DELETE FROM journal_intents WHERE id IN ({old})", before
+            )
             return cursor.rowcount

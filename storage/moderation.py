@@ -73,12 +73,24 @@ class CaseWriter:
             " ladder_step_warnings, intent_id)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                new.guild_id, number, str(new.type), new.member_id, new.member_name,
-                new.channel_id, new.moderator_id, new.rule, reason, to_db_time(now), expires,
-                int(new.type in ACTIVE_WHEN_RECORDED), new.jump_url, str(new.dm_status),
-                new.ladder_step_warnings, new.intent_id,
+                new.guild_id,
+                number,
+                str(new.type),
+                new.member_id,
+                new.member_name,
+                new.channel_id,
+                new.moderator_id,
+                new.rule,
+                reason,
+                to_db_time(now),
+                expires,
+                int(new.type in ACTIVE_WHEN_RECORDED),
+                new.jump_url,
+                str(new.dm_status),
+                new.ladder_step_warnings,
+                new.intent_id,
             ),
-        )  # fmt: skip
+        )
         case_id = cursor.lastrowid
         await self._cite(new.guild_id, case_id, new.cites)
         await self._end_replaced(new, case_id, number, now)
@@ -166,9 +178,15 @@ class CaseWriter:
             "UPDATE mod_cases SET active = 0, ended_at = ?, end_reason = ?"
             f" WHERE guild_id = ? AND member_id = ? AND active = 1 AND id != ?"
             f" AND type IN ({_marks(types)})",
-            (to_db_time(now), f"{verb} by case #{number}", new.guild_id, new.member_id, case_id,
-             *types),
-        )  # fmt: skip
+            (
+                to_db_time(now),
+                f"{verb} by case #{number}",
+                new.guild_id,
+                new.member_id,
+                case_id,
+                *types,
+            ),
+        )
 
     async def _citations(self, ids: list[int]) -> dict[int, tuple[int, ...]]:
         found: dict[int, list[int]] = {}

@@ -43,9 +43,15 @@ class PlotSectionRepository:
                 "source) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (film_id, heading, source) DO "
                 "UPDATE SET text = excluded.text, spoiler_level = excluded.spoiler_level, "
                 "position = excluded.position, retired_at = NULL",
-                (film_id, position, section.heading, section.text, int(section.level),
-                 COMMUNITY_SOURCE),
-            )  # fmt: skip
+                (
+                    film_id,
+                    position,
+                    section.heading,
+                    section.text,
+                    int(section.level),
+                    COMMUNITY_SOURCE,
+                ),
+            )
 
     async def retire(self, film_id: int, heading: str) -> int:
         """Retire every live section with this heading; how many there were."""

@@ -58,11 +58,16 @@ class ScreeningPolicyRepository:
         ) as cursor:
             row = await cursor.fetchone()
         policy = (
-            PolicyRow(row["guild_id"], bool(row["enabled"]), row["scope"], row["updated_by"],
-                      row["updated_at"])
+            PolicyRow(
+                row["guild_id"],
+                bool(row["enabled"]),
+                row["scope"],
+                row["updated_by"],
+                row["updated_at"],
+            )
             if row is not None
             else PolicyRow(guild_id, True, "threads", None, None)
-        )  # fmt: skip
+        )
         return PolicyRecords(
             policy,
             frozenset(await self._column("screening_exempt_roles", "role_id", guild_id)),

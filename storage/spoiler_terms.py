@@ -82,9 +82,14 @@ class SpoilerTermRepository:
             )
 
     async def record_tags(
-        self, film_id: int, terms: Iterable[SpoilerTerm], *, member_id: int, thread_id: int,
+        self,
+        film_id: int,
+        terms: Iterable[SpoilerTerm],
+        *,
+        member_id: int,
+        thread_id: int,
         message_id: int,
-    ) -> None:  # fmt: skip
+    ) -> None:
         """Remember that a member tagged these terms in the film's discussion (once each)."""
         rows = [(film_id, t.key, t.text, member_id, thread_id, message_id) for t in terms]
         if not rows:

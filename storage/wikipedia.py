@@ -58,19 +58,41 @@ def store_revision(
             "source = excluded.source, retired_at = NULL "
             "WHERE substr(credits.source, 1, ?) = ?",
             (
-                film_id, person_id, credit.role, credit.character or "",
-                json.dumps(list(credit.aliases)), credit.note, credit.order, source,
-                len(prefix), prefix,
+                film_id,
+                person_id,
+                credit.role,
+                credit.character or "",
+                json.dumps(list(credit.aliases)),
+                credit.note,
+                credit.order,
+                source,
+                len(prefix),
+                prefix,
             ),
-        )  # fmt: skip
+        )
     for position, section in enumerate(details.summary):
-        writer._upsert_row("summary_sections", ("film_id", "heading", "source"), film_id=film_id,
-                heading=section.heading, source=source, position=position, text=section.text,
-                spoiler_level=int(section.level))  # fmt: skip
+        writer._upsert_row(
+            "summary_sections",
+            ("film_id", "heading", "source"),
+            film_id=film_id,
+            heading=section.heading,
+            source=source,
+            position=position,
+            text=section.text,
+            spoiler_level=int(section.level),
+        )
     for position, fact in enumerate(details.facts):
-        writer._upsert_row("film_facts", ("film_id", "kind", "value", "source"), film_id=film_id,
-                kind=fact.kind, value=fact.value, source=source, position=position,
-                spoiler_level=int(fact.level), note=fact.note)  # fmt: skip
+        writer._upsert_row(
+            "film_facts",
+            ("film_id", "kind", "value", "source"),
+            film_id=film_id,
+            kind=fact.kind,
+            value=fact.value,
+            source=source,
+            position=position,
+            spoiler_level=int(fact.level),
+            note=fact.note,
+        )
     return film_id
 
 
@@ -96,10 +118,16 @@ def save_checkpoint(conn: sqlite3.Connection, point: Checkpoint) -> None:
         "pages_read = excluded.pages_read, films = excluded.films, skipped = excluded.skipped, "
         f"failed = excluded.failed, finished_at = excluded.finished_at, updated_at = {NOW}",
         (
-            point.file_name, point.last_page_id, point.next_offset, point.pages_read,
-            point.films, point.skipped, point.failed, point.finished,
+            point.file_name,
+            point.last_page_id,
+            point.next_offset,
+            point.pages_read,
+            point.films,
+            point.skipped,
+            point.failed,
+            point.finished,
         ),
-    )  # fmt: skip
+    )
 
 
 def forget_checkpoint(conn: sqlite3.Connection, file_name: str) -> None:
@@ -139,9 +167,13 @@ class WikipediaLookupRepository:
         return await asyncio.to_thread(write)
 
     async def record(
-        self, film_id: int, status: str, article: str | None = None,
-        page_id: int | None = None, revision_id: int | None = None,
-    ) -> None:  # fmt: skip
+        self,
+        film_id: int,
+        status: str,
+        article: str | None = None,
+        page_id: int | None = None,
+        revision_id: int | None = None,
+    ) -> None:
         await self._conn.execute(
             "INSERT OR REPLACE INTO wikipedia_lookups (film_id, status, article, page_id, "
             "revision_id) VALUES (?, ?, ?, ?, ?)",

@@ -55,8 +55,10 @@ def score_texts(args: argparse.Namespace) -> int:
                     f"  normalised ({', '.join(result.normalised.changes)}): {result.film.scored!r}"
                 )
             if result.film.film_quotes or result.film.discounted:
-                print(f"  film lines set aside: {list(result.film.film_quotes)}; "
-                      f"attributed quotes at 0.85x: {list(result.film.discounted)}")  # fmt: skip
+                print(
+                    f"  film lines set aside: {list(result.film.film_quotes)}; "
+                    f"attributed quotes at 0.85x: {list(result.film.discounted)}"
+                )
     finally:
         pipeline.batcher.close_sync()
     return 0

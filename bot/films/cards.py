@@ -27,8 +27,11 @@ LINES_PER_PAGE = 15  # a page read at a glance; the rest behind Next
 SPOILER_TAG_CHARS = 4  # "||" on each side, reserved when sizing pages of spoiler lines
 SEED_SOURCE = re.compile(r"seed:(\d{3})_[0-9a-f]+\.txt")
 SOURCE_NAMES = {
-    "movielens": "MovieLens", "imdb": "IMDb", "tmdb": "TMDB", "ggplot2movies": "ggplot2movies",
-}  # fmt: skip
+    "movielens": "MovieLens",
+    "imdb": "IMDb",
+    "tmdb": "TMDB",
+    "ggplot2movies": "ggplot2movies",
+}
 
 
 @dataclass(frozen=True)
@@ -137,9 +140,11 @@ def _sources_line(details: FilmDetails) -> str:
 
 def cast_pages(details: FilmDetails) -> list[list[Line]]:
     """/film cast: crew then cast, one line each, in pages that fit an embed description."""
-    lines = [f"**{role.title()}**: " + ", ".join(escape_markdown(c.name) for c in people)
-             for role in ("director", "writer", "composer", "cinematographer", "producer")
-             if (people := details.people(role))]  # fmt: skip
+    lines = [
+        f"**{role.title()}**: " + ", ".join(escape_markdown(c.name) for c in people)
+        for role in ("director", "writer", "composer", "cinematographer", "producer")
+        if (people := details.people(role))
+    ]
     lines += [f"• {_cast_line(c)}" for c in details.people("cast")]
     return _line_pages([Line(text) for text in lines or ["No cast or crew known yet."]])
 

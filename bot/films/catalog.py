@@ -34,9 +34,12 @@ class FilmCatalog:
     """Search, details, cards and recommendations over the catalog (and TMDB when enabled)."""
 
     def __init__(
-        self, conn: aiosqlite.Connection, *, tmdb: TmdbClient | None = None,
+        self,
+        conn: aiosqlite.Connection,
+        *,
+        tmdb: TmdbClient | None = None,
         wikipedia: WikipediaClient | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.films = FilmRepository(conn)
         self.similarity = SimilarityRepository(conn)
         self.tmdb = tmdb

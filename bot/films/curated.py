@@ -31,10 +31,26 @@ FORMAT = 1
 CREDIT_ROLES = ("director", "writer", "cast", "composer", "cinematographer", "producer")
 RELATIONS = ("keep_exploring", "compared", "mentioned", "similar")
 FILM_KEYS = {
-    "key", "title", "year", "source", "original_title", "runtime_minutes",
-    "countries", "countries_source", "genres", "genres_source", "rating", "rating_source",
-    "synopsis", "synopsis_source", "credits", "summary", "quotes", "facts", "related",
-}  # fmt: skip
+    "key",
+    "title",
+    "year",
+    "source",
+    "original_title",
+    "runtime_minutes",
+    "countries",
+    "countries_source",
+    "genres",
+    "genres_source",
+    "rating",
+    "rating_source",
+    "synopsis",
+    "synopsis_source",
+    "credits",
+    "summary",
+    "quotes",
+    "facts",
+    "related",
+}
 FIELD_SOURCES = ("countries", "genres", "synopsis", "rating")
 
 

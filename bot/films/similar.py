@@ -38,9 +38,13 @@ class SimilarResult:
 
 
 async def similar_films(
-    films: FilmRepository, similarity: SimilarityRepository, film: Film, *,
-    limit: int = DEFAULT_LIMIT, min_overlap: int = MIN_OVERLAP,
-) -> SimilarResult:  # fmt: skip
+    films: FilmRepository,
+    similarity: SimilarityRepository,
+    film: Film,
+    *,
+    limit: int = DEFAULT_LIMIT,
+    min_overlap: int = MIN_OVERLAP,
+) -> SimilarResult:
     """Films like `film`, by the first method that finds any."""
     for method in (_by_ratings, _by_curated, _by_genre_and_era):
         result = await method(films, similarity, film, limit, min_overlap)

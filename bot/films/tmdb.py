@@ -31,9 +31,13 @@ TIMEOUT_SECONDS = 10
 TOP_CAST = 10
 EXTRAS = "videos,watch/providers"  # for richer cards (bot/films/extras.py)
 CREW_ROLES = {
-    "Director": "director", "Screenplay": "writer", "Writer": "writer", "Novel": "writer",
-    "Original Music Composer": "composer", "Director of Photography": "cinematographer",
-}  # fmt: skip
+    "Director": "director",
+    "Screenplay": "writer",
+    "Writer": "writer",
+    "Novel": "writer",
+    "Original Music Composer": "composer",
+    "Director of Photography": "cinematographer",
+}
 
 
 class TmdbUnavailable(Exception):
@@ -44,10 +48,14 @@ class TmdbClient:
     """Searches TMDB and turns a movie into FilmDetails, caching every answer in the DB."""
 
     def __init__(
-        self, conn: aiosqlite.Connection, api_key: str, base_url: str, *,
+        self,
+        conn: aiosqlite.Connection,
+        api_key: str,
+        base_url: str,
+        *,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         max_retries: int = MAX_RETRIES,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self._cache = TmdbCacheRepository(conn)
         self._api_key = api_key
         self._base_url = base_url.rstrip("/")

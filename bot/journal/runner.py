@@ -37,17 +37,21 @@ class Clock(Protocol):
 class JournalStore(Protocol):
     """What the runner needs from storage (storage/journal.py implements it)."""
 
-    async def add(self, kind: str, payload: JSON, steps: tuple[str, ...], key: str | None,
-                  now: datetime) -> Intent: ...  # fmt: skip
+    async def add(
+        self, kind: str, payload: JSON, steps: tuple[str, ...], key: str | None, now: datetime
+    ) -> Intent: ...
     async def get(self, intent_id: int) -> Intent: ...
     async def mark_started(self, intent_id: int, step: str, now: datetime) -> None: ...
-    async def mark_done(self, intent_id: int, step: str, result: Any, now: datetime, *,
-                        last: bool = False) -> None: ...  # fmt: skip
+    async def mark_done(
+        self, intent_id: int, step: str, result: Any, now: datetime, *, last: bool = False
+    ) -> None: ...
     async def save_state(self, intent_id: int, state: JSON, now: datetime) -> None: ...
-    async def schedule_retry(self, intent_id: int, attempts: int, when: datetime, error: str,
-                             now: datetime) -> None: ...  # fmt: skip
-    async def finish(self, intent_id: int, status: Status, error: str | None,
-                     now: datetime) -> None: ...  # fmt: skip
+    async def schedule_retry(
+        self, intent_id: int, attempts: int, when: datetime, error: str, now: datetime
+    ) -> None: ...
+    async def finish(
+        self, intent_id: int, status: Status, error: str | None, now: datetime
+    ) -> None: ...
     async def unfinished(self, due_by: datetime | None = None) -> list[Intent]: ...
     async def next_retry_at(self) -> datetime | None: ...
     async def counts(self) -> dict[str, int]: ...
@@ -278,8 +282,9 @@ class Journal:
             log.warning("journal: old intents not pruned: %s", error)
             return
         if pruned:
-            log.info("journal: %d finished intent(s) older than %s deleted", pruned,
-                     self.keep_finished)  # fmt: skip
+            log.info(
+                "journal: %d finished intent(s) older than %s deleted", pruned, self.keep_finished
+            )
 
     async def _next_retry_quietly(self) -> datetime | None:
         stalled, self._stalled_until = self._stalled_until, None
@@ -365,8 +370,13 @@ class Journal:
         each time, like a retry; storage.health has already logged the cause)."""
         self._stalls += 1
         wait = self.policy.delay(self._stalls)
-        log.warning("journal: %s #%s waits %s for the database (%s)",
-                    intent.kind, intent.id, wait, error.problem)  # fmt: skip
+        log.warning(
+            "journal: %s #%s waits %s for the database (%s)",
+            intent.kind,
+            intent.id,
+            wait,
+            error.problem,
+        )
         self._stalled_until = self.clock.now() + wait
         self._wake.set()
 

@@ -210,8 +210,12 @@ class DiscordFirst(_MemberAction):
             if not again:
                 raise
             # Called before a crash: "not a member any more", "not banned" is our own doing.
-            log.info("intent %s: %s already done on Discord (%s)", ctx.intent.id, request.action,
-                     refused.message)  # fmt: skip
+            log.info(
+                "intent %s: %s already done on Discord (%s)",
+                ctx.intent.id,
+                request.action,
+                refused.message,
+            )
 
     async def step_dm_after(self, ctx: StepContext) -> str | None:
         return await self._dm(ctx, "after")
@@ -241,9 +245,12 @@ class ApplyLadderStep(DiscordFirst):
         facts, warning, at = decode(intent.payload)
         case = await self._recorded(intent)
         step = ActionRequest(
-            action=case.type.action, target=warning.target, reason=case.reason,
-            duration=case.duration, rule=case.rule,
-        )  # fmt: skip
+            action=case.type.action,
+            target=warning.target,
+            reason=case.reason,
+            duration=case.duration,
+            rule=case.rule,
+        )
         return facts, step, at
 
     async def step_case(self, ctx: StepContext) -> dict[str, Any]:
@@ -305,11 +312,16 @@ class ChannelAction(Handler):
             p = ctx.payload
             member = p.get("member") or {}
             new = NewCase(
-                guild_id=p["guild_id"], type=CaseType(p["action"]),
-                moderator_id=p["moderator"]["id"], reason=p["reason"],
-                member_id=member.get("id"), member_name=member.get("name"),
-                channel_id=p["channel_id"], jump_url=p["jump_url"], intent_id=ctx.intent.id,
-            )  # fmt: skip
+                guild_id=p["guild_id"],
+                type=CaseType(p["action"]),
+                moderator_id=p["moderator"]["id"],
+                reason=p["reason"],
+                member_id=member.get("id"),
+                member_name=member.get("name"),
+                channel_id=p["channel_id"],
+                jump_url=p["jump_url"],
+                intent_id=ctx.intent.id,
+            )
             case = await self.service.cases.add_case(new, datetime.fromisoformat(p["at"]))
         return {"number": case.number}
 

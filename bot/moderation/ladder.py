@@ -138,10 +138,11 @@ async def escalate(
         if firing is None:
             return None
         case = await writer.add_case(
-            replace(_firing_case(firing, guild_id, member_id, member_name, bot_id),
-                    intent_id=intent_id),
+            replace(
+                _firing_case(firing, guild_id, member_id, member_name, bot_id), intent_id=intent_id
+            ),
             now,
-        )  # fmt: skip
+        )
     log.info("ladder fired in %s for %s: case #%d", guild_id, member_id, case.number)
     return case
 

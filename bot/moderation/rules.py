@@ -15,9 +15,18 @@ from bot.errors import InvalidInput, PermissionDenied
 from bot.moderation.model import ModConfig
 
 ACTIONS = (
-    "warn", "note", "timeout", "untimeout", "kick", "ban", "tempban", "unban",
-    "purge", "lock", "unlock",
-)  # fmt: skip
+    "warn",
+    "note",
+    "timeout",
+    "untimeout",
+    "kick",
+    "ban",
+    "tempban",
+    "unban",
+    "purge",
+    "lock",
+    "unlock",
+)
 
 # How the action reads in "You can't ___.", with {who} the person acted on.
 _VERBS = {
@@ -89,11 +98,18 @@ MODERATOR_PERMISSIONS: dict[str, tuple[str, ...]] = {
 }
 # How the action reads in "You need ... to ___."
 _MODERATOR_DOES = {
-    "timeout": "time members out", "untimeout": "lift timeouts", "kick": "kick members",
-    "ban": "ban", "tempban": "ban", "unban": "unban", "purge": "delete messages",
-    "lock": "lock threads", "unlock": "unlock threads",
-    "remove-message": "remove messages", "restore-message": "restore messages",
-}  # fmt: skip
+    "timeout": "time members out",
+    "untimeout": "lift timeouts",
+    "kick": "kick members",
+    "ban": "ban",
+    "tempban": "ban",
+    "unban": "unban",
+    "purge": "delete messages",
+    "lock": "lock threads",
+    "unlock": "unlock threads",
+    "remove-message": "remove messages",
+    "restore-message": "restore messages",
+}
 MODERATION_PERMISSION = "moderate_members"  # the /mod group's default permission
 BAN_DELETE_MAX_DAYS = limits.BAN_DELETE_MAX_SECONDS // (24 * 3600)
 PURGE_MAX = 1000  # our choice: a bigger clean-up is a job for a channel clone

@@ -168,13 +168,17 @@ class ModerationService:
         deleted, the case, the log line; a crash part-way is finished at the next start."""
         check_bot_permissions("purge", facts.bot_permissions)
         payload = {
-            "guild_id": facts.guild_id, "action": "purge", "channel_id": channel_id,
+            "guild_id": facts.guild_id,
+            "action": "purge",
+            "channel_id": channel_id,
             "moderator": {"id": moderator.id, "name": moderator.name},
             "member": {"id": member.id, "name": member.name} if member else None,
-            "reason": check_reason(reason), "jump_url": jump_url,
-            "deletable": list(plan.deletable), "skipped": len(plan.skipped),
+            "reason": check_reason(reason),
+            "jump_url": jump_url,
+            "deletable": list(plan.deletable),
+            "skipped": len(plan.skipped),
             "at": self.clock.now().isoformat(),
-        }  # fmt: skip
+        }
         intent = _done(await self.journal.perform(journaled.PURGE, payload), "purge")
         return await self.cases.get_case(facts.guild_id, intent.result("case")["number"])
 
@@ -192,11 +196,14 @@ class ModerationService:
         action = "lock" if locked else "unlock"
         check_bot_permissions(action, facts.bot_permissions)
         payload = {
-            "guild_id": facts.guild_id, "action": action, "channel_id": thread_id,
+            "guild_id": facts.guild_id,
+            "action": action,
+            "channel_id": thread_id,
             "moderator": {"id": moderator.id, "name": moderator.name},
-            "reason": check_reason(reason), "jump_url": jump_url,
+            "reason": check_reason(reason),
+            "jump_url": jump_url,
             "at": self.clock.now().isoformat(),
-        }  # fmt: skip
+        }
         intent = _done(await self.journal.perform(journaled.CHANNEL, payload), action)
         return await self.cases.get_case(facts.guild_id, intent.result("case")["number"])
 

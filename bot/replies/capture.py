@@ -105,8 +105,12 @@ class ReplyCapture:
         cls, repo: ReplyRepository, settings: Settings, marks: ChannelMarks | None = None
     ) -> ReplyCapture:
         """Batch size and delay from REPLIES_BATCH_SIZE and REPLIES_FLUSH_MS."""
-        return cls(repo, batch_size=settings.replies_batch_size,
-                   flush_ms=settings.replies_flush_ms, marks=marks)  # fmt: skip
+        return cls(
+            repo,
+            batch_size=settings.replies_batch_size,
+            flush_ms=settings.replies_flush_ms,
+            marks=marks,
+        )
 
     async def __aenter__(self) -> ReplyCapture:
         self.start()
@@ -362,8 +366,9 @@ class ReplyCapture:
         """Keep a refused write for the next batch (at most HELD); its channel's mark stops
         before it, so a restart reads it again from Discord even if memory overflowed."""
         if channel_id is not None and isinstance(item, MessageRecord):
-            self._blocked[channel_id] = min(self._blocked.get(channel_id, item.message_id),
-                                            item.message_id)  # fmt: skip
+            self._blocked[channel_id] = min(
+                self._blocked.get(channel_id, item.message_id), item.message_id
+            )
         if len(self._held) < HELD:
             self._held.append(item)
         else:
@@ -413,8 +418,11 @@ class ReplyCapture:
             self.written += 1
             self._note_written([record])
         except Exception as error:
-            log.error("captured message %s could not be stored (held, retried): %s",
-                      record.message_id, error)  # fmt: skip
+            log.error(
+                "captured message %s could not be stored (held, retried): %s",
+                record.message_id,
+                error,
+            )
             self._hold(record, record.thread_id)
 
     async def _apply_state(self, change: StateChange) -> None:
@@ -424,8 +432,12 @@ class ReplyCapture:
             else:
                 changed = await self._repo.mark_removed(change.message_id, change.by or "unknown")
         except Exception as error:
-            log.error("could not mark message %s as %s (held, retried): %s",
-                      change.message_id, change.state, error)  # fmt: skip
+            log.error(
+                "could not mark message %s as %s (held, retried): %s",
+                change.message_id,
+                change.state,
+                error,
+            )
             self._hold(change)
             return
         if not changed:

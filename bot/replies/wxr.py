@@ -162,8 +162,17 @@ def _comment_date(element: ET.Element, source_id: str, title: str) -> datetime:
 class _CommentHtml(HTMLParser):
     """WordPress's few comment tags become Discord markdown; any other tag stays as text."""
 
-    MARKS = {"em": "*", "i": "*", "strong": "**", "b": "**", "del": "~~", "s": "~~",
-             "strike": "~~", "code": "`", "q": '"'}  # fmt: skip
+    MARKS = {
+        "em": "*",
+        "i": "*",
+        "strong": "**",
+        "b": "**",
+        "del": "~~",
+        "s": "~~",
+        "strike": "~~",
+        "code": "`",
+        "q": '"',
+    }
     BREAKS = {"br": "\n", "p": "\n\n", "blockquote": "\n", "ul": "\n", "ol": "\n", "li": "\n"}
 
     def __init__(self) -> None:

@@ -18,8 +18,16 @@ if TYPE_CHECKING:
 SUBCOMMAND, GROUP, STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER = range(1, 11)
 ATTACHMENT = 11
 TRUE, FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
-CHANNEL_KINDS = {0: "text channel", 2: "voice channel", 4: "category", 5: "announcement channel",
-                 10: "thread", 11: "thread", 12: "thread", 15: "forum"}  # fmt: skip
+CHANNEL_KINDS = {
+    0: "text channel",
+    2: "voice channel",
+    4: "category",
+    5: "announcement channel",
+    10: "thread",
+    11: "thread",
+    12: "thread",
+    15: "forum",
+}
 
 
 class CommandHint(ValueError):
@@ -61,8 +69,11 @@ def parse_command(text: str, commands: list[dict], world: World) -> TypedCommand
     typed = TypedCommand(" ".join(path), schema=schema)
     for word in rest:
         _add_option(typed, word, world)
-    missing = [o["name"] for o in schema.get("options") or [] if o.get("required")
-               and o["name"] not in typed.options]  # fmt: skip
+    missing = [
+        o["name"]
+        for o in schema.get("options") or []
+        if o.get("required") and o["name"] not in typed.options
+    ]
     if missing:
         needed = " ".join(f"{name}:…" for name in missing)
         raise CommandHint(f"/{typed.path} needs {', '.join(missing)}: add {needed}")
@@ -133,8 +144,11 @@ def _number(option: dict, value: str) -> int | float:
         raise CommandHint(f"{name} must be {kind}, not {value!r}") from None
     low, high = option.get("min_value"), option.get("max_value")
     if (low is not None and number < low) or (high is not None and number > high):
-        span = f"between {low} and {high}" if low is not None and high is not None else (
-            f"at least {low}" if low is not None else f"at most {high}")  # fmt: skip
+        span = (
+            f"between {low} and {high}"
+            if low is not None and high is not None
+            else (f"at least {low}" if low is not None else f"at most {high}")
+        )
         raise CommandHint(f"{name} must be {span}, not {value}")
     return number
 

@@ -192,8 +192,9 @@ def _pick_runtime(detox: Any, config: DetoxifyConfig, checkpoint: Path) -> tuple
         from bot.screening.onnx_runtime import load_onnx_forward
 
         try:
-            forward, how = load_onnx_forward(detox, checkpoint, quantize=config.quantize,
-                                             cache_dir=config.cache_dir)  # fmt: skip
+            forward, how = load_onnx_forward(
+                detox, checkpoint, quantize=config.quantize, cache_dir=config.cache_dir
+            )
         except ModelLoadError as exc:
             log.warning("TOXICITY_RUNTIME=onnx not used, scoring with torch instead: %s", exc)
             not_used = f" (TOXICITY_RUNTIME=onnx not used: {exc.why}; fix: {exc.fix})"

@@ -237,9 +237,12 @@ class ScreeningService:
         item = None
         if verdict.outcome is not Outcome.PASS:
             item, _ = await self.review.open_item(
-                message, source="screening", outcome=verdict.outcome.value, rule=verdict.rule,
+                message,
+                source="screening",
+                outcome=verdict.outcome.value,
+                rule=verdict.rule,
                 screened_id=stored.id,
-            )  # fmt: skip
+            )
         return Handled(True, verdict.rule, verdict, screening, stored, item)
 
     async def _store_unscreened(self, message: IncomingMessage, error: str) -> Handled:

@@ -58,17 +58,25 @@ class CommunityTerms:
         return ExtraTerms(tuple(always), tuple(t for t in learned if t.key not in taken))
 
     async def learn(
-        self, discussion: Discussion, text: str, *, member_id: int, message_id: int,
+        self,
+        discussion: Discussion,
+        text: str,
+        *,
+        member_id: int,
+        message_id: int,
         known_names: frozenset[str] = frozenset(),
-    ) -> list[SpoilerTerm]:  # fmt: skip
+    ) -> list[SpoilerTerm]:
         """Record the terms a member's comment puts in spoiler tags (returns them)."""
         if "||" not in text:
             return []
         terms = tagged_terms(text, known_names)
         await self.repository.record_tags(
-            discussion.film_id, terms, member_id=member_id, thread_id=discussion.thread_id,
+            discussion.film_id,
+            terms,
+            member_id=member_id,
+            thread_id=discussion.thread_id,
             message_id=message_id,
-        )  # fmt: skip
+        )
         if terms:
             log.debug(
                 "member %s tagged %d terms in thread %s",

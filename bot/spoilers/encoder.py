@@ -46,9 +46,12 @@ class SentenceEncoder:
 
         with self._lock, torch.inference_mode(), _one_thread(torch):
             batch = self._tokenizer(
-                sentences, padding=True, truncation=True, max_length=MAX_TOKENS,
+                sentences,
+                padding=True,
+                truncation=True,
+                max_length=MAX_TOKENS,
                 return_tensors="pt",
-            )  # fmt: skip
+            )
             hidden = self._model(**batch).last_hidden_state
             mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)

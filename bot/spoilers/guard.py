@@ -147,9 +147,13 @@ class SpoilerGuard:
         self._preload: asyncio.Future | None = None
 
     async def review(
-        self, thread_id: int, text: str, *, author_id: int | None = None,
+        self,
+        thread_id: int,
+        text: str,
+        *,
+        author_id: int | None = None,
         message_id: int | None = None,
-    ) -> Takedown | None:  # fmt: skip
+    ) -> Takedown | None:
         """A takedown when `text`, posted in a tagged-only discussion, reveals the plot.
 
         With the author's id, the terms the comment puts in ||tags|| are recorded for the
@@ -160,9 +164,13 @@ class SpoilerGuard:
         return await self.review_in(discussion, text, author_id=author_id, message_id=message_id)
 
     async def review_in(
-        self, discussion: Discussion, text: str, *, author_id: int | None = None,
+        self,
+        discussion: Discussion,
+        text: str,
+        *,
+        author_id: int | None = None,
         message_id: int | None = None,
-    ) -> Takedown | None:  # fmt: skip
+    ) -> Takedown | None:
         """As `review`, for a discussion the caller already looked up (the message path)."""
         thread_id = discussion.thread_id
         if not text.strip():
@@ -177,9 +185,12 @@ class SpoilerGuard:
         if self.terms is not None and author_id is not None:
             names = frozenset(w for name in detector.points.names for w in name)
             await self.terms.learn(
-                discussion, text, member_id=author_id, message_id=message_id or 0,
+                discussion,
+                text,
+                member_id=author_id,
+                message_id=message_id or 0,
                 known_names=names,
-            )  # fmt: skip
+            )
         if not discussion.tagged_only:
             return None
         extra = await self.terms.extra_for(discussion) if self.terms is not None else None

@@ -88,9 +88,12 @@ def summary_document(details: FilmDetails, depth: Depth = Depth.FULL) -> Documen
         count = len(later)
         noun = "section" if count == 1 else "sections"
         pieces.append(
-            (f"{count} more {noun} give the plot away: ask for the full summary to see "
-             "them behind spoiler tags.\n\n", False)
-        )  # fmt: skip
+            (
+                f"{count} more {noun} give the plot away: ask for the full summary to see "
+                "them behind spoiler tags.\n\n",
+                False,
+            )
+        )
     credit = credit_line(details)
     if credit:
         pieces.append((credit, False))

@@ -25,9 +25,10 @@ from cogs.moderation.checks import NotAllowed, is_moderator, services
 log = logging.getLogger(__name__)
 
 group = app_commands.Group(
-    name="movienight", description="Movie nights: a poll of the watchlist, then an event",
+    name="movienight",
+    description="Movie nights: a poll of the watchlist, then an event",
     guild_only=True,
-)  # fmt: skip
+)
 WHEN = "Date and time in the server's time zone, e.g. 2026-12-05 20:30"
 NIGHT = "Which night (its number; default: the next one)"
 
@@ -75,8 +76,9 @@ async def plan(
     night = await community.movie_nights.record(
         settings, channel.id, starts_at, hours, films, interaction.user.id
     )
-    spec = poll_spec(starts_at.astimezone(settings.zone), settings.timezone,
-                     [f.film_label for f in films], hours)  # fmt: skip
+    spec = poll_spec(
+        starts_at.astimezone(settings.zone), settings.timezone, [f.film_label for f in films], hours
+    )
     poll = discord.Poll(question=spec.question, duration=timedelta(hours=spec.hours))
     for answer in spec.answers:
         poll.add_answer(text=answer)

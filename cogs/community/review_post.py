@@ -25,16 +25,29 @@ log = logging.getLogger(__name__)
 KIND = "review-post"
 
 
-def payload_for(parent: discord.abc.GuildChannel, review: Review, film_id: int,
-                film_label: str, parts: list[str], name: str, options: Any) -> dict[str, Any]:  # fmt: skip
+def payload_for(
+    parent: discord.abc.GuildChannel,
+    review: Review,
+    film_id: int,
+    film_label: str,
+    parts: list[str],
+    name: str,
+    options: Any,
+) -> dict[str, Any]:
     """Everything the steps need after a restart (the parts as shaped when it was asked)."""
     return {
-        "guild_id": parent.guild.id, "parent_id": parent.id,
-        "forum": isinstance(parent, discord.ForumChannel), "review_id": review.id,
-        "author_id": review.author_id, "film_id": film_id, "film_label": film_label,
-        "parts": parts, "name": name, "policy": options.default_spoiler_policy,
+        "guild_id": parent.guild.id,
+        "parent_id": parent.id,
+        "forum": isinstance(parent, discord.ForumChannel),
+        "review_id": review.id,
+        "author_id": review.author_id,
+        "film_id": film_id,
+        "film_label": film_label,
+        "parts": parts,
+        "name": name,
+        "policy": options.default_spoiler_policy,
         "archive": options.default_auto_archive_minutes,
-    }  # fmt: skip
+    }
 
 
 class ReviewPost(Handler):
@@ -69,9 +82,10 @@ class ReviewPost(Handler):
             )
             return created.thread.id, [created.message.id]
         thread = await parent.create_thread(
-            name=p["name"], type=discord.ChannelType.public_thread,
+            name=p["name"],
+            type=discord.ChannelType.public_thread,
             auto_archive_duration=p["archive"],
-        )  # fmt: skip
+        )
         return thread.id, []
 
     async def _lost_thread(self, ctx: StepContext) -> tuple[int, list[int]] | None:
@@ -90,11 +104,16 @@ class ReviewPost(Handler):
         discussions = self.bot.services.discussions
         if await discussions.by_thread(thread_id) is None:
             await discussions.open(
-                guild_id=p["guild_id"], channel_id=p["parent_id"], thread_id=thread_id,
-                film_id=p["film_id"], film_label=p["film_label"], spoiler_policy=p["policy"],
-                created_by=p["author_id"], auto_archive_minutes=p["archive"],
+                guild_id=p["guild_id"],
+                channel_id=p["parent_id"],
+                thread_id=thread_id,
+                film_id=p["film_id"],
+                film_label=p["film_label"],
+                spoiler_policy=p["policy"],
+                created_by=p["author_id"],
+                auto_archive_minutes=p["archive"],
                 opener_message_id=ids[0] if ids else None,
-            )  # fmt: skip
+            )
 
     async def step_post(self, ctx: StepContext) -> dict[str, Any]:
         opened = ctx.intent.result("thread")

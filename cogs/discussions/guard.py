@@ -62,9 +62,11 @@ class SpoilerGuardCog(commands.Cog):
         if context.discussion is not None:
             guard = self.bot.services.guard
             takedown = await guard.review_in(
-                context.discussion, message.content,
-                author_id=message.author.id, message_id=message.id,
-            )  # fmt: skip
+                context.discussion,
+                message.content,
+                author_id=message.author.id,
+                message_id=message.id,
+            )
         if takedown is not None and message.attachments:
             # Deleting it would delete the files too: left up (re-uploading them is future work).
             log.info("spoiler guard left message %s up: it has attachments", message.id)

@@ -81,16 +81,24 @@ class GuardRepost(Handler):
     async def step_keep(self, ctx: StepContext) -> dict:
         p = ctx.payload
         discussion = await self.bot.services.discussions.by_thread(p["thread_id"])
-        takedown = Takedown(discussion, p["rewritten"], tuple(p["parts"]), tuple(p["reasons"]),
-                            p["note"], p["trigger"], p["sensitivity"])  # fmt: skip
+        takedown = Takedown(
+            discussion,
+            p["rewritten"],
+            tuple(p["parts"]),
+            tuple(p["reasons"]),
+            p["note"],
+            p["trigger"],
+            p["sensitivity"],
+        )
         record = await self.bot.services.guard.keep(
             takedown, message_id=p["message_id"], author_id=p["author_id"], text=p["text"]
         )
         return {"record_id": record.id}
 
     async def step_post(self, ctx: StepContext) -> dict:
-        ids = await send_parts(self._sender(ctx), ctx.payload["parts"], ctx,
-                               after=ctx.payload["message_id"])  # fmt: skip
+        ids = await send_parts(
+            self._sender(ctx), ctx.payload["parts"], ctx, after=ctx.payload["message_id"]
+        )
         records = self.bot.services.spoiler_guard
         record = await records.by_original(ctx.payload["message_id"])
         new = [i for i in ids if i not in record.repost_message_ids]
@@ -142,8 +150,9 @@ class GuardRepost(Handler):
         parent = self.bot.get_channel(p["parent_id"])
         if not isinstance(parent, discord.TextChannel | discord.ForumChannel):
             raise RuntimeError(f"channel {p['parent_id']} is gone")
-        return self.webhooks.sender(parent, p["author_name"], thread_id=p["thread_id"],
-                                    avatar_url=p["avatar_url"])  # fmt: skip
+        return self.webhooks.sender(
+            parent, p["author_name"], thread_id=p["thread_id"], avatar_url=p["avatar_url"]
+        )
 
     async def _dm(self, user_id: int, note: str) -> bool:
         user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)

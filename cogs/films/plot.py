@@ -36,17 +36,24 @@ class PlotModal(discord.ui.Modal):
         self.film = film
         self.replaces = section.heading if section else None
         self.heading = discord.ui.TextInput(
-            label="Section title", custom_id="heading", max_length=HEADING_MAX,
+            label="Section title",
+            custom_id="heading",
+            max_length=HEADING_MAX,
             default=section.heading if section else None,
-        )  # fmt: skip
+        )
         self.level = discord.ui.TextInput(
-            label=f"Spoiler level: {LEVEL_NAMES}", custom_id="level", max_length=20,
+            label=f"Spoiler level: {LEVEL_NAMES}",
+            custom_id="level",
+            max_length=20,
             default=section.level.name.lower() if section else "later",
-        )  # fmt: skip
+        )
         self.text = discord.ui.TextInput(
-            label="What happens", custom_id="text", style=discord.TextStyle.paragraph,
-            max_length=limits.MODAL_TEXT_INPUT, default=section.text if section else None,
-        )  # fmt: skip
+            label="What happens",
+            custom_id="text",
+            style=discord.TextStyle.paragraph,
+            max_length=limits.MODAL_TEXT_INPUT,
+            default=section.text if section else None,
+        )
         for item in (self.heading, self.level, self.text):
             self.add_item(item)
 

@@ -34,8 +34,9 @@ async def refusals(doing: str, user_id: int) -> AsyncIterator[None]:
     try:
         yield
     except discord.RateLimited as limited:
-        raise Retryable(f"rate limited by Discord while trying to {doing}",
-                        retry_after=limited.retry_after) from None  # fmt: skip
+        raise Retryable(
+            f"rate limited by Discord while trying to {doing}", retry_after=limited.retry_after
+        ) from None
     except discord.DiscordServerError as error:
         raise Retryable(f"Discord answered {error.status} while I tried to {doing}") from None
     except (aiohttp.ClientError, TimeoutError) as error:
@@ -99,9 +100,11 @@ class DiscordModeration:
     async def ban(self, guild_id: int, user_id: int, reason: str, delete_days: int) -> None:
         async with refusals("ban them", user_id):
             await self.bot.http.ban(
-                user_id, guild_id, delete_message_seconds=delete_days * SECONDS_PER_DAY,
+                user_id,
+                guild_id,
+                delete_message_seconds=delete_days * SECONDS_PER_DAY,
                 reason=reason,
-            )  # fmt: skip
+            )
 
     async def unban(self, guild_id: int, user_id: int, reason: str) -> bool:
         """Lift a ban; False when they were not banned (already lifted counts as done)."""

@@ -69,8 +69,9 @@ async def catch_up_channel(
         report.seen += 1
         await _through_path(path, message, channel, stored, report)
         if report.seen % PROGRESS_EVERY == 0:
-            log.info("catch-up of %s: %d messages read, %d new", channel, report.seen,
-                     len(report.new))  # fmt: skip
+            log.info(
+                "catch-up of %s: %d messages read, %d new", channel, report.seen, len(report.new)
+            )
     capture = bot.services.reply_capture
     for message_id in sorted(set(stored) - seen):
         capture.mark_deleted(message_id)  # deleted while the bot was away

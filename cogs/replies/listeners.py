@@ -179,8 +179,14 @@ class ReplyCapturing(commands.Cog):
             await capture.flush()
         new = sum(len(r.new) for r in reports)
         gone = sum(len(r.tombstoned) for r in reports)
-        log.info("%s catch-up: %d channels read, %d messages new, %d edited, %d gone", why,
-                 len(reports), new, sum(len(r.edited) for r in reports), gone)  # fmt: skip
+        log.info(
+            "%s catch-up: %d channels read, %d messages new, %d edited, %d gone",
+            why,
+            len(reports),
+            new,
+            sum(len(r.edited) for r in reports),
+            gone,
+        )
         self.bot.dispatch("catch_up_finished", why, reports)
         return reports
 

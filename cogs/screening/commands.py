@@ -96,9 +96,13 @@ async def threshold(
     current, _ = policy.thresholds_for(place)[label]
     new = changed_thresholds(current, flag, hide)
     await found.policies.set_thresholds(
-        interaction.guild_id, label, new.flag, new.hide, interaction.user.id,
+        interaction.guild_id,
+        label,
+        new.flag,
+        new.hide,
+        interaction.user.id,
         channel_id=channel.id if channel is not None else SERVER_WIDE,
-    )  # fmt: skip
+    )
     where = f" in {channel.mention}" if channel is not None else ""
     await _answer(interaction, f"Thresholds for **{label}**{where} set.")
 

@@ -82,8 +82,12 @@ class ReviewDesk:
         raise the alert: a journaled intent (cogs/screening/journaled.py), finished after a
         crash."""
         rule = stored.rule or "screening"
-        payload = {**item_payload(item), "rule": rule, "content": stored.content,
-                   "reason": f"Hidden by screening: {rule}"}  # fmt: skip
+        payload = {
+            **item_payload(item),
+            "rule": rule,
+            "content": stored.content,
+            "reason": f"Hidden by screening: {rule}",
+        }
         intent = await self.services.journal.perform(HIDE, payload, key=f"hide:{item.id}")
         if intent.status is not Status.DONE:
             note = f"Hiding is waiting for Discord ({intent.last_error}); it will be retried."
@@ -102,8 +106,9 @@ class ReviewDesk:
                 log.info("message %s was already gone", item.message_id)
 
         try:
-            await remove_message(self.services.reply_capture, item.message_id, self.bot.user.id,
-                                 delete)  # fmt: skip
+            await remove_message(
+                self.services.reply_capture, item.message_id, self.bot.user.id, delete
+            )
         except discord.Forbidden:
             log.warning("not allowed to delete message %s in %s", item.message_id, item.channel_id)
             return False
@@ -208,10 +213,14 @@ class ReviewDesk:
     async def _decisions(self, item: ReviewItem) -> list[Decision]:
         decisions = await self.services.screening.review.decisions(item.id)
         return [
-            Decision(d.state, await self.author_name(item.guild_id, d.decided_by) or "?",
-                     d.decided_at, d.note)
+            Decision(
+                d.state,
+                await self.author_name(item.guild_id, d.decided_by) or "?",
+                d.decided_at,
+                d.note,
+            )
             for d in decisions
-        ]  # fmt: skip
+        ]
 
     # --- approving a hidden message -------------------------------------------------------
     async def restore(self, item: ReviewItem, stored: ScreenedMessage, moderator_id: int) -> str:

@@ -59,8 +59,9 @@ class Screening(commands.Cog):
         incoming = incoming_message(message, context.film_id, context.place.parent_id)
         await self.screen_incoming(incoming, context, message)
 
-    async def screen_repost(self, context: MessageContext, parts: dict[int, str],
-                            author_id: int) -> None:  # fmt: skip
+    async def screen_repost(
+        self, context: MessageContext, parts: dict[int, str], author_id: int
+    ) -> None:
         """Screen a guard re-post as its original author's message (each part by its id)."""
         for message_id, content in parts.items():
             incoming = IncomingMessage(

@@ -102,8 +102,9 @@ class Restore(Handler):
     async def step_post(self, ctx: StepContext) -> dict:
         sender = await self._sender(ctx)
         try:
-            ids = await send_parts(sender, ctx.payload["parts"], ctx,
-                                   after=ctx.payload["message_id"])  # fmt: skip
+            ids = await send_parts(
+                sender, ctx.payload["parts"], ctx, after=ctx.payload["message_id"]
+            )
         except discord.Forbidden:
             raise PermissionDenied(
                 f"I could not put the message back: I need **Manage Webhooks** in "
@@ -134,14 +135,21 @@ class Restore(Handler):
         thread = channel if isinstance(channel, discord.Thread) else None
         target = channel.parent if thread is not None else channel
         p = ctx.payload
-        return self.webhooks.sender(target, p["name"], avatar_url=p["avatar_url"],
-                                    thread_id=thread.id if thread else None)  # fmt: skip
+        return self.webhooks.sender(
+            target, p["name"], avatar_url=p["avatar_url"], thread_id=thread.id if thread else None
+        )
 
 
-def restore_payload(item: ReviewItem, stored: ScreenedMessage, name: str, avatar: str | None,
-                    moderator_id: int) -> dict:  # fmt: skip
-    return {**item_payload(item), "parts": restored_messages(stored.content), "name": name,
-            "avatar_url": avatar, "moderator_id": moderator_id}  # fmt: skip
+def restore_payload(
+    item: ReviewItem, stored: ScreenedMessage, name: str, avatar: str | None, moderator_id: int
+) -> dict:
+    return {
+        **item_payload(item),
+        "parts": restored_messages(stored.content),
+        "name": name,
+        "avatar_url": avatar,
+        "moderator_id": moderator_id,
+    }
 
 
 async def restore_key(journal, item_id: int) -> str:

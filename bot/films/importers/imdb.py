@@ -30,18 +30,38 @@ SOURCE = "imdb"
 NULL = "\\N"
 FILM_TYPES = frozenset({"movie", "tvMovie"})
 ROLES = {
-    "director": "director", "writer": "writer", "actor": "cast", "actress": "cast",
-    "self": "cast", "composer": "composer", "cinematographer": "cinematographer",
+    "director": "director",
+    "writer": "writer",
+    "actor": "cast",
+    "actress": "cast",
+    "self": "cast",
+    "composer": "composer",
+    "cinematographer": "cinematographer",
     "producer": "producer",
-}  # fmt: skip
+}
 HEADERS = {
-    "title.basics": ["tconst", "titleType", "primaryTitle", "originalTitle", "isAdult",
-                     "startYear", "endYear", "runtimeMinutes", "genres"],
+    "title.basics": [
+        "tconst",
+        "titleType",
+        "primaryTitle",
+        "originalTitle",
+        "isAdult",
+        "startYear",
+        "endYear",
+        "runtimeMinutes",
+        "genres",
+    ],
     "title.ratings": ["tconst", "averageRating", "numVotes"],
     "title.principals": ["tconst", "ordering", "nconst", "category", "job", "characters"],
-    "name.basics": ["nconst", "primaryName", "birthYear", "deathYear", "primaryProfession",
-                    "knownForTitles"],
-}  # fmt: skip
+    "name.basics": [
+        "nconst",
+        "primaryName",
+        "birthYear",
+        "deathYear",
+        "primaryProfession",
+        "knownForTitles",
+    ],
+}
 
 
 def import_imdb(
@@ -232,10 +252,12 @@ def _attach_people(writer: CatalogWriter, path: Path, stream: TextIO | None) -> 
         ):
             continue
         person_id = writer.upsert_person(
-            name, source=SOURCE, imdb_id=nconst,
+            name,
+            source=SOURCE,
+            imdb_id=nconst,
             birth_year=_int(birth, path, line, "birthYear"),
             death_year=_int(death, path, line, "deathYear"),
-        )  # fmt: skip
+        )
         conn.execute(
             "UPDATE imdb_principals SET person_id = ? WHERE nconst = ?", (person_id, nconst)
         )
@@ -250,8 +272,11 @@ def _store_credits(writer: CatalogWriter) -> int:
     for row in rows:  # a cursor: rows are read as they are stored, not all at once
         count += 1
         credit = Credit(
-            name="", role=row["role"], character=row["characters"], order=row["ordering"] or 0,
+            name="",
+            role=row["role"],
+            character=row["characters"],
+            order=row["ordering"] or 0,
             source=SOURCE,
-        )  # fmt: skip
+        )
         writer.add_credit(row["film_id"], row["person_id"], credit)
     return count

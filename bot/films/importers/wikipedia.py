@@ -79,10 +79,15 @@ class _Run:
             for film in done.films:
                 store_revision(self.writer, to_details(film), SOURCE_PREFIX, year_slack=YEAR_SLACK)
             self.point = Checkpoint(
-                p.file_name, done.last_page_id, next_offset, p.pages_read + done.pages,
-                p.films + len(done.films), p.skipped + done.skipped, p.failed + done.failed,
+                p.file_name,
+                done.last_page_id,
+                next_offset,
+                p.pages_read + done.pages,
+                p.films + len(done.films),
+                p.skipped + done.skipped,
+                p.failed + done.failed,
                 finished,
-            )  # fmt: skip
+            )
             save_checkpoint(self.conn, self.point)
             if finished:
                 self.writer.renumber_search_ranks()
@@ -94,9 +99,14 @@ class _Run:
 
 
 def import_wikipedia(
-    db_path: Path | str, path: Path | str, *, stream: TextIO | None = None,
-    batch_films: int = BATCH_FILMS, restart: bool = False, parallel: bool | None = None,
-) -> ImportReport:  # fmt: skip
+    db_path: Path | str,
+    path: Path | str,
+    *,
+    stream: TextIO | None = None,
+    batch_films: int = BATCH_FILMS,
+    restart: bool = False,
+    parallel: bool | None = None,
+) -> ImportReport:
     """Import the film articles of the dump at `path` into the catalog at `db_path`.
 
     Raises DumpError (an InvalidInput) for a file that is not an export, or that stops
@@ -139,9 +149,11 @@ def _connect(db_path: Path | str) -> Iterator[sqlite3.Connection]:
 def _report(run: _Run, added: int, merged: int, resumed: int) -> ImportReport:
     report = ImportReport(SOURCE, films_added=added, films_merged=merged)
     report.counts = {
-        "pages read": run.point.pages_read, "films found": run.point.films,
-        "pages skipped": run.point.skipped, "pages failed": run.point.failed,
-    }  # fmt: skip
+        "pages read": run.point.pages_read,
+        "films found": run.point.films,
+        "pages skipped": run.point.skipped,
+        "pages failed": run.point.failed,
+    }
     if resumed:
         report.counts["pages read by an earlier run"] = resumed
     for failure in run.failures:
@@ -278,9 +290,12 @@ def _collect(run: _Run, task: tuple[int, Future[dump.Outcome]], batch_films: int
 
 
 async def import_wikipedia_async(
-    db_path: Path | str, path: Path | str, *, stream: TextIO | None = None,
+    db_path: Path | str,
+    path: Path | str,
+    *,
+    stream: TextIO | None = None,
     batch_films: int = BATCH_FILMS,
-) -> ImportReport:  # fmt: skip
+) -> ImportReport:
     """`import_wikipedia` in a worker thread, so the event loop keeps answering."""
     return await asyncio.to_thread(
         import_wikipedia, db_path, path, stream=stream, batch_films=batch_films

@@ -57,10 +57,14 @@ class WikipediaClient:
     """Finds a film's article and parses its current revision, one request at a time."""
 
     def __init__(
-        self, api_url: str, contact: str = "", *,
+        self,
+        api_url: str,
+        contact: str = "",
+        *,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        max_retries: int = MAX_RETRIES, timeout: float = TIMEOUT_SECONDS,
-    ) -> None:  # fmt: skip
+        max_retries: int = MAX_RETRIES,
+        timeout: float = TIMEOUT_SECONDS,
+    ) -> None:
         self.api_url = api_url
         self.user_agent = user_agent(contact)
         self._sleep = sleep
@@ -80,16 +84,28 @@ class WikipediaClient:
         matches), parsed; None when no article is a film article."""
         query = f"{wanted.title} {wanted.year or ''} film".replace("  ", " ")
         found = await self._get(
-            {"action": "query", "list": "search", "srsearch": query, "srnamespace": "0",
-             "srlimit": str(CANDIDATES), "srprop": ""}
-        )  # fmt: skip
+            {
+                "action": "query",
+                "list": "search",
+                "srsearch": query,
+                "srnamespace": "0",
+                "srlimit": str(CANDIDATES),
+                "srprop": "",
+            }
+        )
         titles = [hit["title"] for hit in found.get("query", {}).get("search", [])]
         if not titles:
             return None
         pages = await self._get(
-            {"action": "query", "prop": "revisions", "rvprop": "ids|content",
-             "rvslots": "main", "titles": "|".join(titles), "redirects": "1"}
-        )  # fmt: skip
+            {
+                "action": "query",
+                "prop": "revisions",
+                "rvprop": "ids|content",
+                "rvslots": "main",
+                "titles": "|".join(titles),
+                "redirects": "1",
+            }
+        )
         films = [f for f in map(_parse_page, pages.get("query", {}).get("pages", [])) if f]
         order = {t: i for i, t in enumerate(titles)}
         films.sort(key=lambda f: (-_score(f, wanted), order.get(f.article, len(order))))

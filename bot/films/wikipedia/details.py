@@ -89,10 +89,15 @@ def to_details(film: WikiFilm) -> FilmDetails:
     if film.imdb_id:
         ids["imdb"] = film.imdb_id
     catalog_film = Film(
-        id=0, title=film.title, year=film.year, runtime_minutes=film.runtime_minutes,
-        countries=tuple(film.countries), synopsis=film.premise or None, external_ids=ids,
+        id=0,
+        title=film.title,
+        year=film.year,
+        runtime_minutes=film.runtime_minutes,
+        countries=tuple(film.countries),
+        synopsis=film.premise or None,
+        external_ids=ids,
         source=source,
-    )  # fmt: skip
+    )
     return FilmDetails(
         film=catalog_film,
         credits=tuple(_credits(film, source)),

@@ -30,9 +30,11 @@ class PlotLookup:
     """Looks up plots for films that have none (Wikipedia first, TMDB's credits alongside)."""
 
     def __init__(
-        self, conn: aiosqlite.Connection, wikipedia: WikipediaClient,
+        self,
+        conn: aiosqlite.Connection,
+        wikipedia: WikipediaClient,
         tmdb: TmdbClient | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.films = FilmRepository(conn)
         self.lookups = WikipediaLookupRepository(conn)
         self.wikipedia = wikipedia
@@ -64,8 +66,12 @@ class PlotLookup:
             )
         await self.lookups.store(_for_film(found, film), SOURCE_PREFIX, year_slack=1)
         await self.lookups.record(film.id, "found", found.article, found.page_id, found.revision_id)
-        log.info("stored Wikipedia's %r (revision %s) for film %s", found.article,
-                 found.revision_id, film.id)  # fmt: skip
+        log.info(
+            "stored Wikipedia's %r (revision %s) for film %s",
+            found.article,
+            found.revision_id,
+            film.id,
+        )
         return None if found.plot else f"Wikipedia's article on {_shown(film)} has no plot section."
 
     async def _add_tmdb(self, film: Film) -> None:

@@ -38,13 +38,19 @@ NON_FILM_TITLE = re.compile(r"^(list of|lists of|index of|outline of)\b", re.IGN
 VOICE = re.compile(r"^(?:the\s+)?(?:voices?\s+of|voicing)\s+", re.IGNORECASE)
 DESCRIPTION = re.compile(r"(?:,\s|\s[–—-]\s|:\s|;\s)")
 ROLE_FIELDS = {
-    "director": ("director",), "writer": ("writer", "screenplay", "story", "teleplay"),
-    "composer": ("music",), "cinematographer": ("cinematography",), "producer": ("producer",),
-}  # fmt: skip
+    "director": ("director",),
+    "writer": ("writer", "screenplay", "story", "teleplay"),
+    "composer": ("music",),
+    "cinematographer": ("cinematography",),
+    "producer": ("producer",),
+}
 FACT_FIELDS = {
-    "editor": "editing", "language": "language", "budget": "budget", "box_office": "gross",
+    "editor": "editing",
+    "language": "language",
+    "budget": "budget",
+    "box_office": "gross",
     "based_on": "based_on",
-}  # fmt: skip
+}
 
 
 class BrokenWikitext(ValueError):

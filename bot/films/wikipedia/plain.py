@@ -24,19 +24,72 @@ from mwparserfromhell.wikicode import Wikicode
 
 # Templates whose text is part of the sentence: name -> which positional parameter holds it.
 TEXT_TEMPLATES = {
-    "nowrap": "1", "small": "1", "smaller": "1", "big": "1", "nobr": "1", "nobold": "1",
-    "noitalic": "1", "em": "1", "strong": "1", "lang": "2", "langx": "2", "transl": "2",
-    "sortname": "", "abbr": "1", "the": "1", "visible anchor": "1", "anchor": "",
-    "film date": "", "start date": "", "ill": "1", "interlanguage link": "1", "nihongo": "1",
-    "usd": "", "us$": "", "gbp": "", "£": "", "€": "", "eur": "", "inr": "", "₹": "",
-    "jpy": "", "¥": "", "aud": "", "cad": "", "based on": "1",
-}  # fmt: skip
+    "nowrap": "1",
+    "small": "1",
+    "smaller": "1",
+    "big": "1",
+    "nobr": "1",
+    "nobold": "1",
+    "noitalic": "1",
+    "em": "1",
+    "strong": "1",
+    "lang": "2",
+    "langx": "2",
+    "transl": "2",
+    "sortname": "",
+    "abbr": "1",
+    "the": "1",
+    "visible anchor": "1",
+    "anchor": "",
+    "film date": "",
+    "start date": "",
+    "ill": "1",
+    "interlanguage link": "1",
+    "nihongo": "1",
+    "usd": "",
+    "us$": "",
+    "gbp": "",
+    "£": "",
+    "€": "",
+    "eur": "",
+    "inr": "",
+    "₹": "",
+    "jpy": "",
+    "¥": "",
+    "aud": "",
+    "cad": "",
+    "based on": "1",
+}
 LIST_TEMPLATES = frozenset(
-    {"ubl", "unbulleted list", "plainlist", "plain list", "flatlist", "flat list", "hlist",
-     "bulleted list", "blist", "collapsible list", "unbulleted_list", "br separated entries"}
-)  # fmt: skip
-CURRENCY = {"usd": "$", "us$": "$", "gbp": "£", "£": "£", "€": "€", "eur": "€", "inr": "₹",
-            "₹": "₹", "jpy": "¥", "¥": "¥", "aud": "A$", "cad": "CA$"}  # fmt: skip
+    {
+        "ubl",
+        "unbulleted list",
+        "plainlist",
+        "plain list",
+        "flatlist",
+        "flat list",
+        "hlist",
+        "bulleted list",
+        "blist",
+        "collapsible list",
+        "unbulleted_list",
+        "br separated entries",
+    }
+)
+CURRENCY = {
+    "usd": "$",
+    "us$": "$",
+    "gbp": "£",
+    "£": "£",
+    "€": "€",
+    "eur": "€",
+    "inr": "₹",
+    "₹": "₹",
+    "jpy": "¥",
+    "¥": "¥",
+    "aud": "A$",
+    "cad": "CA$",
+}
 SKIPPED_TAGS = frozenset({"ref", "references", "gallery", "math", "score", "timeline"})
 LINE_BREAK_TAGS = frozenset({"br", "hr"})
 FILE_PREFIXES = ("file:", "image:", "category:", "media:")
