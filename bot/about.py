@@ -6,8 +6,6 @@ from dataclasses import dataclass
 
 from bot import __version__
 from bot.services import Services
-from storage import migrate
-from storage.health import health
 
 
 @dataclass(frozen=True)
@@ -25,19 +23,19 @@ class AboutInfo:
 
 
 async def collect(services: Services, uptime_seconds: float, command_sync: str) -> AboutInfo:
-    state = await migrate.status(services.conn)
-    path = services.database_path
-    size = sum(p.stat().st_size for p in (path, path.with_name(path.name + "-wal")) if p.exists())
+    """What /about shows, read now."""
+    database = services.database
+    state = await database.schema()
     return AboutInfo(
         version=__version__,
         uptime=format_duration(uptime_seconds),
         schema_version=state.current,
         latest_schema=state.latest,
-        database_bytes=size,
-        database_path=str(path),
+        database_bytes=database.size_bytes(),
+        database_path=str(database.path),
         screening_backend=services.screening_backend,
         command_sync=command_sync,
-        database_trouble=health(services.conn).describe(),
+        database_trouble=database.health.describe(),
         journal_pending=(await services.journal.store.counts()).get("pending", 0),
     )
 

@@ -59,10 +59,7 @@ class FilmBot(commands.Bot):
         self.tree.on_error = self.on_app_command_error
 
     async def setup_hook(self) -> None:
-        applied = await self.services.migrate()
-        if applied:
-            log.info("database migrated: %s", ", ".join(applied))
-        await self.services.start()
+        """Load every extension and sync the commands; the services are already complete."""
         for name in extension_names():
             await self.load_extension(name)
         await self.sync_commands()
@@ -76,11 +73,11 @@ class FilmBot(commands.Bot):
             self.last_sync = f"{len(synced)} commands to guild {self.settings.dev_guild_id}"
         else:
             digest = self.commands_digest()
-            if await self.services.meta.get(COMMANDS_HASH_KEY) == digest:
+            if await self.services.database.fact(COMMANDS_HASH_KEY) == digest:
                 self.last_sync = "global commands unchanged; sync skipped"
             else:
                 synced = await self.tree.sync()
-                await self.services.meta.set(COMMANDS_HASH_KEY, digest)
+                await self.services.database.set_fact(COMMANDS_HASH_KEY, digest)
                 self.last_sync = f"{len(synced)} global commands"
         log.info("command sync: %s", self.last_sync)
 
@@ -119,7 +116,7 @@ class FilmBot(commands.Bot):
                 f"Something went wrong on our side. Tell a moderator this error id: `{error_id}`."
             )
             try:
-                await self.services.errors.add(
+                await self.services.database.record_error(
                     error_id,
                     f"{type(original).__name__}: {original}",
                     guild_id=interaction.guild_id,

@@ -1,20 +1,24 @@
-"""Everything the cogs use, built once at start-up and handed to the bot (no cog builds its own).
+"""Everything the cogs use, built complete at start-up and handed to the bot (no cog builds its own).
 
-Features add their repositories and engines here; `start()` runs after migrations (e.g. load the
-curated films, reload expiries) and `aclose()` flushes queues and closes the database.
+`open_services` opens the database, brings its schema up to date, builds every feature service
+on it and starts their background work; `Services.aclose` stops that work, newest first, and
+closes the database last (queues flush before the connection closes). Test seams (a clock, the
+journal's crash points) are passed to `open_services`, never swapped in afterwards.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 
 import aiosqlite
 
 from bot.community.services import Community, build_community, review_screener
+from bot.database import DatabaseService
 from bot.errors import UserFacingError
 from bot.films.catalog import FilmCatalog, open_catalog
 from bot.films.model import FilmDetails
@@ -38,7 +42,6 @@ from storage.discussions import (
 )
 from storage.journal import JournalRepository
 from storage.marks import ChannelMarks
-from storage.meta import ErrorReportRepository, MetaRepository
 from storage.moderation import CaseRepository
 from storage.moderation_config import ModConfigRepository
 from storage.plot_sections import PlotSectionRepository
@@ -52,179 +55,207 @@ log = logging.getLogger(__name__)
 
 KEEP_FINISHED = timedelta(days=30)  # finished journal intents are kept this long
 
+FilmDetailsLoader = Callable[[int], Awaitable[FilmDetails | None]]
+Stopper = Callable[[], Awaitable[None]]
 
-@dataclass
+
+@dataclass(frozen=True)
 class Services:
+    """The core services, complete from the moment they exist; cogs reach them as `bot.services`."""
+
     settings: Settings
+    # The open connection, for the command line and the tests; cogs go through the services.
     conn: aiosqlite.Connection
-    database_path: Path
-    meta: MetaRepository
-    errors: ErrorReportRepository
-    # Moderation (issue 7): the ledger, per-guild settings, the clock, expiries.
-    mod_cases: CaseRepository
-    mod_config: ModConfigRepository
+    # The database's file, schema, write health, installation facts and error reports.
+    database: DatabaseService
+    # The clock moderation, the journal and movie nights run on (a ManualClock in tests).
     clock: Clock
-    expiry: ExpiryScheduler
-    moderation: ModerationService
     # The journal (docs/journal.md): features register a Handler per kind and `perform` their
     # Discord+database actions through it; cogs/journal.py resumes unfinished intents on
     # every (re)connect and runs the retry loop.
     journal: Journal
-    # Film discussions (issue 4): thread-to-film links, per-guild options, spoiler-guard records.
+    # Moderation: the case ledger, per-guild settings, the expiry scheduler (active cases
+    # reloaded at start-up; expiries missed while offline are applied once the moderation cog
+    # connects the Discord side) and the service that runs every action.
+    mod_cases: CaseRepository
+    mod_config: ModConfigRepository
+    expiry: ExpiryScheduler
+    moderation: ModerationService
+    # The film catalog (curated films loaded at start-up) and a film's details for screening.
+    catalog: FilmCatalog
+    film_details: FilmDetailsLoader
+    # Film discussions: thread-to-film links, per-guild options, spoiler-guard records.
     discussions: DiscussionRepository
     discussion_settings: DiscussionSettingsRepository
     spoiler_guard: SpoilerGuardRepository
-    # Reply chains (issue 6): the captured discussions, which channels are captured (film
-    # discussion threads always), and the batched writer. Features that delete a message for
-    # moderation call `await services.reply_capture.mark_removed(message_id, by)` BEFORE
-    # deleting it.
+    # The spoiler guard's decisions and cached detectors, built on the catalog.
+    guard: SpoilerGuard
+    # Moderators' plot sections (/film plot), beside the guard whose detectors they change.
+    plots: PlotEditor
+    # Reply chains: the captured discussions, which channels are captured (film discussion
+    # threads always), and the batched writer. Features that delete a message for moderation
+    # call `await services.reply_capture.mark_removed(message_id, by)` BEFORE deleting it.
     replies: ReplyRepository
     reply_scope: CaptureScope
     reply_capture: ReplyCapture
     # Per-channel high-water marks (docs/replies.md): where each channel's catch-up starts.
     marks: ChannelMarks
-    # The film catalog (issue 3): built in start(), once the schema exists (loads curated films).
-    catalog: FilmCatalog = None  # type: ignore[assignment]
-    # The spoiler guard's decisions and cached detectors (issue 4): built in start(), on the
-    # catalog.
-    guard: SpoilerGuard = None  # type: ignore[assignment]
-    # Moderators' plot sections (/film plot, issue 11): built in start(), beside the guard.
-    plots: PlotEditor = None  # type: ignore[assignment]
-    # Screening (issue 5): the service (its model loads in the background, see start()).
-    screening: ScreeningService = None  # type: ignore[assignment]
-    screening_startup: ScreeningStartup = None  # type: ignore[assignment]
-    # Community (issue 16): reviews and ratings, reactions, watchlist, movie nights; built in
-    # start(), on the guard and the screening service.
-    community: Community = None  # type: ignore[assignment]
-    _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
-    _started: bool = False
-
-    async def migrate(self) -> list[str]:
-        """Bring the schema up to date (refuses a database newer than the code)."""
-        return await migrate.migrate(self.conn)
-
-    async def start(self) -> None:
-        """Feature start-up work that needs the migrated database."""
-        self._started = True
-        self.catalog = await open_catalog(self.conn, self.settings)
-        self.on_close(self.catalog.close)
-        self.guard = SpoilerGuard(
-            self.discussions,
-            self.discussion_settings,
-            self.spoiler_guard,
-            self.catalog.films.get_details,
-            terms=CommunityTerms(SpoilerTermRepository(self.conn)),
-            encoder=self.settings.spoiler_encoder == "on",
-        )
-        self.plots = PlotEditor(PlotSectionRepository(self.conn), self.guard.detectors.forget)
-        self.guard.preload_encoder()
-        # Active cases are reloaded now; expiries missed while offline are applied as soon as
-        # the moderation cog connects the Discord side (it loads right after this).
-        await self.expiry.start()
-        self.on_close(self.expiry.stop)
-        self.on_close(self.journal.stop)
-        await self.reply_scope.load()
-        self.reply_capture.start()
-        self.on_close(self.reply_capture.stop)  # a restart loses no captured message
-        self.screening, self.screening_startup = build_screening(self)
-        self.screening_startup.begin()
-        self.on_close(self.screening_startup.close)
-        screen = review_screener(lambda: self.screening, self.film_details)
-        self.community = build_community(
-            self.conn, self.guard, self.discussion_settings, screen, self.expiry, self.clock
-        )
+    # Screening: the service, and the background load of its model.
+    screening: ScreeningService
+    screening_startup: ScreeningStartup
+    # Community: reviews and ratings, reactions, watchlist, movie nights.
+    community: Community
+    # What `aclose` runs: background work stopped newest first, the connection closed last.
+    _shutdown: contextlib.AsyncExitStack = field(repr=False)
 
     @property
     def screening_backend(self) -> str:
         """The active screening backend and why (shown by /about and /mod screening status)."""
-        if self.screening_startup is None:
-            return "not started"
         return self.screening_startup.describe()
 
-    async def film_details(self, film_id: int) -> FilmDetails | None:
-        """A film's catalog details (quotes, characters) for film-aware screening."""
-        try:
-            return await self.catalog.films.get_details(film_id)
-        except UserFacingError:
-            log.warning("film %s of a discussion thread is not in the catalog", film_id)
-            return None
-
-    def use_clock(self, clock: Clock) -> None:
-        """Swap the clock moderation runs on (tests pass a ManualClock); only before start."""
-        if self._started:
-            raise RuntimeError("the clock can only be swapped before the services start")
-        self.clock = clock
-        self.journal = Journal(
-            self.journal.store, clock, crash=self.journal.crash, keep_finished=KEEP_FINISHED
-        )
-        self.expiry, self.moderation = build_moderation(
-            self.mod_cases, self.mod_config, clock, self.journal
-        )
-
-    def on_close(self, closer: Callable[[], Awaitable[None]]) -> None:
-        """Register a coroutine run at shutdown, newest first (queues flush before the DB closes)."""
-        self._closers.append(closer)
-
     async def aclose(self) -> None:
-        for closer in reversed(self._closers):
-            try:
-                await closer()
-            except Exception:
-                log.exception("error while shutting down %r", closer)
-        await self.conn.close()
+        """Stop the background work (queues flush) and close the database."""
+        await self._shutdown.aclose()
 
 
-async def open_services(settings: Settings) -> Services:
-    """Connect to the database and build the services (migrations run in the bot's setup_hook)."""
+async def open_services(
+    settings: Settings, *, clock: Clock | None = None, crash: CrashPoints | None = None
+) -> Services:
+    """Open and migrate the database, build every service, start their background work.
+
+    Refuses (DatabaseError, nothing changed) a file that is not SQLite or whose schema is newer
+    than the code. `clock` defaults to the system clock; `crash` to FILMBOT_CRASH_AT's points.
+    Whatever was opened is closed again if any step fails.
+    """
     settings.prepare_database_folder()
     conn = await migrate.open_database(settings.database_path)
-    cases, config, clock = CaseRepository(conn), ModConfigRepository(conn), SystemClock()
-    journal = Journal(
-        JournalRepository(conn), clock, crash=CrashPoints.from_env(), keep_finished=KEEP_FINISHED
-    )
-    expiry, moderation = build_moderation(cases, config, clock, journal)
-    replies, discussions = ReplyRepository(conn), DiscussionRepository(conn)
-    marks = ChannelMarks(conn)
+    shutdown = contextlib.AsyncExitStack()
+    shutdown.push_async_callback(conn.close)
+    try:
+        await _migrate(conn)
+        crash = CrashPoints.from_env() if crash is None else crash
+        services = await _build(settings, conn, clock or SystemClock(), crash, shutdown)
+        await _start(services, shutdown)
+    except BaseException:
+        await shutdown.aclose()
+        raise
+    return services
+
+
+async def _migrate(conn: aiosqlite.Connection) -> None:
+    applied = await migrate.migrate(conn)
+    if applied:
+        log.info("database migrated: %s", ", ".join(applied))
+
+
+async def _build(
+    settings: Settings,
+    conn: aiosqlite.Connection,
+    clock: Clock,
+    crash: CrashPoints,
+    shutdown: contextlib.AsyncExitStack,
+) -> Services:
+    """Every service, on the migrated database; nothing runs in the background yet."""
+    journal = Journal(JournalRepository(conn), clock, crash=crash, keep_finished=KEEP_FINISHED)
+    cases, config = CaseRepository(conn), ModConfigRepository(conn)
+    expiry = ExpiryScheduler(cases, clock)
+    catalog = await open_catalog(conn, settings)
+    shutdown.push_async_callback(_logged(catalog.close))
+    film_details = functools.partial(_film_details, catalog)
+    discussions, guard_records = DiscussionRepository(conn), SpoilerGuardRepository(conn)
+    discussion_settings = DiscussionSettingsRepository(conn)
+    guard = _build_guard(settings, conn, catalog, (discussions, discussion_settings, guard_records))
+    replies, marks = ReplyRepository(conn), ChannelMarks(conn)
+    screening = _build_screening(conn, film_details)
+    screen = review_screener(lambda: screening, film_details)
     return Services(
         settings=settings,
         conn=conn,
-        database_path=settings.database_path,
-        meta=MetaRepository(conn),
-        errors=ErrorReportRepository(conn),
+        database=DatabaseService(conn, settings.database_path),
+        clock=clock,
+        journal=journal,
         mod_cases=cases,
         mod_config=config,
-        clock=clock,
         expiry=expiry,
-        moderation=moderation,
-        journal=journal,
+        moderation=ModerationService(cases, config, clock, expiry, journal),
+        catalog=catalog,
+        film_details=film_details,
         discussions=discussions,
-        discussion_settings=DiscussionSettingsRepository(conn),
-        spoiler_guard=SpoilerGuardRepository(conn),
+        discussion_settings=discussion_settings,
+        spoiler_guard=guard_records,
+        guard=guard,
+        plots=PlotEditor(PlotSectionRepository(conn), guard.detectors.forget),
         replies=replies,
         reply_scope=CaptureScope(replies, discussion_check(discussions)),
         reply_capture=ReplyCapture.from_settings(replies, settings, marks),
         marks=marks,
+        screening=screening,
+        screening_startup=ScreeningStartup(screening, settings),
+        community=build_community(conn, guard, discussion_settings, screen, expiry, clock),
+        _shutdown=shutdown,
     )
 
 
-def build_screening(services: Services) -> tuple[ScreeningService, ScreeningStartup]:
-    """The screening service (scoring once the model loads) and its background loader."""
-    service = ScreeningService(
+async def _start(services: Services, shutdown: contextlib.AsyncExitStack) -> None:
+    """The background work, each piece's stop registered as soon as it runs."""
+    services.guard.preload_encoder()
+    await services.expiry.start()
+    shutdown.push_async_callback(_logged(services.expiry.stop))
+    shutdown.push_async_callback(_logged(services.journal.stop))
+    await services.reply_scope.load()
+    services.reply_capture.start()
+    shutdown.push_async_callback(_logged(services.reply_capture.stop))  # no captured message lost
+    services.screening_startup.begin()
+    shutdown.push_async_callback(_logged(services.screening_startup.close))
+
+
+def _logged(stop: Stopper) -> Stopper:
+    """`stop`, with its failure logged so that the rest of the shutdown still runs."""
+
+    async def run() -> None:
+        try:
+            await stop()
+        except Exception:
+            log.exception("error while shutting down %r", stop)
+
+    return run
+
+
+def _build_guard(
+    settings: Settings,
+    conn: aiosqlite.Connection,
+    catalog: FilmCatalog,
+    repositories: tuple[DiscussionRepository, DiscussionSettingsRepository, SpoilerGuardRepository],
+) -> SpoilerGuard:
+    """The spoiler guard on the catalog's details and the community's spoiler terms."""
+    return SpoilerGuard(
+        *repositories,
+        catalog.films.get_details,
+        terms=CommunityTerms(SpoilerTermRepository(conn)),
+        encoder=settings.spoiler_encoder == "on",
+    )
+
+
+def _build_screening(
+    conn: aiosqlite.Connection, film_details: FilmDetailsLoader
+) -> ScreeningService:
+    """The screening service; it scores once its model has loaded (ScreeningStartup)."""
+    return ScreeningService(
         None,
-        ScreenedMessageRepository(services.conn),
-        ReviewRepository(services.conn),
-        ScreeningPolicyRepository(services.conn),
-        films=services.film_details,
+        ScreenedMessageRepository(conn),
+        ReviewRepository(conn),
+        ScreeningPolicyRepository(conn),
+        films=film_details,
     )
-    return service, ScreeningStartup(service, services.settings)
 
 
-def build_moderation(
-    cases: CaseRepository, config: ModConfigRepository, clock: Clock, journal: Journal
-) -> tuple[ExpiryScheduler, ModerationService]:
-    """The expiry scheduler and the moderation service, both on `clock`, journaled."""
-    expiry = ExpiryScheduler(cases, clock)
-    return expiry, ModerationService(cases, config, clock, expiry, journal)
+async def _film_details(catalog: FilmCatalog, film_id: int) -> FilmDetails | None:
+    """A film's catalog details (quotes, characters) for film-aware screening."""
+    try:
+        return await catalog.films.get_details(film_id)
+    except UserFacingError:
+        log.warning("film %s of a discussion thread is not in the catalog", film_id)
+        return None
 
 
 def discussion_check(discussions: DiscussionRepository) -> Callable[[int], Awaitable[bool]]:

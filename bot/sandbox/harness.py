@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from bot.app import FilmBot
+from bot.moderation.clock import Clock
 from bot.sandbox.emulator import Emulator
-from bot.services import Services, open_services
+from bot.services import open_services
 from bot.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -36,16 +37,14 @@ async def running_bot(
     settings: Settings,
     *,
     ready_timeout: float = 30.0,
-    prepare: Callable[[Services], None] | None = None,
+    clock: Clock | None = None,
 ) -> AsyncIterator[FilmBot]:
     """Start the bot against the emulator, wait until it is ready, and close it cleanly after.
 
-    `prepare` may adjust the services before the bot starts (tests swap in a manual clock).
+    `clock` is the services' clock (tests pass a ManualClock; the system clock otherwise).
     """
     with emu.install():
-        services: Services = await open_services(settings)
-        if prepare is not None:
-            prepare(services)
+        services = await open_services(settings, clock=clock)
         bot = FilmBot(settings=settings, services=services, guild_ready_timeout=0.05)
         task = asyncio.create_task(bot.start(emu.token), name="filmbot")
         try:

@@ -18,7 +18,6 @@ from bot.app import FilmBot
 from bot.replies.backfill import BackfillReport
 from cogs.replies.catchup import catch_up_channel, screened_channels
 from cogs.replies.records import Capturable, thread_parent, to_record
-from storage.health import health
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +40,9 @@ class ReplyCapturing(commands.Cog):
         writer is flushed and stopped after this, before the database closes)."""
         self._closing = True
         with contextlib.suppress(ValueError):
-            health(self.services.conn).on_writable.remove(self.services.reply_capture.writes_work)
+            self.services.database.health.on_writable.remove(
+                self.services.reply_capture.writes_work
+            )
         for task in (self.startup_catch_up, self.last_catch_up):
             if task is not None and not task.done():
                 task.cancel()
@@ -126,7 +127,7 @@ class ReplyCapturing(commands.Cog):
     async def cog_load(self) -> None:
         capture = self.services.reply_capture
         capture.on_recovered = self._reread
-        health(self.services.conn).on_writable.append(capture.writes_work)
+        self.services.database.health.on_writable.append(capture.writes_work)
         if self.bot.settings.replies_catch_up:
             self.startup_catch_up = self.last_catch_up = asyncio.create_task(
                 self._catch_up_when_ready(), name="reply-catch-up-start-up"

@@ -81,11 +81,11 @@ def settings(emu, tmp_path):
 @pytest.fixture
 def start_bot(emu, error_log):
     """`async with start_bot(settings) as bot:` starts (or restarts) the bot on the same world;
-    `prepare=fn(services)` adjusts services first (e.g. a manual clock)."""
+    `clock=` runs its services on that clock (e.g. a ManualClock)."""
 
     @contextlib.asynccontextmanager
-    async def start(settings, prepare=None):
-        async with running_bot(emu, settings, prepare=prepare) as bot:
+    async def start(settings, clock=None):
+        async with running_bot(emu, settings, clock=clock) as bot:
             yield bot
 
     return start

@@ -130,7 +130,7 @@ async def test_backfill_posts_its_result_when_the_token_is_about_to_expire(
 ):
     clock = manual_clock()
     emu.clock = clock
-    async with start_bot(settings, prepare=lambda services: services.use_clock(clock)) as bot:
+    async with start_bot(settings, clock=clock) as bot:
         thread = await replies_thread(bot, emu)
         await emu.post("Alice", thread, "Ruth's confession")
         await settled(bot, emu)

@@ -58,10 +58,7 @@ async def test_a_full_movie_night_survives_a_restart(emu, start_bot, settings):
     emu.world.add_role("Movie nights", discord.Permissions.none(), position=2)
     clock = start_clock()
 
-    def prepare(services) -> None:
-        services.use_clock(clock)
-
-    async with start_bot(settings, prepare=prepare) as bot:
+    async with start_bot(settings, clock=clock) as bot:
         role = await prepare_club(emu, bot)
         starts_at, when = night_at(clock)
         record = await emu.slash("Mona", "movienight plan", when=when, choices=3)
@@ -79,7 +76,7 @@ async def test_a_full_movie_night_survives_a_restart(emu, start_bot, settings):
         for user, answer in (("Alice", 2), ("Bob", 2), ("Carol", 1)):
             await vote(emu, user, message, answer)
 
-    async with start_bot(settings, prepare=prepare) as bot:  # restarted before the poll ends
+    async with start_bot(settings, clock=clock) as bot:  # restarted before the poll ends
         night = (await bot.services.community.nights.unfinished())[0]
         assert night.status is NightStatus.POLLING
         clock.set(night.poll_ends_at)
@@ -152,7 +149,7 @@ async def planned_night(emu, start_bot, settings):
     """The bot on a manual clock, the club prepared, and a night planned 3 days ahead."""
     emu.world.add_role("Movie nights", discord.Permissions.none(), position=2)
     clock = start_clock()
-    async with start_bot(settings, prepare=lambda s: s.use_clock(clock)) as bot:
+    async with start_bot(settings, clock=clock) as bot:
         await prepare_club(emu, bot)
         _, when = night_at(clock)
         await plan(emu, when)

@@ -8,7 +8,6 @@ from discord import app_commands
 from bot import __version__
 from bot.errors import InvalidInput
 from bot.sandbox.emulator.interactions import message_text
-from storage.meta import ErrorReportRepository
 
 
 async def test_login_syncs_commands_to_the_dev_guild(emu, bot):
@@ -60,7 +59,7 @@ async def test_unexpected_error_shows_an_id_that_matches_the_log(emu, bot, error
     error_id = text.split("`")[1]
     logged = error_log.expect(f"error {error_id}")
     assert "projector caught fire" in str(logged.exc_info[1])
-    report = await ErrorReportRepository(bot.services.conn).get(error_id)
+    report = await bot.services.database.error_report(error_id)
     assert report is not None and "projector caught fire" in report.summary
     assert "projector" not in text  # internals stay in the log
 

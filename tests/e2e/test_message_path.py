@@ -42,7 +42,7 @@ def clock():
 
 @pytest.fixture
 async def bot(start_bot, settings, clock):
-    async with start_bot(settings, prepare=lambda services: services.use_clock(clock)) as running:
+    async with start_bot(settings, clock=clock) as running:
         yield running
 
 

@@ -53,14 +53,14 @@ async def crash_then_restart(
 ):
     """Run `action` until crash point `point`, stop the bot, start it again, resume; yields
     the restarted bot. `warned_before` warnings are given first (not stopped)."""
-    async with start_bot(settings, prepare=lambda services: services.use_clock(clock)) as bot:
+    async with start_bot(settings, clock=clock) as bot:
         await use_log_channel(bot, emu)
         for _ in range(warned_before):
             await act(bot, emu, "warn", target)
         bot.services.journal.crash = CrashPoints([point])
         with pytest.raises(SimulatedCrash):
             await act(bot, emu, action, target, **details)
-    async with start_bot(settings, prepare=lambda services: services.use_clock(clock)) as bot:
+    async with start_bot(settings, clock=clock) as bot:
         await bot.services.journal.resume_unfinished()  # on_ready runs it too; one run at a time
         yield bot
 
@@ -165,7 +165,7 @@ async def _intents(bot):
 
 async def test_a_ban_discord_does_not_answer_is_retried_then_done(emu, start_bot, settings):
     clock = manual_clock()
-    async with start_bot(settings, prepare=lambda services: services.use_clock(clock)) as bot:
+    async with start_bot(settings, clock=clock) as bot:
         await use_log_channel(bot, emu)
         emu.inject_error("PUT", r"/guilds/\d+/bans/\d+$", 503, times=2)
         record = await emu.slash("Mona", "mod ban", member="Bob", reason="Raid")
@@ -189,7 +189,7 @@ async def test_a_ban_discord_does_not_answer_is_retried_then_done(emu, start_bot
 
 async def test_a_ban_that_keeps_failing_is_reported_in_the_mod_log(emu, start_bot, settings):
     clock = manual_clock()
-    async with start_bot(settings, prepare=lambda services: services.use_clock(clock)) as bot:
+    async with start_bot(settings, clock=clock) as bot:
         await use_log_channel(bot, emu)
         emu.inject_error("PUT", r"/guilds/\d+/bans/\d+$", 503, times=50)
         request_done = act(bot, emu, "ban", "Bob")

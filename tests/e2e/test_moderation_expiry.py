@@ -14,7 +14,7 @@ async def tempban(emu, member: str, duration: str) -> None:
 
 async def test_tempban_ends_on_time_and_not_before(emu, start_bot, settings):
     clock = manual_clock()
-    async with start_bot(settings, prepare=lambda services: services.use_clock(clock)) as bot:
+    async with start_bot(settings, clock=clock) as bot:
         await use_log_channel(bot, emu)
         await tempban(emu, "Bob", "1d")
         bob = emu.world.user_id("Bob")
@@ -33,17 +33,14 @@ async def test_tempban_ends_on_time_and_not_before(emu, start_bot, settings):
 async def test_expiry_missed_while_offline_is_applied_at_start(emu, start_bot, settings):
     clock = manual_clock()
 
-    def prepare(services) -> None:
-        services.use_clock(clock)
-
-    async with start_bot(settings, prepare=prepare) as bot:
+    async with start_bot(settings, clock=clock) as bot:
         await use_log_channel(bot, emu)
         await tempban(emu, "Bob", "1d")
         await tempban(emu, "Dave", "1w")
     bob, dave = emu.world.user_id("Bob"), emu.world.user_id("Dave")
     clock.advance(timedelta(days=2))  # the bot is offline when Bob's ban ends
     assert bob in emu.world.bans
-    async with start_bot(settings, prepare=prepare) as bot:
+    async with start_bot(settings, clock=clock) as bot:
         await bot.services.expiry.wait_idle()
         assert bob not in emu.world.bans and dave in emu.world.bans
         bob_case = await bot.services.mod_cases.get_case(guild_id(emu), 1)
@@ -55,7 +52,7 @@ async def test_expiry_missed_while_offline_is_applied_at_start(emu, start_bot, s
 
 async def test_a_ban_lifted_by_hand_meanwhile_still_ends_the_case(emu, start_bot, settings):
     clock = manual_clock()
-    async with start_bot(settings, prepare=lambda services: services.use_clock(clock)) as bot:
+    async with start_bot(settings, clock=clock) as bot:
         await tempban(emu, "Bob", "1h")
         del emu.world.bans[emu.world.user_id("Bob")]  # someone unbanned Bob in Discord's UI
         clock.advance(timedelta(hours=2))

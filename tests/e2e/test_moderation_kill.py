@@ -50,7 +50,7 @@ async def test_a_tempban_killed_after_discord_banned_gets_its_case_and_ends(
     bob = emu.world.user_id("Bob")
     assert bob in emu.world.bans  # banned on Discord, and the process died before the case
     clock = manual_clock()
-    async with start_bot(settings, prepare=lambda services: services.use_clock(clock)) as bot:
+    async with start_bot(settings, clock=clock) as bot:
         await bot.services.journal.resume_unfinished()
         [case] = await cases_of(bot, emu, "Bob")
         assert case.type == CaseType.TEMPBAN and case.active

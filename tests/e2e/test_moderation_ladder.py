@@ -24,7 +24,7 @@ async def warn(emu, member: str, reason: str, by: str = "Mona") -> str:
 
 async def test_warnings_decay_and_the_third_recent_one_times_out(emu, start_bot, settings):
     clock = manual_clock()
-    async with start_bot(settings, prepare=lambda services: services.use_clock(clock)) as bot:
+    async with start_bot(settings, clock=clock) as bot:
         await use_log_channel(bot, emu)
         await warn(emu, "Bob", "one")  # day 0
         clock.advance(timedelta(days=4))
