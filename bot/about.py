@@ -42,19 +42,21 @@ async def collect(services: Services, uptime_seconds: float, command_sync: str) 
 
 def format_duration(seconds: float) -> str:
     """ "3d 4h 5m", "2m 10s", "12s": the two largest units that are not zero."""
-    seconds = int(seconds)
+    left = int(seconds)
     units = (("d", 86400), ("h", 3600), ("m", 60), ("s", 1))
-    parts = []
+    parts: list[str] = []
     for suffix, size in units:
-        amount, seconds = divmod(seconds, size)
+        amount, left = divmod(left, size)
         if amount or (suffix == "s" and not parts):
             parts.append(f"{amount}{suffix}")
     return " ".join(parts[:2])
 
 
 def format_bytes(size: int) -> str:
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if size < 1024 or unit == "GiB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size} B"
+    """ "812 B", "3.4 KiB", "1.2 GiB"."""
+    amount = float(size)
+    for unit in ("B", "KiB", "MiB"):
+        if amount < 1024:
+            return f"{amount:.0f} {unit}" if unit == "B" else f"{amount:.1f} {unit}"
+        amount /= 1024
+    return f"{amount:.1f} GiB"

@@ -8,6 +8,7 @@ import logging
 import pkgutil
 import secrets
 import time
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -42,7 +43,7 @@ def extension_names() -> list[str]:
 class FilmBot(commands.Bot):
     """The Discord client. Cogs reach the core through `bot.services`."""
 
-    def __init__(self, *, settings: Settings, services: Services, **options: object) -> None:
+    def __init__(self, *, settings: Settings, services: Services, **options: Any) -> None:
         # The bot never joins voice: don't warn at every start that voice libraries are missing.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
@@ -56,7 +57,7 @@ class FilmBot(commands.Bot):
         self.services = services
         self.started_monotonic = time.monotonic()
         self.last_sync: str = "not synced yet"
-        self.tree.on_error = self.on_app_command_error
+        self.tree.error(self.on_app_command_error)
 
     async def setup_hook(self) -> None:
         """Load every extension and sync the commands; the services are already complete."""
@@ -93,11 +94,13 @@ class FilmBot(commands.Bot):
         return time.monotonic() - self.started_monotonic
 
     async def on_app_command_error(
-        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+        self, interaction: discord.Interaction[FilmBot], error: app_commands.AppCommandError
     ) -> None:
         await self.report_error(interaction, error)
 
-    async def report_error(self, interaction: discord.Interaction, error: Exception) -> None:
+    async def report_error(
+        self, interaction: discord.Interaction[FilmBot], error: Exception
+    ) -> None:
         """The one error path for commands, buttons and modals.
 
         A UserFacingError or a failed check is shown as it is; anything else is logged with its

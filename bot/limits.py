@@ -38,3 +38,16 @@ MODAL_TITLE = 45
 TEXT_INPUT_LABEL = 45
 WEBHOOK_USERNAME = 80
 SLOWMODE_MAX_SECONDS = 6 * 3600
+
+DISPLAY_NAME = 32  # a member's global or server display name
+STRING_OPTION = 6000  # the longest value a slash command's string option accepts
+GLOBAL_COMMANDS = 100
+
+POLL_QUESTION = 300
+POLL_ANSWER = 55
+POLL_ANSWERS = 10
+POLL_MAX_HOURS = 768  # 32 days
+
+SCHEDULED_EVENT_NAME = 100
+SCHEDULED_EVENT_DESCRIPTION = 1000
+SCHEDULED_EVENT_LOCATION = 100  # entity_metadata.location of an external event

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-ELLIPSIS = "…"
+from bot.text import ELLIPSIS
 
 
 @dataclass(frozen=True)
@@ -29,9 +30,9 @@ class EmbedData:
     footer: str | None = None
     thumbnail_url: str | None = None  # e.g. a film's poster (TMDB)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The embed in Discord's JSON shape."""
-        data: dict = {"title": self.title, "description": self.description}
+        data: dict[str, Any] = {"title": self.title, "description": self.description}
         data["fields"] = [
             {"name": f.name, "value": f.value, "inline": f.inline} for f in self.fields
         ]
@@ -42,7 +43,7 @@ class EmbedData:
         return data
 
     def total_chars(self) -> int:
-        """Characters counted towards Discord's 6,000 per embed."""
+        """Characters counted towards Discord's EMBED_TOTAL per embed (bot/limits.py)."""
         fields = sum(len(f.name) + len(f.value) for f in self.fields)
         return len(self.title) + len(self.description) + fields + len(self.footer or "")
 

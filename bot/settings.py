@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TOKEN_HELP = (
@@ -130,8 +131,12 @@ class Settings(BaseSettings):
             ) from None
 
 
-def load_settings(**overrides: object) -> Settings:
-    """Read settings; on failure raise SettingsError listing every bad setting and its fix."""
+def load_settings(**overrides: Any) -> Settings:
+    """Read settings; on failure raise SettingsError listing every bad setting and its fix.
+
+    `overrides` are field values (validated like the environment's) and pydantic-settings'
+    own options such as `_env_file=None`.
+    """
     try:
         return Settings(**overrides)
     except ValidationError as exc:
@@ -145,7 +150,7 @@ def load_settings(**overrides: object) -> Settings:
         raise SettingsError("Invalid settings:\n" + "\n".join(lines)) from None
 
 
-def _safe_input(name: str, error: dict) -> str:
+def _safe_input(name: str, error: ErrorDetails) -> str:
     if "TOKEN" in name or "KEY" in name:
         return "a hidden value"
     return repr(error.get("input"))[:80]

@@ -16,9 +16,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.limits import DISPLAY_NAME
+
 ZERO_WIDTH_SPACE = "\u200b"
 ELLIPSIS = "…"
-NAME_CHARS = 32  # Discord display names are at most 32 characters
+NAME_CHARS = DISPLAY_NAME  # names are shown at most as long as Discord's display names
 
 _BROADCAST = re.compile(r"@(everyone|here)(?![A-Za-z0-9])", re.IGNORECASE)
 # users <@id> <@!id>, roles <@&id>, channels <#id>, commands </name sub:id>, guild <id:browse>

@@ -7,9 +7,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.about import collect, format_bytes
-from bot.app import FilmBot
 from bot.invite import invite_url, permission_labels
+from bot.limits import EMBED_FIELD_VALUE
 from bot.text import counted
+from cogs._types import FilmBot, Interaction
 
 
 class About(commands.Cog):
@@ -17,7 +18,7 @@ class About(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="about")
-    async def about(self, interaction: discord.Interaction) -> None:
+    async def about(self, interaction: Interaction) -> None:
         """Show the bot's version, uptime, database state and screening backend."""
         info = await collect(self.bot.services, self.bot.uptime_seconds, self.bot.last_sync)
         embed = discord.Embed(title=f"FilmBot {info.version}", colour=discord.Colour.dark_teal())
@@ -31,11 +32,13 @@ class About(commands.Cog):
         if info.journal_pending:
             waiting = counted(info.journal_pending, "action")
             database += f"\n{waiting} waiting to be completed or retried"
-        embed.add_field(name="Database", value=database[:1024])
-        embed.add_field(name="Screening", value=info.screening_backend[:1024], inline=False)
+        embed.add_field(name="Database", value=database[:EMBED_FIELD_VALUE])
+        embed.add_field(
+            name="Screening", value=info.screening_backend[:EMBED_FIELD_VALUE], inline=False
+        )
         embed.add_field(
             name="Permissions it needs",
-            value=f"{permission_labels()}: [invite link]({invite_url(self.bot.application_id)})",
+            value=f"{permission_labels()}: [invite link]({invite_url(interaction.application_id)})",
             inline=False,
         )
         embed.set_footer(text=f"Commands: {info.command_sync}")

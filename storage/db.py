@@ -9,6 +9,7 @@ import sqlite3
 import weakref
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -139,7 +140,9 @@ async def _rollback_quietly(conn: aiosqlite.Connection) -> None:
         log.exception("rollback failed")
 
 
-async def write(conn: aiosqlite.Connection, sql: str, params: tuple | dict = ()) -> int:
+async def write(
+    conn: aiosqlite.Connection, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()
+) -> int:
     """One statement in its own transaction; returns the last row id."""
     async with transaction(conn):
         cursor = await conn.execute(sql, params)

@@ -59,7 +59,7 @@ def available_migrations(folder: Path | None = None) -> list[Migration]:
 async def schema_version(conn: aiosqlite.Connection) -> int:
     async with conn.execute("PRAGMA user_version") as cursor:
         row = await cursor.fetchone()
-    return int(row[0])
+    return 0 if row is None else int(row[0])  # PRAGMA user_version always answers one row
 
 
 async def status(conn: aiosqlite.Connection, folder: Path | None = None) -> SchemaStatus:

@@ -19,5 +19,8 @@ def bot_env(emu, database: Path, **extra: str) -> dict[str, str]:
         "DISCORD_API_BASE": emu.base_url,
         "DISCORD_GATEWAY_URL": emu.gateway_url,
         "TOXICITY_BACKEND": "embedded",
+        # As in the in-process sandbox: the sentence encoder loads in a thread for many seconds
+        # on a busy machine, and a process stopped meanwhile waits for it before exiting.
+        "SPOILER_ENCODER": "off",
         **extra,
     }
