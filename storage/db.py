@@ -1,4 +1,6 @@
-"""The one place a SQLite connection is opened."""
+"""The one place a SQLite connection is opened, with the same pragmas everywhere (WAL, foreign
+keys, busy timeout): `connect` for the bot and the command line (aiosqlite), plus the
+transaction helpers every repository writes through."""
 
 from __future__ import annotations
 
