@@ -12,7 +12,7 @@ import aiosqlite
 
 from storage import migrate
 from storage.health import StorageHealth, health
-from storage.meta import ErrorReport, ErrorReportRepository, MetaRepository
+from storage.meta import ErrorReportRepository, MetaRepository
 
 
 class DatabaseService:
@@ -22,7 +22,11 @@ class DatabaseService:
         self._conn = conn
         self.path = path
         self._meta = MetaRepository(conn)
-        self._errors = ErrorReportRepository(conn)
+        errors = ErrorReportRepository(conn)
+        # The errors a user was shown an id for: kept with `record_error(error_id, summary,
+        # guild_id=..., user_id=..., command=...)`, looked up with `error_report(error_id)`.
+        self.record_error = errors.add
+        self.error_report = errors.get
 
     @property
     def health(self) -> StorageHealth:
@@ -44,21 +48,3 @@ class DatabaseService:
 
     async def set_fact(self, key: str, value: str) -> None:
         await self._meta.set(key, value)
-
-    async def record_error(
-        self,
-        error_id: str,
-        summary: str,
-        *,
-        guild_id: int | None = None,
-        user_id: int | None = None,
-        command: str | None = None,
-    ) -> None:
-        """Keep the summary of an error a user was shown `error_id` for."""
-        await self._errors.add(
-            error_id, summary, guild_id=guild_id, user_id=user_id, command=command
-        )
-
-    async def error_report(self, error_id: str) -> ErrorReport | None:
-        """The recorded error, None when no error has that id."""
-        return await self._errors.get(error_id)

@@ -99,26 +99,16 @@ def check(rule: str, pairs: list[tuple[str, str]]) -> None:
         pytest.fail(f"{rule}; these imports break it ({len(set(pairs))}):\n{lines}", pytrace=False)
 
 
-def test_core_and_storage_do_not_import_discord():
+@pytest.mark.parametrize("package", ["discord", "cogs"])
+def test_core_and_storage_do_not_import_discord_or_cogs(package):
     offenders = [
         (relative, name)
         for relative, path in files_under("bot", "storage")
         if not relative.startswith(DISCORD_ALLOWED)
         for name in imported_modules(path)
-        if in_package(name, "discord")
+        if in_package(name, package)
     ]
-    check("bot/ and storage/ never import discord", offenders)
-
-
-def test_core_does_not_import_cogs():
-    offenders = [
-        (relative, name)
-        for relative, path in files_under("bot", "storage")
-        if not relative.startswith(DISCORD_ALLOWED)
-        for name in imported_modules(path)
-        if in_package(name, "cogs")
-    ]
-    check("bot/ and storage/ never import cogs", offenders)
+    check(f"bot/ and storage/ never import {package}", offenders)
 
 
 def test_storage_imports_only_errors_limits_and_models_from_the_core():
