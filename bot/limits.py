@@ -11,6 +11,8 @@ EMBED_FIELD_VALUE = 1024
 EMBED_FOOTER = 2048
 EMBED_AUTHOR_NAME = 256
 
+DISPLAY_NAME = 32  # a member's global or server display name
+
 AUTOCOMPLETE_CHOICES = 25
 CHOICE_NAME = 100
 CHOICE_VALUE = 100
@@ -39,15 +41,11 @@ TEXT_INPUT_LABEL = 45
 WEBHOOK_USERNAME = 80
 SLOWMODE_MAX_SECONDS = 6 * 3600
 
-DISPLAY_NAME = 32  # a member's global or server display name
-STRING_OPTION = 6000  # the longest value a slash command's string option accepts
-GLOBAL_COMMANDS = 100
-
-POLL_QUESTION = 300
-POLL_ANSWER = 55
+STRING_OPTION = 6000  # a slash command's longest string option
 POLL_ANSWERS = 10
-POLL_MAX_HOURS = 768  # 32 days
-
+POLL_ANSWER_TEXT = 55
+POLL_MIN_HOURS = 1
+POLL_MAX_HOURS = 32 * 24
 SCHEDULED_EVENT_NAME = 100
+SCHEDULED_EVENT_LOCATION = 100
 SCHEDULED_EVENT_DESCRIPTION = 1000
-SCHEDULED_EVENT_LOCATION = 100  # entity_metadata.location of an external event

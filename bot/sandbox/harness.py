@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from bot.app import FilmBot
+from bot.journal import CrashPoints
 from bot.moderation.clock import Clock
 from bot.sandbox.emulator import Emulator
 from bot.services import open_services
@@ -38,13 +39,15 @@ async def running_bot(
     *,
     ready_timeout: float = 30.0,
     clock: Clock | None = None,
+    crash: CrashPoints | None = None,
 ) -> AsyncIterator[FilmBot]:
     """Start the bot against the emulator, wait until it is ready, and close it cleanly after.
 
-    `clock` is the services' clock (tests pass a ManualClock; the system clock otherwise).
+    `clock` is the services' clock (tests pass a ManualClock; the system clock otherwise);
+    `crash` is where the journal stops on purpose (tests).
     """
     with emu.install():
-        services = await open_services(settings, clock=clock)
+        services = await open_services(settings, clock=clock, crash=crash)
         bot = FilmBot(settings=settings, services=services, guild_ready_timeout=0.05)
         task = asyncio.create_task(bot.start(emu.token), name="filmbot")
         try:

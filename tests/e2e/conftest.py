@@ -81,11 +81,12 @@ def settings(emu, tmp_path):
 @pytest.fixture
 def start_bot(emu, error_log):
     """`async with start_bot(settings) as bot:` starts (or restarts) the bot on the same world;
-    `clock=` runs its services on that clock (e.g. a ManualClock)."""
+    `clock=` runs its services on that clock (e.g. a ManualClock), `crash=` stops the journal
+    at those crash points."""
 
     @contextlib.asynccontextmanager
-    async def start(settings, clock=None):
-        async with running_bot(emu, settings, clock=clock) as bot:
+    async def start(settings, clock=None, crash=None):
+        async with running_bot(emu, settings, clock=clock, crash=crash) as bot:
             yield bot
 
     return start
