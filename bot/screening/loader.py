@@ -24,16 +24,25 @@ MODEL_CACHE = "model-cache"
 
 
 class ScreeningSettings(Protocol):
-    """The toxicity_* fields of bot.settings.Settings."""
+    """The toxicity_* fields of bot.settings.Settings, read-only (so Literal fields fit)."""
 
-    toxicity_backend: str
-    toxicity_model: str
-    toxicity_checkpoint: object
-    toxicity_hf_dir: object
-    toxicity_quantize: str
-    toxicity_runtime: str
-    toxicity_fallback: str
-    database_path: object  # exported ONNX models are cached in model-cache/ beside it
+    @property
+    def toxicity_backend(self) -> str: ...
+    @property
+    def toxicity_model(self) -> str: ...
+    @property
+    def toxicity_checkpoint(self) -> object: ...
+    @property
+    def toxicity_hf_dir(self) -> object: ...
+    @property
+    def toxicity_quantize(self) -> str: ...
+    @property
+    def toxicity_runtime(self) -> str: ...
+    @property
+    def toxicity_fallback(self) -> str: ...
+    @property
+    def database_path(self) -> object: ...  # exported ONNX models are cached beside it
+
     # toxicity_patterns (Path | None) is read with getattr: older callers may not have it
 
 
