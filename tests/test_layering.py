@@ -96,7 +96,7 @@ def check(rule: str, pairs: list[tuple[str, str]]) -> None:
     """Fail with one `file -> module` line per offending import."""
     if pairs:
         lines = "\n".join(f"  {file} -> {module}" for file, module in sorted(set(pairs)))
-        pytest.fail(f"{rule}; these imports break it ({len(set(pairs))}):\n{lines}", pytrace=False)
+        pytest.fail(f"{rule}; these break it ({len(set(pairs))}):\n{lines}", pytrace=False)
 
 
 @pytest.mark.parametrize("package", ["discord", "cogs"])
