@@ -15,6 +15,7 @@ from pathlib import Path
 import aiosqlite
 
 from bot.community.services import Community, build_community, review_screener
+from bot.discussions.service import Discussions
 from bot.errors import UserFacingError
 from bot.films.catalog import FilmCatalog, open_catalog
 from bot.films.model import FilmDetails
@@ -70,10 +71,8 @@ class Services:
     # Discord+database actions through it; cogs/journal.py resumes unfinished intents on
     # every (re)connect and runs the retry loop.
     journal: Journal
-    # Film discussions (issue 4): thread-to-film links, per-guild options, spoiler-guard records.
-    discussions: DiscussionRepository
-    discussion_settings: DiscussionSettingsRepository
-    spoiler_guard: SpoilerGuardRepository
+    # Film discussions: thread-to-film links and each server's options for them.
+    discussions: Discussions
     # Reply chains (issue 6): the captured discussions, which channels are captured (film
     # discussion threads always), and the batched writer. Features that delete a message for
     # moderation call `await services.reply_capture.mark_removed(message_id, by)` BEFORE
@@ -85,8 +84,8 @@ class Services:
     marks: ChannelMarks
     # The film catalog (issue 3): built in start(), once the schema exists (loads curated films).
     catalog: FilmCatalog = None  # type: ignore[assignment]
-    # The spoiler guard's decisions and cached detectors (issue 4): built in start(), on the
-    # catalog.
+    # The spoiler guard's decisions, its records and cached detectors: built in start(), on
+    # the catalog.
     guard: SpoilerGuard = None  # type: ignore[assignment]
     # Moderators' plot sections (/film plot, issue 11): built in start(), beside the guard.
     plots: PlotEditor = None  # type: ignore[assignment]
@@ -110,8 +109,7 @@ class Services:
         self.on_close(self.catalog.close)
         self.guard = SpoilerGuard(
             self.discussions,
-            self.discussion_settings,
-            self.spoiler_guard,
+            SpoilerGuardRepository(self.conn),
             self.catalog.films.get_details,
             terms=CommunityTerms(SpoilerTermRepository(self.conn)),
             encoder=self.settings.spoiler_encoder == "on",
@@ -131,7 +129,7 @@ class Services:
         self.on_close(self.screening_startup.close)
         screen = review_screener(lambda: self.screening, self.film_details)
         self.community = build_community(
-            self.conn, self.guard, self.discussion_settings, screen, self.expiry, self.clock
+            self.conn, self.guard, self.discussions, screen, self.expiry, self.clock
         )
 
     @property
@@ -183,7 +181,8 @@ async def open_services(settings: Settings) -> Services:
         JournalRepository(conn), clock, crash=CrashPoints.from_env(), keep_finished=KEEP_FINISHED
     )
     expiry, moderation = build_moderation(cases, config, clock, journal)
-    replies, discussions = ReplyRepository(conn), DiscussionRepository(conn)
+    replies = ReplyRepository(conn)
+    discussions = Discussions(DiscussionRepository(conn), DiscussionSettingsRepository(conn))
     marks = ChannelMarks(conn)
     return Services(
         settings=settings,
@@ -198,8 +197,6 @@ async def open_services(settings: Settings) -> Services:
         moderation=moderation,
         journal=journal,
         discussions=discussions,
-        discussion_settings=DiscussionSettingsRepository(conn),
-        spoiler_guard=SpoilerGuardRepository(conn),
         replies=replies,
         reply_scope=CaptureScope(replies, discussion_check(discussions)),
         reply_capture=ReplyCapture.from_settings(replies, settings, marks),
@@ -227,7 +224,7 @@ def build_moderation(
     return expiry, ModerationService(cases, config, clock, expiry, journal)
 
 
-def discussion_check(discussions: DiscussionRepository) -> Callable[[int], Awaitable[bool]]:
+def discussion_check(discussions: Discussions) -> Callable[[int], Awaitable[bool]]:
     """Whether a thread is a film discussion (reply chains capture every one of them)."""
 
     async def is_discussion(thread_id: int) -> bool:

@@ -26,39 +26,19 @@ import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from bot import limits
-from bot.errors import InvalidInput
 from bot.films.model import FilmDetails, SpoilerLevel
 from bot.screening.normalise import normalise
 from bot.spoilers._words import FATE_STEMS, GENERIC_STEMS, REVEAL_CUES, STOP_WORDS, stem, words
 from bot.spoilers.cues import cue_score
 from bot.spoilers.encoder import ParaphraseIndex, SentenceEncoder
 from bot.spoilers.format import Document
+from bot.spoilers.model import Sensitivity
 from bot.spoilers.names import character_names, needs_capital
 from bot.spoilers.sentences import join_fragments, sentences
 from bot.spoilers.terms import ExtraTerms
 from bot.text import escape_markdown, neutralise_mentions
-
-
-class Sensitivity(StrEnum):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-
-    @property
-    def threshold(self) -> int:
-        return {"low": 3, "medium": 2, "high": 1}[self.value]
-
-
-def parse_sensitivity(value: str) -> Sensitivity:
-    """The sensitivity a user named; InvalidInput listing the choices otherwise."""
-    try:
-        return Sensitivity(value.strip().lower())
-    except ValueError:
-        choices = ", ".join(s.value for s in Sensitivity)
-        raise InvalidInput(f"Unknown sensitivity {value!r}: choose one of {choices}.") from None
 
 
 @dataclass(frozen=True)

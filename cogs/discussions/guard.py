@@ -25,6 +25,7 @@ from bot.errors import InvalidInput
 from bot.journal import Intent, Status
 from bot.message_path import MessageContext
 from bot.spoilers.guard import Takedown, check_can_tag
+from cogs._types import Interaction
 from cogs._webhooks import ChannelWebhooks
 from cogs.discussions.repost import KIND, GuardRepost, guard_key, repost_payload
 from cogs.moderation.checks import is_moderator
@@ -72,7 +73,7 @@ class SpoilerGuardCog(commands.Cog):
             log.info("spoiler guard left message %s up: it has attachments", message.id)
         elif takedown is not None and not await self._handled(message.id):
             intent = await self.carry_out(takedown, message)
-        record = await self.bot.services.spoiler_guard.by_original(message.id) if intent else None
+        record = await self.bot.services.guard.record_for(message.id) if intent else None
         self.bot.dispatch("spoiler_guard_checked", message.id, record)
         return intent
 
@@ -106,7 +107,7 @@ class SpoilerGuardCog(commands.Cog):
             )
         return not missing
 
-    async def tag_this(self, interaction: discord.Interaction, message: discord.Message) -> None:
+    async def tag_this(self, interaction: Interaction, message: discord.Message) -> None:
         """Hide your own comment (moderators: anyone's) behind spoiler tags."""
         if message.author.bot or message.webhook_id is not None:
             raise InvalidInput(
@@ -128,7 +129,7 @@ class SpoilerGuardCog(commands.Cog):
             raise InvalidInput("That message is already being re-posted with spoiler tags.")
         await interaction.response.defer(ephemeral=True, thinking=True)
         intent = await self.carry_out(takedown, message)
-        record = await guard.records.by_original(message.id)
+        record = await guard.record_for(message.id)
         if intent is not None and intent.status is Status.PENDING:
             await interaction.followup.send(
                 f"Discord is not answering ({intent.last_error}); the re-post is recorded and "

@@ -6,19 +6,20 @@ import discord
 from discord import app_commands
 
 from bot import limits
-from bot.discussions import list_pages, validate_slowmode
+from bot.discussions.model import Discussion, validate_slowmode
+from bot.discussions.rules import list_pages
 from bot.errors import InvalidInput, NotFound, PermissionDenied
 from bot.text import escape_markdown, neutral_name, neutralise_mentions
+from cogs._types import Interaction
 from cogs._ui import Paginator
 from cogs.discussions.checks import starter_only
 from cogs.moderation.checks import moderator_only, services
-from storage.discussions import Discussion
 
 ARCHIVED_CHOICES_SCANNED = 200
 
 
 async def archived_choices(
-    interaction: discord.Interaction, current: str
+    interaction: Interaction, current: str
 ) -> list[app_commands.Choice]:
     """Archived discussions of this server whose film matches what is typed."""
     archived = await services(interaction).discussions.list_archived(
@@ -36,7 +37,7 @@ async def archived_choices(
     return choices[: limits.AUTOCOMPLETE_CHOICES]
 
 
-async def _discussion_here(interaction: discord.Interaction, command: str) -> Discussion:
+async def _discussion_here(interaction: Interaction, command: str) -> Discussion:
     """The discussion whose thread this command runs in."""
     channel = interaction.channel
     found = None
@@ -47,7 +48,7 @@ async def _discussion_here(interaction: discord.Interaction, command: str) -> Di
     return found
 
 
-async def _chosen(interaction: discord.Interaction, value: str | None) -> Discussion:
+async def _chosen(interaction: Interaction, value: str | None) -> Discussion:
     if value is None:
         return await _discussion_here(interaction, "reopen")
     try:
@@ -64,7 +65,7 @@ async def _chosen(interaction: discord.Interaction, value: str | None) -> Discus
 @app_commands.describe(discussion="An archived discussion (default: the thread you are in)")
 @app_commands.autocomplete(discussion=archived_choices)
 @starter_only()
-async def reopen(interaction: discord.Interaction, discussion: str | None = None) -> None:
+async def reopen(interaction: Interaction, discussion: str | None = None) -> None:
     """Reopen an archived film discussion so members can post in it again."""
     record = await _chosen(interaction, discussion)
     await interaction.response.defer(ephemeral=True, thinking=True)  # before REST (rate limits)
@@ -72,14 +73,14 @@ async def reopen(interaction: discord.Interaction, discussion: str | None = None
         thread = await interaction.guild.fetch_channel(record.thread_id)
     except discord.NotFound:
         raise NotFound(
-            f"The thread of {neutral_name(record.film_label, 100)} was deleted on Discord: start a new one with "
+            f"The thread of {neutral_name(record.film_label, limits.THREAD_NAME)} was deleted on Discord: start a new one with "
             "/discuss start."
         ) from None
     if not isinstance(thread, discord.Thread):
         raise InvalidInput("That discussion's channel is not a thread any more.")
     if not record.archived and not thread.archived:
         raise InvalidInput(
-            f"The discussion of {neutral_name(record.film_label, 100)} is already open: "
+            f"The discussion of {neutral_name(record.film_label, limits.THREAD_NAME)} is already open: "
             f"{thread.mention}."
         )
     if thread.archived and thread.locked:  # unarchiving an unlocked thread needs Send Messages
@@ -100,7 +101,7 @@ async def reopen(interaction: discord.Interaction, discussion: str | None = None
 
 
 @app_commands.command(name="list")
-async def list_open(interaction: discord.Interaction) -> None:
+async def list_open(interaction: Interaction) -> None:
     """List this server's open film discussions."""
     discussions = await services(interaction).discussions.list_open(interaction.guild_id)
     heading = f"**Open film discussions in {neutralise_mentions(escape_markdown(interaction.guild.name))}**"
@@ -111,7 +112,7 @@ async def list_open(interaction: discord.Interaction) -> None:
 @app_commands.describe(seconds="Seconds each member waits between messages here (0 turns it off)")
 @moderator_only()
 async def slowmode(
-    interaction: discord.Interaction,
+    interaction: Interaction,
     seconds: app_commands.Range[int, 0, limits.SLOWMODE_MAX_SECONDS],
 ) -> None:
     """Set slowmode in this discussion thread."""

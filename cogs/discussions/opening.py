@@ -13,12 +13,11 @@ from collections.abc import Awaitable, Callable
 import discord
 from discord import app_commands
 
-from bot.discussions import (
-    POLICIES,
+from bot import limits
+from bot.discussions.model import POLICIES, Discussion, parse_policy
+from bot.discussions.rules import (
     check_bot_can_open,
-    check_can_open,
     forum_tags_for,
-    parse_policy,
     policy_line,
     tags_for_post,
     thread_name,
@@ -28,10 +27,10 @@ from bot.films.cards import film_card
 from bot.films.model import FilmDetails
 from bot.spoilers.summary import render_summary
 from bot.text import neutral_name
+from cogs._types import Interaction
 from cogs.discussions.checks import starter_only
 from cogs.films.options import fill_in_plot, film_autocomplete, resolve_film
 from cogs.moderation.checks import granted, services
-from storage.discussions import Discussion
 
 log = logging.getLogger(__name__)
 ParentChannel = discord.TextChannel | discord.ForumChannel
@@ -49,7 +48,7 @@ ParentChannel = discord.TextChannel | discord.ForumChannel
 @app_commands.choices(spoilers=[app_commands.Choice(name=p, value=p) for p in POLICIES])
 @starter_only()
 async def start(
-    interaction: discord.Interaction,
+    interaction: Interaction,
     film: str,
     channel: ParentChannel | None = None,
     spoilers: str | None = None,
@@ -62,13 +61,12 @@ async def start(
         await interaction.response.defer(ephemeral=True, thinking=True)
     parent = await _fresh_parent(interaction, channel)
     details = await svc.catalog.films.get_details(film_id)
-    options = await svc.discussion_settings.get(interaction.guild_id)
+    options = await svc.discussions.settings(interaction.guild_id)
     policy = parse_policy(spoilers or options.default_spoiler_policy)
     forum = isinstance(parent, discord.ForumChannel)
     perms = parent.permissions_for(interaction.guild.me)
     check_bot_can_open(granted(perms), forum=forum, channel_name=parent.name)
-    await check_can_open(
-        svc.discussions,
+    await svc.discussions.check_can_open(
         parent.id,
         details.film.id,
         force=force,
@@ -102,13 +100,13 @@ async def start(
 
 def _opened_text(discussion: Discussion) -> str:
     return (
-        f"Opened <#{discussion.thread_id}> for {neutral_name(discussion.film_label, 100)} "
+        f"Opened <#{discussion.thread_id}> for {neutral_name(discussion.film_label, limits.THREAD_NAME)} "
         f"(spoilers: {discussion.spoiler_policy})."
     )
 
 
 async def _fresh_parent(
-    interaction: discord.Interaction, chosen: app_commands.AppCommandChannel | ParentChannel | None
+    interaction: Interaction, chosen: app_commands.AppCommandChannel | ParentChannel | None
 ) -> ParentChannel:
     """The channel to open in (default: here, or the parent of this thread), read from Discord
     so its permission overwrites are current."""
@@ -137,7 +135,7 @@ def thread_type(channel: discord.TextChannel) -> discord.ChannelType:
     return discord.ChannelType.public_thread
 
 
-def _still_open(interaction: discord.Interaction) -> Callable[[Discussion], Awaitable[bool]]:
+def _still_open(interaction: Interaction) -> Callable[[Discussion], Awaitable[bool]]:
     async def still_open(discussion: Discussion) -> bool:
         try:
             thread = await interaction.guild.fetch_channel(discussion.thread_id)

@@ -20,6 +20,7 @@ import discord
 from bot.journal import Handler, Intent, Retryable, Step, StepContext
 from bot.message_path import remove_message
 from bot.spoilers.guard import Takedown
+from bot.spoilers.model import GuardTrigger, Sensitivity
 from bot.webhooks import abandon_post, send_parts
 from cogs._webhooks import ChannelWebhooks, WebhookSender, passing
 from cogs.replies.records import parent_id
@@ -80,15 +81,16 @@ class GuardRepost(Handler):
 
     async def step_keep(self, ctx: StepContext) -> dict:
         p = ctx.payload
-        discussion = await self.bot.services.discussions.by_thread(p["thread_id"])
+        discussion = await self.bot.services.discussions.get(p["thread_id"])
+        sensitivity = p["sensitivity"]
         takedown = Takedown(
             discussion,
             p["rewritten"],
             tuple(p["parts"]),
             tuple(p["reasons"]),
             p["note"],
-            p["trigger"],
-            p["sensitivity"],
+            GuardTrigger(p["trigger"]),
+            None if sensitivity is None else Sensitivity(sensitivity),
         )
         record = await self.bot.services.guard.keep(
             takedown, message_id=p["message_id"], author_id=p["author_id"], text=p["text"]
@@ -99,11 +101,7 @@ class GuardRepost(Handler):
         ids = await send_parts(
             self._sender(ctx), ctx.payload["parts"], ctx, after=ctx.payload["message_id"]
         )
-        records = self.bot.services.spoiler_guard
-        record = await records.by_original(ctx.payload["message_id"])
-        new = [i for i in ids if i not in record.repost_message_ids]
-        if new:
-            await records.add_reposts(record.id, new)
+        await self.bot.services.guard.reposted(_record_id(ctx), ids)
         return {"sent": ids}
 
     async def step_take_down(self, ctx: StepContext) -> dict:
@@ -122,7 +120,7 @@ class GuardRepost(Handler):
         capture = self.bot.services.reply_capture
         await capture.store_now(original_record(p))  # kept even if it was never captured
         await remove_message(capture, p["message_id"], REMOVED_BY, delete)
-        await self.bot.services.spoiler_guard.mark_original_deleted(_record_id(ctx))
+        await self.bot.services.guard.taken_down(_record_id(ctx))
         return {}
 
     async def step_note(self, ctx: StepContext) -> dict:
@@ -130,8 +128,7 @@ class GuardRepost(Handler):
         if note is None:
             return {"delivered": None}
         delivered = await self._dm(ctx.payload["author_id"], note)
-        status = "sent" if delivered else "closed"
-        await self.bot.services.spoiler_guard.set_note_status(_record_id(ctx), status)
+        await self.bot.services.guard.noted(_record_id(ctx), delivered=delivered)
         return {"delivered": delivered}
 
     async def step_screen(self, ctx: StepContext) -> dict:
