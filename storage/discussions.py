@@ -176,9 +176,7 @@ class DiscussionSettingsRepository:
     async def set_default_auto_archive(self, guild_id: int, minutes: int) -> DiscussionSettings:
         return await self._set(guild_id, "default_auto_archive_minutes", minutes)
 
-    async def set_default_policy(
-        self, guild_id: int, policy: SpoilerPolicy
-    ) -> DiscussionSettings:
+    async def set_default_policy(self, guild_id: int, policy: SpoilerPolicy) -> DiscussionSettings:
         return await self._set(guild_id, "default_spoiler_policy", policy.value)
 
     async def set_guard_sensitivity(

@@ -56,13 +56,8 @@ class CommunityTerms:
 
     async def extra_for(self, discussion: Discussion) -> ExtraTerms:
         """The terms the detector reads in this discussion besides the film's plot points."""
-        always = await self._repository.discussion_terms(discussion.thread_id, TermKind.ALWAYS)
-        ignored = {
-            t.key for t in await self._repository.discussion_terms(discussion.thread_id, TermKind.NEVER)
-        }
-        taken = ignored | {t.key for t in always}
-        learned = await self._repository.learned(discussion.film_id)
-        return ExtraTerms(tuple(always), tuple(t for t in learned if t.key not in taken))
+        terms = await self.list(discussion)
+        return ExtraTerms(terms.always, terms.learned)
 
     async def learn(
         self,
@@ -133,8 +128,10 @@ class CommunityTerms:
         )
 
     async def list(self, discussion: Discussion) -> TermList:
-        always = await self._repository.discussion_terms(discussion.thread_id, TermKind.ALWAYS)
-        ignored = await self._repository.discussion_terms(discussion.thread_id, TermKind.NEVER)
+        """The discussion's terms: moderators', learned ones that count here, switched-off."""
+        thread_id = discussion.thread_id
+        always = await self._repository.discussion_terms(thread_id, TermKind.ALWAYS)
+        ignored = await self._repository.discussion_terms(thread_id, TermKind.NEVER)
         skip = {t.key for t in ignored} | {t.key for t in always}
         learned = [
             t for t in await self._repository.learned(discussion.film_id) if t.key not in skip
@@ -145,8 +142,7 @@ class CommunityTerms:
 def _check_room(change: TermChange) -> None:
     if change is TermChange.NO_ROOM:
         raise InvalidInput(
-            f"This discussion already has {TERMS_PER_DISCUSSION} spoiler terms; remove "
-            "some first."
+            f"This discussion already has {TERMS_PER_DISCUSSION} spoiler terms; remove some first."
         )
 
 

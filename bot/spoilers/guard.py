@@ -262,7 +262,9 @@ class SpoilerGuard:
             sensitivity=takedown.sensitivity,
         )
         if takedown.note is None:
-            record = _kept(await self._records.set_note_status(record.id, NoteStatus.NOT_APPLICABLE))
+            record = _kept(
+                await self._records.set_note_status(record.id, NoteStatus.NOT_APPLICABLE)
+            )
         return record
 
     async def record_for(self, message_id: int) -> GuardRecord | None:

@@ -18,9 +18,7 @@ from cogs.moderation.checks import moderator_only, services
 ARCHIVED_CHOICES_SCANNED = 200
 
 
-async def archived_choices(
-    interaction: Interaction, current: str
-) -> list[app_commands.Choice]:
+async def archived_choices(interaction: Interaction, current: str) -> list[app_commands.Choice]:
     """Archived discussions of this server whose film matches what is typed."""
     archived = await services(interaction).discussions.list_archived(
         interaction.guild_id, ARCHIVED_CHOICES_SCANNED
