@@ -106,7 +106,9 @@ async def test_list_pages_link_threads_and_neutralise_labels(discussions):
 
 
 def test_settings_text_names_every_option():
-    text = settings_text(DiscussionSettings(10, starter_role_id=7, guard_sensitivity=Sensitivity.HIGH))
+    text = settings_text(
+        DiscussionSettings(10, starter_role_id=7, guard_sensitivity=Sensitivity.HIGH)
+    )
     assert "moderators, and the role <@&7>" in text and "1 week" in text
     assert "tagged-only" in text and "sensitivity: high" in text
 

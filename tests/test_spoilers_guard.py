@@ -9,6 +9,7 @@ import pytest
 from bot import limits
 from bot.discussions.service import Discussions
 from bot.errors import InvalidInput, NotFound, PermissionDenied
+from bot.spoilers.community import CommunityTerms
 from bot.spoilers.format import hidden_text, unhidden_text
 from bot.spoilers.guard import (
     GUARD_FOOTER,
@@ -24,6 +25,7 @@ from storage.discussions import (
     SpoilerGuardRepository,
 )
 from storage.films import FilmRepository, ensure_curated
+from storage.spoiler_terms import SpoilerTermRepository
 from tests.films_support import migrated
 
 SPOILER = "What a film. Tommy dies at the end and Kathy becomes a donor. Loved the score though."
@@ -45,7 +47,8 @@ def discussions(conn):
 @pytest.fixture
 async def guard(conn, discussions):
     films = FilmRepository(conn)
-    return SpoilerGuard(discussions, SpoilerGuardRepository(conn), films.get_details)
+    terms = CommunityTerms(SpoilerTermRepository(conn))
+    return SpoilerGuard(discussions, SpoilerGuardRepository(conn), films.get_details, terms=terms)
 
 
 async def open_thread(discussions, thread_id=100, policy="tagged-only", film_id=1):

@@ -27,6 +27,7 @@ from bot.errors import InvalidInput, NotFound, PermissionDenied
 from bot.films.model import FilmDetails
 from bot.spoilers.community import CommunityTerms
 from bot.spoilers.detect import SpoilerDetector, guard_note
+from bot.spoilers.encoder import SentenceEncoder, load_encoder
 from bot.spoilers.format import Document
 from bot.spoilers.model import GuardRecord, GuardTrigger, NoteStatus, Sensitivity
 from bot.text import neutralise_mentions
@@ -126,8 +127,6 @@ class DetectorCache:
         """In a worker thread: the encoder (if on) loads once, then embeds the plot."""
         encoder = None
         if self._encoder:
-            from bot.spoilers.encoder import load_encoder
-
             encoder = load_encoder()
         return SpoilerDetector(details, sensitivity, encoder=encoder)
 
@@ -141,14 +140,14 @@ class SpoilerGuard:
         records: SpoilerGuardRepository,
         load_details: DetailsLoader,
         *,
-        terms: CommunityTerms | None = None,
+        terms: CommunityTerms,
         encoder: bool = False,
     ) -> None:
         self._discussions = discussions
         self._records = records
         self.terms = terms
         self.detectors = DetectorCache(load_details, encoder=encoder)
-        self._preload: asyncio.Future[object] | None = None
+        self._preload: asyncio.Future[SentenceEncoder | None] | None = None
 
     async def review(
         self,
@@ -186,7 +185,7 @@ class SpoilerGuard:
                 "film %s left the catalog: thread %s unguarded", discussion.film_id, thread_id
             )
             return None
-        if self.terms is not None and author_id is not None:
+        if author_id is not None:
             names = frozenset(w for name in detector.points.names for w in name)
             await self.terms.learn(
                 discussion,
@@ -197,7 +196,7 @@ class SpoilerGuard:
             )
         if not discussion.tagged_only:
             return None
-        extra = await self.terms.extra_for(discussion) if self.terms is not None else None
+        extra = await self.terms.extra_for(discussion)
         result = await asyncio.to_thread(detector.guard, text, extra)
         if result.rewritten is None:
             return None
@@ -232,13 +231,11 @@ class SpoilerGuard:
             None,
         )
 
-    def preload_encoder(self) -> asyncio.Future[object] | None:
+    def preload_encoder(self) -> asyncio.Future[SentenceEncoder | None] | None:
         """Start loading the sentence encoder in a worker thread (at start-up), so the first
         discussion does not wait for it; None when the encoder is off."""
         if not self.detectors.uses_encoder:
             return None
-        from bot.spoilers.encoder import load_encoder
-
         self._preload = asyncio.ensure_future(asyncio.to_thread(load_encoder))
         return self._preload
 

@@ -13,12 +13,13 @@ from bot.discussions.model import ARCHIVE_LABELS, POLICIES, DiscussionSettings
 from bot.discussions.rules import settings_text
 from bot.spoilers.model import Sensitivity
 from cogs._types import Interaction
+from cogs.discussions._context import guild_id_of
 from cogs.moderation.checks import moderator_only, services
 
 group = app_commands.Group(name="config", description="Film discussion settings of this server")
 
 
-async def _answer(interaction: Interaction, heading: str, settings: DiscussionSettings):
+async def _answer(interaction: Interaction, heading: str, settings: DiscussionSettings) -> None:
     text = f"{heading}\n\n{settings_text(settings)}" if heading else settings_text(settings)
     await interaction.response.send_message(text, ephemeral=True)
 
@@ -28,7 +29,7 @@ async def _answer(interaction: Interaction, heading: str, settings: DiscussionSe
 async def show(interaction: Interaction) -> None:
     """Show who can open discussions, the archive time, the spoiler policy and guard level."""
     await _answer(
-        interaction, "", await services(interaction).discussions.settings(interaction.guild_id)
+        interaction, "", await services(interaction).discussions.settings(guild_id_of(interaction))
     )
 
 
@@ -38,7 +39,7 @@ async def show(interaction: Interaction) -> None:
 async def starter_role(interaction: Interaction, role: discord.Role | None = None) -> None:
     """Let a role open film discussions besides moderators."""
     settings = await services(interaction).discussions.set_starter_role(
-        interaction.guild_id, role.id if role else None
+        guild_id_of(interaction), role.id if role else None
     )
     heading = (
         f"{role.mention} can now open discussions."
@@ -57,7 +58,7 @@ async def starter_role(interaction: Interaction, role: discord.Role | None = Non
 async def auto_archive(interaction: Interaction, duration: int) -> None:
     """Set how long new discussion threads stay open without messages."""
     settings = await services(interaction).discussions.set_default_auto_archive(
-        interaction.guild_id, duration
+        guild_id_of(interaction), duration
     )
     await _answer(
         interaction, f"New threads archive after {ARCHIVE_LABELS[duration]} of quiet.", settings
@@ -71,7 +72,7 @@ async def auto_archive(interaction: Interaction, duration: int) -> None:
 async def policy(interaction: Interaction, value: str) -> None:
     """Set the default spoiler policy of new discussions."""
     settings = await services(interaction).discussions.set_default_policy(
-        interaction.guild_id, value
+        guild_id_of(interaction), value
     )
     await _answer(interaction, f"New discussions are {value} by default.", settings)
 
@@ -85,6 +86,6 @@ async def policy(interaction: Interaction, value: str) -> None:
 async def sensitivity(interaction: Interaction, value: str) -> None:
     """Set how readily the spoiler guard tags comments in tagged-only threads."""
     settings = await services(interaction).discussions.set_guard_sensitivity(
-        interaction.guild_id, value
+        guild_id_of(interaction), value
     )
     await _answer(interaction, f"Spoiler guard sensitivity: {value}.", settings)

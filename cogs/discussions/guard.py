@@ -83,8 +83,9 @@ class SpoilerGuardCog(commands.Cog):
     async def carry_out(self, takedown: Takedown, message: discord.Message) -> Intent | None:
         """Journal the re-post and carry it out (see cogs/discussions/repost.py); None when
         the bot lacks the permissions or posting was refused (the original stays up)."""
-        parent = message.guild.get_channel(takedown.discussion.channel_id)
-        if parent is None or not self._can_act(parent, message):
+        guild = message.guild
+        parent = guild.get_channel(takedown.discussion.channel_id) if guild is not None else None
+        if guild is None or parent is None or not _can_act(parent, guild.me, message.id):
             return None
         journal = self.bot.services.journal
         try:
@@ -94,18 +95,6 @@ class SpoilerGuardCog(commands.Cog):
         except discord.HTTPException as error:
             log.warning("spoiler guard could not re-post message %s: %s", message.id, error)
             return None
-
-    def _can_act(self, parent, message: discord.Message) -> bool:
-        perms = parent.permissions_for(message.guild.me)
-        missing = [name for name in NEEDED if not getattr(perms, name)]
-        if missing:
-            log.warning(
-                "spoiler guard skipped message %s in %s: missing %s",
-                message.id,
-                parent.id,
-                ", ".join(missing),
-            )
-        return not missing
 
     async def tag_this(self, interaction: Interaction, message: discord.Message) -> None:
         """Hide your own comment (moderators: anyone's) behind spoiler tags."""
@@ -146,3 +135,17 @@ class SpoilerGuardCog(commands.Cog):
         await interaction.followup.send(
             "Re-posted with spoiler tags; the original is kept for moderators.", ephemeral=True
         )
+
+
+def _can_act(parent: discord.abc.GuildChannel, me: discord.Member, message_id: int) -> bool:
+    """Whether the bot holds what a re-post needs in `parent` (logged when it does not)."""
+    perms = parent.permissions_for(me)
+    missing = [name for name in NEEDED if not getattr(perms, name)]
+    if missing:
+        log.warning(
+            "spoiler guard skipped message %s in %s: missing %s",
+            message_id,
+            parent.id,
+            ", ".join(missing),
+        )
+    return not missing

@@ -12,38 +12,46 @@ from bot.errors import InvalidInput, NotFound, PermissionDenied
 from bot.text import escape_markdown, neutral_name, neutralise_mentions
 from cogs._types import Interaction
 from cogs._ui import Paginator
+from cogs.discussions._context import guild_of
 from cogs.discussions.checks import starter_only
 from cogs.moderation.checks import moderator_only, services
 
 ARCHIVED_CHOICES_SCANNED = 200
 
 
-async def archived_choices(interaction: Interaction, current: str) -> list[app_commands.Choice]:
+async def archived_choices(
+    interaction: Interaction, current: str
+) -> list[app_commands.Choice[str]]:
     """Archived discussions of this server whose film matches what is typed."""
-    archived = await services(interaction).discussions.list_archived(
-        interaction.guild_id, ARCHIVED_CHOICES_SCANNED
-    )
+    guild = guild_of(interaction)
+    discussions = services(interaction).discussions
+    archived = await discussions.list_archived(guild.id, ARCHIVED_CHOICES_SCANNED)
     typed = current.strip().lower()
     choices = []
     for discussion in archived:
         if typed and typed not in discussion.film_label.lower():
             continue
-        parent = interaction.guild.get_channel(discussion.channel_id)
+        parent = guild.get_channel(discussion.channel_id)
         where = f" · #{parent.name}" if parent else ""
         name = (discussion.film_label + where)[: limits.CHOICE_NAME]
         choices.append(app_commands.Choice(name=name, value=str(discussion.thread_id)))
     return choices[: limits.AUTOCOMPLETE_CHOICES]
 
 
-async def _discussion_here(interaction: Interaction, command: str) -> Discussion:
-    """The discussion whose thread this command runs in."""
+async def _thread_here(interaction: Interaction, command: str) -> tuple[discord.Thread, Discussion]:
+    """The thread this command runs in, and the discussion it holds."""
     channel = interaction.channel
     found = None
     if isinstance(channel, discord.Thread):
         found = await services(interaction).discussions.by_thread(channel.id)
-    if found is None:
+    if not isinstance(channel, discord.Thread) or found is None:
         raise InvalidInput(f"Use /discuss {command} inside a film discussion thread.")
-    return found
+    return channel, found
+
+
+async def _discussion_here(interaction: Interaction, command: str) -> Discussion:
+    """The discussion whose thread this command runs in."""
+    return (await _thread_here(interaction, command))[1]
 
 
 async def _chosen(interaction: Interaction, value: str | None) -> Discussion:
@@ -68,7 +76,7 @@ async def reopen(interaction: Interaction, discussion: str | None = None) -> Non
     record = await _chosen(interaction, discussion)
     await interaction.response.defer(ephemeral=True, thinking=True)  # before REST (rate limits)
     try:
-        thread = await interaction.guild.fetch_channel(record.thread_id)
+        thread = await guild_of(interaction).fetch_channel(record.thread_id)
     except discord.NotFound:
         raise NotFound(
             f"The thread of {neutral_name(record.film_label, limits.THREAD_NAME)} was deleted on Discord: start a new one with "
@@ -101,8 +109,9 @@ async def reopen(interaction: Interaction, discussion: str | None = None) -> Non
 @app_commands.command(name="list")
 async def list_open(interaction: Interaction) -> None:
     """List this server's open film discussions."""
-    discussions = await services(interaction).discussions.list_open(interaction.guild_id)
-    heading = f"**Open film discussions in {neutralise_mentions(escape_markdown(interaction.guild.name))}**"
+    guild = guild_of(interaction)
+    discussions = await services(interaction).discussions.list_open(guild.id)
+    heading = f"**Open film discussions in {neutralise_mentions(escape_markdown(guild.name))}**"
     await Paginator.send(interaction, list_pages(discussions, heading=heading))
 
 
@@ -114,9 +123,8 @@ async def slowmode(
     seconds: app_commands.Range[int, 0, limits.SLOWMODE_MAX_SECONDS],
 ) -> None:
     """Set slowmode in this discussion thread."""
-    record = await _discussion_here(interaction, "slowmode")
+    thread, record = await _thread_here(interaction, "slowmode")
     validate_slowmode(seconds)
-    thread = interaction.channel
     _need_manage_threads(thread, "change slowmode")
     await interaction.response.defer(ephemeral=True, thinking=True)  # before REST (rate limits)
     await thread.edit(slowmode_delay=seconds)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import discord
 
@@ -35,7 +35,14 @@ KIND = "guard-repost"
 REMOVED_BY = "spoiler guard"
 
 
-def repost_payload(takedown: Takedown, message: discord.Message) -> dict:
+@runtime_checkable
+class RepostScreener(Protocol):
+    """The message path's step that screens a re-post as its author's (cogs/messages.py)."""
+
+    async def screen_repost(self, payload: dict[str, Any], sent: list[int]) -> None: ...
+
+
+def repost_payload(takedown: Takedown, message: discord.Message) -> dict[str, Any]:
     """What the intent carries: everything needed to finish it after a restart."""
     return {
         "guild_id": takedown.discussion.guild_id,
@@ -79,7 +86,7 @@ class GuardRepost(Handler):
     def describe(self, intent: Intent) -> str:
         return f"The spoiler guard's re-post of message {intent.payload['message_id']}"
 
-    async def step_keep(self, ctx: StepContext) -> dict:
+    async def step_keep(self, ctx: StepContext) -> dict[str, Any]:
         p = ctx.payload
         discussion = await self.bot.services.discussions.get(p["thread_id"])
         sensitivity = p["sensitivity"]
@@ -97,14 +104,14 @@ class GuardRepost(Handler):
         )
         return {"record_id": record.id}
 
-    async def step_post(self, ctx: StepContext) -> dict:
+    async def step_post(self, ctx: StepContext) -> dict[str, Any]:
         ids = await send_parts(
             self._sender(ctx), ctx.payload["parts"], ctx, after=ctx.payload["message_id"]
         )
         await self.bot.services.guard.reposted(_record_id(ctx), ids)
         return {"sent": ids}
 
-    async def step_take_down(self, ctx: StepContext) -> dict:
+    async def step_take_down(self, ctx: StepContext) -> dict[str, Any]:
         p = ctx.payload
 
         async def delete() -> None:
@@ -123,7 +130,7 @@ class GuardRepost(Handler):
         await self.bot.services.guard.taken_down(_record_id(ctx))
         return {}
 
-    async def step_note(self, ctx: StepContext) -> dict:
+    async def step_note(self, ctx: StepContext) -> dict[str, Any]:
         note = ctx.payload["note"]
         if note is None:
             return {"delivered": None}
@@ -131,9 +138,9 @@ class GuardRepost(Handler):
         await self.bot.services.guard.noted(_record_id(ctx), delivered=delivered)
         return {"delivered": delivered}
 
-    async def step_screen(self, ctx: StepContext) -> dict:
+    async def step_screen(self, ctx: StepContext) -> dict[str, Any]:
         path = self.bot.get_cog("MessagePath")
-        if path is not None:
+        if isinstance(path, RepostScreener):
             await path.screen_repost(ctx.payload, ctx.intent.result("post")["sent"])
         return {}
 
@@ -161,7 +168,7 @@ class GuardRepost(Handler):
         return True
 
 
-def original_record(p: dict) -> MessageRecord:
+def original_record(p: dict[str, Any]) -> MessageRecord:
     """The original comment as the reply store keeps it, from the intent's payload."""
     return MessageRecord(
         message_id=p["message_id"],
@@ -176,4 +183,4 @@ def original_record(p: dict) -> MessageRecord:
 
 
 def _record_id(ctx: StepContext) -> int:
-    return ctx.intent.result("keep")["record_id"]
+    return int(ctx.intent.result("keep")["record_id"])
