@@ -185,9 +185,9 @@ def _run_detector(
     lines[0] += f"  ({rate:,.0f} sentences/s)"
     print("\n".join(lines))
     if args.show:
-        for kind, row, (score, reasons) in wrong:
+        for kind, row, (points, reasons) in wrong:
             print(
-                f"    {kind} score {score} [{row.film or '-'}] {'; '.join(reasons) or '-'}: {row.text}"
+                f"    {kind} score {points} [{row.film or '-'}] {'; '.join(reasons) or '-'}: {row.text}"
             )
 
 

@@ -39,15 +39,11 @@ class SpoilerTermRepository:
         """Set a term for the discussion, unless it is already set the same way or the
         discussion has `TERMS_PER_DISCUSSION` terms (then nothing changes)."""
         async with transaction(self._conn) as conn:
-            rows = await conn.execute_fetchall(
-                "SELECT id, kind FROM discussion_spoiler_terms "
-                "WHERE thread_id = ? AND term_key = ? AND removed_at IS NULL",
-                (thread_id, term.key),
-            )
-            if rows and rows[0]["kind"] == kind.value:
+            live = await self._live(conn, thread_id, term.key)
+            if live is not None and live["kind"] == kind.value:
                 return TermChange.UNCHANGED
-            if rows:
-                await self._retire(conn, rows[0]["id"], by)
+            if live is not None:
+                await self._retire(conn, live["id"], by)
             elif await self._count(conn, thread_id) >= TERMS_PER_DISCUSSION:
                 return TermChange.NO_ROOM
             await conn.execute(
@@ -60,15 +56,21 @@ class SpoilerTermRepository:
     async def remove(self, thread_id: int, key: str, by: int) -> SpoilerTerm | None:
         """Retire a discussion's term; None when it has none with that key."""
         async with transaction(self._conn) as conn:
-            rows = await conn.execute_fetchall(
-                "SELECT id, term, term_key FROM discussion_spoiler_terms "
-                "WHERE thread_id = ? AND term_key = ? AND removed_at IS NULL",
-                (thread_id, key),
-            )
-            if not rows:
+            live = await self._live(conn, thread_id, key)
+            if live is None:
                 return None
-            await self._retire(conn, rows[0]["id"], by)
-        return SpoilerTerm(rows[0]["term"], rows[0]["term_key"])
+            await self._retire(conn, live["id"], by)
+        return SpoilerTerm(live["term"], live["term_key"])
+
+    async def _live(
+        self, conn: aiosqlite.Connection, thread_id: int, key: str
+    ) -> aiosqlite.Row | None:
+        async with conn.execute(
+            "SELECT id, kind, term, term_key FROM discussion_spoiler_terms "
+            "WHERE thread_id = ? AND term_key = ? AND removed_at IS NULL",
+            (thread_id, key),
+        ) as cur:
+            return await cur.fetchone()
 
     async def _retire(self, conn: aiosqlite.Connection, row_id: int, by: int) -> None:
         await conn.execute(
@@ -77,14 +79,13 @@ class SpoilerTermRepository:
         )
 
     async def _count(self, conn: aiosqlite.Connection, thread_id: int) -> int:
-        rows = list(
-            await conn.execute_fetchall(
-                "SELECT count(*) AS n FROM discussion_spoiler_terms "
-                "WHERE thread_id = ? AND removed_at IS NULL",
-                (thread_id,),
-            )
-        )
-        return int(rows[0]["n"])
+        async with conn.execute(
+            "SELECT count(*) FROM discussion_spoiler_terms "
+            "WHERE thread_id = ? AND removed_at IS NULL",
+            (thread_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row is not None else 0
 
     async def record_tags(
         self,

@@ -9,8 +9,10 @@ from bot import limits
 from bot.errors import InvalidInput
 from bot.spoilers.model import Sensitivity
 
-ARCHIVE_LABELS = {60: "1 hour", 1440: "1 day", 4320: "3 days", 10080: "1 week"}
-DEFAULT_AUTO_ARCHIVE_MINUTES = 10080
+ARCHIVE_LABELS = dict(
+    zip(limits.THREAD_ARCHIVE_MINUTES, ("1 hour", "1 day", "3 days", "1 week"), strict=True)
+)
+DEFAULT_AUTO_ARCHIVE_MINUTES = max(limits.THREAD_ARCHIVE_MINUTES)  # a week, Discord's longest
 
 
 class SpoilerPolicy(StrEnum):
