@@ -6,10 +6,11 @@ for a member's own comment (moderators: anyone's).
 The decisions and the records are bot/spoilers/guard.py; the re-post is a journaled intent
 (repost.py); this module is the guard's step of the message path (cogs/messages.py calls
 `check`) and the menu.
+
 Comments with attachments are left up (deleting them would delete the files; re-uploading
-them as spoiler files is future work). Closed DMs: the author's note is not delivered and that is recorded (note_status "closed");
-nothing else is posted, because the re-post's footer already says what happened, in public,
-without pinging anyone.
+them as spoiler files is future work). Closed DMs: the author's note is not delivered and
+that is recorded (note_status "closed"); nothing else is posted, because the re-post's footer
+already says what happened, in public, without pinging anyone.
 """
 
 from __future__ import annotations

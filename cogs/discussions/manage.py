@@ -79,16 +79,13 @@ async def reopen(interaction: Interaction, discussion: str | None = None) -> Non
         thread = await guild_of(interaction).fetch_channel(record.thread_id)
     except discord.NotFound:
         raise NotFound(
-            f"The thread of {neutral_name(record.film_label, limits.THREAD_NAME)} was deleted on Discord: start a new one with "
+            f"The thread of {_label(record)} was deleted on Discord: start a new one with "
             "/discuss start."
         ) from None
     if not isinstance(thread, discord.Thread):
         raise InvalidInput("That discussion's channel is not a thread any more.")
     if not record.archived and not thread.archived:
-        raise InvalidInput(
-            f"The discussion of {neutral_name(record.film_label, limits.THREAD_NAME)} is already open: "
-            f"{thread.mention}."
-        )
+        raise InvalidInput(f"The discussion of {_label(record)} is already open: {thread.mention}.")
     if thread.archived and thread.locked:  # unarchiving an unlocked thread needs Send Messages
         _need_manage_threads(thread, "reopen locked threads")
     repo = services(interaction).discussions
@@ -133,6 +130,10 @@ async def slowmode(
     await interaction.followup.send(
         f"{text} in the discussion of {escape_markdown(record.film_label)}.", ephemeral=True
     )
+
+
+def _label(discussion: Discussion) -> str:
+    return neutral_name(discussion.film_label, limits.THREAD_NAME)
 
 
 def _need_manage_threads(thread: discord.Thread, doing: str) -> None:

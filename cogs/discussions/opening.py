@@ -104,10 +104,8 @@ async def start(
 
 
 def _opened_text(discussion: Discussion) -> str:
-    return (
-        f"Opened <#{discussion.thread_id}> for {neutral_name(discussion.film_label, limits.THREAD_NAME)} "
-        f"(spoilers: {discussion.spoiler_policy})."
-    )
+    label = neutral_name(discussion.film_label, limits.THREAD_NAME)
+    return f"Opened <#{discussion.thread_id}> for {label} (spoilers: {discussion.spoiler_policy})."
 
 
 async def _fresh_parent(
