@@ -12,7 +12,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.discussions.model import Discussion, DiscussionSettings, SpoilerPolicy
+from bot.discussions.model import Discussion, DiscussionLink, DiscussionSettings, SpoilerPolicy
 from bot.spoilers.model import GuardRecord, GuardTrigger, NoteStatus, Sensitivity
 from storage.db import transaction, write
 
@@ -39,20 +39,7 @@ class DiscussionRepository:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 
-    async def open(
-        self,
-        *,
-        guild_id: int,
-        channel_id: int,
-        thread_id: int,
-        film_id: int,
-        film_label: str,
-        spoiler_policy: SpoilerPolicy,
-        created_by: int,
-        auto_archive_minutes: int,
-        opener_message_id: int | None = None,
-        slowmode_seconds: int = 0,
-    ) -> Discussion:
+    async def open(self, link: DiscussionLink) -> Discussion:
         """Link a newly created thread to its film (sqlite3.IntegrityError if it is linked)."""
         await write(
             self._conn,
@@ -60,19 +47,19 @@ class DiscussionRepository:
             "spoiler_policy, opener_message_id, created_by, auto_archive_minutes, "
             "slowmode_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                guild_id,
-                channel_id,
-                thread_id,
-                film_id,
-                film_label,
-                spoiler_policy.value,
-                opener_message_id,
-                created_by,
-                auto_archive_minutes,
-                slowmode_seconds,
+                link.guild_id,
+                link.channel_id,
+                link.thread_id,
+                link.film_id,
+                link.film_label,
+                link.spoiler_policy.value,
+                link.opener_message_id,
+                link.created_by,
+                link.auto_archive_minutes,
+                link.slowmode_seconds,
             ),
         )
-        opened = await self.by_thread(thread_id)
+        opened = await self.by_thread(link.thread_id)
         assert opened is not None  # the row was just written
         return opened
 

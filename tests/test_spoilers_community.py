@@ -24,9 +24,22 @@ CURATED = "bot/films/data/never_let_me_go.json"
 
 def discussion(film_id: int, thread_id: int = 500) -> Discussion:
     return Discussion(
-        1, 10, 20, thread_id, film_id, "Kane (1941)", SpoilerPolicy.TAGGED_ONLY, None, 1, "", False,
-        None, None, None, 10080, 0, "",
-    )  # fmt: skip
+        id=1,
+        guild_id=10,
+        channel_id=20,
+        thread_id=thread_id,
+        film_id=film_id,
+        film_label="Kane (1941)",
+        spoiler_policy=SpoilerPolicy.TAGGED_ONLY,
+        created_by=1,
+        auto_archive_minutes=10080,
+        created_at="",
+        archived=False,
+        archived_at=None,
+        reopened_at=None,
+        reopened_by=None,
+        updated_at="",
+    )
 
 
 async def test_learned_terms_need_three_different_members(db):

@@ -25,32 +25,38 @@ class SpoilerPolicy(StrEnum):
 POLICIES = tuple(policy.value for policy in SpoilerPolicy)
 
 
-@dataclass(frozen=True)
-class Discussion:
-    """A thread opened for a film."""
+@dataclass(frozen=True, kw_only=True)
+class DiscussionLink:
+    """What links a thread to a film: where it is, the film, who opened it, its options."""
 
-    id: int
     guild_id: int
-    channel_id: int
+    channel_id: int  # the text or forum channel it lives under
     thread_id: int
     film_id: int
-    film_label: str
+    film_label: str  # "Title (Year)" when the thread was opened
     spoiler_policy: SpoilerPolicy
-    opener_message_id: int | None
     created_by: int
-    created_at: str
-    archived: bool
-    archived_at: str | None
-    reopened_at: str | None
-    reopened_by: int | None
     auto_archive_minutes: int
-    slowmode_seconds: int
-    updated_at: str
+    opener_message_id: int | None = None
+    slowmode_seconds: int = 0
 
     @property
     def tagged_only(self) -> bool:
         """Whether the spoiler guard watches this thread."""
         return self.spoiler_policy == SpoilerPolicy.TAGGED_ONLY
+
+
+@dataclass(frozen=True, kw_only=True)
+class Discussion(DiscussionLink):
+    """A thread opened for a film, as stored: the link and its history."""
+
+    id: int
+    created_at: str
+    archived: bool
+    archived_at: str | None
+    reopened_at: str | None
+    reopened_by: int | None
+    updated_at: str
 
 
 @dataclass(frozen=True)

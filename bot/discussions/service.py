@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.discussions.model import (
     Discussion,
+    DiscussionLink,
     DiscussionSettings,
     parse_policy,
     validate_auto_archive,
@@ -69,7 +70,7 @@ class Discussions:
         validate_slowmode(slowmode_seconds)
         if await self._threads.by_thread(thread_id) is not None:
             raise InvalidInput(f"Thread <#{thread_id}> is already a film discussion.")
-        return await self._threads.open(
+        link = DiscussionLink(
             guild_id=guild_id,
             channel_id=channel_id,
             thread_id=thread_id,
@@ -81,6 +82,7 @@ class Discussions:
             opener_message_id=opener_message_id,
             slowmode_seconds=slowmode_seconds,
         )
+        return await self._threads.open(link)
 
     async def check_can_open(
         self,
