@@ -30,7 +30,9 @@ from bench._spoiler_data import (
 )
 from bot.films.model import FilmDetails
 from bot.spoilers._words import GENERIC_STEMS, STOP_WORDS, stem, words
-from bot.spoilers.detect import Sensitivity, SpoilerDetector, plot_points
+from bot.spoilers.detect import SpoilerDetector, plot_points
+from bot.spoilers.encoder import SentenceEncoder
+from bot.spoilers.model import Sensitivity
 
 DEFAULT_FILE = DATA / "spoilers_nlmg.tsv"
 DEFAULT_FILES = (
@@ -122,14 +124,18 @@ def _films_for(rows: list[Row], db: Path | None) -> dict[str | None, FilmDetails
     return films
 
 
-def _detectors(films, encoder) -> dict[str | None, SpoilerDetector]:
+Films = dict[str | None, FilmDetails]
+Detectors = dict[str | None, SpoilerDetector]
+
+
+def _detectors(films: Films, encoder: SentenceEncoder | None) -> Detectors:
     built = {}
     for label, details in films.items():
         built[label] = SpoilerDetector(details, encoder=encoder)
     return built
 
 
-def run_file(path: Path, args, encoder) -> None:
+def run_file(path: Path, args: argparse.Namespace, encoder: SentenceEncoder | None) -> None:
     rows = read_labelled(path)
     spoilers = sum(row.expected for row in rows)
     films = _films_for(rows, args.db)
@@ -156,7 +162,14 @@ def run_file(path: Path, args, encoder) -> None:
         print("\n".join(tally.lines(name, per_film=False)))
 
 
-def _run_detector(name, detectors, sensitivity, rows, films, args) -> None:
+def _run_detector(
+    name: str,
+    detectors: Detectors,
+    sensitivity: Sensitivity,
+    rows: list[Row],
+    films: Films,
+    args: argparse.Namespace,
+) -> None:
     tally, wrong = Tally(), []
     started = time.perf_counter()
     for row in rows:
@@ -172,9 +185,9 @@ def _run_detector(name, detectors, sensitivity, rows, films, args) -> None:
     lines[0] += f"  ({rate:,.0f} sentences/s)"
     print("\n".join(lines))
     if args.show:
-        for kind, row, (score, reasons) in wrong:
+        for kind, row, (points, reasons) in wrong:
             print(
-                f"    {kind} score {score} [{row.film or '-'}] {'; '.join(reasons) or '-'}: {row.text}"
+                f"    {kind} score {points} [{row.film or '-'}] {'; '.join(reasons) or '-'}: {row.text}"
             )
 
 
@@ -200,7 +213,7 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def _load_encoder():
+def _load_encoder() -> SentenceEncoder | None:
     from bot.spoilers.encoder import load_encoder
 
     started = time.perf_counter()

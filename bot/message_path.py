@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from bot.discussions.model import Discussion
 from bot.replies.capture import ReplyCapture
 from bot.screening.policy import MessagePlace
-from storage.discussions import Discussion
 
 
 @dataclass(frozen=True)

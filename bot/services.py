@@ -19,6 +19,7 @@ import aiosqlite
 
 from bot.community.services import Community, build_community, review_screener
 from bot.database import DatabaseService
+from bot.discussions.service import Discussions
 from bot.errors import UserFacingError
 from bot.films.catalog import FilmCatalog, open_catalog
 from bot.films.model import FilmDetails
@@ -84,11 +85,9 @@ class Services:
     # The film catalog (curated films loaded at start-up) and a film's details for screening.
     catalog: FilmCatalog
     film_details: FilmDetailsLoader
-    # Film discussions: thread-to-film links, per-guild options, spoiler-guard records.
-    discussions: DiscussionRepository
-    discussion_settings: DiscussionSettingsRepository
-    spoiler_guard: SpoilerGuardRepository
-    # The spoiler guard's decisions and cached detectors, built on the catalog.
+    # Film discussions: thread-to-film links and each server's options for them.
+    discussions: Discussions
+    # The spoiler guard's decisions, its records and cached detectors, built on the catalog.
     guard: SpoilerGuard
     # Moderators' plot sections (/film plot), beside the guard whose detectors they change.
     plots: PlotEditor
@@ -162,9 +161,8 @@ async def _build(
     catalog = await open_catalog(conn, settings)
     shutdown.push_async_callback(_logged(catalog.close))
     film_details = functools.partial(_film_details, catalog)
-    discussions, guard_records = DiscussionRepository(conn), SpoilerGuardRepository(conn)
-    discussion_settings = DiscussionSettingsRepository(conn)
-    guard = _build_guard(settings, conn, catalog, (discussions, discussion_settings, guard_records))
+    discussions = Discussions(DiscussionRepository(conn), DiscussionSettingsRepository(conn))
+    guard = _build_guard(settings, conn, catalog, discussions)
     replies, marks = ReplyRepository(conn), ChannelMarks(conn)
     screening = _build_screening(conn, film_details)
     screen = review_screener(lambda: screening, film_details)
@@ -181,8 +179,6 @@ async def _build(
         catalog=catalog,
         film_details=film_details,
         discussions=discussions,
-        discussion_settings=discussion_settings,
-        spoiler_guard=guard_records,
         guard=guard,
         plots=PlotEditor(PlotSectionRepository(conn), guard.detectors.forget),
         replies=replies,
@@ -191,7 +187,7 @@ async def _build(
         marks=marks,
         screening=screening,
         screening_startup=ScreeningStartup(screening, settings),
-        community=build_community(conn, guard, discussion_settings, screen, expiry, clock),
+        community=build_community(conn, guard, discussions, screen, expiry, clock),
         _shutdown=shutdown,
     )
 
@@ -225,11 +221,12 @@ def _build_guard(
     settings: Settings,
     conn: aiosqlite.Connection,
     catalog: FilmCatalog,
-    repositories: tuple[DiscussionRepository, DiscussionSettingsRepository, SpoilerGuardRepository],
+    discussions: Discussions,
 ) -> SpoilerGuard:
     """The spoiler guard on the catalog's details and the community's spoiler terms."""
     return SpoilerGuard(
-        *repositories,
+        discussions,
+        SpoilerGuardRepository(conn),
         catalog.films.get_details,
         terms=CommunityTerms(SpoilerTermRepository(conn)),
         encoder=settings.spoiler_encoder == "on",
@@ -258,7 +255,7 @@ async def _film_details(catalog: FilmCatalog, film_id: int) -> FilmDetails | Non
         return None
 
 
-def discussion_check(discussions: DiscussionRepository) -> Callable[[int], Awaitable[bool]]:
+def discussion_check(discussions: Discussions) -> Callable[[int], Awaitable[bool]]:
     """Whether a thread is a film discussion (reply chains capture every one of them)."""
 
     async def is_discussion(thread_id: int) -> bool:

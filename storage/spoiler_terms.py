@@ -6,12 +6,16 @@ from collections.abc import Iterable
 
 import aiosqlite
 
-from bot.errors import InvalidInput, NotFound
-from bot.spoilers.model import LEARNED_MIN_MEMBERS, TERMS_PER_DISCUSSION, SpoilerTerm
+from bot.spoilers.model import (
+    LEARNED_MIN_MEMBERS,
+    TERMS_PER_DISCUSSION,
+    SpoilerTerm,
+    TermChange,
+    TermKind,
+)
 from storage.db import transaction
 
 NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
-ALWAYS, NEVER = "always", "never"
 
 
 class SpoilerTermRepository:
@@ -20,48 +24,53 @@ class SpoilerTermRepository:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 
-    async def discussion_terms(self, thread_id: int, kind: str = ALWAYS) -> list[SpoilerTerm]:
+    async def discussion_terms(
+        self, thread_id: int, kind: TermKind = TermKind.ALWAYS
+    ) -> list[SpoilerTerm]:
         """A discussion's live terms of one kind, oldest first."""
         rows = await self._conn.execute_fetchall(
             "SELECT term, term_key, added_by FROM discussion_spoiler_terms "
             "WHERE thread_id = ? AND kind = ? AND removed_at IS NULL ORDER BY id",
-            (thread_id, kind),
+            (thread_id, kind.value),
         )
         return [SpoilerTerm(r["term"], r["term_key"], r["added_by"]) for r in rows]
 
-    async def add(self, thread_id: int, term: SpoilerTerm, kind: str, by: int) -> bool:
-        """Set a term for the discussion; False when it was already set (the same way)."""
+    async def add(self, thread_id: int, term: SpoilerTerm, kind: TermKind, by: int) -> TermChange:
+        """Set a term for the discussion, unless it is already set the same way or the
+        discussion has `TERMS_PER_DISCUSSION` terms (then nothing changes)."""
         async with transaction(self._conn) as conn:
-            rows = await conn.execute_fetchall(
-                "SELECT id, kind FROM discussion_spoiler_terms "
-                "WHERE thread_id = ? AND term_key = ? AND removed_at IS NULL",
-                (thread_id, term.key),
-            )
-            if rows and rows[0]["kind"] == kind:
-                return False
-            if rows:
-                await self._retire(conn, rows[0]["id"], by)
-            else:
-                await self._check_room(conn, thread_id)
+            live = await self._live(conn, thread_id, term.key)
+            if live is not None and live["kind"] == kind.value:
+                return TermChange.UNCHANGED
+            if live is not None:
+                await self._retire(conn, live["id"], by)
+            elif await self._count(conn, thread_id) >= TERMS_PER_DISCUSSION:
+                return TermChange.NO_ROOM
             await conn.execute(
                 "INSERT INTO discussion_spoiler_terms (thread_id, term_key, term, kind, added_by) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (thread_id, term.key, term.text, kind, by),
+                (thread_id, term.key, term.text, kind.value, by),
             )
-        return True
+        return TermChange.ADDED
 
-    async def remove(self, thread_id: int, key: str, by: int) -> SpoilerTerm:
-        """Retire a discussion's term; NotFound when it has none with that key."""
+    async def remove(self, thread_id: int, key: str, by: int) -> SpoilerTerm | None:
+        """Retire a discussion's term; None when it has none with that key."""
         async with transaction(self._conn) as conn:
-            rows = await conn.execute_fetchall(
-                "SELECT id, term, term_key FROM discussion_spoiler_terms "
-                "WHERE thread_id = ? AND term_key = ? AND removed_at IS NULL",
-                (thread_id, key),
-            )
-            if not rows:
-                raise NotFound("This discussion has no such spoiler term.")
-            await self._retire(conn, rows[0]["id"], by)
-        return SpoilerTerm(rows[0]["term"], rows[0]["term_key"])
+            live = await self._live(conn, thread_id, key)
+            if live is None:
+                return None
+            await self._retire(conn, live["id"], by)
+        return SpoilerTerm(live["term"], live["term_key"])
+
+    async def _live(
+        self, conn: aiosqlite.Connection, thread_id: int, key: str
+    ) -> aiosqlite.Row | None:
+        async with conn.execute(
+            "SELECT id, kind, term, term_key FROM discussion_spoiler_terms "
+            "WHERE thread_id = ? AND term_key = ? AND removed_at IS NULL",
+            (thread_id, key),
+        ) as cur:
+            return await cur.fetchone()
 
     async def _retire(self, conn: aiosqlite.Connection, row_id: int, by: int) -> None:
         await conn.execute(
@@ -69,17 +78,14 @@ class SpoilerTermRepository:
             (by, row_id),
         )
 
-    async def _check_room(self, conn: aiosqlite.Connection, thread_id: int) -> None:
-        rows = await conn.execute_fetchall(
-            "SELECT count(*) AS n FROM discussion_spoiler_terms "
+    async def _count(self, conn: aiosqlite.Connection, thread_id: int) -> int:
+        async with conn.execute(
+            "SELECT count(*) FROM discussion_spoiler_terms "
             "WHERE thread_id = ? AND removed_at IS NULL",
             (thread_id,),
-        )
-        if rows[0]["n"] >= TERMS_PER_DISCUSSION:
-            raise InvalidInput(
-                f"This discussion already has {TERMS_PER_DISCUSSION} spoiler terms; remove "
-                "some first."
-            )
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row is not None else 0
 
     async def record_tags(
         self,

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from bot.discussions import (
+from bot.discussions.model import DiscussionSettings
+from bot.discussions.rules import (
     AlreadyOpen,
     check_bot_can_open,
-    check_can_open,
     check_starter,
     forum_tags_for,
     list_pages,
     settings_text,
 )
+from bot.discussions.service import Discussions
 from bot.errors import PermissionDenied
+from bot.spoilers.model import NoteStatus, Sensitivity
 from storage.db import connect
 from storage.discussions import (
     DiscussionRepository,
-    DiscussionSettings,
     DiscussionSettingsRepository,
     SpoilerGuardRepository,
 )
@@ -38,6 +39,11 @@ async def conn(tmp_path):
     await migrate(connection)
     yield connection
     await connection.close()
+
+
+@pytest.fixture
+def discussions(conn):
+    return Discussions(DiscussionRepository(conn), DiscussionSettingsRepository(conn))
 
 
 async def open_one(repo, thread_id, *, channel_id=20, film_id=1, label="Never Let Me Go (2010)"):
@@ -86,8 +92,8 @@ def test_forum_tags_match_genres_across_spellings():
     assert forum_tags_for([f"genre {i}" for i in range(10)], many) == [0, 1, 2, 3, 4]
 
 
-async def test_list_pages_link_threads_and_neutralise_labels(conn):
-    repo = DiscussionRepository(conn)
+async def test_list_pages_link_threads_and_neutralise_labels(discussions):
+    repo = discussions
     assert "No open discussions" in list_pages([], heading="**Open**")[0]
     for n in range(12):
         await open_one(repo, 100 + n, film_id=n, label=f"@everyone *Film* {n} (2001)")
@@ -100,13 +106,15 @@ async def test_list_pages_link_threads_and_neutralise_labels(conn):
 
 
 def test_settings_text_names_every_option():
-    text = settings_text(DiscussionSettings(10, starter_role_id=7, guard_sensitivity="high"))
+    text = settings_text(
+        DiscussionSettings(10, starter_role_id=7, guard_sensitivity=Sensitivity.HIGH)
+    )
     assert "moderators, and the role <@&7>" in text and "1 week" in text
     assert "tagged-only" in text and "sensitivity: high" in text
 
 
-async def test_a_thread_discord_archived_meanwhile_does_not_block(conn):
-    repo = DiscussionRepository(conn)
+async def test_a_thread_discord_archived_meanwhile_does_not_block(discussions):
+    repo = discussions
     await open_one(repo, 100)
 
     async def gone(discussion):
@@ -116,25 +124,23 @@ async def test_a_thread_discord_archived_meanwhile_does_not_block(conn):
         return True
 
     with pytest.raises(AlreadyOpen):
-        await check_can_open(repo, 20, 1, still_open=there)
-    await check_can_open(repo, 20, 1, still_open=gone)
+        await repo.check_can_open(20, 1, still_open=there)
+    await repo.check_can_open(20, 1, still_open=gone)
     assert (await repo.by_thread(100)).archived
     assert [d.thread_id for d in await repo.list_archived(10)] == [100]
-    await check_can_open(repo, 20, 1)  # nothing open any more
+    await repo.check_can_open(20, 1)  # nothing open any more
 
 
-async def test_note_status_and_settings_round_trip(conn):
-    repo = DiscussionRepository(conn)
-    discussion = await open_one(repo, 100)
+async def test_note_status_and_settings_round_trip(conn, discussions):
+    discussion = await open_one(discussions, 100)
     records = SpoilerGuardRepository(conn)
     record = await records.record(
         discussion, original_message_id=1, author_id=2, original_text="a", rewritten_text="||a||"
     )
     assert record.note_status == "pending"
-    assert (await records.set_note_status(record.id, "closed")).note_status == "closed"
-    with pytest.raises(Exception, match="Unknown note status"):
-        await records.set_note_status(record.id, "lost")
+    closed = await records.set_note_status(record.id, NoteStatus.CLOSED)
+    assert closed.note_status == "closed"
+    assert await records.set_note_status(999, NoteStatus.SENT) is None  # no such record
     assert (await records.by_original(1)).note_status == "closed"
-    settings = DiscussionSettingsRepository(conn)
-    assert (await settings.set_starter_role(10, 7)).starter_role_id == 7
-    assert (await settings.set_starter_role(10, None)).starter_role_id is None
+    assert (await discussions.set_starter_role(10, 7)).starter_role_id == 7
+    assert (await discussions.set_starter_role(10, None)).starter_role_id is None

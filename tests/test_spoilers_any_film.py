@@ -9,8 +9,8 @@ from bot.errors import InvalidInput
 from bot.films.model import Credit, Film, FilmDetails, SpoilerLevel, SummarySection
 from bot.spoilers.cues import cue_score
 from bot.spoilers.detect import SpoilerDetector
-from bot.spoilers.model import SpoilerTerm, term_key, validate_term
-from bot.spoilers.terms import ExtraTerms, tagged_terms
+from bot.spoilers.model import SpoilerTerm
+from bot.spoilers.terms import ExtraTerms, tagged_terms, term_key, validate_term
 
 BARE = FilmDetails(Film(id=9, title="Somefilm", year=2001))
 

@@ -8,12 +8,13 @@ import json
 import pytest
 
 from bot.__main__ import main
+from bot.discussions.model import Discussion, SpoilerPolicy
 from bot.errors import InvalidInput
 from bot.films.model import Film, FilmDetails, SpoilerLevel
 from bot.films.plots import PlotEditor, validate_section
 from bot.spoilers.community import CommunityTerms, term_list_pages
-from bot.spoilers.model import validate_term
-from storage.discussions import Discussion
+from bot.spoilers.model import TERMS_PER_DISCUSSION
+from bot.spoilers.terms import validate_term
 from storage.films import FilmRepository
 from storage.plot_sections import PlotSectionRepository
 from storage.spoiler_terms import SpoilerTermRepository
@@ -23,9 +24,22 @@ CURATED = "bot/films/data/never_let_me_go.json"
 
 def discussion(film_id: int, thread_id: int = 500) -> Discussion:
     return Discussion(
-        1, 10, 20, thread_id, film_id, "Kane (1941)", "tagged-only", None, 1, "", False,
-        None, None, None, 10080, 0, "",
-    )  # fmt: skip
+        id=1,
+        guild_id=10,
+        channel_id=20,
+        thread_id=thread_id,
+        film_id=film_id,
+        film_label="Kane (1941)",
+        spoiler_policy=SpoilerPolicy.TAGGED_ONLY,
+        created_by=1,
+        auto_archive_minutes=10080,
+        created_at="",
+        archived=False,
+        archived_at=None,
+        reopened_at=None,
+        reopened_by=None,
+        updated_at="",
+    )
 
 
 async def test_learned_terms_need_three_different_members(db):
@@ -62,6 +76,16 @@ async def test_terms_are_added_removed_switched_off_and_listed(db):
         ("Xanadu", "always", 99),
         ("sled", "never", None),
     ]
+
+
+async def test_a_full_discussion_refuses_another_term(db):
+    terms = CommunityTerms(SpoilerTermRepository(db))
+    here = discussion(film_id=7)
+    for n in range(TERMS_PER_DISCUSSION):
+        await terms.add(here, f"Zorb{chr(97 + n // 26)}{chr(97 + n % 26)}x", by=99)
+    with pytest.raises(InvalidInput, match=f"already has {TERMS_PER_DISCUSSION} spoiler terms"):
+        await terms.add(here, "Rosebud", by=99)
+    assert "already counts" in await terms.add(here, "Zorbaax", by=99)  # no new row needed
 
 
 async def test_plot_sections_are_saved_edited_and_retired(db):

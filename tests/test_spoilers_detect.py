@@ -7,15 +7,9 @@ import pytest
 from bot.errors import InvalidInput
 from bot.films.curated import load_curated
 from bot.films.model import Film, FilmDetails
-from bot.spoilers.detect import (
-    Sensitivity,
-    SpoilerDetector,
-    guard_note,
-    parse_sensitivity,
-    plot_points,
-    sentences,
-)
+from bot.spoilers.detect import SpoilerDetector, guard_note, plot_points, sentences
 from bot.spoilers.format import hidden_text, visible_text
+from bot.spoilers.model import Sensitivity, parse_sensitivity
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,14 @@ import asyncio
 import pytest
 
 from bot import limits
+from bot.discussions.service import Discussions
 from bot.errors import InvalidInput, NotFound, PermissionDenied
+from bot.spoilers.community import CommunityTerms
 from bot.spoilers.format import hidden_text, unhidden_text
 from bot.spoilers.guard import (
     GUARD_FOOTER,
     DetectorCache,
+    NoGuardRecord,
     SpoilerGuard,
     check_can_tag,
     repost_parts,
@@ -22,6 +25,7 @@ from storage.discussions import (
     SpoilerGuardRepository,
 )
 from storage.films import FilmRepository, ensure_curated
+from storage.spoiler_terms import SpoilerTermRepository
 from tests.films_support import migrated
 
 SPOILER = "What a film. Tommy dies at the end and Kathy becomes a donor. Loved the score though."
@@ -36,18 +40,19 @@ async def conn(tmp_path):
 
 
 @pytest.fixture
-async def guard(conn):
+def discussions(conn):
+    return Discussions(DiscussionRepository(conn), DiscussionSettingsRepository(conn))
+
+
+@pytest.fixture
+async def guard(conn, discussions):
     films = FilmRepository(conn)
-    return SpoilerGuard(
-        DiscussionRepository(conn),
-        DiscussionSettingsRepository(conn),
-        SpoilerGuardRepository(conn),
-        films.get_details,
-    )
+    terms = CommunityTerms(SpoilerTermRepository(conn))
+    return SpoilerGuard(discussions, SpoilerGuardRepository(conn), films.get_details, terms=terms)
 
 
-async def open_thread(guard, thread_id=100, policy="tagged-only", film_id=1):
-    return await guard.discussions.open(
+async def open_thread(discussions, thread_id=100, policy="tagged-only", film_id=1):
+    return await discussions.open(
         guild_id=10,
         channel_id=20,
         thread_id=thread_id,
@@ -59,9 +64,9 @@ async def open_thread(guard, thread_id=100, policy="tagged-only", film_id=1):
     )
 
 
-async def test_review_tags_reveals_only_in_tagged_only_threads(guard):
-    await open_thread(guard, 100)
-    await open_thread(guard, 101, policy="allowed")
+async def test_review_tags_reveals_only_in_tagged_only_threads(guard, discussions):
+    await open_thread(discussions, 100)
+    await open_thread(discussions, 101, policy="allowed")
     takedown = await guard.review(100, SPOILER)
     assert takedown.parts == (
         "What a film. ||Tommy dies at the end and Kathy becomes a donor.|| Loved the score "
@@ -75,23 +80,27 @@ async def test_review_tags_reveals_only_in_tagged_only_threads(guard):
     assert await guard.review(100, "") is None
 
 
-async def test_keep_is_idempotent_and_records_the_steps(guard):
-    await open_thread(guard)
+async def test_keep_is_idempotent_and_records_the_steps(guard, discussions):
+    await open_thread(discussions)
     takedown = await guard.review(100, SPOILER)
     kept = await guard.keep(takedown, message_id=7, author_id=8, text=SPOILER)
     again = await guard.keep(takedown, message_id=7, author_id=8, text="changed")
     assert again.id == kept.id and again.original_text == SPOILER
     assert await guard.already_handled(7) and not await guard.already_handled(6)
-    record = await guard.reposted(kept, [70, 71])
-    record = await guard.reposted(record, [72])
+    record = await guard.reposted(kept.id, [70, 71])
+    record = await guard.reposted(record.id, [71, 72])  # a step run again adds nothing twice
     assert record.repost_message_ids == (70, 71, 72)
-    record = await guard.taken_down(record)
-    record = await guard.noted(record, delivered=False)
+    record = await guard.taken_down(record.id)
+    record = await guard.noted(record.id, delivered=False)
     assert record.original_deleted_at is not None and record.note_status == "closed"
+    assert await guard.record_for(7) == record and await guard.record_for(6) is None
+    assert [r.id for r in await guard.records_in(100)] == [record.id]
+    with pytest.raises(NoGuardRecord, match="No spoiler guard record matches"):
+        await guard.taken_down(999)
 
 
-async def test_on_request_hides_the_whole_comment(guard):
-    await open_thread(guard, policy="allowed")
+async def test_on_request_hides_the_whole_comment(guard, discussions):
+    await open_thread(discussions, policy="allowed")
     takedown = await guard.on_request(
         100, "I cried at @everyone's *favourite* scene.", by_author=True
     )

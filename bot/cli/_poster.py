@@ -20,7 +20,7 @@ import discord
 
 from bot import limits
 from bot.cli.run import _use_endpoints
-from bot.discussions import tags_for_post
+from bot.discussions.rules import tags_for_post
 from bot.errors import InvalidInput, NotFound, PermissionDenied
 from bot.journal import Retryable
 from bot.progress import Progress

@@ -21,6 +21,7 @@ from bot.community.model import (
     Review,
     ReviewDraft,
 )
+from bot.discussions.service import Discussions
 from bot.errors import InvalidInput, PermissionDenied
 from bot.films.model import Film
 from bot.films.text import plain, truncate
@@ -29,7 +30,6 @@ from bot.spoilers.format import Document
 from bot.spoilers.guard import SpoilerGuard
 from bot.text import counted, escape_markdown, neutralise_mentions
 from storage.community import MemberReviewRepository
-from storage.discussions import DiscussionSettingsRepository
 
 log = logging.getLogger(__name__)
 
@@ -53,12 +53,12 @@ class ReviewService:
         self,
         reviews: MemberReviewRepository,
         guard: SpoilerGuard,
-        discussion_settings: DiscussionSettingsRepository,
+        discussions: Discussions,
         screen: ScreenText | None = None,
     ) -> None:
         self.reviews = reviews
         self._guard = guard
-        self._discussion_settings = discussion_settings
+        self._discussions = discussions
         self._screen = screen
 
     async def prepare(
@@ -80,7 +80,7 @@ class ReviewService:
         """The text with revealing sentences in ||tags|| (the guard's rules for this film)."""
         if not text:
             return text, False
-        settings = await self._discussion_settings.get(guild_id)
+        settings = await self._discussions.settings(guild_id)
         detector = await self._guard.detectors.get(film_id, settings.guard_sensitivity)
         if detector is None:
             return neutralise_mentions(text), False

@@ -9,6 +9,7 @@ import aiosqlite
 
 from bot.community.movienight import MovieNights
 from bot.community.reviews import ReviewService, ScreenText
+from bot.discussions.service import Discussions
 from bot.films.model import FilmDetails
 from bot.moderation.clock import Clock
 from bot.moderation.scheduler import ExpiryScheduler
@@ -22,7 +23,6 @@ from storage.community import (
     ReactionRepository,
 )
 from storage.community_nights import MovieNightRepository, WatchlistRepository
-from storage.discussions import DiscussionSettingsRepository
 
 
 @dataclass
@@ -40,7 +40,7 @@ class Community:
 def build_community(
     conn: aiosqlite.Connection,
     guard: SpoilerGuard,
-    discussion_settings: DiscussionSettingsRepository,
+    discussions: Discussions,
     screen: ScreenText | None,
     scheduler: ExpiryScheduler,
     clock: Clock,
@@ -48,7 +48,7 @@ def build_community(
     nights = MovieNightRepository(conn)
     return Community(
         settings=CommunitySettingsRepository(conn),
-        reviews=ReviewService(MemberReviewRepository(conn), guard, discussion_settings, screen),
+        reviews=ReviewService(MemberReviewRepository(conn), guard, discussions, screen),
         reactions=ReactionRepository(conn),
         watchlist=WatchlistRepository(conn),
         nights=nights,

@@ -133,7 +133,7 @@ def clip(text: str, limit: int) -> str:
 def _render_slice(doc: Document, cut: int) -> str:
     if md.odd_backslashes_before(doc.text, cut):
         cut -= 1  # never part a backslash from what it escapes
-    return md.render(doc._slice(0, cut))[0].rstrip() if cut else ""
+    return md.render(doc.fragments_in(0, cut))[0].rstrip() if cut else ""
 
 
 def _excerpt_cut(doc: Document, budget: int, limit: int) -> tuple[int, bool]:

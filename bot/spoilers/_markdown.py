@@ -77,6 +77,9 @@ def odd_backslashes_before(text: str, index: int, floor: int = 0) -> bool:
     return count % 2 == 1
 
 
+Span = tuple[Wrapper, int, int, int]  # a wrapper, its inner start and end, the span's end
+
+
 class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
@@ -114,7 +117,7 @@ class _Parser:
             i = literal_from = span_end
         self.emit(literal_from, end, stack)
 
-    def match(self, i: int, end: int, stack: tuple[Wrapper, ...]):
+    def match(self, i: int, end: int, stack: tuple[Wrapper, ...]) -> Span | None:
         """The span starting at i, as (wrapper, inner start, inner end, span end), or None."""
         if len(stack) >= MAX_DEPTH:
             return None
@@ -151,7 +154,7 @@ class _Parser:
             return Wrapper("quote", ">>> ", ""), i + 4, end, end
         return None
 
-    def code_block(self, i: int, end: int):
+    def code_block(self, i: int, end: int) -> Span | None:
         match = _CODE_BLOCK.match(self.text[i:end])
         if match is None:
             return None
@@ -159,14 +162,14 @@ class _Parser:
         wrapper = Wrapper("code_block", opener, closer)
         return wrapper, i + match.start(1), i + match.end(1), i + match.end()
 
-    def inline_code(self, i: int, end: int):
+    def inline_code(self, i: int, end: int) -> Span | None:
         match = _INLINE_CODE.match(self.text[i:end])
         if match is None:
             return None
         ticks = match.group(1)
         return Wrapper("code", ticks, ticks), i + len(ticks), i + match.end(2), i + match.end()
 
-    def emphasis(self, i: int, end: int):
+    def emphasis(self, i: int, end: int) -> Span | None:
         """The longest of bold / italic / underline here; italic wins ties, underline loses."""
         source = self.text[i:end]
         best, best_quality = None, -1.0
@@ -182,7 +185,7 @@ class _Parser:
         wrapper = Wrapper(kind, marker, marker)
         return wrapper, i + match.start(group), i + match.end(group), i + match.end()
 
-    def strike(self, i: int, end: int):
+    def strike(self, i: int, end: int) -> Span | None:
         match = _STRIKE.match(self.text[i:end])
         if match is None:
             return None

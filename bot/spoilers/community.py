@@ -15,13 +15,20 @@ import logging
 from dataclasses import dataclass
 
 from bot import limits
-from bot.errors import InvalidInput
+from bot.discussions.model import Discussion
+from bot.errors import InvalidInput, NotFound
 from bot.spoilers.format import spoiler
-from bot.spoilers.model import LEARNED_MIN_MEMBERS, SpoilerTerm, term_key, validate_term
-from bot.spoilers.terms import ExtraTerms, tagged_terms
+from bot.spoilers.model import (
+    LEARNED_MIN_MEMBERS,
+    TERM_MAX_CHARS,
+    TERMS_PER_DISCUSSION,
+    SpoilerTerm,
+    TermChange,
+    TermKind,
+)
+from bot.spoilers.terms import ExtraTerms, tagged_terms, term_key, validate_term
 from bot.text import counted, escape_markdown, neutralise_mentions
-from storage.discussions import Discussion
-from storage.spoiler_terms import ALWAYS, NEVER, SpoilerTermRepository
+from storage.spoiler_terms import SpoilerTermRepository
 
 log = logging.getLogger(__name__)
 
@@ -45,17 +52,12 @@ class CommunityTerms:
     """The spoiler terms of discussions and films (see the module docstring)."""
 
     def __init__(self, repository: SpoilerTermRepository) -> None:
-        self.repository = repository
+        self._repository = repository
 
     async def extra_for(self, discussion: Discussion) -> ExtraTerms:
         """The terms the detector reads in this discussion besides the film's plot points."""
-        always = await self.repository.discussion_terms(discussion.thread_id, ALWAYS)
-        ignored = {
-            t.key for t in await self.repository.discussion_terms(discussion.thread_id, NEVER)
-        }
-        taken = ignored | {t.key for t in always}
-        learned = await self.repository.learned(discussion.film_id)
-        return ExtraTerms(tuple(always), tuple(t for t in learned if t.key not in taken))
+        terms = await self.list(discussion)
+        return ExtraTerms(terms.always, terms.learned)
 
     async def learn(
         self,
@@ -70,7 +72,7 @@ class CommunityTerms:
         if "||" not in text:
             return []
         terms = tagged_terms(text, known_names)
-        await self.repository.record_tags(
+        await self._repository.record_tags(
             discussion.film_id,
             terms,
             member_id=member_id,
@@ -89,8 +91,9 @@ class CommunityTerms:
     async def add(self, discussion: Discussion, text: str, *, by: int) -> str:
         """Make a term always count as a reveal here; the reply to show the moderator."""
         term = validate_term(text)
-        added = await self.repository.add(discussion.thread_id, term, ALWAYS, by)
-        if not added:
+        change = await self._repository.add(discussion.thread_id, term, TermKind.ALWAYS, by)
+        _check_room(change)
+        if change is TermChange.UNCHANGED:
             return f"“{shown(term.text)}” already counts as a reveal in this discussion."
         return (
             f"“{shown(term.text)}” now always counts as a reveal in this discussion: "
@@ -104,30 +107,43 @@ class CommunityTerms:
             raise InvalidInput(
                 "Type the term to remove, as `/discuss spoiler-terms list` shows it."
             )
-        always = {t.key: t for t in await self.repository.discussion_terms(discussion.thread_id)}
+        always = {t.key: t for t in await self._repository.discussion_terms(discussion.thread_id)}
         if key in always:
-            term = await self.repository.remove(discussion.thread_id, key, by)
+            term = await self._repository.remove(discussion.thread_id, key, by)
+            if term is None:
+                raise NotFound("This discussion has no such spoiler term.")
             return f"“{shown(term.text)}” no longer counts as a reveal in this discussion."
-        learned = {t.key: t for t in await self.repository.learned(discussion.film_id)}
+        learned = {t.key: t for t in await self._repository.learned(discussion.film_id)}
         if key in learned:
-            await self.repository.add(discussion.thread_id, learned[key], NEVER, by)
+            _check_room(
+                await self._repository.add(discussion.thread_id, learned[key], TermKind.NEVER, by)
+            )
             return (
                 f"“{shown(learned[key].text)}” was learned from members' spoiler tags; it no "
                 "longer counts in this discussion."
             )
         raise InvalidInput(
-            f"“{shown(text.strip()[:100])}” is not a spoiler term of this discussion; "
+            f"“{shown(text.strip()[:TERM_MAX_CHARS])}” is not a spoiler term of this discussion; "
             "`/discuss spoiler-terms list` shows them."
         )
 
     async def list(self, discussion: Discussion) -> TermList:
-        always = await self.repository.discussion_terms(discussion.thread_id, ALWAYS)
-        ignored = await self.repository.discussion_terms(discussion.thread_id, NEVER)
+        """The discussion's terms: moderators', learned ones that count here, switched-off."""
+        thread_id = discussion.thread_id
+        always = await self._repository.discussion_terms(thread_id, TermKind.ALWAYS)
+        ignored = await self._repository.discussion_terms(thread_id, TermKind.NEVER)
         skip = {t.key for t in ignored} | {t.key for t in always}
         learned = [
-            t for t in await self.repository.learned(discussion.film_id) if t.key not in skip
+            t for t in await self._repository.learned(discussion.film_id) if t.key not in skip
         ]
         return TermList(discussion.film_label, tuple(always), tuple(learned), tuple(ignored))
+
+
+def _check_room(change: TermChange) -> None:
+    if change is TermChange.NO_ROOM:
+        raise InvalidInput(
+            f"This discussion already has {TERMS_PER_DISCUSSION} spoiler terms; remove some first."
+        )
 
 
 def term_list_pages(terms: TermList) -> list[str]:

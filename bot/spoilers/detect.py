@@ -26,39 +26,19 @@ import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from bot import limits
-from bot.errors import InvalidInput
-from bot.films.model import FilmDetails, SpoilerLevel
+from bot.films.model import FilmDetails, SpoilerLevel, SummarySection
 from bot.screening.normalise import normalise
 from bot.spoilers._words import FATE_STEMS, GENERIC_STEMS, REVEAL_CUES, STOP_WORDS, stem, words
 from bot.spoilers.cues import cue_score
 from bot.spoilers.encoder import ParaphraseIndex, SentenceEncoder
 from bot.spoilers.format import Document
+from bot.spoilers.model import Sensitivity
 from bot.spoilers.names import character_names, needs_capital
 from bot.spoilers.sentences import join_fragments, sentences
 from bot.spoilers.terms import ExtraTerms
 from bot.text import escape_markdown, neutralise_mentions
-
-
-class Sensitivity(StrEnum):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-
-    @property
-    def threshold(self) -> int:
-        return {"low": 3, "medium": 2, "high": 1}[self.value]
-
-
-def parse_sensitivity(value: str) -> Sensitivity:
-    """The sensitivity a user named; InvalidInput listing the choices otherwise."""
-    try:
-        return Sensitivity(value.strip().lower())
-    except ValueError:
-        choices = ", ".join(s.value for s in Sensitivity)
-        raise InvalidInput(f"Unknown sensitivity {value!r}: choose one of {choices}.") from None
 
 
 @dataclass(frozen=True)
@@ -126,7 +106,7 @@ def plot_points(details: FilmDetails) -> PlotPoints:
         stems = [s for s, _ in content]
         for left, right in zip(stems, stems[1:], strict=False):
             if left != right and not {left, right} & GENERIC_STEMS:
-                pairs.add(tuple(sorted((left, right))))
+                pairs.add((left, right) if left < right else (right, left))
     terms = {s for s, w in spelled.items() if _is_term(s, w, premise_stems, name_words)}
     rarity = {s: _zipf(spelled[s]) for s in terms}
     key = {
@@ -186,10 +166,10 @@ def _setup_stems(details: FilmDetails, premise: set[str]) -> set[str]:
     if len(later) < SETUP_AFTER:
         return set()
 
-    def stems_of(section) -> set[str]:
+    def stems_of(section: SummarySection) -> set[str]:
         return {stem(w) for w, _, _ in words(normalise(section.text).text)}
 
-    rest = set().union(*(stems_of(section) for section in later[1:]))
+    rest: set[str] = set().union(*(stems_of(section) for section in later[1:]))
     return stems_of(later[0]) - rest - premise
 
 
@@ -231,7 +211,7 @@ class SpoilerDetector:
         cue_points, cue_names = cue_score(" ".join(sentence.lower().replace("’", "'").split()))
         rules.append((cue_points, bool(cue_points), f"reveal cue: {', '.join(cue_names)}"))
         if self.paraphrases is not None and max((p for p, hit, _ in rules if hit), default=0) < 3:
-            rules.append(self._paraphrase_rule(sentence))
+            rules.append(_paraphrase_rule(self.paraphrases, sentence))
         if extra:
             stems = [stem(w) for w, _, _ in found if w not in STOP_WORDS]
             for points, term in extra.matches(stems):
@@ -242,12 +222,9 @@ class SpoilerDetector:
         best = max(points for points, _ in matched)
         return best, tuple(dict.fromkeys(r for points, r in matched if points == best))
 
-    def _paraphrase_rule(self, sentence: str) -> tuple[int, bool, str]:
-        spoiler, premise, closest = self.paraphrases.match(sentence)
-        hit = spoiler >= PARAPHRASE_MIN and spoiler - premise >= PARAPHRASE_MARGIN
-        return 2, hit, f'close to the plot ("{(closest or "")[:80]}")'
-
-    def _plot_rules(self, sentence, found, content) -> list[Rule]:
+    def _plot_rules(
+        self, sentence: str, found: list[Token], content: list[tuple[str, str]]
+    ) -> list[Rule]:
         mentions = self._mentions(sentence, found)
         characters = list(dict.fromkeys(m[0] for m in mentions))
         key = sorted({w for s, w in content if s in self.points.key_terms})
@@ -304,7 +281,7 @@ class SpoilerDetector:
                 reveals.append(Reveal(doc.text[start:end], start, end, score, reasons))
         return reveals
 
-    def _mentions(self, sentence: str, found: list[tuple[str, int, int]]) -> list[Mention]:
+    def _mentions(self, sentence: str, found: list[Token]) -> list[Mention]:
         """Each character name in the sentence: (character, name words, first, last token)."""
         tokens = [w for w, _, _ in found]
         mentions = []
@@ -338,6 +315,15 @@ class SpoilerDetector:
 
 Mention = tuple[str, tuple[str, ...], int, int]
 Rule = tuple[int, bool, str]
+Token = tuple[str, int, int]  # a word, lower-cased, and where it is in the sentence
+
+
+def _paraphrase_rule(paraphrases: ParaphraseIndex, sentence: str) -> Rule:
+    spoiler, premise, closest = paraphrases.match(sentence)
+    hit = spoiler >= PARAPHRASE_MIN and spoiler - premise >= PARAPHRASE_MARGIN
+    return 2, hit, f'close to the plot ("{(closest or "")[:80]}")'
+
+
 IS_LINKS = frozenset(
     f"{verb}{adverb}"
     for verb in ("is", "was", "are", "were", "has been", "had been")

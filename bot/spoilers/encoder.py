@@ -17,6 +17,8 @@ import contextlib
 import functools
 import logging
 import threading
+from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 
@@ -29,7 +31,7 @@ MAX_TOKENS = 128
 class SentenceEncoder:
     """Unit-length sentence embeddings; thread-safe (one inference at a time)."""
 
-    def __init__(self, model, tokenizer, name: str) -> None:
+    def __init__(self, model: Any, tokenizer: Any, name: str) -> None:
         self._model = model
         self._tokenizer = tokenizer
         self._lock = threading.Lock()
@@ -60,7 +62,7 @@ class SentenceEncoder:
 
 
 @contextlib.contextmanager
-def _one_thread(torch):
+def _one_thread(torch: Any) -> Iterator[None]:
     """One intra-op thread while encoding: on 2 busy cores a short sentence took 570 ms with
     torch's default 2 threads and 64 ms with 1 (the threads fight each other and the loop)."""
     before = torch.get_num_threads()
@@ -88,7 +90,7 @@ def _load() -> SentenceEncoder | None:
         from transformers import AutoModel, AutoTokenizer
         from transformers.utils import logging as hf_logging
 
-        hf_logging.disable_progress_bar()
+        hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # transformers leaves it unannotated
 
         folder = str(package.get_model_path())
         tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)

@@ -21,19 +21,17 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot import limits
+from bot.discussions.model import Discussion
+from bot.discussions.service import Discussions
 from bot.errors import InvalidInput, NotFound, PermissionDenied
 from bot.films.model import FilmDetails
 from bot.spoilers.community import CommunityTerms
-from bot.spoilers.detect import SpoilerDetector, guard_note, parse_sensitivity
+from bot.spoilers.detect import SpoilerDetector, guard_note
+from bot.spoilers.encoder import SentenceEncoder, load_encoder
 from bot.spoilers.format import Document
+from bot.spoilers.model import GuardRecord, GuardTrigger, NoteStatus, Sensitivity
 from bot.text import neutralise_mentions
-from storage.discussions import (
-    Discussion,
-    DiscussionRepository,
-    DiscussionSettingsRepository,
-    GuardRecord,
-    SpoilerGuardRepository,
-)
+from storage.discussions import SpoilerGuardRepository
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +52,8 @@ class Takedown:
     parts: tuple[str, ...]  # message contents for the re-post, footer in the last
     reasons: tuple[str, ...]
     note: str | None  # the private note for the author; None when they asked for it
-    trigger: str  # "guard" or "member"
-    sensitivity: str | None
+    trigger: GuardTrigger
+    sensitivity: Sensitivity | None
 
 
 def repost_parts(rewritten: str, footer: str) -> tuple[str, ...]:
@@ -74,6 +72,13 @@ def check_can_tag(*, is_author: bool, is_moderator: bool) -> None:
         )
 
 
+class NoGuardRecord(NotFound):
+    """The guard kept no original under this id."""
+
+    def __init__(self) -> None:
+        super().__init__("No spoiler guard record matches.")
+
+
 class DetectorCache:
     """One SpoilerDetector per (film, sensitivity), built off the event loop, most recent kept."""
 
@@ -83,11 +88,13 @@ class DetectorCache:
         self._load = load_details
         self._size = size
         self._encoder = encoder
-        self._built: OrderedDict[tuple[int, str], asyncio.Future[SpoilerDetector]] = OrderedDict()
+        self._built: OrderedDict[tuple[int, Sensitivity], asyncio.Future[SpoilerDetector]] = (
+            OrderedDict()
+        )
 
-    async def get(self, film_id: int, sensitivity: str) -> SpoilerDetector | None:
+    async def get(self, film_id: int, sensitivity: Sensitivity) -> SpoilerDetector | None:
         """The film's detector; None when the film is no longer in the catalog."""
-        key = (film_id, parse_sensitivity(sensitivity).value)
+        key = (film_id, Sensitivity(sensitivity))
         future = self._built.get(key)
         if future is None:
             future = asyncio.ensure_future(self._build(*key))
@@ -110,18 +117,16 @@ class DetectorCache:
         for key in [k for k in self._built if k[0] == film_id]:
             del self._built[key]
 
-    async def _build(self, film_id: int, sensitivity: str) -> SpoilerDetector:
+    async def _build(self, film_id: int, sensitivity: Sensitivity) -> SpoilerDetector:
         details = await self._load(film_id)
         detector = await asyncio.to_thread(self._detector, details, sensitivity)
         log.info("spoiler detector for film %s (%s) built", film_id, sensitivity)
         return detector
 
-    def _detector(self, details: FilmDetails, sensitivity: str) -> SpoilerDetector:
+    def _detector(self, details: FilmDetails, sensitivity: Sensitivity) -> SpoilerDetector:
         """In a worker thread: the encoder (if on) loads once, then embeds the plot."""
         encoder = None
         if self._encoder:
-            from bot.spoilers.encoder import load_encoder
-
             encoder = load_encoder()
         return SpoilerDetector(details, sensitivity, encoder=encoder)
 
@@ -131,20 +136,18 @@ class SpoilerGuard:
 
     def __init__(
         self,
-        discussions: DiscussionRepository,
-        settings: DiscussionSettingsRepository,
+        discussions: Discussions,
         records: SpoilerGuardRepository,
         load_details: DetailsLoader,
         *,
-        terms: CommunityTerms | None = None,
+        terms: CommunityTerms,
         encoder: bool = False,
     ) -> None:
-        self.discussions = discussions
-        self.settings = settings
-        self.records = records
+        self._discussions = discussions
+        self._records = records
         self.terms = terms
         self.detectors = DetectorCache(load_details, encoder=encoder)
-        self._preload: asyncio.Future | None = None
+        self._preload: asyncio.Future[SentenceEncoder | None] | None = None
 
     async def review(
         self,
@@ -158,7 +161,7 @@ class SpoilerGuard:
 
         With the author's id, the terms the comment puts in ||tags|| are recorded for the
         film first (in any discussion), so members teach the guard its reveal vocabulary."""
-        discussion = await self.discussions.by_thread(thread_id)
+        discussion = await self._discussions.by_thread(thread_id)
         if discussion is None:
             return None
         return await self.review_in(discussion, text, author_id=author_id, message_id=message_id)
@@ -175,14 +178,14 @@ class SpoilerGuard:
         thread_id = discussion.thread_id
         if not text.strip():
             return None
-        sensitivity = (await self.settings.get(discussion.guild_id)).guard_sensitivity
+        sensitivity = (await self._discussions.settings(discussion.guild_id)).guard_sensitivity
         detector = await self.detectors.get(discussion.film_id, sensitivity)
         if detector is None:
             log.debug(
                 "film %s left the catalog: thread %s unguarded", discussion.film_id, thread_id
             )
             return None
-        if self.terms is not None and author_id is not None:
+        if author_id is not None:
             names = frozenset(w for name in detector.points.names for w in name)
             await self.terms.learn(
                 discussion,
@@ -193,7 +196,7 @@ class SpoilerGuard:
             )
         if not discussion.tagged_only:
             return None
-        extra = await self.terms.extra_for(discussion) if self.terms is not None else None
+        extra = await self.terms.extra_for(discussion)
         result = await asyncio.to_thread(detector.guard, text, extra)
         if result.rewritten is None:
             return None
@@ -204,13 +207,13 @@ class SpoilerGuard:
             repost_parts(result.rewritten, GUARD_FOOTER),
             reasons,
             guard_note(discussion.film_label, result),
-            "guard",
+            GuardTrigger.GUARD,
             sensitivity,
         )
 
     async def on_request(self, thread_id: int, text: str, *, by_author: bool) -> Takedown:
         """ "Spoiler-tag this": the whole comment hidden (text already tagged stays tagged)."""
-        discussion = await self.discussions.by_thread(thread_id)
+        discussion = await self._discussions.by_thread(thread_id)
         if discussion is None:
             raise InvalidInput("Spoiler-tag this works on comments in film discussion threads.")
         if not Document.parse(text).text.strip():
@@ -219,29 +222,33 @@ class SpoilerGuard:
         footer = MEMBER_FOOTER if by_author else MODERATOR_FOOTER
         reasons = ("asked by the author",) if by_author else ("asked by a moderator",)
         return Takedown(
-            discussion, rewritten, repost_parts(rewritten, footer), reasons, None, "member", None
+            discussion,
+            rewritten,
+            repost_parts(rewritten, footer),
+            reasons,
+            None,
+            GuardTrigger.MEMBER,
+            None,
         )
 
-    def preload_encoder(self) -> asyncio.Future | None:
+    def preload_encoder(self) -> asyncio.Future[SentenceEncoder | None] | None:
         """Start loading the sentence encoder in a worker thread (at start-up), so the first
         discussion does not wait for it; None when the encoder is off."""
         if not self.detectors.uses_encoder:
             return None
-        from bot.spoilers.encoder import load_encoder
-
         self._preload = asyncio.ensure_future(asyncio.to_thread(load_encoder))
         return self._preload
 
     async def warm(self, film_id: int, guild_id: int) -> None:
         """Build the film's detector ahead of the first comment (after opening a thread)."""
-        sensitivity = (await self.settings.get(guild_id)).guard_sensitivity
+        sensitivity = (await self._discussions.settings(guild_id)).guard_sensitivity
         await self.detectors.get(film_id, sensitivity)
 
     async def keep(
         self, takedown: Takedown, *, message_id: int, author_id: int, text: str
     ) -> GuardRecord:
         """Store the original before anything is taken down (idempotent per message)."""
-        record = await self.records.record(
+        record = await self._records.record(
             takedown.discussion,
             original_message_id=message_id,
             author_id=author_id,
@@ -252,18 +259,41 @@ class SpoilerGuard:
             sensitivity=takedown.sensitivity,
         )
         if takedown.note is None:
-            record = await self.records.set_note_status(record.id, "not_applicable")
+            record = _kept(
+                await self._records.set_note_status(record.id, NoteStatus.NOT_APPLICABLE)
+            )
         return record
+
+    async def record_for(self, message_id: int) -> GuardRecord | None:
+        """What the guard kept of this message; None when it never took it down."""
+        return await self._records.by_original(message_id)
+
+    async def records_in(self, thread_id: int) -> list[GuardRecord]:
+        """The newest records of a discussion thread."""
+        return await self._records.for_thread(thread_id)
 
     async def already_handled(self, message_id: int) -> bool:
         """Whether this message was already kept (and re-posted) by the guard or on request."""
-        return await self.records.by_original(message_id) is not None
+        return await self._records.by_original(message_id) is not None
 
-    async def reposted(self, record: GuardRecord, message_ids: list[int]) -> GuardRecord:
-        return await self.records.add_reposts(record.id, message_ids)
+    async def reposted(self, record_id: int, message_ids: list[int]) -> GuardRecord:
+        """The webhook messages that replaced the original, in order (ids already recorded
+        are skipped, so a step that runs again adds nothing twice)."""
+        record = _kept(await self._records.by_id(record_id))
+        new = [i for i in message_ids if i not in record.repost_message_ids]
+        if not new:
+            return record
+        return _kept(await self._records.add_reposts(record_id, new))
 
-    async def taken_down(self, record: GuardRecord) -> GuardRecord:
-        return await self.records.mark_original_deleted(record.id)
+    async def taken_down(self, record_id: int) -> GuardRecord:
+        return _kept(await self._records.mark_original_deleted(record_id))
 
-    async def noted(self, record: GuardRecord, *, delivered: bool) -> GuardRecord:
-        return await self.records.set_note_status(record.id, "sent" if delivered else "closed")
+    async def noted(self, record_id: int, *, delivered: bool) -> GuardRecord:
+        status = NoteStatus.SENT if delivered else NoteStatus.CLOSED
+        return _kept(await self._records.set_note_status(record_id, status))
+
+
+def _kept(record: GuardRecord | None) -> GuardRecord:
+    if record is None:
+        raise NoGuardRecord()
+    return record

@@ -1,21 +1,58 @@
-"""Spoiler terms as storage and the core share them: validation, keys, the learned threshold.
+"""The spoiler guard's data, as storage and the core share it: sensitivity, terms, records.
 
 A discussion's terms are set by moderators (`/discuss spoiler-terms`) and always count as
 reveals there. Learned terms come from what members wrap in ||tags|| in a film's discussions:
 once `LEARNED_MIN_MEMBERS` different members have tagged a term it counts like a plot term.
+How a term is keyed and checked is bot/spoilers/terms.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from bot.errors import InvalidInput
-from bot.spoilers._words import STOP_WORDS, stem, words
 
 TERM_MAX_CHARS = 100
 TERM_MAX_WORDS = 6
 TERMS_PER_DISCUSSION = 100
 LEARNED_MIN_MEMBERS = 3
+
+
+class Sensitivity(StrEnum):
+    """How readily the guard tags: the score a sentence needs to count as a reveal."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+    @property
+    def threshold(self) -> int:
+        return {"low": 3, "medium": 2, "high": 1}[self.value]
+
+
+def parse_sensitivity(value: str) -> Sensitivity:
+    """The sensitivity a user named; InvalidInput listing the choices otherwise."""
+    try:
+        return Sensitivity(value.strip().lower())
+    except ValueError:
+        choices = ", ".join(s.value for s in Sensitivity)
+        raise InvalidInput(f"Unknown sensitivity {value!r}: choose one of {choices}.") from None
+
+
+class TermKind(StrEnum):
+    """A moderator's term of a discussion: always a reveal there, or a learned one ignored."""
+
+    ALWAYS = "always"
+    NEVER = "never"
+
+
+class TermChange(StrEnum):
+    """What setting a discussion's term did."""
+
+    ADDED = "added"
+    UNCHANGED = "unchanged"  # it was already set, the same way
+    NO_ROOM = "no-room"  # the discussion has `TERMS_PER_DISCUSSION` terms already
 
 
 @dataclass(frozen=True)
@@ -32,26 +69,36 @@ class SpoilerTerm:
         return tuple(self.key.split())
 
 
-def term_key(text: str) -> str:
-    """The match key of a term: its words but function words, lower-cased and stemmed
-    ("the Donations" -> "donat"); a term of function words only keeps them all."""
-    found = [w for w, _, _ in words(text)]
-    content = [w for w in found if w not in STOP_WORDS] or found
-    return " ".join(stem(w) for w in content)
+class GuardTrigger(StrEnum):
+    """Who asked for a re-post: the guard itself, or a member ("Spoiler-tag this")."""
+
+    GUARD = "guard"
+    MEMBER = "member"
 
 
-def validate_term(text: str) -> SpoilerTerm:
-    """A term a moderator typed, or InvalidInput saying exactly what is wrong with it."""
-    shown = text.strip()
-    if not shown:
-        raise InvalidInput("Type the term: a name, a place or a word that gives the plot away.")
-    if len(shown) > TERM_MAX_CHARS:
-        raise InvalidInput(
-            f"That term is {len(shown)} characters; a term can have at most {TERM_MAX_CHARS}."
-        )
-    key = term_key(shown)
-    if not key:
-        raise InvalidInput("A term needs at least one word made of letters.")
-    if len(key.split()) > TERM_MAX_WORDS:
-        raise InvalidInput(f"A term can have at most {TERM_MAX_WORDS} words; add shorter ones.")
-    return SpoilerTerm(shown, key)
+class NoteStatus(StrEnum):
+    """Whether the author's private note was sent, refused (DMs closed) or not needed."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    CLOSED = "closed"
+    NOT_APPLICABLE = "not_applicable"
+
+
+@dataclass(frozen=True)
+class GuardRecord:
+    """A comment the guard (or "Spoiler-tag this") re-posted, its original kept."""
+
+    id: int
+    discussion_id: int
+    original_message_id: int
+    author_id: int
+    original_text: str
+    rewritten_text: str
+    reasons: tuple[str, ...]
+    trigger: GuardTrigger
+    sensitivity: Sensitivity | None
+    original_deleted_at: str | None
+    note_status: NoteStatus
+    created_at: str
+    repost_message_ids: tuple[int, ...] = ()

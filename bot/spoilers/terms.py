@@ -1,5 +1,6 @@
 """Extra reveal terms for one discussion: moderators' terms and those members taught by tagging.
 
+`validate_term` checks a term a moderator typed and `term_key` gives its match key (stems).
 `ExtraTerms` is what the detector reads besides the film's plot points: a moderator's term
 scores 3 (a reveal at every sensitivity), a learned term 2 (like the film's own plot words).
 `tagged_terms` reads a member's comment and returns the terms it puts inside ||tags||: a short
@@ -12,13 +13,39 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from bot.errors import InvalidInput
 from bot.spoilers._words import FATE_STEMS, GENERIC_STEMS, STOP_WORDS, stem, words
 from bot.spoilers.format import Document
-from bot.spoilers.model import TERM_MAX_CHARS, SpoilerTerm, term_key
+from bot.spoilers.model import TERM_MAX_CHARS, TERM_MAX_WORDS, SpoilerTerm
 
 SHORT_SPAN_WORDS = 2  # content words
 RARE_ZIPF = 3.5  # rarer than about 3 per million words
 TERMS_PER_MESSAGE = 8
+
+
+def term_key(text: str) -> str:
+    """The match key of a term: its words but function words, lower-cased and stemmed
+    ("the Donations" -> "donat"); a term of function words only keeps them all."""
+    found = [w for w, _, _ in words(text)]
+    content = [w for w in found if w not in STOP_WORDS] or found
+    return " ".join(stem(w) for w in content)
+
+
+def validate_term(text: str) -> SpoilerTerm:
+    """A term a moderator typed, or InvalidInput saying exactly what is wrong with it."""
+    shown = text.strip()
+    if not shown:
+        raise InvalidInput("Type the term: a name, a place or a word that gives the plot away.")
+    if len(shown) > TERM_MAX_CHARS:
+        raise InvalidInput(
+            f"That term is {len(shown)} characters; a term can have at most {TERM_MAX_CHARS}."
+        )
+    key = term_key(shown)
+    if not key:
+        raise InvalidInput("A term needs at least one word made of letters.")
+    if len(key.split()) > TERM_MAX_WORDS:
+        raise InvalidInput(f"A term can have at most {TERM_MAX_WORDS} words; add shorter ones.")
+    return SpoilerTerm(shown, key)
 
 
 @dataclass(frozen=True)

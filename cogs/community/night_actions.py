@@ -124,7 +124,7 @@ class DiscordNightActions:
 
     async def _open_discussion(self, night: MovieNight, channel: discord.TextChannel) -> int:
         details = await self._details(night)
-        options = await self.svc.discussion_settings.get(night.guild_id)
+        options = await self.svc.discussions.settings(night.guild_id)
         minutes = options.default_auto_archive_minutes
         thread, opener_id = await open_discussion_thread(channel, details, "tagged-only", minutes)
         await self.svc.discussions.open(

@@ -54,7 +54,7 @@ async def post_review(
     """Open the review's thread, register it as a film discussion and post it, journaled
     (cogs/community/review_post.py): a crash part-way is finished at the next start."""
     parts = review_parts(review, author_name, prepared.shown_text, film)
-    options = await svc.discussion_settings.get(parent.guild.id)
+    options = await svc.discussions.settings(parent.guild.id)
     payload = review_post.payload_for(
         parent, review, film.id, film.label, parts, thread_title(review, film), options
     )

@@ -1,9 +1,10 @@
 """/discuss: film discussion threads, and the spoiler guard that keeps tagged-only ones safe.
 
 One module per concern: opening.py (/discuss start), manage.py (reopen, list, slowmode),
-config.py (/discuss config), terms.py (/discuss spoiler-terms), guard.py (the guard and the "Spoiler-tag this" menu), lifecycle.py
-(archive state from Discord), checks.py (who may do what). The core is bot/discussions.py,
-bot/spoilers/ and storage/discussions.py.
+config.py (/discuss config), terms.py (/discuss spoiler-terms), guard.py (the guard and the
+"Spoiler-tag this" menu), repost.py (the guard's journaled re-post), lifecycle.py (archive
+state from Discord), checks.py (who may do what), _context.py (the server a command runs in).
+The core is bot/discussions/ (its `Discussions` service) and bot/spoilers/.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ def build_group() -> app_commands.Group:
         description="Film discussion threads: open, reopen, list, slowmode, settings",
         guild_only=True,
     )
-    for command in (opening.start, manage.reopen, manage.list_open, manage.slowmode):
-        group.add_command(command)
+    group.add_command(opening.start)
+    group.add_command(manage.reopen)
+    group.add_command(manage.list_open)
+    group.add_command(manage.slowmode)
     group.add_command(config.group)
     group.add_command(terms.group)
     return group

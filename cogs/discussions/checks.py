@@ -8,7 +8,7 @@ from typing import TypeVar
 import discord
 from discord import app_commands
 
-from bot.discussions import check_starter
+from bot.discussions.rules import check_starter
 from bot.errors import UserFacingError
 from cogs.moderation.checks import NotAllowed, is_moderator, services
 
@@ -18,7 +18,7 @@ T = TypeVar("T")
 async def _starter(interaction: discord.Interaction) -> bool:
     if interaction.guild is None or not isinstance(interaction.user, discord.Member):
         raise NotAllowed("Film discussions only work inside a server.")
-    settings = await services(interaction).discussion_settings.get(interaction.guild.id)
+    settings = await services(interaction).discussions.settings(interaction.guild.id)
     try:
         check_starter(
             is_moderator=await is_moderator(interaction),

@@ -9,35 +9,37 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
-from bot.discussions import ARCHIVE_LABELS, POLICIES, settings_text
-from bot.spoilers.detect import Sensitivity
+from bot.discussions.model import ARCHIVE_LABELS, POLICIES, DiscussionSettings
+from bot.discussions.rules import settings_text
+from bot.spoilers.model import Sensitivity
+from cogs._types import Interaction
+from cogs.discussions._context import guild_id_of
 from cogs.moderation.checks import moderator_only, services
-from storage.discussions import DiscussionSettings
 
 group = app_commands.Group(name="config", description="Film discussion settings of this server")
 
 
-async def _answer(interaction: discord.Interaction, heading: str, settings: DiscussionSettings):
+async def _answer(interaction: Interaction, heading: str, settings: DiscussionSettings) -> None:
     text = f"{heading}\n\n{settings_text(settings)}" if heading else settings_text(settings)
     await interaction.response.send_message(text, ephemeral=True)
 
 
 @group.command(name="show")
 @moderator_only()
-async def show(interaction: discord.Interaction) -> None:
+async def show(interaction: Interaction) -> None:
     """Show who can open discussions, the archive time, the spoiler policy and guard level."""
     await _answer(
-        interaction, "", await services(interaction).discussion_settings.get(interaction.guild_id)
+        interaction, "", await services(interaction).discussions.settings(guild_id_of(interaction))
     )
 
 
 @group.command(name="starter-role")
 @app_commands.describe(role="Members with this role may open discussions; empty: moderators only")
 @moderator_only()
-async def starter_role(interaction: discord.Interaction, role: discord.Role | None = None) -> None:
+async def starter_role(interaction: Interaction, role: discord.Role | None = None) -> None:
     """Let a role open film discussions besides moderators."""
-    settings = await services(interaction).discussion_settings.set_starter_role(
-        interaction.guild_id, role.id if role else None
+    settings = await services(interaction).discussions.set_starter_role(
+        guild_id_of(interaction), role.id if role else None
     )
     heading = (
         f"{role.mention} can now open discussions."
@@ -53,10 +55,10 @@ async def starter_role(interaction: discord.Interaction, role: discord.Role | No
     duration=[app_commands.Choice(name=label, value=m) for m, label in ARCHIVE_LABELS.items()]
 )
 @moderator_only()
-async def auto_archive(interaction: discord.Interaction, duration: int) -> None:
+async def auto_archive(interaction: Interaction, duration: int) -> None:
     """Set how long new discussion threads stay open without messages."""
-    settings = await services(interaction).discussion_settings.set_default_auto_archive(
-        interaction.guild_id, duration
+    settings = await services(interaction).discussions.set_default_auto_archive(
+        guild_id_of(interaction), duration
     )
     await _answer(
         interaction, f"New threads archive after {ARCHIVE_LABELS[duration]} of quiet.", settings
@@ -67,10 +69,10 @@ async def auto_archive(interaction: discord.Interaction, duration: int) -> None:
 @app_commands.describe(value="The spoiler policy new discussions get unless /discuss start says")
 @app_commands.choices(value=[app_commands.Choice(name=p, value=p) for p in POLICIES])
 @moderator_only()
-async def policy(interaction: discord.Interaction, value: str) -> None:
+async def policy(interaction: Interaction, value: str) -> None:
     """Set the default spoiler policy of new discussions."""
-    settings = await services(interaction).discussion_settings.set_default_policy(
-        interaction.guild_id, value
+    settings = await services(interaction).discussions.set_default_policy(
+        guild_id_of(interaction), value
     )
     await _answer(interaction, f"New discussions are {value} by default.", settings)
 
@@ -81,9 +83,9 @@ async def policy(interaction: discord.Interaction, value: str) -> None:
 )
 @app_commands.choices(value=[app_commands.Choice(name=s.value, value=s.value) for s in Sensitivity])
 @moderator_only()
-async def sensitivity(interaction: discord.Interaction, value: str) -> None:
+async def sensitivity(interaction: Interaction, value: str) -> None:
     """Set how readily the spoiler guard tags comments in tagged-only threads."""
-    settings = await services(interaction).discussion_settings.set_guard_sensitivity(
-        interaction.guild_id, value
+    settings = await services(interaction).discussions.set_guard_sensitivity(
+        guild_id_of(interaction), value
     )
     await _answer(interaction, f"Spoiler guard sensitivity: {value}.", settings)

@@ -6,10 +6,11 @@ for a member's own comment (moderators: anyone's).
 The decisions and the records are bot/spoilers/guard.py; the re-post is a journaled intent
 (repost.py); this module is the guard's step of the message path (cogs/messages.py calls
 `check`) and the menu.
+
 Comments with attachments are left up (deleting them would delete the files; re-uploading
-them as spoiler files is future work). Closed DMs: the author's note is not delivered and that is recorded (note_status "closed");
-nothing else is posted, because the re-post's footer already says what happened, in public,
-without pinging anyone.
+them as spoiler files is future work). Closed DMs: the author's note is not delivered and
+that is recorded (note_status "closed"); nothing else is posted, because the re-post's footer
+already says what happened, in public, without pinging anyone.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from bot.errors import InvalidInput
 from bot.journal import Intent, Status
 from bot.message_path import MessageContext
 from bot.spoilers.guard import Takedown, check_can_tag
+from cogs._types import Interaction
 from cogs._webhooks import ChannelWebhooks
 from cogs.discussions.repost import KIND, GuardRepost, guard_key, repost_payload
 from cogs.moderation.checks import is_moderator
@@ -72,7 +74,7 @@ class SpoilerGuardCog(commands.Cog):
             log.info("spoiler guard left message %s up: it has attachments", message.id)
         elif takedown is not None and not await self._handled(message.id):
             intent = await self.carry_out(takedown, message)
-        record = await self.bot.services.spoiler_guard.by_original(message.id) if intent else None
+        record = await self.bot.services.guard.record_for(message.id) if intent else None
         self.bot.dispatch("spoiler_guard_checked", message.id, record)
         return intent
 
@@ -82,8 +84,9 @@ class SpoilerGuardCog(commands.Cog):
     async def carry_out(self, takedown: Takedown, message: discord.Message) -> Intent | None:
         """Journal the re-post and carry it out (see cogs/discussions/repost.py); None when
         the bot lacks the permissions or posting was refused (the original stays up)."""
-        parent = message.guild.get_channel(takedown.discussion.channel_id)
-        if parent is None or not self._can_act(parent, message):
+        guild = message.guild
+        parent = guild.get_channel(takedown.discussion.channel_id) if guild is not None else None
+        if guild is None or parent is None or not _can_act(parent, guild.me, message.id):
             return None
         journal = self.bot.services.journal
         try:
@@ -94,19 +97,7 @@ class SpoilerGuardCog(commands.Cog):
             log.warning("spoiler guard could not re-post message %s: %s", message.id, error)
             return None
 
-    def _can_act(self, parent, message: discord.Message) -> bool:
-        perms = parent.permissions_for(message.guild.me)
-        missing = [name for name in NEEDED if not getattr(perms, name)]
-        if missing:
-            log.warning(
-                "spoiler guard skipped message %s in %s: missing %s",
-                message.id,
-                parent.id,
-                ", ".join(missing),
-            )
-        return not missing
-
-    async def tag_this(self, interaction: discord.Interaction, message: discord.Message) -> None:
+    async def tag_this(self, interaction: Interaction, message: discord.Message) -> None:
         """Hide your own comment (moderators: anyone's) behind spoiler tags."""
         if message.author.bot or message.webhook_id is not None:
             raise InvalidInput(
@@ -128,7 +119,7 @@ class SpoilerGuardCog(commands.Cog):
             raise InvalidInput("That message is already being re-posted with spoiler tags.")
         await interaction.response.defer(ephemeral=True, thinking=True)
         intent = await self.carry_out(takedown, message)
-        record = await guard.records.by_original(message.id)
+        record = await guard.record_for(message.id)
         if intent is not None and intent.status is Status.PENDING:
             await interaction.followup.send(
                 f"Discord is not answering ({intent.last_error}); the re-post is recorded and "
@@ -145,3 +136,17 @@ class SpoilerGuardCog(commands.Cog):
         await interaction.followup.send(
             "Re-posted with spoiler tags; the original is kept for moderators.", ephemeral=True
         )
+
+
+def _can_act(parent: discord.abc.GuildChannel, me: discord.Member, message_id: int) -> bool:
+    """Whether the bot holds what a re-post needs in `parent` (logged when it does not)."""
+    perms = parent.permissions_for(me)
+    missing = [name for name in NEEDED if not getattr(perms, name)]
+    if missing:
+        log.warning(
+            "spoiler guard skipped message %s in %s: missing %s",
+            message_id,
+            parent.id,
+            ", ".join(missing),
+        )
+    return not missing

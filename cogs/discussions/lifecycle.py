@@ -24,18 +24,18 @@ class ThreadLifecycle(commands.Cog):
 
     @commands.Cog.listener()
     async def on_raw_thread_update(self, payload: discord.RawThreadUpdateEvent) -> None:
-        repo = self.bot.services.discussions
-        discussion = await repo.by_thread(payload.thread_id)
+        discussions = self.bot.services.discussions
+        discussion = await discussions.by_thread(payload.thread_id)
         if discussion is None:
             return
         archived = bool((payload.data.get("thread_metadata") or {}).get("archived"))
         if archived and not discussion.archived:
-            await repo.mark_archived(payload.thread_id)
+            await discussions.mark_archived(payload.thread_id)
             log.info("discussion thread %s archived on Discord", payload.thread_id)
             self.bot.dispatch("discussion_archived", payload.thread_id)
         elif not archived and discussion.archived:
             with contextlib.suppress(InvalidInput):  # reopened meanwhile by /discuss reopen
-                await repo.reopen(payload.thread_id, None)  # someone posted in it
+                await discussions.reopen(payload.thread_id, None)  # someone posted in it
             log.info("discussion thread %s unarchived on Discord", payload.thread_id)
             self.bot.dispatch("discussion_reopened", payload.thread_id)
 

@@ -6,48 +6,55 @@ import discord
 from discord import app_commands
 
 from bot import limits
-from bot.discussions import list_pages, validate_slowmode
+from bot.discussions.model import Discussion, validate_slowmode
+from bot.discussions.rules import list_pages
 from bot.errors import InvalidInput, NotFound, PermissionDenied
 from bot.text import escape_markdown, neutral_name, neutralise_mentions
+from cogs._types import Interaction
 from cogs._ui import Paginator
+from cogs.discussions._context import guild_of
 from cogs.discussions.checks import starter_only
 from cogs.moderation.checks import moderator_only, services
-from storage.discussions import Discussion
 
 ARCHIVED_CHOICES_SCANNED = 200
 
 
 async def archived_choices(
-    interaction: discord.Interaction, current: str
-) -> list[app_commands.Choice]:
+    interaction: Interaction, current: str
+) -> list[app_commands.Choice[str]]:
     """Archived discussions of this server whose film matches what is typed."""
-    archived = await services(interaction).discussions.list_archived(
-        interaction.guild_id, ARCHIVED_CHOICES_SCANNED
-    )
+    guild = guild_of(interaction)
+    discussions = services(interaction).discussions
+    archived = await discussions.list_archived(guild.id, ARCHIVED_CHOICES_SCANNED)
     typed = current.strip().lower()
     choices = []
     for discussion in archived:
         if typed and typed not in discussion.film_label.lower():
             continue
-        parent = interaction.guild.get_channel(discussion.channel_id)
+        parent = guild.get_channel(discussion.channel_id)
         where = f" · #{parent.name}" if parent else ""
         name = (discussion.film_label + where)[: limits.CHOICE_NAME]
         choices.append(app_commands.Choice(name=name, value=str(discussion.thread_id)))
     return choices[: limits.AUTOCOMPLETE_CHOICES]
 
 
-async def _discussion_here(interaction: discord.Interaction, command: str) -> Discussion:
-    """The discussion whose thread this command runs in."""
+async def _thread_here(interaction: Interaction, command: str) -> tuple[discord.Thread, Discussion]:
+    """The thread this command runs in, and the discussion it holds."""
     channel = interaction.channel
     found = None
     if isinstance(channel, discord.Thread):
         found = await services(interaction).discussions.by_thread(channel.id)
-    if found is None:
+    if not isinstance(channel, discord.Thread) or found is None:
         raise InvalidInput(f"Use /discuss {command} inside a film discussion thread.")
-    return found
+    return channel, found
 
 
-async def _chosen(interaction: discord.Interaction, value: str | None) -> Discussion:
+async def _discussion_here(interaction: Interaction, command: str) -> Discussion:
+    """The discussion whose thread this command runs in."""
+    return (await _thread_here(interaction, command))[1]
+
+
+async def _chosen(interaction: Interaction, value: str | None) -> Discussion:
     if value is None:
         return await _discussion_here(interaction, "reopen")
     try:
@@ -64,24 +71,21 @@ async def _chosen(interaction: discord.Interaction, value: str | None) -> Discus
 @app_commands.describe(discussion="An archived discussion (default: the thread you are in)")
 @app_commands.autocomplete(discussion=archived_choices)
 @starter_only()
-async def reopen(interaction: discord.Interaction, discussion: str | None = None) -> None:
+async def reopen(interaction: Interaction, discussion: str | None = None) -> None:
     """Reopen an archived film discussion so members can post in it again."""
     record = await _chosen(interaction, discussion)
     await interaction.response.defer(ephemeral=True, thinking=True)  # before REST (rate limits)
     try:
-        thread = await interaction.guild.fetch_channel(record.thread_id)
+        thread = await guild_of(interaction).fetch_channel(record.thread_id)
     except discord.NotFound:
         raise NotFound(
-            f"The thread of {neutral_name(record.film_label, 100)} was deleted on Discord: start a new one with "
+            f"The thread of {_label(record)} was deleted on Discord: start a new one with "
             "/discuss start."
         ) from None
     if not isinstance(thread, discord.Thread):
         raise InvalidInput("That discussion's channel is not a thread any more.")
     if not record.archived and not thread.archived:
-        raise InvalidInput(
-            f"The discussion of {neutral_name(record.film_label, 100)} is already open: "
-            f"{thread.mention}."
-        )
+        raise InvalidInput(f"The discussion of {_label(record)} is already open: {thread.mention}.")
     if thread.archived and thread.locked:  # unarchiving an unlocked thread needs Send Messages
         _need_manage_threads(thread, "reopen locked threads")
     repo = services(interaction).discussions
@@ -100,10 +104,11 @@ async def reopen(interaction: discord.Interaction, discussion: str | None = None
 
 
 @app_commands.command(name="list")
-async def list_open(interaction: discord.Interaction) -> None:
+async def list_open(interaction: Interaction) -> None:
     """List this server's open film discussions."""
-    discussions = await services(interaction).discussions.list_open(interaction.guild_id)
-    heading = f"**Open film discussions in {neutralise_mentions(escape_markdown(interaction.guild.name))}**"
+    guild = guild_of(interaction)
+    discussions = await services(interaction).discussions.list_open(guild.id)
+    heading = f"**Open film discussions in {neutralise_mentions(escape_markdown(guild.name))}**"
     await Paginator.send(interaction, list_pages(discussions, heading=heading))
 
 
@@ -111,13 +116,12 @@ async def list_open(interaction: discord.Interaction) -> None:
 @app_commands.describe(seconds="Seconds each member waits between messages here (0 turns it off)")
 @moderator_only()
 async def slowmode(
-    interaction: discord.Interaction,
+    interaction: Interaction,
     seconds: app_commands.Range[int, 0, limits.SLOWMODE_MAX_SECONDS],
 ) -> None:
     """Set slowmode in this discussion thread."""
-    record = await _discussion_here(interaction, "slowmode")
+    thread, record = await _thread_here(interaction, "slowmode")
     validate_slowmode(seconds)
-    thread = interaction.channel
     _need_manage_threads(thread, "change slowmode")
     await interaction.response.defer(ephemeral=True, thinking=True)  # before REST (rate limits)
     await thread.edit(slowmode_delay=seconds)
@@ -126,6 +130,10 @@ async def slowmode(
     await interaction.followup.send(
         f"{text} in the discussion of {escape_markdown(record.film_label)}.", ephemeral=True
     )
+
+
+def _label(discussion: Discussion) -> str:
+    return neutral_name(discussion.film_label, limits.THREAD_NAME)
 
 
 def _need_manage_threads(thread: discord.Thread, doing: str) -> None:

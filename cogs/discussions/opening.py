@@ -9,16 +9,16 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, cast
 
 import discord
 from discord import app_commands
 
-from bot.discussions import (
-    POLICIES,
+from bot import limits
+from bot.discussions.model import POLICIES, Discussion, parse_policy
+from bot.discussions.rules import (
     check_bot_can_open,
-    check_can_open,
     forum_tags_for,
-    parse_policy,
     policy_line,
     tags_for_post,
     thread_name,
@@ -28,10 +28,14 @@ from bot.films.cards import film_card
 from bot.films.model import FilmDetails
 from bot.spoilers.summary import render_summary
 from bot.text import neutral_name
+from cogs._types import Interaction
+from cogs.discussions._context import guild_of
 from cogs.discussions.checks import starter_only
 from cogs.films.options import fill_in_plot, film_autocomplete, resolve_film
 from cogs.moderation.checks import granted, services
-from storage.discussions import Discussion
+
+if TYPE_CHECKING:
+    from discord.types.threads import ThreadArchiveDuration
 
 log = logging.getLogger(__name__)
 ParentChannel = discord.TextChannel | discord.ForumChannel
@@ -49,30 +53,29 @@ ParentChannel = discord.TextChannel | discord.ForumChannel
 @app_commands.choices(spoilers=[app_commands.Choice(name=p, value=p) for p in POLICIES])
 @starter_only()
 async def start(
-    interaction: discord.Interaction,
+    interaction: Interaction,
     film: str,
     channel: ParentChannel | None = None,
     spoilers: str | None = None,
     force: bool = False,
 ) -> None:
     """Open a discussion thread for a film, starting with its card and spoiler-tagged summary."""
-    svc = services(interaction)
+    svc, guild = services(interaction), guild_of(interaction)
     film_id = (await resolve_film(interaction, film)).id  # defers itself when it asks TMDB
     if not interaction.response.is_done():  # before any REST call that could wait on a limit
         await interaction.response.defer(ephemeral=True, thinking=True)
     parent = await _fresh_parent(interaction, channel)
     details = await svc.catalog.films.get_details(film_id)
-    options = await svc.discussion_settings.get(interaction.guild_id)
+    options = await svc.discussions.settings(guild.id)
     policy = parse_policy(spoilers or options.default_spoiler_policy)
     forum = isinstance(parent, discord.ForumChannel)
-    perms = parent.permissions_for(interaction.guild.me)
+    perms = parent.permissions_for(guild.me)
     check_bot_can_open(granted(perms), forum=forum, channel_name=parent.name)
-    await check_can_open(
-        svc.discussions,
+    await svc.discussions.check_can_open(
         parent.id,
         details.film.id,
         force=force,
-        still_open=_still_open(interaction),
+        still_open=_still_open(guild),
     )
     if not interaction.response.is_done():  # resolve_film defers while it asks TMDB
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -83,7 +86,7 @@ async def start(
         note = None
     thread, opener_id = await _create(parent, details, policy, options.default_auto_archive_minutes)
     discussion = await svc.discussions.open(
-        guild_id=interaction.guild_id,
+        guild_id=guild.id,
         channel_id=parent.id,
         thread_id=thread.id,
         film_id=details.film.id,
@@ -95,20 +98,18 @@ async def start(
     )
     log.info("discussion of film %s opened in thread %s", details.film.id, thread.id)
     if discussion.tagged_only:  # so the first comment is checked at once
-        await svc.guard.warm(details.film.id, interaction.guild_id)
+        await svc.guard.warm(details.film.id, guild.id)
     opened = _opened_text(discussion)
     await interaction.followup.send(f"{opened}\n{note}" if note else opened, ephemeral=True)
 
 
 def _opened_text(discussion: Discussion) -> str:
-    return (
-        f"Opened <#{discussion.thread_id}> for {neutral_name(discussion.film_label, 100)} "
-        f"(spoilers: {discussion.spoiler_policy})."
-    )
+    label = neutral_name(discussion.film_label, limits.THREAD_NAME)
+    return f"Opened <#{discussion.thread_id}> for {label} (spoilers: {discussion.spoiler_policy})."
 
 
 async def _fresh_parent(
-    interaction: discord.Interaction, chosen: app_commands.AppCommandChannel | ParentChannel | None
+    interaction: Interaction, chosen: app_commands.AppCommandChannel | ParentChannel | None
 ) -> ParentChannel:
     """The channel to open in (default: here, or the parent of this thread), read from Discord
     so its permission overwrites are current."""
@@ -121,7 +122,7 @@ async def _fresh_parent(
         fresh = await interaction.guild.fetch_channel(target.id)
     except discord.Forbidden:
         raise PermissionDenied(
-            f"I can't see {target.mention}: give my role the **View Channel** permission there."
+            f"I can't see <#{target.id}>: give my role the **View Channel** permission there."
         ) from None
     if not isinstance(fresh, ParentChannel):
         raise InvalidInput(
@@ -137,10 +138,10 @@ def thread_type(channel: discord.TextChannel) -> discord.ChannelType:
     return discord.ChannelType.public_thread
 
 
-def _still_open(interaction: discord.Interaction) -> Callable[[Discussion], Awaitable[bool]]:
+def _still_open(guild: discord.Guild) -> Callable[[Discussion], Awaitable[bool]]:
     async def still_open(discussion: Discussion) -> bool:
         try:
-            thread = await interaction.guild.fetch_channel(discussion.thread_id)
+            thread = await guild.fetch_channel(discussion.thread_id)
         except discord.NotFound:
             return False
         return not (isinstance(thread, discord.Thread) and thread.archived)
@@ -153,6 +154,7 @@ async def _create(
 ) -> tuple[discord.Thread, int]:
     """The thread with its opener (card, then the summary); deleted again if the opener fails."""
     card = discord.Embed.from_dict(film_card(details).as_dict())
+    duration = cast("ThreadArchiveDuration", archive_minutes)  # validated by the service
     name = thread_name(details.film.label)
     summary = render_summary(details)
     if isinstance(parent, discord.ForumChannel):
@@ -165,17 +167,17 @@ async def _create(
         )
         created = await parent.create_thread(
             name=name,
-            auto_archive_duration=archive_minutes,
+            auto_archive_duration=duration,
             content=policy_line(policy),
             embed=card,
-            applied_tags=[parent.get_tag(t) for t in tags],
+            applied_tags=[tag for t in tags if (tag := parent.get_tag(t)) is not None],
         )
         thread, opener_id = created.thread, created.message.id
     else:
         thread = await parent.create_thread(
             name=name,
             type=thread_type(parent),
-            auto_archive_duration=archive_minutes,
+            auto_archive_duration=duration,
         )
         opener_id = None
     try:

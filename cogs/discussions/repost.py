@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import discord
 
 from bot.journal import Handler, Intent, Retryable, Step, StepContext
 from bot.message_path import remove_message
 from bot.spoilers.guard import Takedown
+from bot.spoilers.model import GuardTrigger, Sensitivity
 from bot.webhooks import abandon_post, send_parts
 from cogs._webhooks import ChannelWebhooks, WebhookSender, passing
 from cogs.replies.records import parent_id
@@ -34,7 +35,14 @@ KIND = "guard-repost"
 REMOVED_BY = "spoiler guard"
 
 
-def repost_payload(takedown: Takedown, message: discord.Message) -> dict:
+@runtime_checkable
+class RepostScreener(Protocol):
+    """The message path's step that screens a re-post as its author's (cogs/messages.py)."""
+
+    async def screen_repost(self, payload: dict[str, Any], sent: list[int]) -> None: ...
+
+
+def repost_payload(takedown: Takedown, message: discord.Message) -> dict[str, Any]:
     """What the intent carries: everything needed to finish it after a restart."""
     return {
         "guild_id": takedown.discussion.guild_id,
@@ -78,35 +86,32 @@ class GuardRepost(Handler):
     def describe(self, intent: Intent) -> str:
         return f"The spoiler guard's re-post of message {intent.payload['message_id']}"
 
-    async def step_keep(self, ctx: StepContext) -> dict:
+    async def step_keep(self, ctx: StepContext) -> dict[str, Any]:
         p = ctx.payload
-        discussion = await self.bot.services.discussions.by_thread(p["thread_id"])
+        discussion = await self.bot.services.discussions.get(p["thread_id"])
+        sensitivity = p["sensitivity"]
         takedown = Takedown(
             discussion,
             p["rewritten"],
             tuple(p["parts"]),
             tuple(p["reasons"]),
             p["note"],
-            p["trigger"],
-            p["sensitivity"],
+            GuardTrigger(p["trigger"]),
+            None if sensitivity is None else Sensitivity(sensitivity),
         )
         record = await self.bot.services.guard.keep(
             takedown, message_id=p["message_id"], author_id=p["author_id"], text=p["text"]
         )
         return {"record_id": record.id}
 
-    async def step_post(self, ctx: StepContext) -> dict:
+    async def step_post(self, ctx: StepContext) -> dict[str, Any]:
         ids = await send_parts(
             self._sender(ctx), ctx.payload["parts"], ctx, after=ctx.payload["message_id"]
         )
-        records = self.bot.services.spoiler_guard
-        record = await records.by_original(ctx.payload["message_id"])
-        new = [i for i in ids if i not in record.repost_message_ids]
-        if new:
-            await records.add_reposts(record.id, new)
+        await self.bot.services.guard.reposted(_record_id(ctx), ids)
         return {"sent": ids}
 
-    async def step_take_down(self, ctx: StepContext) -> dict:
+    async def step_take_down(self, ctx: StepContext) -> dict[str, Any]:
         p = ctx.payload
 
         async def delete() -> None:
@@ -122,21 +127,20 @@ class GuardRepost(Handler):
         capture = self.bot.services.reply_capture
         await capture.store_now(original_record(p))  # kept even if it was never captured
         await remove_message(capture, p["message_id"], REMOVED_BY, delete)
-        await self.bot.services.spoiler_guard.mark_original_deleted(_record_id(ctx))
+        await self.bot.services.guard.taken_down(_record_id(ctx))
         return {}
 
-    async def step_note(self, ctx: StepContext) -> dict:
+    async def step_note(self, ctx: StepContext) -> dict[str, Any]:
         note = ctx.payload["note"]
         if note is None:
             return {"delivered": None}
         delivered = await self._dm(ctx.payload["author_id"], note)
-        status = "sent" if delivered else "closed"
-        await self.bot.services.spoiler_guard.set_note_status(_record_id(ctx), status)
+        await self.bot.services.guard.noted(_record_id(ctx), delivered=delivered)
         return {"delivered": delivered}
 
-    async def step_screen(self, ctx: StepContext) -> dict:
+    async def step_screen(self, ctx: StepContext) -> dict[str, Any]:
         path = self.bot.get_cog("MessagePath")
-        if path is not None:
+        if isinstance(path, RepostScreener):
             await path.screen_repost(ctx.payload, ctx.intent.result("post")["sent"])
         return {}
 
@@ -164,7 +168,7 @@ class GuardRepost(Handler):
         return True
 
 
-def original_record(p: dict) -> MessageRecord:
+def original_record(p: dict[str, Any]) -> MessageRecord:
     """The original comment as the reply store keeps it, from the intent's payload."""
     return MessageRecord(
         message_id=p["message_id"],
@@ -179,4 +183,4 @@ def original_record(p: dict) -> MessageRecord:
 
 
 def _record_id(ctx: StepContext) -> int:
-    return ctx.intent.result("keep")["record_id"]
+    return int(ctx.intent.result("keep")["record_id"])

@@ -5,27 +5,27 @@ The core is bot/spoilers/community.py; this module finds the discussion and answ
 
 from __future__ import annotations
 
-import discord
 from discord import app_commands
 
+from bot.discussions.model import Discussion
 from bot.spoilers.community import CommunityTerms, term_list_pages
 from bot.spoilers.model import TERM_MAX_CHARS
+from cogs._types import Interaction
 from cogs._ui import Paginator
 from cogs.discussions.manage import _discussion_here
 from cogs.moderation.checks import moderator_only, services
-from storage.discussions import Discussion
 
 group = app_commands.Group(
     name="spoiler-terms", description="Words that always count as reveals in this discussion"
 )
 
 
-async def _here(interaction: discord.Interaction, action: str) -> tuple[Discussion, CommunityTerms]:
+async def _here(interaction: Interaction, action: str) -> tuple[Discussion, CommunityTerms]:
     found = await _discussion_here(interaction, f"spoiler-terms {action}")
     return found, services(interaction).guard.terms
 
 
-async def _change(interaction: discord.Interaction, action: str, term: str) -> None:
+async def _change(interaction: Interaction, action: str, term: str) -> None:
     """Add or remove a term in the discussion this runs in; the core words the answer."""
     discussion, terms = await _here(interaction, action)
     change = terms.add if action == "add" else terms.remove
@@ -36,7 +36,7 @@ async def _change(interaction: discord.Interaction, action: str, term: str) -> N
 @group.command(name="add")
 @app_commands.describe(term=f"A name, place or word that gives the plot away (≤ {TERM_MAX_CHARS})")
 @moderator_only()
-async def add(interaction: discord.Interaction, term: str) -> None:
+async def add(interaction: Interaction, term: str) -> None:
     """Make a term always count as a reveal in this discussion."""
     await _change(interaction, "add", term)
 
@@ -44,14 +44,14 @@ async def add(interaction: discord.Interaction, term: str) -> None:
 @group.command(name="remove")
 @app_commands.describe(term="The term as /discuss spoiler-terms list shows it")
 @moderator_only()
-async def remove(interaction: discord.Interaction, term: str) -> None:
+async def remove(interaction: Interaction, term: str) -> None:
     """Stop a term counting as a reveal here (a learned one too)."""
     await _change(interaction, "remove", term)
 
 
 @group.command(name="list")
 @moderator_only()
-async def list_terms(interaction: discord.Interaction) -> None:
+async def list_terms(interaction: Interaction) -> None:
     """Show this discussion's spoiler terms and those learned from members' tags."""
     discussion, terms = await _here(interaction, "list")
     await Paginator.send(interaction, term_list_pages(await terms.list(discussion)))

@@ -12,7 +12,7 @@ from discord import app_commands
 
 from bot.community.lists import paged
 from bot.community.reviews import rating_line, review_line, top_lines
-from bot.discussions import forum_tags_for
+from bot.discussions.rules import forum_tags_for
 from bot.errors import InvalidInput
 from bot.films.cards import embed_pages, rating_text
 from bot.films.extras import fetch_extras, with_extras

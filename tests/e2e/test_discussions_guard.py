@@ -39,7 +39,7 @@ async def test_spoiler_comment_is_reposted_tagged_under_the_authors_name(emu, bo
     assert record.sensitivity == "medium" and any("dies" in r for r in record.reasons)
     (note,) = emu.dms("Alice")
     assert "Never Let Me Go (2010) discussion was re-posted with 1 sentence" in note["content"]
-    stored = await bot.services.spoiler_guard.by_original(int(original["id"]))
+    stored = await bot.services.guard.record_for(int(original["id"]))
     assert stored.original_text == SPOILER
     await bot.services.reply_capture.flush()
     kept = await bot.services.replies.get_message(int(original["id"]))
@@ -72,7 +72,7 @@ async def test_harmless_comments_and_allowed_threads_are_left_alone(emu, bot, wa
     assert emu.store.deleted == {}
     assert reposts(emu, guarded) == reposts(emu, open_thread) == []
     assert emu.world.webhooks == {}
-    assert await bot.services.spoiler_guard.for_thread(int(guarded)) == []
+    assert await bot.services.guard.records_in(int(guarded)) == []
 
 
 async def test_everyone_pipes_and_long_text_stay_safe(emu, bot, watch):

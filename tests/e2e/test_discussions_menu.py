@@ -29,7 +29,7 @@ async def test_members_tag_their_own_comment(emu, bot):
         unhidden_text(repost["content"]).strip() == "-# Spoiler tags added at the author's request."
     )
     assert mine["id"] in emu.store.deleted
-    kept = await bot.services.spoiler_guard.by_original(int(mine["id"]))
+    kept = await bot.services.guard.record_for(int(mine["id"]))
     assert (kept.trigger, kept.original_text, kept.note_status) == ("member", OWN, "not_applicable")
     assert emu.dms("Alice") == []
 

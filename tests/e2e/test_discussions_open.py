@@ -125,7 +125,7 @@ async def test_members_are_refused_unless_they_hold_the_starter_role(emu, bot):
     role = emu.world.role_id("Member")
     answer = await emu.slash("Mona", "discuss config starter-role", role="Member")
     assert (await answer.text()).startswith(f"<@&{role}> can now open discussions.")
-    settings = await bot.services.discussion_settings.get(int(emu.world.guild["id"]))
+    settings = await bot.services.discussions.settings(int(emu.world.guild["id"]))
     assert settings.starter_role_id == int(role)
     refused = await emu.slash("Bob", "discuss config policy", value="allowed")
     assert "Only moderators" in await refused.text()

@@ -81,7 +81,7 @@ async def test_a_guard_repost_killed_at_any_step_ends_complete_at_restart(
         parts = [m["content"] for m in emu.messages_in(thread) if m.get("webhook_id")]
         assert len(parts) == 2 and len(set(parts)) == 2  # every part once
         assert is_deleted(emu, original)
-        record = await bot.services.spoiler_guard.by_original(int(original["id"]))
+        record = await bot.services.guard.record_for(int(original["id"]))
         assert len(record.repost_message_ids) == 2 and record.original_deleted_at is not None
         assert len(emu.dms("Alice")) <= 1  # the note: at most once
         kept = {m.message_id: m for m in await stored(bot, emu, thread)}

@@ -1,28 +1,23 @@
-"""Rules for film discussion threads, in plain Python: names, options, the "already open" check.
+"""Rules and texts of film discussion threads: names, who may open, what the bot needs, pages.
 
-A cog parses the command, calls these and storage/discussions.py, and renders the result.
+A cog parses the command, calls these and the `Discussions` service (service.py), and renders
+the result.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from bot import limits
+from bot.discussions.model import ARCHIVE_LABELS, Discussion, DiscussionSettings, SpoilerPolicy
 from bot.errors import InvalidInput, PermissionDenied, UserFacingError
 from bot.moderation.rules import PERMISSION_NAMES
 from bot.render import timestamp
 from bot.text import neutral_label, neutral_name
 
-if TYPE_CHECKING:
-    from storage.discussions import Discussion, DiscussionRepository, DiscussionSettings
-
-POLICIES = ("allowed", "tagged-only")
-TAGGED_ONLY = "tagged-only"
 THREAD_SUFFIX = " - discussion"
-ARCHIVE_LABELS = {60: "1 hour", 1440: "1 day", 4320: "3 days", 10080: "1 week"}
 LIST_PAGE_LINES = 10
 
 # What the bot needs in the channel before it creates anything (a forum post is a message in
@@ -54,35 +49,6 @@ class AlreadyOpen(UserFacingError):
         self.discussion = discussion
 
 
-def parse_policy(value: str) -> str:
-    """The spoiler policy a user named ("allowed" or "tagged-only")."""
-    normalised = value.strip().lower().replace("_", "-").replace(" ", "-")
-    if normalised not in POLICIES:
-        raise InvalidInput(f"Unknown spoiler policy {value!r}: choose allowed or tagged-only.")
-    return normalised
-
-
-def validate_auto_archive(minutes: int) -> int:
-    """Discord only archives threads after 60, 1440, 4320 or 10080 minutes of quiet."""
-    if minutes not in limits.THREAD_ARCHIVE_MINUTES:
-        choices = ", ".join(str(m) for m in limits.THREAD_ARCHIVE_MINUTES)
-        raise InvalidInput(
-            f"Threads can auto-archive after {choices} minutes (1 hour, 1 day, 3 days, "
-            f"1 week), not {minutes}."
-        )
-    return minutes
-
-
-def validate_slowmode(seconds: int) -> int:
-    """Slowmode is 0 (off) up to 6 hours (21,600 seconds)."""
-    if not 0 <= seconds <= limits.SLOWMODE_MAX_SECONDS:
-        raise InvalidInput(
-            f"Slowmode must be between 0 (off) and {limits.SLOWMODE_MAX_SECONDS:,} seconds "
-            f"(6 hours), not {seconds}."
-        )
-    return seconds
-
-
 def thread_name(film_label: str) -> str:
     """ "Title (Year) - discussion", shortened (title first) to Discord's 100 characters."""
     room = limits.THREAD_NAME - len(THREAD_SUFFIX)
@@ -90,30 +56,6 @@ def thread_name(film_label: str) -> str:
     if len(label) > room:
         label = label[: room - 1].rstrip() + "…"
     return label + THREAD_SUFFIX
-
-
-async def check_can_open(
-    repo: DiscussionRepository,
-    channel_id: int,
-    film_id: int,
-    *,
-    force: bool = False,
-    still_open: Callable[[Discussion], Awaitable[bool]] | None = None,
-) -> None:
-    """Refuse a second open discussion of a film in one channel (unless forced).
-
-    `still_open` asks Discord whether the recorded thread is really open; one it archived or
-    deleted while the bot was away is marked archived and does not block a new thread.
-    """
-    if force:
-        return
-    existing = await repo.open_for_film(channel_id, film_id)
-    if existing is None:
-        return
-    if still_open is not None and not await still_open(existing):
-        await repo.mark_archived(existing.thread_id)
-        return
-    raise AlreadyOpen(existing)
 
 
 def check_bot_can_open(granted: Collection[str], *, forum: bool, channel_name: str) -> None:
@@ -184,7 +126,7 @@ def tags_for_post(
 
 def policy_line(policy: str) -> str:
     """The line above the film card telling members what the thread expects."""
-    if policy == TAGGED_ONLY:
+    if policy == SpoilerPolicy.TAGGED_ONLY:
         return (
             "Spoilers: **tagged-only**. Wrap plot reveals in \\|\\|double bars\\|\\|; "
             "untagged reveals are re-posted with spoiler tags."
