@@ -163,20 +163,19 @@ async def _new_thread(
     name = title[: limits.THREAD_NAME]
     if isinstance(channel, discord.TextChannel):
         return await channel.create_thread(name=name, type=thread_type(channel))
+    return await _new_forum_post(channel, name, title, tree, repo)
+
+
+async def _new_forum_post(
+    channel: discord.ForumChannel, name: str, title: str, tree: ReplyTree, repo: ReplyRepository
+) -> discord.Thread:
     first_date = min(node.message.created_at for node in tree.roots)
     intro = (
         f"{len(tree):,} comments imported from “{discord.utils.escape_markdown(title)}”, oldest "
         "first, each under its author's name with its original date."
     )
-    tags = tags_for_post(
-        [],
-        [(t.id, t.moderated) for t in channel.available_tags],
-        required=channel.flags.require_tag,
-        can_moderate=False,  # the CLI knows no member list: use only unmoderated tags
-        forum_name=channel.name,
-    )
     created = await channel.create_thread(
-        name=name, content=intro, applied_tags=[channel.get_tag(t) for t in tags]
+        name=name, content=intro, applied_tags=_post_tags(channel)
     )
     starter = created.message
     starter_record = MessageRecord(  # stored here rather than left to whether the bot saw it
@@ -190,6 +189,19 @@ async def _new_thread(
     )
     await repo.store_posted_copies([starter_record])
     return created.thread
+
+
+def _post_tags(forum: discord.ForumChannel) -> list[discord.ForumTag]:
+    """The tags an imported post carries: what the forum requires, never a moderated tag."""
+    by_id = {tag.id: tag for tag in forum.available_tags}
+    chosen = tags_for_post(
+        [],
+        [(t.id, t.moderated) for t in forum.available_tags],
+        required=forum.flags.require_tag,
+        can_moderate=False,  # the CLI knows no member list: use only unmoderated tags
+        forum_name=forum.name,
+    )
+    return [by_id[tag_id] for tag_id in chosen]
 
 
 async def _post_one(

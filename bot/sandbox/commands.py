@@ -12,6 +12,9 @@ import shlex
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from bot import limits
+from bot.sandbox.emulator.payloads import JSON
+
 if TYPE_CHECKING:
     from bot.sandbox.emulator import World
 
@@ -38,10 +41,10 @@ class CommandHint(ValueError):
 class TypedCommand:
     path: str  # "mod purge"
     options: dict[str, Any] = field(default_factory=dict)
-    schema: dict = field(default_factory=dict)  # the subcommand's (or command's) schema
+    schema: JSON = field(default_factory=dict)  # the subcommand's (or command's) schema
 
 
-def parse_command(text: str, commands: list[dict], world: World) -> TypedCommand:
+def parse_command(text: str, commands: list[JSON], world: World) -> TypedCommand:
     """Check and convert `text` (without the leading /) against the synced `commands`."""
     try:
         words = shlex.split(text)
@@ -80,7 +83,7 @@ def parse_command(text: str, commands: list[dict], world: World) -> TypedCommand
     return typed
 
 
-def _subcommands(schema: dict) -> list[dict]:
+def _subcommands(schema: JSON) -> list[JSON]:
     return [o for o in schema.get("options") or [] if o["type"] in (SUBCOMMAND, GROUP)]
 
 
@@ -97,13 +100,13 @@ def _add_option(typed: TypedCommand, word: str, world: World) -> None:
     typed.options[option["name"]] = convert(option, value, world)
 
 
-def _listing(options: list[dict]) -> str:
+def _listing(options: list[JSON]) -> str:
     if not options:
         return "no options"
     return ", ".join(o["name"] + (" (required)" if o.get("required") else "") for o in options)
 
 
-def convert(option: dict, value: str, world: World) -> Any:
+def convert(option: JSON, value: str, world: World) -> Any:
     """The typed text as the option's declared type; CommandHint when it is not one."""
     name, kind = option["name"], option["type"]
     if option.get("choices"):
@@ -127,7 +130,7 @@ def convert(option: dict, value: str, world: World) -> Any:
     return _text(option, value)
 
 
-def _choice(option: dict, value: str) -> Any:
+def _choice(option: JSON, value: str) -> Any:
     for choice in option["choices"]:
         if value.lower() in (str(choice["value"]).lower(), choice["name"].lower()):
             return choice["value"]
@@ -135,7 +138,7 @@ def _choice(option: dict, value: str) -> Any:
     raise CommandHint(f"{option['name']} must be one of: {listed} (not {value!r})")
 
 
-def _number(option: dict, value: str) -> int | float:
+def _number(option: JSON, value: str) -> int | float:
     name, whole = option["name"], option["type"] == INTEGER
     try:
         number: int | float = int(value) if whole else float(value)
@@ -153,14 +156,14 @@ def _number(option: dict, value: str) -> int | float:
     return number
 
 
-def _text(option: dict, value: str) -> str:
-    low, high = option.get("min_length") or 0, option.get("max_length") or 6000
+def _text(option: JSON, value: str) -> str:
+    low, high = option.get("min_length") or 0, option.get("max_length") or limits.STRING_OPTION
     if not low <= len(value) <= high:
         raise CommandHint(f"{option['name']} must be {low}-{high} characters, not {len(value)}")
     return value
 
 
-def _user_or_role(option: dict, value: str, world: World) -> str:
+def _user_or_role(option: JSON, value: str, world: World) -> str:
     wanted = value.lstrip("@")
     for user_id, state in world.users.items():
         names = (user_id, state.payload["username"], (state.payload["global_name"] or "").lower())
@@ -172,7 +175,7 @@ def _user_or_role(option: dict, value: str, world: World) -> str:
     raise CommandHint(f"{option['name']} must be a member, e.g. {members} (not {value!r})")
 
 
-def _channel(option: dict, value: str, world: World) -> str:
+def _channel(option: JSON, value: str, world: World) -> str:
     wanted = value.lstrip("#")
     found = next((c for c in world.channels.values() if wanted in (c["id"], c["name"])), None)
     if found is None:
@@ -187,13 +190,13 @@ def _channel(option: dict, value: str, world: World) -> str:
         raise CommandHint(
             f"{option['name']} must be a {' or '.join(kinds)}; #{found['name']} is a {is_kind}"
         )
-    return found["id"]
+    return str(found["id"])
 
 
 def _role(name: str, value: str, world: World) -> str:
     wanted = value.lstrip("@")
     for role in world.roles.values():
         if wanted in (role["id"], role["name"]) or wanted.lower() == role["name"].lower():
-            return role["id"]
+            return str(role["id"])
     roles = ", ".join(r["name"] for r in world.roles.values() if r["name"] != "@everyone")
     raise CommandHint(f"{name} must be a role: {roles} (not {value!r})")

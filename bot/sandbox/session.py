@@ -34,6 +34,7 @@ from typing import Any
 from bot.errors import UserFacingError
 from bot.sandbox.commands import CommandHint, TypedCommand, parse_command
 from bot.sandbox.emulator import Emulator, InteractionRecord
+from bot.sandbox.emulator.payloads import JSON
 from bot.sandbox.emulator.reactions import react, unreact
 from bot.sandbox.emulator.routes_polls import finalise, vote
 from bot.sandbox.transcript import Transcript
@@ -84,12 +85,14 @@ class SandboxSession:
         """Wait until the bot has been quiet for a moment (the sandbox only; tests await events)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + MAX_SETTLE_SECONDS
+        requests = self.emu.recorder.requests
         while loop.time() < deadline:
-            seen = len(self.emu.recorder.requests)
+
+            def busier(seen: int = len(requests)) -> bool:
+                return len(requests) > seen
+
             try:
-                await self.emu.recorder.wait_until(
-                    lambda seen=seen: len(self.emu.recorder.requests) > seen, QUIET_SECONDS
-                )
+                await self.emu.recorder.wait_until(busier, QUIET_SECONDS)
             except TimeoutError:
                 return
 
@@ -228,12 +231,12 @@ class SandboxSession:
         )
         await self._await_answer(self.last_record)
 
-    def _synced(self) -> list[dict]:
+    def _synced(self) -> list[JSON]:
         world = self.emu.world
         return [*world.commands.get(world.guild["id"], []), *world.commands.get(None, [])]
 
     async def _autocompleted(
-        self, typed: TypedCommand, name: str, value: Any, options: dict
+        self, typed: TypedCommand, name: str, value: Any, options: JSON
     ) -> Any:
         """For an autocompleted option, ask the bot and take its first choice, as a user would."""
         option = next(o for o in typed.schema.get("options") or [] if o["name"] == name)

@@ -6,14 +6,21 @@ schema the bot synced, so a misspelt option fails here just as Discord would ref
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from bot import limits
 from bot.sandbox.emulator.interactions import InteractionRecord, component_ids
+from bot.sandbox.emulator.payloads import JSON
 from bot.sandbox.emulator.snowflakes import make_snowflake
 
 if TYPE_CHECKING:
-    from bot.sandbox.emulator.server import Emulator
+    from bot.moderation.clock import Clock
+    from bot.sandbox.emulator.gateway import Gateway
+    from bot.sandbox.emulator.messages import MessageStore
+    from bot.sandbox.emulator.recorder import Recorder
+    from bot.sandbox.emulator.world import World
 
 APP_COMMAND, COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
 SUBCOMMAND, GROUP = 1, 2
@@ -28,17 +35,25 @@ class CommandNotFound(LookupError):
 class MemberActions:
     """Mixed into Emulator: the verbs of tests and of the sandbox prompt."""
 
+    # Set by Emulator.__init__; the actions only read them.
+    world: World
+    store: MessageStore
+    recorder: Recorder
+    gateway: Gateway
+    clock: Clock
+    interactions: dict[str, InteractionRecord]
+
     # --- messages -------------------------------------------------------------------------
     async def post(
-        self: Emulator,
+        self,
         author: str,
         channel: str,
         content: str = "",
         *,
-        reply_to: dict | str | None = None,
+        reply_to: JSON | str | None = None,
         attachments: list[str] | None = None,
         at: datetime | None = None,
-    ) -> dict:
+    ) -> JSON:
         """A member posts (optionally replying to a message); returns the message payload."""
         user_id, channel_id = self.resolve_user(author), self.resolve_channel(channel)
         until = self.world.members[user_id].get("communication_disabled_until")
@@ -53,37 +68,37 @@ class MemberActions:
             channel_id, self.world.author_fields(user_id), body, files=files, at=at
         )
 
-    async def edit(self: Emulator, message: dict, content: str) -> dict:
+    async def edit(self, message: JSON, content: str) -> JSON:
         """The author edits their message."""
         return await self.store.edit(message, {"content": content})
 
-    async def delete(self: Emulator, message: dict) -> None:
+    async def delete(self, message: JSON) -> None:
         """The author deletes their message."""
         await self.store.delete(message["channel_id"], message["id"])
 
     # --- application commands ----------------------------------------------------------
     async def slash(
-        self: Emulator, user: str, command: str, where: str = "general", **options: Any
+        self, user: str, command: str, where: str = "general", **options: Any
     ) -> InteractionRecord:
         """Run `/command sub` with options, as `user` in channel `where`."""
         data = self._command_data(command, options, focused=None)
         return await self._interact(user, where, APP_COMMAND, data)
 
     async def autocomplete(
-        self: Emulator,
+        self,
         user: str,
         command: str,
         focused: str,
         where: str = "general",
         **options: Any,
-    ) -> list[dict]:
+    ) -> list[JSON]:
         """Type into option `focused`; returns the choices the bot offered."""
         data = self._command_data(command, options, focused=focused)
         record = await self._interact(user, where, AUTOCOMPLETE, data)
         return await record.autocomplete_choices()
 
     async def context_menu(
-        self: Emulator, user: str, name: str, target: dict | str, where: str | None = None
+        self, user: str, name: str, target: JSON | str, where: str | None = None
     ) -> InteractionRecord:
         """Use a message context menu (target = message) or user menu (target = user)."""
         if isinstance(target, dict):
@@ -110,9 +125,9 @@ class MemberActions:
 
     # --- components and modals -----------------------------------------------------------
     async def click(
-        self: Emulator,
+        self,
         user: str,
-        message: dict,
+        message: JSON,
         custom_id: str | None = None,
         *,
         label: str | None = None,
@@ -128,7 +143,7 @@ class MemberActions:
         return await self._interact(user, message["channel_id"], COMPONENT, data, message=message)
 
     async def choose(
-        self: Emulator, user: str, message: dict, custom_id: str, values: list[str]
+        self, user: str, message: JSON, custom_id: str, values: list[str]
     ) -> InteractionRecord:
         """Pick values in a select menu."""
         message = self.world.find_message(message["id"]) or message
@@ -136,7 +151,7 @@ class MemberActions:
         return await self._interact(user, message["channel_id"], COMPONENT, data, message=message)
 
     async def submit_modal(
-        self: Emulator, user: str, shown: InteractionRecord, values: dict[str, str]
+        self, user: str, shown: InteractionRecord, values: dict[str, str]
     ) -> InteractionRecord:
         """Fill in and submit the modal the bot showed in answer to `shown`."""
         modal = await shown.modal_shown()
@@ -145,41 +160,41 @@ class MemberActions:
         return await self._interact(user, shown.channel_id, MODAL_SUBMIT, data, message=message)
 
     # --- looking around ------------------------------------------------------------------
-    def resolve_user(self: Emulator, name_or_id: str) -> str:
+    def resolve_user(self, name_or_id: str) -> str:
         return name_or_id if name_or_id in self.world.users else self.world.user_id(name_or_id)
 
-    def resolve_channel(self: Emulator, name_or_id: str) -> str:
+    def resolve_channel(self, name_or_id: str) -> str:
         if name_or_id in self.world.channels or any(
             c["id"] == name_or_id for c in self.world.dm_channels.values()
         ):
             return name_or_id
         return self.world.channel_id(name_or_id)
 
-    def messages_in(self: Emulator, channel: str) -> list[dict]:
+    def messages_in(self, channel: str) -> list[JSON]:
         """The channel's messages, oldest first."""
         messages = self.world.messages.get(self.resolve_channel(channel), {})
         return sorted(messages.values(), key=lambda m: int(m["id"]))
 
-    def dms(self: Emulator, user: str) -> list[dict]:
+    def dms(self, user: str) -> list[JSON]:
         """Direct messages the bot sent to a member, oldest first."""
         channel = self.world.dm_channels.get(self.resolve_user(user))
         return self.messages_in(channel["id"]) if channel else []
 
-    def pings(self: Emulator, message: dict) -> set[str]:
+    def pings(self, message: JSON) -> set[str]:
         """Who a message really notified: {"everyone", "user:ID", "role:ID"}."""
         return self.store.pings.get(message["id"], set())
 
     async def wait_for_message(
-        self: Emulator,
+        self,
         channel: str | None = None,
         *,
-        predicate: Any = None,
+        predicate: Callable[[JSON], object] | None = None,
         by_bot: bool = True,
         timeout: float = 10.0,
-    ) -> dict:
+    ) -> JSON:
         """The first message (in `channel`, or anywhere) matching, sent by the bot or a webhook."""
 
-        def find() -> dict | None:
+        def find() -> JSON | None:
             channels = [self.resolve_channel(channel)] if channel else list(self.world.messages)
             for channel_id in channels:
                 for message in sorted(
@@ -194,11 +209,24 @@ class MemberActions:
 
     # --- plumbing -------------------------------------------------------------------------
     async def _interact(
-        self: Emulator, user: str, channel: str, kind: int, data: dict, message: dict | None = None
+        self, user: str, channel: str, kind: int, data: JSON, message: JSON | None = None
     ) -> InteractionRecord:
         user_id, channel_id = self.resolve_user(user), self.resolve_channel(channel)
+        payload = self._interaction_payload(user_id, channel_id, kind, data)
+        if message is not None:
+            payload["message"] = message
+        record = InteractionRecord(
+            self.recorder, payload["id"], payload["token"], kind, user_id, channel_id, payload
+        )
+        record.created_at = self.clock.now()
+        self.interactions[record.id] = record
+        await self.gateway.dispatch("INTERACTION_CREATE", payload)
+        return record
+
+    def _interaction_payload(self, user_id: str, channel_id: str, kind: int, data: JSON) -> JSON:
+        """INTERACTION_CREATE data: who, where, and what the bot may do there."""
         world = self.world
-        payload = {
+        return {
             "id": make_snowflake(),
             "application_id": world.application_id,
             "type": kind,
@@ -215,19 +243,10 @@ class MemberActions:
             "entitlements": [],
             "authorizing_integration_owners": {"0": world.guild["id"]},
             "context": 0,
-            "attachment_size_limit": 8 * 1024 * 1024,
+            "attachment_size_limit": limits.ATTACHMENT_SIZE,
         }
-        if message is not None:
-            payload["message"] = message
-        record = InteractionRecord(
-            self, payload["id"], payload["token"], kind, user_id, channel_id, payload
-        )
-        record.created_at = self.now()
-        self.interactions[record.id] = record
-        await self.gateway.dispatch("INTERACTION_CREATE", payload)
-        return record
 
-    def _find_command(self: Emulator, name: str, kind: int) -> dict:
+    def _find_command(self, name: str, kind: int) -> JSON:
         for scope in (self.world.guild["id"], None):
             for command in self.world.commands.get(scope, []):
                 if command["name"] == name and command["type"] == kind:
@@ -235,9 +254,7 @@ class MemberActions:
         known = sorted({c["name"] for cs in self.world.commands.values() for c in cs})
         raise CommandNotFound(f"the bot has no command {name!r} (synced: {', '.join(known)})")
 
-    def _command_data(
-        self: Emulator, path: str, values: dict[str, Any], focused: str | None
-    ) -> dict:
+    def _command_data(self, path: str, values: dict[str, Any], focused: str | None) -> JSON:
         names = path.split()
         command = self._find_command(names[0], SLASH)
         data: dict[str, Any] = {"name": command["name"], "type": SLASH, **_identity(command)}
@@ -247,7 +264,7 @@ class MemberActions:
             node = {"name": name, "type": schema["type"], "options": []}
             container.setdefault("options", []).append(node)
             container = node
-        resolved: dict[str, dict] = {}
+        resolved: dict[str, JSON] = {}
         leaves = [
             self._leaf(schema, key, value, resolved, focused == key)
             for key, value in values.items()
@@ -258,9 +275,7 @@ class MemberActions:
             data["resolved"] = resolved
         return data
 
-    def _leaf(
-        self: Emulator, schema: dict, key: str, value: Any, resolved: dict, focused: bool
-    ) -> dict:
+    def _leaf(self, schema: JSON, key: str, value: Any, resolved: JSON, focused: bool) -> JSON:
         option = _option(schema, key, None)
         kind = option["type"]
         mentioned_role = kind == MENTIONABLE and str(value) in self.world.roles
@@ -279,7 +294,7 @@ class MemberActions:
             value = self.world.role_id(str(value)) if str(value) not in self.world.roles else value
             resolved.setdefault("roles", {})[value] = self.world.roles[value]
         elif kind == ATTACHMENT and not focused:  # a file name; its bytes are a placeholder
-            (attachment,) = self.store._attachments(
+            (attachment,) = self.store.attachments(
                 [{"filename": str(value), "data": b"(file)"}], {}
             )
             value = attachment["id"]
@@ -289,15 +304,15 @@ class MemberActions:
             leaf["focused"] = True
         return leaf
 
-    def _resolved_user(self: Emulator, user_id: str, channel: str) -> dict:
-        resolved: dict[str, dict] = {"users": {user_id: self.world.users[user_id].payload}}
+    def _resolved_user(self, user_id: str, channel: str) -> JSON:
+        resolved: dict[str, JSON] = {"users": {user_id: self.world.users[user_id].payload}}
         if user_id in self.world.members:
             member = self.world.member_with_permissions(user_id, self.resolve_channel(channel))
             resolved["members"] = {user_id: {k: v for k, v in member.items() if k != "user"}}
         return resolved
 
 
-def _identity(command: dict) -> dict:
+def _identity(command: JSON) -> JSON:
     """The command's id, and its guild when it was registered for one guild only."""
     identity = {"id": command["id"]}
     if command.get("guild_id"):
@@ -305,15 +320,16 @@ def _identity(command: dict) -> dict:
     return identity
 
 
-def _option(schema: dict, name: str, kinds: tuple[int, ...] | None) -> dict:
-    for option in schema.get("options") or []:
+def _option(schema: JSON, name: str, kinds: tuple[int, ...] | None) -> JSON:
+    options: list[JSON] = schema.get("options") or []
+    for option in options:
         if option["name"] == name and (kinds is None or option["type"] in kinds):
             return option
-    valid = [o["name"] for o in schema.get("options") or []]
+    valid = [o["name"] for o in options]
     raise CommandNotFound(f"/{schema['name']} has no option {name!r} (it has: {', '.join(valid)})")
 
 
-def _check_required(schema: dict, values: dict, path: str, partial: bool) -> None:
+def _check_required(schema: JSON, values: JSON, path: str, partial: bool) -> None:
     if partial:
         return
     for option in schema.get("options") or []:
@@ -321,15 +337,15 @@ def _check_required(schema: dict, values: dict, path: str, partial: bool) -> Non
             raise CommandNotFound(f"/{path} needs option {option['name']!r}")
 
 
-def _button_by_label(message: dict, label: str | None) -> str:
+def _button_by_label(message: JSON, label: str | None) -> str:
     for row in message.get("components") or []:
         for component in row.get("components") or []:
             if component.get("label") == label:
-                return component.get("custom_id", "")
+                return str(component.get("custom_id", ""))
     raise LookupError(f"no button labelled {label!r}")
 
 
-def _filled(modal: dict, values: dict[str, str]) -> list[dict]:
+def _filled(modal: JSON, values: dict[str, str]) -> list[JSON]:
     """The modal's components as Discord submits them, with the user's values filled in."""
     rows = []
     for row in modal.get("components") or []:

@@ -15,6 +15,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from bot.sandbox.emulator.payloads import JSON
 from bot.sandbox.emulator.snowflakes import make_snowflake
 
 log = logging.getLogger(__name__)
@@ -42,8 +43,8 @@ class Gateway:
 
     def __init__(
         self,
-        ready_payload: Callable[[str], dict],
-        guild_payload: Callable[[], dict],
+        ready_payload: Callable[[str], JSON],
+        guild_payload: Callable[[], JSON],
         on_change: Callable[[], Any],
     ) -> None:
         self._ready_payload = ready_payload
@@ -58,7 +59,7 @@ class Gateway:
         self.identifies = 0
         self.heartbeats = 0
         self.heartbeat_interval_ms = HEARTBEAT_INTERVAL_MS
-        self._buffer: list[dict] = []
+        self._buffer: list[JSON] = []
         self._send_lock = asyncio.Lock()  # keeps frames in sequence order
         self._holding = False
 
@@ -80,8 +81,8 @@ class Gateway:
                 self.identified.clear()
         return socket
 
-    async def _receive(self, socket: web.WebSocketResponse, payload: dict) -> None:
-        op, data = payload.get("op"), payload.get("d")
+    async def _receive(self, socket: web.WebSocketResponse, payload: JSON) -> None:
+        op = payload.get("op")
         if op == HEARTBEAT:
             self.heartbeats += 1
             asyncio.get_running_loop().call_later(
@@ -90,7 +91,7 @@ class Gateway:
         elif op == IDENTIFY:
             await self._identify(socket)
         elif op == RESUME:
-            await self._resume(socket, data)
+            await self._resume(socket, payload["d"])
 
     async def _ack(self, socket: web.WebSocketResponse) -> None:
         if not socket.closed:
@@ -109,7 +110,7 @@ class Gateway:
         self.identified.set()
         await self._on_change()
 
-    async def _resume(self, socket: web.WebSocketResponse, data: dict) -> None:
+    async def _resume(self, socket: web.WebSocketResponse, data: JSON) -> None:
         if data.get("session_id") != self.session_id:
             await socket.send_str(json.dumps({"op": INVALID_SESSION, "d": False}))
             return
@@ -122,7 +123,7 @@ class Gateway:
         self.identified.set()
         await self._on_change()
 
-    async def dispatch(self, event: str, data: dict) -> None:
+    async def dispatch(self, event: str, data: JSON) -> None:
         """Send an event to the connected bot, or keep it for the RESUME that will follow."""
         if self._holding:
             return  # the session is about to be lost: these events never reach the bot
@@ -141,7 +142,7 @@ class Gateway:
         self._holding = False
         await self.drop(4000)
 
-    async def _send_event(self, event: str, data: dict) -> None:
+    async def _send_event(self, event: str, data: JSON) -> None:
         async with self._send_lock:
             self.sequence += 1
             frame = {"op": DISPATCH, "t": event, "s": self.sequence, "d": data}

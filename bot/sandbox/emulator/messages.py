@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from bot.sandbox.emulator.payloads import JSON
 from bot.sandbox.emulator.snowflakes import iso, make_snowflake
 
 if TYPE_CHECKING:
@@ -36,26 +37,26 @@ class SentFile:
 class MessageStore:
     emu: Emulator
     pings: dict[str, set[str]] = field(default_factory=dict)
-    deleted: dict[str, dict] = field(default_factory=dict)
+    deleted: dict[str, JSON] = field(default_factory=dict)
     files: dict[str, SentFile] = field(default_factory=dict)
     # Called with ("create" | "edit" | "delete", message): the sandbox prints its transcript from these.
-    listeners: list[Callable[[str, dict], None]] = field(default_factory=list)
+    listeners: list[Callable[[str, JSON], None]] = field(default_factory=list)
 
-    def _tell(self, kind: str, message: dict) -> None:
+    def _tell(self, kind: str, message: JSON) -> None:
         for listener in self.listeners:
             listener(kind, message)
 
     async def create(
         self,
         channel_id: str,
-        author: dict,
-        body: dict,
+        author: JSON,
+        body: JSON,
         *,
-        files: list[dict] | None = None,
-        extra: dict | None = None,
+        files: list[JSON] | None = None,
+        extra: JSON | None = None,
         at: datetime | None = None,
         dispatch: bool = True,
-    ) -> dict:
+    ) -> JSON:
         """Store a message as Discord would and send MESSAGE_CREATE (ephemeral ones are kept
         aside and never dispatched)."""
         world = self.emu.world
@@ -71,7 +72,7 @@ class MessageStore:
             "mention_everyone": False,
             "mentions": [],
             "mention_roles": [],
-            "attachments": self._attachments(files or [], body),
+            "attachments": self.attachments(files or [], body),
             "embeds": body.get("embeds") or [],
             "components": body.get("components") or [],
             "pinned": False,
@@ -100,14 +101,14 @@ class MessageStore:
             await self.emu.gateway.dispatch("MESSAGE_CREATE", message)
         return message
 
-    async def edit(self, message: dict, body: dict, *, files: list[dict] | None = None) -> dict:
+    async def edit(self, message: JSON, body: JSON, *, files: list[JSON] | None = None) -> JSON:
         """Apply an edit (content, embeds, components, flags) and send MESSAGE_UPDATE."""
         empty = {"content": "", "embeds": [], "components": [], "flags": message["flags"]}
         for key, cleared in empty.items():
             if key in body:  # null clears a field, as on Discord
                 message[key] = cleared if body[key] is None else body[key]
         if files or "attachments" in body:
-            message["attachments"] = self._attachments(files or [], body)
+            message["attachments"] = self.attachments(files or [], body)
         message["edited_timestamp"] = iso()
         if "allowed_mentions" in body or "content" in body:
             self._apply_mentions(message, body.get("allowed_mentions"))
@@ -117,7 +118,7 @@ class MessageStore:
         await self.emu.recorder.notify()
         return message
 
-    async def delete(self, channel_id: str, message_id: str) -> dict:
+    async def delete(self, channel_id: str, message_id: str) -> JSON:
         """Remove a message and send MESSAGE_DELETE; the emulator keeps a copy for tests."""
         message = self.emu.world.messages.get(channel_id, {}).pop(message_id, None)
         if message is None:
@@ -156,7 +157,7 @@ class MessageStore:
         await self.emu.recorder.notify()
 
     # --- details --------------------------------------------------------------------------
-    def _attach_reference(self, message: dict, reference: dict | None) -> None:
+    def _attach_reference(self, message: JSON, reference: JSON | None) -> None:
         if not reference or not reference.get("message_id"):
             return
         parent_id = str(reference["message_id"])
@@ -178,7 +179,7 @@ class MessageStore:
                 if ref and ref.get("id") == message_id:
                     message["referenced_message"] = None
 
-    def _apply_mentions(self, message: dict, allowed: dict | None) -> None:
+    def _apply_mentions(self, message: JSON, allowed: JSON | None) -> None:
         content = message["content"]
         users = set(USER_MENTION.findall(content))
         roles = set(ROLE_MENTION.findall(content))
@@ -205,7 +206,7 @@ class MessageStore:
         message["mention_everyone"] = "everyone" in pings
         self.pings[message["id"]] = pings
 
-    def _attachments(self, files: list[dict], body: dict) -> list[dict]:
+    def attachments(self, files: list[JSON], body: JSON) -> list[JSON]:
         attachments = []
         for index, file in enumerate(files):
             attachment_id = make_snowflake()
@@ -224,7 +225,7 @@ class MessageStore:
         return attachments
 
 
-def _without_reference(message: dict) -> dict:
+def _without_reference(message: JSON) -> JSON:
     return {k: v for k, v in message.items() if k != "referenced_message"}
 
 
@@ -239,7 +240,7 @@ def _guess_type(filename: str) -> str:
     }.get(ext, "application/octet-stream")
 
 
-def _describe(body: dict, index: int) -> Any:
+def _describe(body: JSON, index: int) -> Any:
     for attachment in body.get("attachments") or []:
         if str(attachment.get("id")) == str(index):
             return attachment.get("description")

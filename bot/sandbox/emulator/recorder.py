@@ -6,9 +6,12 @@ import asyncio
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+from bot.sandbox.emulator.payloads import JSON
 
 DEFAULT_TIMEOUT = 10.0
+T = TypeVar("T")
 
 
 @dataclass
@@ -17,7 +20,7 @@ class RecordedRequest:
     path: str  # without the /api/v10 prefix, e.g. /channels/1/messages
     query: dict[str, str]
     json: Any
-    files: list[dict] = field(default_factory=list)
+    files: list[JSON] = field(default_factory=list)
     status: int = 0
     response: Any = None
     reason: str | None = None  # the X-Audit-Log-Reason header, URL-decoded
@@ -56,11 +59,14 @@ class Recorder:
             self._changed.notify_all()
 
     async def wait_until(
-        self, predicate: Callable[[], Any], timeout: float = DEFAULT_TIMEOUT
-    ) -> Any:
-        """Wait until `predicate()` returns something truthy, re-checked at every change."""
+        self, predicate: Callable[[], T | None], timeout: float = DEFAULT_TIMEOUT
+    ) -> T:
+        """Wait until `predicate()` returns something truthy (and so not None), re-checked at
+        every change; returns what it returned."""
         async with self._changed:
-            return await asyncio.wait_for(self._changed.wait_for(predicate), timeout)
+            found = await asyncio.wait_for(self._changed.wait_for(predicate), timeout)
+        assert found is not None  # wait_for returns only a truthy result
+        return found
 
     def find(
         self,

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
+
+from bot.sandbox.emulator.payloads import JSON
 
 if TYPE_CHECKING:
     from bot.sandbox.emulator.server import Emulator
@@ -39,11 +41,11 @@ class ApiRequest:
     path: str
     query: dict[str, str]
     body: Any
-    files: list[dict] = field(default_factory=list)
+    files: list[JSON] = field(default_factory=list)
     bot: bool = True  # sent with the bot token (not a webhook token)
     reason: str | None = None
 
-    def json(self) -> dict:
+    def json(self) -> JSON:
         return self.body if isinstance(self.body, dict) else {}
 
 
@@ -80,10 +82,12 @@ async def read_request(request: web.Request) -> ApiRequest:
     """Parse JSON or multipart (payload_json + files[n]) bodies the way Discord accepts them."""
     path = request.path[len(API_PREFIX) :]
     body: Any = None
-    files: list[dict] = []
+    files: list[JSON] = []
     if request.content_type.startswith("multipart/"):
         reader = await request.multipart()
         async for part in reader:
+            if not isinstance(part, BodyPartReader):
+                continue  # a nested multipart: Discord's bodies never hold one
             data = await part.read()
             if part.name == "payload_json":
                 body = json.loads(data)
@@ -107,7 +111,7 @@ async def read_request(request: web.Request) -> ApiRequest:
     )
 
 
-def json_response(payload: Any, status: int = 200, headers: dict | None = None) -> web.Response:
+def json_response(payload: Any, status: int = 200, headers: JSON | None = None) -> web.Response:
     # Exactly "application/json": with "; charset=utf-8" discord.py treats the body as text.
     if status == 204:
         return web.Response(status=204, headers=headers)
@@ -122,7 +126,7 @@ def json_response(payload: Any, status: int = 200, headers: dict | None = None) 
 
 
 def error_response(
-    error: ApiError, retry_after: float | None = None, headers: dict | None = None
+    error: ApiError, retry_after: float | None = None, headers: JSON | None = None
 ) -> web.Response:
     body: dict[str, Any] = {"message": error.message, "code": error.code}
     headers = dict(headers or {})

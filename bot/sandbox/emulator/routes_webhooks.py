@@ -10,6 +10,7 @@ import secrets
 from typing import TYPE_CHECKING
 
 from bot.sandbox.emulator import routes_interactions as interactions
+from bot.sandbox.emulator.payloads import JSON
 from bot.sandbox.emulator.rest import ApiRequest, router, unknown
 from bot.sandbox.emulator.routes_messages import channel_or_404, edit_checked, require
 from bot.sandbox.emulator.routes_threads import create_forum_post
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 
 @router.route("POST", "/channels/{channel_id}/webhooks")
-async def create_webhook(emu: Emulator, api: ApiRequest, channel_id: str) -> dict:
+async def create_webhook(emu: Emulator, api: ApiRequest, channel_id: str) -> JSON:
     channel_or_404(emu, channel_id)
     require(emu, channel_id, "manage_webhooks")
     name = api.json().get("name") or ""
@@ -56,17 +57,17 @@ async def create_webhook(emu: Emulator, api: ApiRequest, channel_id: str) -> dic
 
 
 @router.route("GET", "/channels/{channel_id}/webhooks")
-async def channel_webhooks(emu: Emulator, api: ApiRequest, channel_id: str) -> list[dict]:
+async def channel_webhooks(emu: Emulator, api: ApiRequest, channel_id: str) -> list[JSON]:
     require(emu, channel_id, "manage_webhooks")
     return [w for w in emu.world.webhooks.values() if w["channel_id"] == channel_id]
 
 
 @router.route("GET", "/webhooks/{webhook_id}")
-async def get_webhook(emu: Emulator, api: ApiRequest, webhook_id: str) -> dict:
+async def get_webhook(emu: Emulator, api: ApiRequest, webhook_id: str) -> JSON:
     return _webhook(emu, webhook_id)
 
 
-def _webhook(emu: Emulator, webhook_id: str, token: str | None = None) -> dict:
+def _webhook(emu: Emulator, webhook_id: str, token: str | None = None) -> JSON:
     webhook = emu.world.webhooks.get(webhook_id)
     if webhook is None or (token is not None and token != webhook["token"]):
         raise unknown("Webhook", 10015)
@@ -74,7 +75,7 @@ def _webhook(emu: Emulator, webhook_id: str, token: str | None = None) -> dict:
 
 
 @router.route("POST", "/webhooks/{webhook_id}/{token}")
-async def execute(emu: Emulator, api: ApiRequest, webhook_id: str, token: str) -> dict | None:
+async def execute(emu: Emulator, api: ApiRequest, webhook_id: str, token: str) -> JSON | None:
     if webhook_id == emu.world.application_id:
         return await interactions.followup(emu, api, token)
     webhook = _webhook(emu, webhook_id, token)
@@ -109,7 +110,7 @@ async def execute(emu: Emulator, api: ApiRequest, webhook_id: str, token: str) -
     return message if api.query.get("wait") in ("true", "True", "1") else None
 
 
-def _target(emu: Emulator, webhook: dict, api: ApiRequest) -> str | None:
+def _target(emu: Emulator, webhook: JSON, api: ApiRequest) -> str | None:
     """The channel a webhook message goes to; None for a new forum post (`thread_name`).
 
     docs: resources/webhook "Execute Webhook": thread_id "Send a message to the specified thread
@@ -135,7 +136,7 @@ def _target(emu: Emulator, webhook: dict, api: ApiRequest) -> str | None:
 @router.route("PATCH", "/webhooks/{webhook_id}/{token}/messages/{message_id}")
 async def edit_webhook_message(
     emu: Emulator, api: ApiRequest, webhook_id: str, token: str, message_id: str
-) -> dict:
+) -> JSON:
     if webhook_id == emu.world.application_id:
         return await interactions.edit_response(emu, api, token, message_id)
     _webhook(emu, webhook_id, token)
@@ -148,7 +149,7 @@ async def edit_webhook_message(
 @router.route("GET", "/webhooks/{webhook_id}/{token}/messages/{message_id}")
 async def get_webhook_message(
     emu: Emulator, api: ApiRequest, webhook_id: str, token: str, message_id: str
-) -> dict:
+) -> JSON:
     if webhook_id == emu.world.application_id:
         return interactions.get_response(emu, token, message_id)
     message = emu.world.find_message(message_id)

@@ -11,6 +11,7 @@ from datetime import datetime
 
 import discord
 
+from bot.sandbox.emulator.payloads import JSON
 from bot.sandbox.emulator.snowflakes import iso, make_snowflake
 
 TEXT, DM, CATEGORY, ANNOUNCEMENT, FORUM = 0, 1, 4, 5, 15
@@ -45,7 +46,7 @@ BOT_PERMISSIONS = MODERATOR_PERMISSIONS | discord.Permissions(
 
 @dataclass
 class UserState:
-    payload: dict
+    payload: JSON
     dms_closed: bool = False
 
 
@@ -53,19 +54,19 @@ class UserState:
 class World:
     """The guild and everything in it; build one with `World.default()` or by hand."""
 
-    bot_user: dict
+    bot_user: JSON
     application_id: str
-    guild: dict
-    roles: dict[str, dict] = field(default_factory=dict)
-    channels: dict[str, dict] = field(default_factory=dict)
+    guild: JSON
+    roles: dict[str, JSON] = field(default_factory=dict)
+    channels: dict[str, JSON] = field(default_factory=dict)
     users: dict[str, UserState] = field(default_factory=dict)
-    members: dict[str, dict] = field(default_factory=dict)
-    messages: dict[str, dict[str, dict]] = field(default_factory=dict)  # channel -> id -> msg
-    ephemeral: dict[str, dict] = field(default_factory=dict)
-    webhooks: dict[str, dict] = field(default_factory=dict)
-    bans: dict[str, dict] = field(default_factory=dict)
-    commands: dict[str | None, list[dict]] = field(default_factory=dict)  # guild id|None
-    dm_channels: dict[str, dict] = field(default_factory=dict)  # user id -> channel
+    members: dict[str, JSON] = field(default_factory=dict)
+    messages: dict[str, dict[str, JSON]] = field(default_factory=dict)  # channel -> id -> msg
+    ephemeral: dict[str, JSON] = field(default_factory=dict)
+    webhooks: dict[str, JSON] = field(default_factory=dict)
+    bans: dict[str, JSON] = field(default_factory=dict)
+    commands: dict[str | None, list[JSON]] = field(default_factory=dict)  # guild id|None
+    dm_channels: dict[str, JSON] = field(default_factory=dict)  # user id -> channel
 
     # --- building -----------------------------------------------------------------------
     @classmethod
@@ -136,9 +137,9 @@ class World:
         """A new member of the guild, with the named roles; returns the user id."""
         user = _user(name, bot=bot)
         self.add_member(user, role_names or ["Member"])
-        return user["id"]
+        return str(user["id"])
 
-    def add_member(self, user: dict, role_names: list[str]) -> None:
+    def add_member(self, user: JSON, role_names: list[str]) -> None:
         self.users[user["id"]] = UserState(user)
         self.members[user["id"]] = {
             "user": user,
@@ -187,25 +188,25 @@ class World:
     def role_id(self, name: str) -> str:
         for role in self.roles.values():
             if role["name"] == name:
-                return role["id"]
+                return str(role["id"])
         raise KeyError(f"no role called {name!r}")
 
     def user_id(self, name: str) -> str:
         for state in self.users.values():
             if state.payload["username"] == name.lower() or state.payload["global_name"] == name:
-                return state.payload["id"]
+                return str(state.payload["id"])
         raise KeyError(f"no user called {name!r}")
 
     def channel_id(self, name: str) -> str:
         for channel in self.channels.values():
             if channel["name"] == name:
-                return channel["id"]
+                return str(channel["id"])
         raise KeyError(f"no channel called {name!r}")
 
     def is_thread(self, channel_id: str) -> bool:
         return self.channels.get(channel_id, {}).get("type") in THREAD_TYPES
 
-    def find_message(self, message_id: str) -> dict | None:
+    def find_message(self, message_id: str) -> JSON | None:
         for messages in self.messages.values():
             if message_id in messages:
                 return messages[message_id]
@@ -240,7 +241,7 @@ class World:
         return max((self.roles[r]["position"] for r in member["roles"]), default=0)
 
     # --- payloads -----------------------------------------------------------------------
-    def guild_payload(self) -> dict:
+    def guild_payload(self) -> JSON:
         """GUILD_CREATE data: everything discord.py caches at start-up."""
         members = list(self.members.values())
         return {
@@ -290,18 +291,18 @@ class World:
             "application_id": None,
         }
 
-    def member_with_permissions(self, user_id: str, channel_id: str) -> dict:
+    def member_with_permissions(self, user_id: str, channel_id: str) -> JSON:
         member = dict(self.members[user_id])
         member["permissions"] = str(self.permissions(user_id, channel_id).value)
         return member
 
-    def author_fields(self, user_id: str) -> dict:
+    def author_fields(self, user_id: str) -> JSON:
         """`author` and `member` as they appear on a guild message."""
         member = {k: v for k, v in self.members[user_id].items() if k != "user"}
         return {"author": self.users[user_id].payload, "member": member}
 
 
-def _user(name: str, *, bot: bool = False) -> dict:
+def _user(name: str, *, bot: bool = False) -> JSON:
     return {
         "id": make_snowflake(),
         "username": name.lower(),
@@ -320,7 +321,7 @@ def _user(name: str, *, bot: bool = False) -> dict:
     }
 
 
-def _apply_overwrites(value: int, overwrites: list[dict], role_ids: list[str], user_id: str) -> int:
+def _apply_overwrites(value: int, overwrites: list[JSON], role_ids: list[str], user_id: str) -> int:
     everyone = [o for o in overwrites if o["id"] == role_ids[0]]
     roles = [o for o in overwrites if o["type"] == 0 and o["id"] in role_ids[1:]]
     members = [o for o in overwrites if o["type"] == 1 and o["id"] == user_id]
@@ -333,5 +334,5 @@ def _apply_overwrites(value: int, overwrites: list[dict], role_ids: list[str], u
     return value
 
 
-def message_time(message: dict) -> datetime:
+def message_time(message: JSON) -> datetime:
     return datetime.fromisoformat(message["timestamp"])
