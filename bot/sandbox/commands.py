@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot import limits
-from bot.sandbox.emulator.payloads import JSON
+from bot.sandbox.emulator.payloads import JSON, OptionValue
 
 if TYPE_CHECKING:
     from bot.sandbox.emulator import World
@@ -40,7 +40,7 @@ class CommandHint(ValueError):
 @dataclass
 class TypedCommand:
     path: str  # "mod purge"
-    options: dict[str, Any] = field(default_factory=dict)
+    options: dict[str, OptionValue] = field(default_factory=dict)
     schema: JSON = field(default_factory=dict)  # the subcommand's (or command's) schema
 
 
@@ -52,6 +52,15 @@ def parse_command(text: str, commands: list[JSON], world: World) -> TypedCommand
         raise CommandHint(f"could not read that command ({error}): close your quotes") from None
     if not words:
         raise CommandHint("type a command after /, e.g. /about")
+    typed, rest = _command_path(words, commands)
+    for word in rest:
+        _add_option(typed, word, world)
+    _check_required(typed)
+    return typed
+
+
+def _command_path(words: list[str], commands: list[JSON]) -> tuple[TypedCommand, list[str]]:
+    """The command and subcommands the first words name; the words left are its options."""
     slash = [c for c in commands if c.get("type", 1) == 1]
     schema = next((c for c in slash if c["name"] == words[0].lower()), None)
     if schema is None:
@@ -69,18 +78,18 @@ def parse_command(text: str, commands: list[JSON], world: World) -> TypedCommand
             raise CommandHint(f"/{' '.join(path)} has no subcommand {rest[0]!r}: try {listed}")
         path.append(schema["name"])
         rest = rest[1:]
-    typed = TypedCommand(" ".join(path), schema=schema)
-    for word in rest:
-        _add_option(typed, word, world)
+    return TypedCommand(" ".join(path), schema=schema), rest
+
+
+def _check_required(typed: TypedCommand) -> None:
     missing = [
         o["name"]
-        for o in schema.get("options") or []
+        for o in typed.schema.get("options") or []
         if o.get("required") and o["name"] not in typed.options
     ]
     if missing:
         needed = " ".join(f"{name}:…" for name in missing)
         raise CommandHint(f"/{typed.path} needs {', '.join(missing)}: add {needed}")
-    return typed
 
 
 def _subcommands(schema: JSON) -> list[JSON]:
@@ -106,7 +115,7 @@ def _listing(options: list[JSON]) -> str:
     return ", ".join(o["name"] + (" (required)" if o.get("required") else "") for o in options)
 
 
-def convert(option: JSON, value: str, world: World) -> Any:
+def convert(option: JSON, value: str, world: World) -> OptionValue:
     """The typed text as the option's declared type; CommandHint when it is not one."""
     name, kind = option["name"], option["type"]
     if option.get("choices"):
@@ -130,10 +139,11 @@ def convert(option: JSON, value: str, world: World) -> Any:
     return _text(option, value)
 
 
-def _choice(option: JSON, value: str) -> Any:
+def _choice(option: JSON, value: str) -> OptionValue:
     for choice in option["choices"]:
         if value.lower() in (str(choice["value"]).lower(), choice["name"].lower()):
-            return choice["value"]
+            chosen: OptionValue = choice["value"]
+            return chosen
     listed = ", ".join(str(c["name"]) for c in option["choices"])
     raise CommandHint(f"{option['name']} must be one of: {listed} (not {value!r})")
 

@@ -29,12 +29,11 @@ import asyncio
 import io
 import shlex
 from pathlib import Path
-from typing import Any
 
 from bot.errors import UserFacingError
 from bot.sandbox.commands import CommandHint, TypedCommand, parse_command
 from bot.sandbox.emulator import Emulator, InteractionRecord
-from bot.sandbox.emulator.payloads import JSON
+from bot.sandbox.emulator.payloads import JSON, OptionValue
 from bot.sandbox.emulator.reactions import react, unreact
 from bot.sandbox.emulator.routes_polls import finalise, vote
 from bot.sandbox.transcript import Transcript
@@ -236,8 +235,8 @@ class SandboxSession:
         return [*world.commands.get(world.guild["id"], []), *world.commands.get(None, [])]
 
     async def _autocompleted(
-        self, typed: TypedCommand, name: str, value: Any, options: JSON
-    ) -> Any:
+        self, typed: TypedCommand, name: str, value: OptionValue, options: dict[str, OptionValue]
+    ) -> OptionValue:
         """For an autocompleted option, ask the bot and take its first choice, as a user would."""
         option = next(o for o in typed.schema.get("options") or [] if o["name"] == name)
         if not option.get("autocomplete"):
@@ -248,7 +247,8 @@ class SandboxSession:
         if not choices:
             return value
         self.transcript.write(f"(autocomplete for {name}: picked {choices[0]['name']!r})")
-        return choices[0]["value"]
+        picked: OptionValue = choices[0]["value"]
+        return picked
 
     def _number(self, text: str) -> int:
         """A message number like 3 or [3]; `last` is the bot's latest message, `last-1` the one

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot import limits
 from bot.sandbox.emulator.interactions import InteractionRecord, component_ids
-from bot.sandbox.emulator.payloads import JSON
+from bot.sandbox.emulator.payloads import JSON, OptionValue
 from bot.sandbox.emulator.snowflakes import make_snowflake
 
 if TYPE_CHECKING:
@@ -26,6 +26,7 @@ APP_COMMAND, COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
 SUBCOMMAND, GROUP = 1, 2
 USER, CHANNEL, ROLE, MENTIONABLE, ATTACHMENT = 6, 7, 8, 9, 11
 SLASH, USER_MENU, MESSAGE_MENU = 1, 2, 3
+ACTION_ROW, LABEL = 1, 18  # component types of a modal's rows
 
 
 class CommandNotFound(LookupError):
@@ -59,7 +60,7 @@ class MemberActions:
         until = self.world.members[user_id].get("communication_disabled_until")
         if until and datetime.fromisoformat(until) > datetime.now(UTC):
             raise PermissionError(f"{author} is timed out and cannot post")
-        body: dict[str, Any] = {"content": content}
+        body: JSON = {"content": content}
         if reply_to is not None:
             parent_id = reply_to["id"] if isinstance(reply_to, dict) else str(reply_to)
             body["message_reference"] = {"message_id": parent_id, "channel_id": channel_id}
@@ -78,7 +79,7 @@ class MemberActions:
 
     # --- application commands ----------------------------------------------------------
     async def slash(
-        self, user: str, command: str, where: str = "general", **options: Any
+        self, user: str, command: str, where: str = "general", **options: OptionValue
     ) -> InteractionRecord:
         """Run `/command sub` with options, as `user` in channel `where`."""
         data = self._command_data(command, options, focused=None)
@@ -90,7 +91,7 @@ class MemberActions:
         command: str,
         focused: str,
         where: str = "general",
-        **options: Any,
+        **options: OptionValue,
     ) -> list[JSON]:
         """Type into option `focused`; returns the choices the bot offered."""
         data = self._command_data(command, options, focused=focused)
@@ -254,10 +255,10 @@ class MemberActions:
         known = sorted({c["name"] for cs in self.world.commands.values() for c in cs})
         raise CommandNotFound(f"the bot has no command {name!r} (synced: {', '.join(known)})")
 
-    def _command_data(self, path: str, values: dict[str, Any], focused: str | None) -> JSON:
+    def _command_data(self, path: str, values: dict[str, OptionValue], focused: str | None) -> JSON:
         names = path.split()
         command = self._find_command(names[0], SLASH)
-        data: dict[str, Any] = {"name": command["name"], "type": SLASH, **_identity(command)}
+        data: JSON = {"name": command["name"], "type": SLASH, **_identity(command)}
         schema, container = command, data
         for name in names[1:]:
             schema = _option(schema, name, (SUBCOMMAND, GROUP))
@@ -275,34 +276,41 @@ class MemberActions:
             data["resolved"] = resolved
         return data
 
-    def _leaf(self, schema: JSON, key: str, value: Any, resolved: JSON, focused: bool) -> JSON:
-        option = _option(schema, key, None)
-        kind = option["type"]
-        mentioned_role = kind == MENTIONABLE and str(value) in self.world.roles
-        if kind in (USER, MENTIONABLE) and not focused and not mentioned_role:
-            value = self.resolve_user(str(value))
-            for part, entries in self._resolved_user(value, "general").items():
+    def _leaf(
+        self, schema: JSON, key: str, value: OptionValue, resolved: JSON, focused: bool
+    ) -> JSON:
+        kind = _option(schema, key, None)["type"]
+        if focused:  # what the user is still typing: plain text, nothing resolved yet
+            return {"name": key, "type": kind, "value": value, "focused": True}
+        return {"name": key, "type": kind, "value": self._resolve(kind, value, resolved)}
+
+    def _resolve(self, kind: int, value: OptionValue, resolved: JSON) -> OptionValue:
+        """A user, channel, role or file named by an option: its id, with the object added to
+        `resolved` as Discord sends it; any other value as it is."""
+        text = str(value)
+        mentioned_role = kind == MENTIONABLE and text in self.world.roles
+        if kind in (USER, MENTIONABLE) and not mentioned_role:
+            user_id = self.resolve_user(text)
+            for part, entries in self._resolved_user(user_id, "general").items():
                 resolved.setdefault(part, {}).update(entries)
-        elif kind == CHANNEL and not focused:
-            value = self.resolve_channel(str(value))
-            channel = self.world.channels[value]
-            resolved.setdefault("channels", {})[value] = {
-                **channel,
-                "permissions": str(self.world.permissions(self.world.bot_user["id"], value).value),
+            return user_id
+        if kind == CHANNEL:
+            channel_id = self.resolve_channel(text)
+            permissions = self.world.permissions(self.world.bot_user["id"], channel_id)
+            resolved.setdefault("channels", {})[channel_id] = {
+                **self.world.channels[channel_id],
+                "permissions": str(permissions.value),
             }
-        elif (kind == ROLE or mentioned_role) and not focused:
-            value = self.world.role_id(str(value)) if str(value) not in self.world.roles else value
-            resolved.setdefault("roles", {})[value] = self.world.roles[value]
-        elif kind == ATTACHMENT and not focused:  # a file name; its bytes are a placeholder
-            (attachment,) = self.store.attachments(
-                [{"filename": str(value), "data": b"(file)"}], {}
-            )
-            value = attachment["id"]
-            resolved.setdefault("attachments", {})[value] = attachment
-        leaf = {"name": key, "type": kind, "value": value}
-        if focused:
-            leaf["focused"] = True
-        return leaf
+            return channel_id
+        if kind == ROLE or mentioned_role:
+            role_id = text if text in self.world.roles else self.world.role_id(text)
+            resolved.setdefault("roles", {})[role_id] = self.world.roles[role_id]
+            return role_id
+        if kind == ATTACHMENT:  # a file name; its bytes are a placeholder
+            (attachment,) = self.store.attachments([{"filename": text, "data": b"(file)"}], {})
+            resolved.setdefault("attachments", {})[attachment["id"]] = attachment
+            return str(attachment["id"])
+        return value
 
     def _resolved_user(self, user_id: str, channel: str) -> JSON:
         resolved: dict[str, JSON] = {"users": {user_id: self.world.users[user_id].payload}}
@@ -349,30 +357,15 @@ def _filled(modal: JSON, values: dict[str, str]) -> list[JSON]:
     """The modal's components as Discord submits them, with the user's values filled in."""
     rows = []
     for row in modal.get("components") or []:
-        if row.get("type") == 18:  # label wrapping one component
-            inner = row["component"]
-            rows.append(
-                {
-                    "type": 18,
-                    "component": {
-                        "type": inner["type"],
-                        "custom_id": inner["custom_id"],
-                        "value": values.get(inner["custom_id"], ""),
-                    },
-                }
-            )
+        if row.get("type") == LABEL:  # a label wrapping one component
+            rows.append({"type": LABEL, "component": _answer(row["component"], values)})
             continue
-        rows.append(
-            {
-                "type": 1,
-                "components": [
-                    {
-                        "type": c["type"],
-                        "custom_id": c["custom_id"],
-                        "value": values.get(c["custom_id"], ""),
-                    }
-                    for c in row.get("components") or []
-                ],
-            }
-        )
+        answers = [_answer(c, values) for c in row.get("components") or []]
+        rows.append({"type": ACTION_ROW, "components": answers})
     return rows
+
+
+def _answer(component: JSON, values: dict[str, str]) -> JSON:
+    """One submitted component: its type, custom_id and the value typed into it."""
+    custom_id = component["custom_id"]
+    return {"type": component["type"], "custom_id": custom_id, "value": values.get(custom_id, "")}

@@ -10,8 +10,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 from aiohttp import WSMsgType, web
 
@@ -45,7 +44,7 @@ class Gateway:
         self,
         ready_payload: Callable[[str], JSON],
         guild_payload: Callable[[], JSON],
-        on_change: Callable[[], Any],
+        on_change: Callable[[], Awaitable[None]],
     ) -> None:
         self._ready_payload = ready_payload
         self._guild_payload = guild_payload

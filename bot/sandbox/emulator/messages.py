@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.sandbox.emulator.payloads import JSON
 from bot.sandbox.emulator.snowflakes import iso, make_snowflake
@@ -60,8 +60,32 @@ class MessageStore:
         """Store a message as Discord would and send MESSAGE_CREATE (ephemeral ones are kept
         aside and never dispatched)."""
         world = self.emu.world
-        flags = int(body.get("flags") or 0)
-        message = {
+        message = self._new_message(channel_id, author, body, files or [], extra or {}, at)
+        if channel_id in world.channels and world.channels[channel_id].get("guild_id"):
+            message["guild_id"] = world.guild["id"]
+        self._attach_reference(message, body.get("message_reference"))
+        self._apply_mentions(message, body.get("allowed_mentions"))
+        if int(body.get("flags") or 0) & EPHEMERAL:
+            world.ephemeral[message["id"]] = message
+            self._tell("create", message)
+            return message
+        world.messages.setdefault(channel_id, {})[message["id"]] = message
+        self._count_in_channel(channel_id, message)
+        self._tell("create", message)
+        if dispatch:
+            await self.emu.gateway.dispatch("MESSAGE_CREATE", message)
+        return message
+
+    def _new_message(
+        self,
+        channel_id: str,
+        author: JSON,
+        body: JSON,
+        files: list[JSON],
+        extra: JSON,
+        at: datetime | None,
+    ) -> JSON:
+        return {
             "id": make_snowflake(at),
             "channel_id": channel_id,
             "type": DEFAULT,
@@ -72,34 +96,25 @@ class MessageStore:
             "mention_everyone": False,
             "mentions": [],
             "mention_roles": [],
-            "attachments": self.attachments(files or [], body),
+            "attachments": self.attachments(files, body),
             "embeds": body.get("embeds") or [],
             "components": body.get("components") or [],
             "pinned": False,
-            "flags": flags,
+            "flags": int(body.get("flags") or 0),
             **author,
-            **(extra or {}),
+            **extra,
         }
-        if channel_id in world.channels and world.channels[channel_id].get("guild_id"):
-            message["guild_id"] = world.guild["id"]
-        self._attach_reference(message, body.get("message_reference"))
-        self._apply_mentions(message, body.get("allowed_mentions"))
-        if flags & EPHEMERAL:
-            world.ephemeral[message["id"]] = message
-            self._tell("create", message)
-            return message
-        world.messages.setdefault(channel_id, {})[message["id"]] = message
-        channel = world.channels.get(channel_id)
-        if channel is not None:
-            channel["last_message_id"] = message["id"]
-            if "message_count" in channel:
-                message["position"] = channel["message_count"]
-                channel["message_count"] += 1
-                channel["total_message_sent"] = channel.get("total_message_sent", 0) + 1
-        self._tell("create", message)
-        if dispatch:
-            await self.emu.gateway.dispatch("MESSAGE_CREATE", message)
-        return message
+
+    def _count_in_channel(self, channel_id: str, message: JSON) -> None:
+        """The channel's last message, and a thread's message count and the message's position."""
+        channel = self.emu.world.channels.get(channel_id)
+        if channel is None:
+            return
+        channel["last_message_id"] = message["id"]
+        if "message_count" in channel:
+            message["position"] = channel["message_count"]
+            channel["message_count"] += 1
+            channel["total_message_sent"] = channel.get("total_message_sent", 0) + 1
 
     async def edit(self, message: JSON, body: JSON, *, files: list[JSON] | None = None) -> JSON:
         """Apply an edit (content, embeds, components, flags) and send MESSAGE_UPDATE."""
@@ -240,8 +255,10 @@ def _guess_type(filename: str) -> str:
     }.get(ext, "application/octet-stream")
 
 
-def _describe(body: JSON, index: int) -> Any:
+def _describe(body: JSON, index: int) -> str | None:
+    """The description the body's `attachments` give file number `index`."""
     for attachment in body.get("attachments") or []:
         if str(attachment.get("id")) == str(index):
-            return attachment.get("description")
+            description = attachment.get("description")
+            return None if description is None else str(description)
     return None

@@ -6,9 +6,9 @@ import asyncio
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from bot.sandbox.emulator.payloads import JSON
+from bot.sandbox.emulator.payloads import JSON, JSONBody
 
 DEFAULT_TIMEOUT = 10.0
 T = TypeVar("T")
@@ -19,10 +19,10 @@ class RecordedRequest:
     method: str
     path: str  # without the /api/v10 prefix, e.g. /channels/1/messages
     query: dict[str, str]
-    json: Any
+    json: JSONBody
     files: list[JSON] = field(default_factory=list)
     status: int = 0
-    response: Any = None
+    response: JSONBody = None  # the answer, or Discord's error body {code, message}
     reason: str | None = None  # the X-Audit-Log-Reason header, URL-decoded
 
 

@@ -103,12 +103,12 @@ def _store_commands(emu: Emulator, guild_id: str | None, payloads: list[JSON]) -
 
 @router.route("PUT", "/applications/{app_id}/commands")
 async def sync_global(emu: Emulator, api: ApiRequest, app_id: str) -> list[JSON]:
-    return _store_commands(emu, None, api.body or [])
+    return _store_commands(emu, None, api.json_list())
 
 
 @router.route("PUT", "/applications/{app_id}/guilds/{guild_id}/commands")
 async def sync_guild(emu: Emulator, api: ApiRequest, app_id: str, guild_id: str) -> list[JSON]:
-    return _store_commands(emu, guild_id, api.body or [])
+    return _store_commands(emu, guild_id, api.json_list())
 
 
 @router.route("GET", "/applications/{app_id}/commands")

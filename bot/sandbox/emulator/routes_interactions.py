@@ -69,21 +69,7 @@ async def callback(emu: Emulator, api: ApiRequest, interaction_id: str, token: s
     kind, data = body.get("type"), body.get("data") or {}
     _check_callback(record, kind, data, api.files)
     record.callback_type = kind
-    resource: JSON = {"type": kind}
-    if kind == kinds.MESSAGE:
-        record.original = await _respond_with_message(emu, record, data, api.files)
-        resource["message"] = record.original
-    elif kind == kinds.DEFERRED_MESSAGE:
-        record.original = await _respond_with_message(emu, record, data, [], loading=True)
-        resource["message"] = record.original
-    elif kind == kinds.UPDATE_MESSAGE:
-        record.updated_message = await _update_component_message(emu, record, data, api.files)
-        resource["message"] = record.updated_message
-    elif kind == kinds.AUTOCOMPLETE:
-        record.choices = data.get("choices") or []
-        _check_choices(record.choices)
-    elif kind == kinds.MODAL:
-        record.modal = data
+    resource = await _apply_callback(emu, record, kind, data, api.files)
     await emu.recorder.notify()
     original = record.original or {}
     return {
@@ -96,6 +82,29 @@ async def callback(emu: Emulator, api: ApiRequest, interaction_id: str, token: s
         },
         "resource": resource,
     }
+
+
+async def _apply_callback(
+    emu: Emulator, record: InteractionRecord, kind: int | None, data: JSON, files: list[JSON]
+) -> JSON:
+    """What the callback does (a message, a deferral, an update, choices, a modal); returns the
+    callback response's `resource`."""
+    resource: JSON = {"type": kind}
+    if kind == kinds.MESSAGE:
+        record.original = await _respond_with_message(emu, record, data, files)
+        resource["message"] = record.original
+    elif kind == kinds.DEFERRED_MESSAGE:
+        record.original = await _respond_with_message(emu, record, data, [], loading=True)
+        resource["message"] = record.original
+    elif kind == kinds.UPDATE_MESSAGE:
+        record.updated_message = await _update_component_message(emu, record, data, files)
+        resource["message"] = record.updated_message
+    elif kind == kinds.AUTOCOMPLETE:
+        record.choices = data.get("choices") or []
+        _check_choices(record.choices)
+    elif kind == kinds.MODAL:
+        record.modal = data
+    return resource
 
 
 def _check_first_response_in_time(emu: Emulator, record: InteractionRecord) -> None:

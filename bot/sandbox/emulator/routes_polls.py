@@ -36,24 +36,7 @@ def poll_fields(body: JSON, files: list[JSON]) -> JSON | None:
         return None
     if files or body.get("attachments"):
         raise ApiError(400, 50035, "Invalid Form Body: a poll cannot have attachments")
-    question = (request.get("question") or {}).get("text") or ""
-    if not 1 <= len(question) <= limits.POLL_QUESTION:
-        raise _invalid(f"question.text: must be 1-{limits.POLL_QUESTION} characters")
-    answers = request.get("answers") or []
-    if not 1 <= len(answers) <= limits.POLL_ANSWERS:
-        raise _invalid(f"answers: must be 1-{limits.POLL_ANSWERS} answers")
-    for answer in answers:
-        if (
-            not 1
-            <= len((answer.get("poll_media") or {}).get("text") or "")
-            <= limits.POLL_ANSWER_TEXT
-        ):
-            raise _invalid(
-                f"answers.poll_media.text: must be 1-{limits.POLL_ANSWER_TEXT} characters"
-            )
-    hours = int(request.get("duration") or 24)
-    if not limits.POLL_MIN_HOURS <= hours <= limits.POLL_MAX_HOURS:
-        raise _invalid(f"duration: must be {limits.POLL_MIN_HOURS}-{limits.POLL_MAX_HOURS} hours")
+    question, answers, hours = _checked(request)
     return {
         "poll": {
             "question": {"text": question},
@@ -67,6 +50,26 @@ def poll_fields(body: JSON, files: list[JSON]) -> JSON | None:
             "results": {"is_finalized": False, "answer_counts": []},
         },
     }
+
+
+def _checked(request: JSON) -> tuple[str, list[JSON], int]:
+    """The poll request's question, answers and duration in hours, within Discord's limits."""
+    question = (request.get("question") or {}).get("text") or ""
+    if not 1 <= len(question) <= limits.POLL_QUESTION:
+        raise _invalid(f"question.text: must be 1-{limits.POLL_QUESTION} characters")
+    answers = request.get("answers") or []
+    if not 1 <= len(answers) <= limits.POLL_ANSWERS:
+        raise _invalid(f"answers: must be 1-{limits.POLL_ANSWERS} answers")
+    for answer in answers:
+        text = (answer.get("poll_media") or {}).get("text") or ""
+        if not 1 <= len(text) <= limits.POLL_ANSWER_TEXT:
+            raise _invalid(
+                f"answers.poll_media.text: must be 1-{limits.POLL_ANSWER_TEXT} characters"
+            )
+    hours = int(request.get("duration") or 24)
+    if not limits.POLL_MIN_HOURS <= hours <= limits.POLL_MAX_HOURS:
+        raise _invalid(f"duration: must be {limits.POLL_MIN_HOURS}-{limits.POLL_MAX_HOURS} hours")
+    return question, answers, hours
 
 
 def _voters(emu: Emulator, message_id: str) -> dict[int, set[str]]:

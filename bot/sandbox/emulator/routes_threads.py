@@ -108,7 +108,22 @@ def new_thread(
     if not 1 <= len(name) <= limits.THREAD_NAME:
         raise form_error("name", f"Must be between 1 and {limits.THREAD_NAME} in length.")
     thread_id = thread_id or make_snowflake()
-    thread = {
+    thread = _thread_payload(emu, parent, body, thread_id, owner_id, name, duration)
+    emu.world.channels[thread_id] = thread
+    emu.world.messages[thread_id] = {}
+    return thread
+
+
+def _thread_payload(
+    emu: Emulator,
+    parent: JSON,
+    body: JSON,
+    thread_id: str,
+    owner_id: str,
+    name: str,
+    duration: int,
+) -> JSON:
+    return {
         "id": thread_id,
         "guild_id": emu.world.guild["id"],
         "parent_id": parent["id"],
@@ -132,9 +147,6 @@ def new_thread(
             "create_timestamp": iso(),
         },
     }
-    emu.world.channels[thread_id] = thread
-    emu.world.messages[thread_id] = {}
-    return thread
 
 
 def _default_type(parent: JSON) -> int:

@@ -82,14 +82,7 @@ async def execute(emu: Emulator, api: ApiRequest, webhook_id: str, token: str) -
     body = api.json()
     check_webhook_name(body.get("username"), "username")
     check_message(body, api.files, creating=True)
-    author = {
-        "id": webhook_id,
-        "username": visible(body.get("username") or webhook["name"]),
-        "avatar": None,
-        "discriminator": "0000",
-        "bot": True,
-        "global_name": None,
-    }
+    author = _webhook_author(webhook, body)
     extra = {"webhook_id": webhook_id, "_avatar_url": body.get("avatar_url")}
     target = _target(emu, webhook, api)
     if target is None:  # a new forum post named by thread_name
@@ -102,12 +95,24 @@ async def execute(emu: Emulator, api: ApiRequest, webhook_id: str, token: str) -
             webhook_id,
             author={"author": author, **extra},
         )
-        message = created["message"]
+        message: JSON = created["message"]
     else:
         message = await emu.store.create(
             target, {"author": author}, body, files=api.files, extra=extra
         )
     return message if api.query.get("wait") in ("true", "True", "1") else None
+
+
+def _webhook_author(webhook: JSON, body: JSON) -> JSON:
+    """The author of a webhook message: the webhook, under the name the request gave."""
+    return {
+        "id": webhook["id"],
+        "username": visible(body.get("username") or webhook["name"]),
+        "avatar": None,
+        "discriminator": "0000",
+        "bot": True,
+        "global_name": None,
+    }
 
 
 def _target(emu: Emulator, webhook: JSON, api: ApiRequest) -> str | None:

@@ -160,22 +160,22 @@ def check_modal(data: JSON) -> None:
         if row.get("type") == LABEL:
             _at_most("data.components.label", row.get("label"), limits.TEXT_INPUT_LABEL)
         for item in inner:
-            if item.get("type") == TEXT_DISPLAY:
-                continue
-            _check_custom_id(item.get("custom_id"), seen)
-            _at_most("data.components.label", item.get("label"), limits.TEXT_INPUT_LABEL)
-            _at_most(
-                "data.components.placeholder",
-                item.get("placeholder"),
-                limits.TEXT_INPUT_PLACEHOLDER,
+            if item.get("type") != TEXT_DISPLAY:
+                _check_modal_input(item, seen)
+
+
+def _check_modal_input(item: JSON, seen: set[str]) -> None:
+    """One input of a modal (a text input or a select)."""
+    _check_custom_id(item.get("custom_id"), seen)
+    _at_most("data.components.label", item.get("label"), limits.TEXT_INPUT_LABEL)
+    placeholder = item.get("placeholder")
+    _at_most("data.components.placeholder", placeholder, limits.TEXT_INPUT_PLACEHOLDER)
+    _at_most("data.components.value", item.get("value"), limits.MODAL_TEXT_INPUT)
+    for key in ("min_length", "max_length"):
+        if item.get(key) is not None and not 0 <= int(item[key]) <= limits.MODAL_TEXT_INPUT:
+            raise form_error(
+                f"data.components.{key}", f"Must be between 0 and {limits.MODAL_TEXT_INPUT}."
             )
-            _at_most("data.components.value", item.get("value"), limits.MODAL_TEXT_INPUT)
-            for key in ("min_length", "max_length"):
-                if item.get(key) is not None and not 0 <= int(item[key]) <= limits.MODAL_TEXT_INPUT:
-                    raise form_error(
-                        f"data.components.{key}",
-                        f"Must be between 0 and {limits.MODAL_TEXT_INPUT}.",
-                    )
 
 
 # Which callback types answer which interaction types.

@@ -90,20 +90,8 @@ class World:
         world.users[world.user_id("Carol")].dms_closed = True
         for name in ("general", "film-talk", "mod-alerts", "mod-log"):
             world.add_channel(name, TEXT)
-        world.add_channel(
-            "film-forum",
-            FORUM,
-            available_tags=[
-                {
-                    "id": make_snowflake(),
-                    "name": tag,
-                    "moderated": False,
-                    "emoji_id": None,
-                    "emoji_name": None,
-                }
-                for tag in ("Drama", "Science Fiction", "Romance", "Comedy", "Horror")
-            ],
-        )
+        tags = ("Drama", "Science Fiction", "Romance", "Comedy", "Horror")
+        world.add_channel("film-forum", FORUM, available_tags=[_forum_tag(t) for t in tags])
         return world
 
     def add_role(
@@ -246,14 +234,7 @@ class World:
         members = list(self.members.values())
         return {
             **self.guild,
-            "icon": None,
-            "splash": None,
-            "discovery_splash": None,
-            "banner": None,
-            "description": None,
-            "features": [],
-            "emojis": [],
-            "stickers": [],
+            **_fixed_guild_fields(),
             "roles": list(self.roles.values()),
             "members": members,
             "member_count": len(members),
@@ -265,30 +246,7 @@ class World:
                 for c in self.channels.values()
                 if c["type"] in THREAD_TYPES and not c["thread_metadata"]["archived"]
             ],
-            "voice_states": [],
-            "presences": [],
-            "stage_instances": [],
-            "guild_scheduled_events": [],
-            "soundboard_sounds": [],
-            "verification_level": 0,
-            "default_message_notifications": 1,
-            "explicit_content_filter": 0,
-            "mfa_level": 0,
-            "premium_tier": 0,
-            "premium_subscription_count": 0,
-            "preferred_locale": "en-US",
-            "nsfw_level": 0,
-            "system_channel_id": None,
-            "system_channel_flags": 0,
-            "rules_channel_id": None,
-            "public_updates_channel_id": None,
-            "afk_channel_id": None,
-            "afk_timeout": 300,
-            "max_members": 500000,
-            "vanity_url_code": None,
-            "premium_progress_bar_enabled": False,
             "joined_at": iso(),
-            "application_id": None,
         }
 
     def member_with_permissions(self, user_id: str, channel_id: str) -> JSON:
@@ -300,6 +258,53 @@ class World:
         """`author` and `member` as they appear on a guild message."""
         member = {k: v for k, v in self.members[user_id].items() if k != "user"}
         return {"author": self.users[user_id].payload, "member": member}
+
+
+def _fixed_guild_fields() -> JSON:
+    """The guild's fields that discord.py reads and the emulator never changes (a fresh copy)."""
+    return {
+        "icon": None,
+        "splash": None,
+        "discovery_splash": None,
+        "banner": None,
+        "description": None,
+        "features": [],
+        "emojis": [],
+        "stickers": [],
+        "voice_states": [],
+        "presences": [],
+        "stage_instances": [],
+        "guild_scheduled_events": [],
+        "soundboard_sounds": [],
+        "verification_level": 0,
+        "default_message_notifications": 1,
+        "explicit_content_filter": 0,
+        "mfa_level": 0,
+        "premium_tier": 0,
+        "premium_subscription_count": 0,
+        "preferred_locale": "en-US",
+        "nsfw_level": 0,
+        "system_channel_id": None,
+        "system_channel_flags": 0,
+        "rules_channel_id": None,
+        "public_updates_channel_id": None,
+        "afk_channel_id": None,
+        "afk_timeout": 300,
+        "max_members": 500000,
+        "vanity_url_code": None,
+        "premium_progress_bar_enabled": False,
+        "application_id": None,
+    }
+
+
+def _forum_tag(name: str) -> JSON:
+    return {
+        "id": make_snowflake(),
+        "name": name,
+        "moderated": False,
+        "emoji_id": None,
+        "emoji_name": None,
+    }
 
 
 def _user(name: str, *, bot: bool = False) -> JSON:
