@@ -76,7 +76,7 @@ class Emulator(MemberActions):
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = int(self._runner.addresses[0][1])  # the free port the OS chose
         log.debug("emulator listening on 127.0.0.1:%d", self.port)
 
     async def stop(self) -> None:
