@@ -13,23 +13,22 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot import limits
+from bot.sandbox.emulator.kinds import NESTING, THREAD_TYPES, ChannelType, OptionType
 from bot.sandbox.emulator.payloads import JSON, OptionValue
 
 if TYPE_CHECKING:
     from bot.sandbox.emulator import World
 
-SUBCOMMAND, GROUP, STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER = range(1, 11)
-ATTACHMENT = 11
 TRUE, FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
 CHANNEL_KINDS = {
-    0: "text channel",
-    2: "voice channel",
-    4: "category",
-    5: "announcement channel",
-    10: "thread",
-    11: "thread",
-    12: "thread",
-    15: "forum",
+    ChannelType.TEXT: "text channel",
+    ChannelType.VOICE: "voice channel",
+    ChannelType.CATEGORY: "category",
+    ChannelType.ANNOUNCEMENT: "announcement channel",
+    ChannelType.ANNOUNCEMENT_THREAD: "thread",
+    ChannelType.PUBLIC_THREAD: "thread",
+    ChannelType.PRIVATE_THREAD: "thread",
+    ChannelType.FORUM: "forum",
 }
 
 
@@ -93,7 +92,7 @@ def _check_required(typed: TypedCommand) -> None:
 
 
 def _subcommands(schema: JSON) -> list[JSON]:
-    return [o for o in schema.get("options") or [] if o["type"] in (SUBCOMMAND, GROUP)]
+    return [o for o in schema.get("options") or [] if o["type"] in NESTING]
 
 
 def _add_option(typed: TypedCommand, word: str, world: World) -> None:
@@ -120,19 +119,19 @@ def convert(option: JSON, value: str, world: World) -> OptionValue:
     name, kind = option["name"], option["type"]
     if option.get("choices"):
         return _choice(option, value)
-    if kind in (INTEGER, NUMBER):
+    if kind in (OptionType.INTEGER, OptionType.NUMBER):
         return _number(option, value)
-    if kind == BOOLEAN:
+    if kind == OptionType.BOOLEAN:
         if value.lower() in TRUE + FALSE:
             return value.lower() in TRUE
         raise CommandHint(f"{name} must be true or false, not {value!r}")
-    if kind in (USER, MENTIONABLE):
+    if kind in (OptionType.USER, OptionType.MENTIONABLE):
         return _user_or_role(option, value, world)
-    if kind == CHANNEL:
+    if kind == OptionType.CHANNEL:
         return _channel(option, value, world)
-    if kind == ROLE:
+    if kind == OptionType.ROLE:
         return _role(name, value, world)
-    if kind == ATTACHMENT:
+    if kind == OptionType.ATTACHMENT:
         if not value:
             raise CommandHint(f"{name} needs a file name, e.g. {name}:notes.txt")
         return value
@@ -149,7 +148,7 @@ def _choice(option: JSON, value: str) -> OptionValue:
 
 
 def _number(option: JSON, value: str) -> int | float:
-    name, whole = option["name"], option["type"] == INTEGER
+    name, whole = option["name"], option["type"] == OptionType.INTEGER
     try:
         number: int | float = int(value) if whole else float(value)
     except ValueError:
@@ -179,7 +178,7 @@ def _user_or_role(option: JSON, value: str, world: World) -> str:
         names = (user_id, state.payload["username"], (state.payload["global_name"] or "").lower())
         if wanted.lower() in names:
             return user_id
-    if option["type"] == MENTIONABLE:
+    if option["type"] == OptionType.MENTIONABLE:
         return _role(option["name"], value, world)
     members = ", ".join(m["user"]["global_name"] for m in world.members.values())
     raise CommandHint(f"{option['name']} must be a member, e.g. {members} (not {value!r})")
@@ -187,20 +186,20 @@ def _user_or_role(option: JSON, value: str, world: World) -> str:
 
 def _channel(option: JSON, value: str, world: World) -> str:
     wanted = value.lstrip("#")
-    found = next((c for c in world.channels.values() if wanted in (c["id"], c["name"])), None)
-    if found is None:
+    channel = next((c for c in world.channels.values() if wanted in (c["id"], c["name"])), None)
+    if channel is None:
         names = ", ".join(
-            c["name"] for c in world.channels.values() if c["type"] not in (10, 11, 12)
+            c["name"] for c in world.channels.values() if c["type"] not in THREAD_TYPES
         )
         raise CommandHint(f"{option['name']} must be a channel: {names} (not {value!r})")
     allowed = option.get("channel_types")
-    if allowed and found["type"] not in allowed:
+    if allowed and channel["type"] not in allowed:
         kinds = sorted({CHANNEL_KINDS.get(k, str(k)) for k in allowed})
-        is_kind = CHANNEL_KINDS.get(found["type"], "channel")
+        is_kind = CHANNEL_KINDS.get(channel["type"], "channel")
         raise CommandHint(
-            f"{option['name']} must be a {' or '.join(kinds)}; #{found['name']} is a {is_kind}"
+            f"{option['name']} must be a {' or '.join(kinds)}; #{channel['name']} is a {is_kind}"
         )
-    return str(found["id"])
+    return str(channel["id"])
 
 
 def _role(name: str, value: str, world: World) -> str:

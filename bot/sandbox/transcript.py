@@ -6,7 +6,7 @@ import textwrap
 from collections.abc import Callable
 
 from bot.sandbox.emulator import Emulator
-from bot.sandbox.emulator.interactions import EPHEMERAL, LOADING
+from bot.sandbox.emulator.kinds import EPHEMERAL, LOADING
 from bot.sandbox.emulator.payloads import JSON
 
 INDENT = "     "

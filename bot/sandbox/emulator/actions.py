@@ -12,6 +12,13 @@ from typing import TYPE_CHECKING
 
 from bot import limits
 from bot.sandbox.emulator.interactions import InteractionRecord, component_ids
+from bot.sandbox.emulator.kinds import (
+    NESTING,
+    CommandType,
+    ComponentType,
+    InteractionType,
+    OptionType,
+)
 from bot.sandbox.emulator.payloads import JSON, OptionValue
 from bot.sandbox.emulator.snowflakes import make_snowflake
 
@@ -21,12 +28,6 @@ if TYPE_CHECKING:
     from bot.sandbox.emulator.messages import MessageStore
     from bot.sandbox.emulator.recorder import Recorder
     from bot.sandbox.emulator.world import World
-
-APP_COMMAND, COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
-SUBCOMMAND, GROUP = 1, 2
-USER, CHANNEL, ROLE, MENTIONABLE, ATTACHMENT = 6, 7, 8, 9, 11
-SLASH, USER_MENU, MESSAGE_MENU = 1, 2, 3
-ACTION_ROW, LABEL = 1, 18  # component types of a modal's rows
 
 
 class CommandNotFound(LookupError):
@@ -83,7 +84,7 @@ class MemberActions:
     ) -> InteractionRecord:
         """Run `/command sub` with options, as `user` in channel `where`."""
         data = self._command_data(command, options, focused=None)
-        return await self._interact(user, where, APP_COMMAND, data)
+        return await self._interact(user, where, InteractionType.APP_COMMAND, data)
 
     async def autocomplete(
         self,
@@ -95,7 +96,7 @@ class MemberActions:
     ) -> list[JSON]:
         """Type into option `focused`; returns the choices the bot offered."""
         data = self._command_data(command, options, focused=focused)
-        record = await self._interact(user, where, AUTOCOMPLETE, data)
+        record = await self._interact(user, where, InteractionType.AUTOCOMPLETE, data)
         return await record.autocomplete_choices()
 
     async def context_menu(
@@ -103,26 +104,26 @@ class MemberActions:
     ) -> InteractionRecord:
         """Use a message context menu (target = message) or user menu (target = user)."""
         if isinstance(target, dict):
-            command = self._find_command(name, MESSAGE_MENU)
+            command = self._find_command(name, CommandType.MESSAGE_MENU)
             target = self.world.find_message(target["id"]) or target
             data = {
                 "name": name,
-                "type": MESSAGE_MENU,
+                "type": CommandType.MESSAGE_MENU,
                 "target_id": target["id"],
                 "resolved": {"messages": {target["id"]: target}},
             }
             where = where or target["channel_id"]
         else:
-            command = self._find_command(name, USER_MENU)
+            command = self._find_command(name, CommandType.USER_MENU)
             target_id = self.resolve_user(target)
             data = {
                 "name": name,
-                "type": USER_MENU,
+                "type": CommandType.USER_MENU,
                 "target_id": target_id,
                 "resolved": self._resolved_user(target_id, where or "general"),
             }
         data.update(_identity(command))
-        return await self._interact(user, where or "general", APP_COMMAND, data)
+        return await self._interact(user, where or "general", InteractionType.APP_COMMAND, data)
 
     # --- components and modals -----------------------------------------------------------
     async def click(
@@ -140,16 +141,24 @@ class MemberActions:
             raise LookupError(
                 f"no component {custom_id!r} on that message: {component_ids(message)}"
             )
-        data = {"custom_id": custom_id, "component_type": 2}
-        return await self._interact(user, message["channel_id"], COMPONENT, data, message=message)
+        data = {"custom_id": custom_id, "component_type": ComponentType.BUTTON}
+        return await self._interact(
+            user, message["channel_id"], InteractionType.COMPONENT, data, message=message
+        )
 
     async def choose(
         self, user: str, message: JSON, custom_id: str, values: list[str]
     ) -> InteractionRecord:
         """Pick values in a select menu."""
         message = self.world.find_message(message["id"]) or message
-        data = {"custom_id": custom_id, "component_type": 3, "values": values}
-        return await self._interact(user, message["channel_id"], COMPONENT, data, message=message)
+        data = {
+            "custom_id": custom_id,
+            "component_type": ComponentType.STRING_SELECT,
+            "values": values,
+        }
+        return await self._interact(
+            user, message["channel_id"], InteractionType.COMPONENT, data, message=message
+        )
 
     async def submit_modal(
         self, user: str, shown: InteractionRecord, values: dict[str, str]
@@ -158,7 +167,9 @@ class MemberActions:
         modal = await shown.modal_shown()
         data = {"custom_id": modal["custom_id"], "components": _filled(modal, values)}
         message = shown.payload.get("message")
-        return await self._interact(user, shown.channel_id, MODAL_SUBMIT, data, message=message)
+        return await self._interact(
+            user, shown.channel_id, InteractionType.MODAL_SUBMIT, data, message=message
+        )
 
     # --- looking around ------------------------------------------------------------------
     def resolve_user(self, name_or_id: str) -> str:
@@ -257,11 +268,11 @@ class MemberActions:
 
     def _command_data(self, path: str, values: dict[str, OptionValue], focused: str | None) -> JSON:
         names = path.split()
-        command = self._find_command(names[0], SLASH)
-        data: JSON = {"name": command["name"], "type": SLASH, **_identity(command)}
+        command = self._find_command(names[0], CommandType.SLASH)
+        data: JSON = {"name": command["name"], "type": CommandType.SLASH, **_identity(command)}
         schema, container = command, data
         for name in names[1:]:
-            schema = _option(schema, name, (SUBCOMMAND, GROUP))
+            schema = _option(schema, name, NESTING)
             node = {"name": name, "type": schema["type"], "options": []}
             container.setdefault("options", []).append(node)
             container = node
@@ -288,13 +299,13 @@ class MemberActions:
         """A user, channel, role or file named by an option: its id, with the object added to
         `resolved` as Discord sends it; any other value as it is."""
         text = str(value)
-        mentioned_role = kind == MENTIONABLE and text in self.world.roles
-        if kind in (USER, MENTIONABLE) and not mentioned_role:
+        mentioned_role = kind == OptionType.MENTIONABLE and text in self.world.roles
+        if kind in (OptionType.USER, OptionType.MENTIONABLE) and not mentioned_role:
             user_id = self.resolve_user(text)
             for part, entries in self._resolved_user(user_id, "general").items():
                 resolved.setdefault(part, {}).update(entries)
             return user_id
-        if kind == CHANNEL:
+        if kind == OptionType.CHANNEL:
             channel_id = self.resolve_channel(text)
             permissions = self.world.permissions(self.world.bot_user["id"], channel_id)
             resolved.setdefault("channels", {})[channel_id] = {
@@ -302,11 +313,11 @@ class MemberActions:
                 "permissions": str(permissions.value),
             }
             return channel_id
-        if kind == ROLE or mentioned_role:
+        if kind == OptionType.ROLE or mentioned_role:
             role_id = text if text in self.world.roles else self.world.role_id(text)
             resolved.setdefault("roles", {})[role_id] = self.world.roles[role_id]
             return role_id
-        if kind == ATTACHMENT:  # a file name; its bytes are a placeholder
+        if kind == OptionType.ATTACHMENT:  # a file name; its bytes are a placeholder
             (attachment,) = self.store.attachments([{"filename": text, "data": b"(file)"}], {})
             resolved.setdefault("attachments", {})[attachment["id"]] = attachment
             return str(attachment["id"])
@@ -357,11 +368,13 @@ def _filled(modal: JSON, values: dict[str, str]) -> list[JSON]:
     """The modal's components as Discord submits them, with the user's values filled in."""
     rows = []
     for row in modal.get("components") or []:
-        if row.get("type") == LABEL:  # a label wrapping one component
-            rows.append({"type": LABEL, "component": _answer(row["component"], values)})
+        if row.get("type") == ComponentType.LABEL:  # a label wrapping one component
+            rows.append(
+                {"type": ComponentType.LABEL, "component": _answer(row["component"], values)}
+            )
             continue
         answers = [_answer(c, values) for c in row.get("components") or []]
-        rows.append({"type": ACTION_ROW, "components": answers})
+        rows.append({"type": ComponentType.ACTION_ROW, "components": answers})
     return rows
 
 

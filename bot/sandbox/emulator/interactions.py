@@ -7,23 +7,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
+from bot.sandbox.emulator.kinds import EPHEMERAL, LOADING
 from bot.sandbox.emulator.payloads import JSON
 
 if TYPE_CHECKING:
     from bot.sandbox.emulator.recorder import Recorder
 
 T = TypeVar("T")
-
-PONG, MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE, AUTOCOMPLETE, MODAL = (
-    1,
-    4,
-    5,
-    6,
-    7,
-    8,
-    9,
-)
-EPHEMERAL, LOADING = 1 << 6, 1 << 7
 
 
 @dataclass
@@ -51,13 +41,13 @@ class InteractionRecord:
 
     def messages(self) -> list[JSON]:
         """Every finished message the bot answered with, original first."""
-        found = []
+        answers = []
         if self.original is not None and not self.original["flags"] & LOADING:
-            found.append(self.original)
-        found.extend(self.followups)
+            answers.append(self.original)
+        answers.extend(self.followups)
         if self.updated_message is not None:
-            found.append(self.updated_message)
-        return found
+            answers.append(self.updated_message)
+        return answers
 
     async def wait(
         self, predicate: Callable[[InteractionRecord], T | None], timeout: float = 10.0

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from bot.sandbox.emulator.kinds import EPHEMERAL
 from bot.sandbox.emulator.payloads import JSON
 from bot.sandbox.emulator.snowflakes import iso, make_snowflake
 
@@ -23,7 +24,6 @@ USER_MENTION = re.compile(r"<@!?(\d+)>")
 ROLE_MENTION = re.compile(r"<@&(\d+)>")
 EVERYONE = re.compile(r"@(everyone|here)")
 REPLY, DEFAULT = 19, 0
-EPHEMERAL = 1 << 6
 
 
 @dataclass

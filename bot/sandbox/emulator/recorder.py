@@ -64,9 +64,9 @@ class Recorder:
         """Wait until `predicate()` returns something truthy (and so not None), re-checked at
         every change; returns what it returned."""
         async with self._changed:
-            found = await asyncio.wait_for(self._changed.wait_for(predicate), timeout)
-        assert found is not None  # wait_for returns only a truthy result
-        return found
+            result = await asyncio.wait_for(self._changed.wait_for(predicate), timeout)
+        assert result is not None  # wait_for returns only a truthy result
+        return result
 
     def find(
         self,
@@ -93,7 +93,7 @@ class Recorder:
         timeout: float = DEFAULT_TIMEOUT,
     ) -> RecordedRequest:
         """The first request (after index `since`) matching method, path regex and predicate."""
-        found = await self.wait_until(
+        matching = await self.wait_until(
             lambda: self.find(method, path, predicate, since=since), timeout
         )
-        return found[0]
+        return matching[0]

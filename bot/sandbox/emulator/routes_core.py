@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.sandbox.emulator.kinds import ChannelType
 from bot.sandbox.emulator.payloads import JSON
 from bot.sandbox.emulator.rest import ApiRequest, router, unknown
 from bot.sandbox.emulator.rules_commands import check_commands
 from bot.sandbox.emulator.snowflakes import make_snowflake
-from bot.sandbox.emulator.world import DM
 
 if TYPE_CHECKING:
     from bot.sandbox.emulator.server import Emulator
@@ -58,7 +58,7 @@ async def open_dm(emu: Emulator, api: ApiRequest) -> JSON:
     if channel is None:
         channel = {
             "id": make_snowflake(),
-            "type": DM,
+            "type": ChannelType.DM,
             "recipients": [state.payload],
             "last_message_id": None,
             "flags": 0,

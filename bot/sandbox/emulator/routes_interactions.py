@@ -6,8 +6,8 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot import limits
-from bot.sandbox.emulator import interactions as kinds
 from bot.sandbox.emulator.interactions import InteractionRecord
+from bot.sandbox.emulator.kinds import EPHEMERAL, LOADING, CallbackType
 from bot.sandbox.emulator.payloads import JSON
 from bot.sandbox.emulator.rest import ApiRequest, router, unknown
 from bot.sandbox.emulator.routes_messages import edit_checked
@@ -41,7 +41,7 @@ async def _respond_with_message(
     *,
     loading: bool = False,
 ) -> JSON:
-    flags = int(data.get("flags") or 0) | (kinds.LOADING if loading else 0)
+    flags = int(data.get("flags") or 0) | (LOADING if loading else 0)
     metadata = {
         "id": record.id,
         "type": record.type,
@@ -77,8 +77,8 @@ async def callback(emu: Emulator, api: ApiRequest, interaction_id: str, token: s
             "id": record.id,
             "type": record.type,
             "response_message_id": original.get("id"),
-            "response_message_loading": kind == kinds.DEFERRED_MESSAGE,
-            "response_message_ephemeral": bool(int(original.get("flags") or 0) & kinds.EPHEMERAL),
+            "response_message_loading": kind == CallbackType.DEFERRED_MESSAGE,
+            "response_message_ephemeral": bool(int(original.get("flags") or 0) & EPHEMERAL),
         },
         "resource": resource,
     }
@@ -90,19 +90,19 @@ async def _apply_callback(
     """What the callback does (a message, a deferral, an update, choices, a modal); returns the
     callback response's `resource`."""
     resource: JSON = {"type": kind}
-    if kind == kinds.MESSAGE:
+    if kind == CallbackType.MESSAGE:
         record.original = await _respond_with_message(emu, record, data, files)
         resource["message"] = record.original
-    elif kind == kinds.DEFERRED_MESSAGE:
+    elif kind == CallbackType.DEFERRED_MESSAGE:
         record.original = await _respond_with_message(emu, record, data, [], loading=True)
         resource["message"] = record.original
-    elif kind == kinds.UPDATE_MESSAGE:
+    elif kind == CallbackType.UPDATE_MESSAGE:
         record.updated_message = await _update_component_message(emu, record, data, files)
         resource["message"] = record.updated_message
-    elif kind == kinds.AUTOCOMPLETE:
+    elif kind == CallbackType.AUTOCOMPLETE:
         record.choices = data.get("choices") or []
         _check_choices(record.choices)
-    elif kind == kinds.MODAL:
+    elif kind == CallbackType.MODAL:
         record.modal = data
     return resource
 
@@ -129,9 +129,9 @@ def _check_callback(
     record: InteractionRecord, kind: int | None, data: JSON, files: list[JSON]
 ) -> None:
     check_callback_type(record.type, kind, from_message="message" in record.payload)
-    if kind in (kinds.MESSAGE, kinds.UPDATE_MESSAGE):
-        check_message(data, files, creating=kind == kinds.MESSAGE)
-    elif kind == kinds.MODAL:
+    if kind in (CallbackType.MESSAGE, CallbackType.UPDATE_MESSAGE):
+        check_message(data, files, creating=kind == CallbackType.MESSAGE)
+    elif kind == CallbackType.MODAL:
         check_modal(data)
 
 
@@ -172,8 +172,8 @@ async def followup(emu: Emulator, api: ApiRequest, token: str) -> JSON:
     body = api.json()
     check_message(body, api.files, creating=True)
     original = record.original
-    if original is not None and original["flags"] & kinds.LOADING:
-        finished = {**body, "flags": original["flags"] & ~kinds.LOADING}
+    if original is not None and original["flags"] & LOADING:
+        finished = {**body, "flags": original["flags"] & ~LOADING}
         await emu.store.edit(original, finished, files=api.files)
         await emu.recorder.notify()
         return original
@@ -187,7 +187,7 @@ def _response_message(emu: Emulator, record: InteractionRecord, message_id: str)
     if message_id == "@original":
         message = record.original or (
             record.payload.get("message")
-            if record.callback_type in (kinds.DEFERRED_UPDATE, kinds.UPDATE_MESSAGE)
+            if record.callback_type in (CallbackType.DEFERRED_UPDATE, CallbackType.UPDATE_MESSAGE)
             else None
         )
         if message is not None:
@@ -205,11 +205,11 @@ async def edit_response(emu: Emulator, api: ApiRequest, token: str, message_id: 
     record = _record(emu, token=token)
     _check_token_alive(emu, record)
     message = _response_message(emu, record, message_id)
-    if message["flags"] & kinds.LOADING:
-        api.body = {**api.json(), "flags": message["flags"] & ~kinds.LOADING}
+    if message["flags"] & LOADING:
+        api.body = {**api.json(), "flags": message["flags"] & ~LOADING}
     edited = await edit_checked(emu, message, api)
     if (
-        record.callback_type in (kinds.DEFERRED_UPDATE, kinds.UPDATE_MESSAGE)
+        record.callback_type in (CallbackType.DEFERRED_UPDATE, CallbackType.UPDATE_MESSAGE)
         and message_id == "@original"
     ):
         record.updated_message = edited

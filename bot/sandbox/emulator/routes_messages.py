@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot import limits
+from bot.sandbox.emulator.kinds import EPHEMERAL
 from bot.sandbox.emulator.payloads import JSON
 from bot.sandbox.emulator.rest import ApiError, ApiRequest, missing_permissions, router, unknown
 from bot.sandbox.emulator.routes_core import dm_recipient
@@ -24,7 +25,6 @@ def poll_fields(body: JSON, files: list[JSON]) -> JSON | None:
 
 
 BULK_DELETE_MAX_AGE = timedelta(days=limits.BULK_DELETE_MAX_AGE_DAYS)
-EPHEMERAL = 1 << 6
 EDITABLE = ("content", "embeds", "components", "attachments", "poll")
 
 

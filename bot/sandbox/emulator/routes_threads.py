@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot import limits
+from bot.sandbox.emulator.kinds import THREAD_TYPES, ChannelType
 from bot.sandbox.emulator.payloads import JSON
 from bot.sandbox.emulator.rest import ApiRequest, router
 from bot.sandbox.emulator.routes_messages import channel_or_404, message_or_404, require
@@ -16,14 +17,6 @@ from bot.sandbox.emulator.rules import (
 )
 from bot.sandbox.emulator.rules_messages import check_message
 from bot.sandbox.emulator.snowflakes import iso, make_snowflake
-from bot.sandbox.emulator.world import (
-    ANNOUNCEMENT,
-    ANNOUNCEMENT_THREAD,
-    FORUM,
-    PRIVATE_THREAD,
-    PUBLIC_THREAD,
-    THREAD_TYPES,
-)
 
 if TYPE_CHECKING:
     from bot.sandbox.emulator.server import Emulator
@@ -150,17 +143,21 @@ def _thread_payload(
 
 
 def _default_type(parent: JSON) -> int:
-    return ANNOUNCEMENT_THREAD if parent["type"] == ANNOUNCEMENT else PUBLIC_THREAD
+    return (
+        ChannelType.ANNOUNCEMENT_THREAD
+        if parent["type"] == ChannelType.ANNOUNCEMENT
+        else ChannelType.PUBLIC_THREAD
+    )
 
 
 @router.route("POST", "/channels/{channel_id}/threads")
 async def create_thread(emu: Emulator, api: ApiRequest, channel_id: str) -> JSON:
     parent = channel_or_404(emu, channel_id)
     body = api.json()
-    if parent["type"] == FORUM:
+    if parent["type"] == ChannelType.FORUM:
         return await create_forum_post(emu, parent, body, api.files, emu.world.bot_user["id"])
     require(emu, channel_id, "view_channel", "create_public_threads")
-    check_thread_type(parent, body.get("type") or PRIVATE_THREAD, from_message=False)
+    check_thread_type(parent, body.get("type") or ChannelType.PRIVATE_THREAD, from_message=False)
     thread = new_thread(emu, parent, body, owner_id=emu.world.bot_user["id"])
     await emu.gateway.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
     return thread

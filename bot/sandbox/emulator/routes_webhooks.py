@@ -10,6 +10,7 @@ import secrets
 from typing import TYPE_CHECKING
 
 from bot.sandbox.emulator import routes_interactions as interactions
+from bot.sandbox.emulator.kinds import ChannelType
 from bot.sandbox.emulator.payloads import JSON
 from bot.sandbox.emulator.rest import ApiRequest, router, unknown
 from bot.sandbox.emulator.routes_messages import channel_or_404, edit_checked, require
@@ -22,7 +23,6 @@ from bot.sandbox.emulator.rules import (
 )
 from bot.sandbox.emulator.rules_messages import check_message
 from bot.sandbox.emulator.snowflakes import make_snowflake
-from bot.sandbox.emulator.world import FORUM
 
 if TYPE_CHECKING:
     from bot.sandbox.emulator.server import Emulator
@@ -129,7 +129,7 @@ def _target(emu: Emulator, webhook: JSON, api: ApiRequest) -> str | None:
         channel_id != webhook["channel_id"] and thread.get("parent_id") != webhook["channel_id"]
     ):
         raise unknown("Channel", 10003)
-    if thread["type"] == FORUM:
+    if thread["type"] == ChannelType.FORUM:
         if api.json().get("thread_name"):
             return None
         raise Violation(

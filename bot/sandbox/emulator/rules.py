@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from bot import limits
+from bot.sandbox.emulator.kinds import ChannelType
 from bot.sandbox.emulator.payloads import JSON
 from bot.sandbox.emulator.rest import ApiError
 
@@ -118,19 +119,12 @@ def check_thread_type(parent: JSON, kind: int, *, from_message: bool) -> None:
     channel". "Start Thread from Message": "When called on a GUILD_TEXT channel, creates a
     PUBLIC_THREAD. When called on a GUILD_ANNOUNCEMENT channel, creates an ANNOUNCEMENT_THREAD."
     """
-    from bot.sandbox.emulator.world import (
-        ANNOUNCEMENT,
-        ANNOUNCEMENT_THREAD,
-        PRIVATE_THREAD,
-        PUBLIC_THREAD,
-        TEXT,
-    )
-
     if from_message:
         return
-    allowed = {ANNOUNCEMENT: (ANNOUNCEMENT_THREAD,), TEXT: (PUBLIC_THREAD, PRIVATE_THREAD)}.get(
-        parent["type"], ()
-    )
+    allowed = {
+        ChannelType.ANNOUNCEMENT: (ChannelType.ANNOUNCEMENT_THREAD,),
+        ChannelType.TEXT: (ChannelType.PUBLIC_THREAD, ChannelType.PRIVATE_THREAD),
+    }.get(parent["type"], ())
     if kind not in allowed:
         raise form_error("type", f"thread type {kind} cannot be created in this channel")
 

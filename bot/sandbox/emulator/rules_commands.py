@@ -18,17 +18,16 @@ from __future__ import annotations
 import regex
 
 from bot import limits
+from bot.sandbox.emulator.kinds import NESTING, CommandType, OptionType
 from bot.sandbox.emulator.payloads import JSON
 from bot.sandbox.emulator.rules import form_error
 
-SLASH, USER_MENU, MESSAGE_MENU = 1, 2, 3
-SUBCOMMAND, GROUP = 1, 2
 # The documented regex, verbatim: {1,32} is limits.COMMAND_NAME.
 NAME = regex.compile(r"^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$")
 CAPS = {
-    SLASH: limits.SLASH_COMMANDS,
-    USER_MENU: limits.CONTEXT_MENU_COMMANDS,
-    MESSAGE_MENU: limits.CONTEXT_MENU_COMMANDS,
+    CommandType.SLASH: limits.SLASH_COMMANDS,
+    CommandType.USER_MENU: limits.CONTEXT_MENU_COMMANDS,
+    CommandType.MESSAGE_MENU: limits.CONTEXT_MENU_COMMANDS,
 }
 
 
@@ -36,19 +35,19 @@ def check_commands(commands: list[JSON]) -> None:
     """Every rule above, for one bulk overwrite (global or one guild's)."""
     seen: set[tuple[int, str]] = set()
     for command in commands:
-        kind = command.get("type", SLASH)
+        kind = command.get("type", CommandType.SLASH)
         key = (kind, command["name"])
         if key in seen:
             raise form_error("name", f"duplicate command {command['name']}")
         seen.add(key)
-        if kind == SLASH:
+        if kind == CommandType.SLASH:
             _check_slash(command)
         elif not 1 <= len(command["name"]) <= limits.COMMAND_NAME or command.get("description"):
             raise form_error(
                 "name", f"context menus: 1-{limits.COMMAND_NAME} characters and no description"
             )
     for kind, cap in CAPS.items():
-        if sum(1 for c in commands if c.get("type", SLASH) == kind) > cap:
+        if sum(1 for c in commands if c.get("type", CommandType.SLASH) == kind) > cap:
             raise form_error("commands", f"at most {cap} commands of type {kind}")
 
 
@@ -85,17 +84,15 @@ def _check_options(parent: JSON, options: list[JSON], depth: int) -> int:
         )
     if len({o["name"] for o in options}) != len(options):
         raise form_error(f"{where}.options", "option names must be unique")
-    nested = [o for o in options if o["type"] in (SUBCOMMAND, GROUP)]
+    nested = [o for o in options if o["type"] in NESTING]
     if nested and len(nested) != len(options):
         raise form_error(f"{where}.options", "subcommands cannot sit beside plain options")
     size, optional_seen = 0, False
     for option in options:
         _check_named(option, f"{where}.{option['name']}")
         size += len(option["name"]) + len(option.get("description") or "")
-        if option["type"] in (SUBCOMMAND, GROUP):
-            allowed = {0: (SUBCOMMAND, GROUP), 1: (SUBCOMMAND,)}.get(depth, ())
-            if option["type"] not in allowed or (depth == 1 and parent.get("type") != GROUP):
-                raise form_error(f"{where}.{option['name']}", "subcommands nest one level deep")
+        if option["type"] in NESTING:
+            _check_nesting(parent, option, depth)
             size += _check_options(option, option.get("options") or [], depth + 1)
             continue
         if option.get("required"):
@@ -105,6 +102,13 @@ def _check_options(parent: JSON, options: list[JSON], depth: int) -> int:
             optional_seen = True
         size += _check_choices(option)
     return size
+
+
+def _check_nesting(parent: JSON, option: JSON, depth: int) -> None:
+    """A command holds subcommands or groups; a group holds subcommands; nothing deeper."""
+    allowed = {0: NESTING, 1: (OptionType.SUBCOMMAND,)}.get(depth, ())
+    if option["type"] not in allowed or (depth == 1 and parent.get("type") != OptionType.GROUP):
+        raise form_error(f"{parent['name']}.{option['name']}", "subcommands nest one level deep")
 
 
 def _check_choices(option: JSON) -> int:

@@ -7,11 +7,10 @@ edits, webhook executes and edits, forum starters. Each check cites the document
 from __future__ import annotations
 
 from bot import limits
+from bot.sandbox.emulator.kinds import SELECTS, CallbackType, ComponentType, InteractionType
 from bot.sandbox.emulator.payloads import JSON
 from bot.sandbox.emulator.rules import Violation, form_error
 
-ACTION_ROW, BUTTON, TEXT_INPUT, TEXT_DISPLAY, LABEL = 1, 2, 4, 10, 18
-SELECTS = (3, 5, 6, 7, 8)
 LINK, PREMIUM = 5, 6
 EMBED_LIMITS = {"title": limits.EMBED_TITLE, "description": limits.EMBED_DESCRIPTION}
 
@@ -98,7 +97,7 @@ def check_components(rows: list[JSON]) -> None:
         raise form_error("components", f"Must be {limits.ACTION_ROWS} or fewer in length.")
     seen: set[str] = set()
     for row in rows:
-        if row.get("type") != ACTION_ROW:
+        if row.get("type") != ComponentType.ACTION_ROW:
             continue  # layout components (components v2) are not used by the bot
         items = row.get("components") or []
         selects = [c for c in items if c.get("type") in SELECTS]
@@ -110,12 +109,12 @@ def check_components(rows: list[JSON]) -> None:
 
 def _check_item(item: JSON, seen: set[str]) -> None:
     custom_id = item.get("custom_id")
-    if item.get("type") == BUTTON and item.get("style") == LINK:
+    if item.get("type") == ComponentType.BUTTON and item.get("style") == LINK:
         if custom_id or not item.get("url"):
             raise form_error("components.url", "a link button has a url and no custom_id")
-    elif item.get("type") != BUTTON or item.get("style") != PREMIUM:
+    elif item.get("type") != ComponentType.BUTTON or item.get("style") != PREMIUM:
         _check_custom_id(custom_id, seen)
-    if item.get("type") == BUTTON:
+    if item.get("type") == ComponentType.BUTTON:
         _at_most("components.label", item.get("label"), limits.BUTTON_LABEL)
     if item.get("type") in SELECTS:
         _at_most("components.placeholder", item.get("placeholder"), limits.SELECT_PLACEHOLDER)
@@ -156,11 +155,15 @@ def check_modal(data: JSON) -> None:
             "data.components", f"Must be between 1 and {limits.MODAL_COMPONENTS} in length."
         )
     for row in rows:
-        inner = [row["component"]] if row.get("type") == LABEL else row.get("components") or []
-        if row.get("type") == LABEL:
+        inner = (
+            [row["component"]]
+            if row.get("type") == ComponentType.LABEL
+            else row.get("components") or []
+        )
+        if row.get("type") == ComponentType.LABEL:
             _at_most("data.components.label", row.get("label"), limits.TEXT_INPUT_LABEL)
         for item in inner:
-            if item.get("type") != TEXT_DISPLAY:
+            if item.get("type") != ComponentType.TEXT_DISPLAY:
                 _check_modal_input(item, seen)
 
 
@@ -183,19 +186,22 @@ def _check_modal_input(item: JSON, seen: set[str]) -> None:
 # and UPDATE_MESSAGE "only valid for component-based interactions"; APPLICATION_COMMAND_
 # AUTOCOMPLETE_RESULT answers autocomplete; MODAL is "Not available for MODAL_SUBMIT and PING
 # interactions".
-CALLBACKS_FOR = {
-    2: (4, 5, 9),  # application command
-    3: (4, 5, 6, 7, 9),  # component
-    4: (8,),  # autocomplete
-    5: (4, 5, 6, 7),  # modal submit (6/7 only when the modal came from a component)
+_MESSAGE, _DEFERRED = CallbackType.MESSAGE, CallbackType.DEFERRED_MESSAGE
+_UPDATES = (CallbackType.DEFERRED_UPDATE, CallbackType.UPDATE_MESSAGE)
+CALLBACKS_FOR: dict[int, tuple[int, ...]] = {
+    InteractionType.APP_COMMAND: (_MESSAGE, _DEFERRED, CallbackType.MODAL),
+    InteractionType.COMPONENT: (_MESSAGE, _DEFERRED, *_UPDATES, CallbackType.MODAL),
+    InteractionType.AUTOCOMPLETE: (CallbackType.AUTOCOMPLETE,),
+    # the updates only when the modal came from a component
+    InteractionType.MODAL_SUBMIT: (_MESSAGE, _DEFERRED, *_UPDATES),
 }
 
 
 def check_callback_type(interaction_type: int, callback: int | None, *, from_message: bool) -> None:
     """A callback type must fit the interaction it answers (see CALLBACKS_FOR)."""
     allowed = CALLBACKS_FOR.get(interaction_type, ())
-    if interaction_type == 5 and not from_message:
-        allowed = (4, 5)
+    if interaction_type == InteractionType.MODAL_SUBMIT and not from_message:
+        allowed = (_MESSAGE, _DEFERRED)
     if callback not in allowed:
         raise form_error(
             "type", f"callback {callback} is not valid for interaction {interaction_type}"

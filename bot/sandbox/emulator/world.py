@@ -11,12 +11,9 @@ from datetime import datetime
 
 import discord
 
+from bot.sandbox.emulator.kinds import THREAD_TYPES, ChannelType
 from bot.sandbox.emulator.payloads import JSON
 from bot.sandbox.emulator.snowflakes import iso, make_snowflake
-
-TEXT, DM, CATEGORY, ANNOUNCEMENT, FORUM = 0, 1, 4, 5, 15
-ANNOUNCEMENT_THREAD, PUBLIC_THREAD, PRIVATE_THREAD = 10, 11, 12
-THREAD_TYPES = (ANNOUNCEMENT_THREAD, PUBLIC_THREAD, PRIVATE_THREAD)
 
 MEMBER_PERMISSIONS = discord.Permissions(
     view_channel=True,
@@ -89,9 +86,11 @@ class World:
             world.add_user(name, ["Member"])
         world.users[world.user_id("Carol")].dms_closed = True
         for name in ("general", "film-talk", "mod-alerts", "mod-log"):
-            world.add_channel(name, TEXT)
+            world.add_channel(name, ChannelType.TEXT)
         tags = ("Drama", "Science Fiction", "Romance", "Comedy", "Horror")
-        world.add_channel("film-forum", FORUM, available_tags=[_forum_tag(t) for t in tags])
+        world.add_channel(
+            "film-forum", ChannelType.FORUM, available_tags=[_forum_tag(t) for t in tags]
+        )
         return world
 
     def add_role(
@@ -144,7 +143,7 @@ class World:
             "premium_since": None,
         }
 
-    def add_channel(self, name: str, kind: int = TEXT, **extra: object) -> str:
+    def add_channel(self, name: str, kind: int = ChannelType.TEXT, **extra: object) -> str:
         channel_id = make_snowflake()
         self.channels[channel_id] = {
             "id": channel_id,
