@@ -11,6 +11,7 @@ import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from enum import IntEnum
 
 from aiohttp import WSMsgType, web
 
@@ -19,16 +20,18 @@ from bot.sandbox.emulator.snowflakes import make_snowflake
 
 log = logging.getLogger(__name__)
 
-DISPATCH, HEARTBEAT, IDENTIFY, RESUME, RECONNECT, INVALID_SESSION, HELLO, HEARTBEAT_ACK = (
-    0,
-    1,
-    2,
-    6,
-    7,
-    9,
-    10,
-    11,
-)
+
+class Opcode(IntEnum):
+    DISPATCH = 0
+    HEARTBEAT = 1
+    IDENTIFY = 2
+    RESUME = 6
+    RECONNECT = 7
+    INVALID_SESSION = 9
+    HELLO = 10
+    HEARTBEAT_ACK = 11
+
+
 HEARTBEAT_INTERVAL_MS = 41250
 RESUME_BUFFER = 1000
 # The ACK travels back as over a network: answered at once, in-process, it reaches discord.py
@@ -67,7 +70,9 @@ class Gateway:
         await socket.prepare(request)
         self.connections += 1
         await socket.send_str(
-            json.dumps({"op": HELLO, "d": {"heartbeat_interval": self.heartbeat_interval_ms}})
+            json.dumps(
+                {"op": Opcode.HELLO, "d": {"heartbeat_interval": self.heartbeat_interval_ms}}
+            )
         )
         try:
             async for frame in socket:
@@ -82,20 +87,20 @@ class Gateway:
 
     async def _receive(self, socket: web.WebSocketResponse, payload: JSON) -> None:
         op = payload.get("op")
-        if op == HEARTBEAT:
+        if op == Opcode.HEARTBEAT:
             self.heartbeats += 1
             asyncio.get_running_loop().call_later(
                 ACK_DELAY_SECONDS, lambda: asyncio.ensure_future(self._ack(socket))
             )
-        elif op == IDENTIFY:
+        elif op == Opcode.IDENTIFY:
             await self._identify(socket)
-        elif op == RESUME:
+        elif op == Opcode.RESUME:
             await self._resume(socket, payload["d"])
 
     async def _ack(self, socket: web.WebSocketResponse) -> None:
         if not socket.closed:
             with contextlib.suppress(ConnectionResetError):
-                await socket.send_str(json.dumps({"op": HEARTBEAT_ACK}))
+                await socket.send_str(json.dumps({"op": Opcode.HEARTBEAT_ACK}))
         await self._on_change()
 
     async def _identify(self, socket: web.WebSocketResponse) -> None:
@@ -111,7 +116,7 @@ class Gateway:
 
     async def _resume(self, socket: web.WebSocketResponse, data: JSON) -> None:
         if data.get("session_id") != self.session_id:
-            await socket.send_str(json.dumps({"op": INVALID_SESSION, "d": False}))
+            await socket.send_str(json.dumps({"op": Opcode.INVALID_SESSION, "d": False}))
             return
         self.resumes += 1
         self.socket = socket
@@ -144,7 +149,7 @@ class Gateway:
     async def _send_event(self, event: str, data: JSON) -> None:
         async with self._send_lock:
             self.sequence += 1
-            frame = {"op": DISPATCH, "t": event, "s": self.sequence, "d": data}
+            frame = {"op": Opcode.DISPATCH, "t": event, "s": self.sequence, "d": data}
             self._buffer.append(frame)
             del self._buffer[:-RESUME_BUFFER]
             if self.socket is not None and not self.socket.closed:

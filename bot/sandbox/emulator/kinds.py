@@ -1,5 +1,5 @@
-"""Discord's numbered kinds, one place each: channel, command, option, interaction, callback
-and component types, and the message flags the emulator reads.
+"""Discord's numbered kinds, one place each: channel, message, command, option, interaction,
+callback and component types, and the message flags the emulator reads.
 
 They are IntEnums, so payloads holding them serialise to Discord's plain numbers and compare
 equal to the numbers discord.py sends.
@@ -25,6 +25,11 @@ THREAD_TYPES = (
     ChannelType.PUBLIC_THREAD,
     ChannelType.PRIVATE_THREAD,
 )
+
+
+class MessageType(IntEnum):
+    DEFAULT = 0
+    REPLY = 19
 
 
 class CommandType(IntEnum):

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from bot.sandbox.emulator.kinds import EPHEMERAL
+from bot.sandbox.emulator.kinds import EPHEMERAL, MessageType
 from bot.sandbox.emulator.payloads import JSON
 from bot.sandbox.emulator.snowflakes import iso, make_snowflake
 
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 USER_MENTION = re.compile(r"<@!?(\d+)>")
 ROLE_MENTION = re.compile(r"<@&(\d+)>")
 EVERYONE = re.compile(r"@(everyone|here)")
-REPLY, DEFAULT = 19, 0
 
 
 @dataclass
@@ -88,7 +87,7 @@ class MessageStore:
         return {
             "id": make_snowflake(at),
             "channel_id": channel_id,
-            "type": DEFAULT,
+            "type": MessageType.DEFAULT,
             "content": body.get("content") or "",
             "timestamp": iso(at),
             "edited_timestamp": None,
@@ -177,7 +176,7 @@ class MessageStore:
             return
         parent_id = str(reference["message_id"])
         parent = self.emu.world.find_message(parent_id)
-        message["type"] = REPLY
+        message["type"] = MessageType.REPLY
         message["message_reference"] = {
             "type": 0,
             "message_id": parent_id,

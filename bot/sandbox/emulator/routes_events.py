@@ -12,6 +12,7 @@ change sends GUILD_SCHEDULED_EVENT_CREATE / UPDATE / DELETE.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import IntEnum
 from typing import TYPE_CHECKING
 
 from bot import limits
@@ -22,9 +23,24 @@ from bot.sandbox.emulator.snowflakes import make_snowflake
 if TYPE_CHECKING:
     from bot.sandbox.emulator.server import Emulator
 
-STAGE, VOICE, EXTERNAL = 1, 2, 3
-SCHEDULED, ACTIVE, COMPLETED, CANCELLED = 1, 2, 3, 4
-MOVES = {SCHEDULED: {ACTIVE, CANCELLED}, ACTIVE: {COMPLETED}}
+
+class EntityType(IntEnum):
+    STAGE = 1
+    VOICE = 2
+    EXTERNAL = 3
+
+
+class EventStatus(IntEnum):
+    SCHEDULED = 1
+    ACTIVE = 2
+    COMPLETED = 3
+    CANCELLED = 4
+
+
+MOVES = {
+    EventStatus.SCHEDULED: {EventStatus.ACTIVE, EventStatus.CANCELLED},
+    EventStatus.ACTIVE: {EventStatus.COMPLETED},
+}
 EDITABLE = ("name", "description", "scheduled_start_time", "scheduled_end_time", "entity_metadata")
 
 
@@ -60,7 +76,7 @@ def _check(event: JSON, *, new: bool) -> None:
     start = datetime.fromisoformat(event["scheduled_start_time"])
     if new and start <= datetime.now(UTC):
         raise _invalid("scheduled_start_time: cannot be in the past")
-    if event["entity_type"] == EXTERNAL:
+    if event["entity_type"] == EntityType.EXTERNAL:
         location = (event.get("entity_metadata") or {}).get("location") or ""
         if not 1 <= len(location) <= limits.SCHEDULED_EVENT_LOCATION:
             raise _invalid(
@@ -87,7 +103,7 @@ async def create_event(emu: Emulator, api: ApiRequest, guild_id: str) -> JSON:
         "scheduled_start_time": body.get("scheduled_start_time"),
         "scheduled_end_time": body.get("scheduled_end_time"),
         "privacy_level": body.get("privacy_level", 2),
-        "status": SCHEDULED,
+        "status": EventStatus.SCHEDULED,
         "entity_type": body.get("entity_type"),
         "entity_id": None,
         "entity_metadata": body.get("entity_metadata"),
