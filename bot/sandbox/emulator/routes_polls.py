@@ -62,13 +62,11 @@ def _checked(request: JSON) -> tuple[str, list[JSON], int]:
         raise _invalid(f"answers: must be 1-{limits.POLL_ANSWERS} answers")
     for answer in answers:
         text = (answer.get("poll_media") or {}).get("text") or ""
-        if not 1 <= len(text) <= limits.POLL_ANSWER_TEXT:
-            raise _invalid(
-                f"answers.poll_media.text: must be 1-{limits.POLL_ANSWER_TEXT} characters"
-            )
+        if not 1 <= len(text) <= limits.POLL_ANSWER:
+            raise _invalid(f"answers.poll_media.text: must be 1-{limits.POLL_ANSWER} characters")
     hours = int(request.get("duration") or 24)
-    if not limits.POLL_MIN_HOURS <= hours <= limits.POLL_MAX_HOURS:
-        raise _invalid(f"duration: must be {limits.POLL_MIN_HOURS}-{limits.POLL_MAX_HOURS} hours")
+    if not 1 <= hours <= limits.POLL_MAX_HOURS:
+        raise _invalid(f"duration: must be 1-{limits.POLL_MAX_HOURS} hours")
     return question, answers, hours
 
 

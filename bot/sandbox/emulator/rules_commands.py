@@ -25,7 +25,7 @@ from bot.sandbox.emulator.rules import form_error
 # The documented regex, verbatim: {1,32} is limits.COMMAND_NAME.
 NAME = regex.compile(r"^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$")
 CAPS = {
-    CommandType.SLASH: limits.SLASH_COMMANDS,
+    CommandType.SLASH: limits.GLOBAL_COMMANDS,
     CommandType.USER_MENU: limits.CONTEXT_MENU_COMMANDS,
     CommandType.MESSAGE_MENU: limits.CONTEXT_MENU_COMMANDS,
 }
