@@ -120,6 +120,24 @@ async def _post(
     guild_id = channel.guild.id
     await repo.set_thread_title(thread.id, guild_id, title)
     await repo.track_channel(guild_id, thread.id, None)  # the bot captures what follows
+    try:
+        count = await _post_comments(repo, hooks, channel, thread, tree, progress)
+    finally:
+        await refresh_structure(repo, thread.id)
+    if progress is not None:
+        progress.finish()
+    return PostedThread(thread.id, thread.name, thread.jump_url, count)
+
+
+async def _post_comments(
+    repo: ReplyRepository,
+    hooks: ChannelWebhooks,
+    channel: discord.TextChannel | discord.ForumChannel,
+    thread: discord.Thread,
+    tree: ReplyTree,
+    progress: Progress | None,
+) -> int:
+    """Post every comment under its author's name, parents first; returns how many."""
     posted: dict[int, discord.WebhookMessage] = {}
     try:
         for comment, parent_id in posting_order(tree):
@@ -133,11 +151,7 @@ async def _post(
             f"Discord refused a message after {len(posted)} of {len(tree)} comments were posted "
             f"in {thread.jump_url} ({error}). The import is stored."
         ) from None
-    finally:
-        await refresh_structure(repo, thread.id)
-    if progress is not None:
-        progress.finish()
-    return PostedThread(thread.id, thread.name, thread.jump_url, len(posted))
+    return len(posted)
 
 
 @contextlib.asynccontextmanager
