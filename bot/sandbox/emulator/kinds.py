@@ -1,5 +1,5 @@
 """Discord's numbered kinds, one place each: channel, message, command, option, interaction,
-callback and component types, and the message flags the emulator reads.
+callback, component and scheduled-event types, and the message flags the emulator reads.
 
 They are IntEnums, so payloads holding them serialise to Discord's plain numbers and compare
 equal to the numbers discord.py sends.
@@ -93,6 +93,24 @@ SELECTS = (
     ComponentType.MENTIONABLE_SELECT,
     ComponentType.CHANNEL_SELECT,
 )
+
+
+class EntityType(IntEnum):
+    """Where a scheduled event happens."""
+
+    STAGE = 1
+    VOICE = 2
+    EXTERNAL = 3
+
+
+class EventStatus(IntEnum):
+    """A scheduled event's status."""
+
+    SCHEDULED = 1
+    ACTIVE = 2
+    COMPLETED = 3
+    CANCELLED = 4
+
 
 # Message flags: plain ints, since they are combined and masked bit by bit.
 EPHEMERAL = 1 << 6

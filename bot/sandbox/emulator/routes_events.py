@@ -12,30 +12,16 @@ change sends GUILD_SCHEDULED_EVENT_CREATE / UPDATE / DELETE.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from enum import IntEnum
 from typing import TYPE_CHECKING
 
 from bot import limits
+from bot.sandbox.emulator.kinds import EntityType, EventStatus
 from bot.sandbox.emulator.payloads import JSON
 from bot.sandbox.emulator.rest import ApiError, ApiRequest, missing_permissions, router, unknown
 from bot.sandbox.emulator.snowflakes import make_snowflake
 
 if TYPE_CHECKING:
     from bot.sandbox.emulator.server import Emulator
-
-
-class EntityType(IntEnum):
-    STAGE = 1
-    VOICE = 2
-    EXTERNAL = 3
-
-
-class EventStatus(IntEnum):
-    SCHEDULED = 1
-    ACTIVE = 2
-    COMPLETED = 3
-    CANCELLED = 4
-
 
 MOVES = {
     EventStatus.SCHEDULED: {EventStatus.ACTIVE, EventStatus.CANCELLED},
