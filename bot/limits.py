@@ -41,11 +41,29 @@ TEXT_INPUT_LABEL = 45
 WEBHOOK_USERNAME = 80
 SLOWMODE_MAX_SECONDS = 6 * 3600
 
-STRING_OPTION = 6000  # a slash command's longest string option
+STRING_OPTION = 6000  # the longest value a slash command's string option accepts
+GLOBAL_COMMANDS = 100
+
+POLL_QUESTION = 300
+POLL_ANSWER = 55
 POLL_ANSWERS = 10
-POLL_ANSWER_TEXT = 55
 POLL_MIN_HOURS = 1
-POLL_MAX_HOURS = 32 * 24
+POLL_MAX_HOURS = 768  # 32 days
+
 SCHEDULED_EVENT_NAME = 100
-SCHEDULED_EVENT_LOCATION = 100
 SCHEDULED_EVENT_DESCRIPTION = 1000
+SCHEDULED_EVENT_LOCATION = 100  # entity_metadata.location of an external event
+
+ATTACHMENT_SIZE = 8 * 1024 * 1024  # bytes, the upload limit of a server without boosts
+WEBHOOKS_PER_CHANNEL = 15
+BUTTON_LABEL = 80
+CUSTOM_ID = 100
+SELECT_PLACEHOLDER = 150
+SELECT_OPTION_TEXT = 100  # an option's label, value and description each
+MODAL_COMPONENTS = 5
+TEXT_INPUT_PLACEHOLDER = 100
+COMMAND_NAME = 32
+COMMAND_DESCRIPTION = 100
+COMMAND_CHOICES = 25
+COMMAND_CHARACTERS = 8000  # a command's names, descriptions and choices, all together
+CONTEXT_MENU_COMMANDS = 5  # of each kind: user and message

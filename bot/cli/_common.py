@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from typing import TypeAlias
 
 import aiosqlite
 
 from bot.settings import Settings, SettingsError, load_settings
 from storage import migrate
 from storage.db import DatabaseError
+
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+"""What each subcommand module's `register(subparsers)` adds its parser to."""
 
 
 class CommandFailed(Exception):
@@ -43,11 +48,10 @@ async def migrated_database(settings: Settings) -> AsyncIterator[aiosqlite.Conne
         await conn.close()
 
 
-def run_command(work: object) -> int:
+def run_command(work: Callable[[], int | None]) -> int:
     """Run a subcommand body; CommandFailed becomes `error: ...` on stderr and its exit code."""
     try:
-        result = work() if callable(work) else work
-        return int(result or 0)
+        return work() or 0
     except CommandFailed as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -120,6 +120,24 @@ async def _post(
     guild_id = channel.guild.id
     await repo.set_thread_title(thread.id, guild_id, title)
     await repo.track_channel(guild_id, thread.id, None)  # the bot captures what follows
+    try:
+        count = await _post_comments(repo, hooks, channel, thread, tree, progress)
+    finally:
+        await refresh_structure(repo, thread.id)
+    if progress is not None:
+        progress.finish()
+    return PostedThread(thread.id, thread.name, thread.jump_url, count)
+
+
+async def _post_comments(
+    repo: ReplyRepository,
+    hooks: ChannelWebhooks,
+    channel: discord.TextChannel | discord.ForumChannel,
+    thread: discord.Thread,
+    tree: ReplyTree,
+    progress: Progress | None,
+) -> int:
+    """Post every comment under its author's name, parents first; returns how many."""
     posted: dict[int, discord.WebhookMessage] = {}
     try:
         for comment, parent_id in posting_order(tree):
@@ -133,11 +151,7 @@ async def _post(
             f"Discord refused a message after {len(posted)} of {len(tree)} comments were posted "
             f"in {thread.jump_url} ({error}). The import is stored."
         ) from None
-    finally:
-        await refresh_structure(repo, thread.id)
-    if progress is not None:
-        progress.finish()
-    return PostedThread(thread.id, thread.name, thread.jump_url, len(posted))
+    return len(posted)
 
 
 @contextlib.asynccontextmanager
@@ -163,20 +177,19 @@ async def _new_thread(
     name = title[: limits.THREAD_NAME]
     if isinstance(channel, discord.TextChannel):
         return await channel.create_thread(name=name, type=thread_type(channel))
+    return await _new_forum_post(channel, name, title, tree, repo)
+
+
+async def _new_forum_post(
+    channel: discord.ForumChannel, name: str, title: str, tree: ReplyTree, repo: ReplyRepository
+) -> discord.Thread:
     first_date = min(node.message.created_at for node in tree.roots)
     intro = (
         f"{len(tree):,} comments imported from “{discord.utils.escape_markdown(title)}”, oldest "
         "first, each under its author's name with its original date."
     )
-    tags = tags_for_post(
-        [],
-        [(t.id, t.moderated) for t in channel.available_tags],
-        required=channel.flags.require_tag,
-        can_moderate=False,  # the CLI knows no member list: use only unmoderated tags
-        forum_name=channel.name,
-    )
     created = await channel.create_thread(
-        name=name, content=intro, applied_tags=[channel.get_tag(t) for t in tags]
+        name=name, content=intro, applied_tags=_post_tags(channel)
     )
     starter = created.message
     starter_record = MessageRecord(  # stored here rather than left to whether the bot saw it
@@ -190,6 +203,19 @@ async def _new_thread(
     )
     await repo.store_posted_copies([starter_record])
     return created.thread
+
+
+def _post_tags(forum: discord.ForumChannel) -> list[discord.ForumTag]:
+    """The tags an imported post carries: what the forum requires, never a moderated tag."""
+    by_id = {tag.id: tag for tag in forum.available_tags}
+    chosen = tags_for_post(
+        [],
+        [(t.id, t.moderated) for t in forum.available_tags],
+        required=forum.flags.require_tag,
+        can_moderate=False,  # the CLI knows no member list: use only unmoderated tags
+        forum_name=forum.name,
+    )
+    return [by_id[tag_id] for tag_id in chosen]
 
 
 async def _post_one(

@@ -7,7 +7,9 @@ import asyncio
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from bot.cli._common import Subparsers
 from bot.errors import InvalidInput, UserFacingError
 from bot.films import cards
 from bot.settings import SettingsError, configure_logging, load_settings
@@ -16,10 +18,16 @@ from storage.db import DatabaseError, connect
 from storage.films import FilmRepository, ensure_curated
 from storage.migrate import migrate
 
+if TYPE_CHECKING:
+    import aiosqlite
+
+    from bot.films.importers import ImportReport
+    from bot.films.model import Film
+
 log = logging.getLogger(__name__)
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "catalog",
         help="film catalog: load curated films, import MovieLens/ggplot2movies/IMDb/Wikipedia, search",
@@ -81,7 +89,7 @@ async def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _load_file(conn, path: Path) -> None:
+async def _load_file(conn: aiosqlite.Connection, path: Path) -> None:
     from bot.films.curated import CuratedDataError, load_file
 
     try:
@@ -94,7 +102,7 @@ async def _load_file(conn, path: Path) -> None:
         print(f"{film_id:>8}  {cards.choice_label(details.film)}")
 
 
-def _import(args: argparse.Namespace, path: Path):
+def _import(args: argparse.Namespace, path: Path) -> ImportReport:
     if args.source == "movielens":
         from bot.films.importers.movielens import import_movielens
 
@@ -112,7 +120,7 @@ def _import(args: argparse.Namespace, path: Path):
     return import_imdb(args.folder, path)
 
 
-def _print_search(films) -> None:
+def _print_search(films: list[Film]) -> None:
     if not films:
         print("no films found")
     for film in films:

@@ -9,12 +9,18 @@ from pathlib import Path
 import aiosqlite
 
 from bot.about import format_bytes
-from bot.cli._common import CommandFailed, migrated_database, run_command, settings_or_fail
+from bot.cli._common import (
+    CommandFailed,
+    Subparsers,
+    migrated_database,
+    run_command,
+    settings_or_fail,
+)
 from storage import migrate
 from storage.db import connect
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser("db", help="inspect, migrate or back up the database")
     actions = parser.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     actions.add_parser("migrate", help="apply pending migrations").set_defaults(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import logging
 import signal
 
@@ -12,7 +13,7 @@ import discord
 import yarl
 
 from bot.app import FilmBot
-from bot.cli._common import CommandFailed, run_command, settings_or_fail
+from bot.cli._common import CommandFailed, Subparsers, run_command, settings_or_fail
 from bot.services import open_services
 from bot.settings import Settings, SettingsError, configure_logging
 
@@ -24,7 +25,7 @@ INTENTS_HELP = (
 )
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser("run", help="connect to Discord and run the bot")
     parser.set_defaults(handler=handle)
 
@@ -78,7 +79,7 @@ def _stop_on_signals(bot: FilmBot) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, lambda s=sig: _begin_shutdown(bot, s))
+            loop.add_signal_handler(sig, functools.partial(_begin_shutdown, bot, sig))
 
 
 def _begin_shutdown(bot: FilmBot, sig: signal.Signals) -> None:

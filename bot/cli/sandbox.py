@@ -10,9 +10,10 @@ import asyncio
 import logging
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-from bot.cli._common import CommandFailed, run_command
+from bot.cli._common import CommandFailed, Subparsers, run_command
 from bot.sandbox.emulator import Emulator
 from bot.sandbox.harness import running_bot, sandbox_settings
 from bot.sandbox.session import SandboxSession, ScriptError
@@ -21,7 +22,7 @@ from bot.sandbox.transcript import Transcript
 PROMPT_HELP = "Type `help` for the actions, `quit` to leave. You are Alice in #general."
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser("sandbox", help="try the bot locally against a fake Discord")
     parser.add_argument("--script", type=Path, help="replay a scripted session and print it")
     parser.add_argument("--db", type=Path, help="database file (default: a fresh temporary one)")
@@ -40,7 +41,7 @@ def handle(args: argparse.Namespace) -> int:
     return run_command(lambda: asyncio.run(_sandbox(args.script, args.db)))
 
 
-def _fail(message: str):
+def _fail(message: str) -> Callable[[], int]:
     def work() -> int:
         raise CommandFailed(message, 2)
 

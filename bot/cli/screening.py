@@ -5,11 +5,17 @@ from __future__ import annotations
 import argparse
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.cli._common import Subparsers
+
+if TYPE_CHECKING:
+    from bot.films.model import FilmDetails
 
 log = logging.getLogger(__name__)
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "screening", help="try toxicity screening on text, or build a tiny test model"
     )
@@ -64,7 +70,7 @@ def score_texts(args: argparse.Namespace) -> int:
     return 0
 
 
-def _curated_film(title: str):
+def _curated_film(title: str) -> FilmDetails:
     from bot.films.curated import load_curated
 
     films = load_curated()

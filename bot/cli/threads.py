@@ -8,6 +8,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from bot.cli._common import Subparsers
 from bot.cli._poster import post_imported_thread
 from bot.errors import UserFacingError
 from bot.progress import Progress
@@ -19,7 +20,7 @@ from storage.migrate import migrate
 from storage.replies import ReplyRepository
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "threads", help="list, export and import stored discussion threads (reply chains)"
     )

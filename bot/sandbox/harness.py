@@ -60,7 +60,7 @@ async def running_bot(
             await services.aclose()
 
 
-async def _wait_ready(bot: FilmBot, task: asyncio.Task, timeout: float) -> None:
+async def _wait_ready(bot: FilmBot, task: asyncio.Task[None], timeout: float) -> None:
     ready = asyncio.ensure_future(bot.wait_until_ready())
     done, _ = await asyncio.wait(
         {ready, task}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED

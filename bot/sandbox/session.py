@@ -29,11 +29,11 @@ import asyncio
 import io
 import shlex
 from pathlib import Path
-from typing import Any
 
 from bot.errors import UserFacingError
 from bot.sandbox.commands import CommandHint, TypedCommand, parse_command
 from bot.sandbox.emulator import Emulator, InteractionRecord
+from bot.sandbox.emulator.payloads import JSON, OptionValue
 from bot.sandbox.emulator.reactions import react, unreact
 from bot.sandbox.emulator.routes_polls import finalise, vote
 from bot.sandbox.transcript import Transcript
@@ -84,12 +84,14 @@ class SandboxSession:
         """Wait until the bot has been quiet for a moment (the sandbox only; tests await events)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + MAX_SETTLE_SECONDS
+        requests = self.emu.recorder.requests
         while loop.time() < deadline:
-            seen = len(self.emu.recorder.requests)
+
+            def busier(seen: int = len(requests)) -> bool:
+                return len(requests) > seen
+
             try:
-                await self.emu.recorder.wait_until(
-                    lambda seen=seen: len(self.emu.recorder.requests) > seen, QUIET_SECONDS
-                )
+                await self.emu.recorder.wait_until(busier, QUIET_SECONDS)
             except TimeoutError:
                 return
 
@@ -228,13 +230,13 @@ class SandboxSession:
         )
         await self._await_answer(self.last_record)
 
-    def _synced(self) -> list[dict]:
+    def _synced(self) -> list[JSON]:
         world = self.emu.world
         return [*world.commands.get(world.guild["id"], []), *world.commands.get(None, [])]
 
     async def _autocompleted(
-        self, typed: TypedCommand, name: str, value: Any, options: dict
-    ) -> Any:
+        self, typed: TypedCommand, name: str, value: OptionValue, options: dict[str, OptionValue]
+    ) -> OptionValue:
         """For an autocompleted option, ask the bot and take its first choice, as a user would."""
         option = next(o for o in typed.schema.get("options") or [] if o["name"] == name)
         if not option.get("autocomplete"):
@@ -245,7 +247,8 @@ class SandboxSession:
         if not choices:
             return value
         self.transcript.write(f"(autocomplete for {name}: picked {choices[0]['name']!r})")
-        return choices[0]["value"]
+        picked: OptionValue = choices[0]["value"]
+        return picked
 
     def _number(self, text: str) -> int:
         """A message number like 3 or [3]; `last` is the bot's latest message, `last-1` the one

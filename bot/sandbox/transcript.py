@@ -6,7 +6,8 @@ import textwrap
 from collections.abc import Callable
 
 from bot.sandbox.emulator import Emulator
-from bot.sandbox.emulator.interactions import EPHEMERAL, LOADING
+from bot.sandbox.emulator.kinds import EPHEMERAL, LOADING
+from bot.sandbox.emulator.payloads import JSON
 
 INDENT = "     "
 
@@ -24,7 +25,7 @@ class Transcript:
         self.bot_numbers: list[int] = []  # numbers of the bot's (and its webhooks') messages
         emu.store.listeners.append(self._on_message)
 
-    def message(self, number: int) -> dict:
+    def message(self, number: int) -> JSON:
         """The message shown as `[number]` (still reachable if it was ephemeral)."""
         message_id = self.by_number.get(number)
         message = self.emu.world.find_message(message_id) if message_id else None
@@ -32,7 +33,7 @@ class Transcript:
             raise LookupError(f"there is no message [{number}] (or it was deleted)")
         return message
 
-    def _on_message(self, kind: str, message: dict) -> None:
+    def _on_message(self, kind: str, message: JSON) -> None:
         if message["flags"] & LOADING:
             return  # "the bot is thinking": shown once the real answer arrives
         if kind == "delete":
@@ -50,7 +51,7 @@ class Transcript:
             tag = f"[{number}]"
         self._emit(self._render(tag, message))
 
-    def _render(self, tag: str, message: dict) -> str:
+    def _render(self, tag: str, message: JSON) -> str:
         where = self._place(message["channel_id"])
         author = message["author"].get("global_name") or message["author"]["username"]
         if message.get("webhook_id"):
@@ -67,7 +68,7 @@ class Transcript:
         head = f"{tag} {where} {author}:"
         return head + ("\n" + textwrap.indent(body, INDENT) if body else " (empty)")
 
-    def _body(self, message: dict) -> str:
+    def _body(self, message: JSON) -> str:
         lines = [message.get("content") or ""]
         for embed in message.get("embeds") or []:
             lines.extend(_embed_lines(embed))
@@ -105,7 +106,7 @@ class Transcript:
             self.write(text)
 
 
-def _embed_lines(embed: dict) -> list[str]:
+def _embed_lines(embed: JSON) -> list[str]:
     parts = [(embed.get("author") or {}).get("name"), embed.get("title"), embed.get("description")]
     parts += [f"{f.get('name')}: {f.get('value')}" for f in embed.get("fields") or []]
     if (embed.get("footer") or {}).get("text"):

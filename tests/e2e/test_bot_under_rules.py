@@ -14,8 +14,8 @@ from replies_support import open_repository
 from bot.cli._poster import post_imported_thread
 from bot.replies.wxr import import_wxr
 from bot.sandbox.emulator.interactions import message_text
+from bot.sandbox.emulator.kinds import ChannelType
 from bot.sandbox.emulator.rules import REQUIRE_TAG
-from bot.sandbox.emulator.world import ANNOUNCEMENT, ANNOUNCEMENT_THREAD
 from tests.e2e._discussions import NLMG, add_film, thread_id_in
 from tests.e2e._moderation import confirm, manual_clock
 from tests.e2e._replies import open_discussion as replies_thread
@@ -151,12 +151,12 @@ async def test_backfill_posts_its_result_when_the_token_is_about_to_expire(
 
 
 async def test_threads_in_announcement_channels_are_announcement_threads(emu, start_bot, settings):
-    emu.world.add_channel("news", ANNOUNCEMENT)
+    emu.world.add_channel("news", ChannelType.ANNOUNCEMENT)
     async with start_bot(settings) as bot:
         await ready(bot)
         record = await emu.slash("Mona", "discuss start", film=NLMG, channel="news")
         thread = emu.world.channels[thread_id_in(await record.text())]
-        assert thread["type"] == ANNOUNCEMENT_THREAD
+        assert thread["type"] == ChannelType.ANNOUNCEMENT_THREAD
         assert thread["parent_id"] == emu.world.channel_id("news")
 
 

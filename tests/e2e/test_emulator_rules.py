@@ -10,9 +10,9 @@ import pytest
 
 from bot.moderation.clock import ManualClock
 from bot.sandbox.emulator import Emulator
+from bot.sandbox.emulator.kinds import ChannelType
 from bot.sandbox.emulator.ratelimits import RateLimiter
 from bot.sandbox.emulator.rules import REQUIRE_TAG
-from bot.sandbox.emulator.world import ANNOUNCEMENT, ANNOUNCEMENT_THREAD
 from tests.e2e._rules import RawApi
 
 
@@ -91,15 +91,15 @@ async def test_dms_only_reach_members_of_a_shared_server_and_never_bots(emu, bot
 
 
 async def test_announcement_channels_take_announcement_threads(emu: Emulator, api: RawApi):
-    news = emu.world.add_channel("news", ANNOUNCEMENT)
+    news = emu.world.add_channel("news", ChannelType.ANNOUNCEMENT)
     path = f"/channels/{news}/threads"
     await api.refused(400, 50035, "POST", path, {"name": "t", "type": 11})
-    thread = await api.ok("POST", path, {"name": "t", "type": ANNOUNCEMENT_THREAD})
-    assert thread["type"] == ANNOUNCEMENT_THREAD
+    thread = await api.ok("POST", path, {"name": "t", "type": ChannelType.ANNOUNCEMENT_THREAD})
+    assert thread["type"] == ChannelType.ANNOUNCEMENT_THREAD
     post = await emu.post("Olive", "news", "big news")
     from_message = await api.ok("POST", f"/channels/{news}/messages/{post['id']}/threads",
                                 {"name": "on it"})  # fmt: skip
-    assert from_message["type"] == ANNOUNCEMENT_THREAD
+    assert from_message["type"] == ChannelType.ANNOUNCEMENT_THREAD
     general = api.channel("general")
     await api.refused(400, 50035, "POST", f"/channels/{general}/threads", {"name": "t", "type": 10})
 

@@ -9,11 +9,11 @@ import pytest
 
 from bot.moderation.clock import ManualClock
 from bot.sandbox.emulator import Emulator
-from bot.sandbox.emulator.actions import APP_COMMAND, AUTOCOMPLETE, MODAL_SUBMIT
+from bot.sandbox.emulator.kinds import InteractionType
 from tests.e2e._rules import RawApi
 
 
-async def _interaction(emu: Emulator, kind: int = APP_COMMAND, **extra):
+async def _interaction(emu: Emulator, kind: int = InteractionType.APP_COMMAND, **extra):
     return await emu._interact("Alice", "general", kind, {"name": "x", "type": 1}, **extra)
 
 
@@ -99,12 +99,12 @@ async def test_modal_limits(emu: Emulator, api: RawApi):
 async def test_callback_type_must_fit_the_interaction(emu: Emulator, api: RawApi):
     modal = {"title": "t", "custom_id": "m", "components": [_row(
         {"type": 4, "custom_id": "r", "style": 1, "label": "l"})]}  # fmt: skip
-    submitted = await _interaction(emu, MODAL_SUBMIT)
+    submitted = await _interaction(emu, InteractionType.MODAL_SUBMIT)
     await api.refused(400, 50035, "POST", _callback(submitted), {"type": 9, "data": modal})
     command = await _interaction(emu)
     await api.refused(400, 50035, "POST", _callback(command), {"type": 8, "data": {"choices": []}})
     await api.refused(400, 50035, "POST", _callback(command), {"type": 7, "data": {}})
-    typing = await _interaction(emu, AUTOCOMPLETE)
+    typing = await _interaction(emu, InteractionType.AUTOCOMPLETE)
     await api.refused(400, 50035, "POST", _callback(typing), {"type": 4, "data": {"content": "x"}})
 
 

@@ -6,19 +6,28 @@ schema the bot synced, so a misspelt option fails here just as Discord would ref
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from bot import limits
 from bot.sandbox.emulator.interactions import InteractionRecord, component_ids
+from bot.sandbox.emulator.kinds import (
+    NESTING,
+    CommandType,
+    ComponentType,
+    InteractionType,
+    OptionType,
+)
+from bot.sandbox.emulator.payloads import JSON, OptionValue
 from bot.sandbox.emulator.snowflakes import make_snowflake
 
 if TYPE_CHECKING:
-    from bot.sandbox.emulator.server import Emulator
-
-APP_COMMAND, COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
-SUBCOMMAND, GROUP = 1, 2
-USER, CHANNEL, ROLE, MENTIONABLE, ATTACHMENT = 6, 7, 8, 9, 11
-SLASH, USER_MENU, MESSAGE_MENU = 1, 2, 3
+    from bot.moderation.clock import Clock
+    from bot.sandbox.emulator.gateway import Gateway
+    from bot.sandbox.emulator.messages import MessageStore
+    from bot.sandbox.emulator.recorder import Recorder
+    from bot.sandbox.emulator.world import World
 
 
 class CommandNotFound(LookupError):
@@ -28,23 +37,31 @@ class CommandNotFound(LookupError):
 class MemberActions:
     """Mixed into Emulator: the verbs of tests and of the sandbox prompt."""
 
+    # Set by Emulator.__init__; the actions only read them.
+    world: World
+    store: MessageStore
+    recorder: Recorder
+    gateway: Gateway
+    clock: Clock
+    interactions: dict[str, InteractionRecord]
+
     # --- messages -------------------------------------------------------------------------
     async def post(
-        self: Emulator,
+        self,
         author: str,
         channel: str,
         content: str = "",
         *,
-        reply_to: dict | str | None = None,
+        reply_to: JSON | str | None = None,
         attachments: list[str] | None = None,
         at: datetime | None = None,
-    ) -> dict:
+    ) -> JSON:
         """A member posts (optionally replying to a message); returns the message payload."""
         user_id, channel_id = self.resolve_user(author), self.resolve_channel(channel)
         until = self.world.members[user_id].get("communication_disabled_until")
         if until and datetime.fromisoformat(until) > datetime.now(UTC):
             raise PermissionError(f"{author} is timed out and cannot post")
-        body: dict[str, Any] = {"content": content}
+        body: JSON = {"content": content}
         if reply_to is not None:
             parent_id = reply_to["id"] if isinstance(reply_to, dict) else str(reply_to)
             body["message_reference"] = {"message_id": parent_id, "channel_id": channel_id}
@@ -53,66 +70,66 @@ class MemberActions:
             channel_id, self.world.author_fields(user_id), body, files=files, at=at
         )
 
-    async def edit(self: Emulator, message: dict, content: str) -> dict:
+    async def edit(self, message: JSON, content: str) -> JSON:
         """The author edits their message."""
         return await self.store.edit(message, {"content": content})
 
-    async def delete(self: Emulator, message: dict) -> None:
+    async def delete(self, message: JSON) -> None:
         """The author deletes their message."""
         await self.store.delete(message["channel_id"], message["id"])
 
     # --- application commands ----------------------------------------------------------
     async def slash(
-        self: Emulator, user: str, command: str, where: str = "general", **options: Any
+        self, user: str, command: str, where: str = "general", **options: OptionValue
     ) -> InteractionRecord:
         """Run `/command sub` with options, as `user` in channel `where`."""
         data = self._command_data(command, options, focused=None)
-        return await self._interact(user, where, APP_COMMAND, data)
+        return await self._interact(user, where, InteractionType.APP_COMMAND, data)
 
     async def autocomplete(
-        self: Emulator,
+        self,
         user: str,
         command: str,
         focused: str,
         where: str = "general",
-        **options: Any,
-    ) -> list[dict]:
+        **options: OptionValue,
+    ) -> list[JSON]:
         """Type into option `focused`; returns the choices the bot offered."""
         data = self._command_data(command, options, focused=focused)
-        record = await self._interact(user, where, AUTOCOMPLETE, data)
+        record = await self._interact(user, where, InteractionType.AUTOCOMPLETE, data)
         return await record.autocomplete_choices()
 
     async def context_menu(
-        self: Emulator, user: str, name: str, target: dict | str, where: str | None = None
+        self, user: str, name: str, target: JSON | str, where: str | None = None
     ) -> InteractionRecord:
         """Use a message context menu (target = message) or user menu (target = user)."""
         if isinstance(target, dict):
-            command = self._find_command(name, MESSAGE_MENU)
+            command = self._find_command(name, CommandType.MESSAGE_MENU)
             target = self.world.find_message(target["id"]) or target
             data = {
                 "name": name,
-                "type": MESSAGE_MENU,
+                "type": CommandType.MESSAGE_MENU,
                 "target_id": target["id"],
                 "resolved": {"messages": {target["id"]: target}},
             }
             where = where or target["channel_id"]
         else:
-            command = self._find_command(name, USER_MENU)
+            command = self._find_command(name, CommandType.USER_MENU)
             target_id = self.resolve_user(target)
             data = {
                 "name": name,
-                "type": USER_MENU,
+                "type": CommandType.USER_MENU,
                 "target_id": target_id,
                 "resolved": self._resolved_user(target_id, where or "general"),
             }
         data.update(_identity(command))
-        return await self._interact(user, where or "general", APP_COMMAND, data)
+        return await self._interact(user, where or "general", InteractionType.APP_COMMAND, data)
 
     # --- components and modals -----------------------------------------------------------
     async def click(
-        self: Emulator,
+        self,
         user: str,
-        message: dict,
+        message: JSON,
         custom_id: str | None = None,
         *,
         label: str | None = None,
@@ -124,62 +141,72 @@ class MemberActions:
             raise LookupError(
                 f"no component {custom_id!r} on that message: {component_ids(message)}"
             )
-        data = {"custom_id": custom_id, "component_type": 2}
-        return await self._interact(user, message["channel_id"], COMPONENT, data, message=message)
+        data = {"custom_id": custom_id, "component_type": ComponentType.BUTTON}
+        return await self._interact(
+            user, message["channel_id"], InteractionType.COMPONENT, data, message=message
+        )
 
     async def choose(
-        self: Emulator, user: str, message: dict, custom_id: str, values: list[str]
+        self, user: str, message: JSON, custom_id: str, values: list[str]
     ) -> InteractionRecord:
         """Pick values in a select menu."""
         message = self.world.find_message(message["id"]) or message
-        data = {"custom_id": custom_id, "component_type": 3, "values": values}
-        return await self._interact(user, message["channel_id"], COMPONENT, data, message=message)
+        data = {
+            "custom_id": custom_id,
+            "component_type": ComponentType.STRING_SELECT,
+            "values": values,
+        }
+        return await self._interact(
+            user, message["channel_id"], InteractionType.COMPONENT, data, message=message
+        )
 
     async def submit_modal(
-        self: Emulator, user: str, shown: InteractionRecord, values: dict[str, str]
+        self, user: str, shown: InteractionRecord, values: dict[str, str]
     ) -> InteractionRecord:
         """Fill in and submit the modal the bot showed in answer to `shown`."""
         modal = await shown.modal_shown()
         data = {"custom_id": modal["custom_id"], "components": _filled(modal, values)}
         message = shown.payload.get("message")
-        return await self._interact(user, shown.channel_id, MODAL_SUBMIT, data, message=message)
+        return await self._interact(
+            user, shown.channel_id, InteractionType.MODAL_SUBMIT, data, message=message
+        )
 
     # --- looking around ------------------------------------------------------------------
-    def resolve_user(self: Emulator, name_or_id: str) -> str:
+    def resolve_user(self, name_or_id: str) -> str:
         return name_or_id if name_or_id in self.world.users else self.world.user_id(name_or_id)
 
-    def resolve_channel(self: Emulator, name_or_id: str) -> str:
+    def resolve_channel(self, name_or_id: str) -> str:
         if name_or_id in self.world.channels or any(
             c["id"] == name_or_id for c in self.world.dm_channels.values()
         ):
             return name_or_id
         return self.world.channel_id(name_or_id)
 
-    def messages_in(self: Emulator, channel: str) -> list[dict]:
+    def messages_in(self, channel: str) -> list[JSON]:
         """The channel's messages, oldest first."""
         messages = self.world.messages.get(self.resolve_channel(channel), {})
         return sorted(messages.values(), key=lambda m: int(m["id"]))
 
-    def dms(self: Emulator, user: str) -> list[dict]:
+    def dms(self, user: str) -> list[JSON]:
         """Direct messages the bot sent to a member, oldest first."""
         channel = self.world.dm_channels.get(self.resolve_user(user))
         return self.messages_in(channel["id"]) if channel else []
 
-    def pings(self: Emulator, message: dict) -> set[str]:
+    def pings(self, message: JSON) -> set[str]:
         """Who a message really notified: {"everyone", "user:ID", "role:ID"}."""
         return self.store.pings.get(message["id"], set())
 
     async def wait_for_message(
-        self: Emulator,
+        self,
         channel: str | None = None,
         *,
-        predicate: Any = None,
+        predicate: Callable[[JSON], object] | None = None,
         by_bot: bool = True,
         timeout: float = 10.0,
-    ) -> dict:
+    ) -> JSON:
         """The first message (in `channel`, or anywhere) matching, sent by the bot or a webhook."""
 
-        def find() -> dict | None:
+        def find() -> JSON | None:
             channels = [self.resolve_channel(channel)] if channel else list(self.world.messages)
             for channel_id in channels:
                 for message in sorted(
@@ -194,11 +221,24 @@ class MemberActions:
 
     # --- plumbing -------------------------------------------------------------------------
     async def _interact(
-        self: Emulator, user: str, channel: str, kind: int, data: dict, message: dict | None = None
+        self, user: str, channel: str, kind: int, data: JSON, message: JSON | None = None
     ) -> InteractionRecord:
         user_id, channel_id = self.resolve_user(user), self.resolve_channel(channel)
+        payload = self._interaction_payload(user_id, channel_id, kind, data)
+        if message is not None:
+            payload["message"] = message
+        record = InteractionRecord(
+            self.recorder, payload["id"], payload["token"], kind, user_id, channel_id, payload
+        )
+        record.created_at = self.clock.now()
+        self.interactions[record.id] = record
+        await self.gateway.dispatch("INTERACTION_CREATE", payload)
+        return record
+
+    def _interaction_payload(self, user_id: str, channel_id: str, kind: int, data: JSON) -> JSON:
+        """INTERACTION_CREATE data: who, where, and what the bot may do there."""
         world = self.world
-        payload = {
+        return {
             "id": make_snowflake(),
             "application_id": world.application_id,
             "type": kind,
@@ -215,19 +255,10 @@ class MemberActions:
             "entitlements": [],
             "authorizing_integration_owners": {"0": world.guild["id"]},
             "context": 0,
-            "attachment_size_limit": 8 * 1024 * 1024,
+            "attachment_size_limit": limits.ATTACHMENT_SIZE,
         }
-        if message is not None:
-            payload["message"] = message
-        record = InteractionRecord(
-            self, payload["id"], payload["token"], kind, user_id, channel_id, payload
-        )
-        record.created_at = self.now()
-        self.interactions[record.id] = record
-        await self.gateway.dispatch("INTERACTION_CREATE", payload)
-        return record
 
-    def _find_command(self: Emulator, name: str, kind: int) -> dict:
+    def _find_command(self, name: str, kind: int) -> JSON:
         for scope in (self.world.guild["id"], None):
             for command in self.world.commands.get(scope, []):
                 if command["name"] == name and command["type"] == kind:
@@ -235,19 +266,17 @@ class MemberActions:
         known = sorted({c["name"] for cs in self.world.commands.values() for c in cs})
         raise CommandNotFound(f"the bot has no command {name!r} (synced: {', '.join(known)})")
 
-    def _command_data(
-        self: Emulator, path: str, values: dict[str, Any], focused: str | None
-    ) -> dict:
+    def _command_data(self, path: str, values: dict[str, OptionValue], focused: str | None) -> JSON:
         names = path.split()
-        command = self._find_command(names[0], SLASH)
-        data: dict[str, Any] = {"name": command["name"], "type": SLASH, **_identity(command)}
+        command = self._find_command(names[0], CommandType.SLASH)
+        data: JSON = {"name": command["name"], "type": CommandType.SLASH, **_identity(command)}
         schema, container = command, data
         for name in names[1:]:
-            schema = _option(schema, name, (SUBCOMMAND, GROUP))
+            schema = _option(schema, name, NESTING)
             node = {"name": name, "type": schema["type"], "options": []}
             container.setdefault("options", []).append(node)
             container = node
-        resolved: dict[str, dict] = {}
+        resolved: dict[str, JSON] = {}
         leaves = [
             self._leaf(schema, key, value, resolved, focused == key)
             for key, value in values.items()
@@ -259,45 +288,50 @@ class MemberActions:
         return data
 
     def _leaf(
-        self: Emulator, schema: dict, key: str, value: Any, resolved: dict, focused: bool
-    ) -> dict:
-        option = _option(schema, key, None)
-        kind = option["type"]
-        mentioned_role = kind == MENTIONABLE and str(value) in self.world.roles
-        if kind in (USER, MENTIONABLE) and not focused and not mentioned_role:
-            value = self.resolve_user(str(value))
-            for part, entries in self._resolved_user(value, "general").items():
-                resolved.setdefault(part, {}).update(entries)
-        elif kind == CHANNEL and not focused:
-            value = self.resolve_channel(str(value))
-            channel = self.world.channels[value]
-            resolved.setdefault("channels", {})[value] = {
-                **channel,
-                "permissions": str(self.world.permissions(self.world.bot_user["id"], value).value),
-            }
-        elif (kind == ROLE or mentioned_role) and not focused:
-            value = self.world.role_id(str(value)) if str(value) not in self.world.roles else value
-            resolved.setdefault("roles", {})[value] = self.world.roles[value]
-        elif kind == ATTACHMENT and not focused:  # a file name; its bytes are a placeholder
-            (attachment,) = self.store._attachments(
-                [{"filename": str(value), "data": b"(file)"}], {}
-            )
-            value = attachment["id"]
-            resolved.setdefault("attachments", {})[value] = attachment
-        leaf = {"name": key, "type": kind, "value": value}
-        if focused:
-            leaf["focused"] = True
-        return leaf
+        self, schema: JSON, key: str, value: OptionValue, resolved: JSON, focused: bool
+    ) -> JSON:
+        kind = _option(schema, key, None)["type"]
+        if focused:  # what the user is still typing: plain text, nothing resolved yet
+            return {"name": key, "type": kind, "value": value, "focused": True}
+        return {"name": key, "type": kind, "value": self._resolve(kind, value, resolved)}
 
-    def _resolved_user(self: Emulator, user_id: str, channel: str) -> dict:
-        resolved: dict[str, dict] = {"users": {user_id: self.world.users[user_id].payload}}
+    def _resolve(self, kind: int, value: OptionValue, resolved: JSON) -> OptionValue:
+        """A user, channel, role or file named by an option: its id, with the object added to
+        `resolved` as Discord sends it; any other value as it is."""
+        text = str(value)
+        mentioned_role = kind == OptionType.MENTIONABLE and text in self.world.roles
+        if kind in (OptionType.USER, OptionType.MENTIONABLE) and not mentioned_role:
+            user_id = self.resolve_user(text)
+            for part, entries in self._resolved_user(user_id, "general").items():
+                resolved.setdefault(part, {}).update(entries)
+            return user_id
+        if kind == OptionType.CHANNEL:
+            channel_id = self.resolve_channel(text)
+            permissions = self.world.permissions(self.world.bot_user["id"], channel_id)
+            resolved.setdefault("channels", {})[channel_id] = {
+                **self.world.channels[channel_id],
+                "permissions": str(permissions.value),
+            }
+            return channel_id
+        if kind == OptionType.ROLE or mentioned_role:
+            role_id = text if text in self.world.roles else self.world.role_id(text)
+            resolved.setdefault("roles", {})[role_id] = self.world.roles[role_id]
+            return role_id
+        if kind == OptionType.ATTACHMENT:  # a file name; its bytes are a placeholder
+            (attachment,) = self.store.attachments([{"filename": text, "data": b"(file)"}], {})
+            resolved.setdefault("attachments", {})[attachment["id"]] = attachment
+            return str(attachment["id"])
+        return value
+
+    def _resolved_user(self, user_id: str, channel: str) -> JSON:
+        resolved: dict[str, JSON] = {"users": {user_id: self.world.users[user_id].payload}}
         if user_id in self.world.members:
             member = self.world.member_with_permissions(user_id, self.resolve_channel(channel))
             resolved["members"] = {user_id: {k: v for k, v in member.items() if k != "user"}}
         return resolved
 
 
-def _identity(command: dict) -> dict:
+def _identity(command: JSON) -> JSON:
     """The command's id, and its guild when it was registered for one guild only."""
     identity = {"id": command["id"]}
     if command.get("guild_id"):
@@ -305,15 +339,16 @@ def _identity(command: dict) -> dict:
     return identity
 
 
-def _option(schema: dict, name: str, kinds: tuple[int, ...] | None) -> dict:
-    for option in schema.get("options") or []:
+def _option(schema: JSON, name: str, kinds: tuple[int, ...] | None) -> JSON:
+    options: list[JSON] = schema.get("options") or []
+    for option in options:
         if option["name"] == name and (kinds is None or option["type"] in kinds):
             return option
-    valid = [o["name"] for o in schema.get("options") or []]
+    valid = [o["name"] for o in options]
     raise CommandNotFound(f"/{schema['name']} has no option {name!r} (it has: {', '.join(valid)})")
 
 
-def _check_required(schema: dict, values: dict, path: str, partial: bool) -> None:
+def _check_required(schema: JSON, values: JSON, path: str, partial: bool) -> None:
     if partial:
         return
     for option in schema.get("options") or []:
@@ -321,42 +356,29 @@ def _check_required(schema: dict, values: dict, path: str, partial: bool) -> Non
             raise CommandNotFound(f"/{path} needs option {option['name']!r}")
 
 
-def _button_by_label(message: dict, label: str | None) -> str:
+def _button_by_label(message: JSON, label: str | None) -> str:
     for row in message.get("components") or []:
         for component in row.get("components") or []:
             if component.get("label") == label:
-                return component.get("custom_id", "")
+                return str(component.get("custom_id", ""))
     raise LookupError(f"no button labelled {label!r}")
 
 
-def _filled(modal: dict, values: dict[str, str]) -> list[dict]:
+def _filled(modal: JSON, values: dict[str, str]) -> list[JSON]:
     """The modal's components as Discord submits them, with the user's values filled in."""
     rows = []
     for row in modal.get("components") or []:
-        if row.get("type") == 18:  # label wrapping one component
-            inner = row["component"]
+        if row.get("type") == ComponentType.LABEL:  # a label wrapping one component
             rows.append(
-                {
-                    "type": 18,
-                    "component": {
-                        "type": inner["type"],
-                        "custom_id": inner["custom_id"],
-                        "value": values.get(inner["custom_id"], ""),
-                    },
-                }
+                {"type": ComponentType.LABEL, "component": _answer(row["component"], values)}
             )
             continue
-        rows.append(
-            {
-                "type": 1,
-                "components": [
-                    {
-                        "type": c["type"],
-                        "custom_id": c["custom_id"],
-                        "value": values.get(c["custom_id"], ""),
-                    }
-                    for c in row.get("components") or []
-                ],
-            }
-        )
+        answers = [_answer(c, values) for c in row.get("components") or []]
+        rows.append({"type": ComponentType.ACTION_ROW, "components": answers})
     return rows
+
+
+def _answer(component: JSON, values: dict[str, str]) -> JSON:
+    """One submitted component: its type, custom_id and the value typed into it."""
+    custom_id = component["custom_id"]
+    return {"type": component["type"], "custom_id": custom_id, "value": values.get(custom_id, "")}

@@ -10,25 +10,28 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from enum import IntEnum
 
 from aiohttp import WSMsgType, web
 
+from bot.sandbox.emulator.payloads import JSON
 from bot.sandbox.emulator.snowflakes import make_snowflake
 
 log = logging.getLogger(__name__)
 
-DISPATCH, HEARTBEAT, IDENTIFY, RESUME, RECONNECT, INVALID_SESSION, HELLO, HEARTBEAT_ACK = (
-    0,
-    1,
-    2,
-    6,
-    7,
-    9,
-    10,
-    11,
-)
+
+class Opcode(IntEnum):
+    DISPATCH = 0
+    HEARTBEAT = 1
+    IDENTIFY = 2
+    RESUME = 6
+    RECONNECT = 7
+    INVALID_SESSION = 9
+    HELLO = 10
+    HEARTBEAT_ACK = 11
+
+
 HEARTBEAT_INTERVAL_MS = 41250
 RESUME_BUFFER = 1000
 # The ACK travels back as over a network: answered at once, in-process, it reaches discord.py
@@ -42,9 +45,9 @@ class Gateway:
 
     def __init__(
         self,
-        ready_payload: Callable[[str], dict],
-        guild_payload: Callable[[], dict],
-        on_change: Callable[[], Any],
+        ready_payload: Callable[[str], JSON],
+        guild_payload: Callable[[], JSON],
+        on_change: Callable[[], Awaitable[None]],
     ) -> None:
         self._ready_payload = ready_payload
         self._guild_payload = guild_payload
@@ -58,7 +61,7 @@ class Gateway:
         self.identifies = 0
         self.heartbeats = 0
         self.heartbeat_interval_ms = HEARTBEAT_INTERVAL_MS
-        self._buffer: list[dict] = []
+        self._buffer: list[JSON] = []
         self._send_lock = asyncio.Lock()  # keeps frames in sequence order
         self._holding = False
 
@@ -67,7 +70,9 @@ class Gateway:
         await socket.prepare(request)
         self.connections += 1
         await socket.send_str(
-            json.dumps({"op": HELLO, "d": {"heartbeat_interval": self.heartbeat_interval_ms}})
+            json.dumps(
+                {"op": Opcode.HELLO, "d": {"heartbeat_interval": self.heartbeat_interval_ms}}
+            )
         )
         try:
             async for frame in socket:
@@ -80,22 +85,22 @@ class Gateway:
                 self.identified.clear()
         return socket
 
-    async def _receive(self, socket: web.WebSocketResponse, payload: dict) -> None:
-        op, data = payload.get("op"), payload.get("d")
-        if op == HEARTBEAT:
+    async def _receive(self, socket: web.WebSocketResponse, payload: JSON) -> None:
+        op = payload.get("op")
+        if op == Opcode.HEARTBEAT:
             self.heartbeats += 1
             asyncio.get_running_loop().call_later(
                 ACK_DELAY_SECONDS, lambda: asyncio.ensure_future(self._ack(socket))
             )
-        elif op == IDENTIFY:
+        elif op == Opcode.IDENTIFY:
             await self._identify(socket)
-        elif op == RESUME:
-            await self._resume(socket, data)
+        elif op == Opcode.RESUME:
+            await self._resume(socket, payload["d"])
 
     async def _ack(self, socket: web.WebSocketResponse) -> None:
         if not socket.closed:
             with contextlib.suppress(ConnectionResetError):
-                await socket.send_str(json.dumps({"op": HEARTBEAT_ACK}))
+                await socket.send_str(json.dumps({"op": Opcode.HEARTBEAT_ACK}))
         await self._on_change()
 
     async def _identify(self, socket: web.WebSocketResponse) -> None:
@@ -109,9 +114,9 @@ class Gateway:
         self.identified.set()
         await self._on_change()
 
-    async def _resume(self, socket: web.WebSocketResponse, data: dict) -> None:
+    async def _resume(self, socket: web.WebSocketResponse, data: JSON) -> None:
         if data.get("session_id") != self.session_id:
-            await socket.send_str(json.dumps({"op": INVALID_SESSION, "d": False}))
+            await socket.send_str(json.dumps({"op": Opcode.INVALID_SESSION, "d": False}))
             return
         self.resumes += 1
         self.socket = socket
@@ -122,7 +127,7 @@ class Gateway:
         self.identified.set()
         await self._on_change()
 
-    async def dispatch(self, event: str, data: dict) -> None:
+    async def dispatch(self, event: str, data: JSON) -> None:
         """Send an event to the connected bot, or keep it for the RESUME that will follow."""
         if self._holding:
             return  # the session is about to be lost: these events never reach the bot
@@ -141,10 +146,10 @@ class Gateway:
         self._holding = False
         await self.drop(4000)
 
-    async def _send_event(self, event: str, data: dict) -> None:
+    async def _send_event(self, event: str, data: JSON) -> None:
         async with self._send_lock:
             self.sequence += 1
-            frame = {"op": DISPATCH, "t": event, "s": self.sequence, "d": data}
+            frame = {"op": Opcode.DISPATCH, "t": event, "s": self.sequence, "d": data}
             self._buffer.append(frame)
             del self._buffer[:-RESUME_BUFFER]
             if self.socket is not None and not self.socket.closed:

@@ -2,73 +2,73 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
+
+from bot.sandbox.emulator.kinds import EPHEMERAL, LOADING
+from bot.sandbox.emulator.payloads import JSON
 
 if TYPE_CHECKING:
-    from bot.sandbox.emulator.server import Emulator
+    from bot.sandbox.emulator.recorder import Recorder
 
-PONG, MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE, AUTOCOMPLETE, MODAL = (
-    1,
-    4,
-    5,
-    6,
-    7,
-    8,
-    9,
-)
-EPHEMERAL, LOADING = 1 << 6, 1 << 7
+T = TypeVar("T")
 
 
 @dataclass
 class InteractionRecord:
     """Awaitable record of the bot's answers to one interaction."""
 
-    emu: Emulator
+    recorder: Recorder
     id: str
     token: str
     type: int
     user_id: str
     channel_id: str
-    payload: dict
+    payload: JSON
     callback_type: int | None = None
-    original: dict | None = None
-    followups: list[dict] = field(default_factory=list)
-    choices: list[dict] | None = None
-    modal: dict | None = None
-    updated_message: dict | None = None
+    original: JSON | None = None
+    followups: list[JSON] = field(default_factory=list)
+    choices: list[JSON] | None = None
+    modal: JSON | None = None
+    updated_message: JSON | None = None
     created_at: datetime | None = None  # on the emulator's clock, for the deadlines
 
     @property
     def acknowledged(self) -> bool:
         return self.callback_type is not None
 
-    def messages(self) -> list[dict]:
+    def messages(self) -> list[JSON]:
         """Every finished message the bot answered with, original first."""
-        found = []
+        answers = []
         if self.original is not None and not self.original["flags"] & LOADING:
-            found.append(self.original)
-        found.extend(self.followups)
+            answers.append(self.original)
+        answers.extend(self.followups)
         if self.updated_message is not None:
-            found.append(self.updated_message)
-        return found
+            answers.append(self.updated_message)
+        return answers
 
-    async def wait(self, predicate: Any, timeout: float = 10.0) -> Any:
-        return await self.emu.recorder.wait_until(lambda: predicate(self), timeout)
+    async def wait(
+        self, predicate: Callable[[InteractionRecord], T | None], timeout: float = 10.0
+    ) -> T:
+        """Wait until `predicate(self)` is truthy; returns its result."""
+        return await self.recorder.wait_until(lambda: predicate(self), timeout)
 
-    async def reply(self, timeout: float = 10.0) -> dict:
+    async def reply(self, timeout: float = 10.0) -> JSON:
         """The first message the user sees in answer (after any deferral)."""
         return (await self.wait(lambda r: r.messages(), timeout))[0]
 
-    async def replies(self, count: int, timeout: float = 10.0) -> list[dict]:
-        return await self.wait(lambda r: len(r.messages()) >= count and r.messages(), timeout)
+    async def replies(self, count: int, timeout: float = 10.0) -> list[JSON]:
+        return await self.wait(
+            lambda r: r.messages() if len(r.messages()) >= count else None, timeout
+        )
 
-    async def autocomplete_choices(self, timeout: float = 10.0) -> list[dict]:
+    async def autocomplete_choices(self, timeout: float = 10.0) -> list[JSON]:
         await self.wait(lambda r: r.choices is not None, timeout)
         return self.choices or []
 
-    async def modal_shown(self, timeout: float = 10.0) -> dict:
+    async def modal_shown(self, timeout: float = 10.0) -> JSON:
         return await self.wait(lambda r: r.modal, timeout)
 
     async def text(self, timeout: float = 10.0) -> str:
@@ -79,7 +79,7 @@ class InteractionRecord:
         return bool((await self.reply(timeout))["flags"] & EPHEMERAL)
 
 
-def message_text(message: dict) -> str:
+def message_text(message: JSON) -> str:
     """Content, embeds (title, description, fields, footer) and button labels, as one string."""
     parts = [message.get("content") or ""]
     for embed in message.get("embeds") or []:
@@ -95,7 +95,7 @@ def message_text(message: dict) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def component_ids(message: dict) -> list[str]:
+def component_ids(message: JSON) -> list[str]:
     """The custom_id of every button and select in a message."""
     ids = []
     for row in message.get("components") or []:

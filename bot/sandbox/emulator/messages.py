@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from bot.sandbox.emulator.kinds import EPHEMERAL, MessageType
+from bot.sandbox.emulator.payloads import JSON
 from bot.sandbox.emulator.snowflakes import iso, make_snowflake
 
 if TYPE_CHECKING:
@@ -21,8 +23,6 @@ if TYPE_CHECKING:
 USER_MENTION = re.compile(r"<@!?(\d+)>")
 ROLE_MENTION = re.compile(r"<@&(\d+)>")
 EVERYONE = re.compile(r"@(everyone|here)")
-REPLY, DEFAULT = 19, 0
-EPHEMERAL = 1 << 6
 
 
 @dataclass
@@ -36,34 +36,58 @@ class SentFile:
 class MessageStore:
     emu: Emulator
     pings: dict[str, set[str]] = field(default_factory=dict)
-    deleted: dict[str, dict] = field(default_factory=dict)
+    deleted: dict[str, JSON] = field(default_factory=dict)
     files: dict[str, SentFile] = field(default_factory=dict)
     # Called with ("create" | "edit" | "delete", message): the sandbox prints its transcript from these.
-    listeners: list[Callable[[str, dict], None]] = field(default_factory=list)
+    listeners: list[Callable[[str, JSON], None]] = field(default_factory=list)
 
-    def _tell(self, kind: str, message: dict) -> None:
+    def _tell(self, kind: str, message: JSON) -> None:
         for listener in self.listeners:
             listener(kind, message)
 
     async def create(
         self,
         channel_id: str,
-        author: dict,
-        body: dict,
+        author: JSON,
+        body: JSON,
         *,
-        files: list[dict] | None = None,
-        extra: dict | None = None,
+        files: list[JSON] | None = None,
+        extra: JSON | None = None,
         at: datetime | None = None,
         dispatch: bool = True,
-    ) -> dict:
+    ) -> JSON:
         """Store a message as Discord would and send MESSAGE_CREATE (ephemeral ones are kept
         aside and never dispatched)."""
         world = self.emu.world
-        flags = int(body.get("flags") or 0)
-        message = {
+        message = self._new_message(channel_id, author, body, files or [], extra or {}, at)
+        if channel_id in world.channels and world.channels[channel_id].get("guild_id"):
+            message["guild_id"] = world.guild["id"]
+        self._attach_reference(message, body.get("message_reference"))
+        self._apply_mentions(message, body.get("allowed_mentions"))
+        if int(body.get("flags") or 0) & EPHEMERAL:
+            world.ephemeral[message["id"]] = message
+            self._tell("create", message)
+            return message
+        world.messages.setdefault(channel_id, {})[message["id"]] = message
+        self._count_in_channel(channel_id, message)
+        self._tell("create", message)
+        if dispatch:
+            await self.emu.gateway.dispatch("MESSAGE_CREATE", message)
+        return message
+
+    def _new_message(
+        self,
+        channel_id: str,
+        author: JSON,
+        body: JSON,
+        files: list[JSON],
+        extra: JSON,
+        at: datetime | None,
+    ) -> JSON:
+        return {
             "id": make_snowflake(at),
             "channel_id": channel_id,
-            "type": DEFAULT,
+            "type": MessageType.DEFAULT,
             "content": body.get("content") or "",
             "timestamp": iso(at),
             "edited_timestamp": None,
@@ -71,43 +95,34 @@ class MessageStore:
             "mention_everyone": False,
             "mentions": [],
             "mention_roles": [],
-            "attachments": self._attachments(files or [], body),
+            "attachments": self.attachments(files, body),
             "embeds": body.get("embeds") or [],
             "components": body.get("components") or [],
             "pinned": False,
-            "flags": flags,
+            "flags": int(body.get("flags") or 0),
             **author,
-            **(extra or {}),
+            **extra,
         }
-        if channel_id in world.channels and world.channels[channel_id].get("guild_id"):
-            message["guild_id"] = world.guild["id"]
-        self._attach_reference(message, body.get("message_reference"))
-        self._apply_mentions(message, body.get("allowed_mentions"))
-        if flags & EPHEMERAL:
-            world.ephemeral[message["id"]] = message
-            self._tell("create", message)
-            return message
-        world.messages.setdefault(channel_id, {})[message["id"]] = message
-        channel = world.channels.get(channel_id)
-        if channel is not None:
-            channel["last_message_id"] = message["id"]
-            if "message_count" in channel:
-                message["position"] = channel["message_count"]
-                channel["message_count"] += 1
-                channel["total_message_sent"] = channel.get("total_message_sent", 0) + 1
-        self._tell("create", message)
-        if dispatch:
-            await self.emu.gateway.dispatch("MESSAGE_CREATE", message)
-        return message
 
-    async def edit(self, message: dict, body: dict, *, files: list[dict] | None = None) -> dict:
+    def _count_in_channel(self, channel_id: str, message: JSON) -> None:
+        """The channel's last message, and a thread's message count and the message's position."""
+        channel = self.emu.world.channels.get(channel_id)
+        if channel is None:
+            return
+        channel["last_message_id"] = message["id"]
+        if "message_count" in channel:
+            message["position"] = channel["message_count"]
+            channel["message_count"] += 1
+            channel["total_message_sent"] = channel.get("total_message_sent", 0) + 1
+
+    async def edit(self, message: JSON, body: JSON, *, files: list[JSON] | None = None) -> JSON:
         """Apply an edit (content, embeds, components, flags) and send MESSAGE_UPDATE."""
         empty = {"content": "", "embeds": [], "components": [], "flags": message["flags"]}
         for key, cleared in empty.items():
             if key in body:  # null clears a field, as on Discord
                 message[key] = cleared if body[key] is None else body[key]
         if files or "attachments" in body:
-            message["attachments"] = self._attachments(files or [], body)
+            message["attachments"] = self.attachments(files or [], body)
         message["edited_timestamp"] = iso()
         if "allowed_mentions" in body or "content" in body:
             self._apply_mentions(message, body.get("allowed_mentions"))
@@ -117,7 +132,7 @@ class MessageStore:
         await self.emu.recorder.notify()
         return message
 
-    async def delete(self, channel_id: str, message_id: str) -> dict:
+    async def delete(self, channel_id: str, message_id: str) -> JSON:
         """Remove a message and send MESSAGE_DELETE; the emulator keeps a copy for tests."""
         message = self.emu.world.messages.get(channel_id, {}).pop(message_id, None)
         if message is None:
@@ -156,12 +171,12 @@ class MessageStore:
         await self.emu.recorder.notify()
 
     # --- details --------------------------------------------------------------------------
-    def _attach_reference(self, message: dict, reference: dict | None) -> None:
+    def _attach_reference(self, message: JSON, reference: JSON | None) -> None:
         if not reference or not reference.get("message_id"):
             return
         parent_id = str(reference["message_id"])
         parent = self.emu.world.find_message(parent_id)
-        message["type"] = REPLY
+        message["type"] = MessageType.REPLY
         message["message_reference"] = {
             "type": 0,
             "message_id": parent_id,
@@ -178,7 +193,7 @@ class MessageStore:
                 if ref and ref.get("id") == message_id:
                     message["referenced_message"] = None
 
-    def _apply_mentions(self, message: dict, allowed: dict | None) -> None:
+    def _apply_mentions(self, message: JSON, allowed: JSON | None) -> None:
         content = message["content"]
         users = set(USER_MENTION.findall(content))
         roles = set(ROLE_MENTION.findall(content))
@@ -205,7 +220,7 @@ class MessageStore:
         message["mention_everyone"] = "everyone" in pings
         self.pings[message["id"]] = pings
 
-    def _attachments(self, files: list[dict], body: dict) -> list[dict]:
+    def attachments(self, files: list[JSON], body: JSON) -> list[JSON]:
         attachments = []
         for index, file in enumerate(files):
             attachment_id = make_snowflake()
@@ -224,7 +239,7 @@ class MessageStore:
         return attachments
 
 
-def _without_reference(message: dict) -> dict:
+def _without_reference(message: JSON) -> JSON:
     return {k: v for k, v in message.items() if k != "referenced_message"}
 
 
@@ -239,8 +254,10 @@ def _guess_type(filename: str) -> str:
     }.get(ext, "application/octet-stream")
 
 
-def _describe(body: dict, index: int) -> Any:
+def _describe(body: JSON, index: int) -> str | None:
+    """The description the body's `attachments` give file number `index`."""
     for attachment in body.get("attachments") or []:
         if str(attachment.get("id")) == str(index):
-            return attachment.get("description")
+            description = attachment.get("description")
+            return None if description is None else str(description)
     return None

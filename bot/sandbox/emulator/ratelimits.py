@@ -101,7 +101,7 @@ class RateLimiter:
 def _match(method: str, path: str) -> tuple[BucketRule | None, str]:
     for rule in RULES:
         if rule.method in ("*", method):
-            found = rule.pattern.search(path)
-            if found:
-                return rule, found.group(1) if found.groups() else ""
+            match = rule.pattern.search(path)
+            if match:
+                return rule, match.group(1) if match.groups() else ""
     return None, ""

@@ -9,27 +9,28 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.sandbox.emulator.payloads import JSON
+
 if TYPE_CHECKING:
     from bot.sandbox.emulator.server import Emulator
 
 NORMAL = 0
 
 
-async def react(emu: Emulator, user: str, message: dict, emoji: str) -> None:
+async def react(emu: Emulator, user: str, message: JSON, emoji: str) -> None:
     """`user` adds `emoji` (a unicode emoji) to `message`; a second add by them is ignored."""
     await _change(emu, user, message, emoji, adding=True)
 
 
-async def unreact(emu: Emulator, user: str, message: dict, emoji: str) -> None:
+async def unreact(emu: Emulator, user: str, message: JSON, emoji: str) -> None:
     """`user` takes their `emoji` reaction off `message` (ignored if they had none)."""
     await _change(emu, user, message, emoji, adding=False)
 
 
-async def _change(emu: Emulator, user: str, message: dict, emoji: str, *, adding: bool) -> None:
+async def _change(emu: Emulator, user: str, message: JSON, emoji: str, *, adding: bool) -> None:
     user_id = emu.resolve_user(user)
     stored = emu.world.find_message(message["id"]) or message
-    every: dict[tuple[str, str], set[str]] = emu.__dict__.setdefault("reactors", {})
-    who = every.setdefault((stored["id"], emoji), set())
+    who = emu.reactors.setdefault((stored["id"], emoji), set())
     if (user_id in who) == adding:
         return
     who.add(user_id) if adding else who.discard(user_id)
@@ -53,7 +54,7 @@ async def _change(emu: Emulator, user: str, message: dict, emoji: str, *, adding
     await emu.recorder.notify()
 
 
-def _set_count(message: dict, emoji: str, count: int) -> None:
+def _set_count(message: JSON, emoji: str, count: int) -> None:
     reactions = [r for r in message.get("reactions") or [] if r["emoji"]["name"] != emoji]
     if count:
         reactions.append(

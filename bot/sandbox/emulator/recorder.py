@@ -6,9 +6,12 @@ import asyncio
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypeVar
+
+from bot.sandbox.emulator.payloads import JSON, JSONBody
 
 DEFAULT_TIMEOUT = 10.0
+T = TypeVar("T")
 
 
 @dataclass
@@ -16,10 +19,10 @@ class RecordedRequest:
     method: str
     path: str  # without the /api/v10 prefix, e.g. /channels/1/messages
     query: dict[str, str]
-    json: Any
-    files: list[dict] = field(default_factory=list)
+    json: JSONBody
+    files: list[JSON] = field(default_factory=list)
     status: int = 0
-    response: Any = None
+    response: JSONBody = None  # the answer, or Discord's error body {code, message}
     reason: str | None = None  # the X-Audit-Log-Reason header, URL-decoded
 
 
@@ -56,11 +59,14 @@ class Recorder:
             self._changed.notify_all()
 
     async def wait_until(
-        self, predicate: Callable[[], Any], timeout: float = DEFAULT_TIMEOUT
-    ) -> Any:
-        """Wait until `predicate()` returns something truthy, re-checked at every change."""
+        self, predicate: Callable[[], T | None], timeout: float = DEFAULT_TIMEOUT
+    ) -> T:
+        """Wait until `predicate()` returns something truthy (and so not None), re-checked at
+        every change; returns what it returned."""
         async with self._changed:
-            return await asyncio.wait_for(self._changed.wait_for(predicate), timeout)
+            result = await asyncio.wait_for(self._changed.wait_for(predicate), timeout)
+        assert result is not None  # wait_for returns only a truthy result
+        return result
 
     def find(
         self,
@@ -87,7 +93,7 @@ class Recorder:
         timeout: float = DEFAULT_TIMEOUT,
     ) -> RecordedRequest:
         """The first request (after index `since`) matching method, path regex and predicate."""
-        found = await self.wait_until(
+        matching = await self.wait_until(
             lambda: self.find(method, path, predicate, since=since), timeout
         )
-        return found[0]
+        return matching[0]

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
+
+from bot.sandbox.emulator.payloads import JSON, JSONBody
 
 if TYPE_CHECKING:
     from bot.sandbox.emulator.server import Emulator
@@ -38,16 +40,22 @@ class ApiRequest:
     method: str
     path: str
     query: dict[str, str]
-    body: Any
-    files: list[dict] = field(default_factory=list)
+    body: JSONBody
+    files: list[JSON] = field(default_factory=list)
     bot: bool = True  # sent with the bot token (not a webhook token)
     reason: str | None = None
 
-    def json(self) -> dict:
+    def json(self) -> JSON:
+        """The body when it is a JSON object, else an empty one."""
         return self.body if isinstance(self.body, dict) else {}
 
+    def json_list(self) -> list[JSON]:
+        """The body when it is a JSON array, else an empty one."""
+        return self.body if isinstance(self.body, list) else []
 
-Handler = Callable[..., Awaitable[Any]]
+
+Handler = Callable[..., Awaitable[JSONBody]]
+"""A route: called with the emulator, the request and the path's parameters by name."""
 
 
 class Router:
@@ -79,16 +87,10 @@ router = Router()
 async def read_request(request: web.Request) -> ApiRequest:
     """Parse JSON or multipart (payload_json + files[n]) bodies the way Discord accepts them."""
     path = request.path[len(API_PREFIX) :]
-    body: Any = None
-    files: list[dict] = []
+    body: JSONBody = None
+    files: list[JSON] = []
     if request.content_type.startswith("multipart/"):
-        reader = await request.multipart()
-        async for part in reader:
-            data = await part.read()
-            if part.name == "payload_json":
-                body = json.loads(data)
-            else:
-                files.append({"field": part.name, "filename": part.filename, "data": bytes(data)})
+        body, files = await _read_multipart(request)
     elif request.can_read_body:
         raw = await request.read()
         body = json.loads(raw) if raw else None
@@ -107,7 +109,24 @@ async def read_request(request: web.Request) -> ApiRequest:
     )
 
 
-def json_response(payload: Any, status: int = 200, headers: dict | None = None) -> web.Response:
+async def _read_multipart(request: web.Request) -> tuple[JSONBody, list[JSON]]:
+    """The payload_json part (None without one) and the files[n] parts."""
+    body: JSONBody = None
+    files: list[JSON] = []
+    async for part in await request.multipart():
+        if not isinstance(part, BodyPartReader):
+            continue  # a nested multipart: Discord's bodies never hold one
+        data = await part.read()
+        if part.name == "payload_json":
+            body = json.loads(data)
+        else:
+            files.append({"field": part.name, "filename": part.filename, "data": bytes(data)})
+    return body, files
+
+
+def json_response(
+    payload: JSONBody, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
     # Exactly "application/json": with "; charset=utf-8" discord.py treats the body as text.
     if status == 204:
         return web.Response(status=204, headers=headers)
@@ -122,7 +141,7 @@ def json_response(payload: Any, status: int = 200, headers: dict | None = None) 
 
 
 def error_response(
-    error: ApiError, retry_after: float | None = None, headers: dict | None = None
+    error: ApiError, retry_after: float | None = None, headers: dict[str, str] | None = None
 ) -> web.Response:
     body: dict[str, Any] = {"message": error.message, "code": error.code}
     headers = dict(headers or {})
@@ -146,6 +165,6 @@ def load_route_modules() -> None:
     )
 
 
-async def dispatch_request(emu: Emulator, api: ApiRequest) -> Any:
+async def dispatch_request(emu: Emulator, api: ApiRequest) -> JSONBody:
     handler, params = router.resolve(api.method, api.path)
     return await handler(emu, api, **params)

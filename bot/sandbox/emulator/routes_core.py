@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.sandbox.emulator.kinds import ChannelType
+from bot.sandbox.emulator.payloads import JSON
 from bot.sandbox.emulator.rest import ApiRequest, router, unknown
 from bot.sandbox.emulator.rules_commands import check_commands
 from bot.sandbox.emulator.snowflakes import make_snowflake
-from bot.sandbox.emulator.world import DM
 
 if TYPE_CHECKING:
     from bot.sandbox.emulator.server import Emulator
 
 
 @router.route("GET", "/users/@me")
-async def current_user(emu: Emulator, api: ApiRequest) -> dict:
+async def current_user(emu: Emulator, api: ApiRequest) -> JSON:
     return emu.world.bot_user
 
 
 @router.route("GET", "/users/{user_id}")
-async def get_user(emu: Emulator, api: ApiRequest, user_id: str) -> dict:
+async def get_user(emu: Emulator, api: ApiRequest, user_id: str) -> JSON:
     state = emu.world.users.get(user_id)
     if state is None:
         raise unknown("User", 10013)
@@ -27,7 +28,7 @@ async def get_user(emu: Emulator, api: ApiRequest, user_id: str) -> dict:
 
 
 @router.route("GET", "/oauth2/applications/@me")
-async def application_info(emu: Emulator, api: ApiRequest) -> dict:
+async def application_info(emu: Emulator, api: ApiRequest) -> JSON:
     owner = emu.world.users[emu.world.guild["owner_id"]].payload
     return {
         "id": emu.world.application_id,
@@ -48,7 +49,7 @@ async def application_info(emu: Emulator, api: ApiRequest) -> dict:
 
 
 @router.route("POST", "/users/@me/channels")
-async def open_dm(emu: Emulator, api: ApiRequest) -> dict:
+async def open_dm(emu: Emulator, api: ApiRequest) -> JSON:
     recipient = str(api.json().get("recipient_id"))
     state = emu.world.users.get(recipient)
     if state is None:
@@ -57,7 +58,7 @@ async def open_dm(emu: Emulator, api: ApiRequest) -> dict:
     if channel is None:
         channel = {
             "id": make_snowflake(),
-            "type": DM,
+            "type": ChannelType.DM,
             "recipients": [state.payload],
             "last_message_id": None,
             "flags": 0,
@@ -75,7 +76,7 @@ def dm_recipient(emu: Emulator, channel_id: str) -> str | None:
 
 
 # --- application commands -------------------------------------------------------------------
-def _store_commands(emu: Emulator, guild_id: str | None, payloads: list[dict]) -> list[dict]:
+def _store_commands(emu: Emulator, guild_id: str | None, payloads: list[JSON]) -> list[JSON]:
     stored = []
     previous = {c["name"]: c for c in emu.world.commands.get(guild_id, [])}
     for payload in payloads:
@@ -101,20 +102,20 @@ def _store_commands(emu: Emulator, guild_id: str | None, payloads: list[dict]) -
 
 
 @router.route("PUT", "/applications/{app_id}/commands")
-async def sync_global(emu: Emulator, api: ApiRequest, app_id: str) -> list[dict]:
-    return _store_commands(emu, None, api.body or [])
+async def sync_global(emu: Emulator, api: ApiRequest, app_id: str) -> list[JSON]:
+    return _store_commands(emu, None, api.json_list())
 
 
 @router.route("PUT", "/applications/{app_id}/guilds/{guild_id}/commands")
-async def sync_guild(emu: Emulator, api: ApiRequest, app_id: str, guild_id: str) -> list[dict]:
-    return _store_commands(emu, guild_id, api.body or [])
+async def sync_guild(emu: Emulator, api: ApiRequest, app_id: str, guild_id: str) -> list[JSON]:
+    return _store_commands(emu, guild_id, api.json_list())
 
 
 @router.route("GET", "/applications/{app_id}/commands")
-async def list_global(emu: Emulator, api: ApiRequest, app_id: str) -> list[dict]:
+async def list_global(emu: Emulator, api: ApiRequest, app_id: str) -> list[JSON]:
     return emu.world.commands.get(None, [])
 
 
 @router.route("GET", "/applications/{app_id}/guilds/{guild_id}/commands")
-async def list_guild(emu: Emulator, api: ApiRequest, app_id: str, guild_id: str) -> list[dict]:
+async def list_guild(emu: Emulator, api: ApiRequest, app_id: str, guild_id: str) -> list[JSON]:
     return emu.world.commands.get(guild_id, [])

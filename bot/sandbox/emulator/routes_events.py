@@ -14,28 +14,32 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from bot import limits
+from bot.sandbox.emulator.kinds import EntityType, EventStatus
+from bot.sandbox.emulator.payloads import JSON
 from bot.sandbox.emulator.rest import ApiError, ApiRequest, missing_permissions, router, unknown
 from bot.sandbox.emulator.snowflakes import make_snowflake
 
 if TYPE_CHECKING:
     from bot.sandbox.emulator.server import Emulator
 
-STAGE, VOICE, EXTERNAL = 1, 2, 3
-SCHEDULED, ACTIVE, COMPLETED, CANCELLED = 1, 2, 3, 4
-MOVES = {SCHEDULED: {ACTIVE, CANCELLED}, ACTIVE: {COMPLETED}}
+MOVES = {
+    EventStatus.SCHEDULED: {EventStatus.ACTIVE, EventStatus.CANCELLED},
+    EventStatus.ACTIVE: {EventStatus.COMPLETED},
+}
 EDITABLE = ("name", "description", "scheduled_start_time", "scheduled_end_time", "entity_metadata")
 
 
-def scheduled_events(emu: Emulator) -> dict[str, dict]:
+def scheduled_events(emu: Emulator) -> dict[str, JSON]:
     """The guild's events by id (kept beside the world; GUILD_CREATE lists none)."""
-    return emu.__dict__.setdefault("scheduled_events", {})
+    return emu.scheduled_events
 
 
 def _invalid(detail: str) -> ApiError:
     return ApiError(400, 50035, f"Invalid Form Body: {detail}")
 
 
-def _event_or_404(emu: Emulator, event_id: str) -> dict:
+def _event_or_404(emu: Emulator, event_id: str) -> JSON:
     event = scheduled_events(emu).get(event_id)
     if event is None:
         raise unknown("Guild Scheduled Event", 10070)
@@ -48,25 +52,30 @@ def _require_events(emu: Emulator) -> None:
         raise missing_permissions()
 
 
-def _check(event: dict, *, new: bool) -> None:
-    if not 1 <= len(event.get("name") or "") <= 100:
-        raise _invalid("name: must be 1-100 characters")
-    if len(event.get("description") or "") > 1000:
-        raise _invalid("description: must be 1000 or fewer characters")
+def _check(event: JSON, *, new: bool) -> None:
+    if not 1 <= len(event.get("name") or "") <= limits.SCHEDULED_EVENT_NAME:
+        raise _invalid(f"name: must be 1-{limits.SCHEDULED_EVENT_NAME} characters")
+    if len(event.get("description") or "") > limits.SCHEDULED_EVENT_DESCRIPTION:
+        raise _invalid(
+            f"description: must be {limits.SCHEDULED_EVENT_DESCRIPTION} or fewer characters"
+        )
     start = datetime.fromisoformat(event["scheduled_start_time"])
     if new and start <= datetime.now(UTC):
         raise _invalid("scheduled_start_time: cannot be in the past")
-    if event["entity_type"] == EXTERNAL:
+    if event["entity_type"] == EntityType.EXTERNAL:
         location = (event.get("entity_metadata") or {}).get("location") or ""
-        if not 1 <= len(location) <= 100:
-            raise _invalid("entity_metadata.location: required for external events (1-100)")
+        if not 1 <= len(location) <= limits.SCHEDULED_EVENT_LOCATION:
+            raise _invalid(
+                "entity_metadata.location: required for external events"
+                f" (1-{limits.SCHEDULED_EVENT_LOCATION})"
+            )
         end = event.get("scheduled_end_time")
         if not end or datetime.fromisoformat(end) <= start:
             raise _invalid("scheduled_end_time: required after the start for external events")
 
 
 @router.route("POST", "/guilds/{guild_id}/scheduled-events")
-async def create_event(emu: Emulator, api: ApiRequest, guild_id: str) -> dict:
+async def create_event(emu: Emulator, api: ApiRequest, guild_id: str) -> JSON:
     _require_events(emu)
     body = api.json()
     event = {
@@ -80,7 +89,7 @@ async def create_event(emu: Emulator, api: ApiRequest, guild_id: str) -> dict:
         "scheduled_start_time": body.get("scheduled_start_time"),
         "scheduled_end_time": body.get("scheduled_end_time"),
         "privacy_level": body.get("privacy_level", 2),
-        "status": SCHEDULED,
+        "status": EventStatus.SCHEDULED,
         "entity_type": body.get("entity_type"),
         "entity_id": None,
         "entity_metadata": body.get("entity_metadata"),
@@ -96,17 +105,17 @@ async def create_event(emu: Emulator, api: ApiRequest, guild_id: str) -> dict:
 
 
 @router.route("GET", "/guilds/{guild_id}/scheduled-events")
-async def list_events(emu: Emulator, api: ApiRequest, guild_id: str) -> list[dict]:
+async def list_events(emu: Emulator, api: ApiRequest, guild_id: str) -> list[JSON]:
     return list(scheduled_events(emu).values())
 
 
 @router.route("GET", "/guilds/{guild_id}/scheduled-events/{event_id}")
-async def get_event(emu: Emulator, api: ApiRequest, guild_id: str, event_id: str) -> dict:
+async def get_event(emu: Emulator, api: ApiRequest, guild_id: str, event_id: str) -> JSON:
     return _event_or_404(emu, event_id)
 
 
 @router.route("PATCH", "/guilds/{guild_id}/scheduled-events/{event_id}")
-async def edit_event(emu: Emulator, api: ApiRequest, guild_id: str, event_id: str) -> dict:
+async def edit_event(emu: Emulator, api: ApiRequest, guild_id: str, event_id: str) -> JSON:
     _require_events(emu)
     event = _event_or_404(emu, event_id)
     body = api.json()

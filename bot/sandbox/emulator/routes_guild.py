@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot import limits
+from bot.sandbox.emulator.payloads import JSON
 from bot.sandbox.emulator.rest import ApiRequest, missing_permissions, router, unknown
 from bot.sandbox.emulator.routes_messages import require
 from bot.sandbox.emulator.rules import form_error
@@ -13,11 +15,10 @@ from bot.sandbox.emulator.snowflakes import snowflake_time
 if TYPE_CHECKING:
     from bot.sandbox.emulator.server import Emulator
 
-MAX_TIMEOUT = timedelta(days=28)
-MAX_BAN_DELETE_SECONDS = 604_800
+MAX_TIMEOUT = timedelta(days=limits.TIMEOUT_MAX_DAYS)
 
 
-def member_or_404(emu: Emulator, user_id: str) -> dict:
+def member_or_404(emu: Emulator, user_id: str) -> JSON:
     member = emu.world.members.get(user_id)
     if member is None:
         raise unknown("Member", 10007)
@@ -41,26 +42,29 @@ def check_timeout_end(emu: Emulator, end: datetime) -> None:
     user's timeout will expire and the user will be able to communicate in the guild again (up
     to 28 days in the future)" - measured when the request arrives, with no slack."""
     if end - emu.now() > MAX_TIMEOUT:
-        raise form_error("communication_disabled_until", "timeout cannot be longer than 28 days")
+        raise form_error(
+            "communication_disabled_until",
+            f"timeout cannot be longer than {limits.TIMEOUT_MAX_DAYS} days",
+        )
 
 
 @router.route("GET", "/guilds/{guild_id}")
-async def get_guild(emu: Emulator, api: ApiRequest, guild_id: str) -> dict:
+async def get_guild(emu: Emulator, api: ApiRequest, guild_id: str) -> JSON:
     return emu.world.guild_payload()
 
 
 @router.route("GET", "/guilds/{guild_id}/members/{user_id}")
-async def get_member(emu: Emulator, api: ApiRequest, guild_id: str, user_id: str) -> dict:
+async def get_member(emu: Emulator, api: ApiRequest, guild_id: str, user_id: str) -> JSON:
     return member_or_404(emu, user_id)
 
 
 @router.route("GET", "/guilds/{guild_id}/members")
-async def list_members(emu: Emulator, api: ApiRequest, guild_id: str) -> list[dict]:
+async def list_members(emu: Emulator, api: ApiRequest, guild_id: str) -> list[JSON]:
     return list(emu.world.members.values())
 
 
 @router.route("PATCH", "/guilds/{guild_id}/members/{user_id}")
-async def edit_member(emu: Emulator, api: ApiRequest, guild_id: str, user_id: str) -> dict:
+async def edit_member(emu: Emulator, api: ApiRequest, guild_id: str, user_id: str) -> JSON:
     member = member_or_404(emu, user_id)
     body = api.json()
     if "communication_disabled_until" in body:
@@ -110,8 +114,10 @@ async def ban(emu: Emulator, api: ApiRequest, guild_id: str, user_id: str) -> No
     seconds = int(
         api.json().get("delete_message_seconds") or api.query.get("delete_message_seconds") or 0
     )
-    if not 0 <= seconds <= MAX_BAN_DELETE_SECONDS:
-        raise form_error("delete_message_seconds", "must be between 0 and 604800")
+    if not 0 <= seconds <= limits.BAN_DELETE_MAX_SECONDS:
+        raise form_error(
+            "delete_message_seconds", f"must be between 0 and {limits.BAN_DELETE_MAX_SECONDS}"
+        )
     user = emu.world.users[user_id].payload
     emu.world.bans[user_id] = {"user": user, "reason": api.reason}
     await _delete_recent_messages(emu, user_id, seconds)
@@ -146,7 +152,7 @@ async def unban(emu: Emulator, api: ApiRequest, guild_id: str, user_id: str) -> 
 
 
 @router.route("GET", "/guilds/{guild_id}/bans/{user_id}")
-async def get_ban(emu: Emulator, api: ApiRequest, guild_id: str, user_id: str) -> dict:
+async def get_ban(emu: Emulator, api: ApiRequest, guild_id: str, user_id: str) -> JSON:
     entry = emu.world.bans.get(user_id)
     if entry is None:
         raise unknown("Ban", 10026)
@@ -154,5 +160,5 @@ async def get_ban(emu: Emulator, api: ApiRequest, guild_id: str, user_id: str) -
 
 
 @router.route("GET", "/guilds/{guild_id}/roles")
-async def list_roles(emu: Emulator, api: ApiRequest, guild_id: str) -> list[dict]:
+async def list_roles(emu: Emulator, api: ApiRequest, guild_id: str) -> list[JSON]:
     return list(emu.world.roles.values())

@@ -6,8 +6,9 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot import limits
-from bot.sandbox.emulator import interactions as kinds
 from bot.sandbox.emulator.interactions import InteractionRecord
+from bot.sandbox.emulator.kinds import EPHEMERAL, LOADING, CallbackType
+from bot.sandbox.emulator.payloads import JSON
 from bot.sandbox.emulator.rest import ApiRequest, router, unknown
 from bot.sandbox.emulator.routes_messages import edit_checked
 from bot.sandbox.emulator.rules import Violation, form_error
@@ -21,13 +22,12 @@ def _record(
     emu: Emulator, interaction_id: str | None = None, token: str | None = None
 ) -> InteractionRecord:
     for record in emu.interactions.values():
-        assert isinstance(record, InteractionRecord)
         if (interaction_id and record.id == interaction_id) or (token and record.token == token):
             return record
     raise unknown("Interaction", 10062)
 
 
-def _bot_author(emu: Emulator, record: InteractionRecord) -> dict:
+def _bot_author(emu: Emulator, record: InteractionRecord) -> JSON:
     if record.channel_id in emu.world.channels:
         return emu.world.author_fields(emu.world.bot_user["id"])
     return {"author": emu.world.bot_user}
@@ -36,12 +36,12 @@ def _bot_author(emu: Emulator, record: InteractionRecord) -> dict:
 async def _respond_with_message(
     emu: Emulator,
     record: InteractionRecord,
-    data: dict,
-    files: list[dict],
+    data: JSON,
+    files: list[JSON],
     *,
     loading: bool = False,
-) -> dict:
-    flags = int(data.get("flags") or 0) | (kinds.LOADING if loading else 0)
+) -> JSON:
+    flags = int(data.get("flags") or 0) | (LOADING if loading else 0)
     metadata = {
         "id": record.id,
         "type": record.type,
@@ -58,7 +58,7 @@ async def _respond_with_message(
 
 
 @router.route("POST", "/interactions/{interaction_id}/{token}/callback")
-async def callback(emu: Emulator, api: ApiRequest, interaction_id: str, token: str) -> dict:
+async def callback(emu: Emulator, api: ApiRequest, interaction_id: str, token: str) -> JSON:
     record = _record(emu, interaction_id=interaction_id)
     if record.token != token:
         raise unknown("Webhook", 10015)
@@ -69,21 +69,7 @@ async def callback(emu: Emulator, api: ApiRequest, interaction_id: str, token: s
     kind, data = body.get("type"), body.get("data") or {}
     _check_callback(record, kind, data, api.files)
     record.callback_type = kind
-    resource: dict = {"type": kind}
-    if kind == kinds.MESSAGE:
-        record.original = await _respond_with_message(emu, record, data, api.files)
-        resource["message"] = record.original
-    elif kind == kinds.DEFERRED_MESSAGE:
-        record.original = await _respond_with_message(emu, record, data, [], loading=True)
-        resource["message"] = record.original
-    elif kind == kinds.UPDATE_MESSAGE:
-        record.updated_message = await _update_component_message(emu, record, data, api.files)
-        resource["message"] = record.updated_message
-    elif kind == kinds.AUTOCOMPLETE:
-        record.choices = data.get("choices") or []
-        _check_choices(record.choices)
-    elif kind == kinds.MODAL:
-        record.modal = data
+    resource = await _apply_callback(emu, record, kind, data, api.files)
     await emu.recorder.notify()
     original = record.original or {}
     return {
@@ -91,11 +77,34 @@ async def callback(emu: Emulator, api: ApiRequest, interaction_id: str, token: s
             "id": record.id,
             "type": record.type,
             "response_message_id": original.get("id"),
-            "response_message_loading": kind == kinds.DEFERRED_MESSAGE,
-            "response_message_ephemeral": bool(int(original.get("flags") or 0) & kinds.EPHEMERAL),
+            "response_message_loading": kind == CallbackType.DEFERRED_MESSAGE,
+            "response_message_ephemeral": bool(int(original.get("flags") or 0) & EPHEMERAL),
         },
         "resource": resource,
     }
+
+
+async def _apply_callback(
+    emu: Emulator, record: InteractionRecord, kind: int | None, data: JSON, files: list[JSON]
+) -> JSON:
+    """What the callback does (a message, a deferral, an update, choices, a modal); returns the
+    callback response's `resource`."""
+    resource: JSON = {"type": kind}
+    if kind == CallbackType.MESSAGE:
+        record.original = await _respond_with_message(emu, record, data, files)
+        resource["message"] = record.original
+    elif kind == CallbackType.DEFERRED_MESSAGE:
+        record.original = await _respond_with_message(emu, record, data, [], loading=True)
+        resource["message"] = record.original
+    elif kind == CallbackType.UPDATE_MESSAGE:
+        record.updated_message = await _update_component_message(emu, record, data, files)
+        resource["message"] = record.updated_message
+    elif kind == CallbackType.AUTOCOMPLETE:
+        record.choices = data.get("choices") or []
+        _check_choices(record.choices)
+    elif kind == CallbackType.MODAL:
+        record.modal = data
+    return resource
 
 
 def _check_first_response_in_time(emu: Emulator, record: InteractionRecord) -> None:
@@ -116,27 +125,32 @@ def _check_token_alive(emu: Emulator, record: InteractionRecord) -> None:
         raise Violation(401, 50027, "Invalid Webhook Token")
 
 
-def _check_callback(record: InteractionRecord, kind: int, data: dict, files: list[dict]) -> None:
+def _check_callback(
+    record: InteractionRecord, kind: int | None, data: JSON, files: list[JSON]
+) -> None:
     check_callback_type(record.type, kind, from_message="message" in record.payload)
-    if kind in (kinds.MESSAGE, kinds.UPDATE_MESSAGE):
-        check_message(data, files, creating=kind == kinds.MESSAGE)
-    elif kind == kinds.MODAL:
+    if kind in (CallbackType.MESSAGE, CallbackType.UPDATE_MESSAGE):
+        check_message(data, files, creating=kind == CallbackType.MESSAGE)
+    elif kind == CallbackType.MODAL:
         check_modal(data)
 
 
-def _check_choices(choices: list[dict]) -> None:
+def _check_choices(choices: list[JSON]) -> None:
     """docs: "Autocomplete": choices "autocomplete choices (max of 25 choices)"; "Application
     Command Option Choice Structure": name 1-100 characters, string value up to 100."""
     if len(choices) > limits.AUTOCOMPLETE_CHOICES:
-        raise form_error("choices", "Must be 25 or fewer in length.")
+        raise form_error("choices", f"Must be {limits.AUTOCOMPLETE_CHOICES} or fewer in length.")
     for choice in choices:
-        if not 1 <= len(choice.get("name", "")) <= 100 or len(str(choice.get("value", ""))) > 100:
-            raise form_error("choices", "name 1-100, value up to 100")
+        name, value = choice.get("name", ""), str(choice.get("value", ""))
+        if not 1 <= len(name) <= limits.CHOICE_NAME or len(value) > limits.CHOICE_VALUE:
+            raise form_error(
+                "choices", f"name 1-{limits.CHOICE_NAME}, value up to {limits.CHOICE_VALUE}"
+            )
 
 
 async def _update_component_message(
-    emu: Emulator, record: InteractionRecord, data: dict, files: list[dict]
-) -> dict:
+    emu: Emulator, record: InteractionRecord, data: JSON, files: list[JSON]
+) -> JSON:
     message_id = record.payload["message"]["id"]
     message = emu.world.find_message(message_id)
     if message is None:
@@ -144,7 +158,7 @@ async def _update_component_message(
     return await emu.store.edit(message, data, files=files)
 
 
-async def followup(emu: Emulator, api: ApiRequest, token: str) -> dict:
+async def followup(emu: Emulator, api: ApiRequest, token: str) -> JSON:
     """A follow-up; the first one after a deferral replaces the "thinking" message.
 
     docs: interactions/receiving-and-responding "Create Followup Message": "When using this
@@ -158,8 +172,8 @@ async def followup(emu: Emulator, api: ApiRequest, token: str) -> dict:
     body = api.json()
     check_message(body, api.files, creating=True)
     original = record.original
-    if original is not None and original["flags"] & kinds.LOADING:
-        finished = {**body, "flags": original["flags"] & ~kinds.LOADING}
+    if original is not None and original["flags"] & LOADING:
+        finished = {**body, "flags": original["flags"] & ~LOADING}
         await emu.store.edit(original, finished, files=api.files)
         await emu.recorder.notify()
         return original
@@ -169,11 +183,11 @@ async def followup(emu: Emulator, api: ApiRequest, token: str) -> dict:
     return message
 
 
-def _response_message(emu: Emulator, record: InteractionRecord, message_id: str) -> dict:
+def _response_message(emu: Emulator, record: InteractionRecord, message_id: str) -> JSON:
     if message_id == "@original":
         message = record.original or (
             record.payload.get("message")
-            if record.callback_type in (kinds.DEFERRED_UPDATE, kinds.UPDATE_MESSAGE)
+            if record.callback_type in (CallbackType.DEFERRED_UPDATE, CallbackType.UPDATE_MESSAGE)
             else None
         )
         if message is not None:
@@ -187,15 +201,15 @@ def _response_message(emu: Emulator, record: InteractionRecord, message_id: str)
     return message
 
 
-async def edit_response(emu: Emulator, api: ApiRequest, token: str, message_id: str) -> dict:
+async def edit_response(emu: Emulator, api: ApiRequest, token: str, message_id: str) -> JSON:
     record = _record(emu, token=token)
     _check_token_alive(emu, record)
     message = _response_message(emu, record, message_id)
-    if message["flags"] & kinds.LOADING:
-        api.body = {**api.json(), "flags": message["flags"] & ~kinds.LOADING}
+    if message["flags"] & LOADING:
+        api.body = {**api.json(), "flags": message["flags"] & ~LOADING}
     edited = await edit_checked(emu, message, api)
     if (
-        record.callback_type in (kinds.DEFERRED_UPDATE, kinds.UPDATE_MESSAGE)
+        record.callback_type in (CallbackType.DEFERRED_UPDATE, CallbackType.UPDATE_MESSAGE)
         and message_id == "@original"
     ):
         record.updated_message = edited
@@ -203,7 +217,7 @@ async def edit_response(emu: Emulator, api: ApiRequest, token: str, message_id: 
     return edited
 
 
-def get_response(emu: Emulator, token: str, message_id: str) -> dict:
+def get_response(emu: Emulator, token: str, message_id: str) -> JSON:
     return _response_message(emu, _record(emu, token=token), message_id)
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from bot import limits
+from bot.sandbox.emulator.kinds import EPHEMERAL
+from bot.sandbox.emulator.payloads import JSON
 from bot.sandbox.emulator.rest import ApiError, ApiRequest, missing_permissions, router, unknown
 from bot.sandbox.emulator.routes_core import dm_recipient
 from bot.sandbox.emulator.rules import Violation, check_not_archived, form_error
@@ -15,14 +18,13 @@ if TYPE_CHECKING:
     from bot.sandbox.emulator.server import Emulator
 
 
-def poll_fields(body: dict, files: list[dict]) -> dict | None:
+def poll_fields(body: JSON, files: list[JSON]) -> JSON | None:
     from bot.sandbox.emulator.routes_polls import poll_fields as fields  # imports this module
 
     return fields(body, files)
 
 
-BULK_DELETE_MAX_AGE = timedelta(days=14)
-EPHEMERAL = 1 << 6
+BULK_DELETE_MAX_AGE = timedelta(days=limits.BULK_DELETE_MAX_AGE_DAYS)
 EDITABLE = ("content", "embeds", "components", "attachments", "poll")
 
 
@@ -33,7 +35,7 @@ def require(emu: Emulator, channel_id: str | None, *names: str) -> None:
         raise missing_permissions()
 
 
-def channel_or_404(emu: Emulator, channel_id: str) -> dict:
+def channel_or_404(emu: Emulator, channel_id: str) -> JSON:
     channel = emu.world.channels.get(channel_id)
     if channel is None:
         for dm in emu.world.dm_channels.values():
@@ -43,7 +45,7 @@ def channel_or_404(emu: Emulator, channel_id: str) -> dict:
     return channel
 
 
-def message_or_404(emu: Emulator, channel_id: str, message_id: str) -> dict:
+def message_or_404(emu: Emulator, channel_id: str, message_id: str) -> JSON:
     message = emu.world.messages.get(channel_id, {}).get(message_id)
     if message is None:
         raise unknown("Message", 10008)
@@ -51,7 +53,7 @@ def message_or_404(emu: Emulator, channel_id: str, message_id: str) -> dict:
 
 
 @router.route("POST", "/channels/{channel_id}/messages")
-async def send_message(emu: Emulator, api: ApiRequest, channel_id: str) -> dict:
+async def send_message(emu: Emulator, api: ApiRequest, channel_id: str) -> JSON:
     channel = channel_or_404(emu, channel_id)
     body = api.json()
     check_message(body, api.files, creating=True)
@@ -90,7 +92,7 @@ def check_can_dm(emu: Emulator, user_id: str) -> None:
         raise ApiError(403, 50007, "Cannot send messages to this user")
 
 
-def _without_embeds_unless_allowed(emu: Emulator, channel_id: str, body: dict) -> dict:
+def _without_embeds_unless_allowed(emu: Emulator, channel_id: str, body: JSON) -> JSON:
     """Without Embed Links a bot's embeds are dropped, and an embed-only message refused
     (discord/discord-api-docs#2601; permissions "EMBED_LINKS: Links sent by users with this
     permission will be auto-embedded")."""
@@ -105,7 +107,7 @@ def _without_embeds_unless_allowed(emu: Emulator, channel_id: str, body: dict) -
 
 
 @router.route("GET", "/channels/{channel_id}/messages/{message_id}")
-async def get_message(emu: Emulator, api: ApiRequest, channel_id: str, message_id: str) -> dict:
+async def get_message(emu: Emulator, api: ApiRequest, channel_id: str, message_id: str) -> JSON:
     """docs: resources/message "Get Channel Message": "If operating on a guild channel, this
     endpoint requires the READ_MESSAGE_HISTORY permission to be present on the current user"."""
     if channel_id in emu.world.channels:
@@ -114,7 +116,7 @@ async def get_message(emu: Emulator, api: ApiRequest, channel_id: str, message_i
 
 
 @router.route("GET", "/channels/{channel_id}/messages")
-async def history(emu: Emulator, api: ApiRequest, channel_id: str) -> list[dict]:
+async def history(emu: Emulator, api: ApiRequest, channel_id: str) -> list[JSON]:
     """Newest first, as Discord returns them; honours limit, before and after."""
     channel_or_404(emu, channel_id)
     require(emu, channel_id, "view_channel", "read_message_history")
@@ -130,14 +132,14 @@ async def history(emu: Emulator, api: ApiRequest, channel_id: str) -> list[dict]
 
 
 @router.route("PATCH", "/channels/{channel_id}/messages/{message_id}")
-async def edit_message(emu: Emulator, api: ApiRequest, channel_id: str, message_id: str) -> dict:
+async def edit_message(emu: Emulator, api: ApiRequest, channel_id: str, message_id: str) -> JSON:
     message = message_or_404(emu, channel_id, message_id)
     if message["author"]["id"] != emu.world.bot_user["id"]:
         raise ApiError(403, 50005, "Cannot edit a message authored by another user")
     return await edit_checked(emu, message, api)
 
 
-async def edit_checked(emu: Emulator, message: dict, api: ApiRequest) -> dict:
+async def edit_checked(emu: Emulator, message: JSON, api: ApiRequest) -> JSON:
     """An edit on any route: the body's limits, not in an archived thread, never left empty."""
     body = api.json()
     check_message(body, api.files, creating=False)
@@ -162,13 +164,18 @@ async def delete_message(emu: Emulator, api: ApiRequest, channel_id: str, messag
 async def bulk_delete(emu: Emulator, api: ApiRequest, channel_id: str) -> None:
     require(emu, channel_id, "manage_messages")
     ids = [str(i) for i in api.json().get("messages", [])]
-    if not 2 <= len(ids) <= 100:
-        raise form_error("messages", "must be 2 to 100 ids")
+    if not 2 <= len(ids) <= limits.BULK_DELETE_MAX_MESSAGES:
+        raise form_error("messages", f"must be 2 to {limits.BULK_DELETE_MAX_MESSAGES} ids")
     if len(set(ids)) != len(ids):  # docs: "Any message IDs given that do not exist or are
         raise form_error("messages", "duplicate message ids")  # invalid will count ... duplicates
     now = emu.now()
     if any(now - snowflake_time(i) > BULK_DELETE_MAX_AGE for i in ids):
-        raise Violation(400, 50034, "You can only bulk delete messages that are under 14 days old.")
+        raise Violation(
+            400,
+            50034,
+            "You can only bulk delete messages that are under"
+            f" {limits.BULK_DELETE_MAX_AGE_DAYS} days old.",
+        )
     await emu.store.bulk_delete(channel_id, ids)
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot import limits
+from bot.sandbox.emulator.payloads import JSON
 from bot.sandbox.emulator.rest import ApiError, ApiRequest, router
 from bot.sandbox.emulator.routes_messages import channel_or_404, message_or_404
 from bot.sandbox.emulator.snowflakes import iso
@@ -20,7 +22,6 @@ from bot.sandbox.emulator.snowflakes import iso
 if TYPE_CHECKING:
     from bot.sandbox.emulator.server import Emulator
 
-QUESTION_MAX, ANSWER_MAX, ANSWERS_MAX, HOURS_MAX = 300, 55, 10, 768
 POLL_EXPIRED = ApiError(400, 520001, "Poll expired")  # Discord's "this poll has already ended"
 
 
@@ -28,25 +29,14 @@ def _invalid(detail: str) -> ApiError:
     return ApiError(400, 50035, f"Invalid Form Body: poll.{detail}")
 
 
-def poll_fields(body: dict, files: list[dict]) -> dict | None:
+def poll_fields(body: JSON, files: list[JSON]) -> JSON | None:
     """The `poll` a new message carries (validated as Discord does), or None without one."""
     request = body.get("poll")
     if not request:
         return None
     if files or body.get("attachments"):
         raise ApiError(400, 50035, "Invalid Form Body: a poll cannot have attachments")
-    question = (request.get("question") or {}).get("text") or ""
-    if not 1 <= len(question) <= QUESTION_MAX:
-        raise _invalid(f"question.text: must be 1-{QUESTION_MAX} characters")
-    answers = request.get("answers") or []
-    if not 1 <= len(answers) <= ANSWERS_MAX:
-        raise _invalid(f"answers: must be 1-{ANSWERS_MAX} answers")
-    for answer in answers:
-        if not 1 <= len((answer.get("poll_media") or {}).get("text") or "") <= ANSWER_MAX:
-            raise _invalid(f"answers.poll_media.text: must be 1-{ANSWER_MAX} characters")
-    hours = int(request.get("duration") or 24)
-    if not 1 <= hours <= HOURS_MAX:
-        raise _invalid(f"duration: must be 1-{HOURS_MAX} hours")
+    question, answers, hours = _checked(request)
     return {
         "poll": {
             "question": {"text": question},
@@ -62,13 +52,30 @@ def poll_fields(body: dict, files: list[dict]) -> dict | None:
     }
 
 
+def _checked(request: JSON) -> tuple[str, list[JSON], int]:
+    """The poll request's question, answers and duration in hours, within Discord's limits."""
+    question = (request.get("question") or {}).get("text") or ""
+    if not 1 <= len(question) <= limits.POLL_QUESTION:
+        raise _invalid(f"question.text: must be 1-{limits.POLL_QUESTION} characters")
+    answers = request.get("answers") or []
+    if not 1 <= len(answers) <= limits.POLL_ANSWERS:
+        raise _invalid(f"answers: must be 1-{limits.POLL_ANSWERS} answers")
+    for answer in answers:
+        text = (answer.get("poll_media") or {}).get("text") or ""
+        if not 1 <= len(text) <= limits.POLL_ANSWER:
+            raise _invalid(f"answers.poll_media.text: must be 1-{limits.POLL_ANSWER} characters")
+    hours = int(request.get("duration") or 24)
+    if not 1 <= hours <= limits.POLL_MAX_HOURS:
+        raise _invalid(f"duration: must be 1-{limits.POLL_MAX_HOURS} hours")
+    return question, answers, hours
+
+
 def _voters(emu: Emulator, message_id: str) -> dict[int, set[str]]:
     """answer id -> user ids who voted for it (kept beside the world, not in the payload)."""
-    every: dict[str, dict[int, set[str]]] = emu.__dict__.setdefault("poll_voters", {})
-    return every.setdefault(message_id, {})
+    return emu.poll_voters.setdefault(message_id, {})
 
 
-async def vote(emu: Emulator, user: str, message: dict, answer: int, *, add: bool = True) -> None:
+async def vote(emu: Emulator, user: str, message: JSON, answer: int, *, add: bool = True) -> None:
     """A member votes for (or takes back their vote for) answer number `answer` (1-based)."""
     stored = emu.world.find_message(message["id"]) or message
     poll = stored.get("poll")
@@ -95,7 +102,7 @@ async def vote(emu: Emulator, user: str, message: dict, answer: int, *, add: boo
     await emu.recorder.notify()
 
 
-def _count(emu: Emulator, message: dict) -> None:
+def _count(emu: Emulator, message: JSON) -> None:
     voters = _voters(emu, message["id"])
     message["poll"]["results"]["answer_counts"] = [
         {"id": answer, "count": len(users), "me_voted": False}
@@ -104,7 +111,7 @@ def _count(emu: Emulator, message: dict) -> None:
     ]
 
 
-async def finalise(emu: Emulator, message: dict) -> dict:
+async def finalise(emu: Emulator, message: JSON) -> JSON:
     """End the poll now: results final, expiry now, MESSAGE_UPDATE sent."""
     poll = message["poll"]
     poll["results"]["is_finalized"] = True
@@ -116,7 +123,7 @@ async def finalise(emu: Emulator, message: dict) -> dict:
 
 
 @router.route("POST", "/channels/{channel_id}/polls/{message_id}/expire")
-async def expire_poll(emu: Emulator, api: ApiRequest, channel_id: str, message_id: str) -> dict:
+async def expire_poll(emu: Emulator, api: ApiRequest, channel_id: str, message_id: str) -> JSON:
     """The poll's author ends it early (discord.py Message.end_poll)."""
     channel_or_404(emu, channel_id)
     message = message_or_404(emu, channel_id, message_id)
@@ -132,7 +139,7 @@ async def expire_poll(emu: Emulator, api: ApiRequest, channel_id: str, message_i
 @router.route("GET", "/channels/{channel_id}/polls/{message_id}/answers/{answer_id}")
 async def answer_voters(
     emu: Emulator, api: ApiRequest, channel_id: str, message_id: str, answer_id: str
-) -> dict:
+) -> JSON:
     message_or_404(emu, channel_id, message_id)
     users = sorted(_voters(emu, message_id).get(int(answer_id), set()))
     return {"users": [emu.world.users[u].payload for u in users]}

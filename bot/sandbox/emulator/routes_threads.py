@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot import limits
+from bot.sandbox.emulator.kinds import THREAD_TYPES, ChannelType
+from bot.sandbox.emulator.payloads import JSON
 from bot.sandbox.emulator.rest import ApiRequest, router
 from bot.sandbox.emulator.routes_messages import channel_or_404, message_or_404, require
 from bot.sandbox.emulator.rules import (
@@ -14,29 +17,23 @@ from bot.sandbox.emulator.rules import (
 )
 from bot.sandbox.emulator.rules_messages import check_message
 from bot.sandbox.emulator.snowflakes import iso, make_snowflake
-from bot.sandbox.emulator.world import (
-    ANNOUNCEMENT,
-    ANNOUNCEMENT_THREAD,
-    FORUM,
-    PUBLIC_THREAD,
-    THREAD_TYPES,
-)
 
 if TYPE_CHECKING:
     from bot.sandbox.emulator.server import Emulator
 
-ARCHIVE_DURATIONS = (60, 1440, 4320, 10080)
 THREAD_FIELDS = ("name", "rate_limit_per_user", "applied_tags")
+*_shorter, _longest = limits.THREAD_ARCHIVE_MINUTES
+ARCHIVE_DURATIONS_TEXT = f"must be {', '.join(map(str, _shorter))} or {_longest}"
 METADATA_FIELDS = ("archived", "locked", "auto_archive_duration", "invitable")
 
 
 @router.route("GET", "/channels/{channel_id}")
-async def get_channel(emu: Emulator, api: ApiRequest, channel_id: str) -> dict:
+async def get_channel(emu: Emulator, api: ApiRequest, channel_id: str) -> JSON:
     return channel_or_404(emu, channel_id)
 
 
 @router.route("PATCH", "/channels/{channel_id}")
-async def edit_channel(emu: Emulator, api: ApiRequest, channel_id: str) -> dict:
+async def edit_channel(emu: Emulator, api: ApiRequest, channel_id: str) -> JSON:
     channel = channel_or_404(emu, channel_id)
     body = api.json()
     if channel["type"] in THREAD_TYPES:
@@ -62,7 +59,7 @@ async def edit_channel(emu: Emulator, api: ApiRequest, channel_id: str) -> dict:
     return channel
 
 
-def _require_thread_edit(emu: Emulator, thread: dict, body: dict) -> None:
+def _require_thread_edit(emu: Emulator, thread: JSON, body: JSON) -> None:
     """docs: resources/channel "Modify Channel" (thread): "When setting archived to false, when
     locked is also false, only the SEND_MESSAGES permission is required. Otherwise, requires the
     MANAGE_THREADS permission." An archived thread accepts only that unarchiving edit (50083)."""
@@ -77,10 +74,13 @@ def _require_thread_edit(emu: Emulator, thread: dict, body: dict) -> None:
     require(emu, thread["id"], "manage_threads")
 
 
-def _update_metadata(thread: dict, body: dict) -> None:
+def _update_metadata(thread: JSON, body: JSON) -> None:
     metadata = thread["thread_metadata"]
-    if "auto_archive_duration" in body and body["auto_archive_duration"] not in ARCHIVE_DURATIONS:
-        raise form_error("auto_archive_duration", "must be 60, 1440, 4320 or 10080")
+    if (
+        "auto_archive_duration" in body
+        and body["auto_archive_duration"] not in limits.THREAD_ARCHIVE_MINUTES
+    ):
+        raise form_error("auto_archive_duration", ARCHIVE_DURATIONS_TEXT)
     for key in METADATA_FIELDS:
         if key in body:
             metadata[key] = body[key]
@@ -89,19 +89,34 @@ def _update_metadata(thread: dict, body: dict) -> None:
 
 
 def new_thread(
-    emu: Emulator, parent: dict, body: dict, *, owner_id: str, thread_id: str | None = None
-) -> dict:
+    emu: Emulator, parent: JSON, body: JSON, *, owner_id: str, thread_id: str | None = None
+) -> JSON:
     """A thread payload under `parent`, registered in the world (not yet dispatched)."""
     duration = body.get("auto_archive_duration") or parent.get(
         "default_auto_archive_duration", 1440
     )
-    if duration not in ARCHIVE_DURATIONS:
-        raise form_error("auto_archive_duration", "must be 60, 1440, 4320 or 10080")
+    if duration not in limits.THREAD_ARCHIVE_MINUTES:
+        raise form_error("auto_archive_duration", ARCHIVE_DURATIONS_TEXT)
     name = (body.get("name") or "").strip()
-    if not 1 <= len(name) <= 100:
-        raise form_error("name", "Must be between 1 and 100 in length.")
+    if not 1 <= len(name) <= limits.THREAD_NAME:
+        raise form_error("name", f"Must be between 1 and {limits.THREAD_NAME} in length.")
     thread_id = thread_id or make_snowflake()
-    thread = {
+    thread = _thread_payload(emu, parent, body, thread_id, owner_id, name, duration)
+    emu.world.channels[thread_id] = thread
+    emu.world.messages[thread_id] = {}
+    return thread
+
+
+def _thread_payload(
+    emu: Emulator,
+    parent: JSON,
+    body: JSON,
+    thread_id: str,
+    owner_id: str,
+    name: str,
+    duration: int,
+) -> JSON:
+    return {
         "id": thread_id,
         "guild_id": emu.world.guild["id"],
         "parent_id": parent["id"],
@@ -125,31 +140,37 @@ def new_thread(
             "create_timestamp": iso(),
         },
     }
-    emu.world.channels[thread_id] = thread
-    emu.world.messages[thread_id] = {}
-    return thread
 
 
-def _default_type(parent: dict) -> int:
-    return ANNOUNCEMENT_THREAD if parent["type"] == ANNOUNCEMENT else PUBLIC_THREAD
+def _default_type(parent: JSON) -> int:
+    return (
+        ChannelType.ANNOUNCEMENT_THREAD
+        if parent["type"] == ChannelType.ANNOUNCEMENT
+        else ChannelType.PUBLIC_THREAD
+    )
 
 
 @router.route("POST", "/channels/{channel_id}/threads")
-async def create_thread(emu: Emulator, api: ApiRequest, channel_id: str) -> dict:
+async def create_thread(emu: Emulator, api: ApiRequest, channel_id: str) -> JSON:
     parent = channel_or_404(emu, channel_id)
     body = api.json()
-    if parent["type"] == FORUM:
+    if parent["type"] == ChannelType.FORUM:
         return await create_forum_post(emu, parent, body, api.files, emu.world.bot_user["id"])
     require(emu, channel_id, "view_channel", "create_public_threads")
-    check_thread_type(parent, body.get("type") or 12, from_message=False)
+    check_thread_type(parent, body.get("type") or ChannelType.PRIVATE_THREAD, from_message=False)
     thread = new_thread(emu, parent, body, owner_id=emu.world.bot_user["id"])
     await emu.gateway.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
     return thread
 
 
 async def create_forum_post(
-    emu: Emulator, forum: dict, body: dict, files: list[dict], author_id: str, author=None
-) -> dict:
+    emu: Emulator,
+    forum: JSON,
+    body: JSON,
+    files: list[JSON],
+    author_id: str,
+    author: JSON | None = None,
+) -> JSON:
     """A forum post: the thread and its starter message (the bot's, or a webhook's `author`).
 
     docs: resources/channel "Start Thread in Forum or Media Channel": "Creates a new thread in
@@ -177,7 +198,7 @@ async def create_forum_post(
 @router.route("POST", "/channels/{channel_id}/messages/{message_id}/threads")
 async def thread_from_message(
     emu: Emulator, api: ApiRequest, channel_id: str, message_id: str
-) -> dict:
+) -> JSON:
     """docs: "Start Thread from Message": on a GUILD_ANNOUNCEMENT channel it creates an
     ANNOUNCEMENT_THREAD, on a GUILD_TEXT channel a PUBLIC_THREAD."""
     parent = channel_or_404(emu, channel_id)
@@ -191,7 +212,7 @@ async def thread_from_message(
 
 
 @router.route("DELETE", "/channels/{channel_id}")
-async def delete_channel(emu: Emulator, api: ApiRequest, channel_id: str) -> dict:
+async def delete_channel(emu: Emulator, api: ApiRequest, channel_id: str) -> JSON:
     """docs: resources/channel "Delete/Close Channel": "Requires the MANAGE_CHANNELS permission
     for the guild, or MANAGE_THREADS if the channel is a thread"; fires Channel Delete (Thread
     Delete for threads) and returns the channel."""
@@ -215,7 +236,7 @@ async def join_thread(emu: Emulator, api: ApiRequest, channel_id: str) -> None:
 
 
 @router.route("GET", "/guilds/{guild_id}/threads/active")
-async def active_threads(emu: Emulator, api: ApiRequest, guild_id: str) -> dict:
+async def active_threads(emu: Emulator, api: ApiRequest, guild_id: str) -> JSON:
     threads = [
         c
         for c in emu.world.channels.values()
@@ -225,7 +246,7 @@ async def active_threads(emu: Emulator, api: ApiRequest, guild_id: str) -> dict:
 
 
 @router.route("GET", "/channels/{channel_id}/threads/archived/public")
-async def archived_threads(emu: Emulator, api: ApiRequest, channel_id: str) -> dict:
+async def archived_threads(emu: Emulator, api: ApiRequest, channel_id: str) -> JSON:
     threads = [
         c
         for c in emu.world.channels.values()

@@ -10,6 +10,8 @@ import secrets
 from typing import TYPE_CHECKING
 
 from bot.sandbox.emulator import routes_interactions as interactions
+from bot.sandbox.emulator.kinds import ChannelType
+from bot.sandbox.emulator.payloads import JSON
 from bot.sandbox.emulator.rest import ApiRequest, router, unknown
 from bot.sandbox.emulator.routes_messages import channel_or_404, edit_checked, require
 from bot.sandbox.emulator.routes_threads import create_forum_post
@@ -21,14 +23,13 @@ from bot.sandbox.emulator.rules import (
 )
 from bot.sandbox.emulator.rules_messages import check_message
 from bot.sandbox.emulator.snowflakes import make_snowflake
-from bot.sandbox.emulator.world import FORUM
 
 if TYPE_CHECKING:
     from bot.sandbox.emulator.server import Emulator
 
 
 @router.route("POST", "/channels/{channel_id}/webhooks")
-async def create_webhook(emu: Emulator, api: ApiRequest, channel_id: str) -> dict:
+async def create_webhook(emu: Emulator, api: ApiRequest, channel_id: str) -> JSON:
     channel_or_404(emu, channel_id)
     require(emu, channel_id, "manage_webhooks")
     name = api.json().get("name") or ""
@@ -56,17 +57,17 @@ async def create_webhook(emu: Emulator, api: ApiRequest, channel_id: str) -> dic
 
 
 @router.route("GET", "/channels/{channel_id}/webhooks")
-async def channel_webhooks(emu: Emulator, api: ApiRequest, channel_id: str) -> list[dict]:
+async def channel_webhooks(emu: Emulator, api: ApiRequest, channel_id: str) -> list[JSON]:
     require(emu, channel_id, "manage_webhooks")
     return [w for w in emu.world.webhooks.values() if w["channel_id"] == channel_id]
 
 
 @router.route("GET", "/webhooks/{webhook_id}")
-async def get_webhook(emu: Emulator, api: ApiRequest, webhook_id: str) -> dict:
+async def get_webhook(emu: Emulator, api: ApiRequest, webhook_id: str) -> JSON:
     return _webhook(emu, webhook_id)
 
 
-def _webhook(emu: Emulator, webhook_id: str, token: str | None = None) -> dict:
+def _webhook(emu: Emulator, webhook_id: str, token: str | None = None) -> JSON:
     webhook = emu.world.webhooks.get(webhook_id)
     if webhook is None or (token is not None and token != webhook["token"]):
         raise unknown("Webhook", 10015)
@@ -74,21 +75,14 @@ def _webhook(emu: Emulator, webhook_id: str, token: str | None = None) -> dict:
 
 
 @router.route("POST", "/webhooks/{webhook_id}/{token}")
-async def execute(emu: Emulator, api: ApiRequest, webhook_id: str, token: str) -> dict | None:
+async def execute(emu: Emulator, api: ApiRequest, webhook_id: str, token: str) -> JSON | None:
     if webhook_id == emu.world.application_id:
         return await interactions.followup(emu, api, token)
     webhook = _webhook(emu, webhook_id, token)
     body = api.json()
     check_webhook_name(body.get("username"), "username")
     check_message(body, api.files, creating=True)
-    author = {
-        "id": webhook_id,
-        "username": visible(body.get("username") or webhook["name"]),
-        "avatar": None,
-        "discriminator": "0000",
-        "bot": True,
-        "global_name": None,
-    }
+    author = _webhook_author(webhook, body)
     extra = {"webhook_id": webhook_id, "_avatar_url": body.get("avatar_url")}
     target = _target(emu, webhook, api)
     if target is None:  # a new forum post named by thread_name
@@ -101,7 +95,7 @@ async def execute(emu: Emulator, api: ApiRequest, webhook_id: str, token: str) -
             webhook_id,
             author={"author": author, **extra},
         )
-        message = created["message"]
+        message: JSON = created["message"]
     else:
         message = await emu.store.create(
             target, {"author": author}, body, files=api.files, extra=extra
@@ -109,7 +103,19 @@ async def execute(emu: Emulator, api: ApiRequest, webhook_id: str, token: str) -
     return message if api.query.get("wait") in ("true", "True", "1") else None
 
 
-def _target(emu: Emulator, webhook: dict, api: ApiRequest) -> str | None:
+def _webhook_author(webhook: JSON, body: JSON) -> JSON:
+    """The author of a webhook message: the webhook, under the name the request gave."""
+    return {
+        "id": webhook["id"],
+        "username": visible(body.get("username") or webhook["name"]),
+        "avatar": None,
+        "discriminator": "0000",
+        "bot": True,
+        "global_name": None,
+    }
+
+
+def _target(emu: Emulator, webhook: JSON, api: ApiRequest) -> str | None:
     """The channel a webhook message goes to; None for a new forum post (`thread_name`).
 
     docs: resources/webhook "Execute Webhook": thread_id "Send a message to the specified thread
@@ -123,7 +129,7 @@ def _target(emu: Emulator, webhook: dict, api: ApiRequest) -> str | None:
         channel_id != webhook["channel_id"] and thread.get("parent_id") != webhook["channel_id"]
     ):
         raise unknown("Channel", 10003)
-    if thread["type"] == FORUM:
+    if thread["type"] == ChannelType.FORUM:
         if api.json().get("thread_name"):
             return None
         raise Violation(
@@ -135,7 +141,7 @@ def _target(emu: Emulator, webhook: dict, api: ApiRequest) -> str | None:
 @router.route("PATCH", "/webhooks/{webhook_id}/{token}/messages/{message_id}")
 async def edit_webhook_message(
     emu: Emulator, api: ApiRequest, webhook_id: str, token: str, message_id: str
-) -> dict:
+) -> JSON:
     if webhook_id == emu.world.application_id:
         return await interactions.edit_response(emu, api, token, message_id)
     _webhook(emu, webhook_id, token)
@@ -148,7 +154,7 @@ async def edit_webhook_message(
 @router.route("GET", "/webhooks/{webhook_id}/{token}/messages/{message_id}")
 async def get_webhook_message(
     emu: Emulator, api: ApiRequest, webhook_id: str, token: str, message_id: str
-) -> dict:
+) -> JSON:
     if webhook_id == emu.world.application_id:
         return interactions.get_response(emu, token, message_id)
     message = emu.world.find_message(message_id)

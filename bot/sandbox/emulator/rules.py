@@ -12,12 +12,13 @@ import unicodedata
 from dataclasses import dataclass
 
 from bot import limits
+from bot.sandbox.emulator.kinds import ChannelType
+from bot.sandbox.emulator.payloads import JSON
 from bot.sandbox.emulator.rest import ApiError
 
 REQUIRE_TAG = 1 << 4  # channel flag on forums
 FORBIDDEN_IN_WEBHOOK_NAMES = ("clyde", "discord")
 RESERVED_NAMES = ("everyone", "here")
-MAX_WEBHOOKS_PER_CHANNEL = 15
 
 
 class Violation(ApiError):
@@ -61,7 +62,7 @@ def check_webhook_name(name: str | None, field: str = "name") -> None:
         return
     cleaned = visible(name)
     if not 1 <= len(cleaned) <= limits.WEBHOOK_USERNAME:
-        raise form_error(field, "Must be between 1 and 80 in length.")
+        raise form_error(field, f"Must be between 1 and {limits.WEBHOOK_USERNAME} in length.")
     lowered = cleaned.casefold()
     for word in FORBIDDEN_IN_WEBHOOK_NAMES:
         if word in lowered:
@@ -77,10 +78,12 @@ def check_reason(reason: str | None) -> None:
     characters)"; reference "X-Audit-Log-Reason": "the header value must be URL-encoded".
     """
     if reason is not None and not 1 <= len(reason) <= limits.AUDIT_LOG_REASON:
-        raise form_error("X-Audit-Log-Reason", "Must be between 1 and 512 in length.")
+        raise form_error(
+            "X-Audit-Log-Reason", f"Must be between 1 and {limits.AUDIT_LOG_REASON} in length."
+        )
 
 
-def check_forum_tags(forum: dict, applied: list[str], *, can_moderate: bool) -> None:
+def check_forum_tags(forum: JSON, applied: list[str], *, can_moderate: bool) -> None:
     """A forum post carries at most 5 of the forum's own tags; REQUIRE_TAG forums need one, and
     moderated tags need Manage Threads.
 
@@ -93,7 +96,7 @@ def check_forum_tags(forum: dict, applied: list[str], *, can_moderate: bool) -> 
     create a forum post in this channel".
     """
     if len(applied) > limits.FORUM_APPLIED_TAGS:
-        raise form_error("applied_tags", "Must be 5 or fewer in length.")
+        raise form_error("applied_tags", f"Must be {limits.FORUM_APPLIED_TAGS} or fewer in length.")
     if len(set(applied)) != len(applied):
         raise form_error("applied_tags", "Tags must be unique.")
     tags = {t["id"]: t for t in forum.get("available_tags") or []}
@@ -106,7 +109,7 @@ def check_forum_tags(forum: dict, applied: list[str], *, can_moderate: bool) -> 
         raise Violation(400, 40067, "A tag is required to create a forum post in this channel")
 
 
-def check_thread_type(parent: dict, kind: int, *, from_message: bool) -> None:
+def check_thread_type(parent: JSON, kind: int, *, from_message: bool) -> None:
     """A thread's type must fit its parent: announcement channels hold announcement threads
     (10), text channels public (11) or private (12) ones.
 
@@ -116,16 +119,17 @@ def check_thread_type(parent: dict, kind: int, *, from_message: bool) -> None:
     channel". "Start Thread from Message": "When called on a GUILD_TEXT channel, creates a
     PUBLIC_THREAD. When called on a GUILD_ANNOUNCEMENT channel, creates an ANNOUNCEMENT_THREAD."
     """
-    from bot.sandbox.emulator.world import ANNOUNCEMENT, ANNOUNCEMENT_THREAD, TEXT
-
     if from_message:
         return
-    allowed = {ANNOUNCEMENT: (ANNOUNCEMENT_THREAD,), TEXT: (11, 12)}.get(parent["type"], ())
+    allowed = {
+        ChannelType.ANNOUNCEMENT: (ChannelType.ANNOUNCEMENT_THREAD,),
+        ChannelType.TEXT: (ChannelType.PUBLIC_THREAD, ChannelType.PRIVATE_THREAD),
+    }.get(parent["type"], ())
     if kind not in allowed:
         raise form_error("type", f"thread type {kind} cannot be created in this channel")
 
 
-def check_not_archived(channel: dict) -> None:
+def check_not_archived(channel: JSON) -> None:
     """Messages in an archived thread cannot be edited (nor the thread, other than unarchiving).
 
     docs: topics/opcodes-and-status-codes JSON error 50083: "Operation cannot be performed on an
@@ -137,5 +141,7 @@ def check_not_archived(channel: dict) -> None:
 
 def check_webhook_count(count: int) -> None:
     """docs: topics/opcodes-and-status-codes 30007 "Maximum number of webhooks reached (15)"."""
-    if count >= MAX_WEBHOOKS_PER_CHANNEL:
-        raise ApiError(400, 30007, "Maximum number of webhooks reached (15)")
+    if count >= limits.WEBHOOKS_PER_CHANNEL:
+        raise ApiError(
+            400, 30007, f"Maximum number of webhooks reached ({limits.WEBHOOKS_PER_CHANNEL})"
+        )

@@ -20,7 +20,9 @@ from bot.moderation.clock import Clock, SystemClock
 from bot.sandbox.emulator import rest
 from bot.sandbox.emulator.actions import MemberActions
 from bot.sandbox.emulator.gateway import Gateway
+from bot.sandbox.emulator.interactions import InteractionRecord
 from bot.sandbox.emulator.messages import MessageStore
+from bot.sandbox.emulator.payloads import JSON
 from bot.sandbox.emulator.ratelimits import DEFAULT_SCALE, RateLimiter
 from bot.sandbox.emulator.recorder import Fault, RecordedRequest, Recorder
 from bot.sandbox.emulator.rules import RecordedViolation, Violation, check_reason
@@ -55,7 +57,12 @@ class Emulator(MemberActions):
         self.store = MessageStore(self)
         self.gateway = Gateway(self._ready_payload, self.world.guild_payload, self.recorder.notify)
         self.faults: list[Fault] = []
-        self.interactions: dict[str, object] = {}
+        self.interactions: dict[str, InteractionRecord] = {}
+        # Kept beside the world, not in its payloads: GUILD_CREATE lists no events, and who
+        # reacted or voted is not part of a message.
+        self.scheduled_events: dict[str, JSON] = {}
+        self.reactors: dict[tuple[str, str], set[str]] = {}  # (message id, emoji) -> users
+        self.poll_voters: dict[str, dict[int, set[str]]] = {}  # message -> answer -> users
         self._runner: web.AppRunner | None = None
         self.port = 0
         rest.load_route_modules()
@@ -69,7 +76,7 @@ class Emulator(MemberActions):
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = int(self._runner.addresses[0][1])  # the free port the OS chose
         log.debug("emulator listening on 127.0.0.1:%d", self.port)
 
     async def stop(self) -> None:
@@ -194,7 +201,7 @@ class Emulator(MemberActions):
         record.response = result
         return rest.json_response(result, 204 if result is None else 200, limit.headers)
 
-    def _ready_payload(self, session_id: str) -> dict:
+    def _ready_payload(self, session_id: str) -> JSON:
         return {
             "v": 10,
             "user": self.world.bot_user,

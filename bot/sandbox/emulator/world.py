@@ -11,11 +11,9 @@ from datetime import datetime
 
 import discord
 
+from bot.sandbox.emulator.kinds import THREAD_TYPES, ChannelType
+from bot.sandbox.emulator.payloads import JSON
 from bot.sandbox.emulator.snowflakes import iso, make_snowflake
-
-TEXT, DM, CATEGORY, ANNOUNCEMENT, FORUM = 0, 1, 4, 5, 15
-ANNOUNCEMENT_THREAD, PUBLIC_THREAD, PRIVATE_THREAD = 10, 11, 12
-THREAD_TYPES = (ANNOUNCEMENT_THREAD, PUBLIC_THREAD, PRIVATE_THREAD)
 
 MEMBER_PERMISSIONS = discord.Permissions(
     view_channel=True,
@@ -45,7 +43,7 @@ BOT_PERMISSIONS = MODERATOR_PERMISSIONS | discord.Permissions(
 
 @dataclass
 class UserState:
-    payload: dict
+    payload: JSON
     dms_closed: bool = False
 
 
@@ -53,19 +51,19 @@ class UserState:
 class World:
     """The guild and everything in it; build one with `World.default()` or by hand."""
 
-    bot_user: dict
+    bot_user: JSON
     application_id: str
-    guild: dict
-    roles: dict[str, dict] = field(default_factory=dict)
-    channels: dict[str, dict] = field(default_factory=dict)
+    guild: JSON
+    roles: dict[str, JSON] = field(default_factory=dict)
+    channels: dict[str, JSON] = field(default_factory=dict)
     users: dict[str, UserState] = field(default_factory=dict)
-    members: dict[str, dict] = field(default_factory=dict)
-    messages: dict[str, dict[str, dict]] = field(default_factory=dict)  # channel -> id -> msg
-    ephemeral: dict[str, dict] = field(default_factory=dict)
-    webhooks: dict[str, dict] = field(default_factory=dict)
-    bans: dict[str, dict] = field(default_factory=dict)
-    commands: dict[str | None, list[dict]] = field(default_factory=dict)  # guild id|None
-    dm_channels: dict[str, dict] = field(default_factory=dict)  # user id -> channel
+    members: dict[str, JSON] = field(default_factory=dict)
+    messages: dict[str, dict[str, JSON]] = field(default_factory=dict)  # channel -> id -> msg
+    ephemeral: dict[str, JSON] = field(default_factory=dict)
+    webhooks: dict[str, JSON] = field(default_factory=dict)
+    bans: dict[str, JSON] = field(default_factory=dict)
+    commands: dict[str | None, list[JSON]] = field(default_factory=dict)  # guild id|None
+    dm_channels: dict[str, JSON] = field(default_factory=dict)  # user id -> channel
 
     # --- building -----------------------------------------------------------------------
     @classmethod
@@ -88,20 +86,10 @@ class World:
             world.add_user(name, ["Member"])
         world.users[world.user_id("Carol")].dms_closed = True
         for name in ("general", "film-talk", "mod-alerts", "mod-log"):
-            world.add_channel(name, TEXT)
+            world.add_channel(name, ChannelType.TEXT)
+        tags = ("Drama", "Science Fiction", "Romance", "Comedy", "Horror")
         world.add_channel(
-            "film-forum",
-            FORUM,
-            available_tags=[
-                {
-                    "id": make_snowflake(),
-                    "name": tag,
-                    "moderated": False,
-                    "emoji_id": None,
-                    "emoji_name": None,
-                }
-                for tag in ("Drama", "Science Fiction", "Romance", "Comedy", "Horror")
-            ],
+            "film-forum", ChannelType.FORUM, available_tags=[_forum_tag(t) for t in tags]
         )
         return world
 
@@ -136,9 +124,9 @@ class World:
         """A new member of the guild, with the named roles; returns the user id."""
         user = _user(name, bot=bot)
         self.add_member(user, role_names or ["Member"])
-        return user["id"]
+        return str(user["id"])
 
-    def add_member(self, user: dict, role_names: list[str]) -> None:
+    def add_member(self, user: JSON, role_names: list[str]) -> None:
         self.users[user["id"]] = UserState(user)
         self.members[user["id"]] = {
             "user": user,
@@ -155,7 +143,7 @@ class World:
             "premium_since": None,
         }
 
-    def add_channel(self, name: str, kind: int = TEXT, **extra: object) -> str:
+    def add_channel(self, name: str, kind: int = ChannelType.TEXT, **extra: object) -> str:
         channel_id = make_snowflake()
         self.channels[channel_id] = {
             "id": channel_id,
@@ -187,25 +175,25 @@ class World:
     def role_id(self, name: str) -> str:
         for role in self.roles.values():
             if role["name"] == name:
-                return role["id"]
+                return str(role["id"])
         raise KeyError(f"no role called {name!r}")
 
     def user_id(self, name: str) -> str:
         for state in self.users.values():
             if state.payload["username"] == name.lower() or state.payload["global_name"] == name:
-                return state.payload["id"]
+                return str(state.payload["id"])
         raise KeyError(f"no user called {name!r}")
 
     def channel_id(self, name: str) -> str:
         for channel in self.channels.values():
             if channel["name"] == name:
-                return channel["id"]
+                return str(channel["id"])
         raise KeyError(f"no channel called {name!r}")
 
     def is_thread(self, channel_id: str) -> bool:
         return self.channels.get(channel_id, {}).get("type") in THREAD_TYPES
 
-    def find_message(self, message_id: str) -> dict | None:
+    def find_message(self, message_id: str) -> JSON | None:
         for messages in self.messages.values():
             if message_id in messages:
                 return messages[message_id]
@@ -240,19 +228,12 @@ class World:
         return max((self.roles[r]["position"] for r in member["roles"]), default=0)
 
     # --- payloads -----------------------------------------------------------------------
-    def guild_payload(self) -> dict:
+    def guild_payload(self) -> JSON:
         """GUILD_CREATE data: everything discord.py caches at start-up."""
         members = list(self.members.values())
         return {
             **self.guild,
-            "icon": None,
-            "splash": None,
-            "discovery_splash": None,
-            "banner": None,
-            "description": None,
-            "features": [],
-            "emojis": [],
-            "stickers": [],
+            **_fixed_guild_fields(),
             "roles": list(self.roles.values()),
             "members": members,
             "member_count": len(members),
@@ -264,44 +245,68 @@ class World:
                 for c in self.channels.values()
                 if c["type"] in THREAD_TYPES and not c["thread_metadata"]["archived"]
             ],
-            "voice_states": [],
-            "presences": [],
-            "stage_instances": [],
-            "guild_scheduled_events": [],
-            "soundboard_sounds": [],
-            "verification_level": 0,
-            "default_message_notifications": 1,
-            "explicit_content_filter": 0,
-            "mfa_level": 0,
-            "premium_tier": 0,
-            "premium_subscription_count": 0,
-            "preferred_locale": "en-US",
-            "nsfw_level": 0,
-            "system_channel_id": None,
-            "system_channel_flags": 0,
-            "rules_channel_id": None,
-            "public_updates_channel_id": None,
-            "afk_channel_id": None,
-            "afk_timeout": 300,
-            "max_members": 500000,
-            "vanity_url_code": None,
-            "premium_progress_bar_enabled": False,
             "joined_at": iso(),
-            "application_id": None,
         }
 
-    def member_with_permissions(self, user_id: str, channel_id: str) -> dict:
+    def member_with_permissions(self, user_id: str, channel_id: str) -> JSON:
         member = dict(self.members[user_id])
         member["permissions"] = str(self.permissions(user_id, channel_id).value)
         return member
 
-    def author_fields(self, user_id: str) -> dict:
+    def author_fields(self, user_id: str) -> JSON:
         """`author` and `member` as they appear on a guild message."""
         member = {k: v for k, v in self.members[user_id].items() if k != "user"}
         return {"author": self.users[user_id].payload, "member": member}
 
 
-def _user(name: str, *, bot: bool = False) -> dict:
+def _fixed_guild_fields() -> JSON:
+    """The guild's fields that discord.py reads and the emulator never changes (a fresh copy)."""
+    return {
+        "icon": None,
+        "splash": None,
+        "discovery_splash": None,
+        "banner": None,
+        "description": None,
+        "features": [],
+        "emojis": [],
+        "stickers": [],
+        "voice_states": [],
+        "presences": [],
+        "stage_instances": [],
+        "guild_scheduled_events": [],
+        "soundboard_sounds": [],
+        "verification_level": 0,
+        "default_message_notifications": 1,
+        "explicit_content_filter": 0,
+        "mfa_level": 0,
+        "premium_tier": 0,
+        "premium_subscription_count": 0,
+        "preferred_locale": "en-US",
+        "nsfw_level": 0,
+        "system_channel_id": None,
+        "system_channel_flags": 0,
+        "rules_channel_id": None,
+        "public_updates_channel_id": None,
+        "afk_channel_id": None,
+        "afk_timeout": 300,
+        "max_members": 500000,
+        "vanity_url_code": None,
+        "premium_progress_bar_enabled": False,
+        "application_id": None,
+    }
+
+
+def _forum_tag(name: str) -> JSON:
+    return {
+        "id": make_snowflake(),
+        "name": name,
+        "moderated": False,
+        "emoji_id": None,
+        "emoji_name": None,
+    }
+
+
+def _user(name: str, *, bot: bool = False) -> JSON:
     return {
         "id": make_snowflake(),
         "username": name.lower(),
@@ -320,7 +325,7 @@ def _user(name: str, *, bot: bool = False) -> dict:
     }
 
 
-def _apply_overwrites(value: int, overwrites: list[dict], role_ids: list[str], user_id: str) -> int:
+def _apply_overwrites(value: int, overwrites: list[JSON], role_ids: list[str], user_id: str) -> int:
     everyone = [o for o in overwrites if o["id"] == role_ids[0]]
     roles = [o for o in overwrites if o["type"] == 0 and o["id"] in role_ids[1:]]
     members = [o for o in overwrites if o["type"] == 1 and o["id"] == user_id]
@@ -333,5 +338,5 @@ def _apply_overwrites(value: int, overwrites: list[dict], role_ids: list[str], u
     return value
 
 
-def message_time(message: dict) -> datetime:
+def message_time(message: JSON) -> datetime:
     return datetime.fromisoformat(message["timestamp"])
