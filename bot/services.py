@@ -60,9 +60,8 @@ class Services:
     database_path: Path
     meta: MetaRepository
     errors: ErrorReportRepository
-    # Moderation (issue 7): the ledger, per-guild settings, the clock, expiries.
-    mod_cases: CaseRepository
-    mod_config: ModConfigRepository
+    # Moderation: the service (the ledger, and per-guild settings as `moderation.config`), the
+    # clock, expiries.
     clock: Clock
     expiry: ExpiryScheduler
     moderation: ModerationService
@@ -157,9 +156,7 @@ class Services:
         self.journal = Journal(
             self.journal.store, clock, crash=self.journal.crash, keep_finished=KEEP_FINISHED
         )
-        self.expiry, self.moderation = build_moderation(
-            self.mod_cases, self.mod_config, clock, self.journal
-        )
+        self.expiry, self.moderation = build_moderation(self.conn, clock, self.journal)
 
     def on_close(self, closer: Callable[[], Awaitable[None]]) -> None:
         """Register a coroutine run at shutdown, newest first (queues flush before the DB closes)."""
@@ -178,11 +175,11 @@ async def open_services(settings: Settings) -> Services:
     """Connect to the database and build the services (migrations run in the bot's setup_hook)."""
     settings.prepare_database_folder()
     conn = await migrate.open_database(settings.database_path)
-    cases, config, clock = CaseRepository(conn), ModConfigRepository(conn), SystemClock()
+    clock = SystemClock()
     journal = Journal(
         JournalRepository(conn), clock, crash=CrashPoints.from_env(), keep_finished=KEEP_FINISHED
     )
-    expiry, moderation = build_moderation(cases, config, clock, journal)
+    expiry, moderation = build_moderation(conn, clock, journal)
     replies, discussions = ReplyRepository(conn), DiscussionRepository(conn)
     marks = ChannelMarks(conn)
     return Services(
@@ -191,8 +188,6 @@ async def open_services(settings: Settings) -> Services:
         database_path=settings.database_path,
         meta=MetaRepository(conn),
         errors=ErrorReportRepository(conn),
-        mod_cases=cases,
-        mod_config=config,
         clock=clock,
         expiry=expiry,
         moderation=moderation,
@@ -220,11 +215,12 @@ def build_screening(services: Services) -> tuple[ScreeningService, ScreeningStar
 
 
 def build_moderation(
-    cases: CaseRepository, config: ModConfigRepository, clock: Clock, journal: Journal
+    conn: aiosqlite.Connection, clock: Clock, journal: Journal
 ) -> tuple[ExpiryScheduler, ModerationService]:
     """The expiry scheduler and the moderation service, both on `clock`, journaled."""
+    cases = CaseRepository(conn)
     expiry = ExpiryScheduler(cases, clock)
-    return expiry, ModerationService(cases, config, clock, expiry, journal)
+    return expiry, ModerationService(cases, ModConfigRepository(conn), clock, expiry, journal)
 
 
 def discussion_check(discussions: DiscussionRepository) -> Callable[[int], Awaitable[bool]]:

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 import discord
 
 from bot.render import EmbedData
+from cogs._types import Interaction
 
 Page = str | EmbedData
 PAGE_TIMEOUT_SECONDS = 600
@@ -51,7 +52,7 @@ class BaseView(discord.ui.View):
         super().__init__(timeout=timeout)
         self.owner_id = owner_id
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+    async def interaction_check(self, interaction: Interaction) -> bool:
         if self.owner_id is None or interaction.user.id == self.owner_id:
             return True
         await interaction.response.send_message(
@@ -60,7 +61,7 @@ class BaseView(discord.ui.View):
         return False
 
     async def on_error(
-        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item
+        self, interaction: Interaction, error: Exception, item: discord.ui.Item
     ) -> None:
         await interaction.client.report_error(interaction, error)  # type: ignore[attr-defined]
 
@@ -81,7 +82,7 @@ class Paginator(BaseView):
 
     @classmethod
     async def send(
-        cls, interaction: discord.Interaction, pages: Sequence[Page], *, ephemeral: bool = True
+        cls, interaction: Interaction, pages: Sequence[Page], *, ephemeral: bool = True
     ) -> None:
         """Answer the interaction with the first page (and buttons only if there are more)."""
         view = cls(pages, owner_id=interaction.user.id) if len(pages) > 1 else discord.utils.MISSING
@@ -111,26 +112,26 @@ class Paginator(BaseView):
         self.next.disabled = self.index == len(self.pages) - 1
         self.counter.label = f"{self.index + 1}/{len(self.pages)}"
 
-    async def _show(self, interaction: discord.Interaction) -> None:
+    async def _show(self, interaction: Interaction) -> None:
         self._refresh()
         await interaction.response.edit_message(**page_kwargs(self.pages[self.index]), view=self)
 
     @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
-    async def previous(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+    async def previous(self, interaction: Interaction, button: discord.ui.Button) -> None:
         self.index = max(0, self.index - 1)
         await self._show(interaction)
 
     @discord.ui.button(label="1/1", style=discord.ButtonStyle.secondary, disabled=True)
-    async def counter(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+    async def counter(self, interaction: Interaction, button: discord.ui.Button) -> None:
         await interaction.response.defer()
 
     @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary)
-    async def next(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+    async def next(self, interaction: Interaction, button: discord.ui.Button) -> None:
         self.index = min(len(self.pages) - 1, self.index + 1)
         await self._show(interaction)
 
 
-Action = Callable[[discord.Interaction], Awaitable[None]]
+Action = Callable[[Interaction], Awaitable[None]]
 
 
 TIMED_OUT = "Not confirmed in time: nothing was done."
@@ -150,9 +151,9 @@ class Confirm(BaseView):
         super().__init__(owner_id=owner_id, timeout=timeout)
         self.on_confirm = on_confirm
         self.confirm.label = confirm_label
-        self._asked: discord.Interaction | None = None
+        self._asked: Interaction | None = None
 
-    async def ask(self, interaction: discord.Interaction, prompt: str) -> None:
+    async def ask(self, interaction: Interaction, prompt: str) -> None:
         """Show `prompt` with the buttons, privately, to whoever ran the command."""
         self._asked = interaction
         await interaction.response.send_message(prompt, view=self, ephemeral=True)
@@ -167,12 +168,12 @@ class Confirm(BaseView):
             log.info("could not close an unanswered confirmation: %s", error)
 
     @discord.ui.button(label="Confirm", style=discord.ButtonStyle.danger)
-    async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+    async def confirm(self, interaction: Interaction, button: discord.ui.Button) -> None:
         self.stop()
         await self.on_confirm(interaction)
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
-    async def cancel(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+    async def cancel(self, interaction: Interaction, button: discord.ui.Button) -> None:
         self.stop()
         await interaction.response.edit_message(
             content="Cancelled: nothing was done.", embed=None, view=None

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
-from bot.errors import InvalidInput, NotFound
+from bot.errors import InvalidInput
 from bot.moderation.model import (
     ACTIVE_WHEN_RECORDED,
     BAN_TYPES,
@@ -26,6 +26,7 @@ from bot.moderation.model import (
     WARNING_TYPES,
     Amendment,
     Case,
+    CaseNotFound,
     CaseType,
     DmStatus,
     HistoryPage,
@@ -50,10 +51,6 @@ def to_db_time(moment: datetime) -> str:
 
 def from_db_time(text: str | None) -> datetime | None:
     return None if text is None else datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=UTC)
-
-
-def _not_found(number: int) -> NotFound:
-    return NotFound(f"There is no case #{number} in this server.")
 
 
 class CaseWriter:
@@ -95,17 +92,22 @@ class CaseWriter:
         await self._cite(new.guild_id, case_id, new.cites)
         await self._end_replaced(new, case_id, number, now)
         log.info("case %s #%d recorded: %s", new.guild_id, number, new.type)
-        return await self.get_case(new.guild_id, number)
+        return await self.existing_case(new.guild_id, number)
 
-    async def get_case(self, guild_id: int, number: int) -> Case:
-        """One case of this guild; NotFound for an unknown number or another guild's case."""
+    async def get_case(self, guild_id: int, number: int) -> Case | None:
+        """One case of this guild; None for an unknown number or another guild's case."""
         async with self._conn.execute(
             "SELECT * FROM mod_cases WHERE guild_id = ? AND number = ?", (guild_id, number)
         ) as cursor:
             row = await cursor.fetchone()
-        if row is None:
-            raise _not_found(number)
-        return (await self.cases_from_rows([row]))[0]
+        return None if row is None else (await self.cases_from_rows([row]))[0]
+
+    async def existing_case(self, guild_id: int, number: int) -> Case:
+        """A case a write needs: CaseNotFound (the transaction rolls back) when there is none."""
+        case = await self.get_case(guild_id, number)
+        if case is None:
+            raise CaseNotFound(number)
+        return case
 
     async def warnings_since(self, guild_id: int, member_id: int, since: datetime) -> list[Case]:
         """The member's warnings recorded after `since` that were not voided, oldest first."""
@@ -156,7 +158,7 @@ class CaseWriter:
             ) as cursor:
                 row = await cursor.fetchone()
             if row is None:
-                raise _not_found(number)
+                raise CaseNotFound(number)
             await self._conn.execute(
                 "INSERT INTO mod_case_citations (case_id, cited_case_id) VALUES (?, ?)",
                 (case_id, row["id"]),
@@ -249,8 +251,8 @@ class CaseRepository:
                 row = await cursor.fetchone()
             return None if row is None else (await reader.cases_from_rows([row]))[0]
 
-    async def get_case(self, guild_id: int, number: int) -> Case:
-        """Case `number` of this guild; NotFound if it does not exist here."""
+    async def get_case(self, guild_id: int, number: int) -> Case | None:
+        """Case `number` of this guild; None if it does not exist here."""
         async with self._reading() as reader:
             return await reader.get_case(guild_id, number)
 
@@ -279,7 +281,7 @@ class CaseRepository:
     ) -> Case:
         """Replace a case's reason, keeping the old one in its amendment history."""
         async with self.exclusive() as writer:
-            case = await writer.get_case(guild_id, number)
+            case = await writer.existing_case(guild_id, number)
             reason = check_reason(new_reason, required=case.type != CaseType.NOTE)
             if reason == case.reason:
                 raise InvalidInput(f"Case #{number} already has exactly that reason.")
@@ -293,7 +295,7 @@ class CaseRepository:
                 "UPDATE mod_cases SET reason = ? WHERE guild_id = ? AND number = ?",
                 (reason, guild_id, number),
             )
-            return await writer.get_case(guild_id, number)
+            return await writer.existing_case(guild_id, number)
 
     async def void_case(
         self, guild_id: int, number: int, voided_by: int, reason: str, now: datetime
@@ -301,7 +303,7 @@ class CaseRepository:
         """Void (pardon) a case: it stops counting and ends, and stays in history, marked."""
         reason = check_reason(reason, what="reason for voiding")
         async with self.exclusive() as writer:
-            case = await writer.get_case(guild_id, number)
+            case = await writer.existing_case(guild_id, number)
             if case.voided:
                 raise InvalidInput(
                     f"Case #{number} was already voided on {case.voided_at:%Y-%m-%d %H:%M} UTC."
@@ -314,7 +316,7 @@ class CaseRepository:
                 " WHERE guild_id = ? AND number = ?",
                 (stamp, voided_by, reason, stamp, guild_id, number),
             )
-            voided = await writer.get_case(guild_id, number)
+            voided = await writer.existing_case(guild_id, number)
         return VoidResult(voided, was_active=case.active)
 
     async def active_expiring(self, until: datetime | None = None) -> list[Case]:
@@ -343,7 +345,7 @@ class CaseRepository:
     async def record_dm_status(self, guild_id: int, number: int, status: DmStatus) -> Case:
         """Record whether the member was told by DM (when the DM is sent after the case)."""
         async with self.exclusive() as writer:
-            case = await writer.get_case(guild_id, number)
+            case = await writer.existing_case(guild_id, number)
             await self._conn.execute(
                 "UPDATE mod_cases SET dm_status = ? WHERE guild_id = ? AND number = ?",
                 (str(DmStatus(status)), guild_id, number),

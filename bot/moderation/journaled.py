@@ -119,17 +119,15 @@ class _MemberAction(Handler):
         return decode(intent.payload)
 
     async def _case(self, ctx: StepContext, dm: DmStatus) -> dict[str, Any]:
-        existing = await self.service.cases.case_for_intent(ctx.intent.id)
+        existing = await self.service.case_for_intent(ctx.intent.id)
         if existing is None:
             facts, request, at = await self._action(ctx.intent)
             new = self.service.new_case(facts, request, dm, intent_id=ctx.intent.id)
-            existing = await self.service.cases.add_case(new, at)
+            existing = await self.service.record_case(new, at)
         return {"number": existing.number}
 
     async def _recorded(self, intent: Intent) -> Case:
-        return await self.service.cases.get_case(
-            intent.payload["guild_id"], intent.result("case")["number"]
-        )
+        return await self.service.case(intent.payload["guild_id"], intent.result("case")["number"])
 
     async def _dm(self, ctx: StepContext, when: str) -> str | None:
         facts, request, _ = await self._action(ctx.intent)
@@ -141,7 +139,7 @@ class _MemberAction(Handler):
     async def _record_dm_status(self, intent: Intent, dm: Any) -> None:
         if isinstance(dm, str):
             case = await self._recorded(intent)
-            await self.service.cases.record_dm_status(case.guild_id, case.number, DmStatus(dm))
+            await self.service.record_dm_status(case.guild_id, case.number, DmStatus(dm))
 
     async def step_log(self, ctx: StepContext) -> None:
         facts, request, _ = await self._action(ctx.intent)
@@ -254,7 +252,7 @@ class ApplyLadderStep(DiscordFirst):
         return facts, step, at
 
     async def step_case(self, ctx: StepContext) -> dict[str, Any]:
-        existing = await self.service.cases.case_for_intent(ctx.intent.id)
+        existing = await self.service.case_for_intent(ctx.intent.id)
         if existing is None:
             facts, warning, at = decode(ctx.payload)
             existing = await self.service.record_ladder_step(
@@ -307,7 +305,7 @@ class ChannelAction(Handler):
         await self.service.side.set_thread_locked(p["channel_id"], p["action"] == "lock", reason)
 
     async def step_case(self, ctx: StepContext) -> dict[str, Any]:
-        case = await self.service.cases.case_for_intent(ctx.intent.id)
+        case = await self.service.case_for_intent(ctx.intent.id)
         if case is None:
             p = ctx.payload
             member = p.get("member") or {}
@@ -322,12 +320,12 @@ class ChannelAction(Handler):
                 jump_url=p["jump_url"],
                 intent_id=ctx.intent.id,
             )
-            case = await self.service.cases.add_case(new, datetime.fromisoformat(p["at"]))
+            case = await self.service.record_case(new, datetime.fromisoformat(p["at"]))
         return {"number": case.number}
 
     async def step_log(self, ctx: StepContext) -> None:
         p = ctx.payload
-        case = await self.service.cases.get_case(p["guild_id"], ctx.intent.result("case")["number"])
+        case = await self.service.case(p["guild_id"], ctx.intent.result("case")["number"])
         await self.service.post_log(p["guild_id"], modlog.case_entry(case, p["moderator"]["name"]))
 
 

@@ -10,11 +10,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.errors import InvalidInput
+from bot.errors import InvalidInput, NotFound
 
-REASON_MAX = 1000  # characters; the issue's limit for a case reason
+REASON_MAX = 1000  # characters in a case reason
 APPEAL_TEXT_MAX = 1000  # characters; sent inside the member's DM
 HISTORY_PAGE_SIZE = 10  # cases per `/mod history` page
+
+
+class CaseNotFound(NotFound):
+    """No case with that number in this server (another server's case counts as none)."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(f"There is no case #{number} in this server.")
+        self.number = number
 
 
 class CaseType(StrEnum):

@@ -32,7 +32,6 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.errors import NotFound
 from bot.moderation.clock import Clock, TimerHandle
 from bot.moderation.model import Case
 from storage.moderation import CaseRepository
@@ -200,9 +199,8 @@ class ExpiryScheduler:
                 log.exception("expiry of case %s #%s failed unexpectedly", *key)
 
     async def _expire(self, key: CaseKey) -> None:
-        try:
-            case = await self._cases.get_case(*key)
-        except NotFound:
+        case = await self._cases.get_case(*key)
+        if case is None:
             return
         now = self._clock.now()
         if not case.active or case.expires_at is None:

@@ -19,6 +19,7 @@ from bot.screening.pipeline import Screening, ScreeningPipeline
 from bot.screening.policy import (
     MessagePlace,
     ScreeningPolicy,
+    Thresholds,
     decide,
     policy_from_records,
     should_screen,
@@ -32,7 +33,7 @@ from storage.screening import (
     ScreeningRecord,
     as_incoming,
 )
-from storage.screening_policy import ScreeningPolicyRepository
+from storage.screening_policy import SERVER_WIDE, ScreeningPolicyRepository
 from storage.screening_review import (
     MemberReport,
     ReviewItem,
@@ -114,6 +115,46 @@ class ScreeningService:
 
     def forget_policy(self, guild_id: int) -> None:
         self._policy_cache.pop(guild_id, None)
+
+    # --- policy changes: each applies to the next message (the cached policy is dropped) ---
+    async def set_scope(self, guild_id: int, scope: str, by: int) -> None:
+        """threads, channels, everywhere, or off (screening disabled, the scope kept)."""
+        await self.policies.set_enabled(guild_id, scope != "off", by)
+        if scope != "off":
+            await self.policies.set_scope(guild_id, scope, by)
+        self.forget_policy(guild_id)
+
+    async def set_thresholds(
+        self,
+        guild_id: int,
+        label: str,
+        thresholds: Thresholds,
+        by: int,
+        channel_id: int = SERVER_WIDE,
+    ) -> None:
+        """A label's flag and hide thresholds for the server or one channel (None: never)."""
+        flag, hide = thresholds.flag, thresholds.hide
+        await self.policies.set_thresholds(guild_id, label, flag, hide, by, channel_id=channel_id)
+        self.forget_policy(guild_id)
+
+    async def reset_thresholds(
+        self, guild_id: int, label: str | None, channel_id: int = SERVER_WIDE
+    ) -> int:
+        """Back to the inherited thresholds (one label or all); how many settings went."""
+        removed = await self.policies.reset_thresholds(guild_id, label, channel_id)
+        self.forget_policy(guild_id)
+        return removed
+
+    async def set_role_exempt(self, guild_id: int, role_id: int, exempt: bool, by: int) -> None:
+        await self.policies.set_role_exempt(guild_id, role_id, exempt, by)
+        self.forget_policy(guild_id)
+
+    async def set_channel_mode(
+        self, guild_id: int, channel_id: int, mode: str | None, by: int
+    ) -> None:
+        """Always screen a channel, exempt it, or (None) let it follow the server's scope."""
+        await self.policies.set_channel_mode(guild_id, channel_id, mode, by)
+        self.forget_policy(guild_id)
 
     async def handle_message(
         self,

@@ -11,7 +11,7 @@ from discord import app_commands
 
 from bot.discussions import ARCHIVE_LABELS, POLICIES, settings_text
 from bot.spoilers.detect import Sensitivity
-from cogs.moderation.checks import moderator_only, services
+from cogs._checks import moderator_only, services
 from storage.discussions import DiscussionSettings
 
 group = app_commands.Group(name="config", description="Film discussion settings of this server")

@@ -9,9 +9,9 @@ from bot import limits
 from bot.discussions import list_pages, validate_slowmode
 from bot.errors import InvalidInput, NotFound, PermissionDenied
 from bot.text import escape_markdown, neutral_name, neutralise_mentions
+from cogs._checks import moderator_only, services
 from cogs._ui import Paginator
 from cogs.discussions.checks import starter_only
-from cogs.moderation.checks import moderator_only, services
 from storage.discussions import Discussion
 
 ARCHIVED_CHOICES_SCANNED = 200

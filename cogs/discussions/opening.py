@@ -28,9 +28,9 @@ from bot.films.cards import film_card
 from bot.films.model import FilmDetails
 from bot.spoilers.summary import render_summary
 from bot.text import neutral_name
+from cogs._checks import granted, services
 from cogs.discussions.checks import starter_only
 from cogs.films.options import fill_in_plot, film_autocomplete, resolve_film
-from cogs.moderation.checks import granted, services
 from storage.discussions import Discussion
 
 log = logging.getLogger(__name__)

@@ -10,9 +10,9 @@ from discord import app_commands
 
 from bot.spoilers.community import CommunityTerms, term_list_pages
 from bot.spoilers.model import TERM_MAX_CHARS
+from cogs._checks import moderator_only, services
 from cogs._ui import Paginator
 from cogs.discussions.manage import _discussion_here
-from cogs.moderation.checks import moderator_only, services
 from storage.discussions import Discussion
 
 group = app_commands.Group(

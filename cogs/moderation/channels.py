@@ -11,7 +11,8 @@ from bot.moderation.model import check_reason
 from bot.moderation.purge import plan_purge
 from bot.moderation.rules import PURGE_MAX, check_bot_permissions, check_purge_count
 from bot.text import escape_markdown
-from cogs.moderation.checks import guild_facts, mod_action, person, services
+from cogs._checks import guild_facts, mod_action, person, services
+from cogs._types import Interaction
 from cogs.moderation.views import ask_to_confirm
 
 
@@ -22,7 +23,7 @@ from cogs.moderation.views import ask_to_confirm
 )
 @mod_action("purge")
 async def purge(
-    interaction: discord.Interaction,
+    interaction: Interaction,
     count: app_commands.Range[int, 1, PURGE_MAX],
     reason: str,
     member: discord.User | None = None,
@@ -61,7 +62,7 @@ async def purge(
     )
 
 
-async def _set_locked(interaction: discord.Interaction, locked: bool, reason: str) -> None:
+async def _set_locked(interaction: Interaction, locked: bool, reason: str) -> None:
     facts = guild_facts(interaction)
     action = "lock" if locked else "unlock"
     reason = check_reason(reason)
@@ -87,14 +88,14 @@ async def _set_locked(interaction: discord.Interaction, locked: bool, reason: st
 
 @app_commands.command(name="lock")
 @mod_action("lock")
-async def lock(interaction: discord.Interaction, reason: str) -> None:
+async def lock(interaction: Interaction, reason: str) -> None:
     """Lock this thread: only moderators can post in it until it is unlocked."""
     await _set_locked(interaction, True, reason)
 
 
 @app_commands.command(name="unlock")
 @mod_action("unlock")
-async def unlock(interaction: discord.Interaction, reason: str) -> None:
+async def unlock(interaction: Interaction, reason: str) -> None:
     """Unlock this thread so members can post again."""
     await _set_locked(interaction, False, reason)
 

@@ -15,14 +15,15 @@ from bot.moderation.durations import parse_duration
 from bot.moderation.messages import confirmation_prompt
 from bot.moderation.requests import ActionRequest, check_action
 from bot.moderation.rules import BAN_DELETE_MAX_DAYS
-from cogs.moderation.checks import guild_facts, mod_action, person, services
+from cogs._checks import guild_facts, mod_action, person, services
+from cogs._types import Interaction
 from cogs.moderation.views import ask_to_confirm
 
 CONFIRM_LABELS = {"kick": "Kick", "ban": "Ban", "tempban": "Ban"}
 
 
 def _request(
-    interaction: discord.Interaction,
+    interaction: Interaction,
     action: str,
     target: discord.abc.User,
     reason: str,
@@ -37,7 +38,7 @@ def _request(
     )
 
 
-async def act_now(interaction: discord.Interaction, request: ActionRequest) -> None:
+async def act_now(interaction: Interaction, request: ActionRequest) -> None:
     """Check, then act and answer privately (deferred: DM, Discord and the log take a moment)."""
     facts = guild_facts(interaction)
     check_action(facts, request)
@@ -46,7 +47,7 @@ async def act_now(interaction: discord.Interaction, request: ActionRequest) -> N
     await interaction.followup.send(outcome.reply(), ephemeral=True)
 
 
-async def act_after_confirming(interaction: discord.Interaction, request: ActionRequest) -> None:
+async def act_after_confirming(interaction: Interaction, request: ActionRequest) -> None:
     """Check, ask Confirm/Cancel, and act only on Confirm."""
     facts = guild_facts(interaction)
     check_action(facts, request)
@@ -71,7 +72,7 @@ async def act_after_confirming(interaction: discord.Interaction, request: Action
 @app_commands.command(name="warn")
 @app_commands.describe(member="Who to warn (a member, or anyone by user id)", reason="Why")
 @mod_action("warn")
-async def warn(interaction: discord.Interaction, member: discord.User, reason: str) -> None:
+async def warn(interaction: Interaction, member: discord.User, reason: str) -> None:
     """Warn a member: recorded, told by DM, counted by the escalation ladder."""
     await act_now(interaction, _request(interaction, "warn", member, reason))
 
@@ -79,7 +80,7 @@ async def warn(interaction: discord.Interaction, member: discord.User, reason: s
 @app_commands.command(name="note")
 @app_commands.describe(member="Who the note is about", reason="The note (optional)")
 @mod_action("note")
-async def note(interaction: discord.Interaction, member: discord.User, reason: str = "") -> None:
+async def note(interaction: Interaction, member: discord.User, reason: str = "") -> None:
     """Add a note about a member for moderators only; the member is not told."""
     await act_now(interaction, _request(interaction, "note", member, reason))
 
@@ -90,7 +91,7 @@ async def note(interaction: discord.Interaction, member: discord.User, reason: s
 )
 @mod_action("timeout")
 async def timeout(
-    interaction: discord.Interaction, member: discord.User, duration: str, reason: str
+    interaction: Interaction, member: discord.User, duration: str, reason: str
 ) -> None:
     """Time a member out (1 minute to 28 days); they are told by DM."""
     length: timedelta = parse_duration(duration, "timeout")
@@ -100,7 +101,7 @@ async def timeout(
 @app_commands.command(name="untimeout")
 @app_commands.describe(member="Whose timeout to lift")
 @mod_action("untimeout")
-async def untimeout(interaction: discord.Interaction, member: discord.User, reason: str) -> None:
+async def untimeout(interaction: Interaction, member: discord.User, reason: str) -> None:
     """Lift a member's timeout early."""
     await act_now(interaction, _request(interaction, "untimeout", member, reason))
 
@@ -108,7 +109,7 @@ async def untimeout(interaction: discord.Interaction, member: discord.User, reas
 @app_commands.command(name="kick")
 @app_commands.describe(member="Who to kick")
 @mod_action("kick")
-async def kick(interaction: discord.Interaction, member: discord.User, reason: str) -> None:
+async def kick(interaction: Interaction, member: discord.User, reason: str) -> None:
     """Kick a member (asks to confirm); they are told by DM first."""
     await act_after_confirming(interaction, _request(interaction, "kick", member, reason))
 
@@ -120,7 +121,7 @@ async def kick(interaction: discord.Interaction, member: discord.User, reason: s
 )
 @mod_action("ban")
 async def ban(
-    interaction: discord.Interaction,
+    interaction: Interaction,
     member: discord.User,
     reason: str,
     delete_days: app_commands.Range[int, 0, BAN_DELETE_MAX_DAYS] = 0,
@@ -137,7 +138,7 @@ async def ban(
 )
 @mod_action("tempban")
 async def tempban(
-    interaction: discord.Interaction, member: discord.User, duration: str, reason: str
+    interaction: Interaction, member: discord.User, duration: str, reason: str
 ) -> None:
     """Ban someone for a while (asks to confirm); the ban ends by itself, even across restarts."""
     length = parse_duration(duration, "tempban")
@@ -149,7 +150,7 @@ async def tempban(
 @app_commands.command(name="unban")
 @app_commands.describe(member="Who to unban (by user id: they are not in the server)")
 @mod_action("unban")
-async def unban(interaction: discord.Interaction, member: discord.User, reason: str) -> None:
+async def unban(interaction: Interaction, member: discord.User, reason: str) -> None:
     """Lift a ban; the active ban case ends."""
     await act_now(interaction, _request(interaction, "unban", member, reason))
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import discord
 
-from cogs.moderation.checks import NotAllowed, ensure_can
+from cogs._checks import NotAllowed, ensure_can
+from cogs._types import Interaction
 
 ACTIONS = {
     "approve": ("Approve", discord.ButtonStyle.success),
@@ -44,11 +45,11 @@ class ReviewButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match
+        cls, interaction: Interaction, item: discord.ui.Button, match
     ) -> ReviewButton:
         return cls(match["action"], int(match["item"]))
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+    async def interaction_check(self, interaction: Interaction) -> bool:
         try:
             # checked at the click: a moderator who lost the role or permission is refused
             await ensure_can(interaction, PERMISSION_OF[self.action], "Review buttons")
@@ -57,7 +58,7 @@ class ReviewButton(
             return False
         return True
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def callback(self, interaction: Interaction) -> None:
         from cogs.screening.review import decide  # the decisions use the desk, built later
 
         try:

@@ -25,9 +25,9 @@ from bot.screening.review_text import (
     author_notice,
 )
 from bot.screening.service import Handled
+from cogs._checks import guild_facts_for, person
 from cogs._ui import to_embed
 from cogs._webhooks import ChannelWebhooks, passing
-from cogs.moderation.checks import guild_facts_for, person
 from cogs.screening.buttons import review_view
 from cogs.screening.journaled import (
     HIDE,
@@ -121,7 +121,7 @@ class ReviewDesk:
     ) -> DmStatus:
         """DM the author which rule fired and how to appeal; closed DMs are recorded, not errors."""
         guild = self.bot.get_guild(item.guild_id)
-        config = await self.services.mod_config.get_config(item.guild_id)
+        config = await self.services.moderation.config.get(item.guild_id)
         text = author_notice(
             guild_name=guild.name if guild else "the server",
             channel_name=self.channel_name(item.channel_id),
@@ -148,7 +148,7 @@ class ReviewDesk:
                 jump_url=self.channel_url(item),
             )
             number = outcome.case.number
-            await self.services.mod_cases.record_dm_status(item.guild_id, number, dm)
+            await self.services.moderation.record_dm_status(item.guild_id, number, dm)
         except Exception:
             log.exception("could not record the case for review item %s", item.id)
             return f"Author {told}."
@@ -161,7 +161,7 @@ class ReviewDesk:
         if item.alert_message_id is not None and item.alert_channel_id is not None:
             await self.refresh_posted(item, notes)
             return
-        config = await self.services.mod_config.get_config(item.guild_id)
+        config = await self.services.moderation.config.get(item.guild_id)
         if config.alert_channel_id is None:
             log.info("review item %s: no alert channel set; it waits in /mod queue", item.id)
             return

@@ -128,6 +128,20 @@ class Screening(commands.Cog):
             await asyncio.sleep(CATCH_UP_SECONDS)
 
 
+def screening_cog(bot: FilmBot) -> Screening:
+    """The loaded screening cog, typed (the one way other modules reach it and its desk)."""
+    cog = bot.get_cog(Screening.__cog_name__)
+    if not isinstance(cog, Screening):
+        raise RuntimeError("the screening cog is not loaded")
+    return cog
+
+
+def desk_of(bot: FilmBot) -> ReviewDesk:
+    """The review desk the screening cog built once: the review buttons, the report menu and
+    /mod queue act through it."""
+    return screening_cog(bot).desk
+
+
 def incoming_message(
     message: discord.Message, film_id: int | None, parent_id: int | None
 ) -> IncomingMessage:

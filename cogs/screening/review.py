@@ -19,17 +19,19 @@ from bot.errors import InvalidInput
 from bot.moderation.model import DmStatus
 from bot.render import trim
 from bot.text import escape_markdown
-from cogs.moderation.checks import guild_facts, person
+from cogs._checks import guild_facts, person
+from cogs._types import Interaction
 from cogs.screening.desk import ReviewDesk, kept_notes
+from cogs.screening.events import desk_of
 from storage.screening_review import ReviewItem
 
 TIMEOUT = timedelta(hours=1)
 _locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
 
-async def decide(interaction: discord.Interaction, action: str, item_id: int) -> None:
+async def decide(interaction: Interaction, action: str, item_id: int) -> None:
     """Carry out one button's decision on review item `item_id` (one at a time per item)."""
-    desk: ReviewDesk = interaction.client.get_cog("Screening").desk  # type: ignore[union-attr]
+    desk = desk_of(interaction.client)
     await interaction.response.defer()
     async with _locks[item_id]:
         item = await open_item(desk, item_id)
@@ -57,7 +59,7 @@ async def open_item(desk: ReviewDesk, item_id: int) -> ReviewItem:
     return item
 
 
-async def approve(desk: ReviewDesk, interaction: discord.Interaction, item: ReviewItem) -> str:
+async def approve(desk: ReviewDesk, interaction: Interaction, item: ReviewItem) -> str:
     stored = await desk.services.screening.messages.latest(item.message_id)
     note = "left as it is"
     if stored is not None and stored.outcome == "hide" and not await _still_there(desk, item):
@@ -67,7 +69,7 @@ async def approve(desk: ReviewDesk, interaction: discord.Interaction, item: Revi
     return f"Review #{item.id} approved: the message was {note}."
 
 
-async def remove(desk: ReviewDesk, interaction: discord.Interaction, item: ReviewItem) -> str:
+async def remove(desk: ReviewDesk, interaction: Interaction, item: ReviewItem) -> str:
     stored = await desk.services.screening.messages.latest(item.message_id)
     if stored is not None and stored.outcome == "hide":
         note = "it was already hidden"
@@ -83,7 +85,7 @@ async def remove(desk: ReviewDesk, interaction: discord.Interaction, item: Revie
 
 
 async def sanction(
-    desk: ReviewDesk, interaction: discord.Interaction, item: ReviewItem, action: str
+    desk: ReviewDesk, interaction: Interaction, item: ReviewItem, action: str
 ) -> str:
     """Warn or time out the author through moderation; the item is escalated."""
     where = desk.channel_name(item.channel_id)
@@ -112,5 +114,5 @@ async def _still_there(desk: ReviewDesk, item: ReviewItem) -> bool:
     return True
 
 
-def kept_notes_of(interaction: discord.Interaction) -> list[str]:
+def kept_notes_of(interaction: Interaction) -> list[str]:
     return kept_notes(interaction.message) if interaction.message is not None else []
