@@ -172,6 +172,10 @@ class Journal:
             getattr(handler, _method(step.name))  # a missing step method fails here, not later
         self._handlers[kind] = handler
 
+    def unregister(self, kind: str) -> None:
+        """Forget how `kind` is carried out (its extension is unloading; it registers again)."""
+        self._handlers.pop(kind, None)
+
     def on_failure(self, listener: FailureListener) -> None:
         """`listener(intent, error)` hears of every final failure met in the background."""
         self._listeners.append(listener)

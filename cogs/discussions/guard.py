@@ -49,6 +49,7 @@ class SpoilerGuardCog(commands.Cog):
 
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
+        self.bot.services.journal.unregister(KIND)
 
     async def check(self, message: discord.Message, context: MessageContext) -> Intent | None:
         """Re-post `message` with tags if it reveals the plot in a tagged-only discussion;

@@ -62,6 +62,11 @@ class ReviewDesk:
         self.services.journal.register(HIDE, Hide(self))
         self.services.journal.register(RESTORE, Restore(self, self.webhooks))
 
+    def unregister(self) -> None:
+        """Take the journaled actions back (the screening cog is unloading)."""
+        self.services.journal.unregister(HIDE)
+        self.services.journal.unregister(RESTORE)
+
     @property
     def services(self) -> Services:
         return self.bot.services

@@ -49,6 +49,7 @@ class Screening(commands.Cog):
             await asyncio.gather(self._catch_up, return_exceptions=True)
         if self._in_flight:
             await asyncio.wait(self._in_flight, timeout=SHUTDOWN_WAIT_SECONDS)
+        self.desk.unregister()
 
     async def screen(self, message: discord.Message, context: MessageContext) -> None:
         """Screen one message (or a new revision of it) and act on the verdict: the message
