@@ -49,6 +49,13 @@ def guild_id_of(interaction: Interaction) -> int:
     return interaction.guild_id
 
 
+def guild_of(interaction: Interaction) -> discord.Guild:
+    """The server a guild-only command was used in, as discord.py caches it."""
+    if interaction.guild is None:
+        raise NotAllowed("This command only works inside a server.")
+    return interaction.guild
+
+
 def granted(permissions: discord.Permissions) -> frozenset[str]:
     """Permission names as discord.py spells them, for the core's rules."""
     return frozenset(name for name, value in permissions if value)

@@ -13,6 +13,7 @@ subcommand: Discord refuses an empty group.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -23,7 +24,7 @@ from bot.moderation.rules import MODERATION_PERMISSION
 MOD_GROUP_NAME = "mod"
 DEFAULT_PERMISSIONS = discord.Permissions(**{MODERATION_PERMISSION: True})
 
-Subcommand = app_commands.Command | app_commands.Group
+Subcommand = app_commands.Command[Any, ..., Any] | app_commands.Group
 
 
 def mod_group(bot: FilmBot) -> app_commands.Group:

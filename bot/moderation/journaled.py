@@ -180,7 +180,7 @@ class RecordFirst(_MemberAction):
         except UserFacingError as refused:  # the step's case was voided, saying why
             log.info("ladder step after intent %s not applied: %s", ctx.intent.id, refused)
             ladder = await self.service.journal.store.by_key(key)
-        return ladder.results.get("case")
+        return ladder.results.get("case") if ladder is not None else None
 
 
 class DiscordFirst(_MemberAction):

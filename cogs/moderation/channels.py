@@ -12,6 +12,7 @@ from bot.moderation.purge import plan_purge
 from bot.moderation.rules import PURGE_MAX, check_bot_permissions, check_purge_count
 from bot.text import escape_markdown
 from cogs._checks import guild_facts, mod_action, person, services
+from cogs._mod_group import Subcommand
 from cogs._types import Interaction
 from cogs.moderation.views import ask_to_confirm
 
@@ -53,7 +54,7 @@ async def purge(
             moderator=person(interaction.user),
             reason=reason,
             member=person(member) if member else None,
-            jump_url=channel.jump_url,  # type: ignore[union-attr]
+            jump_url=channel.jump_url,
         )
         return f"Case #{case.number}: " + purge_summary(len(plan.deletable), len(plan.skipped))
 
@@ -100,4 +101,4 @@ async def unlock(interaction: Interaction, reason: str) -> None:
     await _set_locked(interaction, False, reason)
 
 
-COMMANDS = (purge, lock, unlock)
+COMMANDS: tuple[Subcommand, ...] = (purge, lock, unlock)

@@ -16,7 +16,7 @@ from bot.moderation.config_text import config_embed
 from bot.moderation.model import ModConfig
 from bot.moderation.rules import check_moderator_role
 from bot.text import escape_markdown
-from cogs._checks import moderator_only, server_manager_only, services
+from cogs._checks import guild_id_of, guild_of, moderator_only, server_manager_only, services
 from cogs._types import Interaction
 from cogs._ui import to_embed
 
@@ -25,7 +25,7 @@ NEEDED_IN_LOG = ("view_channel", "send_messages")
 
 
 async def _answer(interaction: Interaction, heading: str, config: ModConfig) -> None:
-    embed = to_embed(config_embed(config, interaction.guild.name))
+    embed = to_embed(config_embed(config, guild_of(interaction).name))
     await interaction.response.send_message(heading or None, embed=embed, ephemeral=True)
 
 
@@ -33,7 +33,7 @@ async def _answer(interaction: Interaction, heading: str, config: ModConfig) -> 
 @moderator_only()
 async def show(interaction: Interaction) -> None:
     """Show moderator roles, log and alert channels and the appeal text."""
-    config = await services(interaction).moderation.config.get(interaction.guild_id)
+    config = await services(interaction).moderation.config.get(guild_id_of(interaction))
     await _answer(interaction, "", config)
 
 
@@ -43,13 +43,15 @@ async def show(interaction: Interaction) -> None:
 @server_manager_only()
 async def add_role(interaction: Interaction, role: discord.Role) -> None:
     """Let a role moderate (once any is set, only these roles can use /mod)."""
-    check_moderator_role(role.id, interaction.guild_id)
+    check_moderator_role(role.id, guild_id_of(interaction))
     settings = services(interaction).moderation.config
-    current = await settings.get(interaction.guild_id)
+    current = await settings.get(guild_id_of(interaction))
     if role.id in current.moderator_role_ids:
         raise InvalidInput(f"{escape_markdown(role.name)} is already a moderator role.")
     roles = (*current.moderator_role_ids, role.id)
-    config = await settings.set_moderator_roles(interaction.guild_id, roles, interaction.user.id)
+    config = await settings.set_moderator_roles(
+        guild_id_of(interaction), roles, interaction.user.id
+    )
     await _answer(interaction, f"**{escape_markdown(role.name)}** can now moderate.", config)
 
 
@@ -60,11 +62,13 @@ async def add_role(interaction: Interaction, role: discord.Role) -> None:
 async def remove_role(interaction: Interaction, role: discord.Role) -> None:
     """Stop a role from moderating (with none left, Timeout Members decides)."""
     settings = services(interaction).moderation.config
-    current = await settings.get(interaction.guild_id)
+    current = await settings.get(guild_id_of(interaction))
     if role.id not in current.moderator_role_ids:
         raise InvalidInput(f"{escape_markdown(role.name)} is not a moderator role.")
     roles = [r for r in current.moderator_role_ids if r != role.id]
-    config = await settings.set_moderator_roles(interaction.guild_id, roles, interaction.user.id)
+    config = await settings.set_moderator_roles(
+        guild_id_of(interaction), roles, interaction.user.id
+    )
     await _answer(interaction, f"**{escape_markdown(role.name)}** no longer moderates.", config)
 
 
@@ -86,9 +90,9 @@ async def _set_channel(
 ) -> None:
     """Point a setting at a channel the bot can post in, or unset it (channel None)."""
     if channel is not None:
-        _check_can_post(channel, interaction.guild.me)
+        _check_can_post(channel, guild_of(interaction).me)
     config = await setter(
-        interaction.guild_id, channel.id if channel else None, interaction.user.id
+        guild_id_of(interaction), channel.id if channel else None, interaction.user.id
     )
     heading = f"{label}: {channel.mention}." if channel else unset
     await _answer(interaction, heading, config)
@@ -127,7 +131,7 @@ async def alert_channel(
 async def appeal(interaction: Interaction, text: str | None = None) -> None:
     """Set the appeal text members read in every moderation DM."""
     config = await services(interaction).moderation.config.set_appeal_text(
-        interaction.guild_id, text, interaction.user.id
+        guild_id_of(interaction), text, interaction.user.id
     )
     heading = "Appeal text set." if config.appeal_text else "Appeal text back to the default."
     await _answer(interaction, heading, config)

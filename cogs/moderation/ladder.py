@@ -9,7 +9,7 @@ from discord import app_commands
 from bot.errors import InvalidInput
 from bot.moderation.config_text import ladder_text
 from bot.moderation.ladder import MAX_WARNINGS, check_ladder, make_step
-from cogs._checks import moderator_only, server_manager_only, services
+from cogs._checks import guild_id_of, moderator_only, server_manager_only, services
 from cogs._types import Interaction
 
 group = app_commands.Group(name="ladder", description="The escalation ladder: warnings to actions")
@@ -18,8 +18,8 @@ WARNINGS = app_commands.Range[int, 1, MAX_WARNINGS]
 
 async def _show(interaction: Interaction, heading: str = "") -> None:
     config = services(interaction).moderation.config
-    steps = await config.ladder(interaction.guild_id)
-    settings = await config.get(interaction.guild_id)
+    steps = await config.ladder(guild_id_of(interaction))
+    settings = await config.get(guild_id_of(interaction))
     text = ladder_text(steps, customised=settings.ladder_customised)
     await interaction.response.send_message(f"{heading}\n{text}".strip(), ephemeral=True)
 
@@ -50,9 +50,9 @@ async def set_step(
     """Add a ladder step, or replace the step with the same number of warnings."""
     config = services(interaction).moderation.config
     step = make_step(warnings, within, action, duration)
-    current = await config.ladder(interaction.guild_id)
+    current = await config.ladder(guild_id_of(interaction))
     steps = check_ladder([s for s in current if s.warnings != warnings] + [step])
-    await config.set_ladder(interaction.guild_id, steps, interaction.user.id)
+    await config.set_ladder(guild_id_of(interaction), steps, interaction.user.id)
     await _show(interaction, "Ladder changed.")
 
 
@@ -63,11 +63,11 @@ async def set_step(
 async def remove_step(interaction: Interaction, warnings: WARNINGS) -> None:
     """Remove one ladder step (the one with that number of warnings)."""
     config = services(interaction).moderation.config
-    current = await config.ladder(interaction.guild_id)
+    current = await config.ladder(guild_id_of(interaction))
     kept = [s for s in current if s.warnings != warnings]
     if len(kept) == len(current):
         raise InvalidInput(f"The ladder has no step at {warnings} warnings.")
-    await config.set_ladder(interaction.guild_id, kept, interaction.user.id)
+    await config.set_ladder(guild_id_of(interaction), kept, interaction.user.id)
     await _show(interaction, "Step removed.")
 
 
@@ -77,7 +77,7 @@ async def remove_step(interaction: Interaction, warnings: WARNINGS) -> None:
 async def reset(interaction: Interaction) -> None:
     """Go back to the default ladder."""
     await services(interaction).moderation.config.reset_ladder(
-        interaction.guild_id, interaction.user.id
+        guild_id_of(interaction), interaction.user.id
     )
     await _show(interaction, "Ladder reset to the default.")
 
@@ -88,6 +88,6 @@ async def reset(interaction: Interaction) -> None:
 async def off(interaction: Interaction) -> None:
     """Turn escalation off: warnings are still recorded but trigger nothing."""
     await services(interaction).moderation.config.set_ladder(
-        interaction.guild_id, [], interaction.user.id
+        guild_id_of(interaction), [], interaction.user.id
     )
     await _show(interaction, "Ladder turned off.")

@@ -8,7 +8,8 @@ from discord import app_commands
 from bot.moderation.messages import case_embed, history_embed
 from bot.moderation.model import BAN_TYPES, TIMEOUT_TYPES, Case
 from bot.text import escape_markdown
-from cogs._checks import ensure_can, guild_facts, moderator_only, person, services
+from cogs._checks import ensure_can, guild_facts, guild_id_of, moderator_only, person, services
+from cogs._mod_group import Subcommand
 from cogs._types import Interaction
 from cogs._ui import Paginator, to_embed
 
@@ -20,7 +21,7 @@ CASE_NUMBER = app_commands.Range[int, 1, None]
 @moderator_only()
 async def case(interaction: Interaction, number: CASE_NUMBER) -> None:
     """Show one case: who, what, why, when, its status and the history of its reason."""
-    shown = await services(interaction).moderation.case(interaction.guild_id, number)
+    shown = await services(interaction).moderation.case(guild_id_of(interaction), number)
     await interaction.response.send_message(embed=to_embed(case_embed(shown)), ephemeral=True)
 
 
@@ -30,9 +31,9 @@ async def case(interaction: Interaction, number: CASE_NUMBER) -> None:
 async def history(interaction: Interaction, member: discord.User) -> None:
     """List a member's cases, newest first; voided cases are struck through."""
     moderation = services(interaction).moderation
-    first = await moderation.history(interaction.guild_id, member.id, page=1)
+    first = await moderation.history(guild_id_of(interaction), member.id, page=1)
     pages = [first] + [
-        await moderation.history(interaction.guild_id, member.id, page=number)
+        await moderation.history(guild_id_of(interaction), member.id, page=number)
         for number in range(2, first.page_count + 1)
     ]
     name = member.display_name
@@ -46,7 +47,9 @@ async def reason(interaction: Interaction, number: CASE_NUMBER, text: str) -> No
     """Correct a case's reason; the old reason, who changed it and when are kept."""
     moderation = services(interaction).moderation
     await interaction.response.defer(ephemeral=True, thinking=True)  # amending edits the mod log
-    amended = await moderation.amend(interaction.guild_id, number, text, person(interaction.user))
+    amended = await moderation.amend(
+        guild_id_of(interaction), number, text, person(interaction.user)
+    )
     await interaction.followup.send(
         f"Case #{amended.number}: reason amended (the case keeps the earlier reason in its "
         "history).",
@@ -86,4 +89,4 @@ def lift_action(case: Case) -> str | None:
     return None
 
 
-COMMANDS = (case, history, reason, pardon)
+COMMANDS: tuple[Subcommand, ...] = (case, history, reason, pardon)

@@ -7,6 +7,7 @@ still be warned, noted, banned and unbanned: the user options accept anyone by i
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -16,6 +17,7 @@ from bot.moderation.messages import confirmation_prompt
 from bot.moderation.requests import ActionRequest, check_action
 from bot.moderation.rules import BAN_DELETE_MAX_DAYS
 from cogs._checks import guild_facts, mod_action, person, services
+from cogs._mod_group import Subcommand
 from cogs._types import Interaction
 from cogs.moderation.views import ask_to_confirm
 
@@ -27,7 +29,7 @@ def _request(
     action: str,
     target: discord.abc.User,
     reason: str,
-    **details: object,
+    **details: Any,
 ) -> ActionRequest:
     return ActionRequest(
         action=action,
@@ -155,4 +157,4 @@ async def unban(interaction: Interaction, member: discord.User, reason: str) -> 
     await act_now(interaction, _request(interaction, "unban", member, reason))
 
 
-COMMANDS = (warn, note, timeout, untimeout, kick, ban, tempban, unban)
+COMMANDS: tuple[Subcommand, ...] = (warn, note, timeout, untimeout, kick, ban, tempban, unban)

@@ -7,10 +7,12 @@ posted before a restart keep working. Only moderators may press them.
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import discord
 
 from cogs._checks import NotAllowed, ensure_can
-from cogs._types import Interaction
 
 ACTIONS = {
     "approve": ("Approve", discord.ButtonStyle.success),
@@ -28,7 +30,7 @@ PERMISSION_OF = {
 
 
 class ReviewButton(
-    discord.ui.DynamicItem[discord.ui.Button],
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
     template=r"screening:review:(?P<action>approve|remove|warn|timeout):(?P<item>\d+)",
 ):
     """One of the four decisions on one review item."""
@@ -43,13 +45,14 @@ class ReviewButton(
         self.action = action
         self.item_id = item_id
 
+    # discord.py hands a DynamicItem's hooks an interaction of any client: Interaction[Any].
     @classmethod
     async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Button, match
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
     ) -> ReviewButton:
         return cls(match["action"], int(match["item"]))
 
-    async def interaction_check(self, interaction: Interaction) -> bool:
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         try:
             # checked at the click: a moderator who lost the role or permission is refused
             await ensure_can(interaction, PERMISSION_OF[self.action], "Review buttons")
@@ -58,13 +61,13 @@ class ReviewButton(
             return False
         return True
 
-    async def callback(self, interaction: Interaction) -> None:
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
         from cogs.screening.review import decide  # the decisions use the desk, built later
 
         try:
             await decide(interaction, self.action, self.item_id)
         except Exception as error:  # discord.py only logs a DynamicItem's errors
-            await interaction.client.report_error(interaction, error)  # type: ignore[attr-defined]
+            await interaction.client.report_error(interaction, error)
 
 
 def review_view(item_id: int) -> discord.ui.View:

@@ -17,6 +17,7 @@ from bot.screening.results import LABELS
 from bot.screening.review_text import queue_pages, status_embed
 from bot.text import escape_markdown
 from cogs._checks import guild_id_of, moderator_only, server_manager_only, services
+from cogs._mod_group import Subcommand
 from cogs._types import Interaction
 from cogs._ui import Paginator, to_embed
 from cogs.screening.events import desk_of
@@ -179,7 +180,7 @@ async def show_item(interaction: Interaction, item_id: int) -> None:
         item = await found.screening.review.get(item_id)
     except LookupError:
         item = None
-    if item is None or item.guild_id != interaction.guild_id:
+    if item is None or item.guild_id != guild_id_of(interaction):
         raise InvalidInput(f"There is no review item #{item_id} in this server.")
     embed, view = await desk_of(interaction.client).render(item, [])
     await interaction.response.send_message(
@@ -187,4 +188,4 @@ async def show_item(interaction: Interaction, item_id: int) -> None:
     )
 
 
-COMMANDS = (queue,)
+COMMANDS: tuple[Subcommand, ...] = (queue,)

@@ -6,13 +6,15 @@ name is not shown to the author; the alert shows how many members reported the m
 
 from __future__ import annotations
 
+from typing import Any
+
 import discord
 from discord import app_commands
 
 from bot import limits
 from bot.errors import InvalidInput
 from bot.screening.service import REPORT_REASON_MAX
-from cogs._types import Interaction
+from cogs._types import FilmBot, Interaction
 from cogs.messages import context_of
 from cogs.screening.events import desk_of, incoming_message
 from storage.screening import IncomingMessage
@@ -21,7 +23,7 @@ from storage.screening import IncomingMessage
 class ReportModal(discord.ui.Modal, title="Report message"):
     """Why the member reports the message."""
 
-    reason = discord.ui.TextInput(
+    reason: discord.ui.TextInput[ReportModal] = discord.ui.TextInput(
         label="Why should moderators look at it?",
         custom_id="reason",
         style=discord.TextStyle.paragraph,
@@ -32,8 +34,9 @@ class ReportModal(discord.ui.Modal, title="Report message"):
         super().__init__()
         self.message = message
 
-    async def on_submit(self, interaction: Interaction) -> None:
-        client = interaction.client
+    # discord.py hands a Modal's hooks an interaction of any client: Interaction[Any].
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        client: FilmBot = interaction.client
         await interaction.response.defer(ephemeral=True, thinking=True)  # the alert is REST work
         _, item = await client.services.screening.report_message(
             self.message, interaction.user.id, self.reason.value
@@ -45,7 +48,9 @@ class ReportModal(discord.ui.Modal, title="Report message"):
             ephemeral=True,
         )
 
-    async def on_error(self, interaction: Interaction, error: Exception) -> None:
+    async def on_error(  # type: ignore[override]  # as discord.py's Modal: no item argument
+        self, interaction: discord.Interaction[Any], error: Exception, /
+    ) -> None:
         await interaction.client.report_error(interaction, error)
 
 
@@ -55,7 +60,7 @@ async def report_message(interaction: Interaction, message: discord.Message) -> 
     """Send a member's message to the moderators' review queue, with a reason."""
     if message.author.bot or message.webhook_id is not None:
         raise InvalidInput("Only members' messages can be reported.")
-    context = await context_of(interaction.client, message, message.channel)  # type: ignore[arg-type]
+    context = await context_of(interaction.client, message, message.channel)
     incoming = incoming_message(message, context.film_id, context.place.parent_id)
     await interaction.client.services.screening.check_can_report(incoming, interaction.user.id)
     await interaction.response.send_modal(ReportModal(incoming))
