@@ -50,7 +50,12 @@ def to_db_time(moment: datetime) -> str:
 
 
 def from_db_time(text: str | None) -> datetime | None:
-    return None if text is None else datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=UTC)
+    return None if text is None else _db_time(text)
+
+
+def _db_time(text: str) -> datetime:
+    """A time from a NOT NULL column."""
+    return datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=UTC)
 
 
 class CaseWriter:
@@ -89,6 +94,7 @@ class CaseWriter:
             ),
         )
         case_id = cursor.lastrowid
+        assert case_id is not None  # an INSERT sets it
         await self._cite(new.guild_id, case_id, new.cites)
         await self._end_replaced(new, case_id, number, now)
         log.info("case %s #%d recorded: %s", new.guild_id, number, new.type)
@@ -134,8 +140,9 @@ class CaseWriter:
                 used.setdefault(row["step"], set()).add(row["cited"])
         return used
 
-    async def cases_from_rows(self, rows: Sequence[aiosqlite.Row]) -> list[Case]:
+    async def cases_from_rows(self, found: Iterable[aiosqlite.Row]) -> list[Case]:
         """Turn rows into Cases with their citations and amendments (two queries in all)."""
+        rows = list(found)
         ids = [row["id"] for row in rows]
         cites = await self._citations(ids)
         amendments = await self._amendments(ids)
@@ -149,6 +156,7 @@ class CaseWriter:
             "SELECT COALESCE(MAX(number), 0) + 1 FROM mod_cases WHERE guild_id = ?", (guild_id,)
         ) as cursor:
             row = await cursor.fetchone()
+        assert row is not None  # an aggregate always gives one row
         return int(row[0])
 
     async def _cite(self, guild_id: int, case_id: int, numbers: Iterable[int]) -> None:
@@ -212,7 +220,7 @@ class CaseWriter:
                 found.setdefault(row["case_id"], []).append(
                     Amendment(
                         amended_by=row["amended_by"],
-                        amended_at=from_db_time(row["amended_at"]),
+                        amended_at=_db_time(row["amended_at"]),
                         old_reason=row["old_reason"],
                         new_reason=row["new_reason"],
                     )
@@ -322,7 +330,7 @@ class CaseRepository:
     async def active_expiring(self, until: datetime | None = None) -> list[Case]:
         """Active cases with an expiry (all guilds), soonest first; only those due by `until`."""
         sql = "SELECT * FROM mod_cases WHERE active = 1 AND expires_at IS NOT NULL"
-        params: tuple = ()
+        params: tuple[str, ...] = ()
         if until is not None:
             sql, params = sql + " AND expires_at <= ?", (to_db_time(until),)
         async with self._reading() as reader:
@@ -358,6 +366,7 @@ class CaseRepository:
             (guild_id, member_id),
         ) as cursor:
             row = await cursor.fetchone()
+        assert row is not None  # an aggregate always gives one row
         return int(row[0])
 
 
@@ -370,7 +379,7 @@ def _case_from_row(
         type=CaseType(row["type"]),
         moderator_id=row["moderator_id"],
         reason=row["reason"],
-        created_at=from_db_time(row["created_at"]),
+        created_at=_db_time(row["created_at"]),
         member_id=row["member_id"],
         member_name=row["member_name"],
         channel_id=row["channel_id"],
@@ -390,7 +399,7 @@ def _case_from_row(
     )
 
 
-def _marks(values: Sequence) -> str:
+def _marks(values: Sequence[object]) -> str:
     return ", ".join("?" for _ in values)
 
 

@@ -159,6 +159,6 @@ def _step_from_row(row: aiosqlite.Row) -> LadderStep:
     )
 
 
-def _step_to_row(guild_id: int, step: LadderStep) -> tuple:
+def _step_to_row(guild_id: int, step: LadderStep) -> tuple[int, int, int, str, int | None]:
     duration = None if step.duration is None else int(step.duration.total_seconds())
     return (guild_id, step.warnings, int(step.window.total_seconds()), step.action, duration)

@@ -175,6 +175,7 @@ class RecordFirst(_MemberAction):
         if warning.type not in WARNING_TYPES or warning.voided:
             return None
         key = f"{LADDER}:{ctx.intent.id}"
+        ladder: Intent | None
         try:
             ladder = await self.service.journal.perform(LADDER, ctx.payload, key=key)
         except UserFacingError as refused:  # the step's case was voided, saying why
@@ -186,7 +187,7 @@ class RecordFirst(_MemberAction):
 class DiscordFirst(_MemberAction):
     """timeout, untimeout, kick, ban, tempban, unban: Discord, then the case and its expiry."""
 
-    steps = (
+    steps: tuple[Step, ...] = (
         Step("dm-before", at_most_once=True),
         Step("discord"),
         Step("dm-after", at_most_once=True),

@@ -81,7 +81,7 @@ class ExpiryScheduler:
         self._attempts: dict[Key, int] = {}
         self._kinds: dict[str, JobKind] = {}
         self._timer: TimerHandle | None = None
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
         self._idle.set()
@@ -100,7 +100,8 @@ class ExpiryScheduler:
             raise RuntimeError("the expiry scheduler is already running")
         loaded = await self._cases.active_expiring()
         for case in loaded:
-            self._put((case.guild_id, case.number), case.expires_at)
+            if case.expires_at is not None:  # always: only cases with an expiry are loaded
+                self._put((case.guild_id, case.number), case.expires_at)
         self._task = asyncio.create_task(self._run(), name="moderation-expiry")
         self._poke()
         log.info("expiry scheduler started with %d active cases", len(loaded))
@@ -192,9 +193,9 @@ class ExpiryScheduler:
         for key in self._pop_due(self._clock.now()):
             try:
                 if isinstance(key[0], str):
-                    await self._run_job(key)  # type: ignore[arg-type]  # a JobKey
+                    await self._run_job(key)
                 else:
-                    await self._expire(key)  # type: ignore[arg-type]  # a CaseKey
+                    await self._expire(key)
             except Exception:
                 log.exception("expiry of case %s #%s failed unexpectedly", *key)
 

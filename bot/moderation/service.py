@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.errors import InvalidInput, NotFound, UserFacingError
 from bot.journal import Intent, Journal, Status
@@ -134,7 +135,7 @@ class ModerationService:
         action: str,
         member: Person,
         reason: str,
-        rule: str,
+        rule: str | None,
         duration: timedelta | None = None,
         jump_url: str | None = None,
         moderator: Person | None = None,
@@ -255,7 +256,8 @@ class ModerationService:
                 f"Case #{number} was already voided on {case.voided_at:%Y-%m-%d %H:%M} UTC."
             )
         if case.active and case.member_id is not None:
-            await self._lift(facts, case, f"{moderator.name}: pardoned case #{number}")
+            why = f"{moderator.name}: pardoned case #{number}"
+            await self._lift(facts, case, case.member_id, why)
         now = self.clock.now()
         result = await self._cases.void_case(facts.guild_id, number, moderator.id, reason, now)
         self.expiry.forget(facts.guild_id, number)
@@ -270,11 +272,11 @@ class ModerationService:
         await self.post_log(case.guild_id, modlog.expiry_entry(case))
 
     # --- discussion threads ------------------------------------------------------------
-    async def log_message_edit(self, guild_id: int, **details: object) -> None:
+    async def log_message_edit(self, guild_id: int, **details: Any) -> None:
         """Post an edit in a discussion thread to the mod log (see modlog.message_edited_entry)."""
         await self.post_log(guild_id, modlog.message_edited_entry(**details))
 
-    async def log_message_delete(self, guild_id: int, **details: object) -> None:
+    async def log_message_delete(self, guild_id: int, **details: Any) -> None:
         """Post a deletion in a discussion thread to the mod log."""
         await self.post_log(guild_id, modlog.message_deleted_entry(**details))
 
@@ -283,6 +285,7 @@ class ModerationService:
         side, guild, target = self.side, facts.guild_id, request.target
         why = audit_reason(request)
         if request.action == "timeout":
+            assert request.duration is not None  # check_action refuses a timeout without one
             await side.timeout(guild, target.id, now + request.duration, why)
         elif request.action == "untimeout":
             if await side.timed_out_until(guild, target.id) is None:
@@ -363,15 +366,15 @@ class ModerationService:
         await self.post_log(facts.guild_id, modlog.void_entry(result, facts.bot.name))
         return result.case
 
-    async def _lift(self, facts: GuildFacts, case: Case, why: str) -> None:
-        """End on Discord the timeout or ban a pardoned case still imposes."""
+    async def _lift(self, facts: GuildFacts, case: Case, member_id: int, why: str) -> None:
+        """End on Discord the timeout or ban a pardoned case still imposes on `member_id`."""
         if case.type in TIMEOUT_TYPES:
             check_bot_permissions("untimeout", facts.bot_permissions)
             with contextlib.suppress(NotFound):  # they left: the timeout went with them
-                await self.side.timeout(facts.guild_id, case.member_id, None, why)
+                await self.side.timeout(facts.guild_id, member_id, None, why)
         elif case.type in BAN_TYPES:
             check_bot_permissions("unban", facts.bot_permissions)
-            await self.side.unban(facts.guild_id, case.member_id, why)
+            await self.side.unban(facts.guild_id, member_id, why)
 
     async def post_log(self, guild_id: int, text: str) -> None:
         """Post to the guild's mod-log channel, if one is set; a failure never undoes an action."""

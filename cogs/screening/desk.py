@@ -98,7 +98,8 @@ class ReviewDesk:
             note = f"Hiding is waiting for Discord ({intent.last_error}); it will be retried."
             await self.alert(item, [note])
             return [note]
-        return intent.result("case")["notes"]
+        notes: list[str] = intent.result("case")["notes"]
+        return notes
 
     async def delete_message(self, item: ReviewItem, *, reason: str) -> bool:
         """Delete a member's message, recorded as removed first; False if Discord refused
@@ -110,6 +111,7 @@ class ReviewDesk:
             except discord.NotFound:
                 log.info("message %s was already gone", item.message_id)
 
+        assert self.bot.user is not None  # logged in before any message is screened
         try:
             await remove_message(
                 self.services.reply_capture, item.message_id, self.bot.user.id, delete
@@ -164,7 +166,7 @@ class ReviewDesk:
         """Post the item's alert in the alert channel, or refresh the one it already has."""
         item = await self.services.screening.review.get(item.id)
         if item.alert_message_id is not None and item.alert_channel_id is not None:
-            await self.refresh_posted(item, notes)
+            await self.refresh_posted(item, item.alert_channel_id, item.alert_message_id, notes)
             return
         config = await self.services.moderation.config.get(item.guild_id)
         if config.alert_channel_id is None:
@@ -173,16 +175,22 @@ class ReviewDesk:
         embed, view = await self.render(item, notes)
         channel = self.bot.get_partial_messageable(config.alert_channel_id, guild_id=item.guild_id)
         try:
-            sent = await channel.send(embed=embed, view=view)
+            if view is None:
+                sent = await channel.send(embed=embed)
+            else:
+                sent = await channel.send(embed=embed, view=view)
         except discord.HTTPException as error:
             log.warning("could not post review alert %s: %s", item.id, error)
             return
         await self.services.screening.review.set_alert(item.id, channel.id, sent.id)
 
-    async def refresh_posted(self, item: ReviewItem, notes: list[str]) -> None:
-        """Re-render a posted alert (new report, edit re-screened), keeping its notes."""
-        channel = self.bot.get_partial_messageable(item.alert_channel_id, guild_id=item.guild_id)
-        message = channel.get_partial_message(item.alert_message_id)
+    async def refresh_posted(
+        self, item: ReviewItem, channel_id: int, message_id: int, notes: list[str]
+    ) -> None:
+        """Re-render the alert posted as `message_id` in `channel_id` (new report, edit
+        re-screened), keeping its notes."""
+        channel = self.bot.get_partial_messageable(channel_id, guild_id=item.guild_id)
+        message = channel.get_partial_message(message_id)
         try:
             earlier = await message.fetch()
             embed, view = await self.render(item, [*kept_notes(earlier), *notes])
@@ -198,7 +206,8 @@ class ReviewDesk:
         screened = None
         if item.screened_id is not None:
             screened = await self.services.screening.messages.get(item.screened_id)
-        scores = (screened or latest).scores if (screened or latest) else {}
+        shown = screened or latest
+        scores = shown.scores if shown is not None else {}
         hidden = latest is not None and latest.outcome == "hide"
         facts = AlertFacts(
             item=item,
@@ -241,7 +250,8 @@ class ReviewDesk:
                 f"Discord is not answering ({intent.last_error}). The restore is recorded and "
                 "will be retried; the item is approved once it is back."
             )
-        return intent.result("post")["note"]
+        note: str = intent.result("post")["note"]
+        return note
 
     # --- names and links ------------------------------------------------------------------
     async def author(self, item: ReviewItem) -> Person:

@@ -35,7 +35,7 @@ class Screening(commands.Cog):
         self.bot = bot
         self.desk = ReviewDesk(bot)
         self._catch_up: asyncio.Task[None] | None = None
-        self._in_flight: set[asyncio.Task] = set()
+        self._in_flight: set[asyncio.Task[None]] = set()
 
     async def cog_load(self) -> None:
         self.desk.register()
