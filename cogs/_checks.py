@@ -19,6 +19,7 @@ import discord
 from discord import app_commands
 
 from bot.errors import UserFacingError
+from bot.moderation.model import Action
 from bot.moderation.requests import GuildFacts
 from bot.moderation.rules import (
     MODERATOR_PERMISSIONS,
@@ -117,7 +118,7 @@ async def ensure_moderator(interaction: Interaction, where: str) -> None:
 
 
 async def ensure_can(
-    interaction: Interaction, action: str, where: str = "Moderation commands"
+    interaction: Interaction, action: Action, where: str = "Moderation commands"
 ) -> None:
     """Refuse unless the caller (or presser, for a button) is a moderator now AND holds the
     Discord permission `action` uses; run at every use, so a role lost since counts."""
@@ -159,7 +160,7 @@ def moderator_only() -> Callable[[T], T]:
     return app_commands.check(_moderator)
 
 
-def mod_action(action: str) -> Callable[[T], T]:
+def mod_action(action: Action) -> Callable[[T], T]:
     """A /mod command that does `action`: the moderator check and the action's Discord
     permission, at every use. Also sets the permission as the command's default (Discord
     applies defaults to top-level commands only; inside /mod the runtime check decides)."""

@@ -13,7 +13,7 @@ from datetime import timedelta
 import aiosqlite
 
 from bot.errors import InvalidInput
-from bot.moderation.model import APPEAL_TEXT_MAX, LadderStep, ModConfig
+from bot.moderation.model import APPEAL_TEXT_MAX, Action, LadderStep, ModConfig
 from storage.db import transaction
 
 log = logging.getLogger(__name__)
@@ -154,7 +154,7 @@ def _step_from_row(row: aiosqlite.Row) -> LadderStep:
     return LadderStep(
         warnings=row["warnings"],
         window=timedelta(seconds=row["window_seconds"]),
-        action=row["action"],
+        action=Action(row["action"]),
         duration=None if duration is None else timedelta(seconds=duration),
     )
 

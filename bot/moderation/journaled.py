@@ -29,7 +29,7 @@ from bot import limits
 from bot.errors import InvalidInput, NotFound, UserFacingError
 from bot.journal import Finished, Handler, Intent, Step, StepContext
 from bot.moderation import modlog
-from bot.moderation.model import DM_TYPES, WARNING_TYPES, Case, CaseType, DmStatus, NewCase
+from bot.moderation.model import DM_TYPES, WARNING_TYPES, Action, Case, CaseType, DmStatus, NewCase
 from bot.moderation.purge import PurgePlan
 from bot.moderation.requests import DM_BEFORE_ACTION, ActionRequest, GuildFacts, check_action
 from bot.moderation.rules import Person
@@ -45,10 +45,10 @@ DISCORD_FIRST = "mod-discord-first"
 LADDER = "mod-ladder"  # applying the step a warning fired; the case is already recorded
 CHANNEL = "mod-channel"  # lock, unlock: Discord, then the case
 PURGE = "mod-purge"  # the batches deleted, then the case
-RECORD_FIRST_ACTIONS = frozenset({"warn", "note", "delete", "hold"})
+RECORD_FIRST_ACTIONS = frozenset({Action.WARN, Action.NOTE, Action.DELETE, Action.HOLD})
 
 
-def kind_for(action: str) -> str:
+def kind_for(action: Action) -> str:
     return RECORD_FIRST if action in RECORD_FIRST_ACTIONS else DISCORD_FIRST
 
 
@@ -88,7 +88,7 @@ def decode(payload: dict[str, Any]) -> tuple[GuildFacts, ActionRequest, datetime
     )
     seconds = request["duration"]
     action_request = ActionRequest(
-        action=request["action"],
+        action=Action(request["action"]),
         target=Person(**request["target"]),
         reason=request["reason"],
         moderator=Person(**request["moderator"]) if request["moderator"] else None,

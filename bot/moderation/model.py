@@ -25,6 +25,28 @@ class CaseNotFound(NotFound):
         self.number = number
 
 
+class Action(StrEnum):
+    """What moderation does: the actions on members and channels, screening's record-only
+    cases (delete, hold) and the review desk's message buttons. A case's type is its action,
+    with `auto-` in front when the bot acted by itself."""
+
+    WARN = "warn"
+    NOTE = "note"
+    TIMEOUT = "timeout"
+    UNTIMEOUT = "untimeout"
+    KICK = "kick"
+    BAN = "ban"
+    TEMPBAN = "tempban"
+    UNBAN = "unban"
+    PURGE = "purge"
+    LOCK = "lock"
+    UNLOCK = "unlock"
+    DELETE = "delete"  # screening removed a message (recorded only)
+    HOLD = "hold"  # screening held a message for the review queue (recorded only)
+    REMOVE_MESSAGE = "remove-message"  # the review desk's Remove
+    RESTORE_MESSAGE = "restore-message"  # the review desk's Approve (re-posts a hidden one)
+
+
 class CaseType(StrEnum):
     """What a case records. `auto-*` types are steps the bot took by itself."""
 
@@ -52,9 +74,9 @@ class CaseType(StrEnum):
         return self.value.startswith("auto-")
 
     @property
-    def action(self) -> str:
+    def action(self) -> Action:
         """The action without the automatic prefix: "auto-timeout" -> "timeout"."""
-        return self.value.removeprefix("auto-")
+        return Action(self.value.removeprefix("auto-"))
 
     @property
     def label(self) -> str:
@@ -118,7 +140,7 @@ WARNING_TYPES = frozenset({CaseType.WARN, CaseType.AUTO_WARN})
 TIMEOUT_TYPES = frozenset({CaseType.TIMEOUT, CaseType.AUTO_TIMEOUT})
 BAN_TYPES = frozenset({CaseType.BAN, CaseType.AUTO_BAN, CaseType.TEMPBAN, CaseType.AUTO_TEMPBAN})
 CHANNEL_TYPES = frozenset({CaseType.PURGE, CaseType.LOCK, CaseType.UNLOCK})
-# Types whose member is told by DM (the issue's list; automatic versions included).
+# Types whose member is told by DM (automatic versions included).
 DM_TYPES = frozenset(
     {CaseType.WARN, CaseType.TIMEOUT, CaseType.KICK, CaseType.BAN, CaseType.TEMPBAN}
     | {CaseType.AUTO_WARN, CaseType.AUTO_TIMEOUT, CaseType.AUTO_KICK}
@@ -242,7 +264,7 @@ class LadderStep:
 
     warnings: int
     window: timedelta
-    action: str  # "timeout", "tempban", "kick" or "ban"
+    action: Action  # timeout, tempban, kick or ban
     duration: timedelta | None = None
 
 

@@ -27,6 +27,7 @@ from bot.moderation.model import (
     BAN_TYPES,
     REASON_MAX,
     TIMEOUT_TYPES,
+    Action,
     Case,
     CaseNotFound,
     CaseType,
@@ -132,7 +133,7 @@ class ModerationService:
         self,
         facts: GuildFacts,
         *,
-        action: str,
+        action: Action,
         member: Person,
         reason: str,
         rule: str | None,
@@ -171,7 +172,7 @@ class ModerationService:
     ) -> Case:
         """Carry out a confirmed purge plan, journaled: the intent (the plan), the batches
         deleted, the case, the log line; a crash part-way is finished at the next start."""
-        check_bot_permissions("purge", facts.bot_permissions)
+        check_bot_permissions(Action.PURGE, facts.bot_permissions)
         payload = {
             "guild_id": facts.guild_id,
             "action": "purge",
@@ -198,7 +199,7 @@ class ModerationService:
         jump_url: str | None = None,
     ) -> Case:
         """Lock or unlock a thread, journaled: the intent, Discord, the case, the log line."""
-        action = "lock" if locked else "unlock"
+        action = Action.LOCK if locked else Action.UNLOCK
         check_bot_permissions(action, facts.bot_permissions)
         payload = {
             "guild_id": facts.guild_id,
@@ -284,18 +285,18 @@ class ModerationService:
     async def on_discord(self, facts: GuildFacts, request: ActionRequest, now: datetime) -> None:
         side, guild, target = self.side, facts.guild_id, request.target
         why = audit_reason(request)
-        if request.action == "timeout":
+        if request.action == Action.TIMEOUT:
             assert request.duration is not None  # check_action refuses a timeout without one
             await side.timeout(guild, target.id, now + request.duration, why)
-        elif request.action == "untimeout":
+        elif request.action == Action.UNTIMEOUT:
             if await side.timed_out_until(guild, target.id) is None:
                 raise InvalidInput(f"{target.name} is not timed out.")
             await side.timeout(guild, target.id, None, why)
-        elif request.action == "kick":
+        elif request.action == Action.KICK:
             await side.kick(guild, target.id, why)
-        elif request.action in ("ban", "tempban"):
+        elif request.action in (Action.BAN, Action.TEMPBAN):
             await side.ban(guild, target.id, why, request.delete_days)
-        elif request.action == "unban" and not await side.unban(guild, target.id, why):
+        elif request.action == Action.UNBAN and not await side.unban(guild, target.id, why):
             raise InvalidInput(f"{target.name} is not banned.")
 
     async def tell(
@@ -369,11 +370,11 @@ class ModerationService:
     async def _lift(self, facts: GuildFacts, case: Case, member_id: int, why: str) -> None:
         """End on Discord the timeout or ban a pardoned case still imposes on `member_id`."""
         if case.type in TIMEOUT_TYPES:
-            check_bot_permissions("untimeout", facts.bot_permissions)
+            check_bot_permissions(Action.UNTIMEOUT, facts.bot_permissions)
             with contextlib.suppress(NotFound):  # they left: the timeout went with them
                 await self.side.timeout(facts.guild_id, member_id, None, why)
         elif case.type in BAN_TYPES:
-            check_bot_permissions("unban", facts.bot_permissions)
+            check_bot_permissions(Action.UNBAN, facts.bot_permissions)
             await self.side.unban(facts.guild_id, member_id, why)
 
     async def post_log(self, guild_id: int, text: str) -> None:

@@ -6,7 +6,7 @@ import discord
 from discord import app_commands
 
 from bot.moderation.messages import case_embed, history_embed
-from bot.moderation.model import BAN_TYPES, TIMEOUT_TYPES, Case
+from bot.moderation.model import BAN_TYPES, TIMEOUT_TYPES, Action, Case
 from bot.text import escape_markdown
 from cogs._checks import ensure_can, guild_facts, guild_id_of, moderator_only, person, services
 from cogs._mod_group import Subcommand
@@ -78,14 +78,14 @@ async def pardon(interaction: Interaction, number: CASE_NUMBER, reason: str) -> 
     await interaction.followup.send(text, ephemeral=True)
 
 
-def lift_action(case: Case) -> str | None:
+def lift_action(case: Case) -> Action | None:
     """The action a pardon of `case` carries out on Discord (unban, untimeout), if any."""
     if not case.active or case.voided or case.member_id is None:
         return None
     if case.type in BAN_TYPES:
-        return "unban"
+        return Action.UNBAN
     if case.type in TIMEOUT_TYPES:
-        return "untimeout"
+        return Action.UNTIMEOUT
     return None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot.errors import UserFacingError
+from bot.moderation.model import Action
 from cogs._checks import NotAllowed, ensure_can
 from cogs._types import Interaction
 from cogs._ui import Confirm
@@ -18,7 +19,7 @@ async def ask_to_confirm(
     *,
     label: str,
     action: Callable[[], Awaitable[str]],
-    permission_of: str,
+    permission_of: Action,
 ) -> None:
     """Show `prompt` privately with Confirm/Cancel; on Confirm run `action` and show its text.
 

@@ -8,24 +8,36 @@ posted before a restart keep working. Only moderators may press them.
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 from typing import Any
 
 import discord
 
+from bot.moderation.model import Action
 from cogs._checks import NotAllowed, ensure_can
 
+
+class ReviewAction(StrEnum):
+    """The four buttons (their value is part of the button's custom_id)."""
+
+    APPROVE = "approve"
+    REMOVE = "remove"
+    WARN = "warn"
+    TIMEOUT = "timeout"
+
+
 ACTIONS = {
-    "approve": ("Approve", discord.ButtonStyle.success),
-    "remove": ("Remove", discord.ButtonStyle.danger),
-    "warn": ("Warn", discord.ButtonStyle.secondary),
-    "timeout": ("Timeout 1h", discord.ButtonStyle.secondary),
+    ReviewAction.APPROVE: ("Approve", discord.ButtonStyle.success),
+    ReviewAction.REMOVE: ("Remove", discord.ButtonStyle.danger),
+    ReviewAction.WARN: ("Warn", discord.ButtonStyle.secondary),
+    ReviewAction.TIMEOUT: ("Timeout 1h", discord.ButtonStyle.secondary),
 }
 # The moderation action (bot/moderation/rules.py) whose Discord permission each button needs.
 PERMISSION_OF = {
-    "approve": "restore-message",
-    "remove": "remove-message",
-    "warn": "warn",
-    "timeout": "timeout",
+    ReviewAction.APPROVE: Action.RESTORE_MESSAGE,
+    ReviewAction.REMOVE: Action.REMOVE_MESSAGE,
+    ReviewAction.WARN: Action.WARN,
+    ReviewAction.TIMEOUT: Action.TIMEOUT,
 }
 
 
@@ -35,7 +47,7 @@ class ReviewButton(
 ):
     """One of the four decisions on one review item."""
 
-    def __init__(self, action: str, item_id: int) -> None:
+    def __init__(self, action: ReviewAction, item_id: int) -> None:
         label, style = ACTIONS[action]
         super().__init__(
             discord.ui.Button(
@@ -50,7 +62,7 @@ class ReviewButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
     ) -> ReviewButton:
-        return cls(match["action"], int(match["item"]))
+        return cls(ReviewAction(match["action"]), int(match["item"]))
 
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         try:

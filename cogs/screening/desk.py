@@ -14,10 +14,11 @@ import discord
 
 from bot.journal import Status
 from bot.message_path import remove_message
-from bot.moderation.model import DmStatus
+from bot.moderation.model import REASON_MAX, Action, DmStatus
 from bot.moderation.rules import Person
 from bot.moderation.service import Queued
 from bot.render import trim
+from bot.screening.results import Outcome
 from bot.screening.review_text import (
     AlertFacts,
     Decision,
@@ -77,7 +78,7 @@ class ReviewDesk:
         item = handled.review_item
         if item is None:
             return
-        if handled.outcome == "hide" and handled.stored is not None:
+        if handled.outcome == Outcome.HIDE and handled.stored is not None:
             await self.hide(item, handled.stored)  # raises the alert as its last step
         else:
             await self.alert(item, [])
@@ -148,9 +149,9 @@ class ReviewDesk:
         try:
             outcome = await self.services.moderation.record_automatic_case(
                 guild_facts_for(guild),
-                action="delete",
+                action=Action.DELETE,
                 member=await self.author(item),
-                reason=trim(f"Message hidden by screening (review #{item.id}): {rule}", 1000),
+                reason=trim(f"Message hidden by screening (review #{item.id}): {rule}", REASON_MAX),
                 rule=rule,
                 jump_url=self.channel_url(item),
             )
@@ -208,7 +209,7 @@ class ReviewDesk:
             screened = await self.services.screening.messages.get(item.screened_id)
         shown = screened or latest
         scores = shown.scores if shown is not None else {}
-        hidden = latest is not None and latest.outcome == "hide"
+        hidden = latest is not None and latest.outcome == Outcome.HIDE
         facts = AlertFacts(
             item=item,
             author_name=await self.author_name(item.guild_id, item.author_id),
