@@ -12,8 +12,7 @@ from datetime import timedelta
 
 import aiosqlite
 
-from bot.errors import InvalidInput
-from bot.moderation.model import APPEAL_TEXT_MAX, Action, LadderStep, ModConfig
+from bot.moderation.model import Action, LadderStep, ModConfig
 from storage.db import transaction
 
 log = logging.getLogger(__name__)
@@ -57,14 +56,8 @@ class ModConfigRepository:
         return await self._set(guild_id, "alert_channel_id", channel_id, by)
 
     async def set_appeal_text(self, guild_id: int, text: str | None, by: int) -> ModConfig:
-        """How a member can appeal, quoted in every DM; empty or None removes it."""
-        cleaned = (text or "").strip() or None
-        if cleaned is not None and len(cleaned) > APPEAL_TEXT_MAX:
-            raise InvalidInput(
-                f"The appeal text is {len(cleaned):,} characters long; the limit is "
-                f"{APPEAL_TEXT_MAX:,}."
-            )
-        return await self._set(guild_id, "appeal_text", cleaned, by)
+        """How a member can appeal (checked by the core: bot.moderation.model); None: none."""
+        return await self._set(guild_id, "appeal_text", text, by)
 
     async def set_discussion_starter_role(
         self, guild_id: int, role_id: int | None, by: int

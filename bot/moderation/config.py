@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from bot.moderation.ladder import DEFAULT_LADDER
-from bot.moderation.model import LadderStep, ModConfig
+from bot.moderation.model import LadderStep, ModConfig, check_appeal_text
 from storage.moderation_config import ModConfigRepository
 
 
@@ -47,7 +47,7 @@ class ModerationConfig:
 
     async def set_appeal_text(self, guild_id: int, text: str | None, by: int) -> ModConfig:
         """How a member can appeal, quoted in every DM; empty or None removes it."""
-        return await self._repo.set_appeal_text(guild_id, text, by)
+        return await self._repo.set_appeal_text(guild_id, check_appeal_text(text), by)
 
     async def set_moderator_roles(
         self, guild_id: int, role_ids: Iterable[int], by: int

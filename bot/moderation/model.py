@@ -296,6 +296,17 @@ def check_reason(reason: str, *, required: bool = True, what: str = "reason") ->
     return reason
 
 
+def check_appeal_text(text: str | None) -> str | None:
+    """The appeal text as stored: stripped, None when empty; InvalidInput when too long."""
+    cleaned = (text or "").strip() or None
+    if cleaned is not None and len(cleaned) > APPEAL_TEXT_MAX:
+        raise InvalidInput(
+            f"The appeal text is {len(cleaned):,} characters long; the limit is "
+            f"{APPEAL_TEXT_MAX:,}."
+        )
+    return cleaned
+
+
 def check_new_case(new: NewCase) -> str:
     """The cleaned reason; InvalidInput (user's fault) or ValueError (caller's bug)."""
     kind = CaseType(new.type)
