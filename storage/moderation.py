@@ -13,7 +13,7 @@ import logging
 import math
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 import aiosqlite
 
@@ -36,26 +36,9 @@ from bot.moderation.model import (
     check_reason,
 )
 from storage.db import connection_lock, transaction
+from storage.times import db_time, from_db_time, to_db_time
 
 log = logging.getLogger(__name__)
-
-_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
-
-
-def to_db_time(moment: datetime) -> str:
-    """An aware datetime as the ledger's fixed-width UTC text."""
-    if moment.tzinfo is None:
-        raise ValueError("the ledger only stores timezone-aware datetimes")
-    return moment.astimezone(UTC).strftime(_TIME_FORMAT)
-
-
-def from_db_time(text: str | None) -> datetime | None:
-    return None if text is None else _db_time(text)
-
-
-def _db_time(text: str) -> datetime:
-    """A time from a NOT NULL column."""
-    return datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=UTC)
 
 
 class CaseWriter:
@@ -220,7 +203,7 @@ class CaseWriter:
                 found.setdefault(row["case_id"], []).append(
                     Amendment(
                         amended_by=row["amended_by"],
-                        amended_at=_db_time(row["amended_at"]),
+                        amended_at=db_time(row["amended_at"]),
                         old_reason=row["old_reason"],
                         new_reason=row["new_reason"],
                     )
@@ -379,7 +362,7 @@ def _case_from_row(
         type=CaseType(row["type"]),
         moderator_id=row["moderator_id"],
         reason=row["reason"],
-        created_at=_db_time(row["created_at"]),
+        created_at=db_time(row["created_at"]),
         member_id=row["member_id"],
         member_name=row["member_name"],
         channel_id=row["channel_id"],
