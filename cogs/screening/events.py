@@ -146,8 +146,11 @@ def desk_of(bot: FilmBot) -> ReviewDesk:
 def incoming_message(
     message: discord.Message, film_id: int | None, parent_id: int | None
 ) -> IncomingMessage:
+    """A server message as screening stores it (the message path only passes those)."""
+    if message.guild is None:
+        raise ValueError("only messages in a server are screened")
     return IncomingMessage(
-        guild_id=message.guild.id,  # type: ignore[union-attr]
+        guild_id=message.guild.id,
         channel_id=message.channel.id,
         message_id=message.id,
         author_id=message.author.id,
