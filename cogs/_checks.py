@@ -1,9 +1,9 @@
 """Who may use moderators' commands, and the plain facts the core's rules need, gathered from
 an interaction: shared by every feature (moderation, screening, discussions, replies...).
 
-The /mod group (cogs/_mod_group.py) carries Discord's default permission (Timeout Members), so members without it
-do not even see it; `moderator_only()` checks again on every use against the server's
-configured moderator roles. `mod_action(action)` is that check plus the Discord permission
+The /mod group (cogs/_mod_group.py) carries Discord's default permission (Timeout Members),
+so members without it do not even see it; `moderator_only()` checks again on every use
+against the server's configured moderator roles. `mod_action(action)` is that check plus the Discord permission
 the action uses (ban needs Ban Members...), stated once in bot/moderation/rules.py;
 `ensure_can(interaction, action)` is the same check for a button pressed later (a
 confirmation, a review alert): it reads the presser's roles and permissions at the click.
