@@ -12,7 +12,7 @@ from discord import app_commands
 
 from bot.errors import InvalidInput
 from bot.render import EmbedData
-from bot.screening.policy import MessagePlace, changed_thresholds, parse_label
+from bot.screening.policy import parse_label
 from bot.screening.results import LABELS
 from bot.screening.review_text import queue_pages, status_embed
 from bot.text import escape_markdown
@@ -21,7 +21,6 @@ from cogs._mod_group import Subcommand
 from cogs._types import Interaction
 from cogs._ui import Paginator, to_embed
 from cogs.screening.events import desk_of
-from storage.screening_policy import SERVER_WIDE
 
 group = app_commands.Group(name="screening", description="Toxicity screening of messages")
 QUEUE_LIMIT = 200
@@ -65,8 +64,10 @@ async def scope(
     interaction: Interaction, scope: Literal["threads", "channels", "everywhere", "off"]
 ) -> None:
     """Screen film discussion threads, chosen channels only, every channel, or nothing."""
-    guild_id = guild_id_of(interaction)
-    await services(interaction).screening.set_scope(guild_id, scope, interaction.user.id)
+    chosen = None if scope == "off" else scope
+    await services(interaction).screening.set_scope(
+        guild_id_of(interaction), chosen, interaction.user.id
+    )
     await _answer(interaction, f"Screening scope: **{scope}**.")
 
 
@@ -89,18 +90,13 @@ async def threshold(
 ) -> None:
     """Set a label's flag and/or hide threshold for the server or one channel."""
     label = parse_label(label)
-    found = services(interaction).screening
-    guild_id = guild_id_of(interaction)
-    policy = await found.policy(guild_id)
-    place = MessagePlace(channel.id) if channel is not None else None
-    current, _ = policy.thresholds_for(place)[label]
-    new = changed_thresholds(current, flag, hide)
-    await found.set_thresholds(
-        guild_id,
+    await services(interaction).screening.change_thresholds(
+        guild_id_of(interaction),
         label,
-        new,
+        flag,
+        hide,
         interaction.user.id,
-        channel_id=channel.id if channel is not None else SERVER_WIDE,
+        channel_id=channel.id if channel is not None else None,
     )
     where = f" in {channel.mention}" if channel is not None else ""
     await _answer(interaction, f"Thresholds for **{label}**{where} set.")
@@ -118,7 +114,7 @@ async def reset_thresholds(
     removed = await services(interaction).screening.reset_thresholds(
         guild_id_of(interaction),
         parse_label(label) if label else None,
-        channel.id if channel is not None else SERVER_WIDE,
+        channel.id if channel is not None else None,
     )
     if not removed:
         raise InvalidInput("Nothing to reset: those thresholds were not changed.")
@@ -151,11 +147,9 @@ async def channel_mode(
     mode: Literal["screen", "exempt", "default"],
 ) -> None:
     """Always screen a channel, exempt it, or let it follow the server's scope."""
+    chosen = None if mode == "default" else mode
     await services(interaction).screening.set_channel_mode(
-        guild_id_of(interaction),
-        channel.id,
-        None if mode == "default" else mode,
-        interaction.user.id,
+        guild_id_of(interaction), channel.id, chosen, interaction.user.id
     )
     await _answer(interaction, f"{channel.mention}: **{mode}**.")
 
