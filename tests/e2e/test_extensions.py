@@ -56,3 +56,16 @@ async def test_reloading_any_extension_keeps_every_command(emu, bot):
         await bot.sync_commands()
         assert synced_names(emu) == before, f"reloading {name} changed the synced commands"
     assert sorted(bot.extensions) == extension_names()
+
+
+async def test_the_mod_group_does_not_depend_on_load_order(emu, bot):
+    before = synced_names(emu)
+    await bot.unload_extension("cogs.moderation")
+    await bot.unload_extension("cogs.screening")
+    assert bot.tree.get_command("mod") is None  # an empty group leaves the tree
+    await bot.load_extension("cogs.screening")  # screening first: it creates /mod
+    assert {name for _, name in registered_names(bot)} >= {"mod queue", "mod screening status"}
+    await bot.load_extension("cogs.moderation")
+    assert registered_names(bot) == before
+    await bot.sync_commands()
+    assert synced_names(emu) == before
