@@ -17,7 +17,6 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.errors import InvalidInput
 from bot.moderation.model import (
     ACTIVE_WHEN_RECORDED,
     BAN_TYPES,
@@ -32,8 +31,11 @@ from bot.moderation.model import (
     HistoryPage,
     NewCase,
     VoidResult,
+    check_amendment,
+    check_history_page,
     check_new_case,
     check_reason,
+    check_voidable,
 )
 from storage.db import connection_lock, transaction
 from storage.times import db_time, from_db_time, to_db_time
@@ -254,10 +256,7 @@ class CaseRepository:
         async with self._reading() as reader:
             total = await self._count(guild_id, member_id)
             page_count = max(1, math.ceil(total / page_size))
-            if not 1 <= page <= page_count:
-                raise InvalidInput(
-                    f"There is no page {page}: this history has {_pages(page_count)}."
-                )
+            check_history_page(page, page_count)
             async with self._conn.execute(
                 "SELECT * FROM mod_cases WHERE guild_id = ? AND member_id = ?"
                 " ORDER BY number DESC LIMIT ? OFFSET ?",
@@ -273,9 +272,7 @@ class CaseRepository:
         """Replace a case's reason, keeping the old one in its amendment history."""
         async with self.exclusive() as writer:
             case = await writer.existing_case(guild_id, number)
-            reason = check_reason(new_reason, required=case.type != CaseType.NOTE)
-            if reason == case.reason:
-                raise InvalidInput(f"Case #{number} already has exactly that reason.")
+            reason = check_amendment(case, new_reason)
             await self._conn.execute(
                 "INSERT INTO mod_case_amendments (case_id, amended_by, amended_at, old_reason,"
                 " new_reason) SELECT id, ?, ?, reason, ? FROM mod_cases"
@@ -295,10 +292,7 @@ class CaseRepository:
         reason = check_reason(reason, what="reason for voiding")
         async with self.exclusive() as writer:
             case = await writer.existing_case(guild_id, number)
-            if case.voided:
-                raise InvalidInput(
-                    f"Case #{number} was already voided on {case.voided_at:%Y-%m-%d %H:%M} UTC."
-                )
+            check_voidable(case)
             stamp = to_db_time(now)
             await self._conn.execute(
                 "UPDATE mod_cases SET voided_at = ?, voided_by = ?, void_reason = ?,"
@@ -384,7 +378,3 @@ def _case_from_row(
 
 def _marks(values: Sequence[object]) -> str:
     return ", ".join("?" for _ in values)
-
-
-def _pages(count: int) -> str:
-    return "1 page" if count == 1 else f"{count} pages"

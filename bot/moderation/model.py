@@ -296,6 +296,29 @@ def check_reason(reason: str, *, required: bool = True, what: str = "reason") ->
     return reason
 
 
+def check_amendment(case: Case, new_reason: str) -> str:
+    """The corrected reason of `case`, stripped; InvalidInput if it is bad or the same."""
+    reason = check_reason(new_reason, required=case.type != CaseType.NOTE)
+    if reason == case.reason:
+        raise InvalidInput(f"Case #{case.number} already has exactly that reason.")
+    return reason
+
+
+def check_voidable(case: Case) -> None:
+    """InvalidInput if `case` was voided already (a case is voided once)."""
+    if case.voided_at is not None:
+        raise InvalidInput(
+            f"Case #{case.number} was already voided on {case.voided_at:%Y-%m-%d %H:%M} UTC."
+        )
+
+
+def check_history_page(page: int, page_count: int) -> None:
+    """InvalidInput for a page (from 1) that a history of `page_count` pages does not have."""
+    if not 1 <= page <= page_count:
+        pages = "1 page" if page_count == 1 else f"{page_count} pages"
+        raise InvalidInput(f"There is no page {page}: this history has {pages}.")
+
+
 def check_appeal_text(text: str | None) -> str | None:
     """The appeal text as stored: stripped, None when empty; InvalidInput when too long."""
     cleaned = (text or "").strip() or None

@@ -36,6 +36,7 @@ from bot.moderation.model import (
     NewCase,
     VoidResult,
     check_reason,
+    check_voidable,
 )
 from bot.moderation.purge import PurgePlan
 from bot.moderation.requests import (
@@ -252,10 +253,7 @@ class ModerationService:
         """Void a case: lift its timeout or ban if still in force; the case stays in history."""
         reason = check_reason(reason, what="reason for voiding")
         case = await self.case(facts.guild_id, number)
-        if case.voided:
-            raise InvalidInput(
-                f"Case #{number} was already voided on {case.voided_at:%Y-%m-%d %H:%M} UTC."
-            )
+        check_voidable(case)
         if case.active and case.member_id is not None:
             why = f"{moderator.name}: pardoned case #{number}"
             await self._lift(facts, case, case.member_id, why)
