@@ -75,11 +75,9 @@ class Services:
     # Discord+database actions through it; cogs/journal.py resumes unfinished intents on
     # every (re)connect and runs the retry loop.
     journal: Journal
-    # Moderation: the case ledger, per-guild settings, the expiry scheduler (active cases
-    # reloaded at start-up; expiries missed while offline are applied once the moderation cog
-    # connects the Discord side) and the service that runs every action.
-    mod_cases: CaseRepository
-    mod_config: ModConfigRepository
+    # Moderation: the expiry scheduler (active cases reloaded at start-up; expiries missed
+    # while offline are applied once the moderation cog connects the Discord side) and the
+    # service that runs every action (the ledger, and per-guild settings as `.config`).
     expiry: ExpiryScheduler
     moderation: ModerationService
     # The film catalog (curated films loaded at start-up) and a film's details for screening.
@@ -172,8 +170,6 @@ async def _build(
         database=DatabaseService(conn, settings.database_path),
         clock=clock,
         journal=journal,
-        mod_cases=cases,
-        mod_config=config,
         expiry=expiry,
         moderation=ModerationService(cases, config, clock, expiry, journal),
         catalog=catalog,

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 import discord
 
 from bot.render import EmbedData
+from cogs._types import Interaction
 
 Page = str | EmbedData
 PAGE_TIMEOUT_SECONDS = 600
@@ -35,7 +37,7 @@ def to_embed(data: EmbedData, colour: discord.Colour | None = None) -> discord.E
     return embed
 
 
-def page_kwargs(page: Page) -> dict:
+def page_kwargs(page: Page) -> dict[str, Any]:
     """send/edit keyword arguments for one page (text or an embed)."""
     if isinstance(page, EmbedData):
         return {"content": None, "embed": to_embed(page)}
@@ -51,7 +53,8 @@ class BaseView(discord.ui.View):
         super().__init__(timeout=timeout)
         self.owner_id = owner_id
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+    # discord.py's View hands its hooks an interaction of any client: Interaction[Any] here.
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         if self.owner_id is None or interaction.user.id == self.owner_id:
             return True
         await interaction.response.send_message(
@@ -60,9 +63,9 @@ class BaseView(discord.ui.View):
         return False
 
     async def on_error(
-        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item
+        self, interaction: discord.Interaction[Any], error: Exception, item: discord.ui.Item[Any]
     ) -> None:
-        await interaction.client.report_error(interaction, error)  # type: ignore[attr-defined]
+        await interaction.client.report_error(interaction, error)
 
 
 class Paginator(BaseView):
@@ -77,11 +80,11 @@ class Paginator(BaseView):
         self.pages = list(pages)
         self.index = 0
         self._edit: Callable[..., Awaitable[object]] | None = None
-        self._refresh()
+        self._update_buttons()
 
     @classmethod
     async def send(
-        cls, interaction: discord.Interaction, pages: Sequence[Page], *, ephemeral: bool = True
+        cls, interaction: Interaction, pages: Sequence[Page], *, ephemeral: bool = True
     ) -> None:
         """Answer the interaction with the first page (and buttons only if there are more)."""
         view = cls(pages, owner_id=interaction.user.id) if len(pages) > 1 else discord.utils.MISSING
@@ -90,7 +93,7 @@ class Paginator(BaseView):
             sent = await interaction.followup.send(
                 **kwargs, view=view, ephemeral=ephemeral, wait=True
             )
-            edit = sent.edit
+            edit: Callable[..., Awaitable[object]] = sent.edit
         else:
             await interaction.response.send_message(**kwargs, view=view, ephemeral=ephemeral)
             edit = interaction.edit_original_response
@@ -106,31 +109,37 @@ class Paginator(BaseView):
         except discord.HTTPException as error:  # dismissed, deleted, or the token expired
             log.info("could not remove the buttons of an expired page view: %s", error)
 
-    def _refresh(self) -> None:
+    def _update_buttons(self) -> None:
         self.previous.disabled = self.index == 0
         self.next.disabled = self.index == len(self.pages) - 1
         self.counter.label = f"{self.index + 1}/{len(self.pages)}"
 
-    async def _show(self, interaction: discord.Interaction) -> None:
-        self._refresh()
+    async def _show(self, interaction: Interaction) -> None:
+        self._update_buttons()
         await interaction.response.edit_message(**page_kwargs(self.pages[self.index]), view=self)
 
     @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
-    async def previous(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+    async def previous(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[Paginator]
+    ) -> None:
         self.index = max(0, self.index - 1)
         await self._show(interaction)
 
     @discord.ui.button(label="1/1", style=discord.ButtonStyle.secondary, disabled=True)
-    async def counter(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+    async def counter(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[Paginator]
+    ) -> None:
         await interaction.response.defer()
 
     @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary)
-    async def next(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+    async def next(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[Paginator]
+    ) -> None:
         self.index = min(len(self.pages) - 1, self.index + 1)
         await self._show(interaction)
 
 
-Action = Callable[[discord.Interaction], Awaitable[None]]
+Action = Callable[[Interaction], Awaitable[None]]
 
 
 TIMED_OUT = "Not confirmed in time: nothing was done."
@@ -150,9 +159,9 @@ class Confirm(BaseView):
         super().__init__(owner_id=owner_id, timeout=timeout)
         self.on_confirm = on_confirm
         self.confirm.label = confirm_label
-        self._asked: discord.Interaction | None = None
+        self._asked: Interaction | None = None
 
-    async def ask(self, interaction: discord.Interaction, prompt: str) -> None:
+    async def ask(self, interaction: Interaction, prompt: str) -> None:
         """Show `prompt` with the buttons, privately, to whoever ran the command."""
         self._asked = interaction
         await interaction.response.send_message(prompt, view=self, ephemeral=True)
@@ -167,12 +176,16 @@ class Confirm(BaseView):
             log.info("could not close an unanswered confirmation: %s", error)
 
     @discord.ui.button(label="Confirm", style=discord.ButtonStyle.danger)
-    async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+    async def confirm(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[Confirm]
+    ) -> None:
         self.stop()
         await self.on_confirm(interaction)
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
-    async def cancel(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+    async def cancel(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[Confirm]
+    ) -> None:
         self.stop()
         await interaction.response.edit_message(
             content="Cancelled: nothing was done.", embed=None, view=None

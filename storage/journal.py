@@ -16,7 +16,7 @@ import aiosqlite
 from bot.errors import NotFound
 from bot.journal.model import JSON, Intent, Status
 from storage.db import transaction
-from storage.moderation import from_db_time, to_db_time
+from storage.times import from_db_time, to_db_time
 
 log = logging.getLogger(__name__)
 

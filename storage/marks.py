@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import aiosqlite
 
 from storage.db import transaction
-from storage.moderation import to_db_time
+from storage.times import to_db_time
 
 
 class ChannelMarks:

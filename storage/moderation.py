@@ -13,11 +13,10 @@ import logging
 import math
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 import aiosqlite
 
-from bot.errors import InvalidInput, NotFound
 from bot.moderation.model import (
     ACTIVE_WHEN_RECORDED,
     BAN_TYPES,
@@ -26,34 +25,22 @@ from bot.moderation.model import (
     WARNING_TYPES,
     Amendment,
     Case,
+    CaseNotFound,
     CaseType,
     DmStatus,
     HistoryPage,
     NewCase,
     VoidResult,
+    check_amendment,
+    check_history_page,
     check_new_case,
     check_reason,
+    check_voidable,
 )
 from storage.db import connection_lock, transaction
+from storage.times import db_time, from_db_time, to_db_time
 
 log = logging.getLogger(__name__)
-
-_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
-
-
-def to_db_time(moment: datetime) -> str:
-    """An aware datetime as the ledger's fixed-width UTC text."""
-    if moment.tzinfo is None:
-        raise ValueError("the ledger only stores timezone-aware datetimes")
-    return moment.astimezone(UTC).strftime(_TIME_FORMAT)
-
-
-def from_db_time(text: str | None) -> datetime | None:
-    return None if text is None else datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=UTC)
-
-
-def _not_found(number: int) -> NotFound:
-    return NotFound(f"There is no case #{number} in this server.")
 
 
 class CaseWriter:
@@ -92,20 +79,26 @@ class CaseWriter:
             ),
         )
         case_id = cursor.lastrowid
+        assert case_id is not None  # an INSERT sets it
         await self._cite(new.guild_id, case_id, new.cites)
         await self._end_replaced(new, case_id, number, now)
         log.info("case %s #%d recorded: %s", new.guild_id, number, new.type)
-        return await self.get_case(new.guild_id, number)
+        return await self.existing_case(new.guild_id, number)
 
-    async def get_case(self, guild_id: int, number: int) -> Case:
-        """One case of this guild; NotFound for an unknown number or another guild's case."""
+    async def get_case(self, guild_id: int, number: int) -> Case | None:
+        """One case of this guild; None for an unknown number or another guild's case."""
         async with self._conn.execute(
             "SELECT * FROM mod_cases WHERE guild_id = ? AND number = ?", (guild_id, number)
         ) as cursor:
             row = await cursor.fetchone()
-        if row is None:
-            raise _not_found(number)
-        return (await self.cases_from_rows([row]))[0]
+        return None if row is None else (await self.cases_from_rows([row]))[0]
+
+    async def existing_case(self, guild_id: int, number: int) -> Case:
+        """A case a write needs: CaseNotFound (the transaction rolls back) when there is none."""
+        case = await self.get_case(guild_id, number)
+        if case is None:
+            raise CaseNotFound(number)
+        return case
 
     async def warnings_since(self, guild_id: int, member_id: int, since: datetime) -> list[Case]:
         """The member's warnings recorded after `since` that were not voided, oldest first."""
@@ -132,8 +125,9 @@ class CaseWriter:
                 used.setdefault(row["step"], set()).add(row["cited"])
         return used
 
-    async def cases_from_rows(self, rows: Sequence[aiosqlite.Row]) -> list[Case]:
+    async def cases_from_rows(self, found: Iterable[aiosqlite.Row]) -> list[Case]:
         """Turn rows into Cases with their citations and amendments (two queries in all)."""
+        rows = list(found)
         ids = [row["id"] for row in rows]
         cites = await self._citations(ids)
         amendments = await self._amendments(ids)
@@ -147,6 +141,7 @@ class CaseWriter:
             "SELECT COALESCE(MAX(number), 0) + 1 FROM mod_cases WHERE guild_id = ?", (guild_id,)
         ) as cursor:
             row = await cursor.fetchone()
+        assert row is not None  # an aggregate always gives one row
         return int(row[0])
 
     async def _cite(self, guild_id: int, case_id: int, numbers: Iterable[int]) -> None:
@@ -156,7 +151,7 @@ class CaseWriter:
             ) as cursor:
                 row = await cursor.fetchone()
             if row is None:
-                raise _not_found(number)
+                raise CaseNotFound(number)
             await self._conn.execute(
                 "INSERT INTO mod_case_citations (case_id, cited_case_id) VALUES (?, ?)",
                 (case_id, row["id"]),
@@ -210,7 +205,7 @@ class CaseWriter:
                 found.setdefault(row["case_id"], []).append(
                     Amendment(
                         amended_by=row["amended_by"],
-                        amended_at=from_db_time(row["amended_at"]),
+                        amended_at=db_time(row["amended_at"]),
                         old_reason=row["old_reason"],
                         new_reason=row["new_reason"],
                     )
@@ -249,8 +244,8 @@ class CaseRepository:
                 row = await cursor.fetchone()
             return None if row is None else (await reader.cases_from_rows([row]))[0]
 
-    async def get_case(self, guild_id: int, number: int) -> Case:
-        """Case `number` of this guild; NotFound if it does not exist here."""
+    async def get_case(self, guild_id: int, number: int) -> Case | None:
+        """Case `number` of this guild; None if it does not exist here."""
         async with self._reading() as reader:
             return await reader.get_case(guild_id, number)
 
@@ -261,10 +256,7 @@ class CaseRepository:
         async with self._reading() as reader:
             total = await self._count(guild_id, member_id)
             page_count = max(1, math.ceil(total / page_size))
-            if not 1 <= page <= page_count:
-                raise InvalidInput(
-                    f"There is no page {page}: this history has {_pages(page_count)}."
-                )
+            check_history_page(page, page_count)
             async with self._conn.execute(
                 "SELECT * FROM mod_cases WHERE guild_id = ? AND member_id = ?"
                 " ORDER BY number DESC LIMIT ? OFFSET ?",
@@ -279,10 +271,8 @@ class CaseRepository:
     ) -> Case:
         """Replace a case's reason, keeping the old one in its amendment history."""
         async with self.exclusive() as writer:
-            case = await writer.get_case(guild_id, number)
-            reason = check_reason(new_reason, required=case.type != CaseType.NOTE)
-            if reason == case.reason:
-                raise InvalidInput(f"Case #{number} already has exactly that reason.")
+            case = await writer.existing_case(guild_id, number)
+            reason = check_amendment(case, new_reason)
             await self._conn.execute(
                 "INSERT INTO mod_case_amendments (case_id, amended_by, amended_at, old_reason,"
                 " new_reason) SELECT id, ?, ?, reason, ? FROM mod_cases"
@@ -293,7 +283,7 @@ class CaseRepository:
                 "UPDATE mod_cases SET reason = ? WHERE guild_id = ? AND number = ?",
                 (reason, guild_id, number),
             )
-            return await writer.get_case(guild_id, number)
+            return await writer.existing_case(guild_id, number)
 
     async def void_case(
         self, guild_id: int, number: int, voided_by: int, reason: str, now: datetime
@@ -301,11 +291,8 @@ class CaseRepository:
         """Void (pardon) a case: it stops counting and ends, and stays in history, marked."""
         reason = check_reason(reason, what="reason for voiding")
         async with self.exclusive() as writer:
-            case = await writer.get_case(guild_id, number)
-            if case.voided:
-                raise InvalidInput(
-                    f"Case #{number} was already voided on {case.voided_at:%Y-%m-%d %H:%M} UTC."
-                )
+            case = await writer.existing_case(guild_id, number)
+            check_voidable(case)
             stamp = to_db_time(now)
             await self._conn.execute(
                 "UPDATE mod_cases SET voided_at = ?, voided_by = ?, void_reason = ?,"
@@ -314,13 +301,13 @@ class CaseRepository:
                 " WHERE guild_id = ? AND number = ?",
                 (stamp, voided_by, reason, stamp, guild_id, number),
             )
-            voided = await writer.get_case(guild_id, number)
+            voided = await writer.existing_case(guild_id, number)
         return VoidResult(voided, was_active=case.active)
 
     async def active_expiring(self, until: datetime | None = None) -> list[Case]:
         """Active cases with an expiry (all guilds), soonest first; only those due by `until`."""
         sql = "SELECT * FROM mod_cases WHERE active = 1 AND expires_at IS NOT NULL"
-        params: tuple = ()
+        params: tuple[str, ...] = ()
         if until is not None:
             sql, params = sql + " AND expires_at <= ?", (to_db_time(until),)
         async with self._reading() as reader:
@@ -343,7 +330,7 @@ class CaseRepository:
     async def record_dm_status(self, guild_id: int, number: int, status: DmStatus) -> Case:
         """Record whether the member was told by DM (when the DM is sent after the case)."""
         async with self.exclusive() as writer:
-            case = await writer.get_case(guild_id, number)
+            case = await writer.existing_case(guild_id, number)
             await self._conn.execute(
                 "UPDATE mod_cases SET dm_status = ? WHERE guild_id = ? AND number = ?",
                 (str(DmStatus(status)), guild_id, number),
@@ -356,6 +343,7 @@ class CaseRepository:
             (guild_id, member_id),
         ) as cursor:
             row = await cursor.fetchone()
+        assert row is not None  # an aggregate always gives one row
         return int(row[0])
 
 
@@ -368,7 +356,7 @@ def _case_from_row(
         type=CaseType(row["type"]),
         moderator_id=row["moderator_id"],
         reason=row["reason"],
-        created_at=from_db_time(row["created_at"]),
+        created_at=db_time(row["created_at"]),
         member_id=row["member_id"],
         member_name=row["member_name"],
         channel_id=row["channel_id"],
@@ -388,9 +376,5 @@ def _case_from_row(
     )
 
 
-def _marks(values: Sequence) -> str:
+def _marks(values: Sequence[object]) -> str:
     return ", ".join("?" for _ in values)
-
-
-def _pages(count: int) -> str:
-    return "1 page" if count == 1 else f"{count} pages"

@@ -12,8 +12,7 @@ from datetime import timedelta
 
 import aiosqlite
 
-from bot.errors import InvalidInput
-from bot.moderation.model import APPEAL_TEXT_MAX, LadderStep, ModConfig
+from bot.moderation.model import Action, LadderStep, ModConfig
 from storage.db import transaction
 
 log = logging.getLogger(__name__)
@@ -57,14 +56,8 @@ class ModConfigRepository:
         return await self._set(guild_id, "alert_channel_id", channel_id, by)
 
     async def set_appeal_text(self, guild_id: int, text: str | None, by: int) -> ModConfig:
-        """How a member can appeal, quoted in every DM; empty or None removes it."""
-        cleaned = (text or "").strip() or None
-        if cleaned is not None and len(cleaned) > APPEAL_TEXT_MAX:
-            raise InvalidInput(
-                f"The appeal text is {len(cleaned):,} characters long; the limit is "
-                f"{APPEAL_TEXT_MAX:,}."
-            )
-        return await self._set(guild_id, "appeal_text", cleaned, by)
+        """How a member can appeal (checked by the core: bot.moderation.model); None: none."""
+        return await self._set(guild_id, "appeal_text", text, by)
 
     async def set_discussion_starter_role(
         self, guild_id: int, role_id: int | None, by: int
@@ -154,11 +147,11 @@ def _step_from_row(row: aiosqlite.Row) -> LadderStep:
     return LadderStep(
         warnings=row["warnings"],
         window=timedelta(seconds=row["window_seconds"]),
-        action=row["action"],
+        action=Action(row["action"]),
         duration=None if duration is None else timedelta(seconds=duration),
     )
 
 
-def _step_to_row(guild_id: int, step: LadderStep) -> tuple:
+def _step_to_row(guild_id: int, step: LadderStep) -> tuple[int, int, int, str, int | None]:
     duration = None if step.duration is None else int(step.duration.total_seconds())
     return (guild_id, step.warnings, int(step.window.total_seconds()), step.action, duration)

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 
 from bot.errors import InvalidInput
+from bot.moderation.config import ModerationConfig
 from bot.moderation.ladder import DEFAULT_LADDER, make_step
 from storage.db import connect
 from storage.migrate import migrate
@@ -42,7 +43,9 @@ async def test_changes_are_seen_by_another_connection_without_restart(config, db
         reader = ModConfigRepository(other)
         await config.set_log_channel(GUILD, 500, ADMIN)
         await config.set_alert_channel(GUILD, 501, ADMIN)
-        await config.set_appeal_text(GUILD, "  Write to appeals@example.org  ", ADMIN)
+        await ModerationConfig(config).set_appeal_text(
+            GUILD, "  Write to appeals@example.org  ", ADMIN
+        )
         await config.set_moderator_roles(GUILD, [30, 31, 30], ADMIN)
         await config.set_discussion_starter_role(GUILD, 40, ADMIN)
         seen = await reader.get_config(GUILD)
@@ -52,7 +55,7 @@ async def test_changes_are_seen_by_another_connection_without_restart(config, db
         assert seen.discussion_starter_role_id == 40
         assert (await reader.get_config(OTHER_GUILD)).log_channel_id is None
         await config.set_moderator_roles(GUILD, [], ADMIN)
-        await config.set_appeal_text(GUILD, "", ADMIN)
+        await ModerationConfig(config).set_appeal_text(GUILD, "", ADMIN)
         seen = await reader.get_config(GUILD)
         assert seen.moderator_role_ids == () and seen.appeal_text is None
     finally:
@@ -60,9 +63,10 @@ async def test_changes_are_seen_by_another_connection_without_restart(config, db
 
 
 async def test_appeal_text_too_long_changes_nothing(config):
-    await config.set_appeal_text(GUILD, "Use the #appeals channel.", ADMIN)
+    service = ModerationConfig(config)
+    await service.set_appeal_text(GUILD, "Use the #appeals channel.", ADMIN)
     with pytest.raises(InvalidInput, match="1,001 characters long; the limit is 1,000"):
-        await config.set_appeal_text(GUILD, "a" * 1001, ADMIN)
+        await service.set_appeal_text(GUILD, "a" * 1001, ADMIN)
     assert (await config.get_config(GUILD)).appeal_text == "Use the #appeals channel."
 
 

@@ -41,6 +41,7 @@ class JournalStore(Protocol):
         self, kind: str, payload: JSON, steps: tuple[str, ...], key: str | None, now: datetime
     ) -> Intent: ...
     async def get(self, intent_id: int) -> Intent: ...
+    async def by_key(self, key: str) -> Intent | None: ...
     async def mark_started(self, intent_id: int, step: str, now: datetime) -> None: ...
     async def mark_done(
         self, intent_id: int, step: str, result: Any, now: datetime, *, last: bool = False
@@ -171,6 +172,10 @@ class Journal:
         for step in handler.steps:
             getattr(handler, _method(step.name))  # a missing step method fails here, not later
         self._handlers[kind] = handler
+
+    def unregister(self, kind: str) -> None:
+        """Forget how `kind` is carried out (its extension is unloading; it registers again)."""
+        self._handlers.pop(kind, None)
 
     def on_failure(self, listener: FailureListener) -> None:
         """`listener(intent, error)` hears of every final failure met in the background."""

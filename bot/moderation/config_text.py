@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from bot import limits
 from bot.moderation.ladder import describe_step
-from bot.moderation.model import LadderStep, ModConfig
+from bot.moderation.model import APPEAL_TEXT_MAX, LadderStep, ModConfig
 from bot.moderation.rules import MODERATION_PERMISSION, PERMISSION_NAMES
 from bot.render import EmbedData, EmbedField, trim
 from bot.text import escape_markdown, neutralise_mentions
@@ -37,7 +37,7 @@ def config_embed(config: ModConfig, guild_name: str) -> EmbedData:
         EmbedField("Moderator roles", roles),
         EmbedField("Mod log channel", _channel(config.log_channel_id), inline=True),
         EmbedField("Alert channel (review queue)", _channel(config.alert_channel_id), inline=True),
-        EmbedField("Appeal text (in every DM)", trim(neutralise_mentions(appeal), 1000)),
+        EmbedField("Appeal text (in every DM)", trim(neutralise_mentions(appeal), APPEAL_TEXT_MAX)),
         EmbedField(
             "Elsewhere",
             "Escalation ladder: `/mod ladder show`\nScreening thresholds: the `/mod screening` "

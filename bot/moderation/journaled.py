@@ -29,7 +29,7 @@ from bot import limits
 from bot.errors import InvalidInput, NotFound, UserFacingError
 from bot.journal import Finished, Handler, Intent, Step, StepContext
 from bot.moderation import modlog
-from bot.moderation.model import DM_TYPES, WARNING_TYPES, Case, CaseType, DmStatus, NewCase
+from bot.moderation.model import DM_TYPES, WARNING_TYPES, Action, Case, CaseType, DmStatus, NewCase
 from bot.moderation.purge import PurgePlan
 from bot.moderation.requests import DM_BEFORE_ACTION, ActionRequest, GuildFacts, check_action
 from bot.moderation.rules import Person
@@ -45,10 +45,10 @@ DISCORD_FIRST = "mod-discord-first"
 LADDER = "mod-ladder"  # applying the step a warning fired; the case is already recorded
 CHANNEL = "mod-channel"  # lock, unlock: Discord, then the case
 PURGE = "mod-purge"  # the batches deleted, then the case
-RECORD_FIRST_ACTIONS = frozenset({"warn", "note", "delete", "hold"})
+RECORD_FIRST_ACTIONS = frozenset({Action.WARN, Action.NOTE, Action.DELETE, Action.HOLD})
 
 
-def kind_for(action: str) -> str:
+def kind_for(action: Action) -> str:
     return RECORD_FIRST if action in RECORD_FIRST_ACTIONS else DISCORD_FIRST
 
 
@@ -88,7 +88,7 @@ def decode(payload: dict[str, Any]) -> tuple[GuildFacts, ActionRequest, datetime
     )
     seconds = request["duration"]
     action_request = ActionRequest(
-        action=request["action"],
+        action=Action(request["action"]),
         target=Person(**request["target"]),
         reason=request["reason"],
         moderator=Person(**request["moderator"]) if request["moderator"] else None,
@@ -119,17 +119,15 @@ class _MemberAction(Handler):
         return decode(intent.payload)
 
     async def _case(self, ctx: StepContext, dm: DmStatus) -> dict[str, Any]:
-        existing = await self.service.cases.case_for_intent(ctx.intent.id)
+        existing = await self.service.case_for_intent(ctx.intent.id)
         if existing is None:
             facts, request, at = await self._action(ctx.intent)
             new = self.service.new_case(facts, request, dm, intent_id=ctx.intent.id)
-            existing = await self.service.cases.add_case(new, at)
+            existing = await self.service.record_case(new, at)
         return {"number": existing.number}
 
     async def _recorded(self, intent: Intent) -> Case:
-        return await self.service.cases.get_case(
-            intent.payload["guild_id"], intent.result("case")["number"]
-        )
+        return await self.service.case(intent.payload["guild_id"], intent.result("case")["number"])
 
     async def _dm(self, ctx: StepContext, when: str) -> str | None:
         facts, request, _ = await self._action(ctx.intent)
@@ -141,7 +139,7 @@ class _MemberAction(Handler):
     async def _record_dm_status(self, intent: Intent, dm: Any) -> None:
         if isinstance(dm, str):
             case = await self._recorded(intent)
-            await self.service.cases.record_dm_status(case.guild_id, case.number, DmStatus(dm))
+            await self.service.record_dm_status(case.guild_id, case.number, DmStatus(dm))
 
     async def step_log(self, ctx: StepContext) -> None:
         facts, request, _ = await self._action(ctx.intent)
@@ -177,18 +175,19 @@ class RecordFirst(_MemberAction):
         if warning.type not in WARNING_TYPES or warning.voided:
             return None
         key = f"{LADDER}:{ctx.intent.id}"
+        ladder: Intent | None
         try:
             ladder = await self.service.journal.perform(LADDER, ctx.payload, key=key)
         except UserFacingError as refused:  # the step's case was voided, saying why
             log.info("ladder step after intent %s not applied: %s", ctx.intent.id, refused)
             ladder = await self.service.journal.store.by_key(key)
-        return ladder.results.get("case")
+        return ladder.results.get("case") if ladder is not None else None
 
 
 class DiscordFirst(_MemberAction):
     """timeout, untimeout, kick, ban, tempban, unban: Discord, then the case and its expiry."""
 
-    steps = (
+    steps: tuple[Step, ...] = (
         Step("dm-before", at_most_once=True),
         Step("discord"),
         Step("dm-after", at_most_once=True),
@@ -254,7 +253,7 @@ class ApplyLadderStep(DiscordFirst):
         return facts, step, at
 
     async def step_case(self, ctx: StepContext) -> dict[str, Any]:
-        existing = await self.service.cases.case_for_intent(ctx.intent.id)
+        existing = await self.service.case_for_intent(ctx.intent.id)
         if existing is None:
             facts, warning, at = decode(ctx.payload)
             existing = await self.service.record_ladder_step(
@@ -307,7 +306,7 @@ class ChannelAction(Handler):
         await self.service.side.set_thread_locked(p["channel_id"], p["action"] == "lock", reason)
 
     async def step_case(self, ctx: StepContext) -> dict[str, Any]:
-        case = await self.service.cases.case_for_intent(ctx.intent.id)
+        case = await self.service.case_for_intent(ctx.intent.id)
         if case is None:
             p = ctx.payload
             member = p.get("member") or {}
@@ -322,12 +321,12 @@ class ChannelAction(Handler):
                 jump_url=p["jump_url"],
                 intent_id=ctx.intent.id,
             )
-            case = await self.service.cases.add_case(new, datetime.fromisoformat(p["at"]))
+            case = await self.service.record_case(new, datetime.fromisoformat(p["at"]))
         return {"number": case.number}
 
     async def step_log(self, ctx: StepContext) -> None:
         p = ctx.payload
-        case = await self.service.cases.get_case(p["guild_id"], ctx.intent.result("case")["number"])
+        case = await self.service.case(p["guild_id"], ctx.intent.result("case")["number"])
         await self.service.post_log(p["guild_id"], modlog.case_entry(case, p["moderator"]["name"]))
 
 

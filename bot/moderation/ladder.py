@@ -15,22 +15,22 @@ from datetime import datetime, timedelta
 
 from bot.errors import InvalidInput
 from bot.moderation.durations import format_duration, parse_duration
-from bot.moderation.model import Case, CaseType, LadderStep, NewCase
+from bot.moderation.model import Action, Case, CaseType, LadderStep, NewCase
 from storage.moderation import CaseRepository
 
 log = logging.getLogger(__name__)
 
 DEFAULT_LADDER = (
-    LadderStep(warnings=3, window=timedelta(days=7), action="timeout", duration=timedelta(hours=1)),
-    LadderStep(warnings=5, window=timedelta(days=30), action="tempban", duration=timedelta(days=1)),
+    LadderStep(3, timedelta(days=7), Action.TIMEOUT, duration=timedelta(hours=1)),
+    LadderStep(5, timedelta(days=30), Action.TEMPBAN, duration=timedelta(days=1)),
 )
 STEP_CASE_TYPES = {
-    "timeout": CaseType.AUTO_TIMEOUT,
-    "tempban": CaseType.AUTO_TEMPBAN,
-    "kick": CaseType.AUTO_KICK,
-    "ban": CaseType.AUTO_BAN,
+    Action.TIMEOUT: CaseType.AUTO_TIMEOUT,
+    Action.TEMPBAN: CaseType.AUTO_TEMPBAN,
+    Action.KICK: CaseType.AUTO_KICK,
+    Action.BAN: CaseType.AUTO_BAN,
 }
-TIMED_ACTIONS = frozenset({"timeout", "tempban"})
+TIMED_ACTIONS = frozenset({Action.TIMEOUT, Action.TEMPBAN})
 MAX_STEPS = 10
 MAX_WARNINGS = 50
 
@@ -45,23 +45,24 @@ class LadderFiring:
 
 def make_step(warnings: int, within: str, action: str, duration: str | None = None) -> LadderStep:
     """A step from a moderator's input, e.g. (3, "7d", "timeout", "1h"); InvalidInput if bad."""
-    action = action.strip().lower()
-    if action not in STEP_CASE_TYPES:
+    typed = action.strip().lower()
+    if typed not in STEP_CASE_TYPES:
         raise InvalidInput(
-            f"`{action}` is not a ladder action: use one of {', '.join(STEP_CASE_TYPES)}."
+            f"`{typed}` is not a ladder action: use one of {', '.join(STEP_CASE_TYPES)}."
         )
+    step_action = Action(typed)
     if not 1 <= warnings <= MAX_WARNINGS:
         raise InvalidInput(f"A step needs between 1 and {MAX_WARNINGS} warnings, not {warnings}.")
     window = parse_duration(within, "window")
-    if action in TIMED_ACTIONS:
+    if step_action in TIMED_ACTIONS:
         if not duration:
-            raise InvalidInput(f"A {action} step needs a duration, such as 1h or 1d.")
-        length = parse_duration(duration, action)
+            raise InvalidInput(f"A {step_action} step needs a duration, such as 1h or 1d.")
+        length = parse_duration(duration, step_action)
     elif duration:
-        raise InvalidInput(f"A {action} is not temporary: leave the duration out.")
+        raise InvalidInput(f"A {step_action} is not temporary: leave the duration out.")
     else:
         length = None
-    return LadderStep(warnings=warnings, window=window, action=action, duration=length)
+    return LadderStep(warnings=warnings, window=window, action=step_action, duration=length)
 
 
 def check_ladder(steps: Sequence[LadderStep]) -> list[LadderStep]:
@@ -80,7 +81,7 @@ def check_ladder(steps: Sequence[LadderStep]) -> list[LadderStep]:
 
 def describe_step(step: LadderStep) -> str:
     """ "3 warnings within 7 days -> timeout for 1 hour"."""
-    what = step.action
+    what = str(step.action)
     if step.duration is not None:
         what += f" for {format_duration(step.duration)}"
     count = "1 warning" if step.warnings == 1 else f"{step.warnings} warnings"

@@ -138,7 +138,7 @@ def purge_summary(deleted: int, skipped: int) -> str:
 
 def case_status(case: Case) -> str:
     """Active, ended (why) or voided (by whom, when, why)."""
-    if case.voided:
+    if case.voided_at is not None:
         reason = neutralise_mentions(case.void_reason or "")
         return f"Voided by <@{case.voided_by}> {timestamp(case.voided_at, 'R')}: {reason}"
     if case.active:
@@ -146,7 +146,8 @@ def case_status(case: Case) -> str:
             return f"Active, ends {timestamp(case.expires_at, 'R')}"
         return "Active"
     if case.end_reason:
-        return f"Ended ({case.end_reason}) {timestamp(case.ended_at, 'R')}"
+        ended = f" {timestamp(case.ended_at, 'R')}" if case.ended_at is not None else ""
+        return f"Ended ({case.end_reason}){ended}"
     return "Recorded"
 
 

@@ -10,11 +10,41 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.errors import InvalidInput
+from bot.errors import InvalidInput, NotFound
 
-REASON_MAX = 1000  # characters; the issue's limit for a case reason
+REASON_MAX = 1000  # characters in a case reason
 APPEAL_TEXT_MAX = 1000  # characters; sent inside the member's DM
 HISTORY_PAGE_SIZE = 10  # cases per `/mod history` page
+
+
+class CaseNotFound(NotFound):
+    """No case with that number in this server (another server's case counts as none)."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(f"There is no case #{number} in this server.")
+        self.number = number
+
+
+class Action(StrEnum):
+    """What moderation does: the actions on members and channels, screening's record-only
+    cases (delete, hold) and the review desk's message buttons. A case's type is its action,
+    with `auto-` in front when the bot acted by itself."""
+
+    WARN = "warn"
+    NOTE = "note"
+    TIMEOUT = "timeout"
+    UNTIMEOUT = "untimeout"
+    KICK = "kick"
+    BAN = "ban"
+    TEMPBAN = "tempban"
+    UNBAN = "unban"
+    PURGE = "purge"
+    LOCK = "lock"
+    UNLOCK = "unlock"
+    DELETE = "delete"  # screening removed a message (recorded only)
+    HOLD = "hold"  # screening held a message for the review queue (recorded only)
+    REMOVE_MESSAGE = "remove-message"  # the review desk's Remove
+    RESTORE_MESSAGE = "restore-message"  # the review desk's Approve (re-posts a hidden one)
 
 
 class CaseType(StrEnum):
@@ -44,9 +74,9 @@ class CaseType(StrEnum):
         return self.value.startswith("auto-")
 
     @property
-    def action(self) -> str:
+    def action(self) -> Action:
         """The action without the automatic prefix: "auto-timeout" -> "timeout"."""
-        return self.value.removeprefix("auto-")
+        return Action(self.value.removeprefix("auto-"))
 
     @property
     def label(self) -> str:
@@ -110,7 +140,7 @@ WARNING_TYPES = frozenset({CaseType.WARN, CaseType.AUTO_WARN})
 TIMEOUT_TYPES = frozenset({CaseType.TIMEOUT, CaseType.AUTO_TIMEOUT})
 BAN_TYPES = frozenset({CaseType.BAN, CaseType.AUTO_BAN, CaseType.TEMPBAN, CaseType.AUTO_TEMPBAN})
 CHANNEL_TYPES = frozenset({CaseType.PURGE, CaseType.LOCK, CaseType.UNLOCK})
-# Types whose member is told by DM (the issue's list; automatic versions included).
+# Types whose member is told by DM (automatic versions included).
 DM_TYPES = frozenset(
     {CaseType.WARN, CaseType.TIMEOUT, CaseType.KICK, CaseType.BAN, CaseType.TEMPBAN}
     | {CaseType.AUTO_WARN, CaseType.AUTO_TIMEOUT, CaseType.AUTO_KICK}
@@ -234,7 +264,7 @@ class LadderStep:
 
     warnings: int
     window: timedelta
-    action: str  # "timeout", "tempban", "kick" or "ban"
+    action: Action  # timeout, tempban, kick or ban
     duration: timedelta | None = None
 
 
@@ -264,6 +294,40 @@ def check_reason(reason: str, *, required: bool = True, what: str = "reason") ->
             f"Shorten it by {len(reason) - REASON_MAX:,} characters."
         )
     return reason
+
+
+def check_amendment(case: Case, new_reason: str) -> str:
+    """The corrected reason of `case`, stripped; InvalidInput if it is bad or the same."""
+    reason = check_reason(new_reason, required=case.type != CaseType.NOTE)
+    if reason == case.reason:
+        raise InvalidInput(f"Case #{case.number} already has exactly that reason.")
+    return reason
+
+
+def check_voidable(case: Case) -> None:
+    """InvalidInput if `case` was voided already (a case is voided once)."""
+    if case.voided_at is not None:
+        raise InvalidInput(
+            f"Case #{case.number} was already voided on {case.voided_at:%Y-%m-%d %H:%M} UTC."
+        )
+
+
+def check_history_page(page: int, page_count: int) -> None:
+    """InvalidInput for a page (from 1) that a history of `page_count` pages does not have."""
+    if not 1 <= page <= page_count:
+        pages = "1 page" if page_count == 1 else f"{page_count} pages"
+        raise InvalidInput(f"There is no page {page}: this history has {pages}.")
+
+
+def check_appeal_text(text: str | None) -> str | None:
+    """The appeal text as stored: stripped, None when empty; InvalidInput when too long."""
+    cleaned = (text or "").strip() or None
+    if cleaned is not None and len(cleaned) > APPEAL_TEXT_MAX:
+        raise InvalidInput(
+            f"The appeal text is {len(cleaned):,} characters long; the limit is "
+            f"{APPEAL_TEXT_MAX:,}."
+        )
+    return cleaned
 
 
 def check_new_case(new: NewCase) -> str:

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from bot import limits
 from bot.moderation.durations import format_duration
-from bot.moderation.messages import escape_markdown, neutralise_mentions, person, trim
+from bot.moderation.messages import person
 from bot.moderation.model import Amendment, Case, DmStatus, VoidResult
+from bot.render import trim
+from bot.text import escape_markdown, neutralise_mentions
 
 _DM_WORDS = {DmStatus.SENT: "told by DM", DmStatus.CLOSED: "DMs closed, not told"}
 

@@ -39,7 +39,8 @@ class PurgePlan:
 def plan_purge(messages: Iterable[int | tuple[int, datetime]], now: datetime) -> PurgePlan:
     """Split candidates (ids, or (id, created_at) pairs) into deletable and skipped."""
     oldest_allowed = now - BULK_DELETE_MAX_AGE + SAFETY_MARGIN
-    deletable, skipped = [], []
+    deletable: list[int] = []
+    skipped: list[int] = []
     for item in messages:
         message_id, created = item if isinstance(item, tuple) else (item, snowflake_time(item))
         (deletable if created > oldest_allowed else skipped).append(message_id)

@@ -11,8 +11,9 @@ from typing import Protocol
 
 from bot import limits
 from bot.moderation.messages import action_reply, escalation_reply
-from bot.moderation.model import Case, CaseType, DmStatus, check_reason
+from bot.moderation.model import Action, Case, CaseType, DmStatus, check_reason
 from bot.moderation.rules import (
+    ACTIONS,
     Person,
     check_automatic_target,
     check_ban_delete_days,
@@ -21,11 +22,11 @@ from bot.moderation.rules import (
 )
 from bot.render import trim
 
-MEMBER_ACTIONS = ("warn", "note", "timeout", "untimeout", "kick", "ban", "tempban", "unban")
-RECORD_ONLY_ACTIONS = ("delete", "hold")  # screening's own cases: nothing to do on Discord
-TIMED_ACTIONS = ("timeout", "tempban")
+MEMBER_ACTIONS = ACTIONS[:8]
+RECORD_ONLY_ACTIONS = (Action.DELETE, Action.HOLD)  # screening's own: nothing to do on Discord
+TIMED_ACTIONS = (Action.TIMEOUT, Action.TEMPBAN)
 # A kicked or banned member shares no server with the bot any more, so the DM goes first.
-DM_BEFORE_ACTION = frozenset({"kick", "ban", "tempban"})
+DM_BEFORE_ACTION = frozenset({Action.KICK, Action.BAN, Action.TEMPBAN})
 
 
 class DiscordSide(Protocol):
@@ -75,7 +76,7 @@ class GuildFacts:
 class ActionRequest:
     """One action on one member. `moderator` None means the bot acts by `rule`."""
 
-    action: str
+    action: Action
     target: Person
     reason: str
     moderator: Person | None = None

@@ -12,20 +12,21 @@ from dataclasses import dataclass
 
 from bot import limits
 from bot.errors import InvalidInput, PermissionDenied
-from bot.moderation.model import ModConfig
+from bot.moderation.model import Action, ModConfig
 
+# The actions a moderator runs as /mod commands: the member actions first, then the channel's.
 ACTIONS = (
-    "warn",
-    "note",
-    "timeout",
-    "untimeout",
-    "kick",
-    "ban",
-    "tempban",
-    "unban",
-    "purge",
-    "lock",
-    "unlock",
+    Action.WARN,
+    Action.NOTE,
+    Action.TIMEOUT,
+    Action.UNTIMEOUT,
+    Action.KICK,
+    Action.BAN,
+    Action.TEMPBAN,
+    Action.UNBAN,
+    Action.PURGE,
+    Action.LOCK,
+    Action.UNLOCK,
 )
 
 # How the action reads in "You can't ___.", with {who} the person acted on.
@@ -125,7 +126,7 @@ class Person:
 
 
 def check_target(
-    action: str, *, moderator: Person, target: Person, bot: Person, owner_id: int
+    action: Action, *, moderator: Person, target: Person, bot: Person, owner_id: int
 ) -> None:
     """Refuse acting on oneself, the bot, the owner, someone absent or not below both of us."""
     verb = _VERBS[action]
@@ -154,7 +155,7 @@ def check_target(
         )
 
 
-def check_automatic_target(action: str, *, target: Person, bot: Person, owner_id: int) -> None:
+def check_automatic_target(action: Action, *, target: Person, bot: Person, owner_id: int) -> None:
     """For a step the bot takes by itself (a rule fired): never on the owner, itself, or above it."""
     them = _VERBS[action].format(who="them")
     if target.id in (owner_id, bot.id):
@@ -178,7 +179,7 @@ def _below(target: Person, other: Person) -> bool:
     )
 
 
-def check_bot_permissions(action: str, granted: Collection[str]) -> None:
+def check_bot_permissions(action: Action, granted: Collection[str]) -> None:
     """PermissionDenied naming every permission the bot lacks for `action`."""
     if "administrator" in granted:
         return
@@ -225,7 +226,7 @@ def check_moderator(
 
 
 def check_moderator_permission(
-    action: str, permissions: Collection[str], *, is_owner: bool = False
+    action: Action, permissions: Collection[str], *, is_owner: bool = False
 ) -> None:
     """PermissionDenied unless the moderator holds the Discord permission `action` uses.
 

@@ -32,7 +32,6 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.errors import NotFound
 from bot.moderation.clock import Clock, TimerHandle
 from bot.moderation.model import Case
 from storage.moderation import CaseRepository
@@ -82,7 +81,7 @@ class ExpiryScheduler:
         self._attempts: dict[Key, int] = {}
         self._kinds: dict[str, JobKind] = {}
         self._timer: TimerHandle | None = None
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
         self._idle.set()
@@ -101,7 +100,8 @@ class ExpiryScheduler:
             raise RuntimeError("the expiry scheduler is already running")
         loaded = await self._cases.active_expiring()
         for case in loaded:
-            self._put((case.guild_id, case.number), case.expires_at)
+            if case.expires_at is not None:  # always: only cases with an expiry are loaded
+                self._put((case.guild_id, case.number), case.expires_at)
         self._task = asyncio.create_task(self._run(), name="moderation-expiry")
         self._poke()
         log.info("expiry scheduler started with %d active cases", len(loaded))
@@ -193,16 +193,15 @@ class ExpiryScheduler:
         for key in self._pop_due(self._clock.now()):
             try:
                 if isinstance(key[0], str):
-                    await self._run_job(key)  # type: ignore[arg-type]  # a JobKey
+                    await self._run_job(key)
                 else:
-                    await self._expire(key)  # type: ignore[arg-type]  # a CaseKey
+                    await self._expire(key)
             except Exception:
                 log.exception("expiry of case %s #%s failed unexpectedly", *key)
 
     async def _expire(self, key: CaseKey) -> None:
-        try:
-            case = await self._cases.get_case(*key)
-        except NotFound:
+        case = await self._cases.get_case(*key)
+        if case is None:
             return
         now = self._clock.now()
         if not case.active or case.expires_at is None:

@@ -14,23 +14,29 @@ from __future__ import annotations
 import contextlib
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.errors import InvalidInput, NotFound, UserFacingError
 from bot.journal import Intent, Journal, Status
 from bot.moderation import journaled, modlog
 from bot.moderation.clock import Clock
-from bot.moderation.ladder import DEFAULT_LADDER, escalate
+from bot.moderation.config import ModerationConfig
+from bot.moderation.ladder import escalate
 from bot.moderation.messages import member_dm
 from bot.moderation.model import (
     BAN_TYPES,
     REASON_MAX,
     TIMEOUT_TYPES,
+    Action,
     Case,
+    CaseNotFound,
     CaseType,
     DmStatus,
+    HistoryPage,
     NewCase,
     VoidResult,
     check_reason,
+    check_voidable,
 )
 from bot.moderation.purge import PurgePlan
 from bot.moderation.requests import (
@@ -65,7 +71,8 @@ def _done(intent: Intent, action: str) -> Intent:
 
 
 class ModerationService:
-    """The one way cases are made, changed and ended (manual or automatic)."""
+    """The one way cases are made, changed and ended (manual or automatic); the server's
+    settings are `config` (bot/moderation/config.py)."""
 
     def __init__(
         self,
@@ -75,8 +82,8 @@ class ModerationService:
         expiry: ExpiryScheduler,
         journal: Journal,
     ) -> None:
-        self.cases = cases
-        self.config = config
+        self._cases = cases
+        self.config = ModerationConfig(config)
         self.clock = clock
         self.expiry = expiry
         self.journal = journal
@@ -110,11 +117,11 @@ class ModerationService:
         payload = journaled.encode(facts, request, self.clock.now())
         intent = await self.journal.perform(journaled.kind_for(request.action), payload)
         _done(intent, request.action)
-        case = await self.cases.get_case(facts.guild_id, intent.result("case")["number"])
+        case = await self.case(facts.guild_id, intent.result("case")["number"])
         escalated = intent.results.get("escalate")
         escalation = None
         if escalated:
-            escalation = await self.cases.get_case(facts.guild_id, escalated["number"])
+            escalation = await self.case(facts.guild_id, escalated["number"])
         return ActionOutcome(case, escalation)
 
     async def report_failure(self, intent: Intent, message: str) -> None:
@@ -127,10 +134,10 @@ class ModerationService:
         self,
         facts: GuildFacts,
         *,
-        action: str,
+        action: Action,
         member: Person,
         reason: str,
-        rule: str,
+        rule: str | None,
         duration: timedelta | None = None,
         jump_url: str | None = None,
         moderator: Person | None = None,
@@ -166,7 +173,7 @@ class ModerationService:
     ) -> Case:
         """Carry out a confirmed purge plan, journaled: the intent (the plan), the batches
         deleted, the case, the log line; a crash part-way is finished at the next start."""
-        check_bot_permissions("purge", facts.bot_permissions)
+        check_bot_permissions(Action.PURGE, facts.bot_permissions)
         payload = {
             "guild_id": facts.guild_id,
             "action": "purge",
@@ -180,7 +187,7 @@ class ModerationService:
             "at": self.clock.now().isoformat(),
         }
         intent = _done(await self.journal.perform(journaled.PURGE, payload), "purge")
-        return await self.cases.get_case(facts.guild_id, intent.result("case")["number"])
+        return await self.case(facts.guild_id, intent.result("case")["number"])
 
     async def set_thread_locked(
         self,
@@ -193,7 +200,7 @@ class ModerationService:
         jump_url: str | None = None,
     ) -> Case:
         """Lock or unlock a thread, journaled: the intent, Discord, the case, the log line."""
-        action = "lock" if locked else "unlock"
+        action = Action.LOCK if locked else Action.UNLOCK
         check_bot_permissions(action, facts.bot_permissions)
         payload = {
             "guild_id": facts.guild_id,
@@ -205,12 +212,37 @@ class ModerationService:
             "at": self.clock.now().isoformat(),
         }
         intent = _done(await self.journal.perform(journaled.CHANNEL, payload), action)
-        return await self.cases.get_case(facts.guild_id, intent.result("case")["number"])
+        return await self.case(facts.guild_id, intent.result("case")["number"])
 
     # --- the ledger --------------------------------------------------------------------
+    async def case(self, guild_id: int, number: int) -> Case:
+        """Case `number` of this guild; CaseNotFound if it has none (another's counts as none)."""
+        case = await self._cases.get_case(guild_id, number)
+        if case is None:
+            raise CaseNotFound(number)
+        return case
+
+    async def history(self, guild_id: int, member_id: int, page: int = 1) -> HistoryPage:
+        """One page (from 1) of a member's cases, newest first, voided ones included."""
+        return await self._cases.history(guild_id, member_id, page=page)
+
+    async def case_for_intent(self, intent_id: int) -> Case | None:
+        """The case a journal intent recorded, if it got that far."""
+        return await self._cases.case_for_intent(intent_id)
+
+    async def record_case(self, new: NewCase, at: datetime) -> Case:
+        """Record a case with the guild's next number (the journaled steps call this)."""
+        return await self._cases.add_case(new, at)
+
+    async def record_dm_status(self, guild_id: int, number: int, status: DmStatus) -> Case:
+        """Record whether the member was told by DM, when the DM went out after the case."""
+        return await self._cases.record_dm_status(guild_id, number, status)
+
     async def amend(self, guild_id: int, number: int, text: str, moderator: Person) -> Case:
         """Change a case's reason (the old one is kept) and log the amendment."""
-        case = await self.cases.amend_reason(guild_id, number, text, moderator.id, self.clock.now())
+        case = await self._cases.amend_reason(
+            guild_id, number, text, moderator.id, self.clock.now()
+        )
         entry = modlog.amendment_entry(case, case.amendments[-1], moderator.name)
         await self.post_log(guild_id, entry)
         return case
@@ -220,15 +252,13 @@ class ModerationService:
     ) -> VoidResult:
         """Void a case: lift its timeout or ban if still in force; the case stays in history."""
         reason = check_reason(reason, what="reason for voiding")
-        case = await self.cases.get_case(facts.guild_id, number)
-        if case.voided:
-            raise InvalidInput(
-                f"Case #{number} was already voided on {case.voided_at:%Y-%m-%d %H:%M} UTC."
-            )
+        case = await self.case(facts.guild_id, number)
+        check_voidable(case)
         if case.active and case.member_id is not None:
-            await self._lift(facts, case, f"{moderator.name}: pardoned case #{number}")
+            why = f"{moderator.name}: pardoned case #{number}"
+            await self._lift(facts, case, case.member_id, why)
         now = self.clock.now()
-        result = await self.cases.void_case(facts.guild_id, number, moderator.id, reason, now)
+        result = await self._cases.void_case(facts.guild_id, number, moderator.id, reason, now)
         self.expiry.forget(facts.guild_id, number)
         await self.post_log(facts.guild_id, modlog.void_entry(result, moderator.name))
         return result
@@ -241,11 +271,11 @@ class ModerationService:
         await self.post_log(case.guild_id, modlog.expiry_entry(case))
 
     # --- discussion threads ------------------------------------------------------------
-    async def log_message_edit(self, guild_id: int, **details: object) -> None:
+    async def log_message_edit(self, guild_id: int, **details: Any) -> None:
         """Post an edit in a discussion thread to the mod log (see modlog.message_edited_entry)."""
         await self.post_log(guild_id, modlog.message_edited_entry(**details))
 
-    async def log_message_delete(self, guild_id: int, **details: object) -> None:
+    async def log_message_delete(self, guild_id: int, **details: Any) -> None:
         """Post a deletion in a discussion thread to the mod log."""
         await self.post_log(guild_id, modlog.message_deleted_entry(**details))
 
@@ -253,17 +283,18 @@ class ModerationService:
     async def on_discord(self, facts: GuildFacts, request: ActionRequest, now: datetime) -> None:
         side, guild, target = self.side, facts.guild_id, request.target
         why = audit_reason(request)
-        if request.action == "timeout":
+        if request.action == Action.TIMEOUT:
+            assert request.duration is not None  # check_action refuses a timeout without one
             await side.timeout(guild, target.id, now + request.duration, why)
-        elif request.action == "untimeout":
+        elif request.action == Action.UNTIMEOUT:
             if await side.timed_out_until(guild, target.id) is None:
                 raise InvalidInput(f"{target.name} is not timed out.")
             await side.timeout(guild, target.id, None, why)
-        elif request.action == "kick":
+        elif request.action == Action.KICK:
             await side.kick(guild, target.id, why)
-        elif request.action in ("ban", "tempban"):
+        elif request.action in (Action.BAN, Action.TEMPBAN):
             await side.ban(guild, target.id, why, request.delete_days)
-        elif request.action == "unban" and not await side.unban(guild, target.id, why):
+        elif request.action == Action.UNBAN and not await side.unban(guild, target.id, why):
             raise InvalidInput(f"{target.name} is not banned.")
 
     async def tell(
@@ -271,7 +302,7 @@ class ModerationService:
     ) -> DmStatus:
         """DM the member about `request` (with the server's appeal text)."""
         case_type = case_type or request.case_type
-        config = await self.config.get_config(facts.guild_id)
+        config = await self.config.get(facts.guild_id)
         text = member_dm(
             guild_name=facts.guild_name,
             case_type=case_type,
@@ -311,9 +342,9 @@ class ModerationService:
         self, facts: GuildFacts, target: Person, now: datetime, intent_id: int
     ) -> Case | None:
         """After a warning: record the ladder's step, if one fires (journaled.py applies it)."""
-        steps = await self.config.get_ladder(facts.guild_id, DEFAULT_LADDER)
+        steps = await self.config.ladder(facts.guild_id)
         return await escalate(
-            self.cases,
+            self._cases,
             steps,
             guild_id=facts.guild_id,
             member_id=target.id,
@@ -327,26 +358,26 @@ class ModerationService:
         """A ladder step Discord refused: keep it in history, voided, saying why."""
         log.warning("ladder step case %s #%d not applied: %s", case.guild_id, case.number, why)
         reason = trim(f"Could not be applied: {why}", REASON_MAX)
-        result = await self.cases.void_case(
+        result = await self._cases.void_case(
             facts.guild_id, case.number, self.side.bot_id, reason, now
         )
         await self.post_log(facts.guild_id, modlog.case_entry(case, facts.bot.name))
         await self.post_log(facts.guild_id, modlog.void_entry(result, facts.bot.name))
         return result.case
 
-    async def _lift(self, facts: GuildFacts, case: Case, why: str) -> None:
-        """End on Discord the timeout or ban a pardoned case still imposes."""
+    async def _lift(self, facts: GuildFacts, case: Case, member_id: int, why: str) -> None:
+        """End on Discord the timeout or ban a pardoned case still imposes on `member_id`."""
         if case.type in TIMEOUT_TYPES:
-            check_bot_permissions("untimeout", facts.bot_permissions)
+            check_bot_permissions(Action.UNTIMEOUT, facts.bot_permissions)
             with contextlib.suppress(NotFound):  # they left: the timeout went with them
-                await self.side.timeout(facts.guild_id, case.member_id, None, why)
+                await self.side.timeout(facts.guild_id, member_id, None, why)
         elif case.type in BAN_TYPES:
-            check_bot_permissions("unban", facts.bot_permissions)
-            await self.side.unban(facts.guild_id, case.member_id, why)
+            check_bot_permissions(Action.UNBAN, facts.bot_permissions)
+            await self.side.unban(facts.guild_id, member_id, why)
 
     async def post_log(self, guild_id: int, text: str) -> None:
         """Post to the guild's mod-log channel, if one is set; a failure never undoes an action."""
-        config = await self.config.get_config(guild_id)
+        config = await self.config.get(guild_id)
         if config.log_channel_id is None:
             return
         try:

@@ -19,6 +19,8 @@ from bot.screening.pipeline import Screening, ScreeningPipeline
 from bot.screening.policy import (
     MessagePlace,
     ScreeningPolicy,
+    Thresholds,
+    changed_thresholds,
     decide,
     policy_from_records,
     should_screen,
@@ -32,7 +34,7 @@ from storage.screening import (
     ScreeningRecord,
     as_incoming,
 )
-from storage.screening_policy import ScreeningPolicyRepository
+from storage.screening_policy import SERVER_WIDE, ScreeningPolicyRepository
 from storage.screening_review import (
     MemberReport,
     ReviewItem,
@@ -114,6 +116,59 @@ class ScreeningService:
 
     def forget_policy(self, guild_id: int) -> None:
         self._policy_cache.pop(guild_id, None)
+
+    # --- policy changes: each applies to the next message (the cached policy is dropped) ---
+    async def set_scope(self, guild_id: int, scope: str | None, moderator_id: int) -> None:
+        """Screen in `scope` (None: screening off; the scope stored before is kept)."""
+        await self.policies.set_enabled(guild_id, scope is not None, moderator_id)
+        if scope is not None:
+            await self.policies.set_scope(guild_id, scope, moderator_id)
+        self.forget_policy(guild_id)
+
+    async def change_thresholds(
+        self,
+        guild_id: int,
+        label: str,
+        flag: str | None,
+        hide: str | None,
+        moderator_id: int,
+        channel_id: int | None = None,
+    ) -> Thresholds:
+        """Set a label's typed flag and/or hide threshold (the other kept) for the server or
+        one channel; returns the new thresholds."""
+        policy = await self.policy(guild_id)
+        place = MessagePlace(channel_id) if channel_id is not None else None
+        current, _ = policy.thresholds_for(place)[label]
+        new = changed_thresholds(current, flag, hide)
+        where = SERVER_WIDE if channel_id is None else channel_id
+        await self.policies.set_thresholds(
+            guild_id, label, new.flag, new.hide, moderator_id, channel_id=where
+        )
+        self.forget_policy(guild_id)
+        return new
+
+    async def reset_thresholds(
+        self, guild_id: int, label: str | None = None, channel_id: int | None = None
+    ) -> int:
+        """Back to the inherited thresholds (one label or all); returns the settings removed."""
+        where = SERVER_WIDE if channel_id is None else channel_id
+        removed = await self.policies.reset_thresholds(guild_id, label, where)
+        self.forget_policy(guild_id)
+        return removed
+
+    async def set_role_exempt(
+        self, guild_id: int, role_id: int, exempt: bool, moderator_id: int
+    ) -> None:
+        """Exempt a role's members from screening, or screen them again."""
+        await self.policies.set_role_exempt(guild_id, role_id, exempt, moderator_id)
+        self.forget_policy(guild_id)
+
+    async def set_channel_mode(
+        self, guild_id: int, channel_id: int, mode: str | None, moderator_id: int
+    ) -> None:
+        """Always screen a channel, exempt it, or (None) let it follow the server's scope."""
+        await self.policies.set_channel_mode(guild_id, channel_id, mode, moderator_id)
+        self.forget_policy(guild_id)
 
     async def handle_message(
         self,

@@ -42,5 +42,6 @@ async def setup(bot: FilmBot) -> None:
 
 
 async def teardown(bot: FilmBot) -> None:
+    bot.services.journal.unregister(review_post.KIND)
     for name in TOP_LEVEL:
         bot.tree.remove_command(name)

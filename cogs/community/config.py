@@ -8,7 +8,7 @@ from discord import app_commands
 
 from bot.community.model import CommunitySettings, check_timezone
 from bot.errors import InvalidInput
-from cogs.moderation.checks import server_manager_only, services
+from cogs._checks import server_manager_only, services
 
 REGION_HELP = "a two-letter country code such as US, GB or FR"
 

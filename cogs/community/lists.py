@@ -9,9 +9,9 @@ from bot.community.lists import paged, watchlist_lines
 from bot.community.reviews import review_line
 from bot.films.cards import embed_pages
 from bot.text import escape_markdown
+from cogs._checks import services
 from cogs._ui import Paginator
 from cogs.films.options import FilmOption
-from cogs.moderation.checks import services
 
 watchlist = app_commands.Group(
     name="watchlist", description="The server's list of films to watch together", guild_only=True

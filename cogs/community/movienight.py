@@ -19,8 +19,8 @@ from bot.community.movienight import poll_spec
 from bot.errors import InvalidInput, PermissionDenied
 from bot.render import timestamp
 from bot.text import escape_markdown
+from cogs._checks import NotAllowed, is_moderator, services
 from cogs.community.night_actions import DiscordNightActions
-from cogs.moderation.checks import NotAllowed, is_moderator, services
 
 log = logging.getLogger(__name__)
 

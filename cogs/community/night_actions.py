@@ -174,7 +174,7 @@ class DiscordNightActions:
             )
 
     async def report(self, night: MovieNight, text: str) -> None:
-        config = await self.svc.mod_config.get_config(night.guild_id)
+        config = await self.svc.moderation.config.get(night.guild_id)
         channel = self.bot.get_channel(config.log_channel_id or 0)
         if isinstance(channel, discord.TextChannel):
             await channel.send(text)

@@ -22,10 +22,10 @@ from bot.community.reviews import PreparedReview, edit_offer
 from bot.errors import NotFound
 from bot.films.model import Film
 from bot.text import escape_markdown
+from cogs._checks import is_moderator, services
 from cogs._ui import Confirm
 from cogs.community.posting import post_review, repost_review, review_parent, tombstone
 from cogs.films.options import FilmOption
-from cogs.moderation.checks import is_moderator, services
 
 log = logging.getLogger(__name__)
 

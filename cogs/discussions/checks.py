@@ -10,7 +10,7 @@ from discord import app_commands
 
 from bot.discussions.rules import check_starter
 from bot.errors import UserFacingError
-from cogs.moderation.checks import NotAllowed, is_moderator, services
+from cogs._checks import NotAllowed, is_moderator, services
 
 T = TypeVar("T")
 

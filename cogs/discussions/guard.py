@@ -29,7 +29,6 @@ from bot.spoilers.guard import Takedown, check_can_tag
 from cogs._types import Interaction
 from cogs._webhooks import ChannelWebhooks
 from cogs.discussions.repost import KIND, GuardRepost, guard_key, repost_payload
-from cogs.moderation.checks import is_moderator
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +50,7 @@ class SpoilerGuardCog(commands.Cog):
 
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
+        self.bot.services.journal.unregister(KIND)
 
     async def check(self, message: discord.Message, context: MessageContext) -> Intent | None:
         """Re-post `message` with tags if it reveals the plot in a tagged-only discussion;

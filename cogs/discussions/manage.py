@@ -14,7 +14,7 @@ from cogs._types import Interaction
 from cogs._ui import Paginator
 from cogs.discussions._context import guild_of
 from cogs.discussions.checks import starter_only
-from cogs.moderation.checks import moderator_only, services
+from cogs._checks import moderator_only, services
 
 ARCHIVED_CHOICES_SCANNED = 200
 

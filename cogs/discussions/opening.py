@@ -32,7 +32,7 @@ from cogs._types import Interaction
 from cogs.discussions._context import guild_of
 from cogs.discussions.checks import starter_only
 from cogs.films.options import fill_in_plot, film_autocomplete, resolve_film
-from cogs.moderation.checks import granted, services
+from cogs._checks import granted, services
 
 if TYPE_CHECKING:
     from discord.types.threads import ThreadArchiveDuration

@@ -14,8 +14,8 @@ from bot import limits
 from bot.films.model import Film, SummarySection
 from bot.films.plots import HEADING_MAX, LEVEL_NAMES, PlotEditor, validate_section
 from bot.text import escape_markdown, neutralise_mentions
+from cogs._checks import moderator_only
 from cogs.films.options import FilmOption
-from cogs.moderation.checks import moderator_only
 
 TITLE = "Start typing a title and pick the film from the list"
 

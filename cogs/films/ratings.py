@@ -18,9 +18,9 @@ from bot.films.cards import embed_pages, rating_text
 from bot.films.extras import fetch_extras, with_extras
 from bot.films.model import Film
 from bot.render import EmbedData, EmbedField
+from cogs._checks import services
 from cogs._ui import Paginator
 from cogs.films.options import FilmOption
-from cogs.moderation.checks import services
 
 
 async def with_club_rating(

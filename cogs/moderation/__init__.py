@@ -1,35 +1,29 @@
-"""The /mod group: actions on members and channels, the case ledger, the ladder, the settings.
+"""The /mod group's moderation commands: actions on members and channels, the case ledger, the
+ladder, the settings.
 
 One module per concern (members, channels, ledger, ladder, config, events), the Discord side
-of the core in side.py, checks in checks.py, the confirmation view in views.py. The core is
-bot/moderation/; this package only parses, calls it and renders.
+of the core in side.py, the confirmation view in views.py. The /mod group itself belongs to
+cogs/_mod_group.py and the moderator checks to cogs/_checks.py. The core is bot/moderation/;
+this package only parses, calls it and renders.
 """
 
 from __future__ import annotations
 
-from discord import app_commands
 from discord.ext import commands
 
 from bot.app import FilmBot
+from cogs._mod_group import Subcommand, add_to_mod, remove_from_mod
 from cogs.moderation import channels, config, ladder, ledger, members
-from cogs.moderation.checks import DEFAULT_PERMISSIONS
 from cogs.moderation.events import ThreadChanges
 from cogs.moderation.side import DiscordModeration
 
-
-def build_group() -> app_commands.Group:
-    """/mod with every subcommand; hidden by default from members without Timeout Members."""
-    group = app_commands.Group(
-        name="mod",
-        description="Moderation: act on members, read and correct the case ledger",
-        default_permissions=DEFAULT_PERMISSIONS,
-        guild_only=True,
-    )
-    for command in (*members.COMMANDS, *channels.COMMANDS, *ledger.COMMANDS):
-        group.add_command(command)
-    group.add_command(ladder.group)
-    group.add_command(config.group)
-    return group
+SUBCOMMANDS: tuple[Subcommand, ...] = (
+    *members.COMMANDS,
+    *channels.COMMANDS,
+    *ledger.COMMANDS,
+    ladder.group,
+    config.group,
+)
 
 
 class Moderation(commands.Cog):
@@ -43,10 +37,10 @@ class Moderation(commands.Cog):
 
 
 async def setup(bot: FilmBot) -> None:
-    bot.tree.add_command(build_group())
+    add_to_mod(bot, SUBCOMMANDS)
     await bot.add_cog(Moderation(bot))
     await bot.add_cog(ThreadChanges(bot))
 
 
 async def teardown(bot: FilmBot) -> None:
-    bot.tree.remove_command("mod")
+    remove_from_mod(bot, SUBCOMMANDS)

@@ -7,11 +7,13 @@ from discord import app_commands
 
 from bot.errors import InvalidInput
 from bot.moderation.messages import confirmation_prompt, purge_summary
-from bot.moderation.model import check_reason
+from bot.moderation.model import Action, check_reason
 from bot.moderation.purge import plan_purge
 from bot.moderation.rules import PURGE_MAX, check_bot_permissions, check_purge_count
 from bot.text import escape_markdown
-from cogs.moderation.checks import guild_facts, mod_action, person, services
+from cogs._checks import guild_facts, mod_action, person, services
+from cogs._mod_group import Subcommand
+from cogs._types import Interaction
 from cogs.moderation.views import ask_to_confirm
 
 
@@ -20,9 +22,9 @@ from cogs.moderation.views import ask_to_confirm
     count=f"How many of the latest messages to look at (1-{PURGE_MAX:,})",
     member="Only delete this member's messages among them",
 )
-@mod_action("purge")
+@mod_action(Action.PURGE)
 async def purge(
-    interaction: discord.Interaction,
+    interaction: Interaction,
     count: app_commands.Range[int, 1, PURGE_MAX],
     reason: str,
     member: discord.User | None = None,
@@ -31,7 +33,7 @@ async def purge(
     facts = guild_facts(interaction)
     check_purge_count(count)
     reason = check_reason(reason)
-    check_bot_permissions("purge", facts.bot_permissions)
+    check_bot_permissions(Action.PURGE, facts.bot_permissions)
     channel = interaction.channel
     if not isinstance(channel, discord.abc.Messageable) or interaction.guild is None:
         raise InvalidInput("Use /mod purge in a server channel or thread.")
@@ -52,18 +54,18 @@ async def purge(
             moderator=person(interaction.user),
             reason=reason,
             member=person(member) if member else None,
-            jump_url=channel.jump_url,  # type: ignore[union-attr]
+            jump_url=channel.jump_url,
         )
         return f"Case #{case.number}: " + purge_summary(len(plan.deletable), len(plan.skipped))
 
     await ask_to_confirm(
-        interaction, prompt, label="Delete", action=confirmed, permission_of="purge"
+        interaction, prompt, label="Delete", action=confirmed, permission_of=Action.PURGE
     )
 
 
-async def _set_locked(interaction: discord.Interaction, locked: bool, reason: str) -> None:
+async def _set_locked(interaction: Interaction, locked: bool, reason: str) -> None:
     facts = guild_facts(interaction)
-    action = "lock" if locked else "unlock"
+    action = Action.LOCK if locked else Action.UNLOCK
     reason = check_reason(reason)
     thread = interaction.channel
     if not isinstance(thread, discord.Thread):
@@ -86,17 +88,17 @@ async def _set_locked(interaction: discord.Interaction, locked: bool, reason: st
 
 
 @app_commands.command(name="lock")
-@mod_action("lock")
-async def lock(interaction: discord.Interaction, reason: str) -> None:
+@mod_action(Action.LOCK)
+async def lock(interaction: Interaction, reason: str) -> None:
     """Lock this thread: only moderators can post in it until it is unlocked."""
     await _set_locked(interaction, True, reason)
 
 
 @app_commands.command(name="unlock")
-@mod_action("unlock")
-async def unlock(interaction: discord.Interaction, reason: str) -> None:
+@mod_action(Action.UNLOCK)
+async def unlock(interaction: Interaction, reason: str) -> None:
     """Unlock this thread so members can post again."""
     await _set_locked(interaction, False, reason)
 
 
-COMMANDS = (purge, lock, unlock)
+COMMANDS: tuple[Subcommand, ...] = (purge, lock, unlock)

@@ -16,23 +16,24 @@ from bot.moderation.config_text import config_embed
 from bot.moderation.model import ModConfig
 from bot.moderation.rules import check_moderator_role
 from bot.text import escape_markdown
+from cogs._checks import guild_id_of, guild_of, moderator_only, server_manager_only, services
+from cogs._types import Interaction
 from cogs._ui import to_embed
-from cogs.moderation.checks import moderator_only, server_manager_only, services
 
 group = app_commands.Group(name="config", description="Moderation settings of this server")
 NEEDED_IN_LOG = ("view_channel", "send_messages")
 
 
-async def _answer(interaction: discord.Interaction, heading: str, config: ModConfig) -> None:
-    embed = to_embed(config_embed(config, interaction.guild.name))
+async def _answer(interaction: Interaction, heading: str, config: ModConfig) -> None:
+    embed = to_embed(config_embed(config, guild_of(interaction).name))
     await interaction.response.send_message(heading or None, embed=embed, ephemeral=True)
 
 
 @group.command(name="show")
 @moderator_only()
-async def show(interaction: discord.Interaction) -> None:
+async def show(interaction: Interaction) -> None:
     """Show moderator roles, log and alert channels and the appeal text."""
-    config = await services(interaction).mod_config.get_config(interaction.guild_id)
+    config = await services(interaction).moderation.config.get(guild_id_of(interaction))
     await _answer(interaction, "", config)
 
 
@@ -40,15 +41,17 @@ async def show(interaction: discord.Interaction) -> None:
 @app_commands.describe(role="A role whose members may use /mod")
 @moderator_only()
 @server_manager_only()
-async def add_role(interaction: discord.Interaction, role: discord.Role) -> None:
+async def add_role(interaction: Interaction, role: discord.Role) -> None:
     """Let a role moderate (once any is set, only these roles can use /mod)."""
-    check_moderator_role(role.id, interaction.guild_id)
-    repository = services(interaction).mod_config
-    current = await repository.get_config(interaction.guild_id)
+    check_moderator_role(role.id, guild_id_of(interaction))
+    settings = services(interaction).moderation.config
+    current = await settings.get(guild_id_of(interaction))
     if role.id in current.moderator_role_ids:
         raise InvalidInput(f"{escape_markdown(role.name)} is already a moderator role.")
     roles = (*current.moderator_role_ids, role.id)
-    config = await repository.set_moderator_roles(interaction.guild_id, roles, interaction.user.id)
+    config = await settings.set_moderator_roles(
+        guild_id_of(interaction), roles, interaction.user.id
+    )
     await _answer(interaction, f"**{escape_markdown(role.name)}** can now moderate.", config)
 
 
@@ -56,14 +59,16 @@ async def add_role(interaction: discord.Interaction, role: discord.Role) -> None
 @app_commands.describe(role="A moderator role to remove")
 @moderator_only()
 @server_manager_only()
-async def remove_role(interaction: discord.Interaction, role: discord.Role) -> None:
+async def remove_role(interaction: Interaction, role: discord.Role) -> None:
     """Stop a role from moderating (with none left, Timeout Members decides)."""
-    repository = services(interaction).mod_config
-    current = await repository.get_config(interaction.guild_id)
+    settings = services(interaction).moderation.config
+    current = await settings.get(guild_id_of(interaction))
     if role.id not in current.moderator_role_ids:
         raise InvalidInput(f"{escape_markdown(role.name)} is not a moderator role.")
     roles = [r for r in current.moderator_role_ids if r != role.id]
-    config = await repository.set_moderator_roles(interaction.guild_id, roles, interaction.user.id)
+    config = await settings.set_moderator_roles(
+        guild_id_of(interaction), roles, interaction.user.id
+    )
     await _answer(interaction, f"**{escape_markdown(role.name)}** no longer moderates.", config)
 
 
@@ -77,7 +82,7 @@ def _check_can_post(channel: discord.abc.GuildChannel, me: discord.Member) -> No
 
 
 async def _set_channel(
-    interaction: discord.Interaction,
+    interaction: Interaction,
     setter: Callable[[int, int | None, int], Awaitable[ModConfig]],
     channel: discord.TextChannel | None,
     label: str,
@@ -85,9 +90,9 @@ async def _set_channel(
 ) -> None:
     """Point a setting at a channel the bot can post in, or unset it (channel None)."""
     if channel is not None:
-        _check_can_post(channel, interaction.guild.me)
+        _check_can_post(channel, guild_of(interaction).me)
     config = await setter(
-        interaction.guild_id, channel.id if channel else None, interaction.user.id
+        guild_id_of(interaction), channel.id if channel else None, interaction.user.id
     )
     heading = f"{label}: {channel.mention}." if channel else unset
     await _answer(interaction, heading, config)
@@ -97,11 +102,9 @@ async def _set_channel(
 @app_commands.describe(channel="Where cases are posted; leave empty to stop posting")
 @moderator_only()
 @server_manager_only()
-async def log_channel(
-    interaction: discord.Interaction, channel: discord.TextChannel | None = None
-) -> None:
+async def log_channel(interaction: Interaction, channel: discord.TextChannel | None = None) -> None:
     """Set the mod-log channel: cases, amendments, pardons, expiries, thread edits."""
-    settings = services(interaction).mod_config
+    settings = services(interaction).moderation.config
     await _set_channel(
         interaction, settings.set_log_channel, channel, "Mod log", "Mod log turned off."
     )
@@ -112,10 +115,10 @@ async def log_channel(
 @moderator_only()
 @server_manager_only()
 async def alert_channel(
-    interaction: discord.Interaction, channel: discord.TextChannel | None = None
+    interaction: Interaction, channel: discord.TextChannel | None = None
 ) -> None:
     """Set the alert channel for the review queue (screening's held messages)."""
-    settings = services(interaction).mod_config
+    settings = services(interaction).moderation.config
     await _set_channel(
         interaction, settings.set_alert_channel, channel, "Alerts", "Alert channel unset."
     )
@@ -125,10 +128,10 @@ async def alert_channel(
 @app_commands.describe(text="How members can appeal, quoted in every DM; empty: the default")
 @moderator_only()
 @server_manager_only()
-async def appeal(interaction: discord.Interaction, text: str | None = None) -> None:
+async def appeal(interaction: Interaction, text: str | None = None) -> None:
     """Set the appeal text members read in every moderation DM."""
-    config = await services(interaction).mod_config.set_appeal_text(
-        interaction.guild_id, text, interaction.user.id
+    config = await services(interaction).moderation.config.set_appeal_text(
+        guild_id_of(interaction), text, interaction.user.id
     )
     heading = "Appeal text set." if config.appeal_text else "Appeal text back to the default."
     await _answer(interaction, heading, config)

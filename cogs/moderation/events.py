@@ -20,11 +20,11 @@ log = logging.getLogger(__name__)
 NOT_SEEN = "(the bot had not seen the earlier text)"
 
 
-async def is_discussion(services: Services, channel: object) -> bool:
-    """Whether edits and deletions in `channel` go to the mod log: film discussion threads."""
+async def discussion_thread(services: Services, channel: object) -> discord.Thread | None:
+    """`channel` if edits and deletions there go to the mod log (a film discussion thread)."""
     if not isinstance(channel, discord.Thread):
-        return False
-    return await services.discussions.by_thread(channel.id) is not None
+        return None
+    return channel if await services.discussions.by_thread(channel.id) is not None else None
 
 
 class ThreadChanges(commands.Cog):
@@ -36,7 +36,8 @@ class ThreadChanges(commands.Cog):
         message, before = payload.message, payload.cached_message
         if payload.guild_id is None or message.author.bot:
             return
-        if not await is_discussion(self.bot.services, message.channel):
+        thread = await discussion_thread(self.bot.services, message.channel)
+        if thread is None:
             return
         if message.edited_at is None or (before is not None and before.content == message.content):
             return  # an embed unfurled, a pin: not an edit of the text
@@ -44,7 +45,7 @@ class ThreadChanges(commands.Cog):
             payload.guild_id,
             author_name=message.author.display_name,
             author_id=message.author.id,
-            channel_name=message.channel.name,
+            channel_name=thread.name,
             before=before.content if before is not None else NOT_SEEN,
             after=message.content,
             jump_url=message.jump_url,
@@ -56,7 +57,10 @@ class ThreadChanges(commands.Cog):
         if payload.guild_id is None or message is None:
             log.debug("deleted message %s was not cached: not logged", payload.message_id)
             return
-        if message.author.bot or not await is_discussion(self.bot.services, message.channel):
+        if message.author.bot:
+            return
+        thread = await discussion_thread(self.bot.services, message.channel)
+        if thread is None:
             return
         if await self.bot.services.guard.already_handled(payload.message_id):
             return  # the spoiler guard re-posted it; its record keeps the original
@@ -64,7 +68,7 @@ class ThreadChanges(commands.Cog):
             payload.guild_id,
             author_name=message.author.display_name,
             author_id=message.author.id,
-            channel_name=message.channel.name,
+            channel_name=thread.name,
             content=message.content,
-            jump_url=message.channel.jump_url,
+            jump_url=thread.jump_url,
         )

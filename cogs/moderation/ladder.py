@@ -4,29 +4,29 @@ from __future__ import annotations
 
 from typing import Literal
 
-import discord
 from discord import app_commands
 
 from bot.errors import InvalidInput
 from bot.moderation.config_text import ladder_text
-from bot.moderation.ladder import DEFAULT_LADDER, MAX_WARNINGS, check_ladder, make_step
-from cogs.moderation.checks import moderator_only, server_manager_only, services
+from bot.moderation.ladder import MAX_WARNINGS, check_ladder, make_step
+from cogs._checks import guild_id_of, moderator_only, server_manager_only, services
+from cogs._types import Interaction
 
 group = app_commands.Group(name="ladder", description="The escalation ladder: warnings to actions")
 WARNINGS = app_commands.Range[int, 1, MAX_WARNINGS]
 
 
-async def _show(interaction: discord.Interaction, heading: str = "") -> None:
-    repository = services(interaction).mod_config
-    steps = await repository.get_ladder(interaction.guild_id, DEFAULT_LADDER)
-    config = await repository.get_config(interaction.guild_id)
-    text = ladder_text(steps, customised=config.ladder_customised)
+async def _show(interaction: Interaction, heading: str = "") -> None:
+    config = services(interaction).moderation.config
+    steps = await config.ladder(guild_id_of(interaction))
+    settings = await config.get(guild_id_of(interaction))
+    text = ladder_text(steps, customised=settings.ladder_customised)
     await interaction.response.send_message(f"{heading}\n{text}".strip(), ephemeral=True)
 
 
 @group.command(name="show")
 @moderator_only()
-async def show(interaction: discord.Interaction) -> None:
+async def show(interaction: Interaction) -> None:
     """Show the escalation ladder: how many warnings, within how long, lead to what."""
     await _show(interaction)
 
@@ -41,18 +41,18 @@ async def show(interaction: discord.Interaction) -> None:
 @moderator_only()
 @server_manager_only()
 async def set_step(
-    interaction: discord.Interaction,
+    interaction: Interaction,
     warnings: WARNINGS,
     within: str,
     action: Literal["timeout", "tempban", "kick", "ban"],
     duration: str | None = None,
 ) -> None:
     """Add a ladder step, or replace the step with the same number of warnings."""
-    repository = services(interaction).mod_config
+    config = services(interaction).moderation.config
     step = make_step(warnings, within, action, duration)
-    current = await repository.get_ladder(interaction.guild_id, DEFAULT_LADDER)
+    current = await config.ladder(guild_id_of(interaction))
     steps = check_ladder([s for s in current if s.warnings != warnings] + [step])
-    await repository.set_ladder(interaction.guild_id, steps, interaction.user.id)
+    await config.set_ladder(guild_id_of(interaction), steps, interaction.user.id)
     await _show(interaction, "Ladder changed.")
 
 
@@ -60,30 +60,34 @@ async def set_step(
 @app_commands.describe(warnings="The warning count of the step to remove")
 @moderator_only()
 @server_manager_only()
-async def remove_step(interaction: discord.Interaction, warnings: WARNINGS) -> None:
+async def remove_step(interaction: Interaction, warnings: WARNINGS) -> None:
     """Remove one ladder step (the one with that number of warnings)."""
-    repository = services(interaction).mod_config
-    current = await repository.get_ladder(interaction.guild_id, DEFAULT_LADDER)
+    config = services(interaction).moderation.config
+    current = await config.ladder(guild_id_of(interaction))
     kept = [s for s in current if s.warnings != warnings]
     if len(kept) == len(current):
         raise InvalidInput(f"The ladder has no step at {warnings} warnings.")
-    await repository.set_ladder(interaction.guild_id, kept, interaction.user.id)
+    await config.set_ladder(guild_id_of(interaction), kept, interaction.user.id)
     await _show(interaction, "Step removed.")
 
 
 @group.command(name="reset")
 @moderator_only()
 @server_manager_only()
-async def reset(interaction: discord.Interaction) -> None:
+async def reset(interaction: Interaction) -> None:
     """Go back to the default ladder."""
-    await services(interaction).mod_config.reset_ladder(interaction.guild_id, interaction.user.id)
+    await services(interaction).moderation.config.reset_ladder(
+        guild_id_of(interaction), interaction.user.id
+    )
     await _show(interaction, "Ladder reset to the default.")
 
 
 @group.command(name="off")
 @moderator_only()
 @server_manager_only()
-async def off(interaction: discord.Interaction) -> None:
+async def off(interaction: Interaction) -> None:
     """Turn escalation off: warnings are still recorded but trigger nothing."""
-    await services(interaction).mod_config.set_ladder(interaction.guild_id, [], interaction.user.id)
+    await services(interaction).moderation.config.set_ladder(
+        guild_id_of(interaction), [], interaction.user.id
+    )
     await _show(interaction, "Ladder turned off.")

@@ -18,6 +18,7 @@ import discord
 from bot.errors import InvalidInput, NotFound, PermissionDenied
 from bot.journal import Retryable
 from bot.moderation.model import DmStatus
+from cogs._types import FilmBot
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ async def refusals(doing: str, user_id: int) -> AsyncIterator[None]:
 class DiscordModeration:
     """Implements DiscordSide for one bot."""
 
-    def __init__(self, bot: discord.Client) -> None:
+    def __init__(self, bot: FilmBot) -> None:
         self.bot = bot
 
     @property

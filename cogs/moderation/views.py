@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-import discord
-
 from bot.errors import UserFacingError
+from bot.moderation.model import Action
+from cogs._checks import NotAllowed, ensure_can
+from cogs._types import Interaction
 from cogs._ui import Confirm
-from cogs.moderation.checks import NotAllowed, ensure_can
 
 CONFIRM_SECONDS = 120
 
 
 async def ask_to_confirm(
-    interaction: discord.Interaction,
+    interaction: Interaction,
     prompt: str,
     *,
     label: str,
     action: Callable[[], Awaitable[str]],
-    permission_of: str,
+    permission_of: Action,
 ) -> None:
     """Show `prompt` privately with Confirm/Cancel; on Confirm run `action` and show its text.
 
@@ -29,7 +29,7 @@ async def ask_to_confirm(
     prompt, so the buttons never stay behind on a question that has been answered.
     """
 
-    async def on_confirm(button: discord.Interaction) -> None:
+    async def on_confirm(button: Interaction) -> None:
         await button.response.defer()
         try:
             await ensure_can(button, permission_of, "Moderation buttons")

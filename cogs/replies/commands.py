@@ -20,20 +20,15 @@ from bot.replies.backfill import BackfillReport
 from bot.replies.export import ExportFormat, export_thread
 from bot.replies.render import RenderedTree, RenderOptions
 from bot.replies.service import chain_outline, original_text, parse_message_ref, thread_outline
-from bot.services import Services
 from bot.text import escape_markdown
+from cogs._checks import moderator_only, services
 from cogs._ui import Paginator
-from cogs.moderation.checks import moderator_only
 from cogs.replies.history import read_history
 from cogs.replies.listeners import ReplyCapturing
 from cogs.replies.records import Capturable
 
 OUTLINE = RenderOptions(time_style="discord")
 EXTENSIONS = {ExportFormat.HTML: "html", ExportFormat.MARKDOWN: "md", ExportFormat.JSON: "json"}
-
-
-def services(interaction: discord.Interaction) -> Services:
-    return interaction.client.services  # type: ignore[attr-defined]
 
 
 def capturing(interaction: discord.Interaction) -> ReplyCapturing:

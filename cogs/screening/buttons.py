@@ -7,32 +7,47 @@ posted before a restart keep working. Only moderators may press them.
 
 from __future__ import annotations
 
+import re
+from enum import StrEnum
+from typing import Any
+
 import discord
 
-from cogs.moderation.checks import NotAllowed, ensure_can
+from bot.moderation.model import Action
+from cogs._checks import NotAllowed, ensure_can
+
+
+class ReviewAction(StrEnum):
+    """The four buttons (their value is part of the button's custom_id)."""
+
+    APPROVE = "approve"
+    REMOVE = "remove"
+    WARN = "warn"
+    TIMEOUT = "timeout"
+
 
 ACTIONS = {
-    "approve": ("Approve", discord.ButtonStyle.success),
-    "remove": ("Remove", discord.ButtonStyle.danger),
-    "warn": ("Warn", discord.ButtonStyle.secondary),
-    "timeout": ("Timeout 1h", discord.ButtonStyle.secondary),
+    ReviewAction.APPROVE: ("Approve", discord.ButtonStyle.success),
+    ReviewAction.REMOVE: ("Remove", discord.ButtonStyle.danger),
+    ReviewAction.WARN: ("Warn", discord.ButtonStyle.secondary),
+    ReviewAction.TIMEOUT: ("Timeout 1h", discord.ButtonStyle.secondary),
 }
 # The moderation action (bot/moderation/rules.py) whose Discord permission each button needs.
 PERMISSION_OF = {
-    "approve": "restore-message",
-    "remove": "remove-message",
-    "warn": "warn",
-    "timeout": "timeout",
+    ReviewAction.APPROVE: Action.RESTORE_MESSAGE,
+    ReviewAction.REMOVE: Action.REMOVE_MESSAGE,
+    ReviewAction.WARN: Action.WARN,
+    ReviewAction.TIMEOUT: Action.TIMEOUT,
 }
 
 
 class ReviewButton(
-    discord.ui.DynamicItem[discord.ui.Button],
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
     template=r"screening:review:(?P<action>approve|remove|warn|timeout):(?P<item>\d+)",
 ):
     """One of the four decisions on one review item."""
 
-    def __init__(self, action: str, item_id: int) -> None:
+    def __init__(self, action: ReviewAction, item_id: int) -> None:
         label, style = ACTIONS[action]
         super().__init__(
             discord.ui.Button(
@@ -42,13 +57,14 @@ class ReviewButton(
         self.action = action
         self.item_id = item_id
 
+    # discord.py hands a DynamicItem's hooks an interaction of any client: Interaction[Any].
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
     ) -> ReviewButton:
-        return cls(match["action"], int(match["item"]))
+        return cls(ReviewAction(match["action"]), int(match["item"]))
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         try:
             # checked at the click: a moderator who lost the role or permission is refused
             await ensure_can(interaction, PERMISSION_OF[self.action], "Review buttons")
@@ -57,13 +73,13 @@ class ReviewButton(
             return False
         return True
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
         from cogs.screening.review import decide  # the decisions use the desk, built later
 
         try:
             await decide(interaction, self.action, self.item_id)
         except Exception as error:  # discord.py only logs a DynamicItem's errors
-            await interaction.client.report_error(interaction, error)  # type: ignore[attr-defined]
+            await interaction.client.report_error(interaction, error)
 
 
 def review_view(item_id: int) -> discord.ui.View:

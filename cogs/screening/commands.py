@@ -12,13 +12,15 @@ from discord import app_commands
 
 from bot.errors import InvalidInput
 from bot.render import EmbedData
-from bot.screening.policy import MessagePlace, changed_thresholds, parse_label
+from bot.screening.policy import parse_label
 from bot.screening.results import LABELS
 from bot.screening.review_text import queue_pages, status_embed
 from bot.text import escape_markdown
+from cogs._checks import guild_id_of, moderator_only, server_manager_only, services
+from cogs._mod_group import Subcommand
+from cogs._types import Interaction
 from cogs._ui import Paginator, to_embed
-from cogs.moderation.checks import moderator_only, server_manager_only, services
-from storage.screening_policy import SERVER_WIDE
+from cogs.screening.events import desk_of
 
 group = app_commands.Group(name="screening", description="Toxicity screening of messages")
 QUEUE_LIMIT = 200
@@ -26,12 +28,12 @@ LABEL_CHOICES = [app_commands.Choice(name=label.replace("_", " "), value=label) 
 AnyChannel = discord.TextChannel | discord.ForumChannel | discord.Thread
 
 
-async def status_data(interaction: discord.Interaction) -> EmbedData:
+async def status_data(interaction: Interaction) -> EmbedData:
     """The status embed: backend and why, scope, exemptions, thresholds, alert channel."""
     found = services(interaction)
-    guild_id = interaction.guild_id
+    guild_id = guild_id_of(interaction)
     policy = await found.screening.policy(guild_id)
-    config = await found.mod_config.get_config(guild_id)
+    config = await found.moderation.config.get(guild_id)
     pending = await found.screening.review.list_pending(guild_id, limit=QUEUE_LIMIT)
     return status_embed(
         policy,
@@ -42,15 +44,14 @@ async def status_data(interaction: discord.Interaction) -> EmbedData:
     )
 
 
-async def _answer(interaction: discord.Interaction, heading: str | None) -> None:
-    services(interaction).screening.forget_policy(interaction.guild_id)
+async def _answer(interaction: Interaction, heading: str | None) -> None:
     embed = to_embed(await status_data(interaction))
     await interaction.response.send_message(heading, embed=embed, ephemeral=True)
 
 
 @group.command(name="status")
 @moderator_only()
-async def status(interaction: discord.Interaction) -> None:
+async def status(interaction: Interaction) -> None:
     """Show the screening backend (and why), scope, exemptions, thresholds and alert channel."""
     await _answer(interaction, None)
 
@@ -60,14 +61,13 @@ async def status(interaction: discord.Interaction) -> None:
 @moderator_only()
 @server_manager_only()
 async def scope(
-    interaction: discord.Interaction, scope: Literal["threads", "channels", "everywhere", "off"]
+    interaction: Interaction, scope: Literal["threads", "channels", "everywhere", "off"]
 ) -> None:
     """Screen film discussion threads, chosen channels only, every channel, or nothing."""
-    policies = services(interaction).screening.policies
-    guild_id, by = interaction.guild_id, interaction.user.id
-    await policies.set_enabled(guild_id, scope != "off", by)
-    if scope != "off":
-        await policies.set_scope(guild_id, scope, by)
+    chosen = None if scope == "off" else scope
+    await services(interaction).screening.set_scope(
+        guild_id_of(interaction), chosen, interaction.user.id
+    )
     await _answer(interaction, f"Screening scope: **{scope}**.")
 
 
@@ -82,7 +82,7 @@ async def scope(
 @moderator_only()
 @server_manager_only()
 async def threshold(
-    interaction: discord.Interaction,
+    interaction: Interaction,
     label: str,
     flag: str | None = None,
     hide: str | None = None,
@@ -90,18 +90,13 @@ async def threshold(
 ) -> None:
     """Set a label's flag and/or hide threshold for the server or one channel."""
     label = parse_label(label)
-    found = services(interaction).screening
-    policy = await found.policy(interaction.guild_id)
-    place = MessagePlace(channel.id) if channel is not None else None
-    current, _ = policy.thresholds_for(place)[label]
-    new = changed_thresholds(current, flag, hide)
-    await found.policies.set_thresholds(
-        interaction.guild_id,
+    await services(interaction).screening.change_thresholds(
+        guild_id_of(interaction),
         label,
-        new.flag,
-        new.hide,
+        flag,
+        hide,
         interaction.user.id,
-        channel_id=channel.id if channel is not None else SERVER_WIDE,
+        channel_id=channel.id if channel is not None else None,
     )
     where = f" in {channel.mention}" if channel is not None else ""
     await _answer(interaction, f"Thresholds for **{label}**{where} set.")
@@ -113,13 +108,13 @@ async def threshold(
 @moderator_only()
 @server_manager_only()
 async def reset_thresholds(
-    interaction: discord.Interaction, label: str | None = None, channel: AnyChannel | None = None
+    interaction: Interaction, label: str | None = None, channel: AnyChannel | None = None
 ) -> None:
     """Go back to the inherited thresholds (server settings, then the defaults)."""
-    removed = await services(interaction).screening.policies.reset_thresholds(
-        interaction.guild_id,
+    removed = await services(interaction).screening.reset_thresholds(
+        guild_id_of(interaction),
         parse_label(label) if label else None,
-        channel.id if channel is not None else SERVER_WIDE,
+        channel.id if channel is not None else None,
     )
     if not removed:
         raise InvalidInput("Nothing to reset: those thresholds were not changed.")
@@ -130,12 +125,10 @@ async def reset_thresholds(
 @app_commands.describe(role="A role whose members are not screened", exempt="False: screen again")
 @moderator_only()
 @server_manager_only()
-async def exempt_role(
-    interaction: discord.Interaction, role: discord.Role, exempt: bool = True
-) -> None:
+async def exempt_role(interaction: Interaction, role: discord.Role, exempt: bool = True) -> None:
     """Exempt a role's members from screening (or screen them again)."""
-    await services(interaction).screening.policies.set_role_exempt(
-        interaction.guild_id, role.id, exempt, interaction.user.id
+    await services(interaction).screening.set_role_exempt(
+        guild_id_of(interaction), role.id, exempt, interaction.user.id
     )
     state = "exempt from screening" if exempt else "screened again"
     await _answer(interaction, f"**{escape_markdown(role.name)}** members are {state}.")
@@ -149,13 +142,14 @@ async def exempt_role(
 @moderator_only()
 @server_manager_only()
 async def channel_mode(
-    interaction: discord.Interaction,
+    interaction: Interaction,
     channel: AnyChannel,
     mode: Literal["screen", "exempt", "default"],
 ) -> None:
     """Always screen a channel, exempt it, or let it follow the server's scope."""
-    await services(interaction).screening.policies.set_channel_mode(
-        interaction.guild_id, channel.id, None if mode == "default" else mode, interaction.user.id
+    chosen = None if mode == "default" else mode
+    await services(interaction).screening.set_channel_mode(
+        guild_id_of(interaction), channel.id, chosen, interaction.user.id
     )
     await _answer(interaction, f"{channel.mention}: **{mode}**.")
 
@@ -163,30 +157,29 @@ async def channel_mode(
 @app_commands.command(name="queue")
 @app_commands.describe(item="A review number: show that item with its buttons")
 @moderator_only()
-async def queue(interaction: discord.Interaction, item: int | None = None) -> None:
+async def queue(interaction: Interaction, item: int | None = None) -> None:
     """List the review queue (pending first), or show one item with its buttons."""
     found = services(interaction)
     if item is not None:
         await show_item(interaction, item)
         return
-    items = await found.screening.review.list_pending(interaction.guild_id, limit=QUEUE_LIMIT)
+    items = await found.screening.review.list_pending(guild_id_of(interaction), limit=QUEUE_LIMIT)
     total = f"{len(items)}+" if len(items) >= QUEUE_LIMIT else str(len(items))
     await Paginator.send(interaction, queue_pages(items, total))
 
 
-async def show_item(interaction: discord.Interaction, item_id: int) -> None:
+async def show_item(interaction: Interaction, item_id: int) -> None:
     found = services(interaction)
     try:
         item = await found.screening.review.get(item_id)
     except LookupError:
         item = None
-    if item is None or item.guild_id != interaction.guild_id:
+    if item is None or item.guild_id != guild_id_of(interaction):
         raise InvalidInput(f"There is no review item #{item_id} in this server.")
-    desk = interaction.client.get_cog("Screening").desk  # type: ignore[union-attr]
-    embed, view = await desk.render(item, [])
+    embed, view = await desk_of(interaction.client).render(item, [])
     await interaction.response.send_message(
         embed=embed, view=view or discord.utils.MISSING, ephemeral=True
     )
 
 
-COMMANDS = (queue,)
+COMMANDS: tuple[Subcommand, ...] = (queue,)

@@ -14,10 +14,11 @@ import discord
 
 from bot.journal import Status
 from bot.message_path import remove_message
-from bot.moderation.model import DmStatus
+from bot.moderation.model import REASON_MAX, Action, DmStatus
 from bot.moderation.rules import Person
 from bot.moderation.service import Queued
 from bot.render import trim
+from bot.screening.results import Outcome
 from bot.screening.review_text import (
     AlertFacts,
     Decision,
@@ -25,9 +26,9 @@ from bot.screening.review_text import (
     author_notice,
 )
 from bot.screening.service import Handled
+from cogs._checks import guild_facts_for, person
 from cogs._ui import to_embed
 from cogs._webhooks import ChannelWebhooks, passing
-from cogs.moderation.checks import guild_facts_for, person
 from cogs.screening.buttons import review_view
 from cogs.screening.journaled import (
     HIDE,
@@ -62,6 +63,11 @@ class ReviewDesk:
         self.services.journal.register(HIDE, Hide(self))
         self.services.journal.register(RESTORE, Restore(self, self.webhooks))
 
+    def unregister(self) -> None:
+        """Take the journaled actions back (the screening cog is unloading)."""
+        self.services.journal.unregister(HIDE)
+        self.services.journal.unregister(RESTORE)
+
     @property
     def services(self) -> Services:
         return self.bot.services
@@ -72,7 +78,7 @@ class ReviewDesk:
         item = handled.review_item
         if item is None:
             return
-        if handled.outcome == "hide" and handled.stored is not None:
+        if handled.outcome == Outcome.HIDE and handled.stored is not None:
             await self.hide(item, handled.stored)  # raises the alert as its last step
         else:
             await self.alert(item, [])
@@ -93,7 +99,8 @@ class ReviewDesk:
             note = f"Hiding is waiting for Discord ({intent.last_error}); it will be retried."
             await self.alert(item, [note])
             return [note]
-        return intent.result("case")["notes"]
+        notes: list[str] = intent.result("case")["notes"]
+        return notes
 
     async def delete_message(self, item: ReviewItem, *, reason: str) -> bool:
         """Delete a member's message, recorded as removed first; False if Discord refused
@@ -105,6 +112,7 @@ class ReviewDesk:
             except discord.NotFound:
                 log.info("message %s was already gone", item.message_id)
 
+        assert self.bot.user is not None  # logged in before any message is screened
         try:
             await remove_message(
                 self.services.reply_capture, item.message_id, self.bot.user.id, delete
@@ -121,7 +129,7 @@ class ReviewDesk:
     ) -> DmStatus:
         """DM the author which rule fired and how to appeal; closed DMs are recorded, not errors."""
         guild = self.bot.get_guild(item.guild_id)
-        config = await self.services.mod_config.get_config(item.guild_id)
+        config = await self.services.moderation.config.get(item.guild_id)
         text = author_notice(
             guild_name=guild.name if guild else "the server",
             channel_name=self.channel_name(item.channel_id),
@@ -141,14 +149,14 @@ class ReviewDesk:
         try:
             outcome = await self.services.moderation.record_automatic_case(
                 guild_facts_for(guild),
-                action="delete",
+                action=Action.DELETE,
                 member=await self.author(item),
-                reason=trim(f"Message hidden by screening (review #{item.id}): {rule}", 1000),
+                reason=trim(f"Message hidden by screening (review #{item.id}): {rule}", REASON_MAX),
                 rule=rule,
                 jump_url=self.channel_url(item),
             )
             number = outcome.case.number
-            await self.services.mod_cases.record_dm_status(item.guild_id, number, dm)
+            await self.services.moderation.record_dm_status(item.guild_id, number, dm)
         except Exception:
             log.exception("could not record the case for review item %s", item.id)
             return f"Author {told}."
@@ -159,25 +167,31 @@ class ReviewDesk:
         """Post the item's alert in the alert channel, or refresh the one it already has."""
         item = await self.services.screening.review.get(item.id)
         if item.alert_message_id is not None and item.alert_channel_id is not None:
-            await self.refresh_posted(item, notes)
+            await self.refresh_posted(item, item.alert_channel_id, item.alert_message_id, notes)
             return
-        config = await self.services.mod_config.get_config(item.guild_id)
+        config = await self.services.moderation.config.get(item.guild_id)
         if config.alert_channel_id is None:
             log.info("review item %s: no alert channel set; it waits in /mod queue", item.id)
             return
         embed, view = await self.render(item, notes)
         channel = self.bot.get_partial_messageable(config.alert_channel_id, guild_id=item.guild_id)
         try:
-            sent = await channel.send(embed=embed, view=view)
+            if view is None:
+                sent = await channel.send(embed=embed)
+            else:
+                sent = await channel.send(embed=embed, view=view)
         except discord.HTTPException as error:
             log.warning("could not post review alert %s: %s", item.id, error)
             return
         await self.services.screening.review.set_alert(item.id, channel.id, sent.id)
 
-    async def refresh_posted(self, item: ReviewItem, notes: list[str]) -> None:
-        """Re-render a posted alert (new report, edit re-screened), keeping its notes."""
-        channel = self.bot.get_partial_messageable(item.alert_channel_id, guild_id=item.guild_id)
-        message = channel.get_partial_message(item.alert_message_id)
+    async def refresh_posted(
+        self, item: ReviewItem, channel_id: int, message_id: int, notes: list[str]
+    ) -> None:
+        """Re-render the alert posted as `message_id` in `channel_id` (new report, edit
+        re-screened), keeping its notes."""
+        channel = self.bot.get_partial_messageable(channel_id, guild_id=item.guild_id)
+        message = channel.get_partial_message(message_id)
         try:
             earlier = await message.fetch()
             embed, view = await self.render(item, [*kept_notes(earlier), *notes])
@@ -193,8 +207,9 @@ class ReviewDesk:
         screened = None
         if item.screened_id is not None:
             screened = await self.services.screening.messages.get(item.screened_id)
-        scores = (screened or latest).scores if (screened or latest) else {}
-        hidden = latest is not None and latest.outcome == "hide"
+        shown = screened or latest
+        scores = shown.scores if shown is not None else {}
+        hidden = latest is not None and latest.outcome == Outcome.HIDE
         facts = AlertFacts(
             item=item,
             author_name=await self.author_name(item.guild_id, item.author_id),
@@ -236,7 +251,8 @@ class ReviewDesk:
                 f"Discord is not answering ({intent.last_error}). The restore is recorded and "
                 "will be retried; the item is approved once it is back."
             )
-        return intent.result("post")["note"]
+        note: str = intent.result("post")["note"]
+        return note
 
     # --- names and links ------------------------------------------------------------------
     async def author(self, item: ReviewItem) -> Person:

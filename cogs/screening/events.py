@@ -35,7 +35,7 @@ class Screening(commands.Cog):
         self.bot = bot
         self.desk = ReviewDesk(bot)
         self._catch_up: asyncio.Task[None] | None = None
-        self._in_flight: set[asyncio.Task] = set()
+        self._in_flight: set[asyncio.Task[None]] = set()
 
     async def cog_load(self) -> None:
         self.desk.register()
@@ -49,6 +49,7 @@ class Screening(commands.Cog):
             await asyncio.gather(self._catch_up, return_exceptions=True)
         if self._in_flight:
             await asyncio.wait(self._in_flight, timeout=SHUTDOWN_WAIT_SECONDS)
+        self.desk.unregister()
 
     async def screen(self, message: discord.Message, context: MessageContext) -> None:
         """Screen one message (or a new revision of it) and act on the verdict: the message
@@ -128,11 +129,28 @@ class Screening(commands.Cog):
             await asyncio.sleep(CATCH_UP_SECONDS)
 
 
+def screening_cog(bot: FilmBot) -> Screening:
+    """The loaded screening cog, typed (the one way other modules reach it and its desk)."""
+    cog = bot.get_cog(Screening.__cog_name__)
+    if not isinstance(cog, Screening):
+        raise RuntimeError("the screening cog is not loaded")
+    return cog
+
+
+def desk_of(bot: FilmBot) -> ReviewDesk:
+    """The review desk the screening cog built once: the review buttons, the report menu and
+    /mod queue act through it."""
+    return screening_cog(bot).desk
+
+
 def incoming_message(
     message: discord.Message, film_id: int | None, parent_id: int | None
 ) -> IncomingMessage:
+    """A server message as screening stores it (the message path only passes those)."""
+    if message.guild is None:
+        raise ValueError("only messages in a server are screened")
     return IncomingMessage(
-        guild_id=message.guild.id,  # type: ignore[union-attr]
+        guild_id=message.guild.id,
         channel_id=message.channel.id,
         message_id=message.id,
         author_id=message.author.id,

@@ -11,12 +11,13 @@ item. A final refusal removes the parts posted, so approving again starts clean.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import discord
 
 from bot.errors import PermissionDenied
-from bot.journal import Handler, Intent, Status, Step, StepContext
+from bot.journal import Handler, Intent, Journal, Status, Step, StepContext
+from bot.journal.model import JSON
 from bot.moderation.model import DmStatus
 from bot.screening.review_text import restored_messages
 from bot.text import escape_markdown, neutralise_mentions
@@ -29,12 +30,13 @@ if TYPE_CHECKING:
     from cogs.screening.desk import ReviewDesk
 
 log = logging.getLogger(__name__)
+WebhookTarget = discord.TextChannel | discord.ForumChannel
 
 HIDE = "screening-hide"
 RESTORE = "screening-restore"
 
 
-def item_payload(item: ReviewItem) -> dict:
+def item_payload(item: ReviewItem) -> JSON:
     return {
         "item_id": item.id,
         "guild_id": item.guild_id,
@@ -57,12 +59,12 @@ class Hide(Handler):
             f"Hiding message {intent.payload['message_id']} (review #{intent.payload['item_id']})"
         )
 
-    async def step_remove(self, ctx: StepContext) -> dict:
+    async def step_remove(self, ctx: StepContext) -> JSON:
         item = await self._item(ctx)
         removed = await self.desk.delete_message(item, reason=ctx.payload["reason"])
         return {"removed": removed}
 
-    async def step_dm(self, ctx: StepContext) -> dict:
+    async def step_dm(self, ctx: StepContext) -> JSON:
         if not ctx.intent.result("remove")["removed"]:
             return {"dm": None}
         item = await self._item(ctx)
@@ -70,7 +72,7 @@ class Hide(Handler):
         dm = await self.desk.tell_author(item, p["content"], p["rule"], by_moderators=False)
         return {"dm": dm.value}
 
-    async def step_case(self, ctx: StepContext) -> dict:
+    async def step_case(self, ctx: StepContext) -> JSON:
         if not ctx.intent.result("remove")["removed"]:
             channel = ctx.payload["channel_id"]
             return {"notes": [f"Could not hide it: I need **Manage Messages** in <#{channel}>."]}
@@ -79,7 +81,7 @@ class Hide(Handler):
         note = await self.desk.record_case(await self._item(ctx), ctx.payload["rule"], status)
         return {"notes": [note]}
 
-    async def step_alert(self, ctx: StepContext) -> dict:
+    async def step_alert(self, ctx: StepContext) -> JSON:
         await self.desk.alert(await self._item(ctx), ctx.intent.result("case")["notes"])
         return {}
 
@@ -99,7 +101,7 @@ class Restore(Handler):
     def describe(self, intent: Intent) -> str:
         return f"Restoring message {intent.payload['message_id']} (review #{intent.payload['item_id']})"
 
-    async def step_post(self, ctx: StepContext) -> dict:
+    async def step_post(self, ctx: StepContext) -> JSON:
         sender = await self._sender(ctx)
         try:
             ids = await send_parts(
@@ -115,7 +117,7 @@ class Restore(Handler):
         name = escape_markdown(neutralise_mentions(p["name"]))  # as members know them
         return {"sent": ids, "note": f"restored under {name}'s name: {url}"}
 
-    async def step_decide(self, ctx: StepContext) -> dict:
+    async def step_decide(self, ctx: StepContext) -> JSON:
         item = await self.desk.services.screening.review.get(ctx.payload["item_id"])
         note = ctx.intent.result("post")["note"]
         if item.is_open:
@@ -133,7 +135,8 @@ class Restore(Handler):
         channel_id = ctx.payload["channel_id"]
         channel = bot.get_channel(channel_id) or await bot.fetch_channel(channel_id)
         thread = channel if isinstance(channel, discord.Thread) else None
-        target = channel.parent if thread is not None else channel
+        # screened messages are in text channels, or threads of text channels and forums
+        target = cast(WebhookTarget, thread.parent if thread is not None else channel)
         p = ctx.payload
         return self.webhooks.sender(
             target, p["name"], avatar_url=p["avatar_url"], thread_id=thread.id if thread else None
@@ -142,7 +145,7 @@ class Restore(Handler):
 
 def restore_payload(
     item: ReviewItem, stored: ScreenedMessage, name: str, avatar: str | None, moderator_id: int
-) -> dict:
+) -> JSON:
     return {
         **item_payload(item),
         "parts": restored_messages(stored.content),
@@ -152,7 +155,7 @@ def restore_payload(
     }
 
 
-async def restore_key(journal, item_id: int) -> str:
+async def restore_key(journal: Journal, item_id: int) -> str:
     """The key of the item's restore: a new one after a restore that gave up (and removed
     what it had posted), the same one while it is pending or once it is done."""
     key = f"restore:{item_id}"

@@ -6,21 +6,24 @@ name is not shown to the author; the alert shows how many members reported the m
 
 from __future__ import annotations
 
+from typing import Any
+
 import discord
 from discord import app_commands
 
 from bot import limits
 from bot.errors import InvalidInput
 from bot.screening.service import REPORT_REASON_MAX
+from cogs._types import FilmBot, Interaction
 from cogs.messages import context_of
-from cogs.screening.events import incoming_message
+from cogs.screening.events import desk_of, incoming_message
 from storage.screening import IncomingMessage
 
 
 class ReportModal(discord.ui.Modal, title="Report message"):
     """Why the member reports the message."""
 
-    reason = discord.ui.TextInput(
+    reason: discord.ui.TextInput[ReportModal] = discord.ui.TextInput(
         label="Why should moderators look at it?",
         custom_id="reason",
         style=discord.TextStyle.paragraph,
@@ -31,33 +34,33 @@ class ReportModal(discord.ui.Modal, title="Report message"):
         super().__init__()
         self.message = message
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        client = interaction.client
+    # discord.py hands a Modal's hooks an interaction of any client: Interaction[Any].
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        client: FilmBot = interaction.client
         await interaction.response.defer(ephemeral=True, thinking=True)  # the alert is REST work
-        _, item = await client.services.screening.report_message(  # type: ignore[attr-defined]
+        _, item = await client.services.screening.report_message(
             self.message, interaction.user.id, self.reason.value
         )
-        desk = client.get_cog("Screening").desk  # type: ignore[union-attr]
-        await desk.alert(item, [])
+        await desk_of(client).alert(item, [])
         await interaction.followup.send(
             f"Thank you: the moderators will look at it (review #{item.id}). "
             "The author is not told who reported it.",
             ephemeral=True,
         )
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
-        await interaction.client.report_error(interaction, error)  # type: ignore[attr-defined]
+    async def on_error(  # type: ignore[override]  # as discord.py's Modal: no item argument
+        self, interaction: discord.Interaction[Any], error: Exception, /
+    ) -> None:
+        await interaction.client.report_error(interaction, error)
 
 
 @app_commands.context_menu(name="Report message")
 @app_commands.guild_only()
-async def report_message(interaction: discord.Interaction, message: discord.Message) -> None:
+async def report_message(interaction: Interaction, message: discord.Message) -> None:
     """Send a member's message to the moderators' review queue, with a reason."""
     if message.author.bot or message.webhook_id is not None:
         raise InvalidInput("Only members' messages can be reported.")
-    context = await context_of(interaction.client, message, message.channel)  # type: ignore[arg-type]
+    context = await context_of(interaction.client, message, message.channel)
     incoming = incoming_message(message, context.film_id, context.place.parent_id)
-    await interaction.client.services.screening.check_can_report(  # type: ignore[attr-defined]
-        incoming, interaction.user.id
-    )
+    await interaction.client.services.screening.check_can_report(incoming, interaction.user.id)
     await interaction.response.send_modal(ReportModal(incoming))

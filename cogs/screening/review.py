@@ -16,29 +16,34 @@ from datetime import timedelta
 import discord
 
 from bot.errors import InvalidInput
-from bot.moderation.model import DmStatus
+from bot.moderation.model import REASON_MAX, Action, DmStatus
 from bot.render import trim
+from bot.screening.results import Outcome
 from bot.text import escape_markdown
-from cogs.moderation.checks import guild_facts, person
+from cogs._checks import guild_facts, person
+from cogs._types import Interaction
+from cogs.screening.buttons import ReviewAction
 from cogs.screening.desk import ReviewDesk, kept_notes
+from cogs.screening.events import desk_of
 from storage.screening_review import ReviewItem
 
 TIMEOUT = timedelta(hours=1)
+SANCTIONS = {ReviewAction.WARN: Action.WARN, ReviewAction.TIMEOUT: Action.TIMEOUT}
 _locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
 
-async def decide(interaction: discord.Interaction, action: str, item_id: int) -> None:
+async def decide(interaction: Interaction, action: ReviewAction, item_id: int) -> None:
     """Carry out one button's decision on review item `item_id` (one at a time per item)."""
-    desk: ReviewDesk = interaction.client.get_cog("Screening").desk  # type: ignore[union-attr]
+    desk = desk_of(interaction.client)
     await interaction.response.defer()
     async with _locks[item_id]:
         item = await open_item(desk, item_id)
-        if action == "approve":
+        if action == ReviewAction.APPROVE:
             answer = await approve(desk, interaction, item)
-        elif action == "remove":
+        elif action == ReviewAction.REMOVE:
             answer = await remove(desk, interaction, item)
         else:
-            answer = await sanction(desk, interaction, item, action)
+            answer = await sanction(desk, interaction, item, SANCTIONS[action])
         item = await desk.services.screening.review.get(item_id)
         embed, view = await desk.render(item, kept_notes_of(interaction))
         await interaction.edit_original_response(embed=embed, view=view)
@@ -57,19 +62,19 @@ async def open_item(desk: ReviewDesk, item_id: int) -> ReviewItem:
     return item
 
 
-async def approve(desk: ReviewDesk, interaction: discord.Interaction, item: ReviewItem) -> str:
+async def approve(desk: ReviewDesk, interaction: Interaction, item: ReviewItem) -> str:
     stored = await desk.services.screening.messages.latest(item.message_id)
     note = "left as it is"
-    if stored is not None and stored.outcome == "hide" and not await _still_there(desk, item):
+    if stored is not None and stored.outcome == Outcome.HIDE and not await _still_there(desk, item):
         note = await desk.restore(item, stored, interaction.user.id)  # approves it too
     else:
         await desk.services.screening.decide_review(item.id, "approve", interaction.user.id, note)
     return f"Review #{item.id} approved: the message was {note}."
 
 
-async def remove(desk: ReviewDesk, interaction: discord.Interaction, item: ReviewItem) -> str:
+async def remove(desk: ReviewDesk, interaction: Interaction, item: ReviewItem) -> str:
     stored = await desk.services.screening.messages.latest(item.message_id)
-    if stored is not None and stored.outcome == "hide":
+    if stored is not None and stored.outcome == Outcome.HIDE:
         note = "it was already hidden"
     elif not await desk.delete_message(item, reason=f"Review #{item.id}: removed"):
         raise InvalidInput(
@@ -83,18 +88,18 @@ async def remove(desk: ReviewDesk, interaction: discord.Interaction, item: Revie
 
 
 async def sanction(
-    desk: ReviewDesk, interaction: discord.Interaction, item: ReviewItem, action: str
+    desk: ReviewDesk, interaction: Interaction, item: ReviewItem, action: Action
 ) -> str:
     """Warn or time out the author through moderation; the item is escalated."""
     where = desk.channel_name(item.channel_id)
-    reason = trim(f"Review #{item.id}, message in #{where}: {item.rule or 'reported'}", 1000)
+    reason = trim(f"Review #{item.id}, message in #{where}: {item.rule or 'reported'}", REASON_MAX)
     outcome = await desk.services.moderation.record_automatic_case(
         guild_facts(interaction),
         action=action,
         member=await desk.author(item),
         reason=reason,
         rule=item.rule,
-        duration=TIMEOUT if action == "timeout" else None,
+        duration=TIMEOUT if action == Action.TIMEOUT else None,
         jump_url=desk.message_url(item),
         moderator=person(interaction.user),
     )
@@ -112,5 +117,5 @@ async def _still_there(desk: ReviewDesk, item: ReviewItem) -> bool:
     return True
 
 
-def kept_notes_of(interaction: discord.Interaction) -> list[str]:
+def kept_notes_of(interaction: Interaction) -> list[str]:
     return kept_notes(interaction.message) if interaction.message is not None else []

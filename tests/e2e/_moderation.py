@@ -20,7 +20,7 @@ def user_id(emu, name: str) -> int:
 
 async def use_log_channel(bot, emu, channel: str = "mod-log") -> None:
     """Point the guild's mod log at `channel` (the config command has its own test)."""
-    await bot.services.mod_config.set_log_channel(
+    await bot.services.moderation.config.set_log_channel(
         guild_id(emu), int(emu.world.channel_id(channel)), user_id(emu, "Olive")
     )
 
@@ -39,12 +39,12 @@ async def wait_for_log(emu, fragment: str) -> str:
 
 
 async def cases_of(bot, emu, name: str) -> list[Case]:
-    """Every case about a member, oldest first (through the repository, not the command)."""
-    repository = bot.services.mod_cases
-    first = await repository.history(guild_id(emu), user_id(emu, name))
+    """Every case about a member, oldest first (through the service, not the command)."""
+    moderation = bot.services.moderation
+    first = await moderation.history(guild_id(emu), user_id(emu, name))
     cases = list(first.cases)
     for page in range(2, first.page_count + 1):
-        cases += (await repository.history(guild_id(emu), user_id(emu, name), page=page)).cases
+        cases += (await moderation.history(guild_id(emu), user_id(emu, name), page=page)).cases
     return sorted(cases, key=lambda case: case.number)
 
 

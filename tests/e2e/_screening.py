@@ -29,7 +29,7 @@ async def ready(bot) -> None:
 
 
 async def use_alert_channel(bot, emu, channel: str = "mod-alerts") -> None:
-    await bot.services.mod_config.set_alert_channel(
+    await bot.services.moderation.config.set_alert_channel(
         guild_id(emu), int(emu.world.channel_id(channel)), user_id(emu, "Olive")
     )
 

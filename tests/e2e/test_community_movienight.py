@@ -36,7 +36,7 @@ async def prepare_club(emu, bot) -> str:
     assert "Saved." in await settings.text()
     guild = int(emu.world.guild["id"])
     log_channel = int(emu.world.channel_id("mod-log"))
-    await bot.services.mod_config.set_log_channel(guild, log_channel, 0)
+    await bot.services.moderation.config.set_log_channel(guild, log_channel, 0)
     return role
 
 

@@ -123,7 +123,7 @@ async def test_an_edit_that_adds_a_spoiler_is_caught(emu, bot, watch):
 
 
 async def test_guard_deletions_are_not_logged_as_member_deletions(emu, bot, watch):
-    await bot.services.mod_config.set_log_channel(
+    await bot.services.moderation.config.set_log_channel(
         int(emu.world.guild["id"]),
         int(emu.world.channel_id("mod-log")),
         int(emu.world.user_id("Olive")),

@@ -172,7 +172,9 @@ async def test_tempban_records_its_end(emu, bot):
 
 
 async def test_an_unanswered_confirmation_says_so_and_does_nothing(emu, bot, monkeypatch):
-    monkeypatch.setattr("cogs.moderation.views.CONFIRM_SECONDS", 0.2)
+    from cogs.moderation import views  # the module the loaded extension uses
+
+    monkeypatch.setattr(views, "CONFIRM_SECONDS", 0.2)
     record = await emu.slash("Mona", "mod kick", member="Dave", reason="Advertising")
     assert (await record.reply())["components"]  # Kick / Cancel, until the time is up
     closed = await record.wait(

@@ -37,7 +37,7 @@ async def test_purge_skips_messages_too_old_to_bulk_delete(emu, bot):
     assert set(emu.store.deleted) == {m["id"] for m in bobs}
     remaining = {m["id"] for m in emu.messages_in("general")}
     assert old["id"] in remaining and {m["id"] for m in alices} <= remaining
-    case = await bot.services.mod_cases.get_case(guild_id(emu), 1)
+    case = await bot.services.moderation.case(guild_id(emu), 1)
     assert case.type == CaseType.PURGE and case.member_id == user_id(emu, "Bob")
     assert case.channel_id == int(emu.world.channel_id("general"))
     await wait_for_log(emu, "Case #1 · Purge")
@@ -78,7 +78,7 @@ async def test_lock_and_unlock_a_thread(emu, bot):
     assert emu.world.channels[thread]["thread_metadata"]["locked"] is False
     record = await emu.slash("Mona", "mod lock", where="general", reason="Spoilers")
     assert await record.text() == "Use /mod lock inside the thread you want to lock."
-    lock, unlock = [await bot.services.mod_cases.get_case(guild_id(emu), n) for n in (1, 2)]
+    lock, unlock = [await bot.services.moderation.case(guild_id(emu), n) for n in (1, 2)]
     assert (lock.type, unlock.type) == (CaseType.LOCK, CaseType.UNLOCK)
     assert lock.channel_id == int(thread) and lock.member_id is None
     await wait_for_log(emu, "Case #2 · Thread unlocked")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.moderation.model import CaseType, DmStatus
-from cogs.moderation.checks import guild_facts_for, person
+from cogs._checks import guild_facts_for, person
 from tests.e2e._moderation import all_cases, cases_of, dm_texts, guild_id, wait_for_log
 
 
@@ -24,7 +24,7 @@ async def test_show_then_change_the_log_channel(emu, bot):
     assert f"Mod log: <#{log_id}>." in await record.text()
     await (await emu.slash("Mona", "mod warn", member="Bob", reason="first logged")).reply()
     await wait_for_log(emu, "Case #1 · Warning")
-    config = await bot.services.mod_config.get_config(guild_id(emu))
+    config = await bot.services.moderation.config.get(guild_id(emu))
     assert config.log_channel_id == int(log_id)
 
 
@@ -36,7 +36,7 @@ async def test_a_channel_the_bot_cannot_post_in_is_refused(emu, start_bot, setti
             "I can't post in #mod-alerts: I need the **View Channel** and **Send Messages** "
             "permissions there."
         )
-        config = await bot.services.mod_config.get_config(guild_id(emu))
+        config = await bot.services.moderation.config.get(guild_id(emu))
         assert config.alert_channel_id is None
         record = await emu.slash("Olive", "mod config alert-channel", channel="film-talk")
         assert "Alerts: <#" in await record.text()
@@ -82,7 +82,9 @@ async def test_other_features_record_automatic_cases(emu, bot):
     general = guild.get_channel(int(emu.world.channel_id("general")))
     facts = guild_facts_for(guild, general)
     bob = person(guild.get_member(int(emu.world.user_id("Bob"))))
-    await bot.services.mod_config.set_log_channel(guild.id, int(emu.world.channel_id("mod-log")), 1)
+    await bot.services.moderation.config.set_log_channel(
+        guild.id, int(emu.world.channel_id("mod-log")), 1
+    )
     link = f"https://discord.com/channels/{guild.id}/{general.id}/1"
     outcome = await bot.services.moderation.record_automatic_case(
         facts,

@@ -14,7 +14,7 @@ from bot.journal import CrashPoints, SimulatedCrash, Status
 from bot.moderation.journaled import ApplyLadderStep, ChannelAction, DiscordFirst, RecordFirst
 from bot.moderation.model import CaseType, DmStatus
 from bot.moderation.requests import ActionRequest
-from cogs.moderation.checks import guild_facts_for, person
+from cogs._checks import guild_facts_for, person
 from tests.e2e._moderation import (
     all_cases,
     cases_of,

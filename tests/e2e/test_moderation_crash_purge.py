@@ -9,7 +9,7 @@ from bot.journal import CrashPoints, SimulatedCrash, Status
 from bot.moderation.journaled import PurgeAction
 from bot.moderation.model import CaseType
 from bot.moderation.purge import plan_purge
-from cogs.moderation.checks import guild_facts_for, person
+from cogs._checks import guild_facts_for, person
 from tests.e2e._moderation import all_cases, guild_id, log_entries, use_log_channel, user_id
 
 STEP_POINTS = [f"mod-purge:{s.name}:{w}" for s in PurgeAction.steps for w in ("before", "after")]
@@ -41,7 +41,7 @@ async def crash_then_resume(emu, start_bot, settings, point: str, count: int):
         await bot.services.journal.resume_unfinished()
         intents = await bot.services.journal.store.unfinished()
         assert intents == []
-        case = await bot.services.mod_cases.get_case(guild_id(emu), 1)
+        case = await bot.services.moderation.case(guild_id(emu), 1)
         return await all_cases(bot), case, {m["id"] for m in bobs}, alice["id"]
 
 
@@ -73,7 +73,7 @@ async def test_a_purge_is_one_finished_intent_with_what_it_deleted(emu, bot):
     await use_log_channel(bot, emu)
     bobs = [await emu.post("Bob", "general", f"spoiler {i}") for i in range(2)]
     case = await purge(bot, emu, bobs)
-    found = await bot.services.mod_cases.case_for_intent(1)
+    found = await bot.services.moderation.case_for_intent(1)
     assert found is not None and found.number == case.number == 1
     intent = await bot.services.journal.store.get(1)
     assert intent.kind == "mod-purge" and intent.status == Status.DONE

@@ -43,8 +43,8 @@ async def test_expiry_missed_while_offline_is_applied_at_start(emu, start_bot, s
     async with start_bot(settings, clock=clock) as bot:
         await bot.services.expiry.wait_idle()
         assert bob not in emu.world.bans and dave in emu.world.bans
-        bob_case = await bot.services.mod_cases.get_case(guild_id(emu), 1)
-        dave_case = await bot.services.mod_cases.get_case(guild_id(emu), 2)
+        bob_case = await bot.services.moderation.case(guild_id(emu), 1)
+        dave_case = await bot.services.moderation.case(guild_id(emu), 2)
         assert (bob_case.active, bob_case.end_reason) == (False, "expired")
         assert dave_case.active and bot.services.expiry.next_expiry == dave_case.expires_at
         await wait_for_log(emu, "Case #1 · Temporary ban ended** (expired)")
@@ -57,5 +57,5 @@ async def test_a_ban_lifted_by_hand_meanwhile_still_ends_the_case(emu, start_bot
         del emu.world.bans[emu.world.user_id("Bob")]  # someone unbanned Bob in Discord's UI
         clock.advance(timedelta(hours=2))
         await bot.services.expiry.wait_idle()
-        case = await bot.services.mod_cases.get_case(guild_id(emu), 1)
+        case = await bot.services.moderation.case(guild_id(emu), 1)
         assert (case.active, case.end_reason) == (False, "expired")

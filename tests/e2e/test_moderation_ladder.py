@@ -54,10 +54,10 @@ async def test_warnings_decay_and_the_third_recent_one_times_out(emu, start_bot,
 
         clock.advance(timedelta(minutes=59))
         await bot.services.expiry.wait_idle()
-        assert (await bot.services.mod_cases.get_case(guild_id(emu), 5)).active
+        assert (await bot.services.moderation.case(guild_id(emu), 5)).active
         clock.advance(timedelta(minutes=1))
         await bot.services.expiry.wait_idle()
-        ended = await bot.services.mod_cases.get_case(guild_id(emu), 5)
+        ended = await bot.services.moderation.case(guild_id(emu), 5)
         assert (ended.active, ended.end_reason) == (False, "expired")
         await wait_for_log(emu, "Case #5 · Automatic timeout ended** (expired)")
 

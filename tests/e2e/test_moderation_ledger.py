@@ -33,7 +33,7 @@ async def test_case_shows_every_fact(emu, bot):
 
 
 async def test_history_pages_and_strikes_voided_cases(emu, bot):
-    await bot.services.mod_config.set_ladder(guild_id(emu), [], by=1)
+    await bot.services.moderation.config.set_ladder(guild_id(emu), [], by=1)
     for i in range(11):
         await (await emu.slash("Mona", "mod warn", member="Bob", reason=f"warning {i}")).reply()
     await (await emu.slash("Mona", "mod pardon", number=2, reason="Mistaken identity")).reply()
@@ -84,7 +84,7 @@ async def test_cases_of_another_server_cannot_be_touched(emu, bot):
         new = NewCase(
             guild_id=other, type=CaseType.WARN, moderator_id=1, member_id=2, reason=reason
         )
-        await bot.services.mod_cases.add_case(new, now)
+        await bot.services.moderation.record_case(new, now)
     await (await emu.slash("Mona", "mod warn", member="Bob", reason="ours")).reply()
     for command, options in (
         ("mod reason", {"text": "hijacked"}),
@@ -93,7 +93,7 @@ async def test_cases_of_another_server_cannot_be_touched(emu, bot):
     ):
         record = await emu.slash("Mona", command, number=2, **options)
         assert await record.text() == "There is no case #2 in this server."
-    theirs = await bot.services.mod_cases.get_case(other, 2)
+    theirs = await bot.services.moderation.case(other, 2)
     assert theirs.reason == "theirs two" and not theirs.voided and theirs.amendments == ()
 
 
@@ -127,7 +127,7 @@ async def test_pardon_lifts_a_tempban(emu, bot):
 
 
 async def test_two_moderators_warning_at_once_both_count(emu, bot):
-    await bot.services.mod_config.set_ladder(guild_id(emu), [], by=1)
+    await bot.services.moderation.config.set_ladder(guild_id(emu), [], by=1)
     first, second = await asyncio.gather(
         emu.slash("Mona", "mod warn", member="Bob", reason="from Mona"),
         emu.slash("Olive", "mod warn", member="Bob", reason="from Olive"),

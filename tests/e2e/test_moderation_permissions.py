@@ -50,7 +50,7 @@ async def test_a_timeout_only_role_cannot_ban_kick_purge_or_lock(
 
 async def test_a_configured_moderator_role_still_needs_the_permission(emu, helper):
     bot, role = helper
-    await bot.services.mod_config.set_moderator_roles(
+    await bot.services.moderation.config.set_moderator_roles(
         guild_id(emu), [int(role)], user_id(emu, "Olive")
     )
     record = await emu.slash("Dave", "mod ban", member="Bob", reason="raid")
@@ -63,12 +63,12 @@ async def test_a_configured_moderator_role_still_needs_the_permission(emu, helpe
 async def test_everyone_cannot_be_made_a_moderator_role(emu, bot):
     record = await emu.slash("Olive", "mod config add-role", role="@everyone")
     assert (await record.text()).startswith("@everyone cannot be a moderator role")
-    config = await bot.services.mod_config.get_config(guild_id(emu))
+    config = await bot.services.moderation.config.get(guild_id(emu))
     assert config.moderator_role_ids == ()
 
 
 async def test_everyone_stored_as_a_moderator_role_by_an_old_version_gives_nothing(emu, bot):
-    await bot.services.mod_config.set_moderator_roles(
+    await bot.services.moderation.config.set_moderator_roles(
         guild_id(emu), [guild_id(emu)], user_id(emu, "Olive")
     )
     record = await emu.slash("Alice", "mod warn", member="Bob", reason="I don't like him")
@@ -107,7 +107,7 @@ async def test_review_buttons_need_the_permission_of_their_action(emu, helper):
     await ready(bot)
     await use_alert_channel(bot, emu)
     await screen_everywhere(bot, emu)
-    await bot.services.mod_config.set_moderator_roles(
+    await bot.services.moderation.config.set_moderator_roles(
         guild_id(emu), [int(emu.world.role_id("Moderator")), int(role)], user_id(emu, "Olive")
     )
     await post_screened(bot, emu, "Alice", "film-talk", "the director is a total moron")
@@ -125,5 +125,5 @@ async def test_pardoning_a_ban_needs_ban_members_because_it_unbans(emu, helper):
     await (await confirm(emu, "Mona", record, "Ban")).reply()
     record = await emu.slash("Dave", "mod pardon", number=1, reason="I like Bob")
     assert "**Ban Members** permission to unban" in await record.text()
-    case = await bot.services.mod_cases.get_case(guild_id(emu), 1)
+    case = await bot.services.moderation.case(guild_id(emu), 1)
     assert case.active and not case.voided and emu.world.user_id("Bob") in emu.world.bans

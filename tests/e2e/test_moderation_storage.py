@@ -49,7 +49,7 @@ async def test_the_error_handler_answers_when_its_own_record_fails(
     async def broken(*args, **kwargs):
         raise RuntimeError("the history index is corrupt")
 
-    monkeypatch.setattr(bot.services.mod_cases, "history", broken)
+    monkeypatch.setattr(bot.services.moderation, "history", broken)
     await make_read_only(bot.services.conn)
     record = await emu.slash("Mona", "mod history", member="Bob")
     text = await record.text()

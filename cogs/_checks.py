@@ -1,8 +1,9 @@
-"""Who may use /mod, and the plain facts the core's rules need, gathered from an interaction.
+"""Who may use moderators' commands, and the plain facts the core's rules need, gathered from
+an interaction: shared by every feature (moderation, screening, discussions, replies...).
 
-The /mod group carries Discord's default permission (Timeout Members), so members without it
-do not even see it; `moderator_only()` checks again on every use against the server's
-configured moderator roles. `mod_action(action)` is that check plus the Discord permission
+The /mod group (cogs/_mod_group.py) carries Discord's default permission (Timeout Members),
+so members without it do not even see it; `moderator_only()` checks again on every use
+against the server's configured moderator roles. `mod_action(action)` is that check plus the Discord permission
 the action uses (ban needs Ban Members...), stated once in bot/moderation/rules.py;
 `ensure_can(interaction, action)` is the same check for a button pressed later (a
 confirmation, a review alert): it reads the presser's roles and permissions at the click.
@@ -12,37 +13,48 @@ confirmation, a review alert): it reads the presser's roles and permissions at t
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 import discord
 from discord import app_commands
 
 from bot.errors import UserFacingError
+from bot.moderation.model import Action
 from bot.moderation.requests import GuildFacts
 from bot.moderation.rules import (
-    MODERATION_PERMISSION,
     MODERATOR_PERMISSIONS,
     Person,
     check_moderator,
     check_moderator_permission,
     check_server_manager,
 )
-
-if TYPE_CHECKING:
-    from bot.app import FilmBot
-    from bot.services import Services
+from bot.services import Services
+from cogs._types import Interaction
 
 T = TypeVar("T")
-DEFAULT_PERMISSIONS = discord.Permissions(**{MODERATION_PERMISSION: True})
 
 
 class NotAllowed(app_commands.CheckFailure):
     """A refused check; the bot's error handler shows the message as it is."""
 
 
-def services(interaction: discord.Interaction) -> Services:
-    bot: FilmBot = interaction.client  # type: ignore[assignment]
-    return bot.services
+def services(interaction: Interaction) -> Services:
+    """The bot's services, what every command reaches the core through."""
+    return interaction.client.services
+
+
+def guild_id_of(interaction: Interaction) -> int:
+    """The server a guild-only command was used in (the checks refuse a DM before this)."""
+    if interaction.guild_id is None:
+        raise NotAllowed("This command only works inside a server.")
+    return interaction.guild_id
+
+
+def guild_of(interaction: Interaction) -> discord.Guild:
+    """The server a guild-only command was used in, as discord.py caches it."""
+    if interaction.guild is None:
+        raise NotAllowed("This command only works inside a server.")
+    return interaction.guild
 
 
 def granted(permissions: discord.Permissions) -> frozenset[str]:
@@ -57,7 +69,7 @@ def person(user: discord.abc.User) -> Person:
     return Person(user.id, user.display_name, None)
 
 
-def guild_facts(interaction: discord.Interaction) -> GuildFacts:
+def guild_facts(interaction: Interaction) -> GuildFacts:
     """The server, the bot (with its top role) and the bot's permissions in this channel."""
     assert interaction.guild is not None  # the /mod group is guild-only
     return guild_facts_for(interaction.guild, permissions=interaction.app_permissions)
@@ -83,17 +95,17 @@ def guild_facts_for(
     )
 
 
-def _is_owner(interaction: discord.Interaction) -> bool:
+def _is_owner(interaction: Interaction) -> bool:
     return interaction.guild is not None and interaction.user.id == interaction.guild.owner_id
 
 
-async def ensure_moderator(interaction: discord.Interaction, where: str) -> None:
+async def ensure_moderator(interaction: Interaction, where: str) -> None:
     """Refuse (a user-facing error) unless the caller is a moderator of this server by its
     moderation settings: a moderator role, Timeout Members, or the owner. `where` finishes
     "... only work inside a server" for a DM."""
     if interaction.guild is None or not isinstance(interaction.user, discord.Member):
         raise NotAllowed(f"{where} only work inside a server.")
-    config = await services(interaction).mod_config.get_config(interaction.guild.id)
+    config = await services(interaction).moderation.config.get(interaction.guild.id)
     try:
         check_moderator(
             config=config,
@@ -106,7 +118,7 @@ async def ensure_moderator(interaction: discord.Interaction, where: str) -> None
 
 
 async def ensure_can(
-    interaction: discord.Interaction, action: str, where: str = "Moderation commands"
+    interaction: Interaction, action: Action, where: str = "Moderation commands"
 ) -> None:
     """Refuse unless the caller (or presser, for a button) is a moderator now AND holds the
     Discord permission `action` uses; run at every use, so a role lost since counts."""
@@ -119,7 +131,7 @@ async def ensure_can(
         raise NotAllowed(refused.message) from None
 
 
-async def is_moderator(interaction: discord.Interaction) -> bool:
+async def is_moderator(interaction: Interaction) -> bool:
     """The same test as a yes/no (features that let moderators do more)."""
     try:
         await ensure_moderator(interaction, "Moderators")
@@ -128,12 +140,12 @@ async def is_moderator(interaction: discord.Interaction) -> bool:
     return True
 
 
-async def _moderator(interaction: discord.Interaction) -> bool:
+async def _moderator(interaction: Interaction) -> bool:
     await ensure_moderator(interaction, "Moderation commands")
     return True
 
 
-async def _server_manager(interaction: discord.Interaction) -> bool:
+async def _server_manager(interaction: Interaction) -> bool:
     try:
         check_server_manager(
             permissions=granted(interaction.permissions), is_owner=_is_owner(interaction)
@@ -148,13 +160,13 @@ def moderator_only() -> Callable[[T], T]:
     return app_commands.check(_moderator)
 
 
-def mod_action(action: str) -> Callable[[T], T]:
+def mod_action(action: Action) -> Callable[[T], T]:
     """A /mod command that does `action`: the moderator check and the action's Discord
     permission, at every use. Also sets the permission as the command's default (Discord
     applies defaults to top-level commands only; inside /mod the runtime check decides)."""
     needed = MODERATOR_PERMISSIONS[action]
 
-    async def predicate(interaction: discord.Interaction) -> bool:
+    async def predicate(interaction: Interaction) -> bool:
         await ensure_can(interaction, action)
         return True
 
