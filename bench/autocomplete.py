@@ -20,12 +20,11 @@ from pathlib import Path
 
 from bench._machine import describe
 from bot.films.cards import Choice, autocomplete_choices
-from bot.films.catalog import FilmCatalog
+from bot.films.catalog import FilmCatalog, ensure_curated
 from bot.films.importers.ggplot2movies import import_ggplot2movies
 from bot.films.importers.movielens import import_movielens
 from bot.films.model import Film
 from storage.db import connect
-from storage.films import ensure_curated
 from storage.migrate import migrate
 
 NAIVE_SQL = (

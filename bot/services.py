@@ -112,7 +112,7 @@ class Services:
             self.discussions,
             self.discussion_settings,
             self.spoiler_guard,
-            self.catalog.films.get_details,
+            self.catalog.get_details,
             terms=CommunityTerms(SpoilerTermRepository(self.conn)),
             encoder=self.settings.spoiler_encoder == "on",
         )
@@ -144,7 +144,7 @@ class Services:
     async def film_details(self, film_id: int) -> FilmDetails | None:
         """A film's catalog details (quotes, characters) for film-aware screening."""
         try:
-            return await self.catalog.films.get_details(film_id)
+            return await self.catalog.get_details(film_id)
         except UserFacingError:
             log.warning("film %s of a discussion thread is not in the catalog", film_id)
             return None

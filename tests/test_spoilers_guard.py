@@ -8,6 +8,7 @@ import pytest
 
 from bot import limits
 from bot.errors import InvalidInput, NotFound, PermissionDenied
+from bot.films.catalog import FilmCatalog, ensure_curated
 from bot.spoilers.format import hidden_text, unhidden_text
 from bot.spoilers.guard import (
     GUARD_FOOTER,
@@ -21,7 +22,6 @@ from storage.discussions import (
     DiscussionSettingsRepository,
     SpoilerGuardRepository,
 )
-from storage.films import FilmRepository, ensure_curated
 from tests.films_support import migrated
 
 SPOILER = "What a film. Tommy dies at the end and Kathy becomes a donor. Loved the score though."
@@ -37,7 +37,7 @@ async def conn(tmp_path):
 
 @pytest.fixture
 async def guard(conn):
-    films = FilmRepository(conn)
+    films = FilmCatalog(conn)
     return SpoilerGuard(
         DiscussionRepository(conn),
         DiscussionSettingsRepository(conn),
@@ -123,7 +123,7 @@ def test_only_authors_and_moderators_may_tag():
 
 
 async def test_detectors_are_built_once_per_film_and_sensitivity(conn):
-    films = FilmRepository(conn)
+    films = FilmCatalog(conn)
     loads = []
 
     async def load(film_id):
@@ -145,4 +145,4 @@ async def test_detectors_are_built_once_per_film_and_sensitivity(conn):
 
 async def test_missing_film_is_reported_as_not_found_by_the_loader(conn):
     with pytest.raises(NotFound):
-        await FilmRepository(conn).get_details(404)
+        await FilmCatalog(conn).get_details(404)

@@ -18,7 +18,7 @@ import aiosqlite
 
 from bot.films.http import LazySession, retry_after
 from bot.films.model import Credit, Film, FilmDetails
-from bot.films.normalize import parse_query
+from bot.films.titles import parse_query
 from storage.tmdb_cache import TmdbCacheRepository
 
 log = logging.getLogger(__name__)

@@ -61,7 +61,7 @@ async def start(
     if not interaction.response.is_done():  # before any REST call that could wait on a limit
         await interaction.response.defer(ephemeral=True, thinking=True)
     parent = await _fresh_parent(interaction, channel)
-    details = await svc.catalog.films.get_details(film_id)
+    details = await svc.catalog.get_details(film_id)
     options = await svc.discussion_settings.get(interaction.guild_id)
     policy = parse_policy(spoilers or options.default_spoiler_policy)
     forum = isinstance(parent, discord.ForumChannel)
@@ -78,7 +78,7 @@ async def start(
         await interaction.response.defer(ephemeral=True, thinking=True)
     if await svc.catalog.needs_plot_lookup(details.film):  # then read what it found
         note = await fill_in_plot(interaction, details.film, ephemeral=True)
-        details = await svc.catalog.films.get_details(details.film.id)
+        details = await svc.catalog.get_details(details.film.id)
     else:
         note = None
     thread, opener_id = await _create(parent, details, policy, options.default_auto_archive_minutes)

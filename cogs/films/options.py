@@ -22,8 +22,8 @@ from discord import app_commands
 
 from bot.errors import UserFacingError
 from bot.films.catalog import FilmCatalog
-from bot.films.errors import FilmNotFound
 from bot.films.model import Film
+from bot.films.resolve import FilmNotFound
 from bot.films.text import safe_echo
 
 log = logging.getLogger(__name__)

@@ -20,9 +20,9 @@ from typing import BinaryIO, TextIO
 
 from bot.errors import InvalidInput
 from bot.films.importers.common import ImportFileError, ImportReport, write_import
+from bot.films.merge import CatalogMerger
 from bot.films.model import Credit, Film
 from bot.progress import Progress
-from storage.film_writer import CatalogWriter
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ def import_imdb(
     """Import IMDb's TSV files from `folder` into the catalog at `db_path`."""
     files = _find_files(Path(folder))
 
-    def body(writer: CatalogWriter, report: ImportReport) -> None:
+    def body(writer: CatalogMerger, report: ImportReport) -> None:
         report.counts["films read"] = _import_basics(writer, files["title.basics"], stream)
         if "title.ratings" in files:
             report.counts["ratings"] = _import_ratings(writer, files["title.ratings"], stream)
@@ -154,7 +154,7 @@ def _int(value: str, path: Path, line: int, column: str) -> int | None:
         ) from None
 
 
-def _import_basics(writer: CatalogWriter, path: Path, stream: TextIO | None) -> int:
+def _import_basics(writer: CatalogMerger, path: Path, stream: TextIO | None) -> int:
     films = 0
     for line, (tconst, kind, primary, original, adult, start, _end, runtime, genres) in read_tsv(
         path, "title.basics", stream
@@ -176,7 +176,7 @@ def _import_basics(writer: CatalogWriter, path: Path, stream: TextIO | None) -> 
     return films
 
 
-def _import_ratings(writer: CatalogWriter, path: Path, stream: TextIO | None) -> int:
+def _import_ratings(writer: CatalogMerger, path: Path, stream: TextIO | None) -> int:
     count = 0
     for line, (tconst, average, votes) in read_tsv(path, "title.ratings", stream):
         film_id = writer.film_by_external_id(SOURCE, tconst)
@@ -193,7 +193,7 @@ def _import_ratings(writer: CatalogWriter, path: Path, stream: TextIO | None) ->
     return count
 
 
-def _import_credits(writer: CatalogWriter, files: dict[str, Path], stream: TextIO | None) -> int:
+def _import_credits(writer: CatalogMerger, files: dict[str, Path], stream: TextIO | None) -> int:
     conn = writer.conn
     conn.execute(
         "CREATE TEMP TABLE imdb_principals (film_id INTEGER, nconst TEXT, role TEXT, "
@@ -208,7 +208,7 @@ def _import_credits(writer: CatalogWriter, files: dict[str, Path], stream: TextI
         conn.execute("DROP TABLE temp.imdb_principals")
 
 
-def _stage_principals(writer: CatalogWriter, path: Path, stream: TextIO | None) -> None:
+def _stage_principals(writer: CatalogMerger, path: Path, stream: TextIO | None) -> None:
     for line, (tconst, ordering, nconst, category, _job, characters) in read_tsv(
         path, "title.principals", stream
     ):
@@ -239,7 +239,7 @@ def _characters(value: str) -> str | None:
     return " / ".join(str(n) for n in names) if isinstance(names, list) and names else None
 
 
-def _attach_people(writer: CatalogWriter, path: Path, stream: TextIO | None) -> None:
+def _attach_people(writer: CatalogMerger, path: Path, stream: TextIO | None) -> None:
     conn = writer.conn
     for line, (nconst, name, birth, death, _professions, _known) in read_tsv(
         path, "name.basics", stream
@@ -263,7 +263,7 @@ def _attach_people(writer: CatalogWriter, path: Path, stream: TextIO | None) -> 
         )
 
 
-def _store_credits(writer: CatalogWriter) -> int:
+def _store_credits(writer: CatalogMerger) -> int:
     rows = writer.conn.execute(
         "SELECT film_id, person_id, role, ordering, characters FROM imdb_principals "
         "WHERE person_id IS NOT NULL ORDER BY film_id, ordering"

@@ -18,7 +18,7 @@ import aiohttp
 
 from bot import __version__
 from bot.films.http import LazySession, retry_after
-from bot.films.normalize import fold
+from bot.films.titles import fold
 from bot.films.wikipedia.page import BrokenWikitext, WikiFilm, parse_film_page
 
 log = logging.getLogger(__name__)
