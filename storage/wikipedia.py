@@ -80,7 +80,17 @@ def load_checkpoint(conn: sqlite3.Connection, file_name: str) -> Checkpoint:
     ).fetchone()
     if row is None:
         return Checkpoint(file_name)
-    return Checkpoint(file_name, *tuple(row)[:6], finished=row[6] is not None)
+    last_page_id, next_offset, pages_read, films, skipped, failed, finished_at = tuple(row)
+    return Checkpoint(
+        file_name,
+        last_page_id,
+        next_offset,
+        pages_read,
+        films,
+        skipped,
+        failed,
+        finished=finished_at is not None,
+    )
 
 
 def save_checkpoint(conn: sqlite3.Connection, point: Checkpoint) -> None:
@@ -116,9 +126,12 @@ class WikipediaLookupRepository:
         self._conn = conn
 
     async def get(self, film_id: int) -> aiosqlite.Row | None:
-        rows = await self._conn.execute_fetchall(
-            "SELECT status, article, page_id, revision_id FROM wikipedia_lookups WHERE film_id = ?",
-            (film_id,),
+        rows = list(
+            await self._conn.execute_fetchall(
+                "SELECT status, article, page_id, revision_id FROM wikipedia_lookups "
+                "WHERE film_id = ?",
+                (film_id,),
+            )
         )
         return rows[0] if rows else None
 

@@ -18,7 +18,7 @@ from bot.films.curated import load_curated
 from bot.films.extras import CardExtras, fetch_extras
 from bot.films.merge import store_films
 from bot.films.model import Film, FilmDetails, SpoilerLevel
-from bot.films.resolve import FilmNotFound, TitleSearch
+from bot.films.resolve import DEFAULT_LIMIT, FilmNotFound, TitleSearch
 from bot.films.similar import SimilarResult, similar_films
 from bot.films.tmdb import TmdbClient, TmdbUnavailable
 from bot.films.wikipedia.client import WikipediaClient
@@ -163,7 +163,7 @@ class FilmCatalog:
         film = await self.find(title_or_id)
         return await similar_films(self._films, self._similarity, film, limit=limit)
 
-    async def search(self, query: str, *, limit: int = 25) -> list[Film]:
+    async def search(self, query: str, *, limit: int = DEFAULT_LIMIT) -> list[Film]:
         """/film search: matching titles (close spellings when nothing matches)."""
         return await self._titles.search(query, limit)
 

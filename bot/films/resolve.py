@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 
+from bot import limits
 from bot.errors import InvalidInput, NotFound
 from bot.films.model import Film
 from bot.films.text import safe_echo
@@ -18,7 +19,8 @@ from bot.films.titles import MAX_ID_DIGITS, parse_query, picked_id, without_trai
 from bot.text import counted
 from storage.films import FilmRepository
 
-DEFAULT_LIMIT = 25
+DEFAULT_LIMIT = limits.AUTOCOMPLETE_CHOICES
+LABEL_CHARS = 100  # of a film's label, echoed in a message
 MAX_SUGGESTIONS = 5
 MAX_LISTED = 5
 FUZZY_POOL = 400
@@ -27,7 +29,7 @@ STEM_LENGTH = 3  # "did you mean" looks at titles with a word starting like one 
 
 
 def _listing(films: Sequence[Film]) -> str:
-    return ", ".join(safe_echo(f.label, 100) for f in films[:MAX_LISTED])
+    return ", ".join(safe_echo(f.label, LABEL_CHARS) for f in films[:MAX_LISTED])
 
 
 class FilmNotFound(NotFound):
@@ -60,7 +62,7 @@ class AmbiguousTitle(InvalidInput):
         example = self.candidates[0].label if self.candidates else query
         super().__init__(
             f'Several films are called "{safe_echo(query)}": {_listing(self.candidates)}. '
-            f'Pick one from the list, or add the year, e.g. "{safe_echo(example, 100)}".'
+            f'Pick one from the list, or add the year, e.g. "{safe_echo(example, LABEL_CHARS)}".'
         )
 
 

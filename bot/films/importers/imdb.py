@@ -87,17 +87,17 @@ def _find_files(folder: Path) -> dict[str, Path]:
         raise InvalidInput(
             f"{folder} is not a folder; give the folder holding IMDb's .tsv.gz files"
         )
-    found = {}
+    files = {}
     for name in HEADERS:
         for candidate in (folder / f"{name}.tsv.gz", folder / f"{name}.tsv"):
             if candidate.is_file():
-                found[name] = candidate
+                files[name] = candidate
                 break
-    if "title.basics" not in found:
+    if "title.basics" not in files:
         raise InvalidInput(
             f"{folder} has no title.basics.tsv.gz (download it from IMDb's datasets page)"
         )
-    return found
+    return files
 
 
 def read_tsv(

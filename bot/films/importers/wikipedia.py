@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ET
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO, cast
 
 from bot.errors import InvalidInput
 from bot.films.importers.common import ImportReport
@@ -160,7 +160,7 @@ def _read_sequential(run: _Run, path: Path, batch_films: int) -> None:
     skip = run.point.pages_read
     with path.open("rb") as file:
         raw = dump.CountingReader(file)
-        source = dump.open_export(raw, path.name)
+        source = dump.open_export(cast(BinaryIO, raw), path.name)  # reads like a binary file
         pages = rawpages.split_pages(source)
         reader = _Batches(run, path.name, batch_films)
         try:
