@@ -8,7 +8,7 @@ import json
 import pytest
 
 from bot.__main__ import main
-from bot.errors import InvalidInput
+from bot.errors import InvalidInput, NotFound
 from bot.films.catalog import FilmCatalog
 from bot.films.model import Film, FilmDetails, SpoilerLevel
 from bot.films.plots import PlotEditor, validate_section
@@ -75,7 +75,7 @@ async def test_plot_sections_are_saved_edited_and_retired(db):
     (live,) = (await FilmCatalog(db).get_details(film_id)).summary
     assert (live.heading, live.text, live.level) == ("The ending", "It burns.", SpoilerLevel.LATER)
     assert changed == [film_id, film_id]
-    with pytest.raises(InvalidInput, match="has no section called “Ending”"):
+    with pytest.raises(NotFound, match="has no section called “Ending”"):
         await editor.remove(film_id, "Ending", by=1)
     await editor.remove(film_id, "the ending", by=1)
     assert (await FilmCatalog(db).get_details(film_id)).summary == ()

@@ -59,7 +59,7 @@ class FilmCatalog:
         if self._tmdb is not None:
             await self._tmdb.close()
         if self._plots is not None:
-            await self._plots.wikipedia.close()
+            await self._plots.close()
 
     # -- films by id --------------------------------------------------------------------
 

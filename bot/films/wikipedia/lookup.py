@@ -40,38 +40,42 @@ class PlotLookup:
         tmdb: TmdbClient | None = None,
     ) -> None:
         self._conn = conn
-        self.films = FilmRepository(conn)
-        self.lookups = WikipediaLookupRepository(conn)
-        self.wikipedia = wikipedia
-        self.tmdb = tmdb
+        self._films = FilmRepository(conn)
+        self._lookups = WikipediaLookupRepository(conn)
+        self._wikipedia = wikipedia
+        self._tmdb = tmdb
+
+    async def close(self) -> None:
+        """Close the Wikipedia client's session (the TMDB client is the catalog's to close)."""
+        await self._wikipedia.close()
 
     async def needed(self, film: Film) -> bool:
         """True when the film has no plot and was never looked up (the lookup is slow: an
         interaction defers before it)."""
-        if await self.lookups.has_plot(film.id):
+        if await self._lookups.has_plot(film.id):
             return False
-        return await self.lookups.get(film.id) is None
+        return await self._lookups.get(film.id) is None
 
     async def run(self, film: Film) -> str | None:
         """Look the film up and store what was found; a line for the reply when no plot
         could be added (and why), else None."""
-        details = await self.films.get_details(film.id)
+        details = await self._films.get_details(film.id)
         directors = [c.name for c in details.people("director")] if details else []
         wanted = Wanted(film.title, film.year, directors)
         await self._add_tmdb(film)
         try:
-            page = await self.wikipedia.find_film(wanted)
+            page = await self._wikipedia.find_film(wanted)
         except WikipediaUnavailable as exc:
             log.warning("Wikipedia lookup for film %s failed: %s", film.id, exc)
             return f"The plot could not be fetched from Wikipedia: {exc}."
         imdb = film.external_ids.get("imdb")
         if page is None or (imdb and page.imdb_id and page.imdb_id != imdb):
-            await self.lookups.record(film.id, "not_found")
+            await self._lookups.record(film.id, "not_found")
             return (
                 f"Wikipedia has no film article matching {_shown(film)}, so there is no plot yet."
             )
         await self._store_revision(_for_film(page, film))
-        await self.lookups.record(film.id, "found", page.article, page.page_id, page.revision_id)
+        await self._lookups.record(film.id, "found", page.article, page.page_id, page.revision_id)
         log.info(
             "stored Wikipedia's %r (revision %s) for film %s",
             page.article,
@@ -92,10 +96,10 @@ class PlotLookup:
 
     async def _add_tmdb(self, film: Film) -> None:
         """TMDB's overview and credits (with characters) for the film, when a key is set."""
-        if self.tmdb is None:
+        if self._tmdb is None:
             return
         try:
-            tmdb_details = await self.tmdb.find(
+            tmdb_details = await self._tmdb.find(
                 f"{film.title} ({film.year})" if film.year else film.title
             )
         except TmdbUnavailable as exc:
