@@ -83,12 +83,13 @@ class Services:
     reply_capture: ReplyCapture
     # Per-channel high-water marks (docs/replies.md): where each channel's catch-up starts.
     marks: ChannelMarks
-    # The film catalog (issue 3): built in start(), once the schema exists (loads curated films).
+    # The film catalog (docs/films.md): built in start(), once the schema exists (loads curated
+    # films). Cogs read films through it (get_details, films_by_ids, find, search...).
     catalog: FilmCatalog = None  # type: ignore[assignment]
     # The spoiler guard's decisions and cached detectors (issue 4): built in start(), on the
     # catalog.
     guard: SpoilerGuard = None  # type: ignore[assignment]
-    # Moderators' plot sections (/film plot, issue 11): built in start(), beside the guard.
+    # Moderators' plot sections (/film plot): built in start(), beside the guard.
     plots: PlotEditor = None  # type: ignore[assignment]
     # Screening (issue 5): the service (its model loads in the background, see start()).
     screening: ScreeningService = None  # type: ignore[assignment]

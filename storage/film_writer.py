@@ -271,6 +271,54 @@ class CatalogWriter:
             ),
         )
 
+    # -- IMDb principals, staged while an import pairs films with people ---------------
+
+    @contextlib.contextmanager
+    def principals_stage(self) -> Iterator[None]:
+        """A temporary table of IMDb principals (film, person, role), dropped afterwards."""
+        self.conn.execute(
+            "CREATE TEMP TABLE imdb_principals (film_id INTEGER, nconst TEXT, role TEXT, "
+            "ordering INTEGER, characters TEXT, person_id INTEGER)"
+        )
+        try:
+            yield
+        finally:
+            self.conn.execute("DROP TABLE temp.imdb_principals")
+
+    def stage_principal(
+        self, film_id: int, nconst: str, role: str, ordering: int | None, characters: str | None
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO imdb_principals (film_id, nconst, role, ordering, characters) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (film_id, nconst, role, ordering, characters),
+        )
+
+    def index_principals(self) -> None:
+        """Index the staged principals by person, before people are attached."""
+        self.conn.execute("CREATE INDEX temp.imdb_principals_nconst ON imdb_principals (nconst)")
+
+    def is_principal(self, nconst: str) -> bool:
+        return (
+            self.conn.execute(
+                "SELECT 1 FROM imdb_principals WHERE nconst = ? LIMIT 1", (nconst,)
+            ).fetchone()
+            is not None
+        )
+
+    def attach_principal(self, nconst: str, person_id: int) -> None:
+        self.conn.execute(
+            "UPDATE imdb_principals SET person_id = ? WHERE nconst = ?", (person_id, nconst)
+        )
+
+    def staged_credits(self) -> Iterator[sqlite3.Row]:
+        """The staged principals with a person, by film and billing; read as they are
+        stored (a cursor), not all at once."""
+        yield from self.conn.execute(
+            "SELECT film_id, person_id, role, ordering, characters FROM imdb_principals "
+            "WHERE person_id IS NOT NULL ORDER BY film_id, ordering"
+        )
+
     # -- ratings ----------------------------------------------------------------------
 
     def add_ratings(self, source: str, rows: Iterable[tuple[int, int, float, float]]) -> None:

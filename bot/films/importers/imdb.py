@@ -194,18 +194,11 @@ def _import_ratings(writer: CatalogMerger, path: Path, stream: TextIO | None) ->
 
 
 def _import_credits(writer: CatalogMerger, files: dict[str, Path], stream: TextIO | None) -> int:
-    conn = writer.conn
-    conn.execute(
-        "CREATE TEMP TABLE imdb_principals (film_id INTEGER, nconst TEXT, role TEXT, "
-        "ordering INTEGER, characters TEXT, person_id INTEGER)"
-    )
-    try:
+    with writer.principals_stage():
         _stage_principals(writer, files["title.principals"], stream)
-        conn.execute("CREATE INDEX temp.imdb_principals_nconst ON imdb_principals (nconst)")
+        writer.index_principals()
         _attach_people(writer, files["name.basics"], stream)
         return _store_credits(writer)
-    finally:
-        conn.execute("DROP TABLE temp.imdb_principals")
 
 
 def _stage_principals(writer: CatalogMerger, path: Path, stream: TextIO | None) -> None:
@@ -214,19 +207,10 @@ def _stage_principals(writer: CatalogMerger, path: Path, stream: TextIO | None) 
     ):
         role = ROLES.get(category)
         film_id = writer.film_by_external_id(SOURCE, tconst) if role else None
-        if film_id is None:
+        if film_id is None or role is None:
             continue
-        writer.conn.execute(
-            "INSERT INTO imdb_principals (film_id, nconst, role, ordering, characters) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (
-                film_id,
-                nconst,
-                role,
-                _int(ordering, path, line, "ordering"),
-                _characters(characters),
-            ),
-        )
+        order = _int(ordering, path, line, "ordering")
+        writer.stage_principal(film_id, nconst, role, order, _characters(characters))
 
 
 def _characters(value: str) -> str | None:
@@ -240,16 +224,10 @@ def _characters(value: str) -> str | None:
 
 
 def _attach_people(writer: CatalogMerger, path: Path, stream: TextIO | None) -> None:
-    conn = writer.conn
     for line, (nconst, name, birth, death, _professions, _known) in read_tsv(
         path, "name.basics", stream
     ):
-        if (
-            conn.execute(
-                "SELECT 1 FROM imdb_principals WHERE nconst = ? LIMIT 1", (nconst,)
-            ).fetchone()
-            is None
-        ):
+        if not writer.is_principal(nconst):
             continue
         person_id = writer.upsert_person(
             name,
@@ -258,18 +236,12 @@ def _attach_people(writer: CatalogMerger, path: Path, stream: TextIO | None) -> 
             birth_year=_int(birth, path, line, "birthYear"),
             death_year=_int(death, path, line, "deathYear"),
         )
-        conn.execute(
-            "UPDATE imdb_principals SET person_id = ? WHERE nconst = ?", (person_id, nconst)
-        )
+        writer.attach_principal(nconst, person_id)
 
 
 def _store_credits(writer: CatalogMerger) -> int:
-    rows = writer.conn.execute(
-        "SELECT film_id, person_id, role, ordering, characters FROM imdb_principals "
-        "WHERE person_id IS NOT NULL ORDER BY film_id, ordering"
-    )
     count = 0
-    for row in rows:  # a cursor: rows are read as they are stored, not all at once
+    for row in writer.staged_credits():
         count += 1
         credit = Credit(
             name="",
