@@ -29,15 +29,22 @@ def open_transaction(path: Path | str) -> Iterator[sqlite3.Connection]:
     """A connection of its own, inside BEGIN IMMEDIATE ... COMMIT (rollback on error)."""
     conn = connect_sync(path)
     try:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with in_transaction(conn):
             yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
     finally:
         conn.close()
+
+
+@contextlib.contextmanager
+def in_transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """BEGIN IMMEDIATE ... COMMIT on an autocommit connection; ROLLBACK on any exception."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 def _id(row: sqlite3.Row | None) -> int | None:

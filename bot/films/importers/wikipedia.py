@@ -29,6 +29,7 @@ from bot.films.wikipedia import dump, rawpages
 from bot.films.wikipedia.details import SOURCE_PREFIX, to_details
 from bot.progress import Progress
 from storage.db import connect_sync
+from storage.film_writer import in_transaction
 from storage.wikipedia import Checkpoint, forget_checkpoint, load_checkpoint, save_checkpoint
 
 log = logging.getLogger(__name__)
@@ -68,8 +69,7 @@ class _Run:
     def commit(self, *, next_offset: int | None = None, finished: bool = False) -> None:
         """Write the pending films and the point reached, in one transaction."""
         done, p = self.pending, self.point
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        with in_transaction(self.conn):
             for film in done.films:
                 self.writer.store_revision(to_details(film), SOURCE_PREFIX, year_slack=YEAR_SLACK)
             self.point = Checkpoint(
@@ -85,10 +85,6 @@ class _Run:
             save_checkpoint(self.conn, self.point)
             if finished:
                 self.writer.renumber_search_ranks()
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
         self.pending = dump.Outcome(last_page_id=self.point.last_page_id)
 
 
