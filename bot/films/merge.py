@@ -230,6 +230,12 @@ class CatalogMerger(CatalogWriter):
             person_id = self.upsert_person(credit.name, source=credit.source or "unknown")
             self._store_credit(film_id, person_id, credit)
         self._store_sections(film_id, details, None)
+        self._store_quotes(film_id, details)
+        self._store_facts(film_id, details, None)
+        self._store_related(film_id, details)
+        return film_id
+
+    def _store_quotes(self, film_id: int, details: FilmDetails) -> None:
         for position, quote in enumerate(details.quotes):
             self.upsert_row(
                 "quotes",
@@ -241,7 +247,9 @@ class CatalogMerger(CatalogWriter):
                 speaker=quote.speaker,
                 spoiler_level=int(quote.level),
             )
-        self._store_facts(film_id, details, None)
+
+    def _store_related(self, film_id: int, details: FilmDetails) -> None:
+        """The related films (stored first when new), in order."""
         for position, link in enumerate(details.related_links):
             related_id = self.upsert_film(link.film)
             self.upsert_row(
@@ -255,7 +263,6 @@ class CatalogMerger(CatalogWriter):
                 source=link.source or "unknown",
                 year_source=link.year_source,
             )
-        return film_id
 
     def _store_credit(self, film_id: int, person_id: int, credit: Credit) -> None:
         self.upsert_row(
