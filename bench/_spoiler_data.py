@@ -71,8 +71,8 @@ def fixture_database() -> Path:
 
 
 async def _migrate(path: Path) -> None:
+    from bot.films.catalog import ensure_curated
     from storage.db import connect
-    from storage.films import ensure_curated
     from storage.migrate import migrate
 
     conn = await connect(path)
@@ -89,17 +89,17 @@ def load_films(db: Path, labels: set[str]) -> dict[str, FilmDetails]:
 
 
 async def _load(db: Path, labels: set[str]) -> dict[str, FilmDetails]:
-    from bot.films.errors import FilmNotFound
+    from bot.films.catalog import FilmCatalog
+    from bot.films.resolve import FilmNotFound
     from storage.db import connect
-    from storage.films import FilmRepository
 
     conn = await connect(db)
     found, missing = {}, []
     try:
-        films = FilmRepository(conn)
+        films = FilmCatalog(conn)
         for label in sorted(labels):
             try:
-                found[label] = await films.get_details((await films.resolve(label)).id)
+                found[label] = await films.get_details((await films.find_local(label)).id)
             except FilmNotFound:
                 missing.append(label)
     finally:

@@ -70,9 +70,9 @@ def split_export(xml: str) -> tuple[str, list[PageXml], str]:
     pages = []
     for start, stop in zip(bounds, bounds[1:], strict=False):
         chunk = xml[start:stop]
-        pages.append(
-            PageXml(int(PAGE_ID.search(chunk).group(1)), TITLE.search(chunk).group(1), chunk)
-        )
+        page_id, title = PAGE_ID.search(chunk), TITLE.search(chunk)
+        assert page_id is not None and title is not None, "every <page> has an id and a title"
+        pages.append(PageXml(int(page_id.group(1)), title.group(1), chunk))
     return xml[: starts[0]], pages, xml[end:]
 
 

@@ -16,16 +16,18 @@ import random
 import statistics
 import tempfile
 import time
+from collections.abc import Awaitable
 from pathlib import Path
+
+import aiosqlite
 
 from bench._machine import describe
 from bot.films.cards import Choice, autocomplete_choices
-from bot.films.catalog import FilmCatalog
+from bot.films.catalog import FilmCatalog, ensure_curated
 from bot.films.importers.ggplot2movies import import_ggplot2movies
 from bot.films.importers.movielens import import_movielens
 from bot.films.model import Film
 from storage.db import connect
-from storage.films import ensure_curated
 from storage.migrate import migrate
 
 NAIVE_SQL = (
@@ -58,7 +60,8 @@ async def _run(per_kind: int, seed: int, through_bot: int) -> int:
             await asyncio.to_thread(import_movielens, path)
             await asyncio.to_thread(import_ggplot2movies, path)
             async with conn.execute("SELECT count(*) FROM films") as cur:
-                titles = (await cur.fetchone())[0]
+                row = await cur.fetchone()
+            titles = row[0] if row else 0
             print(f"catalog: {titles:,} films (imports took {time.perf_counter() - started:.1f} s)")
             queries = await _queries(conn, per_kind, seed)
             status = await _measure(conn, queries)
@@ -68,7 +71,7 @@ async def _run(per_kind: int, seed: int, through_bot: int) -> int:
         return status
 
 
-async def _queries(conn, per_kind: int, seed: int) -> dict[str, list[str]]:
+async def _queries(conn: aiosqlite.Connection, per_kind: int, seed: int) -> dict[str, list[str]]:
     async with conn.execute("SELECT title FROM films") as cur:
         titles = [row[0] for row in await cur.fetchall()]
     rng = random.Random(seed)
@@ -78,7 +81,7 @@ async def _queries(conn, per_kind: int, seed: int) -> dict[str, list[str]]:
     return kinds
 
 
-async def _measure(conn, queries: dict[str, list[str]]) -> int:
+async def _measure(conn: aiosqlite.Connection, queries: dict[str, list[str]]) -> int:
     catalog = FilmCatalog(conn)
     for query in queries["1 char"][:20]:  # warm the page cache for both methods
         await catalog.autocomplete(query)
@@ -121,13 +124,13 @@ async def _measure_through_bot(path: Path, queries: dict[str, list[str]], count:
             print(f"{kind:<11} {p50:8.2f}ms {p99:8.2f}ms {max(times):8.2f}ms")
 
 
-async def _naive(conn, query: str) -> list[Choice]:
+async def _naive(conn: aiosqlite.Connection, query: str) -> list[Choice]:
     """The same answer built the naive way: a LIKE scan, then the same choices."""
     rows = await conn.execute_fetchall(NAIVE_SQL, (query,))
     return autocomplete_choices([Film(id=r[0], title=r[1], year=r[2]) for r in rows])
 
 
-async def _timed(awaitable) -> float:
+async def _timed(awaitable: Awaitable[object]) -> float:
     started = time.perf_counter()
     await awaitable
     return (time.perf_counter() - started) * 1000

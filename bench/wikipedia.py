@@ -23,7 +23,10 @@ import random
 import resource
 import tempfile
 import time
+from collections.abc import Callable
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 from bench._machine import describe
 from bench._wikidump import HEADER, PageXml, page_xml, write_bz2, write_multistream
@@ -42,6 +45,9 @@ WORD_LIST = (
 )
 WORDS = WORD_LIST.split(" ")
 SECTIONS = ("History", "Geography", "Career", "Early life", "Description", "Reception", "Legacy")
+
+
+Job = Callable[[Path, Path], tuple[int, int]]  # an import run: (pages read, films found)
 
 
 def main(argv: list[str]) -> int:
@@ -196,7 +202,7 @@ def _import(path: Path, db: Path) -> tuple[int, int]:
     return report.counts["pages read"], report.counts["films found"]
 
 
-def _child(job, path: Path, db: Path, out) -> None:
+def _child(job: Job, path: Path, db: Path, out: Connection) -> None:
     started = time.perf_counter()
     pages, films = job(path, db)
     seconds = time.perf_counter() - started
@@ -204,16 +210,18 @@ def _child(job, path: Path, db: Path, out) -> None:
     out.send((seconds, sum(u.ru_utime + u.ru_stime for u in used), pages, films))
 
 
-def _watched(job, path: Path, db: Path) -> dict:
+def _watched(job: Job, path: Path, db: Path) -> dict[str, Any]:
     """Run `job` in a fresh process, sampling the RSS of it and its workers as it goes."""
     context = multiprocessing.get_context("spawn")
     receive, send = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(job, path, db, send))
     process.start()
+    pid = process.pid
+    assert pid is not None, "a started process has a pid"
     samples: list[int] = []
     cpu: dict[int, float] = {}
     while not receive.poll(0.1):
-        samples.append(_tree_rss(process.pid, cpu))
+        samples.append(_tree_rss(pid, cpu))
     seconds, own_cpu, pages, films = receive.recv()
     process.join()
     quarter = max(1, len(samples) // 4)
@@ -249,7 +257,7 @@ def _tree_rss(pid: int, cpu: dict[int, float]) -> int:
     return total
 
 
-def _print(results: list[tuple[str, dict]]) -> None:
+def _print(results: list[tuple[str, dict[str, Any]]]) -> None:
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"load average during the runs: {load} (the machine is shared)")
     print(

@@ -223,7 +223,7 @@ def _build_guard(
     return SpoilerGuard(
         discussions,
         SpoilerGuardRepository(conn),
-        catalog.films.get_details,
+        catalog.get_details,
         terms=CommunityTerms(SpoilerTermRepository(conn)),
         encoder=settings.spoiler_encoder == "on",
     )
@@ -245,7 +245,7 @@ def _build_screening(
 async def _film_details(catalog: FilmCatalog, film_id: int) -> FilmDetails | None:
     """A film's catalog details (quotes, characters) for film-aware screening."""
     try:
-        return await catalog.films.get_details(film_id)
+        return await catalog.get_details(film_id)
     except UserFacingError:
         log.warning("film %s of a discussion thread is not in the catalog", film_id)
         return None

@@ -64,6 +64,21 @@ async def connect(path: Path | str, *, wal: bool = True) -> aiosqlite.Connection
     return conn
 
 
+def connect_sync(path: Path | str) -> sqlite3.Connection:
+    """A plain sqlite3 connection for work in a worker thread (bulk catalog writes): the same
+    busy timeout and foreign keys as `connect`, autocommit (callers BEGIN themselves), rows
+    behave like dicts. The caller closes it."""
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
 async def enable_wal(conn: aiosqlite.Connection) -> None:
     await pragma(conn, "PRAGMA journal_mode = WAL")
 

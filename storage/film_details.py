@@ -7,8 +7,7 @@ from collections.abc import Sequence
 
 import aiosqlite
 
-from bot.films.model import Credit, Fact, Quote, SpoilerLevel, SummarySection
-from storage.film_writer import is_curated_source
+from bot.films.model import Credit, Fact, Quote, SpoilerLevel, SummarySection, is_curated_source
 
 
 class FilmDetailsReader:
@@ -30,9 +29,9 @@ class FilmDetailsReader:
         if rows[0]["rating_source"]:
             sources["rating"] = rows[0]["rating_source"]
         for table, column in (("film_genres", "genres"), ("film_countries", "countries")):
-            found = await self._all(f"SELECT source FROM {table} WHERE film_id = ?", (film_id,))
-            if found:
-                sources[column] = ", ".join(dict.fromkeys(r["source"] for r in found))
+            labels = await self._all(f"SELECT source FROM {table} WHERE film_id = ?", (film_id,))
+            if labels:
+                sources[column] = ", ".join(dict.fromkeys(r["source"] for r in labels))
         return sources
 
     async def credits(self, film_id: int) -> list[Credit]:

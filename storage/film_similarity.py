@@ -29,7 +29,8 @@ class SimilarityRepository:
             "SELECT count(*) FROM film_ratings WHERE film_id = ? AND source = ?",
             (film_id, RATINGS_SOURCE),
         ) as cur:
-            return (await cur.fetchone())[0]
+            row = await cur.fetchone()
+        return 0 if row is None else int(row[0])
 
     async def rated_together(self, film_id: int, *, min_overlap: int) -> list[RatedTogether]:
         """Every film at least `min_overlap` users rated along with `film_id`, with the adjusted

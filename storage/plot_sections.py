@@ -63,24 +63,30 @@ class PlotSectionRepository:
             )
             return cursor.rowcount
 
-    async def _retire_community(self, conn, film_id: int, heading: str) -> None:
+    async def _retire_community(
+        self, conn: aiosqlite.Connection, film_id: int, heading: str
+    ) -> None:
         await conn.execute(
             f"UPDATE summary_sections SET retired_at = {NOW} WHERE film_id = ? AND heading = ? "
             "AND retired_at IS NULL AND source = ?",
             (film_id, heading, COMMUNITY_SOURCE),
         )
 
-    async def _position(self, conn, film_id: int, heading: str) -> int:
-        rows = await conn.execute_fetchall(
-            "SELECT position FROM summary_sections WHERE film_id = ? AND heading = ? "
-            "AND retired_at IS NULL ORDER BY id LIMIT 1",
-            (film_id, heading),
+    async def _position(self, conn: aiosqlite.Connection, film_id: int, heading: str) -> int:
+        rows = list(
+            await conn.execute_fetchall(
+                "SELECT position FROM summary_sections WHERE film_id = ? AND heading = ? "
+                "AND retired_at IS NULL ORDER BY id LIMIT 1",
+                (film_id, heading),
+            )
         )
         if rows:
-            return rows[0]["position"]
-        rows = await conn.execute_fetchall(
-            "SELECT coalesce(max(position), -1) + 1 AS next FROM summary_sections "
-            "WHERE film_id = ?",
-            (film_id,),
+            return int(rows[0]["position"])
+        rows = list(
+            await conn.execute_fetchall(
+                "SELECT coalesce(max(position), -1) + 1 AS next FROM summary_sections "
+                "WHERE film_id = ?",
+                (film_id,),
+            )
         )
-        return rows[0]["next"]
+        return int(rows[0]["next"])

@@ -1,22 +1,20 @@
-"""Storing Wikipedia revisions in the catalog and the state of dump imports and live lookups.
+"""Wikipedia in the catalog: the rows of one article revision, the state of dump imports and
+of live lookups.
 
-`store_revision` writes one article's FilmDetails through the catalog writer so that one
-revision of an article is shown at a time: rows citing an older revision of the same source
-family are retired (kept, never deleted), and credits another source owns are left alone.
+The core's `CatalogMerger.store_revision` (bot/films/merge.py) stores an article so that one
+revision is shown at a time, with `retire_other_revisions` and `add_revision_credit` here.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sqlite3
 from dataclasses import dataclass
 
 import aiosqlite
 
-from bot.films.model import FilmDetails
-from storage.film_writer import NOW, CatalogWriter, open_writer
-from storage.films import database_path
+from bot.films.model import Credit
+from storage.film_writer import NOW
 
 RETIRED_TABLES = ("credits", "summary_sections", "film_facts")
 
@@ -35,65 +33,42 @@ class Checkpoint:
     finished: bool = False
 
 
-def store_revision(
-    writer: CatalogWriter, details: FilmDetails, prefix: str, *, year_slack: int = 0
-) -> int:
-    """Store an article's details (source `details.film.source`, starting with `prefix`)."""
-    source = details.film.source or prefix
-    film_id = writer.upsert_film(details.film, year_slack=year_slack)
-    conn = writer.conn
+def retire_other_revisions(
+    conn: sqlite3.Connection, film_id: int, prefix: str, source: str
+) -> None:
+    """Retire the film's rows citing another revision (`source`) of the `prefix` family."""
     for table in RETIRED_TABLES:
         conn.execute(
             f"UPDATE {table} SET retired_at = {NOW} WHERE film_id = ? AND retired_at IS NULL "
             "AND substr(source, 1, ?) = ? AND source != ?",
             (film_id, len(prefix), prefix, source),
         )
-    for credit in details.credits:
-        person_id = writer.upsert_person(credit.name, source=source)
-        conn.execute(
-            "INSERT INTO credits (film_id, person_id, role, character, aliases, note, "
-            "billing_order, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (film_id, person_id, role, character) DO UPDATE SET "
-            "note = excluded.note, billing_order = excluded.billing_order, "
-            "source = excluded.source, retired_at = NULL "
-            "WHERE substr(credits.source, 1, ?) = ?",
-            (
-                film_id,
-                person_id,
-                credit.role,
-                credit.character or "",
-                json.dumps(list(credit.aliases)),
-                credit.note,
-                credit.order,
-                source,
-                len(prefix),
-                prefix,
-            ),
-        )
-    for position, section in enumerate(details.summary):
-        writer._upsert_row(
-            "summary_sections",
-            ("film_id", "heading", "source"),
-            film_id=film_id,
-            heading=section.heading,
-            source=source,
-            position=position,
-            text=section.text,
-            spoiler_level=int(section.level),
-        )
-    for position, fact in enumerate(details.facts):
-        writer._upsert_row(
-            "film_facts",
-            ("film_id", "kind", "value", "source"),
-            film_id=film_id,
-            kind=fact.kind,
-            value=fact.value,
-            source=source,
-            position=position,
-            spoiler_level=int(fact.level),
-            note=fact.note,
-        )
-    return film_id
+
+
+def add_revision_credit(
+    conn: sqlite3.Connection, film_id: int, person_id: int, credit: Credit, source: str, prefix: str
+) -> None:
+    """Add a credit citing `source`; one another source family owns is left alone."""
+    conn.execute(
+        "INSERT INTO credits (film_id, person_id, role, character, aliases, note, "
+        "billing_order, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (film_id, person_id, role, character) DO UPDATE SET "
+        "note = excluded.note, billing_order = excluded.billing_order, "
+        "source = excluded.source, retired_at = NULL "
+        "WHERE substr(credits.source, 1, ?) = ?",
+        (
+            film_id,
+            person_id,
+            credit.role,
+            credit.character or "",
+            json.dumps(list(credit.aliases)),
+            credit.note,
+            credit.order,
+            source,
+            len(prefix),
+            prefix,
+        ),
+    )
 
 
 def load_checkpoint(conn: sqlite3.Connection, file_name: str) -> Checkpoint:
@@ -105,7 +80,17 @@ def load_checkpoint(conn: sqlite3.Connection, file_name: str) -> Checkpoint:
     ).fetchone()
     if row is None:
         return Checkpoint(file_name)
-    return Checkpoint(file_name, *tuple(row)[:6], finished=row[6] is not None)
+    last_page_id, next_offset, pages_read, films, skipped, failed, finished_at = tuple(row)
+    return Checkpoint(
+        file_name,
+        last_page_id,
+        next_offset,
+        pages_read,
+        films,
+        skipped,
+        failed,
+        finished=finished_at is not None,
+    )
 
 
 def save_checkpoint(conn: sqlite3.Connection, point: Checkpoint) -> None:
@@ -141,9 +126,12 @@ class WikipediaLookupRepository:
         self._conn = conn
 
     async def get(self, film_id: int) -> aiosqlite.Row | None:
-        rows = await self._conn.execute_fetchall(
-            "SELECT status, article, page_id, revision_id FROM wikipedia_lookups WHERE film_id = ?",
-            (film_id,),
+        rows = list(
+            await self._conn.execute_fetchall(
+                "SELECT status, article, page_id, revision_id FROM wikipedia_lookups "
+                "WHERE film_id = ?",
+                (film_id,),
+            )
         )
         return rows[0] if rows else None
 
@@ -155,16 +143,6 @@ class WikipediaLookupRepository:
             (film_id,),
         )
         return bool(rows)
-
-    async def store(self, details: FilmDetails, prefix: str, *, year_slack: int = 0) -> int:
-        """`store_revision` on its own writer in a worker thread; the film's id."""
-        path = await database_path(self._conn)
-
-        def write() -> int:
-            with open_writer(path) as writer:
-                return store_revision(writer, details, prefix, year_slack=year_slack)
-
-        return await asyncio.to_thread(write)
 
     async def record(
         self,

@@ -10,9 +10,9 @@ from films_support import ggplot_frame, migrated
 from bot import limits
 from bot.films import cards
 from bot.films.catalog import open_catalog
-from bot.films.errors import FilmNotFound
 from bot.films.importers.ggplot2movies import import_ggplot2movies
 from bot.films.model import Film, SpoilerLevel
+from bot.films.resolve import FilmNotFound
 from bot.settings import Settings
 
 

@@ -8,10 +8,10 @@ import pytest
 from films_support import migrated
 
 from bot.errors import InvalidInput, NotFound
+from bot.films.catalog import FilmCatalog, ensure_curated
 from bot.films.curated import load_curated
 from bot.films.model import SpoilerLevel
 from storage.db import connect
-from storage.films import FilmRepository, ensure_curated
 from storage.migrate import migrate
 
 
@@ -30,8 +30,8 @@ async def count(conn, table, where="1"):
 async def test_curated_film_round_trips_through_the_database(conn):
     assert await ensure_curated(conn) is True
     (curated,) = load_curated()
-    repo = FilmRepository(conn)
-    stored = await repo.get_details((await repo.resolve("Never Let Me Go")).id)
+    repo = FilmCatalog(conn)
+    stored = await repo.get_details((await repo.find_local("Never Let Me Go")).id)
     assert stored.film.title == curated.film.title and stored.film.year == 2010
     assert stored.summary == curated.summary
     assert stored.quotes == curated.quotes
@@ -53,7 +53,7 @@ async def test_ensure_curated_twice_changes_nothing(conn):
     assert await ensure_curated(conn) is True
     before = [await count(conn, t) for t in ("films", "people", "credits", "film_facts")]
     assert await ensure_curated(conn) is False
-    await FilmRepository(conn).upsert_details(load_curated())  # forced reload: same rows
+    await FilmCatalog(conn).store_films(load_curated())  # forced reload: same rows
     after = [await count(conn, t) for t in ("films", "people", "credits", "film_facts")]
     assert after == before
     assert await count(conn, "film_facts", "retired_at IS NOT NULL") == 0
@@ -64,21 +64,21 @@ async def test_corrected_curated_data_retires_old_facts_without_deleting(conn):
     (curated,) = load_curated()
     dropped = curated.facts[0]
     corrected = dataclasses.replace(curated, facts=curated.facts[1:])
-    repo = FilmRepository(conn)
-    (film_id,) = await repo.upsert_details([corrected])
+    repo = FilmCatalog(conn)
+    (film_id,) = await repo.store_films([corrected])
     details = await repo.get_details(film_id)
     assert dropped not in details.facts and len(details.facts) == len(curated.facts) - 1
     retired = await count(
         conn, "film_facts", f"retired_at IS NOT NULL AND value = '{dropped.value}'"
     )
     assert retired == 1  # kept, marked retired
-    await repo.upsert_details([curated])  # restored: the same row comes back
+    await repo.store_films([curated])  # restored: the same row comes back
     assert dropped in (await repo.get_details(film_id)).facts
     assert await count(conn, "film_facts", "retired_at IS NOT NULL") == 0
 
 
 async def test_unknown_id_and_in_memory_database_are_explained(conn):
-    repo = FilmRepository(conn)
+    repo = FilmCatalog(conn)
     with pytest.raises(NotFound, match="no film with id 999"):
         await repo.get_details(999)
     memory = await connect(":memory:")

@@ -9,11 +9,11 @@ import pytest
 from films_support import ggplot_frame, migrated, movielens_frame, write_imdb
 
 from bot.errors import InvalidInput
+from bot.films.catalog import FilmCatalog, ensure_curated
 from bot.films.importers import ImportFileError
 from bot.films.importers.ggplot2movies import import_ggplot2movies
 from bot.films.importers.imdb import import_imdb
 from bot.films.importers.movielens import import_movielens
-from storage.films import FilmRepository, ensure_curated
 
 N = "\\N"
 BASICS = [
@@ -58,7 +58,7 @@ async def catalog(tmp_path):
     path = tmp_path / "catalog.sqlite3"
     conn = await migrated(path)
     await ensure_curated(conn)
-    yield path, conn, FilmRepository(conn)
+    yield path, conn, FilmCatalog(conn)
     await conn.close()
 
 
@@ -87,7 +87,7 @@ async def test_imdb_import_merges_with_curated_film_and_people(catalog, tmp_path
     assert report.counts == {"films read": 3, "ratings": 2, "credits": 5}
     # Never Let Me Go and Sunshine (2007) were already there (curated film, related film)
     assert (report.films_added, report.films_merged) == (1, 2)
-    film = await repo.resolve("Never Let Me Go (2010)")
+    film = await repo.find_local("Never Let Me Go (2010)")
     details = await repo.get_details(film.id)
     assert details.film.external_ids["imdb"] == "tt1334260"
     assert details.film.runtime_minutes == 103
@@ -96,10 +96,10 @@ async def test_imdb_import_merges_with_curated_film_and_people(catalog, tmp_path
     assert cast["Carey Mulligan"].character == "Kathy H."
     assert cast["Carey Mulligan"].source.startswith("seed:")  # one credit, the curated one
     assert len([c for c in details.credits if c.name == "Mark Romanek"]) == 1
-    sunshine = await repo.get_details((await repo.resolve("Sunshine")).id)
+    sunshine = await repo.get_details((await repo.find_local("Sunshine")).id)
     assert sunshine.film.rating == 7.2 and sunshine.film.rating_source == "imdb"
     assert [c.name for c in sunshine.people("director")] == ["Danny Boyle"]
-    amelie = await repo.resolve("le fabuleux destin")
+    amelie = await repo.find_local("le fabuleux destin")
     assert amelie.title == "Amélie"
     assert await repo.autocomplete("carmencita") == []  # shorts and series are not films
     async with conn.execute("SELECT count(*) FROM people WHERE name = 'Someone Unrelated'") as cur:
@@ -184,7 +184,7 @@ async def test_movielens_ratings_and_rerun(catalog):
             (1, 4.0, 1.0),
             (2, 5.0, 0.0),
         ]
-    moon = await repo.get_details((await repo.resolve("Moon")).id)
+    moon = await repo.get_details((await repo.find_local("Moon")).id)
     assert moon.film.genres == ("Drama", "Sci-Fi")
     assert moon.film.external_ids["movielens"] == "2"
 
@@ -197,7 +197,7 @@ async def test_ggplot2movies_budget_and_merge(catalog):
     ])  # fmt: skip
     report = import_ggplot2movies(path, frame, stream=io.StringIO())
     assert (report.films_added, report.films_merged, report.counts["budgets"]) == (0, 2, 1)
-    match_point = await repo.get_details((await repo.resolve("match point")).id)
+    match_point = await repo.get_details((await repo.find_local("match point")).id)
     assert [f.value for f in match_point.facts_of("budget")] == ["$15,000,000"]
     assert match_point.film.rating == 7.6 and match_point.film.runtime_minutes == 90
     import_ggplot2movies(path, frame, stream=io.StringIO())
@@ -216,7 +216,7 @@ async def test_rating_comes_from_the_most_authoritative_source(catalog, tmp_path
     ggplot = ggplot_frame([{"title": "Moon", "year": 2009, "rating": 7.9, "votes": 900}])
 
     async def moon():
-        return await repo.get_film((await repo.resolve("Moon")).id)
+        return await repo.find_local("Moon")
 
     import_movielens(path, movielens, stream=quiet)
     assert ((await moon()).rating, (await moon()).rating_source) == (4.5, "movielens")

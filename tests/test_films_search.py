@@ -8,11 +8,12 @@ import pytest
 from films_support import ggplot_frame, migrated, movielens_frame
 
 from bot.errors import InvalidInput
-from bot.films.errors import AmbiguousTitle, FilmNotFound
+from bot.films.catalog import ensure_curated
 from bot.films.importers.ggplot2movies import import_ggplot2movies
 from bot.films.importers.movielens import import_movielens
-from bot.films.normalize import choice_value, picked_id
-from storage.films import FilmRepository, database_path, ensure_curated
+from bot.films.resolve import AmbiguousTitle, FilmNotFound, TitleSearch
+from bot.films.titles import choice_value, picked_id
+from storage.films import FilmRepository
 
 FILMS = [
     (1, "Lobster, The", 2015, "Comedy|Romance|Sci-Fi"),
@@ -22,12 +23,13 @@ FILMS = [
     (5, "Island, The", 2005, "Action|Sci-Fi|Thriller"),
     (6, "Never Let Me Go", 2010, "Drama|Romance|Sci-Fi"),
 ]
+DATABASE = "catalog.sqlite3"
 RATINGS = [(u, m, 4.0) for u in range(1, 4) for m in range(1, 7)] + [(9, 2, 5.0)]
 
 
 @pytest.fixture
 async def repo(tmp_path):
-    path = tmp_path / "catalog.sqlite3"
+    path = tmp_path / DATABASE
     conn = await migrated(path)
     await ensure_curated(conn)
     import_movielens(path, movielens_frame(FILMS, RATINGS), stream=io.StringIO())
@@ -39,7 +41,7 @@ async def repo(tmp_path):
         ]
     )
     import_ggplot2movies(path, frame, stream=io.StringIO())
-    yield FilmRepository(conn)
+    yield TitleSearch(FilmRepository(conn))
     await conn.close()
 
 
@@ -115,8 +117,8 @@ async def test_resolve_by_autocomplete_value(repo):
     assert (await repo.resolve(str(film.id))).title == "The Lobster"
 
 
-async def test_a_typed_number_is_a_title_before_an_id(repo):
-    path = await database_path(repo._conn)
+async def test_a_typed_number_is_a_title_before_an_id(repo, tmp_path):
+    path = tmp_path / DATABASE
     frame = ggplot_frame(
         [
             {"title": "1917", "year": 2019},
@@ -131,8 +133,8 @@ async def test_a_typed_number_is_a_title_before_an_id(repo):
     assert (await repo.resolve("2")).id == 2
 
 
-async def test_a_picked_choice_is_the_film_even_when_its_id_is_a_title(repo):
-    path = await database_path(repo._conn)
+async def test_a_picked_choice_is_the_film_even_when_its_id_is_a_title(repo, tmp_path):
+    path = tmp_path / DATABASE
     import_ggplot2movies(path, ggplot_frame([{"title": "2", "year": 2001}]), stream=io.StringIO())
     titled_two = await repo.resolve("2")
     assert titled_two.title == "2" and titled_two.id != 2
@@ -149,7 +151,7 @@ ODD_QUERIES = [
 
 
 async def test_odd_queries_are_answered_safely(repo):
-    before = await repo.count()
+    before = await repo._films.count()
     for query in ODD_QUERIES:
         films = await repo.autocomplete(query)
         assert len(films) <= 25
@@ -159,11 +161,11 @@ async def test_odd_queries_are_answered_safely(repo):
             assert "@everyone" not in exc.message and "<@1" not in exc.message
             assert "\u202e" not in exc.message
             assert len(exc.message) < 1000
-    assert await repo.count() == before  # nothing dropped or added
+    assert await repo._films.count() == before  # nothing dropped or added
 
 
-async def test_exact_title_is_boosted_but_popularity_still_counts(repo):
-    path = await database_path(repo._conn)
+async def test_exact_title_is_boosted_but_popularity_still_counts(repo, tmp_path):
+    path = tmp_path / DATABASE
     frame = ggplot_frame([
         {"title": "Matrix, The", "year": 1999, "votes": 90000},
         {"title": "Mat", "year": 1926, "votes": 5},

@@ -8,8 +8,10 @@ import pytest
 from films_support import TINY_MOVIELENS as FILMS
 from films_support import ggplot_frame, migrated, movielens_frame, tiny_ratings
 
+from bot.films.catalog import ensure_curated
 from bot.films.importers.ggplot2movies import import_ggplot2movies
 from bot.films.importers.movielens import import_movielens
+from bot.films.resolve import TitleSearch
 from bot.films.similar import (
     METHOD_CURATED,
     METHOD_GENRE_ERA,
@@ -18,7 +20,7 @@ from bot.films.similar import (
     similar_films,
 )
 from storage.film_similarity import SimilarityRepository
-from storage.films import FilmRepository, ensure_curated
+from storage.films import FilmRepository
 
 
 @pytest.fixture
@@ -27,14 +29,13 @@ async def catalog(tmp_path):
     conn = await migrated(path)
     await ensure_curated(conn)
     import_movielens(path, movielens_frame(FILMS, tiny_ratings()), stream=io.StringIO())
-    repo = FilmRepository(conn)
-    yield path, repo, SimilarityRepository(conn)
+    yield path, FilmRepository(conn), SimilarityRepository(conn)
     await conn.close()
 
 
 async def test_ratings_when_enough_users_rated_both(catalog):
     _, repo, similarity = catalog
-    moon = await repo.resolve("Moon")
+    moon = await TitleSearch(repo).resolve("Moon")
     result = await similar_films(repo, similarity, moon)
     assert result.method == METHOD_RATINGS
     assert "MovieLens ratings" in result.description and "at least 5" in result.description
@@ -44,7 +45,7 @@ async def test_ratings_when_enough_users_rated_both(catalog):
 
 async def test_curated_related_when_too_few_ratings(catalog):
     _, repo, similarity = catalog
-    film = await repo.resolve("Never Let Me Go")
+    film = await TitleSearch(repo).resolve("Never Let Me Go")
     result = await similar_films(repo, similarity, film, limit=3)
     assert result.method == METHOD_CURATED
     assert [s.film.label for s in result.films] == [
@@ -52,7 +53,9 @@ async def test_curated_related_when_too_few_ratings(catalog):
         "Upside Down (2012)",
         "Anna Karenina (2012)",
     ]
-    strict = await similar_films(repo, similarity, await repo.resolve("Moon"), min_overlap=7)
+    strict = await similar_films(
+        repo, similarity, await TitleSearch(repo).resolve("Moon"), min_overlap=7
+    )
     assert strict.method == METHOD_GENRE_ERA  # Moon has no curated links of its own
 
 
@@ -65,9 +68,11 @@ async def test_genre_and_era_then_nothing(catalog):
         {"title": "Lonely Documentary", "year": 1950, "genres": ("Documentary",)},
     ])  # fmt: skip
     import_ggplot2movies(path, frame, stream=io.StringIO())
-    result = await similar_films(repo, similarity, await repo.resolve("Old Comedy"))
+    result = await similar_films(repo, similarity, await TitleSearch(repo).resolve("Old Comedy"))
     assert result.method == METHOD_GENRE_ERA
     assert [s.film.label for s in result.films] == ["Other Comedy (1952)"]
     assert "within 5 years of 1950" in result.description
-    alone = await similar_films(repo, similarity, await repo.resolve("Lonely Documentary"))
+    alone = await similar_films(
+        repo, similarity, await TitleSearch(repo).resolve("Lonely Documentary")
+    )
     assert (alone.method, alone.films) == (METHOD_NONE, ())

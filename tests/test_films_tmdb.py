@@ -6,7 +6,7 @@ import pytest
 from films_support import FakeTmdb, migrated, serve
 
 from bot.films.catalog import FilmCatalog, open_catalog
-from bot.films.errors import FilmNotFound
+from bot.films.resolve import FilmNotFound
 from bot.films.tmdb import TmdbClient
 from bot.settings import Settings
 
@@ -82,6 +82,6 @@ async def test_endless_429_gives_up_with_not_found(conn):
 
 async def test_without_a_key_nothing_calls_out(conn):
     catalog = await open_catalog(conn, Settings(_env_file=None, tmdb_api_key=""))
-    assert catalog.tmdb is None
+    assert not catalog.online
     with pytest.raises(FilmNotFound):
         await catalog.find("Arrival")

@@ -9,13 +9,13 @@ import pytest
 
 from bot.__main__ import main
 from bot.discussions.model import Discussion, SpoilerPolicy
-from bot.errors import InvalidInput
+from bot.errors import InvalidInput, NotFound
+from bot.films.catalog import FilmCatalog
 from bot.films.model import Film, FilmDetails, SpoilerLevel
 from bot.films.plots import PlotEditor, validate_section
 from bot.spoilers.community import CommunityTerms, term_list_pages
 from bot.spoilers.model import TERMS_PER_DISCUSSION
 from bot.spoilers.terms import validate_term
-from storage.films import FilmRepository
 from storage.plot_sections import PlotSectionRepository
 from storage.spoiler_terms import SpoilerTermRepository
 
@@ -89,20 +89,20 @@ async def test_a_full_discussion_refuses_another_term(db):
 
 
 async def test_plot_sections_are_saved_edited_and_retired(db):
-    (film_id,) = await FilmRepository(db).upsert_details([FilmDetails(Film(0, "Kane", 1941))])
+    (film_id,) = await FilmCatalog(db).store_films([FilmDetails(Film(0, "Kane", 1941))])
     changed: list[int] = []
     editor = PlotEditor(PlotSectionRepository(db), changed.append)
     section = validate_section("Ending", "ending", "The sled is **Rosebud**.")
     await editor.save(film_id, section, replaces=None, by=1)
     renamed = validate_section("The ending", "later acts", "It burns.")
     await editor.save(film_id, renamed, replaces="Ending", by=1)
-    (live,) = (await FilmRepository(db).get_details(film_id)).summary
+    (live,) = (await FilmCatalog(db).get_details(film_id)).summary
     assert (live.heading, live.text, live.level) == ("The ending", "It burns.", SpoilerLevel.LATER)
     assert changed == [film_id, film_id]
-    with pytest.raises(InvalidInput, match="has no section called “Ending”"):
+    with pytest.raises(NotFound, match="has no section called “Ending”"):
         await editor.remove(film_id, "Ending", by=1)
     await editor.remove(film_id, "the ending", by=1)
-    assert (await FilmRepository(db).get_details(film_id)).summary == ()
+    assert (await FilmCatalog(db).get_details(film_id)).summary == ()
 
 
 def test_section_limits_are_precise():

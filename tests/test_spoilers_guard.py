@@ -9,6 +9,7 @@ import pytest
 from bot import limits
 from bot.discussions.service import Discussions
 from bot.errors import InvalidInput, NotFound, PermissionDenied
+from bot.films.catalog import FilmCatalog, ensure_curated
 from bot.spoilers.community import CommunityTerms
 from bot.spoilers.format import hidden_text, unhidden_text
 from bot.spoilers.guard import (
@@ -24,7 +25,6 @@ from storage.discussions import (
     DiscussionSettingsRepository,
     SpoilerGuardRepository,
 )
-from storage.films import FilmRepository, ensure_curated
 from storage.spoiler_terms import SpoilerTermRepository
 from tests.films_support import migrated
 
@@ -46,7 +46,7 @@ def discussions(conn):
 
 @pytest.fixture
 async def guard(conn, discussions):
-    films = FilmRepository(conn)
+    films = FilmCatalog(conn)
     terms = CommunityTerms(SpoilerTermRepository(conn))
     return SpoilerGuard(discussions, SpoilerGuardRepository(conn), films.get_details, terms=terms)
 
@@ -132,7 +132,7 @@ def test_only_authors_and_moderators_may_tag():
 
 
 async def test_detectors_are_built_once_per_film_and_sensitivity(conn):
-    films = FilmRepository(conn)
+    films = FilmCatalog(conn)
     loads = []
 
     async def load(film_id):
@@ -154,4 +154,4 @@ async def test_detectors_are_built_once_per_film_and_sensitivity(conn):
 
 async def test_missing_film_is_reported_as_not_found_by_the_loader(conn):
     with pytest.raises(NotFound):
-        await FilmRepository(conn).get_details(404)
+        await FilmCatalog(conn).get_details(404)

@@ -10,10 +10,10 @@ from wikipedia_support import FIXTURE, fixture_bz2, fixture_multistream
 
 from bot.__main__ import main
 from bot.films.importers.wikipedia import import_wikipedia
+from bot.films.merge import open_merger
 from bot.films.model import Film
 from bot.films.wikipedia.dump import DumpError
 from storage import migrate
-from storage.film_writer import open_writer
 
 SHUTTER = "Wikipedia: Shutter Island (film) (revision 6001)"
 
@@ -118,7 +118,7 @@ def import_db(path):
 
 def test_merges_by_imdb_id_then_title_and_year_within_one(database, tmp_path):
     import_db(database)
-    with open_writer(database) as writer:
+    with open_merger(database) as writer:
         by_id = writer.upsert_film(
             Film(0, "Isle of the Damned", 2009, external_ids={"imdb": "tt1130884"}, source="imdb")
         )

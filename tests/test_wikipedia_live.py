@@ -10,7 +10,6 @@ from bot.films.catalog import FilmCatalog
 from bot.films.model import Film, FilmDetails, SpoilerLevel
 from bot.films.tmdb import TmdbClient
 from bot.films.wikipedia.client import WikipediaClient
-from storage.films import FilmRepository
 from storage.wikipedia import WikipediaLookupRepository
 
 OTHER_MOON = """{{Infobox film
@@ -55,8 +54,9 @@ async def wiki():
 
 async def add(conn, title: str, year: int, **ids: str) -> Film:
     film = Film(0, title, year, external_ids=ids, source="movielens")
-    (film_id,) = await FilmRepository(conn).upsert_details([FilmDetails(film)])
-    return await FilmRepository(conn).get_film(film_id)
+    catalog = FilmCatalog(conn)
+    (film_id,) = await catalog.store_films([FilmDetails(film)])
+    return (await catalog.get_details(film_id)).film
 
 
 async def test_film_without_plot_is_fetched_stored_with_revision_and_not_asked_again(conn, wiki):

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 from bot.cli._common import Subparsers
 from bot.errors import InvalidInput, UserFacingError
 from bot.films import cards
+from bot.films.catalog import FilmCatalog, ensure_curated
 from bot.settings import SettingsError, configure_logging, load_settings
 from bot.text import counted
 from storage.db import DatabaseError, connect
-from storage.films import FilmRepository, ensure_curated
 from storage.migrate import migrate
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ async def _run(args: argparse.Namespace) -> int:
             report = await asyncio.to_thread(_import, args, path)
             print(report.summary())
         elif args.action == "search":
-            _print_search(await FilmRepository(conn).search(args.query))
+            _print_search(await FilmCatalog(conn).search(args.query))
     finally:
         await conn.close()
     return 0
@@ -96,7 +96,7 @@ async def _load_file(conn: aiosqlite.Connection, path: Path) -> None:
         films = load_file(path)
     except CuratedDataError as exc:
         raise InvalidInput(str(exc)) from None
-    ids = await FilmRepository(conn).upsert_details(films)
+    ids = await FilmCatalog(conn).store_films(films)
     print(f"loaded {counted(len(films), 'film')} from {path.name}:")
     for film_id, details in zip(ids, films, strict=True):
         print(f"{film_id:>8}  {cards.choice_label(details.film)}")

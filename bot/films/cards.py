@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from bot import limits
 from bot.films.model import Credit, Film, FilmDetails, SpoilerLevel
-from bot.films.normalize import choice_value
 from bot.films.similar import SimilarResult
 from bot.films.text import escape_markdown, plain, truncate
+from bot.films.titles import choice_value
 from bot.films.wikipedia.details import credit_line, is_wikipedia_source
 from bot.render import EmbedData, EmbedField
 from bot.spoilers.format import spoiler

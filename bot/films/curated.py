@@ -126,7 +126,7 @@ def _film_details(entry: dict[str, Any]) -> FilmDetails:
         external_ids={"curated": _text(entry, "key")},
         source=_text(entry, "source"),
     )
-    field_sources = {"title": film.source}
+    field_sources = {"title": _text(entry, "source")}
     for name in FIELD_SOURCES:
         if entry.get(f"{name}_source"):
             field_sources[name] = entry[f"{name}_source"]

@@ -79,10 +79,10 @@ async def _tmdb_id(client: TmdbClient, film: Film) -> int | None:
         return int(film.external_ids["tmdb"])
     if film.external_ids.get("imdb"):
         return await client.find_by_imdb(film.external_ids["imdb"])
-    found = await client.find(film.label)  # only a match of the same year counts
-    if found is None or found.film.year != film.year:
+    match = await client.find(film.label)  # only a match of the same year counts
+    if match is None or match.film.year != film.year:
         return None
-    return int(found.film.external_ids["tmdb"])
+    return int(match.film.external_ids["tmdb"])
 
 
 def with_extras(card: EmbedData, extras: CardExtras) -> EmbedData:

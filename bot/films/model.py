@@ -10,6 +10,26 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 
 
+def is_curated_source(source: str | None) -> bool:
+    """Sources owned by the curated data files (their rows are retired when no longer stated)."""
+    return source is not None and (source.startswith("seed:") or source.startswith("curated"))
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A typed query: folded word tokens, a year if given as "(2007)", and whether the last
+    word may still be being typed (prefix match). Built by bot.films.titles.parse_query."""
+
+    tokens: tuple[str, ...]
+    year: int | None
+    key: str  # the query as a match key (article dropped), for exact/starts-with ranking
+    last_is_prefix: bool
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.tokens
+
+
 class SpoilerLevel(IntEnum):
     """How much of the plot a summary section gives away, in reading order."""
 

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 
 from bot import limits
-from bot.errors import InvalidInput
+from bot.errors import InvalidInput, NotFound
 from bot.films.model import SpoilerLevel, SummarySection
 from storage.plot_sections import PlotSectionRepository
 
@@ -65,18 +65,18 @@ class PlotEditor:
     """Adds, edits and removes a film's summary sections on a moderator's behalf."""
 
     def __init__(self, repository: PlotSectionRepository, on_change: Callable[[int], None]):
-        self.repository = repository
-        self.on_change = on_change
+        self._repository = repository
+        self._on_change = on_change
 
     async def find(self, film_id: int, heading: str) -> SummarySection:
-        """The film's live section with this heading (case-insensitive), or InvalidInput
-        listing the headings it has."""
-        sections = await self.repository.sections(film_id)
+        """The film's live section with this heading (case-insensitive); NotFound listing
+        the headings it has."""
+        sections = await self._repository.sections(film_id)
         for section in sections:
             if section.heading.strip().lower() == heading.strip().lower():
                 return section
         have = ", ".join(f"“{s.heading[:60]}”" for s in sections[:10]) or "none yet"
-        raise InvalidInput(
+        raise NotFound(
             f"This film has no section called “{heading.strip()[:100]}” (it has: {have})."
         )
 
@@ -89,13 +89,13 @@ class PlotEditor:
     async def save(
         self, film_id: int, section: SummarySection, *, replaces: str | None, by: int
     ) -> None:
-        await self.repository.save(film_id, section, replaces=replaces)
+        await self._repository.save(film_id, section, replaces=replaces)
         log.info("moderator %s saved plot section %r of film %s", by, section.heading, film_id)
-        self.on_change(film_id)
+        self._on_change(film_id)
 
     async def remove(self, film_id: int, heading: str, *, by: int) -> SummarySection:
         section = await self.find(film_id, heading)
-        await self.repository.retire(film_id, section.heading)
+        await self._repository.retire(film_id, section.heading)
         log.info("moderator %s removed plot section %r of film %s", by, section.heading, film_id)
-        self.on_change(film_id)
+        self._on_change(film_id)
         return section

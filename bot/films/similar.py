@@ -46,26 +46,43 @@ async def similar_films(
     min_overlap: int = MIN_OVERLAP,
 ) -> SimilarResult:
     """Films like `film`, by the first method that finds any."""
+    wanted = _Wanted(films, similarity, film, limit, min_overlap)
     for method in (_by_ratings, _by_curated, _by_genre_and_era):
-        result = await method(films, similarity, film, limit, min_overlap)
-        if result is not None and result.films:
+        result = await method(wanted)
+        if result.films:
             return result
     return SimilarResult(film, METHOD_NONE, "No similar films are known yet.", ())
 
 
-async def _by_ratings(films, similarity, film, limit, min_overlap) -> SimilarResult | None:
-    scored = await similarity.rated_together(film.id, min_overlap=min_overlap)
+@dataclass(frozen=True)
+class _Wanted:
+    """What every method is asked: films like `film`, at most `limit`."""
+
+    films: FilmRepository
+    similarity: SimilarityRepository
+    film: Film
+    limit: int
+    min_overlap: int
+
+    async def by_id(self, ids: list[int]) -> dict[int, Film]:
+        return {f.id: f for f in await self.films.films_by_ids(ids)}
+
+
+async def _by_ratings(wanted: _Wanted) -> SimilarResult:
+    film, limit = wanted.film, wanted.limit
+    min_overlap = wanted.min_overlap
+    scored = await wanted.similarity.rated_together(film.id, min_overlap=min_overlap)
     ranked = sorted(
         (r for r in scored if r.similarity > 0),
         key=lambda r: (-r.similarity * r.overlap / (r.overlap + SHRINK), r.film_id),
     )[:limit]
-    found = {f.id: f for f in await films.films_by_ids([r.film_id for r in ranked])}
+    by_id = await wanted.by_id([r.film_id for r in ranked])
     listed = tuple(
         SimilarFilm(
-            found[r.film_id], f"{r.overlap} users rated both; similarity {r.similarity:.2f}"
+            by_id[r.film_id], f"{r.overlap} users rated both; similarity {r.similarity:.2f}"
         )
         for r in ranked
-        if r.film_id in found
+        if r.film_id in by_id
     )
     description = (
         f"Based on MovieLens ratings: films rated alike by users who rated both "
@@ -74,25 +91,27 @@ async def _by_ratings(films, similarity, film, limit, min_overlap) -> SimilarRes
     return SimilarResult(film, METHOD_RATINGS, description, listed)
 
 
-async def _by_curated(films, similarity, film, limit, _min_overlap) -> SimilarResult | None:
-    links = await similarity.curated_related(film.id, limit)
-    found = {f.id: f for f in await films.films_by_ids([film_id for film_id, _ in links])}
+async def _by_curated(wanted: _Wanted) -> SimilarResult:
+    film, limit = wanted.film, wanted.limit
+    links = await wanted.similarity.curated_related(film.id, limit)
+    by_id = await wanted.by_id([film_id for film_id, _ in links])
     listed = tuple(
-        SimilarFilm(found[film_id], note or "recommended alongside it")
+        SimilarFilm(by_id[film_id], note or "recommended alongside it")
         for film_id, note in links
-        if film_id in found
+        if film_id in by_id
     )
     description = "From the catalog's curated related films (not enough MovieLens ratings)."
     return SimilarResult(film, METHOD_CURATED, description, listed)
 
 
-async def _by_genre_and_era(films, similarity, film, limit, _min_overlap) -> SimilarResult | None:
-    matches = await similarity.same_genres_and_era(film.id, years=ERA_YEARS, limit=limit)
-    found = {f.id: f for f in await films.films_by_ids([film_id for film_id, _ in matches])}
+async def _by_genre_and_era(wanted: _Wanted) -> SimilarResult:
+    film, limit = wanted.film, wanted.limit
+    matches = await wanted.similarity.same_genres_and_era(film.id, years=ERA_YEARS, limit=limit)
+    by_id = await wanted.by_id([film_id for film_id, _ in matches])
     listed = tuple(
-        SimilarFilm(found[film_id], f"{shared} genre{'s' if shared != 1 else ''} in common")
+        SimilarFilm(by_id[film_id], f"{shared} genre{'s' if shared != 1 else ''} in common")
         for film_id, shared in matches
-        if film_id in found
+        if film_id in by_id
     )
     era = f"within {ERA_YEARS} years of {film.year}" if film.year else "of any year"
     description = f"Films sharing its genres, {era} (no ratings or curated links to go on)."

@@ -18,7 +18,7 @@ import aiosqlite
 
 from bot.films.http import LazySession, retry_after
 from bot.films.model import Credit, Film, FilmDetails
-from bot.films.normalize import parse_query
+from bot.films.titles import parse_query
 from storage.tmdb_cache import TmdbCacheRepository
 
 log = logging.getLogger(__name__)
@@ -88,8 +88,8 @@ class TmdbClient:
 
     async def find_by_imdb(self, imdb_id: str) -> int | None:
         """The TMDB id of an IMDb title ("tt0390384"), or None."""
-        found = await self._get(f"/find/{imdb_id}", {"external_source": "imdb_id"})
-        results = found.get("movie_results") or []
+        answer = await self._get(f"/find/{imdb_id}", {"external_source": "imdb_id"})
+        results = answer.get("movie_results") or []
         return int(results[0]["id"]) if results else None
 
     async def _get(self, path: str, params: dict[str, str]) -> dict[str, Any]:
@@ -162,15 +162,15 @@ def movie_details(movie: dict[str, Any]) -> FilmDetails:
 
 
 def _credits(credits: dict[str, Any]) -> list[Credit]:
-    found = []
+    credited = []
     for member in (credits.get("crew") or [])[:200]:
         role = CREW_ROLES.get(member.get("job", ""))
         if role and member.get("name"):
             note = member["job"].lower() if role == "writer" else None
-            found.append(Credit(member["name"], role, note=note, source=SOURCE))
+            credited.append(Credit(member["name"], role, note=note, source=SOURCE))
     for order, member in enumerate((credits.get("cast") or [])[:TOP_CAST], start=1):
         if member.get("name"):
-            found.append(
+            credited.append(
                 Credit(
                     member["name"],
                     "cast",
@@ -179,4 +179,4 @@ def _credits(credits: dict[str, Any]) -> list[Credit]:
                     source=SOURCE,
                 )
             )
-    return found
+    return credited

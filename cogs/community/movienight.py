@@ -134,7 +134,7 @@ async def list_nights(interaction: discord.Interaction) -> None:
         film = ""
         if night.winner_film_id:
             film = " · " + escape_markdown(
-                (await svc.catalog.films.get_details(night.winner_film_id)).film.label
+                (await svc.catalog.get_details(night.winner_film_id)).film.label
             )
         lines.append(f"#{night.id} {timestamp(night.starts_at, 'F')} · {night.status.value}{film}")
     await interaction.response.send_message(

@@ -55,7 +55,7 @@ class DiscordNightActions:
             return None
 
     async def _details(self, night: MovieNight) -> FilmDetails:
-        return await self.svc.catalog.films.get_details(night.winner_film_id or night.choices[0])
+        return await self.svc.catalog.get_details(night.winner_film_id or night.choices[0])
 
     async def close_poll(self, night: MovieNight) -> list[int] | None:
         channel = await self._channel(night)

@@ -12,9 +12,9 @@ from discord import app_commands
 from bot.discussions.model import ARCHIVE_LABELS, POLICIES, DiscussionSettings
 from bot.discussions.rules import settings_text
 from bot.spoilers.model import Sensitivity
+from cogs._checks import moderator_only, services
 from cogs._types import Interaction
 from cogs.discussions._context import guild_id_of
-from cogs._checks import moderator_only, services
 
 group = app_commands.Group(name="config", description="Film discussion settings of this server")
 

@@ -10,11 +10,11 @@ from bot.discussions.model import Discussion, validate_slowmode
 from bot.discussions.rules import list_pages
 from bot.errors import InvalidInput, NotFound, PermissionDenied
 from bot.text import escape_markdown, neutral_name, neutralise_mentions
+from cogs._checks import moderator_only, services
 from cogs._types import Interaction
 from cogs._ui import Paginator
 from cogs.discussions._context import guild_of
 from cogs.discussions.checks import starter_only
-from cogs._checks import moderator_only, services
 
 ARCHIVED_CHOICES_SCANNED = 200
 

@@ -28,11 +28,11 @@ from bot.films.cards import film_card
 from bot.films.model import FilmDetails
 from bot.spoilers.summary import render_summary
 from bot.text import neutral_name
+from cogs._checks import granted, services
 from cogs._types import Interaction
 from cogs.discussions._context import guild_of
 from cogs.discussions.checks import starter_only
 from cogs.films.options import fill_in_plot, film_autocomplete, resolve_film
-from cogs._checks import granted, services
 
 if TYPE_CHECKING:
     from discord.types.threads import ThreadArchiveDuration
@@ -65,7 +65,7 @@ async def start(
     if not interaction.response.is_done():  # before any REST call that could wait on a limit
         await interaction.response.defer(ephemeral=True, thinking=True)
     parent = await _fresh_parent(interaction, channel)
-    details = await svc.catalog.films.get_details(film_id)
+    details = await svc.catalog.get_details(film_id)
     options = await svc.discussions.settings(guild.id)
     policy = parse_policy(spoilers or options.default_spoiler_policy)
     forum = isinstance(parent, discord.ForumChannel)
@@ -81,7 +81,7 @@ async def start(
         await interaction.response.defer(ephemeral=True, thinking=True)
     if await svc.catalog.needs_plot_lookup(details.film):  # then read what it found
         note = await fill_in_plot(interaction, details.film, ephemeral=True)
-        details = await svc.catalog.films.get_details(details.film.id)
+        details = await svc.catalog.get_details(details.film.id)
     else:
         note = None
     thread, opener_id = await _create(parent, details, policy, options.default_auto_archive_minutes)

@@ -10,10 +10,10 @@ from discord import app_commands
 from bot.discussions.model import Discussion
 from bot.spoilers.community import CommunityTerms, term_list_pages
 from bot.spoilers.model import TERM_MAX_CHARS
+from cogs._checks import moderator_only, services
 from cogs._types import Interaction
 from cogs._ui import Paginator
 from cogs.discussions.manage import _discussion_here
-from cogs._checks import moderator_only, services
 
 group = app_commands.Group(
     name="spoiler-terms", description="Words that always count as reveals in this discussion"

@@ -3,12 +3,14 @@ render what it returns. Errors (unknown or ambiguous titles) are answered privat
 
 from __future__ import annotations
 
-import discord
+from typing import Any
+
 from discord import app_commands
 
 from bot.films import cards
 from bot.films.text import plain, truncate
 from bot.spoilers.summary import Depth, parse_depth, render_summary
+from cogs._types import Interaction
 from cogs._ui import Paginator
 from cogs.films import ratings
 from cogs.films.options import FilmOption, catalog_of, fill_in_plot
@@ -23,7 +25,7 @@ DEPTHS = [
 
 @app_commands.command(name="info")
 @app_commands.describe(title=TITLE)
-async def info(interaction: discord.Interaction, title: FilmOption) -> None:
+async def info(interaction: Interaction, title: FilmOption) -> None:
     """A film's card: director, main cast, runtime, genres, rating, spoiler-free synopsis."""
     note = await fill_in_plot(interaction, title, ephemeral=False)
     card = await catalog_of(interaction).info(title)
@@ -35,7 +37,7 @@ async def info(interaction: discord.Interaction, title: FilmOption) -> None:
 
 @app_commands.command(name="cast")
 @app_commands.describe(title=TITLE)
-async def cast(interaction: discord.Interaction, title: FilmOption) -> None:
+async def cast(interaction: Interaction, title: FilmOption) -> None:
     """Who made the film and who plays whom."""
     pages = await catalog_of(interaction).cast(title)
     embeds = cards.embed_pages(f"Cast and crew: {title.label}", pages)
@@ -44,7 +46,7 @@ async def cast(interaction: discord.Interaction, title: FilmOption) -> None:
 
 @app_commands.command(name="quotes")
 @app_commands.describe(title=TITLE)
-async def quotes(interaction: discord.Interaction, title: FilmOption) -> None:
+async def quotes(interaction: Interaction, title: FilmOption) -> None:
     """Lines from the film; those that give the plot away are behind spoiler tags."""
     pages = await catalog_of(interaction).quotes(title)
     if not any(pages):
@@ -61,7 +63,7 @@ async def quotes(interaction: discord.Interaction, title: FilmOption) -> None:
 )
 @app_commands.choices(depth=DEPTHS)
 async def summary(
-    interaction: discord.Interaction, title: FilmOption, depth: str = "full", public: bool = False
+    interaction: Interaction, title: FilmOption, depth: str = "full", public: bool = False
 ) -> None:
     """The film's summary as discussion threads open with it: the premise in plain text, the
     rest behind spoiler tags. Only you see it unless you ask for it to be public."""
@@ -80,7 +82,7 @@ async def summary(
 
 @app_commands.command(name="similar")
 @app_commands.describe(title=TITLE)
-async def similar(interaction: discord.Interaction, title: FilmOption) -> None:
+async def similar(interaction: Interaction, title: FilmOption) -> None:
     """Films like this one, and how they were found (ratings, curated links, genre and era)."""
     result = await catalog_of(interaction).similar(title)
     embeds = cards.embed_pages(f"Films like {title.label}", cards.similar_lines(result))
@@ -89,7 +91,7 @@ async def similar(interaction: discord.Interaction, title: FilmOption) -> None:
 
 @app_commands.command(name="search")
 @app_commands.describe(query="Part of a title; add a year to narrow it, e.g. sunshine 2007")
-async def search(interaction: discord.Interaction, query: str) -> None:
+async def search(interaction: Interaction, query: str) -> None:
     """Find films by title (only you see the list)."""
     films = await catalog_of(interaction).search(query)
     shown = truncate(plain(query), ECHO_CHARS) or "(nothing typed)"
@@ -99,4 +101,11 @@ async def search(interaction: discord.Interaction, query: str) -> None:
     await Paginator.send(interaction, embeds, ephemeral=True)
 
 
-COMMANDS = (info, cast, quotes, summary, similar, search)
+COMMANDS: tuple[app_commands.Command[Any, ..., None], ...] = (
+    info,
+    cast,
+    quotes,
+    summary,
+    similar,
+    search,
+)

@@ -3,7 +3,7 @@
     from cogs.films.options import FilmOption
 
     @app_commands.command()
-    async def start(interaction: discord.Interaction, film: FilmOption) -> None:
+    async def start(interaction: Interaction, film: FilmOption) -> None:
         ...  # `film` arrives as a bot.films.model.Film
 
 `FilmOption` gives the option autocomplete (up to 25 "Title (Year)" choices, valued "#<id>")
@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import logging
 
-import discord
 from discord import app_commands
 
 from bot.errors import UserFacingError
 from bot.films.catalog import FilmCatalog
-from bot.films.errors import FilmNotFound
 from bot.films.model import Film
+from bot.films.resolve import FilmNotFound
 from bot.films.text import safe_echo
+from cogs._types import FilmBot, Interaction
 
 log = logging.getLogger(__name__)
 
@@ -33,13 +33,13 @@ class FilmOptionError(app_commands.AppCommandError, UserFacingError):
     """A title option naming no film, or several: the member reads the message as written."""
 
 
-def catalog_of(interaction: discord.Interaction) -> FilmCatalog:
+def catalog_of(interaction: Interaction) -> FilmCatalog:
     """The bot's one film catalog (built at start-up in Services.start)."""
-    return interaction.client.services.catalog  # type: ignore[attr-defined]
+    return interaction.client.services.catalog
 
 
 async def film_autocomplete(
-    interaction: discord.Interaction, current: str
+    interaction: Interaction, current: str
 ) -> list[app_commands.Choice[str]]:
     """Up to 25 films for what has been typed so far, from the catalog alone (never TMDB),
     so Discord gets its answer well inside 3 seconds."""
@@ -51,7 +51,7 @@ async def film_autocomplete(
     return [app_commands.Choice(name=c.name, value=c.value) for c in choices]
 
 
-async def resolve_film(interaction: discord.Interaction, value: str) -> Film:
+async def resolve_film(interaction: Interaction, value: str) -> Film:
     """The film a title option names: a picked choice ("#<id>") or a typed title.
 
     The catalog answers at once. Only when TMDB is enabled and the catalog has no such title
@@ -73,15 +73,15 @@ async def resolve_film(interaction: discord.Interaction, value: str) -> Film:
     return film
 
 
-class FilmTransformer(app_commands.Transformer):
+class FilmTransformer(app_commands.Transformer[FilmBot]):
     """A string option with film autocomplete, handed to the command as a Film."""
 
-    async def autocomplete(  # type: ignore[override]
-        self, interaction: discord.Interaction, value: str, /
+    async def autocomplete(  # type: ignore[override]  # Choice[str]: values are always "#<id>"
+        self, interaction: Interaction, value: int | float | str, /
     ) -> list[app_commands.Choice[str]]:
         return await film_autocomplete(interaction, str(value))
 
-    async def transform(self, interaction: discord.Interaction, value: str, /) -> Film:
+    async def transform(self, interaction: Interaction, value: str, /) -> Film:
         try:
             return await resolve_film(interaction, str(value))
         except UserFacingError as exc:  # discord.py would hide it inside a TransformerError
@@ -91,9 +91,7 @@ class FilmTransformer(app_commands.Transformer):
 FilmOption = app_commands.Transform[Film, FilmTransformer]
 
 
-async def fill_in_plot(
-    interaction: discord.Interaction, film: Film, *, ephemeral: bool
-) -> str | None:
+async def fill_in_plot(interaction: Interaction, film: Film, *, ephemeral: bool) -> str | None:
     """Look up the plot of a film that has none (Wikipedia, live), deferring first so the
     interaction never misses Discord's 3 seconds; returns a line to show when none was added."""
     catalog = catalog_of(interaction)

@@ -7,6 +7,8 @@ one. The core is bot/films/plots.py.
 
 from __future__ import annotations
 
+from typing import Any
+
 import discord
 from discord import app_commands
 
@@ -15,13 +17,15 @@ from bot.films.model import Film, SummarySection
 from bot.films.plots import HEADING_MAX, LEVEL_NAMES, PlotEditor, validate_section
 from bot.text import escape_markdown, neutralise_mentions
 from cogs._checks import moderator_only
+from cogs._types import Interaction
 from cogs.films.options import FilmOption
 
 TITLE = "Start typing a title and pick the film from the list"
+LEVEL_MAX_LENGTH = 20  # "later acts", with room to spare
 
 
-def _editor(interaction: discord.Interaction) -> PlotEditor:
-    return interaction.client.services.plots  # type: ignore[attr-defined]
+def _editor(interaction: Interaction) -> PlotEditor:
+    return interaction.client.services.plots
 
 
 def _shown(text: str) -> str:
@@ -35,19 +39,19 @@ class PlotModal(discord.ui.Modal):
         super().__init__(title=f"Plot: {film.label}"[: limits.MODAL_TITLE])
         self.film = film
         self.replaces = section.heading if section else None
-        self.heading = discord.ui.TextInput(
+        self.heading: discord.ui.TextInput[PlotModal] = discord.ui.TextInput(
             label="Section title",
             custom_id="heading",
             max_length=HEADING_MAX,
             default=section.heading if section else None,
         )
-        self.level = discord.ui.TextInput(
+        self.level: discord.ui.TextInput[PlotModal] = discord.ui.TextInput(
             label=f"Spoiler level: {LEVEL_NAMES}",
             custom_id="level",
-            max_length=20,
+            max_length=LEVEL_MAX_LENGTH,
             default=section.level.name.lower() if section else "later",
         )
-        self.text = discord.ui.TextInput(
+        self.text: discord.ui.TextInput[PlotModal] = discord.ui.TextInput(
             label="What happens",
             custom_id="text",
             style=discord.TextStyle.paragraph,
@@ -57,7 +61,7 @@ class PlotModal(discord.ui.Modal):
         for item in (self.heading, self.level, self.text):
             self.add_item(item)
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
+    async def on_submit(self, interaction: Interaction) -> None:  # type: ignore[override]  # discord.py types any client; ours is the FilmBot
         section = validate_section(self.heading.value, self.level.value, self.text.value)
         await _editor(interaction).save(
             self.film.id, section, replaces=self.replaces, by=interaction.user.id
@@ -70,16 +74,14 @@ class PlotModal(discord.ui.Modal):
             ephemeral=True,
         )
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
-        await interaction.client.report_error(interaction, error)  # type: ignore[attr-defined]
+    async def on_error(self, interaction: Interaction, error: Exception) -> None:  # type: ignore[override]  # as on_submit
+        await interaction.client.report_error(interaction, error)
 
 
 @app_commands.command(name="plot")
 @app_commands.describe(title=TITLE, section="Title of an existing section to edit (empty: add one)")
 @moderator_only()
-async def plot(
-    interaction: discord.Interaction, title: FilmOption, section: str | None = None
-) -> None:
+async def plot(interaction: Interaction, title: FilmOption, section: str | None = None) -> None:
     """Write or correct a section of a film's plot (moderators)."""
     existing = await _editor(interaction).editable(title.id, section) if section else None
     await interaction.response.send_modal(PlotModal(title, existing))
@@ -88,7 +90,7 @@ async def plot(
 @app_commands.command(name="plot-remove")
 @app_commands.describe(title=TITLE, section="Title of the section to remove")
 @moderator_only()
-async def plot_remove(interaction: discord.Interaction, title: FilmOption, section: str) -> None:
+async def plot_remove(interaction: Interaction, title: FilmOption, section: str) -> None:
     """Remove a section of a film's plot (moderators; it is kept in the database's history)."""
     removed = await _editor(interaction).remove(title.id, section, by=interaction.user.id)
     await interaction.response.send_message(
@@ -97,4 +99,4 @@ async def plot_remove(interaction: discord.Interaction, title: FilmOption, secti
     )
 
 
-COMMANDS = (plot, plot_remove)
+COMMANDS: tuple[app_commands.Command[Any, ..., None], ...] = (plot, plot_remove)

@@ -1,4 +1,4 @@
-"""/film top and /film reviews, and the server's rating line on /film info (issue 16).
+"""/film top and /film reviews, and the server's rating line on /film info (community ratings).
 
 Kept apart from commands.py so the community features touch the films cog in one place.
 """
@@ -6,6 +6,7 @@ Kept apart from commands.py so the community features touch the films cog in one
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -15,39 +16,40 @@ from bot.community.reviews import rating_line, review_line, top_lines
 from bot.discussions.rules import forum_tags_for
 from bot.errors import InvalidInput
 from bot.films.cards import embed_pages, rating_text
-from bot.films.extras import fetch_extras, with_extras
+from bot.films.extras import with_extras
 from bot.films.model import Film
 from bot.render import EmbedData, EmbedField
-from cogs._checks import services
+from cogs._types import Interaction
 from cogs._ui import Paginator
 from cogs.films.options import FilmOption
 
+MAX_MIN_RATINGS = 1000  # the largest "rated by at least" a member can ask for
 
-async def with_club_rating(
-    interaction: discord.Interaction, film: Film, card: EmbedData
-) -> EmbedData:
+
+async def with_club_rating(interaction: Interaction, film: Film, card: EmbedData) -> EmbedData:
     """The card with its Rating field showing the server's rating beside the catalog's."""
     if interaction.guild_id is None:
         return card
-    svc = services(interaction)
+    svc = interaction.client.services
     ours = await svc.community.reviews.reviews.film_rating(interaction.guild_id, film.id)
     line = rating_line(ours, rating_text(film))
     fields = [f for f in card.fields if f.name != "Rating"]
     fields.append(EmbedField("Rating", line, False))
     card = replace(card, fields=tuple(fields))
-    tmdb = svc.catalog.tmdb
-    if tmdb is None:  # no TMDB_API_KEY: nothing calls out
+    if not svc.catalog.online:  # no TMDB_API_KEY: nothing calls out
         return card
     if not interaction.response.is_done():  # TMDB may take longer than Discord's 3 s
         await interaction.response.defer(thinking=True)
     settings = await svc.community.settings.get(interaction.guild_id)
-    extras = await fetch_extras(tmdb, film, settings.region)
+    extras = await svc.catalog.card_extras(film, settings.region)
     return with_extras(card, extras) if extras else card
 
 
-def require_server(interaction: discord.Interaction) -> None:
+def require_server(interaction: Interaction) -> tuple[int, discord.Guild]:
+    """The server the command was used in (its id and the guild); InvalidInput in a DM."""
     if interaction.guild is None:
         raise InvalidInput("Ratings and reviews belong to a server: use this command in one.")
+    return interaction.guild.id, interaction.guild
 
 
 @app_commands.command(name="top")
@@ -56,27 +58,27 @@ def require_server(interaction: discord.Interaction) -> None:
     min_ratings="Only films rated by at least this many members (default 1)",
 )
 async def top(
-    interaction: discord.Interaction,
+    interaction: Interaction,
     genre: str | None = None,
-    min_ratings: app_commands.Range[int, 1, 1000] = 1,
+    min_ratings: app_commands.Range[int, 1, MAX_MIN_RATINGS] = 1,
 ) -> None:
     """The server's best-rated films, ranked by a Bayesian average (explained in the reply)."""
-    require_server(interaction)
-    svc = services(interaction)
+    guild_id, _ = require_server(interaction)
+    svc = interaction.client.services
     film_ids = None
     if genre:
-        film_ids = await _films_of_genre(interaction, genre)
+        film_ids = await _films_of_genre(interaction, guild_id, genre)
     ranked, prior = await svc.community.reviews.top(
-        interaction.guild_id, film_ids=film_ids, min_ratings=min_ratings
+        guild_id, film_ids=film_ids, min_ratings=min_ratings
     )
     embed = EmbedData("Film Club top films", top_lines(ranked, prior, genre))
     await Paginator.send(interaction, [embed], ephemeral=False)
 
 
-async def _films_of_genre(interaction: discord.Interaction, genre: str) -> set[int]:
-    svc = services(interaction)
-    rated = [r.film_id for r in await svc.community.reviews.reviews.ratings(interaction.guild_id)]
-    films = await svc.catalog.films.films_by_ids(rated)
+async def _films_of_genre(interaction: Interaction, guild_id: int, genre: str) -> set[int]:
+    svc = interaction.client.services
+    rated = [r.film_id for r in await svc.community.reviews.reviews.ratings(guild_id)]
+    films = await svc.catalog.films_by_ids(rated)
     # Genre spellings fold as forum tags do ("science fiction" finds "Sci-Fi").
     chosen = {f.id for f in films if forum_tags_for(f.genres, [(f.id, genre)])}
     return chosen
@@ -84,17 +86,17 @@ async def _films_of_genre(interaction: discord.Interaction, genre: str) -> set[i
 
 @app_commands.command(name="reviews")
 @app_commands.describe(film="Start typing a title and pick the film from the list")
-async def reviews(interaction: discord.Interaction, film: FilmOption) -> None:
+async def reviews(interaction: Interaction, film: FilmOption) -> None:
     """Members' reviews of a film, with links to their threads."""
-    require_server(interaction)
-    svc = services(interaction)
-    found = await svc.community.reviews.reviews.for_film(interaction.guild_id, film.id)
+    guild_id, guild = require_server(interaction)
+    svc = interaction.client.services
+    film_reviews = await svc.community.reviews.reviews.for_film(guild_id, film.id)
     names = {}
-    for review in found:
-        who = interaction.guild.get_member(review.author_id)
+    for review in film_reviews:
+        who = guild.get_member(review.author_id)
         names[review.author_id] = who.display_name if who else f"member {review.author_id}"
-    lines = [review_line(r, guild_id=interaction.guild_id, who=names[r.author_id]) for r in found]
-    ours = await svc.community.reviews.reviews.film_rating(interaction.guild_id, film.id)
+    lines = [review_line(r, guild_id=guild_id, who=names[r.author_id]) for r in film_reviews]
+    ours = await svc.community.reviews.reviews.film_rating(guild_id, film.id)
     pages = embed_pages(
         f"Reviews of {film.label}",
         paged(lines, "No reviews yet: be the first with /review."),
@@ -103,4 +105,4 @@ async def reviews(interaction: discord.Interaction, film: FilmOption) -> None:
     await Paginator.send(interaction, pages, ephemeral=False)
 
 
-COMMANDS = (top, reviews)
+COMMANDS: tuple[app_commands.Command[Any, ..., None], ...] = (top, reviews)

@@ -36,7 +36,7 @@ def threads_under(emu, channel: str) -> list[dict]:
 async def add_film(bot, title: str, year: int, genres: tuple[str, ...] = ()) -> int:
     """A film with no summary, credits or synopsis (as a thin import would leave it)."""
     film = Film(id=0, title=title, year=year, genres=genres, source="test")
-    (film_id,) = await bot.services.catalog.films.upsert_details([FilmDetails(film)])
+    (film_id,) = await bot.services.catalog.store_films([FilmDetails(film)])
     return film_id
 
 

@@ -25,7 +25,7 @@ async def import_ratings(bot, films, ratings) -> None:
 
 
 async def film_count(bot) -> int:
-    return await bot.services.catalog.films.count()
+    return await bot.services.catalog.count()
 
 
 async def ask(emu, command: str, user: str = "Alice", **options) -> tuple[dict, str]:

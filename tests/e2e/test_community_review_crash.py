@@ -24,7 +24,7 @@ async def review_until(bot, emu, point: str, channel: str, text: str):
     svc = bot.services
     guild = bot.get_guild(int(emu.world.guild["id"]))
     alice = guild.get_member(int(emu.world.user_id("Alice")))
-    film = await svc.catalog.films.get_film(await add_film(bot, "Moon", 2009))
+    film = (await svc.catalog.get_details(await add_film(bot, "Moon", 2009))).film
     prepared = await svc.community.reviews.prepare(guild.id, film, 4, text)
     stored = await svc.community.reviews.reviews.add(
         guild.id, alice.id, prepared.draft, film.label, svc.clock.now()

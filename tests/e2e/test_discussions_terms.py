@@ -23,7 +23,7 @@ async def watch(bot):
 async def imported(bot, settings, label: str) -> str:
     """Import the MediaWiki fixture into the running bot's catalog; the film's option value."""
     await asyncio.to_thread(import_wikipedia, settings.database_path, FIXTURE, stream=io.StringIO())
-    return f"#{(await bot.services.catalog.films.resolve(label)).id}"
+    return f"#{(await bot.services.catalog.find_local(label)).id}"
 
 
 def reposts(emu, thread_id: str) -> list[dict]:

@@ -9,7 +9,7 @@ TYPED = "At the end Jane **burns** the ||letters|| and @everyone <@&42> forgets 
 
 
 async def sections(bot, film_id: int):
-    return (await bot.services.catalog.films.get_details(film_id)).summary
+    return (await bot.services.catalog.get_details(film_id)).summary
 
 
 async def test_a_moderator_adds_a_section_and_the_guard_uses_it(emu, bot):

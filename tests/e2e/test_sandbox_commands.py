@@ -96,7 +96,7 @@ async def test_an_unknown_film_on_a_small_catalog_says_how_to_import_more(emu, b
     await session.run_line("/film info title:arrival")
     text = session.transcript.last_bot_text
     assert 'No film called "arrival"' in text
-    count = await bot.services.catalog.films.count()
+    count = await bot.services.catalog.count()
     assert f"The catalog holds only {count} film" in text
     assert "python -m bot catalog import movielens" in text
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import InvalidInput
-from storage.film_writer import CatalogWriter, open_writer
+from bot.films.merge import CatalogMerger, open_merger
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +47,11 @@ class ImportReport:
 
 
 def write_import(
-    db_path: Path | str, source: str, body: Callable[[CatalogWriter, ImportReport], None]
+    db_path: Path | str, source: str, body: Callable[[CatalogMerger, ImportReport], None]
 ) -> ImportReport:
     """Run `body` with a writer inside one transaction; any exception rolls everything back."""
     report = ImportReport(source)
-    with open_writer(db_path) as writer:
+    with open_merger(db_path) as writer:
         body(writer, report)
         writer.renumber_search_ranks()
         report.films_added = writer.films_added
@@ -61,7 +61,7 @@ def write_import(
 
 
 async def write_import_async(
-    db_path: Path | str, source: str, body: Callable[[CatalogWriter, ImportReport], None]
+    db_path: Path | str, source: str, body: Callable[[CatalogMerger, ImportReport], None]
 ) -> ImportReport:
     """`write_import` in a worker thread, so the event loop keeps answering."""
     return await asyncio.to_thread(write_import, db_path, source, body)

@@ -14,10 +14,10 @@ from bot.films.importers.common import (
     require_columns,
     write_import,
 )
+from bot.films.merge import CatalogMerger
 from bot.films.model import Fact, Film
-from bot.films.normalize import display_title
+from bot.films.titles import display_title
 from bot.progress import Progress
-from storage.film_writer import CatalogWriter
 
 SOURCE = "ggplot2movies"
 RATING_SOURCE = "ggplot2movies (IMDb users, 2005)"
@@ -33,7 +33,7 @@ def import_ggplot2movies(
         frame = load_rdataset("ggplot2movies", "movies")
     require_columns(frame, COLUMNS, "ggplot2movies/movies")
 
-    def body(writer: CatalogWriter, report: ImportReport) -> None:
+    def body(writer: CatalogMerger, report: ImportReport) -> None:
         budgets = 0
         with Progress("ggplot2movies", total=len(frame), stream=stream, unit="films") as progress:
             for number, row in enumerate(frame.itertuples(index=False), start=1):

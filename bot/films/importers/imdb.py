@@ -20,9 +20,9 @@ from typing import BinaryIO, TextIO
 
 from bot.errors import InvalidInput
 from bot.films.importers.common import ImportFileError, ImportReport, write_import
+from bot.films.merge import CatalogMerger
 from bot.films.model import Credit, Film
 from bot.progress import Progress
-from storage.film_writer import CatalogWriter
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ def import_imdb(
     """Import IMDb's TSV files from `folder` into the catalog at `db_path`."""
     files = _find_files(Path(folder))
 
-    def body(writer: CatalogWriter, report: ImportReport) -> None:
+    def body(writer: CatalogMerger, report: ImportReport) -> None:
         report.counts["films read"] = _import_basics(writer, files["title.basics"], stream)
         if "title.ratings" in files:
             report.counts["ratings"] = _import_ratings(writer, files["title.ratings"], stream)
@@ -87,17 +87,17 @@ def _find_files(folder: Path) -> dict[str, Path]:
         raise InvalidInput(
             f"{folder} is not a folder; give the folder holding IMDb's .tsv.gz files"
         )
-    found = {}
+    files = {}
     for name in HEADERS:
         for candidate in (folder / f"{name}.tsv.gz", folder / f"{name}.tsv"):
             if candidate.is_file():
-                found[name] = candidate
+                files[name] = candidate
                 break
-    if "title.basics" not in found:
+    if "title.basics" not in files:
         raise InvalidInput(
             f"{folder} has no title.basics.tsv.gz (download it from IMDb's datasets page)"
         )
-    return found
+    return files
 
 
 def read_tsv(
@@ -154,7 +154,7 @@ def _int(value: str, path: Path, line: int, column: str) -> int | None:
         ) from None
 
 
-def _import_basics(writer: CatalogWriter, path: Path, stream: TextIO | None) -> int:
+def _import_basics(writer: CatalogMerger, path: Path, stream: TextIO | None) -> int:
     films = 0
     for line, (tconst, kind, primary, original, adult, start, _end, runtime, genres) in read_tsv(
         path, "title.basics", stream
@@ -176,7 +176,7 @@ def _import_basics(writer: CatalogWriter, path: Path, stream: TextIO | None) -> 
     return films
 
 
-def _import_ratings(writer: CatalogWriter, path: Path, stream: TextIO | None) -> int:
+def _import_ratings(writer: CatalogMerger, path: Path, stream: TextIO | None) -> int:
     count = 0
     for line, (tconst, average, votes) in read_tsv(path, "title.ratings", stream):
         film_id = writer.film_by_external_id(SOURCE, tconst)
@@ -193,40 +193,24 @@ def _import_ratings(writer: CatalogWriter, path: Path, stream: TextIO | None) ->
     return count
 
 
-def _import_credits(writer: CatalogWriter, files: dict[str, Path], stream: TextIO | None) -> int:
-    conn = writer.conn
-    conn.execute(
-        "CREATE TEMP TABLE imdb_principals (film_id INTEGER, nconst TEXT, role TEXT, "
-        "ordering INTEGER, characters TEXT, person_id INTEGER)"
-    )
-    try:
+def _import_credits(writer: CatalogMerger, files: dict[str, Path], stream: TextIO | None) -> int:
+    with writer.principals_stage():
         _stage_principals(writer, files["title.principals"], stream)
-        conn.execute("CREATE INDEX temp.imdb_principals_nconst ON imdb_principals (nconst)")
+        writer.index_principals()
         _attach_people(writer, files["name.basics"], stream)
         return _store_credits(writer)
-    finally:
-        conn.execute("DROP TABLE temp.imdb_principals")
 
 
-def _stage_principals(writer: CatalogWriter, path: Path, stream: TextIO | None) -> None:
+def _stage_principals(writer: CatalogMerger, path: Path, stream: TextIO | None) -> None:
     for line, (tconst, ordering, nconst, category, _job, characters) in read_tsv(
         path, "title.principals", stream
     ):
         role = ROLES.get(category)
         film_id = writer.film_by_external_id(SOURCE, tconst) if role else None
-        if film_id is None:
+        if film_id is None or role is None:
             continue
-        writer.conn.execute(
-            "INSERT INTO imdb_principals (film_id, nconst, role, ordering, characters) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (
-                film_id,
-                nconst,
-                role,
-                _int(ordering, path, line, "ordering"),
-                _characters(characters),
-            ),
-        )
+        order = _int(ordering, path, line, "ordering")
+        writer.stage_principal(film_id, nconst, role, order, _characters(characters))
 
 
 def _characters(value: str) -> str | None:
@@ -239,17 +223,11 @@ def _characters(value: str) -> str | None:
     return " / ".join(str(n) for n in names) if isinstance(names, list) and names else None
 
 
-def _attach_people(writer: CatalogWriter, path: Path, stream: TextIO | None) -> None:
-    conn = writer.conn
+def _attach_people(writer: CatalogMerger, path: Path, stream: TextIO | None) -> None:
     for line, (nconst, name, birth, death, _professions, _known) in read_tsv(
         path, "name.basics", stream
     ):
-        if (
-            conn.execute(
-                "SELECT 1 FROM imdb_principals WHERE nconst = ? LIMIT 1", (nconst,)
-            ).fetchone()
-            is None
-        ):
+        if not writer.is_principal(nconst):
             continue
         person_id = writer.upsert_person(
             name,
@@ -258,18 +236,12 @@ def _attach_people(writer: CatalogWriter, path: Path, stream: TextIO | None) -> 
             birth_year=_int(birth, path, line, "birthYear"),
             death_year=_int(death, path, line, "deathYear"),
         )
-        conn.execute(
-            "UPDATE imdb_principals SET person_id = ? WHERE nconst = ?", (person_id, nconst)
-        )
+        writer.attach_principal(nconst, person_id)
 
 
-def _store_credits(writer: CatalogWriter) -> int:
-    rows = writer.conn.execute(
-        "SELECT film_id, person_id, role, ordering, characters FROM imdb_principals "
-        "WHERE person_id IS NOT NULL ORDER BY film_id, ordering"
-    )
+def _store_credits(writer: CatalogMerger) -> int:
     count = 0
-    for row in rows:  # a cursor: rows are read as they are stored, not all at once
+    for row in writer.staged_credits():
         count += 1
         credit = Credit(
             name="",

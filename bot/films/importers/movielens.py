@@ -14,10 +14,10 @@ from bot.films.importers.common import (
     require_columns,
     write_import,
 )
+from bot.films.merge import CatalogMerger
 from bot.films.model import Film
-from bot.films.normalize import display_title, split_alternative
+from bot.films.titles import display_title, split_alternative
 from bot.progress import Progress
-from storage.film_writer import CatalogWriter
 
 log = logging.getLogger(__name__)
 
@@ -36,14 +36,14 @@ def import_movielens(
         frame = load_rdataset("dslabs", "movielens")
     require_columns(frame, COLUMNS, "dslabs/movielens")
 
-    def body(writer: CatalogWriter, report: ImportReport) -> None:
+    def body(writer: CatalogMerger, report: ImportReport) -> None:
         film_ids = _import_films(writer, frame, stream)
         report.counts["ratings"] = _import_ratings(writer, frame, film_ids)
 
     return write_import(db_path, SOURCE, body)
 
 
-def _import_films(writer: CatalogWriter, frame: Any, stream: TextIO | None) -> dict[int, int]:
+def _import_films(writer: CatalogMerger, frame: Any, stream: TextIO | None) -> dict[int, int]:
     stats = frame.groupby("movieId")["rating"].agg(["count", "mean"])
     movies = frame.drop_duplicates("movieId").set_index("movieId")
     film_ids: dict[int, int] = {}
@@ -80,7 +80,7 @@ def _film(movie_id: int, row: Any, stats: Any) -> Film | None:
     )
 
 
-def _import_ratings(writer: CatalogWriter, frame: Any, film_ids: dict[int, int]) -> int:
+def _import_ratings(writer: CatalogMerger, frame: Any, film_ids: dict[int, int]) -> int:
     ratings = frame[frame["movieId"].isin(film_ids.keys())]
     user_means = ratings.groupby("userId")["rating"].transform("mean")
     rows = [

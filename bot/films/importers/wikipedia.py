@@ -3,7 +3,7 @@
 `import_wikipedia(db_path, path)` reads a pages-articles export (.xml, .xml.bz2, or the
 multistream .xml.bz2; with its index file beside it, two processes decompress and parse its
 streams side by side). Films are committed every `batch_films` films together with the point
-reached (storage/wikipedia.py), so an interrupted or truncated run keeps what it committed and
+reached (storage/wikipedia.py, checkpoints), so an interrupted or truncated run keeps what it committed and
 the next run on the same file name continues after it; re-running a finished file re-reads it
 and merges into the same films, adding nothing. Films merge with the catalog by IMDb id, then
 by normalised title and year (±1).
@@ -18,24 +18,19 @@ import multiprocessing
 import sqlite3
 import xml.etree.ElementTree as ET
 from collections import deque
-from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO, cast
 
 from bot.errors import InvalidInput
 from bot.films.importers.common import ImportReport
+from bot.films.merge import CatalogMerger
 from bot.films.wikipedia import dump, rawpages
 from bot.films.wikipedia.details import SOURCE_PREFIX, to_details
 from bot.progress import Progress
-from storage.film_writer import BUSY_TIMEOUT_MS, CatalogWriter
-from storage.wikipedia import (
-    Checkpoint,
-    forget_checkpoint,
-    load_checkpoint,
-    save_checkpoint,
-    store_revision,
-)
+from storage.db import connect_sync
+from storage.film_writer import in_transaction
+from storage.wikipedia import Checkpoint, forget_checkpoint, load_checkpoint, save_checkpoint
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +46,7 @@ class _Run:
 
     def __init__(self, conn: sqlite3.Connection, point: Checkpoint, progress: Progress) -> None:
         self.conn = conn
-        self.writer = CatalogWriter(conn)
+        self.writer = CatalogMerger(conn)
         self.point = point
         self.progress = progress
         self.pending = dump.Outcome(last_page_id=point.last_page_id)
@@ -74,10 +69,9 @@ class _Run:
     def commit(self, *, next_offset: int | None = None, finished: bool = False) -> None:
         """Write the pending films and the point reached, in one transaction."""
         done, p = self.pending, self.point
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        with in_transaction(self.conn):
             for film in done.films:
-                store_revision(self.writer, to_details(film), SOURCE_PREFIX, year_slack=YEAR_SLACK)
+                self.writer.store_revision(to_details(film), SOURCE_PREFIX, year_slack=YEAR_SLACK)
             self.point = Checkpoint(
                 p.file_name,
                 done.last_page_id,
@@ -91,10 +85,6 @@ class _Run:
             save_checkpoint(self.conn, self.point)
             if finished:
                 self.writer.renumber_search_ranks()
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
         self.pending = dump.Outcome(last_page_id=self.point.last_page_id)
 
 
@@ -116,7 +106,7 @@ def import_wikipedia(
     if not path.is_file():
         raise InvalidInput(f"{path} is not a file; give a Wikipedia .xml or .xml.bz2 dump")
     index = dump.index_path(path)
-    with _connect(db_path) as conn:
+    with contextlib.closing(connect_sync(db_path)) as conn:
         if restart:
             forget_checkpoint(conn, path.name)
         point = load_checkpoint(conn, path.name)
@@ -132,18 +122,6 @@ def import_wikipedia(
                 _read_sequential(run, path, batch_films)
         added, merged = run.writer.films_added, run.writer.films_merged
     return _report(run, added, merged, resumed)
-
-
-@contextlib.contextmanager
-def _connect(db_path: Path | str) -> Iterator[sqlite3.Connection]:
-    conn = sqlite3.connect(str(db_path), isolation_level=None)
-    conn.row_factory = sqlite3.Row
-    try:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA foreign_keys = ON")
-        yield conn
-    finally:
-        conn.close()
 
 
 def _report(run: _Run, added: int, merged: int, resumed: int) -> ImportReport:
@@ -178,7 +156,7 @@ def _read_sequential(run: _Run, path: Path, batch_films: int) -> None:
     skip = run.point.pages_read
     with path.open("rb") as file:
         raw = dump.CountingReader(file)
-        source = dump.open_export(raw, path.name)
+        source = dump.open_export(cast(BinaryIO, raw), path.name)  # reads like a binary file
         pages = rawpages.split_pages(source)
         reader = _Batches(run, path.name, batch_films)
         try:

@@ -18,7 +18,7 @@ import aiohttp
 
 from bot import __version__
 from bot.films.http import LazySession, retry_after
-from bot.films.normalize import fold
+from bot.films.titles import fold
 from bot.films.wikipedia.page import BrokenWikitext, WikiFilm, parse_film_page
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,7 @@ class WikipediaClient:
         """The article that best describes `wanted` (an Infobox film whose year or director
         matches), parsed; None when no article is a film article."""
         query = f"{wanted.title} {wanted.year or ''} film".replace("  ", " ")
-        found = await self._get(
+        search = await self._get(
             {
                 "action": "query",
                 "list": "search",
@@ -93,7 +93,7 @@ class WikipediaClient:
                 "srprop": "",
             }
         )
-        titles = [hit["title"] for hit in found.get("query", {}).get("search", [])]
+        titles = [hit["title"] for hit in search.get("query", {}).get("search", [])]
         if not titles:
             return None
         pages = await self._get(

@@ -36,7 +36,7 @@ def article_url(article: str, base: str = ARTICLE_URL) -> str:
 
 
 def is_wikipedia_source(source: str | None) -> bool:
-    return bool(source) and source.startswith(SOURCE_PREFIX)
+    return source is not None and source.startswith(SOURCE_PREFIX)
 
 
 def article_of(source: str) -> str:
@@ -110,7 +110,7 @@ def wikipedia_articles(details: FilmDetails) -> dict[str, str]:
     """The Wikipedia articles whose text `details` holds: article -> its address."""
     sources = [details.film.source, *details.field_sources.values()]
     sources += [s.source for s in details.summary] + [c.source for c in details.credits]
-    articles = dict.fromkeys(article_of(s) for s in sources if is_wikipedia_source(s))
+    articles = dict.fromkeys(article_of(s) for s in sources if s and is_wikipedia_source(s))
     links = {
         article_of(f.source): f.value
         for f in details.facts_of(ARTICLE_FACT)

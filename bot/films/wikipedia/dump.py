@@ -23,7 +23,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import mwxml
 
@@ -79,7 +79,7 @@ class CountingReader(io.RawIOBase):
     def tell(self) -> int:
         return self.position
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]  # RawIOBase's signature
+    def readinto(self, buffer: Any) -> int:  # a writable buffer (bytearray, memoryview)
         data = self._raw.read(len(buffer))
         buffer[: len(data)] = data
         self.position += len(data)
@@ -154,7 +154,7 @@ class _Bz2Ahead(io.RawIOBase):
         except BaseException as exc:  # handed to the reading side, which raises it
             self._put(exc)
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]  # RawIOBase's signature
+    def readinto(self, buffer: Any) -> int:  # a writable buffer (bytearray, memoryview)
         while not self._left and not self._done:
             item = self._queue.get()
             if item is None:
@@ -197,7 +197,13 @@ def classify(page: mwxml.Page, outcome: Outcome, skip_to: int = 0) -> None:
     outcome.pages += 1
     outcome.last_page_id = max(outcome.last_page_id, page.id)
     text = revision.text if revision is not None else None
-    if page.namespace != 0 or page.redirect or not is_film_candidate(text):
+    if (
+        revision is None
+        or text is None
+        or page.namespace != 0
+        or page.redirect
+        or not is_film_candidate(text)
+    ):
         outcome.skipped += 1
         return
     try:

@@ -9,21 +9,25 @@ the caller gets a line to show instead.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import replace
 
 import aiosqlite
 
+from bot.films.merge import open_merger, store_films
 from bot.films.model import Film, FilmDetails
 from bot.films.tmdb import TmdbClient, TmdbUnavailable
 from bot.films.wikipedia.client import Wanted, WikipediaClient, WikipediaUnavailable
 from bot.films.wikipedia.details import SOURCE_PREFIX, to_details
 from bot.films.wikipedia.page import WikiFilm
 from bot.text import escape_markdown, neutralise_mentions
-from storage.films import FilmRepository
+from storage.films import FilmRepository, database_path
 from storage.wikipedia import WikipediaLookupRepository
 
 log = logging.getLogger(__name__)
+
+YEAR_SLACK = 1  # an article's year may be one off the catalog's
 
 
 class PlotLookup:
@@ -35,67 +39,85 @@ class PlotLookup:
         wikipedia: WikipediaClient,
         tmdb: TmdbClient | None = None,
     ) -> None:
-        self.films = FilmRepository(conn)
-        self.lookups = WikipediaLookupRepository(conn)
-        self.wikipedia = wikipedia
-        self.tmdb = tmdb
+        self._conn = conn
+        self._films = FilmRepository(conn)
+        self._lookups = WikipediaLookupRepository(conn)
+        self._wikipedia = wikipedia
+        self._tmdb = tmdb
+
+    async def close(self) -> None:
+        """Close the Wikipedia client's session (the TMDB client is the catalog's to close)."""
+        await self._wikipedia.close()
 
     async def needed(self, film: Film) -> bool:
         """True when the film has no plot and was never looked up (the lookup is slow: an
         interaction defers before it)."""
-        if await self.lookups.has_plot(film.id):
+        if await self._lookups.has_plot(film.id):
             return False
-        return await self.lookups.get(film.id) is None
+        return await self._lookups.get(film.id) is None
 
     async def run(self, film: Film) -> str | None:
         """Look the film up and store what was found; a line for the reply when no plot
         could be added (and why), else None."""
-        details = await self.films.get_details(film.id)
-        wanted = Wanted(film.title, film.year, [c.name for c in details.people("director")])
+        details = await self._films.get_details(film.id)
+        directors = [c.name for c in details.people("director")] if details else []
+        wanted = Wanted(film.title, film.year, directors)
         await self._add_tmdb(film)
         try:
-            found = await self.wikipedia.find_film(wanted)
+            page = await self._wikipedia.find_film(wanted)
         except WikipediaUnavailable as exc:
             log.warning("Wikipedia lookup for film %s failed: %s", film.id, exc)
             return f"The plot could not be fetched from Wikipedia: {exc}."
         imdb = film.external_ids.get("imdb")
-        if found is None or (imdb and found.imdb_id and found.imdb_id != imdb):
-            await self.lookups.record(film.id, "not_found")
+        if page is None or (imdb and page.imdb_id and page.imdb_id != imdb):
+            await self._lookups.record(film.id, "not_found")
             return (
                 f"Wikipedia has no film article matching {_shown(film)}, so there is no plot yet."
             )
-        await self.lookups.store(_for_film(found, film), SOURCE_PREFIX, year_slack=1)
-        await self.lookups.record(film.id, "found", found.article, found.page_id, found.revision_id)
+        await self._store_revision(_for_film(page, film))
+        await self._lookups.record(film.id, "found", page.article, page.page_id, page.revision_id)
         log.info(
             "stored Wikipedia's %r (revision %s) for film %s",
-            found.article,
-            found.revision_id,
+            page.article,
+            page.revision_id,
             film.id,
         )
-        return None if found.plot else f"Wikipedia's article on {_shown(film)} has no plot section."
+        return None if page.plot else f"Wikipedia's article on {_shown(film)} has no plot section."
+
+    async def _store_revision(self, details: FilmDetails) -> int:
+        """Store the article's revision on a writer of its own in a worker thread; the film id."""
+        path = await database_path(self._conn)
+
+        def write() -> int:
+            with open_merger(path) as merger:
+                return merger.store_revision(details, SOURCE_PREFIX, year_slack=YEAR_SLACK)
+
+        return await asyncio.to_thread(write)
 
     async def _add_tmdb(self, film: Film) -> None:
         """TMDB's overview and credits (with characters) for the film, when a key is set."""
-        if self.tmdb is None:
+        if self._tmdb is None:
             return
         try:
-            found = await self.tmdb.find(f"{film.title} ({film.year})" if film.year else film.title)
+            tmdb_details = await self._tmdb.find(
+                f"{film.title} ({film.year})" if film.year else film.title
+            )
         except TmdbUnavailable as exc:
             log.warning("TMDB lookup for film %s failed: %s", film.id, exc)
             return
-        if found is not None and found.film.year == film.year:
-            ids = {**film.external_ids, **found.film.external_ids}
-            await self.films.upsert_details([_with_ids(found, ids)])
+        if tmdb_details is not None and tmdb_details.film.year == film.year:
+            ids = {**film.external_ids, **tmdb_details.film.external_ids}
+            await store_films(self._conn, [_with_ids(tmdb_details, ids)])
 
 
 def _shown(film: Film) -> str:
     return neutralise_mentions(escape_markdown(film.label))
 
 
-def _for_film(found: WikiFilm, film: Film) -> FilmDetails:
+def _for_film(page: WikiFilm, film: Film) -> FilmDetails:
     """The article's details as the catalog's film (its title, year and own ids first), so
     they merge into that film and no other."""
-    details = to_details(found)
+    details = to_details(page)
     ids = {**film.external_ids, **details.film.external_ids}
     same = replace(details.film, title=film.title, year=film.year or details.film.year)
     return _with_ids(replace(details, film=same), ids)

@@ -86,7 +86,7 @@ class WikiFilm:
 
 def is_film_candidate(text: str | None) -> bool:
     """True when the raw wikitext mentions an Infobox film (cheap; no parsing)."""
-    return bool(text) and INFOBOX_FILM.search(text) is not None
+    return text is not None and INFOBOX_FILM.search(text) is not None
 
 
 def strip_disambiguation(article: str) -> tuple[str, int | None]:
@@ -183,15 +183,15 @@ def _released_year(infobox: Template) -> int | None:
 
 def _sections(code: Wikicode) -> dict[str, Wikicode]:
     """The level-2 Plot and Cast sections (first match of each), without their heading."""
-    found: dict[str, Wikicode] = {}
+    sections: dict[str, Wikicode] = {}
     for section in code.get_sections(levels=[2]):
         heading = plain_text(section.nodes[0].title).casefold()
         for key, names in (("plot", PLOT_HEADINGS), ("cast", CAST_HEADINGS)):
-            if key not in found and heading in names:
+            if key not in sections and heading in names:
                 body = mwparserfromhell.parse(str(section))
                 body.remove(body.nodes[0])
-                found[key] = body
-    return found
+                sections[key] = body
+    return sections
 
 
 def _paragraphs(section: Wikicode | None) -> list[str]:

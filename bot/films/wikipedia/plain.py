@@ -118,12 +118,12 @@ def items(code: Wikicode | str) -> list[str]:
     if isinstance(code, str):
         code = mwparserfromhell.parse(code)
     text = plain_text(code, separator="\n")
-    found = []
+    entries = []
     for line in text.replace("•", "\n").split("\n"):
         line = line.strip().lstrip("*#:;").strip()
         if line:
-            found.append(line)
-    return found
+            entries.append(line)
+    return entries
 
 
 def _walk(code: Wikicode, pieces: list[str], separator: str) -> None:

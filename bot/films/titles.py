@@ -1,4 +1,4 @@
-"""Title normalisation shared by the catalog's search, its merge rules and the importers.
+"""Titles: normalisation shared by the catalog's search, its merge rules and the importers.
 
 - `display_title("Lobster, The")` -> "The Lobster" (MovieLens/IMDb-dump "moved article" form).
 - `match_key("The Lobster")` -> "lobster": case-, accent- and punctuation-free, leading article
@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+
+from bot.films.model import ParsedQuery
 
 # Leading articles dropped for matching and ranking (English plus the common European ones
 # MovieLens and IMDb move to the end: "Vie en rose, La", "Name der Rose, Der").
@@ -107,21 +108,6 @@ def search_text(*titles: str | None) -> str:
     return " | ".join(parts)
 
 
-@dataclass(frozen=True)
-class ParsedQuery:
-    """A typed query: folded word tokens, a year if given as "(2007)", and whether the last
-    word may still be being typed (prefix match)."""
-
-    tokens: tuple[str, ...]
-    year: int | None
-    key: str  # the query as a match key (article dropped), for exact/starts-with ranking
-    last_is_prefix: bool
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.tokens
-
-
 def parse_query(query: str) -> ParsedQuery:
     """Parse what a member typed; never fails, whatever the input (empty, emoji, SQL...)."""
     query = (query or "")[:500]
@@ -143,15 +129,6 @@ def without_trailing_year(parsed: ParsedQuery) -> ParsedQuery | None:
         return None
     tokens = parsed.tokens[:-1]
     return ParsedQuery(tokens, int(parsed.tokens[-1]), " ".join(tokens), False)
-
-
-def fts_expression(parsed: ParsedQuery) -> str:
-    """An FTS5 MATCH expression for the tokens: every word quoted (so nothing the user typed is
-    read as FTS5 syntax), the last one as a prefix while it is being typed."""
-    terms = ['"' + token.replace('"', '""') + '"' for token in parsed.tokens]
-    if terms and parsed.last_is_prefix:
-        terms[-1] += "*"
-    return " ".join(terms)
 
 
 PICKED_MARK = "#"  # marks an autocomplete value, so film 300 is not the film called "300"
