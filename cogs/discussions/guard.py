@@ -26,6 +26,7 @@ from bot.errors import InvalidInput
 from bot.journal import Intent, Status
 from bot.message_path import MessageContext
 from bot.spoilers.guard import Takedown, check_can_tag
+from cogs._checks import is_moderator
 from cogs._types import Interaction
 from cogs._webhooks import ChannelWebhooks
 from cogs.discussions.repost import KIND, GuardRepost, guard_key, repost_payload
