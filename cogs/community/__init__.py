@@ -8,6 +8,8 @@ One module per concern: reviews.py and posting.py (reviews and their threads), l
 
 from __future__ import annotations
 
+from typing import Any
+
 from discord import app_commands
 
 from bot.app import FilmBot
@@ -27,13 +29,14 @@ def build_community_group() -> app_commands.Group:
 
 
 async def setup(bot: FilmBot) -> None:
-    for command in (
+    commands: tuple[app_commands.Command[Any, Any, Any] | app_commands.Group, ...] = (
         reviews.review,
         reviews.unreview,
         lists.watchlist,
         lists.member,
         movienight.group,
-    ):
+    )
+    for command in commands:
         bot.tree.add_command(command)
     bot.tree.add_command(build_community_group())
     await bot.add_cog(ReactionCounts(bot))

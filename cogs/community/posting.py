@@ -17,23 +17,26 @@ from bot.community.reviews import PreparedReview, review_parts, thread_title
 from bot.errors import InvalidInput, PermissionDenied, UserFacingError
 from bot.films.model import Film
 from bot.services import Services
+from cogs._types import Interaction
 from cogs.community import review_post
+from cogs.community._server import server_of
 
 log = logging.getLogger(__name__)
 Parent = discord.TextChannel | discord.ForumChannel
 
 
-async def review_parent(interaction: discord.Interaction, svc: Services) -> Parent:
+async def review_parent(interaction: Interaction, svc: Services) -> Parent:
     """The configured reviews channel (text or forum), else the channel the command ran in."""
-    settings = await svc.community.settings.get(interaction.guild_id)
+    guild = server_of(interaction)
+    settings = await svc.community.settings.get(guild.id)
     target: object = interaction.channel
     if settings.reviews_channel_id:
-        target = interaction.guild.get_channel(settings.reviews_channel_id) or target
+        target = guild.get_channel(settings.reviews_channel_id) or target
     if isinstance(target, discord.Thread):
         target = target.parent
     if not isinstance(target, Parent):
         raise InvalidInput("Reviews go in a text channel or a forum: run /review in one.")
-    perms = target.permissions_for(interaction.guild.me)
+    perms = target.permissions_for(guild.me)
     need = "send_messages" if isinstance(target, discord.ForumChannel) else "create_public_threads"
     if not getattr(perms, need) or not perms.send_messages_in_threads:
         raise PermissionDenied(
@@ -65,7 +68,7 @@ async def post_review(
             f"Discord refused to post your review ({error.status}: {error.text}). Nothing was "
             "posted and your rating does not count; try again in a moment."
         ) from None
-    return await svc.community.reviews.reviews.get(review.id)
+    return await svc.community.reviews.get(review.id)
 
 
 async def repost_review(
@@ -94,7 +97,7 @@ async def repost_review(
         f"*{discord.utils.escape_markdown(author_name)} edited this review (version "
         f"{review.version}); the previous version is kept.*"
     )
-    return await svc.community.reviews.reviews.set_post(review.id, thread.id, ids)
+    return await svc.community.reviews.set_post(review.id, thread.id, ids)
 
 
 async def tombstone(svc: Services, guild: discord.Guild, review: Review, by: str) -> None:

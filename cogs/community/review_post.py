@@ -130,7 +130,7 @@ class ReviewPost(Handler):
         thread_id = ctx.intent.result("thread")["thread_id"]
         if ids and not p["forum"]:
             await self.bot.services.discussions.set_opener(thread_id, ids[0])
-        await self.bot.services.community.reviews.reviews.set_post(p["review_id"], thread_id, ids)
+        await self.bot.services.community.reviews.set_post(p["review_id"], thread_id, ids)
         log.info("review %s posted in thread %s", p["review_id"], thread_id)
 
     async def undo(self, ctx: StepContext, error: str) -> bool:
@@ -139,5 +139,5 @@ class ReviewPost(Handler):
         if thread_id is not None:
             with contextlib.suppress(discord.HTTPException):
                 await self.bot.http.delete_channel(thread_id)
-        await svc.community.reviews.reviews.remove(p["review_id"], p["author_id"], svc.clock.now())
+        await svc.community.reviews.remove(p["review_id"], p["author_id"])
         return True

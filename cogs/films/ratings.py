@@ -30,7 +30,7 @@ async def with_club_rating(
     if interaction.guild_id is None:
         return card
     svc = services(interaction)
-    ours = await svc.community.reviews.reviews.film_rating(interaction.guild_id, film.id)
+    ours = await svc.community.reviews.film_rating(interaction.guild_id, film.id)
     line = rating_line(ours, rating_text(film))
     fields = [f for f in card.fields if f.name != "Rating"]
     fields.append(EmbedField("Rating", line, False))
@@ -75,7 +75,7 @@ async def top(
 
 async def _films_of_genre(interaction: discord.Interaction, genre: str) -> set[int]:
     svc = services(interaction)
-    rated = [r.film_id for r in await svc.community.reviews.reviews.ratings(interaction.guild_id)]
+    rated = [r.film_id for r in await svc.community.reviews.ratings(interaction.guild_id)]
     films = await svc.catalog.films.films_by_ids(rated)
     # Genre spellings fold as forum tags do ("science fiction" finds "Sci-Fi").
     chosen = {f.id for f in films if forum_tags_for(f.genres, [(f.id, genre)])}
@@ -88,13 +88,13 @@ async def reviews(interaction: discord.Interaction, film: FilmOption) -> None:
     """Members' reviews of a film, with links to their threads."""
     require_server(interaction)
     svc = services(interaction)
-    found = await svc.community.reviews.reviews.for_film(interaction.guild_id, film.id)
+    found = await svc.community.reviews.for_film(interaction.guild_id, film.id)
     names = {}
     for review in found:
         who = interaction.guild.get_member(review.author_id)
         names[review.author_id] = who.display_name if who else f"member {review.author_id}"
     lines = [review_line(r, guild_id=interaction.guild_id, who=names[r.author_id]) for r in found]
-    ours = await svc.community.reviews.reviews.film_rating(interaction.guild_id, film.id)
+    ours = await svc.community.reviews.film_rating(interaction.guild_id, film.id)
     pages = embed_pages(
         f"Reviews of {film.label}",
         paged(lines, "No reviews yet: be the first with /review."),

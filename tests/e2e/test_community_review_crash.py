@@ -26,9 +26,7 @@ async def review_until(bot, emu, point: str, channel: str, text: str):
     alice = guild.get_member(int(emu.world.user_id("Alice")))
     film = await svc.catalog.films.get_film(await add_film(bot, "Moon", 2009))
     prepared = await svc.community.reviews.prepare(guild.id, film, 4, text)
-    stored = await svc.community.reviews.reviews.add(
-        guild.id, alice.id, prepared.draft, film.label, svc.clock.now()
-    )
+    stored = await svc.community.reviews.add(guild.id, alice.id, prepared.draft, film.label)
     parent = guild.get_channel(int(emu.world.channel_id(channel)))
     svc.journal.crash = CrashPoints([point])
     with pytest.raises(SimulatedCrash):
@@ -53,7 +51,7 @@ async def test_a_review_stopped_at_any_step_is_posted_once_at_the_next_start(
         messages = emu.messages_in(thread)
         assert len(messages) == 2 and messages[0]["content"].startswith("## Review of Moon")
         assert "Sentence 64" in messages[1]["content"]  # the second part, once
-        review = await bot.services.community.reviews.reviews.get(review_id)
+        review = await bot.services.community.reviews.get(review_id)
         assert review.active and review.thread_id == int(thread)
         assert review.message_ids == tuple(int(m["id"]) for m in messages)
         discussion = await bot.services.discussions.by_thread(int(thread))
@@ -68,7 +66,7 @@ async def test_a_forum_review_whose_post_id_was_lost_is_not_opened_twice(emu, st
         await bot.services.journal.resume_unfinished()
         [thread] = threads_named(emu, "Moon (2009)")
         assert emu.world.channels[thread]["parent_id"] == emu.world.channel_id("film-forum")
-        review = await bot.services.community.reviews.reviews.get(review_id)
+        review = await bot.services.community.reviews.get(review_id)
         assert review.thread_id == int(thread) and len(emu.messages_in(thread)) == 1
 
 
@@ -85,7 +83,7 @@ async def test_a_review_discord_refuses_to_post_leaves_no_thread_and_no_rating(e
     assert threads_named(emu, "Moon (2009)") == []
     [intent] = [i async for i in _intents(bot)]
     assert intent.status == "undone"
-    reviews = await bot.services.community.reviews.reviews.for_film(int(emu.world.guild["id"]), 1)
+    reviews = await bot.services.community.reviews.for_film(int(emu.world.guild["id"]), 1)
     assert all(not r.active for r in reviews)
 
 
