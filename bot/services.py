@@ -93,7 +93,7 @@ class Services:
     # Screening (issue 5): the service (its model loads in the background, see start()).
     screening: ScreeningService = None  # type: ignore[assignment]
     screening_startup: ScreeningStartup = None  # type: ignore[assignment]
-    # Community (issue 16): reviews and ratings, reactions, watchlist, movie nights; built in
+    # Community: reviews and ratings, reactions, watchlist, movie nights; built in
     # start(), on the guard and the screening service.
     community: Community = None  # type: ignore[assignment]
     _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)

@@ -1,6 +1,6 @@
 """A new review's post stopped at every step (an injected crash point) and finished by the next
-start: one thread, every part once, registered as a discussion, the row pointing at it
-(issue 12). The review's rating counts only once it is posted."""
+start: one thread, every part once, registered as a discussion, the row pointing at it.
+The review's rating counts only once it is posted."""
 
 from __future__ import annotations
 
