@@ -7,7 +7,7 @@ cogs, the storage and the tests agree on one set of rules and one wording for re
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -167,6 +167,12 @@ class Review:
     @property
     def active(self) -> bool:
         return self.status is ReviewStatus.ACTIVE
+
+    def revised(self, draft: ReviewDraft) -> Review:
+        """The review as it reads once `draft` replaces it (its next version)."""
+        return replace(
+            self, rating=draft.rating, title=draft.title, text=draft.text, version=self.version + 1
+        )
 
 
 @dataclass(frozen=True)

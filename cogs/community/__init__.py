@@ -13,7 +13,7 @@ from typing import Any
 from discord import app_commands
 
 from bot.app import FilmBot
-from cogs.community import config, lists, movienight, review_post, reviews
+from cogs.community import config, lists, movienight, review_edit, review_post, reviews
 from cogs.community.movienight import MovieNightWatch
 from cogs.community.reactions import ReactionCounts
 
@@ -42,6 +42,7 @@ async def setup(bot: FilmBot) -> None:
     await bot.add_cog(ReactionCounts(bot))
     await bot.add_cog(MovieNightWatch(bot))
     bot.services.journal.register(review_post.KIND, review_post.ReviewPost(bot))
+    bot.services.journal.register(review_edit.KIND, review_edit.ReviewEdit(bot))
 
 
 async def teardown(bot: FilmBot) -> None:

@@ -25,7 +25,7 @@ from bot.text import escape_markdown
 from cogs._types import Interaction
 from cogs._ui import Confirm
 from cogs.community._server import server_of
-from cogs.community.posting import post_review, repost_review, review_parent, tombstone
+from cogs.community.posting import edit_review, post_review, review_parent, tombstone
 from cogs.films.options import FilmOption
 from cogs.moderation.checks import is_moderator
 
@@ -100,8 +100,8 @@ async def submit(
         return
 
     async def replace(button: discord.Interaction) -> None:
-        revised = await reviews.revise(existing.id, prepared.draft)
-        posted = await repost_review(svc, guild, revised, prepared, film, button.user.display_name)
+        # journaled: a crash between the new version and the thread's edit is finished later
+        posted = await edit_review(svc, existing, prepared, film, button.user.display_name)
         await button.response.edit_message(content=_posted_text(posted, prepared), view=None)
 
     view = Confirm(owner_id=interaction.user.id, on_confirm=replace, confirm_label="Replace")
