@@ -13,7 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Literal, Protocol
 
 from bot import limits
 from bot.community.model import (
@@ -217,7 +217,7 @@ class MovieNights:
         """The night whose scheduled event that is, if any."""
         return await self._nights.by_event(event_id)
 
-    async def gone(self, night: MovieNight, what: str) -> None:
+    async def gone(self, night: MovieNight, what: Literal["poll", "event"]) -> None:
         """The poll or event was deleted by hand: cancel the night once, and say so."""
         if night.status.finished:
             return

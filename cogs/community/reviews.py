@@ -99,7 +99,7 @@ async def submit(
         await interaction.followup.send(_posted_text(posted, prepared), ephemeral=True)
         return
 
-    async def replace(button: discord.Interaction) -> None:
+    async def replace(button: discord.Interaction) -> None:  # Confirm passes a plain one
         # journaled: a crash between the new version and the thread's edit is finished later
         posted = await edit_review(svc, existing, prepared, film, button.user.display_name)
         await button.response.edit_message(content=_posted_text(posted, prepared), view=None)
