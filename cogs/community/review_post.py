@@ -143,7 +143,10 @@ class ReviewPost(Handler):
 
     async def undo(self, ctx: StepContext, error: str) -> bool:
         svc, p = self.bot.services, ctx.payload
-        thread_id = ctx.state.get("thread_id")
+        # the thread step's result when it finished (a later step's saved state may not carry
+        # the thread's id: within one run each step starts from the state as the run began)
+        opened = ctx.intent.results.get("thread") or {}
+        thread_id = opened.get("thread_id", ctx.state.get("thread_id"))
         if thread_id is not None:
             with contextlib.suppress(discord.HTTPException):
                 await self.bot.http.delete_channel(thread_id)

@@ -6,11 +6,15 @@ anything is stored or posted. Without `text`, a modal asks for a title and a lon
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable
+from typing import TypeVar
 
 import discord
 from discord import app_commands
 
+from bot import limits
 from bot.community.model import (
     REVIEW_TEXT_MAX,
     REVIEW_TITLE_MAX,
@@ -20,7 +24,6 @@ from bot.community.model import (
 )
 from bot.community.reviews import PreparedReview, edit_offer
 from bot.films.model import Film
-from bot.limits import STRING_OPTION
 from bot.text import escape_markdown
 from cogs._types import Interaction
 from cogs._ui import Confirm
@@ -30,6 +33,8 @@ from cogs.films.options import FilmOption
 from cogs.moderation.checks import is_moderator
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+DEFER_AFTER_SECONDS = limits.INTERACTION_FIRST_RESPONSE_SECONDS / 2  # time left to defer
 
 
 @app_commands.command(name="review")
@@ -43,7 +48,7 @@ async def review(
     interaction: Interaction,
     film: FilmOption,
     rating: float,
-    text: app_commands.Range[str, 1, STRING_OPTION] | None = None,
+    text: app_commands.Range[str, 1, limits.STRING_OPTION] | None = None,
 ) -> None:
     """Review a film: rating and text, posted as a thread members can reply to."""
     parsed = Rating.parse(rating)
@@ -86,7 +91,9 @@ async def submit(
     guild = server_of(interaction)
     svc = interaction.client.services
     reviews = svc.community.reviews
-    prepared = await reviews.prepare(guild.id, film, rating.value, text, title)
+    prepared = await _in_time(
+        interaction, reviews.prepare(guild.id, film, rating.value, text, title)
+    )
     existing = await reviews.existing(guild.id, film.id, interaction.user.id)
     if existing is None:
         parent = await review_parent(interaction, svc)
@@ -122,6 +129,17 @@ def _posted_text(review: Review, prepared: PreparedReview) -> str:
         f"Your review of {escape_markdown(review.film_label)} ({review.rating.number()}) is in "
         f"{where}.{tagged}"
     )
+
+
+async def _in_time(interaction: Interaction, work: Awaitable[T]) -> T:
+    """`work`'s result; if it is slow (a film's first spoiler detector is built while a review
+    is prepared), the interaction is deferred first, so Discord's first-answer deadline holds."""
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.wait_for(asyncio.shield(task), DEFER_AFTER_SECONDS)
+    except TimeoutError:
+        await _defer(interaction)
+    return await task
 
 
 async def _defer(interaction: Interaction) -> None:
