@@ -1,8 +1,9 @@
 """Repositories of the community features: reviews (with versions), reactions, settings.
 
-Watchlist and movie nights are in storage/community_nights.py. Every method returns the
-dataclasses of bot/community/model.py; rules (who may edit, what a member is told) are the
-core's.
+Watchlist and movie nights are in storage/community_nights.py. Reads return the dataclasses
+of bot/community/model.py (None for a missing row), writes return nothing or the new row's id;
+rules (one review per member and film, who may edit, what a member is told) are the core's
+(bot/community/).
 """
 
 from __future__ import annotations
