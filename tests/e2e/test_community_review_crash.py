@@ -98,6 +98,16 @@ async def test_a_review_discord_refuses_to_post_leaves_no_thread_and_no_rating(e
     assert all(not r.active for r in reviews)
 
 
+async def test_a_forum_review_refused_after_its_opener_leaves_no_post(emu, bot):
+    await emu.slash("Olive", "community settings", reviews_channel="film-forum")
+    await add_film(bot, "Moon", 2009)
+    emu.inject_error("POST", r"/channels/\d+/messages$", 403, times=1)  # the second part
+    record = await emu.slash("Alice", "review", where="general", film="Moon", rating=4, text=LONG)
+    assert (await record.text()).startswith("Discord refused to post your review (403")
+    assert threads_named(emu, "Moon (2009)") == []  # the post and its opener are deleted
+    assert await bot.services.community.reviews.ratings(int(emu.world.guild["id"])) == []
+
+
 async def _intents(bot):
     async with bot.services.conn.execute("SELECT id FROM journal_intents") as cursor:
         for (intent_id,) in await cursor.fetchall():
