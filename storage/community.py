@@ -1,8 +1,9 @@
 """Repositories of the community features: reviews (with versions), reactions, settings.
 
-Watchlist and movie nights are in storage/community_nights.py. Every method returns the
-dataclasses of bot/community/model.py; rules (who may edit, what a member is told) are the
-core's.
+Watchlist and movie nights are in storage/community_nights.py. Reads return the dataclasses
+of bot/community/model.py (None for a missing row), writes return nothing or the new row's id;
+rules (one review per member and film, who may edit, what a member is told) are the core's
+(bot/community/).
 """
 
 from __future__ import annotations
@@ -21,21 +22,9 @@ from bot.community.model import (
     ReviewDraft,
     ReviewStatus,
     ReviewVersion,
+    Setting,
 )
-from bot.errors import InvalidInput, NotFound
 from storage.db import transaction, write
-
-_SETTINGS_COLUMNS = frozenset(
-    {
-        "timezone",
-        "region",
-        "reviews_channel_id",
-        "planner_role_id",
-        "reminder_role_id",
-        "reminder_minutes",
-        "announce_channel_id",
-    }
-)
 
 
 def stamp(moment: datetime) -> str:
@@ -76,14 +65,9 @@ class MemberReviewRepository:
 
     async def add(
         self, guild_id: int, author_id: int, draft: ReviewDraft, film_label: str, now: datetime
-    ) -> Review:
-        """A new review (or a removed one written again, its old text kept as a version)."""
-        existing = await self.find(guild_id, draft.film_id, author_id)
-        if existing is not None and existing.active:
-            raise InvalidInput(f"You already reviewed {film_label}: edit that review instead.")
-        if existing is not None:
-            return await self.revise(existing.id, draft, now, status=ReviewStatus.ACTIVE)
-        await write(
+    ) -> int:
+        """Store a new review; its id."""
+        return await write(
             self._conn,
             "INSERT INTO reviews (guild_id, film_id, film_label, author_id, rating_halves, "
             "title, text, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -99,9 +83,6 @@ class MemberReviewRepository:
                 stamp(now),
             ),
         )
-        found = await self.find(guild_id, draft.film_id, author_id)
-        assert found is not None
-        return found
 
     async def revise(
         self,
@@ -110,7 +91,7 @@ class MemberReviewRepository:
         now: datetime,
         *,
         status: ReviewStatus | None = None,
-    ) -> Review:
+    ) -> None:
         """Replace the text and rating; the previous version goes to review_versions."""
         async with transaction(self._conn):
             await self._conn.execute(
@@ -133,33 +114,28 @@ class MemberReviewRepository:
                     review_id,
                 ),
             )
-        return await self.get(review_id)
 
-    async def set_post(self, review_id: int, thread_id: int, message_ids: Sequence[int]) -> Review:
+    async def set_post(self, review_id: int, thread_id: int, message_ids: Sequence[int]) -> None:
         """Where the review was posted: its thread and messages (opener first)."""
-        first, *more = list(message_ids) or [None]
+        ids = list(message_ids)
         await write(
             self._conn,
             "UPDATE reviews SET thread_id = ?, opener_message_id = ?, more_message_ids = ? "
             "WHERE id = ?",
-            (thread_id, first, json.dumps(more), review_id),
+            (thread_id, ids[0] if ids else None, json.dumps(ids[1:]), review_id),
         )
-        return await self.get(review_id)
 
-    async def remove(self, review_id: int, by: int, now: datetime) -> Review:
+    async def remove(self, review_id: int, by: int, now: datetime) -> None:
         """A tombstone: the text stays for moderators, the rating stops counting."""
         await write(
             self._conn,
-            "UPDATE reviews SET status = 'removed', removed_by = ?, updated_at = ? WHERE id = ?",
-            (by, stamp(now), review_id),
+            "UPDATE reviews SET status = ?, removed_by = ?, updated_at = ? WHERE id = ?",
+            (ReviewStatus.REMOVED, by, stamp(now), review_id),
         )
-        return await self.get(review_id)
 
-    async def get(self, review_id: int) -> Review:
+    async def get(self, review_id: int) -> Review | None:
         rows = await self._select("id = ?", (review_id,))
-        if not rows:
-            raise NotFound(f"There is no review #{review_id}.")
-        return rows[0]
+        return rows[0] if rows else None
 
     async def find(self, guild_id: int, film_id: int, author_id: int) -> Review | None:
         rows = await self._select(
@@ -173,14 +149,14 @@ class MemberReviewRepository:
 
     async def for_film(self, guild_id: int, film_id: int) -> list[Review]:
         return await self._select(
-            "guild_id = ? AND film_id = ? AND status = 'active' ORDER BY created_at",
-            (guild_id, film_id),
+            "guild_id = ? AND film_id = ? AND status = ? ORDER BY created_at",
+            (guild_id, film_id, ReviewStatus.ACTIVE),
         )
 
     async def by_author(self, guild_id: int, author_id: int) -> list[Review]:
         return await self._select(
-            "guild_id = ? AND author_id = ? AND status = 'active' ORDER BY created_at DESC",
-            (guild_id, author_id),
+            "guild_id = ? AND author_id = ? AND status = ? ORDER BY created_at DESC",
+            (guild_id, author_id, ReviewStatus.ACTIVE),
         )
 
     async def versions(self, review_id: int) -> list[ReviewVersion]:
@@ -201,23 +177,23 @@ class MemberReviewRepository:
         ]
 
     async def film_rating(self, guild_id: int, film_id: int) -> FilmRating | None:
-        rows = await self._ratings("AND film_id = ?", (guild_id, film_id))
+        rows = await self._ratings("AND film_id = ?", (guild_id, ReviewStatus.ACTIVE, film_id))
         return rows[0] if rows else None
 
     async def ratings(self, guild_id: int) -> list[FilmRating]:
         """Every film the server rated: count and mean of the active reviews."""
-        return await self._ratings("", (guild_id,))
+        return await self._ratings("", (guild_id, ReviewStatus.ACTIVE))
 
-    async def _ratings(self, extra: str, values: Sequence) -> list[FilmRating]:
+    async def _ratings(self, extra: str, values: Sequence[object]) -> list[FilmRating]:
         async with self._conn.execute(
             "SELECT film_id, MAX(film_label) AS label, COUNT(*) AS n, AVG(rating_halves) AS mean "
-            f"FROM reviews WHERE guild_id = ? AND status = 'active' {extra} GROUP BY film_id",
+            f"FROM reviews WHERE guild_id = ? AND status = ? {extra} GROUP BY film_id",
             values,
         ) as cursor:
             rows = await cursor.fetchall()
         return [FilmRating(r["film_id"], r["label"], r["n"], r["mean"] / 2) for r in rows]
 
-    async def _select(self, where: str, values: Sequence) -> list[Review]:
+    async def _select(self, where: str, values: Sequence[object]) -> list[Review]:
         async with self._conn.execute(f"SELECT * FROM reviews WHERE {where}", values) as cursor:
             return [_review(row) for row in await cursor.fetchall()]
 
@@ -279,13 +255,12 @@ class CommunitySettingsRepository:
         if row is None:
             return CommunitySettings(guild_id)
         return CommunitySettings(
-            guild_id=guild_id, **{column: row[column] for column in sorted(_SETTINGS_COLUMNS)}
+            guild_id=guild_id, **{setting.value: row[setting.value] for setting in Setting}
         )
 
-    async def set(self, guild_id: int, column: str, value: object) -> CommunitySettings:
+    async def set(self, guild_id: int, setting: Setting, value: int | str | None) -> None:
         """Change one setting (validated by the caller)."""
-        if column not in _SETTINGS_COLUMNS:
-            raise ValueError(f"not a community setting: {column}")
+        column = Setting(setting).value  # a column name, never text from outside
         await write(
             self._conn,
             f"INSERT INTO community_settings (guild_id, {column}) VALUES (?, ?) "
@@ -293,4 +268,3 @@ class CommunitySettingsRepository:
             "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
             (guild_id, value),
         )
-        return await self.get(guild_id)

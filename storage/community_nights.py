@@ -10,7 +10,6 @@ from datetime import datetime
 import aiosqlite
 
 from bot.community.model import MovieNight, NightStatus, WatchlistEntry
-from bot.errors import InvalidInput, NotFound
 from storage.community import stamp, unstamp
 from storage.db import write
 
@@ -37,42 +36,30 @@ class WatchlistRepository:
 
     async def add(
         self, guild_id: int, film_id: int, film_label: str, by: int, now: datetime
-    ) -> WatchlistEntry:
-        existing = await self.get(guild_id, film_id)
-        if existing is not None:
-            raise InvalidInput(
-                f"{film_label} is already on the watchlist (suggested by <@{existing.suggested_by}>)."
-            )
+    ) -> None:
         await write(
             self._conn,
             "INSERT INTO watchlist (guild_id, film_id, film_label, suggested_by, added_at) "
             "VALUES (?, ?, ?, ?, ?)",
             (guild_id, film_id, film_label, by, stamp(now)),
         )
-        entry = await self.get(guild_id, film_id)
-        assert entry is not None
-        return entry
 
-    async def remove(self, guild_id: int, film_id: int) -> WatchlistEntry:
-        entry = await self.get(guild_id, film_id)
-        if entry is None:
-            raise NotFound("That film is not on the watchlist.")
+    async def remove(self, guild_id: int, film_id: int) -> None:
         await write(
             self._conn,
             "DELETE FROM watchlist WHERE guild_id = ? AND film_id = ?",
             (guild_id, film_id),
         )
-        return entry
 
     async def get(self, guild_id: int, film_id: int) -> WatchlistEntry | None:
         rows = await self._select("guild_id = ? AND film_id = ?", (guild_id, film_id))
         return rows[0] if rows else None
 
-    async def list(self, guild_id: int) -> list[WatchlistEntry]:
+    async def entries(self, guild_id: int) -> list[WatchlistEntry]:
         """Oldest suggestion first."""
         return await self._select("guild_id = ? ORDER BY added_at, rowid", (guild_id,))
 
-    async def _select(self, where: str, values: Sequence) -> list[WatchlistEntry]:
+    async def _select(self, where: str, values: Sequence[object]) -> list[WatchlistEntry]:
         async with self._conn.execute(f"SELECT * FROM watchlist WHERE {where}", values) as cursor:
             rows = await cursor.fetchall()
         return [
@@ -121,25 +108,25 @@ class MovieNightRepository:
         created_by: int,
         poll_ends_at: datetime,
         reminder_at: datetime | None,
-    ) -> MovieNight:
-        """Recorded before the poll is posted (the poll's message id follows)."""
-        night_id = await write(
+    ) -> int:
+        """Recorded before the poll is posted (the poll's message id follows); its id."""
+        return await write(
             self._conn,
             "INSERT INTO movie_nights (guild_id, channel_id, starts_at, status, choices, "
-            "created_by, poll_ends_at, reminder_at) VALUES (?, ?, ?, 'polling', ?, ?, ?, ?)",
+            "created_by, poll_ends_at, reminder_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 guild_id,
                 channel_id,
                 stamp(starts_at),
+                NightStatus.POLLING,
                 json.dumps(list(choices)),
                 created_by,
                 stamp(poll_ends_at),
                 stamp(reminder_at) if reminder_at else None,
             ),
         )
-        return await self.get(night_id)
 
-    async def update(self, night_id: int, **changes: object) -> MovieNight:
+    async def update(self, night_id: int, **changes: object) -> None:
         """Set the named columns (datetimes stored as ISO text, enums as their value)."""
         unknown = set(changes) - _NIGHT_COLUMNS
         if unknown:
@@ -152,20 +139,20 @@ class MovieNightRepository:
             "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
             (*values, night_id),
         )
-        return await self.get(night_id)
 
-    async def get(self, night_id: int) -> MovieNight:
+    async def get(self, night_id: int) -> MovieNight | None:
         rows = await self._select("id = ?", (night_id,))
-        if not rows:
-            raise NotFound(f"There is no movie night #{night_id}.")
-        return rows[0]
+        return rows[0] if rows else None
 
     async def unfinished(self, guild_id: int | None = None) -> list[MovieNight]:
         """Nights still polling, scheduled or running (all servers when guild_id is None)."""
-        where = "status IN ('polling', 'scheduled', 'started')"
+        statuses = NightStatus.unfinished()
+        where = f"status IN ({', '.join('?' * len(statuses))})"
         if guild_id is None:
-            return await self._select(where + " ORDER BY starts_at", ())
-        return await self._select(where + " AND guild_id = ? ORDER BY starts_at", (guild_id,))
+            return await self._select(where + " ORDER BY starts_at", statuses)
+        return await self._select(
+            where + " AND guild_id = ? ORDER BY starts_at", (*statuses, guild_id)
+        )
 
     async def by_poll(self, message_id: int) -> MovieNight | None:
         rows = await self._select("poll_message_id = ?", (message_id,))
@@ -175,7 +162,7 @@ class MovieNightRepository:
         rows = await self._select("event_id = ?", (event_id,))
         return rows[0] if rows else None
 
-    async def _select(self, where: str, values: Sequence) -> list[MovieNight]:
+    async def _select(self, where: str, values: Sequence[object]) -> list[MovieNight]:
         async with self._conn.execute(
             f"SELECT * FROM movie_nights WHERE {where}", values
         ) as cursor:

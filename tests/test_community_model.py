@@ -12,6 +12,7 @@ from bot.community.model import (
     FilmRating,
     MovieNight,
     NightStatus,
+    NightStep,
     Rating,
     ReviewDraft,
     bayesian_average,
@@ -108,13 +109,13 @@ def test_poll_answers_fit_discord_and_ties_go_to_the_first_suggestion():
 def test_a_night_steps_from_poll_to_reminder_to_start_to_end():
     base = MovieNight(1, 1, 1, NOW + timedelta(days=2), NightStatus.POLLING, (1, 2), 9,
                       poll_ends_at=NOW + timedelta(days=1), reminder_at=NOW + timedelta(hours=47))  # fmt: skip
-    assert base.next_step() == ("close_poll", base.poll_ends_at)
+    assert base.next_step() == (NightStep.CLOSE_POLL, base.poll_ends_at)
     scheduled = MovieNight(**{**base.__dict__, "status": NightStatus.SCHEDULED})
-    assert scheduled.next_step() == ("remind", scheduled.reminder_at)
+    assert scheduled.next_step() == (NightStep.REMIND, scheduled.reminder_at)
     reminded = MovieNight(**{**scheduled.__dict__, "reminded": True})
-    assert reminded.next_step() == ("start", reminded.starts_at)
+    assert reminded.next_step() == (NightStep.START, reminded.starts_at)
     started = MovieNight(**{**base.__dict__, "status": NightStatus.STARTED})
-    assert started.next_step() == ("complete", started.ends_at)
+    assert started.next_step() == (NightStep.COMPLETE, started.ends_at)
     over = MovieNight(**{**base.__dict__, "status": NightStatus.CANCELLED})
     assert over.next_step() is None
 

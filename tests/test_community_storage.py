@@ -1,6 +1,6 @@
-"""Community storage on a real SQLite file: reviews keep versions and tombstones, ratings
-count active reviews only, reactions never go negative, the watchlist refuses duplicates,
-and movie-night jobs run on the shared scheduler across restarts."""
+"""Community services and storage on a real SQLite file: reviews keep versions and tombstones,
+ratings count active reviews only, reactions never go negative, the watchlist refuses
+duplicates, and movie-night jobs run on the shared scheduler across restarts."""
 
 from __future__ import annotations
 
@@ -8,37 +8,49 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.community.club import Watchlist
 from bot.community.model import Rating, ReviewDraft, ReviewStatus
+from bot.community.reviews import ReviewService
 from bot.errors import InvalidInput, NotFound
 from bot.moderation.clock import ManualClock
 from bot.moderation.scheduler import ExpiryScheduler
 from storage.community import MemberReviewRepository, ReactionRepository
 from storage.community_nights import WatchlistRepository
+from storage.discussions import DiscussionSettingsRepository
 from storage.moderation import CaseRepository
 
 GUILD, ALICE, BOB, MOD = 1, 11, 12, 99
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 
+def review_service(db) -> ReviewService:
+    """Reviews without the spoiler guard (only prepare() uses it)."""
+    repo = MemberReviewRepository(db)
+    return ReviewService(repo, None, DiscussionSettingsRepository(db), ManualClock(NOW))
+
+
 async def test_reviews_keep_versions_tombstones_and_count_only_active_ratings(db):
-    reviews = MemberReviewRepository(db)
-    first = await reviews.add(GUILD, ALICE, ReviewDraft(7, Rating(6), "Good."), "Moon (2009)", NOW)
-    await reviews.add(GUILD, BOB, ReviewDraft(7, Rating(10), "Great."), "Moon (2009)", NOW)
+    reviews = review_service(db)
+    first = await reviews.add(GUILD, ALICE, ReviewDraft(7, Rating(6), "Good."), "Moon (2009)")
+    await reviews.add(GUILD, BOB, ReviewDraft(7, Rating(10), "Great."), "Moon (2009)")
     with pytest.raises(InvalidInput, match="already reviewed Moon"):
-        await reviews.add(GUILD, ALICE, ReviewDraft(7, Rating(2), "Again"), "Moon (2009)", NOW)
-    revised = await reviews.revise(first.id, ReviewDraft(7, Rating(8), "Better."), NOW)
+        await reviews.add(GUILD, ALICE, ReviewDraft(7, Rating(2), "Again"), "Moon (2009)")
+    revised = await reviews.revise(first.id, ReviewDraft(7, Rating(8), "Better."))
     assert (revised.version, revised.rating.value, revised.text) == (2, 4.0, "Better.")
     (old,) = await reviews.versions(first.id)
     assert (old.version, old.rating.value, old.text) == (1, 3.0, "Good.")
     rating = await reviews.film_rating(GUILD, 7)
     assert (rating.count, rating.mean) == (2, 4.5)
 
-    removed = await reviews.remove(first.id, MOD, NOW)
+    removed = await reviews.remove(first.id, MOD)
     assert removed.status is ReviewStatus.REMOVED and removed.text == "Better."  # kept
     assert (await reviews.film_rating(GUILD, 7)).count == 1
-    again = await reviews.add(GUILD, ALICE, ReviewDraft(7, Rating(4), "Third go."), "Moon", NOW)
+    again = await reviews.add(GUILD, ALICE, ReviewDraft(7, Rating(4), "Third go."), "Moon")
     assert again.id == first.id and again.active and again.removed_by is None
     assert [v.version for v in await reviews.versions(first.id)] == [1, 2]
+    with pytest.raises(NotFound, match="no review #99"):
+        await reviews.get(99)
+    assert await MemberReviewRepository(db).get(99) is None
 
 
 async def test_reaction_counts_follow_events_and_catch_up(db):
@@ -52,12 +64,12 @@ async def test_reaction_counts_follow_events_and_catch_up(db):
 
 
 async def test_the_watchlist_refuses_duplicates_and_unknown_removals(db):
-    watchlist = WatchlistRepository(db)
-    await watchlist.add(GUILD, 1, "A (2001)", ALICE, NOW)
-    await watchlist.add(GUILD, 2, "B (2002)", BOB, NOW)
+    watchlist = Watchlist(WatchlistRepository(db), ManualClock(NOW))
+    await watchlist.add(GUILD, 1, "A (2001)", ALICE)
+    await watchlist.add(GUILD, 2, "B (2002)", BOB)
     with pytest.raises(InvalidInput, match=r"already on the watchlist \(suggested by <@11>\)"):
-        await watchlist.add(GUILD, 1, "A (2001)", BOB, NOW)
-    assert [e.film_label for e in await watchlist.list(GUILD)] == ["A (2001)", "B (2002)"]
+        await watchlist.add(GUILD, 1, "A (2001)", BOB)
+    assert [e.film_label for e in await watchlist.entries(GUILD)] == ["A (2001)", "B (2002)"]
     await watchlist.remove(GUILD, 1)
     with pytest.raises(NotFound):
         await watchlist.remove(GUILD, 1)

@@ -7,7 +7,7 @@ cogs, the storage and the tests agree on one set of rules and one wording for re
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -18,15 +18,12 @@ from bot.errors import InvalidInput
 RATING_MIN, RATING_MAX = 0.5, 5.0
 REVIEW_TITLE_MAX = limits.THREAD_NAME  # the review's thread is named after it
 REVIEW_TEXT_MAX = limits.MODAL_TEXT_INPUT  # the modal's paragraph limit
-OPTION_TEXT_MAX = 6000  # Discord's longest string option (longer is refused by the client)
 BAYES_PRIOR_WEIGHT = 5  # a film needs about this many ratings before its own mean dominates
 DEFAULT_TIMEZONE = "UTC"
 DEFAULT_REGION = "US"
 DEFAULT_REMINDER_MINUTES = 60
-POLL_MIN_HOURS, POLL_MAX_HOURS = 1, 768  # Discord: at least an hour, at most 32 days
-POLL_ANSWERS_MIN, POLL_ANSWERS_MAX = 2, 10
-POLL_ANSWER_MAX = 55
-POLL_QUESTION_MAX = 300
+REMINDER_MINUTES_MAX = 7 * 24 * 60  # a week ahead at most
+POLL_ANSWERS_MIN = 2  # a poll of one film is no choice (Discord would allow it)
 MOVIE_NIGHT_HOURS = 3  # the event's end time (external events need one): start + this
 WHEN_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H.%M", "%d.%m.%Y %H:%M")
 
@@ -48,6 +45,31 @@ class NightStatus(StrEnum):
     @property
     def finished(self) -> bool:
         return self in (NightStatus.COMPLETED, NightStatus.CANCELLED)
+
+    @classmethod
+    def unfinished(cls) -> tuple[NightStatus, ...]:
+        return tuple(status for status in cls if not status.finished)
+
+
+class NightStep(StrEnum):
+    """What the scheduler does next for a night."""
+
+    CLOSE_POLL = "close_poll"
+    REMIND = "remind"
+    START = "start"
+    COMPLETE = "complete"
+
+
+class Setting(StrEnum):
+    """The per-server community options (`CommunitySettings` fields, stored as columns)."""
+
+    TIMEZONE = "timezone"
+    REGION = "region"
+    REVIEWS_CHANNEL = "reviews_channel_id"
+    PLANNER_ROLE = "planner_role_id"
+    REMINDER_ROLE = "reminder_role_id"
+    REMINDER_MINUTES = "reminder_minutes"
+    ANNOUNCE_CHANNEL = "announce_channel_id"
 
 
 @dataclass(frozen=True, order=True)
@@ -146,6 +168,12 @@ class Review:
     def active(self) -> bool:
         return self.status is ReviewStatus.ACTIVE
 
+    def revised(self, draft: ReviewDraft) -> Review:
+        """The review as it reads once `draft` replaces it (its next version)."""
+        return replace(
+            self, rating=draft.rating, title=draft.title, text=draft.text, version=self.version + 1
+        )
+
 
 @dataclass(frozen=True)
 class ReviewVersion:
@@ -230,17 +258,28 @@ class MovieNight:
     def ends_at(self) -> datetime:
         return self.starts_at + timedelta(hours=MOVIE_NIGHT_HOURS)
 
-    def next_step(self) -> tuple[str, datetime] | None:
+    def next_step(self) -> tuple[NightStep, datetime] | None:
         """What the scheduler does next for this night, and when; None once it is over."""
         if self.status is NightStatus.POLLING and self.poll_ends_at is not None:
-            return "close_poll", self.poll_ends_at
+            return NightStep.CLOSE_POLL, self.poll_ends_at
         if self.status is NightStatus.SCHEDULED:
             if not self.reminded and self.reminder_at is not None:
-                return "remind", self.reminder_at
-            return "start", self.starts_at
+                return NightStep.REMIND, self.reminder_at
+            return NightStep.START, self.starts_at
         if self.status is NightStatus.STARTED:
-            return "complete", self.ends_at
+            return NightStep.COMPLETE, self.ends_at
         return None
+
+
+REGION_HELP = "a two-letter country code such as US, GB or FR"
+
+
+def check_region(region: str) -> str:
+    """A where-to-watch region ("gb" -> "GB"); refuses anything but two letters."""
+    code = region.strip().upper()
+    if len(code) != 2 or not code.isalpha():
+        raise InvalidInput(f"A region is {REGION_HELP}, not {region[:20]!r}.")
+    return code
 
 
 def check_timezone(name: str) -> str:
@@ -284,9 +323,9 @@ def parse_when(text: str, zone: ZoneInfo, now: datetime) -> datetime:
 def poll_hours(starts_at: datetime, now: datetime) -> int:
     """Whole hours a poll can run so it closes before the night (at most Discord's 32 days)."""
     hours = int((starts_at - now).total_seconds() // 3600) - 1  # an hour left to announce
-    if hours < POLL_MIN_HOURS:
+    if hours < limits.POLL_MIN_HOURS:
         raise InvalidInput(
             "A poll runs at least an hour and has to close before the night starts: plan the "
             "night at least 2 hours ahead."
         )
-    return min(hours, POLL_MAX_HOURS)
+    return min(hours, limits.POLL_MAX_HOURS)

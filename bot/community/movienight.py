@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Literal, Protocol
 
+from bot import limits
 from bot.community.model import (
-    POLL_ANSWER_MAX,
-    POLL_ANSWERS_MAX,
     POLL_ANSWERS_MIN,
     CommunitySettings,
     MovieNight,
     NightStatus,
+    NightStep,
     WatchlistEntry,
     parse_when,
     poll_hours,
@@ -78,7 +78,7 @@ class PollSpec:
 def poll_spec(night_start: datetime, zone_name: str, labels: Sequence[str], hours: int) -> PollSpec:
     """The poll's question and answers (Discord: 55 characters an answer, at most 10)."""
     question = f"Movie night on {night_start:%a %d %b %Y at %H:%M} ({zone_name}): which film?"
-    answers = tuple(truncate(plain(label), POLL_ANSWER_MAX) for label in labels)
+    answers = tuple(truncate(plain(label), limits.POLL_ANSWER_TEXT) for label in labels)
     return PollSpec(question, answers, hours)
 
 
@@ -91,8 +91,10 @@ def winner_index(counts: Sequence[int]) -> int:
 class MovieNights:
     """Plans nights and runs their steps as the scheduler's "movienight" jobs."""
 
-    def __init__(self, nights: MovieNightRepository, scheduler: ExpiryScheduler, clock: Clock):
-        self.nights = nights
+    def __init__(
+        self, nights: MovieNightRepository, scheduler: ExpiryScheduler, clock: Clock
+    ) -> None:
+        self._nights = nights
         self._scheduler = scheduler
         self._clock = clock
         self._actions: NightActions | None = None
@@ -107,7 +109,7 @@ class MovieNights:
         self, settings: CommunitySettings, when: str, watchlist: Sequence[WatchlistEntry], n: int
     ) -> tuple[datetime, int, list[WatchlistEntry]]:
         """Validate a plan: the moment (UTC), the poll's hours, the films offered."""
-        if not POLL_ANSWERS_MIN <= n <= POLL_ANSWERS_MAX:
+        if not POLL_ANSWERS_MIN <= n <= limits.POLL_ANSWERS:
             raise InvalidInput(f"A poll offers 2 to 10 films, not {n}.")
         if len(watchlist) < POLL_ANSWERS_MIN:
             raise InvalidInput(
@@ -129,7 +131,7 @@ class MovieNights:
     ) -> MovieNight:
         """Store the night before its poll is posted."""
         reminder = starts_at - timedelta(minutes=settings.reminder_minutes)
-        return await self.nights.create(
+        night_id = await self._nights.create(
             settings.guild_id,
             channel_id,
             starts_at,
@@ -138,20 +140,24 @@ class MovieNights:
             self._clock.now() + timedelta(hours=hours),
             reminder if settings.reminder_role_id else None,
         )
+        return await self.get(night_id)
 
     async def poll_posted(self, night: MovieNight, message_id: int) -> MovieNight:
-        night = await self.nights.update(night.id, poll_message_id=message_id)
+        night = await self._update(night.id, poll_message_id=message_id)
         self._watch(night)
         return night
+
+    async def poll_refused(self, night: MovieNight) -> None:
+        """Discord refused the poll: the night recorded for it is cancelled."""
+        await self._nights.update(night.id, status=NightStatus.CANCELLED)
 
     async def cancel(self, night: MovieNight) -> MovieNight:
         """Called off by a planner: the poll ends or the event is cancelled, nothing is left."""
         if night.status.finished:
             raise InvalidInput(f"Movie night #{night.id} is already {night.status.value}.")
-        night = await self.nights.update(night.id, status=NightStatus.CANCELLED)
+        night = await self._update(night.id, status=NightStatus.CANCELLED)
         self._scheduler.forget_job(JOB_KIND, night.id)
-        assert self._actions is not None
-        await self._actions.call_off(night)
+        await self._discord().call_off(night)
         return night
 
     async def reschedule(
@@ -163,61 +169,77 @@ class MovieNights:
                 f"Movie night #{night.id} is {night.status.value}: too late to move."
             )
         starts_at = parse_when(when, settings.zone, self._clock.now())
-        polling = night.status is NightStatus.POLLING and night.poll_ends_at is not None
-        if polling and night.poll_ends_at > starts_at - timedelta(hours=1):  # type: ignore[operator]  # checked above
+        closes = night.poll_ends_at if night.status is NightStatus.POLLING else None
+        if closes is not None and closes > starts_at - timedelta(hours=1):
             raise InvalidInput(
                 "The poll closes after that (or less than an hour before): pick a later "
                 "time, or cancel and plan again."
             )
         reminder = starts_at - timedelta(minutes=settings.reminder_minutes)
-        night = await self.nights.update(
+        night = await self._update(
             night.id,
             starts_at=starts_at,
             reminder_at=reminder if night.reminder_at else None,
             reminded=False,
         )
         if night.status is NightStatus.SCHEDULED:
-            assert self._actions is not None
-            await self._actions.move_event(night)
+            await self._discord().move_event(night)
         self._watch(night)
         return night
 
     async def next_for(self, guild_id: int, night_id: int | None) -> MovieNight:
         """The night a planner names (default: the next one not finished)."""
         if night_id is not None:
-            night = await self.nights.get(night_id)
-            if night.guild_id == guild_id:
-                return night
+            found = await self._nights.get(night_id)
+            if found is not None and found.guild_id == guild_id:
+                return found
         else:
-            pending = await self.nights.unfinished(guild_id)
+            pending = await self._nights.unfinished(guild_id)
             if pending:
                 return pending[0]
         raise NotFound("There is no such movie night planned here (see /movienight plan).")
 
-    async def gone(self, night: MovieNight, what: str) -> None:
+    async def get(self, night_id: int) -> MovieNight:
+        found = await self._nights.get(night_id)
+        if found is None:
+            raise NotFound(f"There is no movie night #{night_id}.")
+        return found
+
+    async def unfinished(self, guild_id: int | None = None) -> list[MovieNight]:
+        """Nights not over yet, soonest first (every server's when guild_id is None)."""
+        return await self._nights.unfinished(guild_id)
+
+    async def by_poll(self, message_id: int) -> MovieNight | None:
+        """The night whose poll is that message, if any."""
+        return await self._nights.by_poll(message_id)
+
+    async def by_event(self, event_id: int) -> MovieNight | None:
+        """The night whose scheduled event that is, if any."""
+        return await self._nights.by_event(event_id)
+
+    async def gone(self, night: MovieNight, what: Literal["poll", "event"]) -> None:
         """The poll or event was deleted by hand: cancel the night once, and say so."""
         if night.status.finished:
             return
-        await self.nights.update(night.id, status=NightStatus.CANCELLED)
+        await self._nights.update(night.id, status=NightStatus.CANCELLED)
         self._scheduler.forget_job(JOB_KIND, night.id)
-        assert self._actions is not None
-        await self._actions.report(
+        await self._discord().report(
             night, f"Movie night #{night.id}: its {what} was deleted by hand, so it is cancelled."
         )
 
     # --- the scheduler's job kind ----------------------------------------------------------
     async def pending(self) -> list[tuple[int, datetime]]:
-        found = []
-        for night in await self.nights.unfinished():
+        due = []
+        for night in await self._nights.unfinished():
             step = night.next_step()
             if step is not None:
-                found.append((night.id, step[1]))
-        return found
+                due.append((night.id, step[1]))
+        return due
 
     async def poll_ended(self, night: MovieNight) -> None:
         """Discord closed the poll (its time ran out): close the night's poll step now."""
         async with self._lock:
-            night = await self.nights.get(night.id)
+            night = await self.get(night.id)
             if night.status is NightStatus.POLLING:
                 self._watch(await self._close_poll(night))
 
@@ -227,15 +249,33 @@ class MovieNights:
             return await self._run(job_id, now)
 
     async def _run(self, job_id: int, now: datetime) -> datetime | None:
-        night = await self.nights.get(job_id)
-        step = night.next_step()
-        if step is None:
+        night = await self._nights.get(job_id)
+        step = night.next_step() if night is not None else None
+        if night is None or step is None:
             return None
         if step[1] > now:
             return step[1]
-        night = await getattr(self, f"_{step[0]}")(night)
+        night = await self._steps[step[0]](night)
         upcoming = night.next_step()
         return upcoming[1] if upcoming else None
+
+    @property
+    def _steps(self) -> dict[NightStep, Callable[[MovieNight], Awaitable[MovieNight]]]:
+        return {
+            NightStep.CLOSE_POLL: self._close_poll,
+            NightStep.REMIND: self._remind,
+            NightStep.START: self._start,
+            NightStep.COMPLETE: self._complete,
+        }
+
+    def _discord(self) -> NightActions:
+        if self._actions is None:
+            raise RuntimeError("movie nights act on Discord only once the cog gave its actions")
+        return self._actions
+
+    async def _update(self, night_id: int, **changes: object) -> MovieNight:
+        await self._nights.update(night_id, **changes)
+        return await self.get(night_id)
 
     def _watch(self, night: MovieNight) -> None:
         step = night.next_step()
@@ -243,38 +283,35 @@ class MovieNights:
             self._scheduler.schedule_job(JOB_KIND, night.id, step[1])
 
     async def _close_poll(self, night: MovieNight) -> MovieNight:
-        assert self._actions is not None
+        actions = self._discord()
         if night.winner_film_id is None:
-            counts = await self._actions.close_poll(night)
+            counts = await actions.close_poll(night)
             if counts is None:
                 await self.gone(night, "poll")
-                return await self.nights.get(night.id)
+                return await self.get(night.id)
             winner = night.choices[winner_index(counts)] if night.choices else None
-            night = await self.nights.update(night.id, winner_film_id=winner)
+            night = await self._update(night.id, winner_film_id=winner)
         if night.event_id is None:
-            event_id = await self._actions.create_event(night)
-            night = await self.nights.update(night.id, event_id=event_id)
+            event_id = await actions.create_event(night)
+            night = await self._update(night.id, event_id=event_id)
         log.info(
             "movie night %s: film %s won, event %s", night.id, night.winner_film_id, night.event_id
         )
-        return await self.nights.update(night.id, status=NightStatus.SCHEDULED)
+        return await self._update(night.id, status=NightStatus.SCHEDULED)
 
     async def _remind(self, night: MovieNight) -> MovieNight:
-        assert self._actions is not None
-        if not await self._actions.remind(night):
+        if not await self._discord().remind(night):
             await self.gone(night, "event")
-            return await self.nights.get(night.id)
-        return await self.nights.update(night.id, reminded=True)
+            return await self.get(night.id)
+        return await self._update(night.id, reminded=True)
 
     async def _start(self, night: MovieNight) -> MovieNight:
-        assert self._actions is not None
-        thread_id = await self._actions.start(night)
+        thread_id = await self._discord().start(night)
         if thread_id is None:
             await self.gone(night, "event")
-            return await self.nights.get(night.id)
-        return await self.nights.update(night.id, status=NightStatus.STARTED, thread_id=thread_id)
+            return await self.get(night.id)
+        return await self._update(night.id, status=NightStatus.STARTED, thread_id=thread_id)
 
     async def _complete(self, night: MovieNight) -> MovieNight:
-        assert self._actions is not None
-        await self._actions.complete(night)
-        return await self.nights.update(night.id, status=NightStatus.COMPLETED)
+        await self._discord().complete(night)
+        return await self._update(night.id, status=NightStatus.COMPLETED)

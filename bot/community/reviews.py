@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from bot import limits
 from bot.community.model import (
@@ -20,11 +19,14 @@ from bot.community.model import (
     Rating,
     Review,
     ReviewDraft,
+    ReviewStatus,
+    ReviewVersion,
 )
 from bot.discussions.service import Discussions
-from bot.errors import InvalidInput, PermissionDenied
+from bot.errors import InvalidInput, NotFound, PermissionDenied
 from bot.films.model import Film
 from bot.films.text import plain, truncate
+from bot.moderation.clock import Clock
 from bot.screening.results import Outcome
 from bot.spoilers.format import Document
 from bot.spoilers.guard import SpoilerGuard
@@ -54,11 +56,13 @@ class ReviewService:
         reviews: MemberReviewRepository,
         guard: SpoilerGuard,
         discussions: Discussions,
+        clock: Clock,
         screen: ScreenText | None = None,
     ) -> None:
-        self.reviews = reviews
+        self._reviews = reviews
         self._guard = guard
         self._discussions = discussions
+        self._clock = clock
         self._screen = screen
 
     async def prepare(
@@ -91,20 +95,80 @@ class ReviewService:
 
     async def existing(self, guild_id: int, film_id: int, author_id: int) -> Review | None:
         """The member's active review of the film, if any (a second /review offers to edit it)."""
-        found = await self.reviews.find(guild_id, film_id, author_id)
+        found = await self._reviews.find(guild_id, film_id, author_id)
         return found if found is not None and found.active else None
 
-    async def check_can_remove(self, review: Review, by: int, *, is_moderator: bool) -> None:
-        if not review.active:
-            raise InvalidInput("That review was already removed.")
-        if review.author_id != by and not is_moderator:
+    async def get(self, review_id: int) -> Review:
+        found = await self._reviews.get(review_id)
+        if found is None:
+            raise NotFound(f"There is no review #{review_id}.")
+        return found
+
+    async def add(
+        self, guild_id: int, author_id: int, draft: ReviewDraft, film_label: str
+    ) -> Review:
+        """A new review (or a removed one written again, its old text kept as a version)."""
+        found = await self._reviews.find(guild_id, draft.film_id, author_id)
+        if found is not None and found.active:
+            raise InvalidInput(f"You already reviewed {film_label}: edit that review instead.")
+        if found is not None:
+            return await self.revise(found.id, draft, status=ReviewStatus.ACTIVE)
+        now = self._clock.now()
+        return await self.get(await self._reviews.add(guild_id, author_id, draft, film_label, now))
+
+    async def revise(
+        self, review_id: int, draft: ReviewDraft, *, status: ReviewStatus | None = None
+    ) -> Review:
+        """Replace the text and rating; the previous version is kept."""
+        await self._reviews.revise(review_id, draft, self._clock.now(), status=status)
+        return await self.get(review_id)
+
+    async def set_post(self, review_id: int, thread_id: int, message_ids: Sequence[int]) -> Review:
+        """Where the review was posted: its thread and messages (opener first)."""
+        await self._reviews.set_post(review_id, thread_id, message_ids)
+        return await self.get(review_id)
+
+    async def to_remove(
+        self, guild_id: int, film: Film, author_id: int, *, by: int, is_moderator: bool
+    ) -> Review:
+        """The active review `by` may remove (theirs, or anyone's for a moderator)."""
+        found = await self.existing(guild_id, film.id, author_id)
+        if found is None:
+            raise NotFound(f"<@{author_id}> has no review of {escape_markdown(film.label)} here.")
+        if found.author_id != by and not is_moderator:
             raise PermissionDenied("Only the review's author or a moderator can remove it.")
+        return found
+
+    async def remove(self, review_id: int, by: int) -> Review:
+        """A tombstone: the text stays for moderators, the rating stops counting."""
+        await self._reviews.remove(review_id, by, self._clock.now())
+        return await self.get(review_id)
+
+    async def for_film(self, guild_id: int, film_id: int) -> list[Review]:
+        """The film's active reviews, oldest first."""
+        return await self._reviews.for_film(guild_id, film_id)
+
+    async def by_author(self, guild_id: int, author_id: int) -> list[Review]:
+        """The member's active reviews, newest first."""
+        return await self._reviews.by_author(guild_id, author_id)
+
+    async def versions(self, review_id: int) -> list[ReviewVersion]:
+        """The earlier versions of a review, oldest first."""
+        return await self._reviews.versions(review_id)
+
+    async def film_rating(self, guild_id: int, film_id: int) -> FilmRating | None:
+        """The server's rating of one film (None: nobody rated it)."""
+        return await self._reviews.film_rating(guild_id, film_id)
+
+    async def ratings(self, guild_id: int) -> list[FilmRating]:
+        """Every film the server rated: count and mean of the active reviews."""
+        return await self._reviews.ratings(guild_id)
 
     async def top(
         self, guild_id: int, *, film_ids: set[int] | None = None, min_ratings: int = 1
     ) -> tuple[list[tuple[FilmRating, float]], float]:
         """Films ranked by Bayesian average, and the prior (the mean of every rating)."""
-        ratings = await self.reviews.ratings(guild_id)
+        ratings = await self._reviews.ratings(guild_id)
         total = sum(r.count for r in ratings)
         prior = sum(r.mean * r.count for r in ratings) / total if total else 0.0
         chosen = [
@@ -187,7 +251,7 @@ def review_line(review: Review, *, guild_id: int, who: str | None = None) -> str
     return f"• {review.rating.stars()} {review.rating.number()} {label}{title}{by}{link}"
 
 
-def edit_offer(review: Review, when: datetime | None = None) -> str:
+def edit_offer(review: Review) -> str:
     """What a member sees when they /review a film they already reviewed."""
     return (
         f"You already reviewed {escape_markdown(review.film_label)} "

@@ -1,4 +1,8 @@
-"""The community features' repositories and rules, built once at start-up (Services.start)."""
+"""The community features' services, built once at start-up (Services.start).
+
+The cogs see these services only; each wraps its repositories (storage/community.py,
+storage/community_nights.py) and runs on the clock it is given.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from bot.community.club import ClubSettings, Reactions, Watchlist
 from bot.community.movienight import MovieNights
 from bot.community.reviews import ReviewService, ScreenText
 from bot.discussions.service import Discussions
@@ -25,15 +30,14 @@ from storage.community import (
 from storage.community_nights import MovieNightRepository, WatchlistRepository
 
 
-@dataclass
+@dataclass(frozen=True)
 class Community:
     """What the community cogs use: settings, reviews, reactions, watchlist, movie nights."""
 
-    settings: CommunitySettingsRepository
+    settings: ClubSettings
     reviews: ReviewService
-    reactions: ReactionRepository
-    watchlist: WatchlistRepository
-    nights: MovieNightRepository
+    reactions: Reactions
+    watchlist: Watchlist
     movie_nights: MovieNights
 
 
@@ -45,14 +49,14 @@ def build_community(
     scheduler: ExpiryScheduler,
     clock: Clock,
 ) -> Community:
-    nights = MovieNightRepository(conn)
+    """The community services on the bot's connection, scheduler and clock."""
+    reviews = MemberReviewRepository(conn)
     return Community(
-        settings=CommunitySettingsRepository(conn),
-        reviews=ReviewService(MemberReviewRepository(conn), guard, discussions, screen),
-        reactions=ReactionRepository(conn),
-        watchlist=WatchlistRepository(conn),
-        nights=nights,
-        movie_nights=MovieNights(nights, scheduler, clock),
+        settings=ClubSettings(CommunitySettingsRepository(conn)),
+        reviews=ReviewService(reviews, guard, discussions, clock, screen),
+        reactions=Reactions(ReactionRepository(conn)),
+        watchlist=Watchlist(WatchlistRepository(conn), clock),
+        movie_nights=MovieNights(MovieNightRepository(conn), scheduler, clock),
     )
 
 

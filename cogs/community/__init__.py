@@ -8,10 +8,12 @@ One module per concern: reviews.py and posting.py (reviews and their threads), l
 
 from __future__ import annotations
 
+from typing import Any
+
 from discord import app_commands
 
 from bot.app import FilmBot
-from cogs.community import config, lists, movienight, review_post, reviews
+from cogs.community import config, lists, movienight, review_edit, review_post, reviews
 from cogs.community.movienight import MovieNightWatch
 from cogs.community.reactions import ReactionCounts
 
@@ -27,18 +29,20 @@ def build_community_group() -> app_commands.Group:
 
 
 async def setup(bot: FilmBot) -> None:
-    for command in (
+    commands: tuple[app_commands.Command[Any, Any, Any] | app_commands.Group, ...] = (
         reviews.review,
         reviews.unreview,
         lists.watchlist,
         lists.member,
         movienight.group,
-    ):
+    )
+    for command in commands:
         bot.tree.add_command(command)
     bot.tree.add_command(build_community_group())
     await bot.add_cog(ReactionCounts(bot))
     await bot.add_cog(MovieNightWatch(bot))
     bot.services.journal.register(review_post.KIND, review_post.ReviewPost(bot))
+    bot.services.journal.register(review_edit.KIND, review_edit.ReviewEdit(bot))
 
 
 async def teardown(bot: FilmBot) -> None:

@@ -6,11 +6,18 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
-from bot.community.model import CommunitySettings, check_timezone
-from bot.errors import InvalidInput
-from cogs._checks import server_manager_only, services
-
-REGION_HELP = "a two-letter country code such as US, GB or FR"
+from bot.community.club import SettingValue
+from bot.community.model import (
+    REGION_HELP,
+    REMINDER_MINUTES_MAX,
+    CommunitySettings,
+    Setting,
+    check_region,
+    check_timezone,
+)
+from cogs._checks import server_manager_only
+from cogs._types import Interaction
+from cogs.community._server import server_of
 
 
 @app_commands.command(name="settings")
@@ -20,43 +27,37 @@ REGION_HELP = "a two-letter country code such as US, GB or FR"
     reviews_channel="A text channel or forum where review threads open (default: where asked)",
     planner_role="Who may plan movie nights besides moderators",
     reminder_role="The opt-in role reminded before a movie night",
-    reminder_minutes="How long before the night the reminder goes out (0-10080)",
+    reminder_minutes=f"How long before the night the reminder goes out (0-{REMINDER_MINUTES_MAX})",
     announce_channel="Where movie-night polls go (default: where /movienight plan ran)",
 )
 @server_manager_only()
 async def settings(
-    interaction: discord.Interaction,
+    interaction: Interaction,
     timezone: str | None = None,
     region: str | None = None,
     reviews_channel: discord.TextChannel | discord.ForumChannel | None = None,
     planner_role: discord.Role | None = None,
     reminder_role: discord.Role | None = None,
-    reminder_minutes: app_commands.Range[int, 0, 10080] | None = None,
+    reminder_minutes: app_commands.Range[int, 0, REMINDER_MINUTES_MAX] | None = None,
     announce_channel: discord.TextChannel | None = None,
 ) -> None:
     """Show or change the film club's settings (reviews, watchlist, movie nights)."""
-    changes: dict[str, object] = {}
+    guild = server_of(interaction)
+    changes: dict[Setting, SettingValue] = {}
     if timezone is not None:
-        changes["timezone"] = check_timezone(timezone)
+        changes[Setting.TIMEZONE] = check_timezone(timezone)
     if region is not None:
-        code = region.strip().upper()
-        if len(code) != 2 or not code.isalpha():
-            raise InvalidInput(f"A region is {REGION_HELP}, not {region[:20]!r}.")
-        changes["region"] = code
-    for column, value in (
-        ("reviews_channel_id", reviews_channel),
-        ("planner_role_id", planner_role),
-        ("reminder_role_id", reminder_role),
-        ("announce_channel_id", announce_channel),
-    ):
-        if value is not None:
-            changes[column] = value.id
+        changes[Setting.REGION] = check_region(region)
+    chosen: dict[Setting, discord.abc.Snowflake | None] = {
+        Setting.REVIEWS_CHANNEL: reviews_channel,
+        Setting.PLANNER_ROLE: planner_role,
+        Setting.REMINDER_ROLE: reminder_role,
+        Setting.ANNOUNCE_CHANNEL: announce_channel,
+    }
+    changes.update({setting: value.id for setting, value in chosen.items() if value is not None})
     if reminder_minutes is not None:
-        changes["reminder_minutes"] = reminder_minutes
-    repo = services(interaction).community.settings
-    current = await repo.get(interaction.guild_id)
-    for column, value in changes.items():
-        current = await repo.set(interaction.guild_id, column, value)
+        changes[Setting.REMINDER_MINUTES] = reminder_minutes
+    current = await interaction.client.services.community.settings.change(guild.id, changes)
     heading = "Saved. " if changes else ""
     await interaction.response.send_message(heading + describe(current), ephemeral=True)
 

@@ -9,8 +9,9 @@ from bot.community.lists import paged, watchlist_lines
 from bot.community.reviews import review_line
 from bot.films.cards import embed_pages
 from bot.text import escape_markdown
-from cogs._checks import services
+from cogs._types import Interaction
 from cogs._ui import Paginator
+from cogs.community._server import server_of
 from cogs.films.options import FilmOption
 
 watchlist = app_commands.Group(
@@ -20,12 +21,10 @@ watchlist = app_commands.Group(
 
 @watchlist.command(name="add")
 @app_commands.describe(film="A film to watch together")
-async def watchlist_add(interaction: discord.Interaction, film: FilmOption) -> None:
+async def watchlist_add(interaction: Interaction, film: FilmOption) -> None:
     """Suggest a film for a movie night."""
-    svc = services(interaction)
-    await svc.community.watchlist.add(
-        interaction.guild_id, film.id, film.label, interaction.user.id, svc.clock.now()
-    )
+    watchlist = interaction.client.services.community.watchlist
+    await watchlist.add(server_of(interaction).id, film.id, film.label, interaction.user.id)
     await _answer(
         interaction, f"Added {escape_markdown(film.label)} to the watchlist.", ephemeral=False
     )
@@ -33,16 +32,18 @@ async def watchlist_add(interaction: discord.Interaction, film: FilmOption) -> N
 
 @watchlist.command(name="remove")
 @app_commands.describe(film="The film to take off the watchlist")
-async def watchlist_remove(interaction: discord.Interaction, film: FilmOption) -> None:
+async def watchlist_remove(interaction: Interaction, film: FilmOption) -> None:
     """Take a film off the watchlist."""
-    await services(interaction).community.watchlist.remove(interaction.guild_id, film.id)
+    watchlist = interaction.client.services.community.watchlist
+    await watchlist.remove(server_of(interaction).id, film.id)
     await _answer(interaction, f"Removed {escape_markdown(film.label)} from the watchlist.")
 
 
 @watchlist.command(name="list")
-async def watchlist_list(interaction: discord.Interaction) -> None:
+async def watchlist_list(interaction: Interaction) -> None:
     """The watchlist, oldest suggestion first, with who suggested each film."""
-    entries = await services(interaction).community.watchlist.list(interaction.guild_id)
+    watchlist = interaction.client.services.community.watchlist
+    entries = await watchlist.entries(server_of(interaction).id)
     lines = watchlist_lines(entries)
     pages = embed_pages(
         f"Watchlist ({len(entries)})",
@@ -59,11 +60,11 @@ member = app_commands.Group(
 
 @member.command(name="reviews")
 @app_commands.describe(member="Whose reviews")
-async def member_reviews(interaction: discord.Interaction, member: discord.Member) -> None:
+async def member_reviews(interaction: Interaction, member: discord.Member) -> None:
     """One member's reviews, newest first, with links to their threads."""
-    svc = services(interaction)
-    found = await svc.community.reviews.reviews.by_author(interaction.guild_id, member.id)
-    lines = [review_line(r, guild_id=interaction.guild_id) for r in found]
+    guild = server_of(interaction)
+    found = await interaction.client.services.community.reviews.by_author(guild.id, member.id)
+    lines = [review_line(r, guild_id=guild.id) for r in found]
     pages = embed_pages(
         f"Reviews by {member.display_name} ({len(found)})",
         paged(lines, f"{member.display_name} has not reviewed a film yet."),
@@ -71,7 +72,7 @@ async def member_reviews(interaction: discord.Interaction, member: discord.Membe
     await Paginator.send(interaction, pages, ephemeral=False)
 
 
-async def _answer(interaction: discord.Interaction, text: str, *, ephemeral: bool = True) -> None:
+async def _answer(interaction: Interaction, text: str, *, ephemeral: bool = True) -> None:
     if interaction.response.is_done():
         await interaction.followup.send(text, ephemeral=ephemeral)
     else:

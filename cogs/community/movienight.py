@@ -15,11 +15,15 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import FilmBot
+from bot.community.model import POLL_ANSWERS_MIN
 from bot.community.movienight import poll_spec
 from bot.errors import InvalidInput, PermissionDenied
+from bot.limits import POLL_ANSWERS
 from bot.render import timestamp
 from bot.text import escape_markdown
-from cogs._checks import NotAllowed, is_moderator, services
+from cogs._checks import NotAllowed, is_moderator
+from cogs._types import Interaction
+from cogs.community._server import server_of
 from cogs.community.night_actions import DiscordNightActions
 
 log = logging.getLogger(__name__)
@@ -31,12 +35,14 @@ group = app_commands.Group(
 )
 WHEN = "Date and time in the server's time zone, e.g. 2026-12-05 20:30"
 NIGHT = "Which night (its number; default: the next one)"
+CHOICES = f"How many watchlist films the poll offers ({POLL_ANSWERS_MIN}-{POLL_ANSWERS})"
 
 
-async def _planner(interaction: discord.Interaction) -> bool:
+async def _planner(interaction: Interaction) -> bool:
     if await is_moderator(interaction):
         return True
-    settings = await services(interaction).community.settings.get(interaction.guild_id)
+    community = interaction.client.services.community
+    settings = await community.settings.get(server_of(interaction).id)
     roles = {role.id for role in getattr(interaction.user, "roles", [])}
     if settings.planner_role_id and settings.planner_role_id in roles:
         return True
@@ -56,20 +62,20 @@ def _check_bot(channel: discord.abc.GuildChannel) -> None:
 
 
 @group.command(name="plan")
-@app_commands.describe(when=WHEN, choices="How many watchlist films the poll offers (2-10)")
+@app_commands.describe(when=WHEN, choices=CHOICES)
 @app_commands.check(_planner)
 async def plan(
-    interaction: discord.Interaction, when: str, choices: app_commands.Range[int, 2, 10] = 4
+    interaction: Interaction,
+    when: str,
+    choices: app_commands.Range[int, POLL_ANSWERS_MIN, POLL_ANSWERS] = 4,
 ) -> None:
     """Plan a movie night: a poll of the watchlist that closes before the night."""
-    svc = services(interaction)
-    community = svc.community
-    settings = await community.settings.get(interaction.guild_id)
-    watchlist = await community.watchlist.list(interaction.guild_id)
+    guild = server_of(interaction)
+    community = interaction.client.services.community
+    settings = await community.settings.get(guild.id)
+    watchlist = await community.watchlist.entries(guild.id)
     starts_at, hours, films = community.movie_nights.choose(settings, when, watchlist, choices)
-    channel = (
-        interaction.guild.get_channel(settings.announce_channel_id or 0) or interaction.channel
-    )
+    channel = guild.get_channel(settings.announce_channel_id or 0) or interaction.channel
     if not isinstance(channel, discord.TextChannel):
         raise InvalidInput("Plan movie nights in a text channel (or set an announce channel).")
     _check_bot(channel)
@@ -85,13 +91,13 @@ async def plan(
     try:
         message = await channel.send(poll=poll)
     except discord.HTTPException:
-        await community.nights.update(night.id, status="cancelled")
+        await community.movie_nights.poll_refused(night)
         raise
     night = await community.movie_nights.poll_posted(night, message.id)
+    closes = timestamp(night.poll_ends_at, "R") if night.poll_ends_at else "before the night"
     await interaction.response.send_message(
         f"Movie night #{night.id} is planned for {timestamp(starts_at, 'F')}. The poll in "
-        f"{channel.mention} closes {timestamp(night.poll_ends_at, 'R')}; the winner gets a "
-        "scheduled event.",
+        f"{channel.mention} closes {closes}; the winner gets a scheduled event.",
         ephemeral=True,
     )
 
@@ -99,10 +105,10 @@ async def plan(
 @group.command(name="cancel")
 @app_commands.describe(night=NIGHT)
 @app_commands.check(_planner)
-async def cancel(interaction: discord.Interaction, night: int | None = None) -> None:
+async def cancel(interaction: Interaction, night: int | None = None) -> None:
     """Call a movie night off: its poll ends or its event is cancelled."""
-    nights = services(interaction).community.movie_nights
-    found = await nights.next_for(interaction.guild_id, night)
+    nights = interaction.client.services.community.movie_nights
+    found = await nights.next_for(server_of(interaction).id, night)
     await interaction.response.defer(ephemeral=True, thinking=True)
     await nights.cancel(found)
     await interaction.followup.send(f"Movie night #{found.id} is cancelled.", ephemeral=True)
@@ -111,24 +117,24 @@ async def cancel(interaction: discord.Interaction, night: int | None = None) -> 
 @group.command(name="reschedule")
 @app_commands.describe(when=WHEN, night=NIGHT)
 @app_commands.check(_planner)
-async def reschedule(interaction: discord.Interaction, when: str, night: int | None = None) -> None:
+async def reschedule(interaction: Interaction, when: str, night: int | None = None) -> None:
     """Move a movie night; its event (and reminder) move with it."""
-    svc = services(interaction)
-    nights = svc.community.movie_nights
-    found = await nights.next_for(interaction.guild_id, night)
-    settings = await svc.community.settings.get(interaction.guild_id)
+    guild = server_of(interaction)
+    community = interaction.client.services.community
+    found = await community.movie_nights.next_for(guild.id, night)
+    settings = await community.settings.get(guild.id)
     await interaction.response.defer(ephemeral=True, thinking=True)
-    moved = await nights.reschedule(found, when, settings)
+    moved = await community.movie_nights.reschedule(found, when, settings)
     await interaction.followup.send(
         f"Movie night #{moved.id} moved to {timestamp(moved.starts_at, 'F')}.", ephemeral=True
     )
 
 
 @group.command(name="list")
-async def list_nights(interaction: discord.Interaction) -> None:
+async def list_nights(interaction: Interaction) -> None:
     """Movie nights planned and not over yet."""
-    svc = services(interaction)
-    pending = await svc.community.nights.unfinished(interaction.guild_id)
+    svc = interaction.client.services
+    pending = await svc.community.movie_nights.unfinished(server_of(interaction).id)
     lines = []
     for night in pending:
         film = ""
@@ -157,18 +163,18 @@ class MovieNightWatch(commands.Cog):
         poll = payload.message.poll
         if poll is None or not poll.is_finalised():
             return
-        night = await self.nights.nights.by_poll(payload.message_id)
+        night = await self.nights.by_poll(payload.message_id)
         if night is not None:
             await self.nights.poll_ended(night)
 
     @commands.Cog.listener()
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
-        night = await self.nights.nights.by_poll(payload.message_id)
+        night = await self.nights.by_poll(payload.message_id)
         if night is not None and night.winner_film_id is None:
             await self.nights.gone(night, "poll")
 
     @commands.Cog.listener()
     async def on_scheduled_event_delete(self, event: discord.ScheduledEvent) -> None:
-        night = await self.nights.nights.by_event(event.id)
+        night = await self.nights.by_event(event.id)
         if night is not None:
             await self.nights.gone(night, "event")

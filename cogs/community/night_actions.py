@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from datetime import timedelta
 
 import discord
 
+from bot import limits
 from bot.app import FilmBot
 from bot.community.model import MovieNight
 from bot.films.cards import film_card
@@ -22,14 +22,13 @@ from bot.text import escape_markdown
 from cogs.discussions.opening import _create as open_discussion_thread
 
 log = logging.getLogger(__name__)
-EVENT_DESCRIPTION_MAX = 1000
 
 
 def event_description(details: FilmDetails) -> str:
     """The film's card as event text (an event has no embed): facts, then the synopsis."""
     card = film_card(details)
     facts = "\n".join(f"{f.name}: {f.value}" for f in card.fields if f.name != "Same title")
-    return truncate(f"{facts}\n\n{card.description}".strip(), EVENT_DESCRIPTION_MAX)
+    return truncate(f"{facts}\n\n{card.description}".strip(), limits.SCHEDULED_EVENT_DESCRIPTION)
 
 
 class DiscordNightActions:
@@ -72,7 +71,8 @@ class DiscordNightActions:
                 message = await message.end_poll()
             except discord.HTTPException:  # it ended on its own meanwhile
                 message = await channel.fetch_message(night.poll_message_id)
-        return [answer.vote_count for answer in message.poll.answers]  # type: ignore[union-attr]
+        ended = message.poll
+        return None if ended is None else [answer.vote_count for answer in ended.answers]
 
     async def create_event(self, night: MovieNight) -> int:
         channel = await self._channel(night)
@@ -81,12 +81,12 @@ class DiscordNightActions:
         details = await self._details(night)
         label = plain(details.film.label)
         event = await guild.create_scheduled_event(
-            name=truncate(f"Movie night: {label}", 100),
+            name=truncate(f"Movie night: {label}", limits.SCHEDULED_EVENT_NAME),
             start_time=night.starts_at,
             end_time=night.ends_at,
             entity_type=discord.EntityType.external,
             privacy_level=discord.PrivacyLevel.guild_only,
-            location=truncate(f"#{channel.name} on {guild.name}", 100),
+            location=truncate(f"#{channel.name} on {guild.name}", limits.SCHEDULED_EVENT_LOCATION),
             description=event_description(details),
         )
         card = discord.Embed.from_dict(film_card(details).as_dict())
@@ -166,7 +166,7 @@ class DiscordNightActions:
         event = await self._event(night)
         if event is None:
             return
-        await event.edit(start_time=night.starts_at, end_time=night.starts_at + timedelta(hours=3))
+        await event.edit(start_time=night.starts_at, end_time=night.ends_at)
         channel = await self._channel(night)
         if channel is not None:
             await channel.send(

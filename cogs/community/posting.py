@@ -2,7 +2,8 @@
 
 Record first, then act: the review row exists before the thread is created, and the thread is
 registered as a film discussion (so the guard, screening and the reply tree apply) as soon as
-it exists; a new review's post is a journal intent (review_post.py).
+it exists; a new review's post is a journal intent (review_post.py), and so is an edit
+(review_edit.py).
 """
 
 from __future__ import annotations
@@ -17,23 +18,27 @@ from bot.community.reviews import PreparedReview, review_parts, thread_title
 from bot.errors import InvalidInput, PermissionDenied, UserFacingError
 from bot.films.model import Film
 from bot.services import Services
-from cogs.community import review_post
+from cogs._types import Interaction
+from cogs.community import review_edit, review_post
+from cogs.community._server import server_of
+from cogs.community.thread_parts import fetch_thread
 
 log = logging.getLogger(__name__)
 Parent = discord.TextChannel | discord.ForumChannel
 
 
-async def review_parent(interaction: discord.Interaction, svc: Services) -> Parent:
+async def review_parent(interaction: Interaction, svc: Services) -> Parent:
     """The configured reviews channel (text or forum), else the channel the command ran in."""
-    settings = await svc.community.settings.get(interaction.guild_id)
+    guild = server_of(interaction)
+    settings = await svc.community.settings.get(guild.id)
     target: object = interaction.channel
     if settings.reviews_channel_id:
-        target = interaction.guild.get_channel(settings.reviews_channel_id) or target
+        target = guild.get_channel(settings.reviews_channel_id) or target
     if isinstance(target, discord.Thread):
         target = target.parent
     if not isinstance(target, Parent):
         raise InvalidInput("Reviews go in a text channel or a forum: run /review in one.")
-    perms = target.permissions_for(interaction.guild.me)
+    perms = target.permissions_for(guild.me)
     need = "send_messages" if isinstance(target, discord.ForumChannel) else "create_public_threads"
     if not getattr(perms, need) or not perms.send_messages_in_threads:
         raise PermissionDenied(
@@ -65,41 +70,29 @@ async def post_review(
             f"Discord refused to post your review ({error.status}: {error.text}). Nothing was "
             "posted and your rating does not count; try again in a moment."
         ) from None
-    return await svc.community.reviews.reviews.get(review.id)
+    return await svc.community.reviews.get(review.id)
 
 
-async def repost_review(
+async def edit_review(
     svc: Services,
-    guild: discord.Guild,
     review: Review,
     prepared: PreparedReview,
     film: Film,
     author_name: str,
 ) -> Review:
-    """An edited review: its messages edited in place (extra parts added or emptied)."""
-    thread = guild.get_thread(review.thread_id or 0) or await _fetch(guild, review.thread_id)
-    if thread is None:  # deleted by hand: the new version is stored, nothing to edit
-        log.warning("the thread of review %s is gone; only the stored review changed", review.id)
-        return review
-    parts = review_parts(review, author_name, prepared.shown_text, film)
-    ids = list(review.message_ids)
-    for index, part in enumerate(parts):
-        if index < len(ids):
-            await thread.get_partial_message(ids[index]).edit(content=part)
-        else:
-            ids.append((await thread.send(part)).id)
-    for extra in ids[len(parts) :]:
-        await thread.get_partial_message(extra).edit(content="*(continued above)*")
-    await thread.send(
-        f"*{discord.utils.escape_markdown(author_name)} edited this review (version "
-        f"{review.version}); the previous version is kept.*"
-    )
-    return await svc.community.reviews.reviews.set_post(review.id, thread.id, ids)
+    """Replace a posted review with a new version, journaled (cogs/community/review_edit.py):
+    its messages edited in place (extra parts added or emptied), a line saying it was edited."""
+    revised = review.revised(prepared.draft)
+    parts = review_parts(revised, author_name, prepared.shown_text, film)
+    note = review_edit.edit_note(author_name, revised.version)
+    payload = review_edit.payload_for(review, prepared.draft, parts, note)
+    await svc.journal.perform(review_edit.KIND, payload)
+    return await svc.community.reviews.get(review.id)
 
 
 async def tombstone(svc: Services, guild: discord.Guild, review: Review, by: str) -> None:
     """The review's messages become tombstones in the reply tree; its replies stay."""
-    thread = guild.get_thread(review.thread_id or 0) or await _fetch(guild, review.thread_id)
+    thread = await fetch_thread(guild, review.thread_id)
     for message_id in review.message_ids:
         await svc.reply_capture.mark_removed(message_id, by)  # before deleting (see services)
         if thread is not None:
@@ -107,13 +100,3 @@ async def tombstone(svc: Services, guild: discord.Guild, review: Review, by: str
                 await thread.get_partial_message(message_id).delete()
     if thread is not None:
         await thread.send(f"*This review was removed by {by}; the replies below stay.*")
-
-
-async def _fetch(guild: discord.Guild, thread_id: int | None) -> discord.Thread | None:
-    if thread_id is None:
-        return None
-    try:
-        channel = await guild.fetch_channel(thread_id)
-    except discord.NotFound:
-        return None
-    return channel if isinstance(channel, discord.Thread) else None

@@ -5,8 +5,10 @@ row learns its thread and messages). A crash part-way is finished at the next st
 
 Idempotent: the thread is saved in the state as soon as Discord answers, and a thread whose
 answer was lost is looked for among the parent's active threads by name before a second one
-is opened; each part posted is saved before the next. A final failure deletes the thread and
-removes the row (the rating never counts for a review nobody can see).
+is opened; the parts go out through bot.webhooks.send_parts (each id saved before the next
+part, and a part sent but not saved is found again in the thread, not sent twice). A final
+failure deletes the thread and removes the row (the rating never counts for a review nobody
+can see).
 """
 
 from __future__ import annotations
@@ -17,8 +19,12 @@ from typing import Any
 
 import discord
 
+from bot.app import FilmBot
 from bot.community.model import Review
+from bot.errors import UserFacingError
 from bot.journal import Handler, Intent, Step, StepContext
+from bot.webhooks import send_parts
+from cogs.community.thread_parts import ThreadParts
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +61,7 @@ class ReviewPost(Handler):
 
     steps = (Step("thread"), Step("discussion"), Step("post"), Step("mark"))
 
-    def __init__(self, bot: Any) -> None:
+    def __init__(self, bot: FilmBot) -> None:
         self.bot = bot
 
     def describe(self, intent: Intent) -> str:
@@ -76,11 +82,13 @@ class ReviewPost(Handler):
         parent = self.bot.get_channel(p["parent_id"]) or await self.bot.fetch_channel(
             p["parent_id"]
         )
-        if p["forum"]:
+        if isinstance(parent, discord.ForumChannel):
             created = await parent.create_thread(
                 name=p["name"], content=p["parts"][0], auto_archive_duration=p["archive"]
             )
             return created.thread.id, [created.message.id]
+        if not isinstance(parent, discord.TextChannel):
+            raise UserFacingError("The reviews channel is gone or is no longer a text channel.")
         thread = await parent.create_thread(
             name=p["name"],
             type=discord.ChannelType.public_thread,
@@ -91,9 +99,11 @@ class ReviewPost(Handler):
     async def _lost_thread(self, ctx: StepContext) -> tuple[int, list[int]] | None:
         """A thread opened before a crash whose id was not saved: the bot's, by name."""
         p = ctx.payload
-        guild = self.bot.get_guild(p["guild_id"])
+        guild, me = self.bot.get_guild(p["guild_id"]), self.bot.user
+        if guild is None or me is None:
+            return None
         for thread in await guild.active_threads():
-            mine = thread.owner_id == self.bot.user.id
+            mine = thread.owner_id == me.id
             if mine and thread.parent_id == p["parent_id"] and thread.name == p["name"]:
                 return thread.id, [thread.id] if p["forum"] else []  # a post's opener id
         return None
@@ -117,27 +127,28 @@ class ReviewPost(Handler):
 
     async def step_post(self, ctx: StepContext) -> dict[str, Any]:
         opened = ctx.intent.result("thread")
-        thread = self.bot.get_partial_messageable(opened["thread_id"])
-        ids = list(ctx.state.get("posted") or opened["ids"])
-        for part in ctx.payload["parts"][len(ids) :]:
-            ids.append((await thread.send(part)).id)
-            await ctx.save(posted=ids)
-            ctx.reach(f"part-{len(ids)}")
-        return {"ids": ids}
+        thread_id, first = opened["thread_id"], list(opened["ids"])
+        sender = ThreadParts(self.bot, thread_id, ctx)
+        rest = ctx.payload["parts"][len(first) :]
+        after = first[-1] if first else thread_id
+        return {"ids": first + await send_parts(sender, rest, ctx, after=after)}
 
     async def step_mark(self, ctx: StepContext) -> None:
         p, ids = ctx.payload, ctx.intent.result("post")["ids"]
         thread_id = ctx.intent.result("thread")["thread_id"]
         if ids and not p["forum"]:
             await self.bot.services.discussions.set_opener(thread_id, ids[0])
-        await self.bot.services.community.reviews.reviews.set_post(p["review_id"], thread_id, ids)
+        await self.bot.services.community.reviews.set_post(p["review_id"], thread_id, ids)
         log.info("review %s posted in thread %s", p["review_id"], thread_id)
 
     async def undo(self, ctx: StepContext, error: str) -> bool:
         svc, p = self.bot.services, ctx.payload
-        thread_id = ctx.state.get("thread_id")
+        # the thread step's result when it finished (a later step's saved state may not carry
+        # the thread's id: within one run each step starts from the state as the run began)
+        opened = ctx.intent.results.get("thread") or {}
+        thread_id = opened.get("thread_id", ctx.state.get("thread_id"))
         if thread_id is not None:
             with contextlib.suppress(discord.HTTPException):
                 await self.bot.http.delete_channel(thread_id)
-        await svc.community.reviews.reviews.remove(p["review_id"], p["author_id"], svc.clock.now())
+        await svc.community.reviews.remove(p["review_id"], p["author_id"])
         return True

@@ -6,28 +6,35 @@ anything is stored or posted. Without `text`, a modal asks for a title and a lon
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable
+from typing import TypeVar
 
 import discord
 from discord import app_commands
 
+from bot import limits
 from bot.community.model import (
-    OPTION_TEXT_MAX,
     REVIEW_TEXT_MAX,
     REVIEW_TITLE_MAX,
     Rating,
+    Review,
     check_review_text,
 )
 from bot.community.reviews import PreparedReview, edit_offer
-from bot.errors import NotFound
 from bot.films.model import Film
 from bot.text import escape_markdown
-from cogs._checks import is_moderator, services
+from cogs._checks import is_moderator
+from cogs._types import Interaction
 from cogs._ui import Confirm
-from cogs.community.posting import post_review, repost_review, review_parent, tombstone
+from cogs.community._server import server_of
+from cogs.community.posting import edit_review, post_review, review_parent, tombstone
 from cogs.films.options import FilmOption
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+DEFER_AFTER_SECONDS = limits.INTERACTION_FIRST_RESPONSE_SECONDS / 2  # time left to defer
 
 
 @app_commands.command(name="review")
@@ -38,10 +45,10 @@ log = logging.getLogger(__name__)
 )
 @app_commands.guild_only()
 async def review(
-    interaction: discord.Interaction,
+    interaction: Interaction,
     film: FilmOption,
     rating: float,
-    text: app_commands.Range[str, 1, OPTION_TEXT_MAX] | None = None,
+    text: app_commands.Range[str, 1, limits.STRING_OPTION] | None = None,
 ) -> None:
     """Review a film: rating and text, posted as a thread members can reply to."""
     parsed = Rating.parse(rating)
@@ -55,10 +62,10 @@ async def review(
 class ReviewModal(discord.ui.Modal, title="Your review"):
     """A title and a longer text, up to Discord's modal limit."""
 
-    heading = discord.ui.TextInput(
+    heading: discord.ui.TextInput[ReviewModal] = discord.ui.TextInput(
         label="Title (optional)", custom_id="title", required=False, max_length=REVIEW_TITLE_MAX
     )
-    body = discord.ui.TextInput(
+    body: discord.ui.TextInput[ReviewModal] = discord.ui.TextInput(
         label="Your review",
         custom_id="text",
         style=discord.TextStyle.paragraph,
@@ -69,28 +76,29 @@ class ReviewModal(discord.ui.Modal, title="Your review"):
         super().__init__()
         self.film, self.rating = film, rating
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
+    async def on_submit(self, interaction: Interaction) -> None:  # type: ignore[override]  # discord.py's client is generic; ours is a FilmBot
         check_review_text(self.body.value, self.heading.value)
         await submit(interaction, self.film, self.rating, self.body.value, self.heading.value)
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
-        await interaction.client.report_error(interaction, error)  # type: ignore[attr-defined]
+    async def on_error(self, interaction: Interaction, error: Exception) -> None:  # type: ignore[override]  # generic client; and discord.py's own Modal.on_error differs from BaseView's
+        await interaction.client.report_error(interaction, error)
 
 
 async def submit(
-    interaction: discord.Interaction, film: Film, rating: Rating, text: str, title: str
+    interaction: Interaction, film: Film, rating: Rating, text: str, title: str
 ) -> None:
     """Screen and tag the review, then post it, or offer to replace the member's earlier one."""
-    svc = services(interaction)
+    guild = server_of(interaction)
+    svc = interaction.client.services
     reviews = svc.community.reviews
-    prepared = await reviews.prepare(interaction.guild_id, film, rating.value, text, title)
-    existing = await reviews.existing(interaction.guild_id, film.id, interaction.user.id)
+    prepared = await _in_time(
+        interaction, reviews.prepare(guild.id, film, rating.value, text, title)
+    )
+    existing = await reviews.existing(guild.id, film.id, interaction.user.id)
     if existing is None:
         parent = await review_parent(interaction, svc)
         await _defer(interaction)
-        stored = await reviews.reviews.add(
-            interaction.guild_id, interaction.user.id, prepared.draft, film.label, svc.clock.now()
-        )
+        stored = await reviews.add(guild.id, interaction.user.id, prepared.draft, film.label)
         # journaled; a final failure deletes the thread and removes the row (not counted)
         posted = await post_review(
             svc, parent, stored, prepared, film, interaction.user.display_name
@@ -98,11 +106,9 @@ async def submit(
         await interaction.followup.send(_posted_text(posted, prepared), ephemeral=True)
         return
 
-    async def replace(button: discord.Interaction) -> None:
-        revised = await reviews.reviews.revise(existing.id, prepared.draft, svc.clock.now())
-        posted = await repost_review(
-            svc, button.guild, revised, prepared, film, button.user.display_name
-        )
+    async def replace(button: discord.Interaction) -> None:  # Confirm passes a plain one
+        # journaled: a crash between the new version and the thread's edit is finished later
+        posted = await edit_review(svc, existing, prepared, film, button.user.display_name)
         await button.response.edit_message(content=_posted_text(posted, prepared), view=None)
 
     view = Confirm(owner_id=interaction.user.id, on_confirm=replace, confirm_label="Replace")
@@ -112,7 +118,7 @@ async def submit(
         await view.ask(interaction, edit_offer(existing))
 
 
-def _posted_text(review, prepared: PreparedReview) -> str:
+def _posted_text(review: Review, prepared: PreparedReview) -> str:
     where = f"<#{review.thread_id}>" if review.thread_id else "its thread"
     tagged = (
         " Sentences that give the plot away were put behind spoiler tags."
@@ -125,7 +131,18 @@ def _posted_text(review, prepared: PreparedReview) -> str:
     )
 
 
-async def _defer(interaction: discord.Interaction) -> None:
+async def _in_time(interaction: Interaction, work: Awaitable[T]) -> T:
+    """`work`'s result; if it is slow (a film's first spoiler detector is built while a review
+    is prepared), the interaction is deferred first, so Discord's first-answer deadline holds."""
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.wait_for(asyncio.shield(task), DEFER_AFTER_SECONDS)
+    except TimeoutError:
+        await _defer(interaction)
+    return await task
+
+
+async def _defer(interaction: Interaction) -> None:
     if not interaction.response.is_done():
         await interaction.response.defer(ephemeral=True, thinking=True)
 
@@ -137,22 +154,22 @@ async def _defer(interaction: discord.Interaction) -> None:
 )
 @app_commands.guild_only()
 async def unreview(
-    interaction: discord.Interaction, film: FilmOption, member: discord.Member | None = None
+    interaction: Interaction, film: FilmOption, member: discord.Member | None = None
 ) -> None:
     """Remove a review (yours, or anyone's for moderators); its replies stay, ratings update."""
-    svc = services(interaction)
+    guild = server_of(interaction)
+    svc = interaction.client.services
     author = member or interaction.user
-    found = await svc.community.reviews.reviews.find(interaction.guild_id, film.id, author.id)
-    if found is None or not found.active:
-        raise NotFound(f"{author.mention} has no review of {escape_markdown(film.label)} here.")
-    await svc.community.reviews.check_can_remove(
-        found, interaction.user.id, is_moderator=await is_moderator(interaction)
+    found = await svc.community.reviews.to_remove(
+        guild.id,
+        film,
+        author.id,
+        by=interaction.user.id,
+        is_moderator=await is_moderator(interaction),
     )
     await _defer(interaction)
-    removed = await svc.community.reviews.reviews.remove(
-        found.id, interaction.user.id, svc.clock.now()
-    )
-    await tombstone(svc, interaction.guild, removed, interaction.user.mention)
+    removed = await svc.community.reviews.remove(found.id, interaction.user.id)
+    await tombstone(svc, guild, removed, interaction.user.mention)
     await interaction.followup.send(
         f"Removed the review of {escape_markdown(film.label)} by {author.mention}; "
         "the server's rating no longer counts it.",

@@ -31,7 +31,7 @@ async def with_club_rating(interaction: Interaction, film: Film, card: EmbedData
     if interaction.guild_id is None:
         return card
     svc = interaction.client.services
-    ours = await svc.community.reviews.reviews.film_rating(interaction.guild_id, film.id)
+    ours = await svc.community.reviews.film_rating(interaction.guild_id, film.id)
     line = rating_line(ours, rating_text(film))
     fields = [f for f in card.fields if f.name != "Rating"]
     fields.append(EmbedField("Rating", line, False))
@@ -77,7 +77,7 @@ async def top(
 
 async def _films_of_genre(interaction: Interaction, guild_id: int, genre: str) -> set[int]:
     svc = interaction.client.services
-    rated = [r.film_id for r in await svc.community.reviews.reviews.ratings(guild_id)]
+    rated = [r.film_id for r in await svc.community.reviews.ratings(guild_id)]
     films = await svc.catalog.films_by_ids(rated)
     # Genre spellings fold as forum tags do ("science fiction" finds "Sci-Fi").
     chosen = {f.id for f in films if forum_tags_for(f.genres, [(f.id, genre)])}
@@ -90,13 +90,13 @@ async def reviews(interaction: Interaction, film: FilmOption) -> None:
     """Members' reviews of a film, with links to their threads."""
     guild_id, guild = require_server(interaction)
     svc = interaction.client.services
-    film_reviews = await svc.community.reviews.reviews.for_film(guild_id, film.id)
+    film_reviews = await svc.community.reviews.for_film(guild_id, film.id)
     names = {}
     for review in film_reviews:
         who = guild.get_member(review.author_id)
         names[review.author_id] = who.display_name if who else f"member {review.author_id}"
     lines = [review_line(r, guild_id=guild_id, who=names[r.author_id]) for r in film_reviews]
-    ours = await svc.community.reviews.reviews.film_rating(guild_id, film.id)
+    ours = await svc.community.reviews.film_rating(guild_id, film.id)
     pages = embed_pages(
         f"Reviews of {film.label}",
         paged(lines, "No reviews yet: be the first with /review."),

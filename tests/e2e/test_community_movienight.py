@@ -77,7 +77,7 @@ async def test_a_full_movie_night_survives_a_restart(emu, start_bot, settings):
             await vote(emu, user, message, answer)
 
     async with start_bot(settings, clock=clock) as bot:  # restarted before the poll ends
-        night = (await bot.services.community.nights.unfinished())[0]
+        night = (await bot.services.community.movie_nights.unfinished())[0]
         assert night.status is NightStatus.POLLING
         clock.set(night.poll_ends_at)
         await bot.services.expiry.wait_idle()
@@ -103,7 +103,7 @@ async def test_a_full_movie_night_survives_a_restart(emu, start_bot, settings):
         clock.set(starts_at)
         await bot.services.expiry.wait_idle()
         assert event["status"] == 2
-        night = await bot.services.community.nights.get(night.id)
+        night = await bot.services.community.movie_nights.get(night.id)
         assert night.status is NightStatus.STARTED and night.thread_id
         discussion = await bot.services.discussions.by_thread(night.thread_id)
         assert (
@@ -114,7 +114,9 @@ async def test_a_full_movie_night_survives_a_restart(emu, start_bot, settings):
         clock.set(night.ends_at)
         await bot.services.expiry.wait_idle()
         assert event["status"] == 3
-        assert (await bot.services.community.nights.get(night.id)).status is NightStatus.COMPLETED
+        assert (
+            await bot.services.community.movie_nights.get(night.id)
+        ).status is NightStatus.COMPLETED
         assert len(scheduled_events(emu)) == 1
 
 
@@ -139,7 +141,7 @@ async def test_bad_plans_are_refused_and_nothing_is_created(emu, bot):
     again = await emu.slash("Bob", "watchlist add", film=f"#{lobster}")
     assert "already on the watchlist (suggested by <@" in await again.text()
     assert emu.pings(await again.reply()) == set()
-    assert await bot.services.community.nights.unfinished() == []
+    assert await bot.services.community.movie_nights.unfinished() == []
     assert not [m for m in emu.messages_in("general") if m.get("poll")]
     assert scheduled_events(emu) == {}
 
@@ -163,7 +165,7 @@ async def test_polls_and_events_deleted_by_hand_are_reported_once(emu, start_bot
         assert (
             note["content"] == "Movie night #1: its poll was deleted by hand, so it is cancelled."
         )
-        night = await bot.services.community.nights.get(1)
+        night = await bot.services.community.movie_nights.get(1)
         assert night.status is NightStatus.CANCELLED
         clock.advance(timedelta(days=4))
         await bot.services.expiry.wait_idle()
@@ -171,7 +173,7 @@ async def test_polls_and_events_deleted_by_hand_are_reported_once(emu, start_bot
 
         starts_at, when = night_at(clock)
         await plan(emu, when)
-        second = (await bot.services.community.nights.unfinished())[0]
+        second = (await bot.services.community.movie_nights.unfinished())[0]
         clock.set(second.poll_ends_at)
         await bot.services.expiry.wait_idle()
         (event_id,) = scheduled_events(emu)
@@ -186,7 +188,7 @@ async def test_polls_and_events_deleted_by_hand_are_reported_once(emu, start_bot
 
 async def test_cancel_and_reschedule_keep_the_event_in_step(emu, start_bot, settings):
     async with planned_night(emu, start_bot, settings) as (bot, clock):
-        night = (await bot.services.community.nights.unfinished())[0]
+        night = (await bot.services.community.movie_nights.unfinished())[0]
         clock.set(night.poll_ends_at)
         await bot.services.expiry.wait_idle()
         later, later_text = night_at(clock, days=5)
@@ -200,4 +202,6 @@ async def test_cancel_and_reschedule_keep_the_event_in_step(emu, start_bot, sett
         clock.set(later)
         await bot.services.expiry.wait_idle()
         assert event["status"] == 4
-        assert (await bot.services.community.nights.get(night.id)).status is NightStatus.CANCELLED
+        assert (
+            await bot.services.community.movie_nights.get(night.id)
+        ).status is NightStatus.CANCELLED

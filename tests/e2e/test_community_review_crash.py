@@ -1,13 +1,16 @@
-"""A new review's post stopped at every step (an injected crash point) and finished by the next
-start: one thread, every part once, registered as a discussion, the row pointing at it
-(issue 12). The review's rating counts only once it is posted."""
+"""A new review's post, and an edit of a posted review, stopped at every step (an injected crash
+point) and finished by the next start: one thread, every part once (also when the process
+died between Discord's send and saving the message id), registered as a discussion, the row
+pointing at it; an edit stores the new version once, edits the messages, adds the new parts and
+one line saying it was edited. The review's rating counts only once it is posted."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.journal import CrashPoints, SimulatedCrash
-from cogs.community.posting import post_review
+from cogs.community.posting import edit_review, post_review
+from cogs.community.review_edit import ReviewEdit
 from cogs.community.review_post import ReviewPost
 from tests.e2e._discussions import add_film
 
@@ -15,7 +18,15 @@ LONG = " ".join(f"Sentence {i} about the film's quiet craft and its cast." for i
 POINTS = [
     *(f"review-post:{s.name}:{w}" for s in ReviewPost.steps for w in ("before", "after")),
     "review-post:thread:opened",
+    "review-post:post:sent-1",  # part 1 posted, its id not yet saved
     "review-post:post:part-1",
+    "review-post:post:sent-2",
+]
+EDIT_POINTS = [
+    *(f"review-edit:{s.name}:{w}" for s in ReviewEdit.steps for w in ("before", "after")),
+    "review-edit:post:sent-1",  # the new second part posted, its id not yet saved
+    "review-edit:post:part-1",
+    "review-edit:post:sent-2",  # the "edited" line posted, its id not yet saved
 ]
 
 
@@ -26,9 +37,7 @@ async def review_until(bot, emu, point: str, channel: str, text: str):
     alice = guild.get_member(int(emu.world.user_id("Alice")))
     film = (await svc.catalog.get_details(await add_film(bot, "Moon", 2009))).film
     prepared = await svc.community.reviews.prepare(guild.id, film, 4, text)
-    stored = await svc.community.reviews.reviews.add(
-        guild.id, alice.id, prepared.draft, film.label, svc.clock.now()
-    )
+    stored = await svc.community.reviews.add(guild.id, alice.id, prepared.draft, film.label)
     parent = guild.get_channel(int(emu.world.channel_id(channel)))
     svc.journal.crash = CrashPoints([point])
     with pytest.raises(SimulatedCrash):
@@ -53,7 +62,7 @@ async def test_a_review_stopped_at_any_step_is_posted_once_at_the_next_start(
         messages = emu.messages_in(thread)
         assert len(messages) == 2 and messages[0]["content"].startswith("## Review of Moon")
         assert "Sentence 64" in messages[1]["content"]  # the second part, once
-        review = await bot.services.community.reviews.reviews.get(review_id)
+        review = await bot.services.community.reviews.get(review_id)
         assert review.active and review.thread_id == int(thread)
         assert review.message_ids == tuple(int(m["id"]) for m in messages)
         discussion = await bot.services.discussions.by_thread(int(thread))
@@ -68,7 +77,7 @@ async def test_a_forum_review_whose_post_id_was_lost_is_not_opened_twice(emu, st
         await bot.services.journal.resume_unfinished()
         [thread] = threads_named(emu, "Moon (2009)")
         assert emu.world.channels[thread]["parent_id"] == emu.world.channel_id("film-forum")
-        review = await bot.services.community.reviews.reviews.get(review_id)
+        review = await bot.services.community.reviews.get(review_id)
         assert review.thread_id == int(thread) and len(emu.messages_in(thread)) == 1
 
 
@@ -85,11 +94,62 @@ async def test_a_review_discord_refuses_to_post_leaves_no_thread_and_no_rating(e
     assert threads_named(emu, "Moon (2009)") == []
     [intent] = [i async for i in _intents(bot)]
     assert intent.status == "undone"
-    reviews = await bot.services.community.reviews.reviews.for_film(int(emu.world.guild["id"]), 1)
+    reviews = await bot.services.community.reviews.for_film(int(emu.world.guild["id"]), 1)
     assert all(not r.active for r in reviews)
+
+
+async def test_a_forum_review_refused_after_its_opener_leaves_no_post(emu, bot):
+    await emu.slash("Olive", "community settings", reviews_channel="film-forum")
+    await add_film(bot, "Moon", 2009)
+    emu.inject_error("POST", r"/channels/\d+/messages$", 403, times=1)  # the second part
+    record = await emu.slash("Alice", "review", where="general", film="Moon", rating=4, text=LONG)
+    assert (await record.text()).startswith("Discord refused to post your review (403")
+    assert threads_named(emu, "Moon (2009)") == []  # the post and its opener are deleted
+    assert await bot.services.community.reviews.ratings(int(emu.world.guild["id"])) == []
 
 
 async def _intents(bot):
     async with bot.services.conn.execute("SELECT id FROM journal_intents") as cursor:
         for (intent_id,) in await cursor.fetchall():
             yield await bot.services.journal.store.get(intent_id)
+
+
+async def edit_until(bot, emu, point: str) -> int:
+    """Alice's short review of Moon, posted, then replaced by a long one, stopped at `point`."""
+    svc = bot.services
+    guild = bot.get_guild(int(emu.world.guild["id"]))
+    alice = guild.get_member(int(emu.world.user_id("Alice")))
+    film = await svc.catalog.films.get_film(await add_film(bot, "Moon", 2009))
+    first = await svc.community.reviews.prepare(guild.id, film, 3, "Quiet.")
+    stored = await svc.community.reviews.add(guild.id, alice.id, first.draft, film.label)
+    parent = guild.get_channel(int(emu.world.channel_id("film-talk")))
+    posted = await post_review(svc, parent, stored, first, film, alice.display_name)
+    longer = await svc.community.reviews.prepare(guild.id, film, 4.5, LONG)
+    svc.journal.crash = CrashPoints([point])
+    with pytest.raises(SimulatedCrash):
+        await edit_review(svc, posted, longer, film, alice.display_name)
+    return stored.id
+
+
+@pytest.mark.parametrize("point", EDIT_POINTS)
+async def test_an_edit_stopped_at_any_step_is_finished_once_at_the_next_start(
+    emu, start_bot, settings, point
+):
+    async with start_bot(settings) as bot:
+        review_id = await edit_until(bot, emu, point)
+    async with start_bot(settings) as bot:
+        await bot.services.journal.resume_unfinished()
+        assert await bot.services.journal.store.unfinished() == []
+        [thread] = threads_named(emu, "Moon (2009)")
+        opener, second, note = emu.messages_in(thread)  # no part and no line twice
+        assert "★★★★½ 4.5/5" in opener["content"] and "Sentence 0" in opener["content"]
+        assert "Sentence 64" in second["content"]
+        assert note["content"] == (
+            "*Alice edited this review (version 2); the previous version is kept.*"
+        )
+        reviews = bot.services.community.reviews
+        review = await reviews.get(review_id)
+        assert review.version == 2 and review.text == LONG
+        assert review.message_ids == (int(opener["id"]), int(second["id"]))
+        [previous] = await reviews.versions(review_id)
+        assert previous.text == "Quiet." and previous.rating.value == 3

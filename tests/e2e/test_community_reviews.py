@@ -43,7 +43,7 @@ async def test_a_review_is_a_thread_with_stars_tagged_spoilers_and_a_reply_tree(
     assert "3 comments" in text and "Agreed, the score too." in text
     assert "Ruth completes" not in text.replace("||Ruth completes", "")  # only tagged
 
-    (stored,) = await bot.services.community.reviews.reviews.for_film(int(emu.world.guild["id"]), 1)
+    (stored,) = await bot.services.community.reviews.for_film(int(emu.world.guild["id"]), 1)
     assert stored.text == REVIEW and stored.rating.value == 3.5
     assert stored.thread_id == int(thread) and stored.opener_message_id == int(opener["id"])
     assert (await bot.services.discussions.by_thread(int(thread))).film_id == 1
@@ -58,10 +58,10 @@ async def test_a_second_review_offers_to_edit_and_keeps_the_previous_version(emu
     assert "(4.5/5) is in" in await done.text()
     opener = emu.messages_in(thread)[0]
     assert "★★★★½ 4.5/5" in opener["content"] and "Better the 2nd time." in opener["content"]
-    repo = bot.services.community.reviews.reviews
-    (review,) = await repo.for_film(int(emu.world.guild["id"]), 1)
+    reviews = bot.services.community.reviews
+    (review,) = await reviews.for_film(int(emu.world.guild["id"]), 1)
     assert review.version == 2
-    (previous,) = await repo.versions(review.id)
+    (previous,) = await reviews.versions(review.id)
     assert previous.rating.value == 3 and previous.text == REVIEW
     assert len([t for t in emu.world.channels.values() if t.get("name", "").startswith("★")]) == 1
 
@@ -102,7 +102,7 @@ async def test_bad_reviews_are_refused_and_nothing_is_created(emu, bot):
         assert expected in await record.text()
     unknown = await emu.slash("Alice", "review", film="Never Let Me Goo", rating=3, text="x")
     assert "Never Let Me Go (2010)" in await unknown.text()
-    assert await bot.services.community.reviews.reviews.ratings(int(emu.world.guild["id"])) == []
+    assert await bot.services.community.reviews.ratings(int(emu.world.guild["id"])) == []
     assert not [c for c in emu.world.channels.values() if c.get("parent_id")]
 
 
@@ -164,7 +164,7 @@ async def _all_reviews(bot):
     async with bot.services.conn.execute("SELECT id FROM reviews") as cursor:
         ids = [row[0] for row in await cursor.fetchall()]
     for review_id in ids:
-        yield await bot.services.community.reviews.reviews.get(review_id)
+        yield await bot.services.community.reviews.get(review_id)
 
 
 async def test_reviews_open_as_forum_posts_in_a_configured_forum(emu, bot):
@@ -210,5 +210,5 @@ async def test_an_abusive_review_is_held_back_by_screening_and_nothing_is_posted
         "Bob", "review", where="film-talk", film=NLMG, rating=1, text="you are a pathetic idiot"
     )
     assert "Screening held your review back as abusive" in await record.text()
-    assert await bot.services.community.reviews.reviews.ratings(int(emu.world.guild["id"])) == []
+    assert await bot.services.community.reviews.ratings(int(emu.world.guild["id"])) == []
     assert not [c for c in emu.world.channels.values() if c.get("parent_id")]

@@ -1,0 +1,100 @@
+"""Editing a posted review as a journal intent (`review-edit`, docs/journal.md): the intent is
+written first, then its steps: `store` (the new version; the previous one is kept), `edit`
+(the thread's messages edited in place, extra old parts emptied), `post` (new parts beyond
+the old ones, then the line saying the review was edited), `mark` (the row learns its
+messages). A crash part-way is finished at the next start.
+
+Idempotent: `store` revises only while the review is still at the version the intent was
+written for; edits write the same text again; `post` goes through bot.webhooks.send_parts
+(a part sent but not saved is found again in the thread). A thread deleted by hand ends the
+intent after `store`: the new version is kept, there is nothing to edit.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+
+from bot.app import FilmBot
+from bot.community.model import Rating, Review, ReviewDraft
+from bot.journal import Finished, Handler, Intent, Step, StepContext
+from bot.webhooks import send_parts
+from cogs.community.thread_parts import ThreadParts, fetch_thread
+
+log = logging.getLogger(__name__)
+
+KIND = "review-edit"
+CONTINUED = "*(continued above)*"  # an old part the new version no longer needs
+
+
+def edit_note(author_name: str, version: int) -> str:
+    """The line under an edited review."""
+    return (
+        f"*{discord.utils.escape_markdown(author_name)} edited this review (version "
+        f"{version}); the previous version is kept.*"
+    )
+
+
+def payload_for(review: Review, draft: ReviewDraft, parts: list[str], note: str) -> dict[str, Any]:
+    """Everything the steps need after a restart: the new version, and the post as shaped."""
+    return {
+        "guild_id": review.guild_id,
+        "review_id": review.id,
+        "from_version": review.version,
+        "film_id": draft.film_id,
+        "rating_halves": draft.rating.halves,
+        "title": draft.title,
+        "text": draft.text,
+        "thread_id": review.thread_id,
+        "ids": list(review.message_ids),
+        "parts": parts,
+        "note": note,
+    }
+
+
+class ReviewEdit(Handler):
+    """Store the new version, edit the thread's messages, post what is new, record them."""
+
+    steps = (Step("store"), Step("edit"), Step("post"), Step("mark"))
+
+    def __init__(self, bot: FilmBot) -> None:
+        self.bot = bot
+
+    def describe(self, intent: Intent) -> str:
+        return f"The edit of review #{intent.payload['review_id']}"
+
+    async def step_store(self, ctx: StepContext) -> None:
+        p, reviews = ctx.payload, self.bot.services.community.reviews
+        if (await reviews.get(p["review_id"])).version == p["from_version"]:
+            draft = ReviewDraft(p["film_id"], Rating(p["rating_halves"]), p["text"], p["title"])
+            await reviews.revise(p["review_id"], draft)
+
+    async def step_edit(self, ctx: StepContext) -> None:
+        p = ctx.payload
+        guild = self.bot.get_guild(p["guild_id"])
+        thread = await fetch_thread(guild, p["thread_id"]) if guild is not None else None
+        if thread is None:
+            log.warning(
+                "the thread of review %s is gone; only the stored review changed", p["review_id"]
+            )
+            raise Finished({"thread": None})
+        for message_id, part in zip(p["ids"], p["parts"], strict=False):
+            await thread.get_partial_message(message_id).edit(content=part)
+        for extra in p["ids"][len(p["parts"]) :]:
+            await thread.get_partial_message(extra).edit(content=CONTINUED)
+
+    async def step_post(self, ctx: StepContext) -> dict[str, Any]:
+        p = ctx.payload
+        ids, thread_id = list(p["ids"]), p["thread_id"]
+        new = [*p["parts"][len(ids) :], p["note"]]
+        sent = await send_parts(
+            ThreadParts(self.bot, thread_id, ctx), new, ctx, after=ids[-1] if ids else thread_id
+        )
+        return {"ids": ids + sent[:-1]}  # the note is not a part of the review
+
+    async def step_mark(self, ctx: StepContext) -> None:
+        p, ids = ctx.payload, ctx.intent.result("post")["ids"]
+        await self.bot.services.community.reviews.set_post(p["review_id"], p["thread_id"], ids)
+        log.info("review %s edited (version %s)", p["review_id"], p["from_version"] + 1)
