@@ -78,7 +78,7 @@ class PollSpec:
 def poll_spec(night_start: datetime, zone_name: str, labels: Sequence[str], hours: int) -> PollSpec:
     """The poll's question and answers (Discord: 55 characters an answer, at most 10)."""
     question = f"Movie night on {night_start:%a %d %b %Y at %H:%M} ({zone_name}): which film?"
-    answers = tuple(truncate(plain(label), limits.POLL_ANSWER_TEXT) for label in labels)
+    answers = tuple(truncate(plain(label), limits.POLL_ANSWER) for label in labels)
     return PollSpec(question, answers, hours)
 
 

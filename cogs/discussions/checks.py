@@ -11,11 +11,12 @@ from discord import app_commands
 from bot.discussions.rules import check_starter
 from bot.errors import UserFacingError
 from cogs._checks import NotAllowed, is_moderator, services
+from cogs._types import Interaction
 
 T = TypeVar("T")
 
 
-async def _starter(interaction: discord.Interaction) -> bool:
+async def _starter(interaction: Interaction) -> bool:
     if interaction.guild is None or not isinstance(interaction.user, discord.Member):
         raise NotAllowed("Film discussions only work inside a server.")
     settings = await services(interaction).discussions.settings(interaction.guild.id)
