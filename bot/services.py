@@ -23,8 +23,7 @@ from bot.journal import CrashPoints, Journal
 from bot.moderation.clock import Clock, SystemClock
 from bot.moderation.scheduler import ExpiryScheduler
 from bot.moderation.service import ModerationService
-from bot.replies.capture import ReplyCapture
-from bot.replies.scope import CaptureScope
+from bot.replies.service import Replies
 from bot.screening.service import ScreeningService
 from bot.screening.startup import ScreeningStartup
 from bot.settings import Settings
@@ -37,12 +36,10 @@ from storage.discussions import (
     SpoilerGuardRepository,
 )
 from storage.journal import JournalRepository
-from storage.marks import ChannelMarks
 from storage.meta import ErrorReportRepository, MetaRepository
 from storage.moderation import CaseRepository
 from storage.moderation_config import ModConfigRepository
 from storage.plot_sections import PlotSectionRepository
-from storage.replies import ReplyRepository
 from storage.screening import ScreenedMessageRepository
 from storage.screening_policy import ScreeningPolicyRepository
 from storage.screening_review import ReviewRepository
@@ -74,15 +71,11 @@ class Services:
     discussions: DiscussionRepository
     discussion_settings: DiscussionSettingsRepository
     spoiler_guard: SpoilerGuardRepository
-    # Reply chains (issue 6): the captured discussions, which channels are captured (film
-    # discussion threads always), and the batched writer. Features that delete a message for
-    # moderation call `await services.reply_capture.mark_removed(message_id, by)` BEFORE
-    # deleting it.
-    replies: ReplyRepository
-    reply_scope: CaptureScope
-    reply_capture: ReplyCapture
-    # Per-channel high-water marks (docs/replies.md): where each channel's catch-up starts.
-    marks: ChannelMarks
+    # Reply chains (docs/replies.md): which channels are captured (`.scope`), the batched
+    # writer (`.capture`), the /thread views, exports, backfill and the catch-up marks.
+    # Features that delete a message for moderation call
+    # `await services.replies.capture.mark_removed(message_id, by)` BEFORE deleting it.
+    replies: Replies
     # The film catalog (issue 3): built in start(), once the schema exists (loads curated films).
     catalog: FilmCatalog = None  # type: ignore[assignment]
     # The spoiler guard's decisions and cached detectors (issue 4): built in start(), on the
@@ -123,9 +116,8 @@ class Services:
         await self.expiry.start()
         self.on_close(self.expiry.stop)
         self.on_close(self.journal.stop)
-        await self.reply_scope.load()
-        self.reply_capture.start()
-        self.on_close(self.reply_capture.stop)  # a restart loses no captured message
+        await self.replies.start()
+        self.on_close(self.replies.stop)  # a restart loses no captured message
         self.screening, self.screening_startup = build_screening(self)
         self.screening_startup.begin()
         self.on_close(self.screening_startup.close)
@@ -155,7 +147,10 @@ class Services:
             raise RuntimeError("the clock can only be swapped before the services start")
         self.clock = clock
         self.journal = Journal(
-            self.journal.store, clock, crash=self.journal.crash, keep_finished=KEEP_FINISHED
+            JournalRepository(self.conn),
+            clock,
+            crash=self.journal.crash,
+            keep_finished=KEEP_FINISHED,
         )
         self.expiry, self.moderation = build_moderation(
             self.mod_cases, self.mod_config, clock, self.journal
@@ -174,17 +169,21 @@ class Services:
         await self.conn.close()
 
 
-async def open_services(settings: Settings) -> Services:
-    """Connect to the database and build the services (migrations run in the bot's setup_hook)."""
+async def open_services(settings: Settings, *, crash: CrashPoints | None = None) -> Services:
+    """Connect to the database and build the services (migrations run in the bot's setup_hook).
+
+    `crash`: where the journal stops on purpose (tests); by default FILMBOT_CRASH_AT's points."""
     settings.prepare_database_folder()
     conn = await migrate.open_database(settings.database_path)
     cases, config, clock = CaseRepository(conn), ModConfigRepository(conn), SystemClock()
     journal = Journal(
-        JournalRepository(conn), clock, crash=CrashPoints.from_env(), keep_finished=KEEP_FINISHED
+        JournalRepository(conn),
+        clock,
+        crash=crash if crash is not None else CrashPoints.from_env(),
+        keep_finished=KEEP_FINISHED,
     )
     expiry, moderation = build_moderation(cases, config, clock, journal)
-    replies, discussions = ReplyRepository(conn), DiscussionRepository(conn)
-    marks = ChannelMarks(conn)
+    discussions = DiscussionRepository(conn)
     return Services(
         settings=settings,
         conn=conn,
@@ -200,10 +199,7 @@ async def open_services(settings: Settings) -> Services:
         discussions=discussions,
         discussion_settings=DiscussionSettingsRepository(conn),
         spoiler_guard=SpoilerGuardRepository(conn),
-        replies=replies,
-        reply_scope=CaptureScope(replies, discussion_check(discussions)),
-        reply_capture=ReplyCapture.from_settings(replies, settings, marks),
-        marks=marks,
+        replies=Replies.open(conn, settings, discussion_check(discussions)),
     )
 
 

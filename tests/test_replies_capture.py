@@ -9,8 +9,8 @@ import pytest
 from replies_support import THREAD, message, mid, open_repository
 
 from bot.replies.capture import ReplyCapture
+from bot.replies.model import MessageState
 from bot.settings import load_settings
-from storage.replies import MessageState
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from replies_support import GUILD, THREAD, message, mid, open_repository
 
-from bot.replies.capture import refresh_structure, save_messages
+from bot.replies.model import MessageState
+from bot.replies.saving import refresh_structure, save_messages
 from bot.replies.scope import CaptureScope
-from storage.replies import MessageState
 
 
 @pytest.fixture

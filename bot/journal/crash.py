@@ -7,7 +7,8 @@ may add its own points inside a step (say between two parts of a re-post) with `
 
 `CrashPoints.from_env()` reads FILMBOT_CRASH_AT (a comma-separated list of point names) and
 kills the process there with os._exit, exactly as a power cut would: no cleanup, no flush.
-In-process tests use `CrashPoints(points, mode="raise")`, which raises SimulatedCrash.
+In-process tests pass `CrashPoints(mode="raise")` in when the services are built (it raises
+SimulatedCrash) and `arm` the point to stop at when they need it.
 """
 
 from __future__ import annotations
@@ -45,6 +46,10 @@ class CrashPoints:
         if points:
             log.warning("crash points armed (the process will be killed there): %s", points)
         return cls(points, mode="exit", record=False)
+
+    def arm(self, *points: str) -> None:
+        """Stop at these points from now on (none: stop nowhere)."""
+        self.points = frozenset(points)
 
     def reach(self, name: str) -> None:
         """Pass point `name`: stop here if it is armed."""

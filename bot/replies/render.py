@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from bot import limits
+from bot.replies.model import MessageState, StoredMessage
 from bot.replies.text import excerpt, safe_name
 from bot.replies.tree import Node, ReplyTree, shown_text
-from storage.replies import MessageState, StoredMessage
 
 INDENT = "\u2003"  # an em space: Discord keeps it, where it strips ordinary leading spaces
 REPLY_MARK = "↳ "

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 from bot.app import FilmBot
+from bot.journal import CrashPoints
 from bot.sandbox.emulator import Emulator
 from bot.services import Services, open_services
 from bot.settings import Settings, load_settings
@@ -37,13 +38,15 @@ async def running_bot(
     *,
     ready_timeout: float = 30.0,
     prepare: Callable[[Services], None] | None = None,
+    crash: CrashPoints | None = None,
 ) -> AsyncIterator[FilmBot]:
     """Start the bot against the emulator, wait until it is ready, and close it cleanly after.
 
-    `prepare` may adjust the services before the bot starts (tests swap in a manual clock).
+    `prepare` may adjust the services before the bot starts (tests swap in a manual clock);
+    `crash` is where the journal stops on purpose (tests).
     """
     with emu.install():
-        services: Services = await open_services(settings)
+        services: Services = await open_services(settings, crash=crash)
         if prepare is not None:
             prepare(services)
         bot = FilmBot(settings=settings, services=services, guild_ready_timeout=0.05)

@@ -19,11 +19,12 @@ import discord
 
 from bot.journal import Handler, Intent, Retryable, Step, StepContext
 from bot.message_path import remove_message
+from bot.replies.model import MessageRecord
 from bot.spoilers.guard import Takedown
 from bot.webhooks import abandon_post, send_parts
+from cogs._steps import PathStep, find_cog
 from cogs._webhooks import ChannelWebhooks, WebhookSender, passing
 from cogs.replies.records import parent_id
-from storage.replies import MessageRecord
 
 if TYPE_CHECKING:
     from bot.app import FilmBot
@@ -119,7 +120,7 @@ class GuardRepost(Handler):
             except discord.HTTPException as error:
                 raise (passing(error) or error) from error
 
-        capture = self.bot.services.reply_capture
+        capture = self.bot.services.replies.capture
         await capture.store_now(original_record(p))  # kept even if it was never captured
         await remove_message(capture, p["message_id"], REMOVED_BY, delete)
         await self.bot.services.spoiler_guard.mark_original_deleted(_record_id(ctx))
@@ -135,7 +136,7 @@ class GuardRepost(Handler):
         return {"delivered": delivered}
 
     async def step_screen(self, ctx: StepContext) -> dict:
-        path = self.bot.get_cog("MessagePath")
+        path = find_cog(self.bot, PathStep)
         if path is not None:
             await path.screen_repost(ctx.payload, ctx.intent.result("post")["sent"])
         return {}

@@ -84,8 +84,8 @@ def start_bot(emu, error_log):
     `prepare=fn(services)` adjusts services first (e.g. a manual clock)."""
 
     @contextlib.asynccontextmanager
-    async def start(settings, prepare=None):
-        async with running_bot(emu, settings, prepare=prepare) as bot:
+    async def start(settings, prepare=None, crash=None):
+        async with running_bot(emu, settings, prepare=prepare, crash=crash) as bot:
             yield bot
 
     return start

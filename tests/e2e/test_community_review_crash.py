@@ -30,7 +30,7 @@ async def review_until(bot, emu, point: str, channel: str, text: str):
         guild.id, alice.id, prepared.draft, film.label, svc.clock.now()
     )
     parent = guild.get_channel(int(emu.world.channel_id(channel)))
-    svc.journal.crash = CrashPoints([point])
+    svc.journal.crash.arm(point)  # the crash points this bot was started with
     with pytest.raises(SimulatedCrash):
         await post_review(svc, parent, stored, prepared, film, alice.display_name)
     return stored.id
@@ -44,11 +44,11 @@ def threads_named(emu, fragment: str) -> list[str]:
 async def test_a_review_stopped_at_any_step_is_posted_once_at_the_next_start(
     emu, start_bot, settings, point
 ):
-    async with start_bot(settings) as bot:
+    async with start_bot(settings, crash=CrashPoints()) as bot:
         review_id = await review_until(bot, emu, point, "film-talk", LONG)
     async with start_bot(settings) as bot:
         await bot.services.journal.resume_unfinished()
-        assert await bot.services.journal.store.unfinished() == []
+        assert await bot.services.journal.unfinished() == []
         [thread] = threads_named(emu, "Moon (2009)")
         messages = emu.messages_in(thread)
         assert len(messages) == 2 and messages[0]["content"].startswith("## Review of Moon")
@@ -61,7 +61,7 @@ async def test_a_review_stopped_at_any_step_is_posted_once_at_the_next_start(
 
 
 async def test_a_forum_review_whose_post_id_was_lost_is_not_opened_twice(emu, start_bot, settings):
-    async with start_bot(settings) as bot:
+    async with start_bot(settings, crash=CrashPoints()) as bot:
         await emu.slash("Olive", "community settings", reviews_channel="film-forum")
         review_id = await review_until(bot, emu, "review-post:thread:opened", "film-forum", "Ok.")
     async with start_bot(settings) as bot:
@@ -92,4 +92,4 @@ async def test_a_review_discord_refuses_to_post_leaves_no_thread_and_no_rating(e
 async def _intents(bot):
     async with bot.services.conn.execute("SELECT id FROM journal_intents") as cursor:
         for (intent_id,) in await cursor.fetchall():
-            yield await bot.services.journal.store.get(intent_id)
+            yield await bot.services.journal.get(intent_id)
