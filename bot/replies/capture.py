@@ -36,14 +36,15 @@ BULK_DELETE = (
 
 
 class ReplyCapture:
-    """The batched writer. Use `async with ReplyCapture(repo) as capture:` or start()/stop()."""
+    """The batched writer: `async with ReplyCapture(repo, batch_size=..., flush_ms=...) as
+    capture:` or start()/stop() (`from_settings` reads both from the settings)."""
 
     def __init__(
         self,
         repo: ReplyRepository,
         *,
-        batch_size: int = 200,
-        flush_ms: int = 250,
+        batch_size: int,
+        flush_ms: int,
         marks: ChannelMarks | None = None,
     ) -> None:
         if batch_size < 1 or flush_ms < 0:

@@ -20,6 +20,8 @@ INDENT = "\u2003"  # an em space: Discord keeps it, where it strips ordinary lea
 REPLY_MARK = "↳ "
 FOCUS_MARK = "➤ "
 JUMP_URL_BASE = "https://discord.com/channels"
+SHORT_NAME = 40  # characters of an emoji or attachment name shown in an outline line
+ATTACHMENTS_NAMED = 3  # attachments named in an outline line; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,7 @@ def _comment_block(node: Node, level: int, options: RenderOptions, focused: bool
 
 def reaction_line(reactions: tuple[tuple[str, int], ...]) -> str:
     """ "❤️ 2 · 👍 1": each emoji and how many reacted with it (like a blog's "Liked by")."""
-    return " · ".join(f"{safe_name(emoji, 40)} {count}" for emoji, count in reactions)
+    return " · ".join(f"{safe_name(emoji, SHORT_NAME)} {count}" for emoji, count in reactions)
 
 
 def _body(message: StoredMessage, chars: int) -> str:
@@ -131,8 +133,9 @@ def _body(message: StoredMessage, chars: int) -> str:
         return f"*{shown_text(message)}*"
     text = excerpt(message.content, chars) if message.content.strip() else ""
     if message.attachments:
-        names = ", ".join(safe_name(name, 40) for name in message.attachments[:3])
-        more = len(message.attachments) - 3
+        shown = message.attachments[:ATTACHMENTS_NAMED]
+        names = ", ".join(safe_name(name, SHORT_NAME) for name in shown)
+        more = len(message.attachments) - ATTACHMENTS_NAMED
         text += f" 📎 {names}" + (f" +{more}" if more > 0 else "")
     return text.strip() or "*(no text)*"
 

@@ -22,6 +22,9 @@ _MESSAGE_REF = re.compile(
     r"https?://(?:\w+\.)?discord(?:app)?\.com/channels/(?:\d+|@me)/\d+/(\d+)|(\d{1,20})"
 )
 
+PASTED_SHOWN = 100  # characters of a pasted reference quoted back when it is not a message
+ATTACHMENT_NAME = 80  # characters of each attachment name in an original
+
 STATE_LABELS = {
     MessageState.VISIBLE: "visible",
     MessageState.DELETED_BY_AUTHOR: "deleted by its author",
@@ -34,7 +37,7 @@ def parse_message_ref(text: str) -> int:
     match = _MESSAGE_REF.fullmatch(text.strip())
     if match is None:
         raise InvalidInput(
-            f"{text.strip()[:100]!r} is not a message: paste a message link (right-click the "
+            f"{text.strip()[:PASTED_SHOWN]!r} is not a message: paste a message link (right-click the "
             "message > Copy Message Link) or a message id."
         )
     return int(match[1] or match[2])
@@ -86,7 +89,9 @@ async def original_text(
         neutralise_mentions(message.content) or "*(no text)*",
     ]
     if message.attachments:
-        lines.append("Attachments: " + ", ".join(safe_name(n, 80) for n in message.attachments))
+        lines.append(
+            "Attachments: " + ", ".join(safe_name(n, ATTACHMENT_NAME) for n in message.attachments)
+        )
     for version in reversed(await repo.versions(message_id)):
         when = format_time(version.replaced_at, "discord") if version.replaced_at else "?"
         lines.append(f"\n*Version {version.version}, replaced {when}:*")
