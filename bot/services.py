@@ -146,12 +146,7 @@ class Services:
         if self._started:
             raise RuntimeError("the clock can only be swapped before the services start")
         self.clock = clock
-        self.journal = Journal(
-            JournalRepository(self.conn),
-            clock,
-            crash=self.journal.crash,
-            keep_finished=KEEP_FINISHED,
-        )
+        self.journal = build_journal(self.conn, clock, self.journal.crash)
         self.expiry, self.moderation = build_moderation(
             self.mod_cases, self.mod_config, clock, self.journal
         )
@@ -176,12 +171,7 @@ async def open_services(settings: Settings, *, crash: CrashPoints | None = None)
     settings.prepare_database_folder()
     conn = await migrate.open_database(settings.database_path)
     cases, config, clock = CaseRepository(conn), ModConfigRepository(conn), SystemClock()
-    journal = Journal(
-        JournalRepository(conn),
-        clock,
-        crash=crash if crash is not None else CrashPoints.from_env(),
-        keep_finished=KEEP_FINISHED,
-    )
+    journal = build_journal(conn, clock, crash if crash is not None else CrashPoints.from_env())
     expiry, moderation = build_moderation(cases, config, clock, journal)
     discussions = DiscussionRepository(conn)
     return Services(
@@ -213,6 +203,11 @@ def build_screening(services: Services) -> tuple[ScreeningService, ScreeningStar
         films=services.film_details,
     )
     return service, ScreeningStartup(service, services.settings)
+
+
+def build_journal(conn: aiosqlite.Connection, clock: Clock, crash: CrashPoints) -> Journal:
+    """The journal on the bot's connection and clock, stopping at `crash`'s points."""
+    return Journal(JournalRepository(conn), clock, crash=crash, keep_finished=KEEP_FINISHED)
 
 
 def build_moderation(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from enum import StrEnum
 
 from bot import limits
 from bot.replies.model import MessageState, StoredMessage
@@ -24,12 +24,19 @@ SHORT_NAME = 40  # characters of an emoji or attachment name shown in an outline
 ATTACHMENTS_NAMED = 3  # attachments named in an outline line; the rest are counted
 
 
+class TimeStyle(StrEnum):
+    """How an outline writes a time."""
+
+    DISCORD = "discord"  # Discord's timestamp markup: each reader sees their own time zone
+    PLAIN = "plain"  # UTC text (files, tests)
+
+
 @dataclass(frozen=True)
 class RenderOptions:
     page_limit: int = limits.EMBED_DESCRIPTION
     max_depth: int = 5  # levels shown; deeper replies fold into "continue this thread"
     excerpt_chars: int = 160
-    time_style: Literal["discord", "plain"] = "discord"
+    time_style: TimeStyle = TimeStyle.DISCORD
 
 
 @dataclass(frozen=True)
@@ -46,9 +53,9 @@ def jump_url(message: StoredMessage) -> str | None:
     return f"{JUMP_URL_BASE}/{message.guild_id}/{message.thread_id}/{message.message_id}"
 
 
-def format_time(moment: datetime, style: str) -> str:
+def format_time(moment: datetime, style: TimeStyle) -> str:
     """Discord's own timestamp markup (each reader sees their time zone), or plain UTC."""
-    if style == "discord":
+    if style is TimeStyle.DISCORD:
         return f"<t:{int(moment.timestamp())}:f>"
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 

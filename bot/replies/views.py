@@ -12,7 +12,14 @@ import re
 from bot import limits
 from bot.errors import InvalidInput, NotFound
 from bot.replies.model import MessageState
-from bot.replies.render import RenderedTree, RenderOptions, format_time, render_chain, render_tree
+from bot.replies.render import (
+    RenderedTree,
+    RenderOptions,
+    TimeStyle,
+    format_time,
+    render_chain,
+    render_tree,
+)
 from bot.replies.text import clip, safe_name
 from bot.replies.tree import build_tree
 from bot.text import neutralise_mentions
@@ -84,7 +91,7 @@ async def original_text(
     if message.removed_by:
         state += f" ({remover(message.removed_by)})"
     lines = [
-        f"**{safe_name(message.author_name)}** · {format_time(message.created_at, 'discord')} · "
+        f"**{safe_name(message.author_name)}** · {format_time(message.created_at, TimeStyle.DISCORD)} · "
         f"{state}",
         neutralise_mentions(message.content) or "*(no text)*",
     ]
@@ -93,7 +100,7 @@ async def original_text(
             "Attachments: " + ", ".join(safe_name(n, ATTACHMENT_NAME) for n in message.attachments)
         )
     for version in reversed(await repo.versions(message_id)):
-        when = format_time(version.replaced_at, "discord") if version.replaced_at else "?"
+        when = format_time(version.replaced_at, TimeStyle.DISCORD) if version.replaced_at else "?"
         lines.append(f"\n*Version {version.version}, replaced {when}:*")
         lines.append(neutralise_mentions(version.content) or "*(no text)*")
     return clip("\n".join(lines), limit)

@@ -18,7 +18,7 @@ from bot.errors import InvalidInput, NotFound, PermissionDenied
 from bot.render import EmbedData
 from bot.replies.backfill import BackfillReport
 from bot.replies.export import ExportFormat
-from bot.replies.render import RenderedTree, RenderOptions
+from bot.replies.render import RenderedTree, RenderOptions, TimeStyle
 from bot.replies.views import parse_message_ref
 from bot.text import escape_markdown
 from cogs._steps import CaptureStep, find_cog
@@ -29,7 +29,7 @@ from cogs.replies.catchup import Readable
 from cogs.replies.history import read_history
 from cogs.replies.records import Capturable
 
-OUTLINE = RenderOptions(time_style="discord")
+OUTLINE = RenderOptions(time_style=TimeStyle.DISCORD)
 EXTENSIONS = {ExportFormat.HTML: "html", ExportFormat.MARKDOWN: "md", ExportFormat.JSON: "json"}
 
 
