@@ -15,11 +15,14 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import aiosqlite
+
 from bench._machine import describe
-from bot.journal import Handler, Journal, Step
+from bot.journal import Handler, Journal, Step, StepContext
 from storage import migrate
 from storage.db import write
 from storage.journal import JournalRepository
@@ -31,28 +34,28 @@ class _Clock:
     def now(self) -> datetime:
         return datetime.now(UTC)
 
-    def call_at(self, when, callback):  # the retry loop is not started here
-        raise NotImplementedError
+    def call_at(self, when: datetime, callback: Callable[[], None]) -> None:
+        raise NotImplementedError  # the retry loop is not started here
 
 
 class ThreeSteps(Handler):
     steps = (Step("discord"), Step("case"), Step("log", at_most_once=True))
 
-    def __init__(self, conn) -> None:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
 
-    async def step_discord(self, ctx) -> None:
+    async def step_discord(self, ctx: StepContext) -> None:
         return None
 
-    async def step_case(self, ctx) -> dict:
+    async def step_case(self, ctx: StepContext) -> dict[str, int]:
         await write(self.conn, ROW, (f"j{ctx.intent.id}", "x" * 200))
         return {"number": ctx.intent.id}
 
-    async def step_log(self, ctx) -> None:
+    async def step_log(self, ctx: StepContext) -> None:
         return None
 
 
-async def _timed(count: int, action) -> list[float]:
+async def _timed(count: int, action: Callable[[int], Awaitable[object]]) -> list[float]:
     times = []
     for index in range(count):
         start = time.perf_counter()

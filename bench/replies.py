@@ -23,12 +23,13 @@ from pathlib import Path
 
 from bench._machine import describe
 from bot.replies.capture import ReplyCapture
+from bot.replies.model import MessageRecord
 from bot.replies.render import render_tree
 from bot.replies.tree import Node, ReplyTree, build_tree
 from storage.db import connect
 from storage.marks import ChannelMarks
 from storage.migrate import migrate
-from storage.replies import _MESSAGE_COLUMNS, MessageRecord, ReplyRepository, _to_stored
+from storage.replies import _MESSAGE_COLUMNS, ReplyRepository, _to_stored
 
 START = datetime(2024, 5, 1, tzinfo=UTC)
 WORDS = [
@@ -109,7 +110,8 @@ async def bench_batched(
             before = time.perf_counter()
             capture.record(record)
             if marks:
-                capture.mark_processed(record.guild_id, record.thread_id, record.message_id)
+                guild_id = record.guild_id or 0  # every generated record has a guild
+                capture.mark_processed(guild_id, record.thread_id, record.message_id)
             handler_time += time.perf_counter() - before
             if index % 50 == 49:
                 await asyncio.sleep(0)  # let the loop run, as between gateway events
@@ -161,7 +163,8 @@ async def naive_tree_view(repo: ReplyRepository, thread_id: int) -> list[str]:
                 pending.append(child)
                 discovered.append(child)
     for child in reversed(discovered):  # replies counted into their parents, deepest first
-        child.parent.size += child.size
+        if child.parent is not None:
+            child.parent.size += child.size
     return render_tree(ReplyTree(roots, by_id)).pages
 
 

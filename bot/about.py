@@ -36,7 +36,7 @@ async def collect(services: Services, uptime_seconds: float, command_sync: str) 
         screening_backend=services.screening_backend,
         command_sync=command_sync,
         database_trouble=database.health.describe(),
-        journal_pending=(await services.journal.store.counts()).get("pending", 0),
+        journal_pending=(await services.journal.counts()).get("pending", 0),
     )
 
 

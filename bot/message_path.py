@@ -5,7 +5,7 @@ cogs/messages.py is the only listener for members' messages and edits; it builds
 `MessageContext` and calls the three steps in this order. A guard re-post is screened inside
 the guard's journaled intent as its original author's message (the webhook's own
 MESSAGE_CREATE is only captured). Messages missed while the bot was away go through the same
-path during catch-up (bot/replies/marks.py).
+path during catch-up (cogs/replies/catchup.py, from the marks of bot/replies/marks.py).
 
 `remove_message` is the one way the bot takes a member's message down for moderation: the
 removal is recorded first (so the reply store shows "[removed by a moderator]", never

@@ -28,8 +28,7 @@ from bot.journal import CrashPoints, Journal
 from bot.moderation.clock import Clock, SystemClock
 from bot.moderation.scheduler import ExpiryScheduler
 from bot.moderation.service import ModerationService
-from bot.replies.capture import ReplyCapture
-from bot.replies.scope import CaptureScope
+from bot.replies.service import Replies
 from bot.screening.service import ScreeningService
 from bot.screening.startup import ScreeningStartup
 from bot.settings import Settings
@@ -42,11 +41,9 @@ from storage.discussions import (
     SpoilerGuardRepository,
 )
 from storage.journal import JournalRepository
-from storage.marks import ChannelMarks
 from storage.moderation import CaseRepository
 from storage.moderation_config import ModConfigRepository
 from storage.plot_sections import PlotSectionRepository
-from storage.replies import ReplyRepository
 from storage.screening import ScreenedMessageRepository
 from storage.screening_policy import ScreeningPolicyRepository
 from storage.screening_review import ReviewRepository
@@ -89,14 +86,11 @@ class Services:
     guard: SpoilerGuard
     # Moderators' plot sections (/film plot), beside the guard whose detectors they change.
     plots: PlotEditor
-    # Reply chains: the captured discussions, which channels are captured (film discussion
-    # threads always), and the batched writer. Features that delete a message for moderation
-    # call `await services.reply_capture.mark_removed(message_id, by)` BEFORE deleting it.
-    replies: ReplyRepository
-    reply_scope: CaptureScope
-    reply_capture: ReplyCapture
-    # Per-channel high-water marks (docs/replies.md): where each channel's catch-up starts.
-    marks: ChannelMarks
+    # Reply chains (docs/replies.md): which channels are captured (`.scope`), the batched
+    # writer (`.capture`), the /thread views, exports, backfill and the catch-up marks.
+    # Features that delete a message for moderation call
+    # `await services.replies.capture.mark_removed(message_id, by)` BEFORE deleting it.
+    replies: Replies
     # Screening: the service, and the background load of its model.
     screening: ScreeningService
     screening_startup: ScreeningStartup
@@ -161,7 +155,6 @@ async def _build(
     film_details = functools.partial(_film_details, catalog)
     discussions = Discussions(DiscussionRepository(conn), DiscussionSettingsRepository(conn))
     guard = _build_guard(settings, conn, catalog, discussions)
-    replies, marks = ReplyRepository(conn), ChannelMarks(conn)
     screening = _build_screening(conn, film_details)
     screen = review_screener(lambda: screening, film_details)
     return Services(
@@ -177,10 +170,7 @@ async def _build(
         discussions=discussions,
         guard=guard,
         plots=PlotEditor(PlotSectionRepository(conn), guard.detectors.forget),
-        replies=replies,
-        reply_scope=CaptureScope(replies, discussion_check(discussions)),
-        reply_capture=ReplyCapture.from_settings(replies, settings, marks),
-        marks=marks,
+        replies=Replies.open(conn, settings, discussion_check(discussions)),
         screening=screening,
         screening_startup=ScreeningStartup(screening, settings),
         community=build_community(conn, guard, discussions, screen, expiry, clock),
@@ -194,9 +184,8 @@ async def _start(services: Services, shutdown: contextlib.AsyncExitStack) -> Non
     await services.expiry.start()
     shutdown.push_async_callback(_logged(services.expiry.stop))
     shutdown.push_async_callback(_logged(services.journal.stop))
-    await services.reply_scope.load()
-    services.reply_capture.start()
-    shutdown.push_async_callback(_logged(services.reply_capture.stop))  # no captured message lost
+    await services.replies.start()
+    shutdown.push_async_callback(_logged(services.replies.stop))  # no captured message lost
     services.screening_startup.begin()
     shutdown.push_async_callback(_logged(services.screening_startup.close))
 

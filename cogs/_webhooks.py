@@ -97,12 +97,15 @@ class WebhookSender:
     def target_id(self) -> int:
         return self.thread_id or self.channel.id
 
-    async def send(self, part: str, **extra: object) -> int:
+    async def send(self, part: str, *, file: discord.File = discord.utils.MISSING) -> int:
         """Post one part; a deleted webhook is re-created once. 429/5xx raise Retryable."""
-        return (await self.send_message(part, **extra)).id
+        return (await self.send_message(part, file=file)).id
 
-    async def send_message(self, part: str, **extra: object) -> discord.WebhookMessage:
-        """As `send`, returning discord.py's message (for callers that need its details)."""
+    async def send_message(
+        self, part: str, *, file: discord.File = discord.utils.MISSING
+    ) -> discord.WebhookMessage:
+        """As `send`, returning discord.py's message (for callers that need its details);
+        `file` is attached (imports)."""
         for attempt in (1, 2):
             hook = await self.hooks.for_channel(self.channel)
             try:
@@ -115,7 +118,7 @@ class WebhookSender:
                     else discord.utils.MISSING,
                     allowed_mentions=NOBODY,
                     wait=True,
-                    **extra,  # type: ignore[arg-type]  # file= for imports
+                    file=file,
                 )
             except discord.NotFound as error:
                 if error.code != UNKNOWN_WEBHOOK or attempt == 2:

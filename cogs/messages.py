@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
+from typing import Any
 
 import discord
 from discord.ext import commands
@@ -18,6 +19,7 @@ from bot.app import FilmBot
 from bot.errors import StorageUnavailable
 from bot.message_path import MessageContext
 from bot.screening.policy import MessagePlace, should_screen
+from cogs._steps import CaptureStep, GuardStep, PathStep, ScreeningStep, find_cog
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +44,11 @@ async def context_of(bot: FilmBot, message: discord.Message, channel: object) ->
         discussion = await services.discussions.by_thread(channel.id)
         place = MessagePlace(channel.id, channel.parent_id, discussion is not None)
     else:
-        place = MessagePlace(channel.id)  # type: ignore[attr-defined]
+        place = MessagePlace(message.channel.id)
     guild = message.guild
     member = guild.get_member(message.author.id) if guild is not None else None
     roles = tuple(role.id for role in member.roles) if member is not None else ()
-    capturing = bot.get_cog("ReplyCapturing")
+    capturing = find_cog(bot, CaptureStep)
     captured = capturing is not None and await capturing.captures(
         channel, is_discussion=discussion is not None
     )
@@ -54,12 +56,12 @@ async def context_of(bot: FilmBot, message: discord.Message, channel: object) ->
     return MessageContext(guild_id, place, discussion, roles, captured)
 
 
-class MessagePath(commands.Cog):
+class MessagePath(commands.Cog, PathStep):
     """on_message and on_raw_message_edit for every feature; `settled()` waits for them."""
 
     def __init__(self, bot: FilmBot) -> None:
         self.bot = bot
-        self._in_flight: set[asyncio.Task] = set()
+        self._in_flight: set[asyncio.Task[Any]] = set()
         self._pending: defaultdict[int, set[int]] = defaultdict(set)  # channel -> message ids
 
     async def cog_unload(self) -> None:
@@ -105,26 +107,35 @@ class MessagePath(commands.Cog):
             context = await context_of(self.bot, message, channel)
             await self._steps(message, channel, context, edit, changed, catch_up, before)
         except StorageUnavailable:
-            self.bot.services.reply_capture.missed(message.channel.id, message.id)
+            self.bot.services.replies.capture.missed(message.channel.id, message.id)
             raise
         finally:
             pending.discard(message.id)
         if not edit and (context.captured or await self.screened(context)):
             self._advance_mark(context, message.channel.id, message.id)
 
-    async def _steps(self, message, channel, context, edit, changed, catch_up, before) -> None:
+    async def _steps(
+        self,
+        message: discord.Message,
+        channel: object,
+        context: MessageContext,
+        edit: bool,
+        changed: bool,
+        catch_up: bool,
+        before: discord.Message | None,
+    ) -> None:
         member = is_member_message(message)
         reposted = None
-        guard = self.bot.get_cog("SpoilerGuardCog")
+        guard = find_cog(self.bot, GuardStep)
         if member and changed and guard is not None and isinstance(channel, discord.Thread):
             reposted = await guard.check(message, context)
-        screening = self.bot.get_cog("Screening")
+        screening = find_cog(self.bot, ScreeningStep)
         screen_it = member and changed and (not edit or message.edited_at is not None)
         if screen_it and catch_up:
             screen_it = not await self._already_screened(message)
         if screen_it and reposted is None and screening is not None:
             await screening.screen(message, context)
-        capturing = self.bot.get_cog("ReplyCapturing")
+        capturing = find_cog(self.bot, CaptureStep)
         if capturing is not None and context.captured:
             capturing.capture(message, edit=edit, before=before)
 
@@ -135,7 +146,7 @@ class MessagePath(commands.Cog):
     async def screened(self, context: MessageContext) -> bool:
         """Whether members' messages there are screened (whoever the author): such a channel
         keeps a mark too, so the catch-up screens what was missed."""
-        if self.bot.get_cog("Screening") is None:
+        if find_cog(self.bot, ScreeningStep) is None:
             return False
         policy = await self.bot.services.screening.policy(context.guild_id)
         return should_screen(policy, context.place)[0]
@@ -144,13 +155,13 @@ class MessagePath(commands.Cog):
         """The mark moves to this message, or to just before an older one still on its way."""
         older = [m for m in self._pending[channel_id] if m < message_id]
         safe = min(older) - 1 if older else message_id
-        self.bot.services.reply_capture.mark_processed(
+        self.bot.services.replies.capture.mark_processed(
             context.guild_id, channel_id, safe, captured=context.captured
         )
 
-    async def screen_repost(self, payload: dict, sent: list[int]) -> None:
+    async def screen_repost(self, payload: dict[str, Any], sent: list[int]) -> None:
         """The guard's `screen` step: its re-post, screened as the original author's."""
-        screening = self.bot.get_cog("Screening")
+        screening = find_cog(self.bot, ScreeningStep)
         channel = self.bot.get_channel(payload["thread_id"])
         if screening is None or channel is None:
             return
@@ -163,14 +174,14 @@ class MessagePath(commands.Cog):
         parts = dict(zip(sent, payload["parts"], strict=True))
         await screening.screen_repost(context, parts, payload["author_id"])
 
-    def _tracked(self):
+    def _tracked(self) -> _Tracked:
         return _Tracked(self._in_flight)
 
 
 class _Tracked:
     """Keeps the running handler in `tasks` until it returns."""
 
-    def __init__(self, tasks: set[asyncio.Task]) -> None:
+    def __init__(self, tasks: set[asyncio.Task[Any]]) -> None:
         self.tasks = tasks
         self.task = asyncio.current_task()
 
@@ -179,7 +190,8 @@ class _Tracked:
             self.tasks.add(self.task)
 
     def __exit__(self, *exc: object) -> None:
-        self.tasks.discard(self.task)  # type: ignore[arg-type]
+        if self.task is not None:
+            self.tasks.discard(self.task)
 
 
 async def setup(bot: FilmBot) -> None:

@@ -13,12 +13,13 @@ from typing import Any
 
 import aiosqlite
 
-from bot.errors import NotFound
 from bot.journal.model import JSON, Intent, Status
 from storage.db import transaction
 from storage.times import from_db_time, to_db_time
 
 log = logging.getLogger(__name__)
+
+ERROR_KEPT = 1000  # characters of a step's last error kept with its intent
 
 
 def _dump(value: Any) -> str:
@@ -28,6 +29,13 @@ def _dump(value: Any) -> str:
 def _path(step: str) -> str:
     """A JSON path to key `step` (names may hold dashes, so the key is quoted)."""
     return '$."' + step.replace('"', "") + '"'
+
+
+def _moment(text: str) -> datetime:
+    """A time the table always has (NOT NULL)."""
+    moment = from_db_time(text)
+    assert moment is not None
+    return moment
 
 
 def _intent(row: aiosqlite.Row) -> Intent:
@@ -44,8 +52,8 @@ def _intent(row: aiosqlite.Row) -> Intent:
         attempts=row["attempts"],
         next_attempt_at=from_db_time(row["next_attempt_at"]),
         last_error=row["last_error"],
-        created_at=from_db_time(row["created_at"]),
-        updated_at=from_db_time(row["updated_at"]),
+        created_at=_moment(row["created_at"]),
+        updated_at=_moment(row["updated_at"]),
     )
 
 
@@ -71,18 +79,18 @@ class JournalRepository:
                 (kind, key, _dump(payload), _dump(list(steps)), stamp, stamp),
             )
             intent_id = cursor.lastrowid
+        assert intent_id is not None
         log.debug("journal: wrote %s #%s", kind, intent_id)
-        moment = from_db_time(stamp)
+        moment = _moment(stamp)
         return Intent(intent_id, kind, payload, steps, Status.PENDING, moment, moment, key=key)
 
-    async def get(self, intent_id: int) -> Intent:
+    async def get(self, intent_id: int) -> Intent | None:
+        """One intent, None when there is none with that id."""
         async with self._conn.execute(
             "SELECT * FROM journal_intents WHERE id = ?", (intent_id,)
         ) as cursor:
             row = await cursor.fetchone()
-        if row is None:
-            raise NotFound(f"There is no journal intent #{intent_id}.")
-        return _intent(row)
+        return None if row is None else _intent(row)
 
     async def by_key(self, key: str) -> Intent | None:
         """The intent written under `key`, if any."""
@@ -130,7 +138,7 @@ class JournalRepository:
                 now,
                 attempts=attempts,
                 next_attempt_at=to_db_time(when),
-                last_error=error[:1000],
+                last_error=error[:ERROR_KEPT],
             )
 
     async def finish(
@@ -142,7 +150,7 @@ class JournalRepository:
                 now,
                 status=str(status),
                 next_attempt_at=None,
-                last_error=None if error is None else error[:1000],
+                last_error=None if error is None else error[:ERROR_KEPT],
             )
 
     async def _update(self, intent_id: int, now: datetime, **columns: Any) -> None:
@@ -155,7 +163,7 @@ class JournalRepository:
     async def unfinished(self, due_by: datetime | None = None) -> list[Intent]:
         """Pending intents, oldest first; with `due_by`, only those not waiting for later."""
         sql = "SELECT * FROM journal_intents WHERE status = 'pending'"
-        params: tuple = ()
+        params: tuple[str, ...] = ()
         if due_by is not None:
             sql += " AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
             params = (to_db_time(due_by),)
@@ -169,7 +177,7 @@ class JournalRepository:
             "SELECT MIN(next_attempt_at) FROM journal_intents WHERE status = 'pending'"
         ) as cursor:
             row = await cursor.fetchone()
-        return from_db_time(row[0])
+        return None if row is None else from_db_time(row[0])
 
     async def counts(self) -> dict[str, int]:
         """How many intents are in each status (for /about)."""

@@ -10,36 +10,26 @@ import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from operator import itemgetter
+from typing import Any
 
 import aiosqlite
 
-from storage.db import transaction, write
-from storage.reply_imports import ImportedThreadWrites, TrackedChannels
-from storage.reply_models import (
-    ImportedComment,
+from bot.replies.model import (
     MessageRecord,
     MessageState,
     MessageVersion,
     StoredMessage,
+    ThreadSource,
     ThreadSummary,
     UpsertOutcome,
     iso,
     parse_iso,
 )
+from storage.db import transaction, write
+from storage.reply_imports import ImportedThreadWrites, TrackedChannels
 
-__all__ = [
-    "ImportedComment",
-    "MessageRecord",
-    "MessageState",
-    "MessageVersion",
-    "ReplyRepository",
-    "StoredMessage",
-    "ThreadSummary",
-    "UpsertOutcome",
-    "iso",
-    "parse_iso",
-]
-
+Params = dict[str, Any]  # one message's named SQL parameters
+KnownText = tuple[str, str, str | None]  # content, attachments (JSON), edited_at
 
 _MESSAGE_COLUMNS = (
     "message_id, thread_id, guild_id, author_id, author_name, content, attachments, created_at, "
@@ -75,7 +65,7 @@ _UPSERT_POSTED_COPY = _INSERT_MESSAGE.replace(
 _STATES = {state.value: state for state in MessageState}
 
 
-def _to_stored(row: aiosqlite.Row | tuple) -> StoredMessage:
+def _to_stored(row: aiosqlite.Row | tuple[Any, ...]) -> StoredMessage:
     # Hot path (a thread view converts every row): no enum call, no JSON for "no attachments".
     return StoredMessage(
         row[0],
@@ -97,7 +87,7 @@ def _to_stored(row: aiosqlite.Row | tuple) -> StoredMessage:
     )
 
 
-def _record_params(record: MessageRecord) -> dict:
+def _record_params(record: MessageRecord) -> Params:
     return {
         "id": record.message_id,
         "thread": record.thread_id,
@@ -149,11 +139,11 @@ class ReplyRepository(ImportedThreadWrites, TrackedChannels):
         return outcome
 
     def _plan(
-        self, ordered: Sequence[dict], known: dict[int, tuple]
-    ) -> tuple[list[dict], list[dict], UpsertOutcome]:
+        self, ordered: Sequence[Params], known: dict[int, KnownText]
+    ) -> tuple[list[Params], list[Params], UpsertOutcome]:
         """Which records are new, which are newer edits (with the text they replace)."""
-        inserts: list[dict] = []
-        edits: list[dict] = []
+        inserts: list[Params] = []
+        edits: list[Params] = []
         outcome = UpsertOutcome()
         for params in ordered:
             message_id = params["id"]
@@ -171,7 +161,7 @@ class ReplyRepository(ImportedThreadWrites, TrackedChannels):
             known[message_id] = (params["content"], params["attachments"], params["edited"])
         return inserts, edits, outcome
 
-    async def _current_texts(self, ids: Iterable[int]) -> dict[int, tuple]:
+    async def _current_texts(self, ids: Iterable[int]) -> dict[int, KnownText]:
         async with self._conn.execute(
             "SELECT message_id, content, attachments, edited_at "
             "FROM reply_messages WHERE message_id IN (SELECT value FROM json_each(?))",
@@ -180,7 +170,7 @@ class ReplyRepository(ImportedThreadWrites, TrackedChannels):
             rows = await cur.fetchall()
         return {row[0]: (row[1], row[2], row[3]) for row in rows}
 
-    async def _apply_edit(self, params: dict) -> None:
+    async def _apply_edit(self, params: Params) -> None:
         old_content, old_attachments, old_edited = params["old"]
         written_at = old_edited or await self._created_at(params["id"])
         await self._conn.execute(
@@ -366,7 +356,7 @@ class ReplyRepository(ImportedThreadWrites, TrackedChannels):
         found = await self._thread_summaries("WHERE t.thread_id = ?", (thread_id,))
         return found[0] if found else None
 
-    async def _thread_summaries(self, where: str, params: tuple) -> list[ThreadSummary]:
+    async def _thread_summaries(self, where: str, params: tuple[int, ...]) -> list[ThreadSummary]:
         async with self._conn.execute(
             "SELECT t.thread_id, t.guild_id, t.title, t.source, COUNT(m.message_id), "
             "MIN(m.created_at), MAX(m.created_at) FROM reply_threads t "
@@ -376,6 +366,8 @@ class ReplyRepository(ImportedThreadWrites, TrackedChannels):
         ) as cur:
             rows = await cur.fetchall()
         return [
-            ThreadSummary(r[0], r[1], r[2], r[3], r[4], parse_iso(r[5]), parse_iso(r[6]))
+            ThreadSummary(
+                r[0], r[1], r[2], ThreadSource(r[3]), r[4], parse_iso(r[5]), parse_iso(r[6])
+            )
             for r in rows
         ]

@@ -6,11 +6,12 @@ Both are mixed into `storage.replies.ReplyRepository`, which callers use.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import aiosqlite
 
+from bot.replies.model import ImportedComment, ThreadSource, iso
 from storage.db import transaction, write
-from storage.reply_models import ImportedComment, iso
 
 
 class ImportedThreadWrites:
@@ -19,7 +20,9 @@ class ImportedThreadWrites:
     _conn: aiosqlite.Connection
 
     async def store_imported_threads(
-        self, source: str, threads: Sequence[tuple[str, str, Sequence[ImportedComment]]]
+        self,
+        source: ThreadSource,
+        threads: Sequence[tuple[str, str, Sequence[ImportedComment]]],
     ) -> list[int]:
         """Store imported comment sections, all or none; returns their new (negative) ids.
 
@@ -34,7 +37,7 @@ class ImportedThreadWrites:
                 await self._conn.execute(
                     "INSERT INTO reply_threads (thread_id, title, source, source_key) "
                     "VALUES (?, ?, ?, ?)",
-                    (thread_id, title, source, source_key),
+                    (thread_id, title, source.value, source_key),
                 )
                 rows = _imported_rows(comments, thread_id, await self._next_message_id())
                 await self._conn.executemany(
@@ -46,11 +49,11 @@ class ImportedThreadWrites:
                 thread_ids.append(thread_id)
         return thread_ids
 
-    async def imported_thread_id(self, source: str, source_key: str) -> int | None:
+    async def imported_thread_id(self, source: ThreadSource, source_key: str) -> int | None:
         """The thread an earlier import of this source made, if any."""
         async with self._conn.execute(
             "SELECT thread_id FROM reply_threads WHERE source = ? AND source_key = ?",
-            (source, source_key),
+            (source.value, source_key),
         ) as cur:
             row = await cur.fetchone()
         return None if row is None else row[0]
@@ -60,7 +63,7 @@ class ImportedThreadWrites:
             f"SELECT MIN(COALESCE(MIN({column}), 0), 0) - 1 FROM {table}"
         ) as cur:
             row = await cur.fetchone()
-        return int(row[0])
+        return _first(row)
 
     async def _next_message_id(self) -> int:
         """Below every id in use, including reserved ids of parents never seen."""
@@ -69,7 +72,7 @@ class ImportedThreadWrites:
             "FROM reply_messages"
         ) as cur:
             row = await cur.fetchone()
-        return int(row[0])
+        return _first(row)
 
     async def record_posted(self, message_id: int, discord_message_id: int) -> None:
         """Remember which Discord message an imported comment was posted as."""
@@ -114,7 +117,7 @@ class TrackedChannels:
     async def tracked_channels(self, guild_id: int | None = None) -> list[tuple[int, int]]:
         """(guild_id, channel_id) pairs, for one guild or all."""
         sql = "SELECT guild_id, channel_id FROM reply_tracked_channels"
-        params: tuple = ()
+        params: tuple[int, ...] = ()
         if guild_id is not None:
             sql += " WHERE guild_id = ?"
             params = (guild_id,)
@@ -122,9 +125,15 @@ class TrackedChannels:
             return [(row[0], row[1]) for row in await cur.fetchall()]
 
 
+def _first(row: aiosqlite.Row | None) -> int:
+    """The one value of a MIN() query (which always answers one row)."""
+    assert row is not None
+    return int(row[0])
+
+
 def _imported_rows(
     comments: Sequence[ImportedComment], thread_id: int, first_id: int
-) -> list[tuple]:
+) -> list[tuple[Any, ...]]:
     ids: dict[str, int] = {}
     for comment in comments:
         ids[comment.source_id] = first_id - len(ids)

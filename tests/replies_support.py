@@ -7,9 +7,10 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.replies.model import MessageRecord
 from storage.db import connect
 from storage.migrate import migrate
-from storage.replies import MessageRecord, ReplyRepository
+from storage.replies import ReplyRepository
 
 GUILD = 700
 THREAD = 5000

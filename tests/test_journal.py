@@ -98,7 +98,7 @@ async def test_steps_run_in_order_and_are_marked_done(db_path, clock):
     intent = await journal.perform("parts", {"parts": [1, 2]})
     assert intent.status == Status.DONE
     assert world.effects == ["post 1", "post 2", "record", "dm"]
-    stored = await journal.store.get(intent.id)
+    stored = await journal.get(intent.id)
     assert stored.results == {"post": {"posted": [1, 2]}, "record": {"case": 7}, "dm": "sent"}
     assert stored.status == Status.DONE and stored.attempts == 0
     await conn.close()
@@ -135,7 +135,7 @@ async def test_a_crash_at_any_point_is_completed_on_resume_without_repeats(tmp_p
     assert world.effects.count("record") == expected_records
     # the DM is at most once: a crash inside it is not repeated
     assert world.effects.count("dm") == 1
-    stored = await journal.store.get(resumed.id)
+    stored = await journal.get(resumed.id)
     if point == "parts:dm:after":
         assert stored.results["dm"] == {"interrupted": True}
     assert await journal.resume_unfinished() == []
@@ -177,7 +177,7 @@ async def test_backoff_doubles_then_gives_up_undoes_and_tells_the_listener(db_pa
     assert again.attempts == 2 and again.next_attempt_at == START + timedelta(seconds=6)
     clock.advance(timedelta(seconds=4))
     await journal.resume_unfinished()
-    final = await journal.store.get(intent.id)
+    final = await journal.get(intent.id)
     assert final.status == Status.UNDONE and final.last_error == "503"
     assert handler.undone == [intent.id]
     assert heard == [(Status.UNDONE, f"parts #{intent.id} failed: 503")]
@@ -239,17 +239,17 @@ async def _advance_until_finished(journal, clock, intent_id, step):
         await asyncio.sleep(0)  # let the loop arm its timer (no wall-clock wait)
     clock.advance(step)
     for _ in range(200):
-        intent = await journal.store.get(intent_id)
+        intent = await journal.get(intent_id)
         if intent.finished:
             return intent
         await asyncio.sleep(0)
-    return await journal.store.get(intent_id)
+    return await journal.get(intent_id)
 
 
 async def _all(conn, journal):
     async with conn.execute("SELECT id FROM journal_intents ORDER BY id") as cursor:
         ids = [row[0] for row in await cursor.fetchall()]
-    return [await journal.store.get(i) for i in ids]
+    return [await journal.get(i) for i in ids]
 
 
 async def test_finished_intents_are_pruned_after_a_while_pending_ones_never(db_path, clock):
@@ -257,10 +257,10 @@ async def test_finished_intents_are_pruned_after_a_while_pending_ones_never(db_p
     waiting = await journal.perform("parts", {"parts": [1]})  # pending: a retry is due
     done = await journal.perform("parts", {"parts": [2]})
     clock.advance(timedelta(days=31))
-    assert await journal.store.prune(timedelta(days=30), clock.now()) == 1
-    assert (await journal.store.get(waiting.id)).status == Status.PENDING
+    assert await journal.prune(timedelta(days=30)) == 1
+    assert (await journal.get(waiting.id)).status == Status.PENDING
     with pytest.raises(NotFound):
-        await journal.store.get(done.id)
+        await journal.get(done.id)
     await conn.close()
 
 
@@ -275,7 +275,7 @@ async def test_pruning_keeps_the_case_an_intent_recorded(db_path, clock):
                   intent_id=done.id)  # fmt: skip
     await cases.add_case(new, clock.now())
     clock.advance(timedelta(days=31))
-    assert await journal.store.prune(timedelta(days=30), clock.now()) == 1
+    assert await journal.prune(timedelta(days=30)) == 1
     case = await cases.get_case(1, 1)
     assert case.reason == "r" and await cases.case_for_intent(done.id) is None
     await conn.close()

@@ -9,7 +9,7 @@ from replies_support import THREAD, message, mid, open_repository
 
 from bot.progress import Progress
 from bot.replies.backfill import merge_history
-from bot.replies.capture import save_messages
+from bot.replies.saving import save_messages
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import pytest
 from replies_support import THREAD, message, mid, open_repository
 
 from bot.replies.capture import ReplyCapture
+from bot.replies.model import MessageState
 from bot.settings import load_settings
-from storage.replies import MessageState
 
 
 @pytest.fixture
@@ -122,7 +122,7 @@ async def test_batch_settings_come_from_the_environment(repo, monkeypatch):
 
 def test_nonsense_batch_settings_are_refused():
     with pytest.raises(ValueError):
-        ReplyCapture(None, batch_size=0)  # type: ignore[arg-type]
+        ReplyCapture(None, batch_size=0, flush_ms=250)  # type: ignore[arg-type]
 
 
 async def test_a_message_captured_after_its_deletion_still_becomes_a_tombstone(repo):

@@ -12,8 +12,8 @@ from replies_support import GUILD, THREAD, message, mid, open_repository
 
 from bot.errors import InvalidInput, NotFound
 from bot.progress import Progress
-from bot.replies.capture import save_messages
 from bot.replies.export import ExportFormat, export_thread, parse_format
+from bot.replies.saving import save_messages
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Channel marks and refused writes (issue 12, item 4): a captured message the database
+"""Channel marks and refused writes: a captured message the database
 refuses is held and retried, and its channel's mark never moves past it, so a restart reads
 it again from Discord."""
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot import limits
+from bot.replies.model import MessageState, StoredMessage
 from bot.replies.posting import compose, webhook_username
-from storage.replies import MessageState, StoredMessage
 
 WHEN = datetime(2017, 3, 3, 21, 15, tzinfo=UTC)
 

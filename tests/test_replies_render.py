@@ -11,13 +11,13 @@ from replies_support import START
 from test_replies_tree import stored
 
 from bot import limits
-from bot.replies.render import INDENT, RenderOptions, render_chain, render_tree
+from bot.replies.model import MessageState
+from bot.replies.render import INDENT, RenderOptions, TimeStyle, render_chain, render_tree
 from bot.replies.text import excerpt, safe_name, spoiler_spans
 from bot.replies.tree import build_tree
 from bot.spoilers.format import Document
-from storage.replies import MessageState
 
-PLAIN = RenderOptions(time_style="plain")
+PLAIN = RenderOptions(time_style=TimeStyle.PLAIN)
 
 
 def named(number, parent=None, *, name=None, text=None, **kwargs):

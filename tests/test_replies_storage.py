@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 from replies_support import GUILD, THREAD, message, mid, open_repository
 
-from bot.replies.capture import refresh_structure, save_messages
+from bot.replies.model import MessageState
+from bot.replies.saving import refresh_structure, save_messages
 from bot.replies.scope import CaptureScope
-from storage.replies import MessageState
 
 
 @pytest.fixture
@@ -239,3 +242,13 @@ async def test_a_posted_copy_overwrites_what_capture_stored_first(repo):
     assert (await repo.get_message(mid(2))).content == "the comment itself"
     assert await repo.newest_message_id(THREAD) == mid(2)
     assert await repo.newest_message_id(THREAD + 1) is None
+
+
+def test_reply_and_journal_storage_import_only_models_from_the_core():
+    root = Path(__file__).resolve().parents[1]
+    allowed_core = ("bot.errors", "bot.limits")
+    for name in ("replies.py", "reply_imports.py", "journal.py", "marks.py"):
+        tree = ast.parse((root / "storage" / name).read_text(encoding="utf-8"))
+        modules = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+        core = [m for m in modules if m == "bot" or m.startswith("bot.")]
+        assert all(m in allowed_core or m.endswith(".model") for m in core), (name, core)

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from replies_support import START
 
+from bot.replies.model import MessageState, StoredMessage
 from bot.replies.tree import Marker, build_tree, posting_order, shown_text, structure_updates
-from storage.replies import MessageState, StoredMessage
 
 
 def stored(number: int, parent: int | None = None, *, minutes=None, state=MessageState.VISIBLE):

@@ -8,9 +8,9 @@ import pytest
 from replies_support import open_repository
 
 from bot.errors import InvalidInput, NotFound
+from bot.replies.model import MessageState
 from bot.replies.tree import Marker, build_tree, posting_order
 from bot.replies.wxr import html_to_text, import_wxr, parse_wxr
-from storage.replies import MessageState
 
 FIXTURE = Path(__file__).parent / "fixtures" / "never_let_me_go_comments.wxr"
 

@@ -20,14 +20,14 @@ from hypothesis import strategies as st
 from test_replies_tree import stored
 
 from bot.replies.export import MarkdownWriter, html_text
-from bot.replies.render import RenderOptions, render_chain, render_tree
+from bot.replies.model import ThreadSummary
+from bot.replies.render import RenderOptions, TimeStyle, render_chain, render_tree
 from bot.replies.text import clip, excerpt
 from bot.replies.tree import build_tree
 from bot.spoilers.format import Document, split_message, spoiler
-from storage.replies import ThreadSummary
 
 SECRET = re.compile(r"z[qr]\d+x")
-PLAIN = RenderOptions(time_style="plain")
+PLAIN = RenderOptions(time_style=TimeStyle.PLAIN)
 
 _atoms = st.sampled_from(
     [

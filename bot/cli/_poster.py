@@ -24,14 +24,15 @@ from bot.discussions.rules import tags_for_post
 from bot.errors import InvalidInput, NotFound, PermissionDenied
 from bot.journal import Retryable
 from bot.progress import Progress
-from bot.replies.capture import refresh_structure
+from bot.replies.model import MessageRecord, MessageState, StoredMessage
 from bot.replies.posting import compose
 from bot.replies.render import JUMP_URL_BASE
+from bot.replies.saving import refresh_structure
 from bot.replies.tree import Marker, ReplyTree, build_tree, posting_order
 from bot.settings import Settings
 from cogs._webhooks import ChannelWebhooks
 from cogs.discussions.opening import thread_type
-from storage.replies import MessageRecord, MessageState, ReplyRepository, StoredMessage
+from storage.replies import ReplyRepository
 
 log = logging.getLogger(__name__)
 

@@ -3,8 +3,9 @@ intent first, carried out step by step and marked done; unfinished intents are c
 start-up and after every reconnect. See docs/journal.md."""
 
 from bot.journal.crash import CRASH_ENV, NO_CRASHES, CrashPoints
-from bot.journal.model import Finished, Intent, Retryable, SimulatedCrash, Status
-from bot.journal.runner import Handler, Journal, RetryPolicy, Step, StepContext
+from bot.journal.handler import Handler, Step, StepContext
+from bot.journal.model import Finished, Intent, Retryable, RetryPolicy, SimulatedCrash, Status
+from bot.journal.runner import Journal
 
 __all__ = [
     "CRASH_ENV",

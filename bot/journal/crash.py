@@ -7,7 +7,8 @@ may add its own points inside a step (say between two parts of a re-post) with `
 
 `CrashPoints.from_env()` reads FILMBOT_CRASH_AT (a comma-separated list of point names) and
 kills the process there with os._exit, exactly as a power cut would: no cleanup, no flush.
-In-process tests use `CrashPoints(points, mode="raise")`, which raises SimulatedCrash.
+In-process tests pass `CrashPoints()` (CrashMode.RAISE) in when the services are built (it raises
+SimulatedCrash) and `arm` the point to stop at when they need it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterable
+from enum import StrEnum
 
 from bot.journal.model import SimulatedCrash
 
@@ -24,16 +26,21 @@ CRASH_ENV = "FILMBOT_CRASH_AT"
 CRASH_EXIT_CODE = 70
 
 
+class CrashMode(StrEnum):
+    """What reaching an armed point does."""
+
+    RAISE = "raise"  # raise SimulatedCrash (in-process tests)
+    EXIT = "exit"  # os._exit, as a power cut would (a bot process killed on purpose)
+
+
 class CrashPoints:
     """Named points at which to stop; `reached` records every point passed (tests list them)."""
 
     def __init__(
-        self, points: Iterable[str] = (), *, mode: str = "raise", record: bool = True
+        self, points: Iterable[str] = (), *, mode: CrashMode = CrashMode.RAISE, record: bool = True
     ) -> None:
-        if mode not in ("raise", "exit"):
-            raise ValueError("mode is 'raise' or 'exit'")
         self.points = frozenset(points)
-        self.mode = mode
+        self.mode = CrashMode(mode)
         self.record = record
         self.reached: list[str] = []
 
@@ -44,7 +51,11 @@ class CrashPoints:
         points = [name.strip() for name in value.split(",") if name.strip()]
         if points:
             log.warning("crash points armed (the process will be killed there): %s", points)
-        return cls(points, mode="exit", record=False)
+        return cls(points, mode=CrashMode.EXIT, record=False)
+
+    def arm(self, *points: str) -> None:
+        """Stop at these points from now on (none: stop nowhere)."""
+        self.points = frozenset(points)
 
     def reach(self, name: str) -> None:
         """Pass point `name`: stop here if it is armed."""
@@ -52,7 +63,7 @@ class CrashPoints:
             self.reached.append(name)
         if name not in self.points:
             return
-        if self.mode == "exit":
+        if self.mode is CrashMode.EXIT:
             log.warning("crash point %s reached: killing the process", name)
             os._exit(CRASH_EXIT_CODE)
         raise SimulatedCrash(name)

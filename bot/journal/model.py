@@ -1,13 +1,14 @@
 """What the journal stores: an intent (a kind, a JSON payload, ordered named steps) and the
 errors a step handler raises to say "try again later" or "this cannot be done".
 
-Plain values only: storage/journal.py keeps them, bot/journal/runner.py carries them out.
+Plain values only: storage/journal.py keeps them, bot/journal/runner.py carries them out
+(retrying as its RetryPolicy says).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -60,6 +61,24 @@ class Intent:
     def result(self, step: str) -> Any:
         """What a finished step returned (KeyError if it has not finished)."""
         return self.results[step]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff: base, base*factor, ... capped at max_delay; at most max_attempts."""
+
+    base_delay: timedelta = timedelta(seconds=2)
+    factor: float = 2.0
+    max_delay: timedelta = timedelta(minutes=15)
+    max_attempts: int = 6
+
+    def delay(self, attempt: int, retry_after: float | None = None) -> timedelta:
+        """How long to wait before attempt number `attempt + 1` (attempt counts from 1)."""
+        backoff = self.base_delay * (self.factor ** (attempt - 1))
+        wait = min(backoff, self.max_delay)
+        if retry_after is not None:
+            wait = max(wait, timedelta(seconds=retry_after))
+        return wait
 
 
 class Retryable(Exception):

@@ -15,125 +15,18 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
-from bot.errors import StorageUnavailable
+from bot.errors import NotFound, StorageUnavailable
 from bot.journal.crash import NO_CRASHES, CrashPoints
-from bot.journal.model import JSON, Finished, Intent, Retryable, Status
+from bot.journal.handler import Clock, Handler, JournalStore, Step, StepContext, step_method
+from bot.journal.model import JSON, Finished, Intent, Retryable, RetryPolicy, Status
 
 log = logging.getLogger(__name__)
 
 FailureListener = Callable[[Intent, str], Awaitable[None]]
-
-
-class Clock(Protocol):
-    def now(self) -> datetime: ...
-
-    def call_at(self, when: datetime, callback: Callable[[], None]) -> Any: ...
-
-
-class JournalStore(Protocol):
-    """What the runner needs from storage (storage/journal.py implements it)."""
-
-    async def add(
-        self, kind: str, payload: JSON, steps: tuple[str, ...], key: str | None, now: datetime
-    ) -> Intent: ...
-    async def get(self, intent_id: int) -> Intent: ...
-    async def by_key(self, key: str) -> Intent | None: ...
-    async def mark_started(self, intent_id: int, step: str, now: datetime) -> None: ...
-    async def mark_done(
-        self, intent_id: int, step: str, result: Any, now: datetime, *, last: bool = False
-    ) -> None: ...
-    async def save_state(self, intent_id: int, state: JSON, now: datetime) -> None: ...
-    async def schedule_retry(
-        self, intent_id: int, attempts: int, when: datetime, error: str, now: datetime
-    ) -> None: ...
-    async def finish(
-        self, intent_id: int, status: Status, error: str | None, now: datetime
-    ) -> None: ...
-    async def unfinished(self, due_by: datetime | None = None) -> list[Intent]: ...
-    async def next_retry_at(self) -> datetime | None: ...
-    async def counts(self) -> dict[str, int]: ...
-    async def prune(self, older_than: timedelta, now: datetime) -> int: ...
-
-
-@dataclass(frozen=True)
-class Step:
-    """A named step. An at-most-once step (a DM: it cannot be checked afterwards) is marked
-    started before it runs; if the process dies inside it, it is not run again on resume and
-    its result is `{"interrupted": True}`."""
-
-    name: str
-    at_most_once: bool = False
-
-
-class Handler:
-    """How one kind of intent is carried out. Subclasses set `steps` and define one coroutine
-    `step_<name>(ctx)` per step (dashes become underscores); each must be idempotent: run
-    again after a crash, it finds what it did (ctx.intent.state, the database, Discord)
-    instead of doing it twice. Its return value (JSON) is stored as the step's result."""
-
-    steps: tuple[Step, ...] = ()
-
-    async def undo(self, ctx: StepContext, error: str) -> bool:
-        """Revert what the done steps did after a final failure; True if reverted."""
-        return False
-
-    def describe(self, intent: Intent) -> str:
-        """One line naming the action, for the failure message."""
-        return f"{intent.kind} #{intent.id}"
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Exponential backoff: base, base*factor, ... capped at max_delay; at most max_attempts."""
-
-    base_delay: timedelta = timedelta(seconds=2)
-    factor: float = 2.0
-    max_delay: timedelta = timedelta(minutes=15)
-    max_attempts: int = 6
-
-    def delay(self, attempt: int, retry_after: float | None = None) -> timedelta:
-        """How long to wait before attempt number `attempt + 1` (attempt counts from 1)."""
-        backoff = self.base_delay * (self.factor ** (attempt - 1))
-        wait = min(backoff, self.max_delay)
-        if retry_after is not None:
-            wait = max(wait, timedelta(seconds=retry_after))
-        return wait
-
-
-class StepContext:
-    """What a step sees: the intent (fresh from the database), a way to save progress inside
-    the step, and its own crash points."""
-
-    def __init__(self, journal: Journal, intent: Intent, step: str) -> None:
-        self._journal = journal
-        self.intent = intent
-        self.step = step
-
-    @property
-    def payload(self) -> JSON:
-        return self.intent.payload
-
-    @property
-    def state(self) -> JSON:
-        return self.intent.state
-
-    async def save(self, **values: Any) -> None:
-        """Merge `values` into the intent's state and write it now (before the next effect)."""
-        state = {**self.intent.state, **values}
-        await self._journal.store.save_state(self.intent.id, state, self._journal.clock.now())
-        self.intent = _with(self.intent, state=state)
-
-    def reach(self, label: str) -> None:
-        """A crash point inside the step: `<kind>:<step>:<label>`."""
-        self._journal.crash.reach(f"{self.intent.kind}:{self.step}:{label}")
-
-
-def _with(intent: Intent, **changes: Any) -> Intent:
-    return replace(intent, **changes)
 
 
 class Journal:
@@ -148,11 +41,13 @@ class Journal:
         crash: CrashPoints = NO_CRASHES,
         keep_finished: timedelta | None = None,
     ) -> None:
-        """`keep_finished`: finished intents older than this are deleted when the loop starts."""
-        self.store = store
-        self.clock = clock
+        """`clock` and `crash` are the test seams (a manual clock, crash points); production
+        passes the system clock and the points named in FILMBOT_CRASH_AT.
+        `keep_finished`: finished intents older than this are deleted when the loop starts."""
+        self._store = store
+        self._clock = clock
         self.policy = policy or RetryPolicy()
-        self.crash = crash
+        self._crash = crash
         self._handlers: dict[str, Handler] = {}
         self._listeners: list[FailureListener] = []
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}  # lock, runs holding or waiting
@@ -161,7 +56,7 @@ class Journal:
         self._stopped = False
         self._resume_wanted = False
         self.keep_finished = keep_finished
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._timer: Any = None
 
@@ -170,12 +65,49 @@ class Journal:
         if kind in self._handlers:
             raise ValueError(f"a handler for {kind!r} is already registered")
         for step in handler.steps:
-            getattr(handler, _method(step.name))  # a missing step method fails here, not later
+            getattr(handler, step_method(step.name))  # a missing step method fails here
         self._handlers[kind] = handler
 
     def unregister(self, kind: str) -> None:
         """Forget how `kind` is carried out (its extension is unloading; it registers again)."""
         self._handlers.pop(kind, None)
+
+    @property
+    def clock(self) -> Clock:
+        """The clock the journal runs on (given at construction)."""
+        return self._clock
+
+    @property
+    def crash(self) -> CrashPoints:
+        """Where the journal stops on purpose (given at construction; none in production)."""
+        return self._crash
+
+    # --- reading -------------------------------------------------------------------------
+    async def get(self, intent_id: int) -> Intent:
+        """One intent as stored; NotFound when there is none with that id."""
+        intent = await self._store.get(intent_id)
+        if intent is None:
+            raise NotFound(f"There is no journal intent #{intent_id}.")
+        return intent
+
+    async def by_key(self, key: str) -> Intent | None:
+        """The intent written under `key`, if any."""
+        return await self._store.by_key(key)
+
+    async def unfinished(self) -> list[Intent]:
+        """Every pending intent, oldest first (due or waiting for a retry)."""
+        return await self._store.unfinished()
+
+    async def counts(self) -> dict[str, int]:
+        """How many intents are in each status (for /about)."""
+        return await self._store.counts()
+
+    async def prune(self, older_than: timedelta) -> int:
+        """Delete finished intents older than `older_than`; how many were deleted."""
+        return await self._store.prune(older_than, self._clock.now())
+
+    def _context(self, intent: Intent, step: str) -> StepContext:
+        return StepContext(self._store, self._clock, self._crash, intent, step)
 
     def on_failure(self, listener: FailureListener) -> None:
         """`listener(intent, error)` hears of every final failure met in the background."""
@@ -188,7 +120,7 @@ class Journal:
         database cannot be written: then nothing at all may be done."""
         handler = self._handler(kind)
         steps = tuple(step.name for step in handler.steps)
-        return await self.store.add(kind, payload, steps, key, self.clock.now())
+        return await self._store.add(kind, payload, steps, key, self._clock.now())
 
     async def perform(self, kind: str, payload: JSON, *, key: str | None = None) -> Intent:
         """Write the intent and carry it out now. A final failure is raised to the caller
@@ -218,10 +150,11 @@ class Journal:
     async def resume_unfinished(self) -> list[Intent]:
         """Complete (or undo) every pending intent that is due: call at start-up and after
         every reconnect. Intents waiting for a retry time are left to the retry loop."""
-        due = await self.store.unfinished(due_by=self.clock.now())
+        due = await self._store.unfinished(due_by=self._clock.now())
         if due:
             log.info("journal: resuming %d unfinished intent(s)", len(due))
-        return [await self._run_quietly(intent.id) for intent in due]
+        resumed = [await self._run_quietly(intent.id) for intent in due]
+        return [intent for intent in resumed if intent is not None]
 
     @property
     def running(self) -> bool:
@@ -263,13 +196,13 @@ class Journal:
                 await self._resume_quietly()
                 continue
             when = await self._next_retry_quietly()
-            if when is not None and when <= self.clock.now() and not just_ran:
+            if when is not None and when <= self._clock.now() and not just_ran:
                 await self._resume_quietly()
                 just_ran = True  # still due after running: wait a little, never spin
                 continue
             just_ran = False
             if when is not None:
-                self._arm(max(when, self.clock.now() + self.policy.base_delay / 4))
+                self._arm(max(when, self._clock.now() + self.policy.base_delay / 4))
             await self._wake.wait()
 
     async def _resume_quietly(self) -> None:
@@ -282,7 +215,7 @@ class Journal:
         if self.keep_finished is None:
             return
         try:
-            pruned = await self.store.prune(self.keep_finished, self.clock.now())
+            pruned = await self._store.prune(self.keep_finished, self._clock.now())
         except Exception as error:  # a database that cannot be written is said elsewhere
             log.warning("journal: old intents not pruned: %s", error)
             return
@@ -294,16 +227,16 @@ class Journal:
     async def _next_retry_quietly(self) -> datetime | None:
         stalled, self._stalled_until = self._stalled_until, None
         try:
-            when = await self.store.next_retry_at()
+            when = await self._store.next_retry_at()
         except Exception:
             log.exception("journal: cannot read the next retry time")
-            when = self.clock.now() + self.policy.max_delay
+            when = self._clock.now() + self.policy.max_delay
         return min((t for t in (when, stalled) if t is not None), default=None)
 
     def _arm(self, when: datetime) -> None:
         if self._timer is not None:
             self._timer.cancel()
-        self._timer = self.clock.call_at(when, self._wake.set)
+        self._timer = self._clock.call_at(when, self._wake.set)
 
     async def _run_quietly(self, intent_id: int) -> Intent | None:
         try:
@@ -314,13 +247,13 @@ class Journal:
 
     # --- one run -------------------------------------------------------------------------
     async def _run_locked(self, intent_id: int, background: bool, known: Intent | None) -> Intent:
-        intent = known if known is not None else await self.store.get(intent_id)
+        intent = known if known is not None else await self.get(intent_id)
         if intent.finished:
             return intent
         handler = self._handler(intent.kind)
         remaining = [step for step in handler.steps if step.name not in intent.results]
         if not remaining:  # every step was marked, the finish was not: finish now
-            await self.store.finish(intent.id, Status.DONE, None, self.clock.now())
+            await self._store.finish(intent.id, Status.DONE, None, self._clock.now())
         for index, step in enumerate(remaining):
             try:
                 result = await self._one_step(handler, intent, step)
@@ -335,24 +268,24 @@ class Journal:
             except Exception as error:
                 await self._give_up(handler, intent, error, background)
                 raise
-            await self.store.mark_done(intent.id, step.name, result, self.clock.now(), last=last)
-            intent = _with(intent, results={**intent.results, step.name: result})
+            await self._store.mark_done(intent.id, step.name, result, self._clock.now(), last=last)
+            intent = replace(intent, results={**intent.results, step.name: result})
             if last:
                 break
         self._stalls = 0
-        return _with(intent, status=Status.DONE)
+        return replace(intent, status=Status.DONE)
 
     async def _one_step(self, handler: Handler, intent: Intent, step: Step) -> Any:
         prefix = f"{intent.kind}:{step.name}"
-        self.crash.reach(f"{prefix}:before")
+        self._crash.reach(f"{prefix}:before")
         if step.at_most_once:
             if step.name in intent.started:
                 log.warning("journal: %s step %s was interrupted; not repeated", intent.id, step)
                 return {"interrupted": True}
-            await self.store.mark_started(intent.id, step.name, self.clock.now())
-        ctx = StepContext(self, intent, step.name)
-        result = await getattr(handler, _method(step.name))(ctx)
-        self.crash.reach(f"{prefix}:after")
+            await self._store.mark_started(intent.id, step.name, self._clock.now())
+        ctx = self._context(intent, step.name)
+        result = await getattr(handler, step_method(step.name))(ctx)
+        self._crash.reach(f"{prefix}:after")
         return result
 
     async def _retry_later(self, intent: Intent, error: str, retry_after: float | None) -> Intent:
@@ -360,14 +293,14 @@ class Journal:
         if attempts >= self.policy.max_attempts:
             handler = self._handler(intent.kind)
             await self._give_up(handler, intent, Exception(error), background=True)
-            return await self.store.get(intent.id)
-        when = self.clock.now() + self.policy.delay(attempts, retry_after)
-        await self.store.schedule_retry(intent.id, attempts, when, error, self.clock.now())
+            return await self.get(intent.id)
+        when = self._clock.now() + self.policy.delay(attempts, retry_after)
+        await self._store.schedule_retry(intent.id, attempts, when, error, self._clock.now())
         log.info(
             "journal: %s #%s retry %d at %s: %s", intent.kind, intent.id, attempts, when, error
         )
         self._wake.set()
-        return await self.store.get(intent.id)
+        return await self.get(intent.id)
 
     def _stall(self, intent: Intent, error: StorageUnavailable) -> None:
         """The database failed mid-way: nothing more can be recorded, so stop here; the
@@ -382,7 +315,7 @@ class Journal:
             wait,
             error.problem,
         )
-        self._stalled_until = self.clock.now() + wait
+        self._stalled_until = self._clock.now() + wait
         self._wake.set()
 
     async def _give_up(
@@ -390,16 +323,16 @@ class Journal:
     ) -> None:
         text = str(error) or type(error).__name__
         status = Status.FAILED
-        intent = await self.store.get(intent.id)  # with the state the steps saved
+        intent = await self.get(intent.id)  # with the state the steps saved
         try:
-            if await handler.undo(StepContext(self, intent, "undo"), text):
+            if await handler.undo(self._context(intent, "undo"), text):
                 status = Status.UNDONE
         except Exception:
             log.exception("journal: undo of %s #%s failed", intent.kind, intent.id)
-        await self.store.finish(intent.id, status, text, self.clock.now())
+        await self._store.finish(intent.id, status, text, self._clock.now())
         log.warning("journal: %s #%s %s: %s", intent.kind, intent.id, status, text)
         if background:
-            await self._tell_listeners(await self.store.get(intent.id), text)
+            await self._tell_listeners(await self.get(intent.id), text)
 
     async def _tell_listeners(self, intent: Intent, text: str) -> None:
         message = f"{self._handler(intent.kind).describe(intent)} failed: {text}"
@@ -414,7 +347,3 @@ class Journal:
             return self._handlers[kind]
         except KeyError:
             raise RuntimeError(f"no journal handler registered for {kind!r}") from None
-
-
-def _method(step: str) -> str:
-    return "step_" + step.replace("-", "_")

@@ -180,7 +180,7 @@ class RecordFirst(_MemberAction):
             ladder = await self.service.journal.perform(LADDER, ctx.payload, key=key)
         except UserFacingError as refused:  # the step's case was voided, saying why
             log.info("ladder step after intent %s not applied: %s", ctx.intent.id, refused)
-            ladder = await self.service.journal.store.by_key(key)
+            ladder = await self.service.journal.by_key(key)
         return ladder.results.get("case") if ladder is not None else None
 
 

@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bot.progress import Progress
-from bot.replies.capture import refresh_structure, save_messages
-from storage.replies import MessageRecord, ReplyRepository
+from bot.replies.model import MessageRecord
+from bot.replies.saving import refresh_structure, save_messages
+from storage.replies import ReplyRepository
 
 log = logging.getLogger(__name__)
 

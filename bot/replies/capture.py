@@ -16,20 +16,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
-from bot.replies.saving import refresh_structure, save_messages
+from bot.replies.marks import MarkKeeper
+from bot.replies.model import MessageRecord, MessageState, StateChange
+from bot.replies.queue import Item, Marker, Nudge, Recent
+from bot.replies.saving import save_messages
 from bot.settings import Settings
 from storage.marks import ChannelMarks
-from storage.replies import MessageRecord, MessageState, ReplyRepository
+from storage.replies import ReplyRepository
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ReplyCapture", "StateChange", "refresh_structure", "save_messages"]
-
-REMEMBERED = 10_000  # recent deletions and announced removals kept in memory
 HELD = 10_000  # writes refused by the database, kept in memory and retried (then re-read)
 RETRY_SECONDS = 5.0  # while writes are held, retried this often even with nothing new
 BULK_DELETE = (
@@ -37,45 +35,16 @@ BULK_DELETE = (
 )
 
 
-class _Recent(OrderedDict):
-    """A dict that forgets its oldest entries beyond `REMEMBERED`."""
-
-    def remember(self, key: int, value: object) -> None:
-        self[key] = value
-        self.move_to_end(key)
-        while len(self) > REMEMBERED:
-            self.popitem(last=False)
-
-
-@dataclass(frozen=True)
-class StateChange:
-    message_id: int
-    state: MessageState
-    by: str | None = None
-
-
-class _Nudge:
-    """Starts a batch with nothing to write, so marks of channels with nothing to capture
-    (screened only) are written soon."""
-
-
-class _Marker:
-    """A flush request (its future resolves once everything before it is written) or a stop."""
-
-    def __init__(self, *, stop: bool) -> None:
-        self.stop = stop
-        self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-
-
 class ReplyCapture:
-    """The batched writer. Use `async with ReplyCapture(repo) as capture:` or start()/stop()."""
+    """The batched writer: `async with ReplyCapture(repo, batch_size=..., flush_ms=...) as
+    capture:` or start()/stop() (`from_settings` reads both from the settings)."""
 
     def __init__(
         self,
         repo: ReplyRepository,
         *,
-        batch_size: int = 200,
-        flush_ms: int = 250,
+        batch_size: int,
+        flush_ms: int,
         marks: ChannelMarks | None = None,
     ) -> None:
         if batch_size < 1 or flush_ms < 0:
@@ -83,20 +52,17 @@ class ReplyCapture:
         self._repo = repo
         self._batch_size = batch_size
         self._flush_seconds = flush_ms / 1000
-        self._queue: asyncio.Queue[MessageRecord | StateChange | _Marker] = asyncio.Queue()
-        self._marks = marks
+        self._queue: asyncio.Queue[Item] = asyncio.Queue()
+        self._marks = MarkKeeper(marks)
         self._held: list[MessageRecord | StateChange] = []  # refused writes, retried
-        self._blocked: dict[int, int] = {}  # channel -> oldest message whose write was refused
         self._overflowed = False
         self._rereading = False  # the hold overflowed and writes work again: re-read it
         self.on_recovered: Callable[[], None] | None = None  # called when that happens
         self._nudged = False
-        self._wanted: dict[int, tuple[int, int]] = {}  # channel -> (guild, mark to move to)
-        self._written: dict[int, int] = {}  # channel -> newest message id written
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
-        self._announced: _Recent = _Recent()  # message id -> who will remove it
-        self._gone: _Recent = _Recent()  # message id -> the StateChange applied to it
+        self._announced: Recent[str] = Recent()  # message id -> who will remove it
+        self._gone: Recent[StateChange] = Recent()  # message id -> the change applied to it
         self.written = 0
         self.batches = 0
 
@@ -169,26 +135,22 @@ class ReplyCapture:
         queued before): the channel's mark moves there once that record is written, never
         past a message whose write was refused (the catch-up reads it again from Discord).
         `captured=False` (a channel only screened): nothing is written, the mark moves soon."""
-        wanted = self._wanted.get(channel_id)
-        if wanted is None or wanted[1] < message_id:
-            self._wanted[channel_id] = (guild_id, message_id)
-        if not captured:
-            self._written[channel_id] = max(self._written.get(channel_id, 0), message_id)
-            if not self._nudged and not self._stopping:
-                self._nudged = True
-                self._put(_Nudge())
+        self._marks.processed(guild_id, channel_id, message_id, captured=captured)
+        if not captured and not self._nudged and not self._stopping:
+            self._nudged = True
+            self._put(Nudge())
 
     def missed(self, channel_id: int, message_id: int) -> None:
         """The message path could not finish `message_id` (the database refused a write): the
         channel's mark stays before it and a catch-up re-reads it once writes work again."""
-        self._blocked[channel_id] = min(self._blocked.get(channel_id, message_id), message_id)
+        self._marks.block(channel_id, message_id)
         self._overflowed = True
 
     def writes_work(self) -> None:
         """The database took a write again (storage/health.py): with nothing held, what was
         dropped or missed is re-read now; held writes are retried first (by a nudge)."""
         if self._held and not self._stopping:
-            self._put(_Nudge())
+            self._put(Nudge())
         elif self._overflowed:
             self._recovered()
 
@@ -207,7 +169,7 @@ class ReplyCapture:
         nothing is held, the marks may move past the messages that were dropped."""
         if self._rereading and not self._held and not self._overflowed:
             self._rereading = False
-            self._blocked.clear()
+            self._marks.unblock()
 
     @property
     def held(self) -> int:
@@ -238,7 +200,7 @@ class ReplyCapture:
 
     async def flush(self) -> None:
         """Return once everything queued before this call is in the database."""
-        marker = _Marker(stop=False)
+        marker = Marker(stop=False)
         self._put(marker)
         self.start()
         await marker.done
@@ -249,25 +211,25 @@ class ReplyCapture:
             if self._task is not None:
                 await self._task
             return
-        marker = _Marker(stop=True)
+        marker = Marker(stop=True)
         self._queue.put_nowait(marker)
         self._stopping = True
         self.start()
         await marker.done
 
-    def _put(self, item: MessageRecord | StateChange | _Marker | _Nudge) -> None:
+    def _put(self, item: Item) -> None:
         if self._stopping:
             raise RuntimeError("reply capture is stopped; nothing more can be queued")
         self._queue.put_nowait(item)
 
     async def _run(self) -> None:
-        batch: list = []
+        batch: list[Item] = []
         try:
             while True:
                 batch = [await self._next()]
                 await self._fill(batch)
                 await self._write(batch)
-                if any(isinstance(item, _Marker) and item.stop for item in batch):
+                if any(isinstance(item, Marker) and item.stop for item in batch):
                     return
                 batch = []
         except asyncio.CancelledError:
@@ -278,7 +240,7 @@ class ReplyCapture:
             self._stopping = True
             raise
 
-    async def _next(self) -> MessageRecord | StateChange | _Marker | _Nudge:
+    async def _next(self) -> Item:
         """The next item queued; a nudge after RETRY_SECONDS when writes are held, so they
         are retried (and an overflow re-read) even when nothing new arrives."""
         if not self._held:
@@ -286,18 +248,18 @@ class ReplyCapture:
         try:
             return await asyncio.wait_for(self._queue.get(), RETRY_SECONDS)
         except TimeoutError:
-            return _Nudge()
+            return Nudge()
 
-    def _drain(self) -> list:
-        items = []
+    def _drain(self) -> list[Item]:
+        items: list[Item] = []
         while not self._queue.empty():
             items.append(self._queue.get_nowait())
         return items
 
-    async def _fill(self, batch: list) -> None:
+    async def _fill(self, batch: list[Item]) -> None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._flush_seconds
-        while len(batch) < self._batch_size and not isinstance(batch[-1], _Marker):
+        while len(batch) < self._batch_size and not isinstance(batch[-1], Marker):
             try:
                 batch.append(self._queue.get_nowait())
                 continue
@@ -311,11 +273,11 @@ class ReplyCapture:
             except TimeoutError:
                 return
 
-    async def _write(self, batch: list) -> None:
+    async def _write(self, batch: list[Item]) -> None:
         self._nudged = False
         await self._retry_held()
         records: list[MessageRecord] = []
-        markers: list[_Marker] = []
+        markers: list[Marker] = []
         for item in batch:
             if isinstance(item, MessageRecord):
                 records.append(item)
@@ -324,51 +286,21 @@ class ReplyCapture:
             records = []
             if isinstance(item, StateChange):
                 await self._apply_state(item)
-            elif isinstance(item, _Marker):
+            elif isinstance(item, Marker):
                 markers.append(item)
         await self._write_records(records)
-        await self._write_marks()
+        await self._marks.write()
         self.batches += 1
         # Only now: a stop() waiting on its marker may close the database next.
         for marker in markers:
             if not marker.done.done():
                 marker.done.set_result(None)
 
-    async def _write_marks(self) -> None:
-        """Move the marks whose messages are written (up to the newest written, and never to
-        a message whose write was refused)."""
-        if self._marks is None or not self._wanted:
-            return
-        moves, waiting = {}, {}
-        for channel, (guild, wanted) in self._wanted.items():
-            written = self._written.get(channel)
-            if written is None:
-                waiting[channel] = (guild, wanted)
-                continue
-            mark = min(wanted, written)
-            if channel in self._blocked:
-                mark = min(mark, self._blocked[channel] - 1)
-            moves[channel] = (guild, mark)
-            if mark < wanted:
-                waiting[channel] = (guild, wanted)
-        self._wanted = waiting
-        try:
-            await self._marks.advance(moves)
-        except Exception:
-            log.exception("could not move the marks of %d channels", len(moves))
-
-    def _note_written(self, records: list[MessageRecord]) -> None:
-        for record in records:
-            if record.message_id > self._written.get(record.thread_id, 0):
-                self._written[record.thread_id] = record.message_id
-
     def _hold(self, item: MessageRecord | StateChange, channel_id: int | None = None) -> None:
         """Keep a refused write for the next batch (at most HELD); its channel's mark stops
         before it, so a restart reads it again from Discord even if memory overflowed."""
         if channel_id is not None and isinstance(item, MessageRecord):
-            self._blocked[channel_id] = min(
-                self._blocked.get(channel_id, item.message_id), item.message_id
-            )
+            self._marks.block(channel_id, item.message_id)
         if len(self._held) < HELD:
             self._held.append(item)
         else:
@@ -391,14 +323,14 @@ class ReplyCapture:
             self._held = held
             return
         self.written += len(records)
-        self._note_written(records)
+        self._marks.written(records)
         for change in (item for item in held if isinstance(item, StateChange)):
             await self._apply_state(change)
         log.info("%d held captured writes are stored now", len(held))
         if self._overflowed:  # the marks wait for a catch-up to re-read what was dropped
             self._recovered()
         elif not self._rereading:
-            self._blocked.clear()
+            self._marks.unblock()
 
     async def _write_records(self, records: list[MessageRecord]) -> None:
         if not records:
@@ -406,7 +338,7 @@ class ReplyCapture:
         try:
             await save_messages(self._repo, records)
             self.written += len(records)
-            self._note_written(records)
+            self._marks.written(records)
         except Exception:
             log.exception("writing %d captured messages failed; retrying one by one", len(records))
             for record in records:
@@ -416,7 +348,7 @@ class ReplyCapture:
         try:
             await save_messages(self._repo, [record])
             self.written += 1
-            self._note_written([record])
+            self._marks.written([record])
         except Exception as error:
             log.error(
                 "captured message %s could not be stored (held, retried): %s",

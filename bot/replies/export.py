@@ -19,12 +19,13 @@ from typing import TextIO
 
 from bot.errors import InvalidInput, NotFound
 from bot.progress import Progress
+from bot.replies.model import MessageState, StoredMessage, ThreadSummary
 from bot.replies.render import human_time, jump_url, reaction_line
 from bot.replies.text import contained, safe_name
 from bot.replies.tree import Node, ReplyTree, build_tree, shown_text
 from bot.spoilers import _markdown as md
 from bot.spoilers._markdown import Fragment, Wrapper
-from storage.replies import MessageState, ReplyRepository, StoredMessage, ThreadSummary
+from storage.replies import ReplyRepository
 
 
 class ExportFormat(StrEnum):

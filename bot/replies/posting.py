@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot import limits
+from bot.replies.model import MessageState, StoredMessage
 from bot.replies.render import human_time
 from bot.replies.text import clip, excerpt, safe_name
 from bot.replies.tree import TOMBSTONES
 from bot.text import neutralise_mentions
 from bot.webhooks import webhook_name
-from storage.replies import MessageState, StoredMessage
 
 PARENT_EXCERPT_CHARS = 80
 ATTACHED_NOTE = "\n-# (the full comment is attached)"

@@ -9,17 +9,26 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from enum import StrEnum
 
 from bot import limits
+from bot.replies.model import MessageState, StoredMessage
 from bot.replies.text import excerpt, safe_name
 from bot.replies.tree import Node, ReplyTree, shown_text
-from storage.replies import MessageState, StoredMessage
 
 INDENT = "\u2003"  # an em space: Discord keeps it, where it strips ordinary leading spaces
 REPLY_MARK = "↳ "
 FOCUS_MARK = "➤ "
 JUMP_URL_BASE = "https://discord.com/channels"
+SHORT_NAME = 40  # characters of an emoji or attachment name shown in an outline line
+ATTACHMENTS_NAMED = 3  # attachments named in an outline line; the rest are counted
+
+
+class TimeStyle(StrEnum):
+    """How an outline writes a time."""
+
+    DISCORD = "discord"  # Discord's timestamp markup: each reader sees their own time zone
+    PLAIN = "plain"  # UTC text (files, tests)
 
 
 @dataclass(frozen=True)
@@ -27,7 +36,7 @@ class RenderOptions:
     page_limit: int = limits.EMBED_DESCRIPTION
     max_depth: int = 5  # levels shown; deeper replies fold into "continue this thread"
     excerpt_chars: int = 160
-    time_style: Literal["discord", "plain"] = "discord"
+    time_style: TimeStyle = TimeStyle.DISCORD
 
 
 @dataclass(frozen=True)
@@ -44,9 +53,9 @@ def jump_url(message: StoredMessage) -> str | None:
     return f"{JUMP_URL_BASE}/{message.guild_id}/{message.thread_id}/{message.message_id}"
 
 
-def format_time(moment: datetime, style: str) -> str:
+def format_time(moment: datetime, style: TimeStyle) -> str:
     """Discord's own timestamp markup (each reader sees their time zone), or plain UTC."""
-    if style == "discord":
+    if style is TimeStyle.DISCORD:
         return f"<t:{int(moment.timestamp())}:f>"
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
@@ -123,7 +132,7 @@ def _comment_block(node: Node, level: int, options: RenderOptions, focused: bool
 
 def reaction_line(reactions: tuple[tuple[str, int], ...]) -> str:
     """ "❤️ 2 · 👍 1": each emoji and how many reacted with it (like a blog's "Liked by")."""
-    return " · ".join(f"{safe_name(emoji, 40)} {count}" for emoji, count in reactions)
+    return " · ".join(f"{safe_name(emoji, SHORT_NAME)} {count}" for emoji, count in reactions)
 
 
 def _body(message: StoredMessage, chars: int) -> str:
@@ -131,8 +140,9 @@ def _body(message: StoredMessage, chars: int) -> str:
         return f"*{shown_text(message)}*"
     text = excerpt(message.content, chars) if message.content.strip() else ""
     if message.attachments:
-        names = ", ".join(safe_name(name, 40) for name in message.attachments[:3])
-        more = len(message.attachments) - 3
+        shown = message.attachments[:ATTACHMENTS_NAMED]
+        names = ", ".join(safe_name(name, SHORT_NAME) for name in shown)
+        more = len(message.attachments) - ATTACHMENTS_NAMED
         text += f" 📎 {names}" + (f" +{more}" if more > 0 else "")
     return text.strip() or "*(no text)*"
 

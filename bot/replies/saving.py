@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.replies.model import MessageRecord, UpsertOutcome
 from bot.replies.tree import build_tree, structure_updates
-from storage.replies import MessageRecord, ReplyRepository, UpsertOutcome
+from storage.replies import ReplyRepository
 
 
 async def refresh_structure(repo: ReplyRepository, thread_id: int) -> int:

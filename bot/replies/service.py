@@ -1,91 +1,156 @@
-"""What the `/thread` commands call: plain values in, pages of text out.
+"""The replies service: everything the cogs use of reply chains, on one object.
 
-A cog turns these pages into embeds and buttons; nothing here knows about Discord objects.
+It owns the reply store and the channel marks (private) and exposes the capture scope
+(`/thread track`), the batched writer (`capture`: features that delete a message for
+moderation call `await replies.capture.mark_removed(message_id, by)` BEFORE deleting it), the
+views of `/thread`, exports, backfill, and where each channel's catch-up starts.
 """
 
 from __future__ import annotations
 
-import asyncio
-import re
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from pathlib import Path
+
+import aiosqlite
 
 from bot import limits
-from bot.errors import InvalidInput, NotFound
-from bot.replies.render import RenderedTree, RenderOptions, format_time, render_chain, render_tree
-from bot.replies.text import clip, neutralise_mentions, safe_name
-from bot.replies.tree import build_tree
-from storage.replies import MessageState, ReplyRepository
+from bot.errors import NotFound
+from bot.replies import views
+from bot.replies.backfill import BackfillReport, merge_history
+from bot.replies.capture import ReplyCapture
+from bot.replies.export import ExportFormat, ExportResult, export_thread
+from bot.replies.model import MessageRecord, MessageVersion, StoredMessage
+from bot.replies.render import RenderedTree, RenderOptions
+from bot.replies.scope import CaptureScope
+from bot.settings import Settings
+from storage.health import StorageHealth, health
+from storage.marks import ChannelMarks
+from storage.replies import ReplyRepository
 
-_MESSAGE_REF = re.compile(
-    r"https?://(?:\w+\.)?discord(?:app)?\.com/channels/(?:\d+|@me)/\d+/(\d+)|(\d{1,20})"
-)
+RECONCILED = 200  # newest stored messages per channel re-checked against Discord by a catch-up
 
-STATE_LABELS = {
-    MessageState.VISIBLE: "visible",
-    MessageState.DELETED_BY_AUTHOR: "deleted by its author",
-    MessageState.REMOVED_BY_MODERATOR: "removed by a moderator",
-}
-
-
-def parse_message_ref(text: str) -> int:
-    """A message id from what a user pasted: the id itself or a message link."""
-    match = _MESSAGE_REF.fullmatch(text.strip())
-    if match is None:
-        raise InvalidInput(
-            f"{text.strip()[:100]!r} is not a message: paste a message link (right-click the "
-            "message > Copy Message Link) or a message id."
-        )
-    return int(match[1] or match[2])
+DiscussionCheck = Callable[[int], Awaitable[bool]]
 
 
-def remover(by: str) -> str:
-    """Who removed a comment: a moderator's mention, or what did it ("the screener")."""
-    if by.isdigit():
-        return f"<@{by}>"
-    return "the screener" if by == "screener" else neutralise_mentions(by)
+class Replies:
+    """Reply chains for the cogs: `scope`, `capture`, and the reads and writes below."""
 
+    def __init__(
+        self,
+        repo: ReplyRepository,
+        marks: ChannelMarks,
+        *,
+        capture: ReplyCapture,
+        scope: CaptureScope,
+        storage: StorageHealth | None = None,
+    ) -> None:
+        """`storage`: the database's health, told when writes work again (the writer then
+        retries what it holds)."""
+        self._repo = repo
+        self._marks = marks
+        self._storage = storage
+        self.capture = capture
+        self.scope = scope
 
-async def thread_outline(
-    repo: ReplyRepository, thread_id: int, options: RenderOptions | None = None
-) -> RenderedTree:
-    """`/thread tree` without a message: the whole discussion, paged."""
-    messages = await repo.thread_messages(thread_id)
-    if not messages:
-        raise NotFound("No messages of this thread are stored yet.")
-    return await asyncio.to_thread(lambda: render_tree(build_tree(messages), options))
+    @classmethod
+    def open(
+        cls, conn: aiosqlite.Connection, settings: Settings, is_discussion: DiscussionCheck
+    ) -> Replies:
+        """The service on `conn`: batch size and delay from the settings; `is_discussion`
+        says whether a thread is a film discussion (those are always captured)."""
+        repo, marks = ReplyRepository(conn), ChannelMarks(conn)
+        capture = ReplyCapture.from_settings(repo, settings, marks)
+        scope = CaptureScope(repo, is_discussion)
+        return cls(repo, marks, capture=capture, scope=scope, storage=health(conn))
 
+    async def start(self) -> None:
+        """Read the tracked channels and start the writer (after migrations)."""
+        await self.scope.load()
+        self.capture.start()
+        if self._storage is not None:
+            self._storage.on_writable.append(self.capture.writes_work)
 
-async def chain_outline(
-    repo: ReplyRepository, message_id: int, options: RenderOptions | None = None
-) -> RenderedTree:
-    """`/thread tree message:` and "Show reply chain": ancestors, the message, its replies."""
-    messages = await repo.chain_messages(message_id)
-    if not messages:
-        raise NotFound(
-            "The bot has no record of that message: it was posted before the bot watched this "
-            "channel, or in a channel that is not captured."
-        )
-    return await asyncio.to_thread(lambda: render_chain(build_tree(messages), message_id, options))
+    async def stop(self) -> None:
+        """Write everything still queued (before the database closes)."""
+        if self._storage is not None and self.capture.writes_work in self._storage.on_writable:
+            self._storage.on_writable.remove(self.capture.writes_work)
+        await self.capture.stop()
 
+    # --- what /thread shows ------------------------------------------------------------
+    async def thread_outline(
+        self, thread_id: int, options: RenderOptions | None = None
+    ) -> RenderedTree:
+        """`/thread tree` without a message: the whole discussion, paged."""
+        return await views.thread_outline(self._repo, thread_id, options)
 
-async def original_text(
-    repo: ReplyRepository, message_id: int, limit: int = limits.EMBED_DESCRIPTION
-) -> str:
-    """`/thread original` (moderators): the stored text, its state and earlier versions."""
-    message = await repo.get_message(message_id)
-    if message is None:
-        raise NotFound("The bot has no record of that message.")
-    state = STATE_LABELS[message.state]
-    if message.removed_by:
-        state += f" ({remover(message.removed_by)})"
-    lines = [
-        f"**{safe_name(message.author_name)}** · {format_time(message.created_at, 'discord')} · "
-        f"{state}",
-        neutralise_mentions(message.content) or "*(no text)*",
-    ]
-    if message.attachments:
-        lines.append("Attachments: " + ", ".join(safe_name(n, 80) for n in message.attachments))
-    for version in reversed(await repo.versions(message_id)):
-        when = format_time(version.replaced_at, "discord") if version.replaced_at else "?"
-        lines.append(f"\n*Version {version.version}, replaced {when}:*")
-        lines.append(neutralise_mentions(version.content) or "*(no text)*")
-    return clip("\n".join(lines), limit)
+    async def chain_outline(
+        self, message_id: int, options: RenderOptions | None = None
+    ) -> RenderedTree:
+        """`/thread tree message:` and "Show reply chain": ancestors, the message, replies."""
+        return await views.chain_outline(self._repo, message_id, options)
+
+    async def original_text(self, message_id: int, limit: int = limits.EMBED_DESCRIPTION) -> str:
+        """`/thread original` (moderators): the stored text, its state, earlier versions."""
+        return await views.original_text(self._repo, message_id, limit)
+
+    async def message(self, message_id: int) -> StoredMessage:
+        """One stored message, whatever its state; NotFound when the bot never kept it."""
+        stored = await self._repo.get_message(message_id)
+        if stored is None:
+            raise NotFound("The bot has no record of that message.")
+        return stored
+
+    async def thread_messages(self, thread_id: int) -> list[StoredMessage]:
+        """Every stored message of a thread, oldest first."""
+        return await self._repo.thread_messages(thread_id)
+
+    async def versions(self, message_id: int) -> list[MessageVersion]:
+        """Earlier texts of an edited message, oldest first."""
+        return await self._repo.versions(message_id)
+
+    async def set_thread_title(self, thread_id: int, guild_id: int | None, title: str) -> None:
+        """The thread's name, for exports and `threads list`."""
+        await self._repo.set_thread_title(thread_id, guild_id, title)
+
+    async def export(self, thread_id: int, fmt: ExportFormat, out: Path) -> ExportResult:
+        """Write a stored thread to `out` (see export.py)."""
+        return await export_thread(self._repo, thread_id, fmt, out)
+
+    async def merge_history(self, records: Iterable[MessageRecord]) -> BackfillReport:
+        """Store what Discord's history holds and the store does not; a message deleted while
+        its page was in hand is tombstoned again."""
+        merged = await merge_history(self._repo, records)
+        self.capture.replay_deletions(merged.new)
+        return merged
+
+    # --- marks and catch-up ------------------------------------------------------------
+    async def mark(self, channel_id: int) -> int | None:
+        """The newest message of the channel that went through the whole message path."""
+        return await self._marks.get(channel_id)
+
+    async def catch_up_window(self, channel_id: int) -> tuple[int, dict[int, str | None]]:
+        """Where a captured channel's catch-up reads from, and the visible stored messages
+        after it (id -> stored `edited_at`, to reconcile against Discord's history)."""
+        start = await self.window_start(channel_id)
+        return start, await self._marks.stored_window(channel_id, start)
+
+    async def window_start(self, channel_id: int) -> int:
+        """The mark (or, before any mark, the newest stored message), or earlier to re-check
+        the newest stored messages; the channel's own id (its whole history) when nothing
+        is known."""
+        mark = await self._marks.get(channel_id)
+        if mark is None:
+            mark = await self._repo.newest_message_id(channel_id)
+        recent = await self._marks.recent_start(channel_id, RECONCILED)
+        starts = [start for start in (mark, recent) if start is not None]
+        return min(starts) if starts else channel_id
+
+    async def start_mark(self, channel_id: int, guild_id: int, message_id: int) -> None:
+        """A channel seen for the first time: its mark starts at `message_id`."""
+        await self._marks.advance({channel_id: (guild_id, message_id)})
+
+    def tombstone(self, message_ids: Sequence[int]) -> None:
+        """Messages gone from Discord's history while the bot was away: deleted by their
+        authors (unless a removal was announced)."""
+        for message_id in message_ids:
+            self.capture.mark_deleted(message_id)

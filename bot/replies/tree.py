@@ -10,10 +10,11 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from operator import attrgetter
 
-from storage.replies import MessageState, StoredMessage
+from bot.replies.model import MessageState, StoredMessage
 
 
 class Marker(StrEnum):
@@ -89,7 +90,7 @@ class ReplyTree:
         return path[::-1]
 
 
-def _sort_key(node: Node) -> tuple:
+def _sort_key(node: Node) -> tuple[datetime, int]:
     return (node.message.created_at, node.message.message_id)
 
 
@@ -145,6 +146,7 @@ def _break_loops(tree: ReplyTree) -> None:
             continue
         loop = _find_loop(node)
         cut = min(loop, key=_sort_key)
+        assert cut.parent is not None  # every member of a loop has a parent
         cut.parent.children.remove(cut)
         cut.parent = None
         cut.marker = Marker.LOOP
@@ -156,11 +158,13 @@ def _break_loops(tree: ReplyTree) -> None:
 def _find_loop(node: Node) -> list[Node]:
     seen: dict[int, int] = {}
     chain: list[Node] = []
-    while node.id not in seen:
-        seen[node.id] = len(chain)
-        chain.append(node)
-        node = node.parent
-    return chain[seen[node.id] :]
+    current: Node | None = node
+    while current is not None and current.id not in seen:
+        seen[current.id] = len(chain)
+        chain.append(current)
+        current = current.parent
+    assert current is not None  # only called for a node no top-level comment reaches
+    return chain[seen[current.id] :]
 
 
 def structure_updates(tree: ReplyTree) -> list[tuple[int, int, int]]:

@@ -17,8 +17,9 @@ from pathlib import Path
 
 from bot.errors import InvalidInput, NotFound
 from bot.progress import Progress
-from bot.replies.capture import refresh_structure
-from storage.replies import ImportedComment, MessageState, ReplyRepository
+from bot.replies.model import ImportedComment, MessageState, ThreadSource
+from bot.replies.saving import refresh_structure
+from storage.replies import ReplyRepository
 
 WXR_NAMESPACE_PREFIX = "http://wordpress.org/export/"
 WP_DATE = "%Y-%m-%d %H:%M:%S"
@@ -227,13 +228,13 @@ async def import_wxr(
     """
     posts = parse_wxr(path, progress)
     for post in posts:
-        thread_id = await repo.imported_thread_id("wxr", post.key)
+        thread_id = await repo.imported_thread_id(ThreadSource.WXR, post.key)
         if thread_id is not None:
             raise InvalidInput(
                 f"“{post.title}” was already imported as thread {thread_id}. Nothing was imported."
             )
     thread_ids = await repo.store_imported_threads(
-        "wxr", [(post.title, post.key, post.comments) for post in posts]
+        ThreadSource.WXR, [(post.title, post.key, post.comments) for post in posts]
     )
     imported = []
     for post, thread_id in zip(posts, thread_ids, strict=True):

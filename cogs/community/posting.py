@@ -94,7 +94,7 @@ async def tombstone(svc: Services, guild: discord.Guild, review: Review, by: str
     """The review's messages become tombstones in the reply tree; its replies stay."""
     thread = await fetch_thread(guild, review.thread_id)
     for message_id in review.message_ids:
-        await svc.reply_capture.mark_removed(message_id, by)  # before deleting (see services)
+        await svc.replies.capture.mark_removed(message_id, by)  # before deleting (see services)
         if thread is not None:
             with contextlib.suppress(discord.NotFound):
                 await thread.get_partial_message(message_id).delete()

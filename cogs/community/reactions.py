@@ -9,6 +9,7 @@ import discord
 from discord.ext import commands
 
 from bot.app import FilmBot
+from cogs._steps import CaptureStep, find_cog
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ class ReactionCounts(commands.Cog):
         self.bot = bot
 
     async def _captured(self, channel_id: int) -> bool:
-        capturing = self.bot.get_cog("ReplyCapturing")
+        capturing = find_cog(self.bot, CaptureStep)
         channel = self.bot.get_channel(channel_id)
         return capturing is not None and channel is not None and await capturing.captures(channel)
 

@@ -27,6 +27,7 @@ from bot.journal import Intent, Status
 from bot.message_path import MessageContext
 from bot.spoilers.guard import Takedown, check_can_tag
 from cogs._checks import is_moderator
+from cogs._steps import GuardStep
 from cogs._types import Interaction
 from cogs._webhooks import ChannelWebhooks
 from cogs.discussions.repost import KIND, GuardRepost, guard_key, repost_payload
@@ -36,7 +37,7 @@ log = logging.getLogger(__name__)
 NEEDED = ("manage_webhooks", "manage_messages")
 
 
-class SpoilerGuardCog(commands.Cog):
+class SpoilerGuardCog(commands.Cog, GuardStep):
     """The guard's step of the message path (cogs/messages.py calls `check`) and the menu."""
 
     def __init__(self, bot: FilmBot) -> None:

@@ -13,18 +13,19 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.journal import Handler, Intent, Retryable, Step, StepContext
 from bot.message_path import remove_message
+from bot.replies.model import MessageRecord
 from bot.spoilers.guard import Takedown
 from bot.spoilers.model import GuardTrigger, Sensitivity
 from bot.webhooks import abandon_post, send_parts
+from cogs._steps import PathStep, find_cog
 from cogs._webhooks import ChannelWebhooks, WebhookSender, passing
 from cogs.replies.records import parent_id
-from storage.replies import MessageRecord
 
 if TYPE_CHECKING:
     from bot.app import FilmBot
@@ -33,13 +34,6 @@ log = logging.getLogger(__name__)
 
 KIND = "guard-repost"
 REMOVED_BY = "spoiler guard"
-
-
-@runtime_checkable
-class RepostScreener(Protocol):
-    """The message path's step that screens a re-post as its author's (cogs/messages.py)."""
-
-    async def screen_repost(self, payload: dict[str, Any], sent: list[int]) -> None: ...
 
 
 def repost_payload(takedown: Takedown, message: discord.Message) -> dict[str, Any]:
@@ -124,7 +118,7 @@ class GuardRepost(Handler):
             except discord.HTTPException as error:
                 raise (passing(error) or error) from error
 
-        capture = self.bot.services.reply_capture
+        capture = self.bot.services.replies.capture
         await capture.store_now(original_record(p))  # kept even if it was never captured
         await remove_message(capture, p["message_id"], REMOVED_BY, delete)
         await self.bot.services.guard.taken_down(_record_id(ctx))
@@ -139,8 +133,8 @@ class GuardRepost(Handler):
         return {"delivered": delivered}
 
     async def step_screen(self, ctx: StepContext) -> dict[str, Any]:
-        path = self.bot.get_cog("MessagePath")
-        if isinstance(path, RepostScreener):
+        path = find_cog(self.bot, PathStep)
+        if path is not None:
             await path.screen_repost(ctx.payload, ctx.intent.result("post")["sent"])
         return {}
 

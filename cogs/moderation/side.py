@@ -129,7 +129,7 @@ class DiscordModeration:
         """Delete one batch (at most 100), marked first as removed by the moderator in reply
         chains. Ids already gone count as deleted (bulk delete ignores them; one is a 404)."""
         for message_id in message_ids:
-            await self.bot.services.reply_capture.mark_removed(message_id, removed_by)
+            await self.bot.services.replies.capture.mark_removed(message_id, removed_by)
         async with refusals("delete those messages", channel_id):
             if len(message_ids) > 1:
                 await self.bot.http.delete_messages(channel_id, list(message_ids), reason=reason)

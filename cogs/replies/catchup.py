@@ -7,8 +7,9 @@ bot never processed goes through the message path (guard, screening, capture). S
 messages in the window are reconciled: one missing from the history becomes a tombstone, one
 with a newer `edited_at` goes through the path as an edit (a new version).
 
-The window also covers the channel's RECONCILED newest stored messages, so edits and
-deletions that were not yet written when the process died are found again (D1).
+The window also covers the channel's newest stored messages (RECONCILED in
+bot/replies/service.py), so edits and deletions that were not yet written when the process
+died are found again.
 
 Channels that are screened but not captured (screening scope "everywhere", or a channel set
 to screen) keep a mark too and are read from it the same way, with nothing to reconcile. One
@@ -18,50 +19,41 @@ with no mark yet is not read back at all: its mark starts at its newest message.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 import discord
 
 from bot.replies.backfill import BackfillReport
-from bot.screening.policy import MessagePlace, should_screen
+from bot.replies.model import iso
+from bot.screening.policy import MessagePlace, ScreeningPolicy, should_screen
+from cogs._steps import PathStep, find_cog
 from cogs.replies.records import to_record
-from storage.reply_models import iso
 
 if TYPE_CHECKING:
     from bot.app import FilmBot
 
 log = logging.getLogger(__name__)
 
-RECONCILED = 200  # newest stored messages per channel re-checked against Discord
 PROGRESS_EVERY = 500
 
-
-async def window_start(bot: FilmBot, channel_id: int) -> int:
-    """Where the catch-up reads from: the mark (or, before any mark, the newest stored
-    message), or earlier to re-check the newest stored messages; the channel's own id
-    (its whole history) when nothing is known."""
-    services = bot.services
-    mark = await services.marks.get(channel_id)
-    if mark is None:
-        mark = await services.replies.newest_message_id(channel_id)
-    recent = await services.marks.recent_start(channel_id, RECONCILED)
-    starts = [start for start in (mark, recent) if start is not None]
-    return min(starts) if starts else channel_id
+Readable: TypeAlias = discord.TextChannel | discord.Thread  # a channel whose history is read
 
 
 async def catch_up_channel(
-    bot: FilmBot, channel: discord.abc.Messageable, *, captured: bool = True
+    bot: FilmBot, channel: Readable, *, captured: bool = True
 ) -> BackfillReport:
     """Read `channel` from its window start to now through the message path; reconcile
     (`captured=False`: a screened-only channel, read from its mark)."""
+    replies = bot.services.replies
+    stored: dict[int, str | None] = {}
     if captured:
-        start = await window_start(bot, channel.id)  # type: ignore[attr-defined]
-        stored = await bot.services.marks.stored_window(channel.id, start)  # type: ignore[attr-defined]
+        start, stored = await replies.catch_up_window(channel.id)
     else:
-        start, stored = await bot.services.marks.get(channel.id), {}  # type: ignore[attr-defined]
-        if start is None:
+        mark = await replies.mark(channel.id)
+        if mark is None:
             return await _start_mark(bot, channel)
-    path = bot.get_cog("MessagePath")
+        start = mark
+    path = find_cog(bot, PathStep)
     report = BackfillReport()
     seen: set[int] = set()
     async for message in channel.history(limit=None, after=discord.Object(start)):
@@ -72,49 +64,58 @@ async def catch_up_channel(
             log.info(
                 "catch-up of %s: %d messages read, %d new", channel, report.seen, len(report.new)
             )
-    capture = bot.services.reply_capture
-    for message_id in sorted(set(stored) - seen):
-        capture.mark_deleted(message_id)  # deleted while the bot was away
-        report.tombstoned.append(message_id)
+    gone = sorted(set(stored) - seen)  # deleted while the bot was away
+    replies.tombstone(gone)
+    report.tombstoned.extend(gone)
     return report
 
 
-async def _start_mark(bot: FilmBot, channel) -> BackfillReport:
+async def _start_mark(bot: FilmBot, channel: Readable) -> BackfillReport:
     """A screened channel seen for the first time: its mark starts at its newest message."""
     if channel.last_message_id is not None:
-        marks = {channel.id: (channel.guild.id, channel.last_message_id)}
-        await bot.services.marks.advance(marks)
+        await bot.services.replies.start_mark(channel.id, channel.guild.id, channel.last_message_id)
     return BackfillReport()
 
 
-def screened_channels(bot: FilmBot, policies: dict, skip: set[int]) -> list:
+def screened_channels(
+    bot: FilmBot, policies: dict[int, ScreeningPolicy], skip: set[int]
+) -> list[Readable]:
     """Text channels and open threads the bot can read whose members' messages are
     screened (`policies`: guild id -> its ScreeningPolicy), except `skip`, oldest first."""
-    found = []
+    found: list[Readable] = []
     for guild in bot.guilds:
         policy = policies.get(guild.id)
         if policy is None:
             continue
-        for channel in [*guild.text_channels, *guild.threads]:
-            thread = isinstance(channel, discord.Thread)
-            if channel.id in skip or (thread and channel.archived):
+        channels: list[Readable] = [*guild.text_channels, *guild.threads]
+        for channel in channels:
+            if channel.id in skip or (isinstance(channel, discord.Thread) and channel.archived):
                 continue
-            place = MessagePlace(channel.id, channel.parent_id if thread else None)
+            parent = channel.parent_id if isinstance(channel, discord.Thread) else None
+            place = MessagePlace(channel.id, parent)
             rights = channel.permissions_for(guild.me)
             if should_screen(policy, place)[0] and rights.read_message_history:
                 found.append(channel)
     return sorted(found, key=lambda channel: channel.id)
 
 
-async def _through_path(path, message, channel, stored: dict, report: BackfillReport) -> None:
+async def _through_path(
+    path: PathStep | None,
+    message: discord.Message,
+    channel: Readable,
+    stored: dict[int, str | None],
+    report: BackfillReport,
+) -> None:
     record = to_record(message)
     if record is None:
         return
     if message.id not in stored:
         report.new.append(message.id)
-        await path.handle(message, channel, catch_up=True)
+        if path is not None:
+            await path.handle(message, channel, catch_up=True)
     elif record.edited_at is not None and iso(record.edited_at) != stored[message.id]:
         report.edited.append(message.id)
-        await path.handle(message, channel, edit=True, catch_up=True)
+        if path is not None:
+            await path.handle(message, channel, edit=True, catch_up=True)
     else:
         report.unchanged += 1

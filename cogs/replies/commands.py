@@ -8,7 +8,7 @@ from __future__ import annotations
 import tempfile
 from datetime import timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import discord
 from discord import app_commands
@@ -17,30 +17,33 @@ from bot import limits
 from bot.errors import InvalidInput, NotFound, PermissionDenied
 from bot.render import EmbedData
 from bot.replies.backfill import BackfillReport
-from bot.replies.export import ExportFormat, export_thread
-from bot.replies.render import RenderedTree, RenderOptions
-from bot.replies.service import chain_outline, original_text, parse_message_ref, thread_outline
+from bot.replies.export import ExportFormat
+from bot.replies.render import RenderedTree, RenderOptions, TimeStyle
+from bot.replies.views import parse_message_ref
 from bot.text import escape_markdown
-from cogs._checks import moderator_only, services
+from cogs._checks import moderator_only
+from cogs._steps import CaptureStep, find_cog
+from cogs._types import Interaction
 from cogs._ui import Paginator
+from cogs.replies.catchup import Readable
 from cogs.replies.history import read_history
-from cogs.replies.listeners import ReplyCapturing
 from cogs.replies.records import Capturable
 
-OUTLINE = RenderOptions(time_style="discord")
+OUTLINE = RenderOptions(time_style=TimeStyle.DISCORD)
 EXTENSIONS = {ExportFormat.HTML: "html", ExportFormat.MARKDOWN: "md", ExportFormat.JSON: "json"}
 
 
-def capturing(interaction: discord.Interaction) -> ReplyCapturing:
-    cog = interaction.client.get_cog(ReplyCapturing.__cog_name__)  # type: ignore[attr-defined]
-    assert isinstance(cog, ReplyCapturing)
+def capturing(interaction: Interaction) -> CaptureStep:
+    """The capture cog (the /thread commands are registered by its extension)."""
+    cog = find_cog(interaction.client, CaptureStep)
+    assert cog is not None
     return cog
 
 
-async def captured_here(interaction: discord.Interaction) -> Capturable:
+async def captured_here(interaction: Interaction) -> Readable:
     """The channel the command was used in, if its messages are captured; else a clear refusal."""
     channel = interaction.channel
-    if isinstance(channel, Capturable) and await capturing(interaction).captures(channel):
+    if isinstance(channel, Readable) and await capturing(interaction).captures(channel):
         return channel
     raise InvalidInput(
         "The bot does not keep the replies of this channel: film discussion threads are kept, "
@@ -57,13 +60,13 @@ def title_of(channel: object) -> str:
 @app_commands.describe(channel="The channel or thread to capture (default: this one)")
 @moderator_only()
 async def track(
-    interaction: discord.Interaction,
+    interaction: Interaction,
     channel: discord.TextChannel | discord.ForumChannel | discord.Thread | None = None,
 ) -> None:
     """Keep the reply tree of a channel (and its threads) from now on. Moderators only."""
     target = channel or interaction.channel
-    assert interaction.guild is not None and target is not None
-    added = await services(interaction).reply_scope.track(
+    assert interaction.guild is not None and isinstance(target, Capturable)
+    added = await interaction.client.services.replies.scope.track(
         interaction.guild.id, target.id, interaction.user.id
     )
     if not added:
@@ -80,16 +83,17 @@ async def track(
 @app_commands.describe(channel="The channel or thread to stop capturing (default: this one)")
 @moderator_only()
 async def untrack(
-    interaction: discord.Interaction,
+    interaction: Interaction,
     channel: discord.TextChannel | discord.ForumChannel | discord.Thread | None = None,
 ) -> None:
     """Stop keeping new messages of a channel; what was kept stays. Moderators only."""
     target = channel or interaction.channel
-    assert interaction.guild is not None and target is not None
-    if not await services(interaction).reply_scope.untrack(interaction.guild.id, target.id):
+    assert interaction.guild is not None and isinstance(target, Capturable)
+    services = interaction.client.services
+    if not await services.replies.scope.untrack(interaction.guild.id, target.id):
         raise NotFound(f"{target.mention} is not tracked (film discussion threads always are).")
     text = f"{target.mention} is no longer tracked; the messages already kept stay."
-    if await services(interaction).discussions.by_thread(target.id) is not None:
+    if await services.discussions.by_thread(target.id) is not None:
         text += " It is a film discussion thread, so its messages are still kept."
     await interaction.response.send_message(text, ephemeral=True)
 
@@ -97,7 +101,7 @@ async def untrack(
 # --- showing --------------------------------------------------------------------------------
 @app_commands.command(name="tree")
 @app_commands.describe(message="A message link or id: the chain around it (default: whole thread)")
-async def tree(interaction: discord.Interaction, message: str | None = None) -> None:
+async def tree(interaction: Interaction, message: str | None = None) -> None:
     """Show the discussion as nested comments, or the reply chain around one message."""
     await interaction.response.defer(ephemeral=True, thinking=True)  # a long thread takes time
     await capturing(interaction).settled()
@@ -105,26 +109,24 @@ async def tree(interaction: discord.Interaction, message: str | None = None) -> 
         await show_chain(interaction, parse_message_ref(message))
         return
     channel = await captured_here(interaction)
-    rendered = await thread_outline(services(interaction).replies, channel.id, OUTLINE)
+    rendered = await interaction.client.services.replies.thread_outline(channel.id, OUTLINE)
     noun = "comment" if rendered.comments == 1 else "comments"
     await send_pages(interaction, f"{title_of(channel)} · {rendered.comments:,} {noun}", rendered)
 
 
 @app_commands.context_menu(name="Show reply chain")
 @app_commands.guild_only()
-async def show_reply_chain(interaction: discord.Interaction, message: discord.Message) -> None:
+async def show_reply_chain(interaction: Interaction, message: discord.Message) -> None:
     """The message with the comments it answers and every reply to it."""
     await interaction.response.defer(ephemeral=True, thinking=True)
     await capturing(interaction).settled()
     await show_chain(interaction, message.id)
 
 
-async def readable_message(interaction: discord.Interaction, message_id: int) -> None:
+async def readable_message(interaction: Interaction, message_id: int) -> None:
     """Refuse a message the bot kept from a channel the member cannot read (a private channel's
     comments must not leak through a message id)."""
-    stored = await services(interaction).replies.get_message(message_id)
-    if stored is None:
-        raise NotFound("The bot has no record of that message.")
+    stored = await interaction.client.services.replies.message(message_id)
     channel = interaction.client.get_channel(stored.thread_id)
     member = interaction.user
     if (
@@ -138,14 +140,14 @@ async def readable_message(interaction: discord.Interaction, message_id: int) ->
         raise NotFound("That message is not in a channel of this server that you can read.")
 
 
-async def show_chain(interaction: discord.Interaction, message_id: int) -> None:
+async def show_chain(interaction: Interaction, message_id: int) -> None:
     await readable_message(interaction, message_id)
-    rendered = await chain_outline(services(interaction).replies, message_id, OUTLINE)
+    rendered = await interaction.client.services.replies.chain_outline(message_id, OUTLINE)
     noun = "comment" if rendered.comments == 1 else "comments"
     await send_pages(interaction, f"Reply chain · {rendered.comments:,} {noun}", rendered)
 
 
-async def send_pages(interaction: discord.Interaction, title: str, rendered: RenderedTree) -> None:
+async def send_pages(interaction: Interaction, title: str, rendered: RenderedTree) -> None:
     title = title[: limits.EMBED_TITLE]
     pages = [EmbedData(title=title, description=page) for page in rendered.pages]
     await Paginator.send(interaction, pages, ephemeral=True)
@@ -154,12 +156,12 @@ async def send_pages(interaction: discord.Interaction, title: str, rendered: Ren
 @app_commands.command(name="original")
 @app_commands.describe(message="A message link or id")
 @moderator_only()
-async def original(interaction: discord.Interaction, message: str) -> None:
+async def original(interaction: Interaction, message: str) -> None:
     """The original text of a deleted or removed comment, with earlier versions. Moderators."""
     await capturing(interaction).settled()
     message_id = parse_message_ref(message)
     await readable_message(interaction, message_id)
-    text = await original_text(services(interaction).replies, message_id)
+    text = await interaction.client.services.replies.original_text(message_id)
     embed = discord.Embed(title="Original comment", description=text)
     await interaction.response.send_message(embed=embed, ephemeral=True)
 
@@ -168,18 +170,18 @@ async def original(interaction: discord.Interaction, message: str) -> None:
 @app_commands.command(name="export")
 @app_commands.describe(format="html (reads like a blog's comments), markdown or json")
 async def export(
-    interaction: discord.Interaction, format: Literal["html", "markdown", "json"] = "html"
+    interaction: Interaction, format: Literal["html", "markdown", "json"] = "html"
 ) -> None:
     """The whole discussion of this thread as a file: nested, dated, tombstones shown."""
     channel = await captured_here(interaction)
     await interaction.response.defer(ephemeral=True, thinking=True)
     await capturing(interaction).settled()
-    repo = services(interaction).replies
-    await repo.set_thread_title(channel.id, channel.guild.id, channel.name)
+    replies = interaction.client.services.replies
+    await replies.set_thread_title(channel.id, channel.guild.id, channel.name)
     fmt = ExportFormat(format)
     with tempfile.TemporaryDirectory(prefix="filmbot-export-") as folder:
         path = Path(folder) / f"thread-{channel.id}.{EXTENSIONS[fmt]}"
-        result = await export_thread(repo, channel.id, fmt, path)
+        result = await replies.export(channel.id, fmt, path)
         if result.bytes_written > interaction.filesize_limit:
             raise InvalidInput(
                 f"The export is {result.bytes_written:,} bytes, more than Discord accepts here "
@@ -195,7 +197,7 @@ async def export(
 
 @app_commands.command(name="backfill")
 @moderator_only()
-async def backfill(interaction: discord.Interaction) -> None:
+async def backfill(interaction: Interaction) -> None:
     """Read this channel's history from Discord and keep what was missed. Moderators only."""
     channel = await captured_here(interaction)
     status = LongJobReply(interaction, channel)
@@ -208,14 +210,15 @@ async def backfill(interaction: discord.Interaction) -> None:
             f"{len(report.new):,} new."
         )
 
+    services = interaction.client.services
     try:
-        report = await read_history(channel, services(interaction), on_batch=show_progress)
+        report = await read_history(channel, services, on_batch=show_progress)
     except discord.Forbidden:
         raise PermissionDenied(
             f"Discord refused to let me read the history of {channel.mention}: I need Read "
             "Message History there."
         ) from None
-    await services(interaction).replies.set_thread_title(channel.id, channel.guild.id, channel.name)
+    await services.replies.set_thread_title(channel.id, channel.guild.id, channel.name)
     await status.finish(f"Done. {report.summary()}")
 
 
@@ -225,9 +228,9 @@ class LongJobReply:
 
     MARGIN = timedelta(minutes=1)
 
-    def __init__(self, interaction: discord.Interaction, channel: discord.abc.Messageable):
+    def __init__(self, interaction: Interaction, channel: discord.abc.Messageable) -> None:
         self.interaction, self.channel = interaction, channel
-        self.clock = services(interaction).clock
+        self.clock = interaction.client.services.clock
         lifetime = timedelta(minutes=limits.INTERACTION_TOKEN_MINUTES)
         self.editable_until = self.clock.now() + lifetime - self.MARGIN
 
@@ -252,6 +255,14 @@ def build_group() -> app_commands.Group:
         description="Reply chains: the discussion's tree of replies, kept, shown and exported",
         guild_only=True,
     )
-    for command in (track, untrack, tree, original, export, backfill):
+    commands: tuple[app_commands.Command[Any, Any, None], ...] = (
+        track,
+        untrack,
+        tree,
+        original,
+        export,
+        backfill,
+    )
+    for command in commands:
         thread.add_command(command)
     return thread

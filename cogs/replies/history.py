@@ -7,11 +7,11 @@ from collections.abc import Awaitable, Callable
 
 import discord
 
-from bot.replies.backfill import BACKFILL_BATCH, BackfillReport, merge_history
+from bot.replies.backfill import BACKFILL_BATCH, BackfillReport
+from bot.replies.model import MessageRecord
 from bot.services import Services
 from cogs.community.reactions import reaction_counts
 from cogs.replies.records import to_record
-from storage.replies import MessageRecord
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ async def read_history(
         record = to_record(message)
         if record is not None:
             batch.append(record)
-            if message.reactions:  # reactions given while the bot was away (issue 16)
+            if message.reactions:  # reactions given while the bot was away
                 await services.community.reactions.replace(message.id, reaction_counts(message))
         if len(batch) >= BACKFILL_BATCH:
             await _merge(batch, services, report, on_batch)
@@ -55,8 +55,6 @@ async def _merge(
 ) -> None:
     if not batch:
         return
-    merged = await merge_history(services.replies, batch)
-    services.reply_capture.replay_deletions(merged.new)  # deleted while this page was in hand
-    report.add(merged)
+    report.add(await services.replies.merge_history(batch))
     if on_batch is not None:
         await on_batch(report)

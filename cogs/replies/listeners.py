@@ -1,8 +1,8 @@
 """Capturing every message of discussion threads and tracked channels, and catching up at start-up.
 
 The message path (cogs/messages.py) calls `capture` last, after the guard and screening; it
-only queues work for the batched writer (bot/replies/capture.py). Deletions are heard here. The start-up
-catch-up runs as a background task once the bot is ready, so it never delays on_ready.
+only queues work for the batched writer (bot/replies/capture.py). Deletions are heard here. The
+start-up catch-up runs as a background task once the bot is ready, so it never delays on_ready.
 """
 
 from __future__ import annotations
@@ -10,25 +10,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import Any
 
 import discord
 from discord.ext import commands
 
 from bot.app import FilmBot
 from bot.replies.backfill import BackfillReport
-from cogs.replies.catchup import catch_up_channel, screened_channels
+from bot.replies.capture import ReplyCapture
+from cogs._steps import CaptureStep, PathStep, ScreeningStep, find_cog
+from cogs.replies.catchup import Readable, catch_up_channel, screened_channels
 from cogs.replies.records import Capturable, thread_parent, to_record
 
 log = logging.getLogger(__name__)
 
 
-class ReplyCapturing(commands.Cog):
+class ReplyCapturing(commands.Cog, CaptureStep):
     """Listeners feeding the reply store; `settled()` waits for the ones still deciding."""
 
     def __init__(self, bot: FilmBot) -> None:
         self.bot = bot
         self.services = bot.services
-        self._in_flight: set[asyncio.Task] = set()
+        self._in_flight: set[asyncio.Task[Any]] = set()
         self._titled: set[int] = set()
         self._closing = False
         self.startup_catch_up: asyncio.Task[list[BackfillReport]] | None = None
@@ -39,10 +42,6 @@ class ReplyCapturing(commands.Cog):
         """On shutdown: stop the catch-up, let the handlers still running queue their work (the
         writer is flushed and stopped after this, before the database closes)."""
         self._closing = True
-        with contextlib.suppress(ValueError):
-            self.services.database.health.on_writable.remove(
-                self.services.reply_capture.writes_work
-            )
         for task in (self.startup_catch_up, self.last_catch_up):
             if task is not None and not task.done():
                 task.cancel()
@@ -50,6 +49,11 @@ class ReplyCapturing(commands.Cog):
                     await task
         while self._in_flight:
             await asyncio.wait(set(self._in_flight))
+
+    @property
+    def capture_writer(self) -> ReplyCapture:
+        """The batched writer of the reply store."""
+        return self.services.replies.capture
 
     # --- what is captured -------------------------------------------------------------------
     async def captures(self, channel: object, *, is_discussion: bool = False) -> bool:
@@ -59,7 +63,7 @@ class ReplyCapturing(commands.Cog):
             return False
         if is_discussion:
             return True
-        return await self.services.reply_scope.captures(
+        return await self.services.replies.scope.captures(
             guild.id,
             channel.id,
             parent_id=thread_parent(channel),
@@ -69,12 +73,12 @@ class ReplyCapturing(commands.Cog):
     async def settled(self) -> None:
         """Return once every event received so far is in the database (commands call it first,
         so a tree shows the message posted just before)."""
-        path = self.bot.get_cog("MessagePath")
+        path = find_cog(self.bot, PathStep)
         if path is not None:
             await path.settled()
         while self._in_flight:
             await asyncio.wait(set(self._in_flight))
-        await self.services.reply_capture.flush()
+        await self.capture_writer.flush()
 
     # --- events -----------------------------------------------------------------------------
     def capture(
@@ -90,8 +94,9 @@ class ReplyCapturing(commands.Cog):
                 return
             record = to_record(message)
             if record is not None:
-                self.services.reply_capture.record(record)
-                self._remember_title(message.channel)
+                self.capture_writer.record(record)
+                if isinstance(message.channel, Capturable):
+                    self._remember_title(message.channel)
             return
         if message.edited_at is None:
             return  # an embed unfurled or a pin: the text did not change
@@ -99,18 +104,18 @@ class ReplyCapturing(commands.Cog):
         for seen in (before, message):
             record = to_record(seen) if seen is not None else None
             if record is not None:
-                self.services.reply_capture.record(record)
+                self.capture_writer.record(record)
 
     @commands.Cog.listener()
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
         if payload.guild_id is not None:
-            self.services.reply_capture.mark_deleted(payload.message_id)
+            self.capture_writer.mark_deleted(payload.message_id)
 
     @commands.Cog.listener()
     async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
         if payload.guild_id is not None:
             for message_id in sorted(payload.message_ids):
-                self.services.reply_capture.mark_deleted(message_id, bulk=True)
+                self.capture_writer.mark_deleted(message_id, bulk=True)
 
     def _remember_title(self, channel: Capturable) -> None:
         """The thread's name, for exports and `threads list` (once per thread per run)."""
@@ -125,9 +130,7 @@ class ReplyCapturing(commands.Cog):
 
     # --- catch-up from the marks ----------------------------------------------------------
     async def cog_load(self) -> None:
-        capture = self.services.reply_capture
-        capture.on_recovered = self._reread
-        self.services.database.health.on_writable.append(capture.writes_work)
+        self.capture_writer.on_recovered = self._reread
         if self.bot.settings.replies_catch_up:
             self.startup_catch_up = self.last_catch_up = asyncio.create_task(
                 self._catch_up_when_ready(), name="reply-catch-up-start-up"
@@ -159,7 +162,9 @@ class ReplyCapturing(commands.Cog):
             self._after(previous, "storage"), name="reply-catch-up-storage"
         )
 
-    async def _after(self, previous: asyncio.Task | None, why: str) -> list[BackfillReport]:
+    async def _after(
+        self, previous: asyncio.Task[list[BackfillReport]] | None, why: str
+    ) -> list[BackfillReport]:
         if previous is not None and not previous.done():
             with contextlib.suppress(Exception):
                 await previous  # one catch-up at a time; this one reads what came since
@@ -173,7 +178,7 @@ class ReplyCapturing(commands.Cog):
             report = await self.catch_up(channel, captured=is_captured)
             if report is not None:
                 reports.append(report)
-        capture = self.services.reply_capture
+        capture = self.capture_writer
         if capture.rereading:  # every channel was read again: the marks may move on
             await capture.flush()
             capture.reread_done()
@@ -191,9 +196,7 @@ class ReplyCapturing(commands.Cog):
         self.bot.dispatch("catch_up_finished", why, reports)
         return reports
 
-    async def catch_up(
-        self, channel: discord.abc.Messageable, *, captured: bool = True
-    ) -> BackfillReport | None:
+    async def catch_up(self, channel: Readable, *, captured: bool = True) -> BackfillReport | None:
         """Read what was posted after the channel's mark; None if Discord refused."""
         try:
             return await catch_up_channel(self.bot, channel, captured=captured)
@@ -201,24 +204,24 @@ class ReplyCapturing(commands.Cog):
             log.warning("catch-up of %s skipped: %s", channel, error)
             return None
 
-    async def _screened_channels(self, captured: set[int]) -> list[discord.abc.Messageable]:
+    async def _screened_channels(self, captured: set[int]) -> list[Readable]:
         """Channels screened but not captured (screening catches them up from their marks)."""
-        if self.bot.get_cog("Screening") is None:
+        if find_cog(self.bot, ScreeningStep) is None:
             return []
         screening = self.services.screening
         policies = {guild.id: await screening.policy(guild.id) for guild in self.bot.guilds}
         return screened_channels(self.bot, policies, captured)
 
-    async def _active_channels(self) -> list[discord.abc.Messageable]:
+    async def _active_channels(self) -> list[Readable]:
         """Open discussion threads and tracked channels the bot can see, oldest id first."""
         ids: set[int] = set()
         for guild in self.bot.guilds:
             ids.update(d.thread_id for d in await self.services.discussions.list_open(guild.id))
-            ids.update(self.services.reply_scope.tracked(guild.id))
+            ids.update(self.services.replies.scope.tracked(guild.id))
         channels = [self.bot.get_channel(channel_id) for channel_id in sorted(ids)]
         return [
             channel
             for channel in channels
-            if isinstance(channel, discord.TextChannel | discord.Thread)
+            if isinstance(channel, Readable)
             and not (isinstance(channel, discord.Thread) and channel.archived)
         ]

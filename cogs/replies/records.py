@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from storage.replies import MessageRecord
+from bot.replies.model import MessageRecord
 
 COMMENT_TYPES = (discord.MessageType.default, discord.MessageType.reply)
 Capturable = discord.TextChannel | discord.ForumChannel | discord.Thread

@@ -115,7 +115,7 @@ class ReviewDesk:
         assert self.bot.user is not None  # logged in before any message is screened
         try:
             await remove_message(
-                self.services.reply_capture, item.message_id, self.bot.user.id, delete
+                self.services.replies.capture, item.message_id, self.bot.user.id, delete
             )
         except discord.Forbidden:
             log.warning("not allowed to delete message %s in %s", item.message_id, item.channel_id)

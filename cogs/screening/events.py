@@ -18,6 +18,7 @@ from discord.ext import commands
 from bot.app import FilmBot
 from bot.message_path import MessageContext
 from bot.text import counted
+from cogs._steps import ScreeningStep
 from cogs.screening.desk import ReviewDesk
 from storage.screening import IncomingMessage
 
@@ -28,7 +29,7 @@ CATCH_UP_BATCH = 200
 SHUTDOWN_WAIT_SECONDS = 10
 
 
-class Screening(commands.Cog):
+class Screening(commands.Cog, ScreeningStep):
     """Screens members' messages; its desk hides, alerts and restores."""
 
     def __init__(self, bot: FilmBot) -> None:

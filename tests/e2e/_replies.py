@@ -7,8 +7,8 @@ import json
 
 import discord
 
+from bot.replies.model import StoredMessage
 from bot.replies.render import INDENT
-from storage.replies import StoredMessage
 
 
 async def open_discussion(bot, emu, name: str = "Never Let Me Go (2010)") -> str:

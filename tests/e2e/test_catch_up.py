@@ -1,4 +1,4 @@
-"""No gaps (issue 12, D3, D4, D5): after start-up and after a non-resumable reconnect every
+"""No gaps: after start-up and after a non-resumable reconnect every
 channel is read from its mark, every missed message goes through the guard, screening and
 capture, and what changed on Discord meanwhile is reconciled."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from storage.replies import MessageState
+from bot.replies.model import MessageState
 from tests.e2e._discussions import SPOILER
 from tests.e2e._discussions import open_discussion as open_guarded
 from tests.e2e._replies import edited_and_deleted, open_discussion, settled, stored
@@ -45,7 +45,7 @@ async def test_messages_of_a_lost_session_are_guarded_screened_and_captured(emu,
     assert kept[int(spoiler["id"])].state is MessageState.REMOVED_BY_MODERATOR
     assert "Andrew Garfield" in kept[int(first["id"])].content
     assert len(await bot.services.replies.versions(int(first["id"]))) == 1
-    assert await bot.services.marks.get(int(thread)) >= int(harmless["id"])
+    assert await bot.services.replies.mark(int(thread)) >= int(harmless["id"])
 
 
 async def test_everything_posted_while_down_is_stored_with_no_cap(emu, start_bot, settings, caplog):

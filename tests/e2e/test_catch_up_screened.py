@@ -1,4 +1,4 @@
-"""No gaps beyond reply chains (issue 12, items 3 and 4): a channel that is screened but not
+"""No gaps beyond reply chains: a channel that is screened but not
 captured is caught up from its own mark after a lost session and at start-up, and captured
 messages dropped because more were refused than could be held are read again from Discord as
 soon as writes work again."""
@@ -33,7 +33,7 @@ async def screened_general(bot, emu) -> dict:
     await screen_everywhere(bot, emu)
     first = await emu.post("Alice", "general", "Anyone seen Never Let Me Go?")
     await settled(bot, emu)
-    assert await bot.services.marks.get(channel_id(emu, "general")) == int(first["id"])
+    assert await bot.services.replies.mark(channel_id(emu, "general")) == int(first["id"])
     return first
 
 
@@ -50,7 +50,7 @@ async def test_a_screened_channel_is_caught_up_after_a_lost_session(emu, bot):
     assert not is_deleted(emu, harmless)
     assert await bot.services.screening.messages.latest(int(harmless["id"])) is not None
     await settled(bot, emu)  # the writer moves the mark with its next batch
-    assert await bot.services.marks.get(channel_id(emu, "general")) == int(harmless["id"])
+    assert await bot.services.replies.mark(channel_id(emu, "general")) == int(harmless["id"])
     # #general is screened, not captured: nothing of it is in the reply store
     assert await bot.services.replies.thread_messages(channel_id(emu, "general")) == []
     assert sum(len(report.new) for report in reports) == 2
@@ -78,7 +78,7 @@ async def test_a_screened_channel_without_a_mark_is_not_read_back(emu, bot):
     await emu.gateway.lose_session()
     await waiter
     assert not is_deleted(emu, old) and alerts(emu) == []
-    assert await bot.services.marks.get(channel_id(emu, "film-talk")) == int(old["id"])
+    assert await bot.services.replies.mark(channel_id(emu, "film-talk")) == int(old["id"])
 
 
 async def test_messages_dropped_from_a_full_hold_are_read_again_when_writes_work(
@@ -86,14 +86,14 @@ async def test_messages_dropped_from_a_full_hold_are_read_again_when_writes_work
 ):
     monkeypatch.setattr(capture_module, "HELD", 2)  # the hold's bound (10,000), made small
     thread = str(channel_id(emu, "film-talk"))  # tracked: captured, not screened
-    await bot.services.reply_scope.track(guild_id(emu), int(thread))
+    await bot.services.replies.scope.track(guild_id(emu), int(thread))
     await emu.post("Alice", thread, "Before the trouble")
     await settled(bot, emu)
     await make_read_only(bot.services.conn)
     with caplog.at_level(logging.CRITICAL):  # the refusals are logged as errors
         during = [await emu.post("Bob", thread, f"Comment {n}") for n in range(5)]
         await settled(bot, emu)
-    capture = bot.services.reply_capture
+    capture = bot.services.replies.capture
     assert capture.held == 2  # three were dropped
     assert len(await bot.services.replies.thread_messages(int(thread))) == 1
 
@@ -105,7 +105,7 @@ async def test_messages_dropped_from_a_full_hold_are_read_again_when_writes_work
     kept = [m.message_id for m in await stored(bot, emu, thread)]
     assert kept[1:] == [int(m["id"]) for m in during]
     assert sum(len(report.new) for report in reports) == 3
-    assert await bot.services.marks.get(int(thread)) == int(during[-1]["id"])
+    assert await bot.services.replies.mark(int(thread)) == int(during[-1]["id"])
     assert capture.held == 0 and not capture.rereading
 
 
@@ -130,4 +130,4 @@ async def test_messages_the_path_could_not_finish_are_read_again_when_writes_wor
     kept = [m.message_id for m in await stored(bot, emu, thread)]
     assert {int(insult["id"]), int(kind["id"]), int(after["id"])} <= set(kept)
     assert is_deleted(emu, insult) and len(alerts(emu)) == 1
-    assert await bot.services.marks.get(int(thread)) == int(after["id"])
+    assert await bot.services.replies.mark(int(thread)) == int(after["id"])

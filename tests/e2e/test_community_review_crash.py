@@ -39,7 +39,7 @@ async def review_until(bot, emu, point: str, channel: str, text: str):
     prepared = await svc.community.reviews.prepare(guild.id, film, 4, text)
     stored = await svc.community.reviews.add(guild.id, alice.id, prepared.draft, film.label)
     parent = guild.get_channel(int(emu.world.channel_id(channel)))
-    svc.journal.crash = CrashPoints([point])
+    svc.journal.crash.arm(point)  # the crash points this bot was started with
     with pytest.raises(SimulatedCrash):
         await post_review(svc, parent, stored, prepared, film, alice.display_name)
     return stored.id
@@ -53,11 +53,11 @@ def threads_named(emu, fragment: str) -> list[str]:
 async def test_a_review_stopped_at_any_step_is_posted_once_at_the_next_start(
     emu, start_bot, settings, point
 ):
-    async with start_bot(settings) as bot:
+    async with start_bot(settings, crash=CrashPoints()) as bot:
         review_id = await review_until(bot, emu, point, "film-talk", LONG)
     async with start_bot(settings) as bot:
         await bot.services.journal.resume_unfinished()
-        assert await bot.services.journal.store.unfinished() == []
+        assert await bot.services.journal.unfinished() == []
         [thread] = threads_named(emu, "Moon (2009)")
         messages = emu.messages_in(thread)
         assert len(messages) == 2 and messages[0]["content"].startswith("## Review of Moon")
@@ -70,7 +70,7 @@ async def test_a_review_stopped_at_any_step_is_posted_once_at_the_next_start(
 
 
 async def test_a_forum_review_whose_post_id_was_lost_is_not_opened_twice(emu, start_bot, settings):
-    async with start_bot(settings) as bot:
+    async with start_bot(settings, crash=CrashPoints()) as bot:
         await emu.slash("Olive", "community settings", reviews_channel="film-forum")
         review_id = await review_until(bot, emu, "review-post:thread:opened", "film-forum", "Ok.")
     async with start_bot(settings) as bot:
@@ -111,7 +111,7 @@ async def test_a_forum_review_refused_after_its_opener_leaves_no_post(emu, bot):
 async def _intents(bot):
     async with bot.services.conn.execute("SELECT id FROM journal_intents") as cursor:
         for (intent_id,) in await cursor.fetchall():
-            yield await bot.services.journal.store.get(intent_id)
+            yield await bot.services.journal.get(intent_id)
 
 
 async def edit_until(bot, emu, point: str) -> int:
@@ -119,13 +119,13 @@ async def edit_until(bot, emu, point: str) -> int:
     svc = bot.services
     guild = bot.get_guild(int(emu.world.guild["id"]))
     alice = guild.get_member(int(emu.world.user_id("Alice")))
-    film = await svc.catalog.films.get_film(await add_film(bot, "Moon", 2009))
+    film = (await svc.catalog.get_details(await add_film(bot, "Moon", 2009))).film
     first = await svc.community.reviews.prepare(guild.id, film, 3, "Quiet.")
     stored = await svc.community.reviews.add(guild.id, alice.id, first.draft, film.label)
     parent = guild.get_channel(int(emu.world.channel_id("film-talk")))
     posted = await post_review(svc, parent, stored, first, film, alice.display_name)
     longer = await svc.community.reviews.prepare(guild.id, film, 4.5, LONG)
-    svc.journal.crash = CrashPoints([point])
+    svc.journal.crash.arm(point)  # the crash points this bot was started with
     with pytest.raises(SimulatedCrash):
         await edit_review(svc, posted, longer, film, alice.display_name)
     return stored.id
@@ -135,11 +135,11 @@ async def edit_until(bot, emu, point: str) -> int:
 async def test_an_edit_stopped_at_any_step_is_finished_once_at_the_next_start(
     emu, start_bot, settings, point
 ):
-    async with start_bot(settings) as bot:
+    async with start_bot(settings, crash=CrashPoints()) as bot:
         review_id = await edit_until(bot, emu, point)
     async with start_bot(settings) as bot:
         await bot.services.journal.resume_unfinished()
-        assert await bot.services.journal.store.unfinished() == []
+        assert await bot.services.journal.unfinished() == []
         [thread] = threads_named(emu, "Moon (2009)")
         opener, second, note = emu.messages_in(thread)  # no part and no line twice
         assert "★★★★½ 4.5/5" in opener["content"] and "Sentence 0" in opener["content"]

@@ -41,8 +41,8 @@ async def test_spoiler_comment_is_reposted_tagged_under_the_authors_name(emu, bo
     assert "Never Let Me Go (2010) discussion was re-posted with 1 sentence" in note["content"]
     stored = await bot.services.guard.record_for(int(original["id"]))
     assert stored.original_text == SPOILER
-    await bot.services.reply_capture.flush()
-    kept = await bot.services.replies.get_message(int(original["id"]))
+    await bot.services.replies.capture.flush()
+    kept = await bot.services.replies.message(int(original["id"]))
     assert kept is not None and kept.state.value == "removed_by_moderator"
     assert kept.content == SPOILER
 

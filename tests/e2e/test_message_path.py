@@ -1,4 +1,4 @@
-"""One path per message and the one webhook helper (issue 12): a guard re-post is screened as
+"""One path per message and the one webhook helper: a guard re-post is screened as
 its author's; the guard retries after a 403 or a 429 storm and never leaves half a re-post;
 restores survive names Discord refuses, a deleted webhook and a failed part."""
 
@@ -40,17 +40,14 @@ def clock():
     return manual_clock()
 
 
-@pytest.fixture
-async def bot(start_bot, settings, clock):
-    async with start_bot(settings, clock=clock) as running:
-        yield running
-
-
 class Tripwire(CrashPoints):
-    """Not a crash: runs `action` when the journal passes point `name` (once)."""
+    """Not a crash: runs an action when the journal passes a point (once), once `set`."""
 
-    def __init__(self, name: str, action) -> None:
+    def __init__(self) -> None:
         super().__init__()
+        self.name, self.action = None, None
+
+    def set(self, name: str, action) -> None:
         self.name, self.action = name, action
 
     def reach(self, name: str) -> None:
@@ -60,12 +57,23 @@ class Tripwire(CrashPoints):
             self.action()
 
 
+@pytest.fixture
+def tripwire():
+    return Tripwire()
+
+
+@pytest.fixture
+async def bot(start_bot, settings, clock, tripwire):
+    async with start_bot(settings, clock=clock, crash=tripwire) as running:
+        yield running
+
+
 def visible(emu, thread_id: str) -> list[str]:
     return [m["content"] for m in emu.messages_in(thread_id)]
 
 
 async def guard_intent(bot, message: dict):
-    return await bot.services.journal.store.by_key(f"guard:{message['id']}")
+    return await bot.services.journal.by_key(f"guard:{message['id']}")
 
 
 async def retry_due(bot, clock) -> None:
@@ -117,11 +125,11 @@ async def test_a_429_storm_while_reposting_is_retried_until_it_is_posted(emu, bo
     assert "||Tommy dies at the end" in repost["content"]
 
 
-async def test_a_refused_second_part_leaves_the_original_and_no_half_repost(emu, bot):
+async def test_a_refused_second_part_leaves_the_original_and_no_half_repost(emu, bot, tripwire):
     watch = GuardWatch(bot)
     thread = await open_discussion(emu, "film-talk")
     refuse = lambda: emu.inject_error("POST", r"/webhooks/\d+/[^/]+$", 403, code=50013)  # noqa: E731
-    bot.services.journal.crash = Tripwire("guard-repost:post:part-1", refuse)
+    tripwire.set("guard-repost:post:part-1", refuse)
     long_text = " ".join([SPOILER] * 30)
     posted = await emu.post("Alice", thread, long_text)
     await watch.result(posted)
@@ -163,11 +171,11 @@ async def test_a_webhook_deleted_by_an_admin_is_created_again(emu, bot):
     assert restored[1]["webhook_id"] in emu.world.webhooks
 
 
-async def test_a_restore_whose_second_part_failed_never_posts_the_first_twice(emu, bot):
+async def test_a_restore_whose_second_part_failed_never_posts_the_first_twice(emu, bot, tripwire):
     long_insult = " ".join([INSULT] * 90)  # two parts
     thread, alert = await hidden_then_approved(bot, emu, "Dave", long_insult)
     refuse = lambda: emu.inject_error("POST", r"/webhooks/\d+/[^/]+$", 403, code=50013)  # noqa: E731
-    bot.services.journal.crash = Tripwire("screening-restore:post:part-1", refuse)
+    tripwire.set("screening-restore:post:part-1", refuse)
     answer, alert = await click(emu, "Mona", alert, "Approve")
     assert "Manage Webhooks" in answer
     assert [m for m in emu.messages_in(thread) if m.get("webhook_id")] == []

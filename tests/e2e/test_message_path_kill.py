@@ -1,7 +1,8 @@
 """A real `python -m bot run` killed (os._exit at a named crash point, or SIGKILL) in the middle
 of the message path's side effects, then a fresh start on the same database: the guard's
 re-post, screening's hide and captured edits and deletions end as if nothing had happened
-(issue 12: D1, "The guard never retries", crash points of docs/journal.md)."""
+(recent edits and deletions are reconciled, the guard's re-post is retried, the crash points
+are those of docs/journal.md)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 
 from bot.journal import Status
 from bot.journal.crash import CRASH_ENV, CRASH_EXIT_CODE
-from storage.replies import MessageState
+from bot.replies.model import MessageState
 from tests.e2e._discussions import SPOILER
 from tests.e2e._discussions import open_discussion as open_guarded
 from tests.e2e._moderation import cases_of
@@ -76,7 +77,7 @@ async def test_a_guard_repost_killed_at_any_step_ends_complete_at_restart(
         await died_at(process, point)
     async with start_bot(settings) as bot:
         await bot.services.journal.resume_unfinished()
-        intent = await bot.services.journal.store.by_key(f"guard:{original['id']}")
+        intent = await bot.services.journal.by_key(f"guard:{original['id']}")
         assert intent.status is Status.DONE
         parts = [m["content"] for m in emu.messages_in(thread) if m.get("webhook_id")]
         assert len(parts) == 2 and len(set(parts)) == 2  # every part once

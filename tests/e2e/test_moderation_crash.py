@@ -53,11 +53,12 @@ async def crash_then_restart(
 ):
     """Run `action` until crash point `point`, stop the bot, start it again, resume; yields
     the restarted bot. `warned_before` warnings are given first (not stopped)."""
-    async with start_bot(settings, clock=clock) as bot:
+    crash = CrashPoints()
+    async with start_bot(settings, clock=clock, crash=crash) as bot:
         await use_log_channel(bot, emu)
         for _ in range(warned_before):
             await act(bot, emu, "warn", target)
-        bot.services.journal.crash = CrashPoints([point])
+        crash.arm(point)
         with pytest.raises(SimulatedCrash):
             await act(bot, emu, action, target, **details)
     async with start_bot(settings, clock=clock) as bot:
@@ -160,7 +161,7 @@ async def _intents(bot):
         "SELECT id FROM journal_intents WHERE kind LIKE 'mod-%' ORDER BY id"
     ) as cursor:
         ids = [row[0] for row in await cursor.fetchall()]
-    return [await journal.store.get(intent_id) for intent_id in ids]
+    return [await journal.get(intent_id) for intent_id in ids]
 
 
 async def test_a_ban_discord_does_not_answer_is_retried_then_done(emu, start_bot, settings):
@@ -219,10 +220,11 @@ async def _answer_replacing(emu, prompt) -> str:
 async def test_a_lock_stopped_at_any_step_is_locked_and_recorded_once(
     emu, start_bot, settings, point
 ):
-    async with start_bot(settings) as bot:
+    crash = CrashPoints()
+    async with start_bot(settings, crash=crash) as bot:
         await use_log_channel(bot, emu)
         thread = await make_thread(bot, emu, discussion=False)
-        bot.services.journal.crash = CrashPoints([point])
+        crash.arm(point)
         with pytest.raises(SimulatedCrash):
             await lock(bot, emu, int(thread))
     async with start_bot(settings) as bot:
@@ -243,16 +245,20 @@ async def lock(bot, emu, thread_id: int):
     )  # fmt: skip
 
 
-async def test_an_action_left_unfinished_is_completed_after_a_new_gateway_session(emu, bot):
-    await use_log_channel(bot, emu)
-    bot.services.journal.crash = CrashPoints(["mod-discord-first:case:before"])
-    with pytest.raises(SimulatedCrash):
-        await act(bot, emu, "tempban", "Bob", duration=timedelta(days=1))
-    bot.services.journal.crash = CrashPoints()
-    assert emu.world.user_id("Bob") in emu.world.bans and log_entries(emu) == []
-    emu.gateway.session_id = "expired"  # the RESUME is refused: a new session, a new READY
-    await emu.drop_gateway()
-    entry = await wait_for_log(emu, "Case #1 · Temporary ban")
-    assert "for 1 day" in entry and emu.gateway.identifies == 2
-    [case] = await cases_of(bot, emu, "Bob")
-    assert case.active and case.expires_at == case.created_at + timedelta(days=1)
+async def test_an_action_left_unfinished_is_completed_after_a_new_gateway_session(
+    emu, start_bot, settings
+):
+    crash = CrashPoints()
+    async with start_bot(settings, crash=crash) as bot:
+        await use_log_channel(bot, emu)
+        crash.arm("mod-discord-first:case:before")
+        with pytest.raises(SimulatedCrash):
+            await act(bot, emu, "tempban", "Bob", duration=timedelta(days=1))
+        crash.arm()
+        assert emu.world.user_id("Bob") in emu.world.bans and log_entries(emu) == []
+        emu.gateway.session_id = "expired"  # the RESUME is refused: a new session, a new READY
+        await emu.drop_gateway()
+        entry = await wait_for_log(emu, "Case #1 · Temporary ban")
+        assert "for 1 day" in entry and emu.gateway.identifies == 2
+        [case] = await cases_of(bot, emu, "Bob")
+        assert case.active and case.expires_at == case.created_at + timedelta(days=1)

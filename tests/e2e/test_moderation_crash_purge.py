@@ -30,16 +30,17 @@ async def purge(bot, emu, messages: list[dict]):
 async def crash_then_resume(emu, start_bot, settings, point: str, count: int):
     """Bob posts `count` messages, Alice one; the purge of Bob's stops at `point`; a new start
     resumes it. Returns the restarted bot's cases, Bob's message ids and Alice's message id."""
-    async with start_bot(settings) as bot:
+    crash = CrashPoints()
+    async with start_bot(settings, crash=crash) as bot:
         await use_log_channel(bot, emu)
         bobs = [await emu.post("Bob", "general", f"spoiler {i}") for i in range(count)]
         alice = await emu.post("Alice", "general", "please stop")
-        bot.services.journal.crash = CrashPoints([point])
+        crash.arm(point)
         with pytest.raises(SimulatedCrash):
             await purge(bot, emu, bobs)
     async with start_bot(settings) as bot:
         await bot.services.journal.resume_unfinished()
-        intents = await bot.services.journal.store.unfinished()
+        intents = await bot.services.journal.unfinished()
         assert intents == []
         case = await bot.services.moderation.case(guild_id(emu), 1)
         return await all_cases(bot), case, {m["id"] for m in bobs}, alice["id"]
@@ -75,6 +76,6 @@ async def test_a_purge_is_one_finished_intent_with_what_it_deleted(emu, bot):
     case = await purge(bot, emu, bobs)
     found = await bot.services.moderation.case_for_intent(1)
     assert found is not None and found.number == case.number == 1
-    intent = await bot.services.journal.store.get(1)
+    intent = await bot.services.journal.get(1)
     assert intent.kind == "mod-purge" and intent.status == Status.DONE
     assert intent.result("delete") == {"deleted": 2, "skipped": 0}

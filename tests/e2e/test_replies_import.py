@@ -91,7 +91,7 @@ async def test_the_seed_thread_is_posted_with_its_nesting(emu, start_bot, settin
 
         later = await emu.post("Alice", thread, "I found this thread late", reply_to=posted[0])
         await settled(bot, emu)
-        kept = await bot.services.replies.get_message(int(later["id"]))
+        kept = await bot.services.replies.message(int(later["id"]))
         assert kept is not None and kept.parent_id == int(posted[0]["id"])
 
 

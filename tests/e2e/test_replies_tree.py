@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.replies.model import MessageState
 from bot.sandbox.emulator.interactions import message_text
-from storage.replies import MessageState
 from tests.e2e._moderation import confirm
 from tests.e2e._replies import (
     attachment_json,
@@ -30,7 +30,7 @@ async def test_tombstones_keep_their_replies_in_the_tree(emu, bot):
     thread, chain, other = await deep_discussion(bot, emu)
     await emu.delete(chain[1])  # Bob deletes his own comment
     mona = int(emu.world.user_id("Mona"))
-    await bot.services.reply_capture.mark_removed(int(chain[2]["id"]), mona)
+    await bot.services.replies.capture.mark_removed(int(chain[2]["id"]), mona)
     await bot.get_channel(int(thread)).get_partial_message(int(chain[2]["id"])).delete()
 
     record = await emu.slash("Alice", "thread tree", where=thread)
@@ -81,7 +81,7 @@ async def test_the_json_export_matches_the_tree(emu, bot):
 async def test_reply_chain_menu_and_originals_for_moderators(emu, bot):
     thread, chain, _ = await deep_discussion(bot, emu)
     await emu.edit(chain[3], "reply 4, edited to say more")
-    await bot.services.reply_capture.mark_removed(int(chain[3]["id"]), emu.world.user_id("Mona"))
+    await bot.services.replies.capture.mark_removed(int(chain[3]["id"]), emu.world.user_id("Mona"))
     await bot.get_channel(int(thread)).get_partial_message(int(chain[3]["id"])).delete()
     await settled(bot, emu)
 

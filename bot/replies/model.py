@@ -1,4 +1,8 @@
-"""Plain values of the reply-chain store (migration 005): what goes in, what comes out."""
+"""Plain values of reply chains: a message as seen on Discord, as stored, its versions, a
+thread's summary, an imported comment, and the one stored time format.
+
+storage/replies.py reads and writes these; the rest of bot/replies/ works on them.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,18 @@ from enum import StrEnum
 
 
 class MessageState(StrEnum):
+    """What became of a stored message (a tombstone keeps its text for moderators)."""
+
     VISIBLE = "visible"
     DELETED_BY_AUTHOR = "deleted_by_author"
     REMOVED_BY_MODERATOR = "removed_by_moderator"
+
+
+class ThreadSource(StrEnum):
+    """Where a stored thread came from."""
+
+    DISCORD = "discord"  # captured live or read back from Discord's history
+    WXR = "wxr"  # imported from a WordPress export
 
 
 @dataclass(frozen=True)
@@ -61,7 +74,7 @@ class StoredMessage:  # thread view builds tens of thousands of these
     removed_by: str | None = None
     source_id: str | None = None
     posted_message_id: int | None = None
-    reactions: tuple[tuple[str, int], ...] = ()  # (emoji, count), most first (issue 16)
+    reactions: tuple[tuple[str, int], ...] = ()  # (emoji, count), most first
 
 
 @dataclass(frozen=True)
@@ -78,7 +91,7 @@ class ThreadSummary:
     thread_id: int
     guild_id: int | None
     title: str
-    source: str
+    source: ThreadSource
     message_count: int
     first_at: datetime | None
     last_at: datetime | None
@@ -102,5 +115,15 @@ def iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
+@dataclass(frozen=True)
+class StateChange:
+    """A stored message's new state: deleted by its author, or removed (`by` says who)."""
+
+    message_id: int
+    state: MessageState
+    by: str | None = None
+
+
 def parse_iso(text: str | None) -> datetime | None:
+    """A stored time read back (None stays None)."""
     return None if text is None else datetime.fromisoformat(text)
