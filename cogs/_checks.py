@@ -43,17 +43,20 @@ def services(interaction: Interaction) -> Services:
     return interaction.client.services
 
 
-def guild_id_of(interaction: Interaction) -> int:
-    """The server a guild-only command was used in (the checks refuse a DM before this)."""
+OUTSIDE_A_SERVER = "This command only works inside a server."
+
+
+def guild_id_of(interaction: Interaction, refusal: str = OUTSIDE_A_SERVER) -> int:
+    """The server a guild-only command was used in; `refusal` is shown in a DM."""
     if interaction.guild_id is None:
-        raise NotAllowed("This command only works inside a server.")
+        raise NotAllowed(refusal)
     return interaction.guild_id
 
 
-def guild_of(interaction: Interaction) -> discord.Guild:
+def guild_of(interaction: Interaction, refusal: str = OUTSIDE_A_SERVER) -> discord.Guild:
     """The server a guild-only command was used in, as discord.py caches it."""
     if interaction.guild is None:
-        raise NotAllowed("This command only works inside a server.")
+        raise NotAllowed(refusal)
     return interaction.guild
 
 

@@ -17,7 +17,7 @@ from bot.community.model import (
 )
 from cogs._checks import server_manager_only
 from cogs._types import Interaction
-from cogs.community._server import server_of
+from cogs.community.checks import server_of
 
 
 @app_commands.command(name="settings")

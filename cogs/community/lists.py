@@ -11,7 +11,7 @@ from bot.films.cards import embed_pages
 from bot.text import escape_markdown
 from cogs._types import Interaction
 from cogs._ui import Paginator
-from cogs.community._server import server_of
+from cogs.community.checks import server_of
 from cogs.films.options import FilmOption
 
 watchlist = app_commands.Group(

@@ -23,7 +23,7 @@ from bot.render import timestamp
 from bot.text import escape_markdown
 from cogs._checks import NotAllowed, is_moderator
 from cogs._types import Interaction
-from cogs.community._server import server_of
+from cogs.community.checks import server_of
 from cogs.community.night_actions import DiscordNightActions
 
 log = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ from bot.films.model import Film
 from bot.services import Services
 from cogs._types import Interaction
 from cogs.community import review_edit, review_post
-from cogs.community._server import server_of
+from cogs.community.checks import server_of
 from cogs.community.thread_parts import fetch_thread
 
 log = logging.getLogger(__name__)

@@ -28,7 +28,7 @@ from bot.text import escape_markdown
 from cogs._checks import is_moderator
 from cogs._types import Interaction
 from cogs._ui import Confirm
-from cogs.community._server import server_of
+from cogs.community.checks import server_of
 from cogs.community.posting import edit_review, post_review, review_parent, tombstone
 from cogs.films.options import FilmOption
 

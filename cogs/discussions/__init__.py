@@ -3,7 +3,7 @@
 One module per concern: opening.py (/discuss start), manage.py (reopen, list, slowmode),
 config.py (/discuss config), terms.py (/discuss spoiler-terms), guard.py (the guard and the
 "Spoiler-tag this" menu), repost.py (the guard's journaled re-post), lifecycle.py (archive
-state from Discord), checks.py (who may do what), _context.py (the server a command runs in).
+state from Discord), checks.py (who may do what, and the server a command runs in).
 The core is bot/discussions/ (its `Discussions` service) and bot/spoilers/.
 """
 

@@ -10,6 +10,7 @@ from discord import app_commands
 
 from bot.discussions.rules import check_starter
 from bot.errors import UserFacingError
+from cogs import _checks as checks
 from cogs._checks import NotAllowed, is_moderator, services
 from cogs._types import Interaction
 
@@ -34,3 +35,16 @@ async def _starter(interaction: Interaction) -> bool:
 def starter_only() -> Callable[[T], T]:
     """/discuss start and reopen: moderators and the server's starter role."""
     return app_commands.check(_starter)
+
+
+OUTSIDE_A_SERVER = "Film discussions only work inside a server."
+
+
+def guild_of(interaction: Interaction) -> discord.Guild:
+    """The server of a /discuss command (the group is guild-only); refused in a DM."""
+    return checks.guild_of(interaction, OUTSIDE_A_SERVER)
+
+
+def guild_id_of(interaction: Interaction) -> int:
+    """The id of a /discuss command's server; refused in a DM."""
+    return checks.guild_id_of(interaction, OUTSIDE_A_SERVER)

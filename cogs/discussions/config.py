@@ -14,7 +14,7 @@ from bot.discussions.rules import settings_text
 from bot.spoilers.model import Sensitivity
 from cogs._checks import moderator_only, services
 from cogs._types import Interaction
-from cogs.discussions._context import guild_id_of
+from cogs.discussions.checks import guild_id_of
 
 group = app_commands.Group(name="config", description="Film discussion settings of this server")
 

@@ -13,8 +13,7 @@ from bot.text import escape_markdown, neutral_name, neutralise_mentions
 from cogs._checks import moderator_only, services
 from cogs._types import Interaction
 from cogs._ui import Paginator
-from cogs.discussions._context import guild_of
-from cogs.discussions.checks import starter_only
+from cogs.discussions.checks import guild_of, starter_only
 
 ARCHIVED_CHOICES_SCANNED = 200
 

@@ -30,8 +30,7 @@ from bot.spoilers.summary import render_summary
 from bot.text import neutral_name
 from cogs._checks import granted, services
 from cogs._types import Interaction
-from cogs.discussions._context import guild_of
-from cogs.discussions.checks import starter_only
+from cogs.discussions.checks import guild_of, starter_only
 from cogs.films.options import fill_in_plot, film_autocomplete, resolve_film
 
 if TYPE_CHECKING:

@@ -14,11 +14,11 @@ from discord import app_commands
 from bot.community.lists import paged
 from bot.community.reviews import rating_line, review_line, top_lines
 from bot.discussions.rules import forum_tags_for
-from bot.errors import InvalidInput
 from bot.films.cards import embed_pages, rating_text
 from bot.films.extras import with_extras
 from bot.films.model import Film
 from bot.render import EmbedData, EmbedField
+from cogs._checks import guild_of
 from cogs._types import Interaction
 from cogs._ui import Paginator
 from cogs.films.options import FilmOption
@@ -45,11 +45,13 @@ async def with_club_rating(interaction: Interaction, film: Film, card: EmbedData
     return with_extras(card, extras) if extras else card
 
 
+OUTSIDE_A_SERVER = "Ratings and reviews belong to a server: use this command in one."
+
+
 def require_server(interaction: Interaction) -> tuple[int, discord.Guild]:
-    """The server the command was used in (its id and the guild); InvalidInput in a DM."""
-    if interaction.guild is None:
-        raise InvalidInput("Ratings and reviews belong to a server: use this command in one.")
-    return interaction.guild.id, interaction.guild
+    """The server the command was used in (its id and the guild); refused in a DM."""
+    guild = guild_of(interaction, OUTSIDE_A_SERVER)
+    return guild.id, guild
 
 
 @app_commands.command(name="top")

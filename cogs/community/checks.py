@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import discord
 
-from bot.errors import InvalidInput
+from cogs._checks import guild_of
 from cogs._types import Interaction
+
+OUTSIDE_A_SERVER = "The film club belongs to a server: use this command in one."
 
 
 def server_of(interaction: Interaction) -> discord.Guild:
     """The interaction's server; refused (as Discord would not even offer it) outside one."""
-    if interaction.guild is None:
-        raise InvalidInput("The film club belongs to a server: use this command in one.")
-    return interaction.guild
+    return guild_of(interaction, OUTSIDE_A_SERVER)
