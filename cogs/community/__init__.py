@@ -47,5 +47,6 @@ async def setup(bot: FilmBot) -> None:
 
 async def teardown(bot: FilmBot) -> None:
     bot.services.journal.unregister(review_post.KIND)
+    bot.services.journal.unregister(review_edit.KIND)
     for name in TOP_LEVEL:
         bot.tree.remove_command(name)
