@@ -43,9 +43,6 @@ from storage.moderation import CaseRepository
 from storage.moderation_config import ModConfigRepository
 from storage.plot_sections import PlotSectionRepository
 from storage.replies import ReplyRepository
-from storage.screening import ScreenedMessageRepository
-from storage.screening_policy import ScreeningPolicyRepository
-from storage.screening_review import ReviewRepository
 from storage.spoiler_terms import SpoilerTermRepository
 
 log = logging.getLogger(__name__)
@@ -209,13 +206,7 @@ async def open_services(settings: Settings) -> Services:
 
 def build_screening(services: Services) -> tuple[ScreeningService, ScreeningStartup]:
     """The screening service (scoring once the model loads) and its background loader."""
-    service = ScreeningService(
-        None,
-        ScreenedMessageRepository(services.conn),
-        ReviewRepository(services.conn),
-        ScreeningPolicyRepository(services.conn),
-        films=services.film_details,
-    )
+    service = ScreeningService(services.conn, films=services.film_details)
     return service, ScreeningStartup(service, services.settings)
 
 

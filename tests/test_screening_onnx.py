@@ -12,9 +12,6 @@ from bot.screening.detoxify_backend import DetoxifyConfig, load_detoxify
 from bot.screening.loader import load_backend
 from bot.screening.service import ScreeningService
 from bot.screening.startup import ScreeningStartup
-from storage.screening import ScreenedMessageRepository
-from storage.screening_policy import ScreeningPolicyRepository
-from storage.screening_review import ReviewRepository
 
 TEXTS = [
     "x",
@@ -157,12 +154,7 @@ async def test_status_line_names_the_onnx_runtime_and_its_cache(tmp_path: Path) 
         database_path=tmp_path / "filmbot.sqlite3",
     )
     conn = await migrated(tmp_path / "filmbot.sqlite3")
-    service = ScreeningService(
-        None,
-        ScreenedMessageRepository(conn),
-        ReviewRepository(conn),
-        ScreeningPolicyRepository(conn),
-    )
+    service = ScreeningService(conn)
     startup = ScreeningStartup(service, settings)
     startup.begin()
     assert await startup.wait_loaded()

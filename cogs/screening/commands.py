@@ -12,13 +12,13 @@ from discord import app_commands
 
 from bot.errors import InvalidInput
 from bot.render import EmbedData
-from bot.screening.policy import MessagePlace, changed_thresholds, parse_label
+from bot.screening.model import ChannelMode, Scope
+from bot.screening.policy import parse_label
 from bot.screening.results import LABELS
 from bot.screening.review_text import queue_pages, status_embed
 from bot.text import escape_markdown
 from cogs._ui import Paginator, to_embed
 from cogs.moderation.checks import moderator_only, server_manager_only, services
-from storage.screening_policy import SERVER_WIDE
 
 group = app_commands.Group(name="screening", description="Toxicity screening of messages")
 QUEUE_LIMIT = 200
@@ -32,18 +32,17 @@ async def status_data(interaction: discord.Interaction) -> EmbedData:
     guild_id = interaction.guild_id
     policy = await found.screening.policy(guild_id)
     config = await found.mod_config.get_config(guild_id)
-    pending = await found.screening.review.list_pending(guild_id, limit=QUEUE_LIMIT)
+    pending = await found.screening.pending_reviews(guild_id, limit=QUEUE_LIMIT)
     return status_embed(
         policy,
         backend=found.screening_backend,
         alert_channel_id=config.alert_channel_id,
-        unscreened=await found.screening.messages.count_unscreened(),
+        unscreened=await found.screening.count_unscreened(),
         pending=len(pending),
     )
 
 
 async def _answer(interaction: discord.Interaction, heading: str | None) -> None:
-    services(interaction).screening.forget_policy(interaction.guild_id)
     embed = to_embed(await status_data(interaction))
     await interaction.response.send_message(heading, embed=embed, ephemeral=True)
 
@@ -63,11 +62,10 @@ async def scope(
     interaction: discord.Interaction, scope: Literal["threads", "channels", "everywhere", "off"]
 ) -> None:
     """Screen film discussion threads, chosen channels only, every channel, or nothing."""
-    policies = services(interaction).screening.policies
-    guild_id, by = interaction.guild_id, interaction.user.id
-    await policies.set_enabled(guild_id, scope != "off", by)
-    if scope != "off":
-        await policies.set_scope(guild_id, scope, by)
+    chosen = None if scope == "off" else Scope(scope)
+    await services(interaction).screening.set_scope(
+        interaction.guild_id, chosen, interaction.user.id
+    )
     await _answer(interaction, f"Screening scope: **{scope}**.")
 
 
@@ -90,18 +88,13 @@ async def threshold(
 ) -> None:
     """Set a label's flag and/or hide threshold for the server or one channel."""
     label = parse_label(label)
-    found = services(interaction).screening
-    policy = await found.policy(interaction.guild_id)
-    place = MessagePlace(channel.id) if channel is not None else None
-    current, _ = policy.thresholds_for(place)[label]
-    new = changed_thresholds(current, flag, hide)
-    await found.policies.set_thresholds(
+    await services(interaction).screening.change_thresholds(
         interaction.guild_id,
         label,
-        new.flag,
-        new.hide,
+        flag,
+        hide,
         interaction.user.id,
-        channel_id=channel.id if channel is not None else SERVER_WIDE,
+        channel_id=channel.id if channel is not None else None,
     )
     where = f" in {channel.mention}" if channel is not None else ""
     await _answer(interaction, f"Thresholds for **{label}**{where} set.")
@@ -116,10 +109,10 @@ async def reset_thresholds(
     interaction: discord.Interaction, label: str | None = None, channel: AnyChannel | None = None
 ) -> None:
     """Go back to the inherited thresholds (server settings, then the defaults)."""
-    removed = await services(interaction).screening.policies.reset_thresholds(
+    removed = await services(interaction).screening.reset_thresholds(
         interaction.guild_id,
         parse_label(label) if label else None,
-        channel.id if channel is not None else SERVER_WIDE,
+        channel.id if channel is not None else None,
     )
     if not removed:
         raise InvalidInput("Nothing to reset: those thresholds were not changed.")
@@ -134,7 +127,7 @@ async def exempt_role(
     interaction: discord.Interaction, role: discord.Role, exempt: bool = True
 ) -> None:
     """Exempt a role's members from screening (or screen them again)."""
-    await services(interaction).screening.policies.set_role_exempt(
+    await services(interaction).screening.set_role_exempt(
         interaction.guild_id, role.id, exempt, interaction.user.id
     )
     state = "exempt from screening" if exempt else "screened again"
@@ -154,8 +147,9 @@ async def channel_mode(
     mode: Literal["screen", "exempt", "default"],
 ) -> None:
     """Always screen a channel, exempt it, or let it follow the server's scope."""
-    await services(interaction).screening.policies.set_channel_mode(
-        interaction.guild_id, channel.id, None if mode == "default" else mode, interaction.user.id
+    chosen = None if mode == "default" else ChannelMode(mode)
+    await services(interaction).screening.set_channel_mode(
+        interaction.guild_id, channel.id, chosen, interaction.user.id
     )
     await _answer(interaction, f"{channel.mention}: **{mode}**.")
 
@@ -169,19 +163,14 @@ async def queue(interaction: discord.Interaction, item: int | None = None) -> No
     if item is not None:
         await show_item(interaction, item)
         return
-    items = await found.screening.review.list_pending(interaction.guild_id, limit=QUEUE_LIMIT)
+    items = await found.screening.pending_reviews(interaction.guild_id, limit=QUEUE_LIMIT)
     total = f"{len(items)}+" if len(items) >= QUEUE_LIMIT else str(len(items))
     await Paginator.send(interaction, queue_pages(items, total))
 
 
 async def show_item(interaction: discord.Interaction, item_id: int) -> None:
     found = services(interaction)
-    try:
-        item = await found.screening.review.get(item_id)
-    except LookupError:
-        item = None
-    if item is None or item.guild_id != interaction.guild_id:
-        raise InvalidInput(f"There is no review item #{item_id} in this server.")
+    item = await found.screening.review_item(item_id, interaction.guild_id)
     desk = interaction.client.get_cog("Screening").desk  # type: ignore[union-attr]
     embed, view = await desk.render(item, [])
     await interaction.response.send_message(

@@ -18,10 +18,10 @@ import discord
 from bot.errors import InvalidInput
 from bot.moderation.model import DmStatus
 from bot.render import trim
+from bot.screening.model import ReviewItem
 from bot.text import escape_markdown
 from cogs.moderation.checks import guild_facts, person
 from cogs.screening.desk import ReviewDesk, kept_notes
-from storage.screening_review import ReviewItem
 
 TIMEOUT = timedelta(hours=1)
 _locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
@@ -39,7 +39,7 @@ async def decide(interaction: discord.Interaction, action: str, item_id: int) ->
             answer = await remove(desk, interaction, item)
         else:
             answer = await sanction(desk, interaction, item, action)
-        item = await desk.services.screening.review.get(item_id)
+        item = await desk.services.screening.review_item(item_id)
         embed, view = await desk.render(item, kept_notes_of(interaction))
         await interaction.edit_original_response(embed=embed, view=view)
     await interaction.followup.send(answer, ephemeral=True)
@@ -47,10 +47,7 @@ async def decide(interaction: discord.Interaction, action: str, item_id: int) ->
 
 async def open_item(desk: ReviewDesk, item_id: int) -> ReviewItem:
     """The item, if it is still open; otherwise who closed it and when."""
-    try:
-        item = await desk.services.screening.review.get(item_id)
-    except LookupError:
-        raise InvalidInput(f"There is no review item #{item_id}.") from None
+    item = await desk.services.screening.review_item(item_id)
     if not item.is_open:
         who = await desk.author_name(item.guild_id, item.decided_by) or "a moderator"
         raise InvalidInput(f"Review #{item.id} was already {item.state} by {escape_markdown(who)}.")
@@ -58,9 +55,9 @@ async def open_item(desk: ReviewDesk, item_id: int) -> ReviewItem:
 
 
 async def approve(desk: ReviewDesk, interaction: discord.Interaction, item: ReviewItem) -> str:
-    stored = await desk.services.screening.messages.latest(item.message_id)
+    stored = await desk.services.screening.latest_screening(item.message_id)
     note = "left as it is"
-    if stored is not None and stored.outcome == "hide" and not await _still_there(desk, item):
+    if stored is not None and stored.hidden and not await _still_there(desk, item):
         note = await desk.restore(item, stored, interaction.user.id)  # approves it too
     else:
         await desk.services.screening.decide_review(item.id, "approve", interaction.user.id, note)
@@ -68,8 +65,8 @@ async def approve(desk: ReviewDesk, interaction: discord.Interaction, item: Revi
 
 
 async def remove(desk: ReviewDesk, interaction: discord.Interaction, item: ReviewItem) -> str:
-    stored = await desk.services.screening.messages.latest(item.message_id)
-    if stored is not None and stored.outcome == "hide":
+    stored = await desk.services.screening.latest_screening(item.message_id)
+    if stored is not None and stored.hidden:
         note = "it was already hidden"
     elif not await desk.delete_message(item, reason=f"Review #{item.id}: removed"):
         raise InvalidInput(
