@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 class LinearProfanityModel:
     """The arrays of alt-profanity-check's vectorizer and calibrated linear SVMs."""
 
-    def __init__(self, vectorizer, model) -> None:
+    def __init__(self, vectorizer: Any, model: Any) -> None:
         self._vocabulary: dict[str, int] = dict(vectorizer.vocabulary_)
         self._token = re.compile(vectorizer.token_pattern)
         self._idf = np.asarray(vectorizer.idf_, dtype=np.float64)
@@ -72,4 +73,5 @@ class LinearProfanityModel:
         norms[norms == 0.0] = 1.0
         decisions = (counts @ self._weights) / norms[:, None] + self._intercepts
         calibrated = 1.0 / (1.0 + np.exp(self._a * decisions + self._b))
-        return calibrated.mean(axis=1).tolist()
+        scores: list[float] = calibrated.mean(axis=1).tolist()
+        return scores

@@ -212,7 +212,7 @@ def _construct(checkpoint: Path, hf_dir: Path | None) -> Any:
     from transformers.utils import logging as hf_logging
 
     install_offline_fix()
-    hf_logging.disable_progress_bar()
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # unannotated upstream
     try:
         detox = detoxify.Detoxify(
             checkpoint=str(checkpoint),
@@ -245,13 +245,13 @@ def install_offline_fix() -> None:
     original = module.get_model_and_tokenizer
 
     def get_model_and_tokenizer(
-        model_type,
-        model_name,
-        tokenizer_name,
-        num_classes,
-        state_dict,
-        huggingface_config_path=None,
-    ):
+        model_type: str,
+        model_name: str,
+        tokenizer_name: str,
+        num_classes: int,
+        state_dict: dict[str, Any],
+        huggingface_config_path: str | None = None,
+    ) -> Any:
         return original(
             huggingface_config_path or model_type,
             model_name,
@@ -289,4 +289,6 @@ def quantize_int8(detox: Any) -> None:
         # in torch 2.13 (measured in bench/screening.py) and needs no extra package.
         warnings.simplefilter("ignore", DeprecationWarning)
         warnings.filterwarnings("ignore", message=".*quantiz.*deprecated", category=UserWarning)
-        detox.model = quantize_dynamic(detox.model, {torch.nn.Linear}, dtype=torch.qint8)
+        detox.model = quantize_dynamic(  # type: ignore[no-untyped-call]  # unannotated in torch
+            detox.model, {torch.nn.Linear}, dtype=torch.qint8
+        )

@@ -22,6 +22,7 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -196,7 +197,7 @@ def load_patterns(path: Path = DEFAULT_PATH) -> HarmPatterns:
         raise PatternFileError(f"the pattern file {path} is not valid: {exc!r}") from None
 
 
-def _compile(data: dict) -> HarmPatterns:
+def _compile(data: dict[str, Any]) -> HarmPatterns:
     if data.get("format") != FORMAT:
         raise ValueError(f"format is {data.get('format')!r}, not {FORMAT!r}")
     words: dict[str, list[str]] = data["words"]
@@ -231,7 +232,7 @@ def _needed_words(need: str | list[str], words: dict[str, list[str]]) -> frozens
 
 
 def _telling_word(phrase: str) -> str:
-    tokens = _TOKENS.findall(phrase.lower())
+    tokens: list[str] = _TOKENS.findall(phrase.lower())
     telling = [token for token in tokens if token not in _COMMON] or tokens
     return max(reversed(telling), key=len)
 
