@@ -57,11 +57,8 @@ class LinearProfanityModel:
         indices: list[int] = []
         indptr = [0]
         for text in texts:
-            indices.extend(
-                vocabulary[token]
-                for token in self._token.findall(text.lower())
-                if token in vocabulary
-            )
+            found = map(vocabulary.get, self._token.findall(text.lower()))
+            indices.extend(index for index in found if index is not None)
             indptr.append(len(indices))
         counts = csr_matrix(
             (np.ones(len(indices)), np.array(indices, dtype=np.int64), np.array(indptr)),
