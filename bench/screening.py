@@ -21,11 +21,20 @@ import random
 import statistics
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from bench import _corpus
 from bench._machine import describe
+
+if TYPE_CHECKING:
+    from bot.films.model import FilmDetails
+    from bot.screening.backend import ScoringBackend
+    from bot.screening.detoxify_backend import DetoxifyBackend
+
+Submit = Callable[[str], Awaitable[None]]
 
 LOADS = (5, 10, 20, 40)
 QUEUE = 256
@@ -72,7 +81,8 @@ def _percentile(values: list[float], pct: float) -> float:
 
 
 def _arrivals(rate: float, duration: float, rng: random.Random) -> list[float]:
-    times, now = [], 0.0
+    times: list[float] = []
+    now = 0.0
     while True:
         now += rng.expovariate(rate)
         if now > duration:
@@ -80,14 +90,21 @@ def _arrivals(rate: float, duration: float, rng: random.Random) -> list[float]:
         times.append(now)
 
 
-async def _offer(rate, duration, drain, messages, submit, rng) -> LoadResult:
+async def _offer(
+    rate: float,
+    duration: float,
+    drain: float,
+    messages: list[str],
+    submit: Submit,
+    rng: random.Random,
+) -> LoadResult:
     """Send messages at Poisson times; each `submit(text)` resolves when its verdict is ready."""
     from bot.screening.batcher import ScreenerBusy
 
     result = LoadResult(rate, 0, 0, 0, [])
     stall = CpuStall()
     start = time.perf_counter()
-    pending: set[asyncio.Task] = set()
+    pending: set[asyncio.Task[None]] = set()
 
     async def one(text: str, sent: float) -> None:
         try:
@@ -98,7 +115,7 @@ async def _offer(rate, duration, drain, messages, submit, rng) -> LoadResult:
         result.completed += 1
         result.latencies.append(time.perf_counter() - sent)
 
-    sent_at: dict[asyncio.Task, float] = {}
+    sent_at: dict[asyncio.Task[None], float] = {}
     for offset in _arrivals(rate, duration, rng):
         await asyncio.sleep(max(0.0, start + offset - time.perf_counter()))
         sent = time.perf_counter()
@@ -117,7 +134,14 @@ async def _offer(rate, duration, drain, messages, submit, rng) -> LoadResult:
     return result
 
 
-async def _naive_run(detox, messages, rate, duration, drain, rng) -> LoadResult:
+async def _naive_run(
+    detox: Any,
+    messages: list[str],
+    rate: float,
+    duration: float,
+    drain: float,
+    rng: random.Random,
+) -> LoadResult:
     executor = concurrent.futures.ThreadPoolExecutor(max_workers=1)
     loop = asyncio.get_running_loop()
 
@@ -130,7 +154,15 @@ async def _naive_run(detox, messages, rate, duration, drain, rng) -> LoadResult:
         executor.shutdown(wait=True, cancel_futures=True)
 
 
-async def _pipeline_run(backend, film, messages, rate, duration, drain, rng) -> LoadResult:
+async def _pipeline_run(
+    backend: ScoringBackend,
+    film: FilmDetails,
+    messages: list[str],
+    rate: float,
+    duration: float,
+    drain: float,
+    rng: random.Random,
+) -> LoadResult:
     from bot.screening.pipeline import ScreeningPipeline
     from bot.screening.policy import ScreeningPolicy, decide
 
@@ -146,14 +178,16 @@ async def _pipeline_run(backend, film, messages, rate, duration, drain, rng) -> 
         await pipeline.batcher.close(flush=False)
 
 
-def _naive_throughput(detox, messages, count: int) -> float:
+def _naive_throughput(detox: Any, messages: list[str], count: int) -> float:
     started = time.perf_counter()
     for text in messages[:count]:
         detox.predict(text)
     return count / (time.perf_counter() - started)
 
 
-async def _pipeline_throughput(backend, film, messages, count: int) -> tuple[float, float]:
+async def _pipeline_throughput(
+    backend: ScoringBackend, film: FilmDetails, messages: list[str], count: int
+) -> tuple[float, float]:
     from bot.screening.pipeline import ScreeningPipeline
 
     pipeline = ScreeningPipeline(backend, max_queue=count + 1, timeout=BUSY_TIMEOUT)
@@ -167,7 +201,7 @@ async def _pipeline_throughput(backend, film, messages, count: int) -> tuple[flo
     return count / elapsed, mean_batch
 
 
-async def _loop_lag(work) -> list[float]:
+async def _loop_lag(work: Callable[[], Awaitable[None]]) -> list[float]:
     """Lateness of a 5 ms timer while `work()` runs."""
     lags: list[float] = []
     running = True
@@ -185,7 +219,9 @@ async def _loop_lag(work) -> list[float]:
     return lags
 
 
-async def _lag_section(detox, backend, film, messages, count: int) -> None:
+async def _lag_section(
+    detox: Any, backend: ScoringBackend, film: FilmDetails, messages: list[str], count: int
+) -> None:
     from bot.screening.pipeline import ScreeningPipeline
 
     pipeline = ScreeningPipeline(backend, max_queue=count + 1, timeout=BUSY_TIMEOUT)
@@ -212,7 +248,7 @@ async def _lag_section(detox, backend, film, messages, count: int) -> None:
         )
 
 
-def _embedded_section(messages: list[str], film) -> None:
+def _embedded_section(messages: list[str], film: FilmDetails) -> None:
     from bot.screening.embedded import EmbeddedBackend
     from bot.screening.film_aware import FilmContext, prepare
     from bot.screening.normalise import default_lexicon, normalise
@@ -224,7 +260,7 @@ def _embedded_section(messages: list[str], film) -> None:
     print("(c) embedded backend (alt-profanity-check + patterns), 10,000 messages:")
     for batch in (32, 256, 1000):  # 256: the batcher's preferred batch for this backend
         print(f"  score() batches of {batch:<5}        {_rate(texts, backend.score, batch)}")
-    alone = {
+    alone: dict[str, Callable[[list[str]], object]] = {
         "normalise alone": lambda part: [normalise(t, known) for t in part],
         "film-aware rules alone": lambda part: [prepare(t, context) for t in part],
     }
@@ -237,7 +273,7 @@ def _embedded_section(messages: list[str], film) -> None:
     pipeline.batcher.close_sync()
 
 
-def _rate(texts: list[str], work, batch: int) -> str:
+def _rate(texts: list[str], work: Callable[[list[str]], object], batch: int) -> str:
     """Messages per second of wall time, and per second of this process's CPU time (what an
     idle core would give: other sessions' load inflates the first, hardly the second)."""
     started, cpu = time.perf_counter(), time.process_time()
@@ -291,7 +327,7 @@ async def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load_variants(folder: Path, messages: list[str]) -> dict[str, object]:
+def _load_variants(folder: Path, messages: list[str]) -> dict[str, DetoxifyBackend]:
     """The same random BERT-base checkpoint behind each runtime, quantised or not."""
     from bot.screening.detoxify_backend import DetoxifyConfig, load_detoxify
     from bot.screening.tiny_model import build_original_size_checkpoint
@@ -302,7 +338,7 @@ def _load_variants(folder: Path, messages: list[str]) -> dict[str, object]:
     print(
         f"built BERT-base random checkpoint ({size:.0f} MB) in {time.perf_counter() - started:.1f} s"
     )
-    variants = {}
+    variants: dict[str, DetoxifyBackend] = {}
     for name, options in VARIANTS.items():
         started = time.perf_counter()
         config = DetoxifyConfig(
@@ -322,7 +358,13 @@ def _load_variants(folder: Path, messages: list[str]) -> dict[str, object]:
     return variants
 
 
-async def _latency_section(args, detox, variants, film, messages) -> None:
+async def _latency_section(
+    args: argparse.Namespace,
+    detox: Any,
+    variants: dict[str, DetoxifyBackend],
+    film: FilmDetails,
+    messages: list[str],
+) -> None:
     duration, drain = (3.0, 3.0) if args.quick else (6.0, 4.0)
     print(
         f"(a) verdict latency, Poisson arrivals for {duration:.0f} s (at least 60 messages), "
