@@ -41,11 +41,14 @@ QUEUE = 256
 # All messages at once, on a machine other sessions load: a verdict may take minutes.
 BUSY_TIMEOUT = 900.0
 # Each pipeline variant loads the same checkpoint through the real Detoxify class.
-VARIANTS = {
+VARIANTS: dict[str, dict[str, Any]] = {
     "pipeline fp32": {"runtime": "torch"},
     "pipeline int8": {"runtime": "torch", "quantize": "int8"},
     "pipeline onnx fp32": {"runtime": "onnx"},
     "pipeline onnx int8": {"runtime": "onnx", "quantize": "int8"},
+    # The same export without ONNX Runtime's transformer optimiser (its own fusions at load only)
+    "onnx fp32 unoptimised": {"runtime": "onnx", "optimise": False},
+    "onnx int8 unoptimised": {"runtime": "onnx", "quantize": "int8", "optimise": False},
 }
 TARGETS = "pipeline >= 3x naive throughput; p99 < 300 ms at 20 msg/s; loop lag p99 < 20 ms; embedded > 5,000 msg/s"
 

@@ -151,6 +151,21 @@ def test_if_the_optimiser_fails_the_plain_export_is_scored_and_the_reason_shown(
     assert_close(backend.score(TEXTS), torch_scores, 1e-4)
 
 
+def test_without_the_optimiser_the_plain_export_is_scored(tmp_path: Path) -> None:
+    torch_scores = load_tiny(tmp_path / "torch").score(TEXTS)
+    plain = load_tiny(tmp_path, runtime="onnx", optimise=False)
+    assert plain.runtime.endswith("graph optimiser off")
+    assert not list(tmp_path.glob("*-bert*.onnx"))  # only the export: nothing else to cache
+    assert_close(plain.score(TEXTS), torch_scores, 1e-4)
+    assert load_tiny(tmp_path, runtime="onnx", optimise=False).runtime.startswith(
+        "runtime onnx: cached "
+    )
+    int8 = load_tiny(tmp_path, runtime="onnx", quantize="int8", optimise=False)
+    assert [p.name for p in tmp_path.glob("*-int8-plain-*.onnx")] and int8.runtime.endswith(
+        "graph optimiser off"
+    )
+
+
 def test_without_onnxruntime_the_loader_falls_back_to_torch_and_says_why(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

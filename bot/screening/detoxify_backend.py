@@ -51,6 +51,7 @@ class DetoxifyConfig:
     quantize: str = "none"  # "none" or "int8"
     runtime: str = "torch"  # "torch" or "onnx" (falls back to torch if ONNX cannot be used)
     cache_dir: Path | None = None  # where exported ONNX models are kept (onnx runtime only)
+    optimise: bool = True  # ONNX Runtime's transformer optimiser on the export (onnx only)
 
 
 class ForwardPass(Protocol):
@@ -208,7 +209,11 @@ def _pick_runtime(detox: Any, config: DetoxifyConfig, checkpoint: Path) -> tuple
 
         try:
             forward, how = load_onnx_forward(
-                detox, checkpoint, quantize=config.quantize, cache_dir=config.cache_dir
+                detox,
+                checkpoint,
+                quantize=config.quantize,
+                cache_dir=config.cache_dir,
+                optimise=config.optimise,
             )
         except ModelLoadError as exc:
             log.warning("TOXICITY_RUNTIME=onnx not used, scoring with torch instead: %s", exc)

@@ -22,14 +22,14 @@ OPTIMISER_FORMAT = 1
 FUSED_OPERATORS = ("Attention", "EmbedLayerNormalization", "SkipLayerNormalization", "BiasGelu")
 
 
-def optimised_name(checkpoint_sha256: str, quantize: str, onnxruntime_version: str) -> str:
-    """The scored file's name: checkpoint hash, weights type, optimiser recipe and the
-    onnxruntime version that made it (its fused operators are that version's)."""
+def optimised_name(
+    checkpoint_sha256: str, quantize: str, onnxruntime_version: str, optimise: bool = True
+) -> str:
+    """The scored file's name: checkpoint hash, weights type, optimiser recipe (or "plain")
+    and the onnxruntime version that made it (its fused operators are that version's)."""
     weights = "int8" if quantize == "int8" else "fp32"
-    return (
-        f"detoxify-{checkpoint_sha256[:16]}-{weights}-bert{OPTIMISER_FORMAT}"
-        f"-ort{onnxruntime_version}.onnx"
-    )
+    recipe = f"bert{OPTIMISER_FORMAT}" if optimise else "plain"
+    return f"detoxify-{checkpoint_sha256[:16]}-{weights}-{recipe}-ort{onnxruntime_version}.onnx"
 
 
 @contextlib.contextmanager

@@ -77,26 +77,36 @@ def import_onnx() -> tuple[Any, Any]:
 
 
 def load_onnx_forward(
-    detox: Any, checkpoint: Path, *, quantize: str = "none", cache_dir: Path | None = None
+    detox: Any,
+    checkpoint: Path,
+    *,
+    quantize: str = "none",
+    cache_dir: Path | None = None,
+    optimise: bool = True,
 ) -> tuple[OnnxForward, str]:
     """The ONNX forward pass for a loaded Detoxify model, and how it was obtained.
 
     Reuses the cached optimised model for this checkpoint, quantisation and onnxruntime
     when it is intact; otherwise makes it now (from the cached export if that is intact,
-    else exporting first: seconds for BERT-base, done once).
+    else exporting first: seconds for BERT-base, done once). With `optimise` False the
+    graph optimiser is skipped (the plain export, or its int8 copy, is scored).
     """
     ort, _ = import_onnx()
     folder = cache_dir or DEFAULT_CACHE
     checkpoint_sha = file_sha256(checkpoint)
     export_path = folder / export_name(checkpoint_sha)
-    model_path = folder / optimised_name(checkpoint_sha, quantize, ort.__version__)
-    problem = _check_cached(model_path, _sha_of(export_path))
+    model_path = export_path
+    if optimise or quantize == "int8":
+        name = optimised_name(checkpoint_sha, quantize, ort.__version__, optimise)
+        model_path = folder / name
+    source = None if model_path == export_path else _sha_of(export_path)
+    problem = _check_cached(model_path, source)
     if not problem and model_path.exists():
         return OnnxForward(open_session(ort, model_path)), f"cached {model_path} reused"
     started = time.monotonic()
     with _export_guard(model_path):
         try:
-            how = _build_cached(ort, detox, export_path, model_path, quantize)
+            how = _build_cached(ort, detox, export_path, model_path, quantize, optimise)
             forward = OnnxForward(open_session(ort, model_path))
         except ModelLoadError:
             raise
@@ -112,15 +122,23 @@ def load_onnx_forward(
     return forward, f"exported to {model_path} in {took:.1f} s, {how}{rebuilt}"
 
 
-def _build_cached(ort: Any, detox: Any, export_path: Path, model_path: Path, quantize: str) -> str:
+def _build_cached(
+    ort: Any, detox: Any, export_path: Path, model_path: Path, quantize: str, optimise: bool
+) -> str:
     """The export (if its cached copy is not intact), then the optimised model; says how."""
     _check_cached(export_path)
     if not export_path.exists():
         _store(export_path, lambda scratch: _export_checked(ort, detox, scratch), source=None)
-    how: list[str] = []
+    how: list[str] = [] if optimise else ["graph optimiser off"]
+    if model_path == export_path:
+        return how[0]
 
     def optimised(scratch: Path) -> Path:
-        result = _optimise_checked(ort, detox, export_path, scratch, how)
+        if not optimise:
+            result = scratch / "model-plain.onnx"
+            shutil.copyfile(export_path, result)
+        else:
+            result = _optimise_checked(ort, detox, export_path, scratch, how)
         if quantize == "int8":
             result = quantise_int8(result, scratch / "model-int8.onnx")
         return result
