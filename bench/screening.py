@@ -93,16 +93,21 @@ def _arrivals(rate: float, duration: float, rng: random.Random) -> list[float]:
         times.append(now)
 
 
-async def _offer(
-    rate: float,
-    duration: float,
-    drain: float,
-    messages: list[str],
-    submit: Submit,
-    rng: random.Random,
-) -> LoadResult:
+@dataclass(frozen=True)
+class Load:
+    """An offered load: `rate` messages a second for `duration` s, then `drain` s to finish."""
+
+    rate: float
+    duration: float
+    drain: float
+    rng: random.Random
+
+
+async def _offer(load: Load, messages: list[str], submit: Submit) -> LoadResult:
     """Send messages at Poisson times; each `submit(text)` resolves when its verdict is ready."""
     from bot.screening.batcher import ScreenerBusy
+
+    rate, duration, drain, rng = load.rate, load.duration, load.drain, load.rng
 
     result = LoadResult(rate, 0, 0, 0, [])
     stall = CpuStall()
@@ -137,14 +142,7 @@ async def _offer(
     return result
 
 
-async def _naive_run(
-    detox: Any,
-    messages: list[str],
-    rate: float,
-    duration: float,
-    drain: float,
-    rng: random.Random,
-) -> LoadResult:
+async def _naive_run(detox: Any, messages: list[str], load: Load) -> LoadResult:
     executor = concurrent.futures.ThreadPoolExecutor(max_workers=1)
     loop = asyncio.get_running_loop()
 
@@ -152,19 +150,13 @@ async def _naive_run(
         await loop.run_in_executor(executor, detox.predict, text)
 
     try:
-        return await _offer(rate, duration, drain, messages, submit, rng)
+        return await _offer(load, messages, submit)
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
 
 
 async def _pipeline_run(
-    backend: ScoringBackend,
-    film: FilmDetails,
-    messages: list[str],
-    rate: float,
-    duration: float,
-    drain: float,
-    rng: random.Random,
+    backend: ScoringBackend, film: FilmDetails, messages: list[str], load: Load
 ) -> LoadResult:
     from bot.screening.pipeline import ScreeningPipeline
     from bot.screening.policy import ScreeningPolicy, decide
@@ -176,7 +168,7 @@ async def _pipeline_run(
         decide((await pipeline.screen(text, film)).scores, policy)
 
     try:
-        return await _offer(rate, duration, drain, messages, submit, rng)
+        return await _offer(load, messages, submit)
     finally:
         await pipeline.batcher.close(flush=False)
 
@@ -376,9 +368,10 @@ async def _latency_section(
     rng = random.Random(11)
     for rate in LOADS:
         run_for = max(duration, 60 / rate) if not args.quick else duration
-        print((await _naive_run(detox, messages, rate, run_for, drain, rng)).row("naive predict()"))
+        load = Load(rate, run_for, drain, rng)
+        print((await _naive_run(detox, messages, load)).row("naive predict()"))
         for name, backend in variants.items():
-            result = await _pipeline_run(backend, film, messages, rate, run_for, drain, rng)
+            result = await _pipeline_run(backend, film, messages, load)
             print(result.row(name))
 
 
