@@ -20,6 +20,7 @@ from bot.screening.model import (
 from storage.db import transaction, write
 
 NOW_SQL = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+ERROR_CHARS = 500  # of the last error stored with a message waiting to be screened
 
 
 def utc_iso(moment: datetime) -> str:
@@ -73,7 +74,7 @@ class ScreenedMessageRepository:
             row_id = await self._insert(message, None, ScreeningStatus.UNSCREENED)
             await self._conn.execute(
                 "UPDATE screened_messages SET last_error = ?, retry_after = ? WHERE id = ?",
-                (error[:500], utc_iso(retry_after) if retry_after else None, row_id),
+                (error[:ERROR_CHARS], utc_iso(retry_after) if retry_after else None, row_id),
             )
         return await self._written(row_id)
 
@@ -89,7 +90,7 @@ class ScreenedMessageRepository:
             self._conn,
             "UPDATE screened_messages SET attempts = attempts + 1, last_error = ?, "
             "retry_after = ? WHERE id = ? AND status = 'unscreened'",
-            (error[:500], utc_iso(retry_after), row_id),
+            (error[:ERROR_CHARS], utc_iso(retry_after), row_id),
         )
         return await self._written(row_id)
 
