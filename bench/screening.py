@@ -21,22 +21,34 @@ import random
 import statistics
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from bench import _corpus
 from bench._machine import describe
+
+if TYPE_CHECKING:
+    from bot.films.model import FilmDetails
+    from bot.screening.backend import ScoringBackend
+    from bot.screening.detoxify_backend import DetoxifyBackend
+
+Submit = Callable[[str], Awaitable[None]]
 
 LOADS = (5, 10, 20, 40)
 QUEUE = 256
 # All messages at once, on a machine other sessions load: a verdict may take minutes.
 BUSY_TIMEOUT = 900.0
 # Each pipeline variant loads the same checkpoint through the real Detoxify class.
-VARIANTS = {
+VARIANTS: dict[str, dict[str, Any]] = {
     "pipeline fp32": {"runtime": "torch"},
     "pipeline int8": {"runtime": "torch", "quantize": "int8"},
     "pipeline onnx fp32": {"runtime": "onnx"},
     "pipeline onnx int8": {"runtime": "onnx", "quantize": "int8"},
+    # The same export without ONNX Runtime's transformer optimiser (its own fusions at load only)
+    "onnx fp32 unoptimised": {"runtime": "onnx", "optimise": False},
+    "onnx int8 unoptimised": {"runtime": "onnx", "quantize": "int8", "optimise": False},
 }
 TARGETS = "pipeline >= 3x naive throughput; p99 < 300 ms at 20 msg/s; loop lag p99 < 20 ms; embedded > 5,000 msg/s"
 
@@ -72,7 +84,8 @@ def _percentile(values: list[float], pct: float) -> float:
 
 
 def _arrivals(rate: float, duration: float, rng: random.Random) -> list[float]:
-    times, now = [], 0.0
+    times: list[float] = []
+    now = 0.0
     while True:
         now += rng.expovariate(rate)
         if now > duration:
@@ -80,14 +93,26 @@ def _arrivals(rate: float, duration: float, rng: random.Random) -> list[float]:
         times.append(now)
 
 
-async def _offer(rate, duration, drain, messages, submit, rng) -> LoadResult:
+@dataclass(frozen=True)
+class Load:
+    """An offered load: `rate` messages a second for `duration` s, then `drain` s to finish."""
+
+    rate: float
+    duration: float
+    drain: float
+    rng: random.Random
+
+
+async def _offer(load: Load, messages: list[str], submit: Submit) -> LoadResult:
     """Send messages at Poisson times; each `submit(text)` resolves when its verdict is ready."""
     from bot.screening.batcher import ScreenerBusy
+
+    rate, duration, drain, rng = load.rate, load.duration, load.drain, load.rng
 
     result = LoadResult(rate, 0, 0, 0, [])
     stall = CpuStall()
     start = time.perf_counter()
-    pending: set[asyncio.Task] = set()
+    pending: set[asyncio.Task[None]] = set()
 
     async def one(text: str, sent: float) -> None:
         try:
@@ -98,7 +123,7 @@ async def _offer(rate, duration, drain, messages, submit, rng) -> LoadResult:
         result.completed += 1
         result.latencies.append(time.perf_counter() - sent)
 
-    sent_at: dict[asyncio.Task, float] = {}
+    sent_at: dict[asyncio.Task[None], float] = {}
     for offset in _arrivals(rate, duration, rng):
         await asyncio.sleep(max(0.0, start + offset - time.perf_counter()))
         sent = time.perf_counter()
@@ -117,7 +142,7 @@ async def _offer(rate, duration, drain, messages, submit, rng) -> LoadResult:
     return result
 
 
-async def _naive_run(detox, messages, rate, duration, drain, rng) -> LoadResult:
+async def _naive_run(detox: Any, messages: list[str], load: Load) -> LoadResult:
     executor = concurrent.futures.ThreadPoolExecutor(max_workers=1)
     loop = asyncio.get_running_loop()
 
@@ -125,12 +150,14 @@ async def _naive_run(detox, messages, rate, duration, drain, rng) -> LoadResult:
         await loop.run_in_executor(executor, detox.predict, text)
 
     try:
-        return await _offer(rate, duration, drain, messages, submit, rng)
+        return await _offer(load, messages, submit)
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
 
 
-async def _pipeline_run(backend, film, messages, rate, duration, drain, rng) -> LoadResult:
+async def _pipeline_run(
+    backend: ScoringBackend, film: FilmDetails, messages: list[str], load: Load
+) -> LoadResult:
     from bot.screening.pipeline import ScreeningPipeline
     from bot.screening.policy import ScreeningPolicy, decide
 
@@ -141,19 +168,21 @@ async def _pipeline_run(backend, film, messages, rate, duration, drain, rng) -> 
         decide((await pipeline.screen(text, film)).scores, policy)
 
     try:
-        return await _offer(rate, duration, drain, messages, submit, rng)
+        return await _offer(load, messages, submit)
     finally:
         await pipeline.batcher.close(flush=False)
 
 
-def _naive_throughput(detox, messages, count: int) -> float:
+def _naive_throughput(detox: Any, messages: list[str], count: int) -> float:
     started = time.perf_counter()
     for text in messages[:count]:
         detox.predict(text)
     return count / (time.perf_counter() - started)
 
 
-async def _pipeline_throughput(backend, film, messages, count: int) -> tuple[float, float]:
+async def _pipeline_throughput(
+    backend: ScoringBackend, film: FilmDetails, messages: list[str], count: int
+) -> tuple[float, float]:
     from bot.screening.pipeline import ScreeningPipeline
 
     pipeline = ScreeningPipeline(backend, max_queue=count + 1, timeout=BUSY_TIMEOUT)
@@ -167,7 +196,7 @@ async def _pipeline_throughput(backend, film, messages, count: int) -> tuple[flo
     return count / elapsed, mean_batch
 
 
-async def _loop_lag(work) -> list[float]:
+async def _loop_lag(work: Callable[[], Awaitable[None]]) -> list[float]:
     """Lateness of a 5 ms timer while `work()` runs."""
     lags: list[float] = []
     running = True
@@ -185,7 +214,9 @@ async def _loop_lag(work) -> list[float]:
     return lags
 
 
-async def _lag_section(detox, backend, film, messages, count: int) -> None:
+async def _lag_section(
+    detox: Any, backend: ScoringBackend, film: FilmDetails, messages: list[str], count: int
+) -> None:
     from bot.screening.pipeline import ScreeningPipeline
 
     pipeline = ScreeningPipeline(backend, max_queue=count + 1, timeout=BUSY_TIMEOUT)
@@ -212,7 +243,7 @@ async def _lag_section(detox, backend, film, messages, count: int) -> None:
         )
 
 
-def _embedded_section(messages: list[str], film) -> None:
+def _embedded_section(messages: list[str], film: FilmDetails) -> None:
     from bot.screening.embedded import EmbeddedBackend
     from bot.screening.film_aware import FilmContext, prepare
     from bot.screening.normalise import default_lexicon, normalise
@@ -224,7 +255,7 @@ def _embedded_section(messages: list[str], film) -> None:
     print("(c) embedded backend (alt-profanity-check + patterns), 10,000 messages:")
     for batch in (32, 256, 1000):  # 256: the batcher's preferred batch for this backend
         print(f"  score() batches of {batch:<5}        {_rate(texts, backend.score, batch)}")
-    alone = {
+    alone: dict[str, Callable[[list[str]], object]] = {
         "normalise alone": lambda part: [normalise(t, known) for t in part],
         "film-aware rules alone": lambda part: [prepare(t, context) for t in part],
     }
@@ -237,7 +268,7 @@ def _embedded_section(messages: list[str], film) -> None:
     pipeline.batcher.close_sync()
 
 
-def _rate(texts: list[str], work, batch: int) -> str:
+def _rate(texts: list[str], work: Callable[[list[str]], object], batch: int) -> str:
     """Messages per second of wall time, and per second of this process's CPU time (what an
     idle core would give: other sessions' load inflates the first, hardly the second)."""
     started, cpu = time.perf_counter(), time.process_time()
@@ -291,7 +322,7 @@ async def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load_variants(folder: Path, messages: list[str]) -> dict[str, object]:
+def _load_variants(folder: Path, messages: list[str]) -> dict[str, DetoxifyBackend]:
     """The same random BERT-base checkpoint behind each runtime, quantised or not."""
     from bot.screening.detoxify_backend import DetoxifyConfig, load_detoxify
     from bot.screening.tiny_model import build_original_size_checkpoint
@@ -302,7 +333,7 @@ def _load_variants(folder: Path, messages: list[str]) -> dict[str, object]:
     print(
         f"built BERT-base random checkpoint ({size:.0f} MB) in {time.perf_counter() - started:.1f} s"
     )
-    variants = {}
+    variants: dict[str, DetoxifyBackend] = {}
     for name, options in VARIANTS.items():
         started = time.perf_counter()
         config = DetoxifyConfig(
@@ -322,7 +353,13 @@ def _load_variants(folder: Path, messages: list[str]) -> dict[str, object]:
     return variants
 
 
-async def _latency_section(args, detox, variants, film, messages) -> None:
+async def _latency_section(
+    args: argparse.Namespace,
+    detox: Any,
+    variants: dict[str, DetoxifyBackend],
+    film: FilmDetails,
+    messages: list[str],
+) -> None:
     duration, drain = (3.0, 3.0) if args.quick else (6.0, 4.0)
     print(
         f"(a) verdict latency, Poisson arrivals for {duration:.0f} s (at least 60 messages), "
@@ -331,9 +368,10 @@ async def _latency_section(args, detox, variants, film, messages) -> None:
     rng = random.Random(11)
     for rate in LOADS:
         run_for = max(duration, 60 / rate) if not args.quick else duration
-        print((await _naive_run(detox, messages, rate, run_for, drain, rng)).row("naive predict()"))
+        load = Load(rate, run_for, drain, rng)
+        print((await _naive_run(detox, messages, load)).row("naive predict()"))
         for name, backend in variants.items():
-            result = await _pipeline_run(backend, film, messages, rate, run_for, drain, rng)
+            result = await _pipeline_run(backend, film, messages, load)
             print(result.row(name))
 
 

@@ -44,9 +44,6 @@ from storage.journal import JournalRepository
 from storage.moderation import CaseRepository
 from storage.moderation_config import ModConfigRepository
 from storage.plot_sections import PlotSectionRepository
-from storage.screening import ScreenedMessageRepository
-from storage.screening_policy import ScreeningPolicyRepository
-from storage.screening_review import ReviewRepository
 from storage.spoiler_terms import SpoilerTermRepository
 
 log = logging.getLogger(__name__)
@@ -222,13 +219,7 @@ def _build_screening(
     conn: aiosqlite.Connection, film_details: FilmDetailsLoader
 ) -> ScreeningService:
     """The screening service; it scores once its model has loaded (ScreeningStartup)."""
-    return ScreeningService(
-        None,
-        ScreenedMessageRepository(conn),
-        ReviewRepository(conn),
-        ScreeningPolicyRepository(conn),
-        films=film_details,
-    )
+    return ScreeningService(conn, films=film_details)
 
 
 async def _film_details(catalog: FilmCatalog, film_id: int) -> FilmDetails | None:

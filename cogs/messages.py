@@ -140,7 +140,7 @@ class MessagePath(commands.Cog, PathStep):
             capturing.capture(message, edit=edit, before=before)
 
     async def _already_screened(self, message: discord.Message) -> bool:
-        latest = await self.bot.services.screening.messages.latest(message.id)
+        latest = await self.bot.services.screening.latest_screening(message.id)
         return latest is not None and latest.content == message.content
 
     async def screened(self, context: MessageContext) -> bool:

@@ -6,14 +6,21 @@ The review queue and member reports are in storage/screening_review.py.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import aiosqlite
 
+from bot.screening.model import (
+    IncomingMessage,
+    Outcome,
+    ScreenedMessage,
+    ScreeningRecord,
+    ScreeningStatus,
+)
 from storage.db import transaction, write
 
 NOW_SQL = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+ERROR_CHARS = 500  # of the last error stored with a message waiting to be screened
 
 
 def utc_iso(moment: datetime) -> str:
@@ -22,76 +29,26 @@ def utc_iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
-@dataclass(frozen=True)
-class IncomingMessage:
-    """A message to screen, as the cog sees it."""
-
-    guild_id: int
-    channel_id: int
-    message_id: int
-    author_id: int
-    content: str
-    film_id: int | None = None
-    parent_id: int | None = None  # the parent channel when posted in a thread
-
-
-@dataclass(frozen=True)
-class ScreeningRecord:
-    """What screening concluded, to store with the message."""
-
-    status: str  # "screened" or "skipped"
-    scores: dict[str, float]
-    backend: str
-    outcome: str  # pass, flag, hide
-    normalised: str | None = None
-    label: str | None = None
-    rule: str | None = None
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class ScreenedMessage:
-    id: int
-    guild_id: int
-    channel_id: int
-    parent_id: int | None
-    message_id: int
-    author_id: int
-    revision: int
-    content: str
-    film_id: int | None
-    status: str
-    normalised: str | None
-    scores: dict[str, float]
-    backend: str | None
-    outcome: str | None
-    label: str | None
-    rule: str | None
-    note: str | None
-    attempts: int
-    last_error: str | None
-    retry_after: str | None
-    received_at: str
-    screened_at: str | None
-
-
 def _message(row: aiosqlite.Row) -> ScreenedMessage:
     data = dict(row)
     data["scores"] = json.loads(data["scores"]) if data["scores"] else {}
+    data["status"] = ScreeningStatus(data["status"])
+    data["outcome"] = Outcome(data["outcome"]) if data["outcome"] is not None else None
     return ScreenedMessage(**data)
 
 
-def as_incoming(stored: ScreenedMessage) -> IncomingMessage:
-    """The stored message in the shape screening takes (for catch-up and reviews)."""
-    return IncomingMessage(
-        stored.guild_id,
-        stored.channel_id,
-        stored.message_id,
-        stored.author_id,
-        stored.content,
-        stored.film_id,
-        stored.parent_id,
-    )
+async def scalar(conn: aiosqlite.Connection, sql: str, params: tuple[object, ...] = ()) -> int:
+    """The integer a one-value query returns (a count, a next number)."""
+    async with conn.execute(sql, params) as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row is not None else 0
+
+
+def inserted_id(cursor: aiosqlite.Cursor) -> int:
+    """The id of the row an INSERT just added."""
+    if cursor.lastrowid is None:
+        raise RuntimeError("the INSERT added no row")
+    return cursor.lastrowid
 
 
 class ScreenedMessageRepository:
@@ -105,27 +62,27 @@ class ScreenedMessageRepository:
     ) -> ScreenedMessage:
         """Store a message and its screening; `revision` defaults to the next one."""
         async with transaction(self._conn):
-            row_id = await self._insert(message, revision, "unscreened")
+            row_id = await self._insert(message, revision, ScreeningStatus.UNSCREENED)
             await self._complete(row_id, result)
-        return await self.get(row_id)
+        return await self._written(row_id)
 
     async def record_unscreened(
         self, message: IncomingMessage, error: str, *, retry_after: datetime | None = None
     ) -> ScreenedMessage:
         """Store a message that could not be screened now (queue full, error, timeout)."""
         async with transaction(self._conn):
-            row_id = await self._insert(message, None, "unscreened")
+            row_id = await self._insert(message, None, ScreeningStatus.UNSCREENED)
             await self._conn.execute(
                 "UPDATE screened_messages SET last_error = ?, retry_after = ? WHERE id = ?",
-                (error[:500], utc_iso(retry_after) if retry_after else None, row_id),
+                (error[:ERROR_CHARS], utc_iso(retry_after) if retry_after else None, row_id),
             )
-        return await self.get(row_id)
+        return await self._written(row_id)
 
     async def complete(self, row_id: int, result: ScreeningRecord) -> ScreenedMessage:
         """Store the screening of a message that was waiting (catch-up)."""
         async with transaction(self._conn):
             await self._complete(row_id, result)
-        return await self.get(row_id)
+        return await self._written(row_id)
 
     async def mark_failed(self, row_id: int, error: str, retry_after: datetime) -> ScreenedMessage:
         """Count a failed attempt; the message stays unscreened until `retry_after`."""
@@ -133,18 +90,22 @@ class ScreenedMessageRepository:
             self._conn,
             "UPDATE screened_messages SET attempts = attempts + 1, last_error = ?, "
             "retry_after = ? WHERE id = ? AND status = 'unscreened'",
-            (error[:500], utc_iso(retry_after), row_id),
+            (error[:ERROR_CHARS], utc_iso(retry_after), row_id),
         )
-        return await self.get(row_id)
+        return await self._written(row_id)
 
-    async def get(self, row_id: int) -> ScreenedMessage:
+    async def get(self, row_id: int) -> ScreenedMessage | None:
         async with self._conn.execute(
             "SELECT * FROM screened_messages WHERE id = ?", (row_id,)
         ) as c:
             row = await c.fetchone()
-        if row is None:
-            raise LookupError(f"no screened message with id {row_id}")
-        return _message(row)
+        return None if row is None else _message(row)
+
+    async def _written(self, row_id: int) -> ScreenedMessage:
+        stored = await self.get(row_id)
+        if stored is None:
+            raise RuntimeError(f"screened message {row_id} vanished as it was written")
+        return stored
 
     async def latest(self, message_id: int) -> ScreenedMessage | None:
         """The newest revision stored for a Discord message."""
@@ -165,18 +126,19 @@ class ScreenedMessageRepository:
             return [_message(row) for row in await cursor.fetchall()]
 
     async def count_unscreened(self) -> int:
-        async with self._conn.execute(
-            "SELECT COUNT(*) FROM screened_messages WHERE status = 'unscreened'"
-        ) as cursor:
-            return int((await cursor.fetchone())[0])
+        return await scalar(
+            self._conn, "SELECT COUNT(*) FROM screened_messages WHERE status = 'unscreened'"
+        )
 
-    async def _insert(self, message: IncomingMessage, revision: int | None, status: str) -> int:
+    async def _insert(
+        self, message: IncomingMessage, revision: int | None, status: ScreeningStatus
+    ) -> int:
         if revision is None:
-            async with self._conn.execute(
+            revision = await scalar(
+                self._conn,
                 "SELECT COALESCE(MAX(revision) + 1, 0) FROM screened_messages WHERE message_id = ?",
                 (message.message_id,),
-            ) as cursor:
-                revision = int((await cursor.fetchone())[0])
+            )
         cursor = await self._conn.execute(
             "INSERT INTO screened_messages (guild_id, channel_id, parent_id, message_id, "
             "author_id, revision, content, film_id, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -192,7 +154,7 @@ class ScreenedMessageRepository:
                 status,
             ),
         )
-        return int(cursor.lastrowid)
+        return inserted_id(cursor)
 
     async def _complete(self, row_id: int, result: ScreeningRecord) -> None:
         await self._conn.execute(

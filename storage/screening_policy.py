@@ -2,47 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import aiosqlite
 
+from bot.screening.model import (
+    SERVER_WIDE,
+    ChannelMode,
+    ChannelModeRow,
+    PolicyRecords,
+    PolicyRow,
+    Scope,
+    ThresholdRow,
+)
 from storage.db import transaction, write
 from storage.screening import NOW_SQL
-
-SERVER_WIDE = 0  # channel_id of thresholds that apply to the whole server
-
-
-@dataclass(frozen=True)
-class PolicyRow:
-    guild_id: int
-    enabled: bool
-    scope: str
-    updated_by: int | None
-    updated_at: str | None
-
-
-@dataclass(frozen=True)
-class ChannelModeRow:
-    channel_id: int
-    mode: str  # screen or exempt
-
-
-@dataclass(frozen=True)
-class ThresholdRow:
-    channel_id: int  # 0: the whole server
-    label: str
-    flag: float | None
-    hide: float | None
-
-
-@dataclass(frozen=True)
-class PolicyRecords:
-    """Everything stored for one guild; bot.screening.policy turns it into a policy."""
-
-    policy: PolicyRow
-    exempt_roles: frozenset[int]
-    channel_modes: tuple[ChannelModeRow, ...]
-    thresholds: tuple[ThresholdRow, ...]
 
 
 class ScreeningPolicyRepository:
@@ -61,12 +33,12 @@ class ScreeningPolicyRepository:
             PolicyRow(
                 row["guild_id"],
                 bool(row["enabled"]),
-                row["scope"],
+                Scope(row["scope"]),
                 row["updated_by"],
                 row["updated_at"],
             )
             if row is not None
-            else PolicyRow(guild_id, True, "threads", None, None)
+            else PolicyRow(guild_id, True, Scope.THREADS, None, None)
         )
         return PolicyRecords(
             policy,
@@ -75,14 +47,14 @@ class ScreeningPolicyRepository:
             tuple(await self._thresholds(guild_id)),
         )
 
-    async def set_scope(self, guild_id: int, scope: str, moderator_id: int) -> None:
+    async def set_scope(self, guild_id: int, scope: Scope, moderator_id: int) -> None:
         await self._upsert_policy(guild_id, "scope", scope, moderator_id)
 
     async def set_enabled(self, guild_id: int, enabled: bool, moderator_id: int) -> None:
         await self._upsert_policy(guild_id, "enabled", int(enabled), moderator_id)
 
     async def set_channel_mode(
-        self, guild_id: int, channel_id: int, mode: str | None, moderator_id: int
+        self, guild_id: int, channel_id: int, mode: ChannelMode | None, moderator_id: int
     ) -> None:
         """Screen or exempt a channel; None returns it to the server's scope."""
         if mode is None:
@@ -169,7 +141,8 @@ class ScreeningPolicyRepository:
             "SELECT channel_id, mode FROM screening_channels WHERE guild_id = ?", (guild_id,)
         ) as cursor:
             return [
-                ChannelModeRow(row["channel_id"], row["mode"]) for row in await cursor.fetchall()
+                ChannelModeRow(row["channel_id"], ChannelMode(row["mode"]))
+                for row in await cursor.fetchall()
             ]
 
     async def _thresholds(self, guild_id: int) -> list[ThresholdRow]:

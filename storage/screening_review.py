@@ -2,72 +2,37 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import aiosqlite
 
+from bot.screening.model import (
+    IncomingMessage,
+    MemberReport,
+    ReviewDecision,
+    ReviewItem,
+    ReviewReason,
+    ReviewSource,
+    ReviewState,
+    StateConflict,
+)
 from storage.db import transaction, write
-from storage.screening import NOW_SQL, IncomingMessage, utc_iso
-
-OPEN_STATES = ("pending", "escalated")
+from storage.screening import NOW_SQL, inserted_id, scalar, utc_iso
 
 
-@dataclass(frozen=True)
-class ReviewItem:
-    id: int
-    guild_id: int
-    channel_id: int
-    message_id: int
-    author_id: int
-    screened_id: int | None
-    source: str  # screening or report
-    outcome: str  # flag, hide or report
-    content: str
-    rule: str | None
-    state: str  # pending, approved, removed, escalated
-    decided_by: int | None
-    decided_at: str | None
-    decision_note: str | None
-    alert_channel_id: int | None
-    alert_message_id: int | None
-    created_at: str
-    reports: int = 0
-
-    @property
-    def is_open(self) -> bool:
-        return self.state in OPEN_STATES
+def _item(row: aiosqlite.Row) -> ReviewItem:
+    data = dict(row)
+    data["source"] = ReviewSource(data["source"])
+    data["outcome"] = ReviewReason(data["outcome"])
+    data["state"] = ReviewState(data["state"])
+    return ReviewItem(**data)
 
 
-@dataclass(frozen=True)
-class ReviewDecision:
-    item_id: int
-    state: str
-    decided_by: int
-    note: str | None
-    decided_at: str
-
-
-@dataclass(frozen=True)
-class MemberReport:
-    id: int
-    guild_id: int
-    channel_id: int
-    message_id: int
-    author_id: int
-    reporter_id: int
-    reason: str
-    review_item_id: int
-    created_at: str
-
-
-class StateConflict(Exception):
-    """A review item was already decided (e.g. two moderators clicked at once)."""
-
-    def __init__(self, item: ReviewItem) -> None:
-        super().__init__(f"review item {item.id} is already {item.state}")
-        self.item = item
+def _decision(row: aiosqlite.Row) -> ReviewDecision:
+    data = dict(row)
+    data["state"] = ReviewState(data["state"])
+    return ReviewDecision(**data)
 
 
 class ReviewRepository:
@@ -80,8 +45,8 @@ class ReviewRepository:
         self,
         message: IncomingMessage,
         *,
-        source: str,
-        outcome: str,
+        source: ReviewSource,
+        outcome: ReviewReason,
         rule: str | None = None,
         screened_id: int | None = None,
     ) -> tuple[ReviewItem, bool]:
@@ -90,13 +55,13 @@ class ReviewRepository:
             item_id, created = await self._find_or_insert(
                 message, source, outcome, rule, screened_id
             )
-        return await self.get(item_id), created
+        return await self._written(item_id), created
 
     async def _find_or_insert(
         self,
         message: IncomingMessage,
-        source: str,
-        outcome: str,
+        source: ReviewSource,
+        outcome: ReviewReason,
         rule: str | None,
         screened_id: int | None,
     ) -> tuple[int, bool]:
@@ -123,13 +88,17 @@ class ReviewRepository:
                 rule,
             ),
         )
-        return int(cursor.lastrowid), True
+        return inserted_id(cursor), True
 
-    async def get(self, item_id: int) -> ReviewItem:
+    async def get(self, item_id: int) -> ReviewItem | None:
         items = await self._select("WHERE r.id = ?", (item_id,))
-        if not items:
-            raise LookupError(f"no review item with id {item_id}")
-        return items[0]
+        return items[0] if items else None
+
+    async def _written(self, item_id: int) -> ReviewItem:
+        item = await self.get(item_id)
+        if item is None:
+            raise RuntimeError(f"review item {item_id} vanished as it was written")
+        return item
 
     async def open_for_message(self, message_id: int) -> ReviewItem | None:
         items = await self._select(
@@ -159,9 +128,12 @@ class ReviewRepository:
         )
 
     async def decide(
-        self, item_id: int, state: str, moderator_id: int, note: str | None = None
-    ) -> ReviewItem:
-        """Move an open item to approved/removed/escalated; StateConflict if already closed."""
+        self, item_id: int, state: ReviewState, moderator_id: int, note: str | None = None
+    ) -> ReviewItem | None:
+        """Move an open item to approved/removed/escalated (None: no such item).
+
+        Raises StateConflict if the item was already closed.
+        """
         async with transaction(self._conn):
             cursor = await self._conn.execute(
                 f"UPDATE review_items SET state = ?, decided_by = ?, decided_at = {NOW_SQL}, "
@@ -175,7 +147,7 @@ class ReviewRepository:
                     (item_id, state, moderator_id, note),
                 )
         item = await self.get(item_id)
-        if cursor.rowcount != 1:
+        if item is not None and cursor.rowcount != 1:
             raise StateConflict(item)
         return item
 
@@ -185,14 +157,16 @@ class ReviewRepository:
             "WHERE item_id = ? ORDER BY id",
             (item_id,),
         ) as cursor:
-            return [ReviewDecision(**dict(row)) for row in await cursor.fetchall()]
+            return [_decision(row) for row in await cursor.fetchall()]
 
     async def add_report(
         self, message: IncomingMessage, reporter_id: int, reason: str, at: datetime | None = None
     ) -> tuple[MemberReport, ReviewItem]:
         """File a member's report (made at `at`, default now); it joins the open item or opens one."""
         async with transaction(self._conn):
-            item_id, _ = await self._find_or_insert(message, "report", "report", reason, None)
+            item_id, _ = await self._find_or_insert(
+                message, ReviewSource.REPORT, ReviewReason.REPORT, reason, None
+            )
             cursor = await self._conn.execute(
                 "INSERT INTO member_reports (guild_id, channel_id, message_id, author_id, "
                 "reporter_id, reason, review_item_id, created_at) "
@@ -209,10 +183,12 @@ class ReviewRepository:
                 ),
             )
         async with self._conn.execute(
-            "SELECT * FROM member_reports WHERE id = ?", (cursor.lastrowid,)
+            "SELECT * FROM member_reports WHERE id = ?", (inserted_id(cursor),)
         ) as c:
-            report = MemberReport(**dict(await c.fetchone()))
-        return report, await self.get(item_id)
+            row = await c.fetchone()
+        if row is None:
+            raise RuntimeError("the member report vanished as it was written")
+        return MemberReport(**dict(row)), await self._written(item_id)
 
     async def has_reported(self, message_id: int, reporter_id: int) -> bool:
         async with self._conn.execute(
@@ -223,12 +199,12 @@ class ReviewRepository:
 
     async def reports_since(self, guild_id: int, reporter_id: int, since: datetime) -> int:
         """How many reports a member filed in this guild since `since` (for the rate limit)."""
-        async with self._conn.execute(
+        return await scalar(
+            self._conn,
             "SELECT COUNT(*) FROM member_reports WHERE guild_id = ? AND reporter_id = ? "
             "AND created_at >= ?",
             (guild_id, reporter_id, utc_iso(since)),
-        ) as cursor:
-            return int((await cursor.fetchone())[0])
+        )
 
     async def _select(self, where: str, params: tuple[Any, ...]) -> list[ReviewItem]:
         sql = (
@@ -236,4 +212,4 @@ class ReviewRepository:
             "AS reports FROM review_items r " + where
         )
         async with self._conn.execute(sql, params) as cursor:
-            return [ReviewItem(**dict(row)) for row in await cursor.fetchall()]
+            return [_item(row) for row in await cursor.fetchall()]

@@ -184,28 +184,21 @@ def test_embedded_backend_when_asked_for() -> None:
 async def test_the_pipeline_hides_through_the_real_detoxify_model(tmp_path: Path) -> None:
     from screening_support import migrated
 
+    from bot.screening.model import IncomingMessage
     from bot.screening.pipeline import ScreeningPipeline
     from bot.screening.policy import MessagePlace
     from bot.screening.service import ScreeningService
-    from storage.screening import IncomingMessage, ScreenedMessageRepository
-    from storage.screening_policy import ScreeningPolicyRepository
-    from storage.screening_review import ReviewRepository
 
     built = tiny_checkpoint(bias=4.0)  # every label scores 0.98
     backend = load_detoxify(DetoxifyConfig(checkpoint=built.checkpoint, hf_dir=built.hf_dir))
     conn = await migrated(tmp_path / "db.sqlite3")
     pipeline = ScreeningPipeline(backend)
-    service = ScreeningService(
-        pipeline,
-        ScreenedMessageRepository(conn),
-        ReviewRepository(conn),
-        ScreeningPolicyRepository(conn),
-    )
+    service = ScreeningService(conn, pipeline=pipeline)
     message = IncomingMessage(1, 2, 3, 4, "some words " * 500)  # long: split into chunks
     handled = await service.handle_message(message, MessagePlace(2, is_discussion_thread=True))
     await pipeline.close()
     assert handled.outcome == "hide" and handled.verdict.label == "severe_toxicity"
-    stored = await service.messages.latest(3)
+    stored = await service.latest_screening(3)
     assert stored.backend == "detoxify:original" and set(stored.scores) == set(DETOXIFY_LABELS)
     assert pipeline.batcher.stats.texts > 1  # the chunks went through the batcher together
     await conn.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -12,9 +13,6 @@ from bot.screening.detoxify_backend import DetoxifyConfig, load_detoxify
 from bot.screening.loader import load_backend
 from bot.screening.service import ScreeningService
 from bot.screening.startup import ScreeningStartup
-from storage.screening import ScreenedMessageRepository
-from storage.screening_policy import ScreeningPolicyRepository
-from storage.screening_review import ReviewRepository
 
 TEXTS = [
     "x",
@@ -34,7 +32,8 @@ def load_tiny(cache: Path, **options):
 
 
 def cached_model(cache: Path) -> Path:
-    [model] = cache.glob("*.onnx")
+    """The optimised model that is scored (the plain export is cached beside it)."""
+    [model] = cache.glob("*-bert*.onnx")
     return model
 
 
@@ -93,6 +92,78 @@ def test_a_damaged_cached_export_is_rebuilt(tmp_path: Path, damage: str) -> None
     assert_close(backend.score(TEXTS), expected, 1e-6)
     assert "reused" in load_tiny(tmp_path, runtime="onnx").runtime  # the rebuilt file is whole
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".partial-")]
+
+
+def test_the_scored_graph_is_fused_by_the_optimiser_and_cached_beside_the_export(
+    tmp_path: Path,
+) -> None:
+    import onnx
+
+    backend = load_tiny(tmp_path, runtime="onnx")
+    assert "graph optimised (fused 2 Attention, 1 EmbedLayerNormalization" in backend.runtime
+    operators = {node.op_type for node in onnx.load(str(cached_model(tmp_path))).graph.node}
+    assert {"Attention", "SkipLayerNormalization", "BiasGelu"} <= operators
+    [export] = tmp_path.glob("*-fp32-v*.onnx")
+    assert "Attention" not in {node.op_type for node in onnx.load(str(export)).graph.node}
+
+
+def test_a_stale_optimised_model_is_made_again_from_the_cached_export(tmp_path: Path) -> None:
+    expected = load_tiny(tmp_path, runtime="onnx").score(TEXTS)
+    model = cached_model(tmp_path)
+    manifest = json.loads(model.with_suffix(".json").read_text())
+    manifest["source"] = "0" * 64  # made from some other export
+    model.with_suffix(".json").write_text(json.dumps(manifest))
+    [export] = tmp_path.glob("*-fp32-v*.onnx")
+    exported_at = export.stat().st_mtime_ns
+    backend = load_tiny(tmp_path, runtime="onnx")
+    assert "is stale" in backend.runtime and "rebuilt" in backend.runtime
+    assert export.stat().st_mtime_ns == exported_at  # the export itself was reused
+    assert_close(backend.score(TEXTS), expected, 1e-6)
+
+
+def test_a_model_optimised_by_another_onnxruntime_is_never_opened(tmp_path: Path) -> None:
+    import onnxruntime
+
+    from bot.screening.detoxify_files import file_sha256
+    from bot.screening.onnx_optimise import optimised_name
+
+    sha = file_sha256(tiny_checkpoint().checkpoint)
+    older = tmp_path / optimised_name(sha, "none", "0.0.1")
+    older.write_bytes(b"not a model")  # opening it would fail
+    backend = load_tiny(tmp_path, runtime="onnx")
+    assert backend.runtime.startswith("runtime onnx: exported to ")
+    assert (tmp_path / optimised_name(sha, "none", onnxruntime.__version__)).is_file()
+    assert older.read_bytes() == b"not a model"
+
+
+def test_if_the_optimiser_fails_the_plain_export_is_scored_and_the_reason_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.screening.onnx_runtime as onnx_runtime
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("no fusion today")
+
+    monkeypatch.setattr(onnx_runtime, "optimise_bert", broken)
+    torch_scores = load_tiny(tmp_path / "torch").score(TEXTS)
+    backend = load_tiny(tmp_path, runtime="onnx")
+    assert "graph optimiser not used (RuntimeError: no fusion today)" in backend.runtime
+    assert_close(backend.score(TEXTS), torch_scores, 1e-4)
+
+
+def test_without_the_optimiser_the_plain_export_is_scored(tmp_path: Path) -> None:
+    torch_scores = load_tiny(tmp_path / "torch").score(TEXTS)
+    plain = load_tiny(tmp_path, runtime="onnx", optimise=False)
+    assert plain.runtime.endswith("graph optimiser off")
+    assert not list(tmp_path.glob("*-bert*.onnx"))  # only the export: nothing else to cache
+    assert_close(plain.score(TEXTS), torch_scores, 1e-4)
+    assert load_tiny(tmp_path, runtime="onnx", optimise=False).runtime.startswith(
+        "runtime onnx: cached "
+    )
+    int8 = load_tiny(tmp_path, runtime="onnx", quantize="int8", optimise=False)
+    assert [p.name for p in tmp_path.glob("*-int8-plain-*.onnx")] and int8.runtime.endswith(
+        "graph optimiser off"
+    )
 
 
 def test_without_onnxruntime_the_loader_falls_back_to_torch_and_says_why(
@@ -157,12 +228,7 @@ async def test_status_line_names_the_onnx_runtime_and_its_cache(tmp_path: Path) 
         database_path=tmp_path / "filmbot.sqlite3",
     )
     conn = await migrated(tmp_path / "filmbot.sqlite3")
-    service = ScreeningService(
-        None,
-        ScreenedMessageRepository(conn),
-        ReviewRepository(conn),
-        ScreeningPolicyRepository(conn),
-    )
+    service = ScreeningService(conn)
     startup = ScreeningStartup(service, settings)
     startup.begin()
     assert await startup.wait_loaded()

@@ -6,12 +6,11 @@ import pytest
 from screening_support import migrated
 
 from bot.errors import InvalidInput
+from bot.screening.model import ChannelMode, Scope
 from bot.screening.policy import (
     DEFAULT_THRESHOLDS,
-    ChannelMode,
     ChannelSetting,
     MessagePlace,
-    Scope,
     ScreeningPolicy,
     Thresholds,
     decide,
@@ -115,9 +114,9 @@ async def test_policy_round_trips_through_storage(tmp_path) -> None:
     repo = ScreeningPolicyRepository(conn)
     untouched = policy_from_records(await repo.load(GUILD))
     assert untouched.scope is Scope.THREADS and untouched.enabled and not untouched.channels
-    await repo.set_scope(GUILD, "everywhere", moderator_id=7)
+    await repo.set_scope(GUILD, Scope.EVERYWHERE, moderator_id=7)
     await repo.set_role_exempt(GUILD, 99, True, moderator_id=7)
-    await repo.set_channel_mode(GUILD, STAFF, "exempt", moderator_id=7)
+    await repo.set_channel_mode(GUILD, STAFF, ChannelMode.EXEMPT, moderator_id=7)
     await repo.set_thresholds(GUILD, "insult", 0.6, 0.9, moderator_id=7)
     await repo.set_thresholds(GUILD, "insult", 0.8, None, moderator_id=7, channel_id=FORUM)
     records = await repo.load(GUILD)

@@ -6,6 +6,7 @@ import pytest
 
 from bot import limits
 from bot.errors import InvalidInput
+from bot.screening.model import ReviewItem, ReviewReason, ReviewSource, ReviewState
 from bot.screening.policy import Thresholds, changed_thresholds, parse_threshold
 from bot.screening.review_text import (
     RESTORED_NOTE,
@@ -17,7 +18,6 @@ from bot.screening.review_text import (
     scores_line,
 )
 from bot.text import ZERO_WIDTH_SPACE
-from storage.screening_review import ReviewItem
 
 
 def item(**changes) -> ReviewItem:
@@ -29,6 +29,9 @@ def item(**changes) -> ReviewItem:
         created_at="2025-01-01T12:00:00.000Z",
     )  # fmt: skip
     values.update(changes)
+    values["source"] = ReviewSource(values["source"])
+    values["outcome"] = ReviewReason(values["outcome"])
+    values["state"] = ReviewState(values["state"])
     return ReviewItem(**values)
 
 

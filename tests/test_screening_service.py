@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from screening_support import embedded, migrated, never_let_me_go
 
-from bot.errors import InvalidInput, PermissionDenied
+from bot.errors import InvalidInput, NotFound, PermissionDenied
+from bot.screening.model import ChannelMode, IncomingMessage, ReviewItemNotFound, Scope
 from bot.screening.pipeline import ScreeningPipeline
 from bot.screening.policy import MessagePlace
 from bot.screening.service import ScreeningService
-from storage.screening import IncomingMessage, ScreenedMessageRepository
-from storage.screening_policy import ScreeningPolicyRepository
+from storage.screening import ScreenedMessageRepository
 from storage.screening_review import ReviewRepository
 
 GUILD, FORUM, THREAD, GENERAL, AUTHOR, MOD = 1, 20, 10, 30, 500, 900
@@ -51,14 +51,7 @@ def make_service(conn, pipeline, clock) -> ScreeningService:
     async def films(film_id: int):
         return never_let_me_go() if film_id == 1 else None
 
-    return ScreeningService(
-        pipeline,
-        ScreenedMessageRepository(conn),
-        ReviewRepository(conn),
-        ScreeningPolicyRepository(conn),
-        films=films,
-        clock=clock,
-    )
+    return ScreeningService(conn, pipeline=pipeline, films=films, clock=clock)
 
 
 def message(message_id: int, content: str, **fields) -> IncomingMessage:
@@ -73,7 +66,7 @@ async def test_an_insult_is_hidden_queued_for_review_and_kept_verbatim(service) 
     assert handled.outcome == "hide"
     assert handled.review_item is not None and handled.review_item.state == "pending"
     assert handled.review_item.content == original
-    stored = await service.messages.latest(1)
+    stored = await service.latest_screening(1)
     assert stored.content == original
     assert stored.normalised == "you are a pathetic idiot"
     assert stored.outcome == "hide" and stored.backend == "embedded"
@@ -86,15 +79,15 @@ async def test_a_civil_comment_passes_and_is_stored_without_a_review_item(servic
         message(2, "Carey Mulligan is amazing, the ending wrecked me."), IN_THREAD
     )
     assert handled.outcome == "pass" and handled.review_item is None
-    assert (await service.messages.latest(2)).status == "screened"
-    assert await service.review.list_pending(GUILD) == []
+    assert (await service.latest_screening(2)).status == "screened"
+    assert await service.pending_reviews(GUILD) == []
 
 
 async def test_quoting_the_film_in_its_thread_passes(service) -> None:
     text = "\u201cWe were modeled on trash. Junkies, prostitutes, drunks.\u201d \u2013 Ruth"
     handled = await service.handle_message(message(3, text), IN_THREAD, film=never_let_me_go())
     assert handled.outcome == "pass"
-    assert "film dialogue set aside: 1" in (await service.messages.latest(3)).note
+    assert "film dialogue set aside: 1" in (await service.latest_screening(3)).note
 
 
 async def test_messages_outside_the_scope_are_not_screened_or_stored(service) -> None:
@@ -102,7 +95,7 @@ async def test_messages_outside_the_scope_are_not_screened_or_stored(service) ->
         message(4, "you idiot", channel_id=GENERAL, parent_id=None), MessagePlace(GENERAL)
     )
     assert not handled.screened and "outside the screening scope" in handled.reason
-    assert await service.messages.latest(4) is None
+    assert await service.latest_screening(4) is None
 
 
 @pytest.mark.parametrize(
@@ -111,7 +104,7 @@ async def test_messages_outside_the_scope_are_not_screened_or_stored(service) ->
 async def test_messages_with_nothing_to_score_are_stored_as_skipped(service, content) -> None:
     handled = await service.handle_message(message(5, content), IN_THREAD)
     assert handled.outcome == "pass"
-    stored = await service.messages.latest(5)
+    stored = await service.latest_screening(5)
     assert stored.status == "skipped" and stored.note.endswith("no words to score")
 
 
@@ -128,7 +121,7 @@ async def test_an_edit_is_screened_again_as_a_new_revision(service) -> None:
     await service.handle_message(message(7, "nice film"), IN_THREAD)
     edited = await service.handle_message(message(7, "nice film, you moron"), IN_THREAD)
     assert edited.outcome == "hide" and edited.stored.revision == 1
-    assert (await service.messages.latest(7)).content == "nice film, you moron"
+    assert (await service.latest_screening(7)).content == "nice film, you moron"
 
 
 async def test_other_languages_do_not_crash(service) -> None:
@@ -146,43 +139,44 @@ async def test_when_scoring_is_unavailable_the_message_waits_and_catch_up_screen
     first_run = make_service(conn, closed, clock)
     handled = await first_run.handle_message(message(9, "you are a moron"), IN_THREAD)
     assert handled.unscreened and "ScreenerClosed" in handled.reason
-    assert (await first_run.messages.latest(9)).status == "unscreened"
+    assert (await first_run.latest_screening(9)).status == "unscreened"
 
     restarted = make_service(conn, ScreeningPipeline(embedded()), clock)
     report = await restarted.catch_up()
     await restarted.pipeline.close()
     assert (report.screened, report.failed) == (1, 0)
     assert report.flagged_or_hidden[0].outcome == "hide"
-    stored = await restarted.messages.latest(9)
+    stored = await restarted.latest_screening(9)
     assert stored.status == "screened" and stored.content == "you are a moron"
-    assert await restarted.messages.count_unscreened() == 0
+    assert await restarted.count_unscreened() == 0
 
 
 async def test_failed_catch_up_backs_off_and_keeps_the_message(conn, clock) -> None:
+    messages = ScreenedMessageRepository(conn)
     closed = ScreeningPipeline(embedded())
     await closed.close()
     service = make_service(conn, closed, clock)
     await service.handle_message(message(10, "hello"), IN_THREAD)
     report = await service.catch_up()
     assert (report.screened, report.failed) == (0, 1)
-    stored = await service.messages.latest(10)
+    stored = await service.latest_screening(10)
     assert stored.status == "unscreened" and stored.attempts == 1
-    assert await service.messages.list_unscreened(clock.now) == []
-    assert len(await service.messages.list_unscreened(clock.now + timedelta(minutes=2))) == 1
+    assert await messages.list_unscreened(clock.now) == []
+    assert len(await messages.list_unscreened(clock.now + timedelta(minutes=2))) == 1
 
 
-async def test_moderator_decisions_are_recorded_and_cannot_be_made_twice(service) -> None:
+async def test_moderator_decisions_are_recorded_and_cannot_be_made_twice(service, conn) -> None:
     handled = await service.handle_message(message(11, "you are an idiot"), IN_THREAD)
     item_id = handled.review_item.id
-    await service.review.set_alert(item_id, channel_id=777, message_id=888)
-    assert (await service.review.by_alert_message(888)).id == item_id
+    await service.set_alert(item_id, channel_id=777, message_id=888)
+    assert (await ReviewRepository(conn).by_alert_message(888)).id == item_id
     escalated = await service.decide_review(item_id, "escalate", MOD, note="timeout 1h")
     assert escalated.state == "escalated" and escalated.is_open
     removed = await service.decide_review(item_id, "remove", MOD + 1)
     assert removed.state == "removed" and removed.decided_by == MOD + 1
     with pytest.raises(InvalidInput, match=f"already removed by <@{MOD + 1}>"):
         await service.decide_review(item_id, "approve", MOD)
-    history = await service.review.decisions(item_id)
+    history = await service.review_decisions(item_id)
     assert [(d.state, d.decided_by) for d in history] == [("escalated", MOD), ("removed", MOD + 1)]
 
 
@@ -190,10 +184,10 @@ async def test_the_queue_lists_open_items_oldest_first(service) -> None:
     for message_id in (12, 13):
         await service.handle_message(message(message_id, "you are an idiot"), IN_THREAD)
     await service.handle_message(message(14, "nice film"), IN_THREAD)
-    pending = await service.review.list_pending(GUILD)
+    pending = await service.pending_reviews(GUILD)
     assert [item.message_id for item in pending] == [12, 13]
     await service.decide_review(pending[0].id, "approve", MOD)
-    assert [item.message_id for item in await service.review.list_pending(GUILD)] == [13]
+    assert [item.message_id for item in await service.pending_reviews(GUILD)] == [13]
 
 
 async def test_member_reports_join_the_queue_and_are_rate_limited(service, clock) -> None:
@@ -221,3 +215,34 @@ async def test_status_names_the_backend_and_why(service) -> None:
     assert service.status().startswith(
         "backend embedded (TOXICITY_BACKEND=embedded); 1 message scored"
     )
+
+
+async def test_every_policy_change_is_seen_by_the_next_message(service) -> None:
+    assert (await service.policy(GUILD)).scope is Scope.THREADS  # now cached
+    await service.set_scope(GUILD, Scope.EVERYWHERE, MOD)
+    assert (await service.policy(GUILD)).scope is Scope.EVERYWHERE
+    new = await service.change_thresholds(GUILD, "insult", "0.5", None, MOD, channel_id=GENERAL)
+    assert new.flag == 0.5 and new.hide == 0.93  # the hide threshold inherited is kept
+    handled = await service.handle_message(message(40, "you are dim"), MessagePlace(GENERAL))
+    assert handled.screened
+    await service.set_channel_mode(GUILD, GENERAL, ChannelMode.EXEMPT, MOD)
+    handled = await service.handle_message(message(41, "hello"), MessagePlace(GENERAL))
+    assert handled.reason == "the channel is exempt"
+    await service.set_role_exempt(GUILD, 77, True, MOD)
+    assert (await service.policy(GUILD)).exempt_roles == {77}
+    assert await service.reset_thresholds(GUILD, "insult", channel_id=GENERAL) == 1
+    limits = (await service.policy(GUILD)).thresholds_for(MessagePlace(GENERAL))
+    assert limits["insult"][1] == "default"
+    await service.set_scope(GUILD, None, MOD)
+    policy = await service.policy(GUILD)
+    assert not policy.enabled and policy.scope is Scope.EVERYWHERE
+
+
+async def test_a_missing_review_item_is_not_found(service) -> None:
+    with pytest.raises(ReviewItemNotFound, match="no review item #404 in this server"):
+        await service.review_item(404, GUILD)
+    with pytest.raises(ReviewItemNotFound, match=r"no review item #404\."):
+        await service.decide_review(404, "approve", MOD)
+    with pytest.raises(NotFound):
+        await service.screened_message(404)
+    assert await service.latest_screening(404) is None

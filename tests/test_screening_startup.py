@@ -11,12 +11,10 @@ from screening_support import embedded, migrated
 
 from bot.screening.backend import ModelLoadError
 from bot.screening.loader import ActiveBackend
+from bot.screening.model import IncomingMessage
 from bot.screening.policy import MessagePlace
 from bot.screening.service import ScreeningService
 from bot.screening.startup import ScreeningStartup
-from storage.screening import IncomingMessage, ScreenedMessageRepository
-from storage.screening_policy import ScreeningPolicyRepository
-from storage.screening_review import ReviewRepository
 
 SETTINGS = SimpleNamespace(toxicity_backend="detoxify", toxicity_model="original")
 IN_THREAD = MessagePlace(10, parent_id=20, is_discussion_thread=True)
@@ -25,12 +23,7 @@ IN_THREAD = MessagePlace(10, parent_id=20, is_discussion_thread=True)
 @pytest.fixture
 async def service(tmp_path):
     conn = await migrated(tmp_path / "filmbot.sqlite3")
-    yield ScreeningService(
-        None,
-        ScreenedMessageRepository(conn),
-        ReviewRepository(conn),
-        ScreeningPolicyRepository(conn),
-    )
+    yield ScreeningService(conn)
     await conn.close()
 
 
@@ -47,13 +40,13 @@ async def test_messages_wait_unscreened_while_the_model_loads(service):
     insult = IncomingMessage(1, 10, 99, 5, "you are a pathetic idiot", parent_id=20)
     handled = await service.handle_message(insult, IN_THREAD)
     assert handled.unscreened and "still loading" in handled.reason
-    assert await service.messages.count_unscreened() == 1
+    assert await service.count_unscreened() == 1
 
     gate.set()
     assert await startup.wait_loaded()
     caught_up = await service.catch_up()
     assert caught_up.screened == 1 and caught_up.flagged_or_hidden[0].outcome == "hide"
-    assert (await service.messages.latest(99)).status == "screened"
+    assert (await service.latest_screening(99)).status == "screened"
     assert startup.describe().startswith("backend embedded (TOXICITY_BACKEND=embedded)")
     await startup.close()
 

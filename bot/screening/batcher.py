@@ -4,9 +4,16 @@ Callers on the event loop `await batcher.screen(text)`; they never block: the re
 into a bounded queue and the answer comes back through a future. When the queue is full,
 `ScreenerBusy` is raised at once so the caller can store the message as unscreened (a
 catch-up pass screens it later). The worker takes the first waiting job, then everything
-else already waiting (up to `max_batch` texts, by default the backend's `preferred_batch`),
-waiting at most `max_wait` seconds for more:
-batches grow with the load, and a lone message is not held back.
+else already waiting, waiting at most `max_wait` seconds for more: batches grow with the
+load, and a lone message is not held back.
+
+How many texts a batch takes adapts to the backend's measured speed (`AdaptiveBatchSize`):
+as many as it scores in about `batch_seconds`, never more than `max_batch` (by default the
+backend's `preferred_batch`). A message then waits for at most about two batches. When more
+is waiting than one batch takes, the worker takes up to `BUCKET_WINDOW` batches' worth,
+sorts those messages by length and scores them in buckets of similar length: a batch is
+padded to its longest text, so one long message among short ones no longer multiplies the
+work of the rest.
 """
 
 from __future__ import annotations
@@ -27,6 +34,11 @@ log = logging.getLogger(__name__)
 DEFAULT_MAX_QUEUE = 256
 DEFAULT_MAX_BATCH = 32
 DEFAULT_MAX_WAIT = 0.005
+# A batch's target scoring time: with two batches' wait, a verdict comes well under 300 ms.
+DEFAULT_BATCH_SECONDS = 0.12
+FIRST_BATCH = 8  # the limit until the backend's speed has been measured
+SMOOTHING = 0.3  # weight of the newest batch in the measured seconds per text
+BUCKET_WINDOW = 4  # batches' worth of waiting messages sorted by length together
 
 
 class ScreenerBusy(Exception):
@@ -62,6 +74,53 @@ class BatcherStats:
         return self.texts / self.batches if self.batches else 0.0
 
 
+class AdaptiveBatchSize:
+    """How many texts the next batch may take: as many as the backend scored in about
+    `target` seconds lately (a moving average of seconds per text), from 1 to `largest`.
+    With `target` None the limit is always `largest`."""
+
+    def __init__(self, largest: int, target: float | None = DEFAULT_BATCH_SECONDS) -> None:
+        self.largest = max(1, largest)
+        self.target = target
+        self._per_text: float | None = None
+
+    @property
+    def limit(self) -> int:
+        if self.target is None:
+            return self.largest
+        if self._per_text is None:
+            return min(self.largest, FIRST_BATCH)
+        if self._per_text <= 0.0:
+            return self.largest
+        return max(1, min(self.largest, int(self.target / self._per_text)))
+
+    def observe(self, texts: int, seconds: float) -> None:
+        """Record one scored batch of `texts` texts that took `seconds`."""
+        if texts <= 0 or seconds < 0.0:
+            return
+        per_text = seconds / texts
+        if self._per_text is None:
+            self._per_text = per_text
+        else:
+            self._per_text += SMOOTHING * (per_text - self._per_text)
+
+
+def length_buckets(jobs: Sequence[_Job], limit: int) -> list[list[_Job]]:
+    """Jobs sorted by their longest text (ties keep their order), cut into batches of at most
+    `limit` texts; a job with more texts than that is a batch of its own."""
+    ordered = sorted(jobs, key=lambda job: max(map(len, job.texts)))
+    buckets: list[list[_Job]] = []
+    size = 0
+    for job in ordered:
+        if buckets and size + len(job.texts) <= limit:
+            buckets[-1].append(job)
+            size += len(job.texts)
+        else:
+            buckets.append([job])
+            size = len(job.texts)
+    return buckets
+
+
 _STOP = object()
 
 
@@ -75,10 +134,12 @@ class Batcher:
         max_queue: int = DEFAULT_MAX_QUEUE,
         max_batch: int | None = None,
         max_wait: float = DEFAULT_MAX_WAIT,
+        batch_seconds: float | None = DEFAULT_BATCH_SECONDS,
     ) -> None:
         self.backend = backend
         preferred = getattr(backend, "preferred_batch", DEFAULT_MAX_BATCH)
         self.max_batch = max(1, max_batch if max_batch is not None else preferred)
+        self.batch_size = AdaptiveBatchSize(self.max_batch, batch_seconds)
         self.max_wait = max(0.0, max_wait)
         self.stats = BatcherStats()
         self._queue: queue.Queue[object] = queue.Queue(maxsize=max(1, max_queue))
@@ -133,32 +194,38 @@ class Batcher:
     def _run(self) -> None:
         while True:
             first = self._queue.get()
-            if first is _STOP:
+            if not isinstance(first, _Job):  # the stop marker
                 return
-            batch, stop = self._collect(first)  # type: ignore[arg-type]
-            self._score_batch(batch)
+            limit = self.batch_size.limit
+            window, stop = self._collect(first, limit)
+            for bucket in length_buckets(window, limit):
+                self._score_batch(bucket)
             if stop:
                 return
 
-    def _collect(self, first: _Job) -> tuple[list[_Job], bool]:
-        batch, size = [first], len(first.texts)
+    def _collect(self, first: _Job, limit: int) -> tuple[list[_Job], bool]:
+        """Up to `limit` texts, waiting `max_wait` at most; then, without waiting, whatever
+        else is already queued, up to BUCKET_WINDOW batches (sorted by length later)."""
+        window, size = [first], len(first.texts)
         deadline = time.monotonic() + self.max_wait
-        while size < self.max_batch:
+        while size < limit * BUCKET_WINDOW:
+            wait = max(0.0, deadline - time.monotonic()) if size < limit else 0.0
             try:
-                item = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
+                item = self._queue.get(timeout=wait)
             except queue.Empty:
                 break
-            if item is _STOP:
-                return batch, True
-            batch.append(item)  # type: ignore[arg-type]
-            size += len(item.texts)  # type: ignore[attr-defined]
-        return batch, False
+            if not isinstance(item, _Job):  # the stop marker
+                return window, True
+            window.append(item)
+            size += len(item.texts)
+        return window, False
 
     def _score_batch(self, batch: list[_Job]) -> None:
         texts = [text for job in batch for text in job.texts]
         started = time.monotonic()
         try:
             results = self.backend.score(texts)
+            self.batch_size.observe(len(texts), time.monotonic() - started)
         except Exception:
             log.exception(
                 "scoring a batch of %d texts failed; retrying them one by one", len(texts)

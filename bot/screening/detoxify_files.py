@@ -40,7 +40,7 @@ def read_checkpoint(path: Path) -> dict[str, Any]:
         )
     verify_sha_prefix(path)
     try:
-        loaded = _torch_load(torch, path)
+        loaded: dict[str, Any] = _torch_load(torch, path)
     except Exception as exc:
         raise ModelLoadError(
             f"the checkpoint {path} cannot be read ({type(exc).__name__}: {str(exc)[:200]}); "
@@ -141,8 +141,8 @@ def download_checkpoint(model: str) -> Path:
     import torch
     from detoxify.detoxify import MODEL_URLS
 
-    url = MODEL_URLS[model]
-    target = Path(torch.hub.get_dir()) / "checkpoints" / url.rsplit("/", 1)[1]
+    url: str = MODEL_URLS[model]
+    target: Path = Path(torch.hub.get_dir()) / "checkpoints" / url.rsplit("/", 1)[1]
     if target.is_file():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)

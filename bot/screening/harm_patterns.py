@@ -20,8 +20,10 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +99,7 @@ class Rule:
     regex: re.Pattern[str]
     needs: tuple[frozenset[str], ...] = ()  # one word of each set must be in the text
 
-    def may_match(self, words: set[str]) -> bool:
+    def may_match(self, words: AbstractSet[str]) -> bool:
         """False if the pattern cannot match a text made of `words` (a fast first check)."""
         return all(not need.isdisjoint(words) for need in self.needs)
 
@@ -131,6 +133,12 @@ class HarmPatterns:
         self.version = version
         self._hints = frozenset().union(*(need for rule in rules for need in rule.needs))
         self._always = any(not rule.needs for rule in rules)
+        # word -> the rules whose first set of needed words holds it (a fast first check)
+        self._by_word: dict[str, list[int]] = {}
+        for index, rule in enumerate(rules):
+            for word in rule.needs[0] if rule.needs else ():
+                self._by_word.setdefault(word, []).append(index)
+        self._unconditional = [index for index, rule in enumerate(rules) if not rule.needs]
 
     def score(self, text: str) -> dict[str, float]:
         """The highest score per label over the rules that fire unguarded (0.0 if none)."""
@@ -142,14 +150,12 @@ class HarmPatterns:
     def matches(self, text: str) -> list[Match]:
         """Every unguarded rule match in `text` (for the scores and for explaining them)."""
         folded = text.translate(_APOSTROPHE).lower()
-        words = set(_TOKENS.findall(folded))
-        if not self._always and self._hints.isdisjoint(words):
+        present = self._hints.intersection(_TOKENS.findall(folded))
+        if not self._always and not present:
             return []
         quotes: list[tuple[int, int]] | None = None
         found: list[Match] = []
-        for rule in self.rules:
-            if not rule.may_match(words):
-                continue
+        for rule in self._candidates(present):
             if quotes is None:
                 quotes = [m.span() for m in _QUOTE.finditer(folded)]
             for hit in rule.regex.finditer(folded):
@@ -157,6 +163,14 @@ class HarmPatterns:
                     found.append(Match(rule.name, rule.label, rule.score, hit.group(0)))
                     break
         return found
+
+    def _candidates(self, present: frozenset[str]) -> list[Rule]:
+        """The rules that may match a text holding these hint words, in file order."""
+        indices = set(self._unconditional)
+        for word in present:
+            indices.update(self._by_word.get(word, ()))
+        rules = (self.rules[index] for index in sorted(indices))
+        return [rule for rule in rules if rule.may_match(present)]
 
     def _guarded(
         self, text: str, span: tuple[int, int], label: str, quotes: list[tuple[int, int]]
@@ -196,7 +210,7 @@ def load_patterns(path: Path = DEFAULT_PATH) -> HarmPatterns:
         raise PatternFileError(f"the pattern file {path} is not valid: {exc!r}") from None
 
 
-def _compile(data: dict) -> HarmPatterns:
+def _compile(data: dict[str, Any]) -> HarmPatterns:
     if data.get("format") != FORMAT:
         raise ValueError(f"format is {data.get('format')!r}, not {FORMAT!r}")
     words: dict[str, list[str]] = data["words"]
@@ -231,7 +245,7 @@ def _needed_words(need: str | list[str], words: dict[str, list[str]]) -> frozens
 
 
 def _telling_word(phrase: str) -> str:
-    tokens = _TOKENS.findall(phrase.lower())
+    tokens: list[str] = _TOKENS.findall(phrase.lower())
     telling = [token for token in tokens if token not in _COMMON] or tokens
     return max(reversed(telling), key=len)
 

@@ -24,16 +24,17 @@ MODEL_CACHE = "model-cache"
 
 
 class ScreeningSettings(Protocol):
-    """The toxicity_* fields of bot.settings.Settings, read-only (so Literal fields fit)."""
+    """The toxicity_* fields of bot.settings.Settings."""
 
+    # Read-only properties, so Settings' narrower types (Literal, Path | None) fit.
     @property
     def toxicity_backend(self) -> str: ...
     @property
     def toxicity_model(self) -> str: ...
     @property
-    def toxicity_checkpoint(self) -> object: ...
+    def toxicity_checkpoint(self) -> Path | None: ...
     @property
-    def toxicity_hf_dir(self) -> object: ...
+    def toxicity_hf_dir(self) -> Path | None: ...
     @property
     def toxicity_quantize(self) -> str: ...
     @property
@@ -41,7 +42,8 @@ class ScreeningSettings(Protocol):
     @property
     def toxicity_fallback(self) -> str: ...
     @property
-    def database_path(self) -> object: ...  # exported ONNX models are cached beside it
+    def database_path(self) -> Path:  # exported ONNX models are cached beside it
+        ...
 
     # toxicity_patterns (Path | None) is read with getattr: older callers may not have it
 
@@ -65,8 +67,8 @@ def load_backend(settings: ScreeningSettings) -> ActiveBackend:
         return _embedded(settings, "TOXICITY_BACKEND=embedded")
     config = DetoxifyConfig(
         model=settings.toxicity_model,
-        checkpoint=settings.toxicity_checkpoint,  # type: ignore[arg-type]
-        hf_dir=settings.toxicity_hf_dir,  # type: ignore[arg-type]
+        checkpoint=settings.toxicity_checkpoint,
+        hf_dir=settings.toxicity_hf_dir,
         quantize=settings.toxicity_quantize,
         runtime=settings.toxicity_runtime,
         cache_dir=model_cache(settings),

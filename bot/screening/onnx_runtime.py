@@ -1,11 +1,19 @@
 """The Detoxify model in ONNX Runtime: exported once, cached on disk, scored by a session.
 
 The model loaded by the real `detoxify.Detoxify` class is exported with dynamic batch and
-sequence axes (and, with TOXICITY_QUANTIZE=int8, its weights quantised to int8 by
-`onnxruntime.quantization.quantize_dynamic`). The file is cached under a name made of the
-checkpoint's sha256 prefix and the quantisation, so a restart reuses it. Files are written
-to a temporary folder and renamed into place, with a manifest (size and sha256) written last:
-a partial, truncated or damaged file fails the check and is rebuilt.
+sequence axes (eager attention, so the graph has the pattern the optimiser fuses). ONNX
+Runtime's transformer optimiser (`onnxruntime.transformers.optimizer`, model type "bert")
+then fuses each layer's attention, LayerNorm and GELU into single operators; with
+TOXICITY_QUANTIZE=int8 the optimised graph's weights are quantised to int8 by
+`onnxruntime.quantization.quantize_dynamic`.
+
+Two files are cached: the plain export (named by the checkpoint's sha256 prefix), and beside
+it the optimised (and quantised) model that is scored, whose name also carries the
+onnxruntime version and the optimiser's recipe: after an upgrade the optimised file is made
+again from the cached export, and a stale one is never opened. Files are written to a
+temporary folder and renamed into place, with a manifest (size and sha256, and for the
+optimised file the sha256 of the export it came from) written last: a partial, truncated,
+damaged or stale file fails the check and is rebuilt. The optimiser is in onnx_optimise.py.
 
 Every failure is raised as ModelLoadError; the caller then scores with torch instead.
 """
@@ -20,16 +28,22 @@ import shutil
 import tempfile
 import time
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from bot.screening.backend import ModelLoadError
 from bot.screening.detoxify_files import file_sha256
+from bot.screening.onnx_optimise import (
+    describe_fusions,
+    eager_attention,
+    optimise_bert,
+    optimised_name,
+)
 
 log = logging.getLogger(__name__)
 
-EXPORT_FORMAT = 1  # bump when the export recipe changes: older cached files are not reused
+EXPORT_FORMAT = 2  # bump when the export recipe changes: older cached files are not reused
 OPSET = 17
 EXAMPLE_TEXTS = ("the film was good and the ending was sad", "a")  # padded: masks stay traced
 CHECK_TEXTS = ("one", "you are an idiot and the film is trash " * 6, "the ending")
@@ -63,24 +77,39 @@ def import_onnx() -> tuple[Any, Any]:
 
 
 def load_onnx_forward(
-    detox: Any, checkpoint: Path, *, quantize: str = "none", cache_dir: Path | None = None
+    detox: Any,
+    checkpoint: Path,
+    *,
+    quantize: str = "none",
+    cache_dir: Path | None = None,
+    optimise: bool = True,
 ) -> tuple[OnnxForward, str]:
     """The ONNX forward pass for a loaded Detoxify model, and how it was obtained.
 
-    Reuses the cached export for this checkpoint and quantisation when it is intact,
-    otherwise exports (and quantises) it now: seconds for BERT-base, done once.
+    Reuses the cached optimised model for this checkpoint, quantisation and onnxruntime
+    when it is intact; otherwise makes it now (from the cached export if that is intact,
+    else exporting first: seconds for BERT-base, done once). With `optimise` False the
+    graph optimiser is skipped (the plain export, or its int8 copy, is scored).
     """
     ort, _ = import_onnx()
     folder = cache_dir or DEFAULT_CACHE
-    model_path = folder / cache_name(file_sha256(checkpoint), quantize)
-    session, problem = _open_cached(ort, model_path)
-    if session is not None:
-        return OnnxForward(session), f"cached {model_path} reused"
+    checkpoint_sha = file_sha256(checkpoint)
+    export_path = folder / export_name(checkpoint_sha)
+    model_path = export_path
+    if optimise or quantize == "int8":
+        name = optimised_name(checkpoint_sha, quantize, ort.__version__, optimise)
+        model_path = folder / name
+    source = None if model_path == export_path else _sha_of(export_path)
+    problem = _check_cached(model_path, source)
+    if not problem and model_path.exists():
+        return OnnxForward(open_session(ort, model_path)), f"cached {model_path} reused"
     started = time.monotonic()
     with _export_guard(model_path):
         try:
-            _export_to_cache(ort, detox, model_path, quantize)
+            how = _build_cached(ort, detox, export_path, model_path, quantize, optimise)
             forward = OnnxForward(open_session(ort, model_path))
+        except ModelLoadError:
+            raise
         except Exception as exc:
             raise ModelLoadError(
                 f"exporting the model to ONNX failed ({type(exc).__name__}: {str(exc)[:300]})",
@@ -88,9 +117,59 @@ def load_onnx_forward(
                 "TOXICITY_RUNTIME=torch",
             ) from None
     took = time.monotonic() - started
-    log.info("exported %s in %.1f s%s", model_path, took, f" ({problem})" if problem else "")
+    log.info("made %s in %.1f s (%s)%s", model_path, took, how, f" ({problem})" if problem else "")
     rebuilt = f" ({problem}, rebuilt)" if problem else ""
-    return forward, f"exported to {model_path} in {took:.1f} s{rebuilt}"
+    return forward, f"exported to {model_path} in {took:.1f} s, {how}{rebuilt}"
+
+
+def _build_cached(
+    ort: Any, detox: Any, export_path: Path, model_path: Path, quantize: str, optimise: bool
+) -> str:
+    """The export (if its cached copy is not intact), then the optimised model; says how."""
+    _check_cached(export_path)
+    if not export_path.exists():
+        _store(export_path, lambda scratch: _export_checked(ort, detox, scratch), source=None)
+    how: list[str] = [] if optimise else ["graph optimiser off"]
+    if model_path == export_path:
+        return how[0]
+
+    def optimised(scratch: Path) -> Path:
+        if not optimise:
+            result = scratch / "model-plain.onnx"
+            shutil.copyfile(export_path, result)
+        else:
+            result = _optimise_checked(ort, detox, export_path, scratch, how)
+        if quantize == "int8":
+            result = quantise_int8(result, scratch / "model-int8.onnx")
+        return result
+
+    _store(model_path, optimised, source=_sha_of(export_path))
+    return how[0]
+
+
+def _export_checked(ort: Any, detox: Any, scratch: Path) -> Path:
+    exported = scratch / "model.onnx"
+    with eager_attention(detox.model):
+        export_fp32(detox, exported)
+    check_against_torch(detox, OnnxForward(open_session(ort, exported)))
+    return exported
+
+
+def _optimise_checked(
+    ort: Any, detox: Any, export_path: Path, scratch: Path, how: list[str]
+) -> Path:
+    """The fused graph, checked against torch; the plain export if the optimiser fails."""
+    target = scratch / "model-optimised.onnx"
+    try:
+        fused = optimise_bert(export_path, target, detox.model.config)
+        check_against_torch(detox, OnnxForward(open_session(ort, target)))
+    except Exception as exc:
+        log.warning("the graph optimiser was not used: %s", exc)
+        how.append(f"graph optimiser not used ({type(exc).__name__}: {str(exc)[:120]})")
+        shutil.copyfile(export_path, target)
+        return target
+    how.append(f"graph optimised ({describe_fusions(fused)})")
+    return target
 
 
 @contextlib.contextmanager
@@ -119,10 +198,9 @@ def _export_guard(model_path: Path) -> Iterator[None]:
         marker.unlink(missing_ok=True)
 
 
-def cache_name(checkpoint_sha256: str, quantize: str) -> str:
-    """The cached file's name: checkpoint hash prefix, weights type and export format."""
-    weights = "int8" if quantize == "int8" else "fp32"
-    return f"detoxify-{checkpoint_sha256[:16]}-{weights}-v{EXPORT_FORMAT}.onnx"
+def export_name(checkpoint_sha256: str) -> str:
+    """The cached plain export's name: checkpoint hash prefix and export format (fp32)."""
+    return f"detoxify-{checkpoint_sha256[:16]}-fp32-v{EXPORT_FORMAT}.onnx"
 
 
 def open_session(ort: Any, path: Path) -> Any:
@@ -149,38 +227,52 @@ def _manifest_path(model_path: Path) -> Path:
     return model_path.with_suffix(".json")
 
 
-def _open_cached(ort: Any, model_path: Path) -> tuple[Any | None, str]:
-    """(session, "") for an intact cached file; (None, what was wrong) otherwise."""
-    if not model_path.exists():
-        return None, ""
+class _Stale(Exception):
+    """A cached file is whole but was made from something else than what is cached now."""
+
+
+def _sha_of(path: Path) -> str | None:
+    """The sha256 a cached file's manifest records (None: no readable manifest)."""
     try:
-        manifest = json.loads(_manifest_path(model_path).read_text(encoding="utf-8"))
-        size = model_path.stat().st_size
-        if size != manifest["bytes"] or file_sha256(model_path) != manifest["sha256"]:
+        recorded = json.loads(_manifest_path(path).read_text(encoding="utf-8"))["sha256"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return str(recorded)
+
+
+def _check_cached(path: Path, source: str | None = None) -> str:
+    """ "" for an intact cached file (or none at all); otherwise what was wrong, and the file
+    is removed. `source`: the sha256 of the file it was made from, which must match (None:
+    that file is not cached any more, so there is nothing to compare)."""
+    if not path.exists():
+        return ""
+    try:
+        manifest = json.loads(_manifest_path(path).read_text(encoding="utf-8"))
+        size = path.stat().st_size
+        if size != manifest["bytes"] or file_sha256(path) != manifest["sha256"]:
             raise ValueError(f"{size} bytes, not the {manifest['bytes']} its manifest records")
-        return open_session(ort, model_path), ""
+        if source is not None and manifest.get("source") != source:
+            raise _Stale("it was made from another export")
+        return ""
     except Exception as exc:
-        problem = f"the cached {model_path.name} was damaged ({type(exc).__name__}: {exc})"
-        log.warning("%s; exporting it again", problem)
-        model_path.unlink(missing_ok=True)
-        _manifest_path(model_path).unlink(missing_ok=True)
-        return None, problem[:200]
+        state = "is stale" if isinstance(exc, _Stale) else "was damaged"
+        problem = f"the cached {path.name} {state} ({type(exc).__name__}: {exc})"
+        log.warning("%s; making it again", problem)
+        path.unlink(missing_ok=True)
+        _manifest_path(path).unlink(missing_ok=True)
+        return problem[:200]
 
 
-def _export_to_cache(ort: Any, detox: Any, model_path: Path, quantize: str) -> None:
-    """Export, check against torch and quantise in a temporary folder, then rename the file
-    and, last, its manifest into the cache."""
-    scratch = Path(tempfile.mkdtemp(prefix=".partial-", dir=model_path.parent))
+def _store(path: Path, make: Callable[[Path], Path], *, source: str | None) -> None:
+    """Make a file in a temporary folder, then rename it and, last, its manifest into the
+    cache. `source`: the sha256 of the cached file it is made from, recorded for the check."""
+    scratch = Path(tempfile.mkdtemp(prefix=".partial-", dir=path.parent))
     try:
-        exported = scratch / "model.onnx"
-        export_fp32(detox, exported)
-        check_against_torch(detox, OnnxForward(open_session(ort, exported)))
-        if quantize == "int8":
-            exported = quantise_int8(exported, scratch / "model-int8.onnx")
+        made = make(scratch)
         manifest = scratch / "manifest.json"
-        manifest.write_text(json.dumps(_describe(exported)), encoding="utf-8")
-        os.replace(exported, model_path)
-        os.replace(manifest, _manifest_path(model_path))
+        manifest.write_text(json.dumps({**_describe(made), "source": source}), encoding="utf-8")
+        os.replace(made, path)
+        os.replace(manifest, _manifest_path(path))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -242,11 +334,19 @@ def export_fp32(detox: Any, target: Path) -> None:
 
 def quantise_int8(source: Path, target: Path) -> Path:
     """int8 weights for MatMul/Gemm (activations quantised on the fly); 7-bit range, because
-    on CPUs without VNNI the 8-bit products can saturate (ONNX Runtime's advice)."""
+    on CPUs without VNNI the 8-bit products can saturate (ONNX Runtime's advice). Shape
+    inference cannot type the outputs of fused operators: those tensors are float32."""
+    from onnx import TensorProto
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     with _quiet_root_logger():
-        quantize_dynamic(source, target, weight_type=QuantType.QInt8, reduce_range=True)
+        quantize_dynamic(
+            source,
+            target,
+            weight_type=QuantType.QInt8,
+            reduce_range=True,
+            extra_options={"DefaultTensorType": TensorProto.FLOAT},
+        )
     return target
 
 

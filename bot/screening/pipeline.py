@@ -17,7 +17,7 @@ from bot.films.model import FilmDetails
 from bot.screening.backend import ScoringBackend
 from bot.screening.batcher import Batcher
 from bot.screening.film_aware import DISCOUNT, FilmAwareText, FilmContext, prepare
-from bot.screening.normalise import Lexicon, Normalised, normalise
+from bot.screening.normalise import Lexicon, Normalised, has_words, normalise
 from bot.screening.results import Scores, max_scores
 
 log = logging.getLogger(__name__)
@@ -109,8 +109,8 @@ class ScreeningPipeline:
     def _plan(self, text: str, film: FilmDetails | None) -> _Plan:
         normalised = normalise(text or "", self._lexicon)
         aware = prepare(normalised.text, self._film_context(film))
-        primary = split_for_scoring(aware.scored) if _has_words(aware.scored) else []
-        discounted = [d for d in aware.discounted if _has_words(d)]
+        primary = split_for_scoring(aware.scored) if has_words(aware.scored) else []
+        discounted = [d for d in aware.discounted if has_words(d)]
         return _Plan(normalised, aware, primary, discounted)
 
     def _combine(self, plan: _Plan, scores: list[Scores]) -> Screening:
@@ -163,7 +163,3 @@ def split_for_scoring(
         resume = text.find(" ", end - overlap, end)
         start = resume + 1 if resume > start else end
     return [c for c in chunks if c]
-
-
-def _has_words(text: str) -> bool:
-    return any(ch.isalnum() for ch in text)

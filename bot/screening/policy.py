@@ -10,24 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from bot.errors import InvalidInput
-from bot.screening.results import LABELS, Outcome, Verdict
-from storage.screening_policy import SERVER_WIDE, PolicyRecords
-
-
-class Scope(StrEnum):
-    """Where messages are screened (channels set to "screen" are always included)."""
-
-    THREADS = "threads"  # the film discussion threads only
-    CHANNELS = "channels"  # only the channels chosen with /mod screening channel
-    EVERYWHERE = "everywhere"  # every channel but the exempt ones
-
-
-class ChannelMode(StrEnum):
-    SCREEN = "screen"
-    EXEMPT = "exempt"
+from bot.screening.model import SERVER_WIDE, ChannelMode, Outcome, PolicyRecords, Scope
+from bot.screening.results import LABELS, Verdict
 
 
 @dataclass(frozen=True)

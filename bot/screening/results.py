@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from enum import StrEnum
+
+from bot.screening.model import Outcome as Outcome  # verdicts carry it; re-exported
 
 # label -> probability in [0, 1]. Backends return only the labels they know.
 Scores = dict[str, float]
@@ -19,18 +20,6 @@ LABELS = (
     "identity_attack",
     "sexual_explicit",
 )
-
-
-class Outcome(StrEnum):
-    """What happens to a message: left alone, left visible for review, or hidden for review."""
-
-    PASS = "pass"
-    FLAG = "flag"
-    HIDE = "hide"
-
-    @property
-    def rank(self) -> int:
-        return {"pass": 0, "flag": 1, "hide": 2}[self.value]
 
 
 @dataclass(frozen=True)

@@ -12,26 +12,27 @@ from datetime import datetime
 from bot import limits
 from bot.moderation.messages import person
 from bot.render import EmbedData, EmbedField, timestamp, trim
+from bot.screening.model import ReviewItem, ReviewReason, ReviewState
 from bot.screening.policy import ScreeningPolicy, Thresholds
 from bot.screening.results import LABELS
 from bot.spoilers.format import split_message
 from bot.text import escape_markdown, neutralise_mentions
-from storage.screening_review import ReviewItem
 
 QUOTE_CHARS = 1500  # of the member's text in an alert (the rest is in the database)
 NOTICE_QUOTE_CHARS = 600  # of the member's text in their own notice
 SCORES_SHOWN = 4
 QUEUE_PAGE_SIZE = 10
+QUEUE_EXCERPT_CHARS = 80  # of the member's text on a queue line
 OUTCOME_TITLES = {
-    "hide": "hidden automatically",
-    "flag": "flagged for review",
-    "report": "reported by a member",
+    ReviewReason.HIDE: "hidden automatically",
+    ReviewReason.FLAG: "flagged for review",
+    ReviewReason.REPORT: "reported by a member",
 }
 STATE_WORDS = {
-    "pending": "Pending",
-    "approved": "Approved",
-    "removed": "Removed",
-    "escalated": "Escalated",
+    ReviewState.PENDING: "Pending",
+    ReviewState.APPROVED: "Approved",
+    ReviewState.REMOVED: "Removed",
+    ReviewState.ESCALATED: "Escalated",
 }
 RESTORED_NOTE = "-# Restored by the moderators after review (it was hidden automatically)."
 
@@ -40,7 +41,7 @@ RESTORED_NOTE = "-# Restored by the moderators after review (it was hidden autom
 class Decision:
     """One decision on an item, with the moderator's name resolved by the cog."""
 
-    state: str
+    state: ReviewState
     moderator: str
     at: str  # ISO time as stored
     note: str | None = None
@@ -90,17 +91,19 @@ def alert_embed(facts: AlertFacts) -> EmbedData:
         EmbedField("Where", where, inline=True),
     ]
     if item.rule:
-        label = "Reason given" if item.outcome == "report" else "Rule"
-        fields.append(EmbedField(label, trim(neutralise_mentions(item.rule), 1000)))
+        label = "Reason given" if item.outcome is ReviewReason.REPORT else "Rule"
+        fields.append(
+            EmbedField(label, trim(neutralise_mentions(item.rule), limits.EMBED_FIELD_VALUE))
+        )
     if facts.scores:
         fields.append(EmbedField("Scores", scores_line(facts.scores)))
     if item.reports:
         fields.append(EmbedField("Reports", f"{item.reports} member report(s)", inline=True))
     if facts.notes:
-        fields.append(EmbedField("Notes", trim("\n".join(facts.notes), 1000)))
+        fields.append(EmbedField("Notes", trim("\n".join(facts.notes), limits.EMBED_FIELD_VALUE)))
     fields.append(EmbedField("State", state_text(item, facts.decisions)))
     return EmbedData(
-        title=f"Review #{item.id}: {OUTCOME_TITLES.get(item.outcome, item.outcome)}",
+        title=f"Review #{item.id}: {OUTCOME_TITLES[item.outcome]}",
         description=quote(item.content, QUOTE_CHARS),
         fields=tuple(fields),
         footer="Approve puts a hidden message back · Warn and Timeout 1h open a case",
@@ -110,11 +113,11 @@ def alert_embed(facts: AlertFacts) -> EmbedData:
 def state_text(item: ReviewItem, decisions: Sequence[Decision]) -> str:
     """ "Pending", or every decision: who, when, and the note."""
     if not decisions:
-        return STATE_WORDS.get(item.state, item.state)
+        return STATE_WORDS[item.state]
     lines = []
     for decision in decisions:
         line = (
-            f"{STATE_WORDS.get(decision.state, decision.state)} by "
+            f"{STATE_WORDS[decision.state]} by "
             f"{escape_markdown(decision.moderator)} {timestamp(parse_time(decision.at), 'R')}"
         )
         if decision.note:
@@ -182,9 +185,11 @@ def queue_pages(items: Sequence[ReviewItem], total: str) -> list[EmbedData]:
 
 
 def _queue_line(item: ReviewItem) -> str:
-    what = OUTCOME_TITLES.get(item.outcome, item.outcome)
-    state = "" if item.state == "pending" else f" ({STATE_WORDS[item.state].lower()})"
-    text = trim(escape_markdown(neutralise_mentions(" ".join(item.content.split()))), 80)
+    what = OUTCOME_TITLES[item.outcome]
+    state = "" if item.state is ReviewState.PENDING else f" ({STATE_WORDS[item.state].lower()})"
+    text = trim(
+        escape_markdown(neutralise_mentions(" ".join(item.content.split()))), QUEUE_EXCERPT_CHARS
+    )
     return (
         f"**#{item.id}** {what}{state} · <#{item.channel_id}> · "
         f"{timestamp(parse_time(item.created_at), 'R')}\n{text or '(no text)'}"
@@ -217,7 +222,11 @@ def status_embed(
         EmbedField("Alert channel", alerts, inline=True),
         EmbedField("Queue", f"{pending} open · {unscreened} waiting to be screened", inline=True),
         EmbedField("Exempt roles", ", ".join(exempt) or "none", inline=True),
-        EmbedField("Channels", trim("\n".join(channels), 1000) or "none set", inline=True),
+        EmbedField(
+            "Channels",
+            trim("\n".join(channels), limits.EMBED_FIELD_VALUE) or "none set",
+            inline=True,
+        ),
         EmbedField("Thresholds (flag / hide)", thresholds_text(policy.thresholds_for(None))),
     ]
     overrides = [
@@ -227,7 +236,9 @@ def status_embed(
         if setting.thresholds
     ]
     if overrides:
-        fields.append(EmbedField("Channel thresholds", trim("\n".join(overrides), 1000)))
+        fields.append(
+            EmbedField("Channel thresholds", trim("\n".join(overrides), limits.EMBED_FIELD_VALUE))
+        )
     return EmbedData(title="Screening", fields=tuple(fields))
 
 

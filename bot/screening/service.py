@@ -1,20 +1,41 @@
-"""What a cog calls: screen a message, catch up, decide a review item, file a report.
+"""What a cog calls: screen a message, catch up, read and change the policy, decide a review
+item, file a report.
 
 Plain values in, plain values out; nothing here knows Discord. The cog does the Discord
 side: deleting a hidden message, telling the author, posting the alert with its buttons
-(then `review.set_alert`), restoring an approved message through a webhook.
+(then `set_alert`), restoring an approved message through a webhook. The repositories are
+private: every write goes through a method here, and a policy change drops the cached policy.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+
+import aiosqlite
 
 from bot.errors import InvalidInput, PermissionDenied
 from bot.films.model import FilmDetails
 from bot.screening.batcher import ScreenerBusy, ScreenerClosed
+from bot.screening.handled import CatchUp, Handled, describe_failure, screening_record
+from bot.screening.model import (
+    SERVER_WIDE,
+    ChannelMode,
+    IncomingMessage,
+    MemberReport,
+    Outcome,
+    ReviewDecision,
+    ReviewItem,
+    ReviewItemNotFound,
+    ReviewReason,
+    ReviewSource,
+    ReviewState,
+    Scope,
+    ScreenedMessage,
+    ScreenedMessageNotFound,
+    StateConflict,
+)
 from bot.screening.pipeline import Screening, ScreeningPipeline
 from bot.screening.policy import (
     MessagePlace,
@@ -25,22 +46,10 @@ from bot.screening.policy import (
     policy_from_records,
     should_screen,
 )
-from bot.screening.results import Outcome, Verdict
 from bot.text import counted
-from storage.screening import (
-    IncomingMessage,
-    ScreenedMessage,
-    ScreenedMessageRepository,
-    ScreeningRecord,
-    as_incoming,
-)
-from storage.screening_policy import SERVER_WIDE, ScreeningPolicyRepository
-from storage.screening_review import (
-    MemberReport,
-    ReviewItem,
-    ReviewRepository,
-    StateConflict,
-)
+from storage.screening import ScreenedMessageRepository
+from storage.screening_policy import ScreeningPolicyRepository
+from storage.screening_review import ReviewRepository
 
 log = logging.getLogger(__name__)
 
@@ -51,79 +60,143 @@ RETRY_MAX = timedelta(hours=1)
 REPORTS_PER_WINDOW = 5
 REPORT_WINDOW = timedelta(hours=1)
 REPORT_REASON_MAX = 500
-DECISIONS = {"approve": "approved", "remove": "removed", "escalate": "escalated"}
+DECISIONS = {
+    "approve": ReviewState.APPROVED,
+    "remove": ReviewState.REMOVED,
+    "escalate": ReviewState.ESCALATED,
+}
 NOT_LOADED = "the screening model is still loading"
 
 
-@dataclass(frozen=True)
-class Handled:
-    """What happened to a message. `review_item` is set when it was flagged or hidden."""
-
-    screened: bool
-    reason: str  # why it was not screened, or the rule that fired
-    verdict: Verdict | None = None
-    screening: Screening | None = None
-    stored: ScreenedMessage | None = None
-    review_item: ReviewItem | None = None
-    unscreened: bool = False  # stored to be screened later (queue full, error, timeout)
-
-    @property
-    def outcome(self) -> Outcome:
-        return self.verdict.outcome if self.verdict else Outcome.PASS
-
-
-@dataclass(frozen=True)
-class CatchUp:
-    screened: int
-    failed: int
-    flagged_or_hidden: list[Handled]
-
-
 class ScreeningService:
-    """Screening with storage and policy; one per process, built at start-up."""
+    """Screening with storage and policy; one per process, built at start-up.
+
+    It is built before the model has loaded (`pipeline` is None): messages are then stored
+    unscreened, and the start-up hands it the pipeline with `use_pipeline` once it is ready.
+    """
 
     def __init__(
         self,
-        pipeline: ScreeningPipeline | None,
-        messages: ScreenedMessageRepository,
-        review: ReviewRepository,
-        policies: ScreeningPolicyRepository,
+        conn: aiosqlite.Connection,
+        *,
+        pipeline: ScreeningPipeline | None = None,
         films: FilmLookup | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        self.pipeline = pipeline
-        self.messages = messages
-        self.review = review
-        self.policies = policies
+        self._pipeline = pipeline
+        self._messages = ScreenedMessageRepository(conn)
+        self._review = ReviewRepository(conn)
+        self._policies = ScreeningPolicyRepository(conn)
         self._films = films
         self._clock = clock
         self._policy_cache: dict[int, ScreeningPolicy] = {}
 
+    # --- the model ------------------------------------------------------------------------
+    @property
+    def pipeline(self) -> ScreeningPipeline | None:
+        """The scoring pipeline, or None while the model is still loading."""
+        return self._pipeline
+
     def use_pipeline(self, pipeline: ScreeningPipeline) -> None:
         """Start scoring with `pipeline` (built once the model has loaded at start-up)."""
-        self.pipeline = pipeline
+        self._pipeline = pipeline
 
     @property
     def ready(self) -> bool:
         """False while the model loads: messages are then stored unscreened, caught up later."""
-        return self.pipeline is not None
+        return self._pipeline is not None
 
+    def status(self) -> str:
+        """One line for /about and /mod screening: the active backend and why."""
+        if self._pipeline is None:
+            return NOT_LOADED
+        stats = self._pipeline.batcher.stats
+        return (
+            f"backend {self._pipeline.backend_name} ({self._pipeline.reason}); "
+            f"{counted(stats.jobs, 'message')} scored, mean batch {stats.mean_batch:.1f}, "
+            f"{self._pipeline.batcher.queued} waiting, {stats.rejected} deferred when busy"
+        )
+
+    # --- screening messages ---------------------------------------------------------------
+    async def handle_message(
+        self,
+        message: IncomingMessage,
+        place: MessagePlace,
+        author_roles: Iterable[int] = (),
+        film: FilmDetails | None = None,
+    ) -> Handled:
+        """Screen a new (or edited: a new revision) message if the policy says so, and store it."""
+        policy = await self.policy(message.guild_id)
+        wanted, why = should_screen(policy, place, author_roles)
+        if not wanted:
+            return Handled(False, why)
+        if self._pipeline is None:
+            return await self._store_unscreened(message, NOT_LOADED)
+        try:
+            screening = await self._pipeline.screen(message.content, film)
+        except (ScreenerBusy, ScreenerClosed, TimeoutError) as exc:
+            return await self._store_unscreened(message, describe_failure(exc))
+        except Exception as exc:  # a backend bug must not lose the message
+            log.exception("screening message %s failed", message.message_id)
+            return await self._store_unscreened(message, describe_failure(exc))
+        return await self._store(message, policy, place, screening, None)
+
+    async def catch_up(self, limit: int = 200) -> CatchUp:
+        """Screen stored unscreened messages whose retry time has come (run at start-up)."""
+        screened = failed = 0
+        raised: list[Handled] = []
+        if self._pipeline is None:
+            return CatchUp(0, 0, raised)
+        for stored in await self._messages.list_unscreened(self._clock(), limit):
+            film = await self._films(stored.film_id) if self._films and stored.film_id else None
+            try:
+                screening = await self._pipeline.screen(stored.content, film)
+            except Exception as exc:
+                failed += 1
+                error = describe_failure(exc)
+                await self._messages.mark_failed(stored.id, error, self._retry_at(stored))
+                continue
+            policy = await self.policy(stored.guild_id)
+            place = MessagePlace(stored.channel_id, stored.parent_id)
+            handled = await self._store(stored.incoming(), policy, place, screening, stored.id)
+            screened += 1
+            if handled.review_item is not None:
+                raised.append(handled)
+        return CatchUp(screened, failed, raised)
+
+    async def latest_screening(self, message_id: int) -> ScreenedMessage | None:
+        """The newest stored revision of a Discord message (None: never stored)."""
+        return await self._messages.latest(message_id)
+
+    async def screened_message(self, row_id: int) -> ScreenedMessage:
+        """One stored screening by its id; ScreenedMessageNotFound if there is none."""
+        stored = await self._messages.get(row_id)
+        if stored is None:
+            raise ScreenedMessageNotFound(row_id)
+        return stored
+
+    async def count_unscreened(self) -> int:
+        """How many stored messages still wait to be screened."""
+        return await self._messages.count_unscreened()
+
+    # --- the policy -----------------------------------------------------------------------
     async def policy(self, guild_id: int) -> ScreeningPolicy:
-        """The guild's policy (cached; call forget_policy after changing it)."""
+        """The guild's policy (cached; every change below drops the cached copy)."""
         if guild_id not in self._policy_cache:
-            self._policy_cache[guild_id] = policy_from_records(await self.policies.load(guild_id))
+            self._policy_cache[guild_id] = policy_from_records(await self._policies.load(guild_id))
         return self._policy_cache[guild_id]
 
-    def forget_policy(self, guild_id: int) -> None:
+    async def set_scope(self, guild_id: int, scope: Scope | None, moderator_id: int) -> None:
+        """Screen in `scope` (None: screening off; the scope stored before is kept)."""
+        await self._policies.set_enabled(guild_id, scope is not None, moderator_id)
+        if scope is not None:
+            await self._policies.set_scope(guild_id, scope, moderator_id)
         self._policy_cache.pop(guild_id, None)
 
-    # --- policy changes: each applies to the next message (the cached policy is dropped) ---
-    async def set_scope(self, guild_id: int, scope: str | None, moderator_id: int) -> None:
-        """Screen in `scope` (None: screening off; the scope stored before is kept)."""
-        await self.policies.set_enabled(guild_id, scope is not None, moderator_id)
-        if scope is not None:
-            await self.policies.set_scope(guild_id, scope, moderator_id)
-        self.forget_policy(guild_id)
+    async def set_enabled(self, guild_id: int, enabled: bool, moderator_id: int) -> None:
+        """Turn screening on or off in a guild, keeping its scope."""
+        await self._policies.set_enabled(guild_id, enabled, moderator_id)
+        self._policy_cache.pop(guild_id, None)
 
     async def change_thresholds(
         self,
@@ -141,10 +214,10 @@ class ScreeningService:
         current, _ = policy.thresholds_for(place)[label]
         new = changed_thresholds(current, flag, hide)
         where = SERVER_WIDE if channel_id is None else channel_id
-        await self.policies.set_thresholds(
+        await self._policies.set_thresholds(
             guild_id, label, new.flag, new.hide, moderator_id, channel_id=where
         )
-        self.forget_policy(guild_id)
+        self._policy_cache.pop(guild_id, None)
         return new
 
     async def reset_thresholds(
@@ -152,69 +225,43 @@ class ScreeningService:
     ) -> int:
         """Back to the inherited thresholds (one label or all); returns the settings removed."""
         where = SERVER_WIDE if channel_id is None else channel_id
-        removed = await self.policies.reset_thresholds(guild_id, label, where)
-        self.forget_policy(guild_id)
+        removed = await self._policies.reset_thresholds(guild_id, label, where)
+        self._policy_cache.pop(guild_id, None)
         return removed
 
     async def set_role_exempt(
         self, guild_id: int, role_id: int, exempt: bool, moderator_id: int
     ) -> None:
         """Exempt a role's members from screening, or screen them again."""
-        await self.policies.set_role_exempt(guild_id, role_id, exempt, moderator_id)
-        self.forget_policy(guild_id)
+        await self._policies.set_role_exempt(guild_id, role_id, exempt, moderator_id)
+        self._policy_cache.pop(guild_id, None)
 
     async def set_channel_mode(
-        self, guild_id: int, channel_id: int, mode: str | None, moderator_id: int
+        self, guild_id: int, channel_id: int, mode: ChannelMode | None, moderator_id: int
     ) -> None:
         """Always screen a channel, exempt it, or (None) let it follow the server's scope."""
-        await self.policies.set_channel_mode(guild_id, channel_id, mode, moderator_id)
-        self.forget_policy(guild_id)
+        await self._policies.set_channel_mode(guild_id, channel_id, mode, moderator_id)
+        self._policy_cache.pop(guild_id, None)
 
-    async def handle_message(
-        self,
-        message: IncomingMessage,
-        place: MessagePlace,
-        author_roles: Iterable[int] = (),
-        film: FilmDetails | None = None,
-    ) -> Handled:
-        """Screen a new (or edited: a new revision) message if the policy says so, and store it."""
-        policy = await self.policy(message.guild_id)
-        wanted, why = should_screen(policy, place, author_roles)
-        if not wanted:
-            return Handled(False, why)
-        if self.pipeline is None:
-            return await self._store_unscreened(message, NOT_LOADED)
-        try:
-            screening = await self.pipeline.screen(message.content, film)
-        except (ScreenerBusy, ScreenerClosed, TimeoutError) as exc:
-            return await self._store_unscreened(message, _describe(exc))
-        except Exception as exc:  # a backend bug must not lose the message
-            log.exception("screening message %s failed", message.message_id)
-            return await self._store_unscreened(message, _describe(exc))
-        return await self._store(message, policy, place, screening, None)
+    # --- the review queue -----------------------------------------------------------------
+    async def review_item(self, item_id: int, guild_id: int | None = None) -> ReviewItem:
+        """A review item (of `guild_id`, if given); ReviewItemNotFound if there is none."""
+        item = await self._review.get(item_id)
+        if item is None or (guild_id is not None and item.guild_id != guild_id):
+            raise ReviewItemNotFound(item_id, here=guild_id is not None)
+        return item
 
-    async def catch_up(self, limit: int = 200) -> CatchUp:
-        """Screen stored unscreened messages whose retry time has come (run at start-up)."""
-        screened = failed = 0
-        raised: list[Handled] = []
-        if self.pipeline is None:
-            return CatchUp(0, 0, raised)
-        for stored in await self.messages.list_unscreened(self._clock(), limit):
-            message = as_incoming(stored)
-            film = await self._films(stored.film_id) if self._films and stored.film_id else None
-            try:
-                screening = await self.pipeline.screen(stored.content, film)
-            except Exception as exc:
-                failed += 1
-                await self.messages.mark_failed(stored.id, _describe(exc), self._retry_at(stored))
-                continue
-            policy = await self.policy(stored.guild_id)
-            place = MessagePlace(stored.channel_id, stored.parent_id)
-            handled = await self._store(message, policy, place, screening, stored.id)
-            screened += 1
-            if handled.review_item is not None:
-                raised.append(handled)
-        return CatchUp(screened, failed, raised)
+    async def pending_reviews(self, guild_id: int, limit: int = 25) -> list[ReviewItem]:
+        """Open items (pending, then escalated), oldest first."""
+        return await self._review.list_pending(guild_id, limit)
+
+    async def review_decisions(self, item_id: int) -> list[ReviewDecision]:
+        """Every decision taken on an item, oldest first."""
+        return await self._review.decisions(item_id)
+
+    async def set_alert(self, item_id: int, channel_id: int, message_id: int) -> None:
+        """Remember an item's alert message, so its buttons still work after a restart."""
+        await self._review.set_alert(item_id, channel_id, message_id)
 
     async def decide_review(
         self, item_id: int, action: str, moderator_id: int, note: str | None = None
@@ -224,25 +271,26 @@ class ScreeningService:
         if state is None:
             raise InvalidInput(f"Unknown action {action!r}: use approve, remove or escalate.")
         try:
-            return await self.review.decide(item_id, state, moderator_id, note)
-        except LookupError:
-            raise InvalidInput(f"There is no review item #{item_id}.") from None
+            item = await self._review.decide(item_id, state, moderator_id, note)
         except StateConflict as exc:
-            item = exc.item
+            done = exc.item
             raise InvalidInput(
-                f"Review item #{item.id} was already {item.state} by <@{item.decided_by}> "
-                f"at {item.decided_at}."
+                f"Review item #{done.id} was already {done.state} by <@{done.decided_by}> "
+                f"at {done.decided_at}."
             ) from None
+        if item is None:
+            raise ReviewItemNotFound(item_id)
+        return item
 
     async def check_can_report(self, message: IncomingMessage, reporter_id: int) -> None:
         """Refuse a report before the member types a reason: own message, twice, too many."""
         if reporter_id == message.author_id:
             raise InvalidInput("You cannot report your own message.")
-        if await self.review.has_reported(message.message_id, reporter_id):
+        if await self._review.has_reported(message.message_id, reporter_id):
             raise InvalidInput("You have already reported this message; moderators have it.")
         since = self._clock() - REPORT_WINDOW
         if (
-            await self.review.reports_since(message.guild_id, reporter_id, since)
+            await self._review.reports_since(message.guild_id, reporter_id, since)
             >= REPORTS_PER_WINDOW
         ):
             raise PermissionDenied(
@@ -262,19 +310,9 @@ class ScreeningService:
                 f"The reason is {len(reason)} characters; the limit is {REPORT_REASON_MAX}."
             )
         await self.check_can_report(message, reporter_id)
-        return await self.review.add_report(message, reporter_id, reason, at=self._clock())
+        return await self._review.add_report(message, reporter_id, reason, at=self._clock())
 
-    def status(self) -> str:
-        """One line for /about and /mod screening: the active backend and why."""
-        if self.pipeline is None:
-            return NOT_LOADED
-        stats = self.pipeline.batcher.stats
-        return (
-            f"backend {self.pipeline.backend_name} ({self.pipeline.reason}); "
-            f"{counted(stats.jobs, 'message')} scored, mean batch {stats.mean_batch:.1f}, "
-            f"{self.pipeline.batcher.queued} waiting, {stats.rejected} deferred when busy"
-        )
-
+    # --- storing --------------------------------------------------------------------------
     async def _store(
         self,
         message: IncomingMessage,
@@ -284,17 +322,17 @@ class ScreeningService:
         waiting_id: int | None,
     ) -> Handled:
         verdict = decide(screening.scores, policy, place)
-        record = _record(screening, verdict, message.content)
+        record = screening_record(screening, verdict, message.content)
         if waiting_id is None:
-            stored = await self.messages.record(message, record)
+            stored = await self._messages.record(message, record)
         else:
-            stored = await self.messages.complete(waiting_id, record)
+            stored = await self._messages.complete(waiting_id, record)
         item = None
         if verdict.outcome is not Outcome.PASS:
-            item, _ = await self.review.open_item(
+            item, _ = await self._review.open_item(
                 message,
-                source="screening",
-                outcome=verdict.outcome.value,
+                source=ReviewSource.SCREENING,
+                outcome=ReviewReason(verdict.outcome),
                 rule=verdict.rule,
                 screened_id=stored.id,
             )
@@ -302,38 +340,9 @@ class ScreeningService:
 
     async def _store_unscreened(self, message: IncomingMessage, error: str) -> Handled:
         log.warning("message %s stored unscreened: %s", message.message_id, error)
-        stored = await self.messages.record_unscreened(message, error)
+        stored = await self._messages.record_unscreened(message, error)
         return Handled(False, error, stored=stored, unscreened=True)
 
     def _retry_at(self, stored: ScreenedMessage) -> datetime:
-        delay = min(RETRY_FIRST * (2 ** min(stored.attempts, 16)), RETRY_MAX)
+        delay = min(RETRY_FIRST * (1 << min(stored.attempts, 16)), RETRY_MAX)
         return self._clock() + delay
-
-
-def _record(screening: Screening, verdict: Verdict, original: str) -> ScreeningRecord:
-    scored = screening.film.scored
-    notes = []
-    if screening.normalised.changes:
-        notes.append("undone: " + ", ".join(screening.normalised.changes))
-    if screening.film.film_quotes:
-        notes.append(f"film dialogue set aside: {len(screening.film.film_quotes)}")
-    if screening.film.discounted:
-        notes.append(f"quotes attributed to characters: {len(screening.film.discounted)}")
-    if screening.skipped:
-        notes.append(screening.skipped)
-    return ScreeningRecord(
-        status="skipped" if screening.skipped else "screened",
-        scores=screening.scores,
-        backend=screening.backend,
-        outcome=verdict.outcome.value,
-        normalised=scored if scored != original else None,
-        label=verdict.label,
-        rule=verdict.rule,
-        note="; ".join(notes) or None,
-    )
-
-
-def _describe(exc: BaseException) -> str:
-    if isinstance(exc, TimeoutError):
-        return "scoring timed out"
-    return f"{type(exc).__name__}: {exc}"[:300]

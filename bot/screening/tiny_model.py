@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ORIGINAL_CLASSES = ("toxic", "severe_toxic", "obscene", "threat", "insult", "identity_hate")
 SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
@@ -132,18 +133,20 @@ def build_checkpoint(
     folder.mkdir(parents=True, exist_ok=True)
     hf_dir = folder / "hf"
     vocab = _write_tokenizer(hf_dir, words, size.vocab_size)
-    config = BertConfig(
-        vocab_size=len(vocab),
-        hidden_size=size.hidden,
-        num_hidden_layers=size.layers,
-        num_attention_heads=size.heads,
-        intermediate_size=size.intermediate,
-        max_position_embeddings=MAX_TOKENS,
-        num_labels=len(ORIGINAL_CLASSES),
-    )
+    shape: dict[str, Any] = {
+        "vocab_size": len(vocab),
+        "hidden_size": size.hidden,
+        "num_hidden_layers": size.layers,
+        "num_attention_heads": size.heads,
+        "intermediate_size": size.intermediate,
+        "max_position_embeddings": MAX_TOKENS,
+        "num_labels": len(ORIGINAL_CLASSES),
+    }
+    config = BertConfig(**shape)
     config.save_pretrained(hf_dir)
     torch.manual_seed(seed)
-    model = BertForSequenceClassification(config).eval()
+    model: torch.nn.Module = BertForSequenceClassification(config)
+    model.eval()
     if bias is not None:
         _fix_outputs(model, bias)
     checkpoint = _save_with_hash(folder, name, _detoxify_layout(model.state_dict()))
@@ -185,7 +188,7 @@ def _detoxify_labels() -> tuple[str, ...]:
     return tuple(renamed.get(label, label) for label in ORIGINAL_CLASSES)
 
 
-def _detoxify_layout(state_dict: dict) -> dict:
+def _detoxify_layout(state_dict: dict[str, Any]) -> dict[str, Any]:
     return {
         "config": {
             "arch": {
@@ -202,7 +205,7 @@ def _detoxify_layout(state_dict: dict) -> dict:
     }
 
 
-def _save_with_hash(folder: Path, name: str, payload: dict) -> Path:
+def _save_with_hash(folder: Path, name: str, payload: dict[str, Any]) -> Path:
     import torch
 
     partial = folder / f"{name}.partial"

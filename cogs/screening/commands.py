@@ -12,6 +12,7 @@ from discord import app_commands
 
 from bot.errors import InvalidInput
 from bot.render import EmbedData
+from bot.screening.model import ChannelMode, Scope
 from bot.screening.policy import parse_label
 from bot.screening.results import LABELS
 from bot.screening.review_text import queue_pages, status_embed
@@ -34,12 +35,12 @@ async def status_data(interaction: Interaction) -> EmbedData:
     guild_id = guild_id_of(interaction)
     policy = await found.screening.policy(guild_id)
     config = await found.moderation.config.get(guild_id)
-    pending = await found.screening.review.list_pending(guild_id, limit=QUEUE_LIMIT)
+    pending = await found.screening.pending_reviews(guild_id, limit=QUEUE_LIMIT)
     return status_embed(
         policy,
         backend=found.screening_backend,
         alert_channel_id=config.alert_channel_id,
-        unscreened=await found.screening.messages.count_unscreened(),
+        unscreened=await found.screening.count_unscreened(),
         pending=len(pending),
     )
 
@@ -64,7 +65,7 @@ async def scope(
     interaction: Interaction, scope: Literal["threads", "channels", "everywhere", "off"]
 ) -> None:
     """Screen film discussion threads, chosen channels only, every channel, or nothing."""
-    chosen = None if scope == "off" else scope
+    chosen = None if scope == "off" else Scope(scope)
     await services(interaction).screening.set_scope(
         guild_id_of(interaction), chosen, interaction.user.id
     )
@@ -147,7 +148,7 @@ async def channel_mode(
     mode: Literal["screen", "exempt", "default"],
 ) -> None:
     """Always screen a channel, exempt it, or let it follow the server's scope."""
-    chosen = None if mode == "default" else mode
+    chosen = None if mode == "default" else ChannelMode(mode)
     await services(interaction).screening.set_channel_mode(
         guild_id_of(interaction), channel.id, chosen, interaction.user.id
     )
@@ -163,19 +164,14 @@ async def queue(interaction: Interaction, item: int | None = None) -> None:
     if item is not None:
         await show_item(interaction, item)
         return
-    items = await found.screening.review.list_pending(guild_id_of(interaction), limit=QUEUE_LIMIT)
+    items = await found.screening.pending_reviews(guild_id_of(interaction), limit=QUEUE_LIMIT)
     total = f"{len(items)}+" if len(items) >= QUEUE_LIMIT else str(len(items))
     await Paginator.send(interaction, queue_pages(items, total))
 
 
 async def show_item(interaction: Interaction, item_id: int) -> None:
     found = services(interaction)
-    try:
-        item = await found.screening.review.get(item_id)
-    except LookupError:
-        item = None
-    if item is None or item.guild_id != guild_id_of(interaction):
-        raise InvalidInput(f"There is no review item #{item_id} in this server.")
+    item = await found.screening.review_item(item_id, guild_id_of(interaction))
     embed, view = await desk_of(interaction.client).render(item, [])
     await interaction.response.send_message(
         embed=embed, view=view or discord.utils.MISSING, ephemeral=True

@@ -18,14 +18,14 @@ from bot.moderation.model import REASON_MAX, Action, DmStatus
 from bot.moderation.rules import Person
 from bot.moderation.service import Queued
 from bot.render import trim
-from bot.screening.results import Outcome
+from bot.screening.handled import Handled
+from bot.screening.model import Outcome, ReviewItem, ScreenedMessage
 from bot.screening.review_text import (
     AlertFacts,
     Decision,
     alert_embed,
     author_notice,
 )
-from bot.screening.service import Handled
 from cogs._checks import guild_facts_for, person
 from cogs._ui import to_embed
 from cogs._webhooks import ChannelWebhooks, passing
@@ -39,8 +39,6 @@ from cogs.screening.journaled import (
     restore_key,
     restore_payload,
 )
-from storage.screening import ScreenedMessage
-from storage.screening_review import ReviewItem
 
 if TYPE_CHECKING:
     from bot.app import FilmBot
@@ -78,7 +76,7 @@ class ReviewDesk:
         item = handled.review_item
         if item is None:
             return
-        if handled.outcome == Outcome.HIDE and handled.stored is not None:
+        if handled.outcome is Outcome.HIDE and handled.stored is not None:
             await self.hide(item, handled.stored)  # raises the alert as its last step
         else:
             await self.alert(item, [])
@@ -165,7 +163,7 @@ class ReviewDesk:
     # --- alerts ---------------------------------------------------------------------------
     async def alert(self, item: ReviewItem, notes: list[str]) -> None:
         """Post the item's alert in the alert channel, or refresh the one it already has."""
-        item = await self.services.screening.review.get(item.id)
+        item = await self.services.screening.review_item(item.id)
         if item.alert_message_id is not None and item.alert_channel_id is not None:
             await self.refresh_posted(item, item.alert_channel_id, item.alert_message_id, notes)
             return
@@ -183,7 +181,7 @@ class ReviewDesk:
         except discord.HTTPException as error:
             log.warning("could not post review alert %s: %s", item.id, error)
             return
-        await self.services.screening.review.set_alert(item.id, channel.id, sent.id)
+        await self.services.screening.set_alert(item.id, channel.id, sent.id)
 
     async def refresh_posted(
         self, item: ReviewItem, channel_id: int, message_id: int, notes: list[str]
@@ -203,13 +201,13 @@ class ReviewDesk:
         self, item: ReviewItem, notes: list[str]
     ) -> tuple[discord.Embed, discord.ui.View | None]:
         """The alert's embed and, while the item is open, its buttons."""
-        latest = await self.services.screening.messages.latest(item.message_id)
+        latest = await self.services.screening.latest_screening(item.message_id)
         screened = None
         if item.screened_id is not None:
-            screened = await self.services.screening.messages.get(item.screened_id)
+            screened = await self.services.screening.screened_message(item.screened_id)
         shown = screened or latest
         scores = shown.scores if shown is not None else {}
-        hidden = latest is not None and latest.outcome == Outcome.HIDE
+        hidden = latest is not None and latest.hidden
         facts = AlertFacts(
             item=item,
             author_name=await self.author_name(item.guild_id, item.author_id),
@@ -226,7 +224,7 @@ class ReviewDesk:
         return to_embed(alert_embed(facts), colour), view
 
     async def _decisions(self, item: ReviewItem) -> list[Decision]:
-        decisions = await self.services.screening.review.decisions(item.id)
+        decisions = await self.services.screening.review_decisions(item.id)
         return [
             Decision(
                 d.state,

@@ -17,10 +17,10 @@ from discord.ext import commands
 
 from bot.app import FilmBot
 from bot.message_path import MessageContext
+from bot.screening.model import IncomingMessage
 from bot.text import counted
 from cogs._steps import ScreeningStep
 from cogs.screening.desk import ReviewDesk
-from storage.screening import IncomingMessage
 
 log = logging.getLogger(__name__)
 

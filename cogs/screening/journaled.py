@@ -19,12 +19,11 @@ from bot.errors import PermissionDenied
 from bot.journal import Handler, Intent, Journal, Status, Step, StepContext
 from bot.journal.model import JSON
 from bot.moderation.model import DmStatus
+from bot.screening.model import ReviewItem, ScreenedMessage
 from bot.screening.review_text import restored_messages
 from bot.text import escape_markdown, neutralise_mentions
 from bot.webhooks import abandon_post, send_parts
 from cogs._webhooks import ChannelWebhooks, WebhookSender
-from storage.screening import ScreenedMessage
-from storage.screening_review import ReviewItem
 
 if TYPE_CHECKING:
     from cogs.screening.desk import ReviewDesk
@@ -86,7 +85,7 @@ class Hide(Handler):
         return {}
 
     async def _item(self, ctx: StepContext) -> ReviewItem:
-        return await self.desk.services.screening.review.get(ctx.payload["item_id"])
+        return await self.desk.services.screening.review_item(ctx.payload["item_id"])
 
 
 class Restore(Handler):
@@ -118,7 +117,7 @@ class Restore(Handler):
         return {"sent": ids, "note": f"restored under {name}'s name: {url}"}
 
     async def step_decide(self, ctx: StepContext) -> JSON:
-        item = await self.desk.services.screening.review.get(ctx.payload["item_id"])
+        item = await self.desk.services.screening.review_item(ctx.payload["item_id"])
         note = ctx.intent.result("post")["note"]
         if item.is_open:
             await self.desk.services.screening.decide_review(

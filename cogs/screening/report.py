@@ -13,11 +13,11 @@ from discord import app_commands
 
 from bot import limits
 from bot.errors import InvalidInput
+from bot.screening.model import IncomingMessage
 from bot.screening.service import REPORT_REASON_MAX
 from cogs._types import FilmBot, Interaction
 from cogs.messages import context_of
 from cogs.screening.events import desk_of, incoming_message
-from storage.screening import IncomingMessage
 
 
 class ReportModal(discord.ui.Modal, title="Report message"):

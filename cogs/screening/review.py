@@ -18,14 +18,13 @@ import discord
 from bot.errors import InvalidInput
 from bot.moderation.model import REASON_MAX, Action, DmStatus
 from bot.render import trim
-from bot.screening.results import Outcome
+from bot.screening.model import ReviewItem
 from bot.text import escape_markdown
 from cogs._checks import guild_facts, person
 from cogs._types import Interaction
 from cogs.screening.buttons import ReviewAction
 from cogs.screening.desk import ReviewDesk, kept_notes
 from cogs.screening.events import desk_of
-from storage.screening_review import ReviewItem
 
 TIMEOUT = timedelta(hours=1)
 SANCTIONS = {ReviewAction.WARN: Action.WARN, ReviewAction.TIMEOUT: Action.TIMEOUT}
@@ -44,7 +43,7 @@ async def decide(interaction: Interaction, action: ReviewAction, item_id: int) -
             answer = await remove(desk, interaction, item)
         else:
             answer = await sanction(desk, interaction, item, SANCTIONS[action])
-        item = await desk.services.screening.review.get(item_id)
+        item = await desk.services.screening.review_item(item_id)
         embed, view = await desk.render(item, kept_notes_of(interaction))
         await interaction.edit_original_response(embed=embed, view=view)
     await interaction.followup.send(answer, ephemeral=True)
@@ -52,10 +51,7 @@ async def decide(interaction: Interaction, action: ReviewAction, item_id: int) -
 
 async def open_item(desk: ReviewDesk, item_id: int) -> ReviewItem:
     """The item, if it is still open; otherwise who closed it and when."""
-    try:
-        item = await desk.services.screening.review.get(item_id)
-    except LookupError:
-        raise InvalidInput(f"There is no review item #{item_id}.") from None
+    item = await desk.services.screening.review_item(item_id)
     if not item.is_open:
         who = await desk.author_name(item.guild_id, item.decided_by) or "a moderator"
         raise InvalidInput(f"Review #{item.id} was already {item.state} by {escape_markdown(who)}.")
@@ -63,9 +59,9 @@ async def open_item(desk: ReviewDesk, item_id: int) -> ReviewItem:
 
 
 async def approve(desk: ReviewDesk, interaction: Interaction, item: ReviewItem) -> str:
-    stored = await desk.services.screening.messages.latest(item.message_id)
+    stored = await desk.services.screening.latest_screening(item.message_id)
     note = "left as it is"
-    if stored is not None and stored.outcome == Outcome.HIDE and not await _still_there(desk, item):
+    if stored is not None and stored.hidden and not await _still_there(desk, item):
         note = await desk.restore(item, stored, interaction.user.id)  # approves it too
     else:
         await desk.services.screening.decide_review(item.id, "approve", interaction.user.id, note)
@@ -73,8 +69,8 @@ async def approve(desk: ReviewDesk, interaction: Interaction, item: ReviewItem) 
 
 
 async def remove(desk: ReviewDesk, interaction: Interaction, item: ReviewItem) -> str:
-    stored = await desk.services.screening.messages.latest(item.message_id)
-    if stored is not None and stored.outcome == Outcome.HIDE:
+    stored = await desk.services.screening.latest_screening(item.message_id)
+    if stored is not None and stored.hidden:
         note = "it was already hidden"
     elif not await desk.delete_message(item, reason=f"Review #{item.id}: removed"):
         raise InvalidInput(

@@ -6,7 +6,8 @@ import asyncio
 
 import discord
 
-from bot.screening.service import Handled
+from bot.screening.handled import Handled
+from bot.screening.model import Scope
 
 # An insult aimed at a member: hidden by the embedded backend at default thresholds.
 INSULT = "Bob you are a pathetic idiot and everyone knows it"
@@ -36,8 +37,7 @@ async def use_alert_channel(bot, emu, channel: str = "mod-alerts") -> None:
 
 async def screen_everywhere(bot, emu) -> None:
     """Screen every channel (the default is film discussion threads only)."""
-    await bot.services.screening.policies.set_scope(guild_id(emu), "everywhere", 0)
-    bot.services.screening.forget_policy(guild_id(emu))
+    await bot.services.screening.set_scope(guild_id(emu), Scope.EVERYWHERE, 0)
 
 
 async def discussion_thread(bot, emu, title: str = NLMG, policy: str = "allowed") -> str:

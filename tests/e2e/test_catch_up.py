@@ -74,7 +74,7 @@ async def test_messages_posted_while_down_are_screened_at_start_up(emu, start_bo
     insult = await emu.post("Dave", thread, INSULT)
     async with start_bot(settings) as bot:
         await bot.get_cog("ReplyCapturing").startup_catch_up
-        stored_insult = await bot.services.screening.messages.latest(int(insult["id"]))
+        stored_insult = await bot.services.screening.latest_screening(int(insult["id"]))
         assert stored_insult is not None  # screened (or waiting for the model), not skipped
         await ready(bot)
         await bot.get_cog("Screening").catch_up()

@@ -48,7 +48,7 @@ async def test_a_screened_channel_is_caught_up_after_a_lost_session(emu, bot):
 
     assert is_deleted(emu, insult) and len(alerts(emu)) == 1  # screened and hidden
     assert not is_deleted(emu, harmless)
-    assert await bot.services.screening.messages.latest(int(harmless["id"])) is not None
+    assert await bot.services.screening.latest_screening(int(harmless["id"])) is not None
     await settled(bot, emu)  # the writer moves the mark with its next batch
     assert await bot.services.replies.mark(channel_id(emu, "general")) == int(harmless["id"])
     # #general is screened, not captured: nothing of it is in the reply store
@@ -62,7 +62,7 @@ async def test_a_screened_channel_is_caught_up_at_start_up(emu, start_bot, setti
     insult = await emu.post("Dave", "general", INSULT)
     async with start_bot(settings) as bot:
         await bot.get_cog("ReplyCapturing").startup_catch_up
-        assert await bot.services.screening.messages.latest(int(insult["id"])) is not None
+        assert await bot.services.screening.latest_screening(int(insult["id"])) is not None
         await ready(bot)
         await bot.get_cog("Screening").catch_up()  # if it came before the model was ready
         assert is_deleted(emu, insult) and len(alerts(emu)) == 1

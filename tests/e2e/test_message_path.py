@@ -91,7 +91,7 @@ async def test_an_insult_that_also_spoils_is_hidden_not_reposted_in_public(emu, 
     assert is_deleted(emu, posted) and len(record.repost_message_ids) == 1
     assert not any("idiot" in text for text in visible(emu, thread))  # the re-post is hidden
     (dm,) = [m for m in emu.dms("Dave") if "hidden automatically" in m["content"]]
-    stored = await bot.services.screening.messages.latest(record.repost_message_ids[0])
+    stored = await bot.services.screening.latest_screening(record.repost_message_ids[0])
     assert stored.outcome == "hide" and stored.author_id == int(emu.world.user_id("Dave"))
     (alert,) = alerts(emu)
     assert "Dave" in str(alert)

@@ -141,5 +141,5 @@ async def test_a_restore_killed_between_parts_posts_each_part_once(emu, start_bo
         await bot.services.journal.resume_unfinished()
         parts = [m["content"] for m in emu.messages_in(thread) if m.get("webhook_id")]
         assert len(parts) == 2 and len(set(parts)) == 2
-        item = await bot.services.screening.review.get(handled.review_item.id)
+        item = await bot.services.screening.review_item(handled.review_item.id)
         assert item.state == "approved" and "restored under Dave's name" in item.decision_note

@@ -115,7 +115,7 @@ async def test_review_buttons_need_the_permission_of_their_action(emu, helper):
     record = await emu.click("Dave", alert, label="Remove")
     assert "**Manage Messages** permission to remove messages" in await record.text()
     assert await record.is_ephemeral()
-    [item] = await bot.services.screening.review.list_pending(guild_id(emu))
+    [item] = await bot.services.screening.pending_reviews(guild_id(emu))
     assert item.decided_by is None
 
 

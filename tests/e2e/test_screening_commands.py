@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.sandbox.emulator.interactions import message_text
-from storage.screening import IncomingMessage
+from bot.screening.model import IncomingMessage, ReviewReason, ReviewSource
+from storage.screening_review import ReviewRepository
 from tests.e2e._screening import guild_id, post_screened, ready
 
 # Toxic but aimed at no one here: flagged for toxicity only (swearing at a film, such as
@@ -70,7 +71,9 @@ async def test_the_queue_is_paginated(emu, bot):
     general = int(emu.world.channel_id("general"))
     for number in range(12):
         message = IncomingMessage(guild_id(emu), general, 1000 + number, 7, f"text {number}")
-        await bot.services.screening.review.open_item(message, source="screening", outcome="flag")
+        await ReviewRepository(bot.services.conn).open_item(
+            message, source=ReviewSource.SCREENING, outcome=ReviewReason.FLAG
+        )
     first = await (await emu.slash("Mona", "mod queue")).reply()
     text = message_text(first)
     assert "Review queue: 12 open" in text and "**#10**" in text and "**#11**" not in text

@@ -34,7 +34,7 @@ async def test_an_explicit_threat_is_hidden_and_the_author_told(emu, bot):
     assert handled.verdict.label == "threat"
     (dm,) = emu.dms("Dave")
     assert "threat 0.95 >= hide threshold 0.85 (default)" in dm["content"]
-    stored = await bot.services.screening.messages.latest(int(posted["id"]))
+    stored = await bot.services.screening.latest_screening(int(posted["id"]))
     assert stored.content == EXPLICIT and stored.scores["threat"] == 0.95
     (alert,) = alerts(emu)
     assert "hidden automatically" in message_text(alert) and "threat" in message_text(alert)

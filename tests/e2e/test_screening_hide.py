@@ -29,7 +29,7 @@ async def test_an_insult_is_hidden_the_author_told_and_the_original_kept(emu, bo
     (dm,) = emu.dms("Dave")
     assert "hidden automatically" in dm["content"] and "insult" in dm["content"]
     assert "How to appeal" in dm["content"]
-    stored = await bot.services.screening.messages.latest(int(posted["id"]))
+    stored = await bot.services.screening.latest_screening(int(posted["id"]))
     assert stored.content == INSULT and stored.outcome == "hide"
     (alert,) = alerts(emu)
     text = message_text(alert)
@@ -59,7 +59,7 @@ async def test_quoting_the_film_passes_but_quoting_an_insult_does_not(emu, bot):
     thread = await discussion_thread(bot, emu)
     quoted, handled = await post_screened(bot, emu, "Alice", thread, f'Ruth: "{RUTH}"')
     assert handled.outcome == "pass" and not is_deleted(emu, quoted)
-    stored = await bot.services.screening.messages.latest(int(quoted["id"]))
+    stored = await bot.services.screening.latest_screening(int(quoted["id"]))
     assert "film dialogue set aside" in stored.note
     plain, handled = await post_screened(bot, emu, "Bob", thread, RUTH)
     assert handled.outcome == "pass" and not is_deleted(emu, plain)

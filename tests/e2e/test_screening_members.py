@@ -24,7 +24,7 @@ async def test_an_edited_message_is_screened_again(emu, bot):
     handled = await edit_screened(bot, emu, posted, "you are a pathetic idiot")
     assert handled.outcome == "hide" and is_deleted(emu, posted)
     assert handled.stored.revision == 1
-    first = await bot.services.screening.messages.get(handled.stored.id - 1)
+    first = await bot.services.screening.screened_message(handled.stored.id - 1)
     assert (first.revision, first.content) == (0, "Loved the ending")
     assert "you are a pathetic idiot" in message_text(alerts(emu)[0])
 
@@ -57,6 +57,6 @@ async def test_members_report_messages_with_a_rate_limit(emu, bot):
     assert f"at most {REPORTS_PER_WINDOW} messages an hour" in await limited.text()
     second = await report(emu, "Dave", targets[0], "also spam")
     assert "review #1" in await second.text()
-    item = await bot.services.screening.review.get(1)
+    item = await bot.services.screening.review_item(1)
     assert item.reports == 2 and item.source == "report"
     assert len(alerts(emu)) == REPORTS_PER_WINDOW

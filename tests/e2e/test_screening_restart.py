@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from bot.sandbox.emulator.interactions import message_text
-from storage.screening import IncomingMessage
+from bot.screening.model import IncomingMessage
+from storage.screening import ScreenedMessageRepository
 from tests.e2e._screening import (
     alerts,
     discussion_thread,
@@ -34,7 +35,7 @@ async def test_the_queue_and_its_buttons_survive_a_restart(emu, start_bot, setti
         assert "restored under Dave's name" in message_text(record.followups[0])
         restored = await emu.wait_for_message(thread, predicate=lambda m: INSULT in m["content"])
         assert restored["author"]["username"] == "Dave"
-        item = await bot.services.screening.review.get(handled.review_item.id)
+        item = await bot.services.screening.review_item(handled.review_item.id)
         assert item.state == "approved"
 
 
@@ -42,19 +43,20 @@ async def test_messages_left_unscreened_are_screened_at_start_up(emu, start_bot,
     async with start_bot(settings) as bot:
         await ready(bot)
         await use_alert_channel(bot, emu)
-        await bot.services.screening.policies.set_enabled(guild_id(emu), False, 0)
-        bot.services.screening.forget_policy(guild_id(emu))
+        await bot.services.screening.set_enabled(guild_id(emu), False, 0)
         posted = await emu.post("Bob", "film-talk", INSULT)  # not screened: screening is off
         waiting = IncomingMessage(
             guild_id(emu), int(posted["channel_id"]), int(posted["id"]),
             int(emu.world.user_id("Bob")), INSULT,
         )  # fmt: skip
-        await bot.services.screening.messages.record_unscreened(waiting, "screening queue full")
+        await ScreenedMessageRepository(bot.services.conn).record_unscreened(
+            waiting, "screening queue full"
+        )
     async with start_bot(settings) as bot:
         alert = await emu.wait_for_message("mod-alerts")
         assert "hidden automatically" in message_text(alert)
         assert is_deleted(emu, posted)
         assert "hidden automatically" in emu.dms("Bob")[0]["content"]
-        stored = await bot.services.screening.messages.latest(int(posted["id"]))
+        stored = await bot.services.screening.latest_screening(int(posted["id"]))
         assert stored.status == "screened" and stored.outcome == "hide"
-        assert await bot.services.screening.messages.count_unscreened() == 0
+        assert await bot.services.screening.count_unscreened() == 0

@@ -42,7 +42,7 @@ async def test_a_borderline_comment_is_flagged_and_approved_by_a_moderator(emu, 
     answer, alert = await click(emu, "Mona", alert, "Approve")
     assert "approved" in answer and "left as it is" in answer
     assert "Approved by Mona" in message_text(alert) and alert["components"] == []
-    item = await bot.services.screening.review.get(handled.review_item.id)
+    item = await bot.services.screening.review_item(handled.review_item.id)
     assert item.state == "approved" and item.decided_by == int(emu.world.user_id("Mona"))
     assert not is_deleted(emu, posted)
     assert all(emu.pings(m) == set() for m in alerts(emu))
@@ -60,7 +60,7 @@ async def test_approving_a_hidden_message_restores_it_under_the_authors_name(emu
     assert restored["author"]["username"] == "Dave" and restored.get("webhook_id")
     assert "Restored by the moderators" in restored["content"]
     assert emu.pings(restored) == set()
-    item = await bot.services.screening.review.get(handled.review_item.id)
+    item = await bot.services.screening.review_item(handled.review_item.id)
     assert item.state == "approved" and "restored" in item.decision_note
 
 
@@ -72,7 +72,7 @@ async def test_remove_deletes_a_flagged_message_and_tells_the_author(emu, bot):
     assert "message removed" in answer and is_deleted(emu, posted)
     assert "removed by the moderators" in emu.dms("Bob")[-1]["content"]
     assert "Removed by Mona" in message_text(alert)
-    stored = await bot.services.screening.messages.latest(int(posted["id"]))
+    stored = await bot.services.screening.latest_screening(int(posted["id"]))
     assert stored.content == BORDERLINE  # the original is kept
 
 
@@ -88,7 +88,7 @@ async def test_warn_and_timeout_buttons_create_cases_and_escalate(emu, bot):
     assert (warn.type, timeout.type) == ("warn", "timeout")
     assert warn.moderator_id == int(emu.world.user_id("Mona"))
     assert emu.world.members[emu.world.user_id("Dave")]["communication_disabled_until"]
-    item = await bot.services.screening.review.get(handled.review_item.id)
+    item = await bot.services.screening.review_item(handled.review_item.id)
     assert item.state == "escalated"
     text = message_text(alert)
     assert "Escalated by Mona" in text and "Warning case #1" in text
@@ -107,7 +107,7 @@ async def test_only_moderators_decide_and_only_once(emu, bot):
     assert "already approved by Mona" in await late.text()
     shown = await (await emu.slash("Olive", "mod queue", item=1)).reply()
     assert "Approved by Mona" in message_text(shown) and shown["components"] == []
-    decisions = await bot.services.screening.review.decisions(1)
+    decisions = await bot.services.screening.review_decisions(1)
     assert [d.state for d in decisions] == ["approved"]
 
 
@@ -129,5 +129,5 @@ async def test_missing_permissions_are_explained_and_nothing_is_lost(emu, bot):
     refused = await emu.click("Mona", alert, label="Approve")
     await refused.wait(lambda r: r.followups)
     assert "I need **Manage Webhooks**" in message_text(refused.followups[0])
-    item = await bot.services.screening.review.get(handled.review_item.id)
+    item = await bot.services.screening.review_item(handled.review_item.id)
     assert item.state == "pending"
