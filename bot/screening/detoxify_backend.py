@@ -281,7 +281,7 @@ def install_offline_fix() -> None:
             huggingface_config_path,
         )
 
-    get_model_and_tokenizer.filmbot_offline_fix = True  # type: ignore[attr-defined]
+    get_model_and_tokenizer.filmbot_offline_fix = True  # type: ignore[attr-defined]  # a marker on the patched function
     module.get_model_and_tokenizer = get_model_and_tokenizer
 
 

@@ -74,7 +74,7 @@ class ScreeningPipeline:
         self._films: OrderedDict[object, FilmContext] = OrderedDict()
         self._last_film: FilmDetails | None = None
         self._last_context: FilmContext | None = None
-        self.batcher = Batcher(backend, **batcher_options)  # type: ignore[arg-type]
+        self.batcher = Batcher(backend, **batcher_options)  # type: ignore[arg-type]  # Batcher's keyword options, passed through
 
     @property
     def backend_name(self) -> str:

@@ -105,7 +105,7 @@ class BuiltCheckpoint:
 
 def build_tiny_checkpoint(folder: Path, **options: object) -> BuiltCheckpoint:
     """A 2-layer, hidden-32 BERT in Detoxify's `original` format (see build_checkpoint)."""
-    return build_checkpoint(folder, size=TINY, **options)  # type: ignore[arg-type]
+    return build_checkpoint(folder, size=TINY, **options)  # type: ignore[arg-type]  # options are build_checkpoint's keyword arguments, passed through
 
 
 def build_original_size_checkpoint(folder: Path, words: Iterable[str] = ()) -> BuiltCheckpoint:
@@ -171,13 +171,13 @@ def _write_tokenizer(hf_dir: Path, words: Iterable[str], vocab_size: int | None)
 def _fix_outputs(model: object, bias: float | Mapping[str, float]) -> None:
     import torch
 
-    classifier = model.classifier  # type: ignore[attr-defined]
+    classifier = model.classifier  # type: ignore[attr-defined]  # a transformers model, untyped here
     labels = _detoxify_labels()
     values = [bias.get(label, -8.0) for label in labels] if isinstance(bias, Mapping) else None
     with torch.no_grad():
         classifier.weight.zero_()
         if values is None:
-            classifier.bias.fill_(float(bias))  # type: ignore[arg-type]
+            classifier.bias.fill_(float(bias))  # type: ignore[arg-type]  # bias is a float on this branch
         else:
             classifier.bias.copy_(torch.tensor(values))
 

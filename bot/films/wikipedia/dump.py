@@ -97,7 +97,7 @@ def open_export(raw: BinaryIO, name: str) -> BinaryIO:
             f"{name} is not a MediaWiki XML export (no <mediawiki> element at the start); "
             "give a Wikipedia pages-articles .xml or .xml.bz2 file"
         )
-    return _Bz2Ahead(raw) if compressed else raw  # type: ignore[return-value]
+    return _Bz2Ahead(raw) if compressed else raw  # type: ignore[return-value]  # both are readable binary streams; _Bz2Ahead is no BinaryIO subclass
 
 
 def parse_pages(header: bytes, pages: list[bytes], name: str) -> Iterator[mwxml.Page]:
