@@ -199,8 +199,6 @@ class ReviewDesk:
             else:
                 sent = await channel.send(embed=embed, view=view)
         except discord.HTTPException as error:
-            if step is not None and (retry := passing(error)) is not None:
-                raise retry from error  # the step is retried; a lost answer is found then
             log.warning("could not post review alert %s: %s", item.id, error)
             return
         if step is not None:
