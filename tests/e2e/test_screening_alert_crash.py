@@ -7,16 +7,20 @@ from __future__ import annotations
 
 import pytest
 
-from bot.journal import CrashPoints, Status
+from bot.journal import CrashPoints, SimulatedCrash, Status
 from bot.sandbox.emulator.interactions import message_text
+from bot.screening.model import IncomingMessage
+from bot.screening.policy import MessagePlace
+from cogs.screening.events import desk_of
 from tests.e2e._screening import (
     INSULT,
     alerts,
     discussion_thread,
+    guild_id,
     is_deleted,
-    post_screened,
     ready,
     use_alert_channel,
+    user_id,
 )
 
 SENT = "screening-hide:alert:sent"  # the alert posted, its id not yet saved
@@ -24,14 +28,28 @@ POINTS = ["screening-hide:alert:before", SENT, "screening-hide:alert:after"]
 
 
 async def hide_until(bot, emu, point: str) -> int:
-    """Dave's insult, hidden by a bot stopped at crash point `point`; the review item's id."""
+    """Dave's insult (one the bot did not see arrive: the catch-up's way), screened and hidden
+    by a bot stopped at crash point `point`; the review item's id."""
     await ready(bot)
     await use_alert_channel(bot, emu)
-    thread = await discussion_thread(bot, emu)
+    thread, forum, dave = await discussion_thread(bot, emu), forum_id(emu), user_id(emu, "Dave")
+    author = emu.world.author_fields(str(dave))
+    posted = await emu.store.create(thread, author, {"content": INSULT}, dispatch=False)
+    incoming = IncomingMessage(
+        guild_id(emu), int(thread), int(posted["id"]), dave, INSULT, parent_id=forum
+    )
+    place = MessagePlace(int(thread), forum, is_discussion_thread=True)
+    handled = await bot.services.screening.handle_message(incoming, place)
+    assert handled.outcome == "hide"
     bot.services.journal.crash.arm(point)  # the crash points this bot was started with
-    posted, handled = await post_screened(bot, emu, "Dave", thread, INSULT)
+    with pytest.raises(SimulatedCrash):
+        await desk_of(bot).act_on(handled)
     assert point in bot.services.journal.crash.reached and is_deleted(emu, posted)
     return handled.review_item.id
+
+
+def forum_id(emu) -> int:
+    return int(emu.world.channel_id("film-forum"))
 
 
 async def alert_stored(bot, item_id: int) -> int | None:
