@@ -11,7 +11,6 @@ from bot.journal import CrashPoints, SimulatedCrash, Status
 from bot.sandbox.emulator.interactions import message_text
 from bot.screening.model import IncomingMessage
 from bot.screening.policy import MessagePlace
-from cogs.screening.events import desk_of
 from tests.e2e._screening import (
     INSULT,
     alerts,
@@ -43,7 +42,7 @@ async def hide_until(bot, emu, point: str) -> int:
     assert handled.outcome == "hide"
     bot.services.journal.crash.arm(point)  # the crash points this bot was started with
     with pytest.raises(SimulatedCrash):
-        await desk_of(bot).act_on(handled)
+        await bot.get_cog("Screening").desk.act_on(handled)
     assert point in bot.services.journal.crash.reached and is_deleted(emu, posted)
     return handled.review_item.id
 
