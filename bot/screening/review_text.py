@@ -103,11 +103,17 @@ def alert_embed(facts: AlertFacts) -> EmbedData:
         fields.append(EmbedField("Notes", trim("\n".join(facts.notes), limits.EMBED_FIELD_VALUE)))
     fields.append(EmbedField("State", state_text(item, facts.decisions)))
     return EmbedData(
-        title=f"Review #{item.id}: {OUTCOME_TITLES[item.outcome]}",
+        title=f"{alert_title_prefix(item.id)} {OUTCOME_TITLES[item.outcome]}",
         description=quote(item.content, QUOTE_CHARS),
         fields=tuple(fields),
         footer="Approve puts a hidden message back · Warn and Timeout 1h open a case",
     )
+
+
+def alert_title_prefix(item_id: int) -> str:
+    """How the title of every alert for review item `item_id` begins (whatever its outcome
+    and state), so the alert can be found again in the alert channel."""
+    return f"Review #{item_id}:"
 
 
 def state_text(item: ReviewItem, decisions: Sequence[Decision]) -> str:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.journal import Status
+from bot.journal import Status, StepContext
 from bot.message_path import remove_message
 from bot.moderation.model import REASON_MAX, Action, DmStatus
 from bot.moderation.rules import Person
@@ -24,6 +24,7 @@ from bot.screening.review_text import (
     AlertFacts,
     Decision,
     alert_embed,
+    alert_title_prefix,
     author_notice,
 )
 from cogs._checks import guild_facts_for, person
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NOTES_FIELD = "Notes"
+ALERT_LOOKBACK = 50  # newest alert-channel messages read for an alert whose id was lost
 
 
 class ReviewDesk:
@@ -161,9 +163,20 @@ class ReviewDesk:
         return f"Case #{number}; author {told}."
 
     # --- alerts ---------------------------------------------------------------------------
-    async def alert(self, item: ReviewItem, notes: list[str]) -> None:
-        """Post the item's alert in the alert channel, or refresh the one it already has."""
+    async def alert(
+        self, item: ReviewItem, notes: list[str], step: StepContext | None = None
+    ) -> None:
+        """Post the item's alert in the alert channel, or refresh the one it already has.
+
+        Inside a journal step (`step`: the hide intent's `alert`), the channel is saved in the
+        step's state (`alerting`) before the send. A step run again with no alert id stored
+        (the process died between Discord's send and saving the id) first looks in that
+        channel for the alert it posted and adopts it, so the alert is never posted twice.
+        """
         item = await self.services.screening.review_item(item.id)
+        lost_in = step.state.get("alerting") if step is not None else None
+        if item.alert_message_id is None and lost_in is not None:
+            item = await self._adopt_posted(item, lost_in)
         if item.alert_message_id is not None and item.alert_channel_id is not None:
             await self.refresh_posted(item, item.alert_channel_id, item.alert_message_id, notes)
             return
@@ -171,8 +184,15 @@ class ReviewDesk:
         if config.alert_channel_id is None:
             log.info("review item %s: no alert channel set; it waits in /mod queue", item.id)
             return
+        await self._post_alert(item, notes, config.alert_channel_id, step)
+
+    async def _post_alert(
+        self, item: ReviewItem, notes: list[str], channel_id: int, step: StepContext | None
+    ) -> None:
         embed, view = await self.render(item, notes)
-        channel = self.bot.get_partial_messageable(config.alert_channel_id, guild_id=item.guild_id)
+        channel = self.bot.get_partial_messageable(channel_id, guild_id=item.guild_id)
+        if step is not None:
+            await step.save(alerting=channel.id)
         try:
             if view is None:
                 sent = await channel.send(embed=embed)
@@ -181,7 +201,35 @@ class ReviewDesk:
         except discord.HTTPException as error:
             log.warning("could not post review alert %s: %s", item.id, error)
             return
+        if step is not None:
+            step.reach("sent")  # posted, its id not yet saved
         await self.services.screening.set_alert(item.id, channel.id, sent.id)
+
+    async def _adopt_posted(self, item: ReviewItem, channel_id: int) -> ReviewItem:
+        """The item, with the alert already posted for it in `channel_id` stored (if found)."""
+        found = await self.find_posted(item, channel_id)
+        if found is None:
+            return item
+        log.info("review item %s: adopting alert %s posted before a restart", item.id, found)
+        await self.services.screening.set_alert(item.id, channel_id, found)
+        return await self.services.screening.review_item(item.id)
+
+    async def find_posted(self, item: ReviewItem, channel_id: int) -> int | None:
+        """The id of the bot's alert for `item` among the channel's newest messages; None if
+        there is none, or if the channel cannot be read (the alert is then posted once more).
+        Passing trouble (429, 5xx) is Retryable: the step waits instead of posting twice."""
+        assert self.bot.user is not None  # logged in before any alert is raised
+        me, title = self.bot.user.id, alert_title_prefix(item.id)
+        channel = self.bot.get_partial_messageable(channel_id, guild_id=item.guild_id)
+        try:
+            async for message in channel.history(limit=ALERT_LOOKBACK):
+                if message.author.id == me and is_alert(message, title):
+                    return message.id
+        except discord.HTTPException as error:
+            if (retry := passing(error)) is not None:
+                raise retry from error
+            log.warning("could not look for review alert %s in %s: %s", item.id, channel_id, error)
+        return None
 
     async def refresh_posted(
         self, item: ReviewItem, channel_id: int, message_id: int, notes: list[str]
@@ -303,3 +351,8 @@ def kept_notes(message: discord.Message) -> list[str]:
             if embed_field.name == NOTES_FIELD and embed_field.value:
                 return embed_field.value.split("\n")
     return []
+
+
+def is_alert(message: discord.Message, title: str) -> bool:
+    """Whether `message` is a review alert whose title begins with `title`."""
+    return any((embed.title or "").startswith(title) for embed in message.embeds)

@@ -2,7 +2,9 @@
 
 `screening-hide`: `remove` the message (recorded as removed first, then deleted) -> `dm` the
 author (at most once) -> `case` (the automatic case) -> `alert` (posted, or refreshed: the
-alert keeps its message id, so a repeated step edits instead of posting twice).
+alert keeps its message id, so a repeated step edits instead of posting twice; an alert
+posted whose id was not saved, the process having died in between, is found again in the
+alert channel and adopted).
 `screening-restore`: `post` the approved message back under its author's name (one unit
 through the channel's webhook; a retried step never re-posts a part) -> `decide` the review
 item. A final refusal removes the parts posted, so approving again starts clean.
@@ -81,7 +83,8 @@ class Hide(Handler):
         return {"notes": [note]}
 
     async def step_alert(self, ctx: StepContext) -> JSON:
-        await self.desk.alert(await self._item(ctx), ctx.intent.result("case")["notes"])
+        notes = ctx.intent.result("case")["notes"]
+        await self.desk.alert(await self._item(ctx), notes, ctx)
         return {}
 
     async def _item(self, ctx: StepContext) -> ReviewItem:
