@@ -94,12 +94,12 @@ async def _load(db: Path, labels: set[str]) -> dict[str, FilmDetails]:
     from storage.db import connect
 
     conn = await connect(db)
-    found, missing = {}, []
+    details, missing = {}, []
     try:
         films = FilmCatalog(conn)
         for label in sorted(labels):
             try:
-                found[label] = await films.get_details((await films.find_local(label)).id)
+                details[label] = await films.get_details((await films.find_local(label)).id)
             except FilmNotFound:
                 missing.append(label)
     finally:
@@ -109,7 +109,7 @@ async def _load(db: Path, labels: set[str]) -> dict[str, FilmDetails]:
             f"not in the catalog at {db}: {', '.join(missing)} (import them first, e.g. "
             f"`python -m bot catalog import wikipedia {FIXTURE}`)"
         )
-    return found
+    return details
 
 
 def curated_film() -> FilmDetails:

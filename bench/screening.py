@@ -15,29 +15,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import concurrent.futures
 import logging
 import random
 import statistics
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bench import _corpus
 from bench._machine import describe
+from bench._screening_load import CpuStall, latency_section, percentile
 
 if TYPE_CHECKING:
     from bot.films.model import FilmDetails
     from bot.screening.backend import ScoringBackend
     from bot.screening.detoxify_backend import DetoxifyBackend
 
-Submit = Callable[[str], Awaitable[None]]
-
-LOADS = (5, 10, 20, 40)
-QUEUE = 256
 # All messages at once, on a machine other sessions load: a verdict may take minutes.
 BUSY_TIMEOUT = 900.0
 # Each pipeline variant loads the same checkpoint through the real Detoxify class.
@@ -51,126 +46,6 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "onnx int8 unoptimised": {"runtime": "onnx", "quantize": "int8", "optimise": False},
 }
 TARGETS = "pipeline >= 3x naive throughput; p99 < 300 ms at 20 msg/s; loop lag p99 < 20 ms; embedded > 5,000 msg/s"
-
-
-@dataclass
-class LoadResult:
-    offered: float
-    completed: int
-    deferred: int  # the pipeline's queue was full: stored unscreened in the bot
-    unfinished: int  # still waiting when the run's time was up
-    latencies: list[float]
-    stalled: float = float("nan")  # % of the run other processes kept us waiting for a CPU
-
-    def row(self, name: str) -> str:
-        p50, p99 = _percentile(self.latencies, 50), _percentile(self.latencies, 99)
-        late = f"{self.unfinished} unfinished" if self.unfinished else ""
-        deferred = f"{self.deferred} deferred" if self.deferred else ""
-        stalled = f"cpu stall {self.stalled:.0f}%"
-        extra = ", ".join(x for x in (stalled, late, deferred) if x)
-        marker = ">" if self.unfinished else " "
-        return (
-            f"  {name:<20} {self.offered:>4.0f} msg/s  done {self.completed:>4}  "
-            f"p50 {p50 * 1000:>7.0f} ms  p99 {marker}{p99 * 1000:>6.0f} ms  {extra}"
-        )
-
-
-def _percentile(values: list[float], pct: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
-
-
-def _arrivals(rate: float, duration: float, rng: random.Random) -> list[float]:
-    times: list[float] = []
-    now = 0.0
-    while True:
-        now += rng.expovariate(rate)
-        if now > duration:
-            return times
-        times.append(now)
-
-
-@dataclass(frozen=True)
-class Load:
-    """An offered load: `rate` messages a second for `duration` s, then `drain` s to finish."""
-
-    rate: float
-    duration: float
-    drain: float
-    rng: random.Random
-
-
-async def _offer(load: Load, messages: list[str], submit: Submit) -> LoadResult:
-    """Send messages at Poisson times; each `submit(text)` resolves when its verdict is ready."""
-    from bot.screening.batcher import ScreenerBusy
-
-    rate, duration, drain, rng = load.rate, load.duration, load.drain, load.rng
-
-    result = LoadResult(rate, 0, 0, 0, [])
-    stall = CpuStall()
-    start = time.perf_counter()
-    pending: set[asyncio.Task[None]] = set()
-
-    async def one(text: str, sent: float) -> None:
-        try:
-            await submit(text)
-        except ScreenerBusy:
-            result.deferred += 1
-            return
-        result.completed += 1
-        result.latencies.append(time.perf_counter() - sent)
-
-    sent_at: dict[asyncio.Task[None], float] = {}
-    for offset in _arrivals(rate, duration, rng):
-        await asyncio.sleep(max(0.0, start + offset - time.perf_counter()))
-        sent = time.perf_counter()
-        task = asyncio.create_task(one(messages[len(pending) % len(messages)], sent))
-        pending.add(task)
-        sent_at[task] = sent
-    remaining = max(0.1, start + duration + drain - time.perf_counter())
-    _, late = await asyncio.wait(pending, timeout=remaining)
-    now = time.perf_counter()
-    result.unfinished = len(late)
-    result.latencies += [now - sent_at[task] for task in late]  # lower bounds
-    for task in late:
-        task.cancel()
-    await asyncio.gather(*late, return_exceptions=True)
-    result.stalled = stall.percent()
-    return result
-
-
-async def _naive_run(detox: Any, messages: list[str], load: Load) -> LoadResult:
-    executor = concurrent.futures.ThreadPoolExecutor(max_workers=1)
-    loop = asyncio.get_running_loop()
-
-    async def submit(text: str) -> None:
-        await loop.run_in_executor(executor, detox.predict, text)
-
-    try:
-        return await _offer(load, messages, submit)
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
-
-
-async def _pipeline_run(
-    backend: ScoringBackend, film: FilmDetails, messages: list[str], load: Load
-) -> LoadResult:
-    from bot.screening.pipeline import ScreeningPipeline
-    from bot.screening.policy import ScreeningPolicy, decide
-
-    pipeline = ScreeningPipeline(backend, max_queue=QUEUE)
-    policy = ScreeningPolicy(guild_id=0)
-
-    async def submit(text: str) -> None:
-        decide((await pipeline.screen(text, film)).scores, policy)
-
-    try:
-        return await _offer(load, messages, submit)
-    finally:
-        await pipeline.batcher.close(flush=False)
 
 
 def _naive_throughput(detox: Any, messages: list[str], count: int) -> float:
@@ -237,8 +112,8 @@ async def _lag_section(
     print(f"(b) event-loop lag while the model is busy ({backend.name}; 5 ms timer):")
     for name, lags in (("pipeline", piped), ("predict on loop", blocked)):
         print(
-            f"  {name:<20} p50 {_percentile(lags, 50) * 1000:6.1f} ms  "
-            f"p99 {_percentile(lags, 99) * 1000:6.1f} ms  max {max(lags) * 1000:6.1f} ms  "
+            f"  {name:<20} p50 {percentile(lags, 50) * 1000:6.1f} ms  "
+            f"p99 {percentile(lags, 99) * 1000:6.1f} ms  max {max(lags) * 1000:6.1f} ms  "
             f"({len(lags)} ticks)"
         )
 
@@ -313,7 +188,7 @@ async def _run(args: argparse.Namespace) -> int:
             f"  {name:<20} {rate:6.1f} msg/s  ({rate / naive:.1f}x naive, mean batch {batch:.1f}, "
             f"cpu stall {stall.percent():.0f}%)"
         )
-    await _latency_section(args, detox, variants, film, messages)
+    await latency_section(args, detox, variants, film, messages)
     lag_backend = variants["pipeline onnx int8"]
     await _lag_section(detox, lag_backend, film, messages, 48 if args.quick else 120)
     _embedded_section(messages, film)
@@ -351,47 +226,6 @@ def _load_variants(folder: Path, messages: list[str]) -> dict[str, DetoxifyBacke
         f"  {'again, restarted':<20} loaded in {time.perf_counter() - started:5.1f} s ({again.runtime})"
     )
     return variants
-
-
-async def _latency_section(
-    args: argparse.Namespace,
-    detox: Any,
-    variants: dict[str, DetoxifyBackend],
-    film: FilmDetails,
-    messages: list[str],
-) -> None:
-    duration, drain = (3.0, 3.0) if args.quick else (6.0, 4.0)
-    print(
-        f"(a) verdict latency, Poisson arrivals for {duration:.0f} s (at least 60 messages), "
-        f"then up to {drain:.0f} s to finish; queue bound {QUEUE}:"
-    )
-    rng = random.Random(11)
-    for rate in LOADS:
-        run_for = max(duration, 60 / rate) if not args.quick else duration
-        load = Load(rate, run_for, drain, rng)
-        print((await _naive_run(detox, messages, load)).row("naive predict()"))
-        for name, backend in variants.items():
-            result = await _pipeline_run(backend, film, messages, load)
-            print(result.row(name))
-
-
-class CpuStall:
-    """Share of wall time some runnable task waited for a CPU (Linux PSI), since creation."""
-
-    def __init__(self) -> None:
-        self._start = (time.perf_counter(), self._total())
-
-    @staticmethod
-    def _total() -> float:
-        try:
-            first = Path("/proc/pressure/cpu").read_text().splitlines()[0]
-            return float(first.rsplit("total=", 1)[1]) / 1e6
-        except (OSError, IndexError, ValueError):
-            return float("nan")
-
-    def percent(self) -> float:
-        wall = time.perf_counter() - self._start[0]
-        return 100 * (self._total() - self._start[1]) / wall if wall > 0 else float("nan")
 
 
 def machine_load() -> str:

@@ -75,13 +75,13 @@ async def send_parts(
     duplicates a part. Returns the ids of all parts."""
     sent: list[int] = list(ctx.state.get("sent", []))
     for index in range(len(sent), len(parts)):
-        found = None
+        part_id = None
         if ctx.state.get("sending") == index:
-            found = await sender.find(parts[index], sent[-1] if sent else after)
-        if found is None:
+            part_id = await sender.find(parts[index], sent[-1] if sent else after)
+        if part_id is None:
             await ctx.save(sending=index)
-            found = await sender.send(parts[index])
-        sent.append(found)
+            part_id = await sender.send(parts[index])
+        sent.append(part_id)
         await ctx.save(sent=sent, sending=None)
         ctx.reach(f"part-{index + 1}")
     return sent

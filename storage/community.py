@@ -226,7 +226,7 @@ class ReactionRepository:
 
     async def for_messages(self, message_ids: Sequence[int]) -> dict[int, dict[str, int]]:
         """message id -> {emoji: count} for those with any reaction."""
-        found: dict[int, dict[str, int]] = {}
+        by_message: dict[int, dict[str, int]] = {}
         ids = list(message_ids)
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
@@ -237,8 +237,8 @@ class ReactionRepository:
                 chunk,
             ) as cursor:
                 for row in await cursor.fetchall():
-                    found.setdefault(row["message_id"], {})[row["emoji"]] = row["count"]
-        return found
+                    by_message.setdefault(row["message_id"], {})[row["emoji"]] = row["count"]
+        return by_message
 
 
 class CommunitySettingsRepository:

@@ -76,10 +76,10 @@ _HEALTH: weakref.WeakKeyDictionary[aiosqlite.Connection, StorageHealth] = (
 
 def health(conn: aiosqlite.Connection) -> StorageHealth:
     """The write health of one connection (the bot has one; /about reads it)."""
-    found = _HEALTH.get(conn)
-    if found is None:
-        found = _HEALTH[conn] = StorageHealth()
-    return found
+    conn_health = _HEALTH.get(conn)
+    if conn_health is None:
+        conn_health = _HEALTH[conn] = StorageHealth()
+    return conn_health
 
 
 def write_problem(error: BaseException) -> str | None:

@@ -44,16 +44,16 @@ def available_migrations(folder: Path | None = None) -> list[Migration]:
         ]
     else:
         files = [(p.name, p.read_text(encoding="utf-8")) for p in folder.iterdir()]
-    found: dict[int, Migration] = {}
+    by_version: dict[int, Migration] = {}
     for name, sql in files:
         match = MIGRATION_NAME.match(name)
         if not match:
             continue
         version = int(match.group(1))
-        if version in found:
+        if version in by_version:
             raise RuntimeError(f"two migrations numbered {version:03d}")
-        found[version] = Migration(version, match.group(2), sql)
-    return [found[v] for v in sorted(found)]
+        by_version[version] = Migration(version, match.group(2), sql)
+    return [by_version[v] for v in sorted(by_version)]
 
 
 async def schema_version(conn: aiosqlite.Connection) -> int:

@@ -125,9 +125,9 @@ class CaseWriter:
                 used.setdefault(row["step"], set()).add(row["cited"])
         return used
 
-    async def cases_from_rows(self, found: Iterable[aiosqlite.Row]) -> list[Case]:
+    async def cases_from_rows(self, case_rows: Iterable[aiosqlite.Row]) -> list[Case]:
         """Turn rows into Cases with their citations and amendments (two queries in all)."""
-        rows = list(found)
+        rows = list(case_rows)
         ids = [row["id"] for row in rows]
         cites = await self._citations(ids)
         amendments = await self._amendments(ids)
@@ -184,7 +184,7 @@ class CaseWriter:
         )
 
     async def _citations(self, ids: list[int]) -> dict[int, tuple[int, ...]]:
-        found: dict[int, list[int]] = {}
+        numbers_by_case: dict[int, list[int]] = {}
         async with self._conn.execute(
             "SELECT x.case_id, cited.number FROM mod_case_citations x"
             " JOIN mod_cases cited ON cited.id = x.cited_case_id"
@@ -192,17 +192,17 @@ class CaseWriter:
             ids,
         ) as cursor:
             async for case_id, number in cursor:
-                found.setdefault(case_id, []).append(number)
-        return {key: tuple(value) for key, value in found.items()}
+                numbers_by_case.setdefault(case_id, []).append(number)
+        return {key: tuple(value) for key, value in numbers_by_case.items()}
 
     async def _amendments(self, ids: list[int]) -> dict[int, tuple[Amendment, ...]]:
-        found: dict[int, list[Amendment]] = {}
+        amendments_by_case: dict[int, list[Amendment]] = {}
         async with self._conn.execute(
             f"SELECT * FROM mod_case_amendments WHERE case_id IN ({_marks(ids)}) ORDER BY id",
             ids,
         ) as cursor:
             async for row in cursor:
-                found.setdefault(row["case_id"], []).append(
+                amendments_by_case.setdefault(row["case_id"], []).append(
                     Amendment(
                         amended_by=row["amended_by"],
                         amended_at=db_time(row["amended_at"]),
@@ -210,7 +210,7 @@ class CaseWriter:
                         new_reason=row["new_reason"],
                     )
                 )
-        return {key: tuple(value) for key, value in found.items()}
+        return {key: tuple(value) for key, value in amendments_by_case.items()}
 
 
 class CaseRepository:

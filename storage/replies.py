@@ -331,12 +331,12 @@ class ReplyRepository(ImportedThreadWrites, TrackedChannels):
             "WHERE m.thread_id = ? AND r.count > 0 ORDER BY r.count DESC, r.emoji",
             (messages[0].thread_id,),
         ) as cur:
-            found: dict[int, list[tuple[str, int]]] = {}
+            reactions_by_message: dict[int, list[tuple[str, int]]] = {}
             for message_id, emoji, count in await cur.fetchall():
-                found.setdefault(message_id, []).append((emoji, count))
+                reactions_by_message.setdefault(message_id, []).append((emoji, count))
         for message in messages:
-            if message.message_id in found:
-                message.reactions = tuple(found[message.message_id])
+            if message.message_id in reactions_by_message:
+                message.reactions = tuple(reactions_by_message[message.message_id])
         return messages
 
     async def newest_message_id(self, thread_id: int) -> int | None:
@@ -353,8 +353,8 @@ class ReplyRepository(ImportedThreadWrites, TrackedChannels):
         return await self._thread_summaries("", ())
 
     async def get_thread(self, thread_id: int) -> ThreadSummary | None:
-        found = await self._thread_summaries("WHERE t.thread_id = ?", (thread_id,))
-        return found[0] if found else None
+        summaries = await self._thread_summaries("WHERE t.thread_id = ?", (thread_id,))
+        return summaries[0] if summaries else None
 
     async def _thread_summaries(self, where: str, params: tuple[int, ...]) -> list[ThreadSummary]:
         async with self._conn.execute(

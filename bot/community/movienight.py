@@ -190,9 +190,9 @@ class MovieNights:
     async def next_for(self, guild_id: int, night_id: int | None) -> MovieNight:
         """The night a planner names (default: the next one not finished)."""
         if night_id is not None:
-            found = await self._nights.get(night_id)
-            if found is not None and found.guild_id == guild_id:
-                return found
+            night = await self._nights.get(night_id)
+            if night is not None and night.guild_id == guild_id:
+                return night
         else:
             pending = await self._nights.unfinished(guild_id)
             if pending:
@@ -200,10 +200,10 @@ class MovieNights:
         raise NotFound("There is no such movie night planned here (see /movienight plan).")
 
     async def get(self, night_id: int) -> MovieNight:
-        found = await self._nights.get(night_id)
-        if found is None:
+        night = await self._nights.get(night_id)
+        if night is None:
             raise NotFound(f"There is no movie night #{night_id}.")
-        return found
+        return night
 
     async def unfinished(self, guild_id: int | None = None) -> list[MovieNight]:
         """Nights not over yet, soonest first (every server's when guild_id is None)."""

@@ -95,24 +95,24 @@ class ReviewService:
 
     async def existing(self, guild_id: int, film_id: int, author_id: int) -> Review | None:
         """The member's active review of the film, if any (a second /review offers to edit it)."""
-        found = await self._reviews.find(guild_id, film_id, author_id)
-        return found if found is not None and found.active else None
+        review = await self._reviews.find(guild_id, film_id, author_id)
+        return review if review is not None and review.active else None
 
     async def get(self, review_id: int) -> Review:
-        found = await self._reviews.get(review_id)
-        if found is None:
+        review = await self._reviews.get(review_id)
+        if review is None:
             raise NotFound(f"There is no review #{review_id}.")
-        return found
+        return review
 
     async def add(
         self, guild_id: int, author_id: int, draft: ReviewDraft, film_label: str
     ) -> Review:
         """A new review (or a removed one written again, its old text kept as a version)."""
-        found = await self._reviews.find(guild_id, draft.film_id, author_id)
-        if found is not None and found.active:
+        review = await self._reviews.find(guild_id, draft.film_id, author_id)
+        if review is not None and review.active:
             raise InvalidInput(f"You already reviewed {film_label}: edit that review instead.")
-        if found is not None:
-            return await self.revise(found.id, draft, status=ReviewStatus.ACTIVE)
+        if review is not None:
+            return await self.revise(review.id, draft, status=ReviewStatus.ACTIVE)
         now = self._clock.now()
         return await self.get(await self._reviews.add(guild_id, author_id, draft, film_label, now))
 
@@ -132,12 +132,12 @@ class ReviewService:
         self, guild_id: int, film: Film, author_id: int, *, by: int, is_moderator: bool
     ) -> Review:
         """The active review `by` may remove (theirs, or anyone's for a moderator)."""
-        found = await self.existing(guild_id, film.id, author_id)
-        if found is None:
+        review = await self.existing(guild_id, film.id, author_id)
+        if review is None:
             raise NotFound(f"<@{author_id}> has no review of {escape_markdown(film.label)} here.")
-        if found.author_id != by and not is_moderator:
+        if review.author_id != by and not is_moderator:
             raise PermissionDenied("Only the review's author or a moderator can remove it.")
-        return found
+        return review
 
     async def remove(self, review_id: int, by: int) -> Review:
         """A tombstone: the text stays for moderators, the rating stops counting."""

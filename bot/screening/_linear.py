@@ -58,9 +58,9 @@ class LinearProfanityModel:
         rows: list[int] = []
         columns: list[int] = []
         for row, text in enumerate(texts):
-            found = [i for i in map(lookup, self._token.findall(text.lower())) if i is not None]
-            columns.extend(found)
-            rows.extend(itertools.repeat(row, len(found)))
+            ids = [i for i in map(lookup, self._token.findall(text.lower())) if i is not None]
+            columns.extend(ids)
+            rows.extend(itertools.repeat(row, len(ids)))
         decisions = self._decisions(len(texts), rows, columns)
         calibrated = 1.0 / (1.0 + np.exp(self._a * decisions + self._b))
         scores: list[float] = calibrated.mean(axis=1).tolist()

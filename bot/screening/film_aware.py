@@ -137,13 +137,13 @@ class FilmContext:
     def neutralise_names(self, text: str) -> tuple[str, tuple[str, ...]]:
         if not self._names or not self._may_name(text):
             return text, ()
-        found: list[str] = []
+        swapped: list[str] = []
 
         def swap(match: re.Match[str]) -> str:
-            found.append(match.group(0))
+            swapped.append(match.group(0))
             return NEUTRAL_NAME
 
-        return self._names.sub(swap, text), tuple(dict.fromkeys(found))
+        return self._names.sub(swap, text), tuple(dict.fromkeys(swapped))
 
 
 def prepare(text: str, film: FilmContext | None) -> FilmAwareText:

@@ -154,15 +154,15 @@ class HarmPatterns:
         if not self._always and not present:
             return []
         quotes: list[tuple[int, int]] | None = None
-        found: list[Match] = []
+        matches: list[Match] = []
         for rule in self._candidates(present):
             if quotes is None:
                 quotes = [m.span() for m in _QUOTE.finditer(folded)]
             for hit in rule.regex.finditer(folded):
                 if not self._guarded(folded, hit.span(), rule.label, quotes):
-                    found.append(Match(rule.name, rule.label, rule.score, hit.group(0)))
+                    matches.append(Match(rule.name, rule.label, rule.score, hit.group(0)))
                     break
-        return found
+        return matches
 
     def _candidates(self, present: frozenset[str]) -> list[Rule]:
         """The rules that may match a text holding these hint words, in file order."""

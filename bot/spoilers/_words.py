@@ -87,13 +87,13 @@ _SUFFIXES = ("ions", "ion", "ings", "ing", "ments", "ment", "ed", "es", "s")
 
 def words(text: str) -> list[tuple[str, int, int]]:
     """(lowercased word without a possessive 's, start, end) for each word in `text`."""
-    found = []
+    tokens = []
     for match in WORD.finditer(text):
         word = match.group(0).lower().replace("’", "'").strip("'-")
         word = _CONTRACTION.sub("", word)
         if word:
-            found.append((word, match.start(), match.end()))
-    return found
+            tokens.append((word, match.start(), match.end()))
+    return tokens
 
 
 def stem(word: str) -> str:

@@ -205,15 +205,15 @@ class SpoilerDetector:
         in visible text are literal (Discord read them as part of a URL, say), so they are
         word breaks: the normaliser drops URLs, and must not drop the words glued to one."""
         sentence = normalise(sentence.replace("|", " ")).text
-        found = words(sentence)
-        content = [(stem(w), w) for w, _, _ in found if w not in STOP_WORDS and len(w) > 2]
-        rules = self._plot_rules(sentence, found, content)
+        tokens = words(sentence)
+        content = [(stem(w), w) for w, _, _ in tokens if w not in STOP_WORDS and len(w) > 2]
+        rules = self._plot_rules(sentence, tokens, content)
         cue_points, cue_names = cue_score(" ".join(sentence.lower().replace("’", "'").split()))
         rules.append((cue_points, bool(cue_points), f"reveal cue: {', '.join(cue_names)}"))
         if self.paraphrases is not None and max((p for p, hit, _ in rules if hit), default=0) < 3:
             rules.append(_paraphrase_rule(self.paraphrases, sentence))
         if extra:
-            stems = [stem(w) for w, _, _ in found if w not in STOP_WORDS]
+            stems = [stem(w) for w, _, _ in tokens if w not in STOP_WORDS]
             for points, term in extra.matches(stems):
                 rules.append((points, True, f"spoiler term: {term}"))
         matched = [(points, reason) for points, hit, reason in rules if hit and points]
@@ -223,14 +223,14 @@ class SpoilerDetector:
         return best, tuple(dict.fromkeys(r for points, r in matched if points == best))
 
     def _plot_rules(
-        self, sentence: str, found: list[Token], content: list[tuple[str, str]]
+        self, sentence: str, tokens: list[Token], content: list[tuple[str, str]]
     ) -> list[Rule]:
-        mentions = self._mentions(sentence, found)
+        mentions = self._mentions(sentence, tokens)
         characters = list(dict.fromkeys(m[0] for m in mentions))
         key = sorted({w for s, w in content if s in self.points.key_terms})
         weak = sorted({w for s, w in content if s in self.points.weak_terms})
         fate = sorted({w for s, w in content if s in FATE_STEMS})
-        lowered = " ".join(w for w, _, _ in found)
+        lowered = " ".join(w for w, _, _ in tokens)
         cues = [c for c in REVEAL_CUES if re.search(rf"\b{c}\b", lowered)]
         phrases = [
             f"{a} ... {b}" if a != b else a
@@ -244,7 +244,7 @@ class SpoilerDetector:
             (2, bool(key), f"plot words: {', '.join(key)}"),
             (1, bool(fate or weak), f"words: {', '.join(fate + weak)}"),
             (1, bool(characters and cues), f"{who} with {', '.join(cues)}"),
-            *self._identity_rules(mentions, [w for w, _, _ in found]),
+            *self._identity_rules(mentions, [w for w, _, _ in tokens]),
         ]
 
     def is_spoiler(self, sentence: str, extra: ExtraTerms | None = None) -> bool:
@@ -281,15 +281,15 @@ class SpoilerDetector:
                 reveals.append(Reveal(doc.text[start:end], start, end, score, reasons))
         return reveals
 
-    def _mentions(self, sentence: str, found: list[Token]) -> list[Mention]:
+    def _mentions(self, sentence: str, tokens: list[Token]) -> list[Mention]:
         """Each character name in the sentence: (character, name words, first, last token)."""
-        tokens = [w for w, _, _ in found]
+        token_words = [w for w, _, _ in tokens]
         mentions = []
         for name, character in self.points.names.items():
-            for i in range(len(tokens) - len(name) + 1):
-                if tuple(tokens[i : i + len(name)]) != name:
+            for i in range(len(token_words) - len(name) + 1):
+                if tuple(token_words[i : i + len(name)]) != name:
                     continue
-                if name in self.points.case_sensitive and not sentence[found[i][1]].isupper():
+                if name in self.points.case_sensitive and not sentence[tokens[i][1]].isupper():
                     continue
                 mentions.append((character, name, i, i + len(name)))
         return mentions
@@ -300,7 +300,7 @@ class SpoilerDetector:
         for character, name, _, _ in mentions:
             if name in self.points.identities:
                 sides.setdefault(character, set()).add(self.points.identities[name])
-        double = [c for c, found in sides.items() if len(found) == 2]
+        double = [c for c, indexes in sides.items() if len(indexes) == 2]
         linked = [
             f"{a} = {b}"
             for a, _, _, end in mentions

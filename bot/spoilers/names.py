@@ -38,13 +38,13 @@ def _key(text: str) -> NameKey:
 
 def _variants(name: str) -> list[str]:
     """The full name, a nickname, the name without titles, and its first and last word."""
-    found = [name, *_NICKNAME.findall(name)]
+    variants = [name, *_NICKNAME.findall(name)]
     bare = [w for w in _NICKNAME.sub(" ", name).split() if w.lower().strip(".") not in TITLES]
     if bare:
-        found.append(" ".join(bare))
+        variants.append(" ".join(bare))
     if len(bare) >= 2:
-        found += [bare[0], bare[-1]]
-    return found
+        variants += [bare[0], bare[-1]]
+    return variants
 
 
 def character_names(details: FilmDetails) -> tuple[dict[NameKey, str], dict[NameKey, int]]:
@@ -69,7 +69,11 @@ def character_names(details: FilmDetails) -> tuple[dict[NameKey, str], dict[Name
                 for variant in _variants(part):
                     identities.setdefault(_key(variant), index)
     # A name two characters share ("Bell" for Sam and Tess Bell) points at neither.
-    names = {key: next(iter(found)) for key, found in candidates.items() if len(found) == 1}
+    names = {
+        key: next(iter(characters))
+        for key, characters in candidates.items()
+        if len(characters) == 1
+    }
     return names, identities
 
 

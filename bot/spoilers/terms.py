@@ -26,8 +26,8 @@ TERMS_PER_MESSAGE = 8
 def term_key(text: str) -> str:
     """The match key of a term: its words but function words, lower-cased and stemmed
     ("the Donations" -> "donat"); a term of function words only keeps them all."""
-    found = [w for w, _, _ in words(text)]
-    content = [w for w in found if w not in STOP_WORDS] or found
+    all_words = [w for w, _, _ in words(text)]
+    content = [w for w in all_words if w not in STOP_WORDS] or all_words
     return " ".join(stem(w) for w in content)
 
 
@@ -60,12 +60,12 @@ class ExtraTerms:
 
     def matches(self, stems: list[str]) -> list[tuple[int, str]]:
         """(points, term as typed) for every term whose stems occur in a row in `stems`."""
-        found = []
+        matched = []
         for points, terms in ((3, self.forced), (2, self.learned)):
             for term in terms:
                 if _contains(stems, term.stems):
-                    found.append((points, term.text))
-        return found
+                    matched.append((points, term.text))
+        return matched
 
 
 def _contains(haystack: list[str], needle: tuple[str, ...]) -> bool:
@@ -98,8 +98,8 @@ def tagged_terms(markdown: str, known_names: frozenset[str] = frozenset()) -> li
     """The terms a comment puts in spoiler tags (see the module docstring), at most 8."""
     terms: dict[str, SpoilerTerm] = {}
     for span in _hidden_spans(markdown):
-        found = [w for w, _, _ in words(span)]
-        content = [w for w in found if w not in STOP_WORDS]
+        span_words = [w for w, _, _ in words(span)]
+        content = [w for w in span_words if w not in STOP_WORDS]
         if not content:
             continue
         if len(content) <= SHORT_SPAN_WORDS and not _only_generic(content, known_names):

@@ -63,10 +63,10 @@ member = app_commands.Group(
 async def member_reviews(interaction: Interaction, member: discord.Member) -> None:
     """One member's reviews, newest first, with links to their threads."""
     guild = server_of(interaction)
-    found = await interaction.client.services.community.reviews.by_author(guild.id, member.id)
-    lines = [review_line(r, guild_id=guild.id) for r in found]
+    reviews = await interaction.client.services.community.reviews.by_author(guild.id, member.id)
+    lines = [review_line(r, guild_id=guild.id) for r in reviews]
     pages = embed_pages(
-        f"Reviews by {member.display_name} ({len(found)})",
+        f"Reviews by {member.display_name} ({len(reviews)})",
         paged(lines, f"{member.display_name} has not reviewed a film yet."),
     )
     await Paginator.send(interaction, pages, ephemeral=False)

@@ -108,10 +108,10 @@ async def plan(
 async def cancel(interaction: Interaction, night: int | None = None) -> None:
     """Call a movie night off: its poll ends or its event is cancelled."""
     nights = interaction.client.services.community.movie_nights
-    found = await nights.next_for(server_of(interaction).id, night)
+    movie_night = await nights.next_for(server_of(interaction).id, night)
     await interaction.response.defer(ephemeral=True, thinking=True)
-    await nights.cancel(found)
-    await interaction.followup.send(f"Movie night #{found.id} is cancelled.", ephemeral=True)
+    await nights.cancel(movie_night)
+    await interaction.followup.send(f"Movie night #{movie_night.id} is cancelled.", ephemeral=True)
 
 
 @group.command(name="reschedule")
@@ -121,10 +121,10 @@ async def reschedule(interaction: Interaction, when: str, night: int | None = No
     """Move a movie night; its event (and reminder) move with it."""
     guild = server_of(interaction)
     community = interaction.client.services.community
-    found = await community.movie_nights.next_for(guild.id, night)
+    movie_night = await community.movie_nights.next_for(guild.id, night)
     settings = await community.settings.get(guild.id)
     await interaction.response.defer(ephemeral=True, thinking=True)
-    moved = await community.movie_nights.reschedule(found, when, settings)
+    moved = await community.movie_nights.reschedule(movie_night, when, settings)
     await interaction.followup.send(
         f"Movie night #{moved.id} moved to {timestamp(moved.starts_at, 'F')}.", ephemeral=True
     )

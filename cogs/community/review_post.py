@@ -70,12 +70,12 @@ class ReviewPost(Handler):
     async def step_thread(self, ctx: StepContext) -> dict[str, Any]:
         p = ctx.payload
         if ctx.state.get("thread_id") is None:
-            found = await self._lost_thread(ctx) if ctx.state.get("creating") else None
-            if found is None:
+            thread_ids = await self._lost_thread(ctx) if ctx.state.get("creating") else None
+            if thread_ids is None:
                 await ctx.save(creating=True)
-                found = await self._create(p)
+                thread_ids = await self._create(p)
                 ctx.reach("opened")  # opened, its id not yet saved
-            await ctx.save(thread_id=found[0], ids=found[1])
+            await ctx.save(thread_id=thread_ids[0], ids=thread_ids[1])
         return {"thread_id": ctx.state["thread_id"], "ids": ctx.state["ids"]}
 
     async def _create(self, p: dict[str, Any]) -> tuple[int, list[int]]:

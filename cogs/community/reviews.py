@@ -160,7 +160,7 @@ async def unreview(
     guild = server_of(interaction)
     svc = interaction.client.services
     author = member or interaction.user
-    found = await svc.community.reviews.to_remove(
+    review = await svc.community.reviews.to_remove(
         guild.id,
         film,
         author.id,
@@ -168,7 +168,7 @@ async def unreview(
         is_moderator=await is_moderator(interaction),
     )
     await _defer(interaction)
-    removed = await svc.community.reviews.remove(found.id, interaction.user.id)
+    removed = await svc.community.reviews.remove(review.id, interaction.user.id)
     await tombstone(svc, guild, removed, interaction.user.mention)
     await interaction.followup.send(
         f"Removed the review of {escape_markdown(film.label)} by {author.mention}; "

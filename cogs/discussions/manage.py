@@ -40,12 +40,12 @@ async def archived_choices(
 async def _thread_here(interaction: Interaction, command: str) -> tuple[discord.Thread, Discussion]:
     """The thread this command runs in, and the discussion it holds."""
     channel = interaction.channel
-    found = None
+    discussion = None
     if isinstance(channel, discord.Thread):
-        found = await services(interaction).discussions.by_thread(channel.id)
-    if not isinstance(channel, discord.Thread) or found is None:
+        discussion = await services(interaction).discussions.by_thread(channel.id)
+    if not isinstance(channel, discord.Thread) or discussion is None:
         raise InvalidInput(f"Use /discuss {command} inside a film discussion thread.")
-    return channel, found
+    return channel, discussion
 
 
 async def _discussion_here(interaction: Interaction, command: str) -> Discussion:
@@ -60,10 +60,10 @@ async def _chosen(interaction: Interaction, value: str | None) -> Discussion:
         thread_id = int(value)
     except ValueError:
         raise InvalidInput("Pick an archived discussion from the list.") from None
-    found = await services(interaction).discussions.by_thread(thread_id)
-    if found is None or found.guild_id != interaction.guild_id:
+    discussion = await services(interaction).discussions.by_thread(thread_id)
+    if discussion is None or discussion.guild_id != interaction.guild_id:
         raise NotFound("That is not a film discussion of this server: pick one from the list.")
-    return found
+    return discussion
 
 
 @app_commands.command(name="reopen")

@@ -21,8 +21,8 @@ group = app_commands.Group(
 
 
 async def _here(interaction: Interaction, action: str) -> tuple[Discussion, CommunityTerms]:
-    found = await _discussion_here(interaction, f"spoiler-terms {action}")
-    return found, services(interaction).guard.terms
+    discussion = await _discussion_here(interaction, f"spoiler-terms {action}")
+    return discussion, services(interaction).guard.terms
 
 
 async def _change(interaction: Interaction, action: str, term: str) -> None:

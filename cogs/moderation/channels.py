@@ -41,12 +41,14 @@ async def purge(
     prompt = confirmation_prompt("purge", name, reason, purge_count=count)
 
     async def confirmed() -> str:
-        found = [
+        messages = [
             message
             async for message in channel.history(limit=count)
             if member is None or message.author.id == member.id
         ]
-        plan = plan_purge([(m.id, m.created_at) for m in found], services(interaction).clock.now())
+        plan = plan_purge(
+            [(m.id, m.created_at) for m in messages], services(interaction).clock.now()
+        )
         case = await services(interaction).moderation.purge(
             facts,
             plan,

@@ -82,7 +82,7 @@ def screened_channels(
 ) -> list[Readable]:
     """Text channels and open threads the bot can read whose members' messages are
     screened (`policies`: guild id -> its ScreeningPolicy), except `skip`, oldest first."""
-    found: list[Readable] = []
+    screened: list[Readable] = []
     for guild in bot.guilds:
         policy = policies.get(guild.id)
         if policy is None:
@@ -95,8 +95,8 @@ def screened_channels(
             place = MessagePlace(channel.id, parent)
             rights = channel.permissions_for(guild.me)
             if should_screen(policy, place)[0] and rights.read_message_history:
-                found.append(channel)
-    return sorted(found, key=lambda channel: channel.id)
+                screened.append(channel)
+    return sorted(screened, key=lambda channel: channel.id)
 
 
 async def _through_path(

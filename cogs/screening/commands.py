@@ -31,16 +31,16 @@ AnyChannel = discord.TextChannel | discord.ForumChannel | discord.Thread
 
 async def status_data(interaction: Interaction) -> EmbedData:
     """The status embed: backend and why, scope, exemptions, thresholds, alert channel."""
-    found = services(interaction)
+    svc = services(interaction)
     guild_id = guild_id_of(interaction)
-    policy = await found.screening.policy(guild_id)
-    config = await found.moderation.config.get(guild_id)
-    pending = await found.screening.pending_reviews(guild_id, limit=QUEUE_LIMIT)
+    policy = await svc.screening.policy(guild_id)
+    config = await svc.moderation.config.get(guild_id)
+    pending = await svc.screening.pending_reviews(guild_id, limit=QUEUE_LIMIT)
     return status_embed(
         policy,
-        backend=found.screening_backend,
+        backend=svc.screening_backend,
         alert_channel_id=config.alert_channel_id,
-        unscreened=await found.screening.count_unscreened(),
+        unscreened=await svc.screening.count_unscreened(),
         pending=len(pending),
     )
 
@@ -160,18 +160,18 @@ async def channel_mode(
 @moderator_only()
 async def queue(interaction: Interaction, item: int | None = None) -> None:
     """List the review queue (pending first), or show one item with its buttons."""
-    found = services(interaction)
+    svc = services(interaction)
     if item is not None:
         await show_item(interaction, item)
         return
-    items = await found.screening.pending_reviews(guild_id_of(interaction), limit=QUEUE_LIMIT)
+    items = await svc.screening.pending_reviews(guild_id_of(interaction), limit=QUEUE_LIMIT)
     total = f"{len(items)}+" if len(items) >= QUEUE_LIMIT else str(len(items))
     await Paginator.send(interaction, queue_pages(items, total))
 
 
 async def show_item(interaction: Interaction, item_id: int) -> None:
-    found = services(interaction)
-    item = await found.screening.review_item(item_id, guild_id_of(interaction))
+    svc = services(interaction)
+    item = await svc.screening.review_item(item_id, guild_id_of(interaction))
     embed, view = await desk_of(interaction.client).render(item, [])
     await interaction.response.send_message(
         embed=embed, view=view or discord.utils.MISSING, ephemeral=True

@@ -161,9 +161,9 @@ async def restore_key(journal: Journal, item_id: int) -> str:
     """The key of the item's restore: a new one after a restore that gave up (and removed
     what it had posted), the same one while it is pending or once it is done."""
     key = f"restore:{item_id}"
-    while (found := await journal.by_key(key)) is not None and found.status in (
+    while (intent := await journal.by_key(key)) is not None and intent.status in (
         Status.FAILED,
         Status.UNDONE,
     ):
-        key = f"restore:{item_id}:after-{found.id}"
+        key = f"restore:{item_id}:after-{intent.id}"
     return key
