@@ -34,8 +34,9 @@ log = logging.getLogger(__name__)
 DEFAULT_MAX_QUEUE = 256
 DEFAULT_MAX_BATCH = 32
 DEFAULT_MAX_WAIT = 0.005
-# A batch's target scoring time: with two batches' wait, a verdict comes well under 300 ms.
-DEFAULT_BATCH_SECONDS = 0.6  # measured: 0.12 s kept batches at 1-2 texts on 2 cores and lost throughput
+# A batch's target scoring time under a backlog (a batch only takes what is waiting). Measured
+# on 2 cores: 0.12 s kept BERT-base batches at 1-2 texts and lost throughput (docs/screening.md).
+DEFAULT_BATCH_SECONDS = 0.6
 FIRST_BATCH = 8  # the limit until the backend's speed has been measured
 SMOOTHING = 0.3  # weight of the newest batch in the measured seconds per text
 BUCKET_WINDOW = 4  # batches' worth of waiting messages sorted by length together
