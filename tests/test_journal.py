@@ -296,3 +296,27 @@ async def test_a_database_that_fails_mid_way_stops_the_run_and_resume_finishes_i
     assert intent.status == Status.DONE
     assert world.effects == ["post 1", "post 2", "record", "dm"]  # no part posted twice
     await conn.close()
+
+
+class Relay(Handler):
+    """The second step reads what the first one saved in the same run."""
+
+    steps = (Step("first"), Step("second"))
+
+    async def step_first(self, ctx):
+        await ctx.save(thread=41)
+        return {}
+
+    async def step_second(self, ctx):
+        await ctx.save(message=42)
+        return {"thread_seen": ctx.state.get("thread")}
+
+
+async def test_a_step_sees_and_keeps_what_an_earlier_step_saved_in_the_same_run(db_path, clock):
+    conn, journal = await open_journal(db_path, clock)
+    journal.register("relay", Relay())
+    intent = await journal.perform("relay", {})
+    assert intent.results["second"] == {"thread_seen": 41}
+    stored = await journal.get(intent.id)
+    assert stored.state == {"thread": 41, "message": 42}  # the second save kept the first's
+    await conn.close()

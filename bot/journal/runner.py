@@ -255,8 +255,9 @@ class Journal:
         if not remaining:  # every step was marked, the finish was not: finish now
             await self._store.finish(intent.id, Status.DONE, None, self._clock.now())
         for index, step in enumerate(remaining):
+            state = intent.state
             try:
-                result = await self._one_step(handler, intent, step)
+                result, state = await self._one_step(handler, intent, step)
                 last = index == len(remaining) - 1
             except Finished as early:
                 result, last = early.result, True
@@ -269,24 +270,26 @@ class Journal:
                 await self._give_up(handler, intent, error, background)
                 raise
             await self._store.mark_done(intent.id, step.name, result, self._clock.now(), last=last)
-            intent = replace(intent, results={**intent.results, step.name: result})
+            # the next step sees what this one saved (ctx.save), as a resumed run would
+            intent = replace(intent, results={**intent.results, step.name: result}, state=state)
             if last:
                 break
         self._stalls = 0
         return replace(intent, status=Status.DONE)
 
-    async def _one_step(self, handler: Handler, intent: Intent, step: Step) -> Any:
+    async def _one_step(self, handler: Handler, intent: Intent, step: Step) -> tuple[Any, JSON]:
+        """Run one step: its result, and the intent's state as the step left it."""
         prefix = f"{intent.kind}:{step.name}"
         self._crash.reach(f"{prefix}:before")
         if step.at_most_once:
             if step.name in intent.started:
                 log.warning("journal: %s step %s was interrupted; not repeated", intent.id, step)
-                return {"interrupted": True}
+                return {"interrupted": True}, intent.state
             await self._store.mark_started(intent.id, step.name, self._clock.now())
         ctx = self._context(intent, step.name)
         result = await getattr(handler, step_method(step.name))(ctx)
         self._crash.reach(f"{prefix}:after")
-        return result
+        return result, ctx.state
 
     async def _retry_later(self, intent: Intent, error: str, retry_after: float | None) -> Intent:
         attempts = intent.attempts + 1
