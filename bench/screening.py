@@ -24,7 +24,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bench import _corpus
+from bench import _corpus, _roofline
 from bench._machine import describe
 from bench._screening_load import CpuStall, latency_section, percentile
 
@@ -181,6 +181,7 @@ async def _run(args: argparse.Namespace) -> int:
     naive = _naive_throughput(detox, messages, count // 2)
     print("(a) throughput, all messages offered at once:")
     print(f"  {'naive predict()':<20} {naive:6.1f} msg/s  cpu stall {stall.percent():.0f}%")
+    fp32_rates = []
     for name, backend in variants.items():
         stall = CpuStall()
         rate, batch = await _pipeline_throughput(backend, film, messages, count)
@@ -188,6 +189,11 @@ async def _run(args: argparse.Namespace) -> int:
             f"  {name:<20} {rate:6.1f} msg/s  ({rate / naive:.1f}x naive, mean batch {batch:.1f}, "
             f"cpu stall {stall.percent():.0f}%)"
         )
+        if "int8" not in name:
+            fp32_rates.append(rate)
+    print("(a) ceiling: the most fp32 BERT-base can score on this machine")
+    ceiling = _roofline.measure(detox.tokenizer, messages, torch.get_num_threads())
+    print("\n".join(_roofline.report(ceiling, naive, max(fp32_rates))))
     await latency_section(args, detox, variants, film, messages)
     lag_backend = variants["pipeline onnx int8"]
     await _lag_section(detox, lag_backend, film, messages, 48 if args.quick else 120)

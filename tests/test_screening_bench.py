@@ -107,3 +107,17 @@ def test_the_shipped_labelled_set_has_60_comments_and_a_held_out_part() -> None:
     assert len(held_out) >= 30
     kinds = {row.kind for row in held_out}
     assert {"veiled threat", "explicit threat", "hate", "insult", "violent film talk"} <= kinds
+
+
+def test_the_ceiling_counts_bert_base_work_and_compares_it_with_the_runs() -> None:
+    from bench import _roofline
+
+    # BERT-base at 128 tokens: about 22.5 GFLOP (the figure usually quoted is ~11 G multiply-adds)
+    assert _roofline.forward_flops(128) / 1e9 == pytest.approx(22.5, rel=0.02)
+    # twice the tokens: more than twice the work (attention grows with the square)
+    assert _roofline.forward_flops(256) > 2 * _roofline.forward_flops(128)
+    ceiling = _roofline.Ceiling(gflops=100.0, tokens=47.0, gflop_per_message=8.0)
+    assert ceiling.messages_per_second == 12.5
+    lines = _roofline.report(ceiling, naive=8.0, best=11.0)
+    assert "ceiling 12.5 msg/s = 1.6x naive" in lines[2]
+    assert "(88% of it)" in lines[2] and "3x naive would need 24.0 msg/s" in lines[2]
