@@ -116,7 +116,9 @@ def test_the_ceiling_counts_bert_base_work_and_compares_it_with_the_runs() -> No
     assert _roofline.forward_flops(128) / 1e9 == pytest.approx(22.5, rel=0.02)
     # twice the tokens: more than twice the work (attention grows with the square)
     assert _roofline.forward_flops(256) > 2 * _roofline.forward_flops(128)
-    ceiling = _roofline.Ceiling(gflops=100.0, tokens=47.0, gflop_per_message=8.0)
+    ceiling = _roofline.Ceiling(
+        rates={"torch": 90.0, "onnxruntime": 100.0}, tokens=47.0, gflop_per_message=8.0
+    )
     assert ceiling.messages_per_second == 12.5
     lines = _roofline.report(ceiling, naive=8.0, best=11.0)
     assert "ceiling 12.5 msg/s = 1.6x naive" in lines[2]
