@@ -5,6 +5,8 @@ author (at most once) -> `case` (the automatic case) -> `alert` (posted, or refr
 alert keeps its message id, so a repeated step edits instead of posting twice; an alert
 posted whose id was not saved, the process having died in between, is found again in the
 alert channel and adopted).
+`screening-alert`: the `alert` step alone, for a flagged or reported message (and a hide
+still waiting for Discord), with the same adoption of an alert whose id was lost.
 `screening-restore`: `post` the approved message back under its author's name (one unit
 through the channel's webhook; a retried step never re-posts a part) -> `decide` the review
 item. A final refusal removes the parts posted, so approving again starts clean.
@@ -35,6 +37,7 @@ WebhookTarget = discord.TextChannel | discord.ForumChannel
 
 HIDE = "screening-hide"
 RESTORE = "screening-restore"
+ALERT = "screening-alert"
 
 
 def item_payload(item: ReviewItem) -> JSON:
@@ -47,13 +50,20 @@ def item_payload(item: ReviewItem) -> JSON:
     }
 
 
-class Hide(Handler):
-    """Takes a screened message down, tells its author, records the case."""
-
-    steps = (Step("remove"), Step("dm", at_most_once=True), Step("case"), Step("alert"))
+class OnItem(Handler):
+    """A handler acting on one review item (`item_id` in the payload) through the desk."""
 
     def __init__(self, desk: ReviewDesk) -> None:
         self.desk = desk
+
+    async def _item(self, ctx: StepContext) -> ReviewItem:
+        return await self.desk.services.screening.review_item(ctx.payload["item_id"])
+
+
+class Hide(OnItem):
+    """Takes a screened message down, tells its author, records the case."""
+
+    steps = (Step("remove"), Step("dm", at_most_once=True), Step("case"), Step("alert"))
 
     def describe(self, intent: Intent) -> str:
         return (
@@ -87,8 +97,19 @@ class Hide(Handler):
         await self.desk.alert(await self._item(ctx), notes, ctx)
         return {}
 
-    async def _item(self, ctx: StepContext) -> ReviewItem:
-        return await self.desk.services.screening.review_item(ctx.payload["item_id"])
+
+class Alert(OnItem):
+    """Posts (or refreshes) the alert of a flagged or reported message: Hide's last step on
+    its own, with the notes in the payload."""
+
+    steps = (Step("alert"),)
+
+    def describe(self, intent: Intent) -> str:
+        return f"The review alert for review #{intent.payload['item_id']}"
+
+    async def step_alert(self, ctx: StepContext) -> JSON:
+        await self.desk.alert(await self._item(ctx), ctx.payload["notes"], ctx)
+        return {}
 
 
 class Restore(Handler):
@@ -160,10 +181,4 @@ def restore_payload(
 async def restore_key(journal: Journal, item_id: int) -> str:
     """The key of the item's restore: a new one after a restore that gave up (and removed
     what it had posted), the same one while it is pending or once it is done."""
-    key = f"restore:{item_id}"
-    while (intent := await journal.by_key(key)) is not None and intent.status in (
-        Status.FAILED,
-        Status.UNDONE,
-    ):
-        key = f"restore:{item_id}:after-{intent.id}"
-    return key
+    return await journal.fresh_key(f"restore:{item_id}", reuse=(Status.PENDING, Status.DONE))
