@@ -1,9 +1,8 @@
 """The Discord side of a review: its thread (or forum post), edits, and the tombstone.
 
-Record first, then act: the review row exists before the thread is created, and the thread is
-registered as a film discussion (so the guard, screening and the reply tree apply) as soon as
-it exists; a new review's post is a journal intent (review_post.py), and so is an edit
-(review_edit.py).
+Record first, then act: a new review is one journal intent (review_post.py) that stores the
+row, then creates the thread and registers it as a film discussion (so the guard, screening
+and the reply tree apply) as soon as it exists; an edit is one too (review_edit.py).
 """
 
 from __future__ import annotations
@@ -51,26 +50,29 @@ async def review_parent(interaction: Interaction, svc: Services) -> Parent:
 async def post_review(
     svc: Services,
     parent: Parent,
-    review: Review,
+    author_id: int,
     prepared: PreparedReview,
     film: Film,
     author_name: str,
 ) -> Review:
-    """Open the review's thread, register it as a film discussion and post it, journaled
-    (cogs/community/review_post.py): a crash part-way is finished at the next start."""
-    parts = review_parts(review, author_name, prepared.shown_text, film)
+    """Store the review, open its thread, register it as a film discussion and post it: one
+    journal intent (cogs/community/review_post.py) written before any of it, so a crash at
+    any point (even before the row is stored) is finished at the next start."""
+    draft = prepared.draft
+    parts = review_parts(draft, author_name, prepared.shown_text, film)
     options = await svc.discussions.settings(parent.guild.id)
     payload = review_post.payload_for(
-        parent, review, film.id, film.label, parts, thread_title(review, film), options
+        parent, author_id, draft, film.label, parts, thread_title(draft, film), options
     )
+    key = await svc.journal.fresh_key(review_post.key_for(parent.guild.id, film.id, author_id))
     try:
-        await svc.journal.perform(review_post.KIND, payload, key=f"review:{review.id}")
+        intent = await svc.journal.perform(review_post.KIND, payload, key=key)
     except discord.HTTPException as error:  # undone: the thread deleted, the review removed
         raise UserFacingError(
             f"Discord refused to post your review ({error.status}: {error.text}). Nothing was "
             "posted and your rating does not count; try again in a moment."
         ) from None
-    return await svc.community.reviews.get(review.id)
+    return await svc.community.reviews.get(intent.result("store")["review_id"])
 
 
 async def edit_review(

@@ -98,10 +98,9 @@ async def submit(
     if existing is None:
         parent = await review_parent(interaction, svc)
         await _defer(interaction)
-        stored = await reviews.add(guild.id, interaction.user.id, prepared.draft, film.label)
-        # journaled; a final failure deletes the thread and removes the row (not counted)
+        # journaled, the row too; a final failure deletes the thread and removes the row
         posted = await post_review(
-            svc, parent, stored, prepared, film, interaction.user.display_name
+            svc, parent, interaction.user.id, prepared, film, interaction.user.display_name
         )
         await interaction.followup.send(_posted_text(posted, prepared), ephemeral=True)
         return

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.errors import InvalidInput
 from bot.journal import CrashPoints, SimulatedCrash
 from cogs.community.posting import edit_review, post_review
 from cogs.community.review_edit import ReviewEdit
@@ -30,19 +31,25 @@ EDIT_POINTS = [
 ]
 
 
-async def review_until(bot, emu, point: str, channel: str, text: str):
-    """What /review does for Alice's first review of a film, stopped at crash point `point`."""
+async def review_until(bot, emu, point: str, channel: str, text: str) -> tuple[int, int, int]:
+    """What /review does for Alice's first review of a film, stopped at crash point `point`;
+    the guild, film and author whose review it is (stopped before `store`, it has no id)."""
     svc = bot.services
     guild = bot.get_guild(int(emu.world.guild["id"]))
     alice = guild.get_member(int(emu.world.user_id("Alice")))
     film = (await svc.catalog.get_details(await add_film(bot, "Moon", 2009))).film
     prepared = await svc.community.reviews.prepare(guild.id, film, 4, text)
-    stored = await svc.community.reviews.add(guild.id, alice.id, prepared.draft, film.label)
     parent = guild.get_channel(int(emu.world.channel_id(channel)))
     svc.journal.crash.arm(point)  # the crash points this bot was started with
     with pytest.raises(SimulatedCrash):
-        await post_review(svc, parent, stored, prepared, film, alice.display_name)
-    return stored.id
+        await post_review(svc, parent, alice.id, prepared, film, alice.display_name)
+    stored = await svc.community.reviews.existing(guild.id, film.id, alice.id)
+    assert (stored is None) == (point == "review-post:store:before")  # no row, yet an intent
+    return guild.id, film.id, alice.id
+
+
+async def review_of(bot, whose: tuple[int, int, int]):
+    return await bot.services.community.reviews.existing(*whose)
 
 
 def threads_named(emu, fragment: str) -> list[str]:
@@ -54,7 +61,7 @@ async def test_a_review_stopped_at_any_step_is_posted_once_at_the_next_start(
     emu, start_bot, settings, point
 ):
     async with start_bot(settings, crash=CrashPoints()) as bot:
-        review_id = await review_until(bot, emu, point, "film-talk", LONG)
+        whose = await review_until(bot, emu, point, "film-talk", LONG)
     async with start_bot(settings) as bot:
         await bot.services.journal.resume_unfinished()
         assert await bot.services.journal.unfinished() == []
@@ -62,7 +69,7 @@ async def test_a_review_stopped_at_any_step_is_posted_once_at_the_next_start(
         messages = emu.messages_in(thread)
         assert len(messages) == 2 and messages[0]["content"].startswith("## Review of Moon")
         assert "Sentence 64" in messages[1]["content"]  # the second part, once
-        review = await bot.services.community.reviews.get(review_id)
+        review = await review_of(bot, whose)
         assert review.active and review.thread_id == int(thread)
         assert review.message_ids == tuple(int(m["id"]) for m in messages)
         discussion = await bot.services.discussions.by_thread(int(thread))
@@ -72,12 +79,12 @@ async def test_a_review_stopped_at_any_step_is_posted_once_at_the_next_start(
 async def test_a_forum_review_whose_post_id_was_lost_is_not_opened_twice(emu, start_bot, settings):
     async with start_bot(settings, crash=CrashPoints()) as bot:
         await emu.slash("Olive", "community settings", reviews_channel="film-forum")
-        review_id = await review_until(bot, emu, "review-post:thread:opened", "film-forum", "Ok.")
+        whose = await review_until(bot, emu, "review-post:thread:opened", "film-forum", "Ok.")
     async with start_bot(settings) as bot:
         await bot.services.journal.resume_unfinished()
         [thread] = threads_named(emu, "Moon (2009)")
         assert emu.world.channels[thread]["parent_id"] == emu.world.channel_id("film-forum")
-        review = await bot.services.community.reviews.get(review_id)
+        review = await review_of(bot, whose)
         assert review.thread_id == int(thread) and len(emu.messages_in(thread)) == 1
 
 
@@ -108,6 +115,24 @@ async def test_a_forum_review_refused_after_its_opener_leaves_no_post(emu, bot):
     assert await bot.services.community.reviews.ratings(int(emu.world.guild["id"])) == []
 
 
+async def test_a_second_post_of_a_posted_review_is_refused_and_removes_nothing(emu, bot):
+    svc = bot.services
+    guild = bot.get_guild(int(emu.world.guild["id"]))
+    alice = guild.get_member(int(emu.world.user_id("Alice")))
+    film = (await svc.catalog.get_details(await add_film(bot, "Moon", 2009))).film
+    prepared = await svc.community.reviews.prepare(guild.id, film, 4, "Quiet.")
+    parent = guild.get_channel(int(emu.world.channel_id("film-talk")))
+    posted = await post_review(svc, parent, alice.id, prepared, film, alice.display_name)
+    # a second /review that passed its check while the first was still being posted
+    with pytest.raises(InvalidInput, match="You already reviewed Moon"):
+        await post_review(svc, parent, alice.id, prepared, film, alice.display_name)
+    assert await svc.community.reviews.existing(guild.id, film.id, alice.id) == posted
+    [thread] = threads_named(emu, "Moon (2009)")
+    assert len(emu.messages_in(thread)) == 1
+    statuses = sorted(i.status for i in [i async for i in _intents(bot)])
+    assert statuses == ["done", "undone"]
+
+
 async def _intents(bot):
     async with bot.services.conn.execute("SELECT id FROM journal_intents") as cursor:
         for (intent_id,) in await cursor.fetchall():
@@ -121,14 +146,13 @@ async def edit_until(bot, emu, point: str) -> int:
     alice = guild.get_member(int(emu.world.user_id("Alice")))
     film = (await svc.catalog.get_details(await add_film(bot, "Moon", 2009))).film
     first = await svc.community.reviews.prepare(guild.id, film, 3, "Quiet.")
-    stored = await svc.community.reviews.add(guild.id, alice.id, first.draft, film.label)
     parent = guild.get_channel(int(emu.world.channel_id("film-talk")))
-    posted = await post_review(svc, parent, stored, first, film, alice.display_name)
+    posted = await post_review(svc, parent, alice.id, first, film, alice.display_name)
     longer = await svc.community.reviews.prepare(guild.id, film, 4.5, LONG)
     svc.journal.crash.arm(point)  # the crash points this bot was started with
     with pytest.raises(SimulatedCrash):
         await edit_review(svc, posted, longer, film, alice.display_name)
-    return stored.id
+    return posted.id
 
 
 @pytest.mark.parametrize("point", EDIT_POINTS)
