@@ -5,7 +5,8 @@ the old ones, then the line saying the review was edited), `mark` (the row learn
 messages). A crash part-way is finished at the next start.
 
 Idempotent: `store` revises only while the review is still at the version the intent was
-written for; edits write the same text again; `post` goes through bot.webhooks.send_parts
+written for (at a later one, it is this edit stored before a crash, or another edit that went
+first: this one is then refused, so the thread never shows a text the row does not have); edits write the same text again; `post` goes through bot.webhooks.send_parts
 (a part sent but not saved is found again in the thread). A thread deleted by hand ends the
 intent after `store`: the new version is kept, there is nothing to edit.
 """
@@ -19,6 +20,7 @@ import discord
 
 from bot.app import FilmBot
 from bot.community.model import Rating, Review, ReviewDraft
+from bot.errors import InvalidInput
 from bot.journal import Finished, Handler, Intent, Step, StepContext
 from bot.webhooks import send_parts
 from cogs.community.thread_parts import ThreadParts, fetch_thread
@@ -54,6 +56,12 @@ def payload_for(review: Review, draft: ReviewDraft, parts: list[str], note: str)
     }
 
 
+def reads_as(review: Review, draft: ReviewDraft) -> bool:
+    """Whether the stored review already says what `draft` says (this edit, stored before a
+    crash)."""
+    return (review.rating, review.title, review.text) == (draft.rating, draft.title, draft.text)
+
+
 class ReviewEdit(Handler):
     """Store the new version, edit the thread's messages, post what is new, record them."""
 
@@ -67,9 +75,15 @@ class ReviewEdit(Handler):
 
     async def step_store(self, ctx: StepContext) -> None:
         p, reviews = ctx.payload, self.bot.services.community.reviews
-        if (await reviews.get(p["review_id"])).version == p["from_version"]:
-            draft = ReviewDraft(p["film_id"], Rating(p["rating_halves"]), p["text"], p["title"])
+        review = await reviews.get(p["review_id"])
+        draft = ReviewDraft(p["film_id"], Rating(p["rating_halves"]), p["text"], p["title"])
+        if review.version == p["from_version"]:
             await reviews.revise(p["review_id"], draft)
+        elif not reads_as(review, draft):  # another edit went first: do not overwrite its post
+            raise InvalidInput(
+                f"Your review was changed meanwhile (it is at version {review.version} now), "
+                "so this edit was not made; run /review again to replace it."
+            )
 
     async def step_edit(self, ctx: StepContext) -> None:
         p = ctx.payload

@@ -179,6 +179,8 @@ class ReviewPost(Handler):
         if thread_id is not None:
             with contextlib.suppress(discord.HTTPException):
                 await self.bot.http.delete_channel(thread_id)
+            if await svc.discussions.by_thread(thread_id) is not None:  # no live discussion left
+                await svc.discussions.mark_archived(thread_id)
         stored = ctx.intent.results.get("store")
         if stored is not None:  # not stored (refused): nothing of someone else's is touched
             await svc.community.reviews.remove(stored["review_id"], p["author_id"])

@@ -113,6 +113,8 @@ async def test_a_forum_review_refused_after_its_opener_leaves_no_post(emu, bot):
     assert (await record.text()).startswith("Discord refused to post your review (403")
     assert threads_named(emu, "Moon (2009)") == []  # the post and its opener are deleted
     assert await bot.services.community.reviews.ratings(int(emu.world.guild["id"])) == []
+    guild = int(emu.world.guild["id"])
+    assert all(d.archived for d in await bot.services.discussions.for_film(guild, 1))
 
 
 async def test_a_second_post_of_a_posted_review_is_refused_and_removes_nothing(emu, bot):
@@ -177,3 +179,24 @@ async def test_an_edit_stopped_at_any_step_is_finished_once_at_the_next_start(
         assert review.message_ids == (int(opener["id"]), int(second["id"]))
         [previous] = await reviews.versions(review_id)
         assert previous.text == "Quiet." and previous.rating.value == 3
+
+
+async def test_of_two_edits_from_one_version_the_second_is_refused(emu, bot):
+    """Two Replace prompts answered one after the other: the thread and the row agree."""
+    svc = bot.services
+    guild = bot.get_guild(int(emu.world.guild["id"]))
+    alice = guild.get_member(int(emu.world.user_id("Alice")))
+    film = (await svc.catalog.get_details(await add_film(bot, "Moon", 2009))).film
+    first = await svc.community.reviews.prepare(guild.id, film, 3, "Quiet.")
+    parent = guild.get_channel(int(emu.world.channel_id("film-talk")))
+    posted = await post_review(svc, parent, alice.id, first, film, alice.display_name)
+    warmer = await svc.community.reviews.prepare(guild.id, film, 4, "Warmer on a second look.")
+    colder = await svc.community.reviews.prepare(guild.id, film, 2, "Colder on a third.")
+    await edit_review(svc, posted, warmer, film, alice.display_name)
+    with pytest.raises(InvalidInput, match="changed meanwhile"):
+        await edit_review(svc, posted, colder, film, alice.display_name)  # from version 1 too
+    review = await svc.community.reviews.get(posted.id)
+    assert review.version == 2 and review.text == "Warmer on a second look."
+    [thread] = threads_named(emu, "Moon (2009)")
+    shown = " ".join(m["content"] for m in emu.messages_in(thread))
+    assert "Warmer on a second look." in shown and "Colder" not in shown
