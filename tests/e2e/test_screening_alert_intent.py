@@ -1,9 +1,13 @@
 """The alert of a flagged or reported message is a journaled intent (`screening-alert`): stopped
 by an injected crash point before the send, after it (the id not yet saved) or after saving,
 the next start finishes it with exactly one alert in the alert channel, its id stored. A
-refused alert channel is told in the mod log; an alert deleted by hand is posted anew."""
+refused alert channel is told in the mod log; an alert deleted by hand is posted anew. And an
+item stored by screening or a report whose intent was never written (the process died in
+between) is hidden or alerted by the start-up sweep."""
 
 from __future__ import annotations
+
+import asyncio
 
 import pytest
 
@@ -14,6 +18,7 @@ from bot.screening.model import IncomingMessage
 from bot.screening.policy import MessagePlace
 from tests.e2e._moderation import use_log_channel, wait_for_log
 from tests.e2e._screening import (
+    INSULT,
     alerts,
     guild_id,
     is_deleted,
@@ -138,3 +143,38 @@ async def all_alert_intents(bot):
         if intent.kind == "screening-alert":
             found.append(intent)
         intent_id += 1
+
+
+async def stored_only(bot, emu, why: str) -> int:
+    """The item screening or a report stored, the process killed before the desk wrote its
+    intent (nothing more is called); the item's id."""
+    if why == "report":
+        _, incoming = await unseen(bot, emu, "Bob", SPAM)
+        _, item = await bot.services.screening.report_message(incoming, user_id(emu, "Dave"), "x")
+        return item.id
+    text = INSULT if why == "hide" else BORDERLINE
+    _, incoming = await unseen(bot, emu, "Dave", text)
+    place = MessagePlace(incoming.channel_id, None)
+    handled = await bot.services.screening.handle_message(incoming, place)
+    assert handled.outcome == why
+    return handled.review_item.id
+
+
+@pytest.mark.parametrize("why", ["flag", "report", "hide"])
+async def test_an_item_stored_before_its_intent_was_written_is_raised_at_the_next_start(
+    emu, start_bot, settings, why
+):
+    async with start_bot(settings) as bot:
+        item_id = await stored_only(bot, emu, why)
+        assert alerts(emu) == []
+    async with start_bot(settings) as bot:
+        await asyncio.wait_for(bot.get_cog("Screening").swept.wait(), timeout=10)
+        (alert,) = alerts(emu)
+        assert await alert_stored(bot, item_id) == int(alert["id"])
+        item = await bot.services.screening.review_item(item_id)
+        if why == "hide":
+            assert is_deleted(emu, {"id": str(item.message_id)})
+            assert "hidden automatically" in message_text(alert)
+            assert "Case #1; author told by DM." in message_text(alert)
+        else:
+            assert SHOWN[why] in message_text(alert)
