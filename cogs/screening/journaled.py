@@ -38,6 +38,7 @@ WebhookTarget = discord.TextChannel | discord.ForumChannel
 HIDE = "screening-hide"
 RESTORE = "screening-restore"
 ALERT = "screening-alert"
+GONE = "not put back, as its channel was deleted"  # an approved message's note
 
 
 def item_payload(item: ReviewItem) -> JSON:
@@ -125,7 +126,10 @@ class Restore(Handler):
         return f"Restoring message {intent.payload['message_id']} (review #{intent.payload['item_id']})"
 
     async def step_post(self, ctx: StepContext) -> JSON:
-        sender = await self._sender(ctx)
+        try:
+            sender = await self._sender(ctx)
+        except discord.NotFound:  # the channel (or thread) was deleted: nowhere to put it
+            return {"sent": [], "note": GONE}
         try:
             ids = await send_parts(
                 sender, ctx.payload["parts"], ctx, after=ctx.payload["message_id"]
@@ -151,7 +155,11 @@ class Restore(Handler):
 
     async def undo(self, ctx: StepContext, error: str) -> bool:
         what = f"restore of {ctx.payload['message_id']}"
-        return await abandon_post(await self._sender(ctx), ctx, error, what)
+        try:
+            sender = await self._sender(ctx)
+        except discord.NotFound:  # deleted with its channel: nothing posted is left
+            return True
+        return await abandon_post(sender, ctx, error, what)
 
     async def _sender(self, ctx: StepContext) -> WebhookSender:
         bot = self.desk.bot
