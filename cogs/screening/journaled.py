@@ -81,7 +81,11 @@ class Hide(OnItem):
             return {"dm": None}
         item = await self._item(ctx)
         p = ctx.payload
-        dm = await self.desk.tell_author(item, p["content"], p["rule"], by_moderators=False)
+        try:
+            dm = await self.desk.tell_author(item, p["content"], p["rule"], by_moderators=False)
+        except discord.HTTPException as error:  # a DM is never sent twice: go on without it
+            log.warning("could not DM the author of review item %s: %s", item.id, error)
+            return {"dm": None}
         return {"dm": dm.value}
 
     async def step_case(self, ctx: StepContext) -> JSON:
