@@ -123,6 +123,11 @@ class ReviewService:
         await self._reviews.revise(review_id, draft, self._clock.now(), status=status)
         return await self.get(review_id)
 
+    async def revert(self, review_id: int, version: int) -> Review:
+        """Undo the edit that followed `version` (it becomes the current one again)."""
+        await self._reviews.revert(review_id, version)
+        return await self.get(review_id)
+
     async def set_post(self, review_id: int, thread_id: int, message_ids: Sequence[int]) -> Review:
         """Where the review was posted: its thread and messages (opener first)."""
         await self._reviews.set_post(review_id, thread_id, message_ids)

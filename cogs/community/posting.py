@@ -88,7 +88,13 @@ async def edit_review(
     parts = review_parts(revised, author_name, prepared.shown_text, film)
     note = review_edit.edit_note(author_name, revised.version)
     payload = review_edit.payload_for(review, prepared.draft, parts, note)
-    await svc.journal.perform(review_edit.KIND, payload)
+    try:
+        await svc.journal.perform(review_edit.KIND, payload)
+    except discord.HTTPException as error:  # undone: the old text back, in the thread and row
+        raise UserFacingError(
+            f"Discord refused to edit your review ({error.status}: {error.text}). It is "
+            "unchanged; try again in a moment."
+        ) from None
     return await svc.community.reviews.get(review.id)
 
 

@@ -200,3 +200,27 @@ async def test_of_two_edits_from_one_version_the_second_is_refused(emu, bot):
     [thread] = threads_named(emu, "Moon (2009)")
     shown = " ".join(m["content"] for m in emu.messages_in(thread))
     assert "Warmer on a second look." in shown and "Colder" not in shown
+
+
+async def test_an_edit_discord_refuses_is_undone_in_the_thread_and_the_row(emu, bot):
+    film_id = await add_film(bot, "Moon", 2009)
+    first = await emu.slash("Alice", "review", where="film-talk", film="Moon", rating=3, text=LONG)
+    assert "Your review of Moon (2009)" in await first.text()
+    [thread] = threads_named(emu, "Moon (2009)")
+    shown = [m["content"] for m in emu.messages_in(thread)]
+    second = emu.messages_in(thread)[1]["id"]
+    again = await emu.slash("Alice", "review", film="Moon", rating=4.5, text="Short now.")
+    offer = await again.reply()
+    # the opener is edited, then Discord refuses to edit the second part
+    emu.inject_error("PATCH", rf"/channels/{thread}/messages/{second}$", 403, code=50001)
+    done = await emu.click("Alice", offer, label="Replace")
+    assert await done.text() == (
+        "Discord refused to edit your review (403: Missing Permissions). It is unchanged; try "
+        "again in a moment."
+    )
+    assert [m["content"] for m in emu.messages_in(thread)] == shown  # as before, no note
+    reviews = bot.services.community.reviews
+    alice = int(emu.world.user_id("Alice"))
+    review = await reviews.existing(int(emu.world.guild["id"]), film_id, alice)
+    assert review.version == 1 and review.text == LONG and review.rating.value == 3
+    assert await reviews.versions(review.id) == []
