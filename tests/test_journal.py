@@ -241,6 +241,24 @@ async def test_a_fresh_key_joins_a_pending_intent_and_passes_finished_ones(db_pa
     await conn.close()
 
 
+async def test_a_final_failure_on_resume_is_told_once_and_logs_no_error(db_path, clock, caplog):
+    conn, journal, world = await parts_journal(db_path, clock, Retryable("503"))
+    heard = []
+
+    async def listener(intent, message):
+        heard.append(message)
+
+    journal.on_failure(listener)
+    intent = await journal.perform("parts", {"parts": [1]})  # waits for its retry
+    world.failures.append(PermissionError("403 Missing Permissions"))
+    clock.advance(timedelta(seconds=2))
+    [resumed] = await journal.resume_unfinished()
+    assert resumed.id == intent.id and resumed.status == Status.UNDONE
+    assert heard == [f"parts #{intent.id} failed: 403 Missing Permissions"]
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]  # an outcome, not a bug
+    await conn.close()
+
+
 async def test_a_key_gives_one_intent(db_path, clock):
     conn, journal = await open_journal(db_path, clock)
     journal.register("parts", Parts(World()))

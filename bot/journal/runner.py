@@ -265,6 +265,9 @@ class Journal:
         try:
             return await self.run(intent_id, background=True)
         except Exception:
+            given_up = await self._store.get(intent_id)
+            if given_up is not None and given_up.finished:  # logged and told in _give_up
+                return given_up
             log.exception("journal: intent %s could not be resumed", intent_id)
             return None
 
