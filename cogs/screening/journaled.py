@@ -81,12 +81,8 @@ class Hide(OnItem):
             return {"dm": None}
         item = await self._item(ctx)
         p = ctx.payload
-        try:
-            dm = await self.desk.tell_author(item, p["content"], p["rule"], by_moderators=False)
-        except discord.HTTPException as error:  # a DM is never sent twice: go on without it
-            log.warning("could not DM the author of review item %s: %s", item.id, error)
-            return {"dm": None}
-        return {"dm": dm.value}
+        dm = await self.desk.tell_author(item, p["content"], p["rule"], by_moderators=False)
+        return {"dm": dm.value}  # a DM Discord failed to deliver counts as closed
 
     async def step_case(self, ctx: StepContext) -> JSON:
         if not ctx.intent.result("remove")["removed"]:
