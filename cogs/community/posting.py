@@ -2,12 +2,12 @@
 
 Record first, then act: a new review is one journal intent (review_post.py) that stores the
 row, then creates the thread and registers it as a film discussion (so the guard, screening
-and the reply tree apply) as soon as it exists; an edit is one too (review_edit.py).
+and the reply tree apply) as soon as it exists; an edit is one too (review_edit.py), and so
+is a removal (review_remove.py).
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 
 import discord
@@ -18,9 +18,8 @@ from bot.errors import InvalidInput, PermissionDenied, UserFacingError
 from bot.films.model import Film
 from bot.services import Services
 from cogs._types import Interaction
-from cogs.community import review_edit, review_post
+from cogs.community import review_edit, review_post, review_remove
 from cogs.community.checks import server_of
-from cogs.community.thread_parts import fetch_thread
 
 log = logging.getLogger(__name__)
 Parent = discord.TextChannel | discord.ForumChannel
@@ -98,13 +97,10 @@ async def edit_review(
     return await svc.community.reviews.get(review.id)
 
 
-async def tombstone(svc: Services, guild: discord.Guild, review: Review, by: str) -> None:
-    """The review's messages become tombstones in the reply tree; its replies stay."""
-    thread = await fetch_thread(guild, review.thread_id)
-    for message_id in review.message_ids:
-        await svc.replies.capture.mark_removed(message_id, by)  # before deleting (see services)
-        if thread is not None:
-            with contextlib.suppress(discord.NotFound):
-                await thread.get_partial_message(message_id).delete()
-    if thread is not None:
-        await thread.send(f"*This review was removed by {by}; the replies below stay.*")
+async def remove_review(svc: Services, review: Review, by_id: int, by_mention: str) -> Review:
+    """The review becomes a tombstone (row, then its messages in the reply tree, then a line in
+    the thread), journaled (cogs/community/review_remove.py): a crash part-way is finished at
+    the next start. Its replies stay."""
+    payload = review_remove.payload_for(review, by_id, by_mention)
+    await svc.journal.perform(review_remove.KIND, payload)
+    return await svc.community.reviews.get(review.id)

@@ -29,7 +29,7 @@ from cogs._checks import is_moderator
 from cogs._types import Interaction
 from cogs._ui import Confirm
 from cogs.community.checks import server_of
-from cogs.community.posting import edit_review, post_review, review_parent, tombstone
+from cogs.community.posting import edit_review, post_review, remove_review, review_parent
 from cogs.films.options import FilmOption
 
 log = logging.getLogger(__name__)
@@ -167,8 +167,7 @@ async def unreview(
         is_moderator=await is_moderator(interaction),
     )
     await _defer(interaction)
-    removed = await svc.community.reviews.remove(review.id, interaction.user.id)
-    await tombstone(svc, guild, removed, interaction.user.mention)
+    await remove_review(svc, review, interaction.user.id, interaction.user.mention)  # journaled
     await interaction.followup.send(
         f"Removed the review of {escape_markdown(film.label)} by {author.mention}; "
         "the server's rating no longer counts it.",
