@@ -79,6 +79,17 @@ async def open_journal(path, clock, crash=None):
     return conn, journal
 
 
+def listen(journal) -> list[str]:
+    """The failure messages the journal's listeners hear, as they come."""
+    heard: list[str] = []
+
+    async def listener(intent, message):
+        heard.append(message)
+
+    journal.on_failure(listener)
+    return heard
+
+
 async def parts_journal(path, clock, *failures):
     """A journal on `path` with the Parts handler over a World that fails with `failures`."""
     conn, journal = await open_journal(path, clock)
@@ -189,12 +200,7 @@ async def test_a_final_failure_in_the_foreground_is_raised_not_broadcast(db_path
     conn, journal, world = await parts_journal(
         db_path, clock, PermissionError("403 Missing Permissions")
     )
-    heard = []
-
-    async def listener(intent, message):
-        heard.append(message)
-
-    journal.on_failure(listener)
+    heard = listen(journal)
     with pytest.raises(PermissionError):
         await journal.perform("parts", {"parts": [1]})
     [intent] = [i for i in await _all(conn, journal)]
@@ -209,12 +215,7 @@ async def test_a_submitted_action_tells_its_final_failure_to_the_listeners_not_t
     conn, journal, world = await parts_journal(
         db_path, clock, PermissionError("403 Missing Permissions")
     )
-    heard = []
-
-    async def listener(intent, message):
-        heard.append(message)
-
-    journal.on_failure(listener)
+    heard = listen(journal)
     intent = await journal.submit("parts", {"parts": [1]})  # nobody waits on it: not raised
     assert intent.status == Status.UNDONE and intent.last_error == "403 Missing Permissions"
     assert heard == [f"parts #{intent.id} failed: 403 Missing Permissions"]
@@ -243,12 +244,7 @@ async def test_a_fresh_key_joins_a_pending_intent_and_passes_finished_ones(db_pa
 
 async def test_a_final_failure_on_resume_is_told_once_and_logs_no_error(db_path, clock, caplog):
     conn, journal, world = await parts_journal(db_path, clock, Retryable("503"))
-    heard = []
-
-    async def listener(intent, message):
-        heard.append(message)
-
-    journal.on_failure(listener)
+    heard = listen(journal)
     intent = await journal.perform("parts", {"parts": [1]})  # waits for its retry
     world.failures.append(PermissionError("403 Missing Permissions"))
     clock.advance(timedelta(seconds=2))

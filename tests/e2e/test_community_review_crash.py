@@ -31,18 +31,42 @@ EDIT_POINTS = [
 ]
 
 
+class Alices:
+    """Alice reviewing Moon in a channel: what post_review and edit_review are given."""
+
+    def __init__(self, bot, emu, channel: str = "film-talk") -> None:
+        self.bot, self.emu, self.svc = bot, emu, bot.services
+        self.guild = bot.get_guild(int(emu.world.guild["id"]))
+        self.alice = self.guild.get_member(int(emu.world.user_id("Alice")))
+        self.parent = self.guild.get_channel(int(emu.world.channel_id(channel)))
+        self.film = None
+
+    async def prepare(self, rating: float, text: str):
+        if self.film is None:
+            details = await self.svc.catalog.get_details(await add_film(self.bot, "Moon", 2009))
+            self.film = details.film
+        return await self.svc.community.reviews.prepare(self.guild.id, self.film, rating, text)
+
+    async def post(self, prepared):
+        alice = self.alice
+        return await post_review(
+            self.svc, self.parent, alice.id, prepared, self.film, alice.display_name
+        )
+
+    async def edit(self, review, prepared):
+        return await edit_review(self.svc, review, prepared, self.film, self.alice.display_name)
+
+
 async def review_until(bot, emu, point: str, channel: str, text: str) -> tuple[int, int, int]:
     """What /review does for Alice's first review of a film, stopped at crash point `point`;
     the guild, film and author whose review it is (stopped before `store`, it has no id)."""
-    svc = bot.services
-    guild = bot.get_guild(int(emu.world.guild["id"]))
-    alice = guild.get_member(int(emu.world.user_id("Alice")))
-    film = (await svc.catalog.get_details(await add_film(bot, "Moon", 2009))).film
-    prepared = await svc.community.reviews.prepare(guild.id, film, 4, text)
-    parent = guild.get_channel(int(emu.world.channel_id(channel)))
+    svc, alices = bot.services, Alices(bot, emu, channel)
+    guild, alice = alices.guild, alices.alice
+    prepared = await alices.prepare(4, text)
+    film = alices.film
     svc.journal.crash.arm(point)  # the crash points this bot was started with
     with pytest.raises(SimulatedCrash):
-        await post_review(svc, parent, alice.id, prepared, film, alice.display_name)
+        await alices.post(prepared)
     stored = await svc.community.reviews.existing(guild.id, film.id, alice.id)
     assert (stored is None) == (point == "review-post:store:before")  # no row, yet an intent
     return guild.id, film.id, alice.id
@@ -118,17 +142,14 @@ async def test_a_forum_review_refused_after_its_opener_leaves_no_post(emu, bot):
 
 
 async def test_a_second_post_of_a_posted_review_is_refused_and_removes_nothing(emu, bot):
-    svc = bot.services
-    guild = bot.get_guild(int(emu.world.guild["id"]))
-    alice = guild.get_member(int(emu.world.user_id("Alice")))
-    film = (await svc.catalog.get_details(await add_film(bot, "Moon", 2009))).film
-    prepared = await svc.community.reviews.prepare(guild.id, film, 4, "Quiet.")
-    parent = guild.get_channel(int(emu.world.channel_id("film-talk")))
-    posted = await post_review(svc, parent, alice.id, prepared, film, alice.display_name)
+    alices = Alices(bot, emu)
+    prepared = await alices.prepare(4, "Quiet.")
+    posted = await alices.post(prepared)
     # a second /review that passed its check while the first was still being posted
     with pytest.raises(InvalidInput, match="You already reviewed Moon"):
-        await post_review(svc, parent, alice.id, prepared, film, alice.display_name)
-    assert await svc.community.reviews.existing(guild.id, film.id, alice.id) == posted
+        await alices.post(prepared)
+    whose = alices.guild.id, alices.film.id, alices.alice.id
+    assert await review_of(bot, whose) == posted
     [thread] = threads_named(emu, "Moon (2009)")
     assert len(emu.messages_in(thread)) == 1
     statuses = sorted(i.status for i in [i async for i in _intents(bot)])
@@ -143,17 +164,12 @@ async def _intents(bot):
 
 async def edit_until(bot, emu, point: str) -> int:
     """Alice's short review of Moon, posted, then replaced by a long one, stopped at `point`."""
-    svc = bot.services
-    guild = bot.get_guild(int(emu.world.guild["id"]))
-    alice = guild.get_member(int(emu.world.user_id("Alice")))
-    film = (await svc.catalog.get_details(await add_film(bot, "Moon", 2009))).film
-    first = await svc.community.reviews.prepare(guild.id, film, 3, "Quiet.")
-    parent = guild.get_channel(int(emu.world.channel_id("film-talk")))
-    posted = await post_review(svc, parent, alice.id, first, film, alice.display_name)
-    longer = await svc.community.reviews.prepare(guild.id, film, 4.5, LONG)
-    svc.journal.crash.arm(point)  # the crash points this bot was started with
+    alices = Alices(bot, emu)
+    posted = await alices.post(await alices.prepare(3, "Quiet."))
+    longer = await alices.prepare(4.5, LONG)
+    bot.services.journal.crash.arm(point)  # the crash points this bot was started with
     with pytest.raises(SimulatedCrash):
-        await edit_review(svc, posted, longer, film, alice.display_name)
+        await alices.edit(posted, longer)
     return posted.id
 
 
@@ -183,19 +199,14 @@ async def test_an_edit_stopped_at_any_step_is_finished_once_at_the_next_start(
 
 async def test_of_two_edits_from_one_version_the_second_is_refused(emu, bot):
     """Two Replace prompts answered one after the other: the thread and the row agree."""
-    svc = bot.services
-    guild = bot.get_guild(int(emu.world.guild["id"]))
-    alice = guild.get_member(int(emu.world.user_id("Alice")))
-    film = (await svc.catalog.get_details(await add_film(bot, "Moon", 2009))).film
-    first = await svc.community.reviews.prepare(guild.id, film, 3, "Quiet.")
-    parent = guild.get_channel(int(emu.world.channel_id("film-talk")))
-    posted = await post_review(svc, parent, alice.id, first, film, alice.display_name)
-    warmer = await svc.community.reviews.prepare(guild.id, film, 4, "Warmer on a second look.")
-    colder = await svc.community.reviews.prepare(guild.id, film, 2, "Colder on a third.")
-    await edit_review(svc, posted, warmer, film, alice.display_name)
+    alices = Alices(bot, emu)
+    posted = await alices.post(await alices.prepare(3, "Quiet."))
+    warmer = await alices.prepare(4, "Warmer on a second look.")
+    colder = await alices.prepare(2, "Colder on a third.")
+    await alices.edit(posted, warmer)
     with pytest.raises(InvalidInput, match="changed meanwhile"):
-        await edit_review(svc, posted, colder, film, alice.display_name)  # from version 1 too
-    review = await svc.community.reviews.get(posted.id)
+        await alices.edit(posted, colder)  # from version 1 too
+    review = await bot.services.community.reviews.get(posted.id)
     assert review.version == 2 and review.text == "Warmer on a second look."
     [thread] = threads_named(emu, "Moon (2009)")
     shown = " ".join(m["content"] for m in emu.messages_in(thread))

@@ -8,11 +8,10 @@ import pytest
 
 from bot.journal import CrashPoints, SimulatedCrash
 from bot.replies.model import MessageState
-from cogs.community.posting import post_review, remove_review
+from cogs.community.posting import remove_review
 from cogs.community.review_remove import ReviewRemove
-from tests.e2e._discussions import add_film
 from tests.e2e._replies import stored
-from tests.e2e.test_community_review_crash import LONG, threads_named
+from tests.e2e.test_community_review_crash import LONG, Alices, threads_named
 
 POINTS = [
     *(f"review-remove:{s.name}:{w}" for s in ReviewRemove.steps for w in ("before", "after")),
@@ -22,14 +21,9 @@ POINTS = [
 
 async def remove_until(bot, emu, point: str) -> tuple[int, list[int]]:
     """Alice's two-part review of Moon, posted, then removed by Mona, stopped at `point`."""
-    svc = bot.services
-    guild = bot.get_guild(int(emu.world.guild["id"]))
-    alice = guild.get_member(int(emu.world.user_id("Alice")))
-    mona = guild.get_member(int(emu.world.user_id("Mona")))
-    film = (await svc.catalog.get_details(await add_film(bot, "Moon", 2009))).film
-    prepared = await svc.community.reviews.prepare(guild.id, film, 4, LONG)
-    parent = guild.get_channel(int(emu.world.channel_id("film-talk")))
-    posted = await post_review(svc, parent, alice.id, prepared, film, alice.display_name)
+    svc, alices = bot.services, Alices(bot, emu)
+    mona = alices.guild.get_member(int(emu.world.user_id("Mona")))
+    posted = await alices.post(await alices.prepare(4, LONG))
     await svc.replies.capture.flush()
     svc.journal.crash.arm(point)  # the crash points this bot was started with
     with pytest.raises(SimulatedCrash):
