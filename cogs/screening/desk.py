@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.errors import PermissionDenied, UserFacingError
 from bot.journal import Status, StepContext
 from bot.message_path import remove_message
 from bot.moderation.model import REASON_MAX, Action, DmStatus
@@ -41,6 +40,7 @@ from cogs.screening.journaled import (
     Alert,
     Hide,
     Restore,
+    alert_refused,
     item_payload,
     restore_key,
     restore_payload,
@@ -379,24 +379,6 @@ def kept_notes(message: discord.Message) -> list[str]:
             if embed_field.name == NOTES_FIELD and embed_field.value:
                 return embed_field.value.split("\n")
     return []
-
-
-def alert_refused(error: discord.HTTPException, channel_id: int) -> Exception:
-    """What a step raises when Discord refuses an alert: Retryable for passing trouble, else
-    a final error saying what the bot needs (the journal puts it in the mod log)."""
-    if (retry := passing(error)) is not None:
-        return retry
-    if isinstance(error, discord.Forbidden):
-        return PermissionDenied(
-            f"I cannot post review alerts in <#{channel_id}>: I need View Channel, Send "
-            "Messages, Embed Links and Read Message History there."
-        )
-    if isinstance(error, discord.NotFound):
-        return UserFacingError(
-            f"The alert channel <#{channel_id}> is gone: choose another with "
-            "/mod config alert-channel."
-        )
-    return error
 
 
 def is_alert(message: discord.Message, title: str) -> bool:

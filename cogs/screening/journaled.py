@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, cast
 
 import discord
 
-from bot.errors import PermissionDenied
+from bot.errors import PermissionDenied, UserFacingError
 from bot.journal import Handler, Intent, Journal, Status, Step, StepContext
 from bot.journal.model import JSON
 from bot.moderation.model import DmStatus
@@ -27,7 +27,7 @@ from bot.screening.model import ReviewItem, ScreenedMessage
 from bot.screening.review_text import restored_messages
 from bot.text import escape_markdown, neutralise_mentions
 from bot.webhooks import abandon_post, send_parts
-from cogs._webhooks import ChannelWebhooks, WebhookSender
+from cogs._webhooks import ChannelWebhooks, WebhookSender, passing
 
 if TYPE_CHECKING:
     from cogs.screening.desk import ReviewDesk
@@ -190,3 +190,21 @@ async def restore_key(journal: Journal, item_id: int) -> str:
     """The key of the item's restore: a new one after a restore that gave up (and removed
     what it had posted), the same one while it is pending or once it is done."""
     return await journal.fresh_key(f"restore:{item_id}", reuse=(Status.PENDING, Status.DONE))
+
+
+def alert_refused(error: discord.HTTPException, channel_id: int) -> Exception:
+    """What a step raises when Discord refuses an alert: Retryable for passing trouble, else
+    a final error saying what the bot needs (the journal puts it in the mod log)."""
+    if (retry := passing(error)) is not None:
+        return retry
+    if isinstance(error, discord.Forbidden):
+        return PermissionDenied(
+            f"I cannot post review alerts in <#{channel_id}>: I need View Channel, Send "
+            "Messages, Embed Links and Read Message History there."
+        )
+    if isinstance(error, discord.NotFound):
+        return UserFacingError(
+            f"The alert channel <#{channel_id}> is gone: choose another with "
+            "/mod config alert-channel."
+        )
+    return error
