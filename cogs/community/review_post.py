@@ -87,6 +87,8 @@ class ReviewPost(Handler):
     async def step_store(self, ctx: StepContext) -> dict[str, Any]:
         """The review row: written now, or found as this intent wrote it before a crash."""
         p, reviews = ctx.payload, self.bot.services.community.reviews
+        if "review_id" in p:  # written by an earlier version, which stored the row first
+            return {"review_id": p["review_id"]}
         review = await reviews.existing(p["guild_id"], p["film_id"], p["author_id"])
         if review is None:  # new, or a removed one written again
             draft = ReviewDraft(p["film_id"], Rating(p["rating_halves"]), p["text"], p["title"])

@@ -10,6 +10,7 @@ import pytest
 
 from bot.errors import InvalidInput
 from bot.journal import CrashPoints, SimulatedCrash
+from cogs.community import review_post
 from cogs.community.posting import edit_review, post_review
 from cogs.community.review_edit import ReviewEdit
 from cogs.community.review_post import ReviewPost
@@ -235,3 +236,26 @@ async def test_an_edit_discord_refuses_is_undone_in_the_thread_and_the_row(emu, 
     review = await reviews.existing(int(emu.world.guild["id"]), film_id, alice)
     assert review.version == 1 and review.text == LONG and review.rating.value == 3
     assert await reviews.versions(review.id) == []
+
+
+async def test_a_post_left_pending_by_the_earlier_version_is_finished(emu, bot):
+    """Written before this version (the row stored first, its id in the payload)."""
+    alices = Alices(bot, emu)
+    prepared = await alices.prepare(4, "Quiet.")
+    reviews = bot.services.community.reviews
+    stored = await reviews.add(alices.guild.id, alices.alice.id, prepared.draft, "Moon (2009)")
+    payload = review_post.payload_for(
+        alices.parent,
+        alices.alice.id,
+        prepared.draft,
+        "Moon (2009)",
+        ["## Review of Moon"],
+        "★★★★ Moon (2009)",
+        await bot.services.discussions.settings(alices.guild.id),
+    )
+    payload["review_id"] = stored.id
+    await bot.services.journal.begin(review_post.KIND, payload, key=f"review:{stored.id}")
+    await bot.services.journal.resume_unfinished()
+    [thread] = threads_named(emu, "Moon (2009)")
+    assert (await reviews.get(stored.id)).thread_id == int(thread)
+    assert await reviews.for_film(alices.guild.id, alices.film.id) == [await reviews.get(stored.id)]
