@@ -200,9 +200,10 @@ class ReviewDesk:
 
     async def _alert(self, item: ReviewItem, notes: list[str], step: StepContext) -> None:
         item = await self.services.screening.review_item(item.id)
-        lost_in = step.state.get("alerting")
-        if item.alert_message_id is None and lost_in is not None:
-            item = await self._adopt_posted(item, lost_in)
+        if item.alert_message_id is None:
+            lost_in = step.state.get("alerting") or await self._alerting_elsewhere(item.id)
+            if lost_in is not None:
+                item = await self._adopt_posted(item, lost_in)
         if item.alert_message_id is not None and item.alert_channel_id is not None:
             posted = item.alert_channel_id, item.alert_message_id
             if await self.refresh_posted(item, *posted, notes):
@@ -228,6 +229,16 @@ class ReviewDesk:
             raise alert_refused(error, channel_id) from error
         step.reach("sent")  # posted, its id not yet saved
         await self.services.screening.set_alert(item.id, channel.id, sent.id)
+
+    async def _alerting_elsewhere(self, item_id: int) -> int | None:
+        """The channel an unfinished intent of the item was posting its alert in when the
+        process died (its id lost): an alert raised meanwhile adopts that one instead."""
+        for intent in await self.services.journal.unfinished():
+            if intent.kind in (HIDE, ALERT) and intent.payload.get("item_id") == item_id:
+                channel = intent.state.get("alerting")
+                if isinstance(channel, int):
+                    return channel
+        return None
 
     async def _adopt_posted(self, item: ReviewItem, channel_id: int) -> ReviewItem:
         """The item, with the alert already posted for it in `channel_id` stored (if found)."""

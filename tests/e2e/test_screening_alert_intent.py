@@ -97,6 +97,25 @@ async def test_an_alert_stopped_at_any_point_is_there_once_at_the_next_start(
         assert all(label in text for label in ("Approve", "Remove", "Warn"))
 
 
+async def test_an_alert_raised_while_one_whose_id_was_lost_waits_adopts_it(
+    emu, start_bot, settings
+):
+    """A second report comes before the first alert's intent (killed between the send and
+    saving the id) is resumed: still one alert."""
+    async with start_bot(settings, crash=CrashPoints()) as bot:
+        bot.services.journal.crash.arm("screening-alert:alert:sent")
+        with pytest.raises(SimulatedCrash):
+            await report(bot, emu)
+        bot.services.journal.crash.arm()
+        incoming = await unseen_again(bot, emu, 1)
+        _, item = await bot.services.screening.report_message(incoming, user_id(emu, "Mona"), "y")
+        await bot.get_cog("Screening").desk.raise_alert(item, [])
+        (alert,) = alerts(emu)
+        assert await alert_stored(bot, item.id) == int(alert["id"])
+        await bot.services.journal.resume_unfinished()  # the first: finds it stored
+        assert await bot.services.journal.unfinished() == [] and len(alerts(emu)) == 1
+
+
 async def test_an_alert_channel_the_bot_cannot_post_in_is_told_in_the_mod_log(emu, bot):
     await use_log_channel(bot, emu)
     channel = emu.world.channel_id("mod-alerts")
