@@ -16,7 +16,10 @@ from bot.community.model import Review
 from bot.community.reviews import PreparedReview, review_parts, thread_title
 from bot.errors import InvalidInput, PermissionDenied, UserFacingError
 from bot.films.model import Film
+from bot.journal import Status
+from bot.moderation.service import Queued
 from bot.services import Services
+from bot.text import escape_markdown
 from cogs._types import Interaction
 from cogs.community import review_edit, review_post, review_remove
 from cogs.community.checks import server_of
@@ -71,6 +74,11 @@ async def post_review(
             f"Discord refused to post your review ({error.status}: {error.text}). Nothing was "
             "posted and your rating does not count; try again in a moment."
         ) from None
+    if intent.status is Status.PENDING:
+        raise Queued(
+            f"Discord is not answering ({intent.last_error}). Your review is saved and will "
+            "be posted as soon as it answers."
+        )
     return await svc.community.reviews.get(intent.result("store")["review_id"])
 
 
@@ -83,17 +91,27 @@ async def edit_review(
 ) -> Review:
     """Replace a posted review with a new version, journaled (cogs/community/review_edit.py):
     its messages edited in place (extra parts added or emptied), a line saying it was edited."""
+    if review.thread_id is None:  # its post is waiting for Discord (or gave up)
+        raise InvalidInput(
+            f"Your review of {escape_markdown(review.film_label)} is not posted yet; edit it "
+            "once it is up (or remove it with /unreview and write it again)."
+        )
     revised = review.revised(prepared.draft)
     parts = review_parts(revised, author_name, prepared.shown_text, film)
     note = review_edit.edit_note(author_name, revised.version)
     payload = review_edit.payload_for(review, prepared.draft, parts, note)
     try:
-        await svc.journal.perform(review_edit.KIND, payload)
+        intent = await svc.journal.perform(review_edit.KIND, payload)
     except discord.HTTPException as error:  # undone: the old text back, in the thread and row
         raise UserFacingError(
             f"Discord refused to edit your review ({error.status}: {error.text}). It is "
             "unchanged; try again in a moment."
         ) from None
+    if intent.status is Status.PENDING:
+        raise Queued(
+            f"Discord is not answering ({intent.last_error}). The new version is saved and "
+            "the thread will show it as soon as Discord answers."
+        )
     return await svc.community.reviews.get(review.id)
 
 

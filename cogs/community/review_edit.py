@@ -24,7 +24,7 @@ from bot.community.model import Rating, Review, ReviewDraft
 from bot.errors import InvalidInput
 from bot.journal import Finished, Handler, Intent, Step, StepContext
 from bot.webhooks import remove_parts, send_parts
-from cogs.community.thread_parts import ThreadParts, fetch_thread
+from cogs.community.thread_parts import ThreadParts, fetch_thread, retry_passing
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +92,7 @@ class ReviewEdit(Handler):
                 "so this edit was not made; run /review again to replace it."
             )
 
+    @retry_passing
     async def step_edit(self, ctx: StepContext) -> None:
         p = ctx.payload
         guild = self.bot.get_guild(p["guild_id"])
@@ -121,6 +122,7 @@ class ReviewEdit(Handler):
                 )
         return contents
 
+    @retry_passing
     async def step_post(self, ctx: StepContext) -> dict[str, Any]:
         p = ctx.payload
         ids, thread_id = list(p["ids"]), p["thread_id"]

@@ -29,7 +29,7 @@ from bot.community.model import Rating, ReviewDraft
 from bot.errors import InvalidInput, UserFacingError
 from bot.journal import Handler, Intent, Step, StepContext
 from bot.webhooks import send_parts
-from cogs.community.thread_parts import ThreadParts
+from cogs.community.thread_parts import ThreadParts, retry_passing
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +97,7 @@ class ReviewPost(Handler):
             raise InvalidInput(f"You already reviewed {p['film_label']}: edit that review instead.")
         return {"review_id": review.id}
 
+    @retry_passing
     async def step_thread(self, ctx: StepContext) -> dict[str, Any]:
         p = ctx.payload
         if ctx.state.get("thread_id") is None:
@@ -155,6 +156,7 @@ class ReviewPost(Handler):
                 opener_message_id=ids[0] if ids else None,
             )
 
+    @retry_passing
     async def step_post(self, ctx: StepContext) -> dict[str, Any]:
         opened = ctx.intent.result("thread")
         thread_id, first = opened["thread_id"], list(opened["ids"])

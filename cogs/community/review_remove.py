@@ -21,7 +21,7 @@ from bot.app import FilmBot
 from bot.community.model import Review
 from bot.journal import Finished, Handler, Intent, Step, StepContext
 from bot.webhooks import send_parts
-from cogs.community.thread_parts import ThreadParts, fetch_thread
+from cogs.community.thread_parts import ThreadParts, fetch_thread, retry_passing
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +54,7 @@ class ReviewRemove(Handler):
         p = ctx.payload
         await self.bot.services.community.reviews.remove(p["review_id"], p["by"])
 
+    @retry_passing
     async def step_tombstone(self, ctx: StepContext) -> None:
         p = ctx.payload
         guild = self.bot.get_guild(p["guild_id"])
@@ -69,6 +70,7 @@ class ReviewRemove(Handler):
         if thread is None:
             raise Finished({"thread": None})  # deleted by hand: nowhere to say so
 
+    @retry_passing
     async def step_note(self, ctx: StepContext) -> None:
         p = ctx.payload
         note = f"*This review was removed by {p['by_mention']}; the replies below stay.*"

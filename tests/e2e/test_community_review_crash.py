@@ -6,6 +6,8 @@ one line saying it was edited. The review's rating counts only once it is posted
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from bot.errors import InvalidInput
@@ -15,6 +17,7 @@ from cogs.community.posting import edit_review, post_review
 from cogs.community.review_edit import ReviewEdit
 from cogs.community.review_post import ReviewPost
 from tests.e2e._discussions import add_film
+from tests.e2e._moderation import manual_clock
 
 LONG = " ".join(f"Sentence {i} about the film's quiet craft and its cast." for i in range(65))
 POINTS = [
@@ -259,3 +262,29 @@ async def test_a_post_left_pending_by_the_earlier_version_is_finished(emu, bot):
     [thread] = threads_named(emu, "Moon (2009)")
     assert (await reviews.get(stored.id)).thread_id == int(thread)
     assert await reviews.for_film(alices.guild.id, alices.film.id) == [await reviews.get(stored.id)]
+
+
+async def test_a_review_discord_is_too_busy_to_post_is_posted_when_it_answers(
+    emu, start_bot, settings
+):
+    clock = manual_clock()
+    async with start_bot(settings, clock=clock) as bot:
+        await add_film(bot, "Moon", 2009)
+        talk = emu.world.channel_id("film-talk")
+        emu.inject_error("POST", rf"/channels/{talk}/threads$", 503)  # a passing outage
+        first = await emu.slash(
+            "Alice", "review", where="film-talk", film="Moon", rating=4, text="Ok."
+        )
+        assert await first.text() == (
+            "Discord is not answering (Discord answered 503: error 503). Your review is saved "
+            "and will be posted as soon as it answers."
+        )
+        again = await emu.slash("Alice", "review", film="Moon", rating=2, text="Worse.")
+        done = await emu.click("Alice", await again.reply(), label="Replace")
+        assert "is not posted yet; edit it once it is up" in await done.text()
+        clock.advance(timedelta(seconds=3))
+        await bot.services.journal.resume_unfinished()
+        assert await bot.services.journal.unfinished() == []
+        [thread] = threads_named(emu, "Moon (2009)")
+        (opener,) = emu.messages_in(thread)
+        assert "Ok." in opener["content"] and "★★★★☆ 4/5" in opener["content"]
