@@ -115,6 +115,22 @@ class MemberReviewRepository:
                 ),
             )
 
+    async def revert(self, review_id: int, version: int) -> None:
+        """Put `version` (kept in review_versions) back as the current text and rating and
+        forget the one after it: an edit undone. Only while the review is at `version + 1`."""
+        async with transaction(self._conn):
+            cursor = await self._conn.execute(
+                "UPDATE reviews SET (rating_halves, title, text, version, updated_at) = "
+                "(SELECT rating_halves, title, text, version, written_at FROM review_versions "
+                "WHERE review_id = ? AND version = ?) WHERE id = ? AND version = ?",
+                (review_id, version, review_id, version + 1),
+            )
+            if cursor.rowcount:
+                await self._conn.execute(
+                    "DELETE FROM review_versions WHERE review_id = ? AND version = ?",
+                    (review_id, version),
+                )
+
     async def set_post(self, review_id: int, thread_id: int, message_ids: Sequence[int]) -> None:
         """Where the review was posted: its thread and messages (opener first)."""
         ids = list(message_ids)

@@ -53,6 +53,17 @@ async def test_reviews_keep_versions_tombstones_and_count_only_active_ratings(db
     assert await MemberReviewRepository(db).get(99) is None
 
 
+async def test_an_edit_reverted_brings_the_previous_version_back_once(db):
+    reviews = review_service(db)
+    first = await reviews.add(GUILD, ALICE, ReviewDraft(7, Rating(6), "Good."), "Moon (2009)")
+    await reviews.revise(first.id, ReviewDraft(7, Rating(8), "Better."))
+    back = await reviews.revert(first.id, 1)
+    assert (back.version, back.rating.value, back.text) == (1, 3.0, "Good.")
+    assert back.updated_at == first.updated_at and await reviews.versions(first.id) == []
+    again = await reviews.revert(first.id, 1)  # not at version 2 any more: nothing happens
+    assert (again.version, again.text) == (1, "Good.")
+
+
 async def test_reaction_counts_follow_events_and_catch_up(db):
     reactions = ReactionRepository(db)
     await reactions.change(5, "❤️", +1)

@@ -79,6 +79,17 @@ async def open_journal(path, clock, crash=None):
     return conn, journal
 
 
+def listen(journal) -> list[str]:
+    """The failure messages the journal's listeners hear, as they come."""
+    heard: list[str] = []
+
+    async def listener(intent, message):
+        heard.append(message)
+
+    journal.on_failure(listener)
+    return heard
+
+
 async def parts_journal(path, clock, *failures):
     """A journal on `path` with the Parts handler over a World that fails with `failures`."""
     conn, journal = await open_journal(path, clock)
@@ -189,17 +200,58 @@ async def test_a_final_failure_in_the_foreground_is_raised_not_broadcast(db_path
     conn, journal, world = await parts_journal(
         db_path, clock, PermissionError("403 Missing Permissions")
     )
-    heard = []
-
-    async def listener(intent, message):
-        heard.append(message)
-
-    journal.on_failure(listener)
+    heard = listen(journal)
     with pytest.raises(PermissionError):
         await journal.perform("parts", {"parts": [1]})
     [intent] = [i for i in await _all(conn, journal)]
     assert intent.status == Status.UNDONE and intent.last_error == "403 Missing Permissions"
     assert heard == []  # the caller tells the moderator itself
+    await conn.close()
+
+
+async def test_a_submitted_action_tells_its_final_failure_to_the_listeners_not_the_caller(
+    db_path, clock
+):
+    conn, journal, world = await parts_journal(
+        db_path, clock, PermissionError("403 Missing Permissions")
+    )
+    heard = listen(journal)
+    intent = await journal.submit("parts", {"parts": [1]})  # nobody waits on it: not raised
+    assert intent.status == Status.UNDONE and intent.last_error == "403 Missing Permissions"
+    assert heard == [f"parts #{intent.id} failed: 403 Missing Permissions"]
+    world.failures.append(Retryable("503"))
+    later = await journal.submit("parts", {"parts": [2]})
+    assert later.status == Status.PENDING and later.next_attempt_at is not None
+    assert len(heard) == 1  # a passing failure waits for its retry, told to nobody
+    await conn.close()
+
+
+async def test_a_fresh_key_joins_a_pending_intent_and_passes_finished_ones(db_path, clock):
+    conn, journal, world = await parts_journal(db_path, clock, Retryable("503"))
+    assert await journal.fresh_key("alert:4") == "alert:4"
+    waiting = await journal.perform("parts", {"parts": [1]}, key="alert:4")
+    assert await journal.fresh_key("alert:4") == "alert:4"  # pending: begin returns it
+    clock.advance(timedelta(seconds=2))
+    await journal.resume_unfinished()  # now done
+    after = f"alert:4:after-{waiting.id}"
+    assert await journal.fresh_key("alert:4") == after
+    done = await journal.perform("parts", {"parts": [2]}, key=after)
+    assert await journal.fresh_key("alert:4") == f"alert:4:after-{done.id}"
+    reused = (Status.PENDING, Status.DONE)
+    assert await journal.fresh_key("alert:4", reuse=reused) == "alert:4"
+    await conn.close()
+
+
+async def test_a_final_failure_on_resume_is_told_once_and_logs_no_error(db_path, clock, caplog):
+    conn, journal, world = await parts_journal(db_path, clock, Retryable("503"))
+    heard = listen(journal)
+    intent = await journal.perform("parts", {"parts": [1]})  # waits for its retry
+    world.failures.append(PermissionError("403 Missing Permissions"))
+    clock.advance(timedelta(seconds=2))
+    [resumed] = await journal.resume_unfinished()
+    assert resumed.id == intent.id and resumed.status == Status.UNDONE
+    assert heard == [f"parts #{intent.id} failed: 403 Missing Permissions"]
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]  # an outcome, not a bug
     await conn.close()
 
 

@@ -123,6 +123,11 @@ class ReviewService:
         await self._reviews.revise(review_id, draft, self._clock.now(), status=status)
         return await self.get(review_id)
 
+    async def revert(self, review_id: int, version: int) -> Review:
+        """Undo the edit that followed `version` (it becomes the current one again)."""
+        await self._reviews.revert(review_id, version)
+        return await self.get(review_id)
+
     async def set_post(self, review_id: int, thread_id: int, message_ids: Sequence[int]) -> Review:
         """Where the review was posted: its thread and messages (opener first)."""
         await self._reviews.set_post(review_id, thread_id, message_ids)
@@ -182,8 +187,11 @@ class ReviewService:
         return ranked[:TOP_LIMIT], prior
 
 
-def review_parts(review: Review, author_name: str, shown_text: str, film: Film) -> list[str]:
-    """The review post, like the seed blog's: heading, film, author, stars and number, text.
+def review_parts(
+    review: Review | ReviewDraft, author_name: str, shown_text: str, film: Film
+) -> list[str]:
+    """The review post, like the seed blog's: heading, film, author, stars and number, text
+    (of a stored review, or of a draft not stored yet: only its title and rating are read).
 
     Split under the message limit without cutting a spoiler tag; mentions stay inert.
     """
@@ -201,7 +209,7 @@ def review_parts(review: Review, author_name: str, shown_text: str, film: Film) 
     return [f"{header}\n\n{parts[0]}", *parts[1:]]
 
 
-def thread_title(review: Review, film: Film) -> str:
+def thread_title(review: Review | ReviewDraft, film: Film) -> str:
     """ "★★★½ Never Let Me Go (2010): a quiet heartbreak" in at most 100 characters."""
     stars = review.rating.stars().rstrip("☆")
     name = f"{stars} {plain(film.label)}"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -127,6 +127,29 @@ class Journal:
         (after undo); a passing one leaves it pending for the retry loop (see `.status`)."""
         intent = await self.begin(kind, payload, key=key)
         return await self.run(intent.id, known=intent)
+
+    async def submit(self, kind: str, payload: JSON, *, key: str | None = None) -> Intent:
+        """Write the intent and carry it out now, for an action nobody waits on (a review
+        alert): a final failure goes to the failure listeners (the mod log), as one met in the
+        background does, and is not raised; the intent is returned whatever its status. Raises
+        StorageUnavailable when the database cannot be written (nothing was done then, or the
+        intent stays pending for the loop)."""
+        intent = await self.begin(kind, payload, key=key)
+        try:
+            return await self.run(intent.id, background=True, known=intent)
+        except StorageUnavailable:
+            raise
+        except Exception:  # given up, undone where it could be, and the listeners told
+            return await self.get(intent.id)
+
+    async def fresh_key(self, base: str, *, reuse: Collection[Status] = (Status.PENDING,)) -> str:
+        """The key for a new intent about one thing: `base`, or `base:after-<id>` past the
+        intents written under it before whose status is not in `reuse` (by default only a
+        pending one is joined: begin returns it; a finished one is passed over)."""
+        key = base
+        while (intent := await self.by_key(key)) is not None and intent.status not in reuse:
+            key = f"{base}:after-{intent.id}"
+        return key
 
     async def run(
         self, intent_id: int, *, background: bool = False, known: Intent | None = None
@@ -242,6 +265,9 @@ class Journal:
         try:
             return await self.run(intent_id, background=True)
         except Exception:
+            given_up = await self._store.get(intent_id)
+            if given_up is not None and given_up.finished:  # logged and told in _give_up
+                return given_up
             log.exception("journal: intent %s could not be resumed", intent_id)
             return None
 

@@ -13,7 +13,15 @@ from typing import Any
 from discord import app_commands
 
 from bot.app import FilmBot
-from cogs.community import config, lists, movienight, review_edit, review_post, reviews
+from cogs.community import (
+    config,
+    lists,
+    movienight,
+    review_edit,
+    review_post,
+    review_remove,
+    reviews,
+)
 from cogs.community.movienight import MovieNightWatch
 from cogs.community.reactions import ReactionCounts
 
@@ -43,10 +51,12 @@ async def setup(bot: FilmBot) -> None:
     await bot.add_cog(MovieNightWatch(bot))
     bot.services.journal.register(review_post.KIND, review_post.ReviewPost(bot))
     bot.services.journal.register(review_edit.KIND, review_edit.ReviewEdit(bot))
+    bot.services.journal.register(review_remove.KIND, review_remove.ReviewRemove(bot))
 
 
 async def teardown(bot: FilmBot) -> None:
     bot.services.journal.unregister(review_post.KIND)
     bot.services.journal.unregister(review_edit.KIND)
+    bot.services.journal.unregister(review_remove.KIND)
     for name in TOP_LEVEL:
         bot.tree.remove_command(name)

@@ -1,7 +1,12 @@
-"""Posting a new review as a journal intent (`review-post`, docs/journal.md): the review row is
-stored first, then the intent (keyed `review:<id>`), then its steps: `thread` (open it),
+"""Posting a new review as a journal intent (`review-post`, docs/journal.md): the intent is
+written first (keyed `review:<guild>:<film>:<author>`, `:after-<id>` past finished ones), with
+the review in its payload, then its steps: `store` (the review row), `thread` (open it),
 `discussion` (register it as a film discussion), `post` (the remaining parts), `mark` (the
-row learns its thread and messages). A crash part-way is finished at the next start.
+row learns its thread and messages). A crash part-way, even before the row is written, is
+finished at the next start.
+
+`store` finds the member's active review of the film that has no thread yet (written by this
+intent before a crash) instead of writing a second one.
 
 Idempotent: the thread is saved in the state as soon as Discord answers, and a thread whose
 answer was lost is looked for among the parent's active threads by name before a second one
@@ -20,11 +25,11 @@ from typing import Any
 import discord
 
 from bot.app import FilmBot
-from bot.community.model import Review
-from bot.errors import UserFacingError
+from bot.community.model import Rating, ReviewDraft
+from bot.errors import InvalidInput, UserFacingError
 from bot.journal import Handler, Intent, Step, StepContext
 from bot.webhooks import send_parts
-from cogs.community.thread_parts import ThreadParts
+from cogs.community.thread_parts import ThreadParts, retry_passing
 
 log = logging.getLogger(__name__)
 
@@ -33,22 +38,25 @@ KIND = "review-post"
 
 def payload_for(
     parent: discord.abc.GuildChannel,
-    review: Review,
-    film_id: int,
+    author_id: int,
+    draft: ReviewDraft,
     film_label: str,
     parts: list[str],
     name: str,
     options: Any,
 ) -> dict[str, Any]:
-    """Everything the steps need after a restart (the parts as shaped when it was asked)."""
+    """Everything the steps need after a restart: the review as asked (the `store` step
+    writes it) and its post as shaped then."""
     return {
         "guild_id": parent.guild.id,
         "parent_id": parent.id,
         "forum": isinstance(parent, discord.ForumChannel),
-        "review_id": review.id,
-        "author_id": review.author_id,
-        "film_id": film_id,
+        "author_id": author_id,
+        "film_id": draft.film_id,
         "film_label": film_label,
+        "rating_halves": draft.rating.halves,
+        "title": draft.title,
+        "text": draft.text,
         "parts": parts,
         "name": name,
         "policy": options.default_spoiler_policy,
@@ -56,17 +64,40 @@ def payload_for(
     }
 
 
+def key_for(guild_id: int, film_id: int, author_id: int) -> str:
+    """What `Journal.fresh_key` starts from: a member's review of a film being posted (a
+    second /review meanwhile joins it instead of storing and posting a second one)."""
+    return f"review:{guild_id}:{film_id}:{author_id}"
+
+
 class ReviewPost(Handler):
     """Open the review's thread, register it, post the parts, record where it went."""
 
-    steps = (Step("thread"), Step("discussion"), Step("post"), Step("mark"))
+    steps = (Step("store"), Step("thread"), Step("discussion"), Step("post"), Step("mark"))
 
     def __init__(self, bot: FilmBot) -> None:
         self.bot = bot
 
     def describe(self, intent: Intent) -> str:
-        return f"The post of review #{intent.payload['review_id']}"
+        stored = intent.results.get("store") or {}
+        if "review_id" in stored:
+            return f"The post of review #{stored['review_id']}"
+        return f"The post of a review of {intent.payload['film_label']}"
 
+    async def step_store(self, ctx: StepContext) -> dict[str, Any]:
+        """The review row: written now, or found as this intent wrote it before a crash."""
+        p, reviews = ctx.payload, self.bot.services.community.reviews
+        if "review_id" in p:  # written by an earlier version, which stored the row first
+            return {"review_id": p["review_id"]}
+        review = await reviews.existing(p["guild_id"], p["film_id"], p["author_id"])
+        if review is None:  # new, or a removed one written again
+            draft = ReviewDraft(p["film_id"], Rating(p["rating_halves"]), p["text"], p["title"])
+            review = await reviews.add(p["guild_id"], p["author_id"], draft, p["film_label"])
+        elif review.thread_id is not None:  # posted by another /review meanwhile
+            raise InvalidInput(f"You already reviewed {p['film_label']}: edit that review instead.")
+        return {"review_id": review.id}
+
+    @retry_passing
     async def step_thread(self, ctx: StepContext) -> dict[str, Any]:
         p = ctx.payload
         if ctx.state.get("thread_id") is None:
@@ -125,6 +156,7 @@ class ReviewPost(Handler):
                 opener_message_id=ids[0] if ids else None,
             )
 
+    @retry_passing
     async def step_post(self, ctx: StepContext) -> dict[str, Any]:
         opened = ctx.intent.result("thread")
         thread_id, first = opened["thread_id"], list(opened["ids"])
@@ -136,10 +168,11 @@ class ReviewPost(Handler):
     async def step_mark(self, ctx: StepContext) -> None:
         p, ids = ctx.payload, ctx.intent.result("post")["ids"]
         thread_id = ctx.intent.result("thread")["thread_id"]
+        review_id = ctx.intent.result("store")["review_id"]
         if ids and not p["forum"]:
             await self.bot.services.discussions.set_opener(thread_id, ids[0])
-        await self.bot.services.community.reviews.set_post(p["review_id"], thread_id, ids)
-        log.info("review %s posted in thread %s", p["review_id"], thread_id)
+        await self.bot.services.community.reviews.set_post(review_id, thread_id, ids)
+        log.info("review %s posted in thread %s", review_id, thread_id)
 
     async def undo(self, ctx: StepContext, error: str) -> bool:
         svc, p = self.bot.services, ctx.payload
@@ -150,5 +183,9 @@ class ReviewPost(Handler):
         if thread_id is not None:
             with contextlib.suppress(discord.HTTPException):
                 await self.bot.http.delete_channel(thread_id)
-        await svc.community.reviews.remove(p["review_id"], p["author_id"])
+            if await svc.discussions.by_thread(thread_id) is not None:  # no live discussion left
+                await svc.discussions.mark_archived(thread_id)
+        stored = ctx.intent.results.get("store")
+        if stored is not None:  # not stored (refused): nothing of someone else's is touched
+            await svc.community.reviews.remove(stored["review_id"], p["author_id"])
         return True

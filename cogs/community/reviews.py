@@ -29,7 +29,7 @@ from cogs._checks import is_moderator
 from cogs._types import Interaction
 from cogs._ui import Confirm
 from cogs.community.checks import server_of
-from cogs.community.posting import edit_review, post_review, review_parent, tombstone
+from cogs.community.posting import edit_review, post_review, remove_review, review_parent
 from cogs.films.options import FilmOption
 
 log = logging.getLogger(__name__)
@@ -98,10 +98,9 @@ async def submit(
     if existing is None:
         parent = await review_parent(interaction, svc)
         await _defer(interaction)
-        stored = await reviews.add(guild.id, interaction.user.id, prepared.draft, film.label)
-        # journaled; a final failure deletes the thread and removes the row (not counted)
+        # journaled, the row too; a final failure deletes the thread and removes the row
         posted = await post_review(
-            svc, parent, stored, prepared, film, interaction.user.display_name
+            svc, parent, interaction.user.id, prepared, film, interaction.user.display_name
         )
         await interaction.followup.send(_posted_text(posted, prepared), ephemeral=True)
         return
@@ -168,8 +167,7 @@ async def unreview(
         is_moderator=await is_moderator(interaction),
     )
     await _defer(interaction)
-    removed = await svc.community.reviews.remove(review.id, interaction.user.id)
-    await tombstone(svc, guild, removed, interaction.user.mention)
+    await remove_review(svc, review, interaction.user.id, interaction.user.mention)  # journaled
     await interaction.followup.send(
         f"Removed the review of {escape_markdown(film.label)} by {author.mention}; "
         "the server's rating no longer counts it.",

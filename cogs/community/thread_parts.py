@@ -5,15 +5,39 @@ is looked for among the bot's messages in the thread before it is sent again).""
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import discord
 
 from bot.app import FilmBot
 from bot.journal import StepContext
-from cogs._webhooks import FIND_WINDOW
+from cogs._webhooks import FIND_WINDOW, passing
 
 log = logging.getLogger(__name__)
+H = TypeVar("H")
+T = TypeVar("T")
+
+
+def retry_passing(
+    step: Callable[[H, StepContext], Awaitable[T]],
+) -> Callable[[H, StepContext], Awaitable[T]]:
+    """A review step in which Discord's passing trouble (a 429, a 5xx) is Retryable: the
+    journal tries again later instead of undoing the review; refusals stay final."""
+
+    @functools.wraps(step)
+    async def run(handler: H, ctx: StepContext) -> T:
+        try:
+            return await step(handler, ctx)
+        except discord.HTTPException as error:
+            retry = passing(error)
+            if retry is None:
+                raise
+            raise retry from error
+
+    return run
 
 
 async def fetch_thread(guild: discord.Guild, thread_id: int | None) -> discord.Thread | None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.errors import UserFacingError
 from bot.journal import Handler, Intent, Retryable, Step, StepContext
 from bot.message_path import remove_message
 from bot.replies.model import MessageRecord
@@ -56,6 +57,10 @@ def repost_payload(takedown: Takedown, message: discord.Message) -> dict[str, An
         "trigger": takedown.trigger,
         "sensitivity": takedown.sensitivity,
     }
+
+
+class ChannelGone(UserFacingError):
+    """The discussion's channel was deleted: there is nothing to post in or to clean up."""
 
 
 def guard_key(message_id: int) -> str:
@@ -141,23 +146,30 @@ class GuardRepost(Handler):
     async def undo(self, ctx: StepContext, error: str) -> bool:
         """Posting failed for good: remove what was posted; the original is still up."""
         what = f"guard re-post of {ctx.payload['message_id']}"
-        return await abandon_post(self._sender(ctx), ctx, error, what)
+        try:
+            sender = self._sender(ctx)
+        except ChannelGone:  # its threads and whatever was posted went with it
+            return True
+        return await abandon_post(sender, ctx, error, what)
 
     def _sender(self, ctx: StepContext) -> WebhookSender:
         p = ctx.payload
         parent = self.bot.get_channel(p["parent_id"])
         if not isinstance(parent, discord.TextChannel | discord.ForumChannel):
-            raise RuntimeError(f"channel {p['parent_id']} is gone")
+            raise ChannelGone(f"The channel <#{p['parent_id']}> is gone.")
         return self.webhooks.sender(
             parent, p["author_name"], thread_id=p["thread_id"], avatar_url=p["avatar_url"]
         )
 
     async def _dm(self, user_id: int, note: str) -> bool:
-        user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
+        """Whether the note reached the author. Any refusal (closed DMs, the author gone, a
+        Discord error) is an undelivered note: it is never sent twice, and the intent goes
+        on to screen the re-post."""
         try:
+            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
             await user.send(note)
-        except discord.Forbidden:
-            log.info("could not DM user %s the spoiler guard's note (DMs closed)", user_id)
+        except discord.HTTPException as error:
+            log.info("could not DM user %s the spoiler guard's note: %s", user_id, error)
             return False
         return True
 

@@ -67,12 +67,17 @@ class DiscordModeration:
         return self.bot.user.id
 
     async def send_dm(self, user_id: int, text: str) -> DmStatus:
-        """Send the member a DM; closed DMs (or no shared server) are recorded, not errors."""
+        """Send the member a DM; closed DMs (or no shared server) are recorded, not errors.
+        So is a DM Discord failed to deliver (5xx, a dropped connection): a DM step runs at
+        most once, and the action it belongs to goes on, recorded as "not told"."""
         try:
             user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
             await user.send(text)
         except (discord.Forbidden, discord.NotFound) as error:
             log.info("could not DM %s (code %s): recorded as closed", user_id, error.code)
+            return DmStatus.CLOSED
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
+            log.warning("could not DM %s (%s): recorded as not told", user_id, error)
             return DmStatus.CLOSED
         return DmStatus.SENT
 

@@ -7,7 +7,9 @@ during the start-up catch-up is handled exactly like one seen live.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import weakref
 from typing import TYPE_CHECKING
 
 import discord
@@ -32,10 +34,13 @@ from cogs._ui import to_embed
 from cogs._webhooks import ChannelWebhooks, passing
 from cogs.screening.buttons import review_view
 from cogs.screening.journaled import (
+    ALERT,
     HIDE,
     RESTORE,
+    Alert,
     Hide,
     Restore,
+    alert_refused,
     item_payload,
     restore_key,
     restore_payload,
@@ -57,15 +62,21 @@ class ReviewDesk:
     def __init__(self, bot: FilmBot) -> None:
         self.bot = bot
         self.webhooks = ChannelWebhooks(bot)
+        # one alert step at a time per item (a report while the hide's alert is posted)
+        self._alerting: weakref.WeakValueDictionary[int, asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
 
     def register(self) -> None:
         """The desk's journaled actions (called once, as the screening cog loads)."""
         self.services.journal.register(HIDE, Hide(self))
+        self.services.journal.register(ALERT, Alert(self))
         self.services.journal.register(RESTORE, Restore(self, self.webhooks))
 
     def unregister(self) -> None:
         """Take the journaled actions back (the screening cog is unloading)."""
         self.services.journal.unregister(HIDE)
+        self.services.journal.unregister(ALERT)
         self.services.journal.unregister(RESTORE)
 
     @property
@@ -81,7 +92,7 @@ class ReviewDesk:
         if handled.outcome is Outcome.HIDE and handled.stored is not None:
             await self.hide(item, handled.stored)  # raises the alert as its last step
         else:
-            await self.alert(item, [])
+            await self.raise_alert(item, [])
 
     async def hide(self, item: ReviewItem, stored: ScreenedMessage) -> list[str]:
         """Delete the message (the copy is in the database), tell the author, record a case,
@@ -94,11 +105,14 @@ class ReviewDesk:
             "content": stored.content,
             "reason": f"Hidden by screening: {rule}",
         }
-        intent = await self.services.journal.perform(HIDE, payload, key=f"hide:{item.id}")
-        if intent.status is not Status.DONE:
+        # nobody waits on a hide: a final failure is told in the mod log, not raised
+        intent = await self.services.journal.submit(HIDE, payload, key=f"hide:{item.id}")
+        if intent.status is Status.PENDING:
             note = f"Hiding is waiting for Discord ({intent.last_error}); it will be retried."
-            await self.alert(item, [note])
+            await self.raise_alert(item, [note])
             return [note]
+        if intent.status is not Status.DONE:
+            return [f"Hiding failed: {intent.last_error}"]
         notes: list[str] = intent.result("case")["notes"]
         return notes
 
@@ -163,23 +177,37 @@ class ReviewDesk:
         return f"Case #{number}; author {told}."
 
     # --- alerts ---------------------------------------------------------------------------
-    async def alert(
-        self, item: ReviewItem, notes: list[str], step: StepContext | None = None
-    ) -> None:
-        """Post the item's alert in the alert channel, or refresh the one it already has.
+    async def raise_alert(self, item: ReviewItem, notes: list[str]) -> None:
+        """Post the item's alert, or refresh the one it has, as a journaled intent
+        (`screening-alert`): written before the send, finished at the next start after a
+        crash, retried while Discord is busy; a refusal is told in the mod log."""
+        await self.services.journal.submit(ALERT, {**item_payload(item), "notes": notes})
 
-        Inside a journal step (`step`: the hide intent's `alert`), the channel is saved in the
-        step's state (`alerting`) before the send. A step run again with no alert id stored
-        (the process died between Discord's send and saving the id) first looks in that
-        channel for the alert it posted and adopts it, so the alert is never posted twice.
+    async def alert(self, item: ReviewItem, notes: list[str], step: StepContext) -> None:
+        """Post the item's alert in the alert channel, or refresh the one it already has: the
+        `alert` step of a hide or of an alert intent.
+
+        The channel is saved in the step's state (`alerting`) before the send. A step run
+        again with no alert id stored (the process died between Discord's send and saving
+        the id) first looks in that channel for the alert it posted and adopts it, so the
+        alert is never posted twice. A 429 or 5xx is Retryable; a refusal is final.
         """
+        lock = self._alerting.get(item.id)
+        if lock is None:
+            lock = self._alerting[item.id] = asyncio.Lock()
+        async with lock:
+            await self._alert(item, notes, step)
+
+    async def _alert(self, item: ReviewItem, notes: list[str], step: StepContext) -> None:
         item = await self.services.screening.review_item(item.id)
-        lost_in = step.state.get("alerting") if step is not None else None
-        if item.alert_message_id is None and lost_in is not None:
-            item = await self._adopt_posted(item, lost_in)
+        if item.alert_message_id is None:
+            lost_in = step.state.get("alerting") or await self._alerting_elsewhere(item.id)
+            if lost_in is not None:
+                item = await self._adopt_posted(item, lost_in)
         if item.alert_message_id is not None and item.alert_channel_id is not None:
-            await self.refresh_posted(item, item.alert_channel_id, item.alert_message_id, notes)
-            return
+            posted = item.alert_channel_id, item.alert_message_id
+            if await self.refresh_posted(item, *posted, notes):
+                return
         config = await self.services.moderation.config.get(item.guild_id)
         if config.alert_channel_id is None:
             log.info("review item %s: no alert channel set; it waits in /mod queue", item.id)
@@ -187,23 +215,30 @@ class ReviewDesk:
         await self._post_alert(item, notes, config.alert_channel_id, step)
 
     async def _post_alert(
-        self, item: ReviewItem, notes: list[str], channel_id: int, step: StepContext | None
+        self, item: ReviewItem, notes: list[str], channel_id: int, step: StepContext
     ) -> None:
         embed, view = await self.render(item, notes)
         channel = self.bot.get_partial_messageable(channel_id, guild_id=item.guild_id)
-        if step is not None:
-            await step.save(alerting=channel.id)
+        await step.save(alerting=channel.id)
         try:
             if view is None:
                 sent = await channel.send(embed=embed)
             else:
                 sent = await channel.send(embed=embed, view=view)
         except discord.HTTPException as error:
-            log.warning("could not post review alert %s: %s", item.id, error)
-            return
-        if step is not None:
-            step.reach("sent")  # posted, its id not yet saved
+            raise alert_refused(error, channel_id) from error
+        step.reach("sent")  # posted, its id not yet saved
         await self.services.screening.set_alert(item.id, channel.id, sent.id)
+
+    async def _alerting_elsewhere(self, item_id: int) -> int | None:
+        """The channel an unfinished intent of the item was posting its alert in when the
+        process died (its id lost): an alert raised meanwhile adopts that one instead."""
+        for intent in await self.services.journal.unfinished():
+            if intent.kind in (HIDE, ALERT) and intent.payload.get("item_id") == item_id:
+                channel = intent.state.get("alerting")
+                if isinstance(channel, int):
+                    return channel
+        return None
 
     async def _adopt_posted(self, item: ReviewItem, channel_id: int) -> ReviewItem:
         """The item, with the alert already posted for it in `channel_id` stored (if found)."""
@@ -233,17 +268,21 @@ class ReviewDesk:
 
     async def refresh_posted(
         self, item: ReviewItem, channel_id: int, message_id: int, notes: list[str]
-    ) -> None:
+    ) -> bool:
         """Re-render the alert posted as `message_id` in `channel_id` (new report, edit
-        re-screened), keeping its notes."""
+        re-screened), keeping its notes; False if that alert was deleted (post a new one)."""
         channel = self.bot.get_partial_messageable(channel_id, guild_id=item.guild_id)
         message = channel.get_partial_message(message_id)
         try:
             earlier = await message.fetch()
             embed, view = await self.render(item, [*kept_notes(earlier), *notes])
             await message.edit(embed=embed, view=view)
+        except discord.NotFound:
+            log.info("review item %s: its alert %s was deleted; posting anew", item.id, message_id)
+            return False
         except discord.HTTPException as error:
-            log.warning("could not refresh review alert %s: %s", item.id, error)
+            raise alert_refused(error, channel_id) from error
+        return True
 
     async def render(
         self, item: ReviewItem, notes: list[str]

@@ -4,7 +4,8 @@ The message path (cogs/messages.py) calls `screen` with the message's context (d
 film, place, the author's roles); this cog hands it to the core (bot/screening/service.py)
 and lets the desk act on the verdict. Messages that
 arrive while the model loads, or when the queue is full, are stored unscreened; the catch-up
-screens them once the model is ready, and every few minutes after that.
+screens them once the model is ready, and every few minutes after that. Before it, once ready,
+the sweep (sweep.py) raises the hides and alerts a crash left unwritten.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from bot.screening.model import IncomingMessage
 from bot.text import counted
 from cogs._steps import ScreeningStep
 from cogs.screening.desk import ReviewDesk
+from cogs.screening.sweep import raise_missing
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +38,7 @@ class Screening(commands.Cog, ScreeningStep):
         self.bot = bot
         self.desk = ReviewDesk(bot)
         self._catch_up: asyncio.Task[None] | None = None
+        self.swept = asyncio.Event()  # set once the start-up sweep has run (tests wait on it)
         self._in_flight: set[asyncio.Task[None]] = set()
 
     async def cog_load(self) -> None:
@@ -120,6 +123,11 @@ class Screening(commands.Cog, ScreeningStep):
 
     async def _catch_up_loop(self) -> None:
         await self.bot.wait_until_ready()
+        try:
+            await raise_missing(self.desk, [guild.id for guild in self.bot.guilds])
+        except Exception:
+            log.exception("screening: the start-up sweep of review items failed")
+        self.swept.set()
         if not await self.bot.services.screening_startup.wait_loaded():
             return
         while True:

@@ -5,6 +5,8 @@ author (at most once) -> `case` (the automatic case) -> `alert` (posted, or refr
 alert keeps its message id, so a repeated step edits instead of posting twice; an alert
 posted whose id was not saved, the process having died in between, is found again in the
 alert channel and adopted).
+`screening-alert`: the `alert` step alone, for a flagged or reported message (and a hide
+still waiting for Discord), with the same adoption of an alert whose id was lost.
 `screening-restore`: `post` the approved message back under its author's name (one unit
 through the channel's webhook; a retried step never re-posts a part) -> `decide` the review
 item. A final refusal removes the parts posted, so approving again starts clean.
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING, cast
 
 import discord
 
-from bot.errors import PermissionDenied
+from bot.errors import PermissionDenied, UserFacingError
 from bot.journal import Handler, Intent, Journal, Status, Step, StepContext
 from bot.journal.model import JSON
 from bot.moderation.model import DmStatus
@@ -25,7 +27,7 @@ from bot.screening.model import ReviewItem, ScreenedMessage
 from bot.screening.review_text import restored_messages
 from bot.text import escape_markdown, neutralise_mentions
 from bot.webhooks import abandon_post, send_parts
-from cogs._webhooks import ChannelWebhooks, WebhookSender
+from cogs._webhooks import ChannelWebhooks, WebhookSender, passing
 
 if TYPE_CHECKING:
     from cogs.screening.desk import ReviewDesk
@@ -35,6 +37,8 @@ WebhookTarget = discord.TextChannel | discord.ForumChannel
 
 HIDE = "screening-hide"
 RESTORE = "screening-restore"
+ALERT = "screening-alert"
+GONE = "not put back, as its channel was deleted"  # an approved message's note
 
 
 def item_payload(item: ReviewItem) -> JSON:
@@ -47,13 +51,20 @@ def item_payload(item: ReviewItem) -> JSON:
     }
 
 
-class Hide(Handler):
-    """Takes a screened message down, tells its author, records the case."""
-
-    steps = (Step("remove"), Step("dm", at_most_once=True), Step("case"), Step("alert"))
+class OnItem(Handler):
+    """A handler acting on one review item (`item_id` in the payload) through the desk."""
 
     def __init__(self, desk: ReviewDesk) -> None:
         self.desk = desk
+
+    async def _item(self, ctx: StepContext) -> ReviewItem:
+        return await self.desk.services.screening.review_item(ctx.payload["item_id"])
+
+
+class Hide(OnItem):
+    """Takes a screened message down, tells its author, records the case."""
+
+    steps = (Step("remove"), Step("dm", at_most_once=True), Step("case"), Step("alert"))
 
     def describe(self, intent: Intent) -> str:
         return (
@@ -71,7 +82,7 @@ class Hide(Handler):
         item = await self._item(ctx)
         p = ctx.payload
         dm = await self.desk.tell_author(item, p["content"], p["rule"], by_moderators=False)
-        return {"dm": dm.value}
+        return {"dm": dm.value}  # a DM Discord failed to deliver counts as closed
 
     async def step_case(self, ctx: StepContext) -> JSON:
         if not ctx.intent.result("remove")["removed"]:
@@ -87,8 +98,19 @@ class Hide(Handler):
         await self.desk.alert(await self._item(ctx), notes, ctx)
         return {}
 
-    async def _item(self, ctx: StepContext) -> ReviewItem:
-        return await self.desk.services.screening.review_item(ctx.payload["item_id"])
+
+class Alert(OnItem):
+    """Posts (or refreshes) the alert of a flagged or reported message: Hide's last step on
+    its own, with the notes in the payload."""
+
+    steps = (Step("alert"),)
+
+    def describe(self, intent: Intent) -> str:
+        return f"The review alert for review #{intent.payload['item_id']}"
+
+    async def step_alert(self, ctx: StepContext) -> JSON:
+        await self.desk.alert(await self._item(ctx), ctx.payload["notes"], ctx)
+        return {}
 
 
 class Restore(Handler):
@@ -104,7 +126,10 @@ class Restore(Handler):
         return f"Restoring message {intent.payload['message_id']} (review #{intent.payload['item_id']})"
 
     async def step_post(self, ctx: StepContext) -> JSON:
-        sender = await self._sender(ctx)
+        try:
+            sender = await self._sender(ctx)
+        except discord.NotFound:  # the channel (or thread) was deleted: nowhere to put it
+            return {"sent": [], "note": GONE}
         try:
             ids = await send_parts(
                 sender, ctx.payload["parts"], ctx, after=ctx.payload["message_id"]
@@ -130,7 +155,11 @@ class Restore(Handler):
 
     async def undo(self, ctx: StepContext, error: str) -> bool:
         what = f"restore of {ctx.payload['message_id']}"
-        return await abandon_post(await self._sender(ctx), ctx, error, what)
+        try:
+            sender = await self._sender(ctx)
+        except discord.NotFound:  # deleted with its channel: nothing posted is left
+            return True
+        return await abandon_post(sender, ctx, error, what)
 
     async def _sender(self, ctx: StepContext) -> WebhookSender:
         bot = self.desk.bot
@@ -160,10 +189,22 @@ def restore_payload(
 async def restore_key(journal: Journal, item_id: int) -> str:
     """The key of the item's restore: a new one after a restore that gave up (and removed
     what it had posted), the same one while it is pending or once it is done."""
-    key = f"restore:{item_id}"
-    while (intent := await journal.by_key(key)) is not None and intent.status in (
-        Status.FAILED,
-        Status.UNDONE,
-    ):
-        key = f"restore:{item_id}:after-{intent.id}"
-    return key
+    return await journal.fresh_key(f"restore:{item_id}", reuse=(Status.PENDING, Status.DONE))
+
+
+def alert_refused(error: discord.HTTPException, channel_id: int) -> Exception:
+    """What a step raises when Discord refuses an alert: Retryable for passing trouble, else
+    a final error saying what the bot needs (the journal puts it in the mod log)."""
+    if (retry := passing(error)) is not None:
+        return retry
+    if isinstance(error, discord.Forbidden):
+        return PermissionDenied(
+            f"I cannot post review alerts in <#{channel_id}>: I need View Channel, Send "
+            "Messages, Embed Links and Read Message History there."
+        )
+    if isinstance(error, discord.NotFound):
+        return UserFacingError(
+            f"The alert channel <#{channel_id}> is gone: choose another with "
+            "/mod config alert-channel."
+        )
+    return error

@@ -41,7 +41,7 @@ class ReportModal(discord.ui.Modal, title="Report message"):
         _, item = await client.services.screening.report_message(
             self.message, interaction.user.id, self.reason.value
         )
-        await desk_of(client).alert(item, [])
+        await desk_of(client).raise_alert(item, [])  # journaled: a crash is finished later
         await interaction.followup.send(
             f"Thank you: the moderators will look at it (review #{item.id}). "
             "The author is not told who reported it.",
