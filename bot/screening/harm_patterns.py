@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 DEFAULT_PATH = Path(__file__).with_name("data") / "harm_patterns.json"
 FORMAT = "filmbot-harm-patterns"
 LABELS = ("threat", "identity_attack", "insult")
+MAX_PART_DEPTH = 4  # parts may name parts, this deep
 
 _PLACEHOLDER = re.compile(r"\{([A-Z_]+)\}")
 _QUOTE = re.compile(
@@ -98,6 +99,7 @@ class Rule:
     score: float
     regex: re.Pattern[str]
     needs: tuple[frozenset[str], ...] = ()  # one word of each set must be in the text
+    tags: frozenset[str] = frozenset()  # guards named for a tag apply to the rule too
 
     def may_match(self, words: AbstractSet[str]) -> bool:
         """False if the pattern cannot match a text made of `words` (a fast first check)."""
@@ -112,6 +114,10 @@ class Guard:
     before: int
     after: int
     quoted_only: bool
+    tags: frozenset[str] = frozenset()
+
+    def applies_to(self, rule: Rule) -> bool:
+        return rule.label in self.labels or not self.tags.isdisjoint(rule.tags)
 
 
 @dataclass(frozen=True)
@@ -159,7 +165,7 @@ class HarmPatterns:
             if quotes is None:
                 quotes = [m.span() for m in _QUOTE.finditer(folded)]
             for hit in rule.regex.finditer(folded):
-                if not self._guarded(folded, hit.span(), rule.label, quotes):
+                if not self._guarded(folded, hit.span(), rule, quotes):
                     matches.append(Match(rule.name, rule.label, rule.score, hit.group(0)))
                     break
         return matches
@@ -172,12 +178,29 @@ class HarmPatterns:
         rules = (self.rules[index] for index in sorted(indices))
         return [rule for rule in rules if rule.may_match(present)]
 
+    def speech_quotes(self, text: str) -> list[tuple[int, int]]:
+        """Spans of quotations with a speech cue near them ("his line '...'"): what someone
+        in a film says. Positions are the text's own (empty if folding changed its length)."""
+        folded = text.translate(_APOSTROPHE).lower()
+        if len(folded) != len(text):
+            return []
+        cued = [guard for guard in self.guards if guard.quoted_only]
+        spans = [m.span() for m in _QUOTE.finditer(folded)]
+        return [
+            (start, end)
+            for start, end in spans
+            if any(
+                g.regex.search(_sentence_window(folded, start, end, g.before, g.after))
+                for g in cued
+            )
+        ]
+
     def _guarded(
-        self, text: str, span: tuple[int, int], label: str, quotes: list[tuple[int, int]]
+        self, text: str, span: tuple[int, int], rule: Rule, quotes: list[tuple[int, int]]
     ) -> bool:
         quote = next((q for q in quotes if q[0] <= span[0] and span[1] <= q[1]), None)
         for guard in self.guards:
-            if label not in guard.labels or (guard.quoted_only and quote is None):
+            if not guard.applies_to(rule) or (guard.quoted_only and quote is None):
                 continue
             start, end = quote if quote is not None else span
             if guard.regex.search(_sentence_window(text, start, end, guard.before, guard.after)):
@@ -214,13 +237,15 @@ def _compile(data: dict[str, Any]) -> HarmPatterns:
     if data.get("format") != FORMAT:
         raise ValueError(f"format is {data.get('format')!r}, not {FORMAT!r}")
     words: dict[str, list[str]] = data["words"]
+    parts: dict[str, str] = data.get("parts", {})
     rules = []
     for raw in data["rules"]:
         if raw["label"] not in LABELS or not 0.0 <= float(raw["score"]) <= 1.0:
             raise ValueError(f"rule {raw['name']!r}: bad label or score")
-        regex = re.compile(_expand(raw["pattern"], words))
+        regex = re.compile(_expand(raw["pattern"], words, parts))
         needs = tuple(_needed_words(need, words) for need in raw.get("needs", ()))
-        rules.append(Rule(raw["name"], raw["label"], float(raw["score"]), regex, needs))
+        tags = frozenset(raw.get("tags", ()))
+        rules.append(Rule(raw["name"], raw["label"], float(raw["score"]), regex, needs, tags))
     guards = [
         Guard(
             name,
@@ -229,6 +254,7 @@ def _compile(data: dict[str, Any]) -> HarmPatterns:
             int(raw["before"]),
             int(raw["after"]),
             bool(raw["quoted_only"]),
+            frozenset(raw.get("tags", ())),
         )
         for name, raw in data["guards"].items()
     ]
@@ -238,9 +264,14 @@ def _compile(data: dict[str, Any]) -> HarmPatterns:
 
 
 def _needed_words(need: str | list[str], words: dict[str, list[str]]) -> frozenset[str]:
-    """One word of each phrase of a word list (by name) or of a list of words: the longest
-    that is not a common little word, so that the check rules out as many texts as it can."""
-    phrases = words[need] if isinstance(need, str) else need
+    """One word of each phrase of word lists (by name, "A|B" for either) or of a list of
+    words and list names: the longest that is not a common little word, so that the check
+    rules out as many texts as it can."""
+    names = need.split("|") if isinstance(need, str) else need
+    if isinstance(need, str) or any(name in words for name in names):  # lists, or a mix
+        phrases = [phrase for name in names for phrase in words.get(name, [name])]
+    else:
+        phrases = need
     return frozenset(_telling_word(phrase) for phrase in phrases)
 
 
@@ -250,8 +281,20 @@ def _telling_word(phrase: str) -> str:
     return max(reversed(telling), key=len)
 
 
-def _expand(pattern: str, words: dict[str, list[str]]) -> str:
-    return _PLACEHOLDER.sub(lambda m: _alternation(words[m.group(1)]), pattern)
+def _expand(
+    pattern: str, words: dict[str, list[str]], parts: dict[str, str], depth: int = 0
+) -> str:
+    """{NAME} becomes a part (a regex fragment, itself expanded) or a word list's alternation."""
+    if depth > MAX_PART_DEPTH:
+        raise ValueError(f"parts nested deeper than {MAX_PART_DEPTH}: {pattern[:60]!r}")
+
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name in parts:
+            return f"(?:{_expand(parts[name], words, parts, depth + 1)})"
+        return _alternation(words[name])
+
+    return _PLACEHOLDER.sub(one, pattern)
 
 
 def _alternation(phrases: list[str]) -> str:
