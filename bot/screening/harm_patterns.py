@@ -115,6 +115,7 @@ class Guard:
     after: int
     quoted_only: bool
     tags: frozenset[str] = frozenset()
+    case_sensitive: bool = False  # searched in the text as written (capitals), not folded
 
     def applies_to(self, rule: Rule) -> bool:
         return rule.label in self.labels or not self.tags.isdisjoint(rule.tags)
@@ -155,17 +156,19 @@ class HarmPatterns:
 
     def matches(self, text: str) -> list[Match]:
         """Every unguarded rule match in `text` (for the scores and for explaining them)."""
-        folded = text.translate(_APOSTROPHE).lower()
+        plain = text.translate(_APOSTROPHE)
+        folded = plain.lower()
         present = self._hints.intersection(_TOKENS.findall(folded))
         if not self._always and not present:
             return []
         quotes: list[tuple[int, int]] | None = None
         matches: list[Match] = []
+        texts = (folded, plain if len(plain) == len(folded) else "")
         for rule in self._candidates(present):
             if quotes is None:
                 quotes = [m.span() for m in _QUOTE.finditer(folded)]
             for hit in rule.regex.finditer(folded):
-                if not self._guarded(folded, hit.span(), rule, quotes):
+                if not self._guarded(texts, hit.span(), rule, quotes):
                     matches.append(Match(rule.name, rule.label, rule.score, hit.group(0)))
                     break
         return matches
@@ -196,11 +199,20 @@ class HarmPatterns:
         ]
 
     def _guarded(
-        self, text: str, span: tuple[int, int], rule: Rule, quotes: list[tuple[int, int]]
+        self,
+        texts: tuple[str, str],
+        span: tuple[int, int],
+        rule: Rule,
+        quotes: list[tuple[int, int]],
     ) -> bool:
+        """True if a guard for the rule finds its words around the match (the folded text,
+        or the text as written for a case-sensitive guard, if folding kept its length)."""
         quote = next((q for q in quotes if q[0] <= span[0] and span[1] <= q[1]), None)
         for guard in self.guards:
             if not guard.applies_to(rule) or (guard.quoted_only and quote is None):
+                continue
+            text = texts[1] if guard.case_sensitive else texts[0]
+            if not text:
                 continue
             start, end = quote if quote is not None else span
             if guard.regex.search(_sentence_window(text, start, end, guard.before, guard.after)):
@@ -246,21 +258,30 @@ def _compile(data: dict[str, Any]) -> HarmPatterns:
         needs = tuple(_needed_words(need, words) for need in raw.get("needs", ()))
         tags = frozenset(raw.get("tags", ()))
         rules.append(Rule(raw["name"], raw["label"], float(raw["score"]), regex, needs, tags))
-    guards = [
-        Guard(
-            name,
-            frozenset(raw["labels"]),
-            re.compile(rf"(?<![\w@]){_alternation(words[raw['words']])}(?![\w])"),
-            int(raw["before"]),
-            int(raw["after"]),
-            bool(raw["quoted_only"]),
-            frozenset(raw.get("tags", ())),
-        )
-        for name, raw in data["guards"].items()
-    ]
+    guards = [_guard(name, raw, words, parts) for name, raw in data["guards"].items()]
     if not rules:
         raise ValueError("no rules")
     return HarmPatterns(rules, guards, int(data["version"]))
+
+
+def _guard(
+    name: str, raw: dict[str, Any], words: dict[str, list[str]], parts: dict[str, str]
+) -> Guard:
+    """A guard looks for a word list's phrases, or for its own `pattern`."""
+    if "pattern" in raw:
+        regex = re.compile(_expand(raw["pattern"], words, parts))
+    else:
+        regex = re.compile(rf"(?<![\w@]){_alternation(words[raw['words']])}(?![\w])")
+    return Guard(
+        name,
+        frozenset(raw["labels"]),
+        regex,
+        int(raw["before"]),
+        int(raw["after"]),
+        bool(raw["quoted_only"]),
+        frozenset(raw.get("tags", ())),
+        bool(raw.get("case_sensitive", False)),
+    )
 
 
 def _needed_words(need: str | list[str], words: dict[str, list[str]]) -> frozenset[str]:
