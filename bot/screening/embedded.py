@@ -193,6 +193,11 @@ _CURSED_OBJECT = re.compile(
 # film stays under the toxicity flag threshold; the same words at a person do not. A text
 # that is mostly swearing ("fuck this shit") keeps its score, and so does "the shit out of".
 PROFANITY_WEIGHT = 0.75
+# A text about a story ("In Schindler's List the Nazis shoot Jews in the street"), addressed
+# to no one and matching no harm rule, counts at this weight for toxicity: the model reads
+# the names of persecuted groups as abuse (0.92), and the rules found none. Pure abuse (1.0)
+# still reaches the flag threshold 0.80.
+STORY_WEIGHT = 0.8
 # Scored without its exclamations, a text whose toxicity or insult still reaches this is
 # abusive on its own: it keeps the score it has as written, exclamations included.
 ABUSIVE_REST = 0.5
@@ -260,7 +265,8 @@ class EmbeddedBackend:
     ) -> Scores:
         addressed: list[float] = []
         speaking = self._without_quoted_speech(text)
-        if is_addressed(speaking):  # else none of its clauses is
+        to_someone = is_addressed(speaking)
+        if to_someone:  # else none of its clauses is
             addressed = [
                 p
                 for c, p in zip(_placed(speaking, text, clauses), clause_scores, strict=True)
@@ -273,8 +279,16 @@ class EmbeddedBackend:
             "insult": max(addressed, default=0.0),
         }
         if self.patterns is not None:
-            for label, value in self.patterns.score(text).items():
+            found = self.patterns.score(text)
+            for label, value in found.items():
                 scores[label] = max(scores.get(label, 0.0), value)
+            if (
+                not to_someone
+                and scores["toxicity"] >= STORY_WEIGHT * 0.9
+                and not any(found.values())
+                and self.patterns.tells_a_story(text)
+            ):
+                scores["toxicity"] *= STORY_WEIGHT
         return scores
 
     def _without_quoted_speech(self, text: str) -> str:

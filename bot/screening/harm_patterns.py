@@ -181,6 +181,18 @@ class HarmPatterns:
         rules = (self.rules[index] for index in sorted(indices))
         return [rule for rule in rules if rule.may_match(present)]
 
+    def tells_a_story(self, text: str) -> bool:
+        """True if the words of a guard about depiction ("in the film", "the Nazis", a
+        sentence opening on a title) are in the text: it reads as talk about a story."""
+        plain = text.translate(_APOSTROPHE)
+        folded = plain.lower()
+        for guard in self.guards:
+            if guard.quoted_only or "identity_attack" not in guard.labels:
+                continue
+            if guard.regex.search(plain if guard.case_sensitive else folded):
+                return True
+        return False
+
     def speech_quotes(self, text: str) -> list[tuple[int, int]]:
         """Spans of quotations with a speech cue near them ("his line '...'"): what someone
         in a film says. Positions are the text's own (empty if folding changed its length)."""
