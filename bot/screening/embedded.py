@@ -264,8 +264,10 @@ class EmbeddedBackend:
         self, text: str, whole: float, clauses: list[str], clause_scores: list[float]
     ) -> Scores:
         addressed: list[float] = []
-        speaking = self._without_quoted_speech(text)
-        to_someone = is_addressed(speaking)
+        to_someone = is_addressed(text)
+        speaking = self._without_quoted_speech(text) if to_someone else text
+        if speaking is not text:
+            to_someone = is_addressed(speaking)
         if to_someone:  # else none of its clauses is
             addressed = [
                 p

@@ -85,6 +85,10 @@ _COMMON = frozenset(
         "it",
     ]
 )
+# frequent words that a phrase's other words tell better ("gay people" -> "gay")
+_WEAK = frozenset(
+    ["people", "men", "women", "person", "kids", "folk", "folks", "lot", "man", "woman"]
+)
 _APOSTROPHE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 
 
@@ -310,7 +314,11 @@ def _needed_words(need: str | list[str], words: dict[str, list[str]]) -> frozens
 
 def _telling_word(phrase: str) -> str:
     tokens: list[str] = _TOKENS.findall(phrase.lower())
-    telling = [token for token in tokens if token not in _COMMON] or tokens
+    telling = (
+        [token for token in tokens if token not in _COMMON and token not in _WEAK]
+        or [token for token in tokens if token not in _COMMON]
+        or tokens
+    )
     return max(reversed(telling), key=len)
 
 
@@ -331,7 +339,34 @@ def _expand(
 
 
 def _alternation(phrases: list[str]) -> str:
-    """A non-capturing group of the phrases, longest first, spaces matching any blank run."""
-    ordered = sorted({p.lower() for p in phrases}, key=len, reverse=True)
-    body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
-    return f"(?:{body})"
+    """A non-capturing group matching any of the phrases, spaces matching any blank run.
+
+    The phrases are merged into a trie ("kill", "kill off" -> `kill(?:\\s+off)?`), so the
+    regex tries each letter once instead of each phrase in turn: a list of hundreds of
+    groups costs about as much as a short one. A longer phrase is still tried before a
+    phrase it starts with, as in an alternation sorted longest first."""
+    trie: dict[str, Any] = {}
+    for phrase in {p.lower() for p in phrases}:
+        node = trie
+        for unit in _UNITS.findall(phrase):
+            node = node.setdefault(" " if unit.isspace() else unit, {})
+        node[_END] = {}
+    return f"(?:{_trie_regex(trie)})"
+
+
+_UNITS = re.compile(r"\s+|.", re.DOTALL)
+_END = ""  # marks the end of a phrase in the trie (no unit is empty)
+
+
+def _trie_regex(node: dict[str, Any]) -> str:
+    branches = [
+        (r"\s+" if unit == " " else re.escape(unit)) + _trie_regex(child)
+        for unit, child in sorted(node.items())
+        if unit != _END
+    ]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    if _END not in node:
+        return body
+    return f"(?:{body})?" if len(branches) == 1 else f"{body}?"
