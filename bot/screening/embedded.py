@@ -240,28 +240,46 @@ class EmbeddedBackend:
         if not texts:
             return []
         split = [_core_and_clauses(text) for text in texts]
-        # a text that lost an exclamation is also scored as written: if the rest is abusive
-        # on its own, the exclamation only adds to it ("What the hell is wrong with you")
-        exclaimed = [index for index, (_, _, changed) in enumerate(split) if changed]
-        views = [(texts[i], core, clauses) for i, (core, clauses, _) in enumerate(split)]
-        views += [(texts[i], texts[i], split_clauses(texts[i])) for i in exclaimed]
-        cores = [core for _, core, _ in views]
-        flat = cores + [clause for _, _, clauses in views for clause in clauses]
-        probabilities = self._toxicities(flat)
+        results = self._score_views(
+            [(text, core, clauses) for text, (core, clauses, _) in zip(texts, split, strict=True)]
+        )
+        # a text that lost an exclamation and is still abusive without it is scored as
+        # written too: the exclamation only adds to the abuse ("What the hell is wrong with you")
+        again = [
+            index
+            for index, (_, _, changed) in enumerate(split)
+            if changed and max(results[index]["toxicity"], results[index]["insult"]) >= ABUSIVE_REST
+        ]
+        as_written = self._score_views(
+            [(texts[i], texts[i], split_clauses(texts[i])) for i in again], patterns=False
+        )
+        for index, scores in zip(again, as_written, strict=True):
+            for label in ("toxicity", "insult"):
+                results[index][label] = max(results[index][label], scores[label])
+        return results
+
+    def _score_views(
+        self, views: list[tuple[str, str, list[str]]], patterns: bool = True
+    ) -> list[Scores]:
+        """Scores of (text, core to score, its clauses) views, in one pass of the model."""
+        flat = [core for _, core, _ in views] + [c for _, _, clauses in views for c in clauses]
+        probabilities = self._toxicities(flat) if views else []
         results: list[Scores] = []
         cursor = len(views)
         for index, (text, _, clauses) in enumerate(views):
             clause_scores = probabilities[cursor : cursor + len(clauses)]
             cursor += len(clauses)
-            results.append(self._combine(text, probabilities[index], clauses, clause_scores))
-        for extra, index in enumerate(exclaimed, start=len(texts)):
-            if max(results[index]["toxicity"], results[index]["insult"]) >= ABUSIVE_REST:
-                for label in ("toxicity", "insult"):
-                    results[index][label] = max(results[index][label], results[extra][label])
-        return results[: len(texts)]
+            scores = self._combine(text, probabilities[index], clauses, clause_scores, patterns)
+            results.append(scores)
+        return results
 
     def _combine(
-        self, text: str, whole: float, clauses: list[str], clause_scores: list[float]
+        self,
+        text: str,
+        whole: float,
+        clauses: list[str],
+        clause_scores: list[float],
+        patterns: bool = True,
     ) -> Scores:
         addressed: list[float] = []
         to_someone = is_addressed(text)
@@ -280,7 +298,7 @@ class EmbeddedBackend:
             "toxicity": max([whole, *clause_scores]),
             "insult": max(addressed, default=0.0),
         }
-        if self.patterns is not None:
+        if self.patterns is not None and patterns:
             found = self.patterns.score(text)
             for label, value in found.items():
                 scores[label] = max(scores.get(label, 0.0), value)
@@ -364,6 +382,9 @@ def _without_opening_exclamation(clause: str) -> str:
     """The clause without the exclamation it opens with ("Bloody hell mate you weren't
     kidding" -> "you weren't kidding"), unless that would part a curse from its object
     ("fuck you", "damn this film") or leave nothing."""
+    first = _WORDS.match(clause)
+    if first is None or first.group(0).lower() not in INTERJECTION_WORDS:
+        return clause
     end, last = 0, ""
     for word in _WORDS.finditer(clause):
         folded = word.group(0).lower()

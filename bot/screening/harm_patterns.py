@@ -87,7 +87,8 @@ _COMMON = frozenset(
 )
 # frequent words that a phrase's other words tell better ("gay people" -> "gay")
 _WEAK = frozenset(
-    ["people", "men", "women", "person", "kids", "folk", "folks", "lot", "man", "woman"]
+    "people men women person kids folk folks lot man woman every each any single last old "
+    "poor after over".split()
 )
 _APOSTROPHE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 
@@ -201,10 +202,10 @@ class HarmPatterns:
         """Spans of quotations with a speech cue near them ("his line '...'"): what someone
         in a film says. Positions are the text's own (empty if folding changed its length)."""
         folded = text.translate(_APOSTROPHE).lower()
-        if len(folded) != len(text):
+        spans = [m.span() for m in _QUOTE.finditer(folded)]
+        if not spans or len(folded) != len(text):
             return []
         cued = [guard for guard in self.guards if guard.quoted_only]
-        spans = [m.span() for m in _QUOTE.finditer(folded)]
         return [
             (start, end)
             for start, end in spans
