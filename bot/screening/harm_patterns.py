@@ -87,8 +87,27 @@ _COMMON = frozenset(
 )
 # frequent words that a phrase's other words tell better ("gay people" -> "gay")
 _WEAK = frozenset(
-    "people men women person kids folk folks lot man woman every each any single last old "
-    "poor after over".split()
+    [
+        "people",
+        "men",
+        "women",
+        "person",
+        "kids",
+        "folk",
+        "folks",
+        "lot",
+        "man",
+        "woman",
+        "every",
+        "each",
+        "any",
+        "single",
+        "last",
+        "old",
+        "poor",
+        "after",
+        "over",
+    ]
 )
 _APOSTROPHE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 
