@@ -2,9 +2,10 @@
 
 Runs the whole screening path (normalisation, film-aware rules for Never Let Me Go, default
 thresholds) and prints, per backend:
-- the shipped labelled set (bench/data/screening_quality.tsv): precision and recall per
-  label (threat, identity_attack, insult) and how much film talk is caught, for the rows the
-  rules were tuned on and, apart, the held-out rows;
+- the shipped labelled sets (bench/data/screening_quality.tsv and the later
+  screening_quality_fresh*.tsv about other films): precision and recall per label (threat,
+  identity_attack, insult) and how much film talk is caught, for each split (the rows the
+  rules were tuned on, the held-out rows, each fresh set);
 - precision and recall on the Jigsaw sample (../shared/data/jigsaw_test_sample.csv), where a
   comment counts as caught when it is flagged or hidden, with the counts behind each ratio;
 - how many of the seed blog's 15 comments and of the film's quotes would be flagged or
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bench import _corpus
-from bench._labelled import SHIPPED, Row, fired_labels, per_label_lines, ratio, read_tsv
+from bench._labelled import FRESH, SHIPPED, Row, fired_labels, per_label_lines, ratio, read_tsv
 from bench._machine import describe
 from bot.screening.model import Outcome
 
@@ -121,11 +122,12 @@ def _outcomes(
 
 
 def _run_reports(pipeline: ScreeningPipeline, shared: Path, film: FilmDetails) -> None:
-    rows = read_tsv(SHIPPED)
-    for split in ("tune", "heldout"):
-        part = [row for row in rows if row.split == split]
-        print(f"labelled film-discussion comments, {split} ({len(part)}, {SHIPPED.name}):")
-        _labelled_report(pipeline, part, film, verbose=False)
+    for path in (SHIPPED, *FRESH):
+        rows = read_tsv(path)
+        for split in dict.fromkeys(row.split for row in rows):
+            part = [row for row in rows if row.split == split]
+            print(f"labelled film-discussion comments, {split} ({len(part)}, {path.name}):")
+            _labelled_report(pipeline, part, film, verbose=False)
     comments = _corpus.jigsaw(shared)
     verdicts = _outcomes(pipeline, [c.text for c in comments])
     _print_jigsaw(comments, verdicts)

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 DEFAULT_PATH = Path(__file__).with_name("data") / "harm_patterns.json"
 FORMAT = "filmbot-harm-patterns"
 LABELS = ("threat", "identity_attack", "insult")
+MAX_PART_DEPTH = 4  # parts may name parts, this deep
 
 _PLACEHOLDER = re.compile(r"\{([A-Z_]+)\}")
 _QUOTE = re.compile(
@@ -84,6 +85,30 @@ _COMMON = frozenset(
         "it",
     ]
 )
+# frequent words that a phrase's other words tell better ("gay people" -> "gay")
+_WEAK = frozenset(
+    [
+        "people",
+        "men",
+        "women",
+        "person",
+        "kids",
+        "folk",
+        "folks",
+        "lot",
+        "man",
+        "woman",
+        "every",
+        "each",
+        "any",
+        "single",
+        "last",
+        "old",
+        "poor",
+        "after",
+        "over",
+    ]
+)
 _APOSTROPHE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 
 
@@ -98,6 +123,7 @@ class Rule:
     score: float
     regex: re.Pattern[str]
     needs: tuple[frozenset[str], ...] = ()  # one word of each set must be in the text
+    tags: frozenset[str] = frozenset()  # guards named for a tag apply to the rule too
 
     def may_match(self, words: AbstractSet[str]) -> bool:
         """False if the pattern cannot match a text made of `words` (a fast first check)."""
@@ -112,6 +138,11 @@ class Guard:
     before: int
     after: int
     quoted_only: bool
+    tags: frozenset[str] = frozenset()
+    case_sensitive: bool = False  # searched in the text as written (capitals), not folded
+
+    def applies_to(self, rule: Rule) -> bool:
+        return rule.label in self.labels or not self.tags.isdisjoint(rule.tags)
 
 
 @dataclass(frozen=True)
@@ -149,17 +180,19 @@ class HarmPatterns:
 
     def matches(self, text: str) -> list[Match]:
         """Every unguarded rule match in `text` (for the scores and for explaining them)."""
-        folded = text.translate(_APOSTROPHE).lower()
+        plain = text.translate(_APOSTROPHE)
+        folded = plain.lower()
         present = self._hints.intersection(_TOKENS.findall(folded))
         if not self._always and not present:
             return []
         quotes: list[tuple[int, int]] | None = None
         matches: list[Match] = []
+        texts = (folded, plain if len(plain) == len(folded) else "")
         for rule in self._candidates(present):
             if quotes is None:
                 quotes = [m.span() for m in _QUOTE.finditer(folded)]
             for hit in rule.regex.finditer(folded):
-                if not self._guarded(folded, hit.span(), rule.label, quotes):
+                if not self._guarded(texts, hit.span(), rule, quotes):
                     matches.append(Match(rule.name, rule.label, rule.score, hit.group(0)))
                     break
         return matches
@@ -172,12 +205,50 @@ class HarmPatterns:
         rules = (self.rules[index] for index in sorted(indices))
         return [rule for rule in rules if rule.may_match(present)]
 
+    def tells_a_story(self, text: str) -> bool:
+        """True if the words of a guard about depiction ("in the film", "the Nazis", a
+        sentence opening on a title) are in the text: it reads as talk about a story."""
+        plain = text.translate(_APOSTROPHE)
+        folded = plain.lower()
+        for guard in self.guards:
+            if guard.quoted_only or "identity_attack" not in guard.labels:
+                continue
+            if guard.regex.search(plain if guard.case_sensitive else folded):
+                return True
+        return False
+
+    def speech_quotes(self, text: str) -> list[tuple[int, int]]:
+        """Spans of quotations with a speech cue near them ("his line '...'"): what someone
+        in a film says. Positions are the text's own (empty if folding changed its length)."""
+        folded = text.translate(_APOSTROPHE).lower()
+        spans = [m.span() for m in _QUOTE.finditer(folded)]
+        if not spans or len(folded) != len(text):
+            return []
+        cued = [guard for guard in self.guards if guard.quoted_only]
+        return [
+            (start, end)
+            for start, end in spans
+            if any(
+                g.regex.search(_sentence_window(folded, start, end, g.before, g.after))
+                for g in cued
+            )
+        ]
+
     def _guarded(
-        self, text: str, span: tuple[int, int], label: str, quotes: list[tuple[int, int]]
+        self,
+        texts: tuple[str, str],
+        span: tuple[int, int],
+        rule: Rule,
+        quotes: list[tuple[int, int]],
     ) -> bool:
+        """True if a guard for the rule finds its words around the match (the folded text,
+        or the text as written for a case-sensitive guard, if folding kept its length)."""
         quote = next((q for q in quotes if q[0] <= span[0] and span[1] <= q[1]), None)
         for guard in self.guards:
-            if label not in guard.labels or (guard.quoted_only and quote is None):
+            if not guard.applies_to(rule) or (guard.quoted_only and quote is None):
+                continue
+            text = texts[1] if guard.case_sensitive else texts[0]
+            if not text:
                 continue
             start, end = quote if quote is not None else span
             if guard.regex.search(_sentence_window(text, start, end, guard.before, guard.after)):
@@ -214,48 +285,108 @@ def _compile(data: dict[str, Any]) -> HarmPatterns:
     if data.get("format") != FORMAT:
         raise ValueError(f"format is {data.get('format')!r}, not {FORMAT!r}")
     words: dict[str, list[str]] = data["words"]
+    parts: dict[str, str] = data.get("parts", {})
     rules = []
     for raw in data["rules"]:
         if raw["label"] not in LABELS or not 0.0 <= float(raw["score"]) <= 1.0:
             raise ValueError(f"rule {raw['name']!r}: bad label or score")
-        regex = re.compile(_expand(raw["pattern"], words))
+        regex = re.compile(_expand(raw["pattern"], words, parts))
         needs = tuple(_needed_words(need, words) for need in raw.get("needs", ()))
-        rules.append(Rule(raw["name"], raw["label"], float(raw["score"]), regex, needs))
-    guards = [
-        Guard(
-            name,
-            frozenset(raw["labels"]),
-            re.compile(rf"(?<![\w@]){_alternation(words[raw['words']])}(?![\w])"),
-            int(raw["before"]),
-            int(raw["after"]),
-            bool(raw["quoted_only"]),
-        )
-        for name, raw in data["guards"].items()
-    ]
+        tags = frozenset(raw.get("tags", ()))
+        rules.append(Rule(raw["name"], raw["label"], float(raw["score"]), regex, needs, tags))
+    guards = [_guard(name, raw, words, parts) for name, raw in data["guards"].items()]
     if not rules:
         raise ValueError("no rules")
     return HarmPatterns(rules, guards, int(data["version"]))
 
 
+def _guard(
+    name: str, raw: dict[str, Any], words: dict[str, list[str]], parts: dict[str, str]
+) -> Guard:
+    """A guard looks for a word list's phrases, or for its own `pattern`."""
+    if "pattern" in raw:
+        regex = re.compile(_expand(raw["pattern"], words, parts))
+    else:
+        regex = re.compile(rf"(?<![\w@]){_alternation(words[raw['words']])}(?![\w])")
+    return Guard(
+        name,
+        frozenset(raw["labels"]),
+        regex,
+        int(raw["before"]),
+        int(raw["after"]),
+        bool(raw["quoted_only"]),
+        frozenset(raw.get("tags", ())),
+        bool(raw.get("case_sensitive", False)),
+    )
+
+
 def _needed_words(need: str | list[str], words: dict[str, list[str]]) -> frozenset[str]:
-    """One word of each phrase of a word list (by name) or of a list of words: the longest
-    that is not a common little word, so that the check rules out as many texts as it can."""
-    phrases = words[need] if isinstance(need, str) else need
+    """One word of each phrase of word lists (by name, "A|B" for either) or of a list of
+    words and list names: the longest that is not a common little word, so that the check
+    rules out as many texts as it can."""
+    names = need.split("|") if isinstance(need, str) else need
+    if isinstance(need, str) or any(name in words for name in names):  # lists, or a mix
+        phrases = [phrase for name in names for phrase in words.get(name, [name])]
+    else:
+        phrases = need
     return frozenset(_telling_word(phrase) for phrase in phrases)
 
 
 def _telling_word(phrase: str) -> str:
     tokens: list[str] = _TOKENS.findall(phrase.lower())
-    telling = [token for token in tokens if token not in _COMMON] or tokens
+    telling = (
+        [token for token in tokens if token not in _COMMON and token not in _WEAK]
+        or [token for token in tokens if token not in _COMMON]
+        or tokens
+    )
     return max(reversed(telling), key=len)
 
 
-def _expand(pattern: str, words: dict[str, list[str]]) -> str:
-    return _PLACEHOLDER.sub(lambda m: _alternation(words[m.group(1)]), pattern)
+def _expand(
+    pattern: str, words: dict[str, list[str]], parts: dict[str, str], depth: int = 0
+) -> str:
+    """{NAME} becomes a part (a regex fragment, itself expanded) or a word list's alternation."""
+    if depth > MAX_PART_DEPTH:
+        raise ValueError(f"parts nested deeper than {MAX_PART_DEPTH}: {pattern[:60]!r}")
+
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name in parts:
+            return f"(?:{_expand(parts[name], words, parts, depth + 1)})"
+        return _alternation(words[name])
+
+    return _PLACEHOLDER.sub(one, pattern)
 
 
 def _alternation(phrases: list[str]) -> str:
-    """A non-capturing group of the phrases, longest first, spaces matching any blank run."""
-    ordered = sorted({p.lower() for p in phrases}, key=len, reverse=True)
-    body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
-    return f"(?:{body})"
+    """A non-capturing group matching any of the phrases, spaces matching any blank run.
+
+    The phrases are merged into a trie ("kill", "kill off" -> `kill(?:\\s+off)?`), so the
+    regex tries each letter once instead of each phrase in turn: a list of hundreds of
+    groups costs about as much as a short one. A longer phrase is still tried before a
+    phrase it starts with, as in an alternation sorted longest first."""
+    trie: dict[str, Any] = {}
+    for phrase in {p.lower() for p in phrases}:
+        node = trie
+        for unit in _UNITS.findall(phrase):
+            node = node.setdefault(" " if unit.isspace() else unit, {})
+        node[_END] = {}
+    return f"(?:{_trie_regex(trie)})"
+
+
+_UNITS = re.compile(r"\s+|.", re.DOTALL)
+_END = ""  # marks the end of a phrase in the trie (no unit is empty)
+
+
+def _trie_regex(node: dict[str, Any]) -> str:
+    branches = [
+        (r"\s+" if unit == " " else re.escape(unit)) + _trie_regex(child)
+        for unit, child in sorted(node.items())
+        if unit != _END
+    ]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    if _END not in node:
+        return body
+    return f"(?:{body})?" if len(branches) == 1 else f"{body}?"
