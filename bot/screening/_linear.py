@@ -7,6 +7,11 @@ the fitted vocabulary, idf weights, coefficients and calibration constants once 
 the same probabilities with numpy (no sparse matrix: building one costs more than the
 arithmetic for a batch of chat messages): tokens -> counts x idf -> l2 norm -> five decision
 values -> five sigmoids -> their mean. The unit tests check the result against `predict_prob`.
+
+Plain-ASCII text (most chat) is tokenised without the regex: its vectorizer tokens (runs of
+two or more word characters, lower-cased) are then the runs of ASCII letters, digits and
+underscores, which one `bytes.translate` and `split` find several times faster than the
+regex; any other text goes through the vectorizer's own pattern.
 """
 
 from __future__ import annotations
@@ -21,6 +26,14 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
+# ASCII word characters (what \w matches in ASCII text) lower-cased, every other byte a space.
+# The vocabulary only holds tokens of two or more characters, so single letters never match.
+_WORD_BYTES = b"0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_ASCII_WORDS = bytes(
+    (byte | 0x20 if 65 <= byte <= 90 else byte) if byte in _WORD_BYTES else 32
+    for byte in range(256)
+)
+
 
 class LinearProfanityModel:
     """The arrays of alt-profanity-check's vectorizer and calibrated linear SVMs."""
@@ -28,6 +41,11 @@ class LinearProfanityModel:
     def __init__(self, vectorizer: Any, model: Any) -> None:
         self._vocabulary: dict[str, int] = dict(vectorizer.vocabulary_)
         self._token = re.compile(vectorizer.token_pattern)
+        self._ascii_vocabulary = {
+            word.encode("ascii"): index
+            for word, index in self._vocabulary.items()
+            if word.isascii()
+        }
         self._idf = np.asarray(vectorizer.idf_, dtype=np.float64)
         folds = model.calibrated_classifiers_
         self._weights = np.stack([fold.estimator.coef_[0] for fold in folds], axis=1)
@@ -54,17 +72,24 @@ class LinearProfanityModel:
         """The probability that each text is offensive, as `predict_prob` gives it."""
         if not texts:
             return []
-        lookup = self._vocabulary.get
         rows: list[int] = []
         columns: list[int] = []
         for row, text in enumerate(texts):
-            ids = [i for i in map(lookup, self._token.findall(text.lower())) if i is not None]
+            ids = self.token_ids(text)
             columns.extend(ids)
             rows.extend(itertools.repeat(row, len(ids)))
         decisions = self._decisions(len(texts), rows, columns)
         calibrated = 1.0 / (1.0 + np.exp(self._a * decisions + self._b))
         scores: list[float] = calibrated.mean(axis=1).tolist()
         return scores
+
+    def token_ids(self, text: str) -> list[int]:
+        """The vocabulary indices of the text's tokens, in order (unknown words left out)."""
+        if text.isascii():
+            words = text.encode("ascii").translate(_ASCII_WORDS).split()
+            return [i for i in map(self._ascii_vocabulary.get, words) if i is not None]
+        lookup = self._vocabulary.get
+        return [i for i in map(lookup, self._token.findall(text.lower())) if i is not None]
 
     def _decisions(self, count: int, rows: list[int], columns: list[int]) -> Any:
         """The five decision values per text from its tokens' (row, vocabulary index) pairs:
