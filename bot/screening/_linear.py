@@ -26,13 +26,19 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-# ASCII word characters (what \w matches in ASCII text) lower-cased, every other byte a space.
-# The vocabulary only holds tokens of two or more characters, so single letters never match.
-_WORD_BYTES = b"0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-_ASCII_WORDS = bytes(
-    (byte | 0x20 if 65 <= byte <= 90 else byte) if byte in _WORD_BYTES else 32
-    for byte in range(256)
-)
+
+def _ascii_word_table() -> bytes:
+    """ASCII letters, digits and underscores lower-cased, every other byte a
+    space. The vocabulary only holds tokens of two or more characters, so the single
+    characters this lets through never match."""
+    table = bytearray(b" " * 256)
+    for byte in range(128):
+        if chr(byte).isalnum() or chr(byte) == "_":
+            table[byte] = ord(chr(byte).lower())
+    return bytes(table)
+
+
+_ASCII_WORDS = _ascii_word_table()
 
 
 class LinearProfanityModel:

@@ -55,14 +55,6 @@ _QUOTED = re.compile(
 )
 _QUOTE_MARKS = "\"\u201c\u201e\u00ab\u2018'"
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*", re.UNICODE)
-# Plain ASCII: once apostrophes are gone, _TOKEN finds the runs of letters and digits.
-_ASCII_FOLD = (
-    bytes(
-        byte | 0x20 if 65 <= byte <= 90 else byte if chr(byte).isalnum() else 32
-        for byte in range(128)
-    )
-    + b" " * 128
-)
 
 
 @dataclass(frozen=True)
@@ -223,6 +215,19 @@ def _tidy(text: str) -> str:
 
 def _fold(word: str) -> str:
     return word.lower().replace("\u2019", "").replace("'", "")
+
+
+def _ascii_fold_table() -> bytes:
+    """For plain ASCII with apostrophes deleted, _TOKEN finds the runs of letters and digits:
+    lower-case those, make every other byte a space."""
+    table = bytearray(b" " * 256)
+    for byte in range(128):
+        if chr(byte).isalnum():
+            table[byte] = ord(chr(byte).lower())
+    return bytes(table)
+
+
+_ASCII_FOLD = _ascii_fold_table()
 
 
 def _folded_words(text: str) -> set[str]:

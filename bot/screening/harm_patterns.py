@@ -149,10 +149,11 @@ class HarmPatterns:
 
     def matches(self, text: str) -> list[Match]:
         """Every unguarded rule match in `text` (for the scores and for explaining them)."""
-        folded = text.translate(_APOSTROPHE).lower()
-        present = self._hints.intersection(_TOKENS.findall(folded))
+        folded, words = _fold_and_tokens(text)
+        present = self._hints.intersection(words)
         if not self._always and not present:
             return []
+        folded = folded or text.translate(_APOSTROPHE).lower()
         quotes: list[tuple[int, int]] | None = None
         matches: list[Match] = []
         for rule in self._candidates(present):
@@ -183,6 +184,30 @@ class HarmPatterns:
             if guard.regex.search(_sentence_window(text, start, end, guard.before, guard.after)):
                 return True
         return False
+
+
+def _fold_and_tokens(text: str) -> tuple[str, list[str]]:
+    """The text with apostrophes unified and lower-cased (for plain ASCII: "", made only when
+    a rule is tried), and its _TOKENS; plain ASCII is split without the regex."""
+    if text.isascii():
+        return "", text.encode("ascii").translate(_ASCII_TOKENS).decode("ascii").split()
+    folded = text.translate(_APOSTROPHE).lower()
+    return folded, _TOKENS.findall(folded)
+
+
+def _ascii_token_table() -> bytes:
+    """For plain ASCII: what _APOSTROPHE and lower() make of each byte, or a space for a
+    byte _TOKENS does not take (so `split()` gives the tokens)."""
+    table = bytearray(b" " * 256)
+    for byte in range(128):
+        char = chr(byte)
+        if char.isalnum() or char in "_@'":
+            table[byte] = ord(char.lower())
+    table[ord("`")] = ord("'")
+    return bytes(table)
+
+
+_ASCII_TOKENS = _ascii_token_table()
 
 
 def _sentence_window(text: str, start: int, end: int, before: int, after: int) -> str:
