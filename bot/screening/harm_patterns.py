@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -157,9 +158,9 @@ class HarmPatterns:
         quotes: list[tuple[int, int]] | None = None
         matches: list[Match] = []
         for rule in self._candidates(present):
-            if quotes is None:
-                quotes = [m.span() for m in _QUOTE.finditer(folded)]
             for hit in rule.regex.finditer(folded):
+                if quotes is None:  # only texts that hit a rule need them (most do not)
+                    quotes = [m.span() for m in _QUOTE.finditer(folded)]
                 if not self._guarded(folded, hit.span(), rule.label, quotes):
                     matches.append(Match(rule.name, rule.label, rule.score, hit.group(0)))
                     break
@@ -280,7 +281,41 @@ def _expand(pattern: str, words: dict[str, list[str]]) -> str:
 
 
 def _alternation(phrases: list[str]) -> str:
-    """A non-capturing group of the phrases, longest first, spaces matching any blank run."""
+    """A non-capturing group of the phrases, longest first, spaces matching any blank run.
+
+    Phrases that begin alike share their beginning ("black people|blacks" becomes
+    "black(?:\\s+people|s)"): the regex engine then tries a few branches at each position
+    instead of every phrase. Phrases with different first characters cannot match at the
+    same place, and those sharing one keep their order, so it matches what the flat list of
+    phrases, longest first, would match (blanks other than single inner spaces, where that
+    could differ, keep the flat list)."""
     ordered = sorted({p.lower() for p in phrases}, key=len, reverse=True)
-    body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
-    return f"(?:{body})"
+    if all(_single_spaced(phrase) for phrase in ordered):
+        return f"(?:{_shared_beginnings(ordered)})"
+    return "(?:" + "|".join(_as_pattern(phrase) for phrase in ordered) + ")"
+
+
+def _single_spaced(phrase: str) -> bool:
+    """No blanks but single spaces between words."""
+    return phrase.split(" ") == phrase.split()
+
+
+def _shared_beginnings(phrases: list[str]) -> str:
+    """Alternatives for the phrases (in priority order), grouped by first character."""
+    groups: dict[str, list[str]] = {}
+    for phrase in phrases:
+        groups.setdefault(phrase[:1], []).append(phrase[1:])
+    branches = []
+    for first, rests in groups.items():
+        if not first:
+            branches.append("")  # the empty phrase is the shortest: last of its group
+            continue
+        shared = os.path.commonprefix(rests) if len(rests) > 1 else rests[0]
+        rests = [rest[len(shared) :] for rest in rests]
+        inner = f"(?:{_shared_beginnings(rests)})" if len(rests) > 1 else ""
+        branches.append(_as_pattern(first + shared) + inner)
+    return "|".join(branches)
+
+
+def _as_pattern(phrase: str) -> str:
+    return re.escape(phrase).replace(r"\ ", r"\s+")
