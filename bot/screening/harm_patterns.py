@@ -150,11 +150,10 @@ class HarmPatterns:
 
     def matches(self, text: str) -> list[Match]:
         """Every unguarded rule match in `text` (for the scores and for explaining them)."""
-        folded, words = _fold_and_tokens(text)
-        present = self._hints.intersection(words)
+        folded = _unify_apostrophes(text).lower()
+        present = self._hints.intersection(_tokens(folded))
         if not self._always and not present:
             return []
-        folded = folded or text.translate(_APOSTROPHE).lower()
         quotes: list[tuple[int, int]] | None = None
         matches: list[Match] = []
         for rule in self._candidates(present):
@@ -187,24 +186,24 @@ class HarmPatterns:
         return False
 
 
-def _fold_and_tokens(text: str) -> tuple[str, list[str]]:
-    """The text with apostrophes unified and lower-cased (for plain ASCII: "", made only when
-    a rule is tried), and its _TOKENS; plain ASCII is split without the regex."""
-    if text.isascii():
-        return "", text.encode("ascii").translate(_ASCII_TOKENS).decode("ascii").split()
-    folded = text.translate(_APOSTROPHE).lower()
-    return folded, _TOKENS.findall(folded)
+def _unify_apostrophes(text: str) -> str:
+    """`text.translate(_APOSTROPHE)`; plain ASCII has only the backtick to replace."""
+    return text.replace("`", "'") if text.isascii() else text.translate(_APOSTROPHE)
+
+
+def _tokens(folded: str) -> list[str]:
+    """_TOKENS.findall(folded); plain ASCII is split at the other bytes, without the regex."""
+    if folded.isascii():
+        return folded.encode("ascii").translate(_ASCII_TOKENS).decode("ascii").split()
+    return _TOKENS.findall(folded)
 
 
 def _ascii_token_table() -> bytes:
-    """For plain ASCII: what _APOSTROPHE and lower() make of each byte, or a space for a
-    byte _TOKENS does not take (so `split()` gives the tokens)."""
+    """A space for every byte that _TOKENS does not take, the others as they are."""
     table = bytearray(b" " * 256)
     for byte in range(128):
-        char = chr(byte)
-        if char.isalnum() or char in "_@'":
-            table[byte] = ord(char.lower())
-    table[ord("`")] = ord("'")
+        if chr(byte).isalnum() or chr(byte) in "_@'":
+            table[byte] = byte
     return bytes(table)
 
 
