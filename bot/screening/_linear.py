@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -76,18 +76,26 @@ class LinearProfanityModel:
 
     def probabilities(self, texts: Sequence[str]) -> list[float]:
         """The probability that each text is offensive, as `predict_prob` gives it."""
-        if not texts:
+        return self.probabilities_of([self.token_ids(text) for text in texts])
+
+    def probabilities_of(self, ids_per_text: Sequence[list[int]]) -> list[float]:
+        """`probabilities` of texts given by their `token_ids`."""
+        if not ids_per_text:
             return []
-        rows: list[int] = []
-        columns: list[int] = []
-        for row, text in enumerate(texts):
-            ids = self.token_ids(text)
-            columns.extend(ids)
-            rows.extend(itertools.repeat(row, len(ids)))
-        decisions = self._decisions(len(texts), rows, columns)
+        count = len(ids_per_text)
+        lengths = np.fromiter(map(len, ids_per_text), dtype=np.int64, count=count)
+        columns = np.fromiter(
+            itertools.chain.from_iterable(ids_per_text), dtype=np.int64, count=int(lengths.sum())
+        )
+        rows = np.repeat(np.arange(count, dtype=np.int64), lengths)
+        decisions = self._decisions(count, rows, columns)
         calibrated = 1.0 / (1.0 + np.exp(self._a * decisions + self._b))
         scores: list[float] = calibrated.mean(axis=1).tolist()
         return scores
+
+    def indices_where(self, predicate: Callable[[str], bool]) -> frozenset[int]:
+        """The vocabulary indices of the words for which `predicate` is true."""
+        return frozenset(index for word, index in self._vocabulary.items() if predicate(word))
 
     def token_ids(self, text: str) -> list[int]:
         """The vocabulary indices of the text's tokens, in order (unknown words left out)."""
@@ -97,13 +105,14 @@ class LinearProfanityModel:
         lookup = self._vocabulary.get
         return [i for i in map(lookup, self._token.findall(text.lower())) if i is not None]
 
-    def _decisions(self, count: int, rows: list[int], columns: list[int]) -> Any:
-        """The five decision values per text from its tokens' (row, vocabulary index) pairs:
-        counts x idf, l2-normalised, times each fold's weights, plus its intercept."""
+    def _decisions(self, count: int, rows: Any, columns: Any) -> Any:
+        """The five decision values per text from its tokens' (row, vocabulary index) pairs
+        (two int64 arrays): counts x idf, l2-normalised, times each fold's weights, plus its
+        intercept."""
         decisions = np.zeros((count, self._weights.shape[1]))
-        if columns:
+        if columns.size:
             size = len(self._idf)
-            keys = np.asarray(rows, dtype=np.int64) * size + np.asarray(columns, dtype=np.int64)
+            keys = rows * size + columns
             unique, counts = np.unique(keys, return_counts=True)  # sorted: rows ascending
             row_of, column = np.divmod(unique, size)
             values = counts * self._idf[column]
