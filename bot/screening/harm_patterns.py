@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from bot.screening._alternatives import phrase_alternation, share_beginnings
 
 log = logging.getLogger(__name__)
 
@@ -243,7 +244,7 @@ def _compile(data: dict[str, Any]) -> HarmPatterns:
     for raw in data["rules"]:
         if raw["label"] not in LABELS or not 0.0 <= float(raw["score"]) <= 1.0:
             raise ValueError(f"rule {raw['name']!r}: bad label or score")
-        regex = re.compile(_expand(raw["pattern"], words))
+        regex = re.compile(share_beginnings(_expand(raw["pattern"], words)))
         needs = tuple(_needed_words(need, words) for need in raw.get("needs", ()))
         rules.append(Rule(raw["name"], raw["label"], float(raw["score"]), regex, needs))
     guards = [
@@ -280,41 +281,7 @@ def _expand(pattern: str, words: dict[str, list[str]]) -> str:
 
 
 def _alternation(phrases: list[str]) -> str:
-    """A non-capturing group of the phrases, longest first, spaces matching any blank run.
-
-    Phrases that begin alike share their beginning ("black people|blacks" becomes
-    "black(?:\\s+people|s)"): the regex engine then tries a few branches at each position
-    instead of every phrase. Phrases with different first characters cannot match at the
-    same place, and those sharing one keep their order, so it matches what the flat list of
-    phrases, longest first, would match (blanks other than single inner spaces, where that
-    could differ, keep the flat list)."""
+    """A non-capturing group of the phrases, longest first, spaces matching any blank run
+    (phrases that begin alike share their beginning, see _alternatives.py)."""
     ordered = sorted({p.lower() for p in phrases}, key=len, reverse=True)
-    if all(_single_spaced(phrase) for phrase in ordered):
-        return f"(?:{_shared_beginnings(ordered)})"
-    return "(?:" + "|".join(_as_pattern(phrase) for phrase in ordered) + ")"
-
-
-def _single_spaced(phrase: str) -> bool:
-    """No blanks but single spaces between words."""
-    return phrase.split(" ") == phrase.split()
-
-
-def _shared_beginnings(phrases: list[str]) -> str:
-    """Alternatives for the phrases (in priority order), grouped by first character."""
-    groups: dict[str, list[str]] = {}
-    for phrase in phrases:
-        groups.setdefault(phrase[:1], []).append(phrase[1:])
-    branches = []
-    for first, rests in groups.items():
-        if not first:
-            branches.append("")  # the empty phrase is the shortest: last of its group
-            continue
-        shared = os.path.commonprefix(rests) if len(rests) > 1 else rests[0]
-        rests = [rest[len(shared) :] for rest in rests]
-        inner = f"(?:{_shared_beginnings(rests)})" if len(rests) > 1 else ""
-        branches.append(_as_pattern(first + shared) + inner)
-    return "|".join(branches)
-
-
-def _as_pattern(phrase: str) -> str:
-    return re.escape(phrase).replace(r"\ ", r"\s+")
+    return f"(?:{phrase_alternation(ordered)})"
