@@ -21,7 +21,7 @@ import json
 import logging
 import re
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -130,8 +130,8 @@ class HarmPatterns:
     """Compiled rules and guards; `score(text)` gives the three labels' scores."""
 
     def __init__(self, rules: list[Rule], guards: list[Guard], version: int) -> None:
-        self.rules = rules
-        self.guards = guards
+        self.rules = [replace(rule, regex=_faster(rule.regex)) for rule in rules]
+        self.guards = [replace(guard, regex=_faster(guard.regex)) for guard in guards]
         self.version = version
         self._hints = frozenset().union(*(need for rule in rules for need in rule.needs))
         self._always = any(not rule.needs for rule in rules)
@@ -185,6 +185,11 @@ class HarmPatterns:
             if guard.regex.search(_sentence_window(text, start, end, guard.before, guard.after)):
                 return True
         return False
+
+
+def _faster(regex: re.Pattern[str]) -> re.Pattern[str]:
+    """The same regex with its alternations' branches grouped by first character."""
+    return re.compile(share_beginnings(regex.pattern), regex.flags)
 
 
 def _unify_apostrophes(text: str) -> str:
@@ -244,7 +249,7 @@ def _compile(data: dict[str, Any]) -> HarmPatterns:
     for raw in data["rules"]:
         if raw["label"] not in LABELS or not 0.0 <= float(raw["score"]) <= 1.0:
             raise ValueError(f"rule {raw['name']!r}: bad label or score")
-        regex = re.compile(share_beginnings(_expand(raw["pattern"], words)))
+        regex = re.compile(_expand(raw["pattern"], words))
         needs = tuple(_needed_words(need, words) for need in raw.get("needs", ()))
         rules.append(Rule(raw["name"], raw["label"], float(raw["score"]), regex, needs))
     guards = [
