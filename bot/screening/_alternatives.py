@@ -33,6 +33,51 @@ def share_beginnings(pattern: str) -> str:
     return _factor(pattern)
 
 
+def with_first_check(pattern: str) -> str:
+    """The pattern behind a look-ahead for the characters a match can start with (a class
+    the engine tests in one step), when they can be worked out; else the pattern itself."""
+    try:
+        if re.compile(pattern).groups or _GLOBAL_FLAGS.match(pattern):
+            return pattern
+        first = _first_of(pattern)
+    except (re.error, IndexError):
+        return pattern
+    return pattern if first is None else f"(?=[{''.join(sorted(first))}])(?:{pattern})"
+
+
+def _first_of(pattern: str) -> set[str] | None:
+    """Class items (a character, escaped if need be, or \\s, \\d, \\w) one of which starts
+    every match; None if some branch may start otherwise or match nothing."""
+    first: set[str] = set()
+    for branch in _split(pattern):
+        items = _first_of_branch(branch)
+        if items is None:
+            return None
+        first |= items
+    return first
+
+
+def _first_of_branch(branch: str) -> set[str] | None:
+    index = 0
+    while branch.startswith(r"\b", index):  # a word boundary takes no character
+        index += 2
+    if index >= len(branch):
+        return None
+    end = _skip_atom(branch, index)
+    if end < len(branch) and branch[end] in "*?{":  # may be absent
+        return None
+    atom = branch[index:end]
+    if atom.startswith("(?:"):
+        return _first_of(atom[3:-1])
+    if atom in (r"\s", r"\d", r"\w"):
+        return {atom}
+    if atom.startswith("\\") and len(atom) == 2 and not atom[1].isalnum():
+        return {atom}
+    if len(atom) == 1 and atom not in _SPECIAL:
+        return {re.escape(atom)}
+    return None
+
+
 def phrase_alternation(phrases: list[str]) -> str:
     """The body of an alternation of literal phrases, in the order given (spaces matching
     any blank run), with shared first characters grouped."""
