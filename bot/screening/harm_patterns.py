@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from bot.screening._alternatives import phrase_alternation, share_beginnings, with_first_check
+from bot.screening._alternatives import faster, phrase_alternation
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +34,8 @@ FORMAT = "filmbot-harm-patterns"
 LABELS = ("threat", "identity_attack", "insult")
 
 _PLACEHOLDER = re.compile(r"\{([A-Z_]+)\}")
-_QUOTE = re.compile(
-    r"\"[^\"\n]{1,600}\"|\u201c[^\u201d]{1,600}\u201d|(?<![\w'])'[^'\n]{3,600}'(?!\w)"
+_QUOTE = faster(
+    re.compile(r"\"[^\"\n]{1,600}\"|\u201c[^\u201d]{1,600}\u201d|(?<![\w'])'[^'\n]{3,600}'(?!\w)")
 )
 _SENTENCE_END = re.compile(r"[.!?\n]")
 _TOKENS = re.compile(r"[\w@']+")
@@ -130,8 +130,8 @@ class HarmPatterns:
     """Compiled rules and guards; `score(text)` gives the three labels' scores."""
 
     def __init__(self, rules: list[Rule], guards: list[Guard], version: int) -> None:
-        self.rules = [replace(rule, regex=_faster(rule.regex)) for rule in rules]
-        self.guards = [replace(guard, regex=_faster(guard.regex)) for guard in guards]
+        self.rules = [replace(rule, regex=faster(rule.regex)) for rule in rules]
+        self.guards = [replace(guard, regex=faster(guard.regex)) for guard in guards]
         self.version = version
         self._hints = frozenset().union(*(need for rule in rules for need in rule.needs))
         self._always = any(not rule.needs for rule in rules)
@@ -185,12 +185,6 @@ class HarmPatterns:
             if guard.regex.search(_sentence_window(text, start, end, guard.before, guard.after)):
                 return True
         return False
-
-
-def _faster(regex: re.Pattern[str]) -> re.Pattern[str]:
-    """The same regex with its alternations' branches grouped by first character, behind a
-    check of the first character where that can be worked out (see _alternatives.py)."""
-    return re.compile(with_first_check(share_beginnings(regex.pattern)), regex.flags)
 
 
 def _unify_apostrophes(text: str) -> str:
