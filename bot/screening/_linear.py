@@ -76,10 +76,11 @@ class LinearProfanityModel:
 
     def probabilities(self, texts: Sequence[str]) -> list[float]:
         """The probability that each text is offensive, as `predict_prob` gives it."""
-        return self.probabilities_of([self.token_ids(text) for text in texts])
+        return self.probabilities_of([self.raw_ids(text) for text in texts])
 
     def probabilities_of(self, ids_per_text: Sequence[list[int]]) -> list[float]:
-        """`probabilities` of texts given by their `token_ids`."""
+        """`probabilities` of texts given by their `token_ids` (or with -1 for unknown
+        words: those are dropped here, all at once)."""
         if not ids_per_text:
             return []
         count = len(ids_per_text)
@@ -88,6 +89,8 @@ class LinearProfanityModel:
             itertools.chain.from_iterable(ids_per_text), dtype=np.int64, count=int(lengths.sum())
         )
         rows = np.repeat(np.arange(count, dtype=np.int64), lengths)
+        known = columns >= 0
+        rows, columns = rows[known], columns[known]
         decisions = self._decisions(count, rows, columns)
         calibrated = 1.0 / (1.0 + np.exp(self._a * decisions + self._b))
         scores: list[float] = calibrated.mean(axis=1).tolist()
@@ -99,11 +102,15 @@ class LinearProfanityModel:
 
     def token_ids(self, text: str) -> list[int]:
         """The vocabulary indices of the text's tokens, in order (unknown words left out)."""
+        return [i for i in self.raw_ids(text) if i >= 0]
+
+    def raw_ids(self, text: str) -> list[int]:
+        """The vocabulary index of each token of the text, -1 for an unknown word."""
         if text.isascii():
-            words = text.encode("ascii").translate(_ASCII_WORDS).split()
-            return [i for i in map(self._ascii_vocabulary.get, words) if i is not None]
-        lookup = self._vocabulary.get
-        return [i for i in map(lookup, self._token.findall(text.lower())) if i is not None]
+            ascii_words = text.encode("ascii").translate(_ASCII_WORDS).split()
+            return list(map(self._ascii_vocabulary.get, ascii_words, itertools.repeat(-1)))
+        words = self._token.findall(text.lower())
+        return list(map(self._vocabulary.get, words, itertools.repeat(-1)))
 
     def _decisions(self, count: int, rows: Any, columns: Any) -> Any:
         """The five decision values per text from its tokens' (row, vocabulary index) pairs

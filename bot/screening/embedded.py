@@ -170,7 +170,7 @@ class EmbeddedBackend:
 
     def _toxicities(self, texts: list[str]) -> list[float]:
         """The model's probability per text, swearing at no one weighed down (see above)."""
-        ids = [self._model.token_ids(text) for text in texts]
+        ids = [self._model.raw_ids(text) for text in texts]
         masked = {
             index: _SWEARING.sub(" ", text)
             for index, text in enumerate(texts)
@@ -179,7 +179,7 @@ class EmbeddedBackend:
             and not is_addressed(text)
             and _mostly_not_swearing(text)
         }
-        ids += [self._model.token_ids(text) for text in masked.values()]
+        ids += [self._model.raw_ids(text) for text in masked.values()]
         probabilities = self._model.probabilities_of(ids)
         for extra, index in enumerate(masked, start=len(texts)):
             probabilities[index] = max(

@@ -109,7 +109,7 @@ class FilmContext:
 
     def _may_name(self, text: str) -> bool:
         lowered = text.lower()
-        return any(name in lowered for name in self._lower_names)
+        return any(map(lowered.__contains__, self._lower_names))  # no generator: quicker
 
     def dialogue_spans(self, text: str) -> list[tuple[int, int]]:
         """Character spans of unquoted runs of >= NGRAM words that are film dialogue."""
