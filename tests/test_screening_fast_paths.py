@@ -21,7 +21,7 @@ import pytest
 from screening_support import never_let_me_go
 
 from bot.screening import _alternatives, embedded, film_aware, harm_patterns, normalise
-from bot.screening._linear import LinearProfanityModel
+from bot.screening._linear import LinearProfanityModel, Tokens
 from bot.screening.embedded import EmbeddedBackend
 from bot.screening.film_aware import FilmContext, prepare
 from bot.screening.pipeline import ScreeningPipeline
@@ -194,8 +194,10 @@ def reference_mode(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Every shortcut switched off: each step and regex runs as plainly written."""
     steps = tuple(normalise.Step(s.name, s.apply, lambda _text: True) for s in normalise.STEPS)
     monkeypatch.setattr(normalise, "STEPS", steps)
-    monkeypatch.setattr(LinearProfanityModel, "raw_ids", _regex_raw_ids)
-    monkeypatch.setattr(EmbeddedBackend, "_may_swear", lambda _self, _text, _ids: True)
+    monkeypatch.setattr(LinearProfanityModel, "tokenise", _tokenise_with_the_regex)
+    monkeypatch.setattr(
+        EmbeddedBackend, "_may_swear", lambda _self, texts, _: set(range(len(texts)))
+    )
     for module, name in [
         (embedded, "_ADDRESSED"),
         (embedded, "_SWEARING"),
@@ -215,9 +217,14 @@ def reference_mode(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
-def _regex_raw_ids(self: LinearProfanityModel, text: str) -> list[int]:
-    words = self._token.findall(text.lower())
-    return [self._vocabulary.get(word, -1) for word in words]
+def _tokenise_with_the_regex(self: LinearProfanityModel, texts: list[str]) -> Tokens:
+    rows, columns = [], []
+    for row, text in enumerate(texts):
+        words = self._token.findall(text.lower())
+        found = [self._vocabulary[word] for word in words if word in self._vocabulary]
+        rows += [row] * len(found)
+        columns += found
+    return Tokens(len(texts), np.array(rows, dtype=np.int64), np.array(columns, dtype=np.int64))
 
 
 def _flat_alternation(phrases: list[str]) -> str:
@@ -278,6 +285,9 @@ def test_ascii_tokens_and_probabilities_match_the_library() -> None:
     for text in TEXTS:
         words = pattern.findall(text.lower())
         assert model.token_ids(text) == [vocabulary[w] for w in words if w in vocabulary]
+    tokens = model.tokenise(TEXTS)
+    for row, text in enumerate(TEXTS):
+        assert sorted(tokens.columns[tokens.rows == row]) == sorted(model.token_ids(text))
     fast = model.probabilities(TEXTS)
     assert np.allclose(fast, profanity_check.predict_prob(TEXTS), rtol=0, atol=1e-9)
 

@@ -20,6 +20,7 @@ import itertools
 import logging
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -28,17 +29,38 @@ log = logging.getLogger(__name__)
 
 
 def _ascii_word_table() -> bytes:
-    """ASCII letters, digits and underscores lower-cased, every other byte a
-    space. The vocabulary only holds tokens of two or more characters, so the single
-    characters this lets through never match."""
+    """ASCII letters, digits and underscores lower-cased, every other ASCII byte a space.
+    The vocabulary only holds tokens of two or more characters, so the single characters
+    this lets through never match. SEPARATOR (not ASCII) is kept: it parts joined texts."""
     table = bytearray(b" " * 256)
     for byte in range(128):
         if chr(byte).isalnum() or chr(byte) == "_":
             table[byte] = ord(chr(byte).lower())
+    table[SEPARATOR[0]] = SEPARATOR[0]
     return bytes(table)
 
 
+SEPARATOR = b"\xff"  # no ASCII text holds it
 _ASCII_WORDS = _ascii_word_table()
+_UNKNOWN, _NEXT_TEXT = -1, -2
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """The known tokens of a batch of texts: for each, its text (row) and vocabulary index."""
+
+    count: int
+    rows: Any  # int64 arrays of the same length
+    columns: Any
+
+    def rows_holding(self, indices: Any) -> set[int]:
+        """The rows with a token among these vocabulary indices (an int64 array)."""
+        found: list[int] = np.unique(self.rows[np.isin(self.columns, indices)]).tolist()
+        return set(found)
+
+    def __add__(self, other: Tokens) -> Tokens:
+        rows = np.concatenate([self.rows, other.rows + self.count])
+        return Tokens(self.count + other.count, rows, np.concatenate([self.columns, other.columns]))
 
 
 class LinearProfanityModel:
@@ -52,6 +74,7 @@ class LinearProfanityModel:
             for word, index in self._vocabulary.items()
             if word.isascii()
         }
+        self._ascii_vocabulary[SEPARATOR] = _NEXT_TEXT
         self._idf = np.asarray(vectorizer.idf_, dtype=np.float64)
         folds = model.calibrated_classifiers_
         self._weights = np.stack([fold.estimator.coef_[0] for fold in folds], axis=1)
@@ -74,43 +97,54 @@ class LinearProfanityModel:
     def vocabulary(self) -> frozenset[str]:
         return frozenset(self._vocabulary)
 
+    def indices_where(self, predicate: Callable[[str], bool]) -> Any:
+        """The vocabulary indices of the words for which `predicate` is true (int64 array)."""
+        found = [index for word, index in self._vocabulary.items() if predicate(word)]
+        return np.array(sorted(found), dtype=np.int64)
+
     def probabilities(self, texts: Sequence[str]) -> list[float]:
         """The probability that each text is offensive, as `predict_prob` gives it."""
-        return self.probabilities_of([self.raw_ids(text) for text in texts])
+        return self.probabilities_of(self.tokenise(texts))
 
-    def probabilities_of(self, ids_per_text: Sequence[list[int]]) -> list[float]:
-        """`probabilities` of texts given by their `token_ids` (or with -1 for unknown
-        words: those are dropped here, all at once)."""
-        if not ids_per_text:
+    def probabilities_of(self, tokens: Tokens) -> list[float]:
+        """`probabilities` of the texts these tokens came from."""
+        if not tokens.count:
             return []
-        count = len(ids_per_text)
-        lengths = np.fromiter(map(len, ids_per_text), dtype=np.int64, count=count)
-        columns = np.fromiter(
-            itertools.chain.from_iterable(ids_per_text), dtype=np.int64, count=int(lengths.sum())
-        )
-        rows = np.repeat(np.arange(count, dtype=np.int64), lengths)
-        known = columns >= 0
-        rows, columns = rows[known], columns[known]
-        decisions = self._decisions(count, rows, columns)
+        decisions = self._decisions(tokens.count, tokens.rows, tokens.columns)
         calibrated = 1.0 / (1.0 + np.exp(self._a * decisions + self._b))
         scores: list[float] = calibrated.mean(axis=1).tolist()
         return scores
 
-    def indices_where(self, predicate: Callable[[str], bool]) -> frozenset[int]:
-        """The vocabulary indices of the words for which `predicate` is true."""
-        return frozenset(index for word, index in self._vocabulary.items() if predicate(word))
+    def tokenise(self, texts: Sequence[str]) -> Tokens:
+        """The texts' known tokens. The plain-ASCII texts are joined and split in one pass
+        (bytes.translate, split, dictionary look-ups), the others one by one with the regex."""
+        plain = [row for row, text in enumerate(texts) if text.isascii()]
+        joined = f" {SEPARATOR.decode('latin-1')} ".join(texts[row] for row in plain)
+        words = joined.encode("latin-1").translate(_ASCII_WORDS).split() if plain else []
+        ids = np.fromiter(
+            map(self._ascii_vocabulary.get, words, itertools.repeat(_UNKNOWN)),
+            dtype=np.int64,
+            count=len(words),
+        )
+        starts = ids == _NEXT_TEXT
+        rows = np.asarray(plain, dtype=np.int64)[np.cumsum(starts)[~starts]]
+        row_parts, column_parts = [rows], [ids[~starts]]
+        for row, text in enumerate(texts):
+            if not text.isascii():
+                found = self.token_ids(text)
+                row_parts.append(np.full(len(found), row, dtype=np.int64))
+                column_parts.append(np.asarray(found, dtype=np.int64))
+        rows, columns = np.concatenate(row_parts), np.concatenate(column_parts)
+        known = columns >= 0
+        return Tokens(len(texts), rows[known], columns[known])
 
     def token_ids(self, text: str) -> list[int]:
         """The vocabulary indices of the text's tokens, in order (unknown words left out)."""
-        return [i for i in self.raw_ids(text) if i >= 0]
-
-    def raw_ids(self, text: str) -> list[int]:
-        """The vocabulary index of each token of the text, -1 for an unknown word."""
         if text.isascii():
-            ascii_words = text.encode("ascii").translate(_ASCII_WORDS).split()
-            return list(map(self._ascii_vocabulary.get, ascii_words, itertools.repeat(-1)))
-        words = self._token.findall(text.lower())
-        return list(map(self._vocabulary.get, words, itertools.repeat(-1)))
+            words = text.encode("ascii").translate(_ASCII_WORDS).split()
+            return [i for i in map(self._ascii_vocabulary.get, words) if i is not None]
+        lookup = self._vocabulary.get
+        return [i for i in map(lookup, self._token.findall(text.lower())) if i is not None]
 
     def _decisions(self, count: int, rows: Any, columns: Any) -> Any:
         """The five decision values per text from its tokens' (row, vocabulary index) pairs

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.screening._alternatives import faster
-from bot.screening._linear import LinearProfanityModel
+from bot.screening._linear import LinearProfanityModel, Tokens
 from bot.screening.harm_patterns import DEFAULT_PATH, HarmPatterns, PatternFileError, load_patterns
 from bot.screening.results import Scores
 
@@ -170,28 +170,30 @@ class EmbeddedBackend:
 
     def _toxicities(self, texts: list[str]) -> list[float]:
         """The model's probability per text, swearing at no one weighed down (see above)."""
-        ids = [self._model.raw_ids(text) for text in texts]
+        tokens = self._model.tokenise(texts)
+        swearing = self._may_swear(texts, tokens)
         masked = {
             index: _SWEARING.sub(" ", text)
             for index, text in enumerate(texts)
-            if self._may_swear(text, ids[index])
+            if index in swearing
             and _SWEARING.search(text)
             and not is_addressed(text)
             and _mostly_not_swearing(text)
         }
-        ids += [self._model.raw_ids(text) for text in masked.values()]
-        probabilities = self._model.probabilities_of(ids)
+        tokens += self._model.tokenise(list(masked.values()))
+        probabilities = self._model.probabilities_of(tokens)
         for extra, index in enumerate(masked, start=len(texts)):
             probabilities[index] = max(
                 probabilities[extra], PROFANITY_WEIGHT * probabilities[index]
             )
         return probabilities[: len(texts)]
 
-    def _may_swear(self, text: str, ids: list[int]) -> bool:
-        """False when masking the text's swearing cannot change its score: in plain ASCII a
+    def _may_swear(self, texts: list[str], tokens: Tokens) -> set[int]:
+        """The texts whose swearing, masked, could change their score: in plain ASCII a
         _SWEARING match is a whole token, and masking one the model does not know changes
-        nothing. (Cheaper than the regex; other text goes to the regex.)"""
-        return not text.isascii() or not self._swear_ids.isdisjoint(ids)
+        nothing, so only texts holding a known swear word (and all others) are searched."""
+        others = {index for index, text in enumerate(texts) if not text.isascii()}
+        return tokens.rows_holding(self._swear_ids) | others
 
 
 def _mostly_not_swearing(text: str) -> bool:
