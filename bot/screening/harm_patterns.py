@@ -171,8 +171,9 @@ class HarmPatterns:
         indices = set(self._unconditional)
         for word in present:
             indices.update(self._by_word.get(word, ()))
-        rules = (self.rules[index] for index in sorted(indices))
-        return [rule for rule in rules if rule.may_match(present)]
+        rules = [self.rules[index] for index in sorted(indices)]
+        # found through its first set of words, a rule with one set needs no second look
+        return [rule for rule in rules if len(rule.needs) < 2 or rule.may_match(present)]
 
     def _guarded(
         self, text: str, span: tuple[int, int], label: str, quotes: list[tuple[int, int]]
