@@ -105,12 +105,6 @@ def _first_of_branch(branch: str) -> set[str] | None:
     return None
 
 
-def phrase_alternation(phrases: list[str]) -> str:
-    """The body of an alternation of literal phrases, in the order given (spaces matching
-    any blank run), with shared first characters grouped."""
-    return _join([re.escape(phrase).replace(r"\ ", r"\s+") for phrase in phrases])
-
-
 def _factor(pattern: str) -> str:
     """Group the top-level branches of `pattern`, after doing so inside its groups."""
     return _join([_factor_groups(branch) for branch in _split(pattern)])

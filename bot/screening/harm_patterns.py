@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from bot.screening._alternatives import faster, phrase_alternation
+from bot.screening._alternatives import faster
 
 log = logging.getLogger(__name__)
 
@@ -282,7 +282,7 @@ def _expand(pattern: str, words: dict[str, list[str]]) -> str:
 
 
 def _alternation(phrases: list[str]) -> str:
-    """A non-capturing group of the phrases, longest first, spaces matching any blank run
-    (phrases that begin alike share their beginning, see _alternatives.py)."""
+    """A non-capturing group of the phrases, longest first, spaces matching any blank run."""
     ordered = sorted({p.lower() for p in phrases}, key=len, reverse=True)
-    return f"(?:{phrase_alternation(ordered)})"
+    body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
+    return f"(?:{body})"
