@@ -53,14 +53,18 @@ class Tokens:
     rows: Any  # int64 arrays of the same length
     columns: Any
 
-    def rows_holding(self, indices: Any) -> set[int]:
-        """The rows with a token among these vocabulary indices (an int64 array)."""
-        found: list[int] = np.unique(self.rows[np.isin(self.columns, indices)]).tolist()
+    def rows_holding(self, marked: Any) -> set[int]:
+        """The rows with a token whose vocabulary index is True in `marked` (a bool array
+        over the vocabulary, from `LinearProfanityModel.marks`)."""
+        found: list[int] = self.rows[marked[self.columns]].tolist()
         return set(found)
 
     def __add__(self, other: Tokens) -> Tokens:
         rows = np.concatenate([self.rows, other.rows + self.count])
         return Tokens(self.count + other.count, rows, np.concatenate([self.columns, other.columns]))
+
+
+_NO_TOKENS = Tokens(0, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
 
 
 class LinearProfanityModel:
@@ -97,10 +101,11 @@ class LinearProfanityModel:
     def vocabulary(self) -> frozenset[str]:
         return frozenset(self._vocabulary)
 
-    def indices_where(self, predicate: Callable[[str], bool]) -> Any:
-        """The vocabulary indices of the words for which `predicate` is true (int64 array)."""
-        found = [index for word, index in self._vocabulary.items() if predicate(word)]
-        return np.array(sorted(found), dtype=np.int64)
+    def marks(self, predicate: Callable[[str], bool]) -> Any:
+        """A bool array over the vocabulary: True for the words `predicate` is true for."""
+        marked = np.zeros(len(self._idf), dtype=bool)
+        marked[[index for word, index in self._vocabulary.items() if predicate(word)]] = True
+        return marked
 
     def probabilities(self, texts: Sequence[str]) -> list[float]:
         """The probability that each text is offensive, as `predict_prob` gives it."""
@@ -118,6 +123,8 @@ class LinearProfanityModel:
     def tokenise(self, texts: Sequence[str]) -> Tokens:
         """The texts' known tokens. The plain-ASCII texts are joined and split in one pass
         (bytes.translate, split, dictionary look-ups), the others one by one with the regex."""
+        if not texts:
+            return _NO_TOKENS
         plain = [row for row, text in enumerate(texts) if text.isascii()]
         joined = f" {SEPARATOR.decode('latin-1')} ".join(texts[row] for row in plain)
         words = joined.encode("latin-1").translate(_ASCII_WORDS).split() if plain else []
@@ -128,13 +135,15 @@ class LinearProfanityModel:
         )
         starts = ids == _NEXT_TEXT
         rows = np.asarray(plain, dtype=np.int64)[np.cumsum(starts)[~starts]]
-        row_parts, column_parts = [rows], [ids[~starts]]
-        for row, text in enumerate(texts):
-            if not text.isascii():
-                found = self.token_ids(text)
-                row_parts.append(np.full(len(found), row, dtype=np.int64))
-                column_parts.append(np.asarray(found, dtype=np.int64))
-        rows, columns = np.concatenate(row_parts), np.concatenate(column_parts)
+        columns = ids[~starts]
+        if len(plain) < len(texts):
+            others = [
+                (row, self.token_ids(text)) for row, text in enumerate(texts) if not text.isascii()
+            ]
+            rows = np.concatenate(
+                [rows, *(np.full(len(f), row, dtype=np.int64) for row, f in others)]
+            )
+            columns = np.concatenate([columns, *(np.asarray(f, dtype=np.int64) for _, f in others)])
         known = columns >= 0
         return Tokens(len(texts), rows[known], columns[known])
 
@@ -158,7 +167,8 @@ class LinearProfanityModel:
             row_of, column = np.divmod(unique, size)
             values = counts * self._idf[column]
             norms = np.sqrt(np.bincount(row_of, weights=values * values, minlength=count))
-            present, starts = np.unique(row_of, return_index=True)
+            starts = np.flatnonzero(np.diff(row_of, prepend=-1))  # row_of is sorted
+            present = row_of[starts]
             sums = np.add.reduceat(self._weights[column] * values[:, None], starts, axis=0)
             decisions[present] = sums / norms[present][:, None]
         return decisions + self._intercepts

@@ -113,7 +113,7 @@ class EmbeddedBackend:
 
     def __init__(self, patterns_path: Path | None = None) -> None:
         self._model = LinearProfanityModel.from_library()  # 1-2 s: its files are unpickled
-        self._swear_ids = self._model.indices_where(lambda word: bool(_SWEARING.fullmatch(word)))
+        self._swear_words = self._model.marks(lambda word: bool(_SWEARING.fullmatch(word)))
         self.patterns: HarmPatterns | None = None
         self.problem: str | None = None  # why the pattern layer is off, for the status line
         try:
@@ -180,7 +180,8 @@ class EmbeddedBackend:
             and not is_addressed(text)
             and _mostly_not_swearing(text)
         }
-        tokens += self._model.tokenise(list(masked.values()))
+        if masked:
+            tokens += self._model.tokenise(list(masked.values()))
         probabilities = self._model.probabilities_of(tokens)
         for extra, index in enumerate(masked, start=len(texts)):
             probabilities[index] = max(
@@ -193,7 +194,7 @@ class EmbeddedBackend:
         _SWEARING match is a whole token, and masking one the model does not know changes
         nothing, so only texts holding a known swear word (and all others) are searched."""
         others = {index for index, text in enumerate(texts) if not text.isascii()}
-        return tokens.rows_holding(self._swear_ids) | others
+        return tokens.rows_holding(self._swear_words) | others
 
 
 def _mostly_not_swearing(text: str) -> bool:
