@@ -7,6 +7,11 @@ the fitted vocabulary, idf weights, coefficients and calibration constants once 
 the same probabilities with numpy (no sparse matrix: building one costs more than the
 arithmetic for a batch of chat messages): tokens -> counts x idf -> l2 norm -> five decision
 values -> five sigmoids -> their mean. The unit tests check the result against `predict_prob`.
+
+Plain-ASCII text (most chat) is tokenised without the regex: its vectorizer tokens (runs of
+two or more word characters, lower-cased) are then the runs of ASCII letters, digits and
+underscores, which one `bytes.translate` and `split` find several times faster than the
+regex; any other text goes through the vectorizer's own pattern.
 """
 
 from __future__ import annotations
@@ -14,12 +19,52 @@ from __future__ import annotations
 import itertools
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 log = logging.getLogger(__name__)
+
+
+def _ascii_word_table() -> bytes:
+    """ASCII letters, digits and underscores lower-cased, every other ASCII byte a space.
+    The vocabulary only holds tokens of two or more characters, so the single characters
+    this lets through never match. SEPARATOR (not ASCII) is kept: it parts joined texts."""
+    table = bytearray(b" " * 256)
+    for byte in range(128):
+        if chr(byte).isalnum() or chr(byte) == "_":
+            table[byte] = ord(chr(byte).lower())
+    table[SEPARATOR[0]] = SEPARATOR[0]
+    return bytes(table)
+
+
+SEPARATOR = b"\xff"  # no ASCII text holds it
+_ASCII_WORDS = _ascii_word_table()
+_UNKNOWN, _NEXT_TEXT = -1, -2
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """The known tokens of a batch of texts: for each, its text (row) and vocabulary index."""
+
+    count: int
+    rows: Any  # int64 arrays of the same length
+    columns: Any
+
+    def rows_holding(self, marked: Any) -> set[int]:
+        """The rows with a token whose vocabulary index is True in `marked` (a bool array
+        over the vocabulary, from `LinearProfanityModel.marks`)."""
+        found: list[int] = self.rows[marked[self.columns]].tolist()
+        return set(found)
+
+    def __add__(self, other: Tokens) -> Tokens:
+        rows = np.concatenate([self.rows, other.rows + self.count])
+        return Tokens(self.count + other.count, rows, np.concatenate([self.columns, other.columns]))
+
+
+_NO_TOKENS = Tokens(0, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
 
 
 class LinearProfanityModel:
@@ -28,6 +73,12 @@ class LinearProfanityModel:
     def __init__(self, vectorizer: Any, model: Any) -> None:
         self._vocabulary: dict[str, int] = dict(vectorizer.vocabulary_)
         self._token = re.compile(vectorizer.token_pattern)
+        self._ascii_vocabulary = {
+            word.encode("ascii"): index
+            for word, index in self._vocabulary.items()
+            if word.isascii()
+        }
+        self._ascii_vocabulary[SEPARATOR] = _NEXT_TEXT
         self._idf = np.asarray(vectorizer.idf_, dtype=np.float64)
         folds = model.calibrated_classifiers_
         self._weights = np.stack([fold.estimator.coef_[0] for fold in folds], axis=1)
@@ -50,34 +101,74 @@ class LinearProfanityModel:
     def vocabulary(self) -> frozenset[str]:
         return frozenset(self._vocabulary)
 
+    def marks(self, predicate: Callable[[str], bool]) -> Any:
+        """A bool array over the vocabulary: True for the words `predicate` is true for."""
+        marked = np.zeros(len(self._idf), dtype=bool)
+        marked[[index for word, index in self._vocabulary.items() if predicate(word)]] = True
+        return marked
+
     def probabilities(self, texts: Sequence[str]) -> list[float]:
         """The probability that each text is offensive, as `predict_prob` gives it."""
-        if not texts:
+        return self.probabilities_of(self.tokenise(texts))
+
+    def probabilities_of(self, tokens: Tokens) -> list[float]:
+        """`probabilities` of the texts these tokens came from."""
+        if not tokens.count:
             return []
-        lookup = self._vocabulary.get
-        rows: list[int] = []
-        columns: list[int] = []
-        for row, text in enumerate(texts):
-            ids = [i for i in map(lookup, self._token.findall(text.lower())) if i is not None]
-            columns.extend(ids)
-            rows.extend(itertools.repeat(row, len(ids)))
-        decisions = self._decisions(len(texts), rows, columns)
+        decisions = self._decisions(tokens.count, tokens.rows, tokens.columns)
         calibrated = 1.0 / (1.0 + np.exp(self._a * decisions + self._b))
         scores: list[float] = calibrated.mean(axis=1).tolist()
         return scores
 
-    def _decisions(self, count: int, rows: list[int], columns: list[int]) -> Any:
-        """The five decision values per text from its tokens' (row, vocabulary index) pairs:
-        counts x idf, l2-normalised, times each fold's weights, plus its intercept."""
+    def tokenise(self, texts: Sequence[str]) -> Tokens:
+        """The texts' known tokens. The plain-ASCII texts are joined and split in one pass
+        (bytes.translate, split, dictionary look-ups), the others one by one with the regex."""
+        if not texts:
+            return _NO_TOKENS
+        plain = [row for row, text in enumerate(texts) if text.isascii()]
+        joined = f" {SEPARATOR.decode('latin-1')} ".join(texts[row] for row in plain)
+        words = joined.encode("latin-1").translate(_ASCII_WORDS).split() if plain else []
+        ids = np.fromiter(
+            map(self._ascii_vocabulary.get, words, itertools.repeat(_UNKNOWN)),
+            dtype=np.int64,
+            count=len(words),
+        )
+        starts = ids == _NEXT_TEXT
+        rows = np.asarray(plain, dtype=np.int64)[np.cumsum(starts)[~starts]]
+        columns = ids[~starts]
+        if len(plain) < len(texts):
+            others = [
+                (row, self.token_ids(text)) for row, text in enumerate(texts) if not text.isascii()
+            ]
+            rows = np.concatenate(
+                [rows, *(np.full(len(f), row, dtype=np.int64) for row, f in others)]
+            )
+            columns = np.concatenate([columns, *(np.asarray(f, dtype=np.int64) for _, f in others)])
+        known = columns >= 0
+        return Tokens(len(texts), rows[known], columns[known])
+
+    def token_ids(self, text: str) -> list[int]:
+        """The vocabulary indices of the text's tokens, in order (unknown words left out)."""
+        if text.isascii():
+            words = text.encode("ascii").translate(_ASCII_WORDS).split()
+            return [i for i in map(self._ascii_vocabulary.get, words) if i is not None]
+        lookup = self._vocabulary.get
+        return [i for i in map(lookup, self._token.findall(text.lower())) if i is not None]
+
+    def _decisions(self, count: int, rows: Any, columns: Any) -> Any:
+        """The five decision values per text from its tokens' (row, vocabulary index) pairs
+        (two int64 arrays): counts x idf, l2-normalised, times each fold's weights, plus its
+        intercept."""
         decisions = np.zeros((count, self._weights.shape[1]))
-        if columns:
+        if columns.size:
             size = len(self._idf)
-            keys = np.asarray(rows, dtype=np.int64) * size + np.asarray(columns, dtype=np.int64)
+            keys = rows * size + columns
             unique, counts = np.unique(keys, return_counts=True)  # sorted: rows ascending
             row_of, column = np.divmod(unique, size)
             values = counts * self._idf[column]
             norms = np.sqrt(np.bincount(row_of, weights=values * values, minlength=count))
-            present, starts = np.unique(row_of, return_index=True)
+            starts = np.flatnonzero(np.diff(row_of, prepend=-1))  # row_of is sorted
+            present = row_of[starts]
             sums = np.add.reduceat(self._weights[column] * values[:, None], starts, axis=0)
             decisions[present] = sums / norms[present][:, None]
         return decisions + self._intercepts

@@ -16,7 +16,8 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.screening._linear import LinearProfanityModel
+from bot.screening._alternatives import faster
+from bot.screening._linear import LinearProfanityModel, Tokens
 from bot.screening.harm_patterns import DEFAULT_PATH, HarmPatterns, PatternFileError, load_patterns
 from bot.screening.results import Scores
 
@@ -207,6 +208,8 @@ _SWEARING = re.compile(
     r"hell|bloody|freaking|frigging|friggin|piss(?:ed)?)(?![\w'])(?!\s+out\s+of\b)",
     re.IGNORECASE,
 )
+# The same regexes, quicker to search (see _alternatives.py).
+_ADDRESSED, _SWEARING = faster(_ADDRESSED), faster(_SWEARING)
 
 
 class EmbeddedBackend:
@@ -217,6 +220,7 @@ class EmbeddedBackend:
 
     def __init__(self, patterns_path: Path | None = None) -> None:
         self._model = LinearProfanityModel.from_library()  # 1-2 s: its files are unpickled
+        self._swear_words = self._model.marks(lambda word: bool(_SWEARING.fullmatch(word)))
         self.patterns: HarmPatterns | None = None
         self.problem: str | None = None  # why the pattern layer is off, for the status line
         try:
@@ -322,20 +326,31 @@ class EmbeddedBackend:
 
     def _toxicities(self, texts: list[str]) -> list[float]:
         """The model's probability per text, swearing at no one weighed down (see above)."""
+        tokens = self._model.tokenise(texts)
+        swearing = self._may_swear(texts, tokens)
         masked = {
             index: _SWEARING.sub(" ", text)
             for index, text in enumerate(texts)
-            if _SWEARING.search(text) and not is_addressed(text) and _mostly_not_swearing(text)
+            if index in swearing
+            and _SWEARING.search(text)
+            and not is_addressed(text)
+            and _mostly_not_swearing(text)
         }
-        probabilities = self._probabilities([*texts, *masked.values()])
+        if masked:
+            tokens += self._model.tokenise(list(masked.values()))
+        probabilities = self._model.probabilities_of(tokens)
         for extra, index in enumerate(masked, start=len(texts)):
             probabilities[index] = max(
                 probabilities[extra], PROFANITY_WEIGHT * probabilities[index]
             )
         return probabilities[: len(texts)]
 
-    def _probabilities(self, texts: list[str]) -> list[float]:
-        return self._model.probabilities(texts)
+    def _may_swear(self, texts: list[str], tokens: Tokens) -> set[int]:
+        """The texts whose swearing, masked, could change their score: in plain ASCII a
+        _SWEARING match is a whole token, and masking one the model does not know changes
+        nothing, so only texts holding a known swear word (and all others) are searched."""
+        others = {index for index, text in enumerate(texts) if not text.isascii()}
+        return tokens.rows_holding(self._swear_words) | others
 
 
 def _placed(speaking: str, text: str, clauses: list[str]) -> list[str]:

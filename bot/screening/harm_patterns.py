@@ -21,9 +21,11 @@ import json
 import logging
 import re
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+
+from bot.screening._alternatives import faster
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +35,8 @@ LABELS = ("threat", "identity_attack", "insult")
 MAX_PART_DEPTH = 4  # parts may name parts, this deep
 
 _PLACEHOLDER = re.compile(r"\{([A-Z_]+)\}")
-_QUOTE = re.compile(
-    r"\"[^\"\n]{1,600}\"|\u201c[^\u201d]{1,600}\u201d|(?<![\w'])'[^'\n]{3,600}'(?!\w)"
+_QUOTE = faster(
+    re.compile(r"\"[^\"\n]{1,600}\"|\u201c[^\u201d]{1,600}\u201d|(?<![\w'])'[^'\n]{3,600}'(?!\w)")
 )
 _SENTENCE_END = re.compile(r"[.!?\n]")
 _TOKENS = re.compile(r"[\w@']+")
@@ -159,8 +161,8 @@ class HarmPatterns:
     """Compiled rules and guards; `score(text)` gives the three labels' scores."""
 
     def __init__(self, rules: list[Rule], guards: list[Guard], version: int) -> None:
-        self.rules = rules
-        self.guards = guards
+        self.rules = [replace(rule, regex=faster(rule.regex)) for rule in rules]
+        self.guards = [replace(guard, regex=faster(guard.regex)) for guard in guards]
         self.version = version
         self._hints = frozenset().union(*(need for rule in rules for need in rule.needs))
         self._always = any(not rule.needs for rule in rules)
@@ -180,18 +182,18 @@ class HarmPatterns:
 
     def matches(self, text: str) -> list[Match]:
         """Every unguarded rule match in `text` (for the scores and for explaining them)."""
-        plain = text.translate(_APOSTROPHE)
+        plain = _unify_apostrophes(text)
         folded = plain.lower()
-        present = self._hints.intersection(_TOKENS.findall(folded))
+        present = self._hints.intersection(_tokens(folded))
         if not self._always and not present:
             return []
         quotes: list[tuple[int, int]] | None = None
         matches: list[Match] = []
         texts = (folded, plain if len(plain) == len(folded) else "")
         for rule in self._candidates(present):
-            if quotes is None:
-                quotes = [m.span() for m in _QUOTE.finditer(folded)]
             for hit in rule.regex.finditer(folded):
+                if quotes is None:  # only texts that hit a rule need them (most do not)
+                    quotes = [m.span() for m in _QUOTE.finditer(folded)]
                 if not self._guarded(texts, hit.span(), rule, quotes):
                     matches.append(Match(rule.name, rule.label, rule.score, hit.group(0)))
                     break
@@ -202,8 +204,9 @@ class HarmPatterns:
         indices = set(self._unconditional)
         for word in present:
             indices.update(self._by_word.get(word, ()))
-        rules = (self.rules[index] for index in sorted(indices))
-        return [rule for rule in rules if rule.may_match(present)]
+        rules = [self.rules[index] for index in sorted(indices)]
+        # found through its first set of words, a rule with one set needs no second look
+        return [rule for rule in rules if len(rule.needs) < 2 or rule.may_match(present)]
 
     def tells_a_story(self, text: str) -> bool:
         """True if the words of a guard about depiction ("in the film", "the Nazis", a
@@ -254,6 +257,30 @@ class HarmPatterns:
             if guard.regex.search(_sentence_window(text, start, end, guard.before, guard.after)):
                 return True
         return False
+
+
+def _unify_apostrophes(text: str) -> str:
+    """`text.translate(_APOSTROPHE)`; plain ASCII has only the backtick to replace."""
+    return text.replace("`", "'") if text.isascii() else text.translate(_APOSTROPHE)
+
+
+def _tokens(folded: str) -> list[str]:
+    """_TOKENS.findall(folded); plain ASCII is split at the other bytes, without the regex."""
+    if folded.isascii():
+        return folded.encode("ascii").translate(_ASCII_TOKENS).decode("ascii").split()
+    return _TOKENS.findall(folded)
+
+
+def _ascii_token_table() -> bytes:
+    """A space for every byte that _TOKENS does not take, the others as they are."""
+    table = bytearray(b" " * 256)
+    for byte in range(128):
+        if chr(byte).isalnum() or chr(byte) in "_@'":
+            table[byte] = byte
+    return bytes(table)
+
+
+_ASCII_TOKENS = _ascii_token_table()
 
 
 def _sentence_window(text: str, start: int, end: int, before: int, after: int) -> str:
