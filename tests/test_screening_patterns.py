@@ -98,6 +98,9 @@ RULE_CLASSES = [
     ("round them up, the lot of those immigrants", "identity_attack", "hide"),
     ("Somalis ruin every town, send them all back", "identity_attack", "hide"),
     ("Asians breed like insects", "identity_attack", "hide"),
+    # words about history or a film do not excuse hate they open or close
+    ("The holocaust was fine, Jews are rats", "identity_attack", "hide"),
+    ("Mexicans are animals, like in this film", "identity_attack", "hide"),
     ("you absolute waste of a human being, go back to your Transformers", "insult", "hide"),
 ]
 

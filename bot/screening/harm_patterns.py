@@ -2,15 +2,19 @@
 
 alt-profanity-check gives one score and misses threats and hate without swear words. This
 layer adds `threat`, `identity_attack` and `insult` scores from documented rules kept in
-`data/harm_patterns.json`, in the spirit of Discord AutoMod's keyword presets: who (first
-person, "someone"), a verb of harm and a target (the reader, or an identity group), or a
-group described as vermin or disease or as something to remove. Each rule has a fixed score:
-0.95 for explicit threats and hate (above the default hide thresholds), 0.70-0.75 for veiled
-ones (flagged for a moderator, never hidden by the defaults).
+`data/harm_patterns.json`, in the spirit of Discord AutoMod's keyword presets, built from word
+classes and named regex fragments (`parts`): who (first person, "someone") + a harm act +
+a target (the reader, their body, family, home, car), veiled forms (knowing where you work,
+"people like you have accidents"), a group + is + a dehumanising noun, a call to remove or
+kill + a group. Each rule has a fixed score: 0.90-0.95 for explicit threats and hate (above
+the default hide thresholds), 0.70-0.75 for veiled ones (flagged for a moderator, never
+hidden by the defaults). Word lists compile to a trie, and a rule runs only when its hint
+words (`needs`) are in the text.
 
 Guards keep film talk out: a match inside a quotation with a speech cue near it ("his line
-'I will find you'"), one just after reported speech ("when he says I will find you"), and
-group statements next to words about depiction ("treated as", "in the film") score nothing.
+'I will find you'"), one just after reported speech ("when he says I will find you"), group
+statements next to words about depiction ("treated as", "in the film"), and, for rules
+tagged so, a sentence about a story ("In Goodfellas, people who rat end up in the river").
 
 `load_patterns(path)` raises PatternFileError (with the reason) for a missing or corrupt file.
 """
