@@ -32,7 +32,6 @@ log = logging.getLogger(__name__)
 DEFAULT_PATH = Path(__file__).with_name("data") / "harm_patterns.json"
 FORMAT = "filmbot-harm-patterns"
 LABELS = ("threat", "identity_attack", "insult")
-CHOICES_KEPT = 2048  # sets of hint words whose candidate rules are kept (a few MB at most)
 
 _PLACEHOLDER = re.compile(r"\{([A-Z_]+)\}")
 _QUOTE = faster(
@@ -131,6 +130,8 @@ class Match:
 class HarmPatterns:
     """Compiled rules and guards; `score(text)` gives the three labels' scores."""
 
+    CHOICES_KEPT = 2048  # sets of hint words whose candidate rules are kept (about 1 MB)
+
     def __init__(self, rules: list[Rule], guards: list[Guard], version: int) -> None:
         self.rules = [replace(rule, regex=faster(rule.regex)) for rule in rules]
         self.guards = [replace(guard, regex=faster(guard.regex)) for guard in guards]
@@ -175,7 +176,7 @@ class HarmPatterns:
         rules = self._choices.get(present)
         if rules is None:
             rules = self._choose(present)
-            if len(self._choices) >= CHOICES_KEPT:
+            if len(self._choices) >= self.CHOICES_KEPT:
                 self._choices.clear()  # one call: safe if another thread scores too
             self._choices[present] = rules
         return rules
