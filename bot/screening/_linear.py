@@ -10,8 +10,9 @@ values -> five sigmoids -> their mean. The unit tests check the result against `
 
 Plain-ASCII text (most chat) is tokenised without the regex: its vectorizer tokens (runs of
 two or more word characters, lower-cased) are then the runs of ASCII letters, digits and
-underscores, which one `bytes.translate` and `split` find several times faster than the
-regex; any other text goes through the vectorizer's own pattern.
+underscores, which `bytes.translate` and `split` find several times faster than the regex.
+A batch's ASCII texts are joined (a non-ASCII byte between them) and split in one pass, and
+their words looked up in one `map`; any other text goes through the vectorizer's pattern.
 """
 
 from __future__ import annotations

@@ -348,7 +348,8 @@ class EmbeddedBackend:
     def _may_swear(self, texts: list[str], tokens: Tokens) -> set[int]:
         """The texts whose swearing, masked, could change their score: in plain ASCII a
         _SWEARING match is a whole token, and masking one the model does not know changes
-        nothing, so only texts holding a known swear word (and all others) are searched."""
+        nothing, so only texts holding a swear word the model knows, and every non-ASCII
+        text, are searched."""
         others = {index for index, text in enumerate(texts) if not text.isascii()}
         return tokens.rows_holding(self._swear_words) | others
 

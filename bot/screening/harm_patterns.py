@@ -116,6 +116,7 @@ _WEAK = frozenset(
     ]
 )
 _APOSTROPHE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+_APOSTROPHE_MARKS = [chr(code) for code in _APOSTROPHE]
 
 
 class PatternFileError(Exception):
@@ -164,6 +165,8 @@ class Match:
 class HarmPatterns:
     """Compiled rules and guards; `score(text)` gives the three labels' scores."""
 
+    CHOICES_KEPT = 2048  # sets of hint words whose candidate rules are kept (about 1 MB)
+
     def __init__(self, rules: list[Rule], guards: list[Guard], version: int) -> None:
         self.rules = [replace(rule, regex=faster(rule.regex)) for rule in rules]
         self.guards = [replace(guard, regex=faster(guard.regex)) for guard in guards]
@@ -176,6 +179,7 @@ class HarmPatterns:
             for word in rule.needs[0] if rule.needs else ():
                 self._by_word.setdefault(word, []).append(index)
         self._unconditional = [index for index, rule in enumerate(rules) if not rule.needs]
+        self._choices: dict[frozenset[str], list[Rule]] = {}  # hint words -> _choose()
 
     def score(self, text: str) -> dict[str, float]:
         """The highest score per label over the rules that fire unguarded (0.0 if none)."""
@@ -204,7 +208,17 @@ class HarmPatterns:
         return matches
 
     def _candidates(self, present: frozenset[str]) -> list[Rule]:
-        """The rules that may match a text holding these hint words, in file order."""
+        """The rules that may match a text holding these hint words, in file order (kept
+        for up to CHOICES_KEPT sets of hint words: many texts share one, "you" alone)."""
+        rules = self._choices.get(present)
+        if rules is None:
+            rules = self._choose(present)
+            if len(self._choices) >= self.CHOICES_KEPT:
+                self._choices.clear()  # one call: safe if another thread scores too
+            self._choices[present] = rules
+        return rules
+
+    def _choose(self, present: frozenset[str]) -> list[Rule]:
         indices = set(self._unconditional)
         for word in present:
             indices.update(self._by_word.get(word, ()))
@@ -264,8 +278,13 @@ class HarmPatterns:
 
 
 def _unify_apostrophes(text: str) -> str:
-    """`text.translate(_APOSTROPHE)`; plain ASCII has only the backtick to replace."""
-    return text.replace("`", "'") if text.isascii() else text.translate(_APOSTROPHE)
+    """`text.translate(_APOSTROPHE)`, without its slow per-character look-ups when there is
+    nothing to replace (plain ASCII has only the backtick)."""
+    if text.isascii():
+        return text.replace("`", "'")
+    if any(mark in text for mark in _APOSTROPHE_MARKS):
+        return text.translate(_APOSTROPHE)
+    return text
 
 
 def _tokens(folded: str) -> list[str]:
