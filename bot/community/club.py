@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bot import limits
 from bot.community.model import CommunitySettings, Setting, WatchlistEntry
 from bot.errors import InvalidInput, NotFound
 from bot.moderation.clock import Clock
+from bot.text import neutral_name
 from storage.community import CommunitySettingsRepository, ReactionRepository
 from storage.community_nights import WatchlistRepository
 
@@ -44,7 +46,8 @@ class Watchlist:
         existing = await self._repo.get(guild_id, film_id)
         if existing is not None:
             raise InvalidInput(
-                f"{film_label} is already on the watchlist (suggested by <@{existing.suggested_by}>)."
+                f"{neutral_name(film_label, limits.THREAD_NAME)} is already on the watchlist "
+                f"(suggested by <@{existing.suggested_by}>)."
             )
         now = self._clock.now()
         await self._repo.add(guild_id, film_id, film_label, by, now)

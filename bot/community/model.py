@@ -282,6 +282,21 @@ def check_region(region: str) -> str:
     return code
 
 
+def check_reminder_role(role_id: int, guild_id: int, *, managed: bool) -> int:
+    """The reminder role: a role members can take, never @everyone (its id is the server's)."""
+    if role_id == guild_id:
+        raise InvalidInput(
+            "@everyone can't be the reminder role: the reminder pings only members who opted "
+            "in. Make a role such as Movie Night that members can take, and choose that."
+        )
+    if managed:
+        raise InvalidInput(
+            "That role belongs to a bot or an integration, so no member can take it: choose a "
+            "role members can opt into."
+        )
+    return role_id
+
+
 def check_timezone(name: str) -> str:
     """An IANA time zone name ("Europe/Paris"); refuses unknown ones with close matches."""
     cleaned = name.strip().replace(" ", "_")

@@ -30,13 +30,14 @@ from bot.moderation.clock import Clock
 from bot.screening.results import Outcome
 from bot.spoilers.format import Document
 from bot.spoilers.guard import SpoilerGuard
-from bot.text import counted, escape_markdown, neutralise_mentions
+from bot.text import counted, escape_markdown, neutral_name, neutralise_mentions
 from storage.community import MemberReviewRepository
 
 log = logging.getLogger(__name__)
 
 ScreenText = Callable[[int, str, int], Awaitable[Outcome]]  # guild, text, film id -> outcome
 TOP_LIMIT = 10
+GENRE_SHOWN_CHARS = 40  # a typed genre quoted in /film top's method line
 
 
 @dataclass(frozen=True)
@@ -222,7 +223,7 @@ def rating_line(rating: FilmRating | None, catalog_rating: str | None) -> str:
 
 def top_lines(ranked: list[tuple[FilmRating, float]], prior: float, genre: str | None) -> str:
     """/film top's text: the method first, then one line per film."""
-    scope = f" in {escape_markdown(genre)}" if genre else ""
+    scope = f" in {neutral_name(genre, GENRE_SHOWN_CHARS)}" if genre else ""
     method = (
         f"*Ranked by Bayesian average{scope}: each film's mean is pulled towards the server's "
         f"mean ({prior:.2f}/5) by {BAYES_PRIOR_WEIGHT} imaginary votes, so a film rated 5 by one "

@@ -27,11 +27,18 @@ BOT_NEEDS = {
     "text": ("create_public_threads", *_COMMON_NEEDS),
     "forum": ("send_messages", *_COMMON_NEEDS),
 }
+# What the member who asks needs there: Discord would not let them open the thread themselves
+# otherwise (the bot must not open one where they cannot see or post).
+MEMBER_NEEDS = {
+    "text": ("view_channel", "create_public_threads"),
+    "forum": ("view_channel", "send_messages"),
+}
 _NAMES = {
     **PERMISSION_NAMES,
     "create_public_threads": "Create Public Threads",
     "send_messages_in_threads": "Send Messages in Threads",
     "manage_webhooks": "Manage Webhooks",
+    "view_channel": "View Channel",
 }
 # Genre spellings that differ between catalogs and forum tags, folded to one key.
 _GENRE_ALIASES = {"scifi": "sciencefiction", "romcom": "romance", "docs": "documentary"}
@@ -71,6 +78,25 @@ def check_bot_can_open(granted: Collection[str], *, forum: bool, channel_name: s
         f"I can't open a discussion in #{channel_name}: I need the {listed} {noun} there. "
         "Nothing was created. Ask an admin to give it to my role (Server Settings > Roles, or "
         "the channel's permissions)."
+    )
+
+
+def check_member_can_open(granted: Collection[str], *, forum: bool, channel_id: int) -> None:
+    """PermissionDenied when the member asking could not open a thread there on Discord."""
+    if "administrator" in granted:
+        return
+    kind = "forum" if forum else "text"
+    missing = [p for p in MEMBER_NEEDS[kind] if p not in granted]
+    if not missing:
+        return
+    if "view_channel" in missing:
+        raise PermissionDenied(
+            f"You can't see <#{channel_id}>, so you can't open a discussion there. "
+            "Nothing was created."
+        )
+    raise PermissionDenied(
+        f"You can't open a discussion in <#{channel_id}>: you need the "
+        f"**{_NAMES.get(missing[0], missing[0])}** permission there. Nothing was created."
     )
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from bot import limits
 from bot.errors import InvalidInput, NotFound
 from bot.films.model import SpoilerLevel, SummarySection
+from bot.text import neutral_name
 from storage.plot_sections import PlotSectionRepository
 
 log = logging.getLogger(__name__)
@@ -75,9 +76,9 @@ class PlotEditor:
         for section in sections:
             if section.heading.strip().lower() == heading.strip().lower():
                 return section
-        have = ", ".join(f"“{s.heading[:60]}”" for s in sections[:10]) or "none yet"
+        have = ", ".join(f"“{neutral_name(s.heading, 60)}”" for s in sections[:10]) or "none yet"
         raise NotFound(
-            f"This film has no section called “{heading.strip()[:100]}” (it has: {have})."
+            f"This film has no section called “{neutral_name(heading, 100, '')}” (it has: {have})."
         )
 
     async def editable(self, film_id: int, heading: str) -> SummarySection:

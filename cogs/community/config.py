@@ -13,6 +13,7 @@ from bot.community.model import (
     CommunitySettings,
     Setting,
     check_region,
+    check_reminder_role,
     check_timezone,
 )
 from cogs._checks import server_manager_only
@@ -55,6 +56,8 @@ async def settings(
         Setting.ANNOUNCE_CHANNEL: announce_channel,
     }
     changes.update({setting: value.id for setting, value in chosen.items() if value is not None})
+    if reminder_role is not None:
+        check_reminder_role(reminder_role.id, guild.id, managed=reminder_role.managed)
     if reminder_minutes is not None:
         changes[Setting.REMINDER_MINUTES] = reminder_minutes
     current = await interaction.client.services.community.settings.change(guild.id, changes)

@@ -16,6 +16,7 @@ from cogs._ui import Paginator
 from cogs.discussions.checks import guild_of, starter_only
 
 ARCHIVED_CHOICES_SCANNED = 200
+SNOWFLAKE_END = 1 << 63
 
 
 async def archived_choices(
@@ -59,7 +60,9 @@ async def _chosen(interaction: Interaction, value: str | None) -> Discussion:
     try:
         thread_id = int(value)
     except ValueError:
-        raise InvalidInput("Pick an archived discussion from the list.") from None
+        thread_id = 0
+    if not 0 < thread_id < SNOWFLAKE_END:  # SQLite holds 64-bit integers, Discord's ids fit
+        raise InvalidInput("Pick an archived discussion from the list.")
     discussion = await services(interaction).discussions.by_thread(thread_id)
     if discussion is None or discussion.guild_id != interaction.guild_id:
         raise NotFound("That is not a film discussion of this server: pick one from the list.")
