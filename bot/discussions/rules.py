@@ -30,15 +30,16 @@ BOT_NEEDS = {
 # What the member who asks needs there: Discord would not let them open the thread themselves
 # otherwise (the bot must not open one where they cannot see or post).
 MEMBER_NEEDS = {
-    "text": ("view_channel", "create_public_threads"),
-    "forum": ("view_channel", "send_messages"),
+    "text": ("read_messages", "create_public_threads"),
+    "forum": ("read_messages", "send_messages"),
+    "thread": ("read_messages", "send_messages_in_threads"),
 }
 _NAMES = {
     **PERMISSION_NAMES,
     "create_public_threads": "Create Public Threads",
     "send_messages_in_threads": "Send Messages in Threads",
     "manage_webhooks": "Manage Webhooks",
-    "view_channel": "View Channel",
+    "read_messages": "View Channel",  # discord.py's name for it
 }
 # Genre spellings that differ between catalogs and forum tags, folded to one key.
 _GENRE_ALIASES = {"scifi": "sciencefiction", "romcom": "romance", "docs": "documentary"}
@@ -81,22 +82,21 @@ def check_bot_can_open(granted: Collection[str], *, forum: bool, channel_name: s
     )
 
 
-def check_member_can_open(granted: Collection[str], *, forum: bool, channel_id: int) -> None:
-    """PermissionDenied when the member asking could not open a thread there on Discord."""
+def check_member_can(granted: Collection[str], *, kind: str, channel_id: int, doing: str) -> None:
+    """PermissionDenied when the member asking could not do this in that channel on Discord
+    (`kind`: "text" or "forum" to open a discussion, "thread" to reopen one)."""
     if "administrator" in granted:
         return
-    kind = "forum" if forum else "text"
     missing = [p for p in MEMBER_NEEDS[kind] if p not in granted]
     if not missing:
         return
-    if "view_channel" in missing:
+    if "read_messages" in missing:
         raise PermissionDenied(
-            f"You can't see <#{channel_id}>, so you can't open a discussion there. "
-            "Nothing was created."
+            f"You can't see <#{channel_id}>, so you can't {doing} there. Nothing was changed."
         )
     raise PermissionDenied(
-        f"You can't open a discussion in <#{channel_id}>: you need the "
-        f"**{_NAMES.get(missing[0], missing[0])}** permission there. Nothing was created."
+        f"You can't {doing} in <#{channel_id}>: you need the "
+        f"**{_NAMES.get(missing[0], missing[0])}** permission there. Nothing was changed."
     )
 
 

@@ -7,13 +7,13 @@ from discord import app_commands
 
 from bot import limits
 from bot.discussions.model import Discussion, validate_slowmode
-from bot.discussions.rules import list_pages
+from bot.discussions.rules import check_member_can, list_pages
 from bot.errors import InvalidInput, NotFound, PermissionDenied
 from bot.text import escape_markdown, neutral_name, neutralise_mentions
 from cogs._checks import moderator_only, services
 from cogs._types import Interaction
 from cogs._ui import Paginator
-from cogs.discussions.checks import guild_of, starter_only
+from cogs.discussions.checks import guild_of, member_permissions, starter_only
 
 ARCHIVED_CHOICES_SCANNED = 200
 SNOWFLAKE_END = 1 << 63
@@ -86,6 +86,12 @@ async def reopen(interaction: Interaction, discussion: str | None = None) -> Non
         ) from None
     if not isinstance(thread, discord.Thread):
         raise InvalidInput("That discussion's channel is not a thread any more.")
+    check_member_can(
+        member_permissions(interaction, thread),
+        kind="thread",
+        channel_id=thread.id,
+        doing="reopen this discussion",
+    )
     if not record.archived and not thread.archived:
         raise InvalidInput(f"The discussion of {_label(record)} is already open: {thread.mention}.")
     if thread.archived and thread.locked:  # unarchiving an unlocked thread needs Send Messages

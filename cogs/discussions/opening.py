@@ -18,7 +18,7 @@ from bot import limits
 from bot.discussions.model import POLICIES, Discussion, parse_policy
 from bot.discussions.rules import (
     check_bot_can_open,
-    check_member_can_open,
+    check_member_can,
     forum_tags_for,
     policy_line,
     tags_for_post,
@@ -31,7 +31,7 @@ from bot.spoilers.summary import render_summary
 from bot.text import neutral_name
 from cogs._checks import granted, services
 from cogs._types import Interaction
-from cogs.discussions.checks import guild_of, starter_only
+from cogs.discussions.checks import guild_of, member_permissions, starter_only
 from cogs.films.options import fill_in_plot, film_autocomplete, resolve_film
 
 if TYPE_CHECKING:
@@ -69,8 +69,11 @@ async def start(
     options = await svc.discussions.settings(guild.id)
     policy = parse_policy(spoilers or options.default_spoiler_policy)
     forum = isinstance(parent, discord.ForumChannel)
-    check_member_can_open(
-        _member_permissions(interaction, parent), forum=forum, channel_id=parent.id
+    check_member_can(
+        member_permissions(interaction, parent),
+        kind="forum" if forum else "text",
+        channel_id=parent.id,
+        doing="open a discussion",
     )
     perms = parent.permissions_for(guild.me)
     check_bot_can_open(granted(perms), forum=forum, channel_name=parent.name)
@@ -132,14 +135,6 @@ async def _fresh_parent(
             f"#{fresh.name} is not a text channel or a forum: pick one with the channel option."
         )
     return fresh
-
-
-def _member_permissions(interaction: Interaction, parent: ParentChannel) -> frozenset[str]:
-    """What the member asking may do in `parent` (its overwrites read fresh with it)."""
-    member = interaction.user
-    if not isinstance(member, discord.Member):
-        return frozenset()
-    return granted(parent.permissions_for(member))
 
 
 def thread_type(channel: discord.TextChannel) -> discord.ChannelType:
