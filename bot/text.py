@@ -29,8 +29,10 @@ _BROADCAST = re.compile(r"@(everyone|here)(?![A-Za-z0-9])", re.IGNORECASE)
 # users <@id> <@!id>, roles <@&id>, channels <#id>, commands </name sub:id>, guild <id:browse>
 _ID_MENTION = re.compile(r"<(@|#|/|id:)([!&]?\d+|(?<=/)[^<>:\n\u200b][^<>:\n]*:\d+|(?<=:)\w+)>")
 _NAME_MARKUP = re.compile(r"([\\*_~`|\[\]<>])")
-# Bidirectional overrides, embeddings and isolates, directional marks, zero-width characters
-# and the byte-order mark: they reorder or hide text without showing anything themselves.
+# Bidirectional embeddings, overrides and isolates: they reorder the rest of a line.
+_BIDI_FORMATTING = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Those, directional marks, zero-width characters and the byte-order mark: they reorder or
+# hide text without showing anything themselves.
 _HIDDEN = re.compile(
     "[\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u061c\ufeff]"
 )
@@ -71,7 +73,9 @@ def escape_markdown(text: str) -> str:
 
     Only characters that start markdown are escaped, and `-`, `#` and `>` only at a line start.
     Mention markup is made inert too (`neutralise_mentions`): it would show as a mention.
+    Direction overrides are dropped: one in a title would reverse the rest of the line.
     """
+    text = _BIDI_FORMATTING.sub("", text)
     escaped_lines = []
     for line in text.split("\n"):
         stripped = line.lstrip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 
 from bot import limits
@@ -40,9 +41,14 @@ class Watchlist:
     def __init__(self, repo: WatchlistRepository, clock: Clock) -> None:
         self._repo = repo
         self._clock = clock
+        self._adding = asyncio.Lock()  # two members adding one film at once: one is told
 
     async def add(self, guild_id: int, film_id: int, film_label: str, by: int) -> WatchlistEntry:
         """Suggest a film; refuses one already on the list, saying who suggested it."""
+        async with self._adding:
+            return await self._add(guild_id, film_id, film_label, by)
+
+    async def _add(self, guild_id: int, film_id: int, film_label: str, by: int) -> WatchlistEntry:
         existing = await self._repo.get(guild_id, film_id)
         if existing is not None:
             raise InvalidInput(

@@ -1,0 +1,77 @@
+"""Community and film commands fed hostile titles, genres and roles: answers stay in order and
+inert, fit Discord's limits, and a refused setting stores nothing."""
+
+from __future__ import annotations
+
+from bot import limits
+from bot.sandbox.emulator.interactions import message_text
+from tests.e2e._discussions import add_film
+
+OVERRIDES = ("\u202e", "\u202d", "\u2067", "\u2068")
+
+
+def guild(emu) -> int:
+    return int(emu.world.guild["id"])
+
+
+async def test_everyone_and_bot_roles_cannot_be_the_reminder_role(emu, bot):
+    before = await bot.services.community.settings.get(guild(emu))
+    record = await emu.slash("Olive", "community settings", reminder_role=emu.world.guild["id"])
+    assert await record.text() == (
+        "@everyone can't be the reminder role: the reminder pings only members who opted in. "
+        "Make a role such as Movie Night that members can take, and choose that."
+    )
+    assert await record.is_ephemeral() and emu.pings(await record.reply()) == set()
+    record = await emu.slash("Olive", "community settings", reminder_role="FilmBot")
+    assert (await record.text()).startswith("That role belongs to a bot or an integration")
+    record = await emu.slash(
+        "Olive", "community settings", timezone="Europe/Paris", reminder_role=emu.world.guild["id"]
+    )
+    assert (await record.text()).startswith("@everyone can't be the reminder role")
+    assert await bot.services.community.settings.get(guild(emu)) == before  # not even the zone
+
+
+async def test_a_title_with_a_direction_override_does_not_reverse_the_answers(emu, bot):
+    film = await add_film(bot, "\u202eReversed\u2066 Road", 1999, ("Drama",))
+    for user, command, options in (
+        ("Alice", "watchlist add", {"film": f"#{film}"}),
+        ("Alice", "watchlist list", {}),
+        ("Bob", "watchlist add", {"film": f"#{film}"}),
+        ("Alice", "film summary", {"title": f"#{film}", "public": True}),
+        ("Alice", "review", {"film": f"#{film}", "rating": 4, "text": "Fine."}),
+        ("Alice", "film top", {}),
+    ):
+        record = await emu.slash(user, command, **options)
+        text = message_text(await record.reply())
+        assert "Reversed Road (1999)" in text, text
+        assert not any(ch in text for ch in OVERRIDES), text
+
+
+async def test_two_members_adding_one_film_at_once_are_both_answered(emu, bot):
+    first = await emu.slash("Alice", "watchlist add", film="#1")
+    second = await emu.slash("Bob", "watchlist add", film="#1")
+    texts = sorted([await first.text(), await second.text()])
+    assert texts[0] == "Added Never Let Me Go (2010) to the watchlist."
+    assert texts[1].startswith("Never Let Me Go (2010) is already on the watchlist (suggested by")
+    assert len(await bot.services.community.watchlist.entries(guild(emu))) == 1
+
+
+async def test_a_4000_character_genre_is_cut_in_the_public_answer(emu, bot):
+    record = await emu.slash("Alice", "film top", genre="<@&1> " + "g" * 4000)
+    text = message_text(await record.reply())
+    assert "Ranked by Bayesian average in \\<@\u200b&1\\> ggg" in text
+    assert "g…:" in text and len(text) < limits.EMBED_DESCRIPTION
+    assert emu.pings(await record.reply()) == set()
+
+
+async def test_a_missing_plot_section_is_named_inertly(emu, bot):
+    film = await add_film(bot, "Quiet Letters", 1998)
+    for typed, shown in (
+        ("<@&42> ||twist||", "\\<@\u200b&42\\> \\|\\|twist\\|\\|"),
+        ("\u202eEnding", "Ending"),
+        ("x" * 4000, "x" * 99 + "…"),
+    ):
+        record = await emu.slash("Mona", "film plot-remove", title=f"#{film}", section=typed)
+        assert await record.text() == (
+            f"This film has no section called “{shown}” (it has: none yet)."
+        ), typed
