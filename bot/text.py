@@ -118,6 +118,13 @@ def strip_invisible(text: str) -> str:
     return text.replace(ZERO_WIDTH_SPACE, "")
 
 
+def joined(items: list[str]) -> str:
+    """ "a", "a and b", "a, b and c": a list as a sentence says it."""
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def counted(count: int, noun: str, plural: str | None = None) -> str:
     """ "1 message", "2 messages", "1,200 messages" (`plural` for irregular nouns)."""
     return f"{count:,} {noun if count == 1 else plural or noun + 's'}"

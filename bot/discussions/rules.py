@@ -15,7 +15,7 @@ from bot.discussions.model import ARCHIVE_LABELS, Discussion, DiscussionSettings
 from bot.errors import InvalidInput, PermissionDenied, UserFacingError
 from bot.moderation.rules import PERMISSION_NAMES
 from bot.render import timestamp
-from bot.text import neutral_label, neutral_name
+from bot.text import joined, neutral_label, neutral_name
 
 THREAD_SUFFIX = " - discussion"
 LIST_PAGE_LINES = 10
@@ -33,6 +33,8 @@ MEMBER_NEEDS = {
     "text": ("read_messages", "create_public_threads"),
     "forum": ("read_messages", "send_messages"),
     "thread": ("read_messages", "send_messages_in_threads"),
+    "locked thread": ("read_messages", "manage_threads"),  # only they may unarchive it
+    "slowmode": ("read_messages", "manage_threads"),  # a thread's slowmode
 }
 _NAMES = {
     **PERMISSION_NAMES,
@@ -73,7 +75,7 @@ def check_bot_can_open(granted: Collection[str], *, forum: bool, channel_name: s
     missing = [p for p in BOT_NEEDS["forum" if forum else "text"] if p not in granted]
     if not missing:
         return
-    listed = " and ".join(f"**{_NAMES.get(p, p)}**" for p in missing)
+    listed = joined([f"**{_NAMES.get(p, p)}**" for p in missing])
     noun = "permission" if len(missing) == 1 else "permissions"
     raise PermissionDenied(
         f"I can't open a discussion in #{channel_name}: I need the {listed} {noun} there. "
@@ -84,7 +86,8 @@ def check_bot_can_open(granted: Collection[str], *, forum: bool, channel_name: s
 
 def check_member_can(granted: Collection[str], *, kind: str, channel_id: int, doing: str) -> None:
     """PermissionDenied when the member asking could not do this in that channel on Discord
-    (`kind`: "text" or "forum" to open a discussion, "thread" to reopen one)."""
+    (`kind`: a key of MEMBER_NEEDS: "text" or "forum" to open a discussion, "thread" or
+    "locked thread" to reopen one, "slowmode" to change a thread's)."""
     if "administrator" in granted:
         return
     missing = [p for p in MEMBER_NEEDS[kind] if p not in granted]

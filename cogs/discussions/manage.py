@@ -88,7 +88,7 @@ async def reopen(interaction: Interaction, discussion: str | None = None) -> Non
         raise InvalidInput("That discussion's channel is not a thread any more.")
     check_member_can(
         member_permissions(interaction, thread),
-        kind="thread",
+        kind="locked thread" if thread.locked else "thread",
         channel_id=thread.id,
         doing="reopen this discussion",
     )
@@ -130,6 +130,12 @@ async def slowmode(
     """Set slowmode in this discussion thread."""
     thread, record = await _thread_here(interaction, "slowmode")
     validate_slowmode(seconds)
+    check_member_can(
+        member_permissions(interaction, thread),
+        kind="slowmode",
+        channel_id=thread.id,
+        doing="change slowmode",
+    )
     _need_manage_threads(thread, "change slowmode")
     await interaction.response.defer(ephemeral=True, thinking=True)  # before REST (rate limits)
     await thread.edit(slowmode_delay=seconds)

@@ -75,3 +75,23 @@ async def test_a_missing_plot_section_is_named_inertly(emu, bot):
         assert await record.text() == (
             f"This film has no section called “{shown}” (it has: none yet)."
         ), typed
+
+
+async def test_channels_the_bot_cannot_use_are_refused_when_set(emu, start_bot, settings):
+    hidden = emu.world.add_channel("hidden")
+    emu.world.deny_bot(hidden, view_channel=True)
+    async with start_bot(settings) as bot:
+        before = await bot.services.community.settings.get(guild(emu))
+        record = await emu.slash("Olive", "community settings", reviews_channel="hidden")
+        assert await record.text() == (
+            "I can't open a discussion in #hidden: I need the **Create Public Threads**, "
+            "**Send Messages in Threads**, **Embed Links**, **Manage Messages** and **Manage "
+            "Webhooks** permissions there. Nothing was created. Ask an admin to give it to my "
+            "role (Server Settings > Roles, or the channel's permissions)."
+        )
+        record = await emu.slash("Olive", "community settings", announce_channel="hidden")
+        assert await record.text() == (
+            f"I need Send Messages and Create Public Threads in <#{hidden}> for the poll and "
+            "the discussion."
+        )
+        assert await bot.services.community.settings.get(guild(emu)) == before

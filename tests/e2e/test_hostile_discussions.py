@@ -125,3 +125,37 @@ async def test_spoiler_terms_are_kept_without_direction_overrides(emu, bot):
         "SELECT term FROM discussion_spoiler_terms WHERE thread_id = ?", (int(thread),)
     )
     assert len(rows) == 1
+
+
+async def test_slowmode_needs_manage_threads_like_discord(emu, start_bot, settings):
+    """A moderator role that only times members out cannot change a thread's slowmode."""
+    timeout_only = discord.Permissions(view_channel=True, moderate_members=True)
+    helpers = emu.world.add_role("Helper", timeout_only, position=4)
+    dave = emu.world.user_id("Dave")
+    emu.world.members[dave]["roles"].append(helpers)
+    async with start_bot(settings) as bot:
+        thread = await open_discussion(emu, "film-talk")
+        record = await emu.slash("Dave", "discuss slowmode", where=thread, seconds=60)
+        assert await record.text() == (
+            f"You can't change slowmode in <#{thread}>: you need the **Manage Threads** "
+            "permission there. Nothing was changed."
+        )
+        assert emu.world.channels[thread].get("rate_limit_per_user", 0) == 0
+        assert (await bot.services.discussions.by_thread(int(thread))).slowmode_seconds == 0
+
+
+async def test_a_locked_archived_discussion_is_reopened_only_with_manage_threads(emu, bot):
+    await starter_role_for_members(emu)
+    thread = await open_discussion(emu, "film-talk")
+    await (await emu.slash("Mona", "mod lock", where=thread, reason="Heated")).reply()
+    archived = asyncio.ensure_future(bot.wait_for("discussion_archived"))
+    await bot.get_channel(int(thread)).edit(archived=True)
+    await archived
+    record = await emu.slash("Alice", "discuss reopen", discussion=thread)
+    assert await record.text() == (
+        f"You can't reopen this discussion in <#{thread}>: you need the **Manage Threads** "
+        "permission there. Nothing was changed."
+    )
+    assert emu.world.channels[thread]["thread_metadata"]["archived"] is True
+    record = await emu.slash("Mona", "discuss reopen", discussion=thread)
+    assert (await record.text()).startswith("Reopened ")
