@@ -95,3 +95,26 @@ async def test_channels_the_bot_cannot_use_are_refused_when_set(emu, start_bot, 
             "the discussion."
         )
         assert await bot.services.community.settings.get(guild(emu)) == before
+
+
+async def test_absurd_movie_night_dates_are_refused_and_nothing_is_planned(emu, bot):
+    for film in ("#1", "#2"):
+        await (await emu.slash("Alice", "watchlist add", film=film)).reply()
+    far = "9999-12-31 23:59 (UTC) is too far ahead: plan a movie night at most 100 years ahead"
+    for when, expected in (
+        ("9999-12-31 23:59", far + " (before "),
+        ("0001-01-01 00:00", "0001-01-01 00:00 (UTC) is in the past: pick a moment after "),
+        ("x" * 4000, "I can't read 'xxxxxxxx"),
+        ("2026-02-30 20:00", "I can't read '2026-02-30 20:00' as a date and time"),
+    ):
+        record = await emu.slash("Mona", "movienight plan", when=when)
+        text = await record.text()
+        assert text.startswith(expected) and len(text) < 300, text
+    record = await emu.slash("Olive", "community settings", timezone="Pacific/Kiritimati")
+    assert "Saved." in await record.text()
+    record = await emu.slash("Mona", "movienight plan", when="9999-12-31 23:59")
+    assert "is too far ahead" in await record.text()  # UTC+14 would overflow the year
+    record = await emu.slash("Mona", "movienight plan", when="0001-01-01 00:00")
+    assert "is in the past" in await record.text()
+    assert await bot.services.community.movie_nights.unfinished(guild(emu)) == []
+    assert not [m for m in emu.messages_in("general") if m.get("poll")]
