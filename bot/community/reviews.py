@@ -130,14 +130,29 @@ class ReviewService:
         return await self.get(review_id)
 
     async def to_remove(
-        self, guild_id: int, film: Film, author_id: int, *, by: int, is_moderator: bool
+        self,
+        guild_id: int,
+        film: Film,
+        author_id: int,
+        *,
+        by: int,
+        is_moderator: bool,
+        manages_messages: bool,
     ) -> Review:
-        """The active review `by` may remove (theirs, or anyone's for a moderator)."""
+        """The active review `by` may remove: theirs, or anyone's for a moderator who holds
+        Manage Messages (what Discord asks to remove someone else's post)."""
         review = await self.existing(guild_id, film.id, author_id)
         if review is None:
             raise NotFound(f"<@{author_id}> has no review of {escape_markdown(film.label)} here.")
-        if review.author_id != by and not is_moderator:
+        if review.author_id == by:
+            return review
+        if not is_moderator:
             raise PermissionDenied("Only the review's author or a moderator can remove it.")
+        if not manages_messages:
+            raise PermissionDenied(
+                "Removing someone else's review needs the **Manage Messages** permission here, "
+                "as deleting their messages would."
+            )
         return review
 
     async def remove(self, review_id: int, by: int) -> Review:

@@ -166,6 +166,7 @@ async def unreview(
         author.id,
         by=interaction.user.id,
         is_moderator=await is_moderator(interaction),
+        manages_messages=interaction.permissions.manage_messages,
     )
     await _defer(interaction)
     removed = await svc.community.reviews.remove(review.id, interaction.user.id)

@@ -3,6 +3,8 @@ inert, fit Discord's limits, and a refused setting stores nothing."""
 
 from __future__ import annotations
 
+import discord
+
 from bot import limits
 from bot.sandbox.emulator.interactions import message_text
 from tests.e2e._discussions import add_film
@@ -118,3 +120,25 @@ async def test_absurd_movie_night_dates_are_refused_and_nothing_is_planned(emu, 
     assert "is in the past" in await record.text()
     assert await bot.services.community.movie_nights.unfinished(guild(emu)) == []
     assert not [m for m in emu.messages_in("general") if m.get("poll")]
+
+
+async def test_removing_someone_elses_review_needs_manage_messages(emu, start_bot, settings):
+    timeout_only = discord.Permissions(view_channel=True, moderate_members=True)
+    emu.world.members[emu.world.user_id("Dave")]["roles"].append(
+        emu.world.add_role("Helper", timeout_only, position=4)
+    )
+    async with start_bot(settings) as bot:
+        posted = await emu.slash("Bob", "review", film="#1", rating=4, text="Quietly devastating.")
+        assert "Your review of" in await posted.text()
+        record = await emu.slash("Dave", "unreview", film="#1", member="Bob")
+        assert await record.text() == (
+            "Removing someone else's review needs the **Manage Messages** permission here, "
+            "as deleting their messages would."
+        )
+        (review,) = await bot.services.community.reviews.for_film(guild(emu), 1)
+        assert review.removed_by is None and review.author_id == int(emu.world.user_id("Bob"))
+        record = await emu.slash("Alice", "unreview", film="#1", member="Bob")
+        assert await record.text() == "Only the review's author or a moderator can remove it."
+        record = await emu.slash("Mona", "unreview", film="#1", member="Bob")
+        assert (await record.text()).startswith("Removed the review of Never Let Me Go (2010)")
+        assert await bot.services.community.reviews.for_film(guild(emu), 1) == []

@@ -159,3 +159,22 @@ async def test_a_locked_archived_discussion_is_reopened_only_with_manage_threads
     assert emu.world.channels[thread]["thread_metadata"]["archived"] is True
     record = await emu.slash("Mona", "discuss reopen", discussion=thread)
     assert (await record.text()).startswith("Reopened ")
+
+
+async def test_tagging_someone_elses_comment_needs_manage_messages(emu, start_bot, settings):
+    timeout_only = discord.Permissions(view_channel=True, moderate_members=True)
+    emu.world.members[emu.world.user_id("Dave")]["roles"].append(
+        emu.world.add_role("Helper", timeout_only, position=4)
+    )
+    async with start_bot(settings) as bot:
+        thread = await open_discussion(emu, "film-talk", spoilers="allowed")
+        comment = await emu.post("Bob", thread, "Ruth completes after her second donation.")
+        record = await emu.context_menu("Dave", "Spoiler-tag this", comment)
+        assert await record.text() == (
+            "Tagging someone else's comment takes it down and re-posts it, which needs the "
+            "**Manage Messages** permission here."
+        )
+        assert comment["id"] in {m["id"] for m in emu.messages_in(thread)}
+        assert await bot.services.guard.record_for(int(comment["id"])) is None
+        record = await emu.context_menu("Mona", "Spoiler-tag this", comment)
+        assert (await record.text()).startswith("Re-posted with spoiler tags")
