@@ -8,7 +8,7 @@ from discord import app_commands
 from bot.community.lists import paged, watchlist_lines
 from bot.community.reviews import review_line
 from bot.films.cards import embed_pages
-from bot.text import escape_markdown
+from bot.text import escape_markdown, neutral_name
 from cogs._types import Interaction
 from cogs._ui import Paginator
 from cogs.community.checks import server_of
@@ -59,15 +59,18 @@ member = app_commands.Group(
 
 
 @member.command(name="reviews")
-@app_commands.describe(member="Whose reviews")
-async def member_reviews(interaction: Interaction, member: discord.Member) -> None:
+@app_commands.describe(
+    member="Whose reviews (a member, or anyone by user id: also after they left)"
+)
+async def member_reviews(interaction: Interaction, member: discord.User) -> None:
     """One member's reviews, newest first, with links to their threads."""
     guild = server_of(interaction)
     reviews = await interaction.client.services.community.reviews.by_author(guild.id, member.id)
     lines = [review_line(r, guild_id=guild.id) for r in reviews]
+    name = neutral_name(member.display_name)
     pages = embed_pages(
-        f"Reviews by {member.display_name} ({len(reviews)})",
-        paged(lines, f"{member.display_name} has not reviewed a film yet."),
+        f"Reviews by {name} ({len(reviews)})",
+        paged(lines, f"{name} has not reviewed a film yet."),
     )
     await Paginator.send(interaction, pages, ephemeral=False)
 

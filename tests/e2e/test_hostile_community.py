@@ -3,6 +3,8 @@ inert, fit Discord's limits, and a refused setting stores nothing."""
 
 from __future__ import annotations
 
+import asyncio
+
 import discord
 
 from bot import limits
@@ -142,3 +144,21 @@ async def test_removing_someone_elses_review_needs_manage_messages(emu, start_bo
         record = await emu.slash("Mona", "unreview", film="#1", member="Bob")
         assert (await record.text()).startswith("Removed the review of Never Let Me Go (2010)")
         assert await bot.services.community.reviews.for_film(guild(emu), 1) == []
+
+
+async def test_a_member_who_left_still_has_reviews_to_list_and_remove(emu, bot):
+    posted = await emu.slash("Bob", "review", film="#1", rating=4, text="Quietly devastating.")
+    assert "Your review of" in await posted.text()
+    bob = emu.world.user_id("Bob")
+    left = asyncio.ensure_future(bot.wait_for("raw_member_remove"))
+    emu.world.members.pop(bob)
+    await emu.gateway.dispatch(
+        "GUILD_MEMBER_REMOVE",
+        {"guild_id": emu.world.guild["id"], "user": emu.world.users[bob].payload},
+    )
+    await left
+    record = await emu.slash("Alice", "member reviews", member=bob)
+    assert message_text(await record.reply()).startswith("Reviews by Bob (1)\n• ★★★★☆ 4/5")
+    record = await emu.slash("Mona", "unreview", film="#1", member=bob)
+    assert (await record.text()).startswith("Removed the review of Never Let Me Go (2010) by ")
+    assert await bot.services.community.reviews.for_film(guild(emu), 1) == []
