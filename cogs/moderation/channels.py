@@ -40,7 +40,7 @@ async def purge(
     name = member.display_name if member else ""
     prompt = confirmation_prompt("purge", name, reason, purge_count=count)
 
-    async def confirmed() -> str:
+    async def confirmed(_button: Interaction) -> str:
         messages = [
             message
             async for message in channel.history(limit=count)

@@ -4,9 +4,13 @@ without the characters that would hide or reorder it."""
 
 from __future__ import annotations
 
+import asyncio
+
+import discord
 import pytest
 
 from bot import limits
+from bot.sandbox.emulator.interactions import message_text
 from tests.e2e._moderation import all_cases, cases_of, confirm, dm_texts, use_log_channel
 from tests.e2e._moderation import log_entries as mod_log
 
@@ -116,3 +120,38 @@ async def test_zalgo_in_a_reason_is_capped_and_fits_the_dm(emu, bot):
     assert case.reason == "b\u0301\u0301ad"
     (dm,) = dm_texts(emu, "Bob")
     assert len(dm) <= limits.MESSAGE_CONTENT
+
+
+async def promote(bot, emu, name: str, role_id: str) -> None:
+    """Give a member a role on Discord, and wait until the bot's cache knows."""
+    member = emu.world.members[emu.world.user_id(name)]
+    member["roles"].append(role_id)
+    updated = asyncio.ensure_future(bot.wait_for("member_update"))
+    await emu.gateway.dispatch("GUILD_MEMBER_UPDATE", {**member, "guild_id": emu.world.guild["id"]})
+    await updated
+
+
+@pytest.mark.parametrize(
+    ("asker", "role_position", "expected"),
+    [
+        ("Mona", 7, "Bob's highest role is not below yours, so you can't ban them."),
+        (
+            "Olive",
+            9,
+            "Bob's highest role is not below mine, so I can't ban them: move my role above "
+            "theirs in Server Settings > Roles.",
+        ),
+    ],
+)
+async def test_a_ban_prompt_is_judged_by_the_roles_at_the_click(
+    emu, bot, asker, role_position, expected
+):
+    record = await emu.slash(asker, "mod ban", member="Bob", reason="Raid account")
+    assert (await record.text()).startswith("Ban **Bob**?")
+    senior = emu.world.add_role("Senior", discord.Permissions.none(), position=role_position)
+    role = {"guild_id": emu.world.guild["id"], "role": emu.world.roles[senior]}
+    await emu.gateway.dispatch("GUILD_ROLE_CREATE", role)
+    await promote(bot, emu, "Bob", senior)
+    click = await confirm(emu, asker, record, "Ban")
+    assert message_text(await click.reply()) == expected
+    assert await all_cases(bot) == [] and nothing_done(emu)
