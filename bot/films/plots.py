@@ -14,7 +14,7 @@ from collections.abc import Callable
 from bot import limits
 from bot.errors import InvalidInput, NotFound
 from bot.films.model import SpoilerLevel, SummarySection
-from bot.text import neutral_name
+from bot.text import clean_typed, neutral_name, one_line
 from storage.plot_sections import PlotSectionRepository
 
 log = logging.getLogger(__name__)
@@ -36,8 +36,11 @@ def parse_level(value: str) -> SpoilerLevel:
 
 
 def validate_section(heading: str, level: str, text: str) -> SummarySection:
-    """A section from the modal's three fields; InvalidInput saying exactly what is wrong."""
-    heading, text = heading.strip(), text.strip()
+    """A section from the modal's three fields; InvalidInput saying exactly what is wrong.
+
+    Hidden characters (direction overrides, zero-width spaces) are dropped first, so a title of
+    only those is missing."""
+    heading, text = one_line(clean_typed(heading)), clean_typed(text)
     if not heading:
         raise InvalidInput("Give the section a title, e.g. “The ending”.")
     if len(heading) > HEADING_MAX:

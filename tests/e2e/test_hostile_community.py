@@ -162,3 +162,18 @@ async def test_a_member_who_left_still_has_reviews_to_list_and_remove(emu, bot):
     record = await emu.slash("Mona", "unreview", film="#1", member=bob)
     assert (await record.text()).startswith("Removed the review of Never Let Me Go (2010) by ")
     assert await bot.services.community.reviews.for_film(guild(emu), 1) == []
+
+
+async def test_a_plot_section_titled_with_invisible_characters_is_refused(emu, bot):
+    film = await add_film(bot, "Quiet Letters", 1998)
+    shown = await emu.slash("Mona", "film plot", title=f"#{film}")
+    values = {"heading": "\u200b\u202e\u2060", "level": "ending", "text": "Jane burns them."}
+    submitted = await emu.submit_modal("Mona", shown, values)
+    assert await submitted.text() == "Give the section a title, e.g. “The ending”."
+    assert (await bot.services.catalog.get_details(film)).summary == ()
+    shown = await emu.slash("Mona", "film plot", title=f"#{film}")
+    values = {"heading": "\u202eThe\u200b end", "level": "ending", "text": "\u202eJane burns them."}
+    submitted = await emu.submit_modal("Mona", shown, values)
+    assert "Added the section “The end” (ending)" in await submitted.text()
+    (section,) = (await bot.services.catalog.get_details(film)).summary
+    assert (section.heading, section.text) == ("The end", "Jane burns them.")
