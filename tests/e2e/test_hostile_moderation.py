@@ -155,3 +155,18 @@ async def test_a_ban_prompt_is_judged_by_the_roles_at_the_click(
     click = await confirm(emu, asker, record, "Ban")
     assert message_text(await click.reply()) == expected
     assert await all_cases(bot) == [] and nothing_done(emu)
+
+
+async def test_an_appeal_text_of_hidden_characters_removes_it_and_overrides_are_dropped(emu, bot):
+    record = await emu.slash("Olive", "mod config appeal", text="\u202eWrite to @everyone")
+    assert (await record.text()).startswith("Appeal text set.")
+    config = await bot.services.moderation.config.get(int(emu.world.guild["id"]))
+    assert config.appeal_text == "Write to @everyone"
+    await (await emu.slash("Olive", "mod config appeal", text="\u200b\u2060")).reply()
+    config = await bot.services.moderation.config.get(int(emu.world.guild["id"]))
+    assert config.appeal_text is None
+    await (await emu.slash("Mona", "mod warn", member="Bob", reason="Rude")).reply()
+    (dm,) = dm_texts(emu, "Bob")
+    assert dm.endswith(
+        "**How to appeal:** If you think this was a mistake, contact the moderators of Film Club."
+    )
