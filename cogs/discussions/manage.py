@@ -115,7 +115,11 @@ async def reopen(interaction: Interaction, discussion: str | None = None) -> Non
 async def list_open(interaction: Interaction) -> None:
     """List this server's open film discussions."""
     guild = guild_of(interaction)
-    discussions = await services(interaction).discussions.list_open(guild.id)
+    discussions = [
+        d
+        for d in await services(interaction).discussions.list_open(guild.id)
+        if _visible(interaction, guild, d)  # a staff channel's discussions stay private
+    ]
     heading = f"**Open film discussions in {neutralise_mentions(escape_markdown(guild.name))}**"
     await Paginator.send(interaction, list_pages(discussions, heading=heading))
 
@@ -144,6 +148,12 @@ async def slowmode(
     await interaction.followup.send(
         f"{text} in the discussion of {escape_markdown(record.film_label)}.", ephemeral=True
     )
+
+
+def _visible(interaction: Interaction, guild: discord.Guild, discussion: Discussion) -> bool:
+    """Whether the member asking can see the channel the discussion's thread is under."""
+    parent = guild.get_channel(discussion.channel_id)
+    return parent is not None and "read_messages" in member_permissions(interaction, parent)
 
 
 def _label(discussion: Discussion) -> str:

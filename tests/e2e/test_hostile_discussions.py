@@ -178,3 +178,17 @@ async def test_tagging_someone_elses_comment_needs_manage_messages(emu, start_bo
         assert await bot.services.guard.record_for(int(comment["id"])) is None
         record = await emu.context_menu("Mona", "Spoiler-tag this", comment)
         assert (await record.text()).startswith("Re-posted with spoiler tags")
+
+
+async def test_discussions_in_a_channel_a_member_cannot_see_are_not_listed(
+    emu, start_bot, settings
+):
+    emu.world.add_channel("staff-room")
+    staff_only(emu, "staff-room")
+    async with start_bot(settings):
+        staff = await open_discussion(emu, "staff-room")
+        public = await open_discussion(emu, "film-talk")
+        mine = await (await emu.slash("Alice", "discuss list")).text()
+        assert f"<#{public}>" in mine and f"<#{staff}>" not in mine
+        theirs = await (await emu.slash("Mona", "discuss list")).text()
+        assert f"<#{public}>" in theirs and f"<#{staff}>" in theirs
