@@ -4,12 +4,15 @@ inert, fit Discord's limits, and a refused setting stores nothing."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import discord
 
 from bot import limits
+from bot.community.model import Setting
 from bot.sandbox.emulator.interactions import message_text
 from tests.e2e._discussions import add_film
+from tests.e2e.test_community_movienight import night_at, plan, start_clock
 
 OVERRIDES = ("\u202e", "\u202d", "\u2067", "\u2068")
 
@@ -177,3 +180,25 @@ async def test_a_plot_section_titled_with_invisible_characters_is_refused(emu, b
     assert "Added the section “The end” (ending)" in await submitted.text()
     (section,) = (await bot.services.catalog.get_details(film)).summary
     assert (section.heading, section.text) == ("The end", "Jane burns them.")
+
+
+async def test_an_everyone_reminder_role_stored_earlier_pings_nobody(emu, start_bot, settings):
+    """A server whose reminder role was set to @everyone before the rule gets a plain reminder."""
+    clock = start_clock()
+    async with start_bot(settings, clock=clock) as bot:
+        for film in ("#1", "#2"):
+            await (await emu.slash("Alice", "watchlist add", film=film)).reply()
+        await bot.services.community.settings.change(
+            guild(emu), {Setting.REMINDER_ROLE: guild(emu), Setting.REMINDER_MINUTES: 30}
+        )
+        starts_at, when = night_at(clock)
+        await plan(emu, when)
+        night = (await bot.services.community.movie_nights.unfinished())[0]
+        clock.set(night.poll_ends_at)
+        await bot.services.expiry.wait_idle()
+        clock.set(starts_at - timedelta(minutes=30))
+        await bot.services.expiry.wait_idle()
+        reminder = await emu.wait_for_message(
+            "general", predicate=lambda m: m["content"].startswith("Movie night <t:")
+        )
+        assert emu.pings(reminder) == set() and "everyone" not in reminder["content"]
