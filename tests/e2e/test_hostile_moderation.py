@@ -170,3 +170,15 @@ async def test_an_appeal_text_of_hidden_characters_removes_it_and_overrides_are_
     assert dm.endswith(
         "**How to appeal:** If you think this was a mistake, contact the moderators of Film Club."
     )
+
+
+async def test_an_administrator_cannot_be_timed_out_and_is_told_why(emu, start_bot, settings):
+    co_admin = emu.world.add_role("Co-admin", discord.Permissions(administrator=True), position=3)
+    emu.world.members[emu.world.user_id("Dave")]["roles"].append(co_admin)
+    async with start_bot(settings) as bot:
+        record = await emu.slash("Mona", "mod timeout", member="Dave", duration="1h", reason="x")
+        assert await record.text() == (
+            "Dave is an administrator, and Discord does not let anyone time out an administrator."
+        )
+        assert await all_cases(bot) == [] and nothing_done(emu, "Dave")
+        assert emu.recorder.find("PATCH", r"/members/\d+$") == []
