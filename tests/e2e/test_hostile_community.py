@@ -202,3 +202,27 @@ async def test_an_everyone_reminder_role_stored_earlier_pings_nobody(emu, start_
             "general", predicate=lambda m: m["content"].startswith("Movie night <t:")
         )
         assert emu.pings(reminder) == set() and "everyone" not in reminder["content"]
+
+
+async def test_a_review_is_not_opened_where_the_member_cannot_open_a_thread(
+    emu, start_bot, settings
+):
+    read_only = emu.world.add_channel("announcements")
+    no_threads = str(discord.Permissions(create_public_threads=True).value)
+    emu.world.channels[read_only]["permission_overwrites"].append(
+        {"id": emu.world.role_id("Member"), "type": 0, "allow": "0", "deny": no_threads}
+    )
+    async with start_bot(settings) as bot:
+        record = await emu.slash(
+            "Alice", "review", where="announcements", film="#1", rating=4, text="Lovely."
+        )
+        assert await record.text() == (
+            f"You can't post a review in <#{read_only}>: you need the **Create Public Threads** "
+            "permission there. Nothing was changed."
+        )
+        assert await bot.services.community.reviews.for_film(guild(emu), 1) == []
+        assert not [c for c in emu.world.channels.values() if c.get("parent_id") == read_only]
+        record = await emu.slash(
+            "Alice", "review", where="film-talk", film="#1", rating=4, text="Lovely."
+        )
+        assert "Your review of" in await record.text()
