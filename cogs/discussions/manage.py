@@ -31,6 +31,8 @@ async def archived_choices(
     for discussion in archived:
         if typed and typed not in discussion.film_label.lower():
             continue
+        if not _visible(interaction, guild, discussion):
+            continue
         parent = guild.get_channel(discussion.channel_id)
         where = f" · #{parent.name}" if parent else ""
         name = (discussion.film_label + where)[: limits.CHOICE_NAME]

@@ -192,3 +192,23 @@ async def test_discussions_in_a_channel_a_member_cannot_see_are_not_listed(
         assert f"<#{public}>" in mine and f"<#{staff}>" not in mine
         theirs = await (await emu.slash("Mona", "discuss list")).text()
         assert f"<#{public}>" in theirs and f"<#{staff}>" in theirs
+
+
+async def test_reopen_suggests_only_discussions_the_member_can_see(emu, start_bot, settings):
+    emu.world.add_channel("staff-room")
+    staff_only(emu, "staff-room")
+    async with start_bot(settings) as bot:
+        await starter_role_for_members(emu)
+        for channel in ("staff-room", "film-talk"):
+            thread = await open_discussion(emu, channel)
+            archived = asyncio.ensure_future(bot.wait_for("discussion_archived"))
+            await bot.get_channel(int(thread)).edit(archived=True)
+            await archived
+        mine = await emu.autocomplete(
+            "Alice", "discuss reopen", focused="discussion", discussion=""
+        )
+        assert [c["name"] for c in mine] == ["Never Let Me Go (2010) · #film-talk"]
+        theirs = await emu.autocomplete(
+            "Mona", "discuss reopen", focused="discussion", discussion=""
+        )
+        assert len(theirs) == 2
