@@ -87,7 +87,7 @@ class PlotEditor:
     async def editable(self, film_id: int, heading: str) -> SummarySection:
         """A section to open in the modal: it must fit Discord's 4,000-character text box."""
         section = await self.find(film_id, heading)
-        check_fits_modal(section.text, f"The section “{section.heading[:60]}”")
+        check_fits_modal(section.text, f"The section “{neutral_name(section.heading, 60)}”")
         return section
 
     async def save(
