@@ -226,3 +226,14 @@ async def test_a_review_is_not_opened_where_the_member_cannot_open_a_thread(
             "Alice", "review", where="film-talk", film="#1", rating=4, text="Lovely."
         )
         assert "Your review of" in await record.text()
+
+
+async def test_a_search_with_no_letters_or_digits_asks_for_a_title(emu, bot):
+    for typed in ("🎬🎬", "```", "\u200b\u202e", "|| **"):
+        record = await emu.slash("Carol", "film search", query=typed)
+        assert await record.text() == (
+            "Type part of a film's title to search for, e.g. sunshine 2007."
+        ), typed
+        assert await record.is_ephemeral()
+    record = await emu.slash("Carol", "film search", query="never let")
+    assert "Never Let Me Go (2010)" in message_text(await record.reply())
