@@ -212,3 +212,13 @@ async def test_reopen_suggests_only_discussions_the_member_can_see(emu, start_bo
             "Mona", "discuss reopen", focused="discussion", discussion=""
         )
         assert len(theirs) == 2
+
+
+async def test_two_moderators_opening_one_film_at_once_get_one_thread(emu, bot):
+    first = await emu.slash("Mona", "discuss start", film=NLMG, channel="film-talk")
+    second = await emu.slash("Olive", "discuss start", film=NLMG, channel="film-talk")
+    texts = sorted([await first.text(), await second.text()])
+    (thread,) = threads_under(emu, "film-talk")
+    assert texts[0].startswith("A discussion of Never Let Me Go (2010) is already open here: ")
+    assert texts[1].startswith(f"Opened <#{thread['id']}> for Never Let Me Go (2010)")
+    assert len(await bot.services.discussions.list_open(guild(emu))) == 1
