@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from bot import limits
 from bot.community.model import CommunitySettings, Setting, WatchlistEntry
-from bot.errors import InvalidInput, NotFound
+from bot.errors import InvalidInput, NotFound, PermissionDenied
 from bot.moderation.clock import Clock
 from bot.text import neutral_name
 from storage.community import CommunitySettingsRepository, ReactionRepository
@@ -59,11 +59,19 @@ class Watchlist:
         await self._repo.add(guild_id, film_id, film_label, by, now)
         return WatchlistEntry(guild_id, film_id, film_label, by, now)
 
-    async def remove(self, guild_id: int, film_id: int) -> WatchlistEntry:
-        """Take a film off the list; refuses one that is not on it."""
+    async def remove(
+        self, guild_id: int, film_id: int, *, by: int | None = None, is_moderator: bool = False
+    ) -> WatchlistEntry:
+        """Take a film off the list: its suggester or a moderator may (`by` None: the bot
+        itself); refuses one that is not on it."""
         entry = await self._repo.get(guild_id, film_id)
         if entry is None:
             raise NotFound("That film is not on the watchlist.")
+        if by is not None and by != entry.suggested_by and not is_moderator:
+            raise PermissionDenied(
+                f"{neutral_name(entry.film_label, limits.THREAD_NAME)} was suggested by "
+                f"<@{entry.suggested_by}>: only they or a moderator can take it off the watchlist."
+            )
         await self._repo.remove(guild_id, film_id)
         return entry
 

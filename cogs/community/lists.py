@@ -9,6 +9,7 @@ from bot.community.lists import paged, watchlist_lines
 from bot.community.reviews import review_line
 from bot.films.cards import embed_pages
 from bot.text import escape_markdown, neutral_name
+from cogs._checks import is_moderator
 from cogs._types import Interaction
 from cogs._ui import Paginator
 from cogs.community.checks import server_of
@@ -33,9 +34,14 @@ async def watchlist_add(interaction: Interaction, film: FilmOption) -> None:
 @watchlist.command(name="remove")
 @app_commands.describe(film="The film to take off the watchlist")
 async def watchlist_remove(interaction: Interaction, film: FilmOption) -> None:
-    """Take a film off the watchlist."""
+    """Take a film off the watchlist (one you suggested; moderators: any)."""
     watchlist = interaction.client.services.community.watchlist
-    await watchlist.remove(server_of(interaction).id, film.id)
+    await watchlist.remove(
+        server_of(interaction).id,
+        film.id,
+        by=interaction.user.id,
+        is_moderator=await is_moderator(interaction),
+    )
     await _answer(interaction, f"Removed {escape_markdown(film.label)} from the watchlist.")
 
 

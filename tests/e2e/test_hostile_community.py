@@ -237,3 +237,21 @@ async def test_a_search_with_no_letters_or_digits_asks_for_a_title(emu, bot):
         assert await record.is_ephemeral()
     record = await emu.slash("Carol", "film search", query="never let")
     assert "Never Let Me Go (2010)" in message_text(await record.reply())
+
+
+async def test_a_member_cannot_empty_the_watchlist_of_others_suggestions(emu, bot):
+    await (await emu.slash("Alice", "watchlist add", film="#1")).reply()
+    await (await emu.slash("Bob", "watchlist add", film="#2")).reply()
+    alice = emu.world.user_id("Alice")
+    record = await emu.slash("Bob", "watchlist remove", film="#1")
+    assert await record.text() == (
+        f"Never Let Me Go (2010) was suggested by <@{alice}>: only they or a moderator can "
+        "take it off the watchlist."
+    )
+    assert emu.pings(await record.reply()) == set()
+    assert len(await bot.services.community.watchlist.entries(guild(emu))) == 2
+    record = await emu.slash("Bob", "watchlist remove", film="#2")
+    assert (await record.text()).startswith("Removed The Fountain (2006)")
+    record = await emu.slash("Mona", "watchlist remove", film="#1")
+    assert (await record.text()).startswith("Removed Never Let Me Go (2010)")
+    assert await bot.services.community.watchlist.entries(guild(emu)) == []
