@@ -8,6 +8,9 @@
   line, no formatting, no mentions, at most `limit` characters.
 - `neutral_label` is for places Discord shows without markdown (thread names): mentions inert,
   one line, no control characters.
+- `clean_typed` is for free text a person types that the bot keeps (reasons, terms): direction
+  overrides, zero-width and control characters dropped, runs of combining marks capped.
+- `typed_back` quotes what someone typed in a refusal: one line, cut short, as inline code.
 The zero-width space used here is invisible in Discord, so readers see the text unchanged.
 """
 
@@ -26,6 +29,15 @@ _BROADCAST = re.compile(r"@(everyone|here)(?![A-Za-z0-9])", re.IGNORECASE)
 # users <@id> <@!id>, roles <@&id>, channels <#id>, commands </name sub:id>, guild <id:browse>
 _ID_MENTION = re.compile(r"<(@|#|/|id:)([!&]?\d+|(?<=/)[^<>:\n\u200b][^<>:\n]*:\d+|(?<=:)\w+)>")
 _NAME_MARKUP = re.compile(r"([\\*_~`|\[\]<>])")
+# Bidirectional embeddings, overrides and isolates: they reorder the rest of a line.
+_BIDI_FORMATTING = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Those, directional marks, zero-width characters and the byte-order mark: they reorder or
+# hide text without showing anything themselves.
+_HIDDEN = re.compile(
+    "[\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u061c\ufeff]"
+)
+COMBINING_RUN = 2  # combining marks kept on one letter ("é̃" is fine, "zalgo" stacks are not)
+TYPED_BACK_CHARS = 80  # how much of a refused input a refusal quotes back
 
 
 def neutralise_mentions(text: str) -> str:
@@ -61,7 +73,9 @@ def escape_markdown(text: str) -> str:
 
     Only characters that start markdown are escaped, and `-`, `#` and `>` only at a line start.
     Mention markup is made inert too (`neutralise_mentions`): it would show as a mention.
+    Direction overrides are dropped: one in a title would reverse the rest of the line.
     """
+    text = _BIDI_FORMATTING.sub("", text)
     escaped_lines = []
     for line in text.split("\n"):
         stripped = line.lstrip()
@@ -74,9 +88,41 @@ def escape_markdown(text: str) -> str:
     return neutralise_mentions("\n".join(escaped_lines))
 
 
+def clean_typed(text: str) -> str:
+    """Free text as the bot keeps it: hidden and control characters (but not line breaks or
+    tabs) dropped, combining marks capped at COMBINING_RUN per letter, ends stripped."""
+    text = _HIDDEN.sub("", text)
+    kept: list[str] = []
+    run = 0
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category == "Cc" and ch not in "\n\t":
+            continue
+        run = run + 1 if category == "Mn" else 0
+        if run <= COMBINING_RUN:
+            kept.append(ch)
+    return "".join(kept).strip()
+
+
+def typed_back(text: str, limit: int = TYPED_BACK_CHARS) -> str:
+    """What someone typed, quoted in a refusal as inline code: one line, cleaned, at most
+    `limit` characters; backticks are swapped for a look-alike so the code span cannot break."""
+    shown = one_line(clean_typed(text)) or "(nothing)"
+    if len(shown) > limit:
+        shown = shown[: limit - 1] + ELLIPSIS
+    return "`" + neutralise_mentions(shown.replace("`", "\u02cb")) + "`"
+
+
 def strip_invisible(text: str) -> str:
     """Drop the zero-width characters renderers insert, e.g. to compare what readers see."""
     return text.replace(ZERO_WIDTH_SPACE, "")
+
+
+def joined(items: list[str]) -> str:
+    """ "a", "a and b", "a, b and c": a list as a sentence says it."""
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def counted(count: int, noun: str, plural: str | None = None) -> str:

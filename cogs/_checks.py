@@ -68,7 +68,8 @@ def granted(permissions: discord.Permissions) -> frozenset[str]:
 def person(user: discord.abc.User) -> Person:
     """A member with their top role, or someone not in the server (top role None)."""
     if isinstance(user, discord.Member):
-        return Person(user.id, user.display_name, user.top_role.position)
+        admin = user.guild_permissions.administrator
+        return Person(user.id, user.display_name, user.top_role.position, administrator=admin)
     return Person(user.id, user.display_name, None)
 
 

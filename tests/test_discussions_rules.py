@@ -72,7 +72,7 @@ def test_missing_permissions_are_all_named():
     assert "#film-forum: I need the **Send Messages** permission" in str(refused.value)
     with pytest.raises(PermissionDenied) as refused:
         check_bot_can_open(set(), forum=False, channel_name="x")
-    assert "**Create Public Threads** and **Send Messages in Threads** and" in str(refused.value)
+    assert "**Create Public Threads**, **Send Messages in Threads**, " in str(refused.value)
 
 
 def test_starters_are_moderators_or_hold_the_role():

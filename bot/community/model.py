@@ -23,6 +23,9 @@ DEFAULT_TIMEZONE = "UTC"
 DEFAULT_REGION = "US"
 DEFAULT_REMINDER_MINUTES = 60
 REMINDER_MINUTES_MAX = 7 * 24 * 60  # a week ahead at most
+# Our choice: far enough for any real plan (and the sandbox tour's fixed 2099 date), near
+# enough to refuse a year like 9999, which no event reaches and a time zone can overflow.
+PLAN_AHEAD_MAX_YEARS = 100
 POLL_ANSWERS_MIN = 2  # a poll of one film is no choice (Discord would allow it)
 MOVIE_NIGHT_HOURS = 3  # the event's end time (external events need one): start + this
 WHEN_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H.%M", "%d.%m.%Y %H:%M")
@@ -282,6 +285,21 @@ def check_region(region: str) -> str:
     return code
 
 
+def check_reminder_role(role_id: int, guild_id: int, *, managed: bool) -> int:
+    """The reminder role: a role members can take, never @everyone (its id is the server's)."""
+    if role_id == guild_id:
+        raise InvalidInput(
+            "@everyone can't be the reminder role: the reminder pings only members who opted "
+            "in. Make a role such as Movie Night that members can take, and choose that."
+        )
+    if managed:
+        raise InvalidInput(
+            "That role belongs to a bot or an integration, so no member can take it: choose a "
+            "role members can opt into."
+        )
+    return role_id
+
+
 def check_timezone(name: str) -> str:
     """An IANA time zone name ("Europe/Paris"); refuses unknown ones with close matches."""
     cleaned = name.strip().replace(" ", "_")
@@ -311,7 +329,18 @@ def parse_when(text: str, zone: ZoneInfo, now: datetime) -> datetime:
             f"I can't read {text[:60]!r} as a date and time: write it like 2026-12-05 20:30 "
             f"(server time zone: {zone.key})."
         )
-    moment = local.replace(tzinfo=zone).astimezone(UTC)
+    try:
+        moment = local.replace(tzinfo=zone).astimezone(UTC)
+    except OverflowError:  # year 1 or 9999 shifted past datetime's range by the zone
+        moment = (
+            datetime.min.replace(tzinfo=UTC) if local.year < 2 else datetime.max.replace(tzinfo=UTC)
+        )
+    latest = now + timedelta(days=365 * PLAN_AHEAD_MAX_YEARS)
+    if moment > latest:
+        raise InvalidInput(
+            f"{cleaned} ({zone.key}) is too far ahead: plan a movie night at most "
+            f"{PLAN_AHEAD_MAX_YEARS} years ahead (before {latest.astimezone(zone):%Y-%m-%d})."
+        )
     if moment <= now:
         raise InvalidInput(
             f"{cleaned} ({zone.key}) is in the past: pick a moment after "

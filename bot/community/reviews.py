@@ -30,13 +30,14 @@ from bot.moderation.clock import Clock
 from bot.screening.results import Outcome
 from bot.spoilers.format import Document
 from bot.spoilers.guard import SpoilerGuard
-from bot.text import counted, escape_markdown, neutralise_mentions
+from bot.text import counted, escape_markdown, neutral_name, neutralise_mentions
 from storage.community import MemberReviewRepository
 
 log = logging.getLogger(__name__)
 
 ScreenText = Callable[[int, str, int], Awaitable[Outcome]]  # guild, text, film id -> outcome
 TOP_LIMIT = 10
+GENRE_SHOWN_CHARS = 40  # a typed genre quoted in /film top's method line
 
 
 @dataclass(frozen=True)
@@ -134,14 +135,29 @@ class ReviewService:
         return await self.get(review_id)
 
     async def to_remove(
-        self, guild_id: int, film: Film, author_id: int, *, by: int, is_moderator: bool
+        self,
+        guild_id: int,
+        film: Film,
+        author_id: int,
+        *,
+        by: int,
+        is_moderator: bool,
+        manages_messages: bool,
     ) -> Review:
-        """The active review `by` may remove (theirs, or anyone's for a moderator)."""
+        """The active review `by` may remove: theirs, or anyone's for a moderator who holds
+        Manage Messages (what Discord asks to remove someone else's post)."""
         review = await self.existing(guild_id, film.id, author_id)
         if review is None:
             raise NotFound(f"<@{author_id}> has no review of {escape_markdown(film.label)} here.")
-        if review.author_id != by and not is_moderator:
+        if review.author_id == by:
+            return review
+        if not is_moderator:
             raise PermissionDenied("Only the review's author or a moderator can remove it.")
+        if not manages_messages:
+            raise PermissionDenied(
+                "Removing someone else's review needs the **Manage Messages** permission here, "
+                "as deleting their messages would."
+            )
         return review
 
     async def remove(self, review_id: int, by: int) -> Review:
@@ -230,7 +246,7 @@ def rating_line(rating: FilmRating | None, catalog_rating: str | None) -> str:
 
 def top_lines(ranked: list[tuple[FilmRating, float]], prior: float, genre: str | None) -> str:
     """/film top's text: the method first, then one line per film."""
-    scope = f" in {escape_markdown(genre)}" if genre else ""
+    scope = f" in {neutral_name(genre, GENRE_SHOWN_CHARS)}" if genre else ""
     method = (
         f"*Ranked by Bayesian average{scope}: each film's mean is pulled towards the server's "
         f"mean ({prior:.2f}/5) by {BAYES_PRIOR_WEIGHT} imaginary votes, so a film rated 5 by one "

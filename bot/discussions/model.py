@@ -74,7 +74,7 @@ def parse_policy(value: str) -> SpoilerPolicy:
     """The spoiler policy a user named ("allowed" or "tagged-only")."""
     normalised = value.strip().lower().replace("_", "-").replace(" ", "-")
     if normalised not in POLICIES:
-        raise InvalidInput(f"Unknown spoiler policy {value!r}: choose allowed or tagged-only.")
+        raise InvalidInput(f"Unknown spoiler policy {value[:40]!r}: choose allowed or tagged-only.")
     return SpoilerPolicy(normalised)
 
 

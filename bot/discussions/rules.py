@@ -15,7 +15,7 @@ from bot.discussions.model import ARCHIVE_LABELS, Discussion, DiscussionSettings
 from bot.errors import InvalidInput, PermissionDenied, UserFacingError
 from bot.moderation.rules import PERMISSION_NAMES
 from bot.render import timestamp
-from bot.text import neutral_label, neutral_name
+from bot.text import joined, neutral_label, neutral_name
 
 THREAD_SUFFIX = " - discussion"
 LIST_PAGE_LINES = 10
@@ -27,11 +27,21 @@ BOT_NEEDS = {
     "text": ("create_public_threads", *_COMMON_NEEDS),
     "forum": ("send_messages", *_COMMON_NEEDS),
 }
+# What the member who asks needs there: Discord would not let them open the thread themselves
+# otherwise (the bot must not open one where they cannot see or post).
+MEMBER_NEEDS = {
+    "text": ("read_messages", "create_public_threads"),
+    "forum": ("read_messages", "send_messages"),
+    "thread": ("read_messages", "send_messages_in_threads"),
+    "locked thread": ("read_messages", "manage_threads"),  # only they may unarchive it
+    "slowmode": ("read_messages", "manage_threads"),  # a thread's slowmode
+}
 _NAMES = {
     **PERMISSION_NAMES,
     "create_public_threads": "Create Public Threads",
     "send_messages_in_threads": "Send Messages in Threads",
     "manage_webhooks": "Manage Webhooks",
+    "read_messages": "View Channel",  # discord.py's name for it
 }
 # Genre spellings that differ between catalogs and forum tags, folded to one key.
 _GENRE_ALIASES = {"scifi": "sciencefiction", "romcom": "romance", "docs": "documentary"}
@@ -65,12 +75,31 @@ def check_bot_can_open(granted: Collection[str], *, forum: bool, channel_name: s
     missing = [p for p in BOT_NEEDS["forum" if forum else "text"] if p not in granted]
     if not missing:
         return
-    listed = " and ".join(f"**{_NAMES.get(p, p)}**" for p in missing)
+    listed = joined([f"**{_NAMES.get(p, p)}**" for p in missing])
     noun = "permission" if len(missing) == 1 else "permissions"
     raise PermissionDenied(
         f"I can't open a discussion in #{channel_name}: I need the {listed} {noun} there. "
         "Nothing was created. Ask an admin to give it to my role (Server Settings > Roles, or "
         "the channel's permissions)."
+    )
+
+
+def check_member_can(granted: Collection[str], *, kind: str, channel_id: int, doing: str) -> None:
+    """PermissionDenied when the member asking could not do this in that channel on Discord
+    (`kind`: a key of MEMBER_NEEDS: "text" or "forum" to open a discussion, "thread" or
+    "locked thread" to reopen one, "slowmode" to change a thread's)."""
+    if "administrator" in granted:
+        return
+    missing = [p for p in MEMBER_NEEDS[kind] if p not in granted]
+    if not missing:
+        return
+    if "read_messages" in missing:
+        raise PermissionDenied(
+            f"You can't see <#{channel_id}>, so you can't {doing} there. Nothing was changed."
+        )
+    raise PermissionDenied(
+        f"You can't {doing} in <#{channel_id}>: you need the "
+        f"**{_NAMES.get(missing[0], missing[0])}** permission there. Nothing was changed."
     )
 
 

@@ -6,6 +6,7 @@ refusal; storage only reads and writes rows.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 
 from bot.discussions.model import (
@@ -41,6 +42,12 @@ class Discussions:
     ) -> None:
         self._threads = threads
         self._settings = settings
+        self._opening: dict[tuple[int, int], asyncio.Lock] = {}
+
+    def opening(self, channel_id: int, film_id: int) -> asyncio.Lock:
+        """Hold it while a discussion of `film_id` is checked and opened in `channel_id`: a
+        second request at the same moment waits, then finds the first discussion open."""
+        return self._opening.setdefault((channel_id, film_id), asyncio.Lock())
 
     async def by_thread(self, thread_id: int) -> Discussion | None:
         """The discussion held in this thread; None when the thread is not one."""

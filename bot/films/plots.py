@@ -14,6 +14,7 @@ from collections.abc import Callable
 from bot import limits
 from bot.errors import InvalidInput, NotFound
 from bot.films.model import SpoilerLevel, SummarySection
+from bot.text import clean_typed, neutral_name, one_line
 from storage.plot_sections import PlotSectionRepository
 
 log = logging.getLogger(__name__)
@@ -35,8 +36,11 @@ def parse_level(value: str) -> SpoilerLevel:
 
 
 def validate_section(heading: str, level: str, text: str) -> SummarySection:
-    """A section from the modal's three fields; InvalidInput saying exactly what is wrong."""
-    heading, text = heading.strip(), text.strip()
+    """A section from the modal's three fields; InvalidInput saying exactly what is wrong.
+
+    Hidden characters (direction overrides, zero-width spaces) are dropped first, so a title of
+    only those is missing."""
+    heading, text = one_line(clean_typed(heading)), clean_typed(text)
     if not heading:
         raise InvalidInput("Give the section a title, e.g. “The ending”.")
     if len(heading) > HEADING_MAX:
@@ -75,15 +79,15 @@ class PlotEditor:
         for section in sections:
             if section.heading.strip().lower() == heading.strip().lower():
                 return section
-        have = ", ".join(f"“{s.heading[:60]}”" for s in sections[:10]) or "none yet"
+        have = ", ".join(f"“{neutral_name(s.heading, 60)}”" for s in sections[:10]) or "none yet"
         raise NotFound(
-            f"This film has no section called “{heading.strip()[:100]}” (it has: {have})."
+            f"This film has no section called “{neutral_name(heading, 100, '')}” (it has: {have})."
         )
 
     async def editable(self, film_id: int, heading: str) -> SummarySection:
         """A section to open in the modal: it must fit Discord's 4,000-character text box."""
         section = await self.find(film_id, heading)
-        check_fits_modal(section.text, f"The section “{section.heading[:60]}”")
+        check_fits_modal(section.text, f"The section “{neutral_name(section.heading, 60)}”")
         return section
 
     async def save(

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from bot.moderation.ladder import DEFAULT_LADDER
 from bot.moderation.model import LadderStep, ModConfig, check_appeal_text
+from bot.text import clean_typed
 from storage.moderation_config import ModConfigRepository
 
 
@@ -46,8 +47,10 @@ class ModerationConfig:
         return await self._repo.set_alert_channel(guild_id, channel_id, by)
 
     async def set_appeal_text(self, guild_id: int, text: str | None, by: int) -> ModConfig:
-        """How a member can appeal, quoted in every DM; empty or None removes it."""
-        return await self._repo.set_appeal_text(guild_id, check_appeal_text(text), by)
+        """How a member can appeal, quoted in every DM; empty or None (or only hidden
+        characters) removes it."""
+        cleaned = check_appeal_text(clean_typed(text or ""))
+        return await self._repo.set_appeal_text(guild_id, cleaned, by)
 
     async def set_moderator_roles(
         self, guild_id: int, role_ids: Iterable[int], by: int

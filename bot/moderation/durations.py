@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from bot import limits
 from bot.errors import InvalidInput
+from bot.text import clean_typed, typed_back
 
 MINUTE = 60
 HOUR = 60 * MINUTE
@@ -25,6 +26,7 @@ SHORTEST = timedelta(minutes=1)
 TEMPBAN_MAX_DAYS = 365  # our choice: longer than a year should be a permanent ban
 LADDER_WINDOW_MAX_DAYS = 365
 
+SHOWN_NUMBER_DIGITS = 12  # a bare number longer than this is not repeated in the hint
 EXAMPLES = "10m, 1h30m, 90 minutes, 2 days or 1w"
 
 _UNITS = {
@@ -68,22 +70,22 @@ PURPOSES = {
 def parse_duration(text: str, purpose: str = "timeout") -> timedelta:
     """Read a duration for `purpose` ("timeout", "tempban" or "window"); InvalidInput if unusable."""
     limit = PURPOSES[purpose]
-    shown = text.strip()
-    cleaned = shown.lower()
+    shown = typed_back(text)  # quoted in refusals: cut short, one line, no hidden characters
+    cleaned = clean_typed(text).lower()
     if not cleaned:
         raise InvalidInput(f"Give a duration, such as {EXAMPLES}.")
     if cleaned.startswith("-") or re.search(r"-\s*\d", cleaned):
-        raise InvalidInput(f"`{shown}` is negative: a duration must be positive, such as 10m.")
+        raise InvalidInput(f"{shown} is negative: a duration must be positive, such as 10m.")
     seconds = _total_seconds(cleaned, shown)
     if seconds == 0:
-        raise InvalidInput(f"`{shown}` is zero: a duration must be longer than that, such as 10m.")
+        raise InvalidInput(f"{shown} is zero: a duration must be longer than that, such as 10m.")
     if seconds < SHORTEST.total_seconds():
         raise InvalidInput(
-            f"`{shown}` is too short: the shortest duration is {format_duration(SHORTEST)}."
+            f"{shown} is too short: the shortest duration is {format_duration(SHORTEST)}."
         )
     if seconds > limit.longest.total_seconds():
         raise InvalidInput(
-            f"`{shown}` is too long: {limit.described_as} lasts at most "
+            f"{shown} is too long: {limit.described_as} lasts at most "
             f"{format_duration(limit.longest)}{limit.hint}."
         )
     return timedelta(seconds=round(seconds))
@@ -93,23 +95,23 @@ def _total_seconds(cleaned: str, shown: str) -> float:
     if _BARE_NUMBER.match(cleaned):
         if float(cleaned) == 0:
             return 0.0
+        number = cleaned if len(cleaned) <= SHOWN_NUMBER_DIGITS else "10"
         raise InvalidInput(
-            f"`{shown}` has no unit: write {cleaned}m for minutes, {cleaned}h for hours "
-            f"or {cleaned}d for days."
+            f"{shown} has no unit: write {number}m for minutes, {number}h for hours "
+            f"or {number}d for days."
         )
     parts = list(_PART.finditer(cleaned))
     leftover = _PART.sub(" ", cleaned)
     if not parts or not _SEPARATOR.match(leftover):
         raise InvalidInput(
-            f"`{shown}` is not a duration I can read: write a number and a unit, such as "
-            f"{EXAMPLES}."
+            f"{shown} is not a duration I can read: write a number and a unit, such as {EXAMPLES}."
         )
     total = 0.0
     for match in parts:
         number, unit = match.groups()
         if unit not in _UNITS:
             raise InvalidInput(
-                f"`{shown}`: I don't know the unit `{unit}`. Use s, m, h, d, w, mo or y "
+                f"{shown}: I don't know the unit {typed_back(unit, 20)}. Use s, m, h, d, w, mo or y "
                 "(or seconds, minutes, hours, days, weeks, months, years)."
             )
         total += float(number) * _UNITS[unit]

@@ -6,6 +6,7 @@ bot/moderation/ works on them.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -282,9 +283,11 @@ class ModConfig:
 
 
 def check_reason(reason: str, *, required: bool = True, what: str = "reason") -> str:
-    """The reason stripped; InvalidInput if it is missing (when required) or too long."""
+    """The reason stripped; InvalidInput if it is missing (when required) or too long.
+
+    A reason of only invisible characters (zero-width spaces, direction marks) is missing."""
     reason = reason.strip()
-    if required and not reason:
+    if required and not any(unicodedata.category(ch)[0] not in "CZ" for ch in reason):
         raise InvalidInput(
             f"A {what} is required: say briefly why, so the case can be understood later."
         )

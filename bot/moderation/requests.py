@@ -21,6 +21,7 @@ from bot.moderation.rules import (
     check_target,
 )
 from bot.render import trim
+from bot.text import clean_typed
 
 MEMBER_ACTIONS = ACTIONS[:8]
 RECORD_ONLY_ACTIONS = (Action.DELETE, Action.HOLD)  # screening's own: nothing to do on Discord
@@ -84,6 +85,10 @@ class ActionRequest:
     delete_days: int = 0
     rule: str | None = None
     jump_url: str | None = None
+
+    def __post_init__(self) -> None:
+        # The reason as it will be kept, so the prompt shows what the case and the DM will say.
+        object.__setattr__(self, "reason", clean_typed(self.reason))
 
     @property
     def case_type(self) -> CaseType:

@@ -123,6 +123,7 @@ class Person:
     id: int
     name: str
     top_role_position: int | None = 0
+    administrator: bool = False  # Discord never lets anyone time an administrator out
 
 
 def check_target(
@@ -144,6 +145,7 @@ def check_target(
                 "not a member can still be banned by id, warned or noted."
             )
         return
+    _check_not_admin(action, target)
     if moderator.id != owner_id and not _below(target, moderator):
         raise PermissionDenied(
             f"{target.name}'s highest role is not below yours, so you can't {them}."
@@ -164,10 +166,19 @@ def check_automatic_target(action: Action, *, target: Person, bot: Person, owner
         if action in _NEEDS_MEMBER:
             raise InvalidInput(f"{target.name} is not in this server any more.")
         return
+    _check_not_admin(action, target)
     if action in _BOT_ACTS and not _below(target, bot):
         raise PermissionDenied(
             f"{target.name}'s highest role is not below mine, so I can't {them}: "
             "move my role above theirs in Server Settings > Roles."
+        )
+
+
+def _check_not_admin(action: Action, target: Person) -> None:
+    if action == "timeout" and target.administrator:
+        raise PermissionDenied(
+            f"{target.name} is an administrator, and Discord does not let anyone time out an "
+            "administrator."
         )
 
 

@@ -50,6 +50,7 @@ from bot.moderation.requests import (
 from bot.moderation.rules import Person, check_bot_permissions
 from bot.moderation.scheduler import ExpiryScheduler
 from bot.render import trim
+from bot.text import clean_typed
 from storage.moderation import CaseRepository
 from storage.moderation_config import ModConfigRepository
 
@@ -180,7 +181,7 @@ class ModerationService:
             "channel_id": channel_id,
             "moderator": {"id": moderator.id, "name": moderator.name},
             "member": {"id": member.id, "name": member.name} if member else None,
-            "reason": check_reason(reason),
+            "reason": check_reason(clean_typed(reason)),
             "jump_url": jump_url,
             "deletable": list(plan.deletable),
             "skipped": len(plan.skipped),
@@ -207,7 +208,7 @@ class ModerationService:
             "action": action,
             "channel_id": thread_id,
             "moderator": {"id": moderator.id, "name": moderator.name},
-            "reason": check_reason(reason),
+            "reason": check_reason(clean_typed(reason)),
             "jump_url": jump_url,
             "at": self.clock.now().isoformat(),
         }
@@ -241,7 +242,7 @@ class ModerationService:
     async def amend(self, guild_id: int, number: int, text: str, moderator: Person) -> Case:
         """Change a case's reason (the old one is kept) and log the amendment."""
         case = await self._cases.amend_reason(
-            guild_id, number, text, moderator.id, self.clock.now()
+            guild_id, number, clean_typed(text), moderator.id, self.clock.now()
         )
         entry = modlog.amendment_entry(case, case.amendments[-1], moderator.name)
         await self.post_log(guild_id, entry)
@@ -251,7 +252,7 @@ class ModerationService:
         self, facts: GuildFacts, number: int, reason: str, moderator: Person
     ) -> VoidResult:
         """Void a case: lift its timeout or ban if still in force; the case stays in history."""
-        reason = check_reason(reason, what="reason for voiding")
+        reason = check_reason(clean_typed(reason), what="reason for voiding")
         case = await self.case(facts.guild_id, number)
         check_voidable(case)
         if case.active and case.member_id is not None:

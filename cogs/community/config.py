@@ -13,11 +13,13 @@ from bot.community.model import (
     CommunitySettings,
     Setting,
     check_region,
+    check_reminder_role,
     check_timezone,
 )
-from cogs._checks import server_manager_only
+from bot.discussions.rules import check_bot_can_open
+from cogs._checks import granted, server_manager_only
 from cogs._types import Interaction
-from cogs.community.checks import server_of
+from cogs.community.checks import check_bot_can_plan, server_of
 
 
 @app_commands.command(name="settings")
@@ -55,6 +57,16 @@ async def settings(
         Setting.ANNOUNCE_CHANNEL: announce_channel,
     }
     changes.update({setting: value.id for setting, value in chosen.items() if value is not None})
+    if reviews_channel is not None:
+        check_bot_can_open(
+            granted(reviews_channel.permissions_for(guild.me)),
+            forum=isinstance(reviews_channel, discord.ForumChannel),
+            channel_name=reviews_channel.name,
+        )
+    if announce_channel is not None:
+        check_bot_can_plan(announce_channel)
+    if reminder_role is not None:
+        check_reminder_role(reminder_role.id, guild.id, managed=reminder_role.managed)
     if reminder_minutes is not None:
         changes[Setting.REMINDER_MINUTES] = reminder_minutes
     current = await interaction.client.services.community.settings.change(guild.id, changes)

@@ -8,7 +8,8 @@ from discord import app_commands
 from bot.community.lists import paged, watchlist_lines
 from bot.community.reviews import review_line
 from bot.films.cards import embed_pages
-from bot.text import escape_markdown
+from bot.text import escape_markdown, neutral_name
+from cogs._checks import is_moderator
 from cogs._types import Interaction
 from cogs._ui import Paginator
 from cogs.community.checks import server_of
@@ -33,9 +34,14 @@ async def watchlist_add(interaction: Interaction, film: FilmOption) -> None:
 @watchlist.command(name="remove")
 @app_commands.describe(film="The film to take off the watchlist")
 async def watchlist_remove(interaction: Interaction, film: FilmOption) -> None:
-    """Take a film off the watchlist."""
+    """Take a film off the watchlist (one you suggested; moderators: any)."""
     watchlist = interaction.client.services.community.watchlist
-    await watchlist.remove(server_of(interaction).id, film.id)
+    await watchlist.remove(
+        server_of(interaction).id,
+        film.id,
+        by=interaction.user.id,
+        is_moderator=await is_moderator(interaction),
+    )
     await _answer(interaction, f"Removed {escape_markdown(film.label)} from the watchlist.")
 
 
@@ -59,15 +65,18 @@ member = app_commands.Group(
 
 
 @member.command(name="reviews")
-@app_commands.describe(member="Whose reviews")
-async def member_reviews(interaction: Interaction, member: discord.Member) -> None:
+@app_commands.describe(
+    member="Whose reviews (a member, or anyone by user id: also after they left)"
+)
+async def member_reviews(interaction: Interaction, member: discord.User) -> None:
     """One member's reviews, newest first, with links to their threads."""
     guild = server_of(interaction)
     reviews = await interaction.client.services.community.reviews.by_author(guild.id, member.id)
     lines = [review_line(r, guild_id=guild.id) for r in reviews]
+    name = neutral_name(member.display_name)
     pages = embed_pages(
-        f"Reviews by {member.display_name} ({len(reviews)})",
-        paged(lines, f"{member.display_name} has not reviewed a film yet."),
+        f"Reviews by {name} ({len(reviews)})",
+        paged(lines, f"{name} has not reviewed a film yet."),
     )
     await Paginator.send(interaction, pages, ephemeral=False)
 

@@ -17,13 +17,13 @@ from discord.ext import commands
 from bot.app import FilmBot
 from bot.community.model import POLL_ANSWERS_MIN
 from bot.community.movienight import poll_spec
-from bot.errors import InvalidInput, PermissionDenied
+from bot.errors import InvalidInput
 from bot.limits import POLL_ANSWERS
 from bot.render import timestamp
 from bot.text import escape_markdown
 from cogs._checks import NotAllowed, is_moderator
 from cogs._types import Interaction
-from cogs.community.checks import server_of
+from cogs.community.checks import check_bot_can_plan, server_of
 from cogs.community.night_actions import DiscordNightActions
 
 log = logging.getLogger(__name__)
@@ -49,18 +49,6 @@ async def _planner(interaction: Interaction) -> bool:
     raise NotAllowed("Planning movie nights takes a moderator or the server's planner role.")
 
 
-def _check_bot(channel: discord.abc.GuildChannel) -> None:
-    me = channel.guild.me
-    if not (me.guild_permissions.manage_events or me.guild_permissions.create_events):
-        raise PermissionDenied("I need the **Manage Events** permission to schedule movie nights.")
-    perms = channel.permissions_for(me)
-    if not (perms.send_messages and perms.create_public_threads):
-        raise PermissionDenied(
-            f"I need Send Messages and Create Public Threads in {channel.mention} for the "
-            "poll and the discussion."
-        )
-
-
 @group.command(name="plan")
 @app_commands.describe(when=WHEN, choices=CHOICES)
 @app_commands.check(_planner)
@@ -78,7 +66,7 @@ async def plan(
     channel = guild.get_channel(settings.announce_channel_id or 0) or interaction.channel
     if not isinstance(channel, discord.TextChannel):
         raise InvalidInput("Plan movie nights in a text channel (or set an announce channel).")
-    _check_bot(channel)
+    check_bot_can_plan(channel)
     night = await community.movie_nights.record(
         settings, channel.id, starts_at, hours, films, interaction.user.id
     )

@@ -103,6 +103,8 @@ class DiscordNightActions:
             return False
         settings = await self.svc.community.settings.get(night.guild_id)
         role = channel.guild.get_role(settings.reminder_role_id or 0)
+        if role is not None and (role.is_default() or role.managed):  # stored by an old version
+            role = None
         label = escape_markdown(plain((await self._details(night)).film.label))
         lead = f"{role.mention} " if role else ""
         # The one ping the bot makes: the opt-in role members chose to be reminded with.

@@ -14,6 +14,7 @@ import discord
 
 from bot.community.model import Review
 from bot.community.reviews import PreparedReview, review_parts, thread_title
+from bot.discussions.rules import check_member_can
 from bot.errors import InvalidInput, PermissionDenied, UserFacingError
 from bot.films.model import Film
 from bot.journal import Status
@@ -23,6 +24,7 @@ from bot.text import escape_markdown
 from cogs._types import Interaction
 from cogs.community import review_edit, review_post, review_remove
 from cogs.community.checks import server_of
+from cogs.discussions.checks import member_permissions
 
 log = logging.getLogger(__name__)
 Parent = discord.TextChannel | discord.ForumChannel
@@ -33,12 +35,20 @@ async def review_parent(interaction: Interaction, svc: Services) -> Parent:
     guild = server_of(interaction)
     settings = await svc.community.settings.get(guild.id)
     target: object = interaction.channel
-    if settings.reviews_channel_id:
-        target = guild.get_channel(settings.reviews_channel_id) or target
+    configured = guild.get_channel(settings.reviews_channel_id or 0)
+    if configured is not None:
+        target = configured
     if isinstance(target, discord.Thread):
         target = target.parent
     if not isinstance(target, Parent):
         raise InvalidInput("Reviews go in a text channel or a forum: run /review in one.")
+    if configured is None:  # where the member is: only where Discord lets them open a thread
+        check_member_can(
+            member_permissions(interaction, target),
+            kind="forum" if isinstance(target, discord.ForumChannel) else "text",
+            channel_id=target.id,
+            doing="post a review",
+        )
     perms = target.permissions_for(guild.me)
     need = "send_messages" if isinstance(target, discord.ForumChannel) else "create_public_threads"
     if not getattr(perms, need) or not perms.send_messages_in_threads:

@@ -149,11 +149,11 @@ async def _defer(interaction: Interaction) -> None:
 @app_commands.command(name="unreview")
 @app_commands.describe(
     film="The film whose review to remove",
-    member="Moderators: whose review (default: yours)",
+    member="Moderators: whose review (default: yours; anyone by user id, also after they left)",
 )
 @app_commands.guild_only()
 async def unreview(
-    interaction: Interaction, film: FilmOption, member: discord.Member | None = None
+    interaction: Interaction, film: FilmOption, member: discord.User | None = None
 ) -> None:
     """Remove a review (yours, or anyone's for moderators); its replies stay, ratings update."""
     guild = server_of(interaction)
@@ -165,6 +165,7 @@ async def unreview(
         author.id,
         by=interaction.user.id,
         is_moderator=await is_moderator(interaction),
+        manages_messages=interaction.permissions.manage_messages,
     )
     await _defer(interaction)
     await remove_review(svc, review, interaction.user.id, interaction.user.mention)  # journaled

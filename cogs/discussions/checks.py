@@ -11,7 +11,7 @@ from discord import app_commands
 from bot.discussions.rules import check_starter
 from bot.errors import UserFacingError
 from cogs import _checks as checks
-from cogs._checks import NotAllowed, is_moderator, services
+from cogs._checks import NotAllowed, granted, is_moderator, services
 from cogs._types import Interaction
 
 T = TypeVar("T")
@@ -35,6 +35,16 @@ async def _starter(interaction: Interaction) -> bool:
 def starter_only() -> Callable[[T], T]:
     """/discuss start and reopen: moderators and the server's starter role."""
     return app_commands.check(_starter)
+
+
+def member_permissions(
+    interaction: Interaction, channel: discord.abc.GuildChannel | discord.Thread
+) -> frozenset[str]:
+    """What the member asking may do in `channel` (its overwrites as last read)."""
+    member = interaction.user
+    if not isinstance(member, discord.Member):
+        return frozenset()
+    return granted(channel.permissions_for(member))
 
 
 OUTSIDE_A_SERVER = "Film discussions only work inside a server."

@@ -22,7 +22,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import FilmBot
-from bot.errors import InvalidInput
+from bot.errors import InvalidInput, PermissionDenied
 from bot.journal import Intent, Status
 from bot.message_path import MessageContext
 from bot.spoilers.guard import Takedown, check_can_tag
@@ -105,10 +105,13 @@ class SpoilerGuardCog(commands.Cog, GuardStep):
             raise InvalidInput(
                 "That message was posted by a bot or a webhook; only members' comments can be tagged."
             )
-        check_can_tag(
-            is_author=message.author.id == interaction.user.id,
-            is_moderator=await is_moderator(interaction),
-        )
+        is_author = message.author.id == interaction.user.id
+        check_can_tag(is_author=is_author, is_moderator=await is_moderator(interaction))
+        if not is_author and not interaction.permissions.manage_messages:
+            raise PermissionDenied(
+                "Tagging someone else's comment takes it down and re-posts it, which needs the "
+                "**Manage Messages** permission here."
+            )
         if message.attachments:
             raise InvalidInput(
                 "I can't re-post attachments yet. Delete the message and post it again with "

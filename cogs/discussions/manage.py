@@ -7,15 +7,16 @@ from discord import app_commands
 
 from bot import limits
 from bot.discussions.model import Discussion, validate_slowmode
-from bot.discussions.rules import list_pages
+from bot.discussions.rules import check_member_can, list_pages
 from bot.errors import InvalidInput, NotFound, PermissionDenied
 from bot.text import escape_markdown, neutral_name, neutralise_mentions
 from cogs._checks import moderator_only, services
 from cogs._types import Interaction
 from cogs._ui import Paginator
-from cogs.discussions.checks import guild_of, starter_only
+from cogs.discussions.checks import guild_of, member_permissions, starter_only
 
 ARCHIVED_CHOICES_SCANNED = 200
+SNOWFLAKE_END = 1 << 63
 
 
 async def archived_choices(
@@ -29,6 +30,8 @@ async def archived_choices(
     choices = []
     for discussion in archived:
         if typed and typed not in discussion.film_label.lower():
+            continue
+        if not _visible(interaction, guild, discussion):
             continue
         parent = guild.get_channel(discussion.channel_id)
         where = f" · #{parent.name}" if parent else ""
@@ -59,7 +62,9 @@ async def _chosen(interaction: Interaction, value: str | None) -> Discussion:
     try:
         thread_id = int(value)
     except ValueError:
-        raise InvalidInput("Pick an archived discussion from the list.") from None
+        thread_id = 0
+    if not 0 < thread_id < SNOWFLAKE_END:  # SQLite holds 64-bit integers, Discord's ids fit
+        raise InvalidInput("Pick an archived discussion from the list.")
     discussion = await services(interaction).discussions.by_thread(thread_id)
     if discussion is None or discussion.guild_id != interaction.guild_id:
         raise NotFound("That is not a film discussion of this server: pick one from the list.")
@@ -83,6 +88,12 @@ async def reopen(interaction: Interaction, discussion: str | None = None) -> Non
         ) from None
     if not isinstance(thread, discord.Thread):
         raise InvalidInput("That discussion's channel is not a thread any more.")
+    check_member_can(
+        member_permissions(interaction, thread),
+        kind="locked thread" if thread.locked else "thread",
+        channel_id=thread.id,
+        doing="reopen this discussion",
+    )
     if not record.archived and not thread.archived:
         raise InvalidInput(f"The discussion of {_label(record)} is already open: {thread.mention}.")
     if thread.archived and thread.locked:  # unarchiving an unlocked thread needs Send Messages
@@ -106,7 +117,11 @@ async def reopen(interaction: Interaction, discussion: str | None = None) -> Non
 async def list_open(interaction: Interaction) -> None:
     """List this server's open film discussions."""
     guild = guild_of(interaction)
-    discussions = await services(interaction).discussions.list_open(guild.id)
+    discussions = [
+        d
+        for d in await services(interaction).discussions.list_open(guild.id)
+        if _visible(interaction, guild, d)  # a staff channel's discussions stay private
+    ]
     heading = f"**Open film discussions in {neutralise_mentions(escape_markdown(guild.name))}**"
     await Paginator.send(interaction, list_pages(discussions, heading=heading))
 
@@ -121,6 +136,12 @@ async def slowmode(
     """Set slowmode in this discussion thread."""
     thread, record = await _thread_here(interaction, "slowmode")
     validate_slowmode(seconds)
+    check_member_can(
+        member_permissions(interaction, thread),
+        kind="slowmode",
+        channel_id=thread.id,
+        doing="change slowmode",
+    )
     _need_manage_threads(thread, "change slowmode")
     await interaction.response.defer(ephemeral=True, thinking=True)  # before REST (rate limits)
     await thread.edit(slowmode_delay=seconds)
@@ -129,6 +150,12 @@ async def slowmode(
     await interaction.followup.send(
         f"{text} in the discussion of {escape_markdown(record.film_label)}.", ephemeral=True
     )
+
+
+def _visible(interaction: Interaction, guild: discord.Guild, discussion: Discussion) -> bool:
+    """Whether the member asking can see the channel the discussion's thread is under."""
+    parent = guild.get_channel(discussion.channel_id)
+    return parent is not None and "read_messages" in member_permissions(interaction, parent)
 
 
 def _label(discussion: Discussion) -> str:

@@ -18,6 +18,7 @@ from bot import limits
 from bot.discussions.model import POLICIES, Discussion, parse_policy
 from bot.discussions.rules import (
     check_bot_can_open,
+    check_member_can,
     forum_tags_for,
     policy_line,
     tags_for_post,
@@ -30,7 +31,7 @@ from bot.spoilers.summary import render_summary
 from bot.text import neutral_name
 from cogs._checks import granted, services
 from cogs._types import Interaction
-from cogs.discussions.checks import guild_of, starter_only
+from cogs.discussions.checks import guild_of, member_permissions, starter_only
 from cogs.films.options import fill_in_plot, film_autocomplete, resolve_film
 
 if TYPE_CHECKING:
@@ -68,8 +69,34 @@ async def start(
     options = await svc.discussions.settings(guild.id)
     policy = parse_policy(spoilers or options.default_spoiler_policy)
     forum = isinstance(parent, discord.ForumChannel)
+    check_member_can(
+        member_permissions(interaction, parent),
+        kind="forum" if forum else "text",
+        channel_id=parent.id,
+        doing="open a discussion",
+    )
     perms = parent.permissions_for(guild.me)
     check_bot_can_open(granted(perms), forum=forum, channel_name=parent.name)
+    # Two /discuss start at the same moment: the second waits, then finds the first open.
+    async with svc.discussions.opening(parent.id, details.film.id):
+        discussion, note = await _open_once(interaction, parent, details, policy, force)
+    log.info("discussion of film %s opened in thread %s", details.film.id, discussion.thread_id)
+    if discussion.tagged_only:  # so the first comment is checked at once
+        await svc.guard.warm(details.film.id, guild.id)
+    opened = _opened_text(discussion)
+    await interaction.followup.send(f"{opened}\n{note}" if note else opened, ephemeral=True)
+
+
+async def _open_once(
+    interaction: Interaction,
+    parent: ParentChannel,
+    details: FilmDetails,
+    policy: str,
+    force: bool,
+) -> tuple[Discussion, str | None]:
+    """Refuse a second open thread (unless forced), then create, fill and record the thread."""
+    svc, guild = services(interaction), guild_of(interaction)
+    options = await svc.discussions.settings(guild.id)
     await svc.discussions.check_can_open(
         parent.id,
         details.film.id,
@@ -95,11 +122,7 @@ async def start(
         auto_archive_minutes=options.default_auto_archive_minutes,
         opener_message_id=opener_id,
     )
-    log.info("discussion of film %s opened in thread %s", details.film.id, thread.id)
-    if discussion.tagged_only:  # so the first comment is checked at once
-        await svc.guard.warm(details.film.id, guild.id)
-    opened = _opened_text(discussion)
-    await interaction.followup.send(f"{opened}\n{note}" if note else opened, ephemeral=True)
+    return discussion, note
 
 
 def _opened_text(discussion: Discussion) -> str:

@@ -10,6 +10,7 @@ from discord import app_commands
 from bot.discussions.model import Discussion
 from bot.spoilers.community import CommunityTerms, term_list_pages
 from bot.spoilers.model import TERM_MAX_CHARS
+from bot.text import clean_typed
 from cogs._checks import moderator_only, services
 from cogs._types import Interaction
 from cogs._ui import Paginator
@@ -29,7 +30,8 @@ async def _change(interaction: Interaction, action: str, term: str) -> None:
     """Add or remove a term in the discussion this runs in; the core words the answer."""
     discussion, terms = await _here(interaction, action)
     change = terms.add if action == "add" else terms.remove
-    reply = await change(discussion, term, by=interaction.user.id)
+    # Direction overrides and zero-width characters would be kept in the term and shown back.
+    reply = await change(discussion, clean_typed(term), by=interaction.user.id)
     await interaction.response.send_message(reply, ephemeral=True)
 
 

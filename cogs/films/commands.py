@@ -7,6 +7,7 @@ from typing import Any
 
 from discord import app_commands
 
+from bot.errors import InvalidInput
 from bot.films import cards
 from bot.films.text import plain, truncate
 from bot.spoilers.summary import Depth, parse_depth, render_summary
@@ -93,8 +94,10 @@ async def similar(interaction: Interaction, title: FilmOption) -> None:
 @app_commands.describe(query="Part of a title; add a year to narrow it, e.g. sunshine 2007")
 async def search(interaction: Interaction, query: str) -> None:
     """Find films by title (only you see the list)."""
+    shown = truncate(plain(query), ECHO_CHARS)
+    if not any(ch.isalnum() for ch in shown):  # emoji, symbols or invisible characters only
+        raise InvalidInput("Type part of a film's title to search for, e.g. sunshine 2007.")
     films = await catalog_of(interaction).search(query)
-    shown = truncate(plain(query), ECHO_CHARS) or "(nothing typed)"
     embeds = cards.embed_pages(
         f"Films matching “{shown}”", cards.search_lines(films), footer=f"{len(films)} found"
     )

@@ -43,7 +43,7 @@ class PlotModal(discord.ui.Modal):
             label="Section title",
             custom_id="heading",
             max_length=HEADING_MAX,
-            default=section.heading if section else None,
+            default=section.heading[:HEADING_MAX] if section else None,  # imported ones run long
         )
         self.level: discord.ui.TextInput[PlotModal] = discord.ui.TextInput(
             label=f"Spoiler level: {LEVEL_NAMES}",

@@ -10,7 +10,7 @@ from bot.moderation.messages import confirmation_prompt, purge_summary
 from bot.moderation.model import Action, check_reason
 from bot.moderation.purge import plan_purge
 from bot.moderation.rules import PURGE_MAX, check_bot_permissions, check_purge_count
-from bot.text import escape_markdown
+from bot.text import clean_typed, escape_markdown
 from cogs._checks import guild_facts, mod_action, person, services
 from cogs._mod_group import Subcommand
 from cogs._types import Interaction
@@ -32,7 +32,7 @@ async def purge(
     """Delete recent messages here (asks to confirm); messages 14+ days old are skipped."""
     facts = guild_facts(interaction)
     check_purge_count(count)
-    reason = check_reason(reason)
+    reason = check_reason(clean_typed(reason))
     check_bot_permissions(Action.PURGE, facts.bot_permissions)
     channel = interaction.channel
     if not isinstance(channel, discord.abc.Messageable) or interaction.guild is None:
@@ -40,7 +40,7 @@ async def purge(
     name = member.display_name if member else ""
     prompt = confirmation_prompt("purge", name, reason, purge_count=count)
 
-    async def confirmed() -> str:
+    async def confirmed(_button: Interaction) -> str:
         messages = [
             message
             async for message in channel.history(limit=count)
@@ -68,7 +68,7 @@ async def purge(
 async def _set_locked(interaction: Interaction, locked: bool, reason: str) -> None:
     facts = guild_facts(interaction)
     action = Action.LOCK if locked else Action.UNLOCK
-    reason = check_reason(reason)
+    reason = check_reason(clean_typed(reason))
     thread = interaction.channel
     if not isinstance(thread, discord.Thread):
         raise InvalidInput(f"Use /mod {action} inside the thread you want to {action}.")

@@ -6,6 +6,7 @@ still be warned, noted, banned and unbanned: the user options accept anyone by i
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -41,6 +42,16 @@ def _request(
     )
 
 
+def _as_of(button: Interaction, request: ActionRequest) -> ActionRequest:
+    """`request` with the moderator and the target as the server knows them at the click."""
+    target = button.guild.get_member(request.target.id) if button.guild else None
+    return replace(
+        request,
+        moderator=person(button.user),
+        target=person(target) if target else replace(request.target, top_role_position=None),
+    )
+
+
 async def act_now(interaction: Interaction, request: ActionRequest) -> None:
     """Check, then act and answer privately (deferred: DM, Discord and the log take a moment)."""
     facts = guild_facts(interaction)
@@ -62,8 +73,11 @@ async def act_after_confirming(interaction: Interaction, request: ActionRequest)
         delete_days=request.delete_days,
     )
 
-    async def confirmed() -> str:
-        outcome = await services(interaction).moderation.act(facts, request)
+    async def confirmed(button: Interaction) -> str:
+        # Roles may have moved since the prompt: the hierarchy is judged as it is at the click.
+        now_facts, now_request = guild_facts(button), _as_of(button, request)
+        check_action(now_facts, now_request)
+        outcome = await services(interaction).moderation.act(now_facts, now_request)
         return outcome.reply()
 
     label = CONFIRM_LABELS[request.action]

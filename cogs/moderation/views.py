@@ -18,10 +18,11 @@ async def ask_to_confirm(
     prompt: str,
     *,
     label: str,
-    action: Callable[[], Awaitable[str]],
+    action: Callable[[Interaction], Awaitable[str]],
     permission_of: Action,
 ) -> None:
-    """Show `prompt` privately with Confirm/Cancel; on Confirm run `action` and show its text.
+    """Show `prompt` privately with Confirm/Cancel; on Confirm run `action(button)` and show
+    its text (`button` is the click, so the action can read the server as it is then).
 
     At the click the presser must still be a moderator holding the permission that
     `permission_of` (an action, e.g. "ban") needs: a role lost since the prompt counts.
@@ -33,7 +34,7 @@ async def ask_to_confirm(
         await button.response.defer()
         try:
             await ensure_can(button, permission_of, "Moderation buttons")
-            text = await action()
+            text = await action(button)
         except (UserFacingError, NotAllowed) as refused:
             text = getattr(refused, "message", None) or str(refused)
         await button.edit_original_response(content=text, view=None)

@@ -124,9 +124,9 @@ async def test_bad_plans_are_refused_and_nothing_is_created(emu, bot):
     clock_now = datetime.now(UTC)
     record = await emu.slash("Mona", "movienight plan", when="2001-01-01 20:00")
     assert "needs at least 2" in await record.text()  # the watchlist is checked first
-    await emu.slash("Alice", "watchlist add", film=NLMG)
+    await (await emu.slash("Alice", "watchlist add", film=NLMG)).reply()
     lobster = await add_film(bot, "The Lobster", 2015)
-    await emu.slash("Bob", "watchlist add", film=f"#{lobster}")
+    await (await emu.slash("Bob", "watchlist add", film=f"#{lobster}")).reply()
     cases = [
         ("2001-01-01 20:00", "is in the past"),
         ("next friday", "I can't read 'next friday' as a date and time"),
