@@ -25,6 +25,9 @@ DEFAULT_NAME = "member"
 _LOOKALIKES = {"clyde": "clydе", "discord": "discоrd"}
 _RESERVED = re.compile("|".join(_LOOKALIKES), re.IGNORECASE)
 _WHOLE_RESERVED = ("everyone", "here")
+# Mention-like markup in a name ("<@&1>", "@everyone") reads as a ping even though a webhook's
+# name never pings: "@" becomes a full-width look-alike, and a code fence loses its backticks.
+_INERT = str.maketrans({"@": "\uff20", "`": "\u02cb"})
 
 
 def _visible(name: str) -> str:
@@ -34,9 +37,10 @@ def _visible(name: str) -> str:
 
 def webhook_name(display_name: str, fallback: str = DEFAULT_NAME, tag: str | None = None) -> str:
     """`display_name` as a webhook may carry it: 1-80 visible characters, no "clyde" or
-    "discord" (a look-alike letter instead), never "everyone" or "here" alone (`tag`, or
-    `fallback`, is added in brackets); `fallback` when nothing usable is left."""
-    name = " ".join(_visible(display_name).split())
+    "discord" (a look-alike letter instead), no "@" or backtick (look-alikes), never
+    "everyone" or "here" alone (`tag`, or `fallback`, is added in brackets); `fallback` when
+    nothing usable is left."""
+    name = " ".join(_visible(display_name).split()).translate(_INERT)
     name = _RESERVED.sub(lambda m: _lookalike(m.group(0)), name)
     if name.lower() in _WHOLE_RESERVED:
         name = f"{name} ({tag or fallback})"

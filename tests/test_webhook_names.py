@@ -24,3 +24,9 @@ def test_names_read_the_same():
     assert webhook_name("  Mona   Lisa ") == "Mona Lisa"
     assert webhook_name("Theresa") == "Theresa"
     assert webhook_name("\u200b") == DEFAULT_NAME
+
+
+def test_mention_markup_in_a_name_is_inert():
+    assert webhook_name("<@&123> @everyon") == "<\uff20&123> \uff20everyon"
+    assert "`" not in webhook_name("```py evil```")
+    assert "@" not in webhook_name("@here")

@@ -46,7 +46,7 @@ from bot.screening.policy import (
     policy_from_records,
     should_screen,
 )
-from bot.text import counted
+from bot.text import clean_typed, counted
 from storage.screening import ScreenedMessageRepository
 from storage.screening_policy import ScreeningPolicyRepository
 from storage.screening_review import ReviewRepository
@@ -233,6 +233,11 @@ class ScreeningService:
         self, guild_id: int, role_id: int, exempt: bool, moderator_id: int
     ) -> None:
         """Exempt a role's members from screening, or screen them again."""
+        if exempt and role_id == guild_id:
+            raise InvalidInput(
+                "@everyone cannot be exempt: that would stop screening every member. "
+                "To turn screening off, use `/mod screening scope`."
+            )
         await self._policies.set_role_exempt(guild_id, role_id, exempt, moderator_id)
         self._policy_cache.pop(guild_id, None)
 
@@ -302,7 +307,7 @@ class ScreeningService:
         self, message: IncomingMessage, reporter_id: int, reason: str
     ) -> tuple[MemberReport, ReviewItem]:
         """A member's report: checked, rate-limited, then added to the review queue."""
-        reason = " ".join(reason.split())
+        reason = " ".join(clean_typed(reason).split())
         if not reason:
             raise InvalidInput("Please say why you are reporting this message.")
         if len(reason) > REPORT_REASON_MAX:

@@ -1,0 +1,51 @@
+"""/mod screening and "Report message" fed what a careless admin or a hostile member would:
+a clear refusal and nothing stored, or the text kept without its tricks."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.sandbox.emulator.interactions import message_text
+from tests.e2e._screening import ready, use_alert_channel
+
+RIGHT_TO_LEFT = "\u202e"
+
+
+async def test_everyone_cannot_be_exempt_from_screening(emu, bot):
+    await ready(bot)
+    answer = await emu.slash("Olive", "mod screening exempt-role", role="@everyone")
+    assert "@everyone cannot be exempt" in await answer.text() and await answer.is_ephemeral()
+    assert emu.pings(await answer.reply()) == set()
+    policy = await bot.services.screening.policy(int(emu.world.guild["id"]))
+    assert policy.exempt_roles == frozenset()
+
+
+async def test_a_channel_the_bot_cannot_see_is_not_set_to_screen(emu, start_bot, settings):
+    hidden = str(discord.Permissions(view_channel=True).value)
+    channel = emu.world.channels[emu.world.channel_id("general")]
+    bot_role = emu.world.role_id("FilmBot")
+    channel["permission_overwrites"].append(
+        {"id": bot_role, "type": 0, "allow": "0", "deny": hidden}
+    )
+    async with start_bot(settings) as bot:
+        await ready(bot)
+        answer = await emu.slash("Olive", "mod screening channel", channel="general", mode="screen")
+        text = await answer.text()
+        assert "I cannot screen" in text and "View Channel" in text
+        policy = await bot.services.screening.policy(int(emu.world.guild["id"]))
+        assert dict(policy.channels) == {}
+
+
+async def test_a_report_reason_loses_direction_overrides(emu, bot):
+    await ready(bot)
+    await use_alert_channel(bot, emu)
+    target = await emu.post("Bob", "general", "buy cheap films at shady.example")
+    shown = await emu.context_menu("Alice", "Report message", target)
+    await shown.modal_shown()
+    reason = f"spam {RIGHT_TO_LEFT}kcilc ot reven"
+    answer = await emu.submit_modal("Alice", shown, {"reason": reason})
+    assert "review #1" in await answer.text()
+    alert = message_text(await emu.wait_for_message("mod-alerts"))
+    assert "spam kcilc ot reven" in alert and RIGHT_TO_LEFT not in alert
+    async with bot.services.conn.execute("SELECT reason FROM member_reports") as rows:
+        assert [row[0] for row in await rows.fetchall()] == ["spam kcilc ot reven"]
