@@ -87,6 +87,14 @@ async def edit_screened(bot, emu, message: dict, text: str) -> Handled:
     return handled
 
 
+async def report(emu, reporter: str, message: dict, reason: str):
+    """`reporter` reports `message` through the "Report message" menu and its modal; the
+    modal's answer."""
+    shown = await emu.context_menu(reporter, "Report message", message)
+    await shown.modal_shown()
+    return await emu.submit_modal(reporter, shown, {"reason": reason})
+
+
 def alerts(emu) -> list[dict]:
     return emu.messages_in("mod-alerts")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import discord
 
 from bot.sandbox.emulator.interactions import message_text
-from tests.e2e._screening import ready, use_alert_channel
+from tests.e2e._screening import ready, report, use_alert_channel
 
 RIGHT_TO_LEFT = "\u202e"
 
@@ -40,10 +40,7 @@ async def test_a_report_reason_loses_direction_overrides(emu, bot):
     await ready(bot)
     await use_alert_channel(bot, emu)
     target = await emu.post("Bob", "general", "buy cheap films at shady.example")
-    shown = await emu.context_menu("Alice", "Report message", target)
-    await shown.modal_shown()
-    reason = f"spam {RIGHT_TO_LEFT}kcilc ot reven"
-    answer = await emu.submit_modal("Alice", shown, {"reason": reason})
+    answer = await report(emu, "Alice", target, f"spam {RIGHT_TO_LEFT}kcilc ot reven")
     assert "review #1" in await answer.text()
     alert = message_text(await emu.wait_for_message("mod-alerts"))
     assert "spam kcilc ot reven" in alert and RIGHT_TO_LEFT not in alert

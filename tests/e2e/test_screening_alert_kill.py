@@ -9,6 +9,7 @@ import pytest
 from bot.journal.crash import CRASH_ENV
 from bot.sandbox.emulator.interactions import message_text
 from tests.e2e._screening import alerts, ready, screen_everywhere, use_alert_channel
+from tests.e2e._screening import report as report_through_the_menu
 from tests.e2e.test_message_path_kill import bot_process, died_at
 
 BORDERLINE = "the director of this ending is a total moron"  # flagged, not hidden
@@ -21,9 +22,7 @@ async def flag(emu) -> None:
 
 async def report(emu) -> None:
     target = await emu.post("Bob", "general", "buy cheap films at shady.example")
-    shown = await emu.context_menu("Dave", "Report message", target)
-    await shown.modal_shown()
-    await emu.submit_modal("Dave", shown, {"reason": "spam"})
+    await report_through_the_menu(emu, "Dave", target, "spam")
 
 
 @pytest.mark.parametrize("point", POINTS)

@@ -10,6 +10,7 @@ from tests.e2e._screening import (
     is_deleted,
     post_screened,
     ready,
+    report,
     screen_everywhere,
     use_alert_channel,
 )
@@ -27,12 +28,6 @@ async def test_an_edited_message_is_screened_again(emu, bot):
     first = await bot.services.screening.screened_message(handled.stored.id - 1)
     assert (first.revision, first.content) == (0, "Loved the ending")
     assert "you are a pathetic idiot" in message_text(alerts(emu)[0])
-
-
-async def report(emu, reporter: str, message: dict, reason: str):
-    shown = await emu.context_menu(reporter, "Report message", message)
-    await shown.modal_shown()
-    return await emu.submit_modal(reporter, shown, {"reason": reason})
 
 
 async def test_members_report_messages_with_a_rate_limit(emu, bot):
