@@ -67,3 +67,4 @@ COMMAND_DESCRIPTION = 100
 COMMAND_CHOICES = 25
 COMMAND_CHARACTERS = 8000  # a command's names, descriptions and choices, all together
 CONTEXT_MENU_COMMANDS = 5  # of each kind: user and message
+SNOWFLAKE_END = 1 << 63  # every Discord id is below this (SQLite holds 64-bit integers)

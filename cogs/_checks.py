@@ -18,7 +18,7 @@ from typing import TypeVar
 import discord
 from discord import app_commands
 
-from bot.errors import UserFacingError
+from bot.errors import InvalidInput, UserFacingError
 from bot.moderation.model import Action
 from bot.moderation.requests import GuildFacts
 from bot.moderation.rules import (
@@ -29,6 +29,7 @@ from bot.moderation.rules import (
     check_server_manager,
 )
 from bot.services import Services
+from bot.text import joined
 from cogs._types import Interaction
 
 T = TypeVar("T")
@@ -63,6 +64,24 @@ def guild_of(interaction: Interaction, refusal: str = OUTSIDE_A_SERVER) -> disco
 def granted(permissions: discord.Permissions) -> frozenset[str]:
     """Permission names as discord.py spells them, for the core's rules."""
     return frozenset(name for name, value in permissions if value)
+
+
+def check_bot_can(
+    interaction: Interaction,
+    channel: discord.abc.GuildChannel | discord.Thread,
+    needs: dict[str, str],
+    what: str,
+) -> None:
+    """Refuse, naming what is missing, when the bot lacks any of `needs` (discord.py's
+    permission name -> the name Discord shows) in `channel`; `what` is the refused job
+    ("screen", "keep the replies of")."""
+    permissions = channel.permissions_for(guild_of(interaction).me)
+    missing = [shown for flag, shown in needs.items() if not getattr(permissions, flag)]
+    if missing:
+        raise InvalidInput(
+            f"I cannot {what} {channel.mention}: I need {joined(missing)} there. "
+            "Give me the permission, then try again."
+        )
 
 
 def person(user: discord.abc.User) -> Person:

@@ -22,7 +22,7 @@ from bot.replies.render import (
 )
 from bot.replies.text import clip, safe_name
 from bot.replies.tree import build_tree
-from bot.text import neutralise_mentions
+from bot.text import neutralise_mentions, typed_back
 from storage.replies import ReplyRepository
 
 _MESSAGE_REF = re.compile(
@@ -44,10 +44,13 @@ def parse_message_ref(text: str) -> int:
     match = _MESSAGE_REF.fullmatch(text.strip())
     if match is None:
         raise InvalidInput(
-            f"{text.strip()[:PASTED_SHOWN]!r} is not a message: paste a message link (right-click the "
+            f"{typed_back(text, PASTED_SHOWN)} is not a message: paste a message link (right-click the "
             "message > Copy Message Link) or a message id."
         )
-    return int(match[1] or match[2])
+    message_id = int(match[1] or match[2])
+    if not 0 < message_id < limits.SNOWFLAKE_END:
+        raise InvalidInput(f"No message has the id {message_id}.")
+    return message_id
 
 
 def remover(by: str) -> str:

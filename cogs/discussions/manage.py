@@ -16,7 +16,6 @@ from cogs._ui import Paginator
 from cogs.discussions.checks import guild_of, member_permissions, starter_only
 
 ARCHIVED_CHOICES_SCANNED = 200
-SNOWFLAKE_END = 1 << 63
 
 
 async def archived_choices(
@@ -63,7 +62,7 @@ async def _chosen(interaction: Interaction, value: str | None) -> Discussion:
         thread_id = int(value)
     except ValueError:
         thread_id = 0
-    if not 0 < thread_id < SNOWFLAKE_END:  # SQLite holds 64-bit integers, Discord's ids fit
+    if not 0 < thread_id < limits.SNOWFLAKE_END:
         raise InvalidInput("Pick an archived discussion from the list.")
     discussion = await services(interaction).discussions.by_thread(thread_id)
     if discussion is None or discussion.guild_id != interaction.guild_id:

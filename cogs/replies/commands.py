@@ -21,7 +21,7 @@ from bot.replies.export import ExportFormat
 from bot.replies.render import RenderedTree, RenderOptions, TimeStyle
 from bot.replies.views import parse_message_ref
 from bot.text import escape_markdown
-from cogs._checks import moderator_only
+from cogs._checks import check_bot_can, moderator_only
 from cogs._steps import CaptureStep, find_cog
 from cogs._types import Interaction
 from cogs._ui import Paginator
@@ -30,6 +30,8 @@ from cogs.replies.history import read_history
 from cogs.replies.records import Capturable
 
 OUTLINE = RenderOptions(time_style=TimeStyle.DISCORD)
+# What keeping a channel's replies takes: its messages as they come and its history to catch up.
+CAPTURE_NEEDS = {"view_channel": "View Channel", "read_message_history": "Read Message History"}
 EXTENSIONS = {ExportFormat.HTML: "html", ExportFormat.MARKDOWN: "md", ExportFormat.JSON: "json"}
 
 
@@ -66,6 +68,7 @@ async def track(
     """Keep the reply tree of a channel (and its threads) from now on. Moderators only."""
     target = channel or interaction.channel
     assert interaction.guild is not None and isinstance(target, Capturable)
+    check_bot_can(interaction, target, CAPTURE_NEEDS, "keep the replies of")
     added = await interaction.client.services.replies.scope.track(
         interaction.guild.id, target.id, interaction.user.id
     )

@@ -16,8 +16,8 @@ from bot.screening.model import ChannelMode, Scope
 from bot.screening.policy import parse_label
 from bot.screening.results import LABELS
 from bot.screening.review_text import queue_pages, status_embed
-from bot.text import escape_markdown, joined
-from cogs._checks import guild_id_of, guild_of, moderator_only, server_manager_only, services
+from bot.text import escape_markdown
+from cogs._checks import check_bot_can, guild_id_of, moderator_only, server_manager_only, services
 from cogs._mod_group import Subcommand
 from cogs._types import Interaction
 from cogs._ui import Paginator, to_embed
@@ -150,7 +150,7 @@ async def channel_mode(
     """Always screen a channel, exempt it, or let it follow the server's scope."""
     chosen = None if mode == "default" else ChannelMode(mode)
     if chosen is ChannelMode.SCREEN:
-        _check_can_screen(interaction, channel)
+        check_bot_can(interaction, channel, SCREENING_NEEDS, "screen")
     await services(interaction).screening.set_channel_mode(
         guild_id_of(interaction), channel.id, chosen, interaction.user.id
     )
@@ -159,18 +159,6 @@ async def channel_mode(
 
 # What screening a channel takes: reading its messages and hiding the ones it must.
 SCREENING_NEEDS = {"view_channel": "View Channel", "manage_messages": "Manage Messages"}
-
-
-def _check_can_screen(interaction: Interaction, channel: AnyChannel) -> None:
-    """Refuse to screen a channel the bot cannot read or hide messages in."""
-    me = guild_of(interaction).me
-    permissions = channel.permissions_for(me)
-    missing = [name for flag, name in SCREENING_NEEDS.items() if not getattr(permissions, flag)]
-    if missing:
-        raise InvalidInput(
-            f"I cannot screen {channel.mention}: I need {joined(missing)} there. "
-            "Give me the permission, then set it again."
-        )
 
 
 @app_commands.command(name="queue")
