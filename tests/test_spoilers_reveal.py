@@ -15,7 +15,7 @@ from dataclasses import replace
 from html.parser import HTMLParser
 
 from discord_oracle import reveal
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_replies_tree import stored
 
@@ -138,8 +138,20 @@ def test_excerpts_and_clips_keep_spoilers_hidden(text, limit):
     assert_hides(clip(text, limit), hidden)
 
 
+# Found by long hunts: a run of `_` that is underline alone but the start of a longer italic
+# once the next comment follows it (simple-markdown takes the longest emphasis).
+CROSSING = [
+    ("___`a || b`\\___", "||__ zq0x\\__||"),
+    ("___zq1x\\___", "||__ zq0x\\__||"),
+    ("word ___`a`\\___", "||\\__ zq0x\\__|| and __"),
+]
+
+
 @settings(**_LIMITS)
 @given(messages, messages)
+@example(*CROSSING[0])
+@example(*CROSSING[1])
+@example(*CROSSING[2])
 def test_tree_and_chain_pages_keep_spoilers_hidden(first, second):
     second = second.replace("zq", "zr")  # every secret once in the page
     tree = build_tree([comment(1, first), comment(2, second, 1), comment(3, "after", 2)])
@@ -160,6 +172,8 @@ def test_split_parts_keep_spoilers_hidden(text, limit):
 
 @settings(**_LIMITS)
 @given(messages, messages)
+@example(*CROSSING[0])
+@example(*CROSSING[1])
 def test_markdown_export_keeps_spoilers_hidden(first, second):
     second = second.replace("zq", "zr")
     out = io.StringIO()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 from bot.spoilers import _markdown as md
 from bot.spoilers._markdown import Fragment, Wrapper
@@ -39,17 +40,21 @@ def spoiler_spans(doc: Document) -> list[tuple[int, int]]:
     return spans
 
 
-def contained(text: str, *, one_line: bool = False) -> Document:
+def contained(text: str, *, one_line: bool = False, flat: bool = False) -> Document:
     """`text` parsed so it can sit inside any other markdown without pairing with it.
 
     Literal markup characters are escaped and mentions made inert; code and URLs stay raw,
     except code holding a backtick, which becomes escaped text (its ticks could join the next
     text's). With `one_line`, whitespace runs become single spaces and code blocks inline code.
+    With `flat`, emphasis is dropped too (the same words show, not in italics): what
+    `sealed` falls back to when an emphasis marker could pair with text after it.
     """
     out = []
     inline: dict[int, Wrapper] = {}  # a code block's wrapper -> its inline-code stand-in
     for frag in Document.parse(text).fragments:
         body, stack = frag.text, frag.stack
+        if flat:
+            stack = tuple(w for w in stack if w.kind not in md.EMPHASIS_KINDS)
         if one_line:
             body, stack = _one_line(body, stack, inline)
         code = next((w for w in stack if w.kind in md.CODE_KINDS), None)
@@ -61,6 +66,45 @@ def contained(text: str, *, one_line: bool = False) -> Document:
             body = neutralise_mentions(body).replace("://", ":" + ZERO_WIDTH_SPACE + "//")
         out.append(Fragment(body, stack))
     return Document(out)
+
+
+def sealed(text: str, show: Callable[[Document], str], *, one_line: bool = False) -> str:
+    """`show(contained(text))`, unless some marker in it would pair with markdown placed
+    after it: then `show` of the flat reading (no emphasis), which cannot.
+
+    A span complete on its own can still be re-read in a longer text: simple-markdown takes
+    the longest of bold, italic and underline at a marker, and one of them that found no
+    closer in the comment alone may find one in the next comment (`___x\\___` reads as
+    underline alone, but as italic ending inside whatever follows).
+    """
+    shown = show(contained(text, one_line=one_line))
+    if stays_put(shown):
+        return shown
+    return show(contained(text, one_line=one_line, flat=True))
+
+
+# A closer of every span rule: a span left open at the end of a text closes on one of them.
+_PROBE = "\n_ a* ** __ ~~ || ` x"
+
+
+def stays_put(markdown: str) -> bool:
+    """Whether `markdown` reads the same with more markdown after it (no span reaches out)."""
+    followed = md.parse(markdown + _PROBE)
+    return _shape(followed) == _shape([*md.parse(markdown), Fragment(_PROBE, ())])
+
+
+def _shape(fragments: list[Fragment]) -> list[tuple[str, tuple[tuple[str, int], ...]]]:
+    """Fragments as comparable values: text, and each span's kind and order of appearance
+    (adjacent fragments under the same spans merged)."""
+    numbers: dict[int, int] = {}
+    shape: list[tuple[str, tuple[tuple[str, int], ...]]] = []
+    for frag in fragments:
+        spans = tuple((w.kind, numbers.setdefault(id(w), len(numbers))) for w in frag.stack)
+        if shape and shape[-1][1] == spans:
+            shape[-1] = (shape[-1][0] + frag.text, spans)
+        elif frag.text:
+            shape.append((frag.text, spans))
+    return shape
 
 
 @functools.lru_cache(maxsize=4096)  # a thread has far fewer authors than messages
@@ -95,7 +139,10 @@ def excerpt(text: str, limit: int) -> str:
             return flat
         kept = flat[: _word_boundary(flat, limit - 1)].rstrip()
         return kept if kept.endswith(ELLIPSIS) else kept + ELLIPSIS
-    doc = contained(text.strip(), one_line=True)
+    return sealed(text.strip(), lambda doc: _excerpt_of(doc, limit), one_line=True)
+
+
+def _excerpt_of(doc: Document, limit: int) -> str:
     rendered = doc.render().strip()
     if len(rendered) <= limit:
         return rendered
@@ -115,7 +162,10 @@ def clip(text: str, limit: int) -> str:
     """At most `limit` characters, keeping line breaks; a cut never lands inside a spoiler."""
     if len(text) <= limit:
         return text
-    doc = contained(text)
+    return sealed(text, lambda doc: _clip_of(doc, limit))
+
+
+def _clip_of(doc: Document, limit: int) -> str:
     budget = limit - 1
     while budget > 0:
         cut = min(budget, len(doc.text))

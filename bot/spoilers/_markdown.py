@@ -46,7 +46,7 @@ _EMPHASIS = (
 )
 # Where a rule can start: markup characters, an escape, a URL.
 _CANDIDATE = re.compile(r"[\\`|*_~\[<>]|https?://")
-_EMPHASIS_KINDS = frozenset({"bold", "italic", "underline", "strike"})
+EMPHASIS_KINDS = frozenset({"bold", "italic", "underline", "strike"})
 _STRIKE = re.compile(r"~~([\s\S]+?)~~(?!_)")
 
 
@@ -254,7 +254,7 @@ def _guard_start(marker: str, text: str) -> str:
 def marker_run(text: str, stack: tuple[Wrapper, ...]) -> bool:
     """Text made only of the marker characters of the emphasis around it (`**` inside `*...*`):
     simple-markdown reads such runs as part of the span, so they stay as typed."""
-    markers = {ch for w in stack if w.kind in _EMPHASIS_KINDS for ch in w.open}
+    markers = {ch for w in stack if w.kind in EMPHASIS_KINDS for ch in w.open}
     return bool(text) and bool(markers) and set(text) <= markers
 
 
