@@ -9,7 +9,13 @@ import logging
 from bot.replies.model import MessageState
 from tests.e2e._discussions import SPOILER
 from tests.e2e._discussions import open_discussion as open_guarded
-from tests.e2e._replies import edited_and_deleted, open_discussion, settled, stored
+from tests.e2e._replies import (
+    edited_and_deleted,
+    old_edited_and_deleted,
+    open_discussion,
+    settled,
+    stored,
+)
 from tests.e2e._screening import INSULT, alerts, is_deleted, ready, use_alert_channel
 
 
@@ -94,3 +100,33 @@ async def test_deletions_and_edits_made_while_down_are_reconciled(emu, start_bot
         assert kept[int(edited["id"])].content == "Ruth is cruel, then sorry"
         (version,) = await bot.services.replies.versions(int(edited["id"]))
         assert version.content == "Ruth is cruel"
+
+
+async def test_edits_and_deletions_while_down_reach_past_200_stored_messages(
+    emu, start_bot, settings
+):
+    """The reconciliation window is time-based (REPLIES_RECONCILE_HOURS before the mark), not
+    the 200 newest stored messages: an older comment's edit and deletion are found too."""
+    thread, edited, deleted = await old_edited_and_deleted(start_bot, settings, emu)
+    await emu.edit(edited, "Ruth is cruel, then sorry")
+    await emu.delete(deleted)
+    async with start_bot(settings) as bot:
+        (report,) = await bot.get_cog("ReplyCapturing").startup_catch_up
+        assert report.tombstoned == [int(deleted["id"])]
+        assert report.edited == [int(edited["id"])]
+        kept = {m.message_id: m for m in await stored(bot, emu, thread)}
+        assert kept[int(deleted["id"])].state is MessageState.DELETED_BY_AUTHOR
+        assert kept[int(edited["id"])].content == "Ruth is cruel, then sorry"
+
+
+async def test_with_no_reconcile_hours_only_the_mark_is_read(emu, start_bot, settings):
+    """The limit: an edit made while the bot was down, to a message older than the window,
+    is not seen (only /thread backfill reads the whole channel)."""
+    settings = settings.model_copy(update={"replies_reconcile_hours": 0})
+    thread, edited, _ = await edited_and_deleted(start_bot, settings, emu)
+    await emu.edit(edited, "Ruth is cruel, then sorry")
+    async with start_bot(settings) as bot:
+        (report,) = await bot.get_cog("ReplyCapturing").startup_catch_up
+        assert report.edited == [] and report.seen <= 1  # from the mark on
+        kept = {m.message_id: m for m in await stored(bot, emu, thread)}
+        assert kept[int(edited["id"])].content == "Ruth is cruel"
