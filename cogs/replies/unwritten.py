@@ -86,6 +86,7 @@ async def resolve_unwritten(bot: FilmBot) -> int:
     """Apply the noted events not known to be written (left by a killed process, or by
     writes refused); how many messages they touched. Each is resolved at most once here."""
     replies = bot.services.replies
+    await replies.capture.flush()  # what is queued already is written (and its notes gone)
     events = await replies.unwritten()
     if not events:
         return 0
