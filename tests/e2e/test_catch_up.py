@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import logging
 
+import pytest
+
 from bot.replies.model import MessageState
 from tests.e2e._discussions import SPOILER
 from tests.e2e._discussions import open_discussion as open_guarded
@@ -87,8 +89,11 @@ async def test_messages_posted_while_down_are_screened_at_start_up(emu, start_bo
         assert is_deleted(emu, insult)
 
 
-async def test_deletions_and_edits_made_while_down_are_reconciled(emu, start_bot, settings):
-    thread, edited, deleted = await edited_and_deleted(start_bot, settings, emu)
+@pytest.mark.parametrize("setup", [edited_and_deleted, old_edited_and_deleted])
+async def test_deletions_and_edits_made_while_down_are_reconciled(emu, start_bot, settings, setup):
+    """Also for comments with 205 newer stored ones: the window is REPLIES_RECONCILE_HOURS
+    (24) before the mark, not the 200 newest stored messages."""
+    thread, edited, deleted = await setup(start_bot, settings, emu)
     await emu.edit(edited, "Ruth is cruel, then sorry")
     await emu.delete(deleted)
     async with start_bot(settings) as bot:
@@ -100,23 +105,6 @@ async def test_deletions_and_edits_made_while_down_are_reconciled(emu, start_bot
         assert kept[int(edited["id"])].content == "Ruth is cruel, then sorry"
         (version,) = await bot.services.replies.versions(int(edited["id"]))
         assert version.content == "Ruth is cruel"
-
-
-async def test_edits_and_deletions_while_down_reach_past_200_stored_messages(
-    emu, start_bot, settings
-):
-    """The reconciliation window is time-based (REPLIES_RECONCILE_HOURS before the mark), not
-    the 200 newest stored messages: an older comment's edit and deletion are found too."""
-    thread, edited, deleted = await old_edited_and_deleted(start_bot, settings, emu)
-    await emu.edit(edited, "Ruth is cruel, then sorry")
-    await emu.delete(deleted)
-    async with start_bot(settings) as bot:
-        (report,) = await bot.get_cog("ReplyCapturing").startup_catch_up
-        assert report.tombstoned == [int(deleted["id"])]
-        assert report.edited == [int(edited["id"])]
-        kept = {m.message_id: m for m in await stored(bot, emu, thread)}
-        assert kept[int(deleted["id"])].state is MessageState.DELETED_BY_AUTHOR
-        assert kept[int(edited["id"])].content == "Ruth is cruel, then sorry"
 
 
 async def test_with_no_reconcile_hours_only_the_mark_is_read(emu, start_bot, settings):
