@@ -12,6 +12,8 @@ from storage_support import make_read_only
 
 from bot.replies.capture import ReplyCapture
 from bot.replies.model import MessageState, Unwritten
+from bot.replies.scope import CaptureScope
+from bot.replies.service import Replies
 from storage.marks import ChannelMarks
 
 GUILD = 1
@@ -86,4 +88,22 @@ async def test_noted_events_are_forgotten_only_once_written(repo, caplog):
     kept = {m.message_id: m for m in await repo.thread_messages(THREAD)}
     assert kept[mid(1)].content == "edited"
     assert kept[mid(2)].state is MessageState.REMOVED_BY_MODERATOR
+    await capture.stop()
+
+
+async def _not_a_discussion(thread_id: int) -> bool:
+    return False
+
+
+@pytest.mark.parametrize("hours", [0, 24])
+async def test_the_window_starts_the_reconcile_hours_before_the_mark(repo, hours):
+    capture, marks = capture_for(repo)
+    scope = CaptureScope(repo, _not_a_discussion)
+    replies = Replies(repo, marks, capture=capture, scope=scope, reconcile_hours=hours)
+    assert await replies.window_start(THREAD) == THREAD  # nothing known: the whole history
+    processed(capture, 1, 2)
+    await capture.flush()
+    start, stored = await replies.catch_up_window(THREAD)
+    assert start == max(0, mid(2) - (hours * 3_600_000 << 22))
+    assert set(stored) == ({mid(1), mid(2)} if hours else set())
     await capture.stop()
