@@ -138,12 +138,13 @@ def test_excerpts_and_clips_keep_spoilers_hidden(text, limit):
     assert_hides(clip(text, limit), hidden)
 
 
-# Found by long hunts: a run of `_` that is underline alone but the start of a longer italic
-# once the next comment follows it (simple-markdown takes the longest emphasis).
+# Leaks of the model before `sealed` (the first from docs/spoilers.md, the others found by
+# REVEAL_EXAMPLES=20000 hunts): emphasis complete in one comment that, with the next comment
+# after it, reads as a longer span (simple-markdown takes the longest) and breaks a spoiler.
 CROSSING = [
     ("___`a || b`\\___", "||__ zq0x\\__||"),
-    ("___zq1x\\___", "||__ zq0x\\__||"),
-    ("word ___`a`\\___", "||\\__ zq0x\\__|| and __"),
+    ("*****", "||*zq0x*||"),
+    ("_zq0x_`a || b``zq1x`", "||_`a || b`_||||`||zq0x||"),
 ]
 
 
@@ -174,6 +175,7 @@ def test_split_parts_keep_spoilers_hidden(text, limit):
 @given(messages, messages)
 @example(*CROSSING[0])
 @example(*CROSSING[1])
+@example(*CROSSING[2])
 def test_markdown_export_keeps_spoilers_hidden(first, second):
     second = second.replace("zq", "zr")
     out = io.StringIO()
