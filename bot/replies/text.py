@@ -46,15 +46,15 @@ def contained(text: str, *, one_line: bool = False, flat: bool = False) -> Docum
     Literal markup characters are escaped and mentions made inert; code and URLs stay raw,
     except code holding a backtick, which becomes escaped text (its ticks could join the next
     text's). With `one_line`, whitespace runs become single spaces and code blocks inline code.
-    With `flat`, emphasis is dropped too (the same words show, not in italics): what
-    `sealed` falls back to when an emphasis marker could pair with text after it.
+    With `flat`, emphasis and bare links are dropped too (the same words show, not in italics,
+    not as a link): what `sealed` falls back to when an emphasis marker could pair with text after it.
     """
     out = []
     inline: dict[int, Wrapper] = {}  # a code block's wrapper -> its inline-code stand-in
     for frag in Document.parse(text).fragments:
         body, stack = frag.text, frag.stack
         if flat:
-            stack = tuple(w for w in stack if w.kind not in md.EMPHASIS_KINDS)
+            stack = tuple(w for w in stack if _kept_flat(w))
         if one_line:
             body, stack = _one_line(body, stack, inline)
         code = next((w for w in stack if w.kind in md.CODE_KINDS), None)
@@ -66,6 +66,13 @@ def contained(text: str, *, one_line: bool = False, flat: bool = False) -> Docum
             body = neutralise_mentions(body).replace("://", ":" + ZERO_WIDTH_SPACE + "//")
         out.append(Fragment(body, stack))
     return Document(out)
+
+
+def _kept_flat(wrapper: Wrapper) -> bool:
+    """Whether a span stays in the flat reading: not emphasis, and not a bare URL (without
+    the span that ended it, it could run on into the text after it; it shows as text)."""
+    bare_url = wrapper.kind == "url" and not wrapper.open
+    return wrapper.kind not in md.EMPHASIS_KINDS and not bare_url
 
 
 def sealed(text: str, show: Callable[[Document], str], *, one_line: bool = False) -> str:
