@@ -168,8 +168,16 @@ def test_tree_and_chain_pages_keep_spoilers_hidden(first, second):
         assert_hides(page, hidden)
 
 
+# A part re-opening a code block before "here\n" made "here" its language, and the block
+# ran on to a later fence, over a spoiler (found by a REVEAL_EXAMPLES=5000 hunt).
+FENCE_REOPENED = (
+    "||`a || b````\ncode || here\n```[link](https://ex.com)||zq0x||```\ncode || here\n```"
+)
+
+
 @settings(**_LIMITS)
 @given(messages, st.integers(60, 300))
+@example(FENCE_REOPENED, 60)
 def test_split_parts_keep_spoilers_hidden(text, limit):
     hidden = hidden_words(text)
     parts = split_message(text, limit)

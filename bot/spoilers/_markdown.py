@@ -48,6 +48,7 @@ _EMPHASIS = (
 _CANDIDATE = re.compile(r"[\\`|*_~\[<>]|https?://")
 EMPHASIS_KINDS = frozenset({"bold", "italic", "underline", "strike"})
 _STRIKE = re.compile(r"~~([\s\S]+?)~~(?!_)")
+_LANGUAGE = re.compile(r"[a-z0-9_+\-.#]+\n", re.IGNORECASE)  # what a fence reads as a language
 
 
 @dataclass(eq=False)
@@ -251,6 +252,14 @@ def _guard_start(marker: str, text: str) -> str:
     return ZWSP + text if text[0] == "|" else "\\" + text
 
 
+def _reads_as_language(stack: tuple[Wrapper, ...], marker: str, text: str) -> bool:
+    """A bare fence just opened (a part re-opening a block midway) before text that would
+    read as the block's language (`here` in "```here\n```"): a newline keeps it content."""
+    block = stack[-1] if stack else None
+    opened_bare = block is not None and block.kind == "code_block" and marker == block.open
+    return opened_bare and marker == "```" and _LANGUAGE.match(text + "\n") is not None
+
+
 def marker_run(text: str, stack: tuple[Wrapper, ...]) -> bool:
     """Text made only of the marker characters of the emphasis around it (`**` inside `*...*`):
     simple-markdown reads such runs as part of the span, so they stay as typed."""
@@ -284,6 +293,8 @@ def render(fragments: list[Fragment]) -> tuple[str, list[int]]:
             length += len(out[-1])
             if not coded:
                 text = _guard_start(markers[-1], text)
+            elif _reads_as_language(frag.stack, markers[-1], text):
+                text = "\n" + text
         starts.append(length)
         out.append(text)
         length += len(text)
