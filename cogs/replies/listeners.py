@@ -142,10 +142,18 @@ class ReplyCapturing(commands.Cog, CaptureStep):
         kind: Unwritten = Unwritten.DELETE,
     ) -> None:
         """Note an event of a captured channel (or of one not in the cache) until written."""
-        channel = self.bot.get_channel(channel_id)
-        if self._closing or (channel is not None and not await self.captures(channel)):
+        if self._closing:
             return
-        await self.notes.note(channel_id, guild_id, message_ids, kind)
+        task = asyncio.current_task()  # the unload waits for it, so no note is cut short
+        if task is not None:
+            self._in_flight.add(task)
+        try:
+            channel = self.bot.get_channel(channel_id)
+            if channel is None or await self.captures(channel):
+                await self.notes.note(channel_id, guild_id, message_ids, kind)
+        finally:
+            if task is not None:
+                self._in_flight.discard(task)
 
     def _remember_title(self, channel: Capturable) -> None:
         """The thread's name, for exports and `threads list` (once per thread per run)."""
