@@ -173,11 +173,14 @@ def test_tree_and_chain_pages_keep_spoilers_hidden(first, second):
 FENCE_REOPENED = (
     "||`a || b````\ncode || here\n```[link](https://ex.com)||zq0x||```\ncode || here\n```"
 )
+# A part re-opening inline code that holds ticks: "`" + "```zq0x" read as a code block.
+TICKS_REOPENED = "`a || b````\ncode || here\n```zq0x`||zq1x||`*```\ncode || here\n```*"
 
 
 @settings(**_LIMITS)
 @given(messages, st.integers(60, 300))
 @example(FENCE_REOPENED, 60)
+@example(TICKS_REOPENED, 60)
 def test_split_parts_keep_spoilers_hidden(text, limit):
     hidden = hidden_words(text)
     parts = split_message(text, limit)
