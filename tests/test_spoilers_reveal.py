@@ -130,9 +130,18 @@ def test_spoiler_hides_every_word(text):
     assert shown_words(spoiler(text)) == set()
 
 
+# Two code spans once apart, rendered side by side (an excerpt's block turned inline code, or
+# the italics between them dropped): their ticks joined into one span that ran on (a
+# REVEAL_EXAMPLES=10000 hunt); a zero-width space now parts them.
+CODE_AFTER_CODE = (
+    "`a || b`*```\ncode || here\n```*[link](https://ex.com)||zq0x||***```\ncode || here\n```**"
+)
+
+
 @settings(**_LIMITS)
 @given(messages, st.integers(20, 200))
 @example("*https://ex.com/r*||zq0x||****", 30)
+@example(CODE_AFTER_CODE, 74)
 def test_excerpts_and_clips_keep_spoilers_hidden(text, limit):
     hidden = hidden_words(text)
     assert_hides(excerpt(text, limit), hidden)
@@ -160,6 +169,7 @@ URL_IN_EMPHASIS = [
 @example(*CROSSING[1])
 @example(*CROSSING[2])
 @example(*URL_IN_EMPHASIS[0])
+@example("```\ncode || here\n`````zq0x``", "||zq0x||")
 def test_tree_and_chain_pages_keep_spoilers_hidden(first, second):
     second = second.replace("zq", "zr")  # every secret once in the page
     tree = build_tree([comment(1, first), comment(2, second, 1), comment(3, "after", 2)])

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
+from enum import IntEnum
 
 from bot.spoilers import _markdown as md
 from bot.spoilers._markdown import Fragment, Wrapper
@@ -40,21 +41,29 @@ def spoiler_spans(doc: Document) -> list[tuple[int, int]]:
     return spans
 
 
-def contained(text: str, *, one_line: bool = False, flat: bool = False) -> Document:
+class Flat(IntEnum):
+    """How much of a comment's markdown `contained` drops (`sealed` tries each in turn)."""
+
+    NO = 0
+    EMPHASIS = 1  # emphasis and bare links: the same words show, not in italics, not linked
+    ALL = 2  # everything but spoilers: code and links show as plain text too
+
+
+def contained(text: str, *, one_line: bool = False, flat: Flat = Flat.NO) -> Document:
     """`text` parsed so it can sit inside any other markdown without pairing with it.
 
     Literal markup characters are escaped and mentions made inert; code and URLs stay raw,
     except code holding a backtick, which becomes escaped text (its ticks could join the next
     text's). With `one_line`, whitespace runs become single spaces and code blocks inline code.
-    With `flat`, emphasis and bare links are dropped too (the same words show, not in italics,
-    not as a link): what `sealed` falls back to when an emphasis marker could pair with text after it.
+    `flat` drops spans too (see Flat): what `sealed` falls back to when a marker could pair
+    with text after it.
     """
     out = []
     inline: dict[int, Wrapper] = {}  # a code block's wrapper -> its inline-code stand-in
     for frag in Document.parse(text).fragments:
         body, stack = frag.text, frag.stack
         if flat:
-            stack = tuple(w for w in stack if _kept_flat(w))
+            stack = tuple(w for w in stack if _kept_flat(w, flat))
         if one_line:
             body, stack = _one_line(body, stack, inline)
         code = next((w for w in stack if w.kind in md.CODE_KINDS), None)
@@ -68,26 +77,31 @@ def contained(text: str, *, one_line: bool = False, flat: bool = False) -> Docum
     return Document(out)
 
 
-def _kept_flat(wrapper: Wrapper) -> bool:
-    """Whether a span stays in the flat reading: not emphasis, and not a bare URL (without
-    the span that ended it, it could run on into the text after it; it shows as text)."""
+def _kept_flat(wrapper: Wrapper, flat: Flat) -> bool:
+    """Whether a span stays in a flat reading: not emphasis, and not a bare URL (without
+    the span that ended it, it could run on into the text after it; it shows as text);
+    with Flat.ALL only spoilers stay."""
+    if flat is Flat.ALL:
+        return wrapper.kind == "spoiler"
     bare_url = wrapper.kind == "url" and not wrapper.open
     return wrapper.kind not in md.EMPHASIS_KINDS and not bare_url
 
 
 def sealed(text: str, show: Callable[[Document], str], *, one_line: bool = False) -> str:
     """`show(contained(text))`, unless some marker in it would pair with markdown placed
-    after it: then `show` of the flat reading (no emphasis), which cannot.
+    after it: then `show` of a flatter reading (no emphasis, then nothing but spoilers),
+    the first that cannot.
 
     A span complete on its own can still be re-read in a longer text: simple-markdown takes
     the longest of bold, italic and underline at a marker, and one of them that found no
     closer in the comment alone may find one in the next comment (`___x\\___` reads as
     underline alone, but as italic ending inside whatever follows).
     """
-    shown = show(contained(text, one_line=one_line))
-    if stays_put(shown):
-        return shown
-    return show(contained(text, one_line=one_line, flat=True))
+    for flat in (Flat.NO, Flat.EMPHASIS, Flat.ALL):
+        shown = show(contained(text, one_line=one_line, flat=flat))
+        if stays_put(shown):
+            break
+    return shown
 
 
 # A closer of every span rule: a span left open at the end of a text closes on one of them.

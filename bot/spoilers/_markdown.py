@@ -226,6 +226,9 @@ def _transition(prev: tuple[Wrapper, ...], nxt: tuple[Wrapper, ...]) -> list[str
         common += 1
     markers = [w.close for w in reversed(prev[common:]) if w.close]
     markers += [w.open for w in nxt[common:] if w.open]
+    for index in range(len(markers) - 1, 0, -1):
+        if markers[index - 1].endswith("`") and markers[index].startswith("`"):
+            markers.insert(index, ZWSP)  # a code span's ticks would join the next one's
     return markers
 
 
