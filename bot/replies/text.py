@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from enum import IntEnum
+from enum import StrEnum
 
 from bot.spoilers import _markdown as md
 from bot.spoilers._markdown import Fragment, Wrapper
@@ -41,12 +41,12 @@ def spoiler_spans(doc: Document) -> list[tuple[int, int]]:
     return spans
 
 
-class Flat(IntEnum):
+class Flat(StrEnum):
     """How much of a comment's markdown `contained` drops (`sealed` tries each in turn)."""
 
-    NO = 0
-    EMPHASIS = 1  # emphasis and bare links: the same words show, not in italics, not linked
-    ALL = 2  # everything but spoilers: code and links show as plain text too
+    NO = "no"
+    EMPHASIS = "emphasis"  # emphasis and bare links: the same words show, not in italics, not linked
+    ALL = "all"  # everything but spoilers: code and links show as plain text too
 
 
 def contained(text: str, *, one_line: bool = False, flat: Flat = Flat.NO) -> Document:
@@ -62,7 +62,7 @@ def contained(text: str, *, one_line: bool = False, flat: Flat = Flat.NO) -> Doc
     inline: dict[int, Wrapper] = {}  # a code block's wrapper -> its inline-code stand-in
     for frag in Document.parse(text).fragments:
         body, stack = frag.text, frag.stack
-        if flat:
+        if flat is not Flat.NO:
             stack = tuple(w for w in stack if _kept_flat(w, flat))
         if one_line:
             body, stack = _one_line(body, stack, inline)
