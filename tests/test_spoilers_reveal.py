@@ -126,6 +126,7 @@ def test_tagging_any_range_hides_it_and_keeps_hidden_words_hidden(text, data):
 
 @settings(**_LIMITS)
 @given(messages)
+@example("*|| || zq0x*")  # the last resort kept the space of `|| ||` outside (12,000 hunt)
 def test_spoiler_hides_every_word(text):
     assert shown_words(spoiler(text)) == set()
 

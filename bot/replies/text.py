@@ -45,7 +45,9 @@ class Flat(StrEnum):
     """How much of a comment's markdown `contained` drops (`sealed` tries each in turn)."""
 
     NO = "no"
-    EMPHASIS = "emphasis"  # emphasis and bare links: the same words show, not in italics, not linked
+    EMPHASIS = (
+        "emphasis"  # emphasis and bare links: the same words show, not in italics, not linked
+    )
     ALL = "all"  # everything but spoilers: code and links show as plain text too
 
 
