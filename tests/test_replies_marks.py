@@ -11,6 +11,9 @@ from replies_support import THREAD, message, mid, open_repository
 from storage_support import make_read_only
 
 from bot.replies.capture import ReplyCapture
+from bot.replies.model import MessageState, Unwritten
+from bot.replies.scope import CaptureScope
+from bot.replies.service import Replies
 from storage.marks import ChannelMarks
 
 GUILD = 1
@@ -62,4 +65,45 @@ async def test_refused_writes_are_held_retried_and_hold_the_mark_back(repo, capl
     stored = [m.message_id for m in await repo.thread_messages(THREAD)]
     assert stored == [mid(1), mid(2), mid(3), mid(4)]
     assert await marks.get(THREAD) == mid(4)
+    await capture.stop()
+
+
+async def test_noted_events_are_forgotten_only_once_written(repo, caplog):
+    capture, marks = capture_for(repo)
+    processed(capture, 1, 2)
+    await capture.flush()
+    (edit,) = await marks.note(THREAD, GUILD, [mid(1)], Unwritten.EDIT)
+    capture.record(message(1, text="edited", edited_minutes=5))
+    capture.resolved([edit])
+    await make_read_only(repo._conn)
+    with caplog.at_level(logging.CRITICAL):
+        await capture.flush()  # the edit is held: its note stays
+    await make_read_only(repo._conn, False)
+    assert [e.row_id for e in await marks.unwritten()] == [edit]
+    bulk = await marks.note(THREAD, GUILD, [mid(2)], Unwritten.BULK_DELETE)
+    capture.mark_deleted(mid(2), bulk=True)
+    capture.resolved(bulk)
+    await capture.flush()  # the held edit is written first, then both notes go
+    assert await marks.unwritten() == []
+    kept = {m.message_id: m for m in await repo.thread_messages(THREAD)}
+    assert kept[mid(1)].content == "edited"
+    assert kept[mid(2)].state is MessageState.REMOVED_BY_MODERATOR
+    await capture.stop()
+
+
+async def _not_a_discussion(thread_id: int) -> bool:
+    return False
+
+
+@pytest.mark.parametrize("hours", [0, 24])
+async def test_the_window_starts_the_reconcile_hours_before_the_mark(repo, hours):
+    capture, marks = capture_for(repo)
+    scope = CaptureScope(repo, _not_a_discussion)
+    replies = Replies(repo, marks, capture=capture, scope=scope, reconcile_hours=hours)
+    assert await replies.window_start(THREAD) == THREAD  # nothing known: the whole history
+    processed(capture, 1, 2)
+    await capture.flush()
+    start, stored = await replies.catch_up_window(THREAD)
+    assert start == max(0, mid(2) - (hours * 3_600_000 << 22))
+    assert set(stored) == ({mid(1), mid(2)} if hours else set())
     await capture.stop()

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 
 from bot.replies.marks import MarkKeeper
 from bot.replies.model import MessageRecord, MessageState, StateChange
-from bot.replies.queue import Item, Marker, Nudge, Recent
+from bot.replies.queue import Item, Marker, Nudge, Recent, Resolved
 from bot.replies.saving import save_messages
 from bot.settings import Settings
 from storage.marks import ChannelMarks
@@ -139,6 +139,14 @@ class ReplyCapture:
         if not captured and not self._nudged and not self._stopping:
             self._nudged = True
             self._put(Nudge())
+
+    def resolved(self, row_ids: Iterable[int]) -> None:
+        """Noted edits and deletions (storage/marks.py) whose writes are queued already: they
+        are forgotten once everything before this call is written, unless a write was
+        refused or dropped meanwhile (then the next catch-up resolves them again)."""
+        ids = tuple(row_ids)
+        if ids and not self._stopping:
+            self._put(Resolved(ids))
 
     def missed(self, channel_id: int, message_id: int) -> None:
         """The message path could not finish `message_id` (the database refused a write): the
@@ -288,8 +296,10 @@ class ReplyCapture:
                 await self._apply_state(item)
             elif isinstance(item, Marker):
                 markers.append(item)
+            elif isinstance(item, Resolved):
+                self._marks.resolved(item.row_ids)
         await self._write_records(records)
-        await self._marks.write()
+        await self._marks.write(clean=not (self._held or self._overflowed or self._rereading))
         self.batches += 1
         # Only now: a stop() waiting on its marker may close the database next.
         for marker in markers:

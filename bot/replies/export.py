@@ -21,10 +21,11 @@ from bot.errors import InvalidInput, NotFound
 from bot.progress import Progress
 from bot.replies.model import MessageState, StoredMessage, ThreadSummary
 from bot.replies.render import human_time, jump_url, reaction_line
-from bot.replies.text import contained, safe_name
+from bot.replies.text import safe_name, sealed
 from bot.replies.tree import Node, ReplyTree, build_tree, shown_text
 from bot.spoilers import _markdown as md
 from bot.spoilers._markdown import Fragment, Wrapper
+from bot.spoilers.format import Document
 from storage.replies import ReplyRepository
 
 
@@ -179,7 +180,7 @@ class MarkdownWriter(_Writer):
             head += f" · [jump]({url})"
         self.out.write(f"{pad}- {head}\n")
         if message.state is MessageState.VISIBLE:
-            text = contained(message.content).render()  # nothing pairs across comments
+            text = sealed(message.content, Document.render)  # nothing pairs across comments
         else:
             text = f"*{shown_text(message)}*"
         for line in text.splitlines() or [""]:

@@ -3,6 +3,8 @@
 The message path says a message is processed; the batched writer says which records are
 written and which the database refused. A mark moves to the newest processed message whose
 record is written, and never past a refused one: a catch-up then reads it again from Discord.
+Noted edits and deletions (storage/marks.py) that are written are forgotten in the same
+transaction as the marks move.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ class MarkKeeper:
         self._wanted: dict[int, tuple[int, int]] = {}  # channel -> (guild, mark to move to)
         self._written: dict[int, int] = {}  # channel -> newest message id written
         self._blocked: dict[int, int] = {}  # channel -> oldest message whose write was refused
+        self._resolved: set[int] = set()  # noted events written since the last marks write
 
     def processed(self, guild_id: int, channel_id: int, message_id: int, *, captured: bool) -> None:
         """Every step of the message path is done with `message_id`; `captured=False`: a
@@ -48,10 +51,19 @@ class MarkKeeper:
         """Every refused write is stored now (or was read again from Discord)."""
         self._blocked.clear()
 
-    async def write(self) -> None:
+    def resolved(self, row_ids: Iterable[int]) -> None:
+        """These noted events are written (everything queued before them is)."""
+        self._resolved.update(row_ids)
+
+    async def write(self, *, clean: bool = True) -> None:
         """Move the marks whose messages are written (up to the newest written, and never to
-        a message whose write was refused)."""
-        if self._marks is None or not self._wanted:
+        a message whose write was refused); with `clean` (no write refused or dropped since),
+        forget the noted events that are written."""
+        if self._marks is None:
+            self._resolved.clear()
+            return
+        resolved = self._resolved if clean else set()
+        if not self._wanted and not resolved:
             return
         moves: dict[int, tuple[int, int]] = {}
         waiting: dict[int, tuple[int, int]] = {}
@@ -68,6 +80,9 @@ class MarkKeeper:
                 waiting[channel] = (guild, wanted)
         self._wanted = waiting
         try:
-            await self._marks.advance(moves)
+            await self._marks.advance(moves, resolved)
         except Exception:
             log.exception("could not move the marks of %d channels", len(moves))
+            return
+        if resolved:
+            self._resolved = set()

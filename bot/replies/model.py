@@ -127,3 +127,22 @@ class StateChange:
 def parse_iso(text: str | None) -> datetime | None:
     """A stored time read back (None stays None)."""
     return None if text is None else datetime.fromisoformat(text)
+
+
+class Unwritten(StrEnum):
+    """An event received in a captured channel and noted until what it changes is written."""
+
+    EDIT = "edit"
+    DELETE = "delete"  # MESSAGE_DELETE: deleted by its author unless a removal was announced
+    BULK_DELETE = "bulk"  # a bulk delete: removed by a moderator
+
+
+@dataclass(frozen=True)
+class UnwrittenEvent:
+    """One noted event (migration 012): `row_id` identifies it until it is resolved."""
+
+    row_id: int
+    channel_id: int
+    guild_id: int
+    message_id: int
+    kind: Unwritten

@@ -1,5 +1,5 @@
 """What the batched writer's queue holds (capture.py): messages and state changes to write,
-flush and stop requests, nudges; and the bounded memory of recent deletions and removals."""
+flush and stop requests, nudges, noted events now queued; and the bounded memory of recent deletions and removals."""
 
 from __future__ import annotations
 
@@ -38,4 +38,12 @@ class Marker:
         self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
 
-Item = MessageRecord | StateChange | Marker | Nudge  # what the writer's queue holds
+class Resolved:
+    """Noted edits and deletions (row ids) whose records and changes are queued before this:
+    once those are written, the notes are forgotten."""
+
+    def __init__(self, row_ids: tuple[int, ...]) -> None:
+        self.row_ids = row_ids
+
+
+Item = MessageRecord | StateChange | Marker | Nudge | Resolved  # what the writer's queue holds

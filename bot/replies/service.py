@@ -19,7 +19,13 @@ from bot.replies import views
 from bot.replies.backfill import BackfillReport, merge_history
 from bot.replies.capture import ReplyCapture
 from bot.replies.export import ExportFormat, ExportResult, export_thread
-from bot.replies.model import MessageRecord, MessageVersion, StoredMessage
+from bot.replies.model import (
+    MessageRecord,
+    MessageVersion,
+    StoredMessage,
+    Unwritten,
+    UnwrittenEvent,
+)
 from bot.replies.render import RenderedTree, RenderOptions
 from bot.replies.scope import CaptureScope
 from bot.settings import Settings
@@ -27,7 +33,8 @@ from storage.health import StorageHealth, health
 from storage.marks import ChannelMarks
 from storage.replies import ReplyRepository
 
-RECONCILED = 200  # newest stored messages per channel re-checked against Discord by a catch-up
+MS_PER_HOUR = 3_600_000
+SNOWFLAKE_TIME_SHIFT = 22  # a Discord id holds its creation time in ms above its low 22 bits
 
 DiscussionCheck = Callable[[int], Awaitable[bool]]
 
@@ -43,10 +50,13 @@ class Replies:
         capture: ReplyCapture,
         scope: CaptureScope,
         storage: StorageHealth | None = None,
+        reconcile_hours: int = 0,
     ) -> None:
         """`storage`: the database's health, told when writes work again (the writer then
-        retries what it holds)."""
+        retries what it holds); `reconcile_hours`: how far before its mark a catch-up
+        re-checks a channel's stored messages (REPLIES_RECONCILE_HOURS)."""
         self._repo = repo
+        self._reconcile_hours = reconcile_hours
         self._marks = marks
         self._storage = storage
         self.capture = capture
@@ -61,7 +71,14 @@ class Replies:
         repo, marks = ReplyRepository(conn), ChannelMarks(conn)
         capture = ReplyCapture.from_settings(repo, settings, marks)
         scope = CaptureScope(repo, is_discussion)
-        return cls(repo, marks, capture=capture, scope=scope, storage=health(conn))
+        return cls(
+            repo,
+            marks,
+            capture=capture,
+            scope=scope,
+            storage=health(conn),
+            reconcile_hours=settings.replies_reconcile_hours,
+        )
 
     async def start(self) -> None:
         """Read the tracked channels and start the writer (after migrations)."""
@@ -135,22 +152,35 @@ class Replies:
         return start, await self._marks.stored_window(channel_id, start)
 
     async def window_start(self, channel_id: int) -> int:
-        """The mark (or, before any mark, the newest stored message), or earlier to re-check
-        the newest stored messages; the channel's own id (its whole history) when nothing
-        is known."""
+        """The mark (or, before any mark, the newest stored message), moved back by
+        `reconcile_hours` so the stored messages of those hours are re-checked; the channel's
+        own id (its whole history) when nothing is known."""
         mark = await self._marks.get(channel_id)
         if mark is None:
             mark = await self._repo.newest_message_id(channel_id)
-        recent = await self._marks.recent_start(channel_id, RECONCILED)
-        starts = [start for start in (mark, recent) if start is not None]
-        return min(starts) if starts else channel_id
+        if mark is None:
+            return channel_id
+        back = self._reconcile_hours * MS_PER_HOUR << SNOWFLAKE_TIME_SHIFT
+        return max(0, mark - back)
 
     async def start_mark(self, channel_id: int, guild_id: int, message_id: int) -> None:
         """A channel seen for the first time: its mark starts at `message_id`."""
         await self._marks.advance({channel_id: (guild_id, message_id)})
 
-    def tombstone(self, message_ids: Sequence[int]) -> None:
+    def tombstone(self, message_ids: Sequence[int], *, bulk: bool = False) -> None:
         """Messages gone from Discord's history while the bot was away: deleted by their
-        authors (unless a removal was announced)."""
+        authors (unless a removal was announced; `bulk`: removed by a bulk delete)."""
         for message_id in message_ids:
-            self.capture.mark_deleted(message_id)
+            self.capture.mark_deleted(message_id, bulk=bulk)
+
+    # --- edits and deletions received but not written yet ------------------------------
+    async def note_unwritten(
+        self, channel_id: int, guild_id: int, message_ids: Sequence[int], kind: Unwritten
+    ) -> list[int]:
+        """Note, durably, events received in a captured channel before they are queued; the
+        row ids go to `capture.resolved` once their writes are queued."""
+        return await self._marks.note(channel_id, guild_id, message_ids, kind)
+
+    async def unwritten(self) -> list[UnwrittenEvent]:
+        """Noted events still not known to be written (a killed process leaves some)."""
+        return await self._marks.unwritten()

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
+from enum import StrEnum
 
 from bot.spoilers import _markdown as md
 from bot.spoilers._markdown import Fragment, Wrapper
@@ -39,17 +41,31 @@ def spoiler_spans(doc: Document) -> list[tuple[int, int]]:
     return spans
 
 
-def contained(text: str, *, one_line: bool = False) -> Document:
+class Flat(StrEnum):
+    """How much of a comment's markdown `contained` drops (`sealed` tries each in turn)."""
+
+    NO = "no"
+    EMPHASIS = (
+        "emphasis"  # emphasis and bare links: the same words show, not in italics, not linked
+    )
+    ALL = "all"  # everything but spoilers: code and links show as plain text too
+
+
+def contained(text: str, *, one_line: bool = False, flat: Flat = Flat.NO) -> Document:
     """`text` parsed so it can sit inside any other markdown without pairing with it.
 
     Literal markup characters are escaped and mentions made inert; code and URLs stay raw,
     except code holding a backtick, which becomes escaped text (its ticks could join the next
     text's). With `one_line`, whitespace runs become single spaces and code blocks inline code.
+    `flat` drops spans too (see Flat): what `sealed` falls back to when a marker could pair
+    with text after it.
     """
     out = []
     inline: dict[int, Wrapper] = {}  # a code block's wrapper -> its inline-code stand-in
     for frag in Document.parse(text).fragments:
         body, stack = frag.text, frag.stack
+        if flat is not Flat.NO:
+            stack = tuple(w for w in stack if _kept_flat(w, flat))
         if one_line:
             body, stack = _one_line(body, stack, inline)
         code = next((w for w in stack if w.kind in md.CODE_KINDS), None)
@@ -61,6 +77,57 @@ def contained(text: str, *, one_line: bool = False) -> Document:
             body = neutralise_mentions(body).replace("://", ":" + ZERO_WIDTH_SPACE + "//")
         out.append(Fragment(body, stack))
     return Document(out)
+
+
+def _kept_flat(wrapper: Wrapper, flat: Flat) -> bool:
+    """Whether a span stays in a flat reading: not emphasis, and not a bare URL (without
+    the span that ended it, it could run on into the text after it; it shows as text);
+    with Flat.ALL only spoilers stay."""
+    if flat is Flat.ALL:
+        return wrapper.kind == "spoiler"
+    bare_url = wrapper.kind == "url" and not wrapper.open
+    return wrapper.kind not in md.EMPHASIS_KINDS and not bare_url
+
+
+def sealed(text: str, show: Callable[[Document], str], *, one_line: bool = False) -> str:
+    """`show(contained(text))`, unless some marker in it would pair with markdown placed
+    after it: then `show` of a flatter reading (no emphasis, then nothing but spoilers),
+    the first that cannot.
+
+    A span complete on its own can still be re-read in a longer text: simple-markdown takes
+    the longest of bold, italic and underline at a marker, and one of them that found no
+    closer in the comment alone may find one in the next comment (`___x\\___` reads as
+    underline alone, but as italic ending inside whatever follows).
+    """
+    for flat in (Flat.NO, Flat.EMPHASIS, Flat.ALL):
+        shown = show(contained(text, one_line=one_line, flat=flat))
+        if stays_put(shown):
+            break
+    return shown
+
+
+# A closer of every span rule: a span left open at the end of a text closes on one of them.
+_PROBE = "\n_ a* ** __ ~~ || ` x"
+
+
+def stays_put(markdown: str) -> bool:
+    """Whether `markdown` reads the same with more markdown after it (no span reaches out)."""
+    followed = md.parse(markdown + _PROBE)
+    return _shape(followed) == _shape([*md.parse(markdown), Fragment(_PROBE, ())])
+
+
+def _shape(fragments: list[Fragment]) -> list[tuple[str, tuple[tuple[str, int], ...]]]:
+    """Fragments as comparable values: text, and each span's kind and order of appearance
+    (adjacent fragments under the same spans merged)."""
+    numbers: dict[int, int] = {}
+    shape: list[tuple[str, tuple[tuple[str, int], ...]]] = []
+    for frag in fragments:
+        spans = tuple((w.kind, numbers.setdefault(id(w), len(numbers))) for w in frag.stack)
+        if shape and shape[-1][1] == spans:
+            shape[-1] = (shape[-1][0] + frag.text, spans)
+        elif frag.text:
+            shape.append((frag.text, spans))
+    return shape
 
 
 @functools.lru_cache(maxsize=4096)  # a thread has far fewer authors than messages
@@ -95,7 +162,10 @@ def excerpt(text: str, limit: int) -> str:
             return flat
         kept = flat[: _word_boundary(flat, limit - 1)].rstrip()
         return kept if kept.endswith(ELLIPSIS) else kept + ELLIPSIS
-    doc = contained(text.strip(), one_line=True)
+    return sealed(text.strip(), lambda doc: _excerpt_of(doc, limit), one_line=True)
+
+
+def _excerpt_of(doc: Document, limit: int) -> str:
     rendered = doc.render().strip()
     if len(rendered) <= limit:
         return rendered
@@ -115,7 +185,10 @@ def clip(text: str, limit: int) -> str:
     """At most `limit` characters, keeping line breaks; a cut never lands inside a spoiler."""
     if len(text) <= limit:
         return text
-    doc = contained(text)
+    return sealed(text, lambda doc: _clip_of(doc, limit))
+
+
+def _clip_of(doc: Document, limit: int) -> str:
     budget = limit - 1
     while budget > 0:
         cut = min(budget, len(doc.text))

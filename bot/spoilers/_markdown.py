@@ -46,8 +46,9 @@ _EMPHASIS = (
 )
 # Where a rule can start: markup characters, an escape, a URL.
 _CANDIDATE = re.compile(r"[\\`|*_~\[<>]|https?://")
-_EMPHASIS_KINDS = frozenset({"bold", "italic", "underline", "strike"})
+EMPHASIS_KINDS = frozenset({"bold", "italic", "underline", "strike"})
 _STRIKE = re.compile(r"~~([\s\S]+?)~~(?!_)")
+_LANGUAGE = re.compile(r"[a-z0-9_+\-.#]+\n", re.IGNORECASE)  # what a fence reads as a language
 
 
 @dataclass(eq=False)
@@ -225,6 +226,9 @@ def _transition(prev: tuple[Wrapper, ...], nxt: tuple[Wrapper, ...]) -> list[str
         common += 1
     markers = [w.close for w in reversed(prev[common:]) if w.close]
     markers += [w.open for w in nxt[common:] if w.open]
+    for index in range(len(markers) - 1, 0, -1):
+        if markers[index - 1].endswith("`") and markers[index].startswith("`"):
+            markers.insert(index, ZWSP)  # a code span's ticks would join the next one's
     return markers
 
 
@@ -251,10 +255,18 @@ def _guard_start(marker: str, text: str) -> str:
     return ZWSP + text if text[0] == "|" else "\\" + text
 
 
+def _reads_as_language(stack: tuple[Wrapper, ...], marker: str, text: str) -> bool:
+    """A bare fence just opened (a part re-opening a block midway) before text that would
+    read as the block's language (`here` in "```here\n```"): a newline keeps it content."""
+    block = stack[-1] if stack else None
+    opened_bare = block is not None and block.kind == "code_block" and marker == block.open
+    return opened_bare and marker == "```" and _LANGUAGE.match(text + "\n") is not None
+
+
 def marker_run(text: str, stack: tuple[Wrapper, ...]) -> bool:
     """Text made only of the marker characters of the emphasis around it (`**` inside `*...*`):
     simple-markdown reads such runs as part of the span, so they stay as typed."""
-    markers = {ch for w in stack if w.kind in _EMPHASIS_KINDS for ch in w.open}
+    markers = {ch for w in stack if w.kind in EMPHASIS_KINDS for ch in w.open}
     return bool(text) and bool(markers) and set(text) <= markers
 
 
@@ -284,6 +296,8 @@ def render(fragments: list[Fragment]) -> tuple[str, list[int]]:
             length += len(out[-1])
             if not coded:
                 text = _guard_start(markers[-1], text)
+            elif _reads_as_language(frag.stack, markers[-1], text):
+                text = "\n" + text
         starts.append(length)
         out.append(text)
         length += len(text)

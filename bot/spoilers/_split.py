@@ -44,7 +44,8 @@ class Splitter:
     def __init__(self, doc: Parsed, limit: int) -> None:
         self.doc, self.limit, self.text = doc, limit, doc.text
         _, self.render_starts = md.render(doc.fragments)
-        self.breaks = _break_candidates(doc)
+        self.ticked_code = _inside_ticked_code(doc)
+        self.breaks = [b for b in _break_candidates(doc) if b.position not in self.ticked_code]
         self.positions = [b.position for b in self.breaks]
 
     def parts(self) -> list[str]:
@@ -89,12 +90,17 @@ class Splitter:
         return self._hard_cut(start)
 
     def _hard_cut(self, start: int) -> int:
-        """Cut inside an over-long word, never between a backslash and what it escapes."""
-        for end in range(min(len(self.text), start + self.limit), start, -1):
-            if md.odd_backslashes_before(self.text, end, start):
-                continue
-            if self._fits(start, end):
-                return end
+        """Cut inside an over-long word, never between a backslash and what it escapes, and
+        inside inline code holding a backtick only when nothing else fits."""
+        ends = range(min(len(self.text), start + self.limit), start, -1)
+        for careful in (True, False):
+            for end in ends:
+                if md.odd_backslashes_before(self.text, end, start):
+                    continue
+                if careful and end in self.ticked_code:
+                    continue
+                if self._fits(start, end):
+                    return end
         raise ValueError(f"a part of {self.limit} characters cannot hold this markup")
 
     def _render_part(self, start: int, end: int) -> str:
@@ -124,6 +130,21 @@ def _break_candidates(doc: Parsed) -> list[_Break]:
         inline = any(w.kind in INLINE_KINDS and any(w is x for x in after) for w in before)
         breaks.append(_Break(p, (0 if inline else 1, kind)))
     return breaks
+
+
+def _inside_ticked_code(doc: Parsed) -> set[int]:
+    """Positions inside inline code whose text holds a backtick: the next part would re-open
+    it with a tick that joins the text's own (`` ` `` + "```x" reads as a code block)."""
+    ticked = {id(w) for f in doc.fragments for w in f.stack if w.kind == "code" and "`" in f.text}
+    if not ticked:
+        return set()
+    inside: set[int] = set()
+    position = 0
+    for frag in doc.fragments:
+        if any(id(w) in ticked for w in frag.stack):
+            inside.update(range(position + 1, position + len(frag.text)))
+        position += len(frag.text)
+    return inside
 
 
 def _code_break_kind(text: str, p: int) -> int | None:

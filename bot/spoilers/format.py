@@ -75,7 +75,9 @@ class Document:
             wider = _merge_ranges(self.text, self._widen(merged))
             if wider == merged:
                 log.warning("tags that do not read back; hiding the whole text")
-                return self._tagged(_merge_ranges(self.text, [(0, len(self.text))]))
+                # Edge whitespace included: it may belong to a span (`*|| || x*`), which
+                # the tags must then hold whole.
+                return self._tagged([(0, len(self.text))])
             merged, tagged = wider, self._tagged(wider)
         return tagged
 

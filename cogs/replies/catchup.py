@@ -7,9 +7,10 @@ bot never processed goes through the message path (guard, screening, capture). S
 messages in the window are reconciled: one missing from the history becomes a tombstone, one
 with a newer `edited_at` goes through the path as an edit (a new version).
 
-The window also covers the channel's newest stored messages (RECONCILED in
-bot/replies/service.py), so edits and deletions that were not yet written when the process
-died are found again.
+The window also covers the REPLIES_RECONCILE_HOURS before the mark, so edits and deletions
+made while the bot was away (or lost with a session) to recent messages are found. Those the
+bot received but had not written when it was killed are noted in the database as they arrive
+and resolved whatever the message's age (cogs/replies/unwritten.py).
 
 Channels that are screened but not captured (screening scope "everywhere", or a channel set
 to screen) keep a mark too and are read from it the same way, with nothing to reconcile. One
@@ -53,6 +54,8 @@ async def catch_up_channel(
         if mark is None:
             return await _start_mark(bot, channel)
         start = mark
+    if stored:
+        log.info("catch-up of %s: re-checking %d stored messages", channel, len(stored))
     path = find_cog(bot, PathStep)
     report = BackfillReport()
     seen: set[int] = set()

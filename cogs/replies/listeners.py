@@ -18,9 +18,11 @@ from discord.ext import commands
 from bot.app import FilmBot
 from bot.replies.backfill import BackfillReport
 from bot.replies.capture import ReplyCapture
+from bot.replies.model import Unwritten
 from cogs._steps import CaptureStep, PathStep, ScreeningStep, find_cog
 from cogs.replies.catchup import Readable, catch_up_channel, screened_channels
 from cogs.replies.records import Capturable, thread_parent, to_record
+from cogs.replies.unwritten import UnwrittenNotes, resolve_unwritten
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +39,13 @@ class ReplyCapturing(commands.Cog, CaptureStep):
         self.startup_catch_up: asyncio.Task[list[BackfillReport]] | None = None
         self.last_catch_up: asyncio.Task[list[BackfillReport]] | None = None
         self._sessions = 0
+        self.notes = UnwrittenNotes(bot)
 
     async def cog_unload(self) -> None:
         """On shutdown: stop the catch-up, let the handlers still running queue their work (the
         writer is flushed and stopped after this, before the database closes)."""
         self._closing = True
+        await self.notes.close()
         for task in (self.startup_catch_up, self.last_catch_up):
             if task is not None and not task.done():
                 task.cancel()
@@ -110,12 +114,46 @@ class ReplyCapturing(commands.Cog, CaptureStep):
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
         if payload.guild_id is not None:
             self.capture_writer.mark_deleted(payload.message_id)
+            await self._note(payload.guild_id, payload.channel_id, [payload.message_id])
 
     @commands.Cog.listener()
     async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
         if payload.guild_id is not None:
-            for message_id in sorted(payload.message_ids):
+            message_ids = sorted(payload.message_ids)
+            for message_id in message_ids:
                 self.capture_writer.mark_deleted(message_id, bulk=True)
+            await self._note(
+                payload.guild_id, payload.channel_id, message_ids, Unwritten.BULK_DELETE
+            )
+
+    @commands.Cog.listener()
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        """The message path handles the edit; this notes it until it is written."""
+        if payload.guild_id is not None and payload.message.edited_at is not None:
+            await self._note(
+                payload.guild_id, payload.channel_id, [payload.message_id], Unwritten.EDIT
+            )
+
+    async def _note(
+        self,
+        guild_id: int,
+        channel_id: int,
+        message_ids: list[int],
+        kind: Unwritten = Unwritten.DELETE,
+    ) -> None:
+        """Note an event of a captured channel (or of one not in the cache) until written."""
+        if self._closing:
+            return
+        task = asyncio.current_task()  # the unload waits for it, so no note is cut short
+        if task is not None:
+            self._in_flight.add(task)
+        try:
+            channel = self.bot.get_channel(channel_id)
+            if channel is None or await self.captures(channel):
+                await self.notes.note(channel_id, guild_id, message_ids, kind)
+        finally:
+            if task is not None:
+                self._in_flight.discard(task)
 
     def _remember_title(self, channel: Capturable) -> None:
         """The thread's name, for exports and `threads list` (once per thread per run)."""
@@ -172,6 +210,7 @@ class ReplyCapturing(commands.Cog, CaptureStep):
 
     async def _catch_up_all(self, why: str) -> list[BackfillReport]:
         reports = []
+        resolved = await resolve_unwritten(self.bot)
         captured = await self._active_channels()
         screened = await self._screened_channels({channel.id for channel in captured})
         for channel, is_captured in [(c, True) for c in captured] + [(c, False) for c in screened]:
@@ -186,12 +225,14 @@ class ReplyCapturing(commands.Cog, CaptureStep):
         new = sum(len(r.new) for r in reports)
         gone = sum(len(r.tombstoned) for r in reports)
         log.info(
-            "%s catch-up: %d channels read, %d messages new, %d edited, %d gone",
+            "%s catch-up: %d channels read, %d messages new, %d edited, %d gone; "
+            "%d noted edits and deletions resolved",
             why,
             len(reports),
             new,
             sum(len(r.edited) for r in reports),
             gone,
+            resolved,
         )
         self.bot.dispatch("catch_up_finished", why, reports)
         return reports

@@ -76,3 +76,19 @@ async def edited_and_deleted(start_bot, settings, emu) -> tuple[str, dict, dict]
         deleted = await emu.post("Bob", thread, "Hailsham was a lie")
         await settled(bot, emu)
     return thread, edited, deleted
+
+
+NEWER = 205  # more stored messages after the old ones than the old reconciliation window (200)
+
+
+async def old_edited_and_deleted(start_bot, settings, emu) -> tuple[str, dict, dict]:
+    """Like `edited_and_deleted`, then NEWER comments posted while the bot was down and
+    stored by the next start's catch-up, so the two comments are old."""
+    thread, edited, deleted = await edited_and_deleted(start_bot, settings, emu)
+    for number in range(NEWER):
+        await emu.post("Carol", thread, f"Later comment {number}")
+    async with start_bot(settings) as bot:
+        (report,) = await bot.get_cog("ReplyCapturing").startup_catch_up
+        assert len(report.new) == NEWER
+        assert len(await stored(bot, emu, thread)) == NEWER + 2
+    return thread, edited, deleted

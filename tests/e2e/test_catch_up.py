@@ -6,10 +6,18 @@ from __future__ import annotations
 
 import logging
 
+import pytest
+
 from bot.replies.model import MessageState
 from tests.e2e._discussions import SPOILER
 from tests.e2e._discussions import open_discussion as open_guarded
-from tests.e2e._replies import edited_and_deleted, open_discussion, settled, stored
+from tests.e2e._replies import (
+    edited_and_deleted,
+    old_edited_and_deleted,
+    open_discussion,
+    settled,
+    stored,
+)
 from tests.e2e._screening import INSULT, alerts, is_deleted, ready, use_alert_channel
 
 
@@ -81,8 +89,11 @@ async def test_messages_posted_while_down_are_screened_at_start_up(emu, start_bo
         assert is_deleted(emu, insult)
 
 
-async def test_deletions_and_edits_made_while_down_are_reconciled(emu, start_bot, settings):
-    thread, edited, deleted = await edited_and_deleted(start_bot, settings, emu)
+@pytest.mark.parametrize("setup", [edited_and_deleted, old_edited_and_deleted])
+async def test_deletions_and_edits_made_while_down_are_reconciled(emu, start_bot, settings, setup):
+    """Also for comments with 205 newer stored ones: the window is REPLIES_RECONCILE_HOURS
+    (24) before the mark, not the 200 newest stored messages."""
+    thread, edited, deleted = await setup(start_bot, settings, emu)
     await emu.edit(edited, "Ruth is cruel, then sorry")
     await emu.delete(deleted)
     async with start_bot(settings) as bot:
@@ -94,3 +105,16 @@ async def test_deletions_and_edits_made_while_down_are_reconciled(emu, start_bot
         assert kept[int(edited["id"])].content == "Ruth is cruel, then sorry"
         (version,) = await bot.services.replies.versions(int(edited["id"]))
         assert version.content == "Ruth is cruel"
+
+
+async def test_with_no_reconcile_hours_only_the_mark_is_read(emu, start_bot, settings):
+    """The limit: an edit made while the bot was down, to a message older than the window,
+    is not seen (only /thread backfill reads the whole channel)."""
+    settings = settings.model_copy(update={"replies_reconcile_hours": 0})
+    thread, edited, _ = await edited_and_deleted(start_bot, settings, emu)
+    await emu.edit(edited, "Ruth is cruel, then sorry")
+    async with start_bot(settings) as bot:
+        (report,) = await bot.get_cog("ReplyCapturing").startup_catch_up
+        assert report.edited == [] and report.seen <= 1  # from the mark on
+        kept = {m.message_id: m for m in await stored(bot, emu, thread)}
+        assert kept[int(edited["id"])].content == "Ruth is cruel"

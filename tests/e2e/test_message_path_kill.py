@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import sys
 
 import pytest
@@ -19,7 +20,7 @@ from tests.e2e._discussions import SPOILER
 from tests.e2e._discussions import open_discussion as open_guarded
 from tests.e2e._moderation import cases_of
 from tests.e2e._process import bot_env
-from tests.e2e._replies import edited_and_deleted, stored
+from tests.e2e._replies import edited_and_deleted, old_edited_and_deleted, stored
 from tests.e2e._screening import (
     INSULT,
     alerts,
@@ -122,6 +123,35 @@ async def test_edits_and_deletions_unwritten_when_killed_are_not_lost(emu, start
         assert kept[int(edited["id"])].content == "Ruth is cruel, then sorry"
         tree = await emu.slash("Alice", "thread tree", where=thread)
         assert "Hailsham was a lie" not in await tree.text()
+
+
+async def test_an_old_messages_edit_and_deletion_unwritten_when_killed_are_not_lost(
+    emu, start_bot, settings, caplog
+):
+    """Older than the time window (0 hours here) and than 200 newer stored messages: only
+    the notes written when the events arrived can bring them back."""
+    settings = settings.model_copy(update={"replies_reconcile_hours": 0})
+    thread, edited, deleted = await old_edited_and_deleted(start_bot, settings, emu)
+    slow_writes = {"REPLIES_FLUSH_MS": "60000", "REPLIES_BATCH_SIZE": "5000"}
+    killed_at = {CRASH_ENV: "capture:noted:delete", "REPLIES_RECONCILE_HOURS": "0"}
+    async with bot_process(emu, settings, **slow_writes, **killed_at) as process:
+        await emu.edit(edited, "Ruth is cruel, then sorry")
+        await emu.delete(deleted)  # noted after the edit, then the process dies
+        await died_at(process, "capture:noted:delete")
+    caplog.set_level(logging.INFO, logger="cogs.replies")
+    async with start_bot(settings) as bot:
+        (report,) = await bot.get_cog("ReplyCapturing").startup_catch_up
+        assert report.edited == [] and report.tombstoned == []  # not in the read window
+        kept = {m.message_id: m for m in await stored(bot, emu, thread)}
+        assert kept[int(deleted["id"])].state is MessageState.DELETED_BY_AUTHOR
+        assert kept[int(edited["id"])].content == "Ruth is cruel, then sorry"
+        (version,) = await bot.services.replies.versions(int(edited["id"]))
+        assert version.content == "Ruth is cruel"
+        tree = await (await emu.slash("Alice", "thread tree", where=thread)).text()
+        assert "Ruth is cruel, then sorry" in tree and "[deleted by its author]" in tree
+        assert "Hailsham was a lie" not in tree
+        assert await bot.services.replies.unwritten() == []  # resolved, then forgotten
+    assert any("2 noted edits and deletions resolved" in r.getMessage() for r in caplog.records)
 
 
 @pytest.mark.parametrize("point", ["screening-restore:post:part-1", "screening-restore:post:after"])
