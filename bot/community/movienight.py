@@ -75,6 +75,30 @@ class PollSpec:
     hours: int
 
 
+@dataclass(frozen=True)
+class StoredPlan:
+    """What identifies a planned night before its poll exists."""
+
+    guild_id: int
+    channel_id: int
+    starts_at: datetime
+    choices: tuple[int, ...]
+    by: int
+
+    def matches(self, night: MovieNight) -> bool:
+        return (
+            night.status is NightStatus.POLLING
+            and (night.guild_id, night.channel_id, night.created_by)
+            == (
+                self.guild_id,
+                self.channel_id,
+                self.by,
+            )
+            and night.starts_at == self.starts_at
+            and tuple(night.choices) == self.choices
+        )
+
+
 def poll_spec(night_start: datetime, zone_name: str, labels: Sequence[str], hours: int) -> PollSpec:
     """The poll's question and answers (Discord: 55 characters an answer, at most 10)."""
     question = f"Movie night on {night_start:%a %d %b %Y at %H:%M} ({zone_name}): which film?"
@@ -120,25 +144,30 @@ class MovieNights:
         starts_at = parse_when(when, settings.zone, now)
         return starts_at, poll_hours(starts_at, now), list(watchlist[:n])
 
-    async def record(
-        self,
-        settings: CommunitySettings,
-        channel_id: int,
-        starts_at: datetime,
-        hours: int,
-        films: Sequence[WatchlistEntry],
-        by: int,
-    ) -> MovieNight:
-        """Store the night before its poll is posted."""
+    def plan_times(
+        self, settings: CommunitySettings, starts_at: datetime, hours: int
+    ) -> tuple[datetime, datetime | None]:
+        """When a night planned now has its poll close, and its reminder (None: no role)."""
         reminder = starts_at - timedelta(minutes=settings.reminder_minutes)
+        closes = self._clock.now() + timedelta(hours=hours)
+        return closes, reminder if settings.reminder_role_id else None
+
+    async def store_plan(
+        self, plan: StoredPlan, poll_ends_at: datetime, reminder_at: datetime | None
+    ) -> MovieNight:
+        """Store the night before its poll is posted; the same plan stored before, still
+        polling with no poll yet (a crash in between), is that night: it is not stored twice."""
+        for night in await self._nights.unfinished(plan.guild_id):
+            if night.poll_message_id is None and plan.matches(night):
+                return night
         night_id = await self._nights.create(
-            settings.guild_id,
-            channel_id,
-            starts_at,
-            [f.film_id for f in films],
-            by,
-            self._clock.now() + timedelta(hours=hours),
-            reminder if settings.reminder_role_id else None,
+            plan.guild_id,
+            plan.channel_id,
+            plan.starts_at,
+            list(plan.choices),
+            plan.by,
+            poll_ends_at,
+            reminder_at,
         )
         return await self.get(night_id)
 

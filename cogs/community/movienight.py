@@ -8,7 +8,6 @@ comes before anything is created.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 import discord
 from discord import app_commands
@@ -16,13 +15,13 @@ from discord.ext import commands
 
 from bot.app import FilmBot
 from bot.community.model import POLL_ANSWERS_MIN
-from bot.community.movienight import poll_spec
 from bot.errors import InvalidInput
 from bot.limits import POLL_ANSWERS
 from bot.render import timestamp
 from bot.text import escape_markdown
 from cogs._checks import NotAllowed, is_moderator
 from cogs._types import Interaction
+from cogs.community import night_plan
 from cogs.community.checks import check_bot_can_plan, server_of
 from cogs.community.night_actions import DiscordNightActions
 
@@ -67,25 +66,26 @@ async def plan(
     if not isinstance(channel, discord.TextChannel):
         raise InvalidInput("Plan movie nights in a text channel (or set an announce channel).")
     check_bot_can_plan(channel)
-    night = await community.movie_nights.record(
-        settings, channel.id, starts_at, hours, films, interaction.user.id
+    intent = await night_plan.plan_night(
+        interaction.client.services,
+        settings,
+        channel.id,
+        starts_at,
+        hours,
+        films,
+        interaction.user.id,
     )
-    spec = poll_spec(
-        starts_at.astimezone(settings.zone), settings.timezone, [f.film_label for f in films], hours
-    )
-    poll = discord.Poll(question=spec.question, duration=timedelta(hours=spec.hours))
-    for answer in spec.answers:
-        poll.add_answer(text=answer)
-    try:
-        message = await channel.send(poll=poll)
-    except discord.HTTPException:
-        await community.movie_nights.poll_refused(night)
-        raise
-    night = await community.movie_nights.poll_posted(night, message.id)
+    night_id, poll_id = night_plan.planned(intent)
+    night = await community.movie_nights.get(night_id)
     closes = timestamp(night.poll_ends_at, "R") if night.poll_ends_at else "before the night"
+    where = (
+        f"The poll in {channel.mention}"
+        if poll_id
+        else f"Its poll (posted in {channel.mention} once Discord answers)"
+    )
     await interaction.response.send_message(
-        f"Movie night #{night.id} is planned for {timestamp(starts_at, 'F')}. The poll in "
-        f"{channel.mention} closes {closes}; the winner gets a scheduled event.",
+        f"Movie night #{night.id} is planned for {timestamp(starts_at, 'F')}. {where} "
+        f"closes {closes}; the winner gets a scheduled event.",
         ephemeral=True,
     )
 
@@ -137,14 +137,19 @@ async def list_nights(interaction: Interaction) -> None:
 
 
 class MovieNightWatch(commands.Cog):
-    """Gives the scheduler the Discord side; notices polls and events deleted by hand."""
+    """Gives the scheduler the Discord side and the journal the plan's handler; notices polls
+    and events deleted by hand."""
 
     def __init__(self, bot: FilmBot) -> None:
         self.bot = bot
         self.nights = bot.services.community.movie_nights
 
     async def cog_load(self) -> None:
+        self.bot.services.journal.register(night_plan.KIND, night_plan.NightPlan(self.bot))
         await self.nights.use_actions(DiscordNightActions(self.bot))
+
+    async def cog_unload(self) -> None:
+        self.bot.services.journal.unregister(night_plan.KIND)
 
     @commands.Cog.listener()
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
