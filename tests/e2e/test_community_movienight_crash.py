@@ -1,0 +1,62 @@
+"""/movienight plan is a journal intent (`movie-night-plan`): stopped at every step (an
+injected crash point) and finished by the next start, the channel has exactly one poll, the
+night has its id, and the night goes on to one scheduled event when the poll closes."""
+
+from __future__ import annotations
+
+import discord
+import pytest
+
+from bot.community.model import NightStatus
+from bot.journal import CrashPoints, SimulatedCrash
+from bot.moderation.clock import ManualClock
+from bot.sandbox.emulator.routes_events import scheduled_events
+from cogs.community.night_plan import NightPlan, plan_night
+from tests.e2e.test_community_movienight import night_at, prepare_club, start_clock
+
+POINTS = [
+    *(f"movie-night-plan:{s.name}:{w}" for s in NightPlan.steps for w in ("before", "after")),
+    "movie-night-plan:poll:sent",  # the poll posted, its id not yet stored
+]
+
+
+async def plan_until(bot, emu, clock: ManualClock, point: str) -> None:
+    """Mona plans a night of two watchlist films in #general, stopped at `point`."""
+    svc = bot.services
+    await prepare_club(emu, bot)
+    guild = int(emu.world.guild["id"])
+    settings = await svc.community.settings.get(guild)
+    watchlist = await svc.community.watchlist.entries(guild)
+    starts_at, hours, films = svc.community.movie_nights.choose(
+        settings, night_at(clock)[1], watchlist, 2
+    )
+    channel, mona = int(emu.world.channel_id("general")), int(emu.world.user_id("Mona"))
+    svc.journal.crash.arm(point)  # the crash points this bot was started with
+    with pytest.raises(SimulatedCrash):
+        await plan_night(svc, settings, channel, starts_at, hours, films, mona)
+
+
+def polls_in(emu, channel: str = "general") -> list[dict]:
+    return [m for m in emu.messages_in(channel) if m.get("poll")]
+
+
+@pytest.mark.parametrize("point", POINTS)
+async def test_a_plan_stopped_at_any_step_ends_with_one_poll_stored(
+    emu, start_bot, settings, point
+):
+    emu.world.add_role("Movie nights", discord.Permissions.none(), position=2)
+    clock = start_clock()
+    async with start_bot(settings, clock=clock, crash=CrashPoints()) as bot:
+        await plan_until(bot, emu, clock, point)
+    async with start_bot(settings, clock=clock) as bot:
+        journal, nights = bot.services.journal, bot.services.community.movie_nights
+        await journal.resume_unfinished()
+        assert await journal.unfinished() == []
+        (night,) = await nights.unfinished()
+        (poll,) = polls_in(emu)
+        assert night.status is NightStatus.POLLING and night.poll_message_id == int(poll["id"])
+        assert poll["poll"]["question"]["text"].startswith("Movie night on ")
+        clock.set(night.poll_ends_at)
+        await bot.services.expiry.wait_idle()
+        assert len(scheduled_events(emu)) == 1
+        assert (await nights.get(night.id)).status is NightStatus.SCHEDULED
