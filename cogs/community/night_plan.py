@@ -22,6 +22,7 @@ import discord
 from bot.app import FilmBot
 from bot.community.model import CommunitySettings, MovieNight, NightStatus, WatchlistEntry
 from bot.community.movienight import StoredPlan, poll_spec
+from bot.errors import UserFacingError
 from bot.journal import Finished, Handler, Intent, Step, StepContext
 from bot.services import Services
 from cogs.community.thread_parts import retry_passing
@@ -41,8 +42,9 @@ async def plan_night(
     films: Sequence[WatchlistEntry],
     by: int,
 ) -> Intent:
-    """Write the intent and carry it out; a poll Discord refuses for good is raised (the
-    night is cancelled), passing trouble leaves the intent pending (no `poll` result yet)."""
+    """Write the intent and carry it out; a poll Discord refuses for good is told as a
+    UserFacingError (the night cancelled), passing trouble leaves the intent pending (no
+    `poll` result yet: the journal's retry loop posts it)."""
     closes, reminder = svc.community.movie_nights.plan_times(settings, starts_at, hours)
     spec = poll_spec(
         starts_at.astimezone(settings.zone), settings.timezone, [f.film_label for f in films], hours
@@ -59,7 +61,13 @@ async def plan_night(
         "answers": list(spec.answers),
         "hours": spec.hours,
     }
-    return await svc.journal.perform(KIND, payload)
+    try:
+        return await svc.journal.perform(KIND, payload)
+    except discord.HTTPException as error:  # undone: the night is cancelled
+        raise UserFacingError(
+            f"Discord refused to post the movie night poll ({error.status}: {error.text}). "
+            "The night is not planned; try again in a moment."
+        ) from None
 
 
 def planned(intent: Intent) -> tuple[int, int | None]:

@@ -4,6 +4,8 @@ night has its id, and the night goes on to one scheduled event when the poll clo
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import discord
 import pytest
 
@@ -60,3 +62,53 @@ async def test_a_plan_stopped_at_any_step_ends_with_one_poll_stored(
         await bot.services.expiry.wait_idle()
         assert len(scheduled_events(emu)) == 1
         assert (await nights.get(night.id)).status is NightStatus.SCHEDULED
+
+
+async def test_an_unreadable_channel_gets_the_poll_posted_once_more(emu, start_bot, settings):
+    emu.world.add_role("Movie nights", discord.Permissions.none(), position=2)
+    clock = start_clock()
+    async with start_bot(settings, clock=clock, crash=CrashPoints()) as bot:
+        await plan_until(bot, emu, clock, "movie-night-plan:poll:sent")
+    channel = emu.world.channel_id("general")
+    unreadable = emu.inject_error("GET", rf"/channels/{channel}/messages$", 403)
+    async with start_bot(settings, clock=clock) as bot:
+        await bot.services.journal.resume_unfinished()
+        assert unreadable.remaining == 0  # the bot looked, and was refused
+        assert await bot.services.journal.unfinished() == []
+        _, posted = polls_in(emu)  # the first poll, lost, and this one
+        (night,) = await bot.services.community.movie_nights.unfinished()
+        assert night.poll_message_id == int(posted["id"])
+
+
+async def test_a_poll_refused_for_good_cancels_the_night(emu, start_bot, settings):
+    emu.world.add_role("Movie nights", discord.Permissions.none(), position=2)
+    clock = start_clock()
+    async with start_bot(settings, clock=clock) as bot:
+        await prepare_club(emu, bot)
+        channel = emu.world.channel_id("general")
+        refused = emu.inject_error("POST", rf"/channels/{channel}/messages$", 403, code=50013)
+        record = await emu.slash("Mona", "movienight plan", when=night_at(clock)[1], choices=2)
+        text = await record.text()
+        assert refused.remaining == 0
+        assert text.startswith("Discord refused to post the movie night poll (403: Missing")
+        assert polls_in(emu) == [] and await bot.services.community.movie_nights.unfinished() == []
+        assert (await bot.services.community.movie_nights.get(1)).status is NightStatus.CANCELLED
+
+
+async def test_a_busy_discord_posts_the_poll_on_the_retry(emu, start_bot, settings):
+    emu.world.add_role("Movie nights", discord.Permissions.none(), position=2)
+    clock = start_clock()
+    async with start_bot(settings, clock=clock) as bot:
+        await prepare_club(emu, bot)
+        channel = emu.world.channel_id("general")
+        busy = emu.inject_error("POST", rf"/channels/{channel}/messages$", 503, times=8)
+        record = await emu.slash("Mona", "movienight plan", when=night_at(clock)[1], choices=2)
+        text = await record.text()
+        assert "is planned for" in text and "once Discord answers" in text
+        assert polls_in(emu) == []
+        busy.remaining = 0
+        clock.advance(timedelta(minutes=1))
+        await bot.services.journal.resume_unfinished()
+        (poll,) = polls_in(emu)
+        (night,) = await bot.services.community.movie_nights.unfinished()
+        assert night.poll_message_id == int(poll["id"])
