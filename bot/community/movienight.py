@@ -176,6 +176,10 @@ class MovieNights:
         self._watch(night)
         return night
 
+    async def event_created(self, night_id: int, event_id: int) -> MovieNight:
+        """The winner's scheduled event exists on Discord: store its id."""
+        return await self._update(night_id, event_id=event_id)
+
     async def poll_refused(self, night: MovieNight) -> None:
         """Discord refused the poll: the night recorded for it is cancelled."""
         await self._nights.update(night.id, status=NightStatus.CANCELLED)

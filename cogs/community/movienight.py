@@ -23,7 +23,7 @@ from cogs._checks import NotAllowed, is_moderator
 from cogs._types import Interaction
 from cogs.community import night_plan
 from cogs.community.checks import check_bot_can_plan, server_of
-from cogs.community.night_actions import DiscordNightActions
+from cogs.community.night_actions import WINNER_KIND, DiscordNightActions, NightWinner
 
 log = logging.getLogger(__name__)
 
@@ -146,10 +146,12 @@ class MovieNightWatch(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.services.journal.register(night_plan.KIND, night_plan.NightPlan(self.bot))
+        self.bot.services.journal.register(WINNER_KIND, NightWinner(self.bot))
         await self.nights.use_actions(DiscordNightActions(self.bot))
 
     async def cog_unload(self) -> None:
         self.bot.services.journal.unregister(night_plan.KIND)
+        self.bot.services.journal.unregister(WINNER_KIND)
 
     @commands.Cog.listener()
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:

@@ -17,11 +17,16 @@ from bot.community.model import MovieNight
 from bot.films.cards import film_card
 from bot.films.model import FilmDetails
 from bot.films.text import plain, truncate
+from bot.journal import Finished, Handler, Intent, Step, StepContext
 from bot.render import timestamp
 from bot.text import escape_markdown
+from cogs.community.night_plan import POLL_LOOKBACK
+from cogs.community.thread_parts import retry_passing
 from cogs.discussions.opening import _create as open_discussion_thread
 
 log = logging.getLogger(__name__)
+
+WINNER_KIND = "movie-night-winner"
 
 
 def event_description(details: FilmDetails) -> str:
@@ -75,27 +80,16 @@ class DiscordNightActions:
         return None if ended is None else [answer.vote_count for answer in ended.answers]
 
     async def create_event(self, night: MovieNight) -> int:
-        channel = await self._channel(night)
-        guild = self.bot.get_guild(night.guild_id)
-        assert guild is not None and channel is not None
-        details = await self._details(night)
-        label = plain(details.film.label)
-        event = await guild.create_scheduled_event(
-            name=truncate(f"Movie night: {label}", limits.SCHEDULED_EVENT_NAME),
-            start_time=night.starts_at,
-            end_time=night.ends_at,
-            entity_type=discord.EntityType.external,
-            privacy_level=discord.PrivacyLevel.guild_only,
-            location=truncate(f"#{channel.name} on {guild.name}", limits.SCHEDULED_EVENT_LOCATION),
-            description=event_description(details),
+        """The winner's event and its announcement, as a journal intent (NightWinner)."""
+        await self.bot.wait_until_ready()
+        payload = {"guild_id": night.guild_id, "night_id": night.id}
+        intent = await self.svc.journal.perform(
+            WINNER_KIND, payload, key=f"night-winner:{night.id}"
         )
-        card = discord.Embed.from_dict(film_card(details).as_dict())
-        await channel.send(
-            f"**{escape_markdown(label)}** won the poll. Movie night: "
-            f"{timestamp(night.starts_at, 'F')} ({timestamp(night.starts_at, 'R')}). {event.url}",
-            embed=card,
-        )
-        return event.id
+        event = intent.results.get("event")
+        if event is None:  # Discord busy: the journal retries, and so does the scheduler
+            raise RuntimeError(f"movie night {night.id}: no event yet ({intent.last_error})")
+        return int(event["event_id"])
 
     async def remind(self, night: MovieNight) -> bool:
         event, channel = await self._event(night), await self._channel(night)
@@ -182,3 +176,89 @@ class DiscordNightActions:
             await channel.send(text)
         else:
             log.warning("%s (no mod log channel set)", text)
+
+
+def event_url(guild_id: int, event_id: int) -> str:
+    return f"https://discord.com/events/{guild_id}/{event_id}"
+
+
+class NightWinner(Handler):
+    """The winner's scheduled event (its id stored on the night), then the announcement.
+
+    Idempotent: `creating` is saved before the event is created, and a step run again after
+    it adopts the guild's event with the night's name and start that no night has stored;
+    `announcing` likewise, and the bot's announcement among the channel's newest messages is
+    not posted twice."""
+
+    steps = (Step("event"), Step("announce"))
+
+    def __init__(self, bot: FilmBot) -> None:
+        self.bot = bot
+        self.nights = bot.services.community.movie_nights
+
+    def describe(self, intent: Intent) -> str:
+        return f"The scheduled event of movie night #{intent.payload['night_id']}"
+
+    async def _parts(
+        self, ctx: StepContext
+    ) -> tuple[MovieNight, discord.Guild, discord.TextChannel, FilmDetails]:
+        night = await self.nights.get(ctx.payload["night_id"])
+        guild, channel = self.bot.get_guild(night.guild_id), self.bot.get_channel(night.channel_id)
+        if guild is None or not isinstance(channel, discord.TextChannel):
+            raise Finished({"event_id": night.event_id})  # the server or channel is gone
+        details = await self.bot.services.catalog.get_details(
+            night.winner_film_id or night.choices[0]
+        )
+        return night, guild, channel, details
+
+    @retry_passing
+    async def step_event(self, ctx: StepContext) -> dict[str, int]:
+        night, guild, channel, details = await self._parts(ctx)
+        if night.event_id is not None:
+            return {"event_id": night.event_id}
+        name = truncate(f"Movie night: {plain(details.film.label)}", limits.SCHEDULED_EVENT_NAME)
+        found = await self._find_event(guild, name, night) if ctx.state else None
+        if found is None:
+            await ctx.save(creating=True)  # on disk before the event is created
+            event = await guild.create_scheduled_event(
+                name=name,
+                start_time=night.starts_at,
+                end_time=night.ends_at,
+                entity_type=discord.EntityType.external,
+                privacy_level=discord.PrivacyLevel.guild_only,
+                location=truncate(
+                    f"#{channel.name} on {guild.name}", limits.SCHEDULED_EVENT_LOCATION
+                ),
+                description=event_description(details),
+            )
+            ctx.reach("created")  # created, its id not yet stored
+            found = event.id
+        await self.nights.event_created(night.id, found)
+        return {"event_id": found}
+
+    async def _find_event(self, guild: discord.Guild, name: str, night: MovieNight) -> int | None:
+        for event in await guild.fetch_scheduled_events(with_counts=False):
+            same = event.name == name and event.start_time == night.starts_at
+            if same and await self.nights.by_event(event.id) is None:
+                log.info("movie night %s: its event %s found again", night.id, event.id)
+                return event.id
+        return None
+
+    @retry_passing
+    async def step_announce(self, ctx: StepContext) -> dict[str, int]:
+        night, guild, channel, details = await self._parts(ctx)
+        event_id = ctx.intent.results["event"]["event_id"]
+        text = (
+            f"**{escape_markdown(plain(details.film.label))}** won the poll. Movie night: "
+            f"{timestamp(night.starts_at, 'F')} ({timestamp(night.starts_at, 'R')}). "
+            f"{event_url(guild.id, event_id)}"
+        )
+        if ctx.state.get("announcing"):
+            async for message in channel.history(limit=POLL_LOOKBACK):
+                if message.author == self.bot.user and message.content == text:
+                    return {"message_id": message.id}
+        await ctx.save(announcing=True)
+        card = discord.Embed.from_dict(film_card(details).as_dict())
+        message = await channel.send(text, embed=card)
+        ctx.reach("sent")
+        return {"message_id": message.id}
