@@ -13,6 +13,7 @@ from bot.community.model import NightStatus
 from bot.journal import CrashPoints, SimulatedCrash
 from bot.moderation.clock import ManualClock
 from bot.sandbox.emulator.routes_events import scheduled_events
+from cogs.community.night_actions import NightWinner
 from cogs.community.night_plan import NightPlan, plan_night
 from tests.e2e.test_community_movienight import night_at, prepare_club, start_clock
 
@@ -23,7 +24,8 @@ POINTS = [
 
 
 async def plan_until(bot, emu, clock: ManualClock, point: str) -> None:
-    """Mona plans a night of two watchlist films in #general, stopped at `point`."""
+    """Mona plans a night of two watchlist films in #general, stopped at `point` ("none":
+    not stopped)."""
     svc = bot.services
     await prepare_club(emu, bot)
     guild = int(emu.world.guild["id"])
@@ -33,6 +35,9 @@ async def plan_until(bot, emu, clock: ManualClock, point: str) -> None:
         settings, night_at(clock)[1], watchlist, 2
     )
     channel, mona = int(emu.world.channel_id("general")), int(emu.world.user_id("Mona"))
+    if point == "none":
+        await plan_night(svc, settings, channel, starts_at, hours, films, mona)
+        return
     svc.journal.crash.arm(point)  # the crash points this bot was started with
     with pytest.raises(SimulatedCrash):
         await plan_night(svc, settings, channel, starts_at, hours, films, mona)
@@ -112,3 +117,37 @@ async def test_a_busy_discord_posts_the_poll_on_the_retry(emu, start_bot, settin
         (poll,) = polls_in(emu)
         (night,) = await bot.services.community.movie_nights.unfinished()
         assert night.poll_message_id == int(poll["id"])
+
+
+WINNER_POINTS = [
+    *(f"movie-night-winner:{s.name}:{w}" for s in NightWinner.steps for w in ("before", "after")),
+    "movie-night-winner:event:created",  # the event created, its id not yet stored
+    "movie-night-winner:announce:sent",  # the announcement posted, its id not yet saved
+]
+
+
+@pytest.mark.parametrize("point", WINNER_POINTS)
+async def test_a_winner_stopped_at_any_step_ends_with_one_event_and_one_announcement(
+    emu, start_bot, settings, point
+):
+    emu.world.add_role("Movie nights", discord.Permissions.none(), position=2)
+    clock = start_clock()
+    async with start_bot(settings, clock=clock, crash=CrashPoints()) as bot:
+        await plan_until(bot, emu, clock, "none")
+        nights = bot.services.community.movie_nights
+        (night,) = await nights.unfinished()
+        bot.services.journal.crash.arm(point)
+        emu.gateway.hold_events()  # as for a dead process: the poll's end never reaches it
+        with pytest.raises(SimulatedCrash):
+            await nights.poll_ended(night)  # as when Discord ends the poll
+    async with start_bot(settings, clock=clock) as bot:
+        nights = bot.services.community.movie_nights
+        await bot.services.journal.resume_unfinished()
+        assert await bot.services.journal.unfinished() == []
+        clock.set(night.poll_ends_at)
+        await bot.services.expiry.wait_idle()
+        (event_id,) = scheduled_events(emu)
+        night = await nights.get(night.id)
+        assert night.status is NightStatus.SCHEDULED and night.event_id == int(event_id)
+        (won,) = [m for m in emu.messages_in("general") if "won the poll" in m["content"]]
+        assert won["content"].endswith(f"/{event_id}")
