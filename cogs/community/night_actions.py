@@ -83,9 +83,8 @@ class DiscordNightActions:
         """The winner's event and its announcement, as a journal intent (NightWinner)."""
         await self.bot.wait_until_ready()
         payload = {"guild_id": night.guild_id, "night_id": night.id}
-        intent = await self.svc.journal.perform(
-            WINNER_KIND, payload, key=f"night-winner:{night.id}"
-        )
+        key = await self.svc.journal.fresh_key(f"night-winner:{night.id}")  # past a failed one
+        intent = await self.svc.journal.perform(WINNER_KIND, payload, key=key)
         event = intent.results.get("event")
         if event is None:  # Discord busy: the journal retries, and so does the scheduler
             raise RuntimeError(f"movie night {night.id}: no event yet ({intent.last_error})")
