@@ -20,7 +20,7 @@ from bot.films.text import plain, truncate
 from bot.journal import Finished, Handler, Intent, Step, StepContext
 from bot.render import timestamp
 from bot.text import escape_markdown
-from cogs.community.night_plan import POLL_LOOKBACK
+from cogs.community.night_plan import find_own
 from cogs.community.thread_parts import retry_passing
 from cogs.discussions.opening import _create as open_discussion_thread
 
@@ -252,10 +252,12 @@ class NightWinner(Handler):
             f"{timestamp(night.starts_at, 'F')} ({timestamp(night.starts_at, 'R')}). "
             f"{event_url(guild.id, event_id)}"
         )
-        if ctx.state.get("announcing"):
-            async for message in channel.history(limit=POLL_LOOKBACK):
-                if message.author == self.bot.user and message.content == text:
-                    return {"message_id": message.id}
+
+        async def same(message: discord.Message) -> bool:
+            return message.content == text
+
+        if ctx.state.get("announcing") and (found := await find_own(self.bot, channel, same)):
+            return {"message_id": found}
         await ctx.save(announcing=True)
         card = discord.Embed.from_dict(film_card(details).as_dict())
         message = await channel.send(text, embed=card)

@@ -13,7 +13,7 @@ Discord refuses for good cancels the night (`undone`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -68,6 +68,24 @@ async def plan_night(
             f"Discord refused to post the movie night poll ({error.status}: {error.text}). "
             "The night is not planned; try again in a moment."
         ) from None
+
+
+async def find_own(
+    bot: FilmBot,
+    channel: discord.abc.Messageable,
+    match: Callable[[discord.Message], Awaitable[bool]],
+) -> int | None:
+    """The id of the bot's newest message in `channel` that `match` accepts, among the
+    newest POLL_LOOKBACK; None if none does or the history cannot be read (403)."""
+    me = bot.user
+    try:
+        async for message in channel.history(limit=POLL_LOOKBACK):
+            if me is not None and message.author.id == me.id and await match(message):
+                log.info("message %s found again (its id was lost)", message.id)
+                return message.id
+    except discord.Forbidden as error:
+        log.warning("could not read the history to look for a lost message: %s", error)
+    return None
 
 
 def planned(intent: Intent) -> tuple[int, int | None]:
@@ -130,19 +148,14 @@ class NightPlan(Handler):
     async def _find(self, night: MovieNight, question: str) -> int | None:
         """The bot's poll with this question among the channel's newest messages, if no night
         has it yet; None when there is none or the channel cannot be read (posted again)."""
-        me = self.bot.user
+
+        async def ours(message: discord.Message) -> bool:
+            poll = message.poll
+            same = poll is not None and poll.question == question
+            return same and await self.nights.by_poll(message.id) is None
+
         channel = self.bot.get_partial_messageable(night.channel_id, guild_id=night.guild_id)
-        try:
-            async for message in channel.history(limit=POLL_LOOKBACK):
-                poll = message.poll
-                if me is None or message.author.id != me.id or poll is None:
-                    continue
-                if poll.question == question and await self.nights.by_poll(message.id) is None:
-                    log.info("movie night %s: its poll %s found again", night.id, message.id)
-                    return message.id
-        except discord.Forbidden as error:
-            log.warning("could not look for the poll of movie night %s: %s", night.id, error)
-        return None
+        return await find_own(self.bot, channel, ours)
 
     async def undo(self, ctx: StepContext, error: str) -> bool:
         """Discord refused the poll for good: the night stored for it is cancelled."""

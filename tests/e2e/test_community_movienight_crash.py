@@ -85,15 +85,25 @@ async def test_an_unreadable_channel_gets_the_poll_posted_once_more(emu, start_b
         assert night.poll_message_id == int(posted["id"])
 
 
+async def plan_answered(emu, clock: ManualClock) -> str:
+    """What Mona is told when she plans a night of two films."""
+    record = await emu.slash("Mona", "movienight plan", when=night_at(clock)[1], choices=2)
+    return await record.text()
+
+
+def poll_fault(emu, status: int, **options):
+    """The next sends to #general answered with `status`."""
+    channel = emu.world.channel_id("general")
+    return emu.inject_error("POST", rf"/channels/{channel}/messages$", status, **options)
+
+
 async def test_a_poll_refused_for_good_cancels_the_night(emu, start_bot, settings):
     emu.world.add_role("Movie nights", discord.Permissions.none(), position=2)
     clock = start_clock()
     async with start_bot(settings, clock=clock) as bot:
         await prepare_club(emu, bot)
-        channel = emu.world.channel_id("general")
-        refused = emu.inject_error("POST", rf"/channels/{channel}/messages$", 403, code=50013)
-        record = await emu.slash("Mona", "movienight plan", when=night_at(clock)[1], choices=2)
-        text = await record.text()
+        refused = poll_fault(emu, 403, code=50013)
+        text = await plan_answered(emu, clock)
         assert refused.remaining == 0
         assert text.startswith("Discord refused to post the movie night poll (403: Missing")
         assert polls_in(emu) == [] and await bot.services.community.movie_nights.unfinished() == []
@@ -105,10 +115,8 @@ async def test_a_busy_discord_posts_the_poll_on_the_retry(emu, start_bot, settin
     clock = start_clock()
     async with start_bot(settings, clock=clock) as bot:
         await prepare_club(emu, bot)
-        channel = emu.world.channel_id("general")
-        busy = emu.inject_error("POST", rf"/channels/{channel}/messages$", 503, times=8)
-        record = await emu.slash("Mona", "movienight plan", when=night_at(clock)[1], choices=2)
-        text = await record.text()
+        busy = poll_fault(emu, 503, times=8)
+        text = await plan_answered(emu, clock)
         assert "is planned for" in text and "once Discord answers" in text
         assert polls_in(emu) == []
         busy.remaining = 0
