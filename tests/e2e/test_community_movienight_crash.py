@@ -12,6 +12,7 @@ import pytest
 from bot.community.model import NightStatus
 from bot.journal import CrashPoints, SimulatedCrash
 from bot.moderation.clock import ManualClock
+from bot.sandbox.emulator.recorder import Fault
 from bot.sandbox.emulator.routes_events import scheduled_events
 from cogs.community.night_actions import NightWinner
 from cogs.community.night_plan import NightPlan, plan_night
@@ -43,6 +44,18 @@ async def plan_until(bot, emu, clock: ManualClock, point: str) -> None:
         await plan_night(svc, settings, channel, starts_at, hours, films, mona)
 
 
+def club_clock(emu) -> ManualClock:
+    """The club's reminder role added, and the bot's clock."""
+    emu.world.add_role("Movie nights", discord.Permissions.none(), position=2)
+    return start_clock()
+
+
+async def resume_all(bot) -> None:
+    """What the bot does at start-up, awaited: nothing is left unfinished."""
+    await bot.services.journal.resume_unfinished()
+    assert await bot.services.journal.unfinished() == []
+
+
 def polls_in(emu, channel: str = "general") -> list[dict]:
     return [m for m in emu.messages_in(channel) if m.get("poll")]
 
@@ -51,14 +64,12 @@ def polls_in(emu, channel: str = "general") -> list[dict]:
 async def test_a_plan_stopped_at_any_step_ends_with_one_poll_stored(
     emu, start_bot, settings, point
 ):
-    emu.world.add_role("Movie nights", discord.Permissions.none(), position=2)
-    clock = start_clock()
+    clock = club_clock(emu)
     async with start_bot(settings, clock=clock, crash=CrashPoints()) as bot:
         await plan_until(bot, emu, clock, point)
     async with start_bot(settings, clock=clock) as bot:
-        journal, nights = bot.services.journal, bot.services.community.movie_nights
-        await journal.resume_unfinished()
-        assert await journal.unfinished() == []
+        nights = bot.services.community.movie_nights
+        await resume_all(bot)
         (night,) = await nights.unfinished()
         (poll,) = polls_in(emu)
         assert night.status is NightStatus.POLLING and night.poll_message_id == int(poll["id"])
@@ -70,8 +81,7 @@ async def test_a_plan_stopped_at_any_step_ends_with_one_poll_stored(
 
 
 async def test_an_unreadable_channel_gets_the_poll_posted_once_more(emu, start_bot, settings):
-    emu.world.add_role("Movie nights", discord.Permissions.none(), position=2)
-    clock = start_clock()
+    clock = club_clock(emu)
     async with start_bot(settings, clock=clock, crash=CrashPoints()) as bot:
         await plan_until(bot, emu, clock, "movie-night-plan:poll:sent")
     channel = emu.world.channel_id("general")
@@ -85,25 +95,20 @@ async def test_an_unreadable_channel_gets_the_poll_posted_once_more(emu, start_b
         assert night.poll_message_id == int(posted["id"])
 
 
-async def plan_answered(emu, clock: ManualClock) -> str:
-    """What Mona is told when she plans a night of two films."""
-    record = await emu.slash("Mona", "movienight plan", when=night_at(clock)[1], choices=2)
-    return await record.text()
-
-
-def poll_fault(emu, status: int, **options):
-    """The next sends to #general answered with `status`."""
+async def plan_meeting(emu, bot, clock: ManualClock, status: int, **options) -> tuple[str, Fault]:
+    """Mona plans a night of two films while the sends to #general are answered with
+    `status`: what she is told, and the fault."""
+    await prepare_club(emu, bot)
     channel = emu.world.channel_id("general")
-    return emu.inject_error("POST", rf"/channels/{channel}/messages$", status, **options)
+    fault = emu.inject_error("POST", rf"/channels/{channel}/messages$", status, **options)
+    record = await emu.slash("Mona", "movienight plan", when=night_at(clock)[1], choices=2)
+    return await record.text(), fault
 
 
 async def test_a_poll_refused_for_good_cancels_the_night(emu, start_bot, settings):
-    emu.world.add_role("Movie nights", discord.Permissions.none(), position=2)
-    clock = start_clock()
+    clock = club_clock(emu)
     async with start_bot(settings, clock=clock) as bot:
-        await prepare_club(emu, bot)
-        refused = poll_fault(emu, 403, code=50013)
-        text = await plan_answered(emu, clock)
+        text, refused = await plan_meeting(emu, bot, clock, 403, code=50013)
         assert refused.remaining == 0
         assert text.startswith("Discord refused to post the movie night poll (403: Missing")
         assert polls_in(emu) == [] and await bot.services.community.movie_nights.unfinished() == []
@@ -111,12 +116,9 @@ async def test_a_poll_refused_for_good_cancels_the_night(emu, start_bot, setting
 
 
 async def test_a_busy_discord_posts_the_poll_on_the_retry(emu, start_bot, settings):
-    emu.world.add_role("Movie nights", discord.Permissions.none(), position=2)
-    clock = start_clock()
+    clock = club_clock(emu)
     async with start_bot(settings, clock=clock) as bot:
-        await prepare_club(emu, bot)
-        busy = poll_fault(emu, 503, times=8)
-        text = await plan_answered(emu, clock)
+        text, busy = await plan_meeting(emu, bot, clock, 503, times=8)
         assert "is planned for" in text and "once Discord answers" in text
         assert polls_in(emu) == []
         busy.remaining = 0
@@ -138,8 +140,7 @@ WINNER_POINTS = [
 async def test_a_winner_stopped_at_any_step_ends_with_one_event_and_one_announcement(
     emu, start_bot, settings, point
 ):
-    emu.world.add_role("Movie nights", discord.Permissions.none(), position=2)
-    clock = start_clock()
+    clock = club_clock(emu)
     async with start_bot(settings, clock=clock, crash=CrashPoints()) as bot:
         await plan_until(bot, emu, clock, "none")
         nights = bot.services.community.movie_nights
@@ -150,8 +151,7 @@ async def test_a_winner_stopped_at_any_step_ends_with_one_event_and_one_announce
             await nights.poll_ended(night)  # as when Discord ends the poll
     async with start_bot(settings, clock=clock) as bot:
         nights = bot.services.community.movie_nights
-        await bot.services.journal.resume_unfinished()
-        assert await bot.services.journal.unfinished() == []
+        await resume_all(bot)
         clock.set(night.poll_ends_at)
         await bot.services.expiry.wait_idle()
         (event_id,) = scheduled_events(emu)
