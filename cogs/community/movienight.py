@@ -137,8 +137,8 @@ async def list_nights(interaction: Interaction) -> None:
 
 
 class MovieNightWatch(commands.Cog):
-    """Gives the scheduler the Discord side and the journal the plan's handler; notices polls
-    and events deleted by hand."""
+    """Gives the scheduler the Discord side and the journal the plan's and the winner's
+    handlers; notices polls and events deleted by hand."""
 
     def __init__(self, bot: FilmBot) -> None:
         self.bot = bot

@@ -1,4 +1,5 @@
-"""The Discord side of a movie night's steps (bot/community/movienight.NightActions).
+"""The Discord side of a movie night's steps (bot/community/movienight.NightActions); the
+winner's event and announcement are a journal intent (`movie-night-winner`, NightWinner).
 
 Each step waits until the bot is connected (the scheduler may fire during start-up), reads
 the poll or event fresh from Discord, and answers None/False when it was deleted by hand.
@@ -85,10 +86,11 @@ class DiscordNightActions:
         payload = {"guild_id": night.guild_id, "night_id": night.id}
         key = await self.svc.journal.fresh_key(f"night-winner:{night.id}")  # past a failed one
         intent = await self.svc.journal.perform(WINNER_KIND, payload, key=key)
-        event = intent.results.get("event")
-        if event is None:  # Discord busy: the journal retries, and so does the scheduler
-            raise RuntimeError(f"movie night {night.id}: no event yet ({intent.last_error})")
-        return int(event["event_id"])
+        event_id = (intent.results.get("event") or {}).get("event_id")
+        if event_id is None:  # Discord busy (the journal retries, and so does the scheduler)
+            reason = intent.last_error or "its server or channel is gone"
+            raise RuntimeError(f"movie night {night.id}: no event ({reason})")
+        return int(event_id)
 
     async def remind(self, night: MovieNight) -> bool:
         event, channel = await self._event(night), await self._channel(night)
