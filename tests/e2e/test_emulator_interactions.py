@@ -46,7 +46,7 @@ async def test_misspelt_option_is_refused_like_discord_would():
 
     emu = Emulator()
     with pytest.raises(CommandNotFound):
-        emu._command_data("nothing", {}, None)
+        emu._command_data("Alice", "nothing", {}, None)
 
 
 async def test_autocomplete_choices(emu, bot):

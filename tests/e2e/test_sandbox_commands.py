@@ -87,7 +87,7 @@ async def test_number_attachment_and_channel_types(emu):
     with pytest.raises(CommandHint, match="where must be a forum; #general is a text channel"):
         parse_command("probe ratio:1 where:general", SCHEMA, emu.world)
     emu.world.commands[emu.world.guild["id"]] = [{**SCHEMA[0], "id": "1"}]
-    data = emu._command_data("probe", {"ratio": 1.0, "file": "notes.txt"}, focused=None)
+    data = emu._command_data("Alice", "probe", {"ratio": 1.0, "file": "notes.txt"}, focused=None)
     (attachment,) = data["resolved"]["attachments"].values()
     assert attachment["filename"] == "notes.txt"
 
@@ -109,5 +109,5 @@ async def test_a_mentionable_option_takes_a_member_or_a_role(emu):
     emu.world.commands[emu.world.guild["id"]] = [{**MENTION[0], "id": "2"}]
     for typed, part in (("who:Alice", "users"), ("who:@Moderator", "roles")):
         value = parse_command(f"shout {typed}", MENTION, emu.world).options["who"]
-        data = emu._command_data("shout", {"who": value}, focused=None)
+        data = emu._command_data("Alice", "shout", {"who": value}, focused=None)
         assert value in data["resolved"][part]

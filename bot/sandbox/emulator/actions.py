@@ -20,6 +20,7 @@ from bot.sandbox.emulator.kinds import (
     OptionType,
 )
 from bot.sandbox.emulator.payloads import JSON, OptionValue
+from bot.sandbox.emulator.rules_options import check_option_value
 from bot.sandbox.emulator.snowflakes import make_snowflake
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ class MemberActions:
         self, user: str, command: str, where: str = "general", **options: OptionValue
     ) -> InteractionRecord:
         """Run `/command sub` with options, as `user` in channel `where`."""
-        data = self._command_data(command, options, focused=None)
+        data = self._command_data(user, command, options, focused=None)
         return await self._interact(user, where, InteractionType.APP_COMMAND, data)
 
     async def autocomplete(
@@ -95,7 +96,7 @@ class MemberActions:
         **options: OptionValue,
     ) -> list[JSON]:
         """Type into option `focused`; returns the choices the bot offered."""
-        data = self._command_data(command, options, focused=focused)
+        data = self._command_data(user, command, options, focused=focused)
         record = await self._interact(user, where, InteractionType.AUTOCOMPLETE, data)
         return await record.autocomplete_choices()
 
@@ -266,7 +267,11 @@ class MemberActions:
         known = sorted({c["name"] for cs in self.world.commands.values() for c in cs})
         raise CommandNotFound(f"the bot has no command {name!r} (synced: {', '.join(known)})")
 
-    def _command_data(self, path: str, values: dict[str, OptionValue], focused: str | None) -> JSON:
+    def _command_data(
+        self, user: str, path: str, values: dict[str, OptionValue], focused: str | None
+    ) -> JSON:
+        """The interaction's `data`; a value Discord would refuse raises its 400/50035 (not on
+        autocomplete, where the other options hold whatever the member has typed so far)."""
         names = path.split()
         command = self._find_command(names[0], CommandType.SLASH)
         data: JSON = {"name": command["name"], "type": CommandType.SLASH, **_identity(command)}
@@ -277,10 +282,15 @@ class MemberActions:
             container.setdefault("options", []).append(node)
             container = node
         resolved: dict[str, JSON] = {}
-        leaves = [
-            self._leaf(schema, key, value, resolved, focused == key)
-            for key, value in values.items()
-        ]
+        invoker, leaves = self.resolve_user(user), []
+        for key, value in values.items():
+            option = _option(schema, key, None)
+            if focused == key:  # what the member is still typing: plain text, nothing resolved
+                leaves.append(
+                    {"name": key, "type": option["type"], "value": value, "focused": True}
+                )
+            else:
+                leaves.append(self._leaf(option, value, resolved, invoker, focused is None))
         _check_required(schema, values, path, focused is not None)
         container["options"] = leaves
         if resolved:
@@ -288,16 +298,21 @@ class MemberActions:
         return data
 
     def _leaf(
-        self, schema: JSON, key: str, value: OptionValue, resolved: JSON, focused: bool
+        self, option: JSON, value: OptionValue, resolved: JSON, invoker: str, checked: bool
     ) -> JSON:
-        kind = _option(schema, key, None)["type"]
-        if focused:  # what the user is still typing: plain text, nothing resolved yet
-            return {"name": key, "type": kind, "value": value, "focused": True}
-        return {"name": key, "type": kind, "value": self._resolve(kind, value, resolved)}
+        """One submitted option as Discord sends it; refused (400/50035) when `checked` and
+        its value is one Discord's client would not submit."""
+        kind = option["type"]
+        sent = self._resolve(kind, value, resolved, invoker)
+        if checked:
+            channel = self.world.channels.get(str(sent)) if kind == OptionType.CHANNEL else None
+            check_option_value(option, sent, channel)
+        return {"name": option["name"], "type": kind, "value": sent}
 
-    def _resolve(self, kind: int, value: OptionValue, resolved: JSON) -> OptionValue:
+    def _resolve(self, kind: int, value: OptionValue, resolved: JSON, invoker: str) -> OptionValue:
         """A user, channel, role or file named by an option: its id, with the object added to
-        `resolved` as Discord sends it; any other value as it is."""
+        `resolved` as Discord sends it (a channel with the invoking member's permissions in
+        it); any other value as it is."""
         text = str(value)
         mentioned_role = kind == OptionType.MENTIONABLE and text in self.world.roles
         if kind in (OptionType.USER, OptionType.MENTIONABLE) and not mentioned_role:
@@ -307,7 +322,7 @@ class MemberActions:
             return user_id
         if kind == OptionType.CHANNEL:
             channel_id = self.resolve_channel(text)
-            permissions = self.world.permissions(self.world.bot_user["id"], channel_id)
+            permissions = self.world.permissions(invoker, channel_id)
             resolved.setdefault("channels", {})[channel_id] = {
                 **self.world.channels[channel_id],
                 "permissions": str(permissions.value),
