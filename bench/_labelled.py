@@ -22,6 +22,8 @@ SHIPPED = Path(__file__).with_name("data") / "screening_quality.tsv"
 # Sets written later, each about other films and run once before any rule was changed for it
 # (its split: fresh, fresh2, fresh3); see docs/screening.md for what was tuned on which.
 FRESH = sorted(SHIPPED.parent.glob("screening_quality_fresh*.tsv"))
+# Crude and hyperbolic film talk against insults that look like it (see docs/screening.md).
+CRUDE = sorted(SHIPPED.parent.glob("screening_quality_crude*.tsv"))
 EXPECTATIONS = ("pass", "flag")
 NONE = "none"
 

@@ -2,8 +2,9 @@
 
 Runs the whole screening path (normalisation, film-aware rules for Never Let Me Go, default
 thresholds) and prints, per backend:
-- the shipped labelled sets (bench/data/screening_quality.tsv and the later
-  screening_quality_fresh*.tsv about other films): precision and recall per label (threat,
+- the shipped labelled sets (bench/data/screening_quality.tsv, the later
+  screening_quality_fresh*.tsv about other films and screening_quality_crude*.tsv of crude
+  film talk against look-alike insults): precision and recall per label (threat,
   identity_attack, insult) and how much film talk is caught, for each split (the rows the
   rules were tuned on, the held-out rows, each fresh set);
 - precision and recall on the Jigsaw sample (../shared/data/jigsaw_test_sample.csv), where a
@@ -28,7 +29,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bench import _corpus
-from bench._labelled import FRESH, SHIPPED, Row, fired_labels, per_label_lines, ratio, read_tsv
+from bench._labelled import (
+    CRUDE,
+    FRESH,
+    SHIPPED,
+    Row,
+    fired_labels,
+    per_label_lines,
+    ratio,
+    read_tsv,
+)
 from bench._machine import describe
 from bot.screening.model import Outcome
 
@@ -47,6 +57,10 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("--file", type=Path, help="TSV with a header naming expect and text")
     parser.add_argument("--shared", help="folder holding data/ and seeds/ (default: ../shared)")
+    parser.add_argument("--head", type=Path, help="the second look's head (.npz) to use")
+    parser.add_argument(
+        "--without-second-look", action="store_true", help="the embedded backend without it"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     rows = read_tsv(args.file) if args.file else None
@@ -55,7 +69,7 @@ def main(argv: list[str]) -> int:
 
     film = next(f for f in load_curated() if f.film.title == "Never Let Me Go")
     failures = 0
-    for name, backend in _backends():
+    for name, backend in _backends(args.head, not args.without_second_look):
         print(f"\n== backend: {name}")
         pipeline = _pipeline(backend)
         if rows is not None:
@@ -66,10 +80,17 @@ def main(argv: list[str]) -> int:
     return 1 if failures else 0
 
 
-def _backends() -> Iterator[tuple[str, ScoringBackend]]:
+def _backends(head: Path | None, second_look: bool) -> Iterator[tuple[str, ScoringBackend]]:
     from bot.screening.embedded import EmbeddedBackend
 
-    yield "embedded (alt-profanity-check)", EmbeddedBackend()
+    embedded = EmbeddedBackend(head_path=head, second_look=second_look)
+    look = embedded.second_look
+    yield (
+        f"embedded (alt-profanity-check, {look.describe() if look else 'no second look'})",
+        embedded,
+    )
+    if embedded.problem:
+        print(f"  problem: {embedded.problem}")
     detoxify, why_not = _detoxify_if_available()
     if detoxify is None:
         print(f"\n== backend: detoxify: not measured: {why_not}")
@@ -122,7 +143,7 @@ def _outcomes(
 
 
 def _run_reports(pipeline: ScreeningPipeline, shared: Path, film: FilmDetails) -> None:
-    for path in (SHIPPED, *FRESH):
+    for path in (SHIPPED, *FRESH, *CRUDE):
         rows = read_tsv(path)
         for split in dict.fromkeys(row.split for row in rows):
             part = [row for row in rows if row.split == split]

@@ -152,7 +152,7 @@ async def _build(
     film_details = functools.partial(_film_details, catalog)
     discussions = Discussions(DiscussionRepository(conn), DiscussionSettingsRepository(conn))
     guard = _build_guard(settings, conn, catalog, discussions)
-    screening = _build_screening(conn, film_details)
+    screening = _build_screening(conn, film_details, crash)
     screen = review_screener(lambda: screening, film_details)
     return Services(
         settings=settings,
@@ -216,10 +216,10 @@ def _build_guard(
 
 
 def _build_screening(
-    conn: aiosqlite.Connection, film_details: FilmDetailsLoader
+    conn: aiosqlite.Connection, film_details: FilmDetailsLoader, crash: CrashPoints
 ) -> ScreeningService:
     """The screening service; it scores once its model has loaded (ScreeningStartup)."""
-    return ScreeningService(conn, films=film_details)
+    return ScreeningService(conn, films=film_details, crash=crash)
 
 
 async def _film_details(catalog: FilmCatalog, film_id: int) -> FilmDetails | None:

@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     toxicity_fallback: Literal["on", "off"] = "on"
     # The embedded backend's threat/hate patterns (default: the file shipped in the package).
     toxicity_patterns: Path | None = None
+    # The embedded backend's second look: all-MiniLM-L6-v2 embeddings and a trained head
+    # score threat and identity_attack for comments addressed to someone or naming a group
+    # (docs/screening.md). TOXICITY_HARM_HEAD: the head's .npz (default: the packaged one).
+    toxicity_second_look: Literal["on", "off"] = "on"
+    toxicity_harm_head: Path | None = None
 
     # Reply chains (see the README's "Reply chains" section): captured messages are written
     # in batches of up to REPLIES_BATCH_SIZE, at the latest REPLIES_FLUSH_MS after the first.
@@ -88,6 +93,7 @@ class Settings(BaseSettings):
         "toxicity_checkpoint",
         "toxicity_hf_dir",
         "toxicity_patterns",
+        "toxicity_harm_head",
         "discord_api_base",
         "discord_gateway_url",
         mode="before",

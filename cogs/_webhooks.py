@@ -13,24 +13,15 @@ from collections import defaultdict
 
 import discord
 
-from bot.journal import Retryable
 from bot.webhooks import webhook_name
+from cogs._own_messages import by_webhook, find_own, passing
 
 log = logging.getLogger(__name__)
 
 REPOST_WEBHOOK = "FilmBot"
 UNKNOWN_WEBHOOK = 10015
 NOBODY = discord.AllowedMentions.none()
-FIND_WINDOW = 50  # messages read after the last confirmed part when looking for a lost one
 HookChannel = discord.TextChannel | discord.ForumChannel
-
-
-def passing(error: discord.HTTPException) -> Retryable | None:
-    """A Retryable for trouble that passes (rate limit, Discord 5xx); None when final."""
-    if error.status == 429 or error.status >= 500:
-        retry_after = getattr(error, "retry_after", None)
-        return Retryable(f"Discord answered {error.status}: {error.text}", retry_after=retry_after)
-    return None
 
 
 class ChannelWebhooks:
@@ -132,10 +123,7 @@ class WebhookSender:
     async def find(self, part: str, after: int) -> int | None:
         """A message of ours with this text after `after` (a part whose answer was lost)."""
         channel = self.hooks.client.get_partial_messageable(self.target_id)
-        async for message in channel.history(after=discord.Object(after), limit=FIND_WINDOW):
-            if message.webhook_id is not None and message.content == part:
-                return message.id
-        return None
+        return await find_own(channel, by_webhook, lambda m: m.content == part, after=after)
 
     async def delete(self, message_id: int) -> None:
         """Delete a posted part; one already gone is done."""

@@ -19,6 +19,7 @@ from bot.app import FilmBot
 from bot.errors import StorageUnavailable
 from bot.message_path import MessageContext
 from bot.screening.policy import MessagePlace, should_screen
+from bot.tasks import settle
 from cogs._steps import CaptureStep, GuardStep, PathStep, ScreeningStep, find_cog
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,9 @@ async def context_of(bot: FilmBot, message: discord.Message, channel: object) ->
     return MessageContext(guild_id, place, discussion, roles, captured)
 
 
+SHUTDOWN_SECONDS = 30.0
+
+
 class MessagePath(commands.Cog, PathStep):
     """on_message and on_raw_message_edit for every feature; `settled()` waits for them."""
 
@@ -65,7 +69,9 @@ class MessagePath(commands.Cog, PathStep):
         self._pending: defaultdict[int, set[int]] = defaultdict(set)  # channel -> message ids
 
     async def cog_unload(self) -> None:
-        await self.settled()
+        """At shutdown: let the messages being handled finish, within SHUTDOWN_SECONDS (what
+        is left then is what a crash would leave; the journal and the catch-ups resume it)."""
+        await settle(self._in_flight, timeout=SHUTDOWN_SECONDS)
 
     async def settled(self) -> None:
         """Return once every message received so far went through all the steps."""

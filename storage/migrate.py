@@ -110,19 +110,47 @@ async def migrate(conn: aiosqlite.Connection, folder: Path | None = None) -> lis
 
 
 async def _apply(conn: aiosqlite.Connection, migration: Migration) -> None:
+    """One migration in one transaction. Foreign keys are off while it runs, as SQLite's way of
+    changing a table (create the new one, copy, drop the old, rename) requires, and every
+    foreign key is checked before the commit: a migration that leaves a dangling reference is
+    rolled back."""
     # executescript would commit implicitly; split statements so the whole file is one transaction.
     statements = _split_statements(migration.sql)
-    await conn.execute("BEGIN IMMEDIATE")
+    enforced = await _foreign_keys(conn)
+    await conn.execute("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction: set first
     try:
-        for statement in statements:
-            await conn.execute(statement)
-        await conn.execute(f"PRAGMA user_version = {migration.version}")
-    except Exception as exc:
-        await conn.rollback()
-        raise DatabaseError(
-            f"migration {migration.version:03d}-{migration.name} failed and was rolled back: {exc}"
-        ) from exc
-    await conn.commit()
+        await conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in statements:
+                await conn.execute(statement)
+            await _check_foreign_keys(conn)
+            await conn.execute(f"PRAGMA user_version = {migration.version}")
+        except Exception as exc:
+            await conn.rollback()
+            raise DatabaseError(
+                f"migration {migration.version:03d}-{migration.name} failed and was rolled "
+                f"back: {exc}"
+            ) from exc
+        await conn.commit()
+    finally:
+        await conn.execute(f"PRAGMA foreign_keys = {'ON' if enforced else 'OFF'}")
+
+
+async def _foreign_keys(conn: aiosqlite.Connection) -> bool:
+    async with conn.execute("PRAGMA foreign_keys") as cursor:
+        row = await cursor.fetchone()
+    return bool(row and row[0])
+
+
+async def _check_foreign_keys(conn: aiosqlite.Connection) -> None:
+    async with conn.execute("PRAGMA foreign_key_check") as cursor:
+        dangling = list(await cursor.fetchall())
+    if dangling:
+        first = dangling[0]  # (table, rowid, parent table, foreign key index)
+        raise sqlite3.IntegrityError(
+            f"{len(dangling)} row(s) refer to rows that do not exist "
+            f"(first: {first[0]} row {first[1]} -> {first[2]})"
+        )
 
 
 def _split_statements(sql: str) -> list[str]:

@@ -339,6 +339,15 @@ class ReplyRepository(ImportedThreadWrites, TrackedChannels):
                 message.reactions = tuple(reactions_by_message[message.message_id])
         return messages
 
+    async def visible_between(self, thread_id: int, low: int, high: int) -> list[int]:
+        """Ids of the thread's visible stored messages from `low` to `high` (both included)."""
+        async with self._conn.execute(
+            "SELECT message_id FROM reply_messages WHERE thread_id = ? "
+            "AND message_id BETWEEN ? AND ? AND state = 'visible' ORDER BY message_id",
+            (thread_id, low, high),
+        ) as cur:
+            return [row[0] for row in await cur.fetchall()]
+
     async def newest_message_id(self, thread_id: int) -> int | None:
         """The newest Discord message stored for a thread (where a catch-up read starts)."""
         async with self._conn.execute(

@@ -16,6 +16,7 @@ from bot.screening.model import (
     ScreenedMessage,
     ScreeningRecord,
     ScreeningStatus,
+    SecondLookState,
 )
 from storage.db import transaction, write
 
@@ -34,6 +35,8 @@ def _message(row: aiosqlite.Row) -> ScreenedMessage:
     data["scores"] = json.loads(data["scores"]) if data["scores"] else {}
     data["status"] = ScreeningStatus(data["status"])
     data["outcome"] = Outcome(data["outcome"]) if data["outcome"] is not None else None
+    look = data.get("second_look")
+    data["second_look"] = SecondLookState(look) if look is not None else None
     return ScreenedMessage(**data)
 
 
@@ -154,12 +157,25 @@ class ScreenedMessageRepository:
                 status,
             ),
         )
-        return inserted_id(cursor)
+        row_id = inserted_id(cursor)
+        await self._supersede_looks(row_id)
+        return row_id
+
+    async def _supersede_looks(self, row_id: int) -> None:
+        """Only a message's newest revision waits for a second look: an older one pending
+        (an edit came, or an older row was completed late by the catch-up) is superseded."""
+        await self._conn.execute(
+            "UPDATE screened_messages SET second_look = ? "
+            "WHERE message_id = (SELECT message_id FROM screened_messages WHERE id = ?) "
+            "AND second_look = ? AND revision < (SELECT MAX(newer.revision) FROM "
+            "screened_messages AS newer WHERE newer.message_id = screened_messages.message_id)",
+            (SecondLookState.SUPERSEDED, row_id, SecondLookState.PENDING),
+        )
 
     async def _complete(self, row_id: int, result: ScreeningRecord) -> None:
         await self._conn.execute(
             "UPDATE screened_messages SET status = ?, normalised = ?, scores = ?, backend = ?, "
-            "outcome = ?, label = ?, rule = ?, note = ?, attempts = attempts + 1, "
+            "outcome = ?, label = ?, rule = ?, note = ?, second_look = ?, attempts = attempts + 1, "
             f"last_error = NULL, retry_after = NULL, screened_at = {NOW_SQL} WHERE id = ?",
             (
                 result.status,
@@ -170,6 +186,8 @@ class ScreenedMessageRepository:
                 result.label,
                 result.rule,
                 result.note,
+                result.second_look,
                 row_id,
             ),
         )
+        await self._supersede_looks(row_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from pathlib import Path
 
 # Shared test helpers (e.g. films_support.py) import by their plain module name.
@@ -14,6 +15,37 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 import pytest  # noqa: E402
 
 from storage import migrate  # noqa: E402
+
+
+def _open_database_threads() -> list[threading.Thread]:
+    """aiosqlite's worker threads still running: each is a connection never closed. They are
+    not daemon threads, so one of them keeps the interpreter from ever exiting."""
+    return [
+        t
+        for t in threading.enumerate()
+        if t.is_alive() and not t.daemon and "_connection_worker_thread" in t.name
+    ]
+
+
+def pytest_sessionfinish(session, exitstatus):
+    leaked = _open_database_threads()
+    if leaked:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        reporter.ensure_newline()
+        reporter.write_sep(
+            "!",
+            f"{len(leaked)} database connection(s) were never closed "
+            f"({', '.join(t.name for t in leaked)}): failing the run and exiting without them",
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    if _open_database_threads():  # an exit would wait for them for ever
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(int(pytest.ExitCode.TESTS_FAILED))
 
 
 @pytest.fixture

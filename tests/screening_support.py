@@ -36,6 +36,7 @@ class FakeSettings:
     toxicity_quantize: str = "none"
     toxicity_runtime: str = "torch"
     toxicity_fallback: str = "on"
+    toxicity_second_look: str = "on"
     database_path: Path = Path("data/filmbot.sqlite3")  # model-cache/ beside it (onnx only)
 
 

@@ -88,6 +88,12 @@ def test_action_replies_say_what_happened_and_whether_the_member_was_told():
         "Case #12: **Alice** was kicked. Their DMs are closed, so they were not told; "
         "the case records this."
     )
+    failed = make_case(type=CaseType.KICK, dm_status=DmStatus.FAILED)
+    assert action_reply(failed) == (
+        "Case #12: **Alice** was kicked. Discord did not deliver the DM (a Discord error, not "
+        "their settings), so they were not told; the case records this."
+    )
+    assert fields_of(failed)["DM"] == "Not delivered: Discord error"
     note = make_case(type=CaseType.NOTE)
     assert action_reply(note) == "Case #12: note added about **Alice** (they are not told)."
     auto = make_case(
@@ -97,6 +103,10 @@ def test_action_replies_say_what_happened_and_whether_the_member_was_told():
         "This warning reached the escalation ladder: automatic timeout for 1 hour "
         "(case #15, citing #4, #7, #9)."
     )
+
+
+def fields_of(case) -> dict[str, str]:
+    return {f.name: f.value for f in case_embed(case).fields}
 
 
 def test_confirmation_prompts_and_purge_summary():

@@ -11,7 +11,7 @@ def test_score_prints_the_outcome_the_rule_and_what_was_undone(monkeypatch, caps
     monkeypatch.setenv("TOXICITY_BACKEND", "embedded")
     assert main(["screening", "score", "y0u are an 1d10t", "lovely film"]) == 0
     out = capsys.readouterr().out
-    assert "backend: embedded (TOXICITY_BACKEND=embedded)" in out
+    assert "backend: embedded (TOXICITY_BACKEND=embedded; second look on)" in out
     assert "hide: insult 1.00 >= hide threshold 0.93 (default)" in out
     assert "normalised (leetspeak): 'you are an idiot'" in out
     assert "'lovely film'\n  pass: no threshold reached" in out

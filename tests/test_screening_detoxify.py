@@ -175,10 +175,13 @@ def test_loader_loads_the_configured_checkpoint() -> None:
     assert "offline files" in active.reason
 
 
-def test_embedded_backend_when_asked_for() -> None:
+def test_embedded_backend_when_asked_for_says_whether_its_second_look_is_on() -> None:
     active = load_backend(FakeSettings(toxicity_backend="embedded"))
     assert active.name == "embedded"
-    assert active.reason == "TOXICITY_BACKEND=embedded"
+    assert active.reason == "TOXICITY_BACKEND=embedded; second look on"
+    off = load_backend(FakeSettings(toxicity_backend="embedded", toxicity_second_look="off"))
+    assert off.reason == "TOXICITY_BACKEND=embedded; second look off (TOXICITY_SECOND_LOOK=off)"
+    assert off.backend.second_look is None
 
 
 async def test_the_pipeline_hides_through_the_real_detoxify_model(tmp_path: Path) -> None:

@@ -21,12 +21,15 @@ import pytest
 from screening_support import never_let_me_go
 
 from bot.screening import _alternatives, embedded, film_aware, harm_patterns, normalise
+from bot.screening import _film_talk as film_talk
 from bot.screening._linear import LinearProfanityModel, Tokens
 from bot.screening.embedded import EmbeddedBackend
 from bot.screening.film_aware import FilmContext, prepare
 from bot.screening.pipeline import ScreeningPipeline
 
-LABELLED = Path(__file__).resolve().parents[1] / "bench" / "data" / "screening_quality.tsv"
+DATA = Path(__file__).resolve().parents[1] / "bench" / "data"
+LABELLED = DATA / "screening_quality.tsv"
+CRUDE = DATA / "screening_quality_crude.tsv"
 PIECES = [
     *[
         "you",
@@ -145,6 +148,29 @@ PIECES = [
     "treated as",
     '"I will find you"',
     "We were modeled on trash. Junkies, prostitutes, drunks.",
+    # crude and figurative film talk (_film_talk.py)
+    "will kill me",
+    "blow your mind",
+    "KILLED it",
+    "nearly died",
+    "die laughing",
+    "shut up and watch",
+    "shit yourself",
+    "the death of me",
+    "Damn you",
+    "Screw you, Pixar,",
+    "fuck you Dave",
+    "Damn you Moron",
+    "scary as hell",
+    "damn mind",
+    "fucking masterpiece",
+    "garbage",
+    "screw",
+    "ass",
+    "the shit out of me",
+    "\u03a3\u0391\u03a3",
+    "\u017fhit",
+    "k\u0131ll me",
 ]
 # What the issue calls bad input, and texts that make careless regexes slow.
 HOSTILE = [
@@ -174,8 +200,10 @@ HOSTILE = [
 
 def _texts() -> list[str]:
     rng = random.Random(14)
-    with LABELLED.open(encoding="utf-8", newline="") as handle:
-        labelled = [row["text"] for row in csv.DictReader(handle, delimiter="\t")]
+    labelled = []
+    for path in (LABELLED, CRUDE):
+        with path.open(encoding="utf-8", newline="") as handle:
+            labelled += [row["text"] for row in csv.DictReader(handle, delimiter="\t")]
     quotes = [quote.text for quote in never_let_me_go().quotes]
     texts = [*labelled, *quotes, *HOSTILE]
     for _ in range(320):
@@ -196,8 +224,14 @@ def reference_mode(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(normalise, "STEPS", steps)
     monkeypatch.setattr(LinearProfanityModel, "tokenise", _tokenise_with_the_regex)
     monkeypatch.setattr(
-        EmbeddedBackend, "_may_swear", lambda _self, texts, _: set(range(len(texts)))
+        LinearProfanityModel,
+        "tokenise_with_parts",
+        lambda self, wholes, parts, _owners: self.tokenise([*wholes, *parts]),
     )
+    for shortcut in ("_may_swear", "_may_be_figurative"):
+        monkeypatch.setattr(
+            EmbeddedBackend, shortcut, lambda _self, texts, _: set(range(len(texts)))
+        )
     for module, name in [
         (embedded, "_ADDRESSED"),
         (embedded, "_SWEARING"),
@@ -330,16 +364,24 @@ def test_phrases_that_begin_alike_share_their_beginning() -> None:
         assert _alternatives.with_first_check(unknown) == unknown
 
 
-def test_a_swear_word_in_ascii_text_is_always_a_whole_token() -> None:
-    # What EmbeddedBackend._may_swear relies on to skip the swearing regex.
+def test_a_masked_or_blanked_word_is_always_one_token() -> None:
+    # What EmbeddedBackend._may_swear and _may_be_figurative rely on to skip their regexes:
+    # what they blank is one vectorizer token (its lower case), in any text.
+    model = LinearProfanityModel.from_library()
+    blanked = [(embedded._SWEARING, None), (film_talk.FIGURATIVE, film_talk.FIGURATIVE_WORD)]
     for text in TEXTS:
-        if not text.isascii():
-            continue
-        for match in embedded._SWEARING.finditer(text):
-            start, end = match.span()
-            assert re.fullmatch(r"\w+", match.group(0)), match.group(0)
-            assert not re.match(r"\w", text[end : end + 1])
-            assert not re.match(r"\w", text[start - 1 : start]) or start == 0
+        for regex, word in blanked:
+            for match in regex.finditer(text):
+                start, end = match.span()
+                if word is not None:  # the first of the match's words that is a harm word
+                    first = next(
+                        w for w in re.finditer(r"[\w']+", match.group(0)) if word.fullmatch(w[0])
+                    )
+                    start, end = start + first.start(), start + first.end()
+                token = text[start:end]
+                assert model._token.fullmatch(token.lower()), token
+                assert not re.match(r"\w", text[end : end + 1])
+                assert start == 0 or not re.match(r"\w", text[start - 1])
 
 
 def test_bad_input_gets_a_verdict() -> None:
@@ -355,3 +397,35 @@ def test_bad_input_gets_a_verdict() -> None:
         assert by_text[nothing_to_score].skipped == "no words to score"
     assert by_text["you are an idiot " * 235].scores["insult"] >= 0.9
     assert by_text["x" * 4000].skipped is None
+
+
+def test_the_first_verdict_then_the_second_look_scores_as_the_synchronous_path() -> None:
+    """What the bot does (the first stage's verdict, the second look later in the worker's
+    batches) ends with exactly the scores `screen_blocking` gives at once, and the first
+    stage's scores equal the backend's with the second look off."""
+    from bot.screening.pipeline import LookJob
+
+    details = never_let_me_go()
+    texts = TEXTS[:160]
+    pipeline = ScreeningPipeline(EmbeddedBackend(), defer_second_look=True)
+    without = ScreeningPipeline(EmbeddedBackend(second_look=False))
+    at_once = pipeline.screen_blocking(texts, details)
+    first = pipeline.screen_blocking(texts, details, wait=False)
+    assert [s.scores for s in first] == [s.scores for s in without.screen_blocking(texts, details)]
+    jobs = [LookJob(i, s.deferred) for i, s in enumerate(first) if s.deferred is not None]
+    later: dict[int, dict[str, float]] = {}
+    for start in range(0, len(jobs), 16):
+        batch = jobs[start : start + 16]
+        for job, looked in zip(batch, pipeline.look_again(batch), strict=True):
+            later[job.row_id] = looked.scores
+    raised = 0
+    for index, (text, want) in enumerate(zip(texts, at_once, strict=True)):
+        got = later.get(index, first[index].scores)
+        assert got.keys() == want.scores.keys(), text[:80]
+        for label, value in want.scores.items():
+            # the encoder's float sums depend on which texts share its batch (padding): 1e-5
+            assert got[label] == pytest.approx(value, abs=1e-5), (text[:80], label)
+        raised += got != first[index].scores
+    assert raised > 0  # the second look changed some scores: both paths were exercised
+    for made in (pipeline, without):
+        made.batcher.close_sync()

@@ -276,6 +276,7 @@ def test_without_its_patterns_the_backend_runs_alt_profanity_check_alone(tmp_pat
     backend = EmbeddedBackend(broken)
     assert backend.labels == ("toxicity", "insult")
     assert "threat and identity_attack are not scored" in (backend.problem or "")
+    assert backend.second_look_state == "second look unavailable: its gate needs the pattern file"
     [scores] = backend.score(["I will stab you"])
     assert set(scores) == {"toxicity", "insult"}
 

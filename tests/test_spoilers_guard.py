@@ -20,6 +20,7 @@ from bot.spoilers.guard import (
     check_can_tag,
     repost_parts,
 )
+from bot.spoilers.model import NoteStatus
 from storage.discussions import (
     DiscussionRepository,
     DiscussionSettingsRepository,
@@ -91,7 +92,7 @@ async def test_keep_is_idempotent_and_records_the_steps(guard, discussions):
     record = await guard.reposted(record.id, [71, 72])  # a step run again adds nothing twice
     assert record.repost_message_ids == (70, 71, 72)
     record = await guard.taken_down(record.id)
-    record = await guard.noted(record.id, delivered=False)
+    record = await guard.noted(record.id, NoteStatus.CLOSED)
     assert record.original_deleted_at is not None and record.note_status == "closed"
     assert await guard.record_for(7) == record and await guard.record_for(6) is None
     assert [r.id for r in await guard.records_in(100)] == [record.id]

@@ -46,6 +46,14 @@ class JournalStore(Protocol):
     async def prune(self, older_than: timedelta, now: datetime) -> int: ...
 
 
+INTERRUPTED: JSON = {"interrupted": True}  # an at-most-once step's result after a crash in it
+
+
+def was_interrupted(result: object) -> bool:
+    """True if an at-most-once step's stored result says the process died inside it."""
+    return result == INTERRUPTED
+
+
 @dataclass(frozen=True)
 class Step:
     """A named step. An at-most-once step (a DM: it cannot be checked afterwards) is marked

@@ -21,7 +21,15 @@ from typing import Any
 
 from bot.errors import NotFound, StorageUnavailable
 from bot.journal.crash import NO_CRASHES, CrashPoints
-from bot.journal.handler import Clock, Handler, JournalStore, Step, StepContext, step_method
+from bot.journal.handler import (
+    INTERRUPTED,
+    Clock,
+    Handler,
+    JournalStore,
+    Step,
+    StepContext,
+    step_method,
+)
 from bot.journal.model import JSON, Finished, Intent, Retryable, RetryPolicy, Status
 
 log = logging.getLogger(__name__)
@@ -310,7 +318,7 @@ class Journal:
         if step.at_most_once:
             if step.name in intent.started:
                 log.warning("journal: %s step %s was interrupted; not repeated", intent.id, step)
-                return {"interrupted": True}, intent.state
+                return dict(INTERRUPTED), intent.state
             await self._store.mark_started(intent.id, step.name, self._clock.now())
         ctx = self._context(intent, step.name)
         result = await getattr(handler, step_method(step.name))(ctx)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot import limits
 from bot.errors import InvalidInput, NotFound, UserFacingError
-from bot.journal import Finished, Handler, Intent, Step, StepContext
+from bot.journal import Finished, Handler, Intent, Step, StepContext, was_interrupted
 from bot.moderation import modlog
 from bot.moderation.model import DM_TYPES, WARNING_TYPES, Action, Case, CaseType, DmStatus, NewCase
 from bot.moderation.purge import PurgePlan
@@ -137,9 +137,10 @@ class _MemberAction(Handler):
         return str(await self.service.tell(facts, request))
 
     async def _record_dm_status(self, intent: Intent, dm: Any) -> None:
-        if isinstance(dm, str):
+        status = dm_outcome(dm)
+        if status is not None:
             case = await self._recorded(intent)
-            await self.service.record_dm_status(case.guild_id, case.number, DmStatus(dm))
+            await self.service.record_dm_status(case.guild_id, case.number, status)
 
     async def step_log(self, ctx: StepContext) -> None:
         facts, request, _ = await self._action(ctx.intent)
@@ -221,9 +222,8 @@ class DiscordFirst(_MemberAction):
 
     async def step_case(self, ctx: StepContext) -> dict[str, Any]:
         results = ctx.intent.results
-        dm = results.get("dm-before") or results.get("dm-after")
-        status = DmStatus(dm) if isinstance(dm, str) else DmStatus.NOT_APPLICABLE
-        return await self._case(ctx, status)
+        dm = dm_outcome(results.get("dm-before")) or dm_outcome(results.get("dm-after"))
+        return await self._case(ctx, dm or DmStatus.NOT_APPLICABLE)
 
     async def step_expiry(self, ctx: StepContext) -> None:
         self.service.expiry.schedule(await self._recorded(ctx.intent))
@@ -353,3 +353,11 @@ class PurgeAction(ChannelAction):
             await ctx.save(batches=index + 1)
             ctx.reach(f"batch-{index + 1}")
         return {"deleted": len(p["deletable"]), "skipped": p["skipped"]}
+
+
+def dm_outcome(result: object) -> DmStatus | None:
+    """What an at-most-once DM step's stored result says: the DM's status, UNKNOWN when the
+    process died inside the step (it is never sent twice), None when no DM was due."""
+    if was_interrupted(result):
+        return DmStatus.UNKNOWN
+    return DmStatus(result) if isinstance(result, str) else None

@@ -72,8 +72,38 @@ def member_dm(
 _DM_OUTCOMES = {
     DmStatus.SENT: "They were told by DM.",
     DmStatus.CLOSED: "Their DMs are closed, so they were not told; the case records this.",
+    DmStatus.FAILED: (
+        "Discord did not deliver the DM (a Discord error, not their settings), so they were "
+        "not told; the case records this."
+    ),
+    DmStatus.UNKNOWN: (
+        "The bot stopped while sending the DM, so whether they were told is not known; the "
+        "case records this."
+    ),
     DmStatus.NOT_APPLICABLE: "",
 }
+
+
+_DM_FIELD = {
+    DmStatus.SENT: "Sent",
+    DmStatus.CLOSED: "Not sent: DMs closed",
+    DmStatus.FAILED: "Not delivered: Discord error",
+    DmStatus.UNKNOWN: "Not known: interrupted",
+}
+
+
+_TOLD = {
+    DmStatus.SENT: "told by DM",
+    DmStatus.CLOSED: "not told: their DMs are closed",
+    DmStatus.FAILED: "not told: Discord did not deliver the DM (a Discord error)",
+    DmStatus.UNKNOWN: "perhaps told: the bot stopped while sending the DM",
+}
+
+
+def told(status: DmStatus) -> str:
+    """How a review alert's notes say whether the author was told: "told by DM", "not told:
+    their DMs are closed", "not told: Discord did not deliver the DM (a Discord error)"."""
+    return _TOLD.get(status, "not told")
 
 
 def action_reply(case: Case) -> str:
@@ -162,9 +192,8 @@ def case_embed(case: Case) -> EmbedData:
     if case.duration is not None:
         fields.append(EmbedField("Duration", format_duration(case.duration), inline=True))
     fields.append(EmbedField("Status", _field(case_status(case)), inline=True))
-    if case.dm_status != DmStatus.NOT_APPLICABLE:
-        told = "Sent" if case.dm_status == DmStatus.SENT else "Not sent: DMs closed"
-        fields.append(EmbedField("DM", told, inline=True))
+    if case.dm_status in _DM_FIELD:
+        fields.append(EmbedField("DM", _DM_FIELD[case.dm_status], inline=True))
     if case.rule:
         fields.append(EmbedField("Rule", _field(case.rule)))
     if case.cites:

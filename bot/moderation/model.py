@@ -155,7 +155,9 @@ class DmStatus(StrEnum):
     """Whether the member was told by DM."""
 
     SENT = "sent"
-    CLOSED = "closed"  # the member's DMs are closed: recorded, not an error
+    CLOSED = "closed"  # the member's DMs are closed (403 50007): recorded, not an error
+    FAILED = "failed"  # not delivered: a Discord error (5xx, a timeout, another refusal)
+    UNKNOWN = "unknown"  # the bot stopped while sending it: whether it arrived is not known
     NOT_APPLICABLE = "not_applicable"
 
 

@@ -16,7 +16,12 @@ from bot.moderation.model import Amendment, Case, DmStatus, VoidResult
 from bot.render import trim
 from bot.text import escape_markdown, neutralise_mentions
 
-_DM_WORDS = {DmStatus.SENT: "told by DM", DmStatus.CLOSED: "DMs closed, not told"}
+_DM_WORDS = {
+    DmStatus.SENT: "told by DM",
+    DmStatus.CLOSED: "DMs closed, not told",
+    DmStatus.FAILED: "not told: Discord did not deliver the DM",
+    DmStatus.UNKNOWN: "perhaps told: the bot stopped while sending the DM",
+}
 
 
 def case_entry(case: Case, moderator_name: str | None) -> str:

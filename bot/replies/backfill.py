@@ -1,7 +1,9 @@
 """Backfill: merge messages read back from Discord's history into storage, without duplicates.
 
 The cog (cogs/replies/history.py) pages through `channel.history()` and hands the messages here as
-MessageRecord values; this core stores what is new, keeps newer edits, and reports it all.
+MessageRecord values; this core stores what is new, keeps newer edits, and reports it all. The
+part of the history it read completely (`ReadRange`) says which stored messages Discord no
+longer has: those become tombstones, as a live deletion would.
 """
 
 from __future__ import annotations
@@ -42,8 +44,38 @@ class BackfillReport:
         """One line for the moderator who ran `/thread backfill`."""
         return (
             f"Read {self.seen:,} messages: {len(self.new):,} new, {len(self.edited):,} with a "
-            f"newer edit, {self.unchanged:,} already stored."
+            f"newer edit, {self.unchanged:,} already stored, {len(self.tombstoned):,} deleted "
+            "on Discord since."
         )
+
+
+@dataclass
+class ReadRange:
+    """What one read of a channel's history saw. Pages come one after another (newest first,
+    or oldest first after a given id), so every message between the oldest and the newest id
+    seen was read; `whole` when the read reached the channel's first message."""
+
+    channel_id: int
+    seen: set[int] = field(default_factory=set)
+    whole: bool = False
+
+    def bounds(self) -> tuple[int, int] | None:
+        """The ids read completely (both included), or None when nothing was read. Imported
+        comments (negative ids) are never in range: Discord's history cannot hold them."""
+        if not self.seen:
+            return None
+        return (1 if self.whole else min(self.seen)), max(self.seen)
+
+
+async def unseen_in_range(repo: ReplyRepository, read: ReadRange) -> list[int]:
+    """Visible stored messages of the channel inside the range read that Discord did not
+    return: deleted on Discord since the bot stored them. Tombstoned ones (deleted, removed
+    by the bot) already have their state and are left alone."""
+    bounds = read.bounds()
+    if bounds is None:
+        return []
+    stored = await repo.visible_between(read.channel_id, *bounds)
+    return [message_id for message_id in stored if message_id not in read.seen]
 
 
 async def merge_history(

@@ -254,7 +254,8 @@ class ReplyCapture:
         if not self._held:
             return await self._queue.get()
         try:
-            return await asyncio.wait_for(self._queue.get(), RETRY_SECONDS)
+            async with asyncio.timeout(RETRY_SECONDS):
+                return await self._queue.get()
         except TimeoutError:
             return Nudge()
 
@@ -277,7 +278,8 @@ class ReplyCapture:
             if remaining <= 0:
                 return
             try:
-                batch.append(await asyncio.wait_for(self._queue.get(), remaining))
+                async with asyncio.timeout(remaining):
+                    batch.append(await self._queue.get())
             except TimeoutError:
                 return
 

@@ -16,7 +16,7 @@ import aiosqlite
 from bot import limits
 from bot.errors import NotFound
 from bot.replies import views
-from bot.replies.backfill import BackfillReport, merge_history
+from bot.replies.backfill import BackfillReport, ReadRange, merge_history, unseen_in_range
 from bot.replies.capture import ReplyCapture
 from bot.replies.export import ExportFormat, ExportResult, export_thread
 from bot.replies.model import (
@@ -139,6 +139,13 @@ class Replies:
         merged = await merge_history(self._repo, records)
         self.capture.replay_deletions(merged.new)
         return merged
+
+    async def tombstone_unseen(self, read: ReadRange) -> list[int]:
+        """After a history read: the stored messages inside the range it read completely that
+        Discord no longer has become "[deleted by its author]", as a live deletion would."""
+        gone = await unseen_in_range(self._repo, read)
+        self.tombstone(gone)
+        return gone
 
     # --- marks and catch-up ------------------------------------------------------------
     async def mark(self, channel_id: int) -> int | None:

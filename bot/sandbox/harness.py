@@ -14,8 +14,11 @@ from bot.moderation.clock import Clock
 from bot.sandbox.emulator import Emulator
 from bot.services import open_services
 from bot.settings import Settings, load_settings
+from bot.tasks import stack
 
 log = logging.getLogger(__name__)
+
+CLOSE_SECONDS = 90.0  # cog unloads wait 10 to 30 s each for work in flight
 
 
 def sandbox_settings(emu: Emulator, database_path: Path, **overrides: object) -> Settings:
@@ -54,10 +57,24 @@ async def running_bot(
             await _wait_ready(bot, task, ready_timeout)
             yield bot
         finally:
+            try:
+                await _close(bot, task)
+            finally:
+                await services.aclose()  # the database closes even if the bot's close hung
+
+
+async def _close(bot: FilmBot, task: asyncio.Task[None]) -> None:
+    """Close the bot and wait for its task, at most CLOSE_SECONDS; a close that hangs fails
+    with the stack of every task still running, instead of hanging the caller."""
+    try:
+        async with asyncio.timeout(CLOSE_SECONDS):
             await bot.close()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-            await services.aclose()
+    except TimeoutError:
+        running = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        stacks = "\n".join(f"{t.get_name()}:\n{stack(t)}" for t in running)
+        raise RuntimeError(f"the bot did not close within {CLOSE_SECONDS} s:\n{stacks}") from None
 
 
 async def _wait_ready(bot: FilmBot, task: asyncio.Task[None], timeout: float) -> None:

@@ -8,9 +8,10 @@ the same probabilities with numpy (no sparse matrix: building one costs more tha
 arithmetic for a batch of chat messages): tokens -> counts x idf -> l2 norm -> five decision
 values -> five sigmoids -> their mean. The unit tests check the result against `predict_prob`.
 
-Plain-ASCII text (most chat) is tokenised without the regex: its vectorizer tokens (runs of
-two or more word characters, lower-cased) are then the runs of ASCII letters, digits and
-underscores, which `bytes.translate` and `split` find several times faster than the regex.
+Text whose word characters are all ASCII (most chat, emoji and curly quotes included) is
+tokenised without the regex: its vectorizer tokens (runs of two or more word characters,
+lower-cased) are then the runs of ASCII letters, digits and underscores of its ASCII form
+(anything else a "?"), which `bytes.translate` and `split` find several times faster.
 A batch's ASCII texts are joined (a non-ASCII byte between them) and split in one pass, and
 their words looked up in one `map`; any other text goes through the vectorizer's pattern.
 """
@@ -43,6 +44,25 @@ def _ascii_word_table() -> bytes:
 
 SEPARATOR = b"\xff"  # no ASCII text holds it
 _ASCII_WORDS = _ascii_word_table()
+_JOIN = f" {SEPARATOR.decode('latin-1')} "
+# A word character that is not ASCII: without one, a text's tokens are those of its ASCII
+# form (every other character a separator; no character that is not a word character
+# becomes one when lower-cased: checked over all of Unicode by the tests).
+_FOREIGN_WORD_CHARACTER = re.compile(r"(?![\x00-\x7f])\w")
+
+
+def ascii_words_only(text: str) -> bool:
+    """True if every word character of the text is ASCII (emoji, curly quotes and dashes
+    are not word characters)."""
+    return text.isascii() or _FOREIGN_WORD_CHARACTER.search(text) is None
+
+
+def _as_bytes(text: str) -> bytes:
+    """The text in Latin-1, "?" for what it lacks: for text with only ASCII word characters,
+    every other character becomes a separator (a byte >= 128 or "?"), as in the regex."""
+    return text.encode("latin-1", "replace")
+
+
 _UNKNOWN, _NEXT_TEXT = -1, -2
 
 
@@ -59,6 +79,19 @@ class Tokens:
         over the vocabulary, from `LinearProfanityModel.marks`)."""
         found: list[int] = self.rows[marked[self.columns]].tolist()
         return set(found)
+
+    def with_rows_replaced(self, rows: list[int], other: Tokens) -> Tokens:
+        """These tokens with the given rows' tokens replaced by `other`'s (its row i is
+        rows[i])."""
+        replaced = np.zeros(self.count, dtype=bool)
+        replaced[rows] = True
+        keep = ~replaced[self.rows]
+        moved = np.asarray(rows, dtype=np.int64)[other.rows]
+        return Tokens(
+            self.count,
+            np.concatenate([self.rows[keep], moved]),
+            np.concatenate([self.columns[keep], other.columns]),
+        )
 
     def __add__(self, other: Tokens) -> Tokens:
         rows = np.concatenate([self.rows, other.rows + self.count])
@@ -122,13 +155,18 @@ class LinearProfanityModel:
         return scores
 
     def tokenise(self, texts: Sequence[str]) -> Tokens:
-        """The texts' known tokens. The plain-ASCII texts are joined and split in one pass
-        (bytes.translate, split, dictionary look-ups), the others one by one with the regex."""
+        """The texts' known tokens. Texts whose words are plain ASCII are joined and split
+        in one pass (bytes.translate, split, dictionary look-ups), the others one by one
+        with the regex."""
         if not texts:
             return _NO_TOKENS
-        plain = [row for row, text in enumerate(texts) if text.isascii()]
-        joined = f" {SEPARATOR.decode('latin-1')} ".join(texts[row] for row in plain)
-        words = joined.encode("latin-1").translate(_ASCII_WORDS).split() if plain else []
+        plain = [
+            row
+            for row, text in enumerate(texts)
+            if text.isascii() or not _FOREIGN_WORD_CHARACTER.search(text)
+        ]
+        joined = _as_bytes(_JOIN.join(texts[row] for row in plain))
+        words = joined.translate(_ASCII_WORDS).split() if plain else []
         ids = np.fromiter(
             map(self._ascii_vocabulary.get, words, itertools.repeat(_UNKNOWN)),
             dtype=np.int64,
@@ -138,20 +176,45 @@ class LinearProfanityModel:
         rows = np.asarray(plain, dtype=np.int64)[np.cumsum(starts)[~starts]]
         columns = ids[~starts]
         if len(plain) < len(texts):
-            others = [
-                (row, self.token_ids(text)) for row, text in enumerate(texts) if not text.isascii()
+            quick = set(plain)
+            found = [
+                (row, self.token_ids(text)) for row, text in enumerate(texts) if row not in quick
             ]
             rows = np.concatenate(
-                [rows, *(np.full(len(f), row, dtype=np.int64) for row, f in others)]
+                [rows, *(np.full(len(f), row, dtype=np.int64) for row, f in found)]
             )
-            columns = np.concatenate([columns, *(np.asarray(f, dtype=np.int64) for _, f in others)])
+            columns = np.concatenate([columns, *(np.asarray(f, dtype=np.int64) for _, f in found)])
         known = columns >= 0
         return Tokens(len(texts), rows[known], columns[known])
 
+    def tokenise_with_parts(
+        self, wholes: Sequence[str], parts: Sequence[str], owners: Sequence[int]
+    ) -> Tokens:
+        """The tokens of `wholes` then `parts`, as `tokenise([*wholes, *parts])` gives them,
+        for parts (each of the whole `owners[i]`) that split their whole only between words
+        the vocabulary does not know: a whole with parts takes its parts' tokens instead of
+        being tokenised again, unless it has a non-ASCII word character (lower-casing a
+        Greek sigma depends on what follows it)."""
+        count = len(wholes)
+        derived = np.zeros(count, dtype=bool)
+        derived[[row for row in set(owners) if ascii_words_only(wholes[row])]] = True
+        own = np.flatnonzero(~derived)
+        tokens = self.tokenise([wholes[row] for row in own.tolist()] + list(parts))
+        flat = np.concatenate([own, np.arange(count, count + len(parts))])
+        part_rows = tokens.rows - len(own)
+        from_part = part_rows >= 0
+        owner_of = np.asarray(owners, dtype=np.int64)[part_rows[from_part]]
+        copied = derived[owner_of]
+        return Tokens(
+            count + len(parts),
+            np.concatenate([flat[tokens.rows], owner_of[copied]]),
+            np.concatenate([tokens.columns, tokens.columns[from_part][copied]]),
+        )
+
     def token_ids(self, text: str) -> list[int]:
         """The vocabulary indices of the text's tokens, in order (unknown words left out)."""
-        if text.isascii():
-            words = text.encode("ascii").translate(_ASCII_WORDS).split()
+        if ascii_words_only(text):
+            words = _as_bytes(text).translate(_ASCII_WORDS).split()
             return [i for i in map(self._ascii_vocabulary.get, words) if i is not None]
         lookup = self._vocabulary.get
         return [i for i in map(lookup, self._token.findall(text.lower())) if i is not None]

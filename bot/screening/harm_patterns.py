@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_PATH = Path(__file__).with_name("data") / "harm_patterns.json"
 FORMAT = "filmbot-harm-patterns"
+GROUP_LISTS = ("GROUP", "GROUP_ONE", "GROUP_ADJ")  # the word lists that name identity groups
 LABELS = ("threat", "identity_attack", "insult")
 MAX_PART_DEPTH = 4  # parts may name parts, this deep
 
@@ -167,7 +168,10 @@ class HarmPatterns:
 
     CHOICES_KEPT = 2048  # sets of hint words whose candidate rules are kept (about 1 MB)
 
-    def __init__(self, rules: list[Rule], guards: list[Guard], version: int) -> None:
+    def __init__(
+        self, rules: list[Rule], guards: list[Guard], version: int, groups: re.Pattern[str]
+    ) -> None:
+        self.groups = groups  # any identity group of the word lists, a case-blind whole word
         self.rules = [replace(rule, regex=faster(rule.regex)) for rule in rules]
         self.guards = [replace(guard, regex=faster(guard.regex)) for guard in guards]
         self.version = version
@@ -347,7 +351,15 @@ def _compile(data: dict[str, Any]) -> HarmPatterns:
     guards = [_guard(name, raw, words, parts) for name, raw in data["guards"].items()]
     if not rules:
         raise ValueError("no rules")
-    return HarmPatterns(rules, guards, int(data["version"]))
+    return HarmPatterns(rules, guards, int(data["version"]), _groups(words))
+
+
+def _groups(words: dict[str, list[str]]) -> re.Pattern[str]:
+    """Any phrase of the group word lists as a case-blind whole word (never matches if none)."""
+    phrases = [phrase for name in GROUP_LISTS for phrase in words.get(name, [])]
+    if not phrases:
+        return re.compile(r"(?!)")
+    return re.compile(rf"(?<![\w@]){_alternation(phrases)}(?!\w)", re.IGNORECASE)
 
 
 def _guard(

@@ -45,7 +45,8 @@ class ScreeningSettings(Protocol):
     def database_path(self) -> Path:  # exported ONNX models are cached beside it
         ...
 
-    # toxicity_patterns (Path | None) is read with getattr: older callers may not have it
+    # toxicity_patterns, toxicity_harm_head (Path | None) and toxicity_second_look are read
+    # with getattr: older callers may not have them
 
 
 @dataclass(frozen=True)
@@ -89,11 +90,15 @@ def load_backend(settings: ScreeningSettings) -> ActiveBackend:
 
 
 def _embedded(settings: ScreeningSettings, reason: str, fell_back: bool = False) -> ActiveBackend:
-    """The embedded backend; the reason says so when its pattern file could not be used."""
-    backend = EmbeddedBackend(getattr(settings, "toxicity_patterns", None))
-    if backend.problem:
-        reason = f"{reason}; {backend.problem}"
-    return ActiveBackend(backend, reason, fell_back)
+    """The embedded backend; the reason says whether its second look is on (first, so a
+    trimmed status line keeps it), and why when its pattern file could not be used."""
+    backend = EmbeddedBackend(
+        getattr(settings, "toxicity_patterns", None),
+        getattr(settings, "toxicity_harm_head", None),
+        getattr(settings, "toxicity_second_look", "on") != "off",
+    )
+    parts = (reason, backend.second_look_state, backend.problem)
+    return ActiveBackend(backend, "; ".join(p for p in parts if p), fell_back)
 
 
 def model_cache(settings: ScreeningSettings) -> Path:

@@ -35,6 +35,15 @@ class ScreeningStatus(StrEnum):
     UNSCREENED = "unscreened"
 
 
+class SecondLookState(StrEnum):
+    """Where a stored message stands with the embedded backend's second look (None: none due)."""
+
+    PENDING = "pending"  # its first verdict is stored; the second look is still to come
+    DONE = "done"
+    SUPERSEDED = "superseded"  # an edit's newer revision is looked at instead
+    DELETED = "deleted"  # deleted before its second look: never flagged
+
+
 class ReviewSource(StrEnum):
     """Who put a message in the review queue."""
 
@@ -104,6 +113,7 @@ class ScreeningRecord:
     label: str | None = None
     rule: str | None = None
     note: str | None = None
+    second_look: SecondLookState | None = None
 
 
 @dataclass(frozen=True)
@@ -132,6 +142,7 @@ class ScreenedMessage:
     retry_after: str | None
     received_at: str
     screened_at: str | None
+    second_look: SecondLookState | None = None
 
     @property
     def hidden(self) -> bool:

@@ -4,6 +4,11 @@
 the batcher's worker thread). It raises ScreenerBusy when the queue is full and
 TimeoutError when scoring takes longer than `timeout`: store the message as unscreened.
 `pipeline.screen_blocking(...)` does the same synchronously, for scripts and benchmarks.
+
+With `defer_second_look` (what the bot uses), the embedded backend's second look does not
+hold the verdict back: `screen` returns the first stage's scores with `Screening.deferred`
+set, and the service queues that for the second look's own worker (`look_later`), whose
+results arrive through `looks.finished()`. `screen_blocking` always waits for both.
 """
 
 from __future__ import annotations
@@ -11,12 +16,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot.films.model import FilmDetails
 from bot.screening.backend import ScoringBackend
 from bot.screening.batcher import Batcher
 from bot.screening.film_aware import DISCOUNT, FilmAwareText, FilmContext, prepare
+from bot.screening.look_queue import LookQueue
 from bot.screening.normalise import Lexicon, Normalised, has_words, normalise
 from bot.screening.results import Scores, max_scores
 
@@ -41,6 +48,7 @@ class Screening:
     normalised: Normalised
     film: FilmAwareText
     skipped: str | None = None  # why nothing was scored ("no words", "only film dialogue")
+    deferred: Deferred | None = None  # the first stage's alone: the second look is to come
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,23 @@ class _Plan:
         return self.primary + self.discounted
 
 
+@dataclass(frozen=True)
+class Deferred:
+    """What the second look needs of a message the first stage scored: its texts as planned
+    and each one's first-stage scores."""
+
+    plan: _Plan
+    scores: tuple[Scores, ...]
+
+
+@dataclass(frozen=True)
+class LookJob:
+    """A stored message (`row_id`) waiting for its second look."""
+
+    row_id: int
+    deferred: Deferred
+
+
 class ScreeningPipeline:
     """The screener a cog uses: one per process, owning the batcher and its worker thread."""
 
@@ -65,6 +90,7 @@ class ScreeningPipeline:
         reason: str = "",
         lexicon: Lexicon | None = None,
         timeout: float = DEFAULT_TIMEOUT,
+        defer_second_look: bool = False,
         **batcher_options: float,
     ) -> None:
         self.backend = backend
@@ -74,7 +100,13 @@ class ScreeningPipeline:
         self._films: OrderedDict[object, FilmContext] = OrderedDict()
         self._last_film: FilmDetails | None = None
         self._last_context: FilmContext | None = None
-        self.batcher = Batcher(backend, **batcher_options)  # type: ignore[arg-type]  # Batcher's keyword options, passed through
+        self._second_look = getattr(backend, "second_look", None) if defer_second_look else None
+        first = backend
+        self.looks: LookQueue[LookJob, Screening] | None = None
+        if self._second_look is not None:
+            first = backend.first_stage()  # type: ignore[attr-defined]  # the embedded backend has a second look
+            self.looks = LookQueue(self.look_again)
+        self.batcher = Batcher(first, **batcher_options)  # type: ignore[arg-type]  # Batcher's keyword options, passed through
 
     @property
     def backend_name(self) -> str:
@@ -85,25 +117,55 @@ class ScreeningPipeline:
         plan = self._plan(text, film)
         if not plan.texts:
             return self._skipped(plan)
-        scores = await asyncio.wait_for(self.batcher.score_many(plan.texts), self.timeout)
-        return self._combine(plan, scores)
+        # asyncio.timeout, not wait_for: on 3.11 wait_for drops a cancel that arrives as the
+        # scores do, and a shutdown that cancels a catch-up would then wait for ever.
+        async with asyncio.timeout(self.timeout):
+            scores = await self.batcher.score_many(plan.texts)
+        if self.looks is None:
+            return self._combine(plan, scores)
+        return self._combine(plan, scores, Deferred(plan, tuple(scores)))
 
-    def screen_blocking(self, texts: list[str], film: FilmDetails | None = None) -> list[Screening]:
-        """Score many messages in the calling thread, bypassing the batcher."""
+    def look_later(self, row_id: int, screening: Screening) -> bool:
+        """Queue the second look of a stored message; False if there is none to do or the
+        queue is full (the row stays pending: the catch-up submits it again)."""
+        if self.looks is None or screening.deferred is None:
+            return False
+        return self.looks.submit(LookJob(row_id, screening.deferred))
+
+    def look_again(self, jobs: list[LookJob]) -> list[Screening]:
+        """The second look of several messages at once (blocking: the worker thread's), each
+        combined as `screen` combines the first stage's scores."""
+        if self._second_look is None:
+            raise RuntimeError("this pipeline has no second look to defer")
+        texts = [text for job in jobs for text in job.deferred.plan.texts]
+        results = [dict(scores) for job in jobs for scores in job.deferred.scores]
+        self._second_look.apply(texts, results)
+        plans = [job.deferred.plan for job in jobs]
+        return [self._combine(plan, part) for plan, part in _per_plan(plans, results)]
+
+    def screen_blocking(
+        self, texts: list[str], film: FilmDetails | None = None, *, wait: bool = True
+    ) -> list[Screening]:
+        """Score many messages in the calling thread, bypassing the batcher: with the second
+        look's scores (`wait`, what scripts, `bench quality` and tests compare), or, for a
+        pipeline that defers it, the first stage's alone with `deferred` set, as `screen`."""
+        first = not wait and self.looks is not None
         plans = [self._plan(text, film) for text in texts]
         flat = [t for plan in plans for t in plan.texts]
-        scores = self.backend.score(flat) if flat else []
-        results, cursor = [], 0
-        for plan in plans:
-            if not plan.texts:
-                results.append(self._skipped(plan))
-                continue
-            results.append(self._combine(plan, scores[cursor : cursor + len(plan.texts)]))
-            cursor += len(plan.texts)
-        return results
+        scorer = self.batcher.backend if first else self.backend
+        scores = scorer.score(flat) if flat else []
+        return [
+            self._combine(plan, part, Deferred(plan, tuple(part)) if first else None)
+            if plan.texts
+            else self._skipped(plan)
+            for plan, part in _per_plan(plans, scores)
+        ]
 
     async def close(self) -> None:
-        """Score what is queued, then stop the worker thread."""
+        """Score what is queued, then stop the worker thread; the second look's worker stops
+        after its current batch (what it had not looked at stays pending in the database)."""
+        if self.looks is not None:
+            await self.looks.close()
         await self.batcher.close(flush=True)
 
     def _plan(self, text: str, film: FilmDetails | None) -> _Plan:
@@ -113,23 +175,27 @@ class ScreeningPipeline:
         discounted = [d for d in aware.discounted if has_words(d)]
         return _Plan(normalised, aware, primary, discounted)
 
-    def _combine(self, plan: _Plan, scores: list[Scores]) -> Screening:
+    def _combine(
+        self, plan: _Plan, scores: list[Scores], deferred: Deferred | None = None
+    ) -> Screening:
         if len(scores) != 1 or plan.discounted:
-            return self._combine_parts(plan, scores)
+            return self._combine_parts(plan, scores, deferred)
         # most messages are one text and nothing discounted: what _combine_parts gives, quicker
         combined = self._zeros()
         for label, value in scores[0].items():
             combined[label] = max(combined.get(label, 0.0), float(value))
-        return Screening(combined, self.backend.name, plan.normalised, plan.film)
+        return Screening(combined, self.backend.name, plan.normalised, plan.film, deferred=deferred)
 
-    def _combine_parts(self, plan: _Plan, scores: list[Scores]) -> Screening:
+    def _combine_parts(
+        self, plan: _Plan, scores: list[Scores], deferred: Deferred | None
+    ) -> Screening:
         primary = max_scores(scores[: len(plan.primary)])
         discounted = max_scores(scores[len(plan.primary) :], weight=DISCOUNT)
         for label, weight in CHARACTER_SPEECH_WEIGHT.items():
             if label in discounted:
                 discounted[label] *= weight / DISCOUNT
         combined = max_scores([self._zeros(), primary, discounted])
-        return Screening(combined, self.backend.name, plan.normalised, plan.film)
+        return Screening(combined, self.backend.name, plan.normalised, plan.film, deferred=deferred)
 
     def _skipped(self, plan: _Plan) -> Screening:
         why = "only film dialogue" if plan.film.film_quotes else "no words to score"
@@ -172,3 +238,11 @@ def split_for_scoring(
         resume = text.find(" ", end - overlap, end)
         start = resume + 1 if resume > start else end
     return [c for c in chunks if c]
+
+
+def _per_plan(plans: list[_Plan], scores: list[Scores]) -> Iterator[tuple[_Plan, list[Scores]]]:
+    """Each plan with its own slice of the scores of all the plans' texts, in order."""
+    cursor = 0
+    for plan in plans:
+        yield plan, scores[cursor : cursor + len(plan.texts)]
+        cursor += len(plan.texts)

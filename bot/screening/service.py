@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import aiosqlite
 
 from bot.errors import InvalidInput, PermissionDenied
 from bot.films.model import FilmDetails
+from bot.journal.crash import NO_CRASHES, CrashPoints
 from bot.screening.batcher import ScreenerBusy, ScreenerClosed
 from bot.screening.handled import CatchUp, Handled, describe_failure, screening_record
+from bot.screening.look_service import SecondLooks
 from bot.screening.model import (
     SERVER_WIDE,
     ChannelMode,
@@ -82,6 +85,7 @@ class ScreeningService:
         pipeline: ScreeningPipeline | None = None,
         films: FilmLookup | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        crash: CrashPoints = NO_CRASHES,
     ) -> None:
         self._pipeline = pipeline
         self._messages = ScreenedMessageRepository(conn)
@@ -90,6 +94,8 @@ class ScreeningService:
         self._films = films
         self._clock = clock
         self._policy_cache: dict[int, ScreeningPolicy] = {}
+        # the embedded backend's second look, after the first verdict (look_service.py)
+        self.second_looks = SecondLooks(conn, lambda: self._pipeline, self.policy, films, crash)
 
     # --- the model ------------------------------------------------------------------------
     @property
@@ -111,10 +117,14 @@ class ScreeningService:
         if self._pipeline is None:
             return NOT_LOADED
         stats = self._pipeline.batcher.stats
+        looks = ""
+        if self.second_looks.on:
+            looks = f"; second look after the verdict, {self.second_looks.waiting} waiting"
         return (
             f"backend {self._pipeline.backend_name} ({self._pipeline.reason}); "
             f"{counted(stats.jobs, 'message')} scored, mean batch {stats.mean_batch:.1f}, "
             f"{self._pipeline.batcher.queued} waiting, {stats.rejected} deferred when busy"
+            f"{looks}"
         )
 
     # --- screening messages ---------------------------------------------------------------
@@ -327,11 +337,14 @@ class ScreeningService:
         waiting_id: int | None,
     ) -> Handled:
         verdict = decide(screening.scores, policy, place)
-        record = screening_record(screening, verdict, message.content)
+        look = self.second_looks.due(screening, verdict)
+        record = replace(screening_record(screening, verdict, message.content), second_look=look)
         if waiting_id is None:
             stored = await self._messages.record(message, record)
         else:
             stored = await self._messages.complete(waiting_id, record)
+        if look is not None:
+            self.second_looks.submit(stored, screening)
         item = None
         if verdict.outcome is not Outcome.PASS:
             item, _ = await self._review.open_item(

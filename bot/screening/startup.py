@@ -10,7 +10,6 @@ status` show: the active backend and why, or that it is still loading, or why it
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -19,6 +18,7 @@ from bot.screening.loader import ActiveBackend, ScreeningSettings, load_backend_
 from bot.screening.normalise import default_lexicon
 from bot.screening.pipeline import ScreeningPipeline
 from bot.screening.service import ScreeningService
+from bot.tasks import stop_task
 
 log = logging.getLogger(__name__)
 
@@ -66,10 +66,7 @@ class ScreeningStartup:
 
     async def close(self) -> None:
         """Stop a load still running, then score what is queued and stop the worker."""
-        if self._task is not None and not self._task.done():
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await stop_task(self._task)
         if self.service.pipeline is not None:
             await self.service.pipeline.close()
 
@@ -83,7 +80,10 @@ class ScreeningStartup:
             log.exception("the screening backend could not be loaded")
             self.failure = f"the screening backend could not be loaded: {exc}"
         else:
-            self.service.use_pipeline(ScreeningPipeline(active.backend, reason=active.reason))
+            pipeline = ScreeningPipeline(
+                active.backend, reason=active.reason, defer_second_look=True
+            )
+            self.service.use_pipeline(pipeline)
             self._loaded.set()
             log.info("screening backend ready: %s (%s)", active.name, active.reason)
         finally:

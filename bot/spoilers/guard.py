@@ -288,8 +288,9 @@ class SpoilerGuard:
     async def taken_down(self, record_id: int) -> GuardRecord:
         return _kept(await self._records.mark_original_deleted(record_id))
 
-    async def noted(self, record_id: int, *, delivered: bool) -> GuardRecord:
-        status = NoteStatus.SENT if delivered else NoteStatus.CLOSED
+    async def noted(self, record_id: int, status: NoteStatus) -> GuardRecord:
+        """What became of the author's note: sent, closed (their DMs), failed (Discord) or
+        unknown (the bot stopped while sending it)."""
         return _kept(await self._records.set_note_status(record_id, status))
 
 

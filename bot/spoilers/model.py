@@ -77,11 +77,14 @@ class GuardTrigger(StrEnum):
 
 
 class NoteStatus(StrEnum):
-    """Whether the author's private note was sent, refused (DMs closed) or not needed."""
+    """Whether the author's private note was sent, refused (their DMs are closed), not
+    delivered (a Discord error) or not needed. The delivered ones share DmStatus's values."""
 
     PENDING = "pending"
     SENT = "sent"
     CLOSED = "closed"
+    FAILED = "failed"
+    UNKNOWN = "unknown"  # the bot stopped while sending it
     NOT_APPLICABLE = "not_applicable"
 
 

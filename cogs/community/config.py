@@ -64,7 +64,7 @@ async def settings(
             channel_name=reviews_channel.name,
         )
     if announce_channel is not None:
-        check_bot_can_plan(announce_channel)
+        check_bot_can_plan(interaction, announce_channel)
     if reminder_role is not None:
         check_reminder_role(reminder_role.id, guild.id, managed=reminder_role.managed)
     if reminder_minutes is not None:

@@ -1,8 +1,10 @@
 """/movienight plan|cancel|reschedule|list: a native poll of watchlist films, then (on the
 scheduler) a scheduled event for the winner, a reminder and the film's discussion thread.
 
-Planning takes a moderator or the server's planner role (/community settings). Every refusal
-comes before anything is created.
+Planning takes a moderator or the server's planner role (/community settings), and what
+Discord asks of a member creating an event by hand: Create Events (or Manage Events). Moving
+or calling off a night takes Create Events for one's own night, Manage Events for anyone's
+(bot/community/permissions.py). Every refusal comes before anything is created or changed.
 """
 
 from __future__ import annotations
@@ -14,15 +16,16 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import FilmBot
-from bot.community.model import POLL_ANSWERS_MIN
-from bot.errors import InvalidInput
+from bot.community.model import POLL_ANSWERS_MIN, MovieNight
+from bot.community.permissions import check_can_change, check_can_plan
+from bot.errors import InvalidInput, UserFacingError
 from bot.limits import POLL_ANSWERS
 from bot.render import timestamp
 from bot.text import escape_markdown
-from cogs._checks import NotAllowed, is_moderator
+from cogs._checks import NotAllowed, granted, is_moderator
 from cogs._types import Interaction
 from cogs.community import night_plan
-from cogs.community.checks import check_bot_can_plan, server_of
+from cogs.community.checks import check_bot_can_plan, check_bot_can_schedule, server_of
 from cogs.community.night_actions import WINNER_KIND, DiscordNightActions, NightWinner
 
 log = logging.getLogger(__name__)
@@ -48,8 +51,31 @@ async def _planner(interaction: Interaction) -> bool:
     raise NotAllowed("Planning movie nights takes a moderator or the server's planner role.")
 
 
+async def _creates_events(interaction: Interaction) -> bool:
+    """The planner may create a Discord event themselves: the bot creates it for them."""
+    try:
+        check_can_plan(granted(interaction.permissions))
+    except UserFacingError as refused:
+        raise NotAllowed(refused.message) from None
+    return True
+
+
+def _check_change(interaction: Interaction, night: MovieNight, doing: str) -> None:
+    """Refused unless the member may change this night's event (Discord's rule) and, when the
+    event exists, the bot may too; before anything is changed."""
+    check_can_change(
+        granted(interaction.permissions),
+        night_id=night.id,
+        planned_by_them=night.created_by == interaction.user.id,
+        doing=doing,
+    )
+    if night.event_id is not None:
+        check_bot_can_schedule(server_of(interaction))
+
+
 @group.command(name="plan")
 @app_commands.describe(when=WHEN, choices=CHOICES)
+@app_commands.check(_creates_events)
 @app_commands.check(_planner)
 async def plan(
     interaction: Interaction,
@@ -65,7 +91,7 @@ async def plan(
     channel = guild.get_channel(settings.announce_channel_id or 0) or interaction.channel
     if not isinstance(channel, discord.TextChannel):
         raise InvalidInput("Plan movie nights in a text channel (or set an announce channel).")
-    check_bot_can_plan(channel)
+    check_bot_can_plan(interaction, channel)
     intent = await night_plan.plan_night(
         interaction.client.services,
         settings,
@@ -97,6 +123,7 @@ async def cancel(interaction: Interaction, night: int | None = None) -> None:
     """Call a movie night off: its poll ends or its event is cancelled."""
     nights = interaction.client.services.community.movie_nights
     movie_night = await nights.next_for(server_of(interaction).id, night)
+    _check_change(interaction, movie_night, "cancel")
     await interaction.response.defer(ephemeral=True, thinking=True)
     await nights.cancel(movie_night)
     await interaction.followup.send(f"Movie night #{movie_night.id} is cancelled.", ephemeral=True)
@@ -110,6 +137,7 @@ async def reschedule(interaction: Interaction, when: str, night: int | None = No
     guild = server_of(interaction)
     community = interaction.client.services.community
     movie_night = await community.movie_nights.next_for(guild.id, night)
+    _check_change(interaction, movie_night, "move")
     settings = await community.settings.get(guild.id)
     await interaction.response.defer(ephemeral=True, thinking=True)
     moved = await community.movie_nights.reschedule(movie_night, when, settings)

@@ -21,7 +21,7 @@ from bot.films.text import plain, truncate
 from bot.journal import Finished, Handler, Intent, Step, StepContext
 from bot.render import timestamp
 from bot.text import escape_markdown
-from cogs.community.night_plan import find_own
+from cogs._own_messages import by_user, find_own
 from cogs.community.thread_parts import retry_passing
 from cogs.discussions.opening import _create as open_discussion_thread
 
@@ -255,10 +255,11 @@ class NightWinner(Handler):
             f"{event_url(guild.id, event_id)}"
         )
 
-        async def same(message: discord.Message) -> bool:
+        def same(message: discord.Message) -> bool:
             return message.content == text
 
-        if ctx.state.get("announcing") and (found := await find_own(self.bot, channel, same)):
+        announcing = ctx.state.get("announcing")
+        if announcing and (found := await find_own(channel, by_user(self.bot), same)):
             return {"message_id": found}
         await ctx.save(announcing=True)
         card = discord.Embed.from_dict(film_card(details).as_dict())

@@ -12,8 +12,7 @@ Discord refuses for good cancels the night (`undone`).
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,12 +24,10 @@ from bot.community.movienight import StoredPlan, poll_spec
 from bot.errors import UserFacingError
 from bot.journal import Finished, Handler, Intent, Step, StepContext
 from bot.services import Services
+from cogs._own_messages import by_user, find_own
 from cogs.community.thread_parts import retry_passing
 
-log = logging.getLogger(__name__)
-
 KIND = "movie-night-plan"
-POLL_LOOKBACK = 50  # the channel's newest messages searched for a poll whose id was lost
 
 
 async def plan_night(
@@ -68,24 +65,6 @@ async def plan_night(
             f"Discord refused to post the movie night poll ({error.status}: {error.text}). "
             "The night is not planned; try again in a moment."
         ) from None
-
-
-async def find_own(
-    bot: FilmBot,
-    channel: discord.abc.Messageable,
-    match: Callable[[discord.Message], Awaitable[bool]],
-) -> int | None:
-    """The id of the bot's newest message in `channel` that `match` accepts, among the
-    newest POLL_LOOKBACK; None if none does or the history cannot be read (403)."""
-    me = bot.user
-    try:
-        async for message in channel.history(limit=POLL_LOOKBACK):
-            if me is not None and message.author.id == me.id and await match(message):
-                log.info("message %s found again (its id was lost)", message.id)
-                return message.id
-    except discord.Forbidden as error:
-        log.warning("could not read the history to look for a lost message: %s", error)
-    return None
 
 
 def planned(intent: Intent) -> tuple[int, int | None]:
@@ -147,7 +126,8 @@ class NightPlan(Handler):
 
     async def _find(self, night: MovieNight, question: str) -> int | None:
         """The bot's poll with this question among the channel's newest messages, if no night
-        has it yet; None when there is none or the channel cannot be read (posted again)."""
+        has it yet; None when there is none or the channel cannot be read (posted again).
+        Passing trouble is Retryable (cogs/_own_messages.py)."""
 
         async def ours(message: discord.Message) -> bool:
             poll = message.poll
@@ -155,7 +135,7 @@ class NightPlan(Handler):
             return same and await self.nights.by_poll(message.id) is None
 
         channel = self.bot.get_partial_messageable(night.channel_id, guild_id=night.guild_id)
-        return await find_own(self.bot, channel, ours)
+        return await find_own(channel, by_user(self.bot), ours)
 
     async def undo(self, ctx: StepContext, error: str) -> bool:
         """Discord refused the poll for good: the night stored for it is cancelled."""

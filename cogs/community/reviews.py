@@ -135,7 +135,8 @@ async def _in_time(interaction: Interaction, work: Awaitable[T]) -> T:
     is prepared), the interaction is deferred first, so Discord's first-answer deadline holds."""
     task = asyncio.ensure_future(work)
     try:
-        return await asyncio.wait_for(asyncio.shield(task), DEFER_AFTER_SECONDS)
+        async with asyncio.timeout(DEFER_AFTER_SECONDS):
+            return await asyncio.shield(task)
     except TimeoutError:
         await _defer(interaction)
     return await task

@@ -14,7 +14,7 @@ import discord
 
 from bot.app import FilmBot
 from bot.journal import StepContext
-from cogs._webhooks import FIND_WINDOW, passing
+from cogs._own_messages import by_user, find_own, passing
 
 log = logging.getLogger(__name__)
 H = TypeVar("H")
@@ -70,12 +70,9 @@ class ThreadParts:
 
     async def find(self, part: str, after: int) -> int | None:
         """A message of the bot's with this text after `after` (a part whose id was lost)."""
-        me = self._bot.user
-        async for message in self._thread.history(after=discord.Object(after), limit=FIND_WINDOW):
-            if me is not None and message.author.id == me.id and message.content == part:
-                log.info("message %s of thread %s found again", message.id, self._thread.id)
-                return message.id
-        return None
+        return await find_own(
+            self._thread, by_user(self._bot), lambda m: m.content == part, after=after
+        )
 
     async def delete(self, message_id: int) -> None:
         """Delete a posted part (one already gone is done)."""

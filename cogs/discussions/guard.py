@@ -9,7 +9,8 @@ The decisions and the records are bot/spoilers/guard.py; the re-post is a journa
 
 Comments with attachments are left up (deleting them would delete the files; re-uploading
 them as spoiler files is future work). Closed DMs: the author's note is not delivered and
-that is recorded (note_status "closed"); nothing else is posted, because the re-post's footer
+that is recorded (note_status "closed"; "failed" when Discord did not deliver it, see
+cogs/_dms.py); nothing else is posted, because the re-post's footer
 already says what happened, in public, without pinging anyone.
 """
 

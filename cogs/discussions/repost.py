@@ -18,14 +18,17 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.errors import UserFacingError
-from bot.journal import Handler, Intent, Retryable, Step, StepContext
+from bot.journal import Handler, Intent, Retryable, Step, StepContext, was_interrupted
 from bot.message_path import remove_message
+from bot.moderation.model import DmStatus
 from bot.replies.model import MessageRecord
 from bot.spoilers.guard import Takedown
-from bot.spoilers.model import GuardTrigger, Sensitivity
+from bot.spoilers.model import GuardTrigger, NoteStatus, Sensitivity
 from bot.webhooks import abandon_post, send_parts
+from cogs._dms import send_dm
+from cogs._own_messages import passing
 from cogs._steps import PathStep, find_cog
-from cogs._webhooks import ChannelWebhooks, WebhookSender, passing
+from cogs._webhooks import ChannelWebhooks, WebhookSender
 from cogs.replies.records import parent_id
 
 if TYPE_CHECKING:
@@ -133,11 +136,13 @@ class GuardRepost(Handler):
         note = ctx.payload["note"]
         if note is None:
             return {"delivered": None}
-        delivered = await self._dm(ctx.payload["author_id"], note)
-        await self.bot.services.guard.noted(_record_id(ctx), delivered=delivered)
-        return {"delivered": delivered}
+        dm = await send_dm(self.bot, ctx.payload["author_id"], note, what="the guard's note")
+        await self.bot.services.guard.noted(_record_id(ctx), NoteStatus(dm.value))
+        return {"delivered": dm is DmStatus.SENT}
 
     async def step_screen(self, ctx: StepContext) -> dict[str, Any]:
+        if was_interrupted(ctx.intent.results.get("note")):  # the note's fate is not known
+            await self.bot.services.guard.noted(_record_id(ctx), NoteStatus.UNKNOWN)
         path = find_cog(self.bot, PathStep)
         if path is not None:
             await path.screen_repost(ctx.payload, ctx.intent.result("post")["sent"])
@@ -160,18 +165,6 @@ class GuardRepost(Handler):
         return self.webhooks.sender(
             parent, p["author_name"], thread_id=p["thread_id"], avatar_url=p["avatar_url"]
         )
-
-    async def _dm(self, user_id: int, note: str) -> bool:
-        """Whether the note reached the author. Any refusal (closed DMs, the author gone, a
-        Discord error) is an undelivered note: it is never sent twice, and the intent goes
-        on to screen the re-post."""
-        try:
-            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
-            await user.send(note)
-        except discord.HTTPException as error:
-            log.info("could not DM user %s the spoiler guard's note: %s", user_id, error)
-            return False
-        return True
 
 
 def original_record(p: dict[str, Any]) -> MessageRecord:

@@ -19,11 +19,12 @@ import logging
 
 from discord import app_commands
 
+from bot import limits
 from bot.errors import UserFacingError
 from bot.films.catalog import FilmCatalog
 from bot.films.model import Film
 from bot.films.resolve import FilmNotFound
-from bot.films.text import safe_echo
+from bot.films.text import plain, safe_echo, truncate
 from cogs._types import FilmBot, Interaction
 
 log = logging.getLogger(__name__)
@@ -45,10 +46,20 @@ async def film_autocomplete(
     so Discord gets its answer well inside 3 seconds."""
     try:
         choices = await catalog_of(interaction).autocomplete(current or "")
-    except Exception:  # an empty list beats Discord's "loading options failed"
+    except Exception:  # one plain choice beats Discord's bare "loading options failed"
         log.exception("film autocomplete failed for %r", (current or "")[:100])
-        return []
+        return search_failed(current or "")
     return [app_commands.Choice(name=c.name, value=c.value) for c in choices]
+
+
+def search_failed(typed: str) -> list[app_commands.Choice[str]]:
+    """What autocomplete offers when the catalog cannot answer: one choice saying so, valued
+    with the text as typed (picked, it is looked up as a typed title); none for no text."""
+    value = typed.strip()[: limits.CHOICE_VALUE]
+    if not value:
+        return []
+    name = f"Film search failed; pick this to look up “{truncate(plain(value), 40)}” as typed"
+    return [app_commands.Choice(name=name[: limits.CHOICE_NAME], value=value)]
 
 
 async def resolve_film(interaction: Interaction, value: str) -> Film:

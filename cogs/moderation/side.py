@@ -18,11 +18,11 @@ import discord
 from bot.errors import InvalidInput, NotFound, PermissionDenied
 from bot.journal import Retryable
 from bot.moderation.model import DmStatus
+from cogs._dms import send_dm
 from cogs._types import FilmBot
 
 log = logging.getLogger(__name__)
 
-CANNOT_MESSAGE_USER = 50007
 UNKNOWN_MEMBER, UNKNOWN_USER, UNKNOWN_BAN = 10007, 10013, 10026
 SECONDS_PER_DAY = 24 * 3600
 
@@ -67,19 +67,9 @@ class DiscordModeration:
         return self.bot.user.id
 
     async def send_dm(self, user_id: int, text: str) -> DmStatus:
-        """Send the member a DM; closed DMs (or no shared server) are recorded, not errors.
-        So is a DM Discord failed to deliver (5xx, a dropped connection): a DM step runs at
-        most once, and the action it belongs to goes on, recorded as "not told"."""
-        try:
-            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
-            await user.send(text)
-        except (discord.Forbidden, discord.NotFound) as error:
-            log.info("could not DM %s (code %s): recorded as closed", user_id, error.code)
-            return DmStatus.CLOSED
-        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
-            log.warning("could not DM %s (%s): recorded as not told", user_id, error)
-            return DmStatus.CLOSED
-        return DmStatus.SENT
+        """Send the member a DM: sent, closed (their DMs) or failed (Discord's trouble); never
+        an error, so the action it belongs to goes on (cogs/_dms.py)."""
+        return await send_dm(self.bot, user_id, text, what="a moderation notice")
 
     async def timed_out_until(self, guild_id: int, member_id: int) -> datetime | None:
         guild = self.bot.get_guild(guild_id)

@@ -219,7 +219,7 @@ async def backfill(interaction: Interaction) -> None:
     except discord.Forbidden:
         raise PermissionDenied(
             f"Discord refused to let me read the history of {channel.mention}: I need Read "
-            "Message History there."
+            "Message History there. What I read before Discord refused is kept."
         ) from None
     await services.replies.set_thread_title(channel.id, channel.guild.id, channel.name)
     await status.finish(f"Done. {report.summary()}")

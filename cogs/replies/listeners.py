@@ -19,6 +19,7 @@ from bot.app import FilmBot
 from bot.replies.backfill import BackfillReport
 from bot.replies.capture import ReplyCapture
 from bot.replies.model import Unwritten
+from bot.tasks import settle, stop_task
 from cogs._steps import CaptureStep, PathStep, ScreeningStep, find_cog
 from cogs.replies.catchup import Readable, catch_up_channel, screened_channels
 from cogs.replies.records import Capturable, thread_parent, to_record
@@ -47,12 +48,8 @@ class ReplyCapturing(commands.Cog, CaptureStep):
         self._closing = True
         await self.notes.close()
         for task in (self.startup_catch_up, self.last_catch_up):
-            if task is not None and not task.done():
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-        while self._in_flight:
-            await asyncio.wait(set(self._in_flight))
+            await stop_task(task)
+        await settle(self._in_flight)
 
     @property
     def capture_writer(self) -> ReplyCapture:

@@ -55,7 +55,13 @@ class UnwrittenNotes:
         try:
             row_ids = await replies.note_unwritten(channel_id, guild_id, message_ids, kind)
         except Exception as error:
-            log.warning("could not note %s of %s: %s", kind, list(message_ids), error)
+            log.warning(
+                "could not note %s of %s in channel %s: %s",
+                kind,
+                list(message_ids),
+                channel_id,
+                error,
+            )
             return
         self.bot.services.journal.crash.reach(NOTED.format(kind=kind.value))
         self._noted.extend(row_ids)

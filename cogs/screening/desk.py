@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import weakref
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ import discord
 
 from bot.journal import Status, StepContext
 from bot.message_path import remove_message
+from bot.moderation.messages import told as dm_told
 from bot.moderation.model import REASON_MAX, Action, DmStatus
 from bot.moderation.rules import Person
 from bot.moderation.service import Queued
@@ -30,8 +32,9 @@ from bot.screening.review_text import (
     author_notice,
 )
 from cogs._checks import guild_facts_for, person
+from cogs._own_messages import by_user, find_own, passing
 from cogs._ui import to_embed
-from cogs._webhooks import ChannelWebhooks, passing
+from cogs._webhooks import ChannelWebhooks
 from cogs.screening.buttons import review_view
 from cogs.screening.journaled import (
     ALERT,
@@ -53,7 +56,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NOTES_FIELD = "Notes"
-ALERT_LOOKBACK = 50  # newest alert-channel messages read for an alert whose id was lost
 
 
 class ReviewDesk:
@@ -156,7 +158,7 @@ class ReviewDesk:
 
     async def record_case(self, item: ReviewItem, rule: str, dm: DmStatus) -> str:
         """The automatic case for a hidden message; the note the alert shows."""
-        told = "told by DM" if dm == DmStatus.SENT else "not told: their DMs are closed"
+        told = dm_told(dm)
         guild = self.bot.get_guild(item.guild_id)
         if guild is None:
             return f"Author {told}."
@@ -171,9 +173,10 @@ class ReviewDesk:
             )
             number = outcome.case.number
             await self.services.moderation.record_dm_status(item.guild_id, number, dm)
-        except Exception:
-            log.exception("could not record the case for review item %s", item.id)
-            return f"Author {told}."
+        except Exception:  # the message is hidden either way: the alert must still go out
+            error_id = secrets.token_hex(4)
+            log.exception("error %s: no case recorded for review item %s", error_id, item.id)
+            return f"No case recorded (error `{error_id}`, in the bot's log); author {told}."
         return f"Case #{number}; author {told}."
 
     # --- alerts ---------------------------------------------------------------------------
@@ -253,18 +256,9 @@ class ReviewDesk:
         """The id of the bot's alert for `item` among the channel's newest messages; None if
         there is none, or if the channel cannot be read (the alert is then posted once more).
         Passing trouble (429, 5xx) is Retryable: the step waits instead of posting twice."""
-        assert self.bot.user is not None  # logged in before any alert is raised
-        me, title = self.bot.user.id, alert_title_prefix(item.id)
+        title = alert_title_prefix(item.id)
         channel = self.bot.get_partial_messageable(channel_id, guild_id=item.guild_id)
-        try:
-            async for message in channel.history(limit=ALERT_LOOKBACK):
-                if message.author.id == me and is_alert(message, title):
-                    return message.id
-        except discord.HTTPException as error:
-            if (retry := passing(error)) is not None:
-                raise retry from error
-            log.warning("could not look for review alert %s in %s: %s", item.id, channel_id, error)
-        return None
+        return await find_own(channel, by_user(self.bot), lambda m: is_alert(m, title))
 
     async def refresh_posted(
         self, item: ReviewItem, channel_id: int, message_id: int, notes: list[str]

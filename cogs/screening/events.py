@@ -6,11 +6,16 @@ and lets the desk act on the verdict. Messages that
 arrive while the model loads, or when the queue is full, are stored unscreened; the catch-up
 screens them once the model is ready, and every few minutes after that. Before it, once ready,
 the sweep (sweep.py) raises the hides and alerts a crash left unwritten.
+
+The embedded backend's second look comes after the first verdict: its results arrive here
+(`_look_loop`), a message it flags gets its alert through the desk like any flag, and then
+`on_second_look(handled)` is dispatched. A deleted message's pending look is dropped.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 import discord
@@ -19,6 +24,7 @@ from discord.ext import commands
 from bot.app import FilmBot
 from bot.message_path import MessageContext
 from bot.screening.model import IncomingMessage
+from bot.tasks import settle, stop_task
 from bot.text import counted
 from cogs._steps import ScreeningStep
 from cogs.screening.desk import ReviewDesk
@@ -38,21 +44,23 @@ class Screening(commands.Cog, ScreeningStep):
         self.bot = bot
         self.desk = ReviewDesk(bot)
         self._catch_up: asyncio.Task[None] | None = None
+        self._looks: asyncio.Task[None] | None = None
         self.swept = asyncio.Event()  # set once the start-up sweep has run (tests wait on it)
         self._in_flight: set[asyncio.Task[None]] = set()
+        self._closing = asyncio.Event()
 
     async def cog_load(self) -> None:
         self.desk.register()
         self._catch_up = asyncio.create_task(self._catch_up_loop(), name="screening-catch-up")
+        self._looks = asyncio.create_task(self._look_loop(), name="screening-second-looks")
 
     async def cog_unload(self) -> None:
-        """At shutdown: stop the catch-up, let messages being screened finish (the database
-        closes after this)."""
-        if self._catch_up is not None:
-            self._catch_up.cancel()
-            await asyncio.gather(self._catch_up, return_exceptions=True)
-        if self._in_flight:
-            await asyncio.wait(self._in_flight, timeout=SHUTDOWN_WAIT_SECONDS)
+        """At shutdown: stop the catch-up and the second looks (those not settled stay
+        pending), let messages being screened finish (the database closes after this)."""
+        self._closing.set()  # ends the catch-up loop even if the cancel below is lost
+        await stop_task(self._catch_up)
+        await stop_task(self._looks)
+        await settle(self._in_flight, timeout=SHUTDOWN_WAIT_SECONDS)
         self.desk.unregister()
 
     async def screen(self, message: discord.Message, context: MessageContext) -> None:
@@ -107,18 +115,53 @@ class Screening(commands.Cog, ScreeningStep):
         finally:
             self.bot.dispatch("message_screened", message or incoming, handled)
 
+    @commands.Cog.listener()
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        await self._forget_looks([payload.message_id])
+
+    @commands.Cog.listener()
+    async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
+        await self._forget_looks(sorted(payload.message_ids))
+
+    async def _forget_looks(self, message_ids: list[int]) -> None:
+        """Deleted messages are never flagged by a second look still to come; then
+        `on_second_look_forgotten(message_ids)` is dispatched (tests wait for it)."""
+        await self.bot.services.screening.second_looks.forget(message_ids)
+        self.bot.dispatch("second_look_forgotten", message_ids)
+
+    async def _look_loop(self) -> None:
+        """Settle the second looks as they come back; alert on those that flag."""
+        if not await self.bot.services.screening_startup.wait_loaded():
+            return
+        looks = self.bot.services.screening.second_looks
+        while not self._closing.is_set():
+            finished = await looks.finished()
+            if finished is None:
+                return  # the backend has no second look after the verdict
+            try:
+                for handled in await looks.settle(finished):
+                    if handled.review_item is not None:
+                        await self.desk.act_on(handled)
+                    self.bot.dispatch("second_look", handled)
+            except Exception:  # they stay pending: the next catch-up submits them again
+                log.exception("settling %s failed", counted(len(finished), "second look"))
+
     async def catch_up(self) -> int:
-        """Screen what waited (start-up, a full queue, errors); returns how many were screened."""
+        """Screen what waited (start-up, a full queue, errors); returns how many were screened.
+        Then hand the second look what waits for it (after a restart, a full queue)."""
         total = 0
         while True:
             result = await self.bot.services.screening.catch_up(limit=CATCH_UP_BATCH)
             total += result.screened
             for handled in result.flagged_or_hidden:
                 await self.desk.act_on(handled)
-            if result.screened + result.failed < CATCH_UP_BATCH:
+            if result.screened + result.failed < CATCH_UP_BATCH or self._closing.is_set():
                 break
         if total:
             log.info("screening caught up on %s", counted(total, "message"))
+        looks = await self.bot.services.screening.second_looks.catch_up()
+        if looks:
+            log.info("screening: %s queued for the second look", counted(looks, "message"))
         return total
 
     async def _catch_up_loop(self) -> None:
@@ -130,12 +173,14 @@ class Screening(commands.Cog, ScreeningStep):
         self.swept.set()
         if not await self.bot.services.screening_startup.wait_loaded():
             return
-        while True:
+        while not self._closing.is_set():
             try:
                 await self.catch_up()
             except Exception:
                 log.exception("screening catch-up failed; trying again later")
-            await asyncio.sleep(CATCH_UP_SECONDS)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(CATCH_UP_SECONDS):
+                    await self._closing.wait()
 
 
 def screening_cog(bot: FilmBot) -> Screening:

@@ -20,14 +20,15 @@ from typing import TYPE_CHECKING, cast
 import discord
 
 from bot.errors import PermissionDenied, UserFacingError
-from bot.journal import Handler, Intent, Journal, Status, Step, StepContext
+from bot.journal import Handler, Intent, Journal, Status, Step, StepContext, was_interrupted
 from bot.journal.model import JSON
 from bot.moderation.model import DmStatus
 from bot.screening.model import ReviewItem, ScreenedMessage
 from bot.screening.review_text import restored_messages
 from bot.text import escape_markdown, neutralise_mentions
 from bot.webhooks import abandon_post, send_parts
-from cogs._webhooks import ChannelWebhooks, WebhookSender, passing
+from cogs._own_messages import passing
+from cogs._webhooks import ChannelWebhooks, WebhookSender
 
 if TYPE_CHECKING:
     from cogs.screening.desk import ReviewDesk
@@ -82,14 +83,14 @@ class Hide(OnItem):
         item = await self._item(ctx)
         p = ctx.payload
         dm = await self.desk.tell_author(item, p["content"], p["rule"], by_moderators=False)
-        return {"dm": dm.value}  # a DM Discord failed to deliver counts as closed
+        return {"dm": dm.value}  # sent, closed (their settings) or failed (Discord's error)
 
     async def step_case(self, ctx: StepContext) -> JSON:
         if not ctx.intent.result("remove")["removed"]:
             channel = ctx.payload["channel_id"]
             return {"notes": [f"Could not hide it: I need **Manage Messages** in <#{channel}>."]}
         dm = ctx.intent.result("dm")
-        status = DmStatus(dm["dm"]) if dm.get("dm") else DmStatus.CLOSED
+        status = DmStatus.UNKNOWN if was_interrupted(dm) else DmStatus(dm["dm"])
         note = await self.desk.record_case(await self._item(ctx), ctx.payload["rule"], status)
         return {"notes": [note]}
 

@@ -16,7 +16,8 @@ from datetime import timedelta
 import discord
 
 from bot.errors import InvalidInput
-from bot.moderation.model import REASON_MAX, Action, DmStatus
+from bot.moderation.messages import told as dm_told
+from bot.moderation.model import REASON_MAX, Action
 from bot.render import trim
 from bot.screening.model import ReviewItem
 from bot.text import escape_markdown
@@ -78,7 +79,7 @@ async def remove(desk: ReviewDesk, interaction: Interaction, item: ReviewItem) -
         )
     else:
         dm = await desk.tell_author(item, item.content, item.rule, by_moderators=True)
-        note = "author told by DM" if dm == DmStatus.SENT else "author's DMs are closed"
+        note = f"author {dm_told(dm)}"
     await desk.services.screening.decide_review(item.id, "remove", interaction.user.id, note)
     return f"Review #{item.id}: message removed ({note})."
 

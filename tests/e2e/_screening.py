@@ -40,6 +40,23 @@ async def screen_everywhere(bot, emu) -> None:
     await bot.services.screening.set_scope(guild_id(emu), Scope.EVERYWHERE, 0)
 
 
+async def film_thread(bot, emu) -> str:
+    """The curated film's discussion thread, once the backend is ready and alerts have a
+    channel."""
+    await ready(bot)
+    await use_alert_channel(bot, emu)
+    return await discussion_thread(bot, emu)
+
+
+async def assert_left_alone(bot, emu, thread: str, texts: list[str]) -> None:
+    """Each text, posted by Alice, passes, stays up and raises no alert."""
+    for text in texts:
+        posted, handled = await post_screened(bot, emu, "Alice", thread, text)
+        assert handled.outcome == "pass", (text, handled.verdict.rule)
+        assert not is_deleted(emu, posted)
+    assert alerts(emu) == []
+
+
 async def discussion_thread(bot, emu, title: str = NLMG, policy: str = "allowed") -> str:
     """A thread in the forum, linked to the film as the discussions feature links it. Spoilers
     are allowed by default, so the spoiler guard (tested on its own) leaves the comments be."""
@@ -72,6 +89,22 @@ async def post_screened(bot, emu, author: str, channel: str, text: str) -> tuple
     posted = await emu.post(author, channel, text)
     _, handled = await waiter
     return posted, handled
+
+
+async def post_looked(
+    bot, emu, author: str, channel: str, text: str
+) -> tuple[dict, Handled, Handled]:
+    """Post as `author`; wait for the first verdict, then for the second look after it (and
+    for the desk to act on it): the message, the first Handled and the second look's."""
+    looked = asyncio.ensure_future(
+        bot.wait_for(
+            "second_look",
+            check=lambda handled: handled.stored is not None and handled.stored.content == text,
+            timeout=30,
+        )
+    )
+    posted, first = await post_screened(bot, emu, author, channel, text)
+    return posted, first, await looked
 
 
 async def edit_screened(bot, emu, message: dict, text: str) -> Handled:

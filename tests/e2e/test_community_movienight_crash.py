@@ -14,6 +14,7 @@ from bot.journal import CrashPoints, SimulatedCrash
 from bot.moderation.clock import ManualClock
 from bot.sandbox.emulator.recorder import Fault
 from bot.sandbox.emulator.routes_events import scheduled_events
+from bot.sandbox.emulator.server import DROPPED
 from cogs.community.night_actions import NightWinner
 from cogs.community.night_plan import NightPlan, plan_night
 from tests.e2e.test_community_movienight import night_at, prepare_club, start_clock
@@ -80,12 +81,21 @@ async def test_a_plan_stopped_at_any_step_ends_with_one_poll_stored(
         assert (await nights.get(night.id)).status is NightStatus.SCHEDULED
 
 
-async def test_an_unreadable_channel_gets_the_poll_posted_once_more(emu, start_bot, settings):
+async def poll_lost(emu, start_bot, settings, history_status: int) -> tuple[ManualClock, Fault]:
+    """A plan stopped after its poll was posted, before its id was stored; the next read of
+    #general's history is answered with `history_status` (DROPPED: its connection closed,
+    twice, as aiohttp tries a GET again once on its own)."""
     clock = club_clock(emu)
     async with start_bot(settings, clock=clock, crash=CrashPoints()) as bot:
         await plan_until(bot, emu, clock, "movie-night-plan:poll:sent")
     channel = emu.world.channel_id("general")
-    unreadable = emu.inject_error("GET", rf"/channels/{channel}/messages$", 403)
+    times = 2 if history_status == DROPPED else 1
+    path = rf"/channels/{channel}/messages$"
+    return clock, emu.inject_error("GET", path, history_status, times=times)
+
+
+async def test_an_unreadable_channel_gets_the_poll_posted_once_more(emu, start_bot, settings):
+    clock, unreadable = await poll_lost(emu, start_bot, settings, 403)
     async with start_bot(settings, clock=clock) as bot:
         await bot.services.journal.resume_unfinished()
         assert unreadable.remaining == 0  # the bot looked, and was refused
@@ -159,3 +169,23 @@ async def test_a_winner_stopped_at_any_step_ends_with_one_event_and_one_announce
         assert night.status is NightStatus.SCHEDULED and night.event_id == int(event_id)
         (won,) = [m for m in emu.messages_in("general") if "won the poll" in m["content"]]
         assert won["content"].endswith(f"/{event_id}")
+
+
+@pytest.mark.parametrize(
+    ("history_status", "said"), [(503, "503"), (DROPPED, "could not reach Discord")]
+)
+async def test_a_busy_history_read_is_retried_and_the_lost_poll_adopted(
+    emu, start_bot, settings, history_status, said
+):
+    clock, busy = await poll_lost(emu, start_bot, settings, history_status)
+    async with start_bot(settings, clock=clock) as bot:
+        await bot.services.journal.resume_unfinished()
+        assert busy.remaining == 0  # the bot looked, and Discord was busy or not there
+        (waiting,) = await bot.services.journal.unfinished()
+        assert waiting.kind == "movie-night-plan"
+        assert said in (waiting.last_error or "")
+        clock.advance(timedelta(minutes=1))
+        await resume_all(bot)
+        (poll,) = polls_in(emu)  # the lost poll adopted, none posted again
+        (night,) = await bot.services.community.movie_nights.unfinished()
+        assert night.poll_message_id == int(poll["id"])

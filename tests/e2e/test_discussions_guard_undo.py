@@ -1,6 +1,6 @@
 """The spoiler guard's intent when a step cannot be done: the author's note refused by a
 Discord error does not stop the intent (the re-post is still screened, the record says the
-note was not delivered); a channel deleted while the bot was down ends the intent undone,
+note was not delivered, `failed`, not that the author's DMs are closed); a channel deleted while the bot was down ends the intent undone,
 without an error in the undo."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ async def test_a_note_discord_fails_to_send_does_not_stop_the_guard(emu, bot):
     intent = await bot.services.journal.by_key(guard_key(int(original["id"])))
     assert intent.status is Status.DONE and "screen" in intent.results
     assert record.original_deleted_at is not None and emu.dms("Alice") == []
-    assert (await bot.services.guard.record_for(int(original["id"]))).note_status == "closed"
+    assert (await bot.services.guard.record_for(int(original["id"]))).note_status == "failed"
 
 
 async def test_a_reposts_channel_deleted_while_the_bot_was_down_is_undone_cleanly(

@@ -123,6 +123,45 @@ async def test_modals_and_context_menus(emu, bot):
     assert await menu.text() == "that is Carol"
 
 
+class Prefilled(discord.ui.Modal, title="Edit"):
+    def __init__(self, default: str, *, min_length: int | None = None, max_length: int = 10):
+        super().__init__()
+        self.add_item(
+            discord.ui.TextInput(
+                label="Text", default=default, min_length=min_length, max_length=max_length
+            )
+        )
+
+
+async def test_a_modal_whose_lengths_do_not_fit_is_refused(emu, bot):
+    refusals: list[tuple[int, int]] = []
+
+    @app_commands.command(name="edit", description="opens a pre-filled modal")
+    async def edit(interaction: discord.Interaction, text: str, low: int = 0) -> None:
+        try:
+            await interaction.response.send_modal(Prefilled(text, min_length=low or None))
+        except discord.HTTPException as error:
+            refusals.append((error.status, error.code))
+            await interaction.response.send_message("refused", ephemeral=True)
+
+    await add(bot, edit)
+    too_long = await emu.slash("Alice", "edit", text="x" * 11)  # max_length is 10
+    assert await too_long.text() == "refused"
+    crossed = await emu.slash("Alice", "edit", text="fits", low=11)  # min_length above max
+    assert await crossed.text() == "refused"
+    assert refusals == [(400, 50035), (400, 50035)]
+    emu.expect_violation(50035)
+    emu.expect_violation(50035)
+    fits = await emu.slash("Alice", "edit", text="x" * 10, low=10)
+    modal = await fits.modal_shown()
+    (text_input,) = [c for row in modal["components"] for c in _inputs(row)]
+    assert text_input["value"] == "x" * 10
+
+
+def _inputs(row: dict) -> list[dict]:
+    return [row["component"]] if "component" in row else row.get("components") or []
+
+
 async def test_deferral_followups_and_original_edits(emu, bot):
     @app_commands.command(name="slow", description="defers")
     async def slow(interaction: discord.Interaction) -> None:

@@ -1,5 +1,6 @@
-"""`emu.slash` refuses option values Discord's client would never submit (400/50035), and a
-resolved channel carries the invoking member's permissions, as Discord sends it."""
+"""`emu.slash` refuses option values Discord's client would never submit (400/50035); a
+resolved channel carries the invoking member's permissions in it, and a resolved member their
+own permissions in the channel the command was run in, as Discord sends them."""
 
 from __future__ import annotations
 
@@ -86,3 +87,22 @@ async def test_a_resolved_channel_has_the_invoking_members_permissions(emu, bot)
     assert alice != bot_perms  # otherwise the test could not tell them apart
     record = await emu.slash("Alice", "perms", channel="film-talk")
     assert await record.text() == str(alice.value)
+
+
+async def test_a_resolved_member_has_their_permissions_in_the_channel_run_in(emu, bot):
+    @app_commands.command(name="theirs", description="their permissions here")
+    async def theirs(interaction: discord.Interaction, member: discord.Member) -> None:
+        assert member.resolved_permissions is not None
+        await interaction.response.send_message(str(member.resolved_permissions.value))
+
+    await add(bot, theirs)
+    bob, film_talk = emu.world.user_id("Bob"), emu.world.channel_id("film-talk")
+    muted = discord.Permissions(send_messages=True, add_reactions=True)
+    emu.world.channels[film_talk]["permission_overwrites"].append(
+        {"id": bob, "type": 1, "allow": "0", "deny": str(muted.value)}
+    )
+    there = emu.world.permissions(bob, film_talk)
+    assert there != emu.world.permissions(bob, emu.world.channel_id("general"))
+    assert not there.send_messages
+    record = await emu.slash("Alice", "theirs", where="film-talk", member="Bob")
+    assert await record.text() == str(there.value)

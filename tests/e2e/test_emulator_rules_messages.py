@@ -89,11 +89,23 @@ async def test_modal_limits(emu: Emulator, api: RawApi):
             "components": [_row({**text, "custom_id": f"c{n}"}) for n in range(6)],
         },  # fmt: skip
         "label over 45": {**good, "components": [_row({**text, "label": "x" * 46})]},
+        "value over its max_length": {
+            **good,
+            "components": [_row({**text, "max_length": 10, "value": "x" * 11})],
+        },
+        "min_length over max_length": {
+            **good,
+            "components": [_row({**text, "min_length": 5, "max_length": 4})],
+        },
+        "max_length 0": {**good, "components": [_row({**text, "max_length": 0})]},
     }
     for data in bad.values():
         record = await _interaction(emu)
         await api.refused(400, 50035, "POST", _callback(record), {"type": 9, "data": data})
     await api.ok("POST", _callback(await _interaction(emu)), {"type": 9, "data": good})
+    full = {**text, "min_length": 10, "max_length": 10, "value": "x" * 10}
+    filled = {**good, "components": [_row(full)]}
+    await api.ok("POST", _callback(await _interaction(emu)), {"type": 9, "data": filled})
 
 
 async def test_callback_type_must_fit_the_interaction(emu: Emulator, api: RawApi):

@@ -84,3 +84,19 @@ async def test_long_lists_page_with_buttons_for_the_asker(emu, bot):
     assert embed(back)["description"] == embed(first)["description"]
     stranger = await emu.click("Alice", first, label="Next")
     assert "belong to someone else" in await stranger.text()
+
+
+async def test_autocomplete_says_when_the_catalog_cannot_answer(emu, bot, error_log):
+    conn = bot.services.conn
+    await conn.execute("ALTER TABLE films RENAME TO films_away")  # the catalog breaks
+    try:
+        offered = await emu.autocomplete("Alice", "film info", focused="title", title="nev")
+        nothing = await emu.autocomplete("Alice", "film info", focused="title", title="  ")
+    finally:
+        await conn.execute("ALTER TABLE films_away RENAME TO films")
+    assert offered == [
+        {"name": "Film search failed; pick this to look up “nev” as typed", "value": "nev"}
+    ]
+    assert nothing == []
+    error_log.expect("film autocomplete failed for 'nev'")
+    error_log.expect("film autocomplete failed for '  '")

@@ -98,8 +98,9 @@ async def test_channels_the_bot_cannot_use_are_refused_when_set(emu, start_bot, 
         )
         record = await emu.slash("Olive", "community settings", announce_channel="hidden")
         assert await record.text() == (
-            f"I need Send Messages and Create Public Threads in <#{hidden}> for the poll and "
-            "the discussion."
+            f"I cannot post a movie night's poll and open its thread in <#{hidden}>: I need "
+            "Send Messages and Create Public Threads there. Give me the permission, then try "
+            "again."
         )
         assert await bot.services.community.settings.get(guild(emu)) == before
 

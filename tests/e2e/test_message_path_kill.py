@@ -15,6 +15,7 @@ import pytest
 
 from bot.journal import Status
 from bot.journal.crash import CRASH_ENV, CRASH_EXIT_CODE
+from bot.moderation.model import DmStatus
 from bot.replies.model import MessageState
 from tests.e2e._discussions import SPOILER
 from tests.e2e._discussions import open_discussion as open_guarded
@@ -64,6 +65,7 @@ GUARD_POINTS = [
     "guard-repost:take-down:before",
     "guard-repost:take-down:after",
     "guard-repost:note:before",
+    "guard-repost:note:after",
 ]
 
 
@@ -86,6 +88,8 @@ async def test_a_guard_repost_killed_at_any_step_ends_complete_at_restart(
         record = await bot.services.guard.record_for(int(original["id"]))
         assert len(record.repost_message_ids) == 2 and record.original_deleted_at is not None
         assert len(emu.dms("Alice")) <= 1  # the note: at most once
+        if point == "guard-repost:note:after":  # sent, then killed: its fate is not known
+            assert record.note_status == "unknown"
         kept = {m.message_id: m for m in await stored(bot, emu, thread)}
         assert kept[int(original["id"])].state is MessageState.REMOVED_BY_MODERATOR
 
@@ -104,6 +108,9 @@ async def test_a_hide_killed_midway_gets_its_case_at_restart(emu, start_bot, set
         (case,) = await cases_of(bot, emu, "Dave")
         assert case.type == "auto-delete"
         assert len([m for m in emu.dms("Dave") if "hidden automatically" in m["content"]]) == 1
+        # killed after the DM went out: it is not sent again, and the case says it may have
+        expected = DmStatus.UNKNOWN if point.startswith("screening-hide:dm") else DmStatus.SENT
+        assert case.dm_status is expected
         (alert,) = alerts(emu)
         assert "Case #1" in str(alert)
 

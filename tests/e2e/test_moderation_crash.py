@@ -101,7 +101,7 @@ async def test_a_warn_stopped_at_any_step_is_recorded_once_and_sent_at_most_once
         assert case.type == CaseType.WARN
         assert len(emu.dms("Bob")) == 1
         interrupted = point == "mod-record-first:dm:after"  # sent, then killed: not repeated
-        expected = DmStatus.NOT_APPLICABLE if interrupted else DmStatus.SENT
+        expected = DmStatus.UNKNOWN if interrupted else DmStatus.SENT
         assert case.dm_status == expected
         assert len([e for e in log_entries(emu) if "Case #1 · Warning" in e]) == 1
         intents = await _intents(bot)

@@ -66,7 +66,7 @@ async def test_backfill_fills_the_gaps_and_shows_its_progress(emu, start_bot, se
 
         record = await emu.slash("Mona", "thread backfill", where=thread)
         assert await finished(record) == (
-            "Done. Read 4 messages: 2 new, 0 with a newer edit, 2 already stored."
+            "Done. Read 4 messages: 2 new, 0 with a newer edit, 2 already stored, 0 deleted on Discord since."
         )
         edits = emu.recorder.find("PATCH", r"/webhooks/\d+/[^/]+/messages/@original$")
         assert [e.json["content"] for e in edits][:1] == [

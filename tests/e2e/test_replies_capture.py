@@ -30,7 +30,7 @@ async def test_tracking_a_channel_then_backfilling_places_an_unseen_parent(emu, 
 
     backfill = await emu.slash("Mona", "thread backfill", where="film-talk")
     assert await finished(backfill) == (
-        "Done. Read 2 messages: 1 new, 0 with a newer edit, 1 already stored."
+        "Done. Read 2 messages: 1 new, 0 with a newer edit, 1 already stored, 0 deleted on Discord since."
     )
     assert await backfill.is_ephemeral()
 

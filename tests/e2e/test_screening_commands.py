@@ -22,11 +22,11 @@ async def run(emu, user: str, command: str, **options) -> str:
 async def test_status_shows_backend_scope_thresholds_and_the_alert_channel(emu, bot):
     await ready(bot)
     text = await run(emu, "Mona", "mod screening status")
-    assert "backend embedded (TOXICITY_BACKEND=embedded)" in text
+    assert "backend embedded (TOXICITY_BACKEND=embedded; second look on)" in text
     assert "film discussion threads" in text and "none set" in text
     assert "`insult` 0.70 / 0.93" in text and "`obscene` 0.90 / never" in text
     about = await (await emu.slash("Alice", "about")).text()
-    assert "backend embedded" in about
+    assert "backend embedded (TOXICITY_BACKEND=embedded; second look on)" in about
 
 
 async def test_policy_changes_need_manage_server_and_apply_at_once(emu, bot):

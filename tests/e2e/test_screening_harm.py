@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from bot.sandbox.emulator.interactions import message_text
 from tests.e2e import _screening as screening
-from tests.e2e._screening import alerts, is_deleted, post_screened, ready
+from tests.e2e._screening import (
+    alerts,
+    assert_left_alone,
+    film_thread,
+    is_deleted,
+    post_screened,
+    ready,
+)
 
 EXPLICIT = "Spoil the finale one more time and I will stab you, Dave"
 VEILED = "Funny review. I know where you live, by the way."
@@ -18,13 +25,6 @@ FILM_TALK = [
     "when the guard says I will find you, the music drops out completely",
     "Damn, that final shot of the field with the plastic bags wrecked me",
 ]
-
-
-async def film_thread(bot, emu) -> str:
-    """The film's discussion thread, once the backend is ready and alerts have a channel."""
-    await ready(bot)
-    await screening.use_alert_channel(bot, emu)
-    return await screening.discussion_thread(bot, emu)
 
 
 async def test_an_explicit_threat_is_hidden_and_the_author_told(emu, bot):
@@ -57,12 +57,7 @@ async def test_dehumanising_hate_is_hidden_as_an_identity_attack(emu, bot):
 
 
 async def test_violent_and_crude_film_talk_is_left_alone(emu, bot):
-    thread = await film_thread(bot, emu)
-    for text in FILM_TALK:
-        posted, handled = await post_screened(bot, emu, "Alice", thread, text)
-        assert handled.outcome == "pass", (text, handled.verdict.rule)
-        assert not is_deleted(emu, posted)
-    assert alerts(emu) == []
+    await assert_left_alone(bot, emu, await film_thread(bot, emu), FILM_TALK)
 
 
 async def test_a_broken_pattern_file_is_reported_and_insults_are_still_screened(

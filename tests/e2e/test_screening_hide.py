@@ -82,3 +82,21 @@ async def test_without_an_alert_channel_the_item_waits_in_the_queue(emu, bot):
     queue = await (await emu.slash("Mona", "mod queue")).reply()
     assert "**#1** hidden automatically" in message_text(queue)
     assert emu.pings(queue) == set()
+
+
+async def test_a_case_that_cannot_be_recorded_is_said_in_the_alert(emu, bot, error_log):
+    await ready(bot)
+    await use_alert_channel(bot, emu)
+    thread = await discussion_thread(bot, emu)
+    conn = bot.services.conn
+    await conn.execute("ALTER TABLE mod_cases RENAME TO mod_cases_away")  # the ledger breaks
+    try:
+        posted, handled = await post_screened(bot, emu, "Dave", thread, INSULT)
+    finally:
+        await conn.execute("ALTER TABLE mod_cases_away RENAME TO mod_cases")
+    assert handled.outcome == "hide" and is_deleted(emu, posted)
+    text = message_text(alerts(emu)[0])
+    logged = error_log.expect("no case recorded for review item 1")
+    error_id = logged.getMessage().split()[1].rstrip(":")
+    assert f"No case recorded (error `{error_id}`, in the bot's log); author told by DM." in text
+    assert await cases_of(bot, emu, "Dave") == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bot.journal import Status
 from bot.sandbox.emulator.interactions import message_text
+from tests.e2e._moderation import cases_of
 from tests.e2e._screening import (
     INSULT,
     alerts,
@@ -48,4 +49,7 @@ async def test_a_dm_discord_fails_to_send_does_not_stop_the_hide(emu, bot):
     hide = await bot.services.journal.by_key(f"hide:{handled.review_item.id}")
     assert hide.status is Status.DONE
     (alert,) = alerts(emu)  # the case and the alert all the same
-    assert "Case #1; author not told: their DMs are closed." in message_text(alert)
+    text = message_text(alert)  # Discord's trouble, not the author's closed DMs
+    assert "Case #1; author not told: Discord did not deliver the DM (a Discord error)." in text
+    (case,) = await cases_of(bot, emu, "Dave")
+    assert case.dm_status == "failed"

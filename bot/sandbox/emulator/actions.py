@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from bot.sandbox.emulator.recorder import Recorder
     from bot.sandbox.emulator.world import World
 
+Asker = tuple[str, str]  # who runs a command (user id) and where (channel id)
+
 
 class CommandNotFound(LookupError):
     """A test or script named a command or option the bot did not register."""
@@ -84,7 +86,7 @@ class MemberActions:
         self, user: str, command: str, where: str = "general", **options: OptionValue
     ) -> InteractionRecord:
         """Run `/command sub` with options, as `user` in channel `where`."""
-        data = self._command_data(user, command, options, focused=None)
+        data = self._command_data(user, command, options, focused=None, where=where)
         return await self._interact(user, where, InteractionType.APP_COMMAND, data)
 
     async def autocomplete(
@@ -96,7 +98,7 @@ class MemberActions:
         **options: OptionValue,
     ) -> list[JSON]:
         """Type into option `focused`; returns the choices the bot offered."""
-        data = self._command_data(user, command, options, focused=focused)
+        data = self._command_data(user, command, options, focused=focused, where=where)
         record = await self._interact(user, where, InteractionType.AUTOCOMPLETE, data)
         return await record.autocomplete_choices()
 
@@ -268,10 +270,15 @@ class MemberActions:
         raise CommandNotFound(f"the bot has no command {name!r} (synced: {', '.join(known)})")
 
     def _command_data(
-        self, user: str, path: str, values: dict[str, OptionValue], focused: str | None
+        self,
+        user: str,
+        path: str,
+        values: dict[str, OptionValue],
+        focused: str | None,
+        where: str = "general",
     ) -> JSON:
-        """The interaction's `data`; a value Discord would refuse raises its 400/50035 (not on
-        autocomplete, where the other options hold whatever the member has typed so far)."""
+        """The interaction's `data` (`user` runs it in `where`); a value Discord would refuse
+        raises 400/50035 (not on autocomplete: the other options hold what was typed so far)."""
         names = path.split()
         command = self._find_command(names[0], CommandType.SLASH)
         data: JSON = {"name": command["name"], "type": CommandType.SLASH, **_identity(command)}
@@ -282,7 +289,7 @@ class MemberActions:
             container.setdefault("options", []).append(node)
             container = node
         resolved: dict[str, JSON] = {}
-        invoker, leaves = self.resolve_user(user), []
+        asker, leaves = (self.resolve_user(user), self.resolve_channel(where)), []
         for key, value in values.items():
             option = _option(schema, key, None)
             if focused == key:  # what the member is still typing: plain text, nothing resolved
@@ -290,7 +297,7 @@ class MemberActions:
                     {"name": key, "type": option["type"], "value": value, "focused": True}
                 )
             else:
-                leaves.append(self._leaf(option, value, resolved, invoker, focused is None))
+                leaves.append(self._leaf(option, value, resolved, asker, focused is None))
         _check_required(schema, values, path, focused is not None)
         container["options"] = leaves
         if resolved:
@@ -298,26 +305,27 @@ class MemberActions:
         return data
 
     def _leaf(
-        self, option: JSON, value: OptionValue, resolved: JSON, invoker: str, checked: bool
+        self, option: JSON, value: OptionValue, resolved: JSON, asker: Asker, checked: bool
     ) -> JSON:
         """One submitted option as Discord sends it; refused (400/50035) when `checked` and
         its value is one Discord's client would not submit."""
         kind = option["type"]
-        sent = self._resolve(kind, value, resolved, invoker)
+        sent = self._resolve(kind, value, resolved, asker)
         if checked:
             channel = self.world.channels.get(str(sent)) if kind == OptionType.CHANNEL else None
             check_option_value(option, sent, channel)
         return {"name": option["name"], "type": kind, "value": sent}
 
-    def _resolve(self, kind: int, value: OptionValue, resolved: JSON, invoker: str) -> OptionValue:
+    def _resolve(self, kind: int, value: OptionValue, resolved: JSON, asker: Asker) -> OptionValue:
         """A user, channel, role or file named by an option: its id, with the object added to
-        `resolved` as Discord sends it (a channel with the invoking member's permissions in
-        it); any other value as it is."""
+        `resolved` as Discord sends it (a channel with the invoking member's permissions in it,
+        a member with theirs in the channel the command was run in); other values as they are."""
+        invoker, where = asker
         text = str(value)
         mentioned_role = kind == OptionType.MENTIONABLE and text in self.world.roles
         if kind in (OptionType.USER, OptionType.MENTIONABLE) and not mentioned_role:
             user_id = self.resolve_user(text)
-            for part, entries in self._resolved_user(user_id, "general").items():
+            for part, entries in self._resolved_user(user_id, where).items():
                 resolved.setdefault(part, {}).update(entries)
             return user_id
         if kind == OptionType.CHANNEL:

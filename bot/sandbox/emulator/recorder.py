@@ -37,6 +37,7 @@ class Fault:
     message: str
     retry_after: float | None
     remaining: int
+    skip: int = 0  # matching requests still let through before the first error
 
     def matches(self, method: str, path: str) -> bool:
         return self.remaining != 0 and self.method in (method, "*") and bool(self.path.search(path))
@@ -64,6 +65,10 @@ class Recorder:
         """Wait until `predicate()` returns something truthy (and so not None), re-checked at
         every change; returns what it returned."""
         async with self._changed:
+            # wait_for (not asyncio.timeout) on purpose: its own task wakes a turn of the loop
+            # later, so the bot reads the answer to its request before the test acts on it
+            # (a select picked on a message whose view the bot has not stored yet goes
+            # unanswered). A lost cancel cannot hang anything here: tests time out.
             result = await asyncio.wait_for(self._changed.wait_for(predicate), timeout)
         assert result is not None  # wait_for returns only a truthy result
         return result

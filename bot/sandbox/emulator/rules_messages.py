@@ -141,8 +141,10 @@ def _check_custom_id(custom_id: str | None, seen: set[str]) -> None:
 def check_modal(data: JSON) -> None:
     """docs: interactions/receiving-and-responding "Modal": title "max 45 characters",
     custom_id "max 100 characters", components "Between 1 and 5 (inclusive) components";
-    "Text Input": label "max 45 characters", placeholder "max 100 characters", value and
-    min/max_length "max 4000".
+    "Text Input": label "max 45 characters", placeholder "max 100 characters", value "max
+    4000 characters", min_length "min 0, max 4000", max_length "min 1, max 4000". Discord also
+    refuses a pre-filled value longer than the input's max_length, and a min_length above its
+    max_length (400/50035, as for any invalid form body).
     """
     _at_most("data.title", data.get("title"), limits.MODAL_TITLE)
     if not data.get("title"):
@@ -173,12 +175,26 @@ def _check_modal_input(item: JSON, seen: set[str]) -> None:
     _at_most("data.components.label", item.get("label"), limits.TEXT_INPUT_LABEL)
     placeholder = item.get("placeholder")
     _at_most("data.components.placeholder", placeholder, limits.TEXT_INPUT_PLACEHOLDER)
-    _at_most("data.components.value", item.get("value"), limits.MODAL_TEXT_INPUT)
-    for key in ("min_length", "max_length"):
-        if item.get(key) is not None and not 0 <= int(item[key]) <= limits.MODAL_TEXT_INPUT:
-            raise form_error(
-                f"data.components.{key}", f"Must be between 0 and {limits.MODAL_TEXT_INPUT}."
-            )
+    _check_lengths(item)
+
+
+def _check_lengths(item: JSON) -> None:
+    """A text input's min_length, max_length and pre-filled value, against each other."""
+    low, high = item.get("min_length"), item.get("max_length")
+    if low is not None and not 0 <= int(low) <= limits.MODAL_TEXT_INPUT:
+        raise form_error(
+            "data.components.min_length", f"Must be between 0 and {limits.MODAL_TEXT_INPUT}."
+        )
+    if high is not None and not 1 <= int(high) <= limits.MODAL_TEXT_INPUT:
+        raise form_error(
+            "data.components.max_length", f"Must be between 1 and {limits.MODAL_TEXT_INPUT}."
+        )
+    if low is not None and high is not None and int(low) > int(high):
+        raise form_error(
+            "data.components.min_length", f"Must be less than or equal to max_length ({high})."
+        )
+    most = limits.MODAL_TEXT_INPUT if high is None else int(high)
+    _at_most("data.components.value", item.get("value"), most)
 
 
 # Which callback types answer which interaction types.

@@ -30,6 +30,7 @@ from bot.sandbox.emulator.world import World
 
 log = logging.getLogger(__name__)
 
+DROPPED = 0  # a fault "status" that closes the connection instead of answering
 BOT_TOKEN = "MTAxMDEwMTAxMDEwMTAxMDEw.emulat.or-token-for-the-local-sandbox-only-000000"
 
 
@@ -126,8 +127,10 @@ class Emulator(MemberActions):
         message: str | None = None,
         times: int = 1,
         retry_after: float | None = None,
+        skip: int = 0,
     ) -> Fault:
-        """Answer the next `times` requests matching method and path regex with an error."""
+        """Answer the next `times` requests matching method and path regex with an error,
+        after letting `skip` of them through (the second page of a read: `skip=1`)."""
         fault = Fault(
             method,
             re.compile(path),
@@ -136,9 +139,15 @@ class Emulator(MemberActions):
             message or _status_text(status),
             retry_after,
             times,
+            skip,
         )
         self.faults.append(fault)
         return fault
+
+    def inject_drop(self, method: str, path: str, *, times: int = 1, skip: int = 0) -> Fault:
+        """Close the connection of the next `times` matching requests without answering
+        (a dropped connection: aiohttp raises ServerDisconnectedError in the bot)."""
+        return self.inject_error(method, path, DROPPED, times=times, skip=skip)
 
     async def drop_gateway(self, code: int = 4000) -> None:
         """Cut the gateway connection; discord.py reconnects and resumes on its own."""
@@ -175,8 +184,12 @@ class Emulator(MemberActions):
         self, request: web.Request, api: rest.ApiRequest, record: RecordedRequest
     ) -> web.Response:
         fault = next((f for f in self.faults if f.matches(api.method, api.path)), None)
-        if fault is not None:
+        if fault is not None and fault.skip > 0:
+            fault.skip -= 1
+        elif fault is not None:
             fault.remaining -= 1
+            if fault.status == DROPPED and request.transport is not None:
+                request.transport.close()
             return rest.error_response(
                 rest.ApiError(fault.status, fault.code, fault.message), fault.retry_after
             )

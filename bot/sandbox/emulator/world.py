@@ -32,12 +32,12 @@ MODERATOR_PERMISSIONS = MEMBER_PERMISSIONS | discord.Permissions(
     moderate_members=True,
     kick_members=True,
     ban_members=True,
+    manage_events=True,  # movie nights' scheduled events (routes_events.py), anyone's
+    create_events=True,
 )
 BOT_PERMISSIONS = MODERATOR_PERMISSIONS | discord.Permissions(
     manage_webhooks=True,
     manage_channels=True,
-    manage_events=True,  # movie nights' scheduled events (routes_events.py)
-    create_events=True,
 )
 
 

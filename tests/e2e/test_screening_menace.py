@@ -1,0 +1,33 @@
+"""Veiled threats of the menace frames, through the real client: harm to others like the
+reader and a mock-pity warning in a film's discussion thread are flagged for the moderators
+(and stay visible), while film talk of the same shape passes untouched."""
+
+from __future__ import annotations
+
+from bot.sandbox.emulator.interactions import message_text
+from tests.e2e._screening import alerts, assert_left_alone, film_thread, is_deleted, post_screened
+
+THREATS = [
+    "The last bloke who leaked our festival cut needed stitches, just so you know",
+    "Enjoy walking on those knees while you still can",
+]
+LOOK_ALIKES = [
+    "The last bloke who hosted our festival night picked Cats, we still tease him",
+    "Enjoy your sleep while you still can, tonight we're watching Sinister",
+    "In Misery, the last writer who crossed Annie ends up in a wheelchair",
+]
+
+
+async def test_veiled_threats_are_flagged_and_their_look_alikes_pass(emu, bot):
+    thread = await film_thread(bot, emu)
+    await assert_left_alone(bot, emu, thread, LOOK_ALIKES)  # no alert, nothing removed
+    for text in THREATS:
+        posted, handled = await post_screened(bot, emu, "Dave", thread, text)
+        assert handled.outcome == "flag" and handled.verdict.label == "threat"
+        assert not is_deleted(emu, posted)  # a moderator decides
+        stored = await bot.services.screening.latest_screening(int(posted["id"]))
+        assert stored.content == text and 0.40 <= stored.scores["threat"] < 0.85
+    texts = [message_text(alert) for alert in alerts(emu)]
+    assert len(texts) == len(THREATS)
+    assert all("threat" in text and "flag threshold 0.40" in text for text in texts)
+    assert emu.dms("Dave") == []

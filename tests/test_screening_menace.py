@@ -1,0 +1,148 @@
+"""Menace frames of the pattern layer: veiled threats that name no harm, and their look-alikes.
+
+Each frame (harm_patterns.json, rules named "menace frame: ...") is one structure of menace:
+knowledge of the reader's life, a conditional consequence, mock pity, harm to others like the
+reader, no witnesses, violence as an image from a film. Each gives a flag-level threat score
+(0.70: a moderator decides, never hidden by the defaults), and film talk shaped the same passes.
+"""
+
+from __future__ import annotations
+
+import pytest
+from screening_support import embedded
+
+from bot.screening.harm_patterns import load_patterns
+from bot.screening.pipeline import ScreeningPipeline
+from bot.screening.policy import ScreeningPolicy, decide
+
+PATTERNS = load_patterns()
+POLICY = ScreeningPolicy(guild_id=1)
+FRAME = "menace frame: "
+
+CAUGHT = [
+    ("your routine, known", "You park behind the library at eight every morning, don't you"),
+    ("your routine, known", "Your brother's five-a-side finishes at nine on Tuesdays, I hear"),
+    ("your family's school, known", "Your kids go to St Anne's Primary, don't they"),
+    ("one more and you will", "One more comment about my edit and you'll regret it"),
+    ("one more and you will", "Another spoiler like that and you will find out"),
+    ("keep it up and you will", "Keep mocking my script and you'll be sorry"),
+    ("keep it up and you will", "Keep running your mouth and sooner or later you'll get a knock"),
+    ("think before you post again", "Think very hard before you reply to me again"),
+    ("remember this before you go", "Remember what I said when you leave work tonight"),
+    ("see where it gets you", "Spoil the finale and see where it gets you"),
+    ("enjoy your body while you can", "Say goodbye to those front teeth"),
+    ("enjoy your body while you can", "Enjoy your kneecaps"),
+    ("enjoy it while you still can", "Enjoy your weekends while you still have them"),
+    ("pray we never meet", "Better hope we never meet in person"),
+    ("sleep lightly", "Sleep lightly, critic"),
+    ("check under your car", "Might want to check your brakes, mate"),
+    ("hope you are insured", "Hope your house is fully insured"),
+    ("the last one who", "The last bloke who spoiled Dune for me needed stitches"),
+    (
+        "people who do that get hurt",
+        "People who leak screeners have a habit of falling down the stairs",
+    ),
+    ("nobody would hear", "Nobody would notice if anything happened to you on that walk"),
+    ("accidents happen, especially to you", "Accidents happen on the towpath, especially to you"),
+    ("no cameras where you are", "Your street has no cameras, I noticed"),
+    (
+        "you will look like the film",
+        "Your nose will look like Jack Nicholson's in Chinatown when I'm done",
+    ),
+    ("you are about to live it", "Loved Misery? Good, because you're about to live it"),
+    ("remember what happened to", "Remember what happened to the guy in the trunk? Keep talking."),
+]
+# Film talk shaped like a frame: advice, plans, plots, quoted lines, praise.
+LOOK_ALIKES = [
+    "You leave the cinema at ten, don't you? The late showing finishes after that",
+    "Your daughter goes to drama school, doesn't she? She'd love Fame",
+    "One more episode and you'll find out who the killer is",
+    "One more Marvel sequel and I'll stop going to the cinema",
+    "Keep watching, you'll see why everyone loves it by episode three",
+    "Keep it up with the reviews and you'll find out I have no spare evenings left",
+    "Think twice before you start Twin Peaks, it's a commitment",
+    "Remember to bring your ID before you go to the 18 showing",
+    "Enjoy your popcorn while you still can, the second act is gruesome",
+    "Enjoy Aftersun while it's still in cinemas",
+    "Say goodbye to your free weekend, the Godfather trilogy is on",
+    "Pray we never get another Fast and Furious",
+    "Sleep with the lights on after Sinister",
+    "Check under your bed after Barbarian",
+    "The last guy who hosted quiz night picked only Marvel questions",
+    "People who love Paddington tend to be kind",
+    "Nobody would hear a thing in that screen, the Dolby is so loud",
+    "No one can hear them scream in that cabin in Evil Dead",
+    "There are no cameras allowed at the preview, phones go in a pouch",
+    "You'll look like you've seen a ghost after The Others",
+    "Remember what happened to the last Fantastic Four? Let's not get hyped",
+    "Watch your back for spoilers in the Dune thread",
+    "Don't watch Hereditary alone, you'll regret it",
+    "I'll find you in the foyer before the film, I'm in a green coat",
+    "In No Country for Old Men, anyone who crosses Chigurh ends up needing stitches",
+    "In Goodfellas the last guy who talks to the cops ends up in hospital",
+    'His line "keep talking and you\'ll regret it" in the trailer is great',
+]
+# Look-alikes the patterns leave alone but the second look's head still flags (0.5-0.75):
+# documented in docs/screening.md, so they are checked at the pattern layer only.
+HEAD_FLAGS = {
+    "Keep it up with the reviews and you'll find out I have no spare evenings left",
+    "You'll look like you've seen a ghost after The Others",
+}
+
+
+@pytest.mark.parametrize(("frame", "text"), CAUGHT)
+def test_each_frame_catches_its_class_of_menace(frame: str, text: str) -> None:
+    fired = [match.rule for match in PATTERNS.matches(text) if match.label == "threat"]
+    assert FRAME + frame in fired
+    assert 0.70 <= PATTERNS.score(text)["threat"] < 0.85  # flagged, under the hide threshold
+
+
+@pytest.mark.parametrize("text", LOOK_ALIKES)
+def test_film_talk_shaped_like_a_frame_scores_no_threat(text: str) -> None:
+    assert PATTERNS.score(text)["threat"] == 0.0
+
+
+def test_the_same_threat_unquoted_is_still_one() -> None:
+    assert PATTERNS.score("I'm going to kill you")["threat"] >= 0.85
+    assert PATTERNS.score('That is no bit: I will end you, "friend"')["threat"] >= 0.85
+
+
+def test_every_frame_is_a_flag_level_threat_tagged_for_the_story_guards() -> None:
+    frames = [rule for rule in PATTERNS.rules if rule.name.startswith(FRAME)]
+    assert {rule.name for rule in frames} == {FRAME + frame for frame, _ in CAUGHT}
+    for rule in frames:
+        assert (rule.label, rule.score) == ("threat", 0.7)
+        assert "menace" in rule.tags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a quoted line with a speech cue, reported speech, a sentence opening on a title
+        "The villain's line 'keep talking and you'll regret it' is chilling",
+        "when he says one more word and you'll be sorry, the whole cinema went quiet",
+        "In Cape Fear, the last lawyer who crossed Cady needed stitches",
+        # a quoted threat named as a bit, a gag or an exchange, or cried out, is a film's line
+        'the "I will end you" gag in Shaun of the Dead gets me every time',
+        'Dewey cries "I\'m going to kill you!" and the whole cinema laughed',
+        'the "I\'m gonna kill you" exchange between the brothers is brilliant',
+    ],
+)
+def test_a_frame_in_a_quoted_line_or_a_story_sentence_scores_nothing(text: str) -> None:
+    assert PATTERNS.score(text)["threat"] == 0.0
+
+
+def test_through_the_whole_path_frames_are_flagged_and_look_alikes_pass() -> None:
+    threats = [text for _, text in CAUGHT]
+    film_talk = [text for text in LOOK_ALIKES if text not in HEAD_FLAGS]
+    screener = ScreeningPipeline(embedded())
+    try:
+        screened = screener.screen_blocking(threats + film_talk, None)
+    finally:
+        screener.batcher.close_sync()
+    verdicts = [decide(s.scores, POLICY) for s in screened]
+    outcomes = {
+        text: v.outcome.value for text, v in zip(threats + film_talk, verdicts, strict=True)
+    }
+    assert {outcomes[text] for text in threats} == {"flag"}  # flagged, never hidden
+    assert [text for text in film_talk if outcomes[text] != "pass"] == []
