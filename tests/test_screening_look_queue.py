@@ -17,6 +17,7 @@ from bot.screening.service import ScreeningService
 
 VEILED = "One of these nights you just won't wake up"
 CALM = "The donors are treated as less than human and it broke my heart"
+FRIENDLY = "You have to see the director's cut on a big screen this weekend"
 PLACE = MessagePlace(10, parent_id=20, is_discussion_thread=True)
 
 
@@ -113,9 +114,12 @@ async def test_pending_looks_survive_a_shutdown_and_the_next_start_flags_them(co
     first.looks._look = held  # the worker never gets to look before the shutdown
     service = ScreeningService(conn, pipeline=first)
     veiled = await service.handle_message(incoming(1, VEILED), PLACE)
-    calm = await service.handle_message(incoming(2, CALM), PLACE)
-    assert calm.outcome == "pass"
+    friendly = await service.handle_message(incoming(2, FRIENDLY), PLACE)
+    calm = await service.handle_message(incoming(3, CALM), PLACE)
     assert veiled.outcome == "pass" and veiled.stored.second_look is SecondLookState.PENDING
+    assert friendly.outcome == "pass" and friendly.stored.second_look is SecondLookState.PENDING
+    # the gate takes nothing of it (no one addressed, no group): its row is final at once
+    assert calm.outcome == "pass" and calm.stored.second_look is None
     assert service.second_looks.waiting == 2
     held.started.wait(5)
     await first.looks.close(timeout=0.05)
@@ -136,6 +140,8 @@ async def test_pending_looks_survive_a_shutdown_and_the_next_start_flags_them(co
     stored = await restarted.latest_screening(1)
     assert stored.outcome == "flag" and stored.second_look is SecondLookState.DONE
     assert (await restarted.latest_screening(2)).outcome == "pass"
+    assert (await restarted.latest_screening(2)).second_look is SecondLookState.DONE
+    assert (await restarted.latest_screening(3)).second_look is None
     assert "second look after the verdict, 0 waiting" in restarted.status()
     await again.close()
 

@@ -1,7 +1,8 @@
 """The second look after the first verdict, as the service runs it.
 
-A message whose first verdict is `pass` and whose backend looks again later is stored with
-`second_look = 'pending'` in the same write as that verdict, then queued for the second
+A message whose first verdict is `pass` and of which the second look's gate takes a text
+(`Screening.deferred`; about a third of messages) is stored with `second_look = 'pending'`
+in the same write as that verdict, then queued for the second
 look's worker (bot/screening/look_queue.py). When the look comes back, `settle` decides
 again on the raised scores: a message that now reaches a threshold gets its review item and
 a `Handled` the desk acts on (the alert, as for a first-stage flag); any other is marked
@@ -79,8 +80,9 @@ class SecondLooks:
 
     @staticmethod
     def due(screening: Screening, verdict: Verdict) -> SecondLookState | None:
-        """PENDING if the message is to be looked at again: it passed on the first stage alone
-        (a flag or a hide has its review item already; the look could only add a flag)."""
+        """PENDING if the message is to be looked at again: the gate took one of its texts and
+        it passed on the first stage alone (a flag or a hide has its review item already; the
+        look could only add a flag). None otherwise: the row is written once, final."""
         if screening.deferred is None or verdict.outcome is not Outcome.PASS:
             return None
         return SecondLookState.PENDING
@@ -162,7 +164,7 @@ class SecondLooks:
                 continue
             film = await self._films(stored.film_id) if self._films and stored.film_id else None
             screening = await pipeline.screen(stored.content, film)
-            if screening.deferred is None:  # nothing to look at (now skipped)
+            if screening.deferred is None:  # nothing the gate takes (or now skipped)
                 await self._looks.done([stored.id])
                 continue
             before = len(self._in_hand)
