@@ -158,3 +158,27 @@ async def test_a_deleted_message_keeps_its_first_verdict(conn):
     stored = await service.latest_screening(1)
     assert stored.outcome == "pass" and stored.second_look is SecondLookState.DELETED
     assert await service.pending_reviews(1) == []
+
+
+async def test_a_look_about_to_flag_a_message_gone_meanwhile_marks_it_deleted(conn):
+    pipeline = ScreeningPipeline(embedded(), defer_second_look=True)
+    service = ScreeningService(conn, pipeline=pipeline)
+    await service.handle_message(incoming(1, VEILED), PLACE)
+    await service.handle_message(incoming(2, FRIENDLY), PLACE)
+    asked: list[int] = []
+
+    async def gone(stored) -> bool:
+        asked.append(stored.message_id)
+        return True  # as Discord answers for a message deleted while the bot was down
+
+    looked = []
+    while len(looked) < 2:
+        looked += await service.second_looks.settle(await service.second_looks.finished(), gone)
+    assert asked == [1]  # asked only before a flag: the friendly message passes unasked
+    by_id = {h.stored.message_id: h for h in looked}
+    assert by_id[1].review_item is None and "deleted" in by_id[1].reason
+    assert (await service.latest_screening(1)).second_look is SecondLookState.DELETED
+    assert (await service.latest_screening(1)).content == VEILED
+    assert (await service.latest_screening(2)).second_look is SecondLookState.DONE
+    assert await service.pending_reviews(1) == []
+    await pipeline.close()

@@ -7,7 +7,9 @@ look's worker (bot/screening/look_queue.py). When the look comes back, `settle` 
 again on the raised scores: a message that now reaches a threshold gets its review item and
 a `Handled` the desk acts on (the alert, as for a first-stage flag); any other is marked
 done. A row no longer pending (an edit's newer revision took its place, the message was
-deleted) is left as it is: its look changes nothing.
+deleted) is left as it is: its look changes nothing. A look about to flag asks first whether
+the message is gone (`gone`: deleted while the bot was down, so no deletion event came):
+then it is marked deleted, and not flagged.
 
 Nothing is lost: the catch-up (`catch_up`) submits again every pending row not in the
 worker's hands (after a restart, or when the queue was full), scoring its stored text with
@@ -45,6 +47,10 @@ log = logging.getLogger(__name__)
 LOOKED = "second-look:looked"  # the look is back, nothing of it stored yet
 FLAGGED = "second-look:flagged"  # its review item is stored, the desk not yet told
 CATCH_UP_LOOKS = 200
+
+# Whether a stored message is gone (deleted while the bot was down): asked of Discord by the
+# cog, as the core never calls Discord itself.
+Gone = Callable[[ScreenedMessage], Awaitable[bool]]
 
 
 class SecondLooks:
@@ -102,8 +108,12 @@ class SecondLooks:
             return None
         return await pipeline.looks.finished()
 
-    async def settle(self, looked: Sequence[Looked[LookJob, Screening]]) -> list[Handled]:
-        """Store what the looks found; one Handled per look (`review_item` set: flag it)."""
+    async def settle(
+        self, looked: Sequence[Looked[LookJob, Screening]], gone: Gone | None = None
+    ) -> list[Handled]:
+        """Store what the looks found; one Handled per look (`review_item` set: flag it).
+        `gone` is asked before a look flags: a message it says is gone (deleted while the bot
+        was down, so no deletion event marked it) is marked deleted instead."""
         self._crash.reach(LOOKED)
         # out of the worker's hands first: a settle cut short leaves them to the catch-up
         self._in_hand.difference_update(done.job.row_id for done in looked)
@@ -116,7 +126,7 @@ class SecondLooks:
                 why = f"second look not used: the message was {stored.second_look}"
                 handled.append(Handled(False, why, stored=stored))
                 continue
-            outcome = await self._settle_one(stored, done.result)
+            outcome = await self._settle_one(stored, done.result, gone)
             if outcome is None:
                 unchanged.append(stored.id)
                 handled.append(Handled(True, "second look: no change", stored=stored))
@@ -125,13 +135,20 @@ class SecondLooks:
         await self._looks.done(unchanged)
         return handled
 
-    async def _settle_one(self, stored: ScreenedMessage, screening: Screening) -> Handled | None:
+    async def _settle_one(
+        self, stored: ScreenedMessage, screening: Screening, gone: Gone | None
+    ) -> Handled | None:
         policy = await self._policy(stored.guild_id)
         verdict = decide(
             screening.scores, policy, MessagePlace(stored.channel_id, stored.parent_id)
         )
         if verdict.outcome is Outcome.PASS:
             return None
+        if gone is not None and await gone(stored):
+            await self._looks.deleted([stored.message_id])
+            log.info("second look: message %s is gone; not flagged", stored.message_id)
+            why = f"second look not used: the message was {SecondLookState.DELETED}"
+            return Handled(False, why, stored=await self._messages.get(stored.id))
         # the item first: killed before the row is marked, the look runs again and finds it
         item, _ = await self._review.open_item(
             stored.incoming(),

@@ -1,0 +1,84 @@
+"""A message deleted while the bot is down, its second look still pending: a real
+`python -m bot run` is killed (os._exit at `second-look:looked`) after a veiled threat's first
+verdict, the member deletes the message while no bot is connected, and the next start resumes
+the look. It must end `deleted`, with no review item and no alert; the text stays stored.
+
+Without the replies catch-up only Discord can tell (the look asks before it flags); with it,
+the catch-up's reconciliation may record the deletion first. Either way the outcome is one."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.journal.crash import CRASH_ENV
+from bot.replies.model import MessageState
+from bot.screening.look_service import LOOKED
+from tests.e2e._screening import alerts, discussion_thread, ready, use_alert_channel
+from tests.e2e.test_message_path_kill import bot_process, died_at
+
+VEILED = "One of these nights you just won't wake up"
+
+
+async def look_ended(bot, message_id: int) -> None:
+    """Wait until the message's pending second look has ended: settled, or forgotten."""
+    looked = asyncio.ensure_future(
+        bot.wait_for(
+            "second_look",
+            check=lambda h: h.stored is not None and h.stored.message_id == message_id,
+            timeout=60,
+        )
+    )
+    forgotten = asyncio.ensure_future(
+        bot.wait_for("second_look_forgotten", check=lambda ids: message_id in ids, timeout=60)
+    )
+    try:
+        if (await bot.services.screening.latest_screening(message_id)).second_look != "pending":
+            return  # it ended before the waiters were set
+        done, _ = await asyncio.wait({looked, forgotten}, return_when=asyncio.FIRST_COMPLETED)
+        for finished in done:
+            finished.result()
+    finally:
+        looked.cancel()
+        forgotten.cancel()
+
+
+@pytest.mark.parametrize("replies_catch_up", [False, True], ids=["discord-says", "catch-up"])
+async def test_a_message_deleted_while_the_bot_is_down_is_not_flagged_at_the_next_start(
+    emu, start_bot, settings, replies_catch_up
+):
+    async with start_bot(settings) as bot:
+        await ready(bot)
+        await use_alert_channel(bot, emu)
+        thread = await discussion_thread(bot, emu)
+    async with bot_process(emu, settings, **{CRASH_ENV: LOOKED}) as process:
+        posted = await emu.post("Dave", thread, VEILED)
+        await died_at(process, LOOKED)
+    await emu.delete(posted)  # no bot is connected: no deletion event reaches one
+    message_id, since = int(posted["id"]), len(emu.recorder.requests)
+    restarted = settings.model_copy(update={"replies_catch_up": replies_catch_up})
+    async with start_bot(restarted) as bot:
+        screening = bot.services.screening
+        assert (await screening.latest_screening(message_id)).second_look == "pending"
+        ended = asyncio.ensure_future(look_ended(bot, message_id))
+        await ready(bot)
+        await bot.get_cog("Screening").swept.wait()
+        await ended
+        stored = await screening.latest_screening(message_id)
+        assert stored.second_look == "deleted" and stored.outcome == "pass"
+        assert stored.content == VEILED  # the original is kept for moderators
+        assert await screening.second_looks.count_pending() == 0
+        assert await screening.pending_reviews(stored.guild_id) == []
+        if replies_catch_up:  # the reconciliation recorded it too: a tombstone, text kept
+            await bot.services.replies.capture.flush()
+            tombstone = await bot.services.replies.message(message_id)
+            assert tombstone.state is MessageState.DELETED_BY_AUTHOR
+    asked = emu.recorder.find("GET", rf"/channels/{thread}/messages/{message_id}$", since=since)
+    if not replies_catch_up:
+        assert asked  # only Discord could tell
+    async with start_bot(restarted) as bot:  # a second start finds nothing left to do
+        await ready(bot)
+        await bot.get_cog("Screening").catch_up()
+        assert await bot.services.screening.second_looks.count_pending() == 0
+    assert alerts(emu) == []
