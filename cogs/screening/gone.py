@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 
+import aiohttp
 import discord
 
 from bot.app import FilmBot
@@ -34,7 +35,7 @@ async def message_gone(bot: FilmBot, stored: ScreenedMessage) -> bool:
         await channel.fetch_message(stored.message_id)
     except discord.NotFound:  # the message, or its whole channel
         return True
-    except discord.HTTPException as error:
+    except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
         log.warning(
             "cannot tell whether message %s still exists (%s); taken as there",
             stored.message_id,

@@ -200,3 +200,16 @@ async def test_an_edit_replaces_the_pending_second_look_of_the_older_revision(
     assert first.revision == 0 and first.second_look == "superseded"
     second = await bot.services.screening.screened_message(looked.stored.id)
     assert second.revision == 1 and second.second_look == "done"
+
+
+async def test_a_look_flags_when_discord_will_not_say_whether_the_message_is_gone(emu, bot):
+    thread = await film_thread(bot, emu)
+    # the check before the flag is refused (no right to read history): taken as still there
+    refused = emu.inject_error("GET", rf"/channels/{thread}/messages/\d+$", 403, code=50001)
+    posted, first, looked = await post_looked(bot, emu, "Dave", thread, VEILED)
+    assert first.outcome == "pass" and looked.outcome == "flag"
+    assert refused.remaining == 0  # the check was made, and refused
+    (alert,) = alerts(emu)
+    assert "flagged for review" in message_text(alert)
+    stored = await bot.services.screening.latest_screening(int(posted["id"]))
+    assert stored.outcome == "flag" and stored.second_look == "done"

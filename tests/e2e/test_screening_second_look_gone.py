@@ -12,13 +12,10 @@ import asyncio
 
 import pytest
 
-from bot.journal.crash import CRASH_ENV
 from bot.replies.model import MessageState
 from bot.screening.look_service import LOOKED
-from tests.e2e._screening import alerts, discussion_thread, ready, use_alert_channel
-from tests.e2e.test_message_path_kill import bot_process, died_at
-
-VEILED = "One of these nights you just won't wake up"
+from tests.e2e._screening import alerts, ready
+from tests.e2e.test_screening_second_look_kill import VEILED, posted_then_killed
 
 
 async def look_ended(bot, message_id: int) -> None:
@@ -48,13 +45,7 @@ async def look_ended(bot, message_id: int) -> None:
 async def test_a_message_deleted_while_the_bot_is_down_is_not_flagged_at_the_next_start(
     emu, start_bot, settings, replies_catch_up
 ):
-    async with start_bot(settings) as bot:
-        await ready(bot)
-        await use_alert_channel(bot, emu)
-        thread = await discussion_thread(bot, emu)
-    async with bot_process(emu, settings, **{CRASH_ENV: LOOKED}) as process:
-        posted = await emu.post("Dave", thread, VEILED)
-        await died_at(process, LOOKED)
+    thread, posted = await posted_then_killed(emu, start_bot, settings, LOOKED)
     await emu.delete(posted)  # no bot is connected: no deletion event reaches one
     message_id, since = int(posted["id"]), len(emu.recorder.requests)
     restarted = settings.model_copy(update={"replies_catch_up": replies_catch_up})
