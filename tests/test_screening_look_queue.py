@@ -9,6 +9,7 @@ import threading
 import pytest
 from screening_support import embedded, migrated
 
+from bot.screening.batch_worker import BatchWorker
 from bot.screening.look_queue import LookQueue
 from bot.screening.model import IncomingMessage, SecondLookState
 from bot.screening.pipeline import ScreeningPipeline
@@ -95,6 +96,35 @@ async def test_a_failed_look_gives_none_for_each_job():
 
 async def test_a_queue_never_used_closes_at_once():
     assert await LookQueue(HeldLook()).close(timeout=0.01)
+
+
+def test_the_shared_worker_sizes_batches_drops_what_waits_and_survives_a_failing_batch():
+    look = HeldLook()
+    handled: list[list[int]] = []
+
+    def handle(batch: list[int]) -> None:
+        look(batch)
+        handled.append(batch)
+        if 0 in batch:
+            raise ValueError("this batch broke")  # logged; the worker goes on
+
+    worker = BatchWorker(handle, name="test-worker", max_queue=8, limit=lambda: 4, size=len)
+    assert worker.put([0])
+    look.started.wait(5)
+    for item in ([1, 2], [3], [4, 5, 6], [7]):
+        assert worker.put(item)
+    look.gate.set()
+    assert worker.join(5) and handled[:2] == [[[0]], [[1, 2], [3], [4, 5, 6]]]  # 4+ items
+    assert handled[2:] == [[[7]]] and not worker.put([8]) and worker.closed
+
+    held = HeldLook()
+    worker = BatchWorker(held, name="test-worker", max_queue=8, limit=lambda: 1)
+    assert all(worker.put(n) for n in range(4))
+    held.started.wait(5)
+    assert not worker.join(0.05)  # held: the stop marker waits behind 1-3
+    assert worker.close(drop_waiting=True) == [1, 2, 3]  # the marker stays
+    held.gate.set()
+    assert worker.join(5) and held.batches == [[0]]
 
 
 def incoming(message_id: int, content: str) -> IncomingMessage:
