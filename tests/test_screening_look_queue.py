@@ -212,3 +212,25 @@ async def test_a_look_about_to_flag_a_message_gone_meanwhile_marks_it_deleted(co
     assert (await service.latest_screening(2)).second_look is SecondLookState.DONE
     assert await service.pending_reviews(1) == []
     await pipeline.close()
+
+
+async def test_a_resumed_look_asks_whether_its_message_is_gone_even_when_it_passes(conn):
+    first = ScreeningPipeline(embedded(), defer_second_look=True)
+    first.looks._look = HeldLook()  # shut down before it looks
+    await ScreeningService(conn, pipeline=first).handle_message(incoming(2, FRIENDLY), PLACE)
+    await first.looks.close(timeout=0.05)
+    first.looks._look.gate.set()
+    await first.close()
+    again = ScreeningPipeline(embedded(), defer_second_look=True)
+    restarted = ScreeningService(conn, pipeline=again)
+    assert await restarted.second_looks.catch_up() == 1
+    asked: list[int] = []
+
+    async def gone(stored) -> bool:
+        asked.append(stored.message_id)
+        return True
+
+    (handled,) = await restarted.second_looks.settle(await restarted.second_looks.finished(), gone)
+    assert asked == [2] and handled.review_item is None
+    assert (await restarted.latest_screening(2)).second_look is SecondLookState.DELETED
+    await again.close()

@@ -8,8 +8,9 @@ again on the raised scores: a message that now reaches a threshold gets its revi
 a `Handled` the desk acts on (the alert, as for a first-stage flag); any other is marked
 done. A row no longer pending (an edit's newer revision took its place, the message was
 deleted) is left as it is: its look changes nothing. A look about to flag asks first whether
-the message is gone (`gone`: deleted while the bot was down, so no deletion event came):
-then it is marked deleted, and not flagged.
+the message is gone (`gone`: deleted while the bot was down, so no deletion event came), as
+does every look the catch-up resumed (after a restart, or a full queue), whatever it found:
+a message gone is marked deleted, and not flagged.
 
 Nothing is lost: the catch-up (`catch_up`) submits again every pending row not in the
 worker's hands (after a restart, or when the queue was full), scoring its stored text with
@@ -72,6 +73,7 @@ class SecondLooks:
         self._messages = ScreenedMessageRepository(conn)
         self._review = ReviewRepository(conn)
         self._in_hand: set[int] = set()  # rows queued for the worker, not yet settled
+        self._resumed: set[int] = set()  # of those, the ones the catch-up queued again
 
     @property
     def on(self) -> bool:
@@ -112,11 +114,14 @@ class SecondLooks:
         self, looked: Sequence[Looked[LookJob, Screening]], gone: Gone | None = None
     ) -> list[Handled]:
         """Store what the looks found; one Handled per look (`review_item` set: flag it).
-        `gone` is asked before a look flags: a message it says is gone (deleted while the bot
-        was down, so no deletion event marked it) is marked deleted instead."""
+        `gone` is asked before a look flags, and for every look the catch-up resumed: a
+        message it says is gone (deleted while the bot was down, so no deletion event marked
+        it) is marked deleted instead."""
         self._crash.reach(LOOKED)
         # out of the worker's hands first: a settle cut short leaves them to the catch-up
-        self._in_hand.difference_update(done.job.row_id for done in looked)
+        row_ids = {done.job.row_id for done in looked}
+        resumed, self._resumed = self._resumed & row_ids, self._resumed - row_ids
+        self._in_hand -= row_ids
         handled, unchanged = [], []
         for done in looked:
             stored = await self._messages.get(done.job.row_id)
@@ -126,7 +131,8 @@ class SecondLooks:
                 why = f"second look not used: the message was {stored.second_look}"
                 handled.append(Handled(False, why, stored=stored))
                 continue
-            outcome = await self._settle_one(stored, done.result, gone)
+            resumed_look = stored.id in resumed
+            outcome = await self._settle_one(stored, done.result, gone, resumed_look)
             if outcome is None:
                 unchanged.append(stored.id)
                 handled.append(Handled(True, "second look: no change", stored=stored))
@@ -136,19 +142,25 @@ class SecondLooks:
         return handled
 
     async def _settle_one(
-        self, stored: ScreenedMessage, screening: Screening, gone: Gone | None
+        self,
+        stored: ScreenedMessage,
+        screening: Screening,
+        gone: Gone | None,
+        resumed: bool,
     ) -> Handled | None:
+        """`gone` is asked before a flag, and for a resumed look whatever it found."""
         policy = await self._policy(stored.guild_id)
         verdict = decide(
             screening.scores, policy, MessagePlace(stored.channel_id, stored.parent_id)
         )
-        if verdict.outcome is Outcome.PASS:
-            return None
-        if gone is not None and await gone(stored):
+        flags = verdict.outcome is not Outcome.PASS
+        if gone is not None and (flags or resumed) and await gone(stored):
             await self._looks.deleted([stored.message_id])
             log.info("second look: message %s is gone; not flagged", stored.message_id)
             why = f"second look not used: the message was {SecondLookState.DELETED}"
             return Handled(False, why, stored=await self._messages.get(stored.id))
+        if not flags:
+            return None
         # the item first: killed before the row is marked, the look runs again and finds it
         item, _ = await self._review.open_item(
             stored.incoming(),
@@ -188,6 +200,7 @@ class SecondLooks:
             self.submit(stored, screening)
             if len(self._in_hand) == before:
                 break  # the queue is full: the next catch-up goes on
+            self._resumed.add(stored.id)
             submitted += 1
         return submitted
 

@@ -2,6 +2,8 @@
 `python -m bot run` is killed (os._exit at `second-look:looked`) after a veiled threat's first
 verdict, the member deletes the message while no bot is connected, and the next start resumes
 the look. It must end `deleted`, with no review item and no alert; the text stays stored.
+A resumed look asks whether its message is gone whatever it finds, so a message the look
+would pass ends `deleted` too, not `done`.
 
 Without the replies catch-up only Discord can tell (the look asks before it flags); with it,
 the catch-up's reconciliation may record the deletion first. Either way the outcome is one."""
@@ -16,6 +18,8 @@ from bot.replies.model import MessageState
 from bot.screening.look_service import LOOKED
 from tests.e2e._screening import alerts, ready
 from tests.e2e.test_screening_second_look_kill import VEILED, posted_then_killed
+
+FRIENDLY = "You have to see the director's cut on a big screen this weekend"  # looked at, passes
 
 
 async def look_ended(bot, message_id: int) -> None:
@@ -41,11 +45,15 @@ async def look_ended(bot, message_id: int) -> None:
         forgotten.cancel()
 
 
-@pytest.mark.parametrize("replies_catch_up", [False, True], ids=["discord-says", "catch-up"])
+@pytest.mark.parametrize(
+    ("text", "replies_catch_up"),
+    [(VEILED, False), (VEILED, True), (FRIENDLY, False)],
+    ids=["discord-says", "catch-up", "a-look-that-passes"],
+)
 async def test_a_message_deleted_while_the_bot_is_down_is_not_flagged_at_the_next_start(
-    emu, start_bot, settings, replies_catch_up
+    emu, start_bot, settings, text, replies_catch_up
 ):
-    thread, posted = await posted_then_killed(emu, start_bot, settings, LOOKED)
+    thread, posted = await posted_then_killed(emu, start_bot, settings, LOOKED, text)
     await emu.delete(posted)  # no bot is connected: no deletion event reaches one
     message_id, since = int(posted["id"]), len(emu.recorder.requests)
     restarted = settings.model_copy(update={"replies_catch_up": replies_catch_up})
@@ -58,7 +66,7 @@ async def test_a_message_deleted_while_the_bot_is_down_is_not_flagged_at_the_nex
         await ended
         stored = await screening.latest_screening(message_id)
         assert stored.second_look == "deleted" and stored.outcome == "pass"
-        assert stored.content == VEILED  # the original is kept for moderators
+        assert stored.content == text  # the original is kept for moderators
         assert await screening.second_looks.count_pending() == 0
         assert await screening.pending_reviews(stored.guild_id) == []
         if replies_catch_up:  # the reconciliation recorded it too: a tombstone, text kept
@@ -67,7 +75,7 @@ async def test_a_message_deleted_while_the_bot_is_down_is_not_flagged_at_the_nex
             assert tombstone.state is MessageState.DELETED_BY_AUTHOR
     asked = emu.recorder.find("GET", rf"/channels/{thread}/messages/{message_id}$", since=since)
     if not replies_catch_up:
-        assert asked  # only Discord could tell
+        assert asked  # only Discord could tell: asked of a resumed look, flag or not
     async with start_bot(restarted) as bot:  # a second start finds nothing left to do
         await ready(bot)
         await bot.get_cog("Screening").catch_up()
