@@ -1,9 +1,9 @@
 """The second look after the first verdict, as the service runs it.
 
 A message whose first verdict is `pass` and of which the second look's gate takes a text
-(`Screening.deferred`; about a third of messages) is stored with `second_look = 'pending'`
-in the same write as that verdict, then queued for the second
-look's worker (bot/screening/look_queue.py). When the look comes back, `settle` decides
+(`Screening.deferred`; about 4 in 10 of the bench's chat) is stored with `second_look =
+'pending'` in the same write as that verdict, then queued for the second look's worker
+(bot/screening/look_queue.py); any other is written once, final. When the look comes back, `settle` decides
 again on the raised scores: a message that now reaches a threshold gets its review item and
 a `Handled` the desk acts on (the alert, as for a first-stage flag); any other is marked
 done. A row no longer pending (an edit's newer revision took its place, the message was

@@ -7,8 +7,9 @@ TimeoutError when scoring takes longer than `timeout`: store the message as unsc
 
 With `defer_second_look` (what the bot uses), the embedded backend's second look does not
 hold the verdict back: `screen` returns the first stage's scores with `Screening.deferred`
-set when the look's gate takes one of the texts, and the service queues that for the second look's own worker (`look_later`), whose
-results arrive through `looks.finished()`. `screen_blocking` always waits for both.
+set when the look's gate takes one of the texts, and the service queues that for the second
+look's own worker (`look_later`), whose results arrive through `looks.finished()`.
+`screen_blocking` always waits for both.
 """
 
 from __future__ import annotations

@@ -10,8 +10,9 @@ the sweep (sweep.py) raises the hides and alerts a crash left unwritten.
 The embedded backend's second look comes after the first verdict: its results arrive here
 (`_look_loop`), a message it flags gets its alert through the desk like any flag, and then
 `on_second_look(handled)` is dispatched. A deleted message's pending look is dropped: at its
-deletion event, when the replies catch-up finds it gone, and, before a look flags, when
-Discord says it is gone (gone.py).
+deletion event, when the replies catch-up finds it gone, and, before a look flags (or ends a
+look resumed after a restart), when it was recorded deleted or Discord says it is gone
+(gone.py).
 """
 
 from __future__ import annotations
