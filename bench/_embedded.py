@@ -99,21 +99,21 @@ def second_look_rows(pipeline: ScreeningPipeline, texts: list[str], film: FilmDe
         f"({candidates / len(distinct):.0%}); {look.encoder.name}, torch, one thread"
     )
     part = texts[:SECOND_LOOK_COUNT]
-    jobs = [
+    jobs = [  # only messages with a candidate wait for the look (and are stored pending)
         LookJob(i, s.deferred)
         for i, s in enumerate(pipeline.screen_blocking(part, film, wait=False))
         if s.deferred is not None
     ]
     before = look.looked
     rate = _rate(jobs, pipeline.look_again, DEFAULT_MAX_BATCH)
-    share = (look.looked - before) / (ROUNDS * len(jobs))
+    per_job = (look.looked - before) / (ROUNDS * len(jobs))
     print(
-        f"  second look in the background, batches of {DEFAULT_MAX_BATCH}, {len(jobs):,} "
-        f"messages {_show(rate)}"
+        f"  second look in the background, batches of {DEFAULT_MAX_BATCH}, {len(jobs):,} of "
+        f"{len(part):,} messages wait for it {_show(rate)}"
     )
     print(
-        f"    = {rate[1] * share:,.0f} candidates per CPU second (median {rate[2] * share:,.0f}); "
-        f"{share:.0%} of messages are candidates"
+        f"    = {rate[1] * per_job:,.0f} candidate texts per CPU second (median "
+        f"{rate[2] * per_job:,.0f}); {len(jobs) / len(part):.0%} of messages wait for the look"
     )
 
 

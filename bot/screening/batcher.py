@@ -5,7 +5,8 @@ into a bounded queue and the answer comes back through a future. When the queue 
 `ScreenerBusy` is raised at once so the caller can store the message as unscreened (a
 catch-up pass screens it later). The worker takes the first waiting job, then everything
 else already waiting, waiting at most `max_wait` seconds for more: batches grow with the
-load, and a lone message is not held back.
+load, and a lone message is not held back. (The queue, the thread and their stopping are
+batch_worker.py's, shared with the second look's queue.)
 
 How many texts a batch takes adapts to the backend's measured speed (`AdaptiveBatchSize`):
 as many as it scores in about `batch_seconds`, never more than `max_batch` (by default the
@@ -20,13 +21,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import queue
-import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.screening.backend import ScoringBackend
+from bot.screening.batch_worker import BatchWorker
 from bot.screening.results import Scores
 
 log = logging.getLogger(__name__)
@@ -122,11 +122,8 @@ def length_buckets(jobs: Sequence[_Job], limit: int) -> list[list[_Job]]:
     return buckets
 
 
-_STOP = object()
-
-
 class Batcher:
-    """Bounded queue + one worker thread around a ScoringBackend."""
+    """Bounded queue + one worker thread (batch_worker.py) around a ScoringBackend."""
 
     def __init__(
         self,
@@ -141,17 +138,21 @@ class Batcher:
         preferred = getattr(backend, "preferred_batch", DEFAULT_MAX_BATCH)
         self.max_batch = max(1, max_batch if max_batch is not None else preferred)
         self.batch_size = AdaptiveBatchSize(self.max_batch, batch_seconds)
-        self.max_wait = max(0.0, max_wait)
         self.stats = BatcherStats()
-        self._queue: queue.Queue[object] = queue.Queue(maxsize=max(1, max_queue))
-        self._closing = False
-        self._thread = threading.Thread(target=self._run, name="screening-worker", daemon=True)
-        self._thread.start()
+        self._worker: BatchWorker[_Job] = BatchWorker(
+            self._score_window,
+            name="screening-worker",
+            max_queue=max_queue,
+            limit=lambda: self.batch_size.limit,
+            size=lambda job: len(job.texts),
+            max_wait=max_wait,
+            window=BUCKET_WINDOW,
+        )
 
     @property
     def queued(self) -> int:
         """Jobs waiting (not counting the batch being scored)."""
-        return self._queue.qsize()
+        return self._worker.waiting
 
     async def screen(self, text: str) -> Scores:
         """Scores for one text, computed by the worker; ScreenerBusy if the queue is full."""
@@ -159,67 +160,34 @@ class Batcher:
 
     async def score_many(self, texts: Sequence[str]) -> list[Scores]:
         """Scores for several texts of one message, scored together in the same batch."""
-        if self._closing:
+        if self._worker.closed:
             raise ScreenerClosed("the screener is shutting down")
         if not texts:
             return []
         loop = asyncio.get_running_loop()
         job = _Job(list(texts), loop.create_future(), loop)
-        try:
-            self._queue.put_nowait(job)
-        except queue.Full:
+        if not self._worker.put(job):
+            if self._worker.closed:
+                raise ScreenerClosed("the screener is shutting down")
             self.stats.rejected += 1
-            raise ScreenerBusy(f"screening queue full ({self._queue.maxsize} waiting)") from None
+            raise ScreenerBusy(f"screening queue full ({self._worker.maxsize} waiting)")
         return await job.future
 
     async def close(self, *, flush: bool = True) -> None:
         """Stop accepting work; score what is queued (flush) or fail it, then stop the thread."""
-        if self._begin_close(flush):
-            await asyncio.to_thread(self._queue.put, _STOP)  # waits while a full queue drains
-        await asyncio.to_thread(self._thread.join)
+        self._fail(self._worker.close(drop_waiting=not flush))
+        await asyncio.to_thread(self._worker.join)  # waits while a full queue drains
 
     def close_sync(self, *, flush: bool = True) -> None:
         """close() for code without an event loop (benchmarks, scripts)."""
-        if self._begin_close(flush):
-            self._queue.put(_STOP)
-        self._thread.join()
+        self._fail(self._worker.close(drop_waiting=not flush))
+        self._worker.join()
 
-    def _begin_close(self, flush: bool) -> bool:
-        if self._closing:
-            return False
-        self._closing = True
-        if not flush:
-            self._fail_waiting(ScreenerClosed("the screener shut down before scoring this"))
-        return True
-
-    def _run(self) -> None:
-        while True:
-            first = self._queue.get()
-            if not isinstance(first, _Job):  # the stop marker
-                return
-            limit = self.batch_size.limit
-            window, stop = self._collect(first, limit)
-            for bucket in length_buckets(window, limit):
-                self._score_batch(bucket)
-            if stop:
-                return
-
-    def _collect(self, first: _Job, limit: int) -> tuple[list[_Job], bool]:
-        """Up to `limit` texts, waiting `max_wait` at most; then, without waiting, whatever
-        else is already queued, up to BUCKET_WINDOW batches (sorted by length later)."""
-        window, size = [first], len(first.texts)
-        deadline = time.monotonic() + self.max_wait
-        while size < limit * BUCKET_WINDOW:
-            wait = max(0.0, deadline - time.monotonic()) if size < limit else 0.0
-            try:
-                item = self._queue.get(timeout=wait)
-            except queue.Empty:
-                break
-            if not isinstance(item, _Job):  # the stop marker
-                return window, True
-            window.append(item)
-            size += len(item.texts)
-        return window, False
+    def _score_window(self, window: list[_Job]) -> None:
+        """What the worker took at once, scored in buckets of similar length."""
+        limit = self.batch_size.limit
+        for bucket in length_buckets(window, limit):
+            self._score_batch(bucket)
 
     def _score_batch(self, batch: list[_Job]) -> None:
         texts = [text for job in batch for text in job.texts]
@@ -256,14 +224,11 @@ class Batcher:
         stats.largest_batch = max(stats.largest_batch, texts)
         stats.busy_seconds += seconds
 
-    def _fail_waiting(self, error: Exception) -> None:
-        while True:
-            try:
-                item = self._queue.get_nowait()
-            except queue.Empty:
-                return
-            if isinstance(item, _Job):
-                _resolve(item, error)
+    @staticmethod
+    def _fail(jobs: list[_Job]) -> None:
+        error = ScreenerClosed("the screener shut down before scoring this")
+        for job in jobs:
+            _resolve(job, error)
 
 
 def _resolve(job: _Job, outcome: list[Scores] | Exception) -> None:

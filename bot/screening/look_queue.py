@@ -8,18 +8,18 @@ back on the event loop, in the order the jobs were submitted, through `finished(
 
 `close()` never waits long: the worker stops after the batch it is in (at most `timeout`
 seconds are waited for it) and what is still queued is left pending for the next start.
+The queue, the thread and their stopping are batch_worker.py's, shared with the batcher.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import queue
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
+
+from bot.screening.batch_worker import BatchWorker
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +39,9 @@ class Looked(Generic[Job, Result]):
     result: Result | None
 
 
-_STOP = object()
-
-
 class LookQueue(Generic[Job, Result]):
-    """A bounded queue and one worker thread around a blocking `look(jobs) -> results`."""
+    """A bounded queue and one worker thread (batch_worker.py) around a blocking
+    `look(jobs) -> results`."""
 
     def __init__(
         self,
@@ -55,10 +53,10 @@ class LookQueue(Generic[Job, Result]):
     ) -> None:
         self._look = look
         self.max_batch = max(1, max_batch)
-        self._jobs: queue.Queue[object] = queue.Queue(maxsize=max(1, max_queue))
+        self._worker: BatchWorker[Job] = BatchWorker(
+            self._look_at, name=name, max_queue=max_queue, limit=lambda: self.max_batch
+        )
         self._done: asyncio.Queue[list[Looked[Job, Result]]] = asyncio.Queue()
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._loop: asyncio.AbstractEventLoop | None = None
         self.looked = 0  # jobs looked at so far
         self.refused = 0  # jobs refused because the queue was full
@@ -66,25 +64,21 @@ class LookQueue(Generic[Job, Result]):
     @property
     def waiting(self) -> int:
         """Jobs queued (not counting the batch being looked at)."""
-        return self._jobs.qsize()
+        return self._worker.waiting
 
     @property
     def closed(self) -> bool:
-        return self._stopping.is_set()
+        return self._worker.closed
 
     def submit(self, job: Job) -> bool:
         """Queue a job (call on the event loop); False if the queue is full or closed."""
-        if self._stopping.is_set():
+        if self._worker.closed:
             return False
-        if self._loop is None:
-            self._loop = asyncio.get_running_loop()
-            self._thread.start()
-        try:
-            self._jobs.put_nowait(job)
-        except queue.Full:
-            self.refused += 1
-            return False
-        return True
+        self._loop = self._loop or asyncio.get_running_loop()
+        if self._worker.put(job):
+            return True
+        self.refused += 1
+        return False
 
     async def finished(self) -> list[Looked[Job, Result]]:
         """The next batch of finished jobs, in submission order (waits for one)."""
@@ -93,33 +87,14 @@ class LookQueue(Generic[Job, Result]):
     async def close(self, timeout: float = CLOSE_SECONDS) -> bool:
         """Stop after the current batch, leaving what waits pending; True if the thread ended
         within `timeout` seconds (else it is left behind: a daemon thread, its jobs pending)."""
-        self._stopping.set()
-        if self._loop is None:
-            return True
-        with contextlib.suppress(queue.Full):  # full: a busy worker sees the stop after its batch
-            self._jobs.put_nowait(_STOP)  # wakes a worker waiting for work
-        await asyncio.to_thread(self._thread.join, timeout)
-        ended = not self._thread.is_alive()
+        self._worker.close(drop_waiting=True)  # their rows stay pending for the next start
+        ended = await asyncio.to_thread(self._worker.join, timeout)
         if not ended:
             log.warning("the second look's worker did not stop within %s s", timeout)
         return ended
 
-    def _run(self) -> None:
-        while not self._stopping.is_set():
-            first = self._jobs.get()
-            if first is _STOP:
-                return
-            batch: list[Job] = [first]  # type: ignore[list-item]  # only jobs and _STOP are queued
-            while len(batch) < self.max_batch:
-                try:
-                    item = self._jobs.get_nowait()
-                except queue.Empty:
-                    break
-                if item is _STOP:
-                    self._stopping.set()
-                    break
-                batch.append(item)  # type: ignore[arg-type]  # only jobs and _STOP are queued
-            self._deliver(batch, self._results(batch))
+    def _look_at(self, batch: list[Job]) -> None:
+        self._deliver(batch, self._results(batch))
 
     def _results(self, batch: list[Job]) -> Sequence[Result | None]:
         try:
@@ -132,7 +107,7 @@ class LookQueue(Generic[Job, Result]):
 
     def _deliver(self, batch: list[Job], results: Sequence[Result | None]) -> None:
         done = [Looked(job, result) for job, result in zip(batch, results, strict=True)]
-        assert self._loop is not None  # set before the thread starts
+        assert self._loop is not None  # set before the first job is queued
         try:
             self._loop.call_soon_threadsafe(self._done.put_nowait, done)
         except RuntimeError:  # the loop is closed: the rows stay pending for the next start

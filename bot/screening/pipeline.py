@@ -7,8 +7,9 @@ TimeoutError when scoring takes longer than `timeout`: store the message as unsc
 
 With `defer_second_look` (what the bot uses), the embedded backend's second look does not
 hold the verdict back: `screen` returns the first stage's scores with `Screening.deferred`
-set, and the service queues that for the second look's own worker (`look_later`), whose
-results arrive through `looks.finished()`. `screen_blocking` always waits for both.
+set when the look's gate takes one of the texts, and the service queues that for the second
+look's own worker (`look_later`), whose results arrive through `looks.finished()`.
+`screen_blocking` always waits for both.
 """
 
 from __future__ import annotations
@@ -65,11 +66,12 @@ class _Plan:
 
 @dataclass(frozen=True)
 class Deferred:
-    """What the second look needs of a message the first stage scored: its texts as planned
-    and each one's first-stage scores."""
+    """What the second look needs of a message the first stage scored: its texts as planned,
+    each one's first-stage scores, and what its gate took of them (never empty)."""
 
     plan: _Plan
     scores: tuple[Scores, ...]
+    picked: tuple[tuple[int, str], ...]  # (index in plan.texts, the text the encoder reads)
 
 
 @dataclass(frozen=True)
@@ -121,9 +123,7 @@ class ScreeningPipeline:
         # scores do, and a shutdown that cancels a catch-up would then wait for ever.
         async with asyncio.timeout(self.timeout):
             scores = await self.batcher.score_many(plan.texts)
-        if self.looks is None:
-            return self._combine(plan, scores)
-        return self._combine(plan, scores, Deferred(plan, tuple(scores)))
+        return self._combine(plan, scores, self._deferred(plan, scores))
 
     def look_later(self, row_id: int, screening: Screening) -> bool:
         """Queue the second look of a stored message; False if there is none to do or the
@@ -137,9 +137,12 @@ class ScreeningPipeline:
         combined as `screen` combines the first stage's scores."""
         if self._second_look is None:
             raise RuntimeError("this pipeline has no second look to defer")
-        texts = [text for job in jobs for text in job.deferred.plan.texts]
-        results = [dict(scores) for job in jobs for scores in job.deferred.scores]
-        self._second_look.apply(texts, results)
+        results: list[Scores] = []
+        picked: list[tuple[int, str]] = []
+        for job in jobs:
+            picked += [(len(results) + index, read) for index, read in job.deferred.picked]
+            results += [dict(scores) for scores in job.deferred.scores]
+        self._second_look.raise_scores(picked, results)
         plans = [job.deferred.plan for job in jobs]
         return [self._combine(plan, part) for plan, part in _per_plan(plans, results)]
 
@@ -155,7 +158,7 @@ class ScreeningPipeline:
         scorer = self.batcher.backend if first else self.backend
         scores = scorer.score(flat) if flat else []
         return [
-            self._combine(plan, part, Deferred(plan, tuple(part)) if first else None)
+            self._combine(plan, part, self._deferred(plan, part) if first else None)
             if plan.texts
             else self._skipped(plan)
             for plan, part in _per_plan(plans, scores)
@@ -167,6 +170,14 @@ class ScreeningPipeline:
         if self.looks is not None:
             await self.looks.close()
         await self.batcher.close(flush=True)
+
+    def _deferred(self, plan: _Plan, scores: list[Scores]) -> Deferred | None:
+        """What the second look is to read of a message; None when its gate takes none of
+        the texts (most messages): then no look waits for it."""
+        if self._second_look is None:
+            return None
+        picked = self._second_look.candidates(plan.texts, scores)
+        return Deferred(plan, tuple(scores), tuple(picked)) if picked else None
 
     def _plan(self, text: str, film: FilmDetails | None) -> _Plan:
         normalised = normalise(text or "", self._lexicon)

@@ -42,6 +42,7 @@ ENCODER_CEILING = 0.75
 ENCODER_FLOOR = 0.5
 MIN_WORDS = 3
 WINDOW_CHARS = 160  # a text longer than this is read from its addressed sentences
+Picked = tuple[int, str]  # a candidate: its index among the texts, the text the encoder reads
 _SENTENCE_END = re.compile(r"(?<=[.!?\u2026])\s+|\n+")
 _WORD = re.compile(r"\w+")
 # People marked out by what they did, or no one at all: how a threat names its target without
@@ -109,11 +110,18 @@ class SecondLook:
     def apply(self, texts: Sequence[str], results: list[Scores]) -> None:
         """Raise each candidate's threat / identity_attack (/ insult) to the head's capped
         probability where that is higher."""
-        picked = [
+        self.raise_scores(self.candidates(texts, results), results)
+
+    def candidates(self, texts: Sequence[str], results: Sequence[Scores]) -> list[Picked]:
+        """The texts the gate takes: each one's index and the text the encoder is to read."""
+        return [
             (index, read)
             for index, (text, scores) in enumerate(zip(texts, results, strict=True))
             if (read := self.gate.text_to_read(text, scores)) is not None
         ]
+
+    def raise_scores(self, picked: Sequence[Picked], results: list[Scores]) -> None:
+        """Encode the picked texts at once and raise their scores in `results` (by index)."""
         if not picked:
             return
         self.looked += len(picked)

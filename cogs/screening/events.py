@@ -9,7 +9,10 @@ the sweep (sweep.py) raises the hides and alerts a crash left unwritten.
 
 The embedded backend's second look comes after the first verdict: its results arrive here
 (`_look_loop`), a message it flags gets its alert through the desk like any flag, and then
-`on_second_look(handled)` is dispatched. A deleted message's pending look is dropped.
+`on_second_look(handled)` is dispatched. A deleted message's pending look is dropped: at its
+deletion event, when the replies catch-up finds it gone, and, before a look flags (or ends a
+look resumed after a restart), when it was recorded deleted or Discord says it is gone
+(gone.py).
 """
 
 from __future__ import annotations
@@ -23,11 +26,13 @@ from discord.ext import commands
 
 from bot.app import FilmBot
 from bot.message_path import MessageContext
-from bot.screening.model import IncomingMessage
+from bot.replies.backfill import BackfillReport
+from bot.screening.model import IncomingMessage, ScreenedMessage
 from bot.tasks import settle, stop_task
 from bot.text import counted
 from cogs._steps import ScreeningStep
 from cogs.screening.desk import ReviewDesk
+from cogs.screening.gone import message_gone
 from cogs.screening.sweep import raise_missing
 
 log = logging.getLogger(__name__)
@@ -129,6 +134,17 @@ class Screening(commands.Cog, ScreeningStep):
         await self.bot.services.screening.second_looks.forget(message_ids)
         self.bot.dispatch("second_look_forgotten", message_ids)
 
+    @commands.Cog.listener()
+    async def on_catch_up_finished(self, why: str, reports: list[BackfillReport]) -> None:
+        """Messages the replies catch-up found deleted while the bot was away: their pending
+        looks end unflagged."""
+        gone = sorted({message_id for report in reports for message_id in report.tombstoned})
+        if gone:
+            await self._forget_looks(gone)
+
+    async def _gone(self, stored: ScreenedMessage) -> bool:
+        return await message_gone(self.bot, stored)
+
     async def _look_loop(self) -> None:
         """Settle the second looks as they come back; alert on those that flag."""
         if not await self.bot.services.screening_startup.wait_loaded():
@@ -139,7 +155,7 @@ class Screening(commands.Cog, ScreeningStep):
             if finished is None:
                 return  # the backend has no second look after the verdict
             try:
-                for handled in await looks.settle(finished):
+                for handled in await looks.settle(finished, gone=self._gone):
                     if handled.review_item is not None:
                         await self.desk.act_on(handled)
                     self.bot.dispatch("second_look", handled)

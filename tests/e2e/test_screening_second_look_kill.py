@@ -17,17 +17,26 @@ from tests.e2e.test_message_path_kill import bot_process, died_at
 VEILED = "One of these nights you just won't wake up"
 
 
-@pytest.mark.parametrize("point", [LOOKED, FLAGGED])
-async def test_a_second_look_killed_before_its_alert_alerts_once_after_restart(
-    emu, start_bot, settings, point
-):
+async def posted_then_killed(
+    emu, start_bot, settings, point: str, text: str = VEILED
+) -> tuple[str, dict]:
+    """A discussion thread (and an alert channel) set up; then a bot process that Dave's
+    message (a veiled threat) kills at `point`: the thread and the message."""
     async with start_bot(settings) as bot:
         await ready(bot)
         await use_alert_channel(bot, emu)
         thread = await discussion_thread(bot, emu)
     async with bot_process(emu, settings, **{CRASH_ENV: point}) as process:
-        posted = await emu.post("Dave", thread, VEILED)
+        posted = await emu.post("Dave", thread, text)
         await died_at(process, point)
+    return thread, posted
+
+
+@pytest.mark.parametrize("point", [LOOKED, FLAGGED])
+async def test_a_second_look_killed_before_its_alert_alerts_once_after_restart(
+    emu, start_bot, settings, point
+):
+    _, posted = await posted_then_killed(emu, start_bot, settings, point)
     assert alerts(emu) == []
     async with start_bot(settings) as bot:
         # killed at LOOKED, the catch-up looks again and the look loop alerts; killed at
