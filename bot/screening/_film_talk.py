@@ -114,12 +114,13 @@ MILD_CURSE = re.compile(rf"(?:{_MILD})", re.IGNORECASE)
 # What every VOCATIVE match holds: a quick first check (VOCATIVE's groups keep it slow).
 CURSE_AT_YOU = faster(re.compile(rf"\b(?:{_MILD}|fuck|f\*ck)\s+you", re.IGNORECASE))
 # Words of contempt that are swearing at a thing ("screw this sequel", "a steaming pile of
-# garbage") or at someone not in the chat, most often a character ("Cage plays a mad
-# bastard in Mandy"): weighed down with the swear words, but not counted as swearing. Said
-# to a member ("you bastard") they count in full, as all swearing at someone does.
+# garbage") or at one person not in the chat, most often a character ("Cage plays a mad
+# bastard in Mandy"; the plural, "the mods are bastards", is left to the model): weighed
+# down with the swear words, but not counted as swearing. Said to a member ("you bastard")
+# they count in full, as all swearing at someone does.
 CONTEMPT_WORDS = (
-    r"screw(?:s|ed)?|garbage|trash|rubbish|bollocks|dogshit|shitshow|bastards?|"
-    r"motherfuck(?:er|ers|ing|in)|mofo|psycho"
+    r"screw(?:s|ed)?|garbage|trash|rubbish|bollocks|dogshit|shitshow|bastard|"
+    r"motherfuck(?:er|ing|in)|mofo|psycho"
 )
 CONTEMPT = re.compile(rf"(?<![\w'])(?:{CONTEMPT_WORDS})(?![\w'])", re.IGNORECASE)
 # Swearing that only intensifies ("scary as hell", "your damn mind", "a fucking masterpiece"):
