@@ -68,6 +68,19 @@ CAUGHT = [
     # mock pity about an accident
     ("a pity if you had an accident", "Be a tragedy if your mum took a nasty tumble, wouldn't it"),
     ("a pity if you had an accident", "Hope you never have a little accident on those stairs"),
+    ("you will lose a body part", "I wonder how well you'd post with your arms broken"),
+    ("you will lose a body part", "Bet you'd look good with a limp"),
+    ("a deadline, then I come", "You've got an hour to delete it. Then we find you."),
+    ("a deadline, then I come", "Take it down by 6pm or the lads pay you a visit"),
+    ("a lonely place, isn't it", "Nice quiet street you live on. Nobody around at 2am, is there"),
+    ("the mods won't always protect you", "Won't always have the mods to hide behind, will you"),
+    ("the mods won't always protect you", "Your moderator friends can't protect you offline"),
+    ("a pity if you had an accident", "Would be horrible if your car's brakes failed on the M6"),
+    ("a pity if you had an accident", "Shame if someone pushed you in front of a train"),
+    (
+        "a pity if you had an accident",
+        "Terrible things happen to people who walk alone by the canal",
+    ),
 ]
 # Film talk shaped like a frame: advice, plans, plots, quoted lines, praise.
 LOOK_ALIKES = [
@@ -119,12 +132,25 @@ LOOK_ALIKES = [
     "I'll put you in a box seat at the opera, my treat",
     "I'll get you sorted out with a ticket",
     "I'll do you in a minute, just finishing the dishes",
+    "You'd look great with an eyepatch like Snake Plissken for the costume party",
+    "With your arms broken from clapping, you'll still want more",
+    "You have an hour to get to the cinema, then the doors close",
+    "Tickets by 6pm or we go to the later showing",
+    "Nice quiet street the cinema is on, is there parking nearby?",
+    "You won't always have the mods to remind you, so read the pinned rules",
+    "Shame if someone hit you with a spoiler before you saw it",
+    "Would be a pity if your car broke down on the way to the drive-in",
+    "It would be tragic if you broke down crying at the end of Coco",
+    "Terrible things happen to people who go into the woods in horror films",
+    "I'll see you in the ground floor bar before the film",
 ]
 # Look-alikes the patterns leave alone but the second look's head still flags (0.5-0.75):
 # documented in docs/screening.md, so they are checked at the pattern layer only.
 HEAD_FLAGS = {
     "Keep it up with the reviews and you'll find out I have no spare evenings left",
     "You'll look like you've seen a ghost after The Others",
+    "With your arms broken from clapping, you'll still want more",
+    "I'll see you in the ground floor bar before the film",
 }
 
 
@@ -147,6 +173,7 @@ def test_film_talk_shaped_like_a_frame_scores_no_threat(text: str) -> None:
         "Keep talking and I'll put you in the ground",
         "You'll be pushing up daisies by the weekend",
         "You're going in the ground, pal",
+        "I'll see you in your grave",
         "I'll do you in, I swear",
         "One word to the mods and I'll have you taken out",
     ],
@@ -166,6 +193,10 @@ def test_idioms_of_killing_the_reader_are_explicit_threats(text: str) -> None:
 )
 def test_denying_a_group_its_humanity_is_hate(text: str, hate: bool) -> None:
     assert (PATTERNS.score(text)["identity_attack"] >= 0.85) is hate
+
+
+def test_hospital_food_is_a_veiled_warning() -> None:
+    assert 0.70 <= PATTERNS.score("Better get used to hospital food, mate")["threat"] < 0.85
 
 
 def test_the_same_threat_unquoted_is_still_one() -> None:
