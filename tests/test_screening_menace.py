@@ -143,6 +143,12 @@ LOOK_ALIKES = [
     "It would be tragic if you broke down crying at the end of Coco",
     "Terrible things happen to people who go into the woods in horror films",
     "I'll see you in the ground floor bar before the film",
+    "You'll spend the whole night in A&E if you binge all the Saw films",
+    "You'll be spending Christmas in hospital anyway with that leg, so bring the DVDs",
+    "The walk home from the Castle is dark, isn't it? I always get the bus",
+    "Mods can't always be online to protect you from spoilers, so mute the channel",
+    "Hope you never have an accident like the one in Crash",
+    "Such a shame if you had an accident in your pants during the Nope jump scare lol",
 ]
 # Look-alikes the patterns leave alone but the second look's head still flags (0.5-0.75):
 # documented in docs/screening.md, so they are checked at the pattern layer only.
