@@ -157,6 +157,9 @@ HEAD_FLAGS = {
     "You'll look like you've seen a ghost after The Others",
     "With your arms broken from clapping, you'll still want more",
     "I'll see you in the ground floor bar before the film",
+    "Hope you never have an accident like the one in Crash",
+    # and one that alt-profanity-check reads as an insult (0.73, "accident in your pants")
+    "Such a shame if you had an accident in your pants during the Nope jump scare lol",
 }
 
 
