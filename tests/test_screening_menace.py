@@ -51,6 +51,36 @@ CAUGHT = [
     ),
     ("you are about to live it", "Loved Misery? Good, because you're about to live it"),
     ("remember what happened to", "Remember what happened to the guy in the trunk? Keep talking."),
+    # an unsaid consequence: a body part or an ability to lose, a hospital to follow
+    ("you will lose a body part", "Reply again and let's see how many teeth you have left"),
+    ("you will lose a body part", "Good luck holding a pen with your fingers in splints"),
+    ("you will lose a body part", "We'll see if you can still drive after that by Friday"),
+    ("your next post from a hospital bed", "Your next video will be filmed from a hospital bed"),
+    ("your next post from a hospital bed", "You'll be spending New Year in intensive care"),
+    # an ultimatum: a deadline, then the speaker comes
+    ("a deadline, then I come", "Remove my name from that post by tonight or I come knocking"),
+    ("a deadline, then I come", "48 hours to say sorry. Then we come looking for you."),
+    # menace by the situation
+    ("a lonely place, isn't it", "That footpath behind the Odeon is pitch black at night, eh?"),
+    ("a lonely place, isn't it", "Deserted car park you use after work. Anything could happen."),
+    ("the mods won't always protect you", "Your precious mods can't protect you forever"),
+    ("the mods won't always protect you", "Admins log off eventually, and then it's just us"),
+    # mock pity about an accident
+    ("a pity if you had an accident", "Be a tragedy if your mum took a nasty tumble, wouldn't it"),
+    ("a pity if you had an accident", "Hope you never have a little accident on those stairs"),
+    ("you will lose a body part", "I wonder how well you'd post with your arms broken"),
+    ("you will lose a body part", "Bet you'd look good with a limp"),
+    ("a deadline, then I come", "You've got an hour to delete it. Then we find you."),
+    ("a deadline, then I come", "Take it down by 6pm or the lads pay you a visit"),
+    ("a lonely place, isn't it", "Nice quiet street you live on. Nobody around at 2am, is there"),
+    ("the mods won't always protect you", "Won't always have the mods to hide behind, will you"),
+    ("the mods won't always protect you", "Your moderator friends can't protect you offline"),
+    ("a pity if you had an accident", "Would be horrible if your car's brakes failed on the M6"),
+    ("a pity if you had an accident", "Shame if someone pushed you in front of a train"),
+    (
+        "a pity if you had an accident",
+        "Terrible things happen to people who walk alone by the canal",
+    ),
 ]
 # Film talk shaped like a frame: advice, plans, plots, quoted lines, praise.
 LOOK_ALIKES = [
@@ -81,12 +111,55 @@ LOOK_ALIKES = [
     "In No Country for Old Men, anyone who crosses Chigurh ends up needing stitches",
     "In Goodfellas the last guy who talks to the cops ends up in hospital",
     'His line "keep talking and you\'ll regret it" in the trailer is great',
+    # shaped like the frames of unsaid consequences, deadlines, places, mods and mock pity
+    "Let's see if you can still walk after the Dune marathon, all three parts back to back",
+    "You'll leave with all your fingers crossed for a sequel",
+    "Your fingers will ache from gripping the seat during Uncut Gems",
+    "My nan watched Casablanca from her hospital bed and loved it",
+    "You'll need a hospital bed after the three-hour director's cut",
+    "You have until Friday to send your picks, then I'll come round with the popcorn",
+    "Vote by midnight or I pick the film myself",
+    "It's a dark walk home from the Rio, isn't it? We should share a taxi",
+    "The path to the Lexi is pitch black after the late show, bring a phone torch",
+    "The woods in The Blair Witch Project are so quiet, aren't they",
+    "That underpass scene in Irreversible is so dark, isn't it?",
+    "The mods won't always be online, so use the report button if you see spoilers",
+    "It'd be a shame if you fell asleep during Satantango, it's seven hours",
+    "It'd be a shame if you missed the 35mm print, it goes back on Monday",
+    "Careful on the stairs at the Prince Charles, they are steep",
+    "In Final Destination 2 people have accidents all the time, don't they",
+    "You'll be pushing up daisies before the next Avatar comes out",
+    "I'll put you in a box seat at the opera, my treat",
+    "I'll get you sorted out with a ticket",
+    "I'll do you in a minute, just finishing the dishes",
+    "You'd look great with an eyepatch like Snake Plissken for the costume party",
+    "With your arms broken from clapping, you'll still want more",
+    "You have an hour to get to the cinema, then the doors close",
+    "Tickets by 6pm or we go to the later showing",
+    "Nice quiet street the cinema is on, is there parking nearby?",
+    "You won't always have the mods to remind you, so read the pinned rules",
+    "Shame if someone hit you with a spoiler before you saw it",
+    "Would be a pity if your car broke down on the way to the drive-in",
+    "It would be tragic if you broke down crying at the end of Coco",
+    "Terrible things happen to people who go into the woods in horror films",
+    "I'll see you in the ground floor bar before the film",
+    "You'll spend the whole night in A&E if you binge all the Saw films",
+    "You'll be spending Christmas in hospital anyway with that leg, so bring the DVDs",
+    "The walk home from the Castle is dark, isn't it? I always get the bus",
+    "Mods can't always be online to protect you from spoilers, so mute the channel",
+    "Hope you never have an accident like the one in Crash",
+    "Such a shame if you had an accident in your pants during the Nope jump scare lol",
 ]
 # Look-alikes the patterns leave alone but the second look's head still flags (0.5-0.75):
 # documented in docs/screening.md, so they are checked at the pattern layer only.
 HEAD_FLAGS = {
     "Keep it up with the reviews and you'll find out I have no spare evenings left",
     "You'll look like you've seen a ghost after The Others",
+    "With your arms broken from clapping, you'll still want more",
+    "I'll see you in the ground floor bar before the film",
+    "Hope you never have an accident like the one in Crash",
+    # and one that alt-profanity-check reads as an insult (0.73, "accident in your pants")
+    "Such a shame if you had an accident in your pants during the Nope jump scare lol",
 }
 
 
@@ -100,6 +173,39 @@ def test_each_frame_catches_its_class_of_menace(frame: str, text: str) -> None:
 @pytest.mark.parametrize("text", LOOK_ALIKES)
 def test_film_talk_shaped_like_a_frame_scores_no_threat(text: str) -> None:
     assert PATTERNS.score(text)["threat"] == 0.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Say that again and I'll send you to an early grave",
+        "Keep talking and I'll put you in the ground",
+        "You'll be pushing up daisies by the weekend",
+        "You're going in the ground, pal",
+        "I'll see you in your grave",
+        "I'll do you in, I swear",
+        "One word to the mods and I'll have you taken out",
+    ],
+)
+def test_idioms_of_killing_the_reader_are_explicit_threats(text: str) -> None:
+    assert PATTERNS.score(text)["threat"] >= 0.85  # hidden by the defaults
+
+
+@pytest.mark.parametrize(
+    ("text", "hate"),
+    [
+        ("Gypsies aren't even human", True),
+        ("Trans people are freaks who should not be allowed to exist", True),
+        ("Refugees aren't numbers, they're people", False),
+        ("Muslims aren't a monolith, the film gets that right", False),
+    ],
+)
+def test_denying_a_group_its_humanity_is_hate(text: str, hate: bool) -> None:
+    assert (PATTERNS.score(text)["identity_attack"] >= 0.85) is hate
+
+
+def test_hospital_food_is_a_veiled_warning() -> None:
+    assert 0.70 <= PATTERNS.score("Better get used to hospital food, mate")["threat"] < 0.85
 
 
 def test_the_same_threat_unquoted_is_still_one() -> None:
@@ -146,3 +252,24 @@ def test_through_the_whole_path_frames_are_flagged_and_look_alikes_pass() -> Non
     }
     assert {outcomes[text] for text in threats} == {"flag"}  # flagged, never hidden
     assert [text for text in film_talk if outcomes[text] != "pass"] == []
+
+
+def test_a_curse_at_a_character_or_a_guess_at_taste_is_not_abuse() -> None:
+    """Swearing that describes one character, and a guess that the reader would hate a film,
+    pass; the same words at a member are still abuse."""
+    film_talk = [
+        "Tom Hardy plays a mad bastard in Bronson",
+        "Travis Bickle is one lonely motherfucker",
+        "Renton's mate Begbie is a proper psycho",
+        "You'd hate Eraserhead, it's a nightmare in black and white",
+        "I think you would really hate it, it's so slow",
+    ]
+    abuse = ["you bastard, you ruined the thread", "you motherfucker", "I hate you"]
+    screener = ScreeningPipeline(embedded())
+    try:
+        screened = screener.screen_blocking(film_talk + abuse, None)
+    finally:
+        screener.batcher.close_sync()
+    outcomes = [decide(s.scores, POLICY).outcome.value for s in screened]
+    assert outcomes[: len(film_talk)] == ["pass"] * len(film_talk)
+    assert outcomes[len(film_talk) :] == ["hide", "hide", "flag"]

@@ -76,10 +76,17 @@ _PHRASES = [
     r"(?:your|my|our)\s+(?:pants|trousers|knickers))\b",  # "you'll shit yourself"
     r"shut\s+up\s+and\s+(?:watch|listen|take|enjoy|see|read|dance|play|buy|let|give|sing|"
     r"go\s+(?:see|watch))\b",  # "shut up and watch it"
+    # a guess at the reader's taste in a film ("I think you'd hate Midsommar"): "hate" aims
+    # at the title, a capitalised word (or "it", "this film") right after the verb
+    r"(?:you'd|you\s+would|you'll|you\s+will|you\s+might|you\s+may)\s+(?:probably\s+|"
+    r"definitely\s+|really\s+|totally\s+|absolutely\s+|actually\s+|just\s+)?"
+    r"(?:hate|loathe|despise|detest)\s+(?:(?-i:[A-Z0-9])|(?:it|this|that)\b(?!\s+(?:one|guy|"
+    r"man|woman|person|kid)\b)|(?:the|this|that)\s+(?:film|movie|ending|sequel|remake|book|show)\b)",
 ]
 FIGURATIVE = faster(re.compile(r"\b(?:" + "|".join(_PHRASES) + ")", re.IGNORECASE))
 FIGURATIVE_WORD = re.compile(
-    rf"(?:{_BREAK}|death|{_DIE}|shut|shit|shat|piss|pissed|wet)", re.IGNORECASE
+    rf"(?:{_BREAK}|death|{_DIE}|shut|shit|shat|piss|pissed|wet|hate|loathe|despise|detest)",
+    re.IGNORECASE,
 )
 _WORD = re.compile(r"[\w']+")
 
@@ -107,8 +114,14 @@ MILD_CURSE = re.compile(rf"(?:{_MILD})", re.IGNORECASE)
 # What every VOCATIVE match holds: a quick first check (VOCATIVE's groups keep it slow).
 CURSE_AT_YOU = faster(re.compile(rf"\b(?:{_MILD}|fuck|f\*ck)\s+you", re.IGNORECASE))
 # Words of contempt that are swearing at a thing ("screw this sequel", "a steaming pile of
-# garbage"): weighed down with the swear words, but not counted as swearing.
-CONTEMPT_WORDS = r"screw(?:s|ed)?|garbage|trash|rubbish|bollocks|dogshit|shitshow"
+# garbage") or at one person not in the chat, most often a character ("Cage plays a mad
+# bastard in Mandy"; the plural, "the mods are bastards", is left to the model): weighed
+# down with the swear words, but not counted as swearing. Said to a member ("you bastard")
+# they count in full, as all swearing at someone does.
+CONTEMPT_WORDS = (
+    r"screw(?:s|ed)?|garbage|trash|rubbish|bollocks|dogshit|shitshow|bastard|"
+    r"motherfuck(?:er|ing|in)|mofo|psycho"
+)
 CONTEMPT = re.compile(rf"(?<![\w'])(?:{CONTEMPT_WORDS})(?![\w'])", re.IGNORECASE)
 # Swearing that only intensifies ("scary as hell", "your damn mind", "a fucking masterpiece"):
 # not counted when asking whether a comment is mostly swearing, and at someone it counts only

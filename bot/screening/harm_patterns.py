@@ -148,6 +148,7 @@ class Guard:
     quoted_only: bool
     tags: frozenset[str] = frozenset()
     case_sensitive: bool = False  # searched in the text as written (capitals), not folded
+    inside: bool = False  # the match's own words count too (not only those around it)
 
     def applies_to(self, rule: Rule) -> bool:
         return rule.label in self.labels or not self.tags.isdisjoint(rule.tags)
@@ -276,7 +277,10 @@ class HarmPatterns:
             if not text:
                 continue
             start, end = quote if quote is not None else span
-            if guard.regex.search(_sentence_window(text, start, end, guard.before, guard.after)):
+            window = _sentence_window(text, start, end, guard.before, guard.after)
+            if guard.inside:
+                window = f"{window} \u2022 {text[start:end]}"
+            if guard.regex.search(window):
                 return True
         return False
 
@@ -379,6 +383,7 @@ def _guard(
         bool(raw["quoted_only"]),
         frozenset(raw.get("tags", ())),
         bool(raw.get("case_sensitive", False)),
+        bool(raw.get("inside", False)),
     )
 
 

@@ -1,6 +1,7 @@
 """Veiled threats of the menace frames, through the real client: harm to others like the
-reader and a mock-pity warning in a film's discussion thread are flagged for the moderators
-(and stay visible), while film talk of the same shape passes untouched."""
+reader, a mock-pity warning, an ultimatum and a lonely place in a film's discussion thread are
+flagged for the moderators (and stay visible), while film talk of the same shape passes
+untouched; a killing idiom is hidden."""
 
 from __future__ import annotations
 
@@ -10,11 +11,16 @@ from tests.e2e._screening import alerts, assert_left_alone, film_thread, is_dele
 THREATS = [
     "The last bloke who leaked our festival cut needed stitches, just so you know",
     "Enjoy walking on those knees while you still can",
+    "Unpin that review by Sunday or we come looking for you",
+    "The subway under the ring road is so dark after the late show, isn't it?",
 ]
 LOOK_ALIKES = [
     "The last bloke who hosted our festival night picked Cats, we still tease him",
     "Enjoy your sleep while you still can, tonight we're watching Sinister",
     "In Misery, the last writer who crossed Annie ends up in a wheelchair",
+    "Picks in by Sunday or we go with my choice, then I book the room",
+    "The subway under the ring road is dark, so we'll all walk over together after the film",
+    "Roy Batty is a magnificent bastard in Blade Runner",
 ]
 
 
@@ -31,3 +37,13 @@ async def test_veiled_threats_are_flagged_and_their_look_alikes_pass(emu, bot):
     assert len(texts) == len(THREATS)
     assert all("threat" in text and "flag threshold 0.40" in text for text in texts)
     assert emu.dms("Dave") == []
+
+
+async def test_an_idiom_of_killing_the_reader_is_hidden(emu, bot):
+    thread = await film_thread(bot, emu)
+    text = "Spoil it again and you'll be pushing up daisies"
+    posted, handled = await post_screened(bot, emu, "Dave", thread, text)
+    assert handled.outcome == "hide" and handled.verdict.label == "threat"
+    assert is_deleted(emu, posted)
+    stored = await bot.services.screening.latest_screening(int(posted["id"]))
+    assert stored.content == text and stored.scores["threat"] >= 0.85
