@@ -356,12 +356,39 @@ def test_phrases_that_begin_alike_share_their_beginning() -> None:
         r"black(?:\s+people|s|)|men"
     )
     body = _alternatives.share_beginnings(r"\b(?:you|your|yours|(?:x|y)z|ya)(?!\w)")
-    assert body == r"\b(?:you(?:|r(?:|s))|(?:x|y)z|ya)(?!\w)"  # "ya" stays after "(?:x|y)z"
+    assert body == r"\b(?:y(?:ou(?:|r(?:|s))|z|a)|xz)(?!\w)"  # "yz" (spread) before "ya"
     for kept in [r"(a)|ab", r"(?x)a b|a c", r"a\1|ab"]:
         assert _alternatives.share_beginnings(kept) == kept
     assert _alternatives.with_first_check(r"\b(?:cat|dog)") == r"(?=[cd])(?:\b(?:cat|dog))"
     for unknown in [r"(?:a|)", r"a?b", r"[^a]b", r"\Wx"]:
         assert _alternatives.with_first_check(unknown) == unknown
+
+
+def test_a_branch_opening_with_a_group_is_spread_into_branches_tried_in_its_order() -> None:
+    share = _alternatives.share_beginnings
+    assert share(r"(?:see|catch) you") == r"see you|catch you"
+    assert share(r"(?:start |i'd )?lock|x") == r"start lock|i'd lock|lock|x"
+    assert share(r"(?:(?:a|b)c|d)e") == r"ace|bce|de"
+    for kept in [r"(?:a|b)*c", r"(?:a|b)+c", r"(?:a|b){2}c", r"(?:a|b)??c", r"(?:a|b)?+c"]:
+        assert share(kept) == kept
+    many = "(?:" + "|".join(f"[ab]{i}" for i in range(40)) + ")x"  # past MAX_SPREAD
+    assert share(many) == many
+    # the same matches, on texts of a small alphabet where the branches compete
+    patterns = [
+        r"(?:a|ab)?b(?:c|bc)",
+        r"(?:ab|a)(?:b|)c?|b(?:a|)a",
+        r"(?:a(?:b|c)?|c)+b|(?:b|a)(?<=a)c",
+        r"\b(?:(?:a|b)c?|c)a\b",
+        r"(?:a|b|)(?:a|c)?(?!b)",
+    ]
+    rng = random.Random(3)
+    texts = ["".join(rng.choice("abc ") for _ in range(rng.randrange(12))) for _ in range(3000)]
+    for pattern in patterns:
+        original, quick = re.compile(pattern), _alternatives.faster(re.compile(pattern))
+        assert quick.pattern != pattern
+        for text in texts:
+            got = [m.span() for m in quick.finditer(text)]
+            assert got == [m.span() for m in original.finditer(text)], (pattern, text)
 
 
 def test_a_masked_or_blanked_word_is_always_one_token() -> None:
