@@ -239,6 +239,7 @@ def reference_mode(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         (film_aware, "_QUOTED"),
     ]:
         monkeypatch.setattr(module, name, _alternatives.ORIGINALS[getattr(module, name)])
+    monkeypatch.setattr(embedded, "_CLAUSE_END_QUICK", embedded._CLAUSE_END)
     monkeypatch.setattr(harm_patterns, "faster", lambda regex: regex)
     monkeypatch.setattr(harm_patterns, "_tokens", harm_patterns._TOKENS.findall)
     monkeypatch.setattr(
@@ -389,6 +390,35 @@ def test_a_branch_opening_with_a_group_is_spread_into_branches_tried_in_its_orde
         for text in texts:
             got = [m.span() for m in quick.finditer(text)]
             assert got == [m.span() for m in original.finditer(text)], (pattern, text)
+
+
+def test_the_quick_clause_split_splits_as_the_plain_pattern() -> None:
+    pieces = [
+        "a",
+        "word",
+        " ",
+        "  ",
+        "\n",
+        "\t",
+        ".",
+        "!?",
+        ",",
+        ";:",
+        "\u2026",
+        "but",
+        " but ",
+        "so",
+        " so\n",
+        "\nso ",
+        "and then",
+        " and then ",
+        "and  then",
+        "\u2003",
+    ]
+    rng = random.Random(8)
+    made = ["".join(rng.choice(pieces) for _ in range(rng.randrange(25))) for _ in range(5000)]
+    for text in [*TEXTS, *made]:
+        assert embedded._CLAUSE_END_QUICK.split(text) == embedded._CLAUSE_END.split(text), text
 
 
 def test_a_masked_or_blanked_word_is_always_one_token() -> None:

@@ -40,6 +40,12 @@ from bot.screening.second_look import LOOK_OFF, load_second_look
 log = logging.getLogger(__name__)
 
 _CLAUSE_END = re.compile(r"[.!?;,:\n\u2026]+|\s(?:but|and then|so)\s")
+# The same splits, quicker: a pattern that opens with a class lets the engine skip to the
+# next punctuation mark or blank without trying a match at every character.
+_PUNCTUATION = "[.!?;,:\n\u2026]"
+_CLAUSE_END_QUICK = re.compile(
+    rf"[.!?;,:\n\u2026\s](?:(?<={_PUNCTUATION}){_PUNCTUATION}*|(?<=\s)(?:but|and then|so)\s)"
+)
 _ADDRESSED = re.compile(
     r"(?<![\w@])(?:you|your|yours|yourself|yourselves|you'?re|youre|ya|u|ur|thou|@member)(?!\w)",
     re.IGNORECASE,
@@ -389,7 +395,7 @@ def _core_and_clauses(text: str) -> tuple[str, list[str], bool]:
     """The text without its interjections (clauses that are only one, and a run of them
     opening a clause: "Holy shit you need to see this"), its clauses ([] if only one), and
     whether anything was left out."""
-    parts = [part for part in (p.strip() for p in _CLAUSE_END.split(text)) if part]
+    parts = [part for part in (p.strip() for p in _CLAUSE_END_QUICK.split(text)) if part]
     kept = []
     for part in parts:
         if _plainly_not_exclaimed(part):
@@ -439,7 +445,7 @@ def _is_interjection(clause: str) -> bool:
 
 def split_clauses(text: str) -> list[str]:
     """The clauses of a text with more than one; [] for a single clause."""
-    clauses = [part.strip() for part in _CLAUSE_END.split(text)]
+    clauses = [part.strip() for part in _CLAUSE_END_QUICK.split(text)]
     clauses = [clause for clause in clauses if clause]
     return clauses if len(clauses) > 1 else []
 
