@@ -240,6 +240,14 @@ def reference_mode(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     ]:
         monkeypatch.setattr(module, name, _alternatives.ORIGINALS[getattr(module, name)])
     monkeypatch.setattr(embedded, "_CLAUSE_END_QUICK", embedded._CLAUSE_END)
+    for method in ("search", "finditer"):
+        monkeypatch.setattr(
+            _alternatives.CaseBlind,
+            method,
+            lambda self, text, method=method: getattr(
+                _alternatives.ORIGINALS.get(self.regex, self.regex), method
+            )(text),
+        )
     monkeypatch.setattr(harm_patterns, "faster", lambda regex: regex)
     monkeypatch.setattr(harm_patterns, "_tokens", harm_patterns._TOKENS.findall)
     monkeypatch.setattr(
@@ -419,6 +427,29 @@ def test_the_quick_clause_split_splits_as_the_plain_pattern() -> None:
     made = ["".join(rng.choice(pieces) for _ in range(rng.randrange(25))) for _ in range(5000)]
     for text in [*TEXTS, *made]:
         assert embedded._CLAUSE_END_QUICK.split(text) == embedded._CLAUSE_END.split(text), text
+
+
+def test_a_case_blind_regex_finds_the_same_spans_in_lower_cased_ascii() -> None:
+    blind = [
+        embedded._ADDRESSED_CASE_BLIND,
+        embedded._SWEARING_CASE_BLIND,
+        embedded._CURSE_AT_YOU,
+        embedded._INTENSIFIER,
+        film_talk._FIGURATIVE_CASE_BLIND,
+    ]
+    assert all(regex.lower is not None for regex in blind)
+    texts = [*TEXTS, *_fragments([regex.regex.pattern for regex in blind])]
+    texts += [changed for text in texts for changed in (text.upper(), text.swapcase())]
+    for regex in blind:
+        original = _alternatives.ORIGINALS.get(regex.regex, regex.regex)
+        for text in texts:
+            spans = [m.span() for m in original.finditer(text)]
+            assert [m.span() for m in regex.finditer(text)] == spans, (original.pattern, text)
+            found = regex.search(text)
+            assert (found.span() if found else None) == (spans[0] if spans else None)
+    for bound in [r"(?i:x)y", r"[A-Z]x", r"\x41", r"[!-~]", r"\\B"]:
+        assert _alternatives.CaseBlind(re.compile(bound, re.IGNORECASE)).lower is None
+    assert _alternatives.CaseBlind(re.compile(r"[a-z]\S\b[\w'-]", re.IGNORECASE)).lower
 
 
 def test_a_masked_or_blanked_word_is_always_one_token() -> None:

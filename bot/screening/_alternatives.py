@@ -21,6 +21,7 @@ compare both forms on many texts.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 _SPECIAL = frozenset("\\.^$*+?{}[]()|")
 _QUANTIFIERS = frozenset("*+?{")
@@ -242,3 +243,44 @@ def _skip_class(pattern: str, index: int) -> int:
     while pattern[index] != "]":
         index += 2 if pattern[index] == "\\" else 1
     return index + 1
+
+
+_CODE_POINT_ESCAPE = re.compile(r"\\[xuUN0-9]")  # a code point, an octal, a group
+_ANY_ESCAPE = re.compile(r"\\.", re.DOTALL)
+# Once escapes are left out: a capital, an inline flag, a class range (a-z and 0-9 aside).
+_CASE_BOUND = re.compile(r"[A-Z]|\(\?[a-zA-Z-]|\[[^\]]*[^\[]-[^\]]")
+
+
+def _holds_no_capital(pattern: str) -> bool:
+    """True if no character of the pattern can be a capital: then, matched case-sensitively
+    in lower-cased ASCII, it finds what it finds case-blind in the text as written."""
+    if _CODE_POINT_ESCAPE.search(pattern):
+        return False
+    plain = _ANY_ESCAPE.sub("", pattern).replace("a-z", "").replace("0-9", "")
+    return _CASE_BOUND.search(plain) is None
+
+
+class CaseBlind:
+    """A case-blind (IGNORECASE) regex that searches ASCII text quicker: lower-cased, with
+    the same pattern matched case-sensitively. Lower-casing ASCII keeps every position, and
+    a pattern with no capitals (nor classes or escapes that could hold one) then finds the
+    same spans, without a case look-up per character. Matches found so are in the
+    lower-cased text (their spans are the text's; their groups lower case); other text, or a
+    pattern this cannot apply to, is searched as it is."""
+
+    def __init__(self, regex: re.Pattern[str]) -> None:
+        self.regex = regex
+        original = ORIGINALS.get(regex, regex).pattern
+        self.lower: re.Pattern[str] | None = None
+        if regex.flags & re.IGNORECASE and _holds_no_capital(original):
+            self.lower = faster(re.compile(original, regex.flags & ~re.IGNORECASE))
+
+    def search(self, text: str) -> re.Match[str] | None:
+        if self.lower is not None and text.isascii():
+            return self.lower.search(text.lower())
+        return self.regex.search(text)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        if self.lower is not None and text.isascii():
+            return self.lower.finditer(text.lower())
+        return self.regex.finditer(text)
