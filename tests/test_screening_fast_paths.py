@@ -447,7 +447,7 @@ def test_a_case_blind_regex_finds_the_same_spans_in_lower_cased_ascii() -> None:
             assert [m.span() for m in regex.finditer(text)] == spans, (original.pattern, text)
             found = regex.search(text)
             assert (found.span() if found else None) == (spans[0] if spans else None)
-    for bound in [r"(?i:x)y", r"[A-Z]x", r"\x41", r"[!-~]", r"\\B"]:
+    for bound in [r"(?i:x)y", r"[A-Z]x", r"\x41", r"[!-~]", r"\\B", "\u212a", "\u017f"]:
         assert _alternatives.CaseBlind(re.compile(bound, re.IGNORECASE)).lower is None
     assert _alternatives.CaseBlind(re.compile(r"[a-z]\S\b[\w'-]", re.IGNORECASE)).lower
 

@@ -253,8 +253,9 @@ _CASE_BOUND = re.compile(r"[A-Z]|\(\?[a-zA-Z-]|\[[^\]]*[^\[]-[^\]]")
 
 def _holds_no_capital(pattern: str) -> bool:
     """True if no character of the pattern can be a capital: then, matched case-sensitively
-    in lower-cased ASCII, it finds what it finds case-blind in the text as written."""
-    if _CODE_POINT_ESCAPE.search(pattern):
+    in lower-cased ASCII, it finds what it finds case-blind in the text as written (an ASCII
+    pattern: a case-blind "\u017f" or Kelvin sign would match ASCII letters)."""
+    if not pattern.isascii() or _CODE_POINT_ESCAPE.search(pattern):
         return False
     plain = _ANY_ESCAPE.sub("", pattern).replace("a-z", "").replace("0-9", "")
     return _CASE_BOUND.search(plain) is None
