@@ -239,6 +239,15 @@ def reference_mode(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         (film_aware, "_QUOTED"),
     ]:
         monkeypatch.setattr(module, name, _alternatives.ORIGINALS[getattr(module, name)])
+    monkeypatch.setattr(embedded, "_CLAUSE_END_QUICK", embedded._CLAUSE_END)
+    for method in ("search", "finditer"):
+        monkeypatch.setattr(
+            _alternatives.CaseBlind,
+            method,
+            lambda self, text, method=method: getattr(
+                _alternatives.ORIGINALS.get(self.regex, self.regex), method
+            )(text),
+        )
     monkeypatch.setattr(harm_patterns, "faster", lambda regex: regex)
     monkeypatch.setattr(harm_patterns, "_tokens", harm_patterns._TOKENS.findall)
     monkeypatch.setattr(
@@ -356,12 +365,91 @@ def test_phrases_that_begin_alike_share_their_beginning() -> None:
         r"black(?:\s+people|s|)|men"
     )
     body = _alternatives.share_beginnings(r"\b(?:you|your|yours|(?:x|y)z|ya)(?!\w)")
-    assert body == r"\b(?:you(?:|r(?:|s))|(?:x|y)z|ya)(?!\w)"  # "ya" stays after "(?:x|y)z"
+    assert body == r"\b(?:y(?:ou(?:|r(?:|s))|z|a)|xz)(?!\w)"  # "yz" (spread) before "ya"
     for kept in [r"(a)|ab", r"(?x)a b|a c", r"a\1|ab"]:
         assert _alternatives.share_beginnings(kept) == kept
     assert _alternatives.with_first_check(r"\b(?:cat|dog)") == r"(?=[cd])(?:\b(?:cat|dog))"
     for unknown in [r"(?:a|)", r"a?b", r"[^a]b", r"\Wx"]:
         assert _alternatives.with_first_check(unknown) == unknown
+
+
+def test_a_branch_opening_with_a_group_is_spread_into_branches_tried_in_its_order() -> None:
+    share = _alternatives.share_beginnings
+    assert share(r"(?:see|catch) you") == r"see you|catch you"
+    assert share(r"(?:start |i'd )?lock|x") == r"start lock|i'd lock|lock|x"
+    assert share(r"(?:(?:a|b)c|d)e") == r"ace|bce|de"
+    for kept in [r"(?:a|b)*c", r"(?:a|b)+c", r"(?:a|b){2}c", r"(?:a|b)??c", r"(?:a|b)?+c"]:
+        assert share(kept) == kept
+    many = "(?:" + "|".join(f"[ab]{i}" for i in range(40)) + ")x"  # past MAX_SPREAD
+    assert share(many) == many
+    # the same matches, on texts of a small alphabet where the branches compete
+    patterns = [
+        r"(?:a|ab)?b(?:c|bc)",
+        r"(?:ab|a)(?:b|)c?|b(?:a|)a",
+        r"(?:a(?:b|c)?|c)+b|(?:b|a)(?<=a)c",
+        r"\b(?:(?:a|b)c?|c)a\b",
+        r"(?:a|b|)(?:a|c)?(?!b)",
+    ]
+    rng = random.Random(3)
+    texts = ["".join(rng.choice("abc ") for _ in range(rng.randrange(12))) for _ in range(3000)]
+    for pattern in patterns:
+        original, quick = re.compile(pattern), _alternatives.faster(re.compile(pattern))
+        assert quick.pattern != pattern
+        for text in texts:
+            got = [m.span() for m in quick.finditer(text)]
+            assert got == [m.span() for m in original.finditer(text)], (pattern, text)
+
+
+def test_the_quick_clause_split_splits_as_the_plain_pattern() -> None:
+    pieces = [
+        "a",
+        "word",
+        " ",
+        "  ",
+        "\n",
+        "\t",
+        ".",
+        "!?",
+        ",",
+        ";:",
+        "\u2026",
+        "but",
+        " but ",
+        "so",
+        " so\n",
+        "\nso ",
+        "and then",
+        " and then ",
+        "and  then",
+        "\u2003",
+    ]
+    rng = random.Random(8)
+    made = ["".join(rng.choice(pieces) for _ in range(rng.randrange(25))) for _ in range(5000)]
+    for text in [*TEXTS, *made]:
+        assert embedded._CLAUSE_END_QUICK.split(text) == embedded._CLAUSE_END.split(text), text
+
+
+def test_a_case_blind_regex_finds_the_same_spans_in_lower_cased_ascii() -> None:
+    blind = [
+        embedded._ADDRESSED_CASE_BLIND,
+        embedded._SWEARING_CASE_BLIND,
+        embedded._CURSE_AT_YOU,
+        embedded._INTENSIFIER,
+        film_talk._FIGURATIVE_CASE_BLIND,
+    ]
+    assert all(regex.lower is not None for regex in blind)
+    texts = [*TEXTS, *_fragments([regex.regex.pattern for regex in blind])]
+    texts += [changed for text in texts for changed in (text.upper(), text.swapcase())]
+    for regex in blind:
+        original = _alternatives.ORIGINALS.get(regex.regex, regex.regex)
+        for text in texts:
+            spans = [m.span() for m in original.finditer(text)]
+            assert [m.span() for m in regex.finditer(text)] == spans, (original.pattern, text)
+            found = regex.search(text)
+            assert (found.span() if found else None) == (spans[0] if spans else None)
+    for bound in [r"(?i:x)y", r"[A-Z]x", r"\x41", r"[!-~]", r"\\B", "\u212a", "\u017f"]:
+        assert _alternatives.CaseBlind(re.compile(bound, re.IGNORECASE)).lower is None
+    assert _alternatives.CaseBlind(re.compile(r"[a-z]\S\b[\w'-]", re.IGNORECASE)).lower
 
 
 def test_a_masked_or_blanked_word_is_always_one_token() -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from bot.screening._alternatives import faster
+from bot.screening._alternatives import CaseBlind, faster
 
 
 def _word_set(words: str) -> frozenset[str]:
@@ -84,6 +84,7 @@ _PHRASES = [
     r"man|woman|person|kid)\b)|(?:the|this|that)\s+(?:film|movie|ending|sequel|remake|book|show)\b)",
 ]
 FIGURATIVE = faster(re.compile(r"\b(?:" + "|".join(_PHRASES) + ")", re.IGNORECASE))
+_FIGURATIVE_CASE_BLIND = CaseBlind(FIGURATIVE)
 FIGURATIVE_WORD = re.compile(
     rf"(?:{_BREAK}|death|{_DIE}|shut|shit|shat|piss|pissed|wet|hate|loathe|despise|detest)",
     re.IGNORECASE,
@@ -93,7 +94,7 @@ _WORD = re.compile(r"[\w']+")
 
 def without_figurative_harm(text: str) -> str:
     """The text with the harm word of each figurative phrase blanked (same length)."""
-    for match in FIGURATIVE.finditer(text):
+    for match in _FIGURATIVE_CASE_BLIND.finditer(text):  # groups may be lower case
         for word in _WORD.finditer(match.group(0)):
             if FIGURATIVE_WORD.fullmatch(word.group(0)):
                 start, end = match.start() + word.start(), match.start() + word.end()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.films.model import FilmDetails
 from bot.screening._alternatives import faster
@@ -60,8 +60,7 @@ _QUOTE_MARKS = "\"\u201c\u201e\u00ab\u2018'"
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*", re.UNICODE)
 
 
-@dataclass(frozen=True)
-class FilmAwareText:
+class FilmAwareText(NamedTuple):  # made once a message: quicker than a frozen dataclass
     """A message split for scoring: `scored` normally, `discounted` x DISCOUNT."""
 
     scored: str

@@ -19,6 +19,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.films.model import FilmDetails
 from bot.screening.backend import ScoringBackend
@@ -40,9 +41,13 @@ FILM_CACHE = 64
 CHARACTER_SPEECH_WEIGHT = {"threat": 0.3, "identity_attack": 0.3}
 
 
-@dataclass(frozen=True)
-class Screening:
-    """The scores of one message and how they were obtained."""
+class Screening(NamedTuple):
+    """The scores of one message and how they were obtained.
+
+    This, its parts (Normalised, FilmAwareText) and the pipeline's _Plan and Deferred are
+    made once a message: named tuples, immutable as frozen dataclasses are, but made in a
+    fifth of the time (a frozen dataclass sets each field through object.__setattr__,
+    about 1.5 us for six)."""
 
     scores: Scores
     backend: str
@@ -52,8 +57,7 @@ class Screening:
     deferred: Deferred | None = None  # the first stage's alone: the second look is to come
 
 
-@dataclass(frozen=True)
-class _Plan:
+class _Plan(NamedTuple):  # made once a message: quicker than a frozen dataclass
     normalised: Normalised
     film: FilmAwareText
     primary: list[str]
@@ -64,8 +68,7 @@ class _Plan:
         return self.primary + self.discounted
 
 
-@dataclass(frozen=True)
-class Deferred:
+class Deferred(NamedTuple):  # made once a message: quicker than a frozen dataclass
     """What the second look needs of a message the first stage scored: its texts as planned,
     each one's first-stage scores, and what its gate took of them (never empty)."""
 
