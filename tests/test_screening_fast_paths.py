@@ -456,7 +456,11 @@ def test_a_masked_or_blanked_word_is_always_one_token() -> None:
     # What EmbeddedBackend._may_swear and _may_be_figurative rely on to skip their regexes:
     # what they blank is one vectorizer token (its lower case), in any text.
     model = LinearProfanityModel.from_library()
-    blanked = [(embedded._SWEARING, None), (film_talk.FIGURATIVE, film_talk.FIGURATIVE_WORD)]
+    blanked = [
+        (embedded._SWEARING, None),
+        (film_talk.FIGURATIVE, film_talk.FIGURATIVE_WORD),
+        (film_talk.TASTE_GUESS, film_talk.FIGURATIVE_WORD),
+    ]
     for text in TEXTS:
         for regex, word in blanked:
             for match in regex.finditer(text):

@@ -76,15 +76,22 @@ _PHRASES = [
     r"(?:your|my|our)\s+(?:pants|trousers|knickers))\b",  # "you'll shit yourself"
     r"shut\s+up\s+and\s+(?:watch|listen|take|enjoy|see|read|dance|play|buy|let|give|sing|"
     r"go\s+(?:see|watch))\b",  # "shut up and watch it"
-    # a guess at the reader's taste in a film ("I think you'd hate Midsommar"): "hate" aims
-    # at the title, a capitalised word (or "it", "this film") right after the verb
-    r"(?:you'd|you\s+would|you'll|you\s+will|you\s+might|you\s+may)\s+(?:probably\s+|"
-    r"definitely\s+|really\s+|totally\s+|absolutely\s+|actually\s+|just\s+)?"
-    r"(?:hate|loathe|despise|detest)\s+(?:(?-i:[A-Z0-9])|(?:it|this|that)\b(?!\s+(?:one|guy|"
-    r"man|woman|person|kid)\b)|(?:the|this|that)\s+(?:film|movie|ending|sequel|remake|book|show)\b)",
 ]
 FIGURATIVE = faster(re.compile(r"\b(?:" + "|".join(_PHRASES) + ")", re.IGNORECASE))
 _FIGURATIVE_CASE_BLIND = CaseBlind(FIGURATIVE)
+# A guess at the reader's taste in a film ("I think you'd hate Midsommar"): "hate" aims at the
+# title, a capitalised word (or "it", "this film") right after the verb. Apart from
+# FIGURATIVE because the capital is matched case-sensitively, which CaseBlind cannot take.
+TASTE_GUESS = faster(
+    re.compile(
+        r"\b(?:you'd|you\s+would|you'll|you\s+will|you\s+might|you\s+may)\s+(?:probably\s+|"
+        r"definitely\s+|really\s+|totally\s+|absolutely\s+|actually\s+|just\s+)?"
+        r"(?:hate|loathe|despise|detest)\s+(?:(?-i:[A-Z0-9])|(?:it|this|that)\b(?!\s+(?:one|"
+        r"guy|man|woman|person|kid)\b)|(?:the|this|that)\s+(?:film|movie|ending|sequel|remake|"
+        r"book|show)\b)",
+        re.IGNORECASE,
+    )
+)
 FIGURATIVE_WORD = re.compile(
     rf"(?:{_BREAK}|death|{_DIE}|shut|shit|shat|piss|pissed|wet|hate|loathe|despise|detest)",
     re.IGNORECASE,
@@ -94,7 +101,8 @@ _WORD = re.compile(r"[\w']+")
 
 def without_figurative_harm(text: str) -> str:
     """The text with the harm word of each figurative phrase blanked (same length)."""
-    for match in _FIGURATIVE_CASE_BLIND.finditer(text):  # groups may be lower case
+    matches = [*_FIGURATIVE_CASE_BLIND.finditer(text), *TASTE_GUESS.finditer(text)]
+    for match in matches:  # groups may be lower case; the two never share a word
         for word in _WORD.finditer(match.group(0)):
             if FIGURATIVE_WORD.fullmatch(word.group(0)):
                 start, end = match.start() + word.start(), match.start() + word.end()
