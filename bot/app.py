@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -18,6 +19,7 @@ import cogs
 from bot.errors import UserFacingError
 from bot.services import Services
 from bot.settings import Settings
+from bot.tasks import settle
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,20 @@ def extension_names() -> list[str]:
     )
 
 
+HANDLERS_SECONDS = 10.0
+# How discord.py names the tasks it runs a listener, an app command or a view's callback in.
+_HANDLER_TASKS = ("discord.py: ", "CommandTree-invoker", "discord-ui-view-dispatch-")
+
+
+def _running_handlers() -> set[asyncio.Task[Any]]:
+    this = asyncio.current_task()
+    return {
+        task
+        for task in asyncio.all_tasks()
+        if task is not this and task.get_name().startswith(_HANDLER_TASKS)
+    }
+
+
 class FilmBot(commands.Bot):
     """The Discord client. Cogs reach the core through `bot.services`."""
 
@@ -58,6 +74,17 @@ class FilmBot(commands.Bot):
         self.started_monotonic = time.monotonic()
         self.last_sync: str = "not synced yet"
         self.tree.error(self.on_app_command_error)
+
+    async def close(self) -> None:
+        """Close the connection, then let the event handlers and commands already running
+        finish (at most HANDLERS_SECONDS, then they are cancelled), so that none of them meets a closed database when
+        the caller closes the services next."""
+        await super().close()
+        handlers = _running_handlers()
+        if not await settle(handlers, timeout=HANDLERS_SECONDS):
+            for task in handlers:  # what a crash would leave: the journal resumes it
+                task.cancel()
+            await settle(handlers, timeout=1.0)
 
     async def setup_hook(self) -> None:
         """Load every extension and sync the commands; the services are already complete."""
