@@ -187,8 +187,6 @@ HEAD_FLAGS = {
     "Hope you never have an accident like the one in Crash",
     # and one that alt-profanity-check reads as an insult (0.73, "accident in your pants")
     "Such a shame if you had an accident in your pants during the Nope jump scare lol",
-    # a plan at the reader's door: the head reads the door, not the shared purpose
-    "I'll be waiting outside your house at five so we can cycle to the drive-in together",
 }
 
 
@@ -257,6 +255,12 @@ def test_harm_verbs_beyond_the_common_ones_are_explicit_threats(text: str) -> No
 )
 def test_this_might_be_your_last_is_a_veiled_warning(text: str) -> None:
     assert 0.70 <= PATTERNS.score(text)["threat"] < 0.85
+
+
+def test_a_shared_plan_keeps_the_text_from_the_second_look() -> None:
+    plan = "I'll be at your front gate at five so we can cycle to the drive-in together"
+    assert PATTERNS.quiets_second_look(plan)
+    assert not PATTERNS.quiets_second_look("I'll be at your front gate at five, alone")
 
 
 def test_a_threat_naming_a_screening_is_still_hidden() -> None:
