@@ -176,6 +176,9 @@ LOOK_ALIKES = [
     "In Memento the girl who crossed Leonard disappeared. Think about that twist.",
     "It might be your last chance to see Apocalypse Now in 70mm",
     "The ICU nurse in Contagion is the real hero",
+    "I know when you finish work, so I'll book the 8pm showing",
+    "My cousin went missing for a day at Glastonbury, remember that?",
+    "Your friends will be visiting you in hospital, get well soon",
 ]
 # Look-alikes the patterns leave alone but the second look's head still flags (0.5-0.75):
 # documented in docs/screening.md, so they are checked at the pattern layer only.
@@ -187,6 +190,8 @@ HEAD_FLAGS = {
     "Hope you never have an accident like the one in Crash",
     # and one that alt-profanity-check reads as an insult (0.73, "accident in your pants")
     "Such a shame if you had an accident in your pants during the Nope jump scare lol",
+    # a get-well wish naming a hospital visit (head 0.5-0.75; the patterns leave it alone)
+    "Your friends will be visiting you in hospital, get well soon",
 }
 
 
