@@ -81,6 +81,20 @@ CAUGHT = [
         "a pity if you had an accident",
         "Terrible things happen to people who walk alone by the canal",
     ),
+    # round 3: the target's route known, an injury place or its visitors, another's fate
+    ("I know your route", "We know which tram you catch after your shift"),
+    ("I know your route", "I found out what time your daughter leaves school"),
+    ("you will leave in a coffin", "Your mates will be seeing you in intensive care soon"),
+    ("you will leave in a coffin", "Someone will have to identify your remains"),
+    ("you will leave in a coffin", "Keep posting and you'll go home on a stretcher"),
+    (
+        "think about what happened to him",
+        "The last admin who banned me woke up in a ditch. Think about it.",
+    ),
+    (
+        "think about what happened to him",
+        "That reviewer who laughed at us went missing last spring. Remember that.",
+    ),
 ]
 # Film talk shaped like a frame: advice, plans, plots, quoted lines, praise.
 LOOK_ALIKES = [
@@ -149,6 +163,22 @@ LOOK_ALIKES = [
     "Mods can't always be online to protect you from spoilers, so mute the channel",
     "Hope you never have an accident like the one in Crash",
     "Such a shame if you had an accident in your pants during the Nope jump scare lol",
+    # round 3: a menace phrase named as a tagline or title, advice about a scene, a friendly
+    # plan at a door or on a route, injury places and vanishings inside a story
+    "You're next would be the perfect tagline for a Wes Craven tribute",
+    "We know where you live is the best title card of any home-invasion film",
+    "Watch your back in the car park sequence of The Batman, so tense",
+    "Watch your back through the whole finale of Aliens",
+    "I'll be waiting outside your house at five so we can cycle to the drive-in together",
+    "I know which bus you get, we could ride to the Ritzy on it together",
+    "Your family will love visiting the set of Harry Potter in Leavesden",
+    "Next stop for you should be the Ghibli museum",
+    "In Memento the girl who crossed Leonard disappeared. Think about that twist.",
+    "It might be your last chance to see Apocalypse Now in 70mm",
+    "The ICU nurse in Contagion is the real hero",
+    "I know when you finish work, so I'll book the 8pm showing",
+    "My cousin went missing for a day at Glastonbury, remember that?",
+    "Your friends will be visiting you in hospital, get well soon",
 ]
 # Look-alikes the patterns leave alone but the second look's head still flags (0.5-0.75):
 # documented in docs/screening.md, so they are checked at the pattern layer only.
@@ -160,6 +190,8 @@ HEAD_FLAGS = {
     "Hope you never have an accident like the one in Crash",
     # and one that alt-profanity-check reads as an insult (0.73, "accident in your pants")
     "Such a shame if you had an accident in your pants during the Nope jump scare lol",
+    # a get-well wish naming a hospital visit (head 0.5-0.75; the patterns leave it alone)
+    "Your friends will be visiting you in hospital, get well soon",
 }
 
 
@@ -202,6 +234,44 @@ def test_idioms_of_killing_the_reader_are_explicit_threats(text: str) -> None:
 )
 def test_denying_a_group_its_humanity_is_hate(text: str, hate: bool) -> None:
     assert (PATTERNS.score(text)["identity_attack"] >= 0.85) is hate
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'll choke you until you turn blue",
+        "We're going to smother you in your sleep",
+        "Someone should decapitate you",
+        "I'm going to beat the living daylights out of you",
+        "I'll trample you into the carpet",
+        "I will disembowel you",
+    ],
+)
+def test_harm_verbs_beyond_the_common_ones_are_explicit_threats(text: str) -> None:
+    assert PATTERNS.score(text)["threat"] >= 0.85
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Enjoy the gala tonight, it might be your last one",
+        "Savour that festival pass, it may well be your last",
+    ],
+)
+def test_this_might_be_your_last_is_a_veiled_warning(text: str) -> None:
+    assert 0.70 <= PATTERNS.score(text)["threat"] < 0.85
+
+
+def test_a_shared_plan_keeps_the_text_from_the_second_look() -> None:
+    plan = "I'll be at your front gate at five so we can cycle to the drive-in together"
+    assert PATTERNS.quiets_second_look(plan)
+    assert not PATTERNS.quiets_second_look("I'll be at your front gate at five, alone")
+
+
+def test_a_threat_naming_a_screening_is_still_hidden() -> None:
+    text = "I'll find you after the screening and smash your face in"
+    assert PATTERNS.score(text)["threat"] >= 0.85
+    assert PATTERNS.score("I'll pick you up after the screening and stab you")["threat"] >= 0.85
 
 
 def test_hospital_food_is_a_veiled_warning() -> None:

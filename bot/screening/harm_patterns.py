@@ -15,6 +15,10 @@ Guards keep film talk out: a match inside a quotation with a speech cue near it 
 'I will find you'"), one just after reported speech ("when he says I will find you"), group
 statements next to words about depiction ("treated as", "in the film"), and, for rules
 tagged so, a sentence about a story ("In Goodfellas, people who rat end up in the river").
+A guard's fields: `labels` and `tags` (the rules it applies to), `words` or `pattern`,
+`before`/`after` (characters around the match, within its sentence), `quoted_only`,
+`case_sensitive`, `inside` (the match's own words count too) and `quiets_second_look` (its
+words anywhere in a text keep the text from the second look's head).
 
 `load_patterns(path)` raises PatternFileError (with the reason) for a missing or corrupt file.
 """
@@ -149,6 +153,7 @@ class Guard:
     tags: frozenset[str] = frozenset()
     case_sensitive: bool = False  # searched in the text as written (capitals), not folded
     inside: bool = False  # the match's own words count too (not only those around it)
+    quiets_second_look: bool = False  # its words anywhere keep the text from the second look
 
     def applies_to(self, rule: Rule) -> bool:
         return rule.label in self.labels or not self.tags.isdisjoint(rule.tags)
@@ -242,6 +247,13 @@ class HarmPatterns:
             if guard.regex.search(plain if guard.case_sensitive else folded):
                 return True
         return False
+
+    def quiets_second_look(self, text: str) -> bool:
+        """True if a guard marked `quiets_second_look` finds its words anywhere in the text (a
+        shared plan: "so we can walk to the screening together"): the head, which reads a
+        door or a route as menace, does not read it."""
+        folded = text.translate(_APOSTROPHE).lower()
+        return any(g.quiets_second_look and g.regex.search(folded) for g in self.guards)
 
     def speech_quotes(self, text: str) -> list[tuple[int, int]]:
         """Spans of quotations with a speech cue near them ("his line '...'"): what someone
@@ -384,6 +396,7 @@ def _guard(
         frozenset(raw.get("tags", ())),
         bool(raw.get("case_sensitive", False)),
         bool(raw.get("inside", False)),
+        bool(raw.get("quiets_second_look", False)),
     )
 
 

@@ -6,9 +6,10 @@ words, addressed to someone ("you", a mention), naming an identity group, or spe
 people marked out by what they did ("people who leak plots ...", "the last guy who ...",
 "nobody would hear ..."; a veiled threat often names its target only so), with quoted film
 dialogue blanked first (the "you" in a character's line speaks to a character), not already
-at a hide threshold, and not a sentence about a story (`HarmPatterns.tells_a_story`: "in the
-film", "the Nazis", a sentence opening on a title). A long candidate is read from its addressed
-sentences only (`Gate.window`). The head (harm_head.py) gives calibrated
+at a hide threshold, not a sentence about a story (`HarmPatterns.tells_a_story`: "in the
+film", "the Nazis", a sentence opening on a title), and not a shared plan
+(`HarmPatterns.quiets_second_look`: "so we can walk over together", "I'll save you a seat").
+A long candidate is read from its addressed sentences only (`Gate.window`). The head (harm_head.py) gives calibrated
 probabilities for threat and identity_attack (and insult); each counts from ENCODER_FLOOR, is
 capped at ENCODER_CEILING and combined
 with the patterns' score by max. So an encoder-only score can reach the flag thresholds (a
@@ -72,7 +73,7 @@ class Gate:
         speaking = self.blank(text)
         if not self.speaks_to_or_of(speaking):
             return None
-        if self.patterns.tells_a_story(text):
+        if self.patterns.tells_a_story(text) or self.patterns.quiets_second_look(text):
             return None
         return self.window(speaking)
 

@@ -39,6 +39,27 @@ async def test_veiled_threats_are_flagged_and_their_look_alikes_pass(emu, bot):
     assert emu.dms("Dave") == []
 
 
+async def test_round_three_menace_is_flagged_and_its_film_talk_passes(emu, bot):
+    """Another's fate as a warning is flagged; a tagline, a scene tip and a lift pass."""
+    thread = await film_thread(bot, emu)
+    await assert_left_alone(
+        bot,
+        emu,
+        thread,
+        [
+            "Sleep with one eye open is the tagline of that Hellraiser poster",
+            "Watch your back during the parking garage scene in Zodiac",
+            "I'll pick you up outside your flat so we can drive to the drive-in together",
+        ],
+    )
+    text = "The last mod who crossed us was never heard from again. Think on that."
+    posted, handled = await post_screened(bot, emu, "Dave", thread, text)
+    assert handled.outcome == "flag" and handled.verdict.label == "threat"
+    assert not is_deleted(emu, posted)
+    stored = await bot.services.screening.latest_screening(int(posted["id"]))
+    assert stored.content == text and 0.40 <= stored.scores["threat"] < 0.85
+
+
 async def test_an_idiom_of_killing_the_reader_is_hidden(emu, bot):
     thread = await film_thread(bot, emu)
     text = "Spoil it again and you'll be pushing up daisies"
