@@ -7,6 +7,11 @@ the guard's journaled intent as its original author's message (the webhook's own
 MESSAGE_CREATE is only captured). Messages missed while the bot was away go through the same
 path during catch-up (cogs/replies/catchup.py, from the marks of bot/replies/marks.py).
 
+The live event and a catch-up can meet on one message (posted as the bot connects: the
+gateway delivers it and the history read lists it). `MessageGate` keeps them from handling
+it twice: each message takes its turn under its own lock, and a version (text and edit time)
+that is already through the path in this run, or older than one that is, is skipped.
+
 `remove_message` is the one way the bot takes a member's message down for moderation: the
 removal is recorded first (so the reply store shows "[removed by a moderator]", never
 "deleted by its author"), then Discord is asked.
@@ -14,11 +19,15 @@ removal is recorded first (so the reply store shows "[removed by a moderator]", 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from bot.discussions.model import Discussion
 from bot.replies.capture import ReplyCapture
+from bot.replies.queue import Recent
 from bot.screening.policy import MessagePlace
 
 
@@ -35,6 +44,62 @@ class MessageContext:
     @property
     def film_id(self) -> int | None:
         return self.discussion.film_id if self.discussion is not None else None
+
+
+@dataclass(frozen=True)
+class MessageVersion:
+    """One state of a message's text: its content and when it was last edited (None: never)."""
+
+    content: str
+    edited_at: datetime | None = None
+
+    def covers(self, other: MessageVersion) -> bool:
+        """Whether having handled this version makes handling `other` pointless: the same
+        text and edit time, or `other` is an older state (an earlier edit, or the original)."""
+        if other == self:
+            return True
+        if self.edited_at is None:
+            return False
+        return other.edited_at is None or other.edited_at < self.edited_at
+
+
+class MessageGate:
+    """One message through the path at a time, and each version of it once per run.
+
+    `async with gate.turn(message_id)` holds that message's lock (other messages go on);
+    inside it `covers` tells whether this version, or a newer one, already went through, and
+    `passed` notes one that just did. The most recent 10,000 messages are remembered: a
+    catch-up meets the live event only on what arrived while it read."""
+
+    def __init__(self) -> None:
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}  # message id -> lock, users
+        self._passed: Recent[MessageVersion] = Recent()
+
+    @asynccontextmanager
+    async def turn(self, message_id: int) -> AsyncIterator[None]:
+        """Wait for the message's turn; its lock is dropped once nobody waits for it."""
+        lock, users = self._locks.get(message_id, (asyncio.Lock(), 0))
+        self._locks[message_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[message_id]
+            if users == 1:
+                del self._locks[message_id]
+            else:
+                self._locks[message_id] = (lock, users - 1)
+
+    def covers(self, message_id: int, version: MessageVersion) -> bool:
+        """Whether `version` of the message (or a newer one) already went through the path."""
+        passed = self._passed.get(message_id)
+        return passed is not None and passed.covers(version)
+
+    def passed(self, message_id: int, version: MessageVersion) -> None:
+        """`version` of the message went through every step."""
+        current = self._passed.get(message_id)
+        if current is None or not current.covers(version):
+            self._passed.remember(message_id, version)
 
 
 async def remove_message(

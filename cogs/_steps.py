@@ -45,8 +45,9 @@ class PathStep:
         changed: bool = True,
         before: discord.Message | None = None,
         catch_up: bool = False,
-    ) -> None:
-        """The steps, in order, for a new message or an edit."""
+    ) -> bool:
+        """The steps, in order, for a new message or an edit; False when this version of the
+        message had already gone through them (the live event and a catch-up meeting)."""
         raise NotImplementedError
 
     async def screen_repost(self, payload: dict[str, Any], sent: list[int]) -> None:

@@ -3,6 +3,10 @@ once, then spoiler guard -> screening -> capture, in that order.
 
 A guard re-post is screened inside the guard's intent as its author's message, so the
 original is not screened a second time; the webhook's own message is only captured.
+
+Every `handle` (the live events here, the catch-ups of cogs/replies) takes the message's turn
+in one `MessageGate`: a version already through the path in this run is not handled again,
+whichever of the live event and a catch-up came first.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from discord.ext import commands
 
 from bot.app import FilmBot
 from bot.errors import StorageUnavailable
-from bot.message_path import MessageContext
+from bot.message_path import MessageContext, MessageGate, MessageVersion
 from bot.screening.policy import MessagePlace, should_screen
 from bot.tasks import settle
 from cogs._steps import CaptureStep, GuardStep, PathStep, ScreeningStep, find_cog
@@ -67,6 +71,7 @@ class MessagePath(commands.Cog, PathStep):
         self.bot = bot
         self._in_flight: set[asyncio.Task[Any]] = set()
         self._pending: defaultdict[int, set[int]] = defaultdict(set)  # channel -> message ids
+        self._gate = MessageGate()
 
     async def cog_unload(self) -> None:
         """At shutdown: let the messages being handled finish, within SHUTDOWN_SECONDS (what
@@ -104,9 +109,34 @@ class MessagePath(commands.Cog, PathStep):
         changed: bool = True,
         before: discord.Message | None = None,
         catch_up: bool = False,
-    ) -> None:
+    ) -> bool:
         """The steps, in order, for a new message or an edit (`changed`: its text changed;
-        `catch_up`: read back from history, so what was already screened is not again)."""
+        `catch_up`: read back from history, so what was already screened is not again).
+        False, with nothing done, when this text (or a newer one) already went through."""
+        version = MessageVersion(message.content, message.edited_at)
+        async with self._gate.turn(message.id):
+            if changed and self._gate.covers(message.id, version) and not self._rereading():
+                log.debug("message %s: this version was already handled", message.id)
+                self.bot.dispatch("message_handled_already", message, catch_up)
+                return False
+            await self._through(message, channel, edit, changed, catch_up, before)
+            if changed:
+                self._gate.passed(message.id, version)
+        return True
+
+    def _rereading(self) -> bool:
+        """Captured writes were dropped and a catch-up re-reads them: nothing is skipped."""
+        return self.bot.services.replies.capture.rereading
+
+    async def _through(
+        self,
+        message: discord.Message,
+        channel: object,
+        edit: bool,
+        changed: bool,
+        catch_up: bool,
+        before: discord.Message | None,
+    ) -> None:
         pending = self._pending[message.channel.id]
         pending.add(message.id)
         try:

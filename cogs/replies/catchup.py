@@ -5,7 +5,9 @@ tracked channel is read from its mark to now: oldest first, paged by discord.py 
 request, rate limits honoured), with progress in the log and no count cap. Every message the
 bot never processed goes through the message path (guard, screening, capture). Stored
 messages in the window are reconciled: one missing from the history becomes a tombstone, one
-with a newer `edited_at` goes through the path as an edit (a new version).
+with a newer `edited_at` goes through the path as an edit (a new version). One the live
+event already handled while the channel was read is skipped by the path (bot/message_path.py,
+`MessageGate`) and counted unchanged.
 
 The window also covers the REPLIES_RECONCILE_HOURS before the mark, so edits and deletions
 made while the bot was away (or lost with a session) to recent messages are found. Those the
@@ -113,12 +115,15 @@ async def _through_path(
     if record is None:
         return
     if message.id not in stored:
-        report.new.append(message.id)
-        if path is not None:
-            await path.handle(message, channel, catch_up=True)
+        counted, edit = report.new, False
     elif record.edited_at is not None and iso(record.edited_at) != stored[message.id]:
-        report.edited.append(message.id)
-        if path is not None:
-            await path.handle(message, channel, edit=True, catch_up=True)
+        counted, edit = report.edited, True
+    else:
+        report.unchanged += 1
+        return
+    # The path re-checks under the message's lock: the live event may have handled it since
+    # `stored` was read (its capture not even written yet); then it counts as unchanged.
+    if path is None or await path.handle(message, channel, edit=edit, catch_up=True):
+        counted.append(message.id)
     else:
         report.unchanged += 1

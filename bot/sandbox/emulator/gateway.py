@@ -64,6 +64,7 @@ class Gateway:
         self._buffer: list[JSON] = []
         self._send_lock = asyncio.Lock()  # keeps frames in sequence order
         self._holding = False
+        self._delayed: list[tuple[str, JSON]] | None = None  # events kept for deliver_delayed
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         socket = web.WebSocketResponse(autoping=True, max_msg_size=0)
@@ -131,7 +132,21 @@ class Gateway:
         """Send an event to the connected bot, or keep it for the RESUME that will follow."""
         if self._holding:
             return  # the session is about to be lost: these events never reach the bot
+        if self._delayed is not None:
+            self._delayed.append((event, data))
+            return
         await self._send_event(event, data)
+
+    def delay_events(self) -> None:
+        """From now on events are kept back (as on a slow network) until `deliver_delayed`."""
+        if self._delayed is None:
+            self._delayed = []
+
+    async def deliver_delayed(self) -> None:
+        """Send the events kept back since `delay_events`, in order; then deliver at once."""
+        delayed, self._delayed = self._delayed or [], None
+        for event, data in delayed:
+            await self._send_event(event, data)
 
     def hold_events(self) -> None:
         """From now on events are not delivered (as if the connection were already gone);

@@ -43,6 +43,29 @@ class Fault:
         return self.remaining != 0 and self.method in (method, "*") and bool(self.path.search(path))
 
 
+@dataclass
+class HeldAnswer:
+    """The answer to the next matching request, computed when it arrives and sent only once
+    the test calls `release()` (see Emulator.hold_answer): what the bot read is fixed, and
+    the bot waits on the network meanwhile."""
+
+    method: str
+    path: re.Pattern[str]
+    reached: asyncio.Event = field(default_factory=asyncio.Event)  # the answer is ready
+    _released: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def matches(self, method: str, path: str) -> bool:
+        return not self.reached.is_set() and method == self.method and bool(self.path.search(path))
+
+    def release(self) -> None:
+        self._released.set()
+
+    async def sent(self) -> None:
+        """Hold the answer until `release()`."""
+        self.reached.set()
+        await self._released.wait()
+
+
 class Recorder:
     """A log of requests and a way to wait for one that matches, without sleeping."""
 

@@ -24,7 +24,7 @@ from bot.sandbox.emulator.interactions import InteractionRecord
 from bot.sandbox.emulator.messages import MessageStore
 from bot.sandbox.emulator.payloads import JSON
 from bot.sandbox.emulator.ratelimits import DEFAULT_SCALE, RateLimiter
-from bot.sandbox.emulator.recorder import Fault, RecordedRequest, Recorder
+from bot.sandbox.emulator.recorder import Fault, HeldAnswer, RecordedRequest, Recorder
 from bot.sandbox.emulator.rules import RecordedViolation, Violation, check_reason
 from bot.sandbox.emulator.world import World
 
@@ -58,6 +58,7 @@ class Emulator(MemberActions):
         self.store = MessageStore(self)
         self.gateway = Gateway(self._ready_payload, self.world.guild_payload, self.recorder.notify)
         self.faults: list[Fault] = []
+        self.held: list[HeldAnswer] = []
         self.interactions: dict[str, InteractionRecord] = {}
         # Kept beside the world, not in its payloads: GUILD_CREATE lists no events, and who
         # reacted or voted is not part of a message.
@@ -149,6 +150,14 @@ class Emulator(MemberActions):
         (a dropped connection: aiohttp raises ServerDisconnectedError in the bot)."""
         return self.inject_error(method, path, DROPPED, times=times, skip=skip)
 
+    def hold_answer(self, method: str, path: str) -> HeldAnswer:
+        """Hold the answer to the next request matching method and path regex: it is
+        computed when the request arrives (`reached` is set then) and sent at `release()`,
+        so a test can act between the bot's read and its use of what it read."""
+        held = HeldAnswer(method, re.compile(path))
+        self.held.append(held)
+        return held
+
     async def drop_gateway(self, code: int = 4000) -> None:
         """Cut the gateway connection; discord.py reconnects and resumes on its own."""
         await self.gateway.drop(code)
@@ -176,6 +185,10 @@ class Emulator(MemberActions):
             api.method, api.path, api.query, api.body, api.files, reason=api.reason
         )
         response = await self._answer(request, api, record)
+        held = next((h for h in self.held if h.matches(api.method, api.path)), None)
+        if held is not None:
+            self.held.remove(held)
+            await held.sent()
         record.status = response.status
         await self.recorder.record(record)
         return response
