@@ -8,8 +8,19 @@ from __future__ import annotations
 
 import asyncio
 
+from bot.journal.crash import CRASH_ENV
+from bot.sandbox.emulator.interactions import message_text
+from bot.screening.look_service import LOOKED
 from tests.e2e._replies import settled
-from tests.e2e._screening import discussion_thread, edit_screened, ready
+from tests.e2e._screening import (
+    alerts,
+    discussion_thread,
+    edit_screened,
+    ready,
+    use_alert_channel,
+)
+from tests.e2e.test_message_path_kill import bot_process, died_at
+from tests.e2e.test_screening_second_look_kill import VEILED
 
 POSTED = "The last shot of the film stayed with me for days"
 EDITED = "The last shot of the film stayed with me for weeks, honestly"
@@ -124,3 +135,34 @@ async def test_an_edit_in_the_same_window_is_a_new_revision(bot, emu):
     assert (await bot.services.replies.message(message_id)).content == EDITED
     (version,) = await bot.services.replies.versions(message_id)
     assert version.content == POSTED
+
+
+async def test_a_killed_process_that_met_the_message_twice_leaves_it_whole_for_the_next(
+    emu, start_bot, settings
+):
+    """A real `python -m bot run` gets Dave's veiled threat live and from its start-up
+    catch-up, screens it once, and is killed (os._exit at the second look) before its
+    capture is written. The next start stores it, does not screen it again, and alerts."""
+    async with start_bot(settings) as bot:
+        await ready(bot)
+        await use_alert_channel(bot, emu)
+        thread = await discussion_thread(bot, emu)
+    slow_writes = {"REPLIES_FLUSH_MS": "60000", "REPLIES_BATCH_SIZE": "5000"}
+    async with bot_process(emu, settings, **{CRASH_ENV: LOOKED}, **slow_writes) as process:
+        posted = await emu.post("Dave", thread, VEILED)
+        await died_at(process, LOOKED)
+    message_id = int(posted["id"])
+    async with start_bot(settings) as bot:
+        assert await revisions(bot, message_id) == [VEILED]  # the killed process: once
+        looked = asyncio.ensure_future(
+            bot.wait_for("second_look", check=lambda h: h.stored.message_id == message_id)
+        )
+        (report,) = await bot.get_cog("ReplyCapturing").startup_catch_up
+        assert message_id in report.new  # its capture was lost with the process
+        await ready(bot)
+        assert (await asyncio.wait_for(looked, 60)).review_item is not None
+        await settled(bot, emu)
+        assert await revisions(bot, message_id) == [VEILED]  # not screened again
+        assert (await bot.services.replies.message(message_id)).content == VEILED
+    (alert,) = alerts(emu)
+    assert "flagged for review" in message_text(alert)
