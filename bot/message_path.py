@@ -19,13 +19,13 @@ removal is recorded first (so the reply store shows "[removed by a moderator]", 
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.discussions.model import Discussion
+from bot.locks import KeyedLocks
 from bot.replies.capture import ReplyCapture
 from bot.replies.queue import Recent
 from bot.screening.policy import MessagePlace
@@ -72,23 +72,14 @@ class MessageGate:
     catch-up meets the live event only on what arrived while it read."""
 
     def __init__(self) -> None:
-        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}  # message id -> lock, users
+        self._locks: KeyedLocks[int] = KeyedLocks()  # by message id
         self._passed: Recent[MessageVersion] = Recent()
 
     @asynccontextmanager
     async def turn(self, message_id: int) -> AsyncIterator[None]:
-        """Wait for the message's turn; its lock is dropped once nobody waits for it."""
-        lock, users = self._locks.get(message_id, (asyncio.Lock(), 0))
-        self._locks[message_id] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[message_id]
-            if users == 1:
-                del self._locks[message_id]
-            else:
-                self._locks[message_id] = (lock, users - 1)
+        """Wait for the message's turn (its lock is dropped once nobody waits for it)."""
+        async with self._locks.hold(message_id):
+            yield
 
     def covers(self, message_id: int, version: MessageVersion) -> bool:
         """Whether `version` of the message (or a newer one) already went through the path."""

@@ -31,6 +31,7 @@ from bot.journal.handler import (
     step_method,
 )
 from bot.journal.model import JSON, Finished, Intent, Retryable, RetryPolicy, Status
+from bot.locks import KeyedLocks
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ class Journal:
         self._crash = crash
         self._handlers: dict[str, Handler] = {}
         self._listeners: list[FailureListener] = []
-        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}  # lock, runs holding or waiting
+        self._locks: KeyedLocks[int] = KeyedLocks()  # one run at a time per intent
         self._stalled_until: datetime | None = None  # database unwritable: look again then
         self._stalls = 0  # stalls in a row (the wait grows like a retry's)
         self._stopped = False
@@ -164,18 +165,9 @@ class Journal:
     ) -> Intent:
         """Carry out the remaining steps of one intent (one runner at a time per intent).
         `known` is the intent as just written (saves reading it back)."""
-        lock, users = self._locks.get(intent_id, (asyncio.Lock(), 0))
-        self._locks[intent_id] = (lock, users + 1)
-        try:
-            async with lock:
-                fresh = known if users == 0 else None  # someone ran it meanwhile: re-read
-                return await self._run_locked(intent_id, background, fresh)
-        finally:
-            lock, users = self._locks[intent_id]
-            if users == 1:
-                del self._locks[intent_id]
-            else:
-                self._locks[intent_id] = (lock, users - 1)
+        async with self._locks.hold(intent_id) as shared:
+            fresh = None if shared else known  # someone ran it meanwhile: re-read
+            return await self._run_locked(intent_id, background, fresh)
 
     # --- the background ------------------------------------------------------------------
     async def resume_unfinished(self) -> list[Intent]:
