@@ -31,12 +31,16 @@ async def ready_club(emu, bot) -> None:
     assert "Saved." in await record.text()
 
 
-async def assert_plan_refused(emu, bot, user: str, when: str, said: str) -> None:
-    """`user` planning is refused with `said`: no night row, no poll, no event."""
-    record = await emu.slash(user, "movienight plan", when=when, choices=2)
-    assert await record.text() == said
-    with pytest.raises(NotFound):
-        await bot.services.community.movie_nights.get(1)
+async def assert_plan_refused(start_bot, settings, emu, prepare, user: str, said: str) -> None:
+    """A bot on a manual clock, the club made ready by `prepare(emu, bot)`: `user` planning
+    a night is refused with `said`, and nothing exists (no night row, no poll, no event)."""
+    clock = start_clock()
+    async with start_bot(settings, clock=clock) as bot:
+        await prepare(emu, bot)
+        record = await emu.slash(user, "movienight plan", when=night_at(clock)[1], choices=2)
+        assert await record.text() == said
+        with pytest.raises(NotFound):
+            await bot.services.community.movie_nights.get(1)
     assert not [m for m in emu.messages_in("general") if m.get("poll")]
     assert scheduled_events(emu) == {}
 
@@ -56,17 +60,15 @@ async def test_a_planner_without_create_events_is_refused_and_nothing_exists(
     emu, start_bot, settings
 ):
     club_with_planners(emu, discord.Permissions.none())
-    clock = start_clock()
-    async with start_bot(settings, clock=clock) as bot:
-        await ready_club(emu, bot)
-        await assert_plan_refused(
-            emu,
-            bot,
-            "Alice",
-            night_at(clock)[1],
-            "Planning a movie night has me create a Discord event for you, so it takes the "
-            "**Create Events** permission (or Manage Events). Nothing was planned.",
-        )
+    await assert_plan_refused(
+        start_bot,
+        settings,
+        emu,
+        ready_club,
+        "Alice",
+        "Planning a movie night has me create a Discord event for you, so it takes the "
+        "**Create Events** permission (or Manage Events). Nothing was planned.",
+    )
 
 
 async def test_create_events_plans_and_changes_ones_own_night_not_anothers(
@@ -110,17 +112,15 @@ def take_event_permissions_from_the_bot(emu) -> dict:
 async def test_a_bot_without_event_permissions_refuses_to_plan(emu, start_bot, settings):
     emu.world.add_role("Movie nights", discord.Permissions.none(), position=2)
     take_event_permissions_from_the_bot(emu)
-    clock = start_clock()
-    async with start_bot(settings, clock=clock) as bot:
-        await prepare_club(emu, bot)
-        await assert_plan_refused(
-            emu,
-            bot,
-            "Mona",
-            night_at(clock)[1],
-            "I need the **Manage Events** (or Create Events) permission to schedule movie "
-            "nights. Nothing was changed.",
-        )
+    await assert_plan_refused(
+        start_bot,
+        settings,
+        emu,
+        prepare_club,
+        "Mona",
+        "I need the **Manage Events** (or Create Events) permission to schedule movie "
+        "nights. Nothing was changed.",
+    )
 
 
 async def test_a_bot_that_lost_event_permissions_refuses_to_move_the_event(
