@@ -19,6 +19,7 @@ removal is recorded first (so the reply store shows "[removed by a moderator]", 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -48,10 +49,15 @@ class MessageContext:
 
 @dataclass(frozen=True)
 class MessageVersion:
-    """One state of a message's text: its content and when it was last edited (None: never)."""
+    """One state of a message's text: a digest of its content (16 bytes, so remembering many
+    costs little) and when it was last edited (None: never). `MessageVersion.of(...)`."""
 
-    content: str
+    digest: bytes
     edited_at: datetime | None = None
+
+    @classmethod
+    def of(cls, content: str, edited_at: datetime | None = None) -> MessageVersion:
+        return cls(hashlib.blake2b(content.encode(), digest_size=16).digest(), edited_at)
 
     def covers(self, other: MessageVersion) -> bool:
         """Whether having handled this version makes handling `other` pointless: the same

@@ -113,7 +113,7 @@ class MessagePath(commands.Cog, PathStep):
         """The steps, in order, for a new message or an edit (`changed`: its text changed;
         `catch_up`: read back from history, so what was already screened is not again).
         False, with nothing done, when this text (or a newer one) already went through."""
-        version = MessageVersion(message.content, message.edited_at)
+        version = MessageVersion.of(message.content, message.edited_at)
         async with self._gate.turn(message.id):
             if changed and self._gate.covers(message.id, version) and not self._rereading():
                 log.debug("message %s: this version was already handled", message.id)

@@ -8,19 +8,19 @@ from datetime import UTC, datetime, timedelta
 
 from bot.message_path import MessageGate, MessageVersion
 
-POSTED = MessageVersion("Ruth is cruel")
+POSTED = MessageVersion.of("Ruth is cruel")
 EDITED_AT = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
-EDITED = MessageVersion("Ruth is cruel, then sorry", EDITED_AT)
+EDITED = MessageVersion.of("Ruth is cruel, then sorry", EDITED_AT)
 
 
 def test_a_version_covers_itself_and_older_states_only():
-    assert POSTED.covers(MessageVersion("Ruth is cruel"))
-    assert EDITED.covers(MessageVersion("Ruth is cruel, then sorry", EDITED_AT))
+    assert POSTED.covers(MessageVersion.of("Ruth is cruel"))
+    assert EDITED.covers(MessageVersion.of("Ruth is cruel, then sorry", EDITED_AT))
     assert EDITED.covers(POSTED)  # the original text, read late
-    assert EDITED.covers(MessageVersion("an earlier edit", EDITED_AT - timedelta(minutes=1)))
+    assert EDITED.covers(MessageVersion.of("an earlier edit", EDITED_AT - timedelta(minutes=1)))
     assert not POSTED.covers(EDITED)  # a real edit is new
-    assert not EDITED.covers(MessageVersion("a later edit", EDITED_AT + timedelta(seconds=1)))
-    assert not POSTED.covers(MessageVersion("another text, never edited"))
+    assert not EDITED.covers(MessageVersion.of("a later edit", EDITED_AT + timedelta(seconds=1)))
+    assert not POSTED.covers(MessageVersion.of("another text, never edited"))
 
 
 def test_the_gate_remembers_the_newest_version_through_it():
