@@ -20,7 +20,7 @@ from bot.community.model import (
     REVIEW_TITLE_MAX,
     Rating,
     Review,
-    check_review_text,
+    check_typed_review,
 )
 from bot.community.reviews import PreparedReview, edit_offer
 from bot.films.model import Film
@@ -55,7 +55,7 @@ async def review(
     if text is None:
         await interaction.response.send_modal(ReviewModal(film, parsed))
         return
-    check_review_text(text)
+    check_typed_review(text)
     await submit(interaction, film, parsed, text, "")
 
 
@@ -77,7 +77,7 @@ class ReviewModal(discord.ui.Modal, title="Your review"):
         self.film, self.rating = film, rating
 
     async def on_submit(self, interaction: Interaction) -> None:  # type: ignore[override]  # discord.py's client is generic; ours is a FilmBot
-        check_review_text(self.body.value, self.heading.value)
+        check_typed_review(self.body.value, self.heading.value)
         await submit(interaction, self.film, self.rating, self.body.value, self.heading.value)
 
     async def on_error(self, interaction: Interaction, error: Exception) -> None:  # type: ignore[override]  # generic client; and discord.py's own Modal.on_error differs from BaseView's

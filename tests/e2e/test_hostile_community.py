@@ -256,3 +256,32 @@ async def test_a_member_cannot_empty_the_watchlist_of_others_suggestions(emu, bo
     record = await emu.slash("Mona", "watchlist remove", film="#1")
     assert (await record.text()).startswith("Removed Never Let Me Go (2010)")
     assert await bot.services.community.watchlist.entries(guild(emu)) == []
+
+
+async def test_a_time_zone_that_is_a_folder_or_too_long_is_refused_inertly(emu, bot):
+    before = await bot.services.community.settings.get(guild(emu))
+    for typed, shown in (
+        ("Europe", "`Europe`"),
+        ("y" * 2000, "`" + "y" * 79 + "…`"),
+        ("||Europe/Paris|| `x`", "`||Europe/Paris|| ˋxˋ`"),
+        ("<@&1> \u202eParis", "`<@\u200b&1> Paris`"),
+    ):
+        record = await emu.slash("Olive", "community settings", timezone=typed, region="gb")
+        text = await record.text()
+        assert text.startswith(f"Unknown time zone {shown}: use an IANA name such as "), text
+        assert await record.is_ephemeral() and emu.pings(await record.reply()) == set()
+    record = await emu.slash("Olive", "community settings", region="||G")
+    assert await record.text() == (
+        "A region is a two-letter country code such as US, GB or FR, not `||G`."
+    )
+    assert await bot.services.community.settings.get(guild(emu)) == before  # not even the region
+
+
+async def test_a_review_of_only_invisible_characters_is_refused(emu, bot):
+    for text in ("\u200b\u200d\u2060", "\u202e \u200b", "\u0301\u0301"):
+        record = await emu.slash("Alice", "review", film="#1", rating=4, text=text)
+        assert await record.text() == (
+            "Your review has no visible text: write a few words. Nothing was posted."
+        ), repr(text)
+    assert await bot.services.community.reviews.for_film(guild(emu), 1) == []
+    assert not [c for c in emu.world.channels.values() if c.get("parent_id")]
