@@ -43,9 +43,15 @@ def capturing(interaction: Interaction) -> CaptureStep:
 
 
 async def captured_here(interaction: Interaction) -> Readable:
-    """The channel the command was used in, if its messages are captured; else a clear refusal."""
+    """The channel the command was used in, if its messages are captured and the member may
+    read its history (what the tree, export and backfill hand out); else a clear refusal."""
     channel = interaction.channel
     if isinstance(channel, Readable) and await capturing(interaction).captures(channel):
+        if not interaction.permissions.read_message_history:
+            raise PermissionDenied(
+                "You need the **Read Message History** permission in this channel to see what "
+                "was posted before; Discord would not show it to you either."
+            )
         return channel
     raise InvalidInput(
         "The bot does not keep the replies of this channel: film discussion threads are kept, "
