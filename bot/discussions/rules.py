@@ -192,11 +192,16 @@ def list_pages(discussions: Sequence[Discussion], *, heading: str) -> list[str]:
 
 def settings_text(settings: DiscussionSettings) -> str:
     """/discuss config show: the guild's discussion options."""
-    role = f"<@&{settings.starter_role_id}>" if settings.starter_role_id else "none (moderators)"
+    if settings.starter_role_id is None:
+        who = "moderators only"
+    elif settings.starter_role_id == settings.guild_id:  # the @everyone role has the server's id
+        who = "everyone"
+    else:
+        who = f"moderators, and the role <@&{settings.starter_role_id}>"
     archive = ARCHIVE_LABELS[settings.default_auto_archive_minutes]
     return (
         "**Film discussion settings**\n"
-        f"Who can open discussions: moderators, and the role {role}\n"
+        f"Who can open discussions: {who}\n"
         f"New threads auto-archive after: {archive} of quiet\n"
         f"Default spoiler policy: {settings.default_spoiler_policy}\n"
         f"Spoiler guard sensitivity: {settings.guard_sensitivity}"
