@@ -222,3 +222,17 @@ async def test_two_moderators_opening_one_film_at_once_get_one_thread(emu, bot):
     assert texts[0].startswith("A discussion of Never Let Me Go (2010) is already open here: ")
     assert texts[1].startswith(f"Opened <#{thread['id']}> for Never Let Me Go (2010)")
     assert len(await bot.services.discussions.list_open(guild(emu))) == 1
+
+
+async def test_a_comment_deleted_before_the_menu_was_used_is_not_brought_back(emu, bot):
+    """Discord's client can still send "Spoiler-tag this" for a comment deleted a moment ago
+    (its author or a moderator took it down); re-posting it would undo that deletion."""
+    thread = await open_discussion(emu, "film-talk", spoilers="allowed")
+    comment = await emu.post("Alice", thread, "Ruth completes after her second donation.")
+    stale = dict(comment)
+    await emu.delete(comment)
+    record = await emu.context_menu("Alice", "Spoiler-tag this", stale, where=thread)
+    assert await record.text() == "That comment was deleted, so there is nothing to tag."
+    assert await record.is_ephemeral()
+    assert not [m for m in emu.messages_in(thread) if m.get("webhook_id")]
+    assert await bot.services.guard.record_for(int(comment["id"])) is None
