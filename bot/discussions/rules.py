@@ -35,6 +35,7 @@ MEMBER_NEEDS = {
     "thread": ("read_messages", "send_messages_in_threads"),
     "locked thread": ("read_messages", "manage_threads"),  # only they may unarchive it
     "slowmode": ("read_messages", "manage_threads"),  # a thread's slowmode
+    "history": ("read_messages", "read_message_history"),  # /thread track: the bot keeps it
 }
 _NAMES = {
     **PERMISSION_NAMES,
@@ -87,7 +88,8 @@ def check_bot_can_open(granted: Collection[str], *, forum: bool, channel_name: s
 def check_member_can(granted: Collection[str], *, kind: str, channel_id: int, doing: str) -> None:
     """PermissionDenied when the member asking could not do this in that channel on Discord
     (`kind`: a key of MEMBER_NEEDS: "text" or "forum" to open a discussion, "thread" or
-    "locked thread" to reopen one, "slowmode" to change a thread's)."""
+    "locked thread" to reopen one, "slowmode" to change a thread's, "history" to have a
+    channel's replies kept)."""
     if "administrator" in granted:
         return
     missing = [p for p in MEMBER_NEEDS[kind] if p not in granted]

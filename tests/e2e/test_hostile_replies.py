@@ -57,3 +57,31 @@ async def test_without_read_message_history_the_tree_and_export_are_refused(
             assert await record.is_ephemeral() and not reply["attachments"]
         allowed = await emu.slash("Bob", "thread tree", where="film-talk")
         assert "The twist was told to me" in await allowed.text()
+
+
+async def test_a_moderator_cannot_have_a_channel_kept_that_they_cannot_read(
+    emu, start_bot, settings
+):
+    secret = emu.world.add_channel("staff-room")
+    mona = emu.world.user_id("Mona")
+    for channel, denied in ((secret, "view_channel"), ("film-talk", "read_message_history")):
+        overwrites = emu.world.channels[emu.resolve_channel(channel)]
+        value = str(discord.Permissions(**{denied: True}).value)
+        overwrites["permission_overwrites"].append(
+            {"id": mona, "type": 1, "allow": "0", "deny": value}
+        )
+    async with start_bot(settings) as bot:
+        answer = await emu.slash("Mona", "thread track", channel="staff-room")
+        assert await answer.text() == (
+            f"You can't see <#{secret}>, so you can't have the replies kept there. "
+            "Nothing was changed."
+        )
+        answer = await emu.slash("Mona", "thread track", channel="film-talk")
+        assert await answer.text() == (
+            f"You can't have the replies kept in <#{emu.world.channel_id('film-talk')}>: you "
+            "need the **Read Message History** permission there. Nothing was changed."
+        )
+        async with bot.services.conn.execute("SELECT COUNT(*) FROM reply_tracked_channels") as rows:
+            assert (await rows.fetchone())[0] == 0
+        answer = await emu.slash("Olive", "thread track", channel="staff-room")
+        assert "From now on every message in" in await answer.text()
