@@ -337,7 +337,7 @@ def parse_when(text: str, zone: ZoneInfo, now: datetime) -> datetime:
             continue
     else:
         raise InvalidInput(
-            f"I can't read {text[:60]!r} as a date and time: write it like 2026-12-05 20:30 "
+            f"I can't read {typed_back(text)} as a date and time: write it like 2026-12-05 20:30 "
             f"(server time zone: {zone.key})."
         )
     try:

@@ -112,8 +112,9 @@ async def test_absurd_movie_night_dates_are_refused_and_nothing_is_planned(emu, 
     for when, expected in (
         ("9999-12-31 23:59", far + " (before "),
         ("0001-01-01 00:00", "0001-01-01 00:00 (UTC) is in the past: pick a moment after "),
-        ("x" * 4000, "I can't read 'xxxxxxxx"),
-        ("2026-02-30 20:00", "I can't read '2026-02-30 20:00' as a date and time"),
+        ("x" * 4000, "I can't read `" + "x" * 79 + "…` as a date"),
+        ("||x|| <@&1>", "I can't read `||x|| <@\u200b&1>` as a date"),
+        ("2026-02-30 20:00", "I can't read `2026-02-30 20:00` as a date and time"),
     ):
         record = await emu.slash("Mona", "movienight plan", when=when)
         text = await record.text()
