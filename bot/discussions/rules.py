@@ -13,6 +13,7 @@ from datetime import datetime
 from bot import limits
 from bot.discussions.model import ARCHIVE_LABELS, Discussion, DiscussionSettings, SpoilerPolicy
 from bot.errors import InvalidInput, PermissionDenied, UserFacingError
+from bot.films.text import fit_label
 from bot.moderation.rules import PERMISSION_NAMES
 from bot.render import timestamp
 from bot.text import joined, neutral_label, neutral_name
@@ -64,9 +65,7 @@ def thread_name(film_label: str) -> str:
     """ "Title (Year) - discussion", shortened (title first) to Discord's 100 characters."""
     room = limits.THREAD_NAME - len(THREAD_SUFFIX)
     label = neutral_label(film_label)  # no mention markup in a thread name
-    if len(label) > room:
-        label = label[: room - 1].rstrip() + "…"
-    return label + THREAD_SUFFIX
+    return fit_label(label, room) + THREAD_SUFFIX
 
 
 def check_bot_can_open(granted: Collection[str], *, forum: bool, channel_name: str) -> None:

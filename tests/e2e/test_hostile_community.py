@@ -11,6 +11,8 @@ import discord
 from bot import limits
 from bot.community.model import Setting
 from bot.sandbox.emulator.interactions import message_text
+from bot.sandbox.emulator.routes_events import scheduled_events
+from bot.sandbox.emulator.routes_polls import vote
 from tests.e2e._discussions import add_film
 from tests.e2e.test_community_movienight import night_at, plan, start_clock
 
@@ -286,3 +288,22 @@ async def test_a_review_of_only_invisible_characters_is_refused(emu, bot):
         ), repr(text)
     assert await bot.services.community.reviews.for_film(guild(emu), 1) == []
     assert not [c for c in emu.world.channels.values() if c.get("parent_id")]
+
+
+async def test_a_long_winning_title_keeps_its_year_in_the_event_name(emu, start_bot, settings):
+    clock = start_clock()
+    async with start_bot(settings, clock=clock) as bot:
+        long = await add_film(bot, "<@&1> " + "Very long title " * 20, 2001)
+        other = await add_film(bot, "Other", 2002)
+        for film in (long, other):
+            await (await emu.slash("Alice", "watchlist add", film=f"#{film}")).reply()
+        _, when = night_at(clock)
+        await plan(emu, when)
+        await vote(emu, "Alice", next(m for m in emu.messages_in("general") if m.get("poll")), 1)
+        (night,) = await bot.services.community.movie_nights.unfinished()
+        clock.set(night.poll_ends_at)
+        await bot.services.expiry.wait_idle()
+        (event,) = scheduled_events(emu).values()
+        assert len(event["name"]) == limits.SCHEDULED_EVENT_NAME
+        assert event["name"].startswith("Movie night: <@&1> Very long title")
+        assert event["name"].endswith("… (2001)")

@@ -7,7 +7,7 @@ import asyncio
 
 import discord
 
-from tests.e2e._discussions import NLMG, open_discussion, threads_under
+from tests.e2e._discussions import NLMG, add_film, open_discussion, threads_under
 
 HIDDEN = ("\u202e", "\u2066", "\u200f", "\u2060")
 
@@ -236,3 +236,14 @@ async def test_a_comment_deleted_before_the_menu_was_used_is_not_brought_back(em
     assert await record.is_ephemeral()
     assert not [m for m in emu.messages_in(thread) if m.get("webhook_id")]
     assert await bot.services.guard.record_for(int(comment["id"])) is None
+
+
+async def test_a_long_title_is_cut_in_the_thread_name_but_the_year_is_kept(emu, bot):
+    """Namesakes differ by their year: a 300-character title loses words, never "(1999)"."""
+    film = await add_film(bot, "<@&1> " + "Endless title " * 20, 1999)
+    record = await emu.slash("Mona", "discuss start", film=f"#{film}", channel="film-talk")
+    assert (await record.text()).startswith("Opened <#")
+    (thread,) = threads_under(emu, "film-talk")
+    name = thread["name"]
+    assert len(name) == 100 and name.endswith("… (1999) - discussion"), name
+    assert name.startswith("<@\u200b&1> Endless title")
