@@ -9,7 +9,8 @@ from discord import app_commands
 from bot.errors import InvalidInput
 from bot.moderation.config_text import ladder_text
 from bot.moderation.ladder import MAX_WARNINGS, check_ladder, make_step
-from cogs._checks import guild_id_of, moderator_only, server_manager_only, services
+from bot.moderation.model import Action
+from cogs._checks import ensure_can, guild_id_of, moderator_only, server_manager_only, services
 from cogs._types import Interaction
 
 group = app_commands.Group(name="ladder", description="The escalation ladder: warnings to actions")
@@ -48,6 +49,9 @@ async def set_step(
     duration: str | None = None,
 ) -> None:
     """Add a ladder step, or replace the step with the same number of warnings."""
+    # The bot takes the step for whoever issues the last warning: whoever sets it must be
+    # allowed to do it themselves (a step that bans needs Ban Members).
+    await ensure_can(interaction, Action(action))
     config = services(interaction).moderation.config
     step = make_step(warnings, within, action, duration)
     current = await config.ladder(guild_id_of(interaction))
