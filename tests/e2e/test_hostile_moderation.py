@@ -204,6 +204,8 @@ async def test_a_ladder_step_needs_the_permission_of_its_action(emu, start_bot, 
             )
             text = await record.text()
             assert text.startswith(f"You need the **{needed}** permission to "), text
+        record = await emu.slash("Dave", "mod ladder reset")  # the default tempbans at 5
+        assert (await record.text()).startswith("You need the **Ban Members** permission to ")
         assert await bot.services.moderation.config.ladder(int(emu.world.guild["id"])) == before
         record = await emu.slash(
             "Dave", "mod ladder set", warnings=3, within="7d", action="timeout", duration="1h"
