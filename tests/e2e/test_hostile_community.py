@@ -307,3 +307,15 @@ async def test_a_long_winning_title_keeps_its_year_in_the_event_name(emu, start_
         assert len(event["name"]) == limits.SCHEDULED_EVENT_NAME
         assert event["name"].startswith("Movie night: <@&1> Very long title")
         assert event["name"].endswith("… (2001)")
+
+
+async def test_a_member_is_told_the_film_club_settings_need_manage_server(emu, bot):
+    before = await bot.services.community.settings.get(guild(emu))
+    for options in ({}, {"timezone": "Europe/Paris"}):
+        record = await emu.slash("Alice", "community settings", **options)
+        assert await record.text() == (
+            "Only members with the **Manage Server** permission can see or change the film "
+            "club's settings."
+        )
+        assert await record.is_ephemeral()
+    assert await bot.services.community.settings.get(guild(emu)) == before
