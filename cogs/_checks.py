@@ -12,8 +12,8 @@ confirmation, a review alert): it reads the presser's roles and permissions at t
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
@@ -168,7 +168,7 @@ async def _moderator(interaction: Interaction) -> bool:
     return True
 
 
-def _server_manager(refusal: str | None) -> Callable[[Interaction], Awaitable[bool]]:
+def _server_manager(refusal: str | None) -> Callable[[Interaction], Coroutine[Any, Any, bool]]:
     async def predicate(interaction: Interaction) -> bool:
         try:
             check_server_manager(
