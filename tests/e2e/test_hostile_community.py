@@ -319,3 +319,16 @@ async def test_a_member_is_told_the_film_club_settings_need_manage_server(emu, b
         )
         assert await record.is_ephemeral()
     assert await bot.services.community.settings.get(guild(emu)) == before
+
+
+async def test_a_double_click_on_replace_makes_one_new_version(emu, bot):
+    await (await emu.slash("Alice", "review", film="#1", rating=3, text="First.")).reply()
+    offer = await (await emu.slash("Alice", "review", film="#1", rating=4, text="Second.")).reply()
+    first, second = await asyncio.gather(
+        emu.click("Alice", offer, label="Replace"), emu.click("Alice", offer, label="Replace")
+    )
+    texts = sorted([await first.text(), await second.text()])
+    assert texts[0].startswith("This was already answered; nothing more was done.")
+    assert texts[1].startswith("Your review of Never Let Me Go (2010) (4/5) is in <#")
+    (review,) = await bot.services.community.reviews.for_film(guild(emu), 1)
+    assert (review.version, review.text) == (2, "Second.")

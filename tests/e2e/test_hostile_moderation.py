@@ -211,3 +211,19 @@ async def test_a_ladder_step_needs_the_permission_of_its_action(emu, start_bot, 
             "Dave", "mod ladder set", warnings=3, within="7d", action="timeout", duration="1h"
         )
         assert (await record.text()).startswith("Ladder changed.")
+
+
+async def test_a_double_click_on_ban_bans_once(emu, bot):
+    """Two clicks of one confirmation arriving together (a laggy double-click) act once."""
+    record = await emu.slash("Mona", "mod ban", member="Bob", reason="raid")
+    prompt = await record.reply()
+    first, second = await asyncio.gather(
+        emu.click("Mona", prompt, label="Ban"), emu.click("Mona", prompt, label="Ban")
+    )
+    texts = sorted([await first.text(), await second.text()])
+    assert texts == [
+        "Case #1: **Bob** was banned. They were told by DM.",
+        "This was already answered; nothing more was done.",
+    ]
+    assert [case[1] for case in await all_cases(bot)] == ["ban"]
+    assert len(dm_texts(emu, "Bob")) == 1
