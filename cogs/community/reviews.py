@@ -30,6 +30,7 @@ from cogs._types import Interaction
 from cogs._ui import Confirm
 from cogs.community.checks import server_of
 from cogs.community.posting import edit_review, post_review, remove_review, review_parent
+from cogs.community.review_edit import reads_as
 from cogs.films.options import FilmOption
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,9 @@ async def submit(
         posted = await post_review(
             svc, parent, interaction.user.id, prepared, film, interaction.user.display_name
         )
+        if not reads_as(posted, prepared.draft):  # another /review of theirs got there first
+            await interaction.followup.send(_raced_text(posted), ephemeral=True)
+            return
         await interaction.followup.send(_posted_text(posted, prepared), ephemeral=True)
         return
 
@@ -115,6 +119,14 @@ async def submit(
         await interaction.followup.send(edit_offer(existing), view=view, ephemeral=True)
     else:
         await view.ask(interaction, edit_offer(existing))
+
+
+def _raced_text(review: Review) -> str:
+    return (
+        f"You reviewed {escape_markdown(review.film_label)} a moment ago "
+        f"({review.rating.number()}): that review is the one posted. Run /review again to "
+        "replace it with this one."
+    )
 
 
 def _posted_text(review: Review, prepared: PreparedReview) -> str:

@@ -332,3 +332,16 @@ async def test_a_double_click_on_replace_makes_one_new_version(emu, bot):
     assert texts[1].startswith("Your review of Never Let Me Go (2010) (4/5) is in <#")
     (review,) = await bot.services.community.reviews.for_film(guild(emu), 1)
     assert (review.version, review.text) == (2, "Second.")
+
+
+async def test_two_reviews_of_one_film_at_once_are_not_both_said_to_be_posted(emu, bot):
+    """The member sent two: one is posted; the other is not claimed to be (it was)."""
+    first, second = await asyncio.gather(
+        emu.slash("Bob", "review", film="#2", rating=3, text="Slow."),
+        emu.slash("Bob", "review", film="#2", rating=4.5, text="Grew on me."),
+    )
+    texts = sorted([await first.text(), await second.text()])
+    (review,) = await bot.services.community.reviews.for_film(guild(emu), 2)
+    shown = review.rating.number()
+    assert texts[0].startswith(f"You reviewed The Fountain (2006) a moment ago ({shown}): ")
+    assert texts[1].startswith(f"Your review of The Fountain (2006) ({shown}) is in <#")
