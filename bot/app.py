@@ -16,7 +16,9 @@ from discord import app_commands
 from discord.ext import commands
 
 import cogs
+from bot import limits
 from bot.errors import UserFacingError
+from bot.films.text import truncate
 from bot.services import Services
 from bot.settings import Settings
 from bot.tasks import settle
@@ -161,7 +163,9 @@ class FilmBot(commands.Bot):
 
 
 async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:
-    """Answer privately whether or not the interaction was already answered or deferred."""
+    """Answer privately whether or not the interaction was already answered or deferred; a
+    refusal that quotes a long input is cut to Discord's limit rather than left unsent."""
+    text = truncate(text, limits.MESSAGE_CONTENT)
     if interaction.response.is_done():
         await interaction.followup.send(text, ephemeral=True)
     else:

@@ -113,6 +113,11 @@ def typed_back(text: str, limit: int = TYPED_BACK_CHARS) -> str:
     return "`" + neutralise_mentions(shown.replace("`", "\u02cb")) + "`"
 
 
+def has_visible_text(text: str) -> bool:
+    """Whether anything would show: not only spaces, zero-width, control or combining marks."""
+    return any(unicodedata.category(ch)[0] not in "CZM" for ch in text)
+
+
 def strip_invisible(text: str) -> str:
     """Drop the zero-width characters renderers insert, e.g. to compare what readers see."""
     return text.replace(ZERO_WIDTH_SPACE, "")

@@ -12,8 +12,8 @@ confirmation, a review alert): it reads the presser's roles and permissions at t
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
@@ -168,14 +168,17 @@ async def _moderator(interaction: Interaction) -> bool:
     return True
 
 
-async def _server_manager(interaction: Interaction) -> bool:
-    try:
-        check_server_manager(
-            permissions=granted(interaction.permissions), is_owner=_is_owner(interaction)
-        )
-    except UserFacingError as refused:
-        raise NotAllowed(refused.message) from None
-    return True
+def _server_manager(refusal: str | None) -> Callable[[Interaction], Coroutine[Any, Any, bool]]:
+    async def predicate(interaction: Interaction) -> bool:
+        try:
+            check_server_manager(
+                permissions=granted(interaction.permissions), is_owner=_is_owner(interaction)
+            )
+        except UserFacingError as refused:
+            raise NotAllowed(refusal or refused.message) from None
+        return True
+
+    return predicate
 
 
 def moderator_only() -> Callable[[T], T]:
@@ -202,6 +205,7 @@ def mod_action(action: Action) -> Callable[[T], T]:
     return decorate
 
 
-def server_manager_only() -> Callable[[T], T]:
-    """Settings changes: a moderator with Manage Server (or an admin, or the owner)."""
-    return app_commands.check(_server_manager)
+def server_manager_only(refusal: str | None = None) -> Callable[[T], T]:
+    """Settings changes: a moderator with Manage Server (or an admin, or the owner). `refusal`
+    replaces the moderation settings' wording for other features' settings."""
+    return app_commands.check(_server_manager(refusal))

@@ -143,6 +143,7 @@ Action = Callable[[Interaction], Awaitable[None]]
 
 
 TIMED_OUT = "Not confirmed in time: nothing was done."
+ALREADY_ANSWERED = "This was already answered; nothing more was done."
 
 
 class Confirm(BaseView):
@@ -160,6 +161,7 @@ class Confirm(BaseView):
         self.on_confirm = on_confirm
         self.confirm.label = confirm_label
         self._asked: Interaction | None = None
+        self._answered = False  # set before any await: a double-click's second press sees it
 
     async def ask(self, interaction: Interaction, prompt: str) -> None:
         """Show `prompt` with the buttons, privately, to whoever ran the command."""
@@ -179,6 +181,8 @@ class Confirm(BaseView):
     async def confirm(
         self, interaction: discord.Interaction[Any], button: discord.ui.Button[Confirm]
     ) -> None:
+        if await self._already_answered(interaction):
+            return
         self.stop()
         await self.on_confirm(interaction)
 
@@ -186,7 +190,18 @@ class Confirm(BaseView):
     async def cancel(
         self, interaction: discord.Interaction[Any], button: discord.ui.Button[Confirm]
     ) -> None:
+        if await self._already_answered(interaction):
+            return
         self.stop()
         await interaction.response.edit_message(
             content="Cancelled: nothing was done.", embed=None, view=None
         )
+
+    async def _already_answered(self, interaction: discord.Interaction[Any]) -> bool:
+        """True (and says so) for a press after the first: both presses of a double-click
+        reach the bot before the first one has taken the buttons away."""
+        if not self._answered:
+            self._answered = True
+            return False
+        await interaction.response.send_message(ALREADY_ANSWERED, ephemeral=True)
+        return True

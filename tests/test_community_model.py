@@ -88,7 +88,7 @@ def test_time_zones_are_checked_with_suggestions():
     assert check_timezone("America/New York") == "America/New_York"
     with pytest.raises(InvalidInput, match="Did you mean .*Europe/Paris"):
         check_timezone("paris")
-    with pytest.raises(InvalidInput, match="Unknown time zone 'Nowhere'"):
+    with pytest.raises(InvalidInput, match="Unknown time zone `Nowhere`"):
         check_timezone("Nowhere")
 
 

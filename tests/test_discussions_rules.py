@@ -111,6 +111,9 @@ def test_settings_text_names_every_option():
     )
     assert "moderators, and the role <@&7>" in text and "1 week" in text
     assert "tagged-only" in text and "sensitivity: high" in text
+    assert "Who can open discussions: moderators only\n" in settings_text(DiscussionSettings(10))
+    everyone = settings_text(DiscussionSettings(10, starter_role_id=10))
+    assert "Who can open discussions: everyone\n" in everyone and "<@&" not in everyone
 
 
 async def test_a_thread_discord_archived_meanwhile_does_not_block(discussions):

@@ -171,4 +171,4 @@ async def test_guard_record_keeps_the_original(conn, repo):
 def test_thread_name_fits_discord():
     assert thread_name("Never Let Me Go (2010)") == "Never Let Me Go (2010) - discussion"
     long = thread_name("A" * 200 + " (1999)")
-    assert len(long) == 100 and long.endswith("… - discussion")
+    assert len(long) == 100 and long.endswith("A… (1999) - discussion")

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot import limits
 from bot.errors import InvalidInput
+from bot.text import has_visible_text, typed_back
 
 RATING_MIN, RATING_MAX = 0.5, 5.0
 REVIEW_TITLE_MAX = limits.THREAD_NAME  # the review's thread is named after it
@@ -125,6 +126,16 @@ class ReviewDraft:
 
     def __post_init__(self) -> None:
         check_review_text(self.text, self.title)
+
+
+def check_typed_review(text: str, title: str = "") -> None:
+    """What a member typed: refused when nothing in the text would show (zero-width or
+    direction characters only), then checked as `check_review_text`."""
+    if not has_visible_text(text):
+        raise InvalidInput(
+            "Your review has no visible text: write a few words. Nothing was posted."
+        )
+    check_review_text(text, title)
 
 
 def check_review_text(text: str, title: str = "") -> None:
@@ -281,7 +292,7 @@ def check_region(region: str) -> str:
     """A where-to-watch region ("gb" -> "GB"); refuses anything but two letters."""
     code = region.strip().upper()
     if len(code) != 2 or not code.isalpha():
-        raise InvalidInput(f"A region is {REGION_HELP}, not {region[:20]!r}.")
+        raise InvalidInput(f"A region is {REGION_HELP}, not {typed_back(region, 20)}.")
     return code
 
 
@@ -305,11 +316,11 @@ def check_timezone(name: str) -> str:
     cleaned = name.strip().replace(" ", "_")
     try:
         ZoneInfo(cleaned)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # a folder ("Europe"), a long name
         hints = sorted(z for z in available_timezones() if cleaned.lower() in z.lower())[:5]
         hint = f" Did you mean {', '.join(hints)}?" if hints else ""
         raise InvalidInput(
-            f"Unknown time zone {name[:60]!r}: use an IANA name such as Europe/Paris or "
+            f"Unknown time zone {typed_back(name)}: use an IANA name such as Europe/Paris or "
             f"America/New_York.{hint}"
         ) from None
     return cleaned
@@ -326,7 +337,7 @@ def parse_when(text: str, zone: ZoneInfo, now: datetime) -> datetime:
             continue
     else:
         raise InvalidInput(
-            f"I can't read {text[:60]!r} as a date and time: write it like 2026-12-05 20:30 "
+            f"I can't read {typed_back(text)} as a date and time: write it like 2026-12-05 20:30 "
             f"(server time zone: {zone.key})."
         )
     try:

@@ -13,6 +13,7 @@ from datetime import datetime
 from bot import limits
 from bot.discussions.model import ARCHIVE_LABELS, Discussion, DiscussionSettings, SpoilerPolicy
 from bot.errors import InvalidInput, PermissionDenied, UserFacingError
+from bot.films.text import fit_label
 from bot.moderation.rules import PERMISSION_NAMES
 from bot.render import timestamp
 from bot.text import joined, neutral_label, neutral_name
@@ -35,6 +36,7 @@ MEMBER_NEEDS = {
     "thread": ("read_messages", "send_messages_in_threads"),
     "locked thread": ("read_messages", "manage_threads"),  # only they may unarchive it
     "slowmode": ("read_messages", "manage_threads"),  # a thread's slowmode
+    "history": ("read_messages", "read_message_history"),  # /thread track: the bot keeps it
 }
 _NAMES = {
     **PERMISSION_NAMES,
@@ -63,9 +65,7 @@ def thread_name(film_label: str) -> str:
     """ "Title (Year) - discussion", shortened (title first) to Discord's 100 characters."""
     room = limits.THREAD_NAME - len(THREAD_SUFFIX)
     label = neutral_label(film_label)  # no mention markup in a thread name
-    if len(label) > room:
-        label = label[: room - 1].rstrip() + "…"
-    return label + THREAD_SUFFIX
+    return fit_label(label, room) + THREAD_SUFFIX
 
 
 def check_bot_can_open(granted: Collection[str], *, forum: bool, channel_name: str) -> None:
@@ -87,7 +87,8 @@ def check_bot_can_open(granted: Collection[str], *, forum: bool, channel_name: s
 def check_member_can(granted: Collection[str], *, kind: str, channel_id: int, doing: str) -> None:
     """PermissionDenied when the member asking could not do this in that channel on Discord
     (`kind`: a key of MEMBER_NEEDS: "text" or "forum" to open a discussion, "thread" or
-    "locked thread" to reopen one, "slowmode" to change a thread's)."""
+    "locked thread" to reopen one, "slowmode" to change a thread's, "history" to have a
+    channel's replies kept)."""
     if "administrator" in granted:
         return
     missing = [p for p in MEMBER_NEEDS[kind] if p not in granted]
@@ -192,11 +193,16 @@ def list_pages(discussions: Sequence[Discussion], *, heading: str) -> list[str]:
 
 def settings_text(settings: DiscussionSettings) -> str:
     """/discuss config show: the guild's discussion options."""
-    role = f"<@&{settings.starter_role_id}>" if settings.starter_role_id else "none (moderators)"
+    if settings.starter_role_id is None:
+        who = "moderators only"
+    elif settings.starter_role_id == settings.guild_id:  # the @everyone role has the server's id
+        who = "everyone"
+    else:
+        who = f"moderators, and the role <@&{settings.starter_role_id}>"
     archive = ARCHIVE_LABELS[settings.default_auto_archive_minutes]
     return (
         "**Film discussion settings**\n"
-        f"Who can open discussions: moderators, and the role {role}\n"
+        f"Who can open discussions: {who}\n"
         f"New threads auto-archive after: {archive} of quiet\n"
         f"Default spoiler policy: {settings.default_spoiler_policy}\n"
         f"Spoiler guard sensitivity: {settings.guard_sensitivity}"

@@ -20,6 +20,19 @@ def truncate(text: str, limit: int) -> str:
     return text[: max(limit - 1, 0)].rstrip() + ELLIPSIS
 
 
+_YEAR_SUFFIX = re.compile(r" \(\d{1,4}\)$")
+
+
+def fit_label(label: str, limit: int) -> str:
+    """A "Title (Year)" label in at most `limit` characters, cutting the title, never the year
+    (namesakes differ by it)."""
+    if len(label) <= limit:
+        return label
+    found = _YEAR_SUFFIX.search(label)
+    year = found.group(0) if found else ""
+    return truncate(label[: len(label) - len(year)], limit - len(year)) + year
+
+
 def plain(text: str) -> str:
     """One line, no control or bidi-override characters, whitespace collapsed."""
     if text.isprintable():  # the common case: no control, format or bidi characters at all

@@ -6,12 +6,12 @@ bot/moderation/ works on them.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.errors import InvalidInput, NotFound
+from bot.text import has_visible_text
 
 REASON_MAX = 1000  # characters in a case reason
 APPEAL_TEXT_MAX = 1000  # characters; sent inside the member's DM
@@ -289,7 +289,7 @@ def check_reason(reason: str, *, required: bool = True, what: str = "reason") ->
 
     A reason of only invisible characters (zero-width spaces, direction marks) is missing."""
     reason = reason.strip()
-    if required and not any(unicodedata.category(ch)[0] not in "CZ" for ch in reason):
+    if required and not has_visible_text(reason):
         raise InvalidInput(
             f"A {what} is required: say briefly why, so the case can be understood later."
         )

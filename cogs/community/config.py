@@ -32,7 +32,9 @@ from cogs.community.checks import check_bot_can_plan, server_of
     reminder_minutes=f"How long before the night the reminder goes out (0-{REMINDER_MINUTES_MAX})",
     announce_channel="Where movie-night polls go (default: where /movienight plan ran)",
 )
-@server_manager_only()
+@server_manager_only(
+    "Only members with the **Manage Server** permission can see or change the film club's settings."
+)
 async def settings(
     interaction: Interaction,
     timezone: str | None = None,

@@ -17,7 +17,7 @@ from bot.app import FilmBot
 from bot.community.model import MovieNight
 from bot.films.cards import film_card
 from bot.films.model import FilmDetails
-from bot.films.text import plain, truncate
+from bot.films.text import fit_label, plain, truncate
 from bot.journal import Finished, Handler, Intent, Step, StepContext
 from bot.render import timestamp
 from bot.text import escape_markdown
@@ -217,7 +217,10 @@ class NightWinner(Handler):
         night, guild, channel, details = await self._parts(ctx)
         if night.event_id is not None:
             return {"event_id": night.event_id}
-        name = truncate(f"Movie night: {plain(details.film.label)}", limits.SCHEDULED_EVENT_NAME)
+        prefix = "Movie night: "
+        name = prefix + fit_label(
+            plain(details.film.label), limits.SCHEDULED_EVENT_NAME - len(prefix)
+        )
         found = await self._find_event(guild, name, night) if ctx.state else None
         if found is None:
             await ctx.save(creating=True)  # on disk before the event is created

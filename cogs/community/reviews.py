@@ -20,7 +20,7 @@ from bot.community.model import (
     REVIEW_TITLE_MAX,
     Rating,
     Review,
-    check_review_text,
+    check_typed_review,
 )
 from bot.community.reviews import PreparedReview, edit_offer
 from bot.films.model import Film
@@ -30,6 +30,7 @@ from cogs._types import Interaction
 from cogs._ui import Confirm
 from cogs.community.checks import server_of
 from cogs.community.posting import edit_review, post_review, remove_review, review_parent
+from cogs.community.review_edit import reads_as
 from cogs.films.options import FilmOption
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ async def review(
     if text is None:
         await interaction.response.send_modal(ReviewModal(film, parsed))
         return
-    check_review_text(text)
+    check_typed_review(text)
     await submit(interaction, film, parsed, text, "")
 
 
@@ -77,7 +78,7 @@ class ReviewModal(discord.ui.Modal, title="Your review"):
         self.film, self.rating = film, rating
 
     async def on_submit(self, interaction: Interaction) -> None:  # type: ignore[override]  # discord.py's client is generic; ours is a FilmBot
-        check_review_text(self.body.value, self.heading.value)
+        check_typed_review(self.body.value, self.heading.value)
         await submit(interaction, self.film, self.rating, self.body.value, self.heading.value)
 
     async def on_error(self, interaction: Interaction, error: Exception) -> None:  # type: ignore[override]  # generic client; and discord.py's own Modal.on_error differs from BaseView's
@@ -102,6 +103,9 @@ async def submit(
         posted = await post_review(
             svc, parent, interaction.user.id, prepared, film, interaction.user.display_name
         )
+        if not reads_as(posted, prepared.draft):  # another /review of theirs got there first
+            await interaction.followup.send(_raced_text(posted), ephemeral=True)
+            return
         await interaction.followup.send(_posted_text(posted, prepared), ephemeral=True)
         return
 
@@ -115,6 +119,14 @@ async def submit(
         await interaction.followup.send(edit_offer(existing), view=view, ephemeral=True)
     else:
         await view.ask(interaction, edit_offer(existing))
+
+
+def _raced_text(review: Review) -> str:
+    return (
+        f"You reviewed {escape_markdown(review.film_label)} a moment ago "
+        f"({review.rating.number()}): that review is the one posted. Run /review again to "
+        "replace it with this one."
+    )
 
 
 def _posted_text(review: Review, prepared: PreparedReview) -> str:

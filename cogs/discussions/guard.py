@@ -113,17 +113,17 @@ class SpoilerGuardCog(commands.Cog, GuardStep):
                 "Tagging someone else's comment takes it down and re-posts it, which needs the "
                 "**Manage Messages** permission here."
             )
+        await interaction.response.defer(ephemeral=True, thinking=True)  # before REST
+        message = await _as_it_is_now(message)
         if message.attachments:
             raise InvalidInput(
                 "I can't re-post attachments yet. Delete the message and post it again with "
                 "the files marked as spoilers (and the text in ||double bars||)."
             )
         guard = self.bot.services.guard
-        by_author = message.author.id == interaction.user.id
-        takedown = await guard.on_request(message.channel.id, message.content, by_author=by_author)
+        takedown = await guard.on_request(message.channel.id, message.content, by_author=is_author)
         if await guard.already_handled(message.id):
             raise InvalidInput("That message is already being re-posted with spoiler tags.")
-        await interaction.response.defer(ephemeral=True, thinking=True)
         intent = await self.carry_out(takedown, message)
         record = await guard.record_for(message.id)
         if intent is not None and intent.status is Status.PENDING:
@@ -142,6 +142,15 @@ class SpoilerGuardCog(commands.Cog, GuardStep):
         await interaction.followup.send(
             "Re-posted with spoiler tags; the original is kept for moderators.", ephemeral=True
         )
+
+
+async def _as_it_is_now(message: discord.Message) -> discord.Message:
+    """The comment as Discord holds it now: the menu hands over what the member's client
+    showed, which may since have been edited, or deleted (re-posting it would undo that)."""
+    try:
+        return await message.channel.fetch_message(message.id)
+    except discord.NotFound:
+        raise InvalidInput("That comment was deleted, so there is nothing to tag.") from None
 
 
 def _can_act(parent: discord.abc.GuildChannel, me: discord.Member, message_id: int) -> bool:

@@ -8,8 +8,9 @@ from discord import app_commands
 
 from bot.errors import InvalidInput
 from bot.moderation.config_text import ladder_text
-from bot.moderation.ladder import MAX_WARNINGS, check_ladder, make_step
-from cogs._checks import guild_id_of, moderator_only, server_manager_only, services
+from bot.moderation.ladder import DEFAULT_LADDER, MAX_WARNINGS, check_ladder, make_step
+from bot.moderation.model import Action
+from cogs._checks import ensure_can, guild_id_of, moderator_only, server_manager_only, services
 from cogs._types import Interaction
 
 group = app_commands.Group(name="ladder", description="The escalation ladder: warnings to actions")
@@ -22,6 +23,13 @@ async def _show(interaction: Interaction, heading: str = "") -> None:
     settings = await config.get(guild_id_of(interaction))
     text = ladder_text(steps, customised=settings.ladder_customised)
     await interaction.response.send_message(f"{heading}\n{text}".strip(), ephemeral=True)
+
+
+async def ensure_can_take(interaction: Interaction, actions: list[Action]) -> None:
+    """The bot takes a step for whoever issues the last warning, so whoever sets the step must
+    be allowed to do it themselves (a step that bans needs Ban Members)."""
+    for action in actions:
+        await ensure_can(interaction, action)
 
 
 @group.command(name="show")
@@ -48,6 +56,7 @@ async def set_step(
     duration: str | None = None,
 ) -> None:
     """Add a ladder step, or replace the step with the same number of warnings."""
+    await ensure_can_take(interaction, [Action(action)])
     config = services(interaction).moderation.config
     step = make_step(warnings, within, action, duration)
     current = await config.ladder(guild_id_of(interaction))
@@ -76,6 +85,7 @@ async def remove_step(interaction: Interaction, warnings: WARNINGS) -> None:
 @server_manager_only()
 async def reset(interaction: Interaction) -> None:
     """Go back to the default ladder."""
+    await ensure_can_take(interaction, [step.action for step in DEFAULT_LADDER])
     await services(interaction).moderation.config.reset_ladder(
         guild_id_of(interaction), interaction.user.id
     )

@@ -14,6 +14,7 @@ import discord
 from discord import app_commands
 
 from bot import limits
+from bot.discussions.rules import check_member_can
 from bot.errors import InvalidInput, NotFound, PermissionDenied
 from bot.render import EmbedData
 from bot.replies.backfill import BackfillReport
@@ -21,7 +22,7 @@ from bot.replies.export import ExportFormat
 from bot.replies.render import RenderedTree, RenderOptions, TimeStyle
 from bot.replies.views import parse_message_ref
 from bot.text import escape_markdown
-from cogs._checks import check_bot_can, moderator_only
+from cogs._checks import check_bot_can, granted, moderator_only
 from cogs._steps import CaptureStep, find_cog
 from cogs._types import Interaction
 from cogs._ui import Paginator
@@ -43,9 +44,15 @@ def capturing(interaction: Interaction) -> CaptureStep:
 
 
 async def captured_here(interaction: Interaction) -> Readable:
-    """The channel the command was used in, if its messages are captured; else a clear refusal."""
+    """The channel the command was used in, if its messages are captured and the member may
+    read its history (what the tree, export and backfill hand out); else a clear refusal."""
     channel = interaction.channel
     if isinstance(channel, Readable) and await capturing(interaction).captures(channel):
+        if not interaction.permissions.read_message_history:
+            raise PermissionDenied(
+                "You need the **Read Message History** permission in this channel to see what "
+                "was posted before; Discord would not show it to you either."
+            )
         return channel
     raise InvalidInput(
         "The bot does not keep the replies of this channel: film discussion threads are kept, "
@@ -68,6 +75,13 @@ async def track(
     """Keep the reply tree of a channel (and its threads) from now on. Moderators only."""
     target = channel or interaction.channel
     assert interaction.guild is not None and isinstance(target, Capturable)
+    assert isinstance(interaction.user, discord.Member)  # the group is guild-only
+    check_member_can(  # what the bot keeps, the moderator must be able to read
+        granted(target.permissions_for(interaction.user)),
+        kind="history",
+        channel_id=target.id,
+        doing="have the replies kept",
+    )
     check_bot_can(interaction, target, CAPTURE_NEEDS, "keep the replies of")
     added = await interaction.client.services.replies.scope.track(
         interaction.guild.id, target.id, interaction.user.id

@@ -30,11 +30,30 @@ from cogs.screening.events import desk_of
 TIMEOUT = timedelta(hours=1)
 SANCTIONS = {ReviewAction.WARN: Action.WARN, ReviewAction.TIMEOUT: Action.TIMEOUT}
 _locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+_in_flight: set[tuple[int, ReviewAction]] = set()  # (item, button) being carried out
 
 
 async def decide(interaction: Interaction, action: ReviewAction, item_id: int) -> None:
-    """Carry out one button's decision on review item `item_id` (one at a time per item)."""
+    """Carry out one button's decision on review item `item_id` (one at a time per item; the
+    second press of a double-click, arriving while the first is carried out, does nothing)."""
     desk = desk_of(interaction.client)
+    pressed = (item_id, action)
+    if pressed in _in_flight:
+        await interaction.response.send_message(
+            f"Review #{item_id}: that is already being done; nothing more was done.",
+            ephemeral=True,
+        )
+        return
+    _in_flight.add(pressed)
+    try:
+        await _decide(desk, interaction, action, item_id)
+    finally:
+        _in_flight.discard(pressed)
+
+
+async def _decide(
+    desk: ReviewDesk, interaction: Interaction, action: ReviewAction, item_id: int
+) -> None:
     await interaction.response.defer()
     async with _locks[item_id]:
         item = await open_item(desk, item_id)

@@ -129,7 +129,7 @@ async def test_bad_plans_are_refused_and_nothing_is_created(emu, bot):
     await (await emu.slash("Bob", "watchlist add", film=f"#{lobster}")).reply()
     cases = [
         ("2001-01-01 20:00", "is in the past"),
-        ("next friday", "I can't read 'next friday' as a date and time"),
+        ("next friday", "I can't read `next friday` as a date and time"),
         ((clock_now + timedelta(minutes=30)).strftime("%Y-%m-%d %H:%M"), "at least 2 hours ahead"),
     ]
     for when, expected in cases:
@@ -137,7 +137,7 @@ async def test_bad_plans_are_refused_and_nothing_is_created(emu, bot):
     refused = await emu.slash("Alice", "movienight plan", when="2099-01-01 20:00")
     assert "takes a moderator or the server's planner role" in await refused.text()
     zone = await emu.slash("Olive", "community settings", timezone="Mars/Olympus")
-    assert "Unknown time zone 'Mars/Olympus'" in await zone.text()
+    assert "Unknown time zone `Mars/Olympus`" in await zone.text()
     again = await emu.slash("Bob", "watchlist add", film=f"#{lobster}")
     assert "already on the watchlist (suggested by <@" in await again.text()
     assert emu.pings(await again.reply()) == set()

@@ -11,6 +11,8 @@ import discord
 from bot import limits
 from bot.community.model import Setting
 from bot.sandbox.emulator.interactions import message_text
+from bot.sandbox.emulator.routes_events import scheduled_events
+from bot.sandbox.emulator.routes_polls import vote
 from tests.e2e._discussions import add_film
 from tests.e2e.test_community_movienight import night_at, plan, start_clock
 
@@ -112,8 +114,9 @@ async def test_absurd_movie_night_dates_are_refused_and_nothing_is_planned(emu, 
     for when, expected in (
         ("9999-12-31 23:59", far + " (before "),
         ("0001-01-01 00:00", "0001-01-01 00:00 (UTC) is in the past: pick a moment after "),
-        ("x" * 4000, "I can't read 'xxxxxxxx"),
-        ("2026-02-30 20:00", "I can't read '2026-02-30 20:00' as a date and time"),
+        ("x" * 4000, "I can't read `" + "x" * 79 + "…` as a date"),
+        ("||x|| <@&1>", "I can't read `||x|| <@\u200b&1>` as a date"),
+        ("2026-02-30 20:00", "I can't read `2026-02-30 20:00` as a date and time"),
     ):
         record = await emu.slash("Mona", "movienight plan", when=when)
         text = await record.text()
@@ -256,3 +259,89 @@ async def test_a_member_cannot_empty_the_watchlist_of_others_suggestions(emu, bo
     record = await emu.slash("Mona", "watchlist remove", film="#1")
     assert (await record.text()).startswith("Removed Never Let Me Go (2010)")
     assert await bot.services.community.watchlist.entries(guild(emu)) == []
+
+
+async def test_a_time_zone_that_is_a_folder_or_too_long_is_refused_inertly(emu, bot):
+    before = await bot.services.community.settings.get(guild(emu))
+    for typed, shown in (
+        ("Europe", "`Europe`"),
+        ("y" * 2000, "`" + "y" * 79 + "…`"),
+        ("||Europe/Paris|| `x`", "`||Europe/Paris|| ˋxˋ`"),
+        ("<@&1> \u202eParis", "`<@\u200b&1> Paris`"),
+    ):
+        record = await emu.slash("Olive", "community settings", timezone=typed, region="gb")
+        text = await record.text()
+        assert text.startswith(f"Unknown time zone {shown}: use an IANA name such as "), text
+        assert await record.is_ephemeral() and emu.pings(await record.reply()) == set()
+    record = await emu.slash("Olive", "community settings", region="||G")
+    assert await record.text() == (
+        "A region is a two-letter country code such as US, GB or FR, not `||G`."
+    )
+    assert await bot.services.community.settings.get(guild(emu)) == before  # not even the region
+
+
+async def test_a_review_of_only_invisible_characters_is_refused(emu, bot):
+    for text in ("\u200b\u200d\u2060", "\u202e \u200b", "\u0301\u0301"):
+        record = await emu.slash("Alice", "review", film="#1", rating=4, text=text)
+        assert await record.text() == (
+            "Your review has no visible text: write a few words. Nothing was posted."
+        ), repr(text)
+    assert await bot.services.community.reviews.for_film(guild(emu), 1) == []
+    assert not [c for c in emu.world.channels.values() if c.get("parent_id")]
+
+
+async def test_a_long_winning_title_keeps_its_year_in_the_event_name(emu, start_bot, settings):
+    clock = start_clock()
+    async with start_bot(settings, clock=clock) as bot:
+        long = await add_film(bot, "<@&1> " + "Very long title " * 20, 2001)
+        other = await add_film(bot, "Other", 2002)
+        for film in (long, other):
+            await (await emu.slash("Alice", "watchlist add", film=f"#{film}")).reply()
+        _, when = night_at(clock)
+        await plan(emu, when)
+        await vote(emu, "Alice", next(m for m in emu.messages_in("general") if m.get("poll")), 1)
+        (night,) = await bot.services.community.movie_nights.unfinished()
+        clock.set(night.poll_ends_at)
+        await bot.services.expiry.wait_idle()
+        (event,) = scheduled_events(emu).values()
+        assert len(event["name"]) == limits.SCHEDULED_EVENT_NAME
+        assert event["name"].startswith("Movie night: <@&1> Very long title")
+        assert event["name"].endswith("… (2001)")
+
+
+async def test_a_member_is_told_the_film_club_settings_need_manage_server(emu, bot):
+    before = await bot.services.community.settings.get(guild(emu))
+    for options in ({}, {"timezone": "Europe/Paris"}):
+        record = await emu.slash("Alice", "community settings", **options)
+        assert await record.text() == (
+            "Only members with the **Manage Server** permission can see or change the film "
+            "club's settings."
+        )
+        assert await record.is_ephemeral()
+    assert await bot.services.community.settings.get(guild(emu)) == before
+
+
+async def test_a_double_click_on_replace_makes_one_new_version(emu, bot):
+    await (await emu.slash("Alice", "review", film="#1", rating=3, text="First.")).reply()
+    offer = await (await emu.slash("Alice", "review", film="#1", rating=4, text="Second.")).reply()
+    first, second = await asyncio.gather(
+        emu.click("Alice", offer, label="Replace"), emu.click("Alice", offer, label="Replace")
+    )
+    texts = sorted([await first.text(), await second.text()])
+    assert texts[0].startswith("This was already answered; nothing more was done.")
+    assert texts[1].startswith("Your review of Never Let Me Go (2010) (4/5) is in <#")
+    (review,) = await bot.services.community.reviews.for_film(guild(emu), 1)
+    assert (review.version, review.text) == (2, "Second.")
+
+
+async def test_two_reviews_of_one_film_at_once_are_not_both_said_to_be_posted(emu, bot):
+    """The member sent two: one is posted; the other is not claimed to be (it was)."""
+    first, second = await asyncio.gather(
+        emu.slash("Bob", "review", film="#2", rating=3, text="Slow."),
+        emu.slash("Bob", "review", film="#2", rating=4.5, text="Grew on me."),
+    )
+    texts = sorted([await first.text(), await second.text()])
+    (review,) = await bot.services.community.reviews.for_film(guild(emu), 2)
+    shown = review.rating.number()
+    assert texts[0].startswith(f"You reviewed The Fountain (2006) a moment ago ({shown}): ")
+    assert texts[1].startswith(f"Your review of The Fountain (2006) ({shown}) is in <#")

@@ -7,7 +7,7 @@ import asyncio
 
 import discord
 
-from tests.e2e._discussions import NLMG, open_discussion, threads_under
+from tests.e2e._discussions import NLMG, add_film, open_discussion, threads_under
 
 HIDDEN = ("\u202e", "\u2066", "\u200f", "\u2060")
 
@@ -222,3 +222,28 @@ async def test_two_moderators_opening_one_film_at_once_get_one_thread(emu, bot):
     assert texts[0].startswith("A discussion of Never Let Me Go (2010) is already open here: ")
     assert texts[1].startswith(f"Opened <#{thread['id']}> for Never Let Me Go (2010)")
     assert len(await bot.services.discussions.list_open(guild(emu))) == 1
+
+
+async def test_a_comment_deleted_before_the_menu_was_used_is_not_brought_back(emu, bot):
+    """Discord's client can still send "Spoiler-tag this" for a comment deleted a moment ago
+    (its author or a moderator took it down); re-posting it would undo that deletion."""
+    thread = await open_discussion(emu, "film-talk", spoilers="allowed")
+    comment = await emu.post("Alice", thread, "Ruth completes after her second donation.")
+    stale = dict(comment)
+    await emu.delete(comment)
+    record = await emu.context_menu("Alice", "Spoiler-tag this", stale, where=thread)
+    assert await record.text() == "That comment was deleted, so there is nothing to tag."
+    assert await record.is_ephemeral()
+    assert not [m for m in emu.messages_in(thread) if m.get("webhook_id")]
+    assert await bot.services.guard.record_for(int(comment["id"])) is None
+
+
+async def test_a_long_title_is_cut_in_the_thread_name_but_the_year_is_kept(emu, bot):
+    """Namesakes differ by their year: a 300-character title loses words, never "(1999)"."""
+    film = await add_film(bot, "<@&1> " + "Endless title " * 20, 1999)
+    record = await emu.slash("Mona", "discuss start", film=f"#{film}", channel="film-talk")
+    assert (await record.text()).startswith("Opened <#")
+    (thread,) = threads_under(emu, "film-talk")
+    name = thread["name"]
+    assert len(name) == 100 and name.endswith("… (1999) - discussion"), name
+    assert name.startswith("<@\u200b&1> Endless title")

@@ -182,3 +182,48 @@ async def test_an_administrator_cannot_be_timed_out_and_is_told_why(emu, start_b
         )
         assert await all_cases(bot) == [] and nothing_done(emu, "Dave")
         assert emu.recorder.find("PATCH", r"/members/\d+$") == []
+
+
+async def test_a_ladder_step_needs_the_permission_of_its_action(emu, start_bot, settings):
+    """A server manager who may time members out but not ban them cannot set a step that bans:
+    three warnings of theirs would then have the bot ban for them."""
+    manager = discord.Permissions(view_channel=True, manage_guild=True, moderate_members=True)
+    emu.world.members[emu.world.user_id("Dave")]["roles"].append(
+        emu.world.add_role("Manager", manager, position=6)
+    )
+    async with start_bot(settings) as bot:
+        before = await bot.services.moderation.config.ladder(int(emu.world.guild["id"]))
+        for action, needed in (
+            ("ban", "Ban Members"),
+            ("tempban", "Ban Members"),
+            ("kick", "Kick Members"),
+        ):
+            options = {"duration": "1d"} if action == "tempban" else {}
+            record = await emu.slash(
+                "Dave", "mod ladder set", warnings=3, within="7d", action=action, **options
+            )
+            text = await record.text()
+            assert text.startswith(f"You need the **{needed}** permission to "), text
+        record = await emu.slash("Dave", "mod ladder reset")  # the default tempbans at 5
+        assert (await record.text()).startswith("You need the **Ban Members** permission to ")
+        assert await bot.services.moderation.config.ladder(int(emu.world.guild["id"])) == before
+        record = await emu.slash(
+            "Dave", "mod ladder set", warnings=3, within="7d", action="timeout", duration="1h"
+        )
+        assert (await record.text()).startswith("Ladder changed.")
+
+
+async def test_a_double_click_on_ban_bans_once(emu, bot):
+    """Two clicks of one confirmation arriving together (a laggy double-click) act once."""
+    record = await emu.slash("Mona", "mod ban", member="Bob", reason="raid")
+    prompt = await record.reply()
+    first, second = await asyncio.gather(
+        emu.click("Mona", prompt, label="Ban"), emu.click("Mona", prompt, label="Ban")
+    )
+    texts = sorted([await first.text(), await second.text()])
+    assert texts == [
+        "Case #1: **Bob** was banned. They were told by DM.",
+        "This was already answered; nothing more was done.",
+    ]
+    assert [case[1] for case in await all_cases(bot)] == ["ban"]
+    assert len(dm_texts(emu, "Bob")) == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import discord
 
+from bot import limits
 from bot.sandbox.emulator.interactions import message_text
 from tests.e2e._screening import ready, report, use_alert_channel
 
@@ -46,3 +47,18 @@ async def test_a_report_reason_loses_direction_overrides(emu, bot):
     assert "spam kcilc ot reven" in alert and RIGHT_TO_LEFT not in alert
     async with bot.services.conn.execute("SELECT reason FROM member_reports") as rows:
         assert [row[0] for row in await rows.fetchall()] == ["spam kcilc ot reven"]
+
+
+async def test_a_4000_character_threshold_is_answered_within_discords_limit(emu, bot):
+    """The refusal quotes what was typed; however long that is, the member gets an answer."""
+    await ready(bot)
+    guild_id = int(emu.world.guild["id"])
+    before = await bot.services.screening.policy(guild_id)
+    for option in ("flag", "hide"):
+        answer = await emu.slash(
+            "Olive", "mod screening threshold", label="toxicity", **{option: "9," * 2000}
+        )
+        text = await answer.text()
+        assert text.startswith(f"The {option} threshold ") and len(text) <= limits.MESSAGE_CONTENT
+        assert await answer.is_ephemeral()
+    assert await bot.services.screening.policy(guild_id) == before

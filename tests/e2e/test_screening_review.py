@@ -3,6 +3,8 @@ Remove, Warn and Timeout 1h (moderation cases); only moderators; one decision pe
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.sandbox.emulator.interactions import message_text
 from tests.e2e._moderation import cases_of
 from tests.e2e._screening import (
@@ -131,3 +133,19 @@ async def test_missing_permissions_are_explained_and_nothing_is_lost(emu, bot):
     assert "I need **Manage Webhooks**" in message_text(refused.followups[0])
     item = await bot.services.screening.review_item(handled.review_item.id)
     assert item.state == "pending"
+
+
+async def test_a_double_click_on_warn_warns_once(emu, bot):
+    """Both presses of a double-click reach the bot together: one warning, not two."""
+    await setup(bot, emu)
+    await post_screened(bot, emu, "Dave", "film-talk", BORDERLINE)
+    (alert,) = alerts(emu)
+    first, second = await asyncio.gather(
+        emu.click("Mona", alert, label="Warn"), emu.click("Mona", alert, label="Warn")
+    )
+    answers = []
+    for record in (first, second):
+        await record.wait(lambda r: r.followups or r.original)
+        answers.append(message_text((record.followups or [record.original])[0]))
+    assert sorted(answers)[1] == "Review #1: that is already being done; nothing more was done."
+    assert [case.type for case in await cases_of(bot, emu, "Dave")] == ["warn"]
