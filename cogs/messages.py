@@ -120,7 +120,7 @@ class MessagePath(commands.Cog, PathStep):
                 self.bot.dispatch("message_handled_already", message, catch_up)
                 return False
             await self._through(message, channel, edit, changed, catch_up, before)
-            if changed:
+            if changed and not _left_to_the_edit(message, edit, catch_up):
                 self._gate.passed(message.id, version)
         return True
 
@@ -173,7 +173,10 @@ class MessagePath(commands.Cog, PathStep):
             await screening.screen(message, context)
         capturing = find_cog(self.bot, CaptureStep)
         if capturing is not None and context.captured:
-            capturing.capture(message, edit=edit, before=before)
+            # Read back from history already edited (posted and edited while the bot was
+            # away): no edit event will come, so it is stored as the edit it is.
+            as_edit = edit or (catch_up and message.edited_at is not None)
+            capturing.capture(message, edit=as_edit, before=before)
 
     async def _already_screened(self, message: discord.Message) -> bool:
         latest = await self.bot.services.screening.latest_screening(message.id)
@@ -212,6 +215,13 @@ class MessagePath(commands.Cog, PathStep):
 
     def _tracked(self) -> _Tracked:
         return _Tracked(self._in_flight)
+
+
+def _left_to_the_edit(message: discord.Message, edit: bool, catch_up: bool) -> bool:
+    """A live message that discord.py edited in its cache before this handler ran: its
+    capture is left to the edit event (which stores both texts), so that event must not be
+    skipped as a version already through the path."""
+    return not edit and not catch_up and message.edited_at is not None
 
 
 class _Tracked:

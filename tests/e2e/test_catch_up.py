@@ -118,3 +118,21 @@ async def test_with_no_reconcile_hours_only_the_mark_is_read(emu, start_bot, set
         assert report.edited == [] and report.seen <= 1  # from the mark on
         kept = {m.message_id: m for m in await stored(bot, emu, thread)}
         assert kept[int(edited["id"])].content == "Ruth is cruel"
+
+
+async def test_a_message_posted_and_edited_while_away_is_stored_as_it_reads(emu, bot):
+    """No edit event will come for it, so the catch-up stores the edited text (it was lost)."""
+    thread = await open_discussion(bot, emu)
+    await emu.post("Alice", thread, "Carey Mulligan is wonderful.")
+    await settled(bot, emu)
+    emu.gateway.hold_events()
+    late = await emu.post("Bob", thread, "Kathy is kind")
+    await emu.edit(late, "Kathy is kind, then sad")
+    waiter = caught_up(bot, "reconnect")
+    await emu.gateway.lose_session()
+    (_, reports) = await waiter
+
+    kept = {m.message_id: m for m in await stored(bot, emu, thread)}
+    assert kept[int(late["id"])].content == "Kathy is kind, then sad"
+    assert kept[int(late["id"])].edited_at is not None
+    assert any(int(late["id"]) in report.new for report in reports)
