@@ -28,6 +28,7 @@ WATCHED_ALONE = [
     "Spotted you at the tram stop after the horror double bill. All by yourself, at midnight.",
     "You left the Cameo by the fire exit on Sunday and took the unlit lane home",
     "We saw you leave your shift at the multiplex. Empty car park, wasn't it?",
+    "You always queue by yourself for the late Tuesday showing. I've noticed.",  # sighting after
 ]
 SIGHTINGS_THAT_ARE_NOT_MENACE = [
     "Did I see you alone at the Kubrick retrospective?",  # a question
@@ -55,6 +56,7 @@ LIFTS_TO_A_SCREENING = [
     "I'll wait by your gate at 7, the Solaris showing starts at half past",
     "I'll be at the end of your street at five, then it's the Totoro matinee",
     "I'll swing by your house at eight and take you over to the drive-in",
+    "Outside your place at 7 with the car for the Paris, Texas restoration",  # its purpose
 ]
 STILL_THREATS = [
     "I'll find you after the Sunday matinee",  # a venue named as a time
