@@ -38,6 +38,14 @@ SIGHTINGS_THAT_ARE_NOT_MENACE = [
     "I've been following you on Letterboxd, you always watch slashers by yourself",
     "In Rear Window Jeff watches his neighbour, who is always alone",  # no "you"
     "Watched Possession alone at midnight and regretted it",  # the speaker alone
+    # not a whereabouts, not a person watching, or "nobody else" / "just you" as praise
+    "I saw you reviewed Pulse, nobody else here has even heard of it",
+    "That film watches you back, alone in the dark of the cinema",
+    "I've seen you stick up for Cats for years, just you against the world",
+    "You left Oppenheimer before the end, just you and two others walked out",
+    # a kind word after it
+    "Noticed you sat alone at the last meetup, you're always welcome at our table",
+    "You walked out of Megalopolis alone, I respect that",
 ]
 AFTER_EFFECTS = [
     "Good luck taking the bins out alone after The Ritual",
