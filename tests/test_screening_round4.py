@@ -72,6 +72,8 @@ STILL_THREATS = [
     "I know where you live. See you at the screening.",  # no plan to go together
     "We know which flat is yours now. The one with the Jaws poster in the window.",
     "Be careful walking home after the Thursday premiere",
+    "You won't see it coming. Best tagline for what happens to you next",  # about the reader
+    "I'll be outside your house at 8, tickets or not, and we'll settle this",  # no plan
 ]
 
 
