@@ -95,6 +95,14 @@ CAUGHT = [
         "think about what happened to him",
         "That reviewer who laughed at us went missing last spring. Remember that.",
     ),
+    (
+        "watched, and alone",
+        "Clocked you leaving the Regal on Thursday. Nobody else around at that time of night.",
+    ),
+    (
+        "watched, and alone",
+        "I watched you cross the retail park after the late film, all by yourself",
+    ),
 ]
 # Film talk shaped like a frame: advice, plans, plots, quoted lines, praise.
 LOOK_ALIKES = [

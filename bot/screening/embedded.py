@@ -231,7 +231,7 @@ class EmbeddedBackend:
                 not look.to_someone
                 and scores["toxicity"] >= STORY_WEIGHT * 0.9
                 and not any(found.values())
-                and self.patterns.tells_a_story(text)
+                and (self.patterns.tells_a_story(text) or self.patterns.speech_quotes(text))
             ):
                 scores["toxicity"] *= STORY_WEIGHT
         return scores

@@ -17,8 +17,10 @@ statements next to words about depiction ("treated as", "in the film"), and, for
 tagged so, a sentence about a story ("In Goodfellas, people who rat end up in the river").
 A guard's fields: `labels` and `tags` (the rules it applies to), `words` or `pattern`,
 `before`/`after` (characters around the match, within its sentence), `quoted_only`,
-`case_sensitive`, `inside` (the match's own words count too) and `quiets_second_look` (its
-words anywhere in a text keep the text from the second look's head).
+`case_sensitive`, `inside` (the match's own words count too), `next_sentence` (the window's
+right side runs on through the sentence after the match's, after a pilcrow: "You're Next.
+Such a great title") and `quiets_second_look` (its words anywhere in a text keep the text
+from the second look's head).
 
 `load_patterns(path)` raises PatternFileError (with the reason) for a missing or corrupt file.
 """
@@ -48,6 +50,7 @@ _QUOTE = faster(
     re.compile(r"\"[^\"\n]{1,600}\"|\u201c[^\u201d]{1,600}\u201d|(?<![\w'])'[^'\n]{3,600}'(?!\w)")
 )
 _SENTENCE_END = re.compile(r"[.!?\n]")
+_SENTENCE_ENDS = re.compile(r"[.!?\n]+")  # "..." or "?!" ends one sentence, not several
 _TOKENS = re.compile(r"[\w@']+")
 _COMMON = frozenset(
     [
@@ -154,6 +157,7 @@ class Guard:
     case_sensitive: bool = False  # searched in the text as written (capitals), not folded
     inside: bool = False  # the match's own words count too (not only those around it)
     quiets_second_look: bool = False  # its words anywhere keep the text from the second look
+    next_sentence: bool = False  # the window runs on into the next sentence (after a pilcrow)
 
     def applies_to(self, rule: Rule) -> bool:
         return rule.label in self.labels or not self.tags.isdisjoint(rule.tags)
@@ -252,8 +256,12 @@ class HarmPatterns:
         """True if a guard marked `quiets_second_look` finds its words anywhere in the text (a
         shared plan: "so we can walk to the screening together"): the head, which reads a
         door or a route as menace, does not read it."""
-        folded = text.translate(_APOSTROPHE).lower()
-        return any(g.quiets_second_look and g.regex.search(folded) for g in self.guards)
+        plain = text.translate(_APOSTROPHE)
+        folded = plain.lower()
+        return any(
+            g.quiets_second_look and g.regex.search(plain if g.case_sensitive else folded)
+            for g in self.guards
+        )
 
     def speech_quotes(self, text: str) -> list[tuple[int, int]]:
         """Spans of quotations with a speech cue near them ("his line '...'"): what someone
@@ -289,7 +297,9 @@ class HarmPatterns:
             if not text:
                 continue
             start, end = quote if quote is not None else span
-            window = _sentence_window(text, start, end, guard.before, guard.after)
+            window = _sentence_window(
+                text, start, end, guard.before, guard.after, guard.next_sentence
+            )
             if guard.inside:
                 window = f"{window} \u2022 {text[start:end]}"
             if guard.regex.search(window):
@@ -326,14 +336,20 @@ def _ascii_token_table() -> bytes:
 _ASCII_TOKENS = _ascii_token_table()
 
 
-def _sentence_window(text: str, start: int, end: int, before: int, after: int) -> str:
+def _sentence_window(
+    text: str, start: int, end: int, before: int, after: int, next_sentence: bool = False
+) -> str:
     """The text around [start, end) within `before`/`after` characters, inside the sentence
-    (a quotation's own punctuation does not end it)."""
+    (a quotation's own punctuation does not end it); with `next_sentence`, the right side
+    goes on through the following sentence, set off by " \u00b6 "."""
     left = text[max(0, start - before) : start]
     stops = list(_SENTENCE_END.finditer(left))
     if stops:
         left = left[stops[-1].end() :]
-    right = _SENTENCE_END.split(text[end : end + after], maxsplit=1)[0] if after else ""
+    parts = _SENTENCE_ENDS.split(text[end : end + after], maxsplit=2) if after else [""]
+    right = parts[0]
+    if next_sentence and len(parts) > 1:
+        right = f"{right} \u00b6 {parts[1]}"
     return f"{left} \u2022 {right}"
 
 
@@ -397,6 +413,7 @@ def _guard(
         bool(raw.get("case_sensitive", False)),
         bool(raw.get("inside", False)),
         bool(raw.get("quiets_second_look", False)),
+        bool(raw.get("next_sentence", False)),
     )
 
 

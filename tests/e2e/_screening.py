@@ -107,6 +107,13 @@ async def post_looked(
     return posted, first, await looked
 
 
+def looked_at(bot, text: str) -> asyncio.Future:
+    """A waiter for the second look at the message holding `text` (start it before posting)."""
+    return asyncio.ensure_future(
+        bot.wait_for("second_look", check=lambda h: h.stored.content == text, timeout=30)
+    )
+
+
 async def edit_screened(bot, emu, message: dict, text: str) -> Handled:
     waiter = asyncio.ensure_future(
         bot.wait_for(

@@ -15,6 +15,7 @@ from tests.e2e._screening import (
     edit_screened,
     film_thread,
     is_deleted,
+    looked_at,
     post_looked,
     post_screened,
     ready,
@@ -155,12 +156,6 @@ def looks_held(bot, monkeypatch):
         yield release
     finally:
         release.set()
-
-
-def looked_at(bot, text: str) -> asyncio.Future:
-    return asyncio.ensure_future(
-        bot.wait_for("second_look", check=lambda h: h.stored.content == text, timeout=30)
-    )
 
 
 async def test_a_message_deleted_before_its_second_look_is_not_flagged(emu, bot, monkeypatch):
