@@ -123,3 +123,21 @@ def test_the_bots_int8_recipe_scores_close_to_fp32(tmp_path: Path) -> None:
     int8 = load_tiny(tmp_path, runtime="onnx", quantize="int8")
     assert f"-int8-{BOT_RECIPE.tag}-" in int8.runtime
     assert_close(int8.score(TEXTS), fp32, 0.05)
+
+
+def test_the_bots_recipe_is_per_channel_7_bit_and_leaves_the_embeddings_fp32(
+    tmp_path: Path,
+) -> None:
+    import onnx
+
+    assert BOT_RECIPE is RECIPES["channel7"]
+    assert (BOT_RECIPE.per_channel, BOT_RECIPE.reduce_range) == (True, True)
+    load_tiny(tmp_path, runtime="onnx", quantize="int8")
+    [scored] = tmp_path.glob(f"*-int8-{BOT_RECIPE.tag}-bert1-*.onnx")
+    graph = onnx.load(str(scored)).graph
+    operators = {node.op_type for node in graph.node}
+    assert "EmbedLayerNormalization" in operators and "QEmbedLayerNormalization" not in operators
+    assert operators & QUANTISED_OPS
+    # per-channel: the weight scales of a quantised product are vectors, one per column
+    scales = [t for t in graph.initializer if t.name.endswith("_scale") and len(t.dims) == 1]
+    assert any(t.dims[0] > 1 for t in scales)
