@@ -58,7 +58,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--parts", type=int, default=0, help="per-part sensitivity on N rows")
     parser.add_argument("--rounds", type=int, default=3, help="speed: alternating rounds")
     args = parser.parse_args(argv)
-    recipes = [RECIPES[name.strip()] for name in args.recipes.split(",") if name.strip()]
+    names = [name.strip() for name in args.recipes.split(",") if name.strip()]
+    unknown = [name for name in names if name not in RECIPES]
+    if unknown:
+        parser.error(f"unknown recipe {', '.join(unknown)}; known: {', '.join(RECIPES)}")
+    recipes = [RECIPES[name] for name in names]
     print(describe())
     print("before: " + machine_load())
     train, test = _split(_read_rows(args.data), args.train, args.test)
