@@ -123,3 +123,26 @@ def test_the_ceiling_counts_bert_base_work_and_compares_it_with_the_runs() -> No
     lines = _roofline.report(ceiling, naive=8.0, best=11.0)
     assert "ceiling 12.5 msg/s = 1.6x naive" in lines[2]
     assert "(88% of it)" in lines[2] and "3x naive would need 24.0 msg/s" in lines[2]
+
+
+def test_bench_int8_counts_agreement_per_threshold_and_applies_the_rule() -> None:
+    from bench import int8
+
+    fp32 = [0.1] * 95 + [0.45, 0.6, 0.9, 0.95, 0.2]
+    close = [0.1] * 95 + [0.41, 0.6, 0.9, 0.95, 0.2]  # nothing crosses a threshold
+    flipped = [0.1] * 95 + [0.39, 0.6, 0.9, 0.95, 0.2]  # one verdict changes at 0.40
+    assert int8._agreement(close, fp32) == (1.0,) * 6
+    assert int8._agreement(flipped, fp32) == (0.99, 1.0, 1.0, 1.0, 1.0, 1.0)
+    row = int8._Row("x", auc=0.9450, rate=10.0, megabytes=1.0, agreement=(0.99,) * 6, largest=0)
+    assert row.line(fp32_auc=0.9460).endswith("meets")
+    assert row.line(fp32_auc=0.9510).endswith("misses")  # AUC dropped by 0.006
+    worse = int8._Row("y", auc=0.95, rate=10.0, megabytes=1.0, agreement=(0.989,), largest=0)
+    assert worse.line(fp32_auc=0.95).endswith("misses")
+
+
+def test_bench_int8_refuses_an_unknown_recipe(capsys) -> None:
+    from bench import int8
+
+    with pytest.raises(SystemExit):
+        int8.main(["--minilm", "m.whl", "--data", "d.whl", "--recipes", "channel7,nonsense"])
+    assert "unknown recipe nonsense" in capsys.readouterr().err

@@ -161,7 +161,7 @@ def test_without_the_optimiser_the_plain_export_is_scored(tmp_path: Path) -> Non
         "runtime onnx: cached "
     )
     int8 = load_tiny(tmp_path, runtime="onnx", quantize="int8", optimise=False)
-    assert [p.name for p in tmp_path.glob("*-int8-plain-*.onnx")] and int8.runtime.endswith(
+    assert [p.name for p in tmp_path.glob("*-int8-*-plain-*.onnx")] and int8.runtime.endswith(
         "graph optimiser off"
     )
 

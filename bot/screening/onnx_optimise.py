@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from bot.screening.onnx_quantise import BOT_RECIPE
+
 log = logging.getLogger(__name__)
 
 # Bump when the optimisation recipe changes: files optimised by an older recipe are not reused.
@@ -25,9 +27,10 @@ FUSED_OPERATORS = ("Attention", "EmbedLayerNormalization", "SkipLayerNormalizati
 def optimised_name(
     checkpoint_sha256: str, quantize: str, onnxruntime_version: str, optimise: bool = True
 ) -> str:
-    """The scored file's name: checkpoint hash, weights type, optimiser recipe (or "plain")
-    and the onnxruntime version that made it (its fused operators are that version's)."""
-    weights = "int8" if quantize == "int8" else "fp32"
+    """The scored file's name: checkpoint hash, weights type (int8: with the quantisation
+    recipe's tag), optimiser recipe (or "plain") and the onnxruntime version that made it
+    (its fused operators are that version's)."""
+    weights = f"int8-{BOT_RECIPE.tag}" if quantize == "int8" else "fp32"
     recipe = f"bert{OPTIMISER_FORMAT}" if optimise else "plain"
     return f"detoxify-{checkpoint_sha256[:16]}-{weights}-{recipe}-ort{onnxruntime_version}.onnx"
 

@@ -5,7 +5,7 @@ sequence axes (eager attention, so the graph has the pattern the optimiser fuses
 Runtime's transformer optimiser (`onnxruntime.transformers.optimizer`, model type "bert")
 then fuses each layer's attention, LayerNorm and GELU into single operators; with
 TOXICITY_QUANTIZE=int8 the optimised graph's weights are quantised to int8 by
-`onnxruntime.quantization.quantize_dynamic`.
+`onnxruntime.quantization.quantize_dynamic`, with the recipe in onnx_quantise.py.
 
 Two files are cached: the plain export (named by the checkpoint's sha256 prefix), and beside
 it the optimised (and quantised) model that is scored, whose name also carries the
@@ -40,6 +40,7 @@ from bot.screening.onnx_optimise import (
     optimise_bert,
     optimised_name,
 )
+from bot.screening.onnx_quantise import quantise_int8
 
 log = logging.getLogger(__name__)
 
@@ -330,39 +331,6 @@ def export_fp32(detox: Any, target: Path) -> None:
             opset_version=OPSET,
             dynamo=False,
         )
-
-
-def quantise_int8(source: Path, target: Path) -> Path:
-    """int8 weights for MatMul/Gemm (activations quantised on the fly); 7-bit range, because
-    on CPUs without VNNI the 8-bit products can saturate (ONNX Runtime's advice). Shape
-    inference cannot type the outputs of fused operators: those tensors are float32."""
-    from onnx import TensorProto
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    with _quiet_root_logger():
-        quantize_dynamic(
-            source,
-            target,
-            weight_type=QuantType.QInt8,
-            reduce_range=True,
-            extra_options={"DefaultTensorType": TensorProto.FLOAT},
-        )
-    return target
-
-
-@contextlib.contextmanager
-def _quiet_root_logger() -> Iterator[None]:
-    """The quantiser logs a line per tensor with logging.info(): keep those out of our log."""
-
-    def from_onnxruntime(record: logging.LogRecord) -> bool:
-        return "onnxruntime" not in record.pathname
-
-    root = logging.getLogger()
-    root.addFilter(from_onnxruntime)
-    try:
-        yield
-    finally:
-        root.removeFilter(from_onnxruntime)
 
 
 def check_against_torch(detox: Any, forward: OnnxForward) -> None:
