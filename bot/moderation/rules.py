@@ -86,9 +86,9 @@ PERMISSION_NAMES = {
     "manage_roles": "Manage Roles",
 }
 # What the moderator needs, besides a moderator role: the Discord permission the action uses
-# (any one of those listed). A thread lock is Discord's Manage Threads; Manage Channels or
-# Manage Roles (permission overwrites, the other way to lock) also count.
-_LOCKING = ("manage_threads", "manage_channels", "manage_roles")
+# (any one of those listed). /mod lock and unlock act on a thread, which Discord locks only for
+# Manage Threads (Manage Channels / Manage Roles edit a channel's overwrites, not a thread).
+_LOCKING = ("manage_threads",)
 MODERATOR_PERMISSIONS: dict[str, tuple[str, ...]] = {
     **{action: BOT_PERMISSIONS[action] for action in ACTIONS[:8]},  # the member actions
     "purge": ("manage_messages",),
