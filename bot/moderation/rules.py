@@ -275,6 +275,19 @@ def check_server_manager(*, permissions: Collection[str], is_owner: bool = False
     )
 
 
+def check_can_make_bot_remove(
+    what: str, *, permissions: Collection[str], is_owner: bool = False
+) -> None:
+    """A setting that makes the bot delete members' messages (a hide threshold, screening more
+    channels) needs Manage Messages too: the bot must not do for someone what they can't."""
+    if is_owner or "administrator" in permissions or "manage_messages" in permissions:
+        return
+    raise PermissionDenied(
+        f"Only members with the **Manage Messages** permission can {what}: it makes me "
+        "delete members' messages. Nothing was changed."
+    )
+
+
 def check_ban_delete_days(days: int) -> int:
     """How many days of the member's messages a ban deletes: 0 to 7."""
     if not 0 <= days <= BAN_DELETE_MAX_DAYS:
