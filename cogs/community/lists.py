@@ -78,7 +78,7 @@ async def member_reviews(interaction: Interaction, member: discord.User) -> None
     lines = [review_line(r, guild_id=guild.id) for r in reviews]
     name = neutral_name(member.display_name)
     pages = embed_pages(
-        f"Reviews by {name} ({len(reviews)})",
+        f"Reviews by {member.display_name} ({len(reviews)})",
         paged(lines, f"{name} has not reviewed a film yet in a channel you can see."),
         footer=with_note(None, shown),
     )
