@@ -65,6 +65,8 @@ async def _place_of(interaction: Interaction, guild: discord.Guild, review: Revi
     if review.thread_id is None:
         return None
     thread = guild.get_channel_or_thread(review.thread_id)
+    if isinstance(thread, discord.Thread):
+        return thread if thread.parent is not None else None  # its permissions are the parent's
     if thread is not None:
         return thread
     discussion = await interaction.client.services.discussions.by_thread(review.thread_id)
