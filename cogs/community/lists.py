@@ -12,8 +12,8 @@ from bot.text import escape_markdown, neutral_name
 from cogs._checks import is_moderator
 from cogs._types import Interaction
 from cogs._ui import Paginator
+from cogs._visibility import shown_reviews, with_note
 from cogs.community.checks import server_of
-from cogs.community.visibility import shown_reviews, with_note
 from cogs.films.options import FilmOption
 
 watchlist = app_commands.Group(

@@ -21,7 +21,7 @@ from bot.render import EmbedData, EmbedField
 from cogs._checks import guild_of
 from cogs._types import Interaction
 from cogs._ui import Paginator
-from cogs.community.visibility import shown_reviews, with_note
+from cogs._visibility import shown_reviews, with_note
 from cogs.films.options import FilmOption
 
 MAX_MIN_RATINGS = 1000  # the largest "rated by at least" a member can ask for
