@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from bot.limits import DISPLAY_NAME
+from bot.limits import DISPLAY_NAME, EMBED_TITLE
 
 ZERO_WIDTH_SPACE = "\u200b"
 ELLIPSIS = "…"
@@ -111,6 +111,16 @@ def typed_back(text: str, limit: int = TYPED_BACK_CHARS) -> str:
     if len(shown) > limit:
         shown = shown[: limit - 1] + ELLIPSIS
     return "`" + neutralise_mentions(shown.replace("`", "\u02cb")) + "`"
+
+
+def embed_title(text: str, limit: int = EMBED_TITLE) -> str:
+    """Catalog or member text as an embed title or field name (both render markdown): one
+    line, markdown escaped so spoiler bars, backticks and emphasis show as typed, mentions
+    inert, at most `limit` characters (never ending in a lone escaping backslash)."""
+    shown = escape_markdown(one_line(text))
+    if len(shown) > limit:
+        shown = shown[: limit - 1].rstrip("\\").rstrip() + ELLIPSIS
+    return shown
 
 
 def has_visible_text(text: str) -> bool:

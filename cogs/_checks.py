@@ -24,6 +24,7 @@ from bot.moderation.requests import GuildFacts
 from bot.moderation.rules import (
     MODERATOR_PERMISSIONS,
     Person,
+    check_can_make_bot_remove,
     check_moderator,
     check_moderator_permission,
     check_server_manager,
@@ -179,6 +180,17 @@ def _server_manager(refusal: str | None) -> Callable[[Interaction], Coroutine[An
         return True
 
     return predicate
+
+
+def ensure_can_make_bot_remove(interaction: Interaction, what: str) -> None:
+    """Refuse a setting that makes the bot delete members' messages (`what`: "set a hide
+    threshold") unless the caller holds Manage Messages (or is an admin or the owner)."""
+    try:
+        check_can_make_bot_remove(
+            what, permissions=granted(interaction.permissions), is_owner=_is_owner(interaction)
+        )
+    except UserFacingError as refused:
+        raise NotAllowed(refused.message) from None
 
 
 def moderator_only() -> Callable[[T], T]:

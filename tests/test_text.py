@@ -42,3 +42,14 @@ def test_names_and_labels_show_literally():
     label = neutral_label("<#9>\n @everyone  (2001)")
     assert label == f"<#{ZERO_WIDTH_SPACE}9> @{ZERO_WIDTH_SPACE}everyone (2001)"
     assert escape_markdown("*a* <@1>") == f"\\*a\\* <@{ZERO_WIDTH_SPACE}1>"
+
+
+def test_embed_title_escapes_markdown_and_never_ends_on_a_lone_backslash():
+    from bot.text import embed_title
+
+    assert (
+        embed_title("||Twist||\n`code` @everyone") == "\\|\\|Twist\\|\\| \\`code\\` @\u200beveryone"
+    )
+    cut = embed_title("a" * 9 + "*" * 10, limit=11)
+    assert len(cut) <= 11 and cut.endswith("…") and not cut[:-1].endswith("\\")
+    assert cut[:-1].count("\\") == cut[:-1].count("*")  # every kept star keeps its escape

@@ -19,7 +19,7 @@ from bot.films.titles import choice_value
 from bot.films.wikipedia.details import credit_line, is_wikipedia_source
 from bot.render import EmbedData, EmbedField
 from bot.spoilers.format import spoiler
-from bot.text import neutral_label
+from bot.text import embed_title
 
 MAIN_CAST = 5
 SYNOPSIS_CHARS = 1000  # a card is read at a glance; the full summary has its own command
@@ -107,7 +107,7 @@ def film_card(details: FilmDetails, namesakes: Sequence[Film] = ()) -> EmbedData
     if credit:  # CC BY-SA: the article's link and the licence, wherever its text is shown
         fields.append(_field("Credit", credit, inline=False))
     return EmbedData(
-        title=truncate(neutral_label(plain(film.label)), limits.EMBED_TITLE),
+        title=embed_title(plain(film.label)),
         description=truncate(escape_markdown(_synopsis(details)), SYNOPSIS_CHARS),
         fields=tuple(f for f in fields if f.value),
         footer=truncate(_sources_line(details), limits.EMBED_FOOTER),
@@ -202,8 +202,8 @@ def embed_pages(
 ) -> list[EmbedData]:
     """Pages of lines as embeds, ready for a paginator: lines marked as spoilers are hidden in
     spoiler tags, and every part is cut to Discord's limits. The title may hold what a member
-    typed: it is made one line with its mentions broken."""
-    shown_title = truncate(neutral_label(plain(title)), limits.EMBED_TITLE)
+    typed or a catalog title: pass it raw, it is made one line, escaped and its mentions broken."""
+    shown_title = embed_title(plain(title))
     shown_footer = truncate(footer, limits.EMBED_FOOTER) if footer else None
     embeds = []
     for page in pages:

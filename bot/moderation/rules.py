@@ -86,9 +86,9 @@ PERMISSION_NAMES = {
     "manage_roles": "Manage Roles",
 }
 # What the moderator needs, besides a moderator role: the Discord permission the action uses
-# (any one of those listed). A thread lock is Discord's Manage Threads; Manage Channels or
-# Manage Roles (permission overwrites, the other way to lock) also count.
-_LOCKING = ("manage_threads", "manage_channels", "manage_roles")
+# (any one of those listed). /mod lock and unlock act on a thread, which Discord locks only for
+# Manage Threads (Manage Channels / Manage Roles edit a channel's overwrites, not a thread).
+_LOCKING = ("manage_threads",)
 MODERATOR_PERMISSIONS: dict[str, tuple[str, ...]] = {
     **{action: BOT_PERMISSIONS[action] for action in ACTIONS[:8]},  # the member actions
     "purge": ("manage_messages",),
@@ -272,6 +272,19 @@ def check_server_manager(*, permissions: Collection[str], is_owner: bool = False
     raise PermissionDenied(
         "Only members with the **Manage Server** permission can change moderation settings; "
         "moderators can look at them."
+    )
+
+
+def check_can_make_bot_remove(
+    what: str, *, permissions: Collection[str], is_owner: bool = False
+) -> None:
+    """A setting that makes the bot delete members' messages (a hide threshold, screening more
+    channels) needs Manage Messages too: the bot must not do for someone what they can't."""
+    if is_owner or "administrator" in permissions or "manage_messages" in permissions:
+        return
+    raise PermissionDenied(
+        f"Only members with the **Manage Messages** permission can {what}: it makes me "
+        "delete members' messages. Nothing was changed."
     )
 
 

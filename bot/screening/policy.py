@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from bot.errors import InvalidInput
 from bot.screening.model import SERVER_WIDE, ChannelMode, Outcome, PolicyRecords, Scope
 from bot.screening.results import LABELS, Verdict
+from bot.text import typed_back
 
 
 @dataclass(frozen=True)
@@ -199,11 +200,13 @@ def parse_threshold(text: str, what: str) -> float | None:
         value = float(cleaned.rstrip("%")) / (100 if cleaned.endswith("%") else 1)
     except ValueError:
         raise InvalidInput(
-            f"The {what} threshold {text!r} is not a number: use a score such as 0.85, "
+            f"The {what} threshold {typed_back(text)} is not a number: use a score such as 0.85, "
             "a percentage such as 85%, or never."
         ) from None
     if not 0.0 < value <= 1.0:
-        raise InvalidInput(f"The {what} threshold must be above 0 and at most 1, not {text}.")
+        raise InvalidInput(
+            f"The {what} threshold must be above 0 and at most 1, not {typed_back(text)}."
+        )
     return value
 
 

@@ -108,3 +108,22 @@ def render_summary(
 ) -> list[str]:
     """Message contents (each at most `limit` characters) for the film's summary."""
     return summary_document(details, depth).split(limit)
+
+
+PUBLIC_SUMMARY_PARTS = 3  # how many messages a public summary may post before pointing on
+
+
+def capped_for_channel(
+    messages: list[str], label: str, cap: int = PUBLIC_SUMMARY_PARTS
+) -> list[str]:
+    """A public summary's messages: the first `cap`, then one saying how to read the rest
+    privately (a very long plot would otherwise post dozens of messages to the channel)."""
+    if len(messages) <= cap:
+        return messages
+    rest = len(messages) - cap
+    noun = "part" if rest == 1 else "parts"
+    return [
+        *messages[:cap],
+        f"The summary of {escape_markdown(label)} goes on for {rest} more {noun}: "
+        "`/film summary` without `public` shows all of it, to you only.",
+    ]

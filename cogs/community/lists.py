@@ -12,6 +12,7 @@ from bot.text import escape_markdown, neutral_name
 from cogs._checks import is_moderator
 from cogs._types import Interaction
 from cogs._ui import Paginator
+from cogs._visibility import shown_reviews, with_note
 from cogs.community.checks import server_of
 from cogs.films.options import FilmOption
 
@@ -71,14 +72,17 @@ member = app_commands.Group(
 async def member_reviews(interaction: Interaction, member: discord.User) -> None:
     """One member's reviews, newest first, with links to their threads."""
     guild = server_of(interaction)
-    reviews = await interaction.client.services.community.reviews.by_author(guild.id, member.id)
+    everything = await interaction.client.services.community.reviews.by_author(guild.id, member.id)
+    shown = await shown_reviews(interaction, everything)
+    reviews = shown.reviews
     lines = [review_line(r, guild_id=guild.id) for r in reviews]
     name = neutral_name(member.display_name)
     pages = embed_pages(
-        f"Reviews by {name} ({len(reviews)})",
-        paged(lines, f"{name} has not reviewed a film yet."),
+        f"Reviews by {member.display_name} ({len(reviews)})",
+        paged(lines, f"{name} has not reviewed a film yet in a channel you can see."),
+        footer=with_note(None, shown),
     )
-    await Paginator.send(interaction, pages, ephemeral=False)
+    await Paginator.send(interaction, pages, ephemeral=not shown.public)
 
 
 async def _answer(interaction: Interaction, text: str, *, ephemeral: bool = True) -> None:

@@ -10,7 +10,7 @@ from discord import app_commands
 from bot.errors import InvalidInput
 from bot.films import cards
 from bot.films.text import plain, truncate
-from bot.spoilers.summary import Depth, parse_depth, render_summary
+from bot.spoilers.summary import Depth, capped_for_channel, parse_depth, render_summary
 from cogs._types import Interaction
 from cogs._ui import Paginator
 from cogs.films import ratings
@@ -74,6 +74,8 @@ async def summary(
     messages = render_summary(details, chosen)
     if note:  # the plot could not be fetched: say why, first
         messages = [note, *messages]
+    if public:
+        messages = capped_for_channel(messages, title.label)
     for number, content in enumerate(messages):
         if number == 0 and not interaction.response.is_done():
             await interaction.response.send_message(content, ephemeral=not public)

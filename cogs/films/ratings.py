@@ -21,6 +21,7 @@ from bot.render import EmbedData, EmbedField
 from cogs._checks import guild_of
 from cogs._types import Interaction
 from cogs._ui import Paginator
+from cogs._visibility import shown_reviews, with_note
 from cogs.films.options import FilmOption
 
 MAX_MIN_RATINGS = 1000  # the largest "rated by at least" a member can ask for
@@ -92,7 +93,10 @@ async def reviews(interaction: Interaction, film: FilmOption) -> None:
     """Members' reviews of a film, with links to their threads."""
     guild_id, guild = require_server(interaction)
     svc = interaction.client.services
-    film_reviews = await svc.community.reviews.for_film(guild_id, film.id)
+    shown = await shown_reviews(
+        interaction, await svc.community.reviews.for_film(guild_id, film.id)
+    )
+    film_reviews = shown.reviews
     names = {}
     for review in film_reviews:
         who = guild.get_member(review.author_id)
@@ -102,9 +106,9 @@ async def reviews(interaction: Interaction, film: FilmOption) -> None:
     pages = embed_pages(
         f"Reviews of {film.label}",
         paged(lines, "No reviews yet: be the first with /review."),
-        footer=rating_line(ours, rating_text(film)),
+        footer=with_note(rating_line(ours, rating_text(film)), shown),
     )
-    await Paginator.send(interaction, pages, ephemeral=False)
+    await Paginator.send(interaction, pages, ephemeral=not shown.public)
 
 
 COMMANDS: tuple[app_commands.Command[Any, ..., None], ...] = (top, reviews)

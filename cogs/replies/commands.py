@@ -21,7 +21,7 @@ from bot.replies.backfill import BackfillReport
 from bot.replies.export import ExportFormat
 from bot.replies.render import RenderedTree, RenderOptions, TimeStyle
 from bot.replies.views import parse_message_ref
-from bot.text import escape_markdown
+from bot.text import embed_title, escape_markdown
 from cogs._checks import check_bot_can, granted, moderator_only
 from cogs._steps import CaptureStep, find_cog
 from cogs._types import Interaction
@@ -60,8 +60,9 @@ async def captured_here(interaction: Interaction) -> Readable:
     )
 
 
-def title_of(channel: object) -> str:
-    return escape_markdown(getattr(channel, "name", "") or "this channel")
+def name_of(channel: object) -> str:
+    """The channel's name as Discord holds it (escape it where it is shown)."""
+    return getattr(channel, "name", "") or "this channel"
 
 
 # --- tracking -------------------------------------------------------------------------------
@@ -128,7 +129,7 @@ async def tree(interaction: Interaction, message: str | None = None) -> None:
     channel = await captured_here(interaction)
     rendered = await interaction.client.services.replies.thread_outline(channel.id, OUTLINE)
     noun = "comment" if rendered.comments == 1 else "comments"
-    await send_pages(interaction, f"{title_of(channel)} · {rendered.comments:,} {noun}", rendered)
+    await send_pages(interaction, f"{name_of(channel)} · {rendered.comments:,} {noun}", rendered)
 
 
 @app_commands.context_menu(name="Show reply chain")
@@ -165,7 +166,7 @@ async def show_chain(interaction: Interaction, message_id: int) -> None:
 
 
 async def send_pages(interaction: Interaction, title: str, rendered: RenderedTree) -> None:
-    title = title[: limits.EMBED_TITLE]
+    title = embed_title(title)
     pages = [EmbedData(title=title, description=page) for page in rendered.pages]
     await Paginator.send(interaction, pages, ephemeral=True)
 
@@ -206,7 +207,7 @@ async def export(
                 f"{channel.id} --format {fmt.value} --out FILE` on the bot's machine instead."
             )
         await interaction.followup.send(
-            f"{result.comments:,} comments of {title_of(channel)} as {fmt.value}.",
+            f"{result.comments:,} comments of {escape_markdown(name_of(channel))} as {fmt.value}.",
             file=discord.File(path),
             ephemeral=True,
         )

@@ -13,11 +13,18 @@ from discord import app_commands
 from bot.errors import InvalidInput
 from bot.render import EmbedData
 from bot.screening.model import ChannelMode, Scope
-from bot.screening.policy import parse_label
+from bot.screening.policy import parse_label, parse_threshold
 from bot.screening.results import LABELS
 from bot.screening.review_text import queue_pages, status_embed
 from bot.text import escape_markdown
-from cogs._checks import check_bot_can, guild_id_of, moderator_only, server_manager_only, services
+from cogs._checks import (
+    check_bot_can,
+    ensure_can_make_bot_remove,
+    guild_id_of,
+    moderator_only,
+    server_manager_only,
+    services,
+)
 from cogs._mod_group import Subcommand
 from cogs._types import Interaction
 from cogs._ui import Paginator, to_embed
@@ -66,6 +73,8 @@ async def scope(
 ) -> None:
     """Screen film discussion threads, chosen channels only, every channel, or nothing."""
     chosen = None if scope == "off" else Scope(scope)
+    if chosen is not None:
+        ensure_can_make_bot_remove(interaction, "turn screening on or widen it")
     await services(interaction).screening.set_scope(
         guild_id_of(interaction), chosen, interaction.user.id
     )
@@ -91,6 +100,8 @@ async def threshold(
 ) -> None:
     """Set a label's flag and/or hide threshold for the server or one channel."""
     label = parse_label(label)
+    if hide is not None and parse_threshold(hide, "hide") is not None:
+        ensure_can_make_bot_remove(interaction, "set a hide threshold")
     await services(interaction).screening.change_thresholds(
         guild_id_of(interaction),
         label,
@@ -112,6 +123,7 @@ async def reset_thresholds(
     interaction: Interaction, label: str | None = None, channel: AnyChannel | None = None
 ) -> None:
     """Go back to the inherited thresholds (server settings, then the defaults)."""
+    ensure_can_make_bot_remove(interaction, "reset thresholds (it may bring back a hide one)")
     removed = await services(interaction).screening.reset_thresholds(
         guild_id_of(interaction),
         parse_label(label) if label else None,
@@ -128,6 +140,8 @@ async def reset_thresholds(
 @server_manager_only()
 async def exempt_role(interaction: Interaction, role: discord.Role, exempt: bool = True) -> None:
     """Exempt a role's members from screening (or screen them again)."""
+    if not exempt:
+        ensure_can_make_bot_remove(interaction, "screen an exempt role again")
     await services(interaction).screening.set_role_exempt(
         guild_id_of(interaction), role.id, exempt, interaction.user.id
     )
@@ -150,6 +164,7 @@ async def channel_mode(
     """Always screen a channel, exempt it, or let it follow the server's scope."""
     chosen = None if mode == "default" else ChannelMode(mode)
     if chosen is ChannelMode.SCREEN:
+        ensure_can_make_bot_remove(interaction, "make a channel always screened")
         check_bot_can(interaction, channel, SCREENING_NEEDS, "screen")
     await services(interaction).screening.set_channel_mode(
         guild_id_of(interaction), channel.id, chosen, interaction.user.id

@@ -38,6 +38,9 @@ class ReportModal(discord.ui.Modal, title="Report message"):
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         client: FilmBot = interaction.client
         await interaction.response.defer(ephemeral=True, thinking=True)  # the alert is REST work
+        if not await _still_there(client, self.message):
+            await interaction.followup.send(GONE, ephemeral=True)
+            return
         _, item = await client.services.screening.report_message(
             self.message, interaction.user.id, self.reason.value
         )
@@ -52,6 +55,25 @@ class ReportModal(discord.ui.Modal, title="Report message"):
         self, interaction: discord.Interaction[Any], error: Exception, /
     ) -> None:
         await interaction.client.report_error(interaction, error)
+
+
+GONE = (
+    "That message was deleted before your report was sent, so there is nothing left for the "
+    "moderators to review. Nothing was reported."
+)
+
+
+async def _still_there(client: FilmBot, message: IncomingMessage) -> bool:
+    """Re-read the message from Discord at submit: the form may stay open for minutes. What the
+    bot stored of a deleted message stays for moderators; only no new item is opened."""
+    channel = client.get_partial_messageable(message.channel_id, guild_id=message.guild_id)
+    try:
+        await channel.fetch_message(message.message_id)
+    except discord.NotFound:
+        return False
+    except discord.Forbidden:  # the bot can't re-read history here: report what the menu saw
+        return True
+    return True
 
 
 @app_commands.context_menu(name="Report message")

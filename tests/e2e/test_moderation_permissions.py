@@ -9,7 +9,7 @@ import pytest
 
 from bot.sandbox.emulator.interactions import message_text
 from bot.sandbox.emulator.world import MEMBER_PERMISSIONS
-from tests.e2e._moderation import all_cases, confirm, guild_id, user_id
+from tests.e2e._moderation import all_cases, confirm, guild_id, make_thread, user_id
 from tests.e2e._screening import alerts, post_screened, ready, screen_everywhere, use_alert_channel
 
 
@@ -31,7 +31,7 @@ REFUSED = [
     ("mod unban", {"member": "Bob", "reason": "appeal"}, "**Ban Members** permission to unban"),
     ("mod kick", {"member": "Bob", "reason": "rude"}, "**Kick Members** permission to kick"),
     ("mod purge", {"count": 5, "reason": "spam"}, "**Manage Messages** permission to delete"),
-    ("mod lock", {"reason": "heated"}, "**Manage Threads** or **Manage Channels** or **Manage"),
+    ("mod lock", {"reason": "heated"}, "**Manage Threads** permission to lock threads"),
 ]
 
 
@@ -127,3 +127,31 @@ async def test_pardoning_a_ban_needs_ban_members_because_it_unbans(emu, helper):
     assert "**Ban Members** permission to unban" in await record.text()
     case = await bot.services.moderation.case(guild_id(emu), 1)
     assert case.active and not case.voided and emu.world.user_id("Bob") in emu.world.bans
+
+
+@pytest.mark.parametrize("extra", ["manage_channels", "manage_roles"])
+async def test_locking_a_thread_needs_manage_threads_not_channels_or_roles(
+    emu, start_bot, settings, extra
+):
+    """Discord locks a thread only for Manage Threads; Manage Channels or Manage Roles (a
+    channel's overwrites) do not let a moderator lock or unlock it."""
+    role = emu.world.add_role(
+        "Channel keeper",
+        MEMBER_PERMISSIONS | discord.Permissions(moderate_members=True, **{extra: True}),
+        position=4,
+    )
+    emu.world.members[emu.world.user_id("Dave")]["roles"].append(role)
+    async with start_bot(settings) as bot:
+        thread = await make_thread(bot, emu)
+        for command in ("mod lock", "mod unlock"):
+            record = await emu.slash("Dave", command, where=thread, reason="heated")
+            verb = command.split()[1]
+            assert await record.text() == (
+                f"You need the **Manage Threads** permission to {verb} threads, as well as a "
+                "moderator role."
+            )
+            assert await record.is_ephemeral()
+        assert emu.world.channels[thread]["thread_metadata"]["locked"] is False
+        assert await all_cases(bot) == []
+        done = await emu.slash("Mona", "mod lock", where=thread, reason="heated")
+        assert (await done.text()).startswith("Case #1:")
