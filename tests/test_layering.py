@@ -2,9 +2,11 @@
 
 - The core (bot/) and storage/ never import discord or cogs (the process wiring and the local
   emulator excepted).
-- storage/ imports from bot/ only `bot.errors`, `bot.limits` and model modules.
+- storage/ imports from bot/ only the shared core (`bot.errors`, `bot.limits`, `bot.text`) and
+  model modules.
 - A model module (`bot/<feature>/model.py` or `model_*.py`) imports only the standard library,
-  `bot.errors`, `bot.limits` and other model modules.
+  the shared core and other model modules.
+- The shared core imports only the standard library and itself.
 - No import cycle joins bot/ and storage/, counting imports under TYPE_CHECKING and the package
   `__init__` that importing a submodule runs.
 - cogs/ never import storage/ and never reach the database connection: they see services.
@@ -27,7 +29,7 @@ from bot.app import extension_names
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("bot", "storage", "cogs")
 DISCORD_ALLOWED = ("bot/app.py", "bot/__main__.py", "bot/cli/", "bot/sandbox/")
-SHARED_CORE = frozenset({"bot.errors", "bot.limits"})
+SHARED_CORE = frozenset({"bot.errors", "bot.limits", "bot.text"})
 
 
 @cache
@@ -119,7 +121,7 @@ def test_storage_imports_only_errors_limits_and_models_from_the_core():
         if in_package(name, "bot") and name not in SHARED_CORE and not is_model(name)
     ]
     check(
-        "storage/ imports from bot/ only bot.errors, bot.limits and bot.<feature>.model[_*]",
+        "storage/ imports from bot/ only the shared core and bot.<feature>.model[_*]",
         offenders,
     )
 
@@ -135,9 +137,20 @@ def test_model_modules_import_only_the_standard_library_and_other_models():
         and not is_model(name)
     ]
     check(
-        "a model module imports only the standard library, bot.errors, bot.limits and models",
+        "a model module imports only the standard library, the shared core and models",
         offenders,
     )
+
+
+def test_the_shared_core_imports_only_the_standard_library_and_itself():
+    files = module_files()
+    offenders = [
+        (module, name)
+        for module in sorted(SHARED_CORE)
+        for name in imported_modules(files[module])
+        if name.partition(".")[0] not in sys.stdlib_module_names and name not in SHARED_CORE
+    ]
+    check("bot.errors, bot.limits and bot.text import only the standard library", offenders)
 
 
 def import_graph(*packages: str) -> dict[str, set[str]]:
