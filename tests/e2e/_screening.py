@@ -35,6 +35,20 @@ async def use_alert_channel(bot, emu, channel: str = "mod-alerts") -> None:
     )
 
 
+SPAM = "buy cheap films at shady.example"
+
+
+async def report_form_open(bot, emu, text: str = SPAM):
+    """Alerts go to #mod-alerts; Bob posts `text` in #general and Alice opens "Report
+    message" on it: (the message, the shown form)."""
+    await ready(bot)
+    await use_alert_channel(bot, emu)
+    target = await emu.post("Bob", "general", text)
+    shown = await emu.context_menu("Alice", "Report message", target)
+    await shown.modal_shown()
+    return target, shown
+
+
 async def screen_everywhere(bot, emu) -> None:
     """Screen every channel (the default is film discussion threads only)."""
     await bot.services.screening.set_scope(guild_id(emu), Scope.EVERYWHERE, 0)
@@ -145,3 +159,10 @@ def is_deleted(emu, message: dict) -> bool:
 
 def channel_object(bot, emu, name: str) -> discord.abc.Messageable:
     return bot.get_channel(int(emu.world.channel_id(name)))
+
+
+async def ephemeral_answer(emu, user: str, command: str, **options) -> str:
+    """`user` runs the slash command; its answer, which only they can see."""
+    record = await emu.slash(user, command, **options)
+    assert await record.is_ephemeral()
+    return await record.text()

@@ -25,6 +25,7 @@ from tests.e2e._screening import (
     discussion_thread,
     post_screened,
     ready,
+    report_form_open,
     screen_everywhere,
     use_alert_channel,
 )
@@ -114,11 +115,7 @@ async def test_commands_defer_before_any_rest_work(emu, bot):
 
 
 async def test_the_report_modal_defers_before_it_alerts(emu, bot):
-    await ready(bot)
-    await use_alert_channel(bot, emu)
-    target = await emu.post("Bob", "general", "buy cheap films at shady.example")
-    shown = await emu.context_menu("Alice", "Report message", target)
-    await shown.modal_shown()
+    _, shown = await report_form_open(bot, emu)
     since = len(emu.recorder.requests)
     submitted = await emu.submit_modal("Alice", shown, {"reason": "spam"})
     await _first_request_is_a_deferral(emu, since, submitted)

@@ -3,15 +3,11 @@ is gone and opens no review item (and raises no alert)."""
 
 from __future__ import annotations
 
-from tests.e2e._screening import alerts, guild_id, ready, use_alert_channel
+from tests.e2e._screening import alerts, guild_id, report_form_open
 
 
 async def test_a_message_deleted_before_the_report_is_sent_opens_nothing(emu, bot):
-    await ready(bot)
-    await use_alert_channel(bot, emu)
-    target = await emu.post("Bob", "general", "buy cheap films at shady.example")
-    shown = await emu.context_menu("Alice", "Report message", target)
-    await shown.modal_shown()
+    target, shown = await report_form_open(bot, emu)
     await emu.delete(target)
     answer = await emu.submit_modal("Alice", shown, {"reason": "spam"})
     assert await answer.text() == (

@@ -8,7 +8,7 @@ import discord
 import pytest
 
 from bot.sandbox.emulator.world import MEMBER_PERMISSIONS
-from tests.e2e._screening import guild_id, ready
+from tests.e2e._screening import ephemeral_answer, guild_id, ready
 
 NEEDS_MANAGE_MESSAGES = "Only members with the **Manage Messages** permission can"
 
@@ -32,28 +32,26 @@ async def policy_now(bot, emu):
     return await bot.services.screening.policy(guild_id(emu))
 
 
-async def refused(emu, user: str, command: str, **options) -> str:
-    record = await emu.slash(user, command, **options)
-    assert await record.is_ephemeral()
-    return await record.text()
-
-
 async def test_a_typed_threshold_is_quoted_short_one_line_and_inert(emu, bot):
     await ready(bot)
     before = await policy_now(bot, emu)
     alice = "<@" + emu.world.user_id("Alice") + ">"
     hostile = "||spoiler|| " + alice + " @everyone `x`\n" + "9" * 500
     for option in ("flag", "hide"):
-        text = await refused(
+        text = await ephemeral_answer(
             emu, "Olive", "mod screening threshold", label="insult", **{option: hostile}
         )
         assert f"The {option} threshold `" in text and "is not a number" in text
         quoted = text.split("`")[1]
         assert "\n" not in quoted and len(quoted) <= 90 and "@everyone" not in quoted
         assert alice not in quoted and "9" * 100 not in text
-    text = await refused(emu, "Olive", "mod screening threshold", label="insult", hide="||7||")
+    text = await ephemeral_answer(
+        emu, "Olive", "mod screening threshold", label="insult", hide="||7||"
+    )
     assert "`||7||`" in text  # inside a code span: no spoiler bar renders
-    text = await refused(emu, "Olive", "mod screening threshold", label="insult", hide="5 @here")
+    text = await ephemeral_answer(
+        emu, "Olive", "mod screening threshold", label="insult", hide="5 @here"
+    )
     assert "not a number" in text and "@here" not in text.replace("@\u200bhere", "")
     assert await policy_now(bot, emu) == before
 
@@ -61,17 +59,25 @@ async def test_a_typed_threshold_is_quoted_short_one_line_and_inert(emu, bot):
 async def test_a_hide_threshold_needs_manage_messages(emu, manager):
     bot = manager
     before = await policy_now(bot, emu)
-    text = await refused(emu, "Dave", "mod screening threshold", label="insult", hide="0.8")
+    text = await ephemeral_answer(
+        emu, "Dave", "mod screening threshold", label="insult", hide="0.8"
+    )
     assert text.startswith(NEEDS_MANAGE_MESSAGES + " set a hide threshold")
     assert "delete members' messages" in text
     assert await policy_now(bot, emu) == before
     # what does not make the bot delete more stays open to Manage Server
-    text = await refused(emu, "Dave", "mod screening threshold", label="insult", flag="0.5")
+    text = await ephemeral_answer(
+        emu, "Dave", "mod screening threshold", label="insult", flag="0.5"
+    )
     assert "Thresholds for **insult** set." in text
-    text = await refused(emu, "Dave", "mod screening threshold", label="insult", hide="never")
+    text = await ephemeral_answer(
+        emu, "Dave", "mod screening threshold", label="insult", hide="never"
+    )
     assert "Thresholds for **insult** set." in text
     # a member with Manage Messages (the owner) can set it
-    done = await refused(emu, "Olive", "mod screening threshold", label="insult", hide="0.95")
+    done = await ephemeral_answer(
+        emu, "Olive", "mod screening threshold", label="insult", hide="0.95"
+    )
     assert "Thresholds for **insult** set." in done
 
 
@@ -82,9 +88,9 @@ async def test_widening_what_is_screened_needs_manage_messages(emu, manager):
         ("mod screening scope", {"scope": "everywhere"}),
         ("mod screening channel", {"channel": "general", "mode": "screen"}),
     ):
-        text = await refused(emu, "Dave", command, **options)
+        text = await ephemeral_answer(emu, "Dave", command, **options)
         assert text.startswith(NEEDS_MANAGE_MESSAGES), text
         assert "delete members' messages" in text
     assert await policy_now(bot, emu) == before
-    text = await refused(emu, "Dave", "mod screening scope", scope="off")
+    text = await ephemeral_answer(emu, "Dave", "mod screening scope", scope="off")
     assert "Screening scope: **off**." in text
