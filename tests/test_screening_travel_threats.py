@@ -44,10 +44,6 @@ KIND_VISITS = [
 ]
 
 
-def test_the_pattern_file_is_version_7():
-    assert PATTERNS.version == 7
-
-
 @pytest.mark.parametrize("text", TRAVEL_TO_HARM)
 def test_travelling_to_harm_the_reader_is_an_explicit_threat(text):
     assert PATTERNS.score(text)["threat"] >= 0.9
