@@ -9,13 +9,12 @@ and the moderator gets a private answer.
 
 from __future__ import annotations
 
-import asyncio
-from collections import defaultdict
 from datetime import timedelta
 
 import discord
 
 from bot.errors import InvalidInput
+from bot.locks import KeyedLocks
 from bot.moderation.messages import told as dm_told
 from bot.moderation.model import REASON_MAX, Action
 from bot.render import trim
@@ -29,7 +28,7 @@ from cogs.screening.events import desk_of
 
 TIMEOUT = timedelta(hours=1)
 SANCTIONS = {ReviewAction.WARN: Action.WARN, ReviewAction.TIMEOUT: Action.TIMEOUT}
-_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+_locks: KeyedLocks[int] = KeyedLocks()  # one decision at a time per item, freed after
 _in_flight: set[tuple[int, ReviewAction]] = set()  # (item, button) being carried out
 
 
@@ -55,7 +54,7 @@ async def _decide(
     desk: ReviewDesk, interaction: Interaction, action: ReviewAction, item_id: int
 ) -> None:
     await interaction.response.defer()
-    async with _locks[item_id]:
+    async with _locks.hold(item_id):
         item = await open_item(desk, item_id)
         if action == ReviewAction.APPROVE:
             answer = await approve(desk, interaction, item)
